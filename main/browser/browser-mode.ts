@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import { KeytarSecretStore } from '../adapters/keytar-secret-store.ts';
+import { composeConsole } from '../compose.ts';
+import { openLogFile } from '../services/logging/log-file.ts';
+import { createLogger } from '../services/logging/logger.ts';
+
+import { startBrowserServer, type BrowserServer } from './browser-server.ts';
+
+/** What the launcher passes to browser mode. */
+export interface BrowserModeOptions {
+  port: number;
+  dataDir: string;
+  rendererDir: string;
+  shouldOpenBrowser: boolean;
+  /** Where the one line with the URL goes (stdout). */
+  print: (line: string) => void;
+  /** Where log lines go besides the log file (stderr). */
+  logLine: (line: string) => void;
+}
+
+async function readVersion(): Promise<string> {
+  const packageJson = JSON.parse(
+    await readFile(path.join(import.meta.dirname, '../../package.json'), 'utf8'),
+  ) as { version?: string };
+  return packageJson.version ?? '0.0.0';
+}
+
+/**
+ * Runs the console as a loopback web app: the same services and contract, no Electron.
+ *
+ * @remarks
+ * Used when Electron's runtime is not installed and for the end-to-end tests. Secrets stay in
+ * this process and the OS keychain exactly as in the desktop app; the browser gets what the
+ * renderer would get over IPC and nothing more.
+ */
+export async function runBrowserMode(options: BrowserModeOptions): Promise<BrowserServer> {
+  const logFile = openLogFile(options.dataDir);
+  const logger = createLogger({
+    write: (line) => {
+      logFile.write(line);
+      options.logLine(line);
+    },
+  });
+  let server: BrowserServer | undefined;
+  const core = composeConsole({
+    mode: 'browser',
+    version: await readVersion(),
+    dataDir: options.dataDir,
+    secrets: new KeytarSecretStore(),
+    logger,
+    emit: (event, payload) => {
+      server?.emit(event, payload);
+    },
+  });
+  server = await startBrowserServer({
+    dispatch: core.dispatch,
+    rendererDir: options.rendererDir,
+    logger,
+    port: options.port,
+  });
+  logger.log('info', 'Browser mode listening', { origin: server.origin, dataDir: options.dataDir });
+  options.print(`SSO Setup Console is running in browser mode at ${server.entryUrl}`);
+  if (options.shouldOpenBrowser) {
+    try {
+      const { default: open } = await import('open');
+      await open(server.entryUrl);
+    } catch {
+      options.print('No default browser could be opened: open the URL above yourself.');
+    }
+  }
+  const running = server;
+  return {
+    ...running,
+    close: async () => {
+      await running.close();
+      await core.stop();
+      logFile.close();
+    },
+  };
+}

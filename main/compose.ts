@@ -1,0 +1,59 @@
+import type { EventName, EventPayload } from '../shared/ipc/contract.ts';
+
+import { createDispatcher, type Dispatch } from './ipc/dispatcher.ts';
+import { createHandlers } from './ipc/handlers.ts';
+import { createEmbeddedSandbox } from './sandbox/embedded-sandbox.ts';
+import type { Logger } from './services/logging/logger.ts';
+import { createOktaClient } from './services/okta/okta-client.ts';
+import { createFileProfileRepository } from './services/profiles/profile-repository.ts';
+import { createProfileService, type ProfileService } from './services/profiles/profile-service.ts';
+import type { SecretStore } from './services/secrets/secret-store.ts';
+
+/** Sends an event to the renderer, whatever the transport. */
+export type EmitEvent = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+/** The console's main side, assembled. */
+export interface ConsoleCore {
+  dispatch: Dispatch;
+  profiles: ProfileService;
+  stop(): Promise<void>;
+}
+
+/**
+ * Assembles services and handlers: the composition root shared by Electron and browser mode.
+ *
+ * @remarks
+ * Everything is passed in (data folder, secret store, logger, event sink), so the same function
+ * builds the console for the Electron app, browser mode and the integration tests.
+ */
+export function composeConsole(options: {
+  mode: 'electron' | 'browser';
+  version: string;
+  dataDir: string;
+  secrets: SecretStore;
+  logger: Logger;
+  emit: EmitEvent;
+}): ConsoleCore {
+  const sandbox = createEmbeddedSandbox();
+  const profiles = createProfileService({
+    repository: createFileProfileRepository(options.dataDir),
+    secrets: options.secrets,
+    createClient: (credentials) => createOktaClient(credentials),
+    sandbox,
+    emitProgress: (payload) => {
+      options.emit('profiles:verify-progress', payload);
+    },
+    logger: options.logger,
+  });
+  const handlers = createHandlers({
+    mode: options.mode,
+    version: options.version,
+    profiles,
+    secrets: options.secrets,
+  });
+  return {
+    dispatch: createDispatcher(handlers, options.logger),
+    profiles,
+    stop: () => sandbox.stop(),
+  };
+}

@@ -1,0 +1,29 @@
+import type { ProfileService } from '../services/profiles/profile-service.ts';
+import type { SecretStore } from '../services/secrets/secret-store.ts';
+
+import type { Handlers } from './dispatcher.ts';
+
+/**
+ * The contract's handlers, each a thin call into a service.
+ *
+ * @remarks
+ * Handlers only adapt shapes; the work and the rules live in services, which run and are tested
+ * in plain Node.
+ */
+export function createHandlers(deps: {
+  mode: 'electron' | 'browser';
+  version: string;
+  profiles: ProfileService;
+  secrets: Pick<SecretStore, 'info'>;
+}): Handlers {
+  return {
+    'app:get-info': () =>
+      Promise.resolve({ mode: deps.mode, version: deps.version, secretStore: deps.secrets.info() }),
+    'profiles:list': () => deps.profiles.list(),
+    'profiles:add': async (request) => ({ profile: await deps.profiles.add(request) }),
+    'profiles:add-sandbox': async () => ({ profile: await deps.profiles.addSandbox() }),
+    'profiles:verify': async ({ profileId }) => ({ profile: await deps.profiles.verify(profileId) }),
+    'profiles:switch': ({ profileId }) => deps.profiles.switchTo(profileId),
+    'profiles:remove': ({ profileId }) => deps.profiles.remove(profileId),
+  };
+}

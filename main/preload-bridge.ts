@@ -1,0 +1,48 @@
+import type { BridgeApi } from '../shared/ipc/bridge.ts';
+import { CHANNEL_NAMES, EVENT_NAMES, type EventName } from '../shared/ipc/contract.ts';
+import type { Result } from '../shared/ipc/result.ts';
+
+/** An event as it travels on the single event IPC channel. */
+export interface EventEnvelope {
+  event: string;
+  payload: unknown;
+}
+
+/**
+ * Builds the bridge object from the contract and two transport functions.
+ *
+ * @remarks
+ * Electron checklist #20. Kept free of `electron` so a unit test can check it exposes exactly the
+ * contract's channels plus `on`, and that listeners get the payload only — never the IPC event,
+ * whose `sender` would hand the page `ipcRenderer`. Unknown event names are ignored.
+ */
+export function buildBridge(
+  invoke: (channel: string, request: unknown) => Promise<unknown>,
+  subscribe: (listener: (envelope: EventEnvelope) => void) => void,
+): BridgeApi {
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  subscribe((envelope) => {
+    for (const listener of listeners.get(envelope.event) ?? []) {
+      listener(envelope.payload);
+    }
+  });
+  const methods = Object.fromEntries(
+    CHANNEL_NAMES.map((channel) => [
+      channel,
+      (request: unknown) => invoke(channel, request) as Promise<Result<unknown>>,
+    ]),
+  );
+  const on = (event: EventName, listener: (payload: never) => void) => {
+    if (!EVENT_NAMES.includes(event)) {
+      return () => undefined;
+    }
+    const set = listeners.get(event) ?? new Set();
+    const wrapped = listener as (payload: unknown) => void;
+    set.add(wrapped);
+    listeners.set(event, set);
+    return () => {
+      set.delete(wrapped);
+    };
+  };
+  return Object.freeze({ ...methods, on }) as unknown as BridgeApi;
+}

@@ -1,0 +1,47 @@
+import { requestId } from './okta-ids.ts';
+
+/** An Okta management error body (`ModelError` in management.yaml). */
+export interface OktaErrorBody {
+  errorCode: string;
+  errorSummary: string;
+  errorLink: string;
+  errorId: string;
+  errorCauses: { errorSummary: string }[];
+}
+
+/** A sandbox response that is an Okta error. */
+export interface OktaErrorResponse {
+  status: number;
+  body: OktaErrorBody;
+}
+
+function okta(status: number, errorCode: string, errorSummary: string, causes: string[] = []) {
+  return {
+    status,
+    body: {
+      errorCode,
+      errorSummary,
+      errorLink: errorCode,
+      errorId: requestId(),
+      errorCauses: causes.map((errorSummary) => ({ errorSummary })),
+    },
+  } satisfies OktaErrorResponse;
+}
+
+/**
+ * Okta's management errors, with Okta's exact texts (okta-behaviours.md §10, management.yaml
+ * examples). The console keys on `errorCode`; the texts matter for fidelity.
+ */
+export const OKTA_ERRORS = {
+  invalidToken: () => okta(401, 'E0000011', 'Invalid token provided'),
+  accessDenied: () =>
+    okta(403, 'E0000006', 'You do not have permission to perform the requested action'),
+  notFound: (id: string, type: string) =>
+    okta(404, 'E0000007', `Not found: Resource not found: ${id} (${type})`),
+  pathNotFound: () => okta(404, 'E0000008', 'The requested path was not found.'),
+  methodNotAllowed: () =>
+    okta(404, 'E0000022', 'The endpoint does not support the provided HTTP method.'),
+  malformedBody: () => okta(400, 'E0000003', 'The request body was not well-formed.'),
+  rateLimited: () => okta(429, 'E0000047', 'API call exceeded rate limit due to too many requests.'),
+  internal: () => okta(500, 'E0000009', 'Internal Server Error'),
+};

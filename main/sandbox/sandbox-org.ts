@@ -1,0 +1,114 @@
+import { apiToken, oktaId } from './okta-ids.ts';
+
+/** Okta's standard admin role types the sandbox knows. */
+export const ADMIN_ROLE_TYPES = [
+  'SUPER_ADMIN',
+  'ORG_ADMIN',
+  'APP_ADMIN',
+  'USER_ADMIN',
+  'GROUP_MEMBERSHIP_ADMIN',
+  'HELP_DESK_ADMIN',
+  'READ_ONLY_ADMIN',
+  'MOBILE_ADMIN',
+  'API_ACCESS_MANAGEMENT_ADMIN',
+  'REPORT_ADMIN',
+] as const;
+
+/** One of {@link ADMIN_ROLE_TYPES}. */
+export type AdminRoleType = (typeof ADMIN_ROLE_TYPES)[number];
+
+const ROLE_LABELS: Record<AdminRoleType, string> = {
+  SUPER_ADMIN: 'Super Administrator',
+  ORG_ADMIN: 'Organizational Administrator',
+  APP_ADMIN: 'Application Administrator',
+  USER_ADMIN: 'Group Administrator',
+  GROUP_MEMBERSHIP_ADMIN: 'Group Membership Administrator',
+  HELP_DESK_ADMIN: 'Help Desk Administrator',
+  READ_ONLY_ADMIN: 'Read Only Administrator',
+  MOBILE_ADMIN: 'Mobile Administrator',
+  API_ACCESS_MANAGEMENT_ADMIN: 'API Access Management Administrator',
+  REPORT_ADMIN: 'Report Administrator',
+};
+
+/** A sandbox user, stored as the sandbox needs it (rendered to Okta's shape on the way out). */
+export interface SandboxUser {
+  id: string;
+  status: 'ACTIVE' | 'STAGED' | 'PROVISIONED' | 'DEPROVISIONED' | 'SUSPENDED';
+  created: string;
+  lastUpdated: string;
+  profile: { firstName: string; lastName: string; login: string; email: string };
+  adminRoles: { id: string; type: AdminRoleType; created: string }[];
+}
+
+/** The sandbox org's state: in memory, one per server. */
+export interface SandboxOrg {
+  id: string;
+  companyName: string;
+  subdomain: string;
+  created: string;
+  users: Map<string, SandboxUser>;
+  /** SSWS token → the id of the user it acts as. */
+  tokens: Map<string, string>;
+}
+
+/** Adds a user with the given admin roles and an API token that acts as them. */
+export function addUserWithToken(
+  org: SandboxOrg,
+  options: {
+    login: string;
+    firstName: string;
+    lastName: string;
+    adminRoles: readonly AdminRoleType[];
+    now: Date;
+  },
+): { user: SandboxUser; token: string } {
+  const stamp = options.now.toISOString();
+  const user: SandboxUser = {
+    id: oktaId('00u'),
+    status: 'ACTIVE',
+    created: stamp,
+    lastUpdated: stamp,
+    profile: {
+      firstName: options.firstName,
+      lastName: options.lastName,
+      login: options.login,
+      email: options.login,
+    },
+    adminRoles: options.adminRoles.map((type) => ({ id: oktaId('ra1'), type, created: stamp })),
+  };
+  org.users.set(user.id, user);
+  const token = apiToken();
+  org.tokens.set(token, user.id);
+  return { user, token };
+}
+
+/** The label Okta shows for a role type. */
+export function roleLabel(type: AdminRoleType): string {
+  return ROLE_LABELS[type];
+}
+
+/**
+ * A fresh sandbox org: one super admin and the token that acts as them.
+ *
+ * @remarks
+ * Mirrors what a new Okta org has: the admin who created it. Issue #3 adds the `default`
+ * authorization server and the seeds.
+ */
+export function createSandboxOrg(now: Date): { org: SandboxOrg; adminToken: string } {
+  const org: SandboxOrg = {
+    id: oktaId('00o'),
+    companyName: 'SSO Console Sandbox',
+    subdomain: 'sandbox',
+    created: now.toISOString(),
+    users: new Map(),
+    tokens: new Map(),
+  };
+  const { token } = addUserWithToken(org, {
+    login: 'admin@sandbox.example',
+    firstName: 'Sandbox',
+    lastName: 'Admin',
+    adminRoles: ['SUPER_ADMIN'],
+    now,
+  });
+  return { org, adminToken: token };
+}

@@ -1,0 +1,395 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { OKTA_ERRORS, type OktaErrorResponse } from './okta-errors.ts';
+import { requestId } from './okta-ids.ts';
+import {
+  ADMIN_ROLE_TYPES,
+  addUserWithToken,
+  createSandboxOrg,
+  roleLabel,
+  type AdminRoleType,
+  type SandboxOrg,
+  type SandboxUser,
+} from './sandbox-org.ts';
+
+/** A running sandbox org. */
+export interface RunningSandbox {
+  /** The org URL, e.g. `http://127.0.0.1:43123`. */
+  orgUrl: string;
+  /** The super admin's SSWS token; also the sandbox's admin token for `/__sandbox/`. */
+  apiToken: string;
+  org: SandboxOrg;
+  close(): Promise<void>;
+}
+
+/** A response the sandbox forces on matching requests (`/__sandbox/faults`). */
+interface Fault {
+  method: string;
+  path: string;
+  status: 429 | 500 | 503;
+  remaining: number;
+  /** For 429: seconds until `X-Rate-Limit-Reset`; `null` sends no Reset header. */
+  resetSeconds: number | null;
+}
+
+interface RouteContext {
+  org: SandboxOrg;
+  orgUrl: string;
+  caller: SandboxUser;
+  params: Record<string, string>;
+}
+
+type RouteResult = { status: number; body: unknown } | OktaErrorResponse;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  /** Admin roles that may call this route; `'any'` lets every valid token through. */
+  allowedRoles: readonly AdminRoleType[] | 'any';
+  handle(context: RouteContext): RouteResult;
+}
+
+/** Roles that may read org settings and role assignments (okta.orgs.read, okta.roles.read). */
+const ORG_READERS: readonly AdminRoleType[] = ['SUPER_ADMIN', 'ORG_ADMIN', 'READ_ONLY_ADMIN'];
+/** Per-bucket request limit the sandbox reports by default (Okta's One App tier, per minute). */
+const DEFAULT_RATE_LIMIT = 600;
+
+function renderUser(user: SandboxUser, orgUrl: string) {
+  return {
+    id: user.id,
+    status: user.status,
+    created: user.created,
+    activated: user.created,
+    statusChanged: user.created,
+    lastLogin: null,
+    lastUpdated: user.lastUpdated,
+    passwordChanged: user.created,
+    type: { id: 'oty1sandboxdefault00' },
+    profile: { ...user.profile, mobilePhone: null, secondEmail: null },
+    credentials: {
+      password: {},
+      provider: { type: 'OKTA', name: 'OKTA' },
+    },
+    _links: { self: { href: `${orgUrl}/api/v1/users/${user.id}` } },
+  };
+}
+
+function findUser(org: SandboxOrg, idOrLogin: string): SandboxUser | undefined {
+  const byId = org.users.get(idOrLogin);
+  if (byId !== undefined) {
+    return byId;
+  }
+  const login = idOrLogin.toLowerCase();
+  return [...org.users.values()].find((user) => user.profile.login.toLowerCase() === login);
+}
+
+const ROUTES: readonly Route[] = [
+  {
+    method: 'GET',
+    pattern: /^\/api\/v1\/users\/(?<userId>[^/]+)$/,
+    allowedRoles: 'any',
+    handle({ org, orgUrl, caller, params }) {
+      const userId = params.userId ?? '';
+      const user = userId === 'me' ? caller : findUser(org, userId);
+      const isSelf = user?.id === caller.id;
+      if (!isSelf && caller.adminRoles.length === 0) {
+        return OKTA_ERRORS.accessDenied();
+      }
+      if (user === undefined) {
+        return OKTA_ERRORS.notFound(userId, 'User');
+      }
+      return { status: 200, body: renderUser(user, orgUrl) };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/v1\/users\/(?<userId>[^/]+)\/roles$/,
+    allowedRoles: ORG_READERS,
+    handle({ org, orgUrl, caller, params }) {
+      const userId = params.userId ?? '';
+      const user = userId === 'me' ? caller : findUser(org, userId);
+      if (user === undefined) {
+        return OKTA_ERRORS.notFound(userId, 'User');
+      }
+      return {
+        status: 200,
+        body: user.adminRoles.map((role) => ({
+          id: role.id,
+          label: roleLabel(role.type),
+          type: role.type,
+          status: 'ACTIVE',
+          created: role.created,
+          lastUpdated: role.created,
+          assignmentType: 'USER',
+          _links: { assignee: { href: `${orgUrl}/api/v1/users/${user.id}` } },
+        })),
+      };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/v1\/org$/,
+    allowedRoles: ORG_READERS,
+    handle({ org, orgUrl }) {
+      return {
+        status: 200,
+        body: {
+          id: org.id,
+          companyName: org.companyName,
+          subdomain: org.subdomain,
+          status: 'ACTIVE',
+          created: org.created,
+          lastUpdated: org.created,
+          website: orgUrl,
+          endUserSupportHelpURL: `${orgUrl}/help`,
+          _links: {
+            preferences: { href: `${orgUrl}/api/v1/org/preferences` },
+            contacts: { href: `${orgUrl}/api/v1/org/contacts` },
+          },
+        },
+      };
+    },
+  },
+];
+
+function isAdminRoleType(value: unknown): value is AdminRoleType {
+  return typeof value === 'string' && (ADMIN_ROLE_TYPES as readonly string[]).includes(value);
+}
+
+async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > 1_000_000) {
+      throw new SyntaxError('body too large');
+    }
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text === '' ? {} : (JSON.parse(text) as unknown);
+}
+
+/**
+ * Starts a local Okta-compatible org on loopback.
+ *
+ * @remarks
+ * Plain Node, no Electron: the console embeds it as the default org, `npm run sandbox` runs it
+ * alone, and the tests use it as their Okta. It answers like Okta where the console depends on
+ * it: SSWS auth with `E0000011`, role checks with `E0000006`, Okta's error objects, and
+ * `X-Rate-Limit-*`, `Date` and `X-Okta-Request-Id` on every response. Test-only controls live
+ * under `/__sandbox/`, never mixed into Okta's paths, and need the sandbox's admin token.
+ */
+export async function startSandbox(
+  options: { port?: number; host?: string; clock?: () => Date } = {},
+): Promise<RunningSandbox> {
+  const clock = options.clock ?? (() => new Date());
+  const host = options.host ?? '127.0.0.1';
+  const { org, adminToken } = createSandboxOrg(clock());
+  const faults: Fault[] = [];
+  const bucket = { windowStart: 0, used: 0 };
+  let orgUrl = '';
+
+  function rateLimitHeaders(): Record<string, string> {
+    const nowSeconds = Math.floor(clock().getTime() / 1000);
+    if (nowSeconds - bucket.windowStart >= 60) {
+      bucket.windowStart = nowSeconds;
+      bucket.used = 0;
+    }
+    bucket.used += 1;
+    return {
+      'X-Rate-Limit-Limit': String(DEFAULT_RATE_LIMIT),
+      'X-Rate-Limit-Remaining': String(Math.max(0, DEFAULT_RATE_LIMIT - bucket.used)),
+      'X-Rate-Limit-Reset': String(bucket.windowStart + 60),
+    };
+  }
+
+  function send(
+    response: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
+    const text = body === undefined ? '' : JSON.stringify(body);
+    response.writeHead(status, {
+      'Content-Type': 'application/json',
+      Date: clock().toUTCString(),
+      'X-Okta-Request-Id': requestId(),
+      ...headers,
+    });
+    response.end(text);
+  }
+
+  function takeFault(method: string, path: string): Fault | undefined {
+    const fault = faults.find((f) => f.method === method && f.path === path && f.remaining > 0);
+    if (fault !== undefined) {
+      fault.remaining -= 1;
+    }
+    return fault;
+  }
+
+  function callerOf(request: IncomingMessage): SandboxUser | undefined {
+    const match = /^SSWS\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    const userId = match?.[1] === undefined ? undefined : org.tokens.get(match[1]);
+    const user = userId === undefined ? undefined : org.users.get(userId);
+    return user?.status === 'ACTIVE' ? user : undefined;
+  }
+
+  async function handleControl(
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+  ): Promise<void> {
+    if (callerOf(request)?.id !== org.tokens.get(adminToken)) {
+      send(response, 401, {
+        error: 'sandbox_admin_token_required',
+        message: 'The /__sandbox/ control API needs the sandbox admin token: Authorization: SSWS <apiToken printed at start>.',
+      });
+      return;
+    }
+    const body = (request.method === 'POST' ? await readJsonBody(request) : {}) as Record<
+      string,
+      unknown
+    >;
+    if (request.method === 'POST' && path === '/__sandbox/api-tokens') {
+      const roles = Array.isArray(body.adminRoles) ? body.adminRoles : [];
+      if (!roles.every(isAdminRoleType)) {
+        send(response, 400, { error: 'invalid_roles', allowed: ADMIN_ROLE_TYPES });
+        return;
+      }
+      const login =
+        typeof body.login === 'string' ? body.login : `user${String(org.users.size)}@sandbox.example`;
+      const { user, token } = addUserWithToken(org, {
+        login,
+        firstName: typeof body.firstName === 'string' ? body.firstName : 'Sandbox',
+        lastName: typeof body.lastName === 'string' ? body.lastName : 'User',
+        adminRoles: roles,
+        now: clock(),
+      });
+      send(response, 201, { userId: user.id, login, apiToken: token });
+      return;
+    }
+    if (request.method === 'POST' && path === '/__sandbox/faults') {
+      const status = body.status;
+      if (
+        typeof body.method !== 'string' ||
+        typeof body.path !== 'string' ||
+        (status !== 429 && status !== 500 && status !== 503)
+      ) {
+        send(response, 400, {
+          error: 'invalid_fault',
+          expected: '{ method, path, status: 429 | 500 | 503, times?, resetSeconds? }',
+        });
+        return;
+      }
+      faults.push({
+        method: body.method.toUpperCase(),
+        path: body.path,
+        status,
+        remaining: typeof body.times === 'number' ? body.times : 1,
+        resetSeconds:
+          body.resetSeconds === null ? null : typeof body.resetSeconds === 'number' ? body.resetSeconds : 0,
+      });
+      send(response, 201, { faults: faults.length });
+      return;
+    }
+    if (request.method === 'DELETE' && path === '/__sandbox/faults') {
+      faults.length = 0;
+      send(response, 204, undefined);
+      return;
+    }
+    send(response, 404, { error: 'unknown_control_route' });
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', orgUrl);
+    const method = request.method ?? 'GET';
+    if (url.pathname.startsWith('/__sandbox/')) {
+      await handleControl(request, response, url.pathname);
+      return;
+    }
+    const limits = rateLimitHeaders();
+    const fault = takeFault(method, url.pathname);
+    if (fault !== undefined) {
+      if (fault.status === 429) {
+        const nowSeconds = Math.floor(clock().getTime() / 1000);
+        const { body } = OKTA_ERRORS.rateLimited();
+        send(response, 429, body, {
+          'X-Rate-Limit-Limit': String(DEFAULT_RATE_LIMIT),
+          'X-Rate-Limit-Remaining': '0',
+          ...(fault.resetSeconds === null
+            ? {}
+            : { 'X-Rate-Limit-Reset': String(nowSeconds + fault.resetSeconds) }),
+        });
+      } else {
+        send(response, fault.status, OKTA_ERRORS.internal().body, limits);
+      }
+      return;
+    }
+    const caller = callerOf(request);
+    if (caller === undefined) {
+      const { status, body } = OKTA_ERRORS.invalidToken();
+      send(response, status, body, limits);
+      return;
+    }
+    const candidates = ROUTES.filter((route) => route.pattern.test(url.pathname));
+    const route = candidates.find((candidate) => candidate.method === method);
+    if (route === undefined) {
+      const { status, body } =
+        candidates.length > 0 ? OKTA_ERRORS.methodNotAllowed() : OKTA_ERRORS.pathNotFound();
+      send(response, status, body, limits);
+      return;
+    }
+    const mayCall =
+      route.allowedRoles === 'any' ||
+      caller.adminRoles.some((role) => (route.allowedRoles as readonly string[]).includes(role.type));
+    if (!mayCall) {
+      const { status, body } = OKTA_ERRORS.accessDenied();
+      send(response, status, body, limits);
+      return;
+    }
+    const params = route.pattern.exec(url.pathname)?.groups ?? {};
+    const result = route.handle({
+      org,
+      orgUrl,
+      caller,
+      params: Object.fromEntries(
+        Object.entries(params).map(([key, value]) => [key, decodeURIComponent(value)]),
+      ),
+    });
+    send(response, result.status, result.body, limits);
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (error instanceof SyntaxError) {
+        const { status, body } = OKTA_ERRORS.malformedBody();
+        send(response, status, body);
+        return;
+      }
+      const { status, body } = OKTA_ERRORS.internal();
+      send(response, status, body);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  orgUrl = `http://${host}:${String(port)}`;
+  return {
+    orgUrl,
+    apiToken: adminToken,
+    org,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,54 @@
+import okta from '@okta/okta-sdk-nodejs';
+
+import { isLoopbackHostname } from '../../../shared/okta/org-url.ts';
+
+/** The management client the console uses: the real SDK, configured explicitly. */
+export type OktaClient = InstanceType<typeof okta.Client>;
+
+/** How long one management request may take, including the SDK's own 429 retries. */
+export const OKTA_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * The SDK's request executor, minus its proxy for loopback URLs.
+ *
+ * @remarks
+ * The SDK installs an `HTTPS_PROXY` agent on every request and ignores `NO_PROXY`
+ * (okta-behaviours.md §8, trap 1), which would send sandbox calls to a corporate proxy.
+ */
+class ConsoleRequestExecutor extends okta.DefaultRequestExecutor {
+  override fetch(request: RequestOptions): ReturnType<okta.DefaultRequestExecutor['fetch']> {
+    if (typeof request.url === 'string' && isLoopbackHostname(new URL(request.url).hostname)) {
+      delete request.agent;
+    }
+    return super.fetch(request);
+  }
+}
+
+type RequestOptions = Parameters<okta.DefaultRequestExecutor['fetch']>[0];
+
+/**
+ * Builds a management client for one org and token.
+ *
+ * @remarks
+ * Everything is passed explicitly because the SDK otherwise merges `~/.okta/okta.yaml`,
+ * `./okta.yaml` and `OKTA_CLIENT_*` silently. The default cache is off (`cacheMiddleware: null`):
+ * it never expires and would serve stale apps after another admin's change. The SDK retries a 429
+ * that carries `X-Rate-Limit-Reset` at most `maxRetries` times.
+ */
+export function createOktaClient(options: {
+  orgUrl: string;
+  token: string;
+  maxRetries?: number;
+  requestTimeoutMs?: number;
+}): OktaClient {
+  return new okta.Client({
+    orgUrl: options.orgUrl,
+    token: options.token,
+    authorizationMode: 'SSWS',
+    cacheMiddleware: null,
+    requestExecutor: new ConsoleRequestExecutor({
+      maxRetries: options.maxRetries ?? 2,
+      requestTimeout: options.requestTimeoutMs ?? OKTA_REQUEST_TIMEOUT_MS,
+    }),
+  });
+}

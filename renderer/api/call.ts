@@ -1,0 +1,48 @@
+import type { BridgeApi } from '../../shared/ipc/bridge.ts';
+import {
+  channelResultSchema,
+  type Channel,
+  type ChannelRequest,
+  type ChannelResponse,
+} from '../../shared/ipc/contract.ts';
+import type { Result } from '../../shared/ipc/result.ts';
+
+/**
+ * Calls a contract channel and checks the answer against the contract before anyone uses it.
+ *
+ * @remarks
+ * The renderer trusts nothing it did not validate: a response that does not match the schema
+ * becomes an `INVALID_RESPONSE` failure value, and a transport failure a `INTERNAL` one, so
+ * callers handle exactly one shape.
+ */
+export async function call<C extends Channel>(
+  api: BridgeApi,
+  channel: C,
+  request: ChannelRequest<C>,
+): Promise<Result<ChannelResponse<C>>> {
+  let raw: unknown;
+  try {
+    raw = await (api[channel] as (request: ChannelRequest<C>) => Promise<unknown>)(request);
+  } catch {
+    return {
+      ok: false,
+      error: {
+        code: 'INTERNAL',
+        message: 'The console’s background process did not answer.',
+        hint: 'If the console was stopped, start it again; otherwise reload the window.',
+      },
+    };
+  }
+  const parsed = channelResultSchema(channel).safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: {
+        code: 'INVALID_RESPONSE',
+        message: `The answer to "${channel}" does not match the contract.`,
+        hint: 'The window and the background process may be from different versions: restart the console.',
+      },
+    };
+  }
+  return parsed.data as Result<ChannelResponse<C>>;
+}

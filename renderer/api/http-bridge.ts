@@ -1,0 +1,57 @@
+import type { BridgeApi } from '../../shared/ipc/bridge.ts';
+import { CHANNEL_NAMES, type EventName } from '../../shared/ipc/contract.ts';
+
+/**
+ * The bridge over browser mode's loopback HTTP: the same shape as the Electron preload's.
+ *
+ * @remarks
+ * Calls are same-origin `POST /api/call/<channel>` with JSON; the session cookie (HttpOnly, set
+ * by the server) authenticates them, so no secret is ever readable by page script. Events arrive
+ * over one `EventSource`.
+ */
+export function createHttpBridge(fetchImpl: typeof fetch = fetch.bind(globalThis)): BridgeApi {
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  let source: EventSource | undefined;
+
+  function ensureEventSource(): void {
+    if (source !== undefined || typeof EventSource === 'undefined') {
+      return;
+    }
+    source = new EventSource('/api/events');
+    source.onmessage = (message: MessageEvent<string>) => {
+      const envelope = JSON.parse(message.data) as { event: string; payload: unknown };
+      for (const listener of listeners.get(envelope.event) ?? []) {
+        listener(envelope.payload);
+      }
+    };
+  }
+
+  const methods = Object.fromEntries(
+    CHANNEL_NAMES.map((channel) => [
+      channel,
+      async (request: unknown) => {
+        const response = await fetchImpl(`/api/call/${encodeURIComponent(channel)}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          credentials: 'same-origin',
+          body: JSON.stringify(request),
+        });
+        if (!response.ok) {
+          throw new Error(`HTTP ${String(response.status)}`);
+        }
+        return (await response.json()) as unknown;
+      },
+    ]),
+  );
+  const on = (event: EventName, listener: (payload: never) => void) => {
+    ensureEventSource();
+    const set = listeners.get(event) ?? new Set();
+    const wrapped = listener as (payload: unknown) => void;
+    set.add(wrapped);
+    listeners.set(event, set);
+    return () => {
+      set.delete(wrapped);
+    };
+  };
+  return Object.freeze({ ...methods, on }) as unknown as BridgeApi;
+}

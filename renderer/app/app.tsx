@@ -1,0 +1,72 @@
+import { useEffect, useState } from 'react';
+
+import type { ChannelResponse } from '../../shared/ipc/contract.ts';
+import type { BridgeApi } from '../../shared/ipc/bridge.ts';
+import { call } from '../api/call.ts';
+import { ErrorMessage } from '../components/error-message.tsx';
+import { ConnectPage } from '../features/connect/connect-page.tsx';
+import { useProfiles } from '../stores/store-context.tsx';
+
+type AppInfo = ChannelResponse<'app:get-info'>;
+
+/**
+ * The console's frame: header with the active org, then the current step.
+ *
+ * @remarks
+ * `data-app-state` on the root is the readiness marker the end-to-end tests wait on (`loading`,
+ * `ready`, `error`), so no test ever sleeps.
+ */
+export function App(props: { api: BridgeApi }) {
+  const status = useProfiles((state) => state.status);
+  const listError = useProfiles((state) => state.listError);
+  const load = useProfiles((state) => state.load);
+  const activeProfile = useProfiles((state) =>
+    state.profiles.find((profile) => profile.id === state.activeProfileId),
+  );
+  const [info, setInfo] = useState<AppInfo | null>(null);
+
+  useEffect(() => {
+    void load();
+    void call(props.api, 'app:get-info', {}).then((result) => {
+      if (result.ok) {
+        setInfo(result.data);
+      }
+    });
+  }, [load, props.api]);
+
+  return (
+    <div className="app" data-app-state={status === 'ready' ? 'ready' : status === 'error' ? 'error' : 'loading'}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <p className="app-header__title">SSO Setup Console</p>
+        <p className="app-header__org" aria-live="polite">
+          {activeProfile === undefined ? (
+            'No org connected'
+          ) : (
+            <>
+              Active org: <strong>{activeProfile.label}</strong>{' '}
+              <span className="visually-muted">({activeProfile.orgUrl})</span>
+            </>
+          )}
+        </p>
+        {info !== null && (
+          <p className="app-header__mode visually-muted">
+            {info.mode === 'browser' ? 'Browser mode' : 'Desktop'} · v{info.version} · secrets in{' '}
+            {info.secretStore.kind}
+          </p>
+        )}
+      </header>
+      <main id="main" className="app-main" tabIndex={-1}>
+        {status === 'loading' || status === 'idle' ? (
+          <p role="status">Loading connected orgs…</p>
+        ) : status === 'error' && listError !== null ? (
+          <ErrorMessage error={listError} />
+        ) : (
+          <ConnectPage />
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,139 @@
+import { useId, useRef, useState, type FormEvent } from 'react';
+
+import type { AppErrorValue } from '../../../shared/errors.ts';
+import { parseOrgUrl } from '../../../shared/okta/org-url.ts';
+import { ErrorMessage } from '../../components/error-message.tsx';
+import { useProfiles } from '../../stores/store-context.tsx';
+
+import { VerifyProgress } from './verify-progress.tsx';
+
+/**
+ * The "Connect your Okta org" form: org URL, API token, optional label.
+ *
+ * @remarks
+ * The org URL is checked as the admin types (after the first blur) with the same rules main
+ * applies, so most mistakes are explained before any request. Errors from main land next to the
+ * field they concern (`field` in the error value) or above the button otherwise. The token field
+ * is cleared after every attempt: it lives in the page only while typed.
+ */
+export function ConnectOrgForm() {
+  const connect = useProfiles((state) => state.connect);
+  const connectOkta = useProfiles((state) => state.connectOkta);
+  const [orgUrl, setOrgUrl] = useState('');
+  const [apiToken, setApiToken] = useState('');
+  const [label, setLabel] = useState('');
+  const [isUrlTouched, setIsUrlTouched] = useState(false);
+  const orgUrlRef = useRef<HTMLInputElement>(null);
+  const tokenRef = useRef<HTMLInputElement>(null);
+  const formErrorRef = useRef<HTMLDivElement>(null);
+  const ids = { url: useId(), token: useId(), label: useId(), urlError: useId(), tokenError: useId() };
+
+  const isRunning = connect.status === 'running' && connect.target === 'okta';
+  const serverError = connect.target === 'okta' ? connect.error : null;
+  const urlLint = isUrlTouched ? parseOrgUrl(orgUrl) : null;
+  const urlError: AppErrorValue | null =
+    urlLint !== null && !urlLint.ok
+      ? urlLint.error
+      : serverError?.field === 'orgUrl'
+        ? serverError
+        : null;
+  const tokenError = serverError?.field === 'apiToken' ? serverError : null;
+  const formError = serverError !== null && serverError.field === undefined ? serverError : null;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setIsUrlTouched(true);
+    if (!parseOrgUrl(orgUrl).ok) {
+      orgUrlRef.current?.focus();
+      return;
+    }
+    const failure = await connectOkta({ orgUrl, apiToken, label });
+    setApiToken('');
+    if (failure === null) {
+      setOrgUrl('');
+      setLabel('');
+      setIsUrlTouched(false);
+      return;
+    }
+    // Put the keyboard where the problem is.
+    const target =
+      failure.field === 'orgUrl' ? orgUrlRef : failure.field === 'apiToken' ? tokenRef : formErrorRef;
+    target.current?.focus();
+  }
+
+  return (
+    <form className="connect-form" onSubmit={(event) => void submit(event)} noValidate aria-busy={isRunning}>
+      <div className="field">
+        <label htmlFor={ids.url}>Org URL</label>
+        <input
+          id={ids.url}
+          ref={orgUrlRef}
+          type="url"
+          inputMode="url"
+          autoComplete="url"
+          spellCheck={false}
+          placeholder="https://dev-123456.okta.com"
+          value={orgUrl}
+          onChange={(event) => {
+            setOrgUrl(event.target.value);
+          }}
+          onBlur={() => {
+            if (orgUrl !== '') {
+              setIsUrlTouched(true);
+            }
+          }}
+          aria-invalid={urlError !== null}
+          aria-describedby={urlError === null ? undefined : ids.urlError}
+          disabled={isRunning}
+        />
+        {urlError !== null && <ErrorMessage error={urlError} id={ids.urlError} />}
+      </div>
+      <div className="field">
+        <label htmlFor={ids.token}>API token</label>
+        <input
+          id={ids.token}
+          ref={tokenRef}
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={apiToken}
+          onChange={(event) => {
+            setApiToken(event.target.value);
+          }}
+          aria-invalid={tokenError !== null}
+          aria-describedby={tokenError === null ? `${ids.token}-help` : ids.tokenError}
+          disabled={isRunning}
+        />
+        <p className="field__help" id={`${ids.token}-help`}>
+          Create one in the Admin Console under Security › API › Tokens. It is checked against the
+          org, then kept in your OS keychain — never in a file.
+        </p>
+        {tokenError !== null && <ErrorMessage error={tokenError} id={ids.tokenError} />}
+      </div>
+      <div className="field">
+        <label htmlFor={ids.label}>
+          Label <span className="visually-muted">(optional)</span>
+        </label>
+        <input
+          id={ids.label}
+          type="text"
+          value={label}
+          maxLength={120}
+          onChange={(event) => {
+            setLabel(event.target.value);
+          }}
+          disabled={isRunning}
+        />
+      </div>
+      <div ref={formErrorRef} tabIndex={-1}>
+        {formError !== null && <ErrorMessage error={formError} />}
+      </div>
+      {(isRunning || (connect.target === 'okta' && connect.status === 'error')) && (
+        <VerifyProgress steps={connect.steps} includeKeychain />
+      )}
+      <button type="submit" className="button button--primary" disabled={isRunning}>
+        {isRunning ? 'Verifying…' : 'Verify and connect'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,41 @@
+import { useProfiles } from '../../stores/store-context.tsx';
+
+import { ConnectOrgForm } from './connect-org-form.tsx';
+import { ProfileList } from './profile-list.tsx';
+import { SandboxChoice } from './sandbox-choice.tsx';
+
+/**
+ * Step one of the console: choose the org to work on.
+ *
+ * @remarks
+ * With no org connected, the local sandbox is offered first as the default, next to connecting
+ * a real Okta org. Afterwards the list of connected orgs leads, and adding another stays below.
+ */
+export function ConnectPage() {
+  const profiles = useProfiles((state) => state.profiles);
+  const hasSandbox = profiles.some((profile) => profile.kind === 'sandbox');
+  const isFirstRun = profiles.length === 0;
+  return (
+    <div className="connect-page">
+      <h1>Connect an org</h1>
+      {isFirstRun ? (
+        <p className="lede">
+          Choose where to set up single sign-on. No Okta org yet? Start with the local sandbox
+          org; you can connect your Okta org at any time.
+        </p>
+      ) : (
+        <ProfileList />
+      )}
+      <section aria-labelledby="add-heading">
+        <h2 id="add-heading">{isFirstRun ? 'Choose an org' : 'Connect another org'}</h2>
+        <div className="choices">
+          {!hasSandbox && <SandboxChoice isDefault={isFirstRun} />}
+          <section className="card" aria-labelledby="okta-heading">
+            <h3 id="okta-heading">Connect your Okta org</h3>
+            <ConnectOrgForm />
+          </section>
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,126 @@
+import { useEffect, useRef, useState } from 'react';
+
+import type { ProfileSummary } from '../../../shared/profiles/profile.ts';
+import { ErrorMessage } from '../../components/error-message.tsx';
+import { useProfiles } from '../../stores/store-context.tsx';
+
+function ProfileItem(props: { profile: ProfileSummary; isActive: boolean }) {
+  const { profile, isActive } = props;
+  const busyProfileId = useProfiles((state) => state.busyProfileId);
+  const switchTo = useProfiles((state) => state.switchTo);
+  const verify = useProfiles((state) => state.verify);
+  const remove = useProfiles((state) => state.remove);
+  const [isConfirmingRemove, setIsConfirmingRemove] = useState(false);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const isBusy = busyProfileId === profile.id;
+  const headingId = `profile-${profile.id}-name`;
+
+  useEffect(() => {
+    if (isConfirmingRemove) {
+      confirmRef.current?.focus();
+    }
+  }, [isConfirmingRemove]);
+
+  return (
+    <li className={`profile ${isActive ? 'profile--active' : ''}`} aria-labelledby={headingId} aria-busy={isBusy}>
+      <div className="profile__summary">
+        <h3 id={headingId} className="profile__name">
+          {profile.label}
+          {isActive && <span className="badge badge--accent">Active</span>}
+          {profile.kind === 'sandbox' && <span className="badge badge--warning">Local emulation</span>}
+        </h3>
+        <dl className="profile__facts">
+          <dt>Org URL</dt>
+          <dd>{profile.orgUrl}</dd>
+          <dt>Org name</dt>
+          <dd>{profile.orgName}</dd>
+          <dt>Token owner</dt>
+          <dd>
+            {profile.owner.displayName} ({profile.owner.login})
+          </dd>
+          <dt>Admin roles</dt>
+          <dd>
+            {profile.adminRoles === null
+              ? 'Not readable with this token'
+              : profile.adminRoles.length === 0
+                ? 'None'
+                : profile.adminRoles.join(', ')}
+          </dd>
+          <dt>API token</dt>
+          <dd>
+            {profile.tokenHint === null
+              ? 'Held in memory by the local sandbox'
+              : `In the OS keychain, ending …${profile.tokenHint}`}
+          </dd>
+        </dl>
+      </div>
+      {isConfirmingRemove ? (
+        <div className="profile__confirm" role="group" aria-label={`Confirm removing ${profile.label}`}>
+          <p>
+            Remove “{profile.label}”?{' '}
+            {profile.kind === 'okta'
+              ? 'Its API token is deleted from the OS keychain. Nothing changes in the org.'
+              : 'Nothing changes in any org.'}
+          </p>
+          <button
+            ref={confirmRef}
+            type="button"
+            className="button button--danger"
+            onClick={() => void remove(profile.id)}
+            disabled={isBusy}
+          >
+            Remove {profile.label}
+          </button>
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              setIsConfirmingRemove(false);
+            }}
+          >
+            Cancel
+          </button>
+        </div>
+      ) : (
+        <div className="profile__actions">
+          {!isActive && (
+            <button type="button" className="button" onClick={() => void switchTo(profile.id)} disabled={isBusy}>
+              Switch to {profile.label}
+            </button>
+          )}
+          <button type="button" className="button" onClick={() => void verify(profile.id)} disabled={isBusy}>
+            {isBusy ? 'Working…' : `Verify ${profile.label}`}
+          </button>
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              setIsConfirmingRemove(true);
+            }}
+            disabled={isBusy}
+          >
+            Remove…
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}
+
+/** The connected orgs, with switch, verify and remove. */
+export function ProfileList() {
+  const profiles = useProfiles((state) => state.profiles);
+  const activeProfileId = useProfiles((state) => state.activeProfileId);
+  const listError = useProfiles((state) => state.listError);
+  return (
+    <section aria-labelledby="profiles-heading">
+      <h2 id="profiles-heading">Connected orgs</h2>
+      {listError !== null && <ErrorMessage error={listError} />}
+      <ul className="profile-list">
+        {profiles.map((profile) => (
+          <ProfileItem key={profile.id} profile={profile} isActive={profile.id === activeProfileId} />
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+import { profileSummarySchema, VERIFY_STEPS } from '../profiles/profile.ts';
+
+import { resultSchema } from './result.ts';
+
+const empty = z.object({}).strict();
+
+const profileList = z.object({
+  profiles: z.array(profileSummarySchema),
+  activeProfileId: z.string().nullable(),
+});
+
+/**
+ * Every call the renderer may make into main, as `domain:action` channels.
+ *
+ * @remarks
+ * The single source of truth for the boundary: main parses each request with `request` before a
+ * handler sees it, the renderer parses each response with `response`, and the bridge type, the
+ * preload and the router are all derived from this object. Adding a channel without a handler is
+ * a compile error and a start-up failure.
+ */
+export const CHANNELS = {
+  'app:get-info': {
+    request: empty,
+    response: z.object({
+      mode: z.enum(['electron', 'browser']),
+      version: z.string(),
+      secretStore: z.object({
+        kind: z.string(),
+        isPersistent: z.boolean(),
+        isOsProtected: z.boolean(),
+      }),
+    }),
+  },
+  'profiles:list': { request: empty, response: profileList },
+  'profiles:add': {
+    request: z
+      .object({
+        orgUrl: z.string().max(2048),
+        // Write-only: the token travels renderer → main once and never comes back.
+        apiToken: z.string().max(4096),
+        label: z.string().max(120).optional(),
+      })
+      .strict(),
+    response: z.object({ profile: profileSummarySchema }),
+  },
+  'profiles:add-sandbox': { request: empty, response: z.object({ profile: profileSummarySchema }) },
+  'profiles:verify': {
+    request: z.object({ profileId: z.string().max(200) }).strict(),
+    response: z.object({ profile: profileSummarySchema }),
+  },
+  'profiles:switch': {
+    request: z.object({ profileId: z.string().max(200) }).strict(),
+    response: profileList,
+  },
+  'profiles:remove': {
+    request: z.object({ profileId: z.string().max(200) }).strict(),
+    response: profileList,
+  },
+} as const;
+
+/**
+ * Every event main pushes to the renderer.
+ *
+ * @remarks
+ * Events carry progress only; anything the renderer must rely on comes back as a call's result.
+ */
+export const EVENTS = {
+  'profiles:verify-progress': z.object({
+    orgUrl: z.string(),
+    step: z.enum(VERIFY_STEPS),
+    state: z.enum(['running', 'done', 'failed', 'skipped']),
+  }),
+} as const;
+
+/** A renderer → main channel name. */
+export type Channel = keyof typeof CHANNELS;
+/** A main → renderer event name. */
+export type EventName = keyof typeof EVENTS;
+/** The request a channel takes. */
+export type ChannelRequest<C extends Channel> = z.input<(typeof CHANNELS)[C]['request']>;
+/** The data a channel answers with on success. */
+export type ChannelResponse<C extends Channel> = z.infer<(typeof CHANNELS)[C]['response']>;
+/** The payload of an event. */
+export type EventPayload<E extends EventName> = z.infer<(typeof EVENTS)[E]>;
+
+/** All channel names, in contract order. */
+export const CHANNEL_NAMES = Object.keys(CHANNELS) as Channel[];
+/** All event names, in contract order. */
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
+
+/** The schema of a channel's whole answer, success or failure. */
+export function channelResultSchema<C extends Channel>(channel: C) {
+  return resultSchema(CHANNELS[channel].response);
+}
+
+/** The IPC channel name that carries main → renderer events. */
+export const EVENT_IPC_CHANNEL = 'sso-console:event';
