@@ -1,15 +1,15 @@
 import path from 'node:path';
 
-import { app, ipcMain, protocol, session } from 'electron';
+import { app, protocol, session } from 'electron';
 
 import { EVENT_IPC_CHANNEL } from '../shared/ipc/contract.ts';
 
-import { openExternalSafe } from './adapters/open-external.ts';
 import { KeytarSecretStore } from './adapters/keytar-secret-store.ts';
+import { openExternalSafe } from './adapters/open-external.ts';
 import { composeConsole } from './compose.ts';
-import { registerIpcHandlers } from './ipc/router.ts';
-import { createLogger } from './services/logging/logger.ts';
+import { registerElectronIpc } from './ipc/electron-ipc.ts';
 import { openLogFile } from './services/logging/log-file.ts';
+import { createLogger } from './services/logging/logger.ts';
 import { APP_ORIGIN, APP_SCHEME, createAppProtocolHandler } from './windows/app-protocol.ts';
 import { hardenWebContents } from './windows/harden-web-contents.ts';
 import { createMainWindow } from './windows/main-window.ts';
@@ -89,11 +89,12 @@ void app.whenReady().then(async () => {
   });
   const refreshConnectedOrigins = async () => {
     const { profiles } = await core.profiles.list();
-    connectedOrigins = profiles.map((profile) => profile.orgUrl).filter((url) => url.startsWith('https:'));
+    connectedOrigins = profiles
+      .map((profile) => profile.orgUrl)
+      .filter((url) => url.startsWith('https:'));
   };
   await refreshConnectedOrigins();
-  registerIpcHandlers({
-    ipcMain,
+  registerElectronIpc({
     dispatch: async (channel, request) => {
       const result = await core.dispatch(channel, request);
       if (channel.startsWith('profiles:')) {

@@ -46,7 +46,13 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-let values: { browser?: boolean; port?: string; 'no-open'?: boolean; 'user-data-dir'?: string; help?: boolean };
+let values: {
+  browser?: boolean;
+  port?: string;
+  'no-open'?: boolean;
+  'user-data-dir'?: string;
+  help?: boolean;
+};
 try {
   ({ values } = parseArgs({
     options: {

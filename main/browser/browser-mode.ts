@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import { KeytarSecretStore } from '../adapters/keytar-secret-store.ts';
-import { composeConsole } from '../compose.ts';
+import { composeConsole, type EmitEvent } from '../compose.ts';
 import { openLogFile } from '../services/logging/log-file.ts';
 import { createLogger } from '../services/logging/logger.ts';
 
@@ -43,7 +43,8 @@ export async function runBrowserMode(options: BrowserModeOptions): Promise<Brows
       options.logLine(line);
     },
   });
-  let server: BrowserServer | undefined;
+  // Events can only reach the browser once the server exists; until then there is no page.
+  let emitToBrowser: EmitEvent = () => undefined;
   const core = composeConsole({
     mode: 'browser',
     version: await readVersion(),
@@ -51,15 +52,18 @@ export async function runBrowserMode(options: BrowserModeOptions): Promise<Brows
     secrets: new KeytarSecretStore(),
     logger,
     emit: (event, payload) => {
-      server?.emit(event, payload);
+      emitToBrowser(event, payload);
     },
   });
-  server = await startBrowserServer({
+  const server = await startBrowserServer({
     dispatch: core.dispatch,
     rendererDir: options.rendererDir,
     logger,
     port: options.port,
   });
+  emitToBrowser = (event, payload) => {
+    server.emit(event, payload);
+  };
   logger.log('info', 'Browser mode listening', { origin: server.origin, dataDir: options.dataDir });
   options.print(`SSO Setup Console is running in browser mode at ${server.entryUrl}`);
   if (options.shouldOpenBrowser) {
@@ -70,11 +74,10 @@ export async function runBrowserMode(options: BrowserModeOptions): Promise<Brows
       options.print('No default browser could be opened: open the URL above yourself.');
     }
   }
-  const running = server;
   return {
-    ...running,
+    ...server,
     close: async () => {
-      await running.close();
+      await server.close();
       await core.stop();
       logFile.close();
     },

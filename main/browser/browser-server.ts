@@ -114,7 +114,9 @@ export async function startBrowserServer(options: {
     }
     const requestOrigin = request.headers.origin;
     if (requestOrigin !== undefined && requestOrigin !== origin) {
-      options.logger.log('warn', 'Refused a request from a foreign Origin', { origin: requestOrigin });
+      options.logger.log('warn', 'Refused a request from a foreign Origin', {
+        origin: requestOrigin,
+      });
       refuse(response, 403, 'Refused: requests from other sites may not use this console.');
       return;
     }
@@ -124,7 +126,11 @@ export async function startBrowserServer(options: {
     const entryToken = url.searchParams.get('token');
     if (method === 'GET' && url.pathname === '/' && entryToken !== null) {
       if (!sameSecret(entryToken, token)) {
-        refuse(response, 401, 'Refused: this link is not valid for the running console. Use the URL it printed at start.');
+        refuse(
+          response,
+          401,
+          'Refused: this link is not valid for the running console. Use the URL it printed at start.',
+        );
         return;
       }
       response.writeHead(303, {
@@ -137,7 +143,11 @@ export async function startBrowserServer(options: {
       return;
     }
     if (!hasToken(request)) {
-      refuse(response, 401, 'Refused: open the console with the URL it printed at start (it carries this session’s token).');
+      refuse(
+        response,
+        401,
+        'Refused: open the console with the URL it printed at start (it carries this session’s token).',
+      );
       return;
     }
 
@@ -220,7 +230,7 @@ export async function startBrowserServer(options: {
   });
   const { port } = server.address() as AddressInfo;
   expectedHost = `${host}:${String(port)}`;
-  origin = `http://${expectedHost}`;
+  origin = `https://${expectedHost}`;
   return {
     origin,
     entryUrl: `${origin}/?token=${token}`,

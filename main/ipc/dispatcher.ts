@@ -70,7 +70,11 @@ export function createDispatcher(handlers: Handlers, logger: Logger): Dispatch {
         const value = error.toValue();
         return {
           ok: false,
-          error: { ...value, message: redactSecrets(value.message), hint: redactSecrets(value.hint) },
+          error: {
+            ...value,
+            message: redactSecrets(value.message),
+            hint: redactSecrets(value.hint),
+          },
         };
       }
       logger.log('error', 'A handler threw unexpectedly', {

@@ -22,7 +22,9 @@ export function createHandlers(deps: {
     'profiles:list': () => deps.profiles.list(),
     'profiles:add': async (request) => ({ profile: await deps.profiles.add(request) }),
     'profiles:add-sandbox': async () => ({ profile: await deps.profiles.addSandbox() }),
-    'profiles:verify': async ({ profileId }) => ({ profile: await deps.profiles.verify(profileId) }),
+    'profiles:verify': async ({ profileId }) => ({
+      profile: await deps.profiles.verify(profileId),
+    }),
     'profiles:switch': ({ profileId }) => deps.profiles.switchTo(profileId),
     'profiles:remove': ({ profileId }) => deps.profiles.remove(profileId),
   };

@@ -6,11 +6,7 @@ export interface IpcSenderInfo {
 
 /** Why a sender was refused, or `null` when it may call. */
 export type SenderRefusal =
-  | 'no-frame'
-  | 'untrusted-web-contents'
-  | 'foreign-origin'
-  | 'not-top-frame'
-  | null;
+  'no-frame' | 'untrusted-web-contents' | 'foreign-origin' | 'not-top-frame' | null;
 
 /**
  * Decides whether an IPC call comes from the console's own top-level page.

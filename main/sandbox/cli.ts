@@ -47,7 +47,9 @@ try {
 }
 
 if (values.json === true) {
-  process.stdout.write(`${JSON.stringify({ orgUrl: sandbox.orgUrl, apiToken: sandbox.apiToken })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ orgUrl: sandbox.orgUrl, apiToken: sandbox.apiToken })}\n`,
+  );
 } else {
   process.stdout.write(
     [

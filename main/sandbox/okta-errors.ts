@@ -42,6 +42,7 @@ export const OKTA_ERRORS = {
   methodNotAllowed: () =>
     okta(404, 'E0000022', 'The endpoint does not support the provided HTTP method.'),
   malformedBody: () => okta(400, 'E0000003', 'The request body was not well-formed.'),
-  rateLimited: () => okta(429, 'E0000047', 'API call exceeded rate limit due to too many requests.'),
+  rateLimited: () =>
+    okta(429, 'E0000047', 'API call exceeded rate limit due to too many requests.'),
   internal: () => okta(500, 'E0000009', 'Internal Server Error'),
 };

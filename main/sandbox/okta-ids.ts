@@ -9,7 +9,7 @@ export function randomAlphanumeric(length: number): string {
     for (const byte of randomBytes(length * 2)) {
       // 248 = 4 × 62: bytes above it would favour the first characters.
       if (byte < 248 && out.length < length) {
-        out += ALPHANUMERIC[byte % 62];
+        out += ALPHANUMERIC.charAt(byte % 62);
       }
     }
   }

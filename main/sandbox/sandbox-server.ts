@@ -244,7 +244,8 @@ export async function startSandbox(
     if (callerOf(request)?.id !== org.tokens.get(adminToken)) {
       send(response, 401, {
         error: 'sandbox_admin_token_required',
-        message: 'The /__sandbox/ control API needs the sandbox admin token: Authorization: SSWS <apiToken printed at start>.',
+        message:
+          'The /__sandbox/ control API needs the sandbox admin token: Authorization: SSWS <apiToken printed at start>.',
       });
       return;
     }
@@ -259,7 +260,9 @@ export async function startSandbox(
         return;
       }
       const login =
-        typeof body.login === 'string' ? body.login : `user${String(org.users.size)}@sandbox.example`;
+        typeof body.login === 'string'
+          ? body.login
+          : `user${String(org.users.size)}@sandbox.example`;
       const { user, token } = addUserWithToken(org, {
         login,
         firstName: typeof body.firstName === 'string' ? body.firstName : 'Sandbox',
@@ -289,7 +292,11 @@ export async function startSandbox(
         status,
         remaining: typeof body.times === 'number' ? body.times : 1,
         resetSeconds:
-          body.resetSeconds === null ? null : typeof body.resetSeconds === 'number' ? body.resetSeconds : 0,
+          body.resetSeconds === null
+            ? null
+            : typeof body.resetSeconds === 'number'
+              ? body.resetSeconds
+              : 0,
       });
       send(response, 201, { faults: faults.length });
       return;
@@ -343,7 +350,9 @@ export async function startSandbox(
     }
     const mayCall =
       route.allowedRoles === 'any' ||
-      caller.adminRoles.some((role) => (route.allowedRoles as readonly string[]).includes(role.type));
+      caller.adminRoles.some((role) =>
+        (route.allowedRoles as readonly string[]).includes(role.type),
+      );
     if (!mayCall) {
       const { status, body } = OKTA_ERRORS.accessDenied();
       send(response, status, body, limits);
@@ -379,7 +388,7 @@ export async function startSandbox(
     });
   });
   const { port } = server.address() as AddressInfo;
-  orgUrl = `http://${host}:${String(port)}`;
+  orgUrl = `https://${host}:${String(port)}`;
   return {
     orgUrl,
     apiToken: adminToken,

@@ -17,7 +17,9 @@ export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
  * Plain Fetch API `Request` → `Response`, so it is unit-tested in Node. Other hosts under the
  * scheme and non-GET methods are refused; every response carries the CSP and hardening headers.
  */
-export function createAppProtocolHandler(rendererDir: string): (request: Request) => Promise<Response> {
+export function createAppProtocolHandler(
+  rendererDir: string,
+): (request: Request) => Promise<Response> {
   const headers = securityHeaders(buildCsp('ipc'));
   return async (request) => {
     const url = new URL(request.url);

@@ -16,8 +16,7 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** A static file found for a request, or why none was. */
 export type AssetLookup =
-  | { ok: true; filePath: string; contentType: string }
-  | { ok: false; status: 400 | 404 };
+  { ok: true; filePath: string; contentType: string } | { ok: false; status: 400 | 404 };
 
 /**
  * Maps a request path to a file inside the built renderer folder, refusing anything outside it.

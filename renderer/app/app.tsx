@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 
-import type { ChannelResponse } from '../../shared/ipc/contract.ts';
 import type { BridgeApi } from '../../shared/ipc/bridge.ts';
+import type { ChannelResponse } from '../../shared/ipc/contract.ts';
 import { call } from '../api/call.ts';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { ConnectPage } from '../features/connect/connect-page.tsx';
@@ -35,7 +35,10 @@ export function App(props: { api: BridgeApi }) {
   }, [load, props.api]);
 
   return (
-    <div className="app" data-app-state={status === 'ready' ? 'ready' : status === 'error' ? 'error' : 'loading'}>
+    <div
+      className="app"
+      data-app-state={status === 'ready' ? 'ready' : status === 'error' ? 'error' : 'loading'}
+    >
       <a className="skip-link" href="#main">
         Skip to content
       </a>

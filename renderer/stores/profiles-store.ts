@@ -31,15 +31,15 @@ export interface ProfilesState {
     steps: Partial<Record<VerifyStep, StepState>>;
     connected: ProfileSummary | null;
   };
-  load(): Promise<void>;
+  load: () => Promise<void>;
   /** Connects an Okta org; resolves the failure, or `null` on success. */
-  connectOkta(form: ConnectForm): Promise<AppErrorValue | null>;
+  connectOkta: (form: ConnectForm) => Promise<AppErrorValue | null>;
   /** Connects the local sandbox org; resolves the failure, or `null` on success. */
-  connectSandbox(): Promise<AppErrorValue | null>;
-  switchTo(profileId: string): Promise<void>;
-  verify(profileId: string): Promise<void>;
-  remove(profileId: string): Promise<void>;
-  resetConnect(): void;
+  connectSandbox: () => Promise<AppErrorValue | null>;
+  switchTo: (profileId: string) => Promise<void>;
+  verify: (profileId: string) => Promise<void>;
+  remove: (profileId: string) => Promise<void>;
+  resetConnect: () => void;
 }
 
 const IDLE_CONNECT: ProfilesState['connect'] = {
@@ -122,8 +122,10 @@ export function createProfilesStore(api: BridgeApi) {
         return connectWith('sandbox', () => call(api, 'profiles:add-sandbox', {}));
       },
 
-      switchTo: (profileId) => changeList(profileId, () => call(api, 'profiles:switch', { profileId })),
-      remove: (profileId) => changeList(profileId, () => call(api, 'profiles:remove', { profileId })),
+      switchTo: (profileId) =>
+        changeList(profileId, () => call(api, 'profiles:switch', { profileId })),
+      remove: (profileId) =>
+        changeList(profileId, () => call(api, 'profiles:remove', { profileId })),
 
       async verify(profileId) {
         set({ busyProfileId: profileId, listError: null });

@@ -7,7 +7,9 @@ const ProfilesContext = createContext<ProfilesStore | null>(null);
 
 /** Makes the profiles store available to the components below. */
 export function StoreProvider(props: { profiles: ProfilesStore; children: ReactNode }) {
-  return <ProfilesContext.Provider value={props.profiles}>{props.children}</ProfilesContext.Provider>;
+  return (
+    <ProfilesContext.Provider value={props.profiles}>{props.children}</ProfilesContext.Provider>
+  );
 }
 
 /** Reads a slice of the profiles store and re-renders when it changes. */

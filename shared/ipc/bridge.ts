@@ -1,5 +1,11 @@
+import type {
+  Channel,
+  ChannelRequest,
+  ChannelResponse,
+  EventName,
+  EventPayload,
+} from './contract.ts';
 import type { Result } from './result.ts';
-import type { Channel, ChannelRequest, ChannelResponse, EventName, EventPayload } from './contract.ts';
 
 /**
  * The renderer's whole view of main, derived from the contract.

@@ -91,7 +91,7 @@ export const CHANNEL_NAMES = Object.keys(CHANNELS) as Channel[];
 export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
 
 /** The schema of a channel's whole answer, success or failure. */
-export function channelResultSchema<C extends Channel>(channel: C) {
+export function channelResultSchema(channel: Channel) {
   return resultSchema(CHANNELS[channel].response);
 }
 

@@ -118,7 +118,7 @@ export function parseOrgUrl(
       ),
     };
   }
-  if (/-admin\./.test(hostname)) {
+  if (hostname.includes('-admin.')) {
     const userFacing = url.host.toLowerCase().replace('-admin.', '.');
     return {
       ok: false,

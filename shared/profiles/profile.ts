@@ -25,7 +25,13 @@ export const profileSummarySchema = z.object({
 export type ProfileSummary = z.infer<typeof profileSummarySchema>;
 
 /** The steps of verifying a connection, reported as progress events. */
-export const VERIFY_STEPS = ['reach-org', 'check-token', 'read-org', 'read-roles', 'save-token'] as const;
+export const VERIFY_STEPS = [
+  'reach-org',
+  'check-token',
+  'read-org',
+  'read-roles',
+  'save-token',
+] as const;
 
 /** One step of verifying a connection; see {@link VERIFY_STEPS}. */
 export type VerifyStep = (typeof VERIFY_STEPS)[number];

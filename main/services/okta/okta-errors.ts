@@ -30,17 +30,24 @@ function isHttpError(error: unknown): error is { status: number; message: string
 
 /** Network error codes (Node and node-fetch) that mean the org could not be reached. */
 const UNREACHABLE_HINTS: Record<string, string> = {
-  ENOTFOUND: 'The host name does not resolve. Check the spelling of the org URL and your DNS or VPN.',
+  ENOTFOUND:
+    'The host name does not resolve. Check the spelling of the org URL and your DNS or VPN.',
   EAI_AGAIN: 'The host name could not be resolved right now. Check your network, DNS or VPN.',
-  ECONNREFUSED: 'Nothing is listening at that address. Check the port, or start the org (for the sandbox: `npm run sandbox`).',
-  ECONNRESET: 'The connection was cut. A proxy or firewall may be interfering; try again or check the proxy settings.',
+  ECONNREFUSED:
+    'Nothing is listening at that address. Check the port, or start the org (for the sandbox: `npm run sandbox`).',
+  ECONNRESET:
+    'The connection was cut. A proxy or firewall may be interfering; try again or check the proxy settings.',
   ETIMEDOUT: 'The org did not answer in time. Check your network, proxy or firewall.',
   EHOSTUNREACH: 'The host cannot be reached from this machine. Check your network or VPN.',
   ENETUNREACH: 'This machine has no route to that network. Check your network connection.',
-  CERT_HAS_EXPIRED: 'The server’s TLS certificate has expired. Check that the URL is your Okta org.',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'The server presents a self-signed certificate, which Okta never does. Check the URL, or a TLS-inspecting proxy.',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'The server’s TLS certificate cannot be verified. A TLS-inspecting proxy may need its CA in NODE_EXTRA_CA_CERTS.',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'The TLS certificate does not match the host name. Check the org URL.',
+  CERT_HAS_EXPIRED:
+    'The server’s TLS certificate has expired. Check that the URL is your Okta org.',
+  DEPTH_ZERO_SELF_SIGNED_CERT:
+    'The server presents a self-signed certificate, which Okta never does. Check the URL, or a TLS-inspecting proxy.',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    'The server’s TLS certificate cannot be verified. A TLS-inspecting proxy may need its CA in NODE_EXTRA_CA_CERTS.',
+  ERR_TLS_CERT_ALTNAME_INVALID:
+    'The TLS certificate does not match the host name. Check the org URL.',
 };
 
 function findNetworkCode(error: unknown): string | undefined {

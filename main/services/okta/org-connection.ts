@@ -12,7 +12,10 @@ export interface VerifiedConnection {
 }
 
 /** Progress of one verification step. */
-export type VerifyProgress = (step: VerifyStep, state: 'running' | 'done' | 'failed' | 'skipped') => void;
+export type VerifyProgress = (
+  step: VerifyStep,
+  state: 'running' | 'done' | 'failed' | 'skipped',
+) => void;
 
 async function runStep<T>(
   step: VerifyStep,

@@ -76,7 +76,10 @@ export function createFileProfileRepository(dataDir: string): ProfileRepository 
       }
     },
     async save(file) {
-      await writeFileAtomic(filePath, `${JSON.stringify(profilesFileSchema.parse(file), null, 2)}\n`);
+      await writeFileAtomic(
+        filePath,
+        `${JSON.stringify(profilesFileSchema.parse(file), null, 2)}\n`,
+      );
     },
   };
 }

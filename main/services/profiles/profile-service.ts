@@ -108,11 +108,19 @@ export function createProfileService(deps: {
   async function saveProfile(profile: ProfileSummary): Promise<ProfileSummary> {
     const file = await deps.repository.load();
     const others = file.profiles.filter((existing) => existing.id !== profile.id);
-    await deps.repository.save({ ...file, profiles: [...others, profile], activeProfileId: profile.id });
+    await deps.repository.save({
+      ...file,
+      profiles: [...others, profile],
+      activeProfileId: profile.id,
+    });
     return profile;
   }
 
-  async function addOkta(request: { orgUrl: string; apiToken: string; label?: string | undefined }) {
+  async function addOkta(request: {
+    orgUrl: string;
+    apiToken: string;
+    label?: string | undefined;
+  }) {
     const parsed = parseOrgUrl(request.orgUrl);
     if (!parsed.ok) {
       throw new AppError(parsed.error);
@@ -141,7 +149,7 @@ export function createProfileService(deps: {
     const profile = await saveProfile({
       id: existing?.id ?? randomUUID(),
       kind: 'okta',
-      label: request.label?.trim() || connection.orgName,
+      label: request.label?.trim() ? request.label.trim() : connection.orgName,
       orgUrl,
       orgName: connection.orgName,
       owner: connection.owner,

@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type SyntheticEvent } from 'react';
 
 import type { AppErrorValue } from '../../../shared/errors.ts';
 import { parseOrgUrl } from '../../../shared/okta/org-url.ts';
@@ -26,7 +26,13 @@ export function ConnectOrgForm() {
   const orgUrlRef = useRef<HTMLInputElement>(null);
   const tokenRef = useRef<HTMLInputElement>(null);
   const formErrorRef = useRef<HTMLDivElement>(null);
-  const ids = { url: useId(), token: useId(), label: useId(), urlError: useId(), tokenError: useId() };
+  const ids = {
+    url: useId(),
+    token: useId(),
+    label: useId(),
+    urlError: useId(),
+    tokenError: useId(),
+  };
 
   const isRunning = connect.status === 'running' && connect.target === 'okta';
   const serverError = connect.target === 'okta' ? connect.error : null;
@@ -40,7 +46,7 @@ export function ConnectOrgForm() {
   const tokenError = serverError?.field === 'apiToken' ? serverError : null;
   const formError = serverError !== null && serverError.field === undefined ? serverError : null;
 
-  async function submit(event: FormEvent) {
+  async function submit(event: SyntheticEvent) {
     event.preventDefault();
     setIsUrlTouched(true);
     if (!parseOrgUrl(orgUrl).ok) {
@@ -57,12 +63,21 @@ export function ConnectOrgForm() {
     }
     // Put the keyboard where the problem is.
     const target =
-      failure.field === 'orgUrl' ? orgUrlRef : failure.field === 'apiToken' ? tokenRef : formErrorRef;
+      failure.field === 'orgUrl'
+        ? orgUrlRef
+        : failure.field === 'apiToken'
+          ? tokenRef
+          : formErrorRef;
     target.current?.focus();
   }
 
   return (
-    <form className="connect-form" onSubmit={(event) => void submit(event)} noValidate aria-busy={isRunning}>
+    <form
+      className="connect-form"
+      onSubmit={(event) => void submit(event)}
+      noValidate
+      aria-busy={isRunning}
+    >
       <div className="field">
         <label htmlFor={ids.url}>Org URL</label>
         <input

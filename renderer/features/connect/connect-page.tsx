@@ -20,8 +20,8 @@ export function ConnectPage() {
       <h1>Connect an org</h1>
       {isFirstRun ? (
         <p className="lede">
-          Choose where to set up single sign-on. No Okta org yet? Start with the local sandbox
-          org; you can connect your Okta org at any time.
+          Choose where to set up single sign-on. No Okta org yet? Start with the local sandbox org;
+          you can connect your Okta org at any time.
         </p>
       ) : (
         <ProfileList />

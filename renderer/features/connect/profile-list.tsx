@@ -22,12 +22,18 @@ function ProfileItem(props: { profile: ProfileSummary; isActive: boolean }) {
   }, [isConfirmingRemove]);
 
   return (
-    <li className={`profile ${isActive ? 'profile--active' : ''}`} aria-labelledby={headingId} aria-busy={isBusy}>
+    <li
+      className={`profile ${isActive ? 'profile--active' : ''}`}
+      aria-labelledby={headingId}
+      aria-busy={isBusy}
+    >
       <div className="profile__summary">
         <h3 id={headingId} className="profile__name">
           {profile.label}
           {isActive && <span className="badge badge--accent">Active</span>}
-          {profile.kind === 'sandbox' && <span className="badge badge--warning">Local emulation</span>}
+          {profile.kind === 'sandbox' && (
+            <span className="badge badge--warning">Local emulation</span>
+          )}
         </h3>
         <dl className="profile__facts">
           <dt>Org URL</dt>
@@ -55,7 +61,11 @@ function ProfileItem(props: { profile: ProfileSummary; isActive: boolean }) {
         </dl>
       </div>
       {isConfirmingRemove ? (
-        <div className="profile__confirm" role="group" aria-label={`Confirm removing ${profile.label}`}>
+        <div
+          className="profile__confirm"
+          role="group"
+          aria-label={`Confirm removing ${profile.label}`}
+        >
           <p>
             Remove “{profile.label}”?{' '}
             {profile.kind === 'okta'
@@ -84,11 +94,21 @@ function ProfileItem(props: { profile: ProfileSummary; isActive: boolean }) {
       ) : (
         <div className="profile__actions">
           {!isActive && (
-            <button type="button" className="button" onClick={() => void switchTo(profile.id)} disabled={isBusy}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => void switchTo(profile.id)}
+              disabled={isBusy}
+            >
               Switch to {profile.label}
             </button>
           )}
-          <button type="button" className="button" onClick={() => void verify(profile.id)} disabled={isBusy}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => void verify(profile.id)}
+            disabled={isBusy}
+          >
             {isBusy ? 'Working…' : `Verify ${profile.label}`}
           </button>
           <button
@@ -118,7 +138,11 @@ export function ProfileList() {
       {listError !== null && <ErrorMessage error={listError} />}
       <ul className="profile-list">
         {profiles.map((profile) => (
-          <ProfileItem key={profile.id} profile={profile} isActive={profile.id === activeProfileId} />
+          <ProfileItem
+            key={profile.id}
+            profile={profile}
+            isActive={profile.id === activeProfileId}
+          />
         ))}
       </ul>
     </section>

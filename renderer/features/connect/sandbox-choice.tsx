@@ -17,15 +17,16 @@ export function SandboxChoice(props: { isDefault: boolean }) {
   return (
     <section className="card card--sandbox" aria-labelledby="sandbox-heading">
       <h3 id="sandbox-heading">
-        Local sandbox org{' '}
-        {props.isDefault && <span className="badge badge--accent">Default</span>}
+        Local sandbox org {props.isDefault && <span className="badge badge--accent">Default</span>}
       </h3>
       <p className="badge badge--warning">Local emulation — not a real Okta org</p>
       <p>
-        An Okta-compatible org that runs on this computer (127.0.0.1). Try every step of the
-        console without an Okta account; nothing you do here reaches Okta.
+        An Okta-compatible org that runs on this computer (127.0.0.1). Try every step of the console
+        without an Okta account; nothing you do here reaches Okta.
       </p>
-      {(isRunning || error !== null) && <VerifyProgress steps={connect.steps} includeKeychain={false} />}
+      {(isRunning || error !== null) && (
+        <VerifyProgress steps={connect.steps} includeKeychain={false} />
+      )}
       {error !== null && <ErrorMessage error={error} />}
       <button
         type="button"

@@ -1,0 +1,198 @@
+// @ts-check
+import js from '@eslint/js';
+import sdl from '@microsoft/eslint-plugin-sdl';
+import { importX } from 'eslint-plugin-import-x';
+import reactHooks from 'eslint-plugin-react-hooks';
+import tsdoc from 'eslint-plugin-tsdoc';
+import tseslint from 'typescript-eslint';
+
+const NODE_BUILTINS = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'child_process',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'url',
+  'util',
+  'stream',
+  'events',
+];
+
+/**
+ * Import zones by runtime (conventions.md §2). Each zone lists what it may never import; the
+ * messages say why. Exported so test/lint/ can prove each rule fires.
+ */
+export const ZONES = {
+  shared: {
+    files: ['shared/**/*.{ts,tsx}'],
+    patterns: [
+      { group: ['electron', 'electron/*'], message: 'shared/ runs everywhere: no Electron.' },
+      { group: ['keytar'], message: 'shared/ runs everywhere: no keytar.' },
+      { group: NODE_BUILTINS, message: 'shared/ runs everywhere: no Node built-ins.' },
+      { group: ['react', 'react-dom', 'react/*', 'react-dom/*'], message: 'shared/ holds no UI.' },
+      {
+        group: ['**/main/**', '../main/*', '../../main/*'],
+        message: 'shared/ may not depend on main/.',
+      },
+      {
+        group: ['**/renderer/**', '../renderer/*', '../../renderer/*'],
+        message: 'shared/ may not depend on renderer/.',
+      },
+    ],
+  },
+  renderer: {
+    files: ['renderer/**/*.{ts,tsx}'],
+    patterns: [
+      {
+        group: ['electron', 'electron/*'],
+        message: 'The renderer reaches main only through the bridge (renderer/api/bridge.ts).',
+      },
+      { group: ['keytar'], message: 'Secrets never reach the renderer.' },
+      { group: NODE_BUILTINS, message: 'The renderer is sandboxed web code: no Node built-ins.' },
+      {
+        group: ['**/main/**', '../main/*', '../../main/*', '../../../main/*'],
+        message: 'The renderer may import shared/ only, never main/.',
+      },
+    ],
+  },
+  main: {
+    files: ['main/**/*.ts'],
+    patterns: [
+      { group: ['**/renderer/**'], message: 'main/ may not import renderer/.' },
+      {
+        group: ['keytar'],
+        message: 'Only main/adapters/ may import keytar (behind the SecretStore interface).',
+      },
+      {
+        group: ['electron', 'electron/*'],
+        message:
+          'Only the Electron glue (adapters/, windows/, ipc/, preload.ts, app.ts) may import electron.',
+      },
+    ],
+  },
+  electronGlue: {
+    files: ['main/windows/**/*.ts', 'main/ipc/**/*.ts', 'main/preload.ts', 'main/app.ts'],
+    patterns: [
+      { group: ['**/renderer/**'], message: 'main/ may not import renderer/.' },
+      {
+        group: ['keytar'],
+        message: 'Only main/adapters/ may import keytar (behind the SecretStore interface).',
+      },
+    ],
+  },
+  adapters: {
+    files: ['main/adapters/**/*.ts'],
+    patterns: [{ group: ['**/renderer/**'], message: 'main/ may not import renderer/.' }],
+  },
+  tests: {
+    files: ['test/**/*.{ts,tsx}'],
+    patterns: [
+      {
+        group: ['electron', 'electron/*'],
+        message: 'Tests never import electron: a test that needs it means the glue is too thick.',
+      },
+    ],
+  },
+};
+
+const rawIpc = {
+  paths: [
+    {
+      name: 'electron',
+      importNames: ['ipcMain', 'ipcRenderer'],
+      message: 'Raw IPC only in main/ipc/ (via the router) and main/preload.ts.',
+    },
+  ],
+};
+
+export default tseslint.config(
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'coverage/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  ...tseslint.configs.stylisticTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX, tsdoc, '@microsoft/sdl': sdl },
+    rules: {
+      'tsdoc/syntax': 'error',
+      'import-x/order': [
+        'error',
+        {
+          groups: ['builtin', 'external', 'parent', 'sibling', 'index'],
+          'newlines-between': 'always',
+          alphabetize: { order: 'asc', caseInsensitive: true },
+        },
+      ],
+      'import-x/no-default-export': 'error',
+      eqeqeq: 'error',
+      curly: 'error',
+      'no-eval': 'error',
+      'no-implied-eval': 'error',
+      'no-new-func': 'error',
+      '@microsoft/sdl/no-electron-node-integration': 'error',
+      '@microsoft/sdl/no-insecure-url': [
+        'error',
+        {
+          exceptions: [
+            '^http://127\\.0\\.0\\.1',
+            '^http://localhost',
+            '^http://evil\\.example',
+            '^http://\\$\\{',
+          ],
+        },
+      ],
+      '@microsoft/sdl/no-inner-html': 'error',
+      '@microsoft/sdl/no-postmessage-star-origin': 'error',
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'shell',
+          property: 'openExternal',
+          message: 'Use openExternalSafe (main/adapters/open-external.ts): Electron checklist #15.',
+        },
+      ],
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: false }],
+      '@typescript-eslint/consistent-type-definitions': 'off',
+    },
+  },
+  ...Object.values(ZONES).map((zone) => ({
+    files: zone.files,
+    rules: { 'no-restricted-imports': ['error', { patterns: zone.patterns }] },
+  })),
+  {
+    files: ['main/windows/**/*.ts', 'main/app.ts', 'main/adapters/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { ...rawIpc, patterns: ZONES.electronGlue.patterns }],
+    },
+  },
+  {
+    files: ['renderer/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules },
+  },
+  {
+    // Tool configs must default-export their config: that is the tool's contract.
+    files: ['*.config.{ts,mts,mjs}', 'eslint.config.mjs'],
+    rules: { 'import-x/no-default-export': 'off' },
+  },
+  {
+    files: ['**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);
