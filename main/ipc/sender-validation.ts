@@ -1,3 +1,5 @@
+import { isOnOrigin } from '../windows/navigation-policy.ts';
+
 /** The parts of an IPC event the sender check reads (a subset of Electron's `IpcMainInvokeEvent`). */
 export interface IpcSenderInfo {
   sender: { id: number };
@@ -15,7 +17,7 @@ export type SenderRefusal =
  * Electron checklist #17. Three independent checks, each of which alone defeats a different
  * attack: the `webContents` must be one the console created (not a stray window or devtools
  * extension), the frame must be on the app's origin (not a page that navigated away), and it must
- * be the top frame (not an iframe). Origins are compared parsed, never with `startsWith`.
+ * be the top frame (not an iframe).
  */
 export function checkSender(
   event: IpcSenderInfo,
@@ -29,13 +31,7 @@ export function checkSender(
   if (!trustedWebContentsIds.has(event.sender.id)) {
     return 'untrusted-web-contents';
   }
-  let origin: string;
-  try {
-    origin = new URL(frame.url).origin;
-  } catch {
-    return 'foreign-origin';
-  }
-  if (origin !== appOrigin) {
+  if (!isOnOrigin(frame.url, appOrigin)) {
     return 'foreign-origin';
   }
   if (frame.parent !== null) {

@@ -1,17 +1,36 @@
 /**
- * Whether a window may navigate to `url`: only within the app's own origin.
+ * Whether `url` is on `origin` (scheme, host and port), with no credentials in it.
  *
  * @remarks
- * Electron checklist #13. Origins are compared after parsing, so `app://console.evil`,
+ * Compares parsed scheme and host rather than `URL.origin`, because Node's URL parser reports
+ * the origin of a custom scheme such as `app://` as `"null"` (only Chromium knows Electron's
+ * registered standard schemes), and never with `startsWith`, so `app://console.evil`,
  * `app://console@evil` and `javascript:` URLs are refused however they are spelled.
  */
-export function isAllowedNavigation(url: string, appOrigin: string): boolean {
+export function isOnOrigin(url: string, origin: string): boolean {
   try {
-    const parsed = new URL(url);
-    return parsed.origin !== 'null' && parsed.origin === appOrigin;
+    const candidate = new URL(url);
+    const expected = new URL(origin);
+    return (
+      candidate.host !== '' &&
+      candidate.protocol === expected.protocol &&
+      candidate.host === expected.host &&
+      candidate.username === '' &&
+      candidate.password === ''
+    );
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether a window may navigate to `url`: only within the app's own origin.
+ *
+ * @remarks
+ * Electron checklist #13.
+ */
+export function isAllowedNavigation(url: string, appOrigin: string): boolean {
+  return isOnOrigin(url, appOrigin);
 }
 
 /**

@@ -1,0 +1,70 @@
+import { describe, expect, it, vi } from 'vitest';
+
+import { SILENT_LOGGER } from '../../../../main/services/logging/logger.ts';
+import {
+  hardenWebContents,
+  type HardenableWebContents,
+  type NavigationEvent,
+} from '../../../../main/windows/harden-web-contents.ts';
+
+function fakeWebContents() {
+  const listeners = new Map<string, (event: NavigationEvent) => void>();
+  let openHandler: ((details: { url: string }) => { action: 'deny' }) | undefined;
+  const contents = {
+    on: (name: string, listener: (event: NavigationEvent) => void) => {
+      listeners.set(name, listener);
+    },
+    setWindowOpenHandler: (handler: (details: { url: string }) => { action: 'deny' }) => {
+      openHandler = handler;
+    },
+  } as unknown as HardenableWebContents;
+  return { contents, listeners, openHandler: () => openHandler };
+}
+
+function navigate(listener: ((event: NavigationEvent) => void) | undefined, url: string) {
+  const preventDefault = vi.fn();
+  listener?.({ url, preventDefault });
+  return preventDefault;
+}
+
+describe('hardenWebContents (Electron checklist #12–#14)', () => {
+  it.each(['will-navigate', 'will-redirect', 'will-frame-navigate'])(
+    'blocks %s away from the app and allows it within',
+    (name) => {
+      const fake = fakeWebContents();
+      hardenWebContents(fake.contents, {
+        appOrigin: 'app://console',
+        openExternal: vi.fn(),
+        logger: SILENT_LOGGER,
+      });
+      expect(navigate(fake.listeners.get(name), 'https://evil.example/')).toHaveBeenCalled();
+      expect(navigate(fake.listeners.get(name), 'app://console/index.html')).not.toHaveBeenCalled();
+    },
+  );
+
+  it('prevents every <webview> from attaching', () => {
+    const fake = fakeWebContents();
+    hardenWebContents(fake.contents, {
+      appOrigin: 'app://console',
+      openExternal: vi.fn(),
+      logger: SILENT_LOGGER,
+    });
+    expect(
+      navigate(fake.listeners.get('will-attach-webview'), 'app://console/'),
+    ).toHaveBeenCalled();
+  });
+
+  it('denies every new window and hands the URL to the allowlisted opener', () => {
+    const fake = fakeWebContents();
+    const openExternal = vi.fn();
+    hardenWebContents(fake.contents, {
+      appOrigin: 'app://console',
+      openExternal,
+      logger: SILENT_LOGGER,
+    });
+    expect(fake.openHandler()?.({ url: 'https://developer.okta.com/docs' })).toEqual({
+      action: 'deny',
+    });
+    expect(openExternal).toHaveBeenCalledWith('https://developer.okta.com/docs');
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+
+import { createProfilesStore } from '../../../../renderer/stores/profiles-store.ts';
+import type { ProfileSummary } from '../../../../shared/profiles/profile.ts';
+import { createFakeBridge } from '../../../support/fake-bridge.ts';
+
+const PROFILE: ProfileSummary = {
+  id: 'p1',
+  kind: 'okta',
+  label: 'Acme',
+  orgUrl: 'https://acme.okta.com',
+  orgName: 'Acme',
+  owner: { id: '00u1', login: 'ada@acme.com', displayName: 'Ada' },
+  adminRoles: ['SUPER_ADMIN'],
+  tokenHint: 'abcd',
+  verifiedAt: '2026-01-01T00:00:00.000Z',
+};
+
+describe('createProfilesStore', () => {
+  it('loads the list and becomes ready', async () => {
+    const { api } = createFakeBridge({
+      'profiles:list': () => ({ ok: true, data: { profiles: [PROFILE], activeProfileId: 'p1' } }),
+    });
+    const store = createProfilesStore(api);
+    await store.getState().load();
+    expect(store.getState()).toMatchObject({
+      status: 'ready',
+      activeProfileId: 'p1',
+      profiles: [PROFILE],
+    });
+  });
+
+  it('treats an answer that breaks the contract as an error, not as data', async () => {
+    const { api } = createFakeBridge({
+      'profiles:list': () => ({ ok: true, data: { profiles: 'nope' } }),
+    });
+    const store = createProfilesStore(api);
+    await store.getState().load();
+    expect(store.getState().status).toBe('error');
+    expect(store.getState().listError?.code).toBe('INVALID_RESPONSE');
+  });
+
+  it('folds progress events into the running connection and keeps the failure', async () => {
+    const fake = createFakeBridge({
+      'profiles:add': () => {
+        fake.emit('profiles:verify-progress', {
+          orgUrl: 'https://acme.okta.com',
+          step: 'reach-org',
+          state: 'done',
+        });
+        fake.emit('profiles:verify-progress', {
+          orgUrl: 'https://acme.okta.com',
+          step: 'check-token',
+          state: 'failed',
+        });
+        return {
+          ok: false,
+          error: {
+            code: 'TOKEN_INVALID',
+            message: 'Invalid token provided',
+            hint: 'h',
+            field: 'apiToken',
+          },
+        };
+      },
+    });
+    const store = createProfilesStore(fake.api);
+    const failure = await store
+      .getState()
+      .connectOkta({ orgUrl: 'https://acme.okta.com', apiToken: 'x', label: ' ' });
+    expect(failure?.code).toBe('TOKEN_INVALID');
+    expect(store.getState().connect).toMatchObject({
+      status: 'error',
+      target: 'okta',
+      steps: { 'reach-org': 'done', 'check-token': 'failed' },
+    });
+    expect(fake.calls[0]?.request).toEqual({ orgUrl: 'https://acme.okta.com', apiToken: 'x' });
+  });
+
+  it('reloads the list after connecting', async () => {
+    const { api, calls } = createFakeBridge({
+      'profiles:add-sandbox': () => ({
+        ok: true,
+        data: { profile: { ...PROFILE, id: 'sandbox', kind: 'sandbox', tokenHint: null } },
+      }),
+      'profiles:list': () => ({ ok: true, data: { profiles: [PROFILE], activeProfileId: 'p1' } }),
+    });
+    const store = createProfilesStore(api);
+    expect(await store.getState().connectSandbox()).toBeNull();
+    expect(calls.map((call) => call.channel)).toEqual(['profiles:add-sandbox', 'profiles:list']);
+    expect(store.getState().connect.status).toBe('done');
+  });
+});
