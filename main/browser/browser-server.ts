@@ -230,7 +230,9 @@ export async function startBrowserServer(options: {
   });
   const { port } = server.address() as AddressInfo;
   expectedHost = `${host}:${String(port)}`;
-  origin = `https://${expectedHost}`;
+  // Loopback only: TLS adds nothing on 127.0.0.1, and the token guards the session.
+   
+  origin = `http://${expectedHost}`;
   return {
     origin,
     entryUrl: `${origin}/?token=${token}`,

@@ -388,7 +388,10 @@ export async function startSandbox(
     });
   });
   const { port } = server.address() as AddressInfo;
-  orgUrl = `https://${host}:${String(port)}`;
+  // Plain http on loopback, like any local dev server; the SDK and the console accept it there.
+  // (The SDL rule's autofix would turn this into https, which nothing here serves.)
+   
+  orgUrl = `http://${host}:${String(port)}`;
   return {
     orgUrl,
     apiToken: adminToken,

@@ -21,12 +21,10 @@ const TOKEN = `00${'T'.repeat(36)}abcd`;
 function fakeClient(options: { failOrg?: unknown } = {}) {
   return {
     userApi: {
-      getUser: vi
-        .fn()
-        .mockResolvedValue({
-          id: '00u1',
-          profile: { login: 'ada@example.com', firstName: 'Ada', lastName: 'L' },
-        }),
+      getUser: vi.fn().mockResolvedValue({
+        id: '00u1',
+        profile: { login: 'ada@example.com', firstName: 'Ada', lastName: 'L' },
+      }),
     },
     orgSettingApi: {
       getOrgSettings:

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { KeytarSecretStore } from '../../../../../main/adapters/keytar-secret-store.ts';
+import { createEmbeddedSandbox } from '../../../../../main/sandbox/embedded-sandbox.ts';
+import { startSandbox, type RunningSandbox } from '../../../../../main/sandbox/sandbox-server.ts';
+import { createLogger } from '../../../../../main/services/logging/logger.ts';
+import { createOktaClient } from '../../../../../main/services/okta/okta-client.ts';
+import { createFileProfileRepository } from '../../../../../main/services/profiles/profile-repository.ts';
+import { createProfileService } from '../../../../../main/services/profiles/profile-service.ts';
+import { createSandboxToken, injectSandboxFault } from '../../../../support/sandbox-control.ts';
+
+/** The real service: real SDK over HTTP to the real sandbox, real keychain, real files. */
+const secrets = new KeytarSecretStore({ service: `sso-setup-console-test-${randomUUID()}` });
+let sandbox: RunningSandbox;
+const embedded = createEmbeddedSandbox();
+const logLines: string[] = [];
+
+function newService() {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'profiles-it-'));
+  const service = createProfileService({
+    repository: createFileProfileRepository(dataDir),
+    secrets,
+    createClient: (credentials) => createOktaClient({ ...credentials, requestTimeoutMs: 10_000 }),
+    sandbox: embedded,
+    emitProgress: () => undefined,
+    logger: createLogger({ write: (line) => logLines.push(line), minLevel: 'debug' }),
+  });
+  return { service, dataDir };
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+
+afterEach(async () => {
+  for (const account of await secrets.listAccounts()) {
+    await secrets.delete(account);
+  }
+});
+
+afterAll(async () => {
+  await sandbox.close();
+  await embedded.stop();
+});
+
+describe('connecting an org with the real SDK and keychain', () => {
+  it('verifies, keeps the token in the keychain only, and reports owner, org and roles', async () => {
+    const { service, dataDir } = newService();
+    const profile = await service.add({
+      orgUrl: sandbox.orgUrl,
+      apiToken: sandbox.apiToken,
+      label: 'Sandbox via URL',
+    });
+    expect(profile).toMatchObject({
+      kind: 'okta',
+      orgUrl: sandbox.orgUrl,
+      orgName: 'SSO Console Sandbox',
+      owner: { login: 'admin@sandbox.example', displayName: 'Sandbox Admin' },
+      adminRoles: ['SUPER_ADMIN'],
+      tokenHint: sandbox.apiToken.slice(-4),
+    });
+    expect(await secrets.get(sandbox.orgUrl)).toBe(sandbox.apiToken);
+    expect(await readFile(path.join(dataDir, 'profiles.json'), 'utf8')).not.toContain(
+      sandbox.apiToken,
+    );
+    expect(await service.getCredentials(profile.id)).toEqual({
+      orgUrl: sandbox.orgUrl,
+      token: sandbox.apiToken,
+    });
+    expect(logLines.join('\n')).not.toContain(sandbox.apiToken);
+
+    await service.remove(profile.id);
+    expect(await secrets.get(sandbox.orgUrl)).toBeNull();
+  });
+
+  it('reports roles as unreadable for an application admin, and still connects', async () => {
+    const token = await createSandboxToken(sandbox.orgUrl, sandbox.apiToken, [
+      'APP_ADMIN',
+      'READ_ONLY_ADMIN',
+    ]);
+    const { service } = newService();
+    expect(await service.add({ orgUrl: sandbox.orgUrl, apiToken: token })).toMatchObject({
+      adminRoles: ['APP_ADMIN', 'READ_ONLY_ADMIN'],
+    });
+    const appAdminOnly = await createSandboxToken(sandbox.orgUrl, sandbox.apiToken, ['APP_ADMIN']);
+    await expect(
+      newService().service.add({ orgUrl: sandbox.orgUrl, apiToken: appAdminOnly }),
+    ).rejects.toMatchObject({
+      code: 'PERMISSION_DENIED',
+    });
+  });
+
+  it.each([
+    ['an invalid token', () => `00${'q'.repeat(40)}`, 'TOKEN_INVALID', 'apiToken'],
+    [
+      'a token without admin roles',
+      () => createSandboxToken(sandbox.orgUrl, sandbox.apiToken, []),
+      'PERMISSION_DENIED',
+      'apiToken',
+    ],
+  ])('refuses %s and saves nothing', async (_name, token, code, field) => {
+    const { service } = newService();
+    await expect(
+      service.add({ orgUrl: sandbox.orgUrl, apiToken: await token() }),
+    ).rejects.toMatchObject({ code, field });
+    expect((await service.list()).profiles).toEqual([]);
+    expect(await secrets.listAccounts()).toEqual([]);
+  });
+
+  it('reports RATE_LIMITED after the SDK’s own retries of a 429 storm', async () => {
+    await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
+      method: 'GET',
+      path: '/api/v1/users/me',
+      status: 429,
+      times: 3,
+      resetSeconds: 0,
+    });
+    await expect(
+      newService().service.add({ orgUrl: sandbox.orgUrl, apiToken: sandbox.apiToken }),
+    ).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+    });
+  });
+
+  it('reports an org that does not answer as ORG_UNREACHABLE', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(
+      newService().service.add({
+        orgUrl: `http://127.0.0.1:${String(port)}`,
+        apiToken: sandbox.apiToken,
+      }),
+    ).rejects.toMatchObject({
+      code: 'ORG_UNREACHABLE',
+      field: 'orgUrl',
+      message: expect.stringContaining('ECONNREFUSED') as string,
+    });
+  });
+
+  it('reports a web server that is not Okta as ORG_NOT_OKTA', async () => {
+    const notOkta: Server = createServer((_request, response) => {
+      response.writeHead(404, { 'Content-Type': 'text/html' });
+      response.end('<html><body>Welcome to nginx</body></html>');
+    });
+    await new Promise<void>((resolve) => notOkta.listen(0, '127.0.0.1', resolve));
+    const { port } = notOkta.address() as AddressInfo;
+    try {
+      await expect(
+        newService().service.add({
+          orgUrl: `http://127.0.0.1:${String(port)}`,
+          apiToken: sandbox.apiToken,
+        }),
+      ).rejects.toMatchObject({ code: 'ORG_NOT_OKTA' });
+    } finally {
+      await new Promise((resolve) => notOkta.close(resolve));
+    }
+  });
+});
+
+describe('the embedded sandbox org', () => {
+  it('starts on first use and connects without touching the keychain', async () => {
+    const { service } = newService();
+    const profile = await service.addSandbox();
+    expect(profile).toMatchObject({
+      id: 'sandbox',
+      kind: 'sandbox',
+      tokenHint: null,
+      adminRoles: ['SUPER_ADMIN'],
+    });
+    expect(await secrets.listAccounts()).toEqual([]);
+    const credentials = await service.getCredentials('sandbox');
+    expect(credentials.orgUrl).toBe(profile.orgUrl);
+    expect((await service.verify('sandbox')).orgUrl).toBe(profile.orgUrl);
+  });
+});
