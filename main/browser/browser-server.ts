@@ -231,7 +231,7 @@ export async function startBrowserServer(options: {
   const { port } = server.address() as AddressInfo;
   expectedHost = `${host}:${String(port)}`;
   // Loopback only: TLS adds nothing on 127.0.0.1, and the token guards the session.
-   
+  // eslint-disable-next-line @microsoft/sdl/no-insecure-url -- loopback listener
   origin = `http://${expectedHost}`;
   return {
     origin,

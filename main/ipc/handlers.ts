@@ -21,7 +21,9 @@ export function createHandlers(deps: {
       Promise.resolve({ mode: deps.mode, version: deps.version, secretStore: deps.secrets.info() }),
     'profiles:list': () => deps.profiles.list(),
     'profiles:add': async (request) => ({ profile: await deps.profiles.add(request) }),
-    'profiles:add-sandbox': async () => ({ profile: await deps.profiles.addSandbox() }),
+    'profiles:add-sandbox': async ({ operationId }) => ({
+      profile: await deps.profiles.addSandbox(operationId ?? null),
+    }),
     'profiles:verify': async ({ profileId }) => ({
       profile: await deps.profiles.verify(profileId),
     }),

@@ -390,7 +390,7 @@ export async function startSandbox(
   const { port } = server.address() as AddressInfo;
   // Plain http on loopback, like any local dev server; the SDK and the console accept it there.
   // (The SDL rule's autofix would turn this into https, which nothing here serves.)
-   
+  // eslint-disable-next-line @microsoft/sdl/no-insecure-url -- loopback listener
   orgUrl = `http://${host}:${String(port)}`;
   return {
     orgUrl,

@@ -27,6 +27,8 @@ export interface ProfilesState {
   connect: {
     status: 'idle' | 'running' | 'error' | 'done';
     target: 'okta' | 'sandbox' | null;
+    /** Matches progress events to this attempt; see the contract's `operationId`. */
+    operationId: string | null;
     error: AppErrorValue | null;
     steps: Partial<Record<VerifyStep, StepState>>;
     connected: ProfileSummary | null;
@@ -45,6 +47,7 @@ export interface ProfilesState {
 const IDLE_CONNECT: ProfilesState['connect'] = {
   status: 'idle',
   target: null,
+  operationId: null,
   error: null,
   steps: {},
   connected: null,
@@ -61,10 +64,11 @@ export function createProfilesStore(api: BridgeApi) {
   const store = createStore<ProfilesState>()((set, get) => {
     async function connectWith(
       target: 'okta' | 'sandbox',
-      run: () => ReturnType<typeof call<'profiles:add'>>,
+      run: (operationId: string) => ReturnType<typeof call<'profiles:add'>>,
     ): Promise<AppErrorValue | null> {
-      set({ connect: { ...IDLE_CONNECT, status: 'running', target } });
-      const result = await run();
+      const operationId = crypto.randomUUID();
+      set({ connect: { ...IDLE_CONNECT, status: 'running', target, operationId } });
+      const result = await run(operationId);
       if (!result.ok) {
         set({ connect: { ...get().connect, status: 'error', error: result.error } });
         return result.error;
@@ -109,17 +113,20 @@ export function createProfilesStore(api: BridgeApi) {
 
       connectOkta(form) {
         const label = form.label.trim();
-        return connectWith('okta', () =>
+        return connectWith('okta', (operationId) =>
           call(api, 'profiles:add', {
             orgUrl: form.orgUrl,
             apiToken: form.apiToken,
+            operationId,
             ...(label === '' ? {} : { label }),
           }),
         );
       },
 
       connectSandbox() {
-        return connectWith('sandbox', () => call(api, 'profiles:add-sandbox', {}));
+        return connectWith('sandbox', (operationId) =>
+          call(api, 'profiles:add-sandbox', { operationId }),
+        );
       },
 
       switchTo: (profileId) =>
@@ -142,7 +149,7 @@ export function createProfilesStore(api: BridgeApi) {
 
   api.on('profiles:verify-progress', (progress) => {
     const { connect } = store.getState();
-    if (connect.status === 'running') {
+    if (progress.operationId !== null && progress.operationId === connect.operationId) {
       store.setState({
         connect: { ...connect, steps: { ...connect.steps, [progress.step]: progress.state } },
       });

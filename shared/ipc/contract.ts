@@ -6,6 +6,13 @@ import { resultSchema } from './result.ts';
 
 const empty = z.object({}).strict();
 
+/**
+ * Chosen by the renderer for one connection attempt and echoed in its progress events, so
+ * progress that arrives after the call's answer (events and answers travel separately) is still
+ * matched to the right attempt.
+ */
+const operationId = z.string().min(1).max(100);
+
 const profileList = z.object({
   profiles: z.array(profileSummarySchema),
   activeProfileId: z.string().nullable(),
@@ -41,11 +48,15 @@ export const CHANNELS = {
         // Write-only: the token travels renderer → main once and never comes back.
         apiToken: z.string().max(4096),
         label: z.string().max(120).optional(),
+        operationId: operationId.optional(),
       })
       .strict(),
     response: z.object({ profile: profileSummarySchema }),
   },
-  'profiles:add-sandbox': { request: empty, response: z.object({ profile: profileSummarySchema }) },
+  'profiles:add-sandbox': {
+    request: z.object({ operationId: operationId.optional() }).strict(),
+    response: z.object({ profile: profileSummarySchema }),
+  },
   'profiles:verify': {
     request: z.object({ profileId: z.string().max(200) }).strict(),
     response: z.object({ profile: profileSummarySchema }),
@@ -68,6 +79,7 @@ export const CHANNELS = {
  */
 export const EVENTS = {
   'profiles:verify-progress': z.object({
+    operationId: operationId.nullable(),
     orgUrl: z.string(),
     step: z.enum(VERIFY_STEPS),
     state: z.enum(['running', 'done', 'failed', 'skipped']),

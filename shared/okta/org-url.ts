@@ -70,6 +70,18 @@ export function parseOrgUrl(
       ),
     };
   }
+  if (/\s/.test(trimmed)) {
+    // Checked before parsing: browsers' URL parsers accept some spaces that Node's refuses, and
+    // the renderer and main must agree.
+    return {
+      ok: false,
+      error: fail(
+        'ORG_URL_MALFORMED',
+        `"${trimmed}" is not a valid URL: it contains a space.`,
+        'Enter the org URL as https://<your-org>.okta.com (or your custom Okta domain), without spaces.',
+      ),
+    };
+  }
   // A bare host ("dev-123.okta.com") is what the Okta dashboard shows; https is the only scheme
   // Okta serves, so adding it is safe rather than a guess.
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;

@@ -89,13 +89,13 @@ export function createProfileService(deps: {
 }) {
   const clock = deps.clock ?? (() => new Date());
 
-  async function verify(credentials: OrgCredentials) {
+  async function verify(credentials: OrgCredentials, operationId: string | null) {
     return verifyOrgConnection({
       client: deps.createClient(credentials),
       orgUrl: credentials.orgUrl,
       token: credentials.token,
       onProgress: (step, state) => {
-        deps.emitProgress({ orgUrl: credentials.orgUrl, step, state });
+        deps.emitProgress({ operationId, orgUrl: credentials.orgUrl, step, state });
       },
     });
   }
@@ -120,6 +120,7 @@ export function createProfileService(deps: {
     orgUrl: string;
     apiToken: string;
     label?: string | undefined;
+    operationId?: string | undefined;
   }) {
     const parsed = parseOrgUrl(request.orgUrl);
     if (!parsed.ok) {
@@ -127,22 +128,26 @@ export function createProfileService(deps: {
     }
     const orgUrl = parsed.value.orgUrl;
     const token = normaliseApiToken(request.apiToken);
+    const operationId = request.operationId ?? null;
+    const progress = (state: 'running' | 'done' | 'failed') => {
+      deps.emitProgress({ operationId, orgUrl, step: 'save-token', state });
+    };
     // Fail on a missing keychain before spending a round trip (or a rate-limit slot) on Okta.
-    deps.emitProgress({ orgUrl, step: 'save-token', state: 'running' });
+    progress('running');
     try {
       await deps.secrets.checkAvailable();
     } catch (error) {
-      deps.emitProgress({ orgUrl, step: 'save-token', state: 'failed' });
+      progress('failed');
       throw error;
     }
-    const connection = await verify({ orgUrl, token });
+    const connection = await verify({ orgUrl, token }, operationId);
     try {
       await deps.secrets.set(orgUrl, token);
     } catch (error) {
-      deps.emitProgress({ orgUrl, step: 'save-token', state: 'failed' });
+      progress('failed');
       throw error;
     }
-    deps.emitProgress({ orgUrl, step: 'save-token', state: 'done' });
+    progress('done');
     const existing = (await deps.repository.load()).profiles.find(
       (profile) => profile.kind === 'okta' && profile.orgUrl === orgUrl,
     );
@@ -161,7 +166,7 @@ export function createProfileService(deps: {
     return profile;
   }
 
-  async function addSandbox(): Promise<ProfileSummary> {
+  async function addSandbox(operationId: string | null = null): Promise<ProfileSummary> {
     if (deps.sandbox === undefined) {
       throw new AppError({
         code: 'SANDBOX_FAILED',
@@ -170,7 +175,7 @@ export function createProfileService(deps: {
       });
     }
     const credentials = await deps.sandbox.ensureRunning();
-    const connection = await verify(credentials);
+    const connection = await verify(credentials, operationId);
     const profile = await saveProfile({
       id: SANDBOX_PROFILE_ID,
       kind: 'sandbox',
@@ -228,7 +233,7 @@ export function createProfileService(deps: {
         return addSandbox();
       }
       const credentials = await getCredentials(profileId);
-      const connection = await verify(credentials);
+      const connection = await verify(credentials, null);
       return saveProfile({ ...profile, ...connection, verifiedAt: clock().toISOString() });
     },
 

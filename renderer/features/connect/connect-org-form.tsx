@@ -7,6 +7,10 @@ import { useProfiles } from '../../stores/store-context.tsx';
 
 import { VerifyProgress } from './verify-progress.tsx';
 
+function hasProgress(steps: object): boolean {
+  return Object.keys(steps).length > 0;
+}
+
 /**
  * The "Connect your Okta org" form: org URL, API token, optional label.
  *
@@ -143,7 +147,7 @@ export function ConnectOrgForm() {
       <div ref={formErrorRef} tabIndex={-1}>
         {formError !== null && <ErrorMessage error={formError} />}
       </div>
-      {(isRunning || (connect.target === 'okta' && connect.status === 'error')) && (
+      {connect.target === 'okta' && (isRunning || hasProgress(connect.steps)) && (
         <VerifyProgress steps={connect.steps} includeKeychain />
       )}
       <button type="submit" className="button button--primary" disabled={isRunning}>

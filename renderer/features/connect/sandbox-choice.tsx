@@ -24,7 +24,7 @@ export function SandboxChoice(props: { isDefault: boolean }) {
         An Okta-compatible org that runs on this computer (127.0.0.1). Try every step of the console
         without an Okta account; nothing you do here reaches Okta.
       </p>
-      {(isRunning || error !== null) && (
+      {connect.target === 'sandbox' && (isRunning || Object.keys(connect.steps).length > 0) && (
         <VerifyProgress steps={connect.steps} includeKeychain={false} />
       )}
       {error !== null && <ErrorMessage error={error} />}

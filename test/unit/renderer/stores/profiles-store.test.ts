@@ -42,14 +42,25 @@ describe('createProfilesStore', () => {
 
   it('folds progress events into the running connection and keeps the failure', async () => {
     const fake = createFakeBridge({
-      'profiles:add': () => {
+      'profiles:add': (request) => {
+        const { operationId } = request as { operationId: string };
+        const orgUrl = 'https://acme.okta.com';
         fake.emit('profiles:verify-progress', {
-          orgUrl: 'https://acme.okta.com',
+          operationId,
+          orgUrl,
           step: 'reach-org',
           state: 'done',
         });
+        // Another attempt's progress must not leak into this one.
         fake.emit('profiles:verify-progress', {
-          orgUrl: 'https://acme.okta.com',
+          operationId: 'other',
+          orgUrl,
+          step: 'read-org',
+          state: 'done',
+        });
+        fake.emit('profiles:verify-progress', {
+          operationId,
+          orgUrl,
           step: 'check-token',
           state: 'failed',
         });
@@ -74,7 +85,53 @@ describe('createProfilesStore', () => {
       target: 'okta',
       steps: { 'reach-org': 'done', 'check-token': 'failed' },
     });
-    expect(fake.calls[0]?.request).toEqual({ orgUrl: 'https://acme.okta.com', apiToken: 'x' });
+    expect(fake.calls[0]?.request).toEqual({
+      orgUrl: 'https://acme.okta.com',
+      apiToken: 'x',
+      operationId: store.getState().connect.operationId,
+    });
+  });
+
+  it('keeps progress that arrives after the answer (events and answers travel separately)', async () => {
+    const fake = createFakeBridge({
+      'profiles:add': () => ({
+        ok: false,
+        error: { code: 'TOKEN_INVALID', message: 'm', hint: 'h', field: 'apiToken' },
+      }),
+    });
+    const store = createProfilesStore(fake.api);
+    await store
+      .getState()
+      .connectOkta({ orgUrl: 'https://acme.okta.com', apiToken: 'x', label: '' });
+    const { operationId } = store.getState().connect;
+    fake.emit('profiles:verify-progress', {
+      operationId,
+      orgUrl: 'https://acme.okta.com',
+      step: 'check-token',
+      state: 'failed',
+    });
+    expect(store.getState().connect.steps).toEqual({ 'check-token': 'failed' });
+  });
+
+  it('keeps progress that arrives after the answer (events and answers travel separately)', async () => {
+    const fake = createFakeBridge({
+      'profiles:add': () => ({
+        ok: false,
+        error: { code: 'TOKEN_INVALID', message: 'm', hint: 'h', field: 'apiToken' },
+      }),
+    });
+    const store = createProfilesStore(fake.api);
+    await store
+      .getState()
+      .connectOkta({ orgUrl: 'https://acme.okta.com', apiToken: 'x', label: '' });
+    const { operationId } = store.getState().connect;
+    fake.emit('profiles:verify-progress', {
+      operationId,
+      orgUrl: 'https://acme.okta.com',
+      step: 'check-token',
+      state: 'failed',
+    });
+    expect(store.getState().connect.steps).toEqual({ 'check-token': 'failed' });
   });
 
   it('reloads the list after connecting', async () => {

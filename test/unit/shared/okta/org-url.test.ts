@@ -19,6 +19,7 @@ describe('parseOrgUrl', () => {
     ['', 'ORG_URL_MALFORMED'],
     ['https://', 'ORG_URL_MALFORMED'],
     ['https://exa mple.com', 'ORG_URL_MALFORMED'],
+    ['https://dev-1.okta.com/ x', 'ORG_URL_MALFORMED'],
     ['ftp://dev-1.okta.com', 'ORG_URL_MALFORMED'],
     ['https://admin:pw@dev-1.okta.com', 'ORG_URL_MALFORMED'],
     ['https://{yourOktaDomain}', 'ORG_URL_PLACEHOLDER'],

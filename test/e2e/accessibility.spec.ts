@@ -1,0 +1,68 @@
+import { expectNoAxeViolations } from './support/axe.ts';
+import { expect, test } from './support/console-fixture.ts';
+
+test('the whole connect flow works with the keyboard alone', async ({ consoleApp }) => {
+  const { page } = consoleApp;
+  // Tab until the sandbox button has focus, then press Enter: no mouse anywhere.
+  const sandboxButton = page.getByRole('button', { name: 'Use the local sandbox org' });
+  for (
+    let presses = 0;
+    presses < 20 && !(await sandboxButton.evaluate((el) => el === document.activeElement));
+    presses += 1
+  ) {
+    await page.keyboard.press('Tab');
+  }
+  await expect(sandboxButton).toBeFocused();
+  await page.keyboard.press('Enter');
+  const local = page.getByRole('listitem', { name: /Local sandbox org/ });
+  await expect(local).toContainText('Active');
+
+  const removeButton = local.getByRole('button', { name: 'Remove…' });
+  await removeButton.focus();
+  await page.keyboard.press('Enter');
+  // The confirmation takes the focus, so Enter confirms.
+  await expect(page.getByRole('button', { name: 'Remove Local sandbox org' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(local).toBeHidden();
+});
+
+test('follows the system theme, light and dark, and passes axe in both', async ({ consoleApp }) => {
+  const { page } = consoleApp;
+  const background = () =>
+    page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  await page.emulateMedia({ colorScheme: 'light' });
+  const light = await background();
+  await expectNoAxeViolations(page);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const dark = await background();
+  await expectNoAxeViolations(page);
+  const luminance = (rgb: string) =>
+    (rgb.match(/\d+/g) ?? []).slice(0, 3).reduce((sum, part) => sum + Number(part), 0);
+  expect(luminance(light)).toBeGreaterThan(600);
+  expect(luminance(dark)).toBeLessThan(150);
+});
+
+test('fits 1280×800 without horizontal scrolling', async ({ consoleApp }) => {
+  const { page } = consoleApp;
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(1280);
+  await expect(page.getByRole('button', { name: 'Use the local sandbox org' })).toBeInViewport();
+  await expect(page.getByRole('button', { name: 'Verify and connect' })).toBeInViewport();
+});
+
+test('shows progress while verifying', async ({ consoleApp, sandboxOrg }) => {
+  const { page } = consoleApp;
+  const form = page.getByRole('region', { name: 'Connect your Okta org' });
+  await form.getByLabel('Org URL').fill(sandboxOrg.orgUrl);
+  await form.getByLabel('API token').fill(sandboxOrg.apiToken);
+  // Slow the sandbox down just enough to see the running state, then let it finish.
+  await page.route('**/api/call/profiles:add', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await route.continue();
+  });
+  await form.getByRole('button', { name: 'Verify and connect' }).click();
+  await expect(form.getByRole('button', { name: 'Verifying…' })).toBeDisabled();
+  await expect(form.locator('form')).toHaveAttribute('aria-busy', 'true');
+  await expect(form.getByRole('list', { name: 'Verification progress' })).toBeVisible();
+  await expect(page.getByRole('listitem', { name: /SSO Console Sandbox/ })).toBeVisible();
+});
