@@ -1,8 +1,8 @@
 // @ts-check
 import js from '@eslint/js';
 import sdl from '@microsoft/eslint-plugin-sdl';
-import { importX } from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
+import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import tsdoc from 'eslint-plugin-tsdoc';
 import tseslint from 'typescript-eslint';
 
@@ -138,18 +138,18 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
-    plugins: { 'import-x': importX, tsdoc, '@microsoft/sdl': sdl },
+    plugins: { 'simple-import-sort': simpleImportSort, tsdoc, '@microsoft/sdl': sdl },
     rules: {
       'tsdoc/syntax': 'error',
-      'import-x/order': [
+      // simple-import-sort rather than import/order: the latter's resolver needs native
+      // bindings that this registry does not carry for every platform, which breaks npm ci.
+      'simple-import-sort/imports': 'error',
+      'simple-import-sort/exports': 'error',
+      // Named exports only (conventions §12).
+      'no-restricted-syntax': [
         'error',
-        {
-          groups: ['builtin', 'external', 'parent', 'sibling', 'index'],
-          'newlines-between': 'always',
-          alphabetize: { order: 'asc', caseInsensitive: true },
-        },
+        { selector: 'ExportDefaultDeclaration', message: 'Use a named export.' },
       ],
-      'import-x/no-default-export': 'error',
       eqeqeq: 'error',
       curly: 'error',
       'no-eval': 'error',
@@ -208,7 +208,7 @@ export default tseslint.config(
   {
     // Tool configs must default-export their config: that is the tool's contract.
     files: ['*.config.{ts,mts,mjs}', 'eslint.config.mjs'],
-    rules: { 'import-x/no-default-export': 'off' },
+    rules: { 'no-restricted-syntax': 'off' },
   },
   {
     files: ['**/*.mjs'],

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { app, protocol, session } from 'electron';
 
 import { EVENT_IPC_CHANNEL } from '../shared/ipc/contract.ts';
-
 import { KeytarSecretStore } from './adapters/keytar-secret-store.ts';
 import { openExternalSafe } from './adapters/open-external.ts';
 import { composeConsole } from './compose.ts';

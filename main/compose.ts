@@ -1,5 +1,4 @@
 import type { EventName, EventPayload } from '../shared/ipc/contract.ts';
-
 import { createDispatcher, type Dispatch } from './ipc/dispatcher.ts';
 import { createHandlers } from './ipc/handlers.ts';
 import { createEmbeddedSandbox } from './sandbox/embedded-sandbox.ts';

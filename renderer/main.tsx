@@ -1,3 +1,5 @@
+import './styles.css';
+
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 
@@ -5,7 +7,6 @@ import { getBridge } from './api/bridge.ts';
 import { App } from './app/app.tsx';
 import { createProfilesStore } from './stores/profiles-store.ts';
 import { StoreProvider } from './stores/store-context.tsx';
-import './styles.css';
 
 const api = getBridge();
 const profiles = createProfilesStore(api);

@@ -67,6 +67,21 @@ export async function loadKeytar(platform: NodeJS.Platform = process.platform): 
     const module = (await import('keytar')) as { default?: KeytarApi } & KeytarApi;
     return module.default ?? module;
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
+      // keytar is an optional dependency: npm skips it when its native build fails.
+      throw new AppError(
+        {
+          code: 'KEYCHAIN_UNAVAILABLE',
+          message:
+            'The keychain module (keytar) is not installed: its native build failed or was skipped during npm install. Nothing was saved.',
+          hint:
+            platform === 'linux'
+              ? 'Install its build dependencies (`sudo apt-get install libsecret-1-dev python3 make g++`), then run `npm rebuild keytar` or `npm ci` again. The local sandbox org works without it.'
+              : 'Run `npm ci` again and check its output for keytar. The local sandbox org works without it.',
+        },
+        { cause: error },
+      );
+    }
     throw toKeychainError(error, platform);
   }
 }

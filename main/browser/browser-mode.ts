@@ -5,8 +5,7 @@ import { KeytarSecretStore } from '../adapters/keytar-secret-store.ts';
 import { composeConsole, type EmitEvent } from '../compose.ts';
 import { openLogFile } from '../services/logging/log-file.ts';
 import { createLogger } from '../services/logging/logger.ts';
-
-import { startBrowserServer, type BrowserServer } from './browser-server.ts';
+import { type BrowserServer, startBrowserServer } from './browser-server.ts';
 
 /** What the launcher passes to browser mode. */
 export interface BrowserModeOptions {

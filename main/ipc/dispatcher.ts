@@ -1,10 +1,10 @@
 import { AppError, type AppErrorValue } from '../../shared/errors.ts';
 import {
-  CHANNEL_NAMES,
-  CHANNELS,
   type Channel,
+  CHANNEL_NAMES,
   type ChannelRequest,
   type ChannelResponse,
+  CHANNELS,
 } from '../../shared/ipc/contract.ts';
 import type { Result } from '../../shared/ipc/result.ts';
 import type { Logger } from '../services/logging/logger.ts';

@@ -1,7 +1,6 @@
 import { ipcMain } from 'electron';
 
 import type { Logger } from '../services/logging/logger.ts';
-
 import type { Dispatch } from './dispatcher.ts';
 import { registerIpcHandlers } from './router.ts';
 

@@ -1,6 +1,5 @@
 import type { ProfileService } from '../services/profiles/profile-service.ts';
 import type { SecretStore } from '../services/secrets/secret-store.ts';
-
 import type { Handlers } from './dispatcher.ts';
 
 /**

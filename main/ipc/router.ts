@@ -2,7 +2,6 @@ import type { IpcMainInvokeEvent } from 'electron';
 
 import { CHANNEL_NAMES } from '../../shared/ipc/contract.ts';
 import type { Logger } from '../services/logging/logger.ts';
-
 import type { Dispatch } from './dispatcher.ts';
 import { checkSender } from './sender-validation.ts';
 

@@ -1,7 +1,6 @@
 import { AppError } from '../../shared/errors.ts';
 import type { OrgCredentials, SandboxLauncher } from '../services/profiles/profile-service.ts';
-
-import { startSandbox, type RunningSandbox } from './sandbox-server.ts';
+import { type RunningSandbox, startSandbox } from './sandbox-server.ts';
 
 /**
  * Runs the sandbox org inside the console's own process, started on first use.

@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { OKTA_ERRORS, type OktaErrorResponse } from './okta-errors.ts';
 import { requestId } from './okta-ids.ts';
 import {
-  ADMIN_ROLE_TYPES,
   addUserWithToken,
+  ADMIN_ROLE_TYPES,
+  type AdminRoleType,
   createSandboxOrg,
   roleLabel,
-  type AdminRoleType,
   type SandboxOrg,
   type SandboxUser,
 } from './sandbox-org.ts';

@@ -1,5 +1,4 @@
 import type { Logger } from '../services/logging/logger.ts';
-
 import { isAllowedNavigation } from './navigation-policy.ts';
 
 /** A navigation event Electron passes to `will-navigate` and friends. */

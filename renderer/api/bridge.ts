@@ -1,5 +1,4 @@
 import { BRIDGE_GLOBAL_NAME, type BridgeApi } from '../../shared/ipc/bridge.ts';
-
 import { createHttpBridge } from './http-bridge.ts';
 
 /**

@@ -1,9 +1,9 @@
 import type { BridgeApi } from '../../shared/ipc/bridge.ts';
 import {
-  channelResultSchema,
   type Channel,
   type ChannelRequest,
   type ChannelResponse,
+  channelResultSchema,
 } from '../../shared/ipc/contract.ts';
 import type { Result } from '../../shared/ipc/result.ts';
 

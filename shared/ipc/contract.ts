@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
 import { profileSummarySchema, VERIFY_STEPS } from '../profiles/profile.ts';
-
 import { resultSchema } from './result.ts';
 
 const empty = z.object({}).strict();

@@ -3,7 +3,6 @@ import { createServer } from 'node:net';
 import type { Page } from '@playwright/test';
 
 import { createSandboxToken, injectSandboxFault } from '../support/sandbox-control.ts';
-
 import { expectNoAxeViolations } from './support/axe.ts';
 import { expect, launchConsole, test } from './support/console-fixture.ts';
 

@@ -2,8 +2,8 @@ import { vi } from 'vitest';
 
 import type { BridgeApi } from '../../shared/ipc/bridge.ts';
 import {
-  CHANNEL_NAMES,
   type Channel,
+  CHANNEL_NAMES,
   type EventName,
   type EventPayload,
 } from '../../shared/ipc/contract.ts';

@@ -1,5 +1,4 @@
 import type { VerifyStep } from '../../../shared/profiles/profile.ts';
-
 import type { OktaClient } from './okta-client.ts';
 import { toOktaAppError } from './okta-errors.ts';
 

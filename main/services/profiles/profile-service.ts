@@ -8,7 +8,6 @@ import type { Logger } from '../logging/logger.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import { verifyOrgConnection } from '../okta/org-connection.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
-
 import type { ProfileRepository } from './profile-repository.ts';
 
 /** Credentials for one org: main-only, never sent to the renderer. */

@@ -1,10 +1,9 @@
-import { useId, useRef, useState, type SyntheticEvent } from 'react';
+import { type SyntheticEvent, useId, useRef, useState } from 'react';
 
 import type { AppErrorValue } from '../../../shared/errors.ts';
 import { parseOrgUrl } from '../../../shared/okta/org-url.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { useProfiles } from '../../stores/store-context.tsx';
-
 import { VerifyProgress } from './verify-progress.tsx';
 
 function hasProgress(steps: object): boolean {

@@ -1,5 +1,4 @@
 import { useProfiles } from '../../stores/store-context.tsx';
-
 import { ConnectOrgForm } from './connect-org-form.tsx';
 import { ProfileList } from './profile-list.tsx';
 import { SandboxChoice } from './sandbox-choice.tsx';

@@ -1,6 +1,5 @@
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { useProfiles } from '../../stores/store-context.tsx';
-
 import { VerifyProgress } from './verify-progress.tsx';
 
 /**

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { test as base, _electron, expect, type Page, type Response } from '@playwright/test';
+import { _electron, expect, type Page, type Response, test as base } from '@playwright/test';
 
-import { startNodeScript, type CapturedProcess, ROOT } from '../../support/processes.ts';
+import { type CapturedProcess, ROOT, startNodeScript } from '../../support/processes.ts';
 
 /** A sandbox org started the way a user would: `npm run sandbox -- --json`. */
 export interface SandboxOrg {

@@ -5,7 +5,7 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startNodeScript, type CapturedProcess } from '../../../support/processes.ts';
+import { type CapturedProcess, startNodeScript } from '../../../support/processes.ts';
 
 /**
  * `npm start -- --browser` as a user runs it, probed like an attacker on the same machine

@@ -1,7 +1,7 @@
 import okta from '@okta/okta-sdk-nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startNodeScript, type CapturedProcess } from '../../../support/processes.ts';
+import { type CapturedProcess, startNodeScript } from '../../../support/processes.ts';
 
 /**
  * The real SDK against `npm run sandbox -- --json` over HTTP: the issue's acceptance check.

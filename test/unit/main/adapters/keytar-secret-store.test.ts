@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 
 import {
+  type KeytarApi,
   KeytarSecretStore,
   toKeychainError,
-  type KeytarApi,
 } from '../../../../main/adapters/keytar-secret-store.ts';
 
 function fakeKeytar(overrides: Partial<KeytarApi> = {}): KeytarApi {

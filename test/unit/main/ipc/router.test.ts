@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 
-import { registerIpcHandlers, type IpcMainLike } from '../../../../main/ipc/router.ts';
+import { type IpcMainLike, registerIpcHandlers } from '../../../../main/ipc/router.ts';
 import { SILENT_LOGGER } from '../../../../main/services/logging/logger.ts';
 import { CHANNEL_NAMES } from '../../../../shared/ipc/contract.ts';
 

@@ -2,8 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { SILENT_LOGGER } from '../../../../main/services/logging/logger.ts';
 import {
-  hardenWebContents,
   type HardenableWebContents,
+  hardenWebContents,
   type NavigationEvent,
 } from '../../../../main/windows/harden-web-contents.ts';
 

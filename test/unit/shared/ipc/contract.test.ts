@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../../../../shared/errors.ts';
 import {
   CHANNEL_NAMES,
-  CHANNELS,
   channelResultSchema,
+  CHANNELS,
   EVENT_NAMES,
   EVENTS,
 } from '../../../../shared/ipc/contract.ts';

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { KeytarSecretStore } from '../../../../../main/adapters/keytar-secret-store.ts';
 import { createEmbeddedSandbox } from '../../../../../main/sandbox/embedded-sandbox.ts';
-import { startSandbox, type RunningSandbox } from '../../../../../main/sandbox/sandbox-server.ts';
+import { type RunningSandbox, startSandbox } from '../../../../../main/sandbox/sandbox-server.ts';
 import { createLogger } from '../../../../../main/services/logging/logger.ts';
 import { createOktaClient } from '../../../../../main/services/okta/okta-client.ts';
 import { createFileProfileRepository } from '../../../../../main/services/profiles/profile-repository.ts';
