@@ -1,4 +1,4 @@
-import { shell } from 'electron';
+import type { Shell } from 'electron';
 
 import type { Logger } from '../services/logging/logger.ts';
 import { isSafeExternalUrl } from '../windows/navigation-policy.ts';
@@ -11,13 +11,17 @@ import { isSafeExternalUrl } from '../windows/navigation-policy.ts';
  */
 export function openExternalSafe(
   url: string,
-  allowedOrigins: () => readonly string[],
-  logger: Logger,
-): void {
-  if (!isSafeExternalUrl(url, allowedOrigins())) {
-    logger.log('warn', 'Refused to open a URL outside the allowlist', { url });
-    return;
+  options: {
+    shell: Pick<Shell, 'openExternal'>;
+    allowedOrigins: readonly string[];
+    logger: Logger;
+  },
+): boolean {
+  if (!isSafeExternalUrl(url, options.allowedOrigins)) {
+    options.logger.log('warn', 'Refused to open a URL outside the allowlist', { url });
+    return false;
   }
-  // eslint-disable-next-line no-restricted-properties -- the allowlisted wrapper itself
-  void shell.openExternal(url);
+  // eslint-disable-next-line no-restricted-syntax -- the allowlisted wrapper itself
+  void options.shell.openExternal(url);
+  return true;
 }

@@ -1,21 +1,8 @@
-import { ipcMain } from 'electron';
-
-import type { Logger } from '../services/logging/logger.ts';
-import type { Dispatch } from './dispatcher.ts';
-import { registerIpcHandlers } from './router.ts';
-
 /**
- * Registers the contract on Electron's real `ipcMain`.
+ * Electron's `ipcMain`, re-exported from the one folder allowed to import raw IPC.
  *
  * @remarks
- * Kept apart from the router so the router is tested with a fake `ipcMain`, and so no file
- * outside `main/ipc/` imports raw IPC.
+ * `main/app.ts` passes it to the desktop wiring, which registers the contract through the
+ * router; nothing else touches it.
  */
-export function registerElectronIpc(options: {
-  dispatch: Dispatch;
-  trustedWebContentsIds: ReadonlySet<number>;
-  appOrigin: string;
-  logger: Logger;
-}): void {
-  registerIpcHandlers({ ipcMain, ...options });
-}
+export { ipcMain as electronIpcMain } from 'electron';

@@ -24,11 +24,11 @@ export interface HardenableWebContents {
  * Electron checklist #12, #13, #14. Runs for every `WebContents` from
  * `app.on('web-contents-created')`, so windows created later (devtools, a future preview window)
  * are covered too. A link to an allowed https page opens in the system browser through
- * `openExternal` (which applies its own allowlist); the window itself never leaves the app.
+ * `openInSystemBrowser` (which applies its own allowlist); the window itself never leaves the app.
  */
 export function hardenWebContents(
   contents: HardenableWebContents,
-  options: { appOrigin: string; openExternal: (url: string) => void; logger: Logger },
+  options: { appOrigin: string; openInSystemBrowser: (url: string) => void; logger: Logger },
 ): void {
   const guard = (kind: string) => (event: NavigationEvent) => {
     if (!isAllowedNavigation(event.url, options.appOrigin)) {
@@ -47,7 +47,7 @@ export function hardenWebContents(
     options.logger.log('warn', 'Blocked a <webview> from attaching');
   });
   contents.setWindowOpenHandler(({ url }) => {
-    options.openExternal(url);
+    options.openInSystemBrowser(url);
     return { action: 'deny' };
   });
 }

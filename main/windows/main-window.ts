@@ -1,4 +1,4 @@
-import { BrowserWindow } from 'electron';
+import type { BrowserWindow, BrowserWindowConstructorOptions } from 'electron';
 
 import { APP_ENTRY_URL } from './app-protocol.ts';
 import { createWebPreferences } from './web-preferences.ts';
@@ -11,10 +11,11 @@ import { createWebPreferences } from './web-preferences.ts';
  * when the window's contents are destroyed, so a recycled id can never inherit trust.
  */
 export function createMainWindow(options: {
+  BrowserWindow: new (options: BrowserWindowConstructorOptions) => BrowserWindow;
   preloadPath: string;
   trustedWebContentsIds: Set<number>;
 }): BrowserWindow {
-  const window = new BrowserWindow({
+  const window = new options.BrowserWindow({
     width: 1280,
     height: 800,
     minWidth: 960,

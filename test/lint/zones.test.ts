@@ -4,7 +4,7 @@ import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const RULES_UNDER_TEST = new Set(['no-restricted-imports', 'no-restricted-properties']);
+const RULES_UNDER_TEST = new Set(['no-restricted-imports', 'no-restricted-syntax']);
 // The snippets are virtual files the TypeScript project does not know, so type-aware parsing is
 // switched off and only the rules under test run: the real config, minus what needs types.
 const eslint = new ESLint({
@@ -54,6 +54,7 @@ describe('import zones (conventions §2, enforced by eslint.config.mjs)', () => 
   it.each([
     ['main/windows/x.ts', "import { BrowserWindow } from 'electron';"],
     ['main/adapters/x.ts', "import keytar from 'keytar';"],
+    ['main/services/okta/x.ts', "import type { Shell } from 'electron';"],
     ['main/ipc/x.ts', "import { ipcMain } from 'electron';"],
     ['main/preload.ts', "import { ipcRenderer } from 'electron';"],
     ['renderer/features/x.tsx', "import { parseOrgUrl } from '../../shared/okta/org-url.ts';"],
@@ -61,11 +62,11 @@ describe('import zones (conventions §2, enforced by eslint.config.mjs)', () => 
     expect(await restrictedImports(filePath, `${code}\nexport const used = 1;\n`)).toEqual([]);
   });
 
-  it('bans shell.openExternal outside the allowlisted wrapper', async () => {
-    const messages = await lint(
-      'main/windows/x.ts',
-      "import { shell } from 'electron';\nvoid shell.openExternal('https://x');\n",
-    );
-    expect(messages.map((message) => message.ruleId)).toContain('no-restricted-properties');
+  it.each([
+    "import { shell } from 'electron';\nvoid shell.openExternal('https://x');\n",
+    "export function f(deps: { shell: { openExternal(u: string): void } }) { deps.shell.openExternal('https://x'); }\n",
+  ])('bans openExternal outside the allowlisted wrapper: %s', async (code) => {
+    const messages = await lint('main/windows/x.ts', code);
+    expect(messages.map((message) => message.ruleId)).toContain('no-restricted-syntax');
   });
 });

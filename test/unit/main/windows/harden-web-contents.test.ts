@@ -34,7 +34,7 @@ describe('hardenWebContents (Electron checklist #12–#14)', () => {
       const fake = fakeWebContents();
       hardenWebContents(fake.contents, {
         appOrigin: 'app://console',
-        openExternal: vi.fn(),
+        openInSystemBrowser: vi.fn(),
         logger: SILENT_LOGGER,
       });
       expect(navigate(fake.listeners.get(name), 'https://evil.example/')).toHaveBeenCalled();
@@ -46,7 +46,7 @@ describe('hardenWebContents (Electron checklist #12–#14)', () => {
     const fake = fakeWebContents();
     hardenWebContents(fake.contents, {
       appOrigin: 'app://console',
-      openExternal: vi.fn(),
+      openInSystemBrowser: vi.fn(),
       logger: SILENT_LOGGER,
     });
     expect(
@@ -56,15 +56,15 @@ describe('hardenWebContents (Electron checklist #12–#14)', () => {
 
   it('denies every new window and hands the URL to the allowlisted opener', () => {
     const fake = fakeWebContents();
-    const openExternal = vi.fn();
+    const openInSystemBrowser = vi.fn();
     hardenWebContents(fake.contents, {
       appOrigin: 'app://console',
-      openExternal,
+      openInSystemBrowser,
       logger: SILENT_LOGGER,
     });
     expect(fake.openHandler()?.({ url: 'https://developer.okta.com/docs' })).toEqual({
       action: 'deny',
     });
-    expect(openExternal).toHaveBeenCalledWith('https://developer.okta.com/docs');
+    expect(openInSystemBrowser).toHaveBeenCalledWith('https://developer.okta.com/docs');
   });
 });

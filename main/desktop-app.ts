@@ -1,0 +1,161 @@
+import path from 'node:path';
+
+import type {
+  App,
+  BrowserWindow,
+  BrowserWindowConstructorOptions,
+  Protocol,
+  Session,
+  Shell,
+} from 'electron';
+
+import { EVENT_IPC_CHANNEL } from '../shared/ipc/contract.ts';
+import { openExternalSafe } from './adapters/open-external.ts';
+import { composeConsole } from './compose.ts';
+import { type IpcMainLike, registerIpcHandlers } from './ipc/router.ts';
+import { openLogFile } from './services/logging/log-file.ts';
+import { createLogger } from './services/logging/logger.ts';
+import type { SecretStore } from './services/secrets/secret-store.ts';
+import { APP_ORIGIN, APP_SCHEME, createAppProtocolHandler } from './windows/app-protocol.ts';
+import { type HardenableWebContents, hardenWebContents } from './windows/harden-web-contents.ts';
+import { createMainWindow } from './windows/main-window.ts';
+import { DOCUMENTATION_ORIGINS } from './windows/navigation-policy.ts';
+import { createPermissionHandlers } from './windows/permissions.ts';
+
+/**
+ * The Electron modules the desktop app uses, passed in rather than imported.
+ *
+ * @remarks
+ * `main/app.ts` hands over the real ones; the unit test hands over fakes and checks that every
+ * hardening step is wired (sandbox, scheme, web-contents guards, both permission handlers, sender
+ * checks, window preferences) without an Electron runtime.
+ */
+export interface ElectronModules {
+  app: Pick<App, 'enableSandbox' | 'getPath' | 'getVersion' | 'whenReady' | 'quit'> & {
+    on(
+      event: 'web-contents-created',
+      listener: (event: unknown, contents: HardenableWebContents) => void,
+    ): unknown;
+    on(event: 'window-all-closed' | 'before-quit', listener: () => void): unknown;
+  };
+  protocol: Pick<Protocol, 'registerSchemesAsPrivileged' | 'handle'>;
+  session: {
+    defaultSession: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>;
+  };
+  shell: Pick<Shell, 'openExternal'>;
+  ipcMain: IpcMainLike;
+  BrowserWindow: new (options: BrowserWindowConstructorOptions) => BrowserWindow;
+}
+
+/**
+ * Starts the desktop app: hardening first, then services, IPC and the window.
+ *
+ * @remarks
+ * Order matters: the sandbox switch and the scheme registration must happen before the app is
+ * ready, and the `web-contents-created` hook before any window exists, so nothing is ever created
+ * unguarded.
+ */
+export function startDesktopApp(
+  electron: ElectronModules,
+  options: { secrets: SecretStore; bundleDir: string; logLine?: (line: string) => void },
+): Promise<void> {
+  const { app } = electron;
+  // Electron checklist #4: every renderer sandboxed, before any window exists.
+  app.enableSandbox();
+  // Electron checklist #18: a standard, secure custom scheme instead of file://.
+  electron.protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true } },
+  ]);
+
+  const dataDir = app.getPath('userData');
+  const logFile = openLogFile(dataDir);
+  const logLine = options.logLine ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const logger = createLogger({
+    write: (line) => {
+      logFile.write(line);
+      logLine(line);
+    },
+  });
+  const trustedWebContentsIds = new Set<number>();
+  const windows = new Set<BrowserWindow>();
+  let connectedOrigins: string[] = [];
+
+  // Electron checklist #12–#14: every WebContents, including ones created later.
+  app.on('web-contents-created', (_event, contents) => {
+    hardenWebContents(contents, {
+      appOrigin: APP_ORIGIN,
+      openInSystemBrowser: (url) => {
+        openExternalSafe(url, {
+          shell: electron.shell,
+          allowedOrigins: [...DOCUMENTATION_ORIGINS, ...connectedOrigins],
+          logger,
+        });
+      },
+      logger,
+    });
+  });
+  app.on('window-all-closed', () => {
+    app.quit();
+  });
+
+  return app.whenReady().then(async () => {
+    logger.log('info', 'Starting SSO Setup Console', {
+      electron: process.versions.electron,
+      chrome: process.versions.chrome,
+    });
+    electron.protocol.handle(
+      APP_SCHEME,
+      createAppProtocolHandler(path.join(options.bundleDir, 'renderer')),
+    );
+    // Electron checklist #5: both handlers, deny-all.
+    const permissions = createPermissionHandlers((permission) => {
+      logger.log('warn', 'Denied a permission request', { permission });
+    });
+    electron.session.defaultSession.setPermissionRequestHandler(permissions.request);
+    electron.session.defaultSession.setPermissionCheckHandler(permissions.check);
+
+    const core = composeConsole({
+      mode: 'electron',
+      version: app.getVersion(),
+      dataDir,
+      secrets: options.secrets,
+      logger,
+      emit: (event, payload) => {
+        for (const window of windows) {
+          window.webContents.send(EVENT_IPC_CHANNEL, { event, payload });
+        }
+      },
+    });
+    const refreshConnectedOrigins = async () => {
+      const { profiles } = await core.profiles.list();
+      connectedOrigins = profiles
+        .map((profile) => profile.orgUrl)
+        .filter((url) => url.startsWith('https:'));
+    };
+    await refreshConnectedOrigins();
+    registerIpcHandlers({
+      ipcMain: electron.ipcMain,
+      dispatch: async (channel, request) => {
+        const result = await core.dispatch(channel, request);
+        if (channel.startsWith('profiles:')) {
+          await refreshConnectedOrigins();
+        }
+        return result;
+      },
+      trustedWebContentsIds,
+      appOrigin: APP_ORIGIN,
+      logger,
+    });
+    const window = createMainWindow({
+      BrowserWindow: electron.BrowserWindow,
+      preloadPath: path.join(options.bundleDir, 'preload', 'preload.cjs'),
+      trustedWebContentsIds,
+    });
+    windows.add(window);
+    window.on('closed', () => windows.delete(window));
+    app.on('before-quit', () => {
+      void core.stop();
+      logFile.close();
+    });
+  });
+}
