@@ -4,6 +4,9 @@ import {
   type ChannelRequest,
   type ChannelResponse,
   channelResultSchema,
+  type EventName,
+  type EventPayload,
+  EVENTS,
 } from '../../shared/ipc/contract.ts';
 import type { Result } from '../../shared/ipc/result.ts';
 
@@ -45,4 +48,24 @@ export async function call<C extends Channel>(
     };
   }
   return parsed.data as Result<ChannelResponse<C>>;
+}
+
+/**
+ * Subscribes to a contract event, passing on only payloads that match the event's schema.
+ *
+ * @remarks
+ * Events are part of the contract like answers are, so they are checked the same way; a payload
+ * that does not match is dropped rather than trusted. Returns the unsubscribe function.
+ */
+export function subscribe<E extends EventName>(
+  api: BridgeApi,
+  event: E,
+  listener: (payload: EventPayload<E>) => void,
+): () => void {
+  return api.on(event, (payload: unknown) => {
+    const parsed = EVENTS[event].safeParse(payload);
+    if (parsed.success) {
+      listener(parsed.data);
+    }
+  });
 }

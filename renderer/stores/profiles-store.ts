@@ -3,7 +3,7 @@ import { createStore } from 'zustand/vanilla';
 import type { AppErrorValue } from '../../shared/errors.ts';
 import type { BridgeApi } from '../../shared/ipc/bridge.ts';
 import type { ProfileSummary, VerifyStep } from '../../shared/profiles/profile.ts';
-import { call } from '../api/call.ts';
+import { call, subscribe } from '../api/call.ts';
 
 /** The state of one verification step, as the progress list shows it. */
 export type StepState = 'running' | 'done' | 'failed' | 'skipped';
@@ -147,7 +147,7 @@ export function createProfilesStore(api: BridgeApi) {
     };
   });
 
-  api.on('profiles:verify-progress', (progress) => {
+  subscribe(api, 'profiles:verify-progress', (progress) => {
     const { connect } = store.getState();
     if (progress.operationId !== null && progress.operationId === connect.operationId) {
       store.setState({

@@ -92,6 +92,23 @@ describe('createProfilesStore', () => {
     });
   });
 
+  it('drops an event whose payload breaks the contract', async () => {
+    const fake = createFakeBridge({
+      'profiles:add': () => ({
+        ok: false,
+        error: { code: 'TOKEN_INVALID', message: 'm', hint: 'h', field: 'apiToken' },
+      }),
+    });
+    const store = createProfilesStore(fake.api);
+    await store
+      .getState()
+      .connectOkta({ orgUrl: 'https://acme.okta.com', apiToken: 'x', label: '' });
+    const { operationId } = store.getState().connect;
+    const forged = { operationId, orgUrl: 'x', step: 'steal-token', state: 'done' };
+    fake.emit('profiles:verify-progress', forged as never);
+    expect(store.getState().connect.steps).toEqual({});
+  });
+
   it('keeps progress that arrives after the answer (events and answers travel separately)', async () => {
     const fake = createFakeBridge({
       'profiles:add': () => ({
