@@ -92,7 +92,8 @@ describe('createProfilesStore', () => {
     });
   });
 
-  it('drops an event whose payload breaks the contract', async () => {
+  /** A store whose connection attempt has already been answered with a failure. */
+  async function afterFailedConnect() {
     const fake = createFakeBridge({
       'profiles:add': () => ({
         ok: false,
@@ -103,48 +104,22 @@ describe('createProfilesStore', () => {
     await store
       .getState()
       .connectOkta({ orgUrl: 'https://acme.okta.com', apiToken: 'x', label: '' });
-    const { operationId } = store.getState().connect;
+    return { fake, store, operationId: store.getState().connect.operationId };
+  }
+
+  it('drops an event whose payload breaks the contract', async () => {
+    const { fake, store, operationId } = await afterFailedConnect();
     const forged = { operationId, orgUrl: 'x', step: 'steal-token', state: 'done' };
     fake.emit('profiles:verify-progress', forged as never);
     expect(store.getState().connect.steps).toEqual({});
   });
 
   it('keeps progress that arrives after the answer (events and answers travel separately)', async () => {
-    const fake = createFakeBridge({
-      'profiles:add': () => ({
-        ok: false,
-        error: { code: 'TOKEN_INVALID', message: 'm', hint: 'h', field: 'apiToken' },
-      }),
-    });
-    const store = createProfilesStore(fake.api);
-    await store
-      .getState()
-      .connectOkta({ orgUrl: 'https://acme.okta.com', apiToken: 'x', label: '' });
-    const { operationId } = store.getState().connect;
+    const { fake, store, operationId } = await afterFailedConnect();
+    const orgUrl = 'https://acme.okta.com';
     fake.emit('profiles:verify-progress', {
       operationId,
-      orgUrl: 'https://acme.okta.com',
-      step: 'check-token',
-      state: 'failed',
-    });
-    expect(store.getState().connect.steps).toEqual({ 'check-token': 'failed' });
-  });
-
-  it('keeps progress that arrives after the answer (events and answers travel separately)', async () => {
-    const fake = createFakeBridge({
-      'profiles:add': () => ({
-        ok: false,
-        error: { code: 'TOKEN_INVALID', message: 'm', hint: 'h', field: 'apiToken' },
-      }),
-    });
-    const store = createProfilesStore(fake.api);
-    await store
-      .getState()
-      .connectOkta({ orgUrl: 'https://acme.okta.com', apiToken: 'x', label: '' });
-    const { operationId } = store.getState().connect;
-    fake.emit('profiles:verify-progress', {
-      operationId,
-      orgUrl: 'https://acme.okta.com',
+      orgUrl,
       step: 'check-token',
       state: 'failed',
     });
