@@ -25,6 +25,8 @@ export default defineConfig({
   },
   renderer: {
     root: 'renderer',
+    // Relative asset URLs: browser mode serves the page under /s/<per-launch token>/.
+    base: './',
     plugins: [react()],
     build: {
       outDir: 'out/renderer',

@@ -4,17 +4,14 @@ import type { AddressInfo } from 'node:net';
 
 import type { EventName, EventPayload } from '../../shared/ipc/contract.ts';
 import type { Dispatch } from '../ipc/dispatcher.ts';
+import { readRequestBody } from '../services/http/read-body.ts';
 import type { Logger } from '../services/logging/logger.ts';
 import { buildCsp } from '../windows/csp.ts';
 import { readAsset, resolveAsset, securityHeaders } from '../windows/static-assets.ts';
 
-/** The cookie that carries the per-launch token after the first visit. */
-export const SESSION_COOKIE = 'sso_console_session';
-/** The header that may carry the per-launch token instead (scripts, tests). */
-export const TOKEN_HEADER = 'x-sso-console-token';
-/** The path prefix of contract calls: `POST /api/call/<channel>`. */
+/** Inside the session prefix: contract calls are `POST api/call/<channel>`. */
 export const CALL_PATH = '/api/call/';
-/** The path of the event stream (server-sent events). */
+/** Inside the session prefix: the event stream (server-sent events). */
 export const EVENTS_PATH = '/api/events';
 const MAX_BODY_BYTES = 1_000_000;
 
@@ -22,7 +19,7 @@ const MAX_BODY_BYTES = 1_000_000;
 export interface BrowserServer {
   /** The origin, e.g. `http://127.0.0.1:45123`. */
   origin: string;
-  /** The URL to open: the origin plus the per-launch token, which the server trades for a cookie. */
+  /** The URL to open: `<origin>/s/<token>/`. */
   entryUrl: string;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   close(): Promise<void>;
@@ -34,36 +31,14 @@ function sameSecret(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) {
-      return rest.join('=');
-    }
-  }
-  return undefined;
-}
-
 function refuse(response: ServerResponse, status: number, message: string): void {
   response.writeHead(status, {
     'Content-Type': 'text/plain; charset=utf-8',
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
   });
   response.end(`${message}\n`);
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      throw new RangeError('body too large');
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
@@ -71,15 +46,16 @@ async function readBody(request: IncomingMessage): Promise<string> {
  *
  * @remarks
  * The same `dispatch` as the Electron router, so the contract, validation and errors are the
- * same. A local web server is reachable by every page in every browser on the machine, so each
- * request must pass three checks:
+ * same. A local web server is reachable by every page in every browser and every process on the
+ * machine, so each request must pass three checks:
+ * - the per-launch token (random, 256 bits) must be the first path segment: `/s/<token>/…`. The
+ *   page and its assets use relative URLs, so they carry it without any cookie. A cookie would
+ *   have been simpler but is not scoped by port: the browser would send it to every other
+ *   server on 127.0.0.1, any of which could then replay it;
  * - `Host` must be exactly the loopback address and port it listens on, which defeats DNS
  *   rebinding (a foreign name resolving to 127.0.0.1 still sends its own `Host`);
- * - `Origin`, when present, must be that same origin, and contract calls must have it, so another
- *   site's page cannot call the API even with the cookie;
- * - the per-launch token (random, 256 bits) must come as the session cookie (`HttpOnly`,
- *   `SameSite=Strict`) or the token header. The entry URL carries it once; the server trades it
- *   for the cookie and redirects so it leaves the address bar.
+ * - `Origin`, when present, must be this origin, and contract calls must have one, so a page of
+ *   another site cannot call the API.
  */
 export async function startBrowserServer(options: {
   dispatch: Dispatch;
@@ -95,12 +71,56 @@ export async function startBrowserServer(options: {
   let origin = '';
   let expectedHost = '';
 
-  function hasToken(request: IncomingMessage): boolean {
-    const header = request.headers[TOKEN_HEADER];
-    const presented =
-      (typeof header === 'string' ? header : undefined) ??
-      readCookie(request.headers.cookie, SESSION_COOKIE);
-    return presented !== undefined && sameSecret(presented, token);
+  async function handleCall(
+    request: IncomingMessage,
+    response: ServerResponse,
+    channelPart: string,
+  ): Promise<void> {
+    if (request.method !== 'POST') {
+      refuse(response, 405, 'Contract calls use POST.');
+      return;
+    }
+    if (request.headers.origin === undefined) {
+      refuse(response, 403, 'Refused: contract calls must come from the console page.');
+      return;
+    }
+    if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
+      refuse(response, 415, 'Contract calls send application/json.');
+      return;
+    }
+    let channel: string;
+    let body: unknown;
+    try {
+      channel = decodeURIComponent(channelPart);
+      const text = await readRequestBody(request, MAX_BODY_BYTES);
+      body = text === '' ? {} : (JSON.parse(text) as unknown);
+    } catch {
+      refuse(
+        response,
+        400,
+        'The channel name or the JSON body is malformed, or the body is over 1 MB.',
+      );
+      return;
+    }
+    const result = await options.dispatch(channel, body);
+    response.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    response.end(JSON.stringify(result));
+  }
+
+  function openEventStream(request: IncomingMessage, response: ServerResponse): void {
+    response.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    response.write(': connected\n\n');
+    streams.add(response);
+    request.on('close', () => streams.delete(response));
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -121,28 +141,8 @@ export async function startBrowserServer(options: {
       return;
     }
     const url = new URL(request.url ?? '/', origin);
-
-    // The entry link: trade the token in the query for the session cookie.
-    const entryToken = url.searchParams.get('token');
-    if (method === 'GET' && url.pathname === '/' && entryToken !== null) {
-      if (!sameSecret(entryToken, token)) {
-        refuse(
-          response,
-          401,
-          'Refused: this link is not valid for the running console. Use the URL it printed at start.',
-        );
-        return;
-      }
-      response.writeHead(303, {
-        Location: '/',
-        'Set-Cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        'Cache-Control': 'no-store',
-        'Referrer-Policy': 'no-referrer',
-      });
-      response.end();
-      return;
-    }
-    if (!hasToken(request)) {
+    const session = /^\/s\/([^/]+)(\/.*)?$/.exec(url.pathname);
+    if (session?.[1] === undefined || !sameSecret(session[1], token)) {
       refuse(
         response,
         401,
@@ -150,57 +150,26 @@ export async function startBrowserServer(options: {
       );
       return;
     }
-
-    if (url.pathname.startsWith(CALL_PATH)) {
-      if (method !== 'POST') {
-        refuse(response, 405, 'Contract calls use POST.');
-        return;
-      }
-      if (requestOrigin === undefined) {
-        refuse(response, 403, 'Refused: contract calls must come from the console page.');
-        return;
-      }
-      if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
-        refuse(response, 415, 'Contract calls send application/json.');
-        return;
-      }
-      let body: unknown;
-      try {
-        const text = await readBody(request);
-        body = text === '' ? {} : (JSON.parse(text) as unknown);
-      } catch {
-        refuse(response, 400, 'The request body is not JSON, or larger than 1 MB.');
-        return;
-      }
-      const channel = decodeURIComponent(url.pathname.slice(CALL_PATH.length));
-      const result = await options.dispatch(channel, body);
-      response.writeHead(200, {
-        'Content-Type': 'application/json; charset=utf-8',
-        'Cache-Control': 'no-store',
-        'X-Content-Type-Options': 'nosniff',
-      });
-      response.end(JSON.stringify(result));
+    const innerPath = session[2];
+    if (innerPath === undefined) {
+      // `/s/<token>` without the slash: relative URLs need the folder form.
+      response.writeHead(308, { Location: `${url.pathname}/`, 'Referrer-Policy': 'no-referrer' });
+      response.end();
       return;
     }
-
-    if (url.pathname === EVENTS_PATH && method === 'GET') {
-      response.writeHead(200, {
-        'Content-Type': 'text/event-stream; charset=utf-8',
-        'Cache-Control': 'no-store',
-        Connection: 'keep-alive',
-        'X-Content-Type-Options': 'nosniff',
-      });
-      response.write(': connected\n\n');
-      streams.add(response);
-      request.on('close', () => streams.delete(response));
+    if (innerPath.startsWith(CALL_PATH)) {
+      await handleCall(request, response, innerPath.slice(CALL_PATH.length));
       return;
     }
-
+    if (innerPath === EVENTS_PATH && method === 'GET') {
+      openEventStream(request, response);
+      return;
+    }
     if (method !== 'GET' && method !== 'HEAD') {
       refuse(response, 405, 'Method not allowed.');
       return;
     }
-    const lookup = resolveAsset(url.pathname, options.rendererDir);
+    const lookup = resolveAsset(innerPath, options.rendererDir);
     const asset = lookup.ok ? await readAsset(lookup.filePath) : null;
     if (!lookup.ok || asset === null) {
       refuse(response, lookup.ok ? 404 : lookup.status, 'Not found.');
@@ -235,7 +204,7 @@ export async function startBrowserServer(options: {
   origin = `http://${expectedHost}`;
   return {
     origin,
-    entryUrl: `${origin}/?token=${token}`,
+    entryUrl: `${origin}/s/${token}/`,
     emit(event, payload) {
       const frame = `data: ${JSON.stringify({ event, payload })}\n\n`;
       for (const stream of streams) {

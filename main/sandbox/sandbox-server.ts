@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { BodyTooLargeError, readRequestBody } from '../services/http/read-body.ts';
 import { OKTA_ERRORS, type OktaErrorResponse } from './okta-errors.ts';
 import { requestId } from './okta-ids.ts';
 import {
@@ -50,8 +51,8 @@ interface Route {
   handle(context: RouteContext): RouteResult;
 }
 
-/** Roles that may read org settings and role assignments (okta.orgs.read, okta.roles.read). */
-const ORG_READERS: readonly AdminRoleType[] = ['SUPER_ADMIN', 'ORG_ADMIN', 'READ_ONLY_ADMIN'];
+/** Roles that may read role assignments (`okta.roles.read`). */
+const ROLE_READERS: readonly AdminRoleType[] = ['SUPER_ADMIN', 'ORG_ADMIN'];
 /** Per-bucket request limit the sandbox reports by default (Okta's One App tier, per minute). */
 const DEFAULT_RATE_LIMIT = 600;
 
@@ -105,7 +106,7 @@ const ROUTES: readonly Route[] = [
   {
     method: 'GET',
     pattern: /^\/api\/v1\/users\/(?<userId>[^/]+)\/roles$/,
-    allowedRoles: ORG_READERS,
+    allowedRoles: ROLE_READERS,
     handle({ org, orgUrl, caller, params }) {
       const userId = params.userId ?? '';
       const user = userId === 'me' ? caller : findUser(org, userId);
@@ -130,7 +131,8 @@ const ROUTES: readonly Route[] = [
   {
     method: 'GET',
     pattern: /^\/api\/v1\/org$/,
-    allowedRoles: ORG_READERS,
+    // Any admin may read the org's general settings; a user without an admin role may not.
+    allowedRoles: ADMIN_ROLE_TYPES,
     handle({ org, orgUrl }) {
       return {
         status: 200,
@@ -158,16 +160,7 @@ function isAdminRoleType(value: unknown): value is AdminRoleType {
 }
 
 async function readJsonBody(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > 1_000_000) {
-      throw new SyntaxError('body too large');
-    }
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await readRequestBody(request, 1_000_000);
   return text === '' ? {} : (JSON.parse(text) as unknown);
 }
 
@@ -372,7 +365,7 @@ export async function startSandbox(
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      if (error instanceof SyntaxError) {
+      if (error instanceof SyntaxError || error instanceof BodyTooLargeError) {
         const { status, body } = OKTA_ERRORS.malformedBody();
         send(response, status, body);
         return;

@@ -5,9 +5,9 @@ import { CHANNEL_NAMES, type EventName } from '../../shared/ipc/contract.ts';
  * The bridge over browser mode's loopback HTTP: the same shape as the Electron preload's.
  *
  * @remarks
- * Calls are same-origin `POST /api/call/<channel>` with JSON; the session cookie (HttpOnly, set
- * by the server) authenticates them, so no secret is ever readable by page script. Events arrive
- * over one `EventSource`.
+ * Calls are same-origin `POST api/call/<channel>` with JSON, relative to the page, which browser
+ * mode serves under `/s/<per-launch token>/`: the path authenticates them. Events arrive over one
+ * `EventSource`.
  */
 export function createHttpBridge(fetchImpl: typeof fetch = fetch.bind(globalThis)): BridgeApi {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
@@ -17,7 +17,8 @@ export function createHttpBridge(fetchImpl: typeof fetch = fetch.bind(globalThis
     if (source !== undefined || typeof EventSource === 'undefined') {
       return;
     }
-    source = new EventSource('/api/events');
+    // Relative: the page lives under /s/<token>/, and so must every request it makes.
+    source = new EventSource('api/events');
     source.onmessage = (message: MessageEvent<string>) => {
       const envelope = JSON.parse(message.data) as { event: string; payload: unknown };
       for (const listener of listeners.get(envelope.event) ?? []) {
@@ -30,10 +31,9 @@ export function createHttpBridge(fetchImpl: typeof fetch = fetch.bind(globalThis
     CHANNEL_NAMES.map((channel) => [
       channel,
       async (request: unknown) => {
-        const response = await fetchImpl(`/api/call/${encodeURIComponent(channel)}`, {
+        const response = await fetchImpl(`api/call/${encodeURIComponent(channel)}`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
-          credentials: 'same-origin',
           body: JSON.stringify(request),
         });
         if (!response.ok) {

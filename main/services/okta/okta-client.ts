@@ -9,11 +9,15 @@ export type OktaClient = InstanceType<typeof okta.Client>;
 export const OKTA_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
- * The SDK's request executor, minus its proxy for loopback URLs.
+ * The SDK's request executor, with two corrections.
  *
  * @remarks
- * The SDK installs an `HTTPS_PROXY` agent on every request and ignores `NO_PROXY`
- * (okta-behaviours.md §8, trap 1), which would send sandbox calls to a corporate proxy.
+ * - It drops the SDK's `HTTPS_PROXY` agent for loopback URLs: the SDK installs it on every
+ *   request and ignores `NO_PROXY` (okta-behaviours.md §8, trap 1), which would send sandbox calls
+ *   to a corporate proxy.
+ * - When Okta's `X-Rate-Limit-Reset` is further away than the request may still wait, it gives
+ *   up with Okta's own 429 (which becomes `E0000047`) instead of the SDK's plain `Error`, which
+ *   carries no code and would reach the admin as an unexplained failure.
  */
 class ConsoleRequestExecutor extends okta.DefaultRequestExecutor {
   override fetch(request: RequestOptions): ReturnType<okta.DefaultRequestExecutor['fetch']> {
@@ -21,6 +25,22 @@ class ConsoleRequestExecutor extends okta.DefaultRequestExecutor {
       delete request.agent;
     }
     return super.fetch(request);
+  }
+
+  override parseResponse(
+    request: RequestOptions,
+    response: Parameters<okta.DefaultRequestExecutor['parseResponse']>[1],
+  ): ReturnType<okta.DefaultRequestExecutor['parseResponse']> {
+    // node-fetch's Response type is not installed with the SDK, hence the narrow cast.
+    const { status } = response as unknown as { status: number };
+    if (status === 429 && this.requestTimeout > 0 && this.validateRetryResponseHeaders(response)) {
+      const startedAt = (request as { startTime?: Date }).startTime?.getTime() ?? Date.now();
+      const elapsedMs = Date.now() - startedAt;
+      if (elapsedMs + this.getRetryDelayMs(response) >= this.requestTimeout) {
+        return response;
+      }
+    }
+    return super.parseResponse(request, response);
   }
 }
 

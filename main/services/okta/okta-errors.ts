@@ -4,28 +4,45 @@ import { redactSecrets } from '../logging/redact.ts';
 /** The fields of the SDK's `OktaApiError` the console reads. */
 interface OktaApiErrorLike {
   status: number;
-  errorCode?: string;
+  errorCode: string;
   errorSummary?: string;
   errorId?: string;
+  headers?: { get(name: string): string | null };
 }
 
+/** An error answered with an Okta error object (an `errorCode` such as `E0000011`). */
 function isOktaApiError(error: unknown): error is OktaApiErrorLike {
   return (
     typeof error === 'object' &&
     error !== null &&
     'status' in error &&
     typeof error.status === 'number' &&
-    'errorCode' in error
+    'errorCode' in error &&
+    typeof error.errorCode === 'string' &&
+    /^E\d{7}$/.test(error.errorCode)
   );
 }
 
-function isHttpError(error: unknown): error is { status: number; message: string } {
-  return (
-    error instanceof Error &&
-    error.name === 'HttpError' &&
+/** An HTTP error whose body was not an Okta error object (an HTML page, another API's JSON). */
+function httpStatusOf(error: unknown): number | undefined {
+  if (
+    typeof error === 'object' &&
+    error !== null &&
     'status' in error &&
     typeof error.status === 'number'
-  );
+  ) {
+    const name = (error as { name?: unknown }).name;
+    return name === 'HttpError' || name === 'OktaApiError' ? error.status : undefined;
+  }
+  return undefined;
+}
+
+/** When Okta allows the next call, from `X-Rate-Limit-Reset` (epoch seconds), as a clock time. */
+function rateLimitResetTime(error: OktaApiErrorLike): string | undefined {
+  const reset = Number(error.headers?.get('x-rate-limit-reset'));
+  return Number.isFinite(reset) && reset > 0
+    ? new Date(reset * 1000).toISOString().slice(11, 19)
+    : undefined;
 }
 
 /** Network error codes (Node and node-fetch) that mean the org could not be reached. */
@@ -50,22 +67,39 @@ const UNREACHABLE_HINTS: Record<string, string> = {
     'The TLS certificate does not match the host name. Check the org URL.',
 };
 
+/** Other system error codes that mean the connection itself failed. */
+const OTHER_NETWORK_CODES = new Set([
+  'EPROTO',
+  'EPIPE',
+  'ECONNABORTED',
+  'ENETDOWN',
+  'EADDRNOTAVAIL',
+]);
+
+/**
+ * The network failure behind an error, as a system code, or `undefined` if it is not one.
+ *
+ * @remarks
+ * Only known network codes count: an unrelated `code` such as `ERR_INVALID_ARG_TYPE` is a bug,
+ * not an unreachable org. node-fetch reports its own timeouts as a `FetchError` of type
+ * `request-timeout` or `body-timeout`, without a code.
+ */
 function findNetworkCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
-    for (const key of ['code', 'errno'] as const) {
-      const value = (current as Record<string, unknown>)[key];
-      if (typeof value === 'string' && /^[A-Z_]+$/.test(value)) {
+    const { type, code, errno } = current as Record<string, unknown>;
+    if (type === 'request-timeout' || type === 'body-timeout') {
+      return 'ETIMEDOUT';
+    }
+    for (const value of [code, errno]) {
+      if (
+        typeof value === 'string' &&
+        (value in UNREACHABLE_HINTS || OTHER_NETWORK_CODES.has(value))
+      ) {
         return value;
       }
     }
     current = (current as { cause?: unknown }).cause;
-  }
-  if (error instanceof Error && error.name === 'FetchError') {
-    return 'FETCH_FAILED';
-  }
-  if (error instanceof Error && /network timeout|request timeout/i.test(error.message)) {
-    return 'ETIMEDOUT';
   }
   return undefined;
 }
@@ -105,24 +139,34 @@ export function toOktaAppError(
           hint: 'Use a token created by an admin who can manage applications and read the org (Super Administrator, or Org Administrator with Application Administrator), or ask a Super Administrator to grant that role.',
           field: 'apiToken',
         });
-      case 'E0000047':
+      case 'E0000047': {
+        const resetAt = rateLimitResetTime(error);
         return new AppError({
           code: 'RATE_LIMITED',
-          message: `Okta rate-limited the console while ${context.action}: ${summary} (E0000047). The console already waited and retried.`,
+          message: `Okta rate-limited the console while ${context.action}: ${summary} (E0000047).${resetAt === undefined ? '' : ` Okta allows the next call at ${resetAt} UTC.`}`,
           hint: 'Wait a minute and try again. If it keeps happening, other tools may be sharing this token’s rate limit; see Reports › Rate Limits in the Admin Console.',
         });
+      }
       default:
         return new AppError({
           code: 'OKTA_ERROR',
-          message: `Okta answered HTTP ${String(error.status)} ${error.errorCode ?? ''} while ${context.action}: ${summary}${reference}.`,
+          message: `Okta answered HTTP ${String(error.status)} ${error.errorCode} while ${context.action}: ${summary}${reference}.`,
           hint: 'Check the message above; the Okta error id lets Okta support find the request.',
         });
     }
   }
-  if (isHttpError(error)) {
+  const status = httpStatusOf(error);
+  if (status !== undefined && status >= 500) {
+    return new AppError({
+      code: 'OKTA_ERROR',
+      message: `${context.orgUrl} answered HTTP ${String(status)} while ${context.action}: the org, or a proxy in front of it, is failing right now.`,
+      hint: 'Try again in a few minutes. If it persists, check status.okta.com and any proxy between this machine and Okta.',
+    });
+  }
+  if (status !== undefined) {
     return new AppError({
       code: 'ORG_NOT_OKTA',
-      message: `${context.orgUrl} answered HTTP ${String(error.status)} without an Okta error while ${context.action}, so it does not look like an Okta org.`,
+      message: `${context.orgUrl} answered HTTP ${String(status)} without an Okta error while ${context.action}, so it does not look like an Okta org.`,
       hint: 'Check the org URL: it is the address of your Okta org (https://<your-org>.okta.com or its custom domain), not an app or a proxy.',
       field: 'orgUrl',
     });

@@ -58,12 +58,59 @@ describe('toOktaAppError', () => {
     },
   );
 
-  it('maps a non-JSON error page to ORG_NOT_OKTA', () => {
-    const httpError = Object.assign(new Error('HTTP 502 <html>'), {
+  it('maps a non-Okta error page to ORG_NOT_OKTA, and a 5xx to an outage', () => {
+    const notFound = Object.assign(new Error('HTTP 404 <html>'), {
+      name: 'HttpError',
+      status: 404,
+    });
+    expect(toOktaAppError(notFound, context).code).toBe('ORG_NOT_OKTA');
+    const badGateway = Object.assign(new Error('HTTP 502 <html>'), {
       name: 'HttpError',
       status: 502,
     });
-    expect(toOktaAppError(httpError, context).code).toBe('ORG_NOT_OKTA');
+    const outage = toOktaAppError(badGateway, context);
+    expect(outage.code).toBe('OKTA_ERROR');
+    expect(outage.message).toContain('failing right now');
+  });
+
+  it('maps JSON that is not an Okta error object (another API) to ORG_NOT_OKTA', () => {
+    const foreignJson = Object.assign(new Error('Okta HTTP 404 undefined'), {
+      name: 'OktaApiError',
+      status: 404,
+      errorCode: undefined,
+      errorSummary: '',
+    });
+    expect(toOktaAppError(foreignJson, context).code).toBe('ORG_NOT_OKTA');
+  });
+
+  it('maps node-fetch’s own timeout (a FetchError without a code) to ORG_UNREACHABLE', () => {
+    const timeout = Object.assign(
+      new Error('network timeout at: https://dev-1.okta.com/api/v1/users/me'),
+      {
+        name: 'FetchError',
+        type: 'request-timeout',
+      },
+    );
+    const error = toOktaAppError(timeout, context);
+    expect(error.code).toBe('ORG_UNREACHABLE');
+    expect(error.message).toContain('ETIMEDOUT');
+  });
+
+  it('does not mistake a programming error for an unreachable org', () => {
+    const bug = Object.assign(new TypeError('bad argument'), { code: 'ERR_INVALID_ARG_TYPE' });
+    expect(toOktaAppError(bug, context).code).toBe('INTERNAL');
+  });
+
+  it('says when Okta allows the next call after a 429', () => {
+    const limited = Object.assign(
+      oktaApiError(429, 'E0000047', 'API call exceeded rate limit due to too many requests.'),
+      {
+        headers: new Headers({
+          'x-rate-limit-reset': String(Date.UTC(2026, 0, 1, 12, 30, 5) / 1000),
+        }),
+      },
+    );
+    expect(toOktaAppError(limited, context).message).toContain('next call at 12:30:05 UTC');
   });
 
   it('never lets the token through, even if an upstream message carried it', () => {
