@@ -35,7 +35,13 @@ export function composeConsole(options: {
 }): ConsoleCore {
   const sandbox = createEmbeddedSandbox();
   const profiles = createProfileService({
-    repository: createFileProfileRepository(options.dataDir),
+    repository: createFileProfileRepository(options.dataDir, {
+      onSetAside: (movedTo) => {
+        options.logger.log('warn', 'The profile file could not be read and was set aside', {
+          movedTo,
+        });
+      },
+    }),
     secrets: options.secrets,
     createClient: (credentials) => createOktaClient(credentials),
     sandbox,

@@ -126,11 +126,18 @@ export function startDesktopApp(
         }
       },
     });
+    // The allowlist for links to the connected orgs; a failure to read it only narrows it.
     const refreshConnectedOrigins = async () => {
-      const { profiles } = await core.profiles.list();
-      connectedOrigins = profiles
-        .map((profile) => profile.orgUrl)
-        .filter((url) => url.startsWith('https:'));
+      try {
+        const { profiles } = await core.profiles.list();
+        connectedOrigins = profiles
+          .map((profile) => profile.orgUrl)
+          .filter((url) => url.startsWith('https:'));
+      } catch (error) {
+        logger.log('warn', 'Could not read the connected orgs for the link allowlist', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
     };
     await refreshConnectedOrigins();
     registerIpcHandlers({

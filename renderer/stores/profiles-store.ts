@@ -69,6 +69,10 @@ export function createProfilesStore(api: BridgeApi) {
       const operationId = crypto.randomUUID();
       set({ connect: { ...IDLE_CONNECT, status: 'running', target, operationId } });
       const result = await run(operationId);
+      if (get().connect.operationId !== operationId) {
+        // A newer attempt (or a reset) replaced this one; its answer no longer applies.
+        return result.ok ? null : result.error;
+      }
       if (!result.ok) {
         set({ connect: { ...get().connect, status: 'error', error: result.error } });
         return result.error;
@@ -78,17 +82,21 @@ export function createProfilesStore(api: BridgeApi) {
       return null;
     }
 
+    /** Clears the busy marker only if it still belongs to this profile's action. */
+    function clearBusy(profileId: string): void {
+      if (get().busyProfileId === profileId) {
+        set({ busyProfileId: null });
+      }
+    }
+
     async function changeList(
       profileId: string,
       run: () => ReturnType<typeof call<'profiles:list'>>,
     ): Promise<void> {
       set({ busyProfileId: profileId, listError: null });
       const result = await run();
-      if (result.ok) {
-        set({ ...result.data, busyProfileId: null });
-      } else {
-        set({ listError: result.error, busyProfileId: null });
-      }
+      set(result.ok ? { ...result.data, listError: null } : { listError: result.error });
+      clearBusy(profileId);
     }
 
     return {
@@ -137,8 +145,12 @@ export function createProfilesStore(api: BridgeApi) {
       async verify(profileId) {
         set({ busyProfileId: profileId, listError: null });
         const result = await call(api, 'profiles:verify', { profileId });
-        set({ busyProfileId: null, listError: result.ok ? null : result.error });
         await get().load();
+        // After the reload, which clears the list error: a failed check must stay visible.
+        if (!result.ok) {
+          set({ listError: result.error });
+        }
+        clearBusy(profileId);
       },
 
       resetConnect() {

@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
+import { AppError } from '../../../shared/errors.ts';
 import { profileSummarySchema } from '../../../shared/profiles/profile.ts';
 
 const profilesFileSchema = z.object({
@@ -52,10 +53,14 @@ export interface ProfileRepository {
  * A {@link ProfileRepository} on a JSON file.
  *
  * @remarks
- * A file that fails to parse is kept aside as `profiles.json.corrupt-<time>` rather than
- * overwritten, so nothing an admin set up is silently lost.
+ * A file written by a newer console is refused, never rewritten, so downgrading cannot destroy
+ * it. A file that fails to parse is kept aside as `profiles.json.corrupt-<time>` (and reported
+ * through `onSetAside`) rather than overwritten, so nothing an admin set up is silently lost.
  */
-export function createFileProfileRepository(dataDir: string): ProfileRepository {
+export function createFileProfileRepository(
+  dataDir: string,
+  options: { onSetAside?: (movedTo: string) => void } = {},
+): ProfileRepository {
   const filePath = path.join(dataDir, 'profiles.json');
   return {
     async load() {
@@ -68,12 +73,35 @@ export function createFileProfileRepository(dataDir: string): ProfileRepository 
         }
         throw error;
       }
+      let json: unknown;
       try {
-        return profilesFileSchema.parse(JSON.parse(text));
+        json = JSON.parse(text);
       } catch {
-        await rename(filePath, `${filePath}.corrupt-${String(Date.now())}`);
-        return structuredClone(EMPTY);
+        json = undefined;
       }
+      const version = (json as { version?: unknown } | undefined)?.version;
+      if (typeof version === 'number' && version > 1) {
+        throw new AppError({
+          code: 'PROFILES_FILE_NEWER',
+          message: `${filePath} was written by a newer version of the console (format ${String(version)}); this version reads format 1.`,
+          hint: 'Update SSO Setup Console. The file was left untouched.',
+        });
+      }
+      const parsed = profilesFileSchema.safeParse(json);
+      if (parsed.success) {
+        return parsed.data;
+      }
+      const movedTo = `${filePath}.corrupt-${String(Date.now())}`;
+      try {
+        await rename(filePath, movedTo);
+        options.onSetAside?.(movedTo);
+      } catch (error) {
+        // Another load set it aside first.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+          throw error;
+        }
+      }
+      return structuredClone(EMPTY);
     },
     async save(file) {
       await writeFileAtomic(

@@ -104,13 +104,27 @@ export function createProfileService(deps: {
     return { profiles: file.profiles, activeProfileId: file.activeProfileId };
   }
 
-  async function saveProfile(profile: ProfileSummary): Promise<ProfileSummary> {
+  // Mutations run one at a time: each reads the profile file, changes it and writes it back, so
+  // two overlapping ones (a sandbox and an Okta connect started together) would lose one.
+  let queue: Promise<unknown> = Promise.resolve();
+  function exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = queue.then(work, work);
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Inserts or replaces a profile built from the current file; `activate` makes it active. */
+  async function saveProfile(
+    build: (existing: ProfileSummary[]) => ProfileSummary,
+    options: { activate: boolean },
+  ): Promise<ProfileSummary> {
     const file = await deps.repository.load();
+    const profile = build(file.profiles);
     const others = file.profiles.filter((existing) => existing.id !== profile.id);
     await deps.repository.save({
       ...file,
       profiles: [...others, profile],
-      activeProfileId: profile.id,
+      activeProfileId: options.activate ? profile.id : file.activeProfileId,
     });
     return profile;
   }
@@ -132,7 +146,6 @@ export function createProfileService(deps: {
       deps.emitProgress({ operationId, orgUrl, step: 'save-token', state });
     };
     // Fail on a missing keychain before spending a round trip (or a rate-limit slot) on Okta.
-    progress('running');
     try {
       await deps.secrets.checkAvailable();
     } catch (error) {
@@ -140,32 +153,49 @@ export function createProfileService(deps: {
       throw error;
     }
     const connection = await verify({ orgUrl, token }, operationId);
+    progress('running');
+    const previousToken = await deps.secrets.get(orgUrl);
     try {
       await deps.secrets.set(orgUrl, token);
     } catch (error) {
       progress('failed');
       throw error;
     }
+    let profile: ProfileSummary;
+    try {
+      profile = await saveProfile(
+        (existing) => ({
+          id:
+            existing.find((other) => other.kind === 'okta' && other.orgUrl === orgUrl)?.id ??
+            randomUUID(),
+          kind: 'okta',
+          label: request.label?.trim() ? request.label.trim() : connection.orgName,
+          orgUrl,
+          orgName: connection.orgName,
+          owner: connection.owner,
+          adminRoles: connection.adminRoles,
+          tokenHint: token.slice(-4),
+          verifiedAt: clock().toISOString(),
+        }),
+        { activate: true },
+      );
+    } catch (error) {
+      // Put the keychain back as it was, so a failed save leaves no orphaned or replaced token.
+      await (previousToken === null
+        ? deps.secrets.delete(orgUrl)
+        : deps.secrets.set(orgUrl, previousToken));
+      progress('failed');
+      throw error;
+    }
     progress('done');
-    const existing = (await deps.repository.load()).profiles.find(
-      (profile) => profile.kind === 'okta' && profile.orgUrl === orgUrl,
-    );
-    const profile = await saveProfile({
-      id: existing?.id ?? randomUUID(),
-      kind: 'okta',
-      label: request.label?.trim() ? request.label.trim() : connection.orgName,
-      orgUrl,
-      orgName: connection.orgName,
-      owner: connection.owner,
-      adminRoles: connection.adminRoles,
-      tokenHint: token.slice(-4),
-      verifiedAt: clock().toISOString(),
-    });
     deps.logger.log('info', 'Connected an org', { orgUrl, profileId: profile.id });
     return profile;
   }
 
-  async function addSandbox(operationId: string | null = null): Promise<ProfileSummary> {
+  async function addSandbox(
+    operationId: string | null,
+    options: { activate: boolean },
+  ): Promise<ProfileSummary> {
     if (deps.sandbox === undefined) {
       throw new AppError({
         code: 'SANDBOX_FAILED',
@@ -175,17 +205,20 @@ export function createProfileService(deps: {
     }
     const credentials = await deps.sandbox.ensureRunning();
     const connection = await verify(credentials, operationId);
-    const profile = await saveProfile({
-      id: SANDBOX_PROFILE_ID,
-      kind: 'sandbox',
-      label: 'Local sandbox org',
-      orgUrl: credentials.orgUrl,
-      orgName: connection.orgName,
-      owner: connection.owner,
-      adminRoles: connection.adminRoles,
-      tokenHint: null,
-      verifiedAt: clock().toISOString(),
-    });
+    const profile = await saveProfile(
+      () => ({
+        id: SANDBOX_PROFILE_ID,
+        kind: 'sandbox',
+        label: 'Local sandbox org',
+        orgUrl: credentials.orgUrl,
+        orgName: connection.orgName,
+        owner: connection.owner,
+        adminRoles: connection.adminRoles,
+        tokenHint: null,
+        verifiedAt: clock().toISOString(),
+      }),
+      options,
+    );
     deps.logger.log('info', 'Connected the local sandbox org', { orgUrl: credentials.orgUrl });
     return profile;
   }
@@ -221,29 +254,42 @@ export function createProfileService(deps: {
 
   return {
     list,
-    add: addOkta,
-    addSandbox,
     getCredentials,
+    add: (request: Parameters<typeof addOkta>[0]) => exclusive(() => addOkta(request)),
+    addSandbox: (operationId: string | null = null) =>
+      exclusive(() => addSandbox(operationId, { activate: true })),
 
-    /** Re-checks a saved profile against its org and refreshes what the console knows. */
-    async verify(profileId: string): Promise<ProfileSummary> {
-      const profile = await find(profileId);
-      if (profile.kind === 'sandbox') {
-        return addSandbox();
-      }
-      const credentials = await getCredentials(profileId);
-      const connection = await verify(credentials, null);
-      return saveProfile({ ...profile, ...connection, verifiedAt: clock().toISOString() });
-    },
+    /**
+     * Re-checks a saved profile against its org and refreshes what the console knows.
+     *
+     * @remarks
+     * Leaves the active profile as it is: checking an org is not choosing it.
+     */
+    verify: (profileId: string) =>
+      exclusive(async () => {
+        const profile = await find(profileId);
+        if (profile.kind === 'sandbox') {
+          return addSandbox(null, { activate: false });
+        }
+        const credentials = await getCredentials(profileId);
+        const connection = await verify(credentials, null);
+        return saveProfile(
+          () => ({ ...profile, ...connection, verifiedAt: clock().toISOString() }),
+          {
+            activate: false,
+          },
+        );
+      }),
 
-    async switchTo(profileId: string): Promise<ProfileList> {
-      const file = await deps.repository.load();
-      if (!file.profiles.some((profile) => profile.id === profileId)) {
-        throw notFound(profileId);
-      }
-      await deps.repository.save({ ...file, activeProfileId: profileId });
-      return list();
-    },
+    switchTo: (profileId: string) =>
+      exclusive(async () => {
+        const file = await deps.repository.load();
+        if (!file.profiles.some((profile) => profile.id === profileId)) {
+          throw notFound(profileId);
+        }
+        await deps.repository.save({ ...file, activeProfileId: profileId });
+        return list();
+      }),
 
     /**
      * Removes a profile and its keychain entry.
@@ -252,19 +298,20 @@ export function createProfileService(deps: {
      * The keychain entry goes first: if the keychain fails, the profile stays listed, so the
      * admin can retry rather than be left with an orphaned token they cannot see.
      */
-    async remove(profileId: string): Promise<ProfileList> {
-      const profile = await find(profileId);
-      if (profile.kind === 'okta') {
-        await deps.secrets.delete(profile.orgUrl);
-      }
-      const file = await deps.repository.load();
-      const profiles = file.profiles.filter((p) => p.id !== profileId);
-      const activeProfileId =
-        file.activeProfileId === profileId ? (profiles[0]?.id ?? null) : file.activeProfileId;
-      await deps.repository.save({ ...file, profiles, activeProfileId });
-      deps.logger.log('info', 'Removed an org profile', { orgUrl: profile.orgUrl });
-      return list();
-    },
+    remove: (profileId: string) =>
+      exclusive(async () => {
+        const profile = await find(profileId);
+        if (profile.kind === 'okta') {
+          await deps.secrets.delete(profile.orgUrl);
+        }
+        const file = await deps.repository.load();
+        const profiles = file.profiles.filter((p) => p.id !== profileId);
+        const activeProfileId =
+          file.activeProfileId === profileId ? (profiles[0]?.id ?? null) : file.activeProfileId;
+        await deps.repository.save({ ...file, profiles, activeProfileId });
+        deps.logger.log('info', 'Removed an org profile', { orgUrl: profile.orgUrl });
+        return list();
+      }),
   };
 }
 

@@ -197,6 +197,25 @@ describe('npm start -- --browser', () => {
     });
   });
 
+  it.each([
+    ['https://acme-admin.okta.com', 'ORG_URL_ADMIN_DOMAIN'],
+    ['https://{yourOktaDomain}', 'ORG_URL_PLACEHOLDER'],
+    ['http://acme.okta.com', 'ORG_URL_INSECURE'],
+    ['https://acme.okta.com/oauth2/default', 'ORG_URL_HAS_PATH'],
+    ['https://acme okta.com', 'ORG_URL_MALFORMED'],
+  ])(
+    'main refuses the org URL %s by itself (%s), whatever the page checked',
+    async (orgUrl, code) => {
+      const response = await callContract('profiles:add', {
+        body: JSON.stringify({ orgUrl, apiToken: 'x' }),
+      });
+      expect(JSON.parse(response.body)).toMatchObject({
+        ok: false,
+        error: { code, field: 'orgUrl' },
+      });
+    },
+  );
+
   it('refuses path traversal out of the renderer folder', async () => {
     // The first is refused by the asset resolver (400); in the second the URL parser folds the
     // dot segments first, which takes the path out of the token prefix (401). Either way: no file.

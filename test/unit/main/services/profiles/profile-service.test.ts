@@ -38,13 +38,19 @@ function fakeClient(options: { failOrg?: unknown } = {}) {
   } as unknown as OktaClient;
 }
 
-function setup(client: OktaClient = fakeClient()) {
+function setup(client: OktaClient = fakeClient(), options: { failSaves?: () => boolean } = {}) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'profiles-'));
+  const files = createFileProfileRepository(dataDir);
+  const repository = {
+    load: () => files.load(),
+    save: (file: Parameters<typeof files.save>[0]) =>
+      options.failSaves?.() === true ? Promise.reject(new Error('disk full')) : files.save(file),
+  };
   const secrets = new InMemorySecretStore();
   const createClient = vi.fn(() => client);
   const progress: string[] = [];
   const service = createProfileService({
-    repository: createFileProfileRepository(dataDir),
+    repository,
     secrets,
     createClient,
     emitProgress: (event) => progress.push(`${event.step}:${event.state}`),
@@ -83,7 +89,6 @@ describe('createProfileService', () => {
     expect(secrets.secrets.get('https://dev-1.okta.com')).toBe(TOKEN);
     expect(await readFile(path.join(dataDir, 'profiles.json'), 'utf8')).not.toContain(TOKEN);
     expect(progress).toEqual([
-      'save-token:running',
       'reach-org:running',
       'reach-org:done',
       'check-token:done',
@@ -91,6 +96,7 @@ describe('createProfileService', () => {
       'read-org:done',
       'read-roles:running',
       'read-roles:done',
+      'save-token:running',
       'save-token:done',
     ]);
     expect((await service.list()).activeProfileId).toBe(profile.id);
@@ -178,5 +184,42 @@ describe('createProfileService', () => {
     await expect(service.remove(a.id)).rejects.toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
     secrets.failure = null;
     expect((await service.list()).profiles).toHaveLength(1);
+  });
+
+  it('keeps every profile when two connections overlap', async () => {
+    const { service } = setup();
+    await Promise.all([
+      service.add({ orgUrl: 'https://a.okta.com', apiToken: TOKEN }),
+      service.add({ orgUrl: 'https://b.okta.com', apiToken: TOKEN }),
+      service.add({ orgUrl: 'https://c.okta.com', apiToken: TOKEN }),
+    ]);
+    expect((await service.list()).profiles.map((p) => p.orgUrl).sort()).toEqual([
+      'https://a.okta.com',
+      'https://b.okta.com',
+      'https://c.okta.com',
+    ]);
+  });
+
+  it('puts the keychain back as it was when the profile cannot be saved', async () => {
+    let isFailing = false;
+    const { service, secrets } = setup(fakeClient(), { failSaves: () => isFailing });
+    await service.add({ orgUrl: 'https://a.okta.com', apiToken: TOKEN });
+    isFailing = true;
+    await expect(
+      service.add({ orgUrl: 'https://a.okta.com', apiToken: `${TOKEN}new` }),
+    ).rejects.toThrow('disk full');
+    expect(secrets.secrets.get('https://a.okta.com')).toBe(TOKEN);
+    await expect(service.add({ orgUrl: 'https://b.okta.com', apiToken: TOKEN })).rejects.toThrow(
+      'disk full',
+    );
+    expect(secrets.secrets.has('https://b.okta.com')).toBe(false);
+  });
+
+  it('verifies a profile without making it the active one', async () => {
+    const { service } = setup();
+    const a = await service.add({ orgUrl: 'https://a.okta.com', apiToken: TOKEN });
+    const b = await service.add({ orgUrl: 'https://b.okta.com', apiToken: TOKEN });
+    await service.verify(a.id);
+    expect((await service.list()).activeProfileId).toBe(b.id);
   });
 });
