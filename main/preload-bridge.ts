@@ -1,5 +1,6 @@
 import type { BridgeApi } from '../shared/ipc/bridge.ts';
 import { CHANNEL_NAMES, EVENT_NAMES, type EventName } from '../shared/ipc/contract.ts';
+import { createListenerRegistry } from '../shared/ipc/listener-registry.ts';
 import type { Result } from '../shared/ipc/result.ts';
 
 /** An event as it travels on the single event IPC channel. */
@@ -20,11 +21,9 @@ export function buildBridge(
   invoke: (channel: string, request: unknown) => Promise<unknown>,
   subscribe: (listener: (envelope: EventEnvelope) => void) => void,
 ): BridgeApi {
-  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const listeners = createListenerRegistry();
   subscribe((envelope) => {
-    for (const listener of listeners.get(envelope.event) ?? []) {
-      listener(envelope.payload);
-    }
+    listeners.dispatch(envelope.event, envelope.payload);
   });
   const methods = Object.fromEntries(
     CHANNEL_NAMES.map((channel) => [
@@ -36,13 +35,7 @@ export function buildBridge(
     if (!EVENT_NAMES.includes(event)) {
       return () => undefined;
     }
-    const set = listeners.get(event) ?? new Set();
-    const wrapped = listener as (payload: unknown) => void;
-    set.add(wrapped);
-    listeners.set(event, set);
-    return () => {
-      set.delete(wrapped);
-    };
+    return listeners.add(event, listener as (payload: unknown) => void);
   };
   return Object.freeze({ ...methods, on }) as unknown as BridgeApi;
 }

@@ -1,5 +1,6 @@
 import type { BridgeApi } from '../../shared/ipc/bridge.ts';
 import { CHANNEL_NAMES, type EventName } from '../../shared/ipc/contract.ts';
+import { createListenerRegistry } from '../../shared/ipc/listener-registry.ts';
 
 /**
  * The bridge over browser mode's loopback HTTP: the same shape as the Electron preload's.
@@ -10,7 +11,7 @@ import { CHANNEL_NAMES, type EventName } from '../../shared/ipc/contract.ts';
  * `EventSource`.
  */
 export function createHttpBridge(fetchImpl: typeof fetch = fetch.bind(globalThis)): BridgeApi {
-  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const listeners = createListenerRegistry();
   let source: EventSource | undefined;
 
   function ensureEventSource(): void {
@@ -21,9 +22,7 @@ export function createHttpBridge(fetchImpl: typeof fetch = fetch.bind(globalThis
     source = new EventSource('api/events');
     source.onmessage = (message: MessageEvent<string>) => {
       const envelope = JSON.parse(message.data) as { event: string; payload: unknown };
-      for (const listener of listeners.get(envelope.event) ?? []) {
-        listener(envelope.payload);
-      }
+      listeners.dispatch(envelope.event, envelope.payload);
     };
   }
 
@@ -45,13 +44,7 @@ export function createHttpBridge(fetchImpl: typeof fetch = fetch.bind(globalThis
   );
   const on = (event: EventName, listener: (payload: never) => void) => {
     ensureEventSource();
-    const set = listeners.get(event) ?? new Set();
-    const wrapped = listener as (payload: unknown) => void;
-    set.add(wrapped);
-    listeners.set(event, set);
-    return () => {
-      set.delete(wrapped);
-    };
+    return listeners.add(event, listener as (payload: unknown) => void);
   };
   return Object.freeze({ ...methods, on }) as unknown as BridgeApi;
 }

@@ -1,5 +1,6 @@
 import okta from '@okta/okta-sdk-nodejs';
 
+import { AppError } from '../../../shared/errors.ts';
 import { isLoopbackHostname } from '../../../shared/okta/org-url.ts';
 
 /** The management client the console uses: the real SDK, configured explicitly. */
@@ -50,8 +51,10 @@ type RequestOptions = Parameters<okta.DefaultRequestExecutor['fetch']>[0];
  * Builds a management client for one org and token.
  *
  * @remarks
- * Everything is passed explicitly because the SDK otherwise merges `~/.okta/okta.yaml`,
- * `./okta.yaml` and `OKTA_CLIENT_*` silently. The default cache is off (`cacheMiddleware: null`):
+ * Everything is passed explicitly because the SDK merges `~/.okta/okta.yaml`, `./okta.yaml`
+ * and `OKTA_CLIENT_*` under the constructor's arguments; explicit values win. It still *reads*
+ * those files, so a malformed one makes the constructor throw: that becomes an error naming the
+ * files, without their contents (they may hold a token). The default cache is off (`cacheMiddleware: null`):
  * it never expires and would serve stale apps after another admin's change. The SDK retries a 429
  * that carries `X-Rate-Limit-Reset` at most `maxRetries` times.
  */
@@ -61,14 +64,26 @@ export function createOktaClient(options: {
   maxRetries?: number;
   requestTimeoutMs?: number;
 }): OktaClient {
-  return new okta.Client({
-    orgUrl: options.orgUrl,
-    token: options.token,
-    authorizationMode: 'SSWS',
-    cacheMiddleware: null,
-    requestExecutor: new ConsoleRequestExecutor({
-      maxRetries: options.maxRetries ?? 2,
-      requestTimeout: options.requestTimeoutMs ?? OKTA_REQUEST_TIMEOUT_MS,
-    }),
-  });
+  try {
+    return new okta.Client({
+      orgUrl: options.orgUrl,
+      token: options.token,
+      authorizationMode: 'SSWS',
+      cacheMiddleware: null,
+      requestExecutor: new ConsoleRequestExecutor({
+        maxRetries: options.maxRetries ?? 2,
+        requestTimeout: options.requestTimeoutMs ?? OKTA_REQUEST_TIMEOUT_MS,
+      }),
+    });
+  } catch (error) {
+    throw new AppError(
+      {
+        code: 'OKTA_ERROR',
+        message:
+          'The Okta SDK could not start: it reads ~/.okta/okta.yaml and ./okta.yaml even when given its settings, and one of them could not be read or parsed.',
+        hint: 'Fix or remove ~/.okta/okta.yaml and any okta.yaml in the folder the console was started from; the console does not need them.',
+      },
+      { cause: error },
+    );
+  }
 }

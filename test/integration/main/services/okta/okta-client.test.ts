@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { type RunningSandbox, startSandbox } from '../../../../../main/sandbox/sandbox-server.ts';
 import { createOktaClient } from '../../../../../main/services/okta/okta-client.ts';
+import type { AppError } from '../../../../../shared/errors.ts';
 
 /**
  * The SDK's traps (okta-behaviours.md §8), each set up for real: stray configuration that the
@@ -42,6 +43,27 @@ describe('createOktaClient', () => {
     const client = createOktaClient({ orgUrl: sandbox.orgUrl, token: sandbox.apiToken });
     const me = await client.userApi.getUser({ userId: 'me' });
     expect(me.profile?.login).toBe('admin@sandbox.example');
+  });
+
+  it('turns a malformed okta.yaml into a clear error that does not echo the file', () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'okta-yaml-bad-'));
+    const secretInFile = `00${'s'.repeat(40)}`;
+    writeFileSync(
+      path.join(folder, 'okta.yaml'),
+      `okta:\n  client:\n    token: ${secretInFile}\n  : [unbalanced\n`,
+    );
+    process.chdir(folder);
+    let caught: unknown;
+    try {
+      createOktaClient({ orgUrl: sandbox.orgUrl, token: sandbox.apiToken });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({
+      code: 'OKTA_ERROR',
+      hint: expect.stringContaining('okta.yaml') as string,
+    });
+    expect(JSON.stringify((caught as AppError).toValue())).not.toContain(secretInFile);
   });
 
   it('reaches a loopback org directly even when HTTPS_PROXY points elsewhere', async () => {
