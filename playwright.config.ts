@@ -15,6 +15,10 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+// Every sandbox the specs start (and the console's embedded one) records its exchanges for the
+// conformance step; child processes inherit the variable.
+process.env.SSO_CONSOLE_SANDBOX_RECORD_DIR ??= `${import.meta.dirname}/test-results/sandbox-exchanges`;
+
 export default defineConfig({
   testDir: 'test/e2e',
   outputDir: 'test-results/e2e',

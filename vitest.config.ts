@@ -25,6 +25,10 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          // Every sandbox these tests start records its exchanges for the conformance step.
+          env: {
+            SSO_CONSOLE_SANDBOX_RECORD_DIR: `${import.meta.dirname}/test-results/sandbox-exchanges`,
+          },
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           fileParallelism: false,

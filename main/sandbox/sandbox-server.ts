@@ -2,6 +2,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 import { BodyTooLargeError, readRequestBody } from '../services/http/read-body.ts';
+import {
+  createExchangeRecorder,
+  RECORD_DIR_ENV,
+  type RecordedExchange,
+} from './exchange-recorder.ts';
 import { OKTA_ERRORS, type OktaErrorResponse } from './okta-errors.ts';
 import { requestId } from './okta-ids.ts';
 import {
@@ -175,7 +180,13 @@ async function readJsonBody(request: IncomingMessage): Promise<unknown> {
  * under `/__sandbox/`, never mixed into Okta's paths, and need the sandbox's admin token.
  */
 export async function startSandbox(
-  options: { port?: number; host?: string; clock?: () => Date } = {},
+  options: {
+    port?: number;
+    host?: string;
+    clock?: () => Date;
+    /** Where to record every management exchange (default: the {@link RECORD_DIR_ENV} variable). */
+    recordDir?: string;
+  } = {},
 ): Promise<RunningSandbox> {
   const clock = options.clock ?? (() => new Date());
   const host = options.host ?? '127.0.0.1';
@@ -183,6 +194,7 @@ export async function startSandbox(
   const faults: Fault[] = [];
   const bucket = { windowStart: 0, used: 0 };
   let orgUrl = '';
+  let record: ((exchange: RecordedExchange) => void) | undefined;
 
   function rateLimitHeaders(): Record<string, string> {
     const nowSeconds = Math.floor(clock().getTime() / 1000);
@@ -309,13 +321,25 @@ export async function startSandbox(
       await handleControl(request, response, url.pathname);
       return;
     }
+    // Every answer on Okta's paths goes through here, so the conformance step sees them all.
+    const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      send(response, status, body, headers);
+      record?.({
+        method,
+        path: url.pathname,
+        query: url.search,
+        status,
+        contentType: 'application/json',
+        body: body ?? null,
+      });
+    };
     const limits = rateLimitHeaders();
     const fault = takeFault(method, url.pathname);
     if (fault !== undefined) {
       if (fault.status === 429) {
         const nowSeconds = Math.floor(clock().getTime() / 1000);
         const { body } = OKTA_ERRORS.rateLimited();
-        send(response, 429, body, {
+        reply(429, body, {
           'X-Rate-Limit-Limit': String(DEFAULT_RATE_LIMIT),
           'X-Rate-Limit-Remaining': '0',
           ...(fault.resetSeconds === null
@@ -323,14 +347,14 @@ export async function startSandbox(
             : { 'X-Rate-Limit-Reset': String(nowSeconds + fault.resetSeconds) }),
         });
       } else {
-        send(response, fault.status, OKTA_ERRORS.internal().body, limits);
+        reply(fault.status, OKTA_ERRORS.internal().body, limits);
       }
       return;
     }
     const caller = callerOf(request);
     if (caller === undefined) {
       const { status, body } = OKTA_ERRORS.invalidToken();
-      send(response, status, body, limits);
+      reply(status, body, limits);
       return;
     }
     const candidates = ROUTES.filter((route) => route.pattern.test(url.pathname));
@@ -338,7 +362,7 @@ export async function startSandbox(
     if (route === undefined) {
       const { status, body } =
         candidates.length > 0 ? OKTA_ERRORS.methodNotAllowed() : OKTA_ERRORS.pathNotFound();
-      send(response, status, body, limits);
+      reply(status, body, limits);
       return;
     }
     const mayCall =
@@ -348,7 +372,7 @@ export async function startSandbox(
       );
     if (!mayCall) {
       const { status, body } = OKTA_ERRORS.accessDenied();
-      send(response, status, body, limits);
+      reply(status, body, limits);
       return;
     }
     const params = route.pattern.exec(url.pathname)?.groups ?? {};
@@ -360,7 +384,7 @@ export async function startSandbox(
         Object.entries(params).map(([key, value]) => [key, decodeURIComponent(value)]),
       ),
     });
-    send(response, result.status, result.body, limits);
+    reply(result.status, result.body, limits);
   }
 
   const server = createServer((request, response) => {
@@ -381,6 +405,10 @@ export async function startSandbox(
     });
   });
   const { port } = server.address() as AddressInfo;
+  const recordDir = options.recordDir ?? process.env[RECORD_DIR_ENV];
+  if (recordDir !== undefined && recordDir !== '') {
+    record = createExchangeRecorder(recordDir, port);
+  }
   // Plain http on loopback, like any local dev server; the SDK and the console accept it there.
   // (The SDL rule's autofix would turn this into https, which nothing here serves.)
   // eslint-disable-next-line @microsoft/sdl/no-insecure-url -- loopback listener

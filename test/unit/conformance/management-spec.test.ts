@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  createConformanceChecker,
+  toJsonSchema,
+} from '../../support/conformance/management-spec.ts';
+
+const checker = createConformanceChecker();
+const okta401 = {
+  errorCode: 'E0000011',
+  errorSummary: 'Invalid token provided',
+  errorLink: 'E0000011',
+  errorId: 'oaeAbc',
+  errorCauses: [],
+};
+
+describe('the conformance checker (management.yaml)', () => {
+  it('matches the most literal template and accepts a body that fits the declared schema', () => {
+    const verdict = checker.check({
+      method: 'GET',
+      path: '/api/v1/org',
+      status: 200,
+      body: { id: '00o1', companyName: 'Acme' },
+    });
+    expect(verdict).toEqual({
+      operationId: 'getOrgSettings',
+      template: '/api/v1/org',
+      statusMatch: 'declared',
+      errors: [],
+    });
+  });
+
+  it('reports a body that breaks the schema', () => {
+    const verdict = checker.check({
+      method: 'GET',
+      path: '/api/v1/org',
+      status: 200,
+      body: { companyName: 42 },
+    });
+    expect(verdict.errors).toEqual([expect.stringContaining('/companyName must be string')]);
+  });
+
+  it('refuses a status the operation does not declare, except Okta’s global errors', () => {
+    expect(
+      checker.check({ method: 'GET', path: '/api/v1/org', status: 418, body: {} }).statusMatch,
+    ).toBe('undeclared');
+    expect(
+      checker.check({ method: 'GET', path: '/api/v1/users/me', status: 401, body: okta401 }),
+    ).toMatchObject({
+      operationId: 'getUser',
+      statusMatch: 'global-error',
+      errors: [],
+    });
+    expect(
+      checker.check({ method: 'GET', path: '/api/v1/users/me', status: 401, body: { error: 'x' } })
+        .errors,
+    ).not.toEqual([]);
+  });
+
+  it('accepts Okta’s 404 error object on a path Okta does not have, and nothing else there', () => {
+    expect(
+      checker.check({ method: 'GET', path: '/api/v1/nope', status: 404, body: okta401 }).errors,
+    ).toEqual([]);
+    expect(
+      checker.check({ method: 'GET', path: '/api/v1/nope', status: 200, body: {} }).errors,
+    ).not.toEqual([]);
+  });
+
+  it('translates nullable and discriminator mappings into JSON Schema', () => {
+    expect(toJsonSchema({ type: 'string', nullable: true })).toEqual({ type: ['string', 'null'] });
+    expect(toJsonSchema({ $ref: '#/x', nullable: true })).toEqual({
+      anyOf: [{ $ref: '#/x' }, { type: 'null' }],
+    });
+    expect(
+      toJsonSchema({
+        oneOf: [{ $ref: '#/a' }, { $ref: '#/b' }],
+        discriminator: { propertyName: 'type', mapping: { A: '#/a' } },
+      }),
+    ).toEqual({
+      anyOf: [{ $ref: '#/a' }, { $ref: '#/b' }],
+      allOf: [
+        { if: { properties: { type: { const: 'A' } }, required: ['type'] }, then: { $ref: '#/a' } },
+      ],
+    });
+  });
+});
