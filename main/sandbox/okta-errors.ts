@@ -15,7 +15,13 @@ export interface OktaErrorResponse {
   body: OktaErrorBody;
 }
 
-function okta(status: number, errorCode: string, errorSummary: string, causes: string[] = []) {
+/** Builds an Okta error response with Okta's exact code and text. */
+export function oktaError(
+  status: number,
+  errorCode: string,
+  errorSummary: string,
+  causes: string[] = [],
+) {
   return {
     status,
     body: {
@@ -33,16 +39,16 @@ function okta(status: number, errorCode: string, errorSummary: string, causes: s
  * examples). The console keys on `errorCode`; the texts matter for fidelity.
  */
 export const OKTA_ERRORS = {
-  invalidToken: () => okta(401, 'E0000011', 'Invalid token provided'),
+  invalidToken: () => oktaError(401, 'E0000011', 'Invalid token provided'),
   accessDenied: () =>
-    okta(403, 'E0000006', 'You do not have permission to perform the requested action'),
+    oktaError(403, 'E0000006', 'You do not have permission to perform the requested action'),
   notFound: (id: string, type: string) =>
-    okta(404, 'E0000007', `Not found: Resource not found: ${id} (${type})`),
-  pathNotFound: () => okta(404, 'E0000008', 'The requested path was not found.'),
+    oktaError(404, 'E0000007', `Not found: Resource not found: ${id} (${type})`),
+  pathNotFound: () => oktaError(404, 'E0000008', 'The requested path was not found.'),
   methodNotAllowed: () =>
-    okta(404, 'E0000022', 'The endpoint does not support the provided HTTP method.'),
-  malformedBody: () => okta(400, 'E0000003', 'The request body was not well-formed.'),
+    oktaError(404, 'E0000022', 'The endpoint does not support the provided HTTP method.'),
+  malformedBody: () => oktaError(400, 'E0000003', 'The request body was not well-formed.'),
   rateLimited: () =>
-    okta(429, 'E0000047', 'API call exceeded rate limit due to too many requests.'),
-  internal: () => okta(500, 'E0000009', 'Internal Server Error'),
+    oktaError(429, 'E0000047', 'API call exceeded rate limit due to too many requests.'),
+  internal: () => oktaError(500, 'E0000009', 'Internal Server Error'),
 };

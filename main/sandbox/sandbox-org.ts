@@ -35,9 +35,29 @@ export interface SandboxUser {
   id: string;
   status: 'ACTIVE' | 'STAGED' | 'PROVISIONED' | 'DEPROVISIONED' | 'SUSPENDED';
   created: string;
+  activated: string | null;
+  statusChanged: string | null;
   lastUpdated: string;
-  profile: { firstName: string; lastName: string; login: string; email: string };
+  passwordChanged: string | null;
+  lastLogin: string | null;
+  /** Okta's base profile plus any custom attributes the admin sent. */
+  profile: { firstName: string; lastName: string; login: string; email: string } & Record<
+    string,
+    unknown
+  >;
+  /** scrypt hash of the password, `salt:hash` in hex; `null` when the user has none. */
+  passwordHash: string | null;
   adminRoles: { id: string; type: AdminRoleType; created: string }[];
+}
+
+/** A sandbox group; membership is kept in {@link SandboxOrg.groupMembers}. */
+export interface SandboxGroup {
+  id: string;
+  type: 'OKTA_GROUP' | 'BUILT_IN';
+  created: string;
+  lastUpdated: string;
+  lastMembershipUpdated: string;
+  profile: { name: string; description: string | null };
 }
 
 /** The sandbox org's state: in memory, one per server. */
@@ -47,6 +67,9 @@ export interface SandboxOrg {
   subdomain: string;
   created: string;
   users: Map<string, SandboxUser>;
+  groups: Map<string, SandboxGroup>;
+  /** Group id → member user ids. The built-in Everyone group has no entry: it holds every user. */
+  groupMembers: Map<string, Set<string>>;
   /** SSWS token → the id of the user it acts as. */
   tokens: Map<string, string>;
 }
@@ -67,7 +90,12 @@ export function addUserWithToken(
     id: oktaId('00u'),
     status: 'ACTIVE',
     created: stamp,
+    activated: stamp,
+    statusChanged: stamp,
     lastUpdated: stamp,
+    passwordChanged: null,
+    lastLogin: null,
+    passwordHash: null,
     profile: {
       firstName: options.firstName,
       lastName: options.lastName,
@@ -101,8 +129,20 @@ export function createSandboxOrg(now: Date): { org: SandboxOrg; adminToken: stri
     subdomain: 'sandbox',
     created: now.toISOString(),
     users: new Map(),
+    groups: new Map(),
+    groupMembers: new Map(),
     tokens: new Map(),
   };
+  // Every Okta org has the built-in Everyone group.
+  const everyone: SandboxGroup = {
+    id: oktaId('00g'),
+    type: 'BUILT_IN',
+    created: now.toISOString(),
+    lastUpdated: now.toISOString(),
+    lastMembershipUpdated: now.toISOString(),
+    profile: { name: 'Everyone', description: 'All users in your organization' },
+  };
+  org.groups.set(everyone.id, everyone);
   const { token } = addUserWithToken(org, {
     login: 'admin@sandbox.example',
     firstName: 'Sandbox',

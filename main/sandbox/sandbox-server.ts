@@ -7,14 +7,17 @@ import {
   RECORD_DIR_ENV,
   type RecordedExchange,
 } from './exchange-recorder.ts';
-import { OKTA_ERRORS, type OktaErrorResponse } from './okta-errors.ts';
+import { OKTA_ERRORS } from './okta-errors.ts';
 import { requestId } from './okta-ids.ts';
+import { GROUP_ROUTES } from './routes/groups.ts';
+import { ORG_ROUTES } from './routes/org.ts';
+import type { Route } from './routes/route.ts';
+import { USER_ROUTES } from './routes/users.ts';
 import {
   addUserWithToken,
   ADMIN_ROLE_TYPES,
   type AdminRoleType,
   createSandboxOrg,
-  roleLabel,
   type SandboxOrg,
   type SandboxUser,
 } from './sandbox-org.ts';
@@ -39,126 +42,11 @@ interface Fault {
   resetSeconds: number | null;
 }
 
-interface RouteContext {
-  org: SandboxOrg;
-  orgUrl: string;
-  caller: SandboxUser;
-  params: Record<string, string>;
-}
-
-type RouteResult = { status: number; body: unknown } | OktaErrorResponse;
-
-interface Route {
-  method: string;
-  pattern: RegExp;
-  /** Admin roles that may call this route; `'any'` lets every valid token through. */
-  allowedRoles: readonly AdminRoleType[] | 'any';
-  handle(context: RouteContext): RouteResult;
-}
-
-/** Roles that may read role assignments (`okta.roles.read`). */
-const ROLE_READERS: readonly AdminRoleType[] = ['SUPER_ADMIN', 'ORG_ADMIN'];
 /** Per-bucket request limit the sandbox reports by default (Okta's One App tier, per minute). */
 const DEFAULT_RATE_LIMIT = 600;
 
-function renderUser(user: SandboxUser, orgUrl: string) {
-  return {
-    id: user.id,
-    status: user.status,
-    created: user.created,
-    activated: user.created,
-    statusChanged: user.created,
-    lastLogin: null,
-    lastUpdated: user.lastUpdated,
-    passwordChanged: user.created,
-    type: { id: 'oty1sandboxdefault00' },
-    profile: { ...user.profile, mobilePhone: null, secondEmail: null },
-    credentials: {
-      password: {},
-      provider: { type: 'OKTA', name: 'OKTA' },
-    },
-    _links: { self: { href: `${orgUrl}/api/v1/users/${user.id}` } },
-  };
-}
-
-function findUser(org: SandboxOrg, idOrLogin: string): SandboxUser | undefined {
-  const byId = org.users.get(idOrLogin);
-  if (byId !== undefined) {
-    return byId;
-  }
-  const login = idOrLogin.toLowerCase();
-  return [...org.users.values()].find((user) => user.profile.login.toLowerCase() === login);
-}
-
-const ROUTES: readonly Route[] = [
-  {
-    method: 'GET',
-    pattern: /^\/api\/v1\/users\/(?<userId>[^/]+)$/,
-    allowedRoles: 'any',
-    handle({ org, orgUrl, caller, params }) {
-      const userId = params.userId ?? '';
-      const user = userId === 'me' ? caller : findUser(org, userId);
-      const isSelf = user?.id === caller.id;
-      if (!isSelf && caller.adminRoles.length === 0) {
-        return OKTA_ERRORS.accessDenied();
-      }
-      if (user === undefined) {
-        return OKTA_ERRORS.notFound(userId, 'User');
-      }
-      return { status: 200, body: renderUser(user, orgUrl) };
-    },
-  },
-  {
-    method: 'GET',
-    pattern: /^\/api\/v1\/users\/(?<userId>[^/]+)\/roles$/,
-    allowedRoles: ROLE_READERS,
-    handle({ org, orgUrl, caller, params }) {
-      const userId = params.userId ?? '';
-      const user = userId === 'me' ? caller : findUser(org, userId);
-      if (user === undefined) {
-        return OKTA_ERRORS.notFound(userId, 'User');
-      }
-      return {
-        status: 200,
-        body: user.adminRoles.map((role) => ({
-          id: role.id,
-          label: roleLabel(role.type),
-          type: role.type,
-          status: 'ACTIVE',
-          created: role.created,
-          lastUpdated: role.created,
-          assignmentType: 'USER',
-          _links: { assignee: { href: `${orgUrl}/api/v1/users/${user.id}` } },
-        })),
-      };
-    },
-  },
-  {
-    method: 'GET',
-    pattern: /^\/api\/v1\/org$/,
-    // Any admin may read the org's general settings; a user without an admin role may not.
-    allowedRoles: ADMIN_ROLE_TYPES,
-    handle({ org, orgUrl }) {
-      return {
-        status: 200,
-        body: {
-          id: org.id,
-          companyName: org.companyName,
-          subdomain: org.subdomain,
-          status: 'ACTIVE',
-          created: org.created,
-          lastUpdated: org.created,
-          website: orgUrl,
-          endUserSupportHelpURL: `${orgUrl}/help`,
-          _links: {
-            preferences: { href: `${orgUrl}/api/v1/org/preferences` },
-            contacts: { href: `${orgUrl}/api/v1/org/contacts` },
-          },
-        },
-      };
-    },
-  },
-];
+/** Every management route the sandbox answers, most specific first where paths overlap. */
+const ROUTES: readonly Route[] = [...USER_ROUTES, ...GROUP_ROUTES, ...ORG_ROUTES];
 
 function isAdminRoleType(value: unknown): value is AdminRoleType {
   return typeof value === 'string' && (ADMIN_ROLE_TYPES as readonly string[]).includes(value);
@@ -214,7 +102,7 @@ export async function startSandbox(
     response: ServerResponse,
     status: number,
     body: unknown,
-    headers: Record<string, string> = {},
+    headers: Record<string, string | string[]> = {},
   ): void {
     const text = body === undefined ? '' : JSON.stringify(body);
     response.writeHead(status, {
@@ -322,7 +210,11 @@ export async function startSandbox(
       return;
     }
     // Every answer on Okta's paths goes through here, so the conformance step sees them all.
-    const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+    const reply = (
+      status: number,
+      body: unknown,
+      headers: Record<string, string | string[]> = {},
+    ) => {
       send(response, status, body, headers);
       record?.({
         method,
@@ -376,15 +268,32 @@ export async function startSandbox(
       return;
     }
     const params = route.pattern.exec(url.pathname)?.groups ?? {};
+    let body: unknown = {};
+    if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+      try {
+        body = await readJsonBody(request);
+      } catch {
+        const { status, body: error } = OKTA_ERRORS.malformedBody();
+        reply(status, error, limits);
+        return;
+      }
+    }
     const result = route.handle({
       org,
       orgUrl,
+      url,
       caller,
       params: Object.fromEntries(
         Object.entries(params).map(([key, value]) => [key, decodeURIComponent(value)]),
       ),
+      query: url.searchParams,
+      body,
+      now: clock(),
     });
-    reply(result.status, result.body, limits);
+    reply(result.status, result.body, {
+      ...limits,
+      ...('headers' in result ? result.headers : {}),
+    });
   }
 
   const server = createServer((request, response) => {

@@ -1,0 +1,50 @@
+import type { OktaErrorResponse } from '../okta-errors.ts';
+import type { AdminRoleType, SandboxOrg, SandboxUser } from '../sandbox-org.ts';
+
+/** What a management route gets to answer one request. */
+export interface RouteContext {
+  org: SandboxOrg;
+  orgUrl: string;
+  /** The full request URL, on the org's origin (for `Link` and `_links`). */
+  url: URL;
+  caller: SandboxUser;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The parsed JSON body (`{}` when empty). */
+  body: unknown;
+  now: Date;
+}
+
+/** A route's answer: a status, a JSON body (or `undefined` for none) and extra headers. */
+export type RouteResult =
+  | { status: number; body: unknown; headers?: Record<string, string | string[]> }
+  | OktaErrorResponse;
+
+/** One operation of Okta's management API, as the sandbox implements it. */
+export interface Route {
+  method: string;
+  pattern: RegExp;
+  /** Admin roles that may call this route; `'any'` lets every valid token through. */
+  allowedRoles: readonly AdminRoleType[] | 'any';
+  handle(context: RouteContext): RouteResult;
+}
+
+/** Roles that may read the directory. */
+export const DIRECTORY_READERS: readonly AdminRoleType[] = [
+  'SUPER_ADMIN',
+  'ORG_ADMIN',
+  'APP_ADMIN',
+  'USER_ADMIN',
+  'GROUP_MEMBERSHIP_ADMIN',
+  'HELP_DESK_ADMIN',
+  'READ_ONLY_ADMIN',
+  'API_ACCESS_MANAGEMENT_ADMIN',
+  'REPORT_ADMIN',
+];
+
+/** Roles that may create and change users and groups. */
+export const DIRECTORY_WRITERS: readonly AdminRoleType[] = [
+  'SUPER_ADMIN',
+  'ORG_ADMIN',
+  'USER_ADMIN',
+];

@@ -1,0 +1,329 @@
+import { OKTA_ERRORS, oktaError } from '../okta-errors.ts';
+import { oktaId, randomAlphanumeric } from '../okta-ids.ts';
+import { linkHeaders, paginate, readLimit } from '../pagination.ts';
+import { hashPassword, meetsPasswordPolicy, PASSWORD_REQUIREMENTS } from '../passwords.ts';
+import { compileFilter } from '../query-filter.ts';
+import type { SandboxOrg, SandboxUser } from '../sandbox-org.ts';
+import { DIRECTORY_READERS, DIRECTORY_WRITERS, type Route, type RouteContext } from './route.ts';
+
+/** A user in Okta's response shape. */
+export function renderUser(user: SandboxUser, orgUrl: string) {
+  const self = `${orgUrl}/api/v1/users/${user.id}`;
+  const lifecycle =
+    user.status === 'STAGED' || user.status === 'PROVISIONED'
+      ? { activate: { href: `${self}/lifecycle/activate`, method: 'POST' } }
+      : user.status === 'DEPROVISIONED'
+        ? { activate: { href: `${self}/lifecycle/activate`, method: 'POST' } }
+        : { deactivate: { href: `${self}/lifecycle/deactivate`, method: 'POST' } };
+  return {
+    id: user.id,
+    status: user.status,
+    created: user.created,
+    activated: user.activated,
+    statusChanged: user.statusChanged,
+    lastLogin: user.lastLogin,
+    lastUpdated: user.lastUpdated,
+    passwordChanged: user.passwordChanged,
+    type: { id: 'oty1sandboxdefault00' },
+    profile: { mobilePhone: null, secondEmail: null, ...user.profile },
+    credentials: {
+      ...(user.passwordHash === null ? {} : { password: {} }),
+      provider: { type: 'OKTA', name: 'OKTA' },
+    },
+    _links: { self: { href: self }, ...lifecycle },
+  };
+}
+
+/** Finds a user by id, login, or the part of the login before `@` when that is unambiguous. */
+export function findUser(org: SandboxOrg, idOrLogin: string): SandboxUser | undefined {
+  const byId = org.users.get(idOrLogin);
+  if (byId !== undefined) {
+    return byId;
+  }
+  const login = idOrLogin.toLowerCase();
+  const users = [...org.users.values()];
+  const exact = users.find((user) => user.profile.login.toLowerCase() === login);
+  if (exact !== undefined || login.includes('@')) {
+    return exact;
+  }
+  const short = users.filter((user) => user.profile.login.toLowerCase().split('@')[0] === login);
+  return short.length === 1 ? short[0] : undefined;
+}
+
+function userOf(context: RouteContext): SandboxUser | undefined {
+  const userId = context.params.userId ?? '';
+  return userId === 'me' ? context.caller : findUser(context.org, userId);
+}
+
+function validationFailed(field: string, cause: string) {
+  return oktaError(400, 'E0000001', `Api validation failed: ${field}`, [`${field}: ${cause}`]);
+}
+
+type ProfileInput = Record<string, unknown>;
+
+/** Checks a profile for create or replace; returns the Okta error to send, if any. */
+function profileProblem(org: SandboxOrg, profile: ProfileInput, selfId: string | null) {
+  for (const field of ['login', 'email', 'firstName', 'lastName'] as const) {
+    if (typeof profile[field] !== 'string' || profile[field] === '') {
+      return validationFailed(field, 'The field cannot be left blank');
+    }
+  }
+  const login = (profile.login as string).toLowerCase();
+  const duplicate = [...org.users.values()].find(
+    (user) => user.id !== selfId && user.profile.login.toLowerCase() === login,
+  );
+  if (duplicate !== undefined) {
+    return validationFailed(
+      'login',
+      'An object with this field already exists in the current organization',
+    );
+  }
+  return undefined;
+}
+
+function readPassword(body: unknown): string | undefined {
+  const value = (body as { credentials?: { password?: { value?: unknown } } } | null)?.credentials
+    ?.password?.value;
+  return typeof value === 'string' ? value : undefined;
+}
+
+function listUsers(context: RouteContext) {
+  const { query, org, orgUrl, url } = context;
+  const q = query.get('q');
+  const filter = query.get('filter');
+  const search = query.get('search');
+  if (q !== null && (filter !== null || search !== null)) {
+    return oktaError(
+      400,
+      'E0000033',
+      "Bad request. Can't specify a search query and filter in the same request.",
+    );
+  }
+  const limit = readLimit(query, { default: q === null ? 200 : 10, max: 200 });
+  if (limit === null) {
+    return oktaError(400, 'E0000001', 'Api validation failed: limit', [
+      'limit: must be a positive integer',
+    ]);
+  }
+  let users = [...org.users.values()];
+  if (q !== null) {
+    // q: startsWith on first name, last name or email; no paging; DEPROVISIONED left out.
+    const prefix = q.toLowerCase();
+    const matches = users.filter(
+      (user) =>
+        user.status !== 'DEPROVISIONED' &&
+        [user.profile.firstName, user.profile.lastName, user.profile.email].some((value) =>
+          value.toLowerCase().startsWith(prefix),
+        ),
+    );
+    return { status: 200, body: matches.slice(0, limit).map((user) => renderUser(user, orgUrl)) };
+  }
+  const expression = filter ?? search;
+  if (expression === null) {
+    users = users.filter((user) => user.status !== 'DEPROVISIONED');
+  } else {
+    let predicate: (subject: unknown) => boolean;
+    try {
+      predicate = compileFilter(expression);
+    } catch {
+      return oktaError(400, 'E0000031', 'Bad request. Invalid filter parameter.');
+    }
+    users = users.filter((user) => predicate(renderUser(user, orgUrl)));
+  }
+  let page;
+  try {
+    page = paginate(users, { limit, after: query.get('after') }, (user) => user.id);
+  } catch {
+    return oktaError(
+      400,
+      'E0000029',
+      'Invalid paging request. Ensure the pagination cursor has not been altered',
+    );
+  }
+  return {
+    status: 200,
+    body: page.items.map((user) => renderUser(user, orgUrl)),
+    headers: { Link: linkHeaders(url, limit, page.nextCursor) },
+  };
+}
+
+function createUser(context: RouteContext) {
+  const { org, orgUrl, query, body, now } = context;
+  const profile = ((body as { profile?: unknown } | null)?.profile ?? {}) as ProfileInput;
+  if (typeof profile !== 'object' || Array.isArray(profile)) {
+    return validationFailed('profile', 'The field cannot be left blank');
+  }
+  const problem = profileProblem(org, profile, null);
+  if (problem !== undefined) {
+    return problem;
+  }
+  const password = readPassword(body);
+  if (password !== undefined && !meetsPasswordPolicy(password, profile.login as string)) {
+    return validationFailed(
+      'password',
+      `Password requirements were not met. ${PASSWORD_REQUIREMENTS}`,
+    );
+  }
+  const activate = query.get('activate') !== 'false';
+  const stamp = now.toISOString();
+  const status = !activate ? 'STAGED' : password === undefined ? 'PROVISIONED' : 'ACTIVE';
+  const user: SandboxUser = {
+    id: oktaId('00u'),
+    status,
+    created: stamp,
+    activated: activate ? stamp : null,
+    statusChanged: activate ? stamp : null,
+    lastUpdated: stamp,
+    passwordChanged: password === undefined ? null : stamp,
+    lastLogin: null,
+    profile: { ...profile } as SandboxUser['profile'],
+    passwordHash: password === undefined ? null : hashPassword(password),
+    adminRoles: [],
+  };
+  org.users.set(user.id, user);
+  return { status: 200, body: renderUser(user, orgUrl) };
+}
+
+function changeUser(context: RouteContext, mode: 'update' | 'replace') {
+  const user = userOf(context);
+  if (user === undefined) {
+    return OKTA_ERRORS.notFound(context.params.userId ?? '', 'User');
+  }
+  const incoming = ((context.body as { profile?: unknown } | null)?.profile ?? {}) as ProfileInput;
+  const profile = mode === 'update' ? { ...user.profile, ...incoming } : incoming;
+  const problem = profileProblem(context.org, profile, user.id);
+  if (problem !== undefined) {
+    return problem;
+  }
+  const password = readPassword(context.body);
+  if (password !== undefined && !meetsPasswordPolicy(password, profile.login as string)) {
+    return validationFailed(
+      'password',
+      `Password requirements were not met. ${PASSWORD_REQUIREMENTS}`,
+    );
+  }
+  const stamp = context.now.toISOString();
+  user.profile = profile as SandboxUser['profile'];
+  if (password !== undefined) {
+    user.passwordHash = hashPassword(password);
+    user.passwordChanged = stamp;
+  }
+  user.lastUpdated = stamp;
+  return { status: 200, body: renderUser(user, context.orgUrl) };
+}
+
+/** The users API: operations `listUsers`, `createUser`, `getUser`, `updateUser`, `replaceUser`, `deleteUser`, `activateUser`, `deactivateUser`. */
+export const USER_ROUTES: readonly Route[] = [
+  {
+    method: 'GET',
+    pattern: /^\/api\/v1\/users$/,
+    allowedRoles: DIRECTORY_READERS,
+    handle: listUsers,
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/v1\/users$/,
+    allowedRoles: DIRECTORY_WRITERS,
+    handle: createUser,
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/v1\/users\/(?<userId>[^/]+)$/,
+    allowedRoles: 'any',
+    handle(context) {
+      const user = userOf(context);
+      if (user?.id !== context.caller.id && context.caller.adminRoles.length === 0) {
+        return OKTA_ERRORS.accessDenied();
+      }
+      if (user === undefined) {
+        return OKTA_ERRORS.notFound(context.params.userId ?? '', 'User');
+      }
+      return { status: 200, body: renderUser(user, context.orgUrl) };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/v1\/users\/(?<userId>[^/]+)$/,
+    allowedRoles: DIRECTORY_WRITERS,
+    handle: (context) => changeUser(context, 'update'),
+  },
+  {
+    method: 'PUT',
+    pattern: /^\/api\/v1\/users\/(?<userId>[^/]+)$/,
+    allowedRoles: DIRECTORY_WRITERS,
+    handle: (context) => changeUser(context, 'replace'),
+  },
+  {
+    method: 'DELETE',
+    pattern: /^\/api\/v1\/users\/(?<userId>[^/]+)$/,
+    allowedRoles: DIRECTORY_WRITERS,
+    handle(context) {
+      const user = userOf(context);
+      if (user === undefined) {
+        return OKTA_ERRORS.notFound(context.params.userId ?? '', 'User');
+      }
+      // The first DELETE only deactivates; a second one removes the user (okta-behaviours §5).
+      if (user.status === 'DEPROVISIONED') {
+        context.org.users.delete(user.id);
+        for (const members of context.org.groupMembers.values()) {
+          members.delete(user.id);
+        }
+      } else {
+        user.status = 'DEPROVISIONED';
+        user.statusChanged = context.now.toISOString();
+      }
+      return { status: 204, body: undefined };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/v1\/users\/(?<userId>[^/]+)\/lifecycle\/activate$/,
+    allowedRoles: DIRECTORY_WRITERS,
+    handle(context) {
+      const user = userOf(context);
+      if (user === undefined) {
+        return OKTA_ERRORS.notFound(context.params.userId ?? '', 'User');
+      }
+      if (user.status === 'ACTIVE') {
+        return oktaError(403, 'E0000016', 'Activation failed because the user is already active');
+      }
+      const stamp = context.now.toISOString();
+      user.status = user.passwordHash === null ? 'PROVISIONED' : 'ACTIVE';
+      user.activated = stamp;
+      user.statusChanged = stamp;
+      if (context.query.get('sendEmail') === 'false') {
+        const activationToken = randomAlphanumeric(20);
+        return {
+          status: 200,
+          body: {
+            activationToken,
+            activationUrl: `${context.orgUrl}/welcome/${activationToken}`,
+          },
+        };
+      }
+      return { status: 200, body: {} };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/v1\/users\/(?<userId>[^/]+)\/lifecycle\/deactivate$/,
+    allowedRoles: DIRECTORY_WRITERS,
+    handle(context) {
+      const user = userOf(context);
+      if (user === undefined) {
+        return OKTA_ERRORS.notFound(context.params.userId ?? '', 'User');
+      }
+      if (user.status === 'DEPROVISIONED') {
+        return oktaError(
+          403,
+          'E0000038',
+          "This operation is not allowed in the user's current status.",
+        );
+      }
+      user.status = 'DEPROVISIONED';
+      user.statusChanged = context.now.toISOString();
+      // 200 with no body, as management.yaml declares for deactivateUser.
+      return { status: 200, body: undefined };
+    },
+  },
+];

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+
+import { compileFilter, FilterSyntaxError } from '../../../../main/sandbox/query-filter.ts';
+
+const ada = {
+  status: 'ACTIVE',
+  lastUpdated: '2026-01-02T00:00:00.000Z',
+  profile: { login: 'ada@example.com', lastName: 'Lovelace', nickName: '' },
+};
+
+describe('compileFilter (Okta filter / search grammar)', () => {
+  it.each([
+    ['status eq "ACTIVE"', true],
+    ['status EQ "active"', true],
+    ['status ne "ACTIVE"', false],
+    ['profile.login sw "ADA"', true],
+    ['profile.lastName co "love"', true],
+    ['lastUpdated gt "2026-01-01T00:00:00.000Z"', true],
+    ['lastUpdated lt "2026-01-01T00:00:00.000Z"', false],
+    ['profile.login pr', true],
+    ['profile.nickName pr', false],
+    ['status eq "STAGED" or profile.login sw "ada"', true],
+    ['status eq "STAGED" or profile.login sw "ada" and status eq "SUSPENDED"', false],
+    ['(status eq "STAGED" or profile.login sw "ada") and status eq "ACTIVE"', true],
+    ['profile.Login eq "ada@example.com"', false],
+  ])('%s → %s', (expression, expected) => {
+    expect(compileFilter(expression)(ada)).toBe(expected);
+  });
+
+  it.each([
+    '',
+    'status',
+    'status equals "ACTIVE"',
+    'status eq ACTIVE',
+    '(status eq "ACTIVE"',
+    'status eq "A" extra',
+    '"x" eq "y"',
+  ])('refuses %j', (expression) => {
+    expect(() => compileFilter(expression)).toThrow(FilterSyntaxError);
+  });
+});
