@@ -60,6 +60,26 @@ export interface SandboxGroup {
   profile: { name: string; description: string | null };
 }
 
+/** One OAuth client secret of an app (two may exist at once, for rotation). */
+export interface SandboxClientSecret {
+  id: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  secret: string;
+  created: string;
+  lastUpdated: string;
+}
+
+/** An app integration: the JSON Okta renders (without its secrets), plus the secrets. */
+export interface SandboxApp {
+  id: string;
+  record: Record<string, unknown>;
+  secrets: SandboxClientSecret[];
+  /** User id → when it was assigned directly. */
+  users: Map<string, { created: string }>;
+  /** Group id → its assignment. */
+  groups: Map<string, { created: string; lastUpdated: string; priority: number }>;
+}
+
 /** The sandbox org's state: in memory, one per server. */
 export interface SandboxOrg {
   id: string;
@@ -68,6 +88,7 @@ export interface SandboxOrg {
   created: string;
   users: Map<string, SandboxUser>;
   groups: Map<string, SandboxGroup>;
+  apps: Map<string, SandboxApp>;
   /** Group id → member user ids. The built-in Everyone group has no entry: it holds every user. */
   groupMembers: Map<string, Set<string>>;
   /** SSWS token → the id of the user it acts as. */
@@ -130,6 +151,7 @@ export function createSandboxOrg(now: Date): { org: SandboxOrg; adminToken: stri
     created: now.toISOString(),
     users: new Map(),
     groups: new Map(),
+    apps: new Map(),
     groupMembers: new Map(),
     tokens: new Map(),
   };

@@ -9,6 +9,7 @@ import {
 } from './exchange-recorder.ts';
 import { OKTA_ERRORS } from './okta-errors.ts';
 import { requestId } from './okta-ids.ts';
+import { APP_ROUTES } from './routes/apps.ts';
 import { GROUP_ROUTES } from './routes/groups.ts';
 import { ORG_ROUTES } from './routes/org.ts';
 import type { Route } from './routes/route.ts';
@@ -46,7 +47,7 @@ interface Fault {
 const DEFAULT_RATE_LIMIT = 600;
 
 /** Every management route the sandbox answers, most specific first where paths overlap. */
-const ROUTES: readonly Route[] = [...USER_ROUTES, ...GROUP_ROUTES, ...ORG_ROUTES];
+const ROUTES: readonly Route[] = [...USER_ROUTES, ...GROUP_ROUTES, ...APP_ROUTES, ...ORG_ROUTES];
 
 function isAdminRoleType(value: unknown): value is AdminRoleType {
   return typeof value === 'string' && (ADMIN_ROLE_TYPES as readonly string[]).includes(value);

@@ -91,7 +91,13 @@ export function toJsonSchema(node: Json, parentKey = ''): Json {
         if: { properties: { [propertyName]: { const: tag } }, required: [propertyName] },
         then: { $ref: target },
       }));
-      out.allOf = [...(Array.isArray(out.allOf) ? out.allOf : []), ...rules];
+      if (Array.isArray(out.anyOf)) {
+        out.allOf = [...(Array.isArray(out.allOf) ? out.allOf : []), ...rules];
+      } else {
+        // A base schema whose subtypes `allOf` it: applied in place, the rules would recurse
+        // (base → subtype → base). splitDiscriminatedBases() places them safely.
+        out[DISCRIMINATOR_RULES] = rules;
+      }
     }
   }
   if (out.nullable === true) {
@@ -108,6 +114,54 @@ export function toJsonSchema(node: Json, parentKey = ''): Json {
     delete out.nullable;
   }
   return out;
+}
+
+const DISCRIMINATOR_RULES = 'x-sso-discriminator-rules';
+
+/**
+ * Gives each discriminated base schema a plain copy, `<Name>__base`, for its subtypes to inherit.
+ *
+ * @remarks
+ * In Okta's spec a base such as `Application` maps `signOnMode` to subtypes like
+ * `OpenIdConnectApplication`, which are `allOf: [Application, …]`. The base keeps its mapping
+ * (so a response typed `Application` is checked as its subtype), and every `allOf` reference to
+ * it is pointed at the copy without the mapping, which breaks the cycle.
+ */
+export function splitDiscriminatedBases(schemas: JsonObject): void {
+  const bases = Object.entries(schemas).filter(
+    ([, schema]) => isObject(schema) && Array.isArray(schema[DISCRIMINATOR_RULES]),
+  );
+  const renamed = new Map<string, string>();
+  for (const [name, schema] of bases) {
+    const { [DISCRIMINATOR_RULES]: rawRules, ...base } = schema as JsonObject;
+    const rules = rawRules as Json[];
+    schemas[`${name}__base`] = base;
+    schemas[name] = {
+      ...base,
+      allOf: [...(Array.isArray(base.allOf) ? base.allOf : []), ...rules],
+    };
+    renamed.set(`#/components/schemas/${name}`, `#/components/schemas/${name}__base`);
+  }
+  const visit = (node: Json): void => {
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    if (!isObject(node)) {
+      return;
+    }
+    if (Array.isArray(node.allOf)) {
+      node.allOf = node.allOf.map((item) => {
+        const target =
+          isObject(item) && typeof item.$ref === 'string' ? renamed.get(item.$ref) : undefined;
+        return target === undefined ? item : { ...(item as JsonObject), $ref: target };
+      });
+    }
+    Object.values(node).forEach(visit);
+  };
+  if (renamed.size > 0) {
+    Object.values(schemas).forEach(visit);
+  }
 }
 
 /** A JSON-pointer token (RFC 6901). */
@@ -190,6 +244,10 @@ export interface ExchangeVerdict {
  */
 export function createConformanceChecker(document: JsonObject = loadManagementSpec()) {
   const converted = toJsonSchema(document) as JsonObject;
+  const components = isObject(converted.components) ? converted.components : {};
+  if (isObject(components.schemas)) {
+    splitDiscriminatedBases(components.schemas);
+  }
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, logger: false });
   (addFormatsModule as unknown as (ajv: Ajv) => void)(ajv);
   ajv.addSchema({ ...converted, $id: 'management.json' });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import {
   createConformanceChecker,
+  splitDiscriminatedBases,
   toJsonSchema,
 } from '../../support/conformance/management-spec.ts';
 
@@ -82,5 +83,36 @@ describe('the conformance checker (management.yaml)', () => {
         { if: { properties: { type: { const: 'A' } }, required: ['type'] }, then: { $ref: '#/a' } },
       ],
     });
+  });
+
+  it('breaks the base ↔ subtype cycle of a discriminated base schema', () => {
+    const schemas = toJsonSchema({
+      App: {
+        type: 'object',
+        properties: { mode: { type: 'string' } },
+        discriminator: { propertyName: 'mode', mapping: { OIDC: '#/components/schemas/OidcApp' } },
+      },
+      OidcApp: { allOf: [{ $ref: '#/components/schemas/App' }, { type: 'object' }] },
+    }) as Record<string, never>;
+    splitDiscriminatedBases(schemas);
+    expect(schemas.OidcApp).toEqual({
+      allOf: [{ $ref: '#/components/schemas/App__base' }, { type: 'object' }],
+    });
+    expect(JSON.stringify(schemas.App)).toContain('"then":{"$ref":"#/components/schemas/OidcApp"}');
+    expect(JSON.stringify(schemas.App__base)).not.toContain('then');
+  });
+
+  it('validates an OIDC app typed as the discriminated Application base by its subtype', () => {
+    const verdict = checker.check({
+      method: 'GET',
+      path: '/api/v1/apps/0oa1',
+      status: 200,
+      body: {
+        label: 'x',
+        signOnMode: 'OPENID_CONNECT',
+        settings: { oauthClient: { grant_types: 'not-an-array' } },
+      },
+    });
+    expect(verdict.errors.join('\n')).toContain('grant_types');
   });
 });
