@@ -80,6 +80,19 @@ export interface SandboxApp {
   groups: Map<string, { created: string; lastUpdated: string; priority: number }>;
 }
 
+/** A trusted origin (CORS, redirect or iframe embedding), as Okta renders it minus `_links`. */
+export interface SandboxTrustedOrigin {
+  id: string;
+  name: string;
+  origin: string;
+  scopes: { type: string; allowedOktaApps?: string[] }[];
+  status: 'ACTIVE' | 'INACTIVE';
+  created: string;
+  createdBy: string;
+  lastUpdated: string;
+  lastUpdatedBy: string;
+}
+
 /** The sandbox org's state: in memory, one per server. */
 export interface SandboxOrg {
   id: string;
@@ -89,6 +102,7 @@ export interface SandboxOrg {
   users: Map<string, SandboxUser>;
   groups: Map<string, SandboxGroup>;
   apps: Map<string, SandboxApp>;
+  trustedOrigins: Map<string, SandboxTrustedOrigin>;
   /** Group id → member user ids. The built-in Everyone group has no entry: it holds every user. */
   groupMembers: Map<string, Set<string>>;
   /** SSWS token → the id of the user it acts as. */
@@ -152,6 +166,7 @@ export function createSandboxOrg(now: Date): { org: SandboxOrg; adminToken: stri
     users: new Map(),
     groups: new Map(),
     apps: new Map(),
+    trustedOrigins: new Map(),
     groupMembers: new Map(),
     tokens: new Map(),
   };

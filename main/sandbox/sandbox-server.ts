@@ -13,6 +13,7 @@ import { APP_ROUTES } from './routes/apps.ts';
 import { GROUP_ROUTES } from './routes/groups.ts';
 import { ORG_ROUTES } from './routes/org.ts';
 import type { Route } from './routes/route.ts';
+import { TRUSTED_ORIGIN_ROUTES } from './routes/trusted-origins.ts';
 import { USER_ROUTES } from './routes/users.ts';
 import {
   addUserWithToken,
@@ -47,7 +48,13 @@ interface Fault {
 const DEFAULT_RATE_LIMIT = 600;
 
 /** Every management route the sandbox answers, most specific first where paths overlap. */
-const ROUTES: readonly Route[] = [...USER_ROUTES, ...GROUP_ROUTES, ...APP_ROUTES, ...ORG_ROUTES];
+const ROUTES: readonly Route[] = [
+  ...USER_ROUTES,
+  ...GROUP_ROUTES,
+  ...APP_ROUTES,
+  ...TRUSTED_ORIGIN_ROUTES,
+  ...ORG_ROUTES,
+];
 
 function isAdminRoleType(value: unknown): value is AdminRoleType {
   return typeof value === 'string' && (ADMIN_ROLE_TYPES as readonly string[]).includes(value);

@@ -274,3 +274,63 @@ describe('applications', () => {
     expect(inactive.map((app) => app.label)).toEqual(['SPA']);
   });
 });
+
+describe('trusted origins', () => {
+  it('creates, lists, replaces, deactivates, reactivates and deletes a trusted origin', async () => {
+    const created = await client.trustedOriginApi.createTrustedOrigin({
+      trustedOrigin: {
+        name: 'Kaimu SPA',
+        origin: 'http://localhost:5173',
+        scopes: [{ type: 'CORS' }, { type: 'REDIRECT' }],
+      } as never,
+    });
+    expect(created).toMatchObject({
+      name: 'Kaimu SPA',
+      origin: 'http://localhost:5173',
+      status: 'ACTIVE',
+    });
+    expect(created.id).toMatch(/^tos[A-Za-z0-9]{17}$/);
+    await expect(
+      client.trustedOriginApi.createTrustedOrigin({
+        trustedOrigin: {
+          name: 'Again',
+          origin: 'http://localhost:5173',
+          scopes: [{ type: 'CORS' }],
+        } as never,
+      }),
+    ).rejects.toMatchObject({
+      status: 400,
+      errorCode: 'E0000001',
+      errorSummary: 'Api validation failed: origin',
+    });
+    expect(
+      (await collect(await client.trustedOriginApi.listTrustedOrigins({ q: 'Kaimu' }))).map(
+        (o) => o.id,
+      ),
+    ).toEqual([created.id]);
+    const replaced = await client.trustedOriginApi.replaceTrustedOrigin({
+      trustedOriginId: created.id ?? '',
+      trustedOrigin: {
+        name: 'Kaimu SPA',
+        origin: 'https://kaimu.example.com',
+        scopes: [{ type: 'CORS' }],
+      } as never,
+    });
+    expect(replaced.origin).toBe('https://kaimu.example.com');
+    expect(
+      (await client.trustedOriginApi.deactivateTrustedOrigin({ trustedOriginId: created.id ?? '' }))
+        .status,
+    ).toBe('INACTIVE');
+    expect(
+      (await client.trustedOriginApi.activateTrustedOrigin({ trustedOriginId: created.id ?? '' }))
+        .status,
+    ).toBe('ACTIVE');
+    await client.trustedOriginApi.deleteTrustedOrigin({ trustedOriginId: created.id ?? '' });
+    await expect(
+      client.trustedOriginApi.getTrustedOrigin({ trustedOriginId: created.id ?? '' }),
+    ).rejects.toMatchObject({
+      status: 404,
+      errorCode: 'E0000007',
+    });
+  });
+});
