@@ -93,6 +93,25 @@ export interface SandboxTrustedOrigin {
   lastUpdatedBy: string;
 }
 
+/** A custom authorization server with its scopes, claims, access policies and signing key. */
+export interface SandboxAuthServer {
+  id: string;
+  /** name, description, audiences, status, created, lastUpdated. */
+  record: Record<string, unknown>;
+  scopes: Map<string, Record<string, unknown>>;
+  claims: Map<string, Record<string, unknown>>;
+  policies: Map<string, Record<string, unknown>>;
+  /** Policy id → its rules. */
+  rules: Map<string, Map<string, Record<string, unknown>>>;
+  /** The active signing key: public JWK (for `keys` and the JWKS) and the private key in PEM. */
+  signingKey: {
+    kid: string;
+    publicJwk: Record<string, unknown>;
+    privateKeyPem: string;
+    created: string;
+  };
+}
+
 /** The sandbox org's state: in memory, one per server. */
 export interface SandboxOrg {
   id: string;
@@ -103,6 +122,7 @@ export interface SandboxOrg {
   groups: Map<string, SandboxGroup>;
   apps: Map<string, SandboxApp>;
   trustedOrigins: Map<string, SandboxTrustedOrigin>;
+  authServers: Map<string, SandboxAuthServer>;
   /** Group id → member user ids. The built-in Everyone group has no entry: it holds every user. */
   groupMembers: Map<string, Set<string>>;
   /** SSWS token → the id of the user it acts as. */
@@ -167,6 +187,7 @@ export function createSandboxOrg(now: Date): { org: SandboxOrg; adminToken: stri
     groups: new Map(),
     apps: new Map(),
     trustedOrigins: new Map(),
+    authServers: new Map(),
     groupMembers: new Map(),
     tokens: new Map(),
   };

@@ -10,6 +10,7 @@ import {
 import { OKTA_ERRORS } from './okta-errors.ts';
 import { requestId } from './okta-ids.ts';
 import { APP_ROUTES } from './routes/apps.ts';
+import { AUTHORIZATION_SERVER_ROUTES, createAuthServer } from './routes/authorization-servers.ts';
 import { GROUP_ROUTES } from './routes/groups.ts';
 import { ORG_ROUTES } from './routes/org.ts';
 import type { Route } from './routes/route.ts';
@@ -53,6 +54,7 @@ const ROUTES: readonly Route[] = [
   ...GROUP_ROUTES,
   ...APP_ROUTES,
   ...TRUSTED_ORIGIN_ROUTES,
+  ...AUTHORIZATION_SERVER_ROUTES,
   ...ORG_ROUTES,
 ];
 
@@ -87,6 +89,15 @@ export async function startSandbox(
   const clock = options.clock ?? (() => new Date());
   const host = options.host ?? '127.0.0.1';
   const { org, adminToken } = createSandboxOrg(clock());
+  // Every org has the `default` custom authorization server (okta-behaviours.md §1).
+  createAuthServer(org, {
+    id: 'default',
+    name: 'default',
+    description: 'Default Authorization Server for your Applications',
+    audiences: ['api://default'],
+    now: clock(),
+    withDefaultPolicy: true,
+  });
   const faults: Fault[] = [];
   const bucket = { windowStart: 0, used: 0 };
   let orgUrl = '';

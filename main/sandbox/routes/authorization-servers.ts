@@ -1,0 +1,694 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+
+import { OKTA_ERRORS, oktaError } from '../okta-errors.ts';
+import { oktaId } from '../okta-ids.ts';
+import { linkHeaders, paginate, readLimit } from '../pagination.ts';
+import type { SandboxAuthServer, SandboxOrg } from '../sandbox-org.ts';
+import type { Route, RouteContext, RouteResult } from './route.ts';
+
+type Json = Record<string, unknown>;
+
+const READERS = [
+  'SUPER_ADMIN',
+  'ORG_ADMIN',
+  'API_ACCESS_MANAGEMENT_ADMIN',
+  'READ_ONLY_ADMIN',
+] as const;
+const WRITERS = ['SUPER_ADMIN', 'ORG_ADMIN', 'API_ACCESS_MANAGEMENT_ADMIN'] as const;
+
+/** The scopes every custom authorization server has (okta-behaviours.md §1). */
+const SYSTEM_SCOPES: readonly [string, string][] = [
+  ['openid', 'Signals that a request is an OpenID request.'],
+  ['profile', "Allows access to the user's profile."],
+  ['email', "Allows access to the user's email address."],
+  ['address', "Allows access to the user's address."],
+  ['phone', "Allows access to the user's phone number."],
+  ['offline_access', 'Allows the app to request refresh tokens.'],
+];
+
+function asObject(value: unknown): Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Json)
+    : {};
+}
+
+function validationFailed(field: string, cause: string): RouteResult {
+  return oktaError(400, 'E0000001', `Api validation failed: ${field}`, [`${field}: ${cause}`]);
+}
+
+function newSigningKey(now: string): SandboxAuthServer['signingKey'] {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const kid = randomBytes(32).toString('base64url');
+  return {
+    kid,
+    publicJwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' },
+    privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    created: now,
+  };
+}
+
+function scopeRecord(name: string, description: string, system: boolean): Json {
+  return {
+    id: oktaId('scp'),
+    name,
+    description,
+    system,
+    default: false,
+    consent: 'IMPLICIT',
+    metadataPublish: system ? 'ALL_CLIENTS' : 'NO_CLIENTS',
+    optional: false,
+  };
+}
+
+/**
+ * Creates an authorization server with Okta's starting content: the system scopes, and — for
+ * `default` — the "Default Policy" with a rule that admits every client and user.
+ */
+export function createAuthServer(
+  org: SandboxOrg,
+  options: {
+    id: string;
+    name: string;
+    description: string;
+    audiences: string[];
+    now: Date;
+    withDefaultPolicy: boolean;
+  },
+): SandboxAuthServer {
+  const stamp = options.now.toISOString();
+  const server: SandboxAuthServer = {
+    id: options.id,
+    record: {
+      name: options.name,
+      description: options.description,
+      audiences: options.audiences,
+      status: 'ACTIVE',
+      created: stamp,
+      lastUpdated: stamp,
+    },
+    scopes: new Map(),
+    claims: new Map(),
+    policies: new Map(),
+    rules: new Map(),
+    signingKey: newSigningKey(stamp),
+  };
+  for (const [name, description] of SYSTEM_SCOPES) {
+    const scope = scopeRecord(name, description, true);
+    server.scopes.set(scope.id as string, scope);
+  }
+  if (options.withDefaultPolicy) {
+    const policyId = oktaId('00p');
+    const ruleId = oktaId('0pr');
+    server.policies.set(policyId, {
+      id: policyId,
+      type: 'OAUTH_AUTHORIZATION_POLICY',
+      name: 'Default Policy',
+      description: 'Default policy description',
+      status: 'ACTIVE',
+      priority: 1,
+      system: false,
+      conditions: { clients: { include: ['ALL_CLIENTS'] } },
+      created: stamp,
+      lastUpdated: stamp,
+    });
+    const rule: Json = {
+      id: ruleId,
+      type: 'RESOURCE_ACCESS',
+      name: 'Default Policy Rule',
+      status: 'ACTIVE',
+      priority: 1,
+      system: false,
+      conditions: {
+        people: { groups: { include: ['EVERYONE'] } },
+        grantTypes: {
+          include: ['implicit', 'client_credentials', 'authorization_code', 'password'],
+        },
+        scopes: { include: ['*'] },
+      },
+      actions: {
+        token: {
+          accessTokenLifetimeMinutes: 60,
+          refreshTokenLifetimeMinutes: 0,
+          refreshTokenWindowMinutes: 10080,
+        },
+      },
+      created: stamp,
+      lastUpdated: stamp,
+    };
+    server.rules.set(policyId, new Map([[ruleId, rule]]));
+  }
+  org.authServers.set(server.id, server);
+  return server;
+}
+
+function renderServer(server: SandboxAuthServer, orgUrl: string): Json {
+  const self = `${orgUrl}/api/v1/authorizationServers/${server.id}`;
+  const action = server.record.status === 'ACTIVE' ? 'deactivate' : 'activate';
+  return {
+    id: server.id,
+    ...server.record,
+    issuer: `${orgUrl}/oauth2/${server.id}`,
+    issuerMode: 'ORG_URL',
+    credentials: {
+      signing: {
+        kid: server.signingKey.kid,
+        lastRotated: server.signingKey.created,
+        rotationMode: 'AUTO',
+        use: 'sig',
+      },
+    },
+    _links: {
+      self: { href: self },
+      scopes: { href: `${self}/scopes` },
+      claims: { href: `${self}/claims` },
+      policies: { href: `${self}/policies` },
+      [action]: { href: `${self}/lifecycle/${action}`, hints: { allow: ['POST'] } },
+    },
+  };
+}
+
+function serverOf(context: RouteContext): SandboxAuthServer | undefined {
+  return context.org.authServers.get(context.params.authServerId ?? '');
+}
+
+function serverNotFound(context: RouteContext): RouteResult {
+  return OKTA_ERRORS.notFound(context.params.authServerId ?? '', 'AuthorizationServer');
+}
+
+function pagedBody<T>(
+  context: RouteContext,
+  items: T[],
+  idOf: (item: T) => string,
+  render: (item: T) => unknown,
+): RouteResult {
+  const limit = readLimit(context.query, { default: 200, max: 200 });
+  if (limit === null) {
+    return validationFailed('limit', 'must be a positive integer');
+  }
+  try {
+    const page = paginate(items, { limit, after: context.query.get('after') }, idOf);
+    return {
+      status: 200,
+      body: page.items.map(render),
+      headers: { Link: linkHeaders(context.url, limit, page.nextCursor) },
+    };
+  } catch {
+    return oktaError(
+      400,
+      'E0000029',
+      'Invalid paging request. Ensure the pagination cursor has not been altered',
+    );
+  }
+}
+
+/** How one kind of sub-resource of a server (scope, claim, policy, rule) is stored and checked. */
+interface SubResource {
+  /** Path after `/authorizationServers/{authServerId}`, as a regex source, without the item id. */
+  path: string;
+  idParam: string;
+  idPrefix: string;
+  typeName: string;
+  collection(context: RouteContext, server: SandboxAuthServer): Map<string, Json> | RouteResult;
+  build(
+    context: RouteContext,
+    input: Json,
+    existing: Json | undefined,
+    items: Map<string, Json>,
+  ): Json | RouteResult;
+  render(context: RouteContext, item: Json): Json;
+  canDelete?(item: Json): boolean;
+  hasLifecycle?: boolean;
+}
+
+function isResult(value: unknown): value is RouteResult {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'status' in value &&
+    typeof value.status === 'number' &&
+    'body' in value
+  );
+}
+
+/** The list / create / get / replace / delete (and lifecycle) routes of a sub-resource. */
+function subResourceRoutes(kind: SubResource): Route[] {
+  const base = `^\\/api\\/v1\\/authorizationServers\\/(?<authServerId>[^/]+)${kind.path}`;
+  const withItems = (
+    context: RouteContext,
+    run: (items: Map<string, Json>, server: SandboxAuthServer) => RouteResult,
+  ): RouteResult => {
+    const server = serverOf(context);
+    if (server === undefined) {
+      return serverNotFound(context);
+    }
+    const items = kind.collection(context, server);
+    return isResult(items) ? items : run(items, server);
+  };
+  const withItem = (
+    context: RouteContext,
+    run: (item: Json, items: Map<string, Json>) => RouteResult,
+  ): RouteResult =>
+    withItems(context, (items) => {
+      const item = items.get(context.params[kind.idParam] ?? '');
+      return item === undefined
+        ? OKTA_ERRORS.notFound(context.params[kind.idParam] ?? '', kind.typeName)
+        : run(item, items);
+    });
+  const itemPattern = new RegExp(`${base}\\/(?<${kind.idParam}>[^/]+)$`);
+  const routes: Route[] = [
+    {
+      method: 'GET',
+      pattern: new RegExp(`${base}$`),
+      allowedRoles: READERS,
+      handle: (context) =>
+        withItems(context, (items) =>
+          pagedBody(
+            context,
+            [...items.values()],
+            (item) => String(item.id),
+            (item) => kind.render(context, item),
+          ),
+        ),
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`${base}$`),
+      allowedRoles: WRITERS,
+      handle: (context) =>
+        withItems(context, (items) => {
+          const built = kind.build(context, asObject(context.body), undefined, items);
+          if (isResult(built)) {
+            return built;
+          }
+          const stamp = context.now.toISOString();
+          const item = { ...built, id: oktaId(kind.idPrefix), created: stamp, lastUpdated: stamp };
+          items.set(item.id, item);
+          return { status: 201, body: kind.render(context, item) };
+        }),
+    },
+    {
+      method: 'GET',
+      pattern: itemPattern,
+      allowedRoles: READERS,
+      handle: (context) =>
+        withItem(context, (item) => ({ status: 200, body: kind.render(context, item) })),
+    },
+    {
+      method: 'PUT',
+      pattern: itemPattern,
+      allowedRoles: WRITERS,
+      handle: (context) =>
+        withItem(context, (item, items) => {
+          const built = kind.build(context, asObject(context.body), item, items);
+          if (isResult(built)) {
+            return built;
+          }
+          const updated = {
+            ...built,
+            id: item.id,
+            created: item.created,
+            lastUpdated: context.now.toISOString(),
+          };
+          items.set(String(item.id), updated);
+          return { status: 200, body: kind.render(context, updated) };
+        }),
+    },
+    {
+      method: 'DELETE',
+      pattern: itemPattern,
+      allowedRoles: WRITERS,
+      handle: (context) =>
+        withItem(context, (item, items) => {
+          if (kind.canDelete !== undefined && !kind.canDelete(item)) {
+            return OKTA_ERRORS.accessDenied();
+          }
+          items.delete(String(item.id));
+          return { status: 204, body: undefined };
+        }),
+    },
+  ];
+  if (kind.hasLifecycle === true) {
+    for (const action of ['activate', 'deactivate'] as const) {
+      routes.push({
+        method: 'POST',
+        pattern: new RegExp(`${base}\\/(?<${kind.idParam}>[^/]+)\\/lifecycle\\/${action}$`),
+        allowedRoles: WRITERS,
+        handle: (context) =>
+          withItem(context, (item) => {
+            item.status = action === 'activate' ? 'ACTIVE' : 'INACTIVE';
+            item.lastUpdated = context.now.toISOString();
+            return { status: 204, body: undefined };
+          }),
+      });
+    }
+  }
+  return routes;
+}
+
+function requireName(
+  input: Json,
+  items: Map<string, Json>,
+  existing: Json | undefined,
+): RouteResult | undefined {
+  if (typeof input.name !== 'string' || input.name.trim() === '') {
+    return validationFailed('name', 'The field cannot be left blank');
+  }
+  const duplicate = [...items.values()].some(
+    (item) => item !== existing && item.name === input.name,
+  );
+  return duplicate
+    ? validationFailed(
+        'name',
+        'An object with this field already exists in the current organization',
+      )
+    : undefined;
+}
+
+/** Scopes and claims carry no timestamps in Okta's answers. */
+function withoutTimestamps(item: Json): Json {
+  const copy = { ...item };
+  delete copy.created;
+  delete copy.lastUpdated;
+  return copy;
+}
+
+function itemLinks(context: RouteContext, path: string, item: Json): Json {
+  const self = `${context.orgUrl}/api/v1/authorizationServers/${context.params.authServerId ?? ''}/${path}/${String(item.id)}`;
+  return { self: { href: self, hints: { allow: ['GET', 'PUT', 'DELETE'] } } };
+}
+
+const SCOPES: SubResource = {
+  path: '\\/scopes',
+  idParam: 'scopeId',
+  idPrefix: 'scp',
+  typeName: 'OAuth2Scope',
+  collection: (_context, server) => server.scopes,
+  build(_context, input, existing, items) {
+    if (existing?.system === true) {
+      return OKTA_ERRORS.accessDenied();
+    }
+    return (
+      requireName(input, items, existing) ?? {
+        name: input.name,
+        description: typeof input.description === 'string' ? input.description : undefined,
+        displayName: typeof input.displayName === 'string' ? input.displayName : undefined,
+        system: false,
+        default: input.default === true,
+        consent: typeof input.consent === 'string' ? input.consent : 'IMPLICIT',
+        metadataPublish: input.metadataPublish === 'ALL_CLIENTS' ? 'ALL_CLIENTS' : 'NO_CLIENTS',
+        optional: input.optional === true,
+      }
+    );
+  },
+  render: (context, item) => ({
+    ...withoutTimestamps(item),
+    _links: itemLinks(context, 'scopes', item),
+  }),
+  canDelete: (item) => item.system !== true,
+};
+
+const CLAIMS: SubResource = {
+  path: '\\/claims',
+  idParam: 'claimId',
+  idPrefix: 'ocl',
+  typeName: 'OAuth2Claim',
+  collection: (_context, server) => server.claims,
+  build(_context, input, existing, items) {
+    const problem = requireName(input, items, existing);
+    if (problem !== undefined) {
+      return problem;
+    }
+    if (input.claimType !== 'RESOURCE' && input.claimType !== 'IDENTITY') {
+      return validationFailed('claimType', 'Must be RESOURCE or IDENTITY');
+    }
+    const valueType = typeof input.valueType === 'string' ? input.valueType : 'EXPRESSION';
+    return {
+      name: input.name,
+      status: input.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE',
+      claimType: input.claimType,
+      valueType,
+      value: typeof input.value === 'string' ? input.value : '',
+      alwaysIncludeInToken: input.alwaysIncludeInToken !== false,
+      conditions: {
+        scopes: Array.isArray(asObject(input.conditions).scopes)
+          ? asObject(input.conditions).scopes
+          : [],
+      },
+      ...(valueType === 'GROUPS'
+        ? {
+            group_filter_type:
+              typeof input.group_filter_type === 'string' ? input.group_filter_type : 'REGEX',
+          }
+        : {}),
+      system: false,
+    };
+  },
+  render: (context, item) => ({
+    ...withoutTimestamps(item),
+    _links: itemLinks(context, 'claims', item),
+  }),
+};
+
+const POLICIES: SubResource = {
+  path: '\\/policies',
+  idParam: 'policyId',
+  idPrefix: '00p',
+  typeName: 'Policy',
+  collection: (_context, server) => server.policies,
+  build(_context, input, existing, items) {
+    const problem = requireName(input, items, existing);
+    if (problem !== undefined) {
+      return problem;
+    }
+    const include = asObject(asObject(asObject(input.conditions).clients)).include;
+    if (!Array.isArray(include) || include.length === 0) {
+      return validationFailed(
+        'conditions.clients.include',
+        'The policy must name its clients, or ALL_CLIENTS',
+      );
+    }
+    return {
+      type: 'OAUTH_AUTHORIZATION_POLICY',
+      name: input.name,
+      description: typeof input.description === 'string' ? input.description : '',
+      status: input.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE',
+      priority: typeof input.priority === 'number' ? input.priority : items.size + 1,
+      system: false,
+      conditions: { clients: { include } },
+    };
+  },
+  render: (context, item) => ({ ...item, _links: itemLinks(context, 'policies', item) }),
+  hasLifecycle: true,
+};
+
+const RULES: SubResource = {
+  path: '\\/policies\\/(?<policyId>[^/]+)\\/rules',
+  idParam: 'ruleId',
+  idPrefix: '0pr',
+  typeName: 'PolicyRule',
+  collection(context, server) {
+    const policyId = context.params.policyId ?? '';
+    if (!server.policies.has(policyId)) {
+      return OKTA_ERRORS.notFound(policyId, 'Policy');
+    }
+    const rules = server.rules.get(policyId) ?? new Map<string, Json>();
+    server.rules.set(policyId, rules);
+    return rules;
+  },
+  build(_context, input, existing, items) {
+    const problem = requireName(input, items, existing);
+    if (problem !== undefined) {
+      return problem;
+    }
+    const conditions = asObject(input.conditions);
+    const grantTypes = asObject(conditions.grantTypes).include;
+    if (!Array.isArray(grantTypes) || grantTypes.length === 0) {
+      return validationFailed(
+        'conditions.grantTypes.include',
+        'The rule must name at least one grant type',
+      );
+    }
+    const people = asObject(conditions.people);
+    return {
+      type: 'RESOURCE_ACCESS',
+      name: input.name,
+      status: input.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE',
+      priority: typeof input.priority === 'number' ? input.priority : items.size + 1,
+      system: false,
+      conditions: {
+        people: {
+          ...(people.users === undefined ? {} : { users: people.users }),
+          groups:
+            asObject(people.groups).include === undefined
+              ? { include: ['EVERYONE'] }
+              : people.groups,
+        },
+        grantTypes: { include: grantTypes },
+        scopes: {
+          include: Array.isArray(asObject(conditions.scopes).include)
+            ? asObject(conditions.scopes).include
+            : ['*'],
+        },
+      },
+      actions: {
+        token: {
+          accessTokenLifetimeMinutes: 60,
+          refreshTokenLifetimeMinutes: 0,
+          refreshTokenWindowMinutes: 10080,
+          ...asObject(asObject(input.actions).token),
+        },
+      },
+    };
+  },
+  render: (context, item) => ({
+    ...item,
+    _links: {
+      self: {
+        href: `${context.orgUrl}/api/v1/authorizationServers/${context.params.authServerId ?? ''}/policies/${context.params.policyId ?? ''}/rules/${String(item.id)}`,
+        hints: { allow: ['GET', 'PUT', 'DELETE'] },
+      },
+    },
+  }),
+  hasLifecycle: true,
+};
+
+function readServerInput(
+  input: Json,
+): { name: string; description: string; audiences: string[] } | RouteResult {
+  if (typeof input.name !== 'string' || input.name.trim() === '') {
+    return validationFailed('name', 'The field cannot be left blank');
+  }
+  const audiences = input.audiences;
+  if (
+    !Array.isArray(audiences) ||
+    audiences.length === 0 ||
+    !audiences.every((audience) => typeof audience === 'string')
+  ) {
+    return validationFailed('audiences', 'At least one audience is required');
+  }
+  return {
+    name: input.name,
+    description: typeof input.description === 'string' ? input.description : '',
+    audiences,
+  };
+}
+
+const ONE = '^\\/api\\/v1\\/authorizationServers\\/(?<authServerId>[^/]+)';
+
+/** The authorization servers API, with scopes, claims, policies, rules and signing keys. */
+export const AUTHORIZATION_SERVER_ROUTES: readonly Route[] = [
+  {
+    method: 'GET',
+    pattern: /^\/api\/v1\/authorizationServers$/,
+    allowedRoles: READERS,
+    handle(context) {
+      let servers = [...context.org.authServers.values()];
+      const q = context.query.get('q');
+      if (q !== null) {
+        const prefix = q.toLowerCase();
+        servers = servers.filter(
+          (server) =>
+            String(server.record.name).toLowerCase().startsWith(prefix) ||
+            (server.record.audiences as string[]).some((audience) =>
+              audience.toLowerCase().startsWith(prefix),
+            ),
+        );
+      }
+      return pagedBody(
+        context,
+        servers,
+        (server) => server.id,
+        (server) => renderServer(server, context.orgUrl),
+      );
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/v1\/authorizationServers$/,
+    allowedRoles: WRITERS,
+    handle(context) {
+      const input = readServerInput(asObject(context.body));
+      if (isResult(input)) {
+        return input;
+      }
+      const server = createAuthServer(context.org, {
+        id: oktaId('aus'),
+        ...input,
+        now: context.now,
+        withDefaultPolicy: false,
+      });
+      return { status: 201, body: renderServer(server, context.orgUrl) };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`${ONE}$`),
+    allowedRoles: READERS,
+    handle(context) {
+      const server = serverOf(context);
+      return server === undefined
+        ? serverNotFound(context)
+        : { status: 200, body: renderServer(server, context.orgUrl) };
+    },
+  },
+  {
+    method: 'PUT',
+    pattern: new RegExp(`${ONE}$`),
+    allowedRoles: WRITERS,
+    handle(context) {
+      const server = serverOf(context);
+      if (server === undefined) {
+        return serverNotFound(context);
+      }
+      const input = readServerInput(asObject(context.body));
+      if (isResult(input)) {
+        return input;
+      }
+      Object.assign(server.record, input, { lastUpdated: context.now.toISOString() });
+      return { status: 200, body: renderServer(server, context.orgUrl) };
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: new RegExp(`${ONE}$`),
+    allowedRoles: WRITERS,
+    handle(context) {
+      const server = serverOf(context);
+      if (server === undefined) {
+        return serverNotFound(context);
+      }
+      context.org.authServers.delete(server.id);
+      return { status: 204, body: undefined };
+    },
+  },
+  ...(['activate', 'deactivate'] as const).map((action): Route => ({
+    method: 'POST',
+    pattern: new RegExp(`${ONE}\\/lifecycle\\/${action}$`),
+    allowedRoles: WRITERS,
+    handle(context) {
+      const server = serverOf(context);
+      if (server === undefined) {
+        return serverNotFound(context);
+      }
+      server.record.status = action === 'activate' ? 'ACTIVE' : 'INACTIVE';
+      server.record.lastUpdated = context.now.toISOString();
+      return { status: 204, body: undefined };
+    },
+  })),
+  {
+    method: 'GET',
+    pattern: new RegExp(`${ONE}\\/credentials\\/keys$`),
+    allowedRoles: READERS,
+    handle(context) {
+      const server = serverOf(context);
+      if (server === undefined) {
+        return serverNotFound(context);
+      }
+      return { status: 200, body: [{ ...server.signingKey.publicJwk, status: 'ACTIVE' }] };
+    },
+  },
+  ...subResourceRoutes(SCOPES),
+  ...subResourceRoutes(CLAIMS),
+  ...subResourceRoutes(RULES),
+  ...subResourceRoutes(POLICIES),
+];
