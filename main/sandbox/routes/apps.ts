@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 
 import { OKTA_ERRORS, oktaError } from '../okta-errors.ts';
 import { oktaId } from '../okta-ids.ts';
-import { linkHeaders, paginate, readLimit } from '../pagination.ts';
-import { compileFilter } from '../query-filter.ts';
 import type { SandboxApp, SandboxClientSecret, SandboxOrg, SandboxUser } from '../sandbox-org.ts';
 import { membersOf } from './groups.ts';
+import { applyFilter, pagedResponse, validationFailed } from './list-responses.ts';
 import type { Route, RouteContext } from './route.ts';
 
 type Json = Record<string, unknown>;
@@ -87,10 +86,6 @@ function renderApp(
     },
   };
   return record;
-}
-
-function validationFailed(field: string, cause: string) {
-  return oktaError(400, 'E0000001', `Api validation failed: ${field}`, [`${field}: ${cause}`]);
 }
 
 /** Builds the stored record of an app from what an admin sent; returns an Okta error if invalid. */
@@ -286,36 +281,6 @@ function renderGroupAssignment(app: SandboxApp, groupId: string, orgUrl: string)
   };
 }
 
-function paged<T>(
-  context: RouteContext,
-  items: T[],
-  limits: { default: number; max: number },
-  idOf: (item: T) => string,
-  render: (item: T) => unknown,
-) {
-  const limit = readLimit(context.query, limits);
-  if (limit === null) {
-    return oktaError(400, 'E0000001', 'Api validation failed: limit', [
-      'limit: must be a positive integer',
-    ]);
-  }
-  let page;
-  try {
-    page = paginate(items, { limit, after: context.query.get('after') }, idOf);
-  } catch {
-    return oktaError(
-      400,
-      'E0000029',
-      'Invalid paging request. Ensure the pagination cursor has not been altered',
-    );
-  }
-  return {
-    status: 200,
-    body: page.items.map(render),
-    headers: { Link: linkHeaders(context.url, limit, page.nextCursor) },
-  };
-}
-
 function secretOf(context: RouteContext, app: SandboxApp) {
   return app.secrets.find((secret) => secret.id === context.params.secretId);
 }
@@ -340,17 +305,12 @@ export const APP_ROUTES: readonly Route[] = [
           ),
         );
       }
-      const filter = context.query.get('filter');
-      if (filter !== null) {
-        let predicate: (subject: unknown) => boolean;
-        try {
-          predicate = compileFilter(filter);
-        } catch {
-          return oktaError(400, 'E0000031', 'Bad request. Invalid filter parameter.');
-        }
-        apps = apps.filter((app) => predicate(app.record));
+      const filtered = applyFilter(apps, context.query.get('filter'), (app) => app.record);
+      if (!filtered.ok) {
+        return filtered.error;
       }
-      return paged(
+      apps = filtered.items;
+      return pagedResponse(
         context,
         apps,
         { default: 20, max: 200 },
@@ -547,7 +507,7 @@ export const APP_ROUTES: readonly Route[] = [
       if (app === undefined) {
         return appNotFound(context);
       }
-      return paged(
+      return pagedResponse(
         context,
         appUsers(context.org, app),
         { default: 50, max: 500 },
@@ -619,7 +579,7 @@ export const APP_ROUTES: readonly Route[] = [
       if (app === undefined) {
         return appNotFound(context);
       }
-      return paged(
+      return pagedResponse(
         context,
         [...app.groups.keys()],
         { default: 20, max: 200 },

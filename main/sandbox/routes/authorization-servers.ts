@@ -1,9 +1,9 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 
-import { OKTA_ERRORS, oktaError } from '../okta-errors.ts';
+import { OKTA_ERRORS } from '../okta-errors.ts';
 import { oktaId } from '../okta-ids.ts';
-import { linkHeaders, paginate, readLimit } from '../pagination.ts';
 import type { SandboxAuthServer, SandboxOrg } from '../sandbox-org.ts';
+import { pagedResponse, validationFailed } from './list-responses.ts';
 import type { Route, RouteContext, RouteResult } from './route.ts';
 
 type Json = Record<string, unknown>;
@@ -15,6 +15,9 @@ const READERS = [
   'READ_ONLY_ADMIN',
 ] as const;
 const WRITERS = ['SUPER_ADMIN', 'ORG_ADMIN', 'API_ACCESS_MANAGEMENT_ADMIN'] as const;
+
+/** `limit` of authorization-server lists: default 200, maximum 200 (okta-behaviours.md §6). */
+const AS_LIST_LIMITS = { default: 200, max: 200 };
 
 /** The scopes every custom authorization server has (okta-behaviours.md §1). */
 const SYSTEM_SCOPES: readonly [string, string][] = [
@@ -30,10 +33,6 @@ function asObject(value: unknown): Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Json)
     : {};
-}
-
-function validationFailed(field: string, cause: string): RouteResult {
-  return oktaError(400, 'E0000001', `Api validation failed: ${field}`, [`${field}: ${cause}`]);
 }
 
 function newSigningKey(now: string): SandboxAuthServer['signingKey'] {
@@ -175,32 +174,6 @@ function serverNotFound(context: RouteContext): RouteResult {
   return OKTA_ERRORS.notFound(context.params.authServerId ?? '', 'AuthorizationServer');
 }
 
-function pagedBody<T>(
-  context: RouteContext,
-  items: T[],
-  idOf: (item: T) => string,
-  render: (item: T) => unknown,
-): RouteResult {
-  const limit = readLimit(context.query, { default: 200, max: 200 });
-  if (limit === null) {
-    return validationFailed('limit', 'must be a positive integer');
-  }
-  try {
-    const page = paginate(items, { limit, after: context.query.get('after') }, idOf);
-    return {
-      status: 200,
-      body: page.items.map(render),
-      headers: { Link: linkHeaders(context.url, limit, page.nextCursor) },
-    };
-  } catch {
-    return oktaError(
-      400,
-      'E0000029',
-      'Invalid paging request. Ensure the pagination cursor has not been altered',
-    );
-  }
-}
-
 /** How one kind of sub-resource of a server (scope, claim, policy, rule) is stored and checked. */
 interface SubResource {
   /** Path after `/authorizationServers/{authServerId}`, as a regex source, without the item id. */
@@ -262,9 +235,10 @@ function subResourceRoutes(kind: SubResource): Route[] {
       allowedRoles: READERS,
       handle: (context) =>
         withItems(context, (items) =>
-          pagedBody(
+          pagedResponse(
             context,
             [...items.values()],
+            AS_LIST_LIMITS,
             (item) => String(item.id),
             (item) => kind.render(context, item),
           ),
@@ -594,9 +568,10 @@ export const AUTHORIZATION_SERVER_ROUTES: readonly Route[] = [
             ),
         );
       }
-      return pagedBody(
+      return pagedResponse(
         context,
         servers,
+        AS_LIST_LIMITS,
         (server) => server.id,
         (server) => renderServer(server, context.orgUrl),
       );

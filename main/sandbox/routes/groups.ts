@@ -1,8 +1,8 @@
 import { OKTA_ERRORS, oktaError } from '../okta-errors.ts';
 import { oktaId } from '../okta-ids.ts';
-import { linkHeaders, paginate, readLimit } from '../pagination.ts';
-import { compileFilter } from '../query-filter.ts';
+import { readLimit } from '../pagination.ts';
 import type { SandboxGroup, SandboxOrg, SandboxUser } from '../sandbox-org.ts';
+import { applyFilter, pagedResponse } from './list-responses.ts';
 import { DIRECTORY_READERS, DIRECTORY_WRITERS, type Route, type RouteContext } from './route.ts';
 import { findUser, renderUser } from './users.ts';
 
@@ -62,36 +62,6 @@ function isDuplicateName(org: SandboxOrg, name: string, selfId: string | null): 
   );
 }
 
-function pagedList<T>(
-  context: RouteContext,
-  items: T[],
-  options: { default: number; max: number },
-  idOf: (item: T) => string,
-  render: (item: T) => unknown,
-) {
-  const limit = readLimit(context.query, options);
-  if (limit === null) {
-    return oktaError(400, 'E0000001', 'Api validation failed: limit', [
-      'limit: must be a positive integer',
-    ]);
-  }
-  let page;
-  try {
-    page = paginate(items, { limit, after: context.query.get('after') }, idOf);
-  } catch {
-    return oktaError(
-      400,
-      'E0000029',
-      'Invalid paging request. Ensure the pagination cursor has not been altered',
-    );
-  }
-  return {
-    status: 200,
-    body: page.items.map(render),
-    headers: { Link: linkHeaders(context.url, limit, page.nextCursor) },
-  };
-}
-
 /** The groups API: `listGroups`, `addGroup`, `getGroup`, `replaceGroup`, `deleteGroup`, members, and `listUserGroups`. */
 export const GROUP_ROUTES: readonly Route[] = [
   {
@@ -113,17 +83,14 @@ export const GROUP_ROUTES: readonly Route[] = [
           body: matches.slice(0, limit).map((group) => renderGroup(group, orgUrl)),
         };
       }
-      const expression = query.get('search') ?? query.get('filter');
-      if (expression !== null) {
-        let predicate: (subject: unknown) => boolean;
-        try {
-          predicate = compileFilter(expression);
-        } catch {
-          return oktaError(400, 'E0000031', 'Bad request. Invalid filter parameter.');
-        }
-        groups = groups.filter((group) => predicate(renderGroup(group, orgUrl)));
+      const filtered = applyFilter(groups, query.get('search') ?? query.get('filter'), (group) =>
+        renderGroup(group, orgUrl),
+      );
+      if (!filtered.ok) {
+        return filtered.error;
       }
-      return pagedList(
+      groups = filtered.items;
+      return pagedResponse(
         context,
         groups,
         { default: 10_000, max: 10_000 },
@@ -223,7 +190,7 @@ export const GROUP_ROUTES: readonly Route[] = [
       if (group === undefined) {
         return groupNotFound(context);
       }
-      return pagedList(
+      return pagedResponse(
         context,
         membersOf(context.org, group),
         { default: 1000, max: 1000 },

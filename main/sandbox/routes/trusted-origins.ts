@@ -1,8 +1,7 @@
-import { OKTA_ERRORS, oktaError } from '../okta-errors.ts';
+import { OKTA_ERRORS } from '../okta-errors.ts';
 import { oktaId } from '../okta-ids.ts';
-import { linkHeaders, paginate, readLimit } from '../pagination.ts';
-import { compileFilter } from '../query-filter.ts';
 import type { SandboxTrustedOrigin } from '../sandbox-org.ts';
+import { applyFilter, pagedResponse, validationFailed } from './list-responses.ts';
 import type { Route, RouteContext, RouteResult } from './route.ts';
 
 const READERS = ['SUPER_ADMIN', 'ORG_ADMIN', 'READ_ONLY_ADMIN'] as const;
@@ -21,10 +20,6 @@ function render(origin: SandboxTrustedOrigin, orgUrl: string) {
       [action]: { href: `${self}/lifecycle/${action}`, hints: { allow: ['POST'] } },
     },
   };
-}
-
-function validationFailed(field: string, cause: string) {
-  return oktaError(400, 'E0000001', `Api validation failed: ${field}`, [`${field}: ${cause}`]);
 }
 
 /** Reads and checks a trusted origin from a request body. */
@@ -120,35 +115,17 @@ export const TRUSTED_ORIGIN_ROUTES: readonly Route[] = [
             o.name.toLowerCase().startsWith(prefix) || o.origin.toLowerCase().startsWith(prefix),
         );
       }
-      const filter = context.query.get('filter');
-      if (filter !== null) {
-        let predicate: (subject: unknown) => boolean;
-        try {
-          predicate = compileFilter(filter);
-        } catch {
-          return oktaError(400, 'E0000031', 'Bad request. Invalid filter parameter.');
-        }
-        origins = origins.filter((o) => predicate(o));
+      const filtered = applyFilter(origins, context.query.get('filter'), (o) => o);
+      if (!filtered.ok) {
+        return filtered.error;
       }
-      const limit = readLimit(context.query, { default: 20, max: 200 });
-      if (limit === null) {
-        return validationFailed('limit', 'must be a positive integer');
-      }
-      let page;
-      try {
-        page = paginate(origins, { limit, after: context.query.get('after') }, (o) => o.id);
-      } catch {
-        return oktaError(
-          400,
-          'E0000029',
-          'Invalid paging request. Ensure the pagination cursor has not been altered',
-        );
-      }
-      return {
-        status: 200,
-        body: page.items.map((o) => render(o, context.orgUrl)),
-        headers: { Link: linkHeaders(context.url, limit, page.nextCursor) },
-      };
+      return pagedResponse(
+        context,
+        filtered.items,
+        { default: 20, max: 200 },
+        (o) => o.id,
+        (o) => render(o, context.orgUrl),
+      );
     },
   },
   {

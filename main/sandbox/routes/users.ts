@@ -1,9 +1,9 @@
 import { OKTA_ERRORS, oktaError } from '../okta-errors.ts';
 import { oktaId, randomAlphanumeric } from '../okta-ids.ts';
-import { linkHeaders, paginate, readLimit } from '../pagination.ts';
+import { readLimit } from '../pagination.ts';
 import { hashPassword, meetsPasswordPolicy, PASSWORD_REQUIREMENTS } from '../passwords.ts';
-import { compileFilter } from '../query-filter.ts';
 import type { SandboxOrg, SandboxUser } from '../sandbox-org.ts';
+import { applyFilter, pagedResponse, validationFailed } from './list-responses.ts';
 import { DIRECTORY_READERS, DIRECTORY_WRITERS, type Route, type RouteContext } from './route.ts';
 
 /** A user in Okta's response shape. */
@@ -55,10 +55,6 @@ function userOf(context: RouteContext): SandboxUser | undefined {
   return userId === 'me' ? context.caller : findUser(context.org, userId);
 }
 
-function validationFailed(field: string, cause: string) {
-  return oktaError(400, 'E0000001', `Api validation failed: ${field}`, [`${field}: ${cause}`]);
-}
-
 type ProfileInput = Record<string, unknown>;
 
 /** Checks a profile for create or replace; returns the Okta error to send, if any. */
@@ -88,7 +84,7 @@ function readPassword(body: unknown): string | undefined {
 }
 
 function listUsers(context: RouteContext) {
-  const { query, org, orgUrl, url } = context;
+  const { query, org, orgUrl } = context;
   const q = query.get('q');
   const filter = query.get('filter');
   const search = query.get('search');
@@ -99,14 +95,12 @@ function listUsers(context: RouteContext) {
       "Bad request. Can't specify a search query and filter in the same request.",
     );
   }
-  const limit = readLimit(query, { default: q === null ? 200 : 10, max: 200 });
-  if (limit === null) {
-    return oktaError(400, 'E0000001', 'Api validation failed: limit', [
-      'limit: must be a positive integer',
-    ]);
-  }
-  let users = [...org.users.values()];
+  const users = [...org.users.values()];
   if (q !== null) {
+    const limit = readLimit(query, { default: 10, max: 200 });
+    if (limit === null) {
+      return validationFailed('limit', 'must be a positive integer');
+    }
     // q: startsWith on first name, last name or email; no paging; DEPROVISIONED left out.
     const prefix = q.toLowerCase();
     const matches = users.filter(
@@ -119,32 +113,22 @@ function listUsers(context: RouteContext) {
     return { status: 200, body: matches.slice(0, limit).map((user) => renderUser(user, orgUrl)) };
   }
   const expression = filter ?? search;
-  if (expression === null) {
-    users = users.filter((user) => user.status !== 'DEPROVISIONED');
-  } else {
-    let predicate: (subject: unknown) => boolean;
-    try {
-      predicate = compileFilter(expression);
-    } catch {
-      return oktaError(400, 'E0000031', 'Bad request. Invalid filter parameter.');
-    }
-    users = users.filter((user) => predicate(renderUser(user, orgUrl)));
+  // Without a filter or search, DEPROVISIONED users are left out (okta-behaviours.md §6).
+  const filtered = applyFilter(
+    expression === null ? users.filter((user) => user.status !== 'DEPROVISIONED') : users,
+    expression,
+    (user) => renderUser(user, orgUrl),
+  );
+  if (!filtered.ok) {
+    return filtered.error;
   }
-  let page;
-  try {
-    page = paginate(users, { limit, after: query.get('after') }, (user) => user.id);
-  } catch {
-    return oktaError(
-      400,
-      'E0000029',
-      'Invalid paging request. Ensure the pagination cursor has not been altered',
-    );
-  }
-  return {
-    status: 200,
-    body: page.items.map((user) => renderUser(user, orgUrl)),
-    headers: { Link: linkHeaders(url, limit, page.nextCursor) },
-  };
+  return pagedResponse(
+    context,
+    filtered.items,
+    { default: 200, max: 200 },
+    (user) => user.id,
+    (user) => renderUser(user, orgUrl),
+  );
 }
 
 function createUser(context: RouteContext) {

@@ -1,0 +1,75 @@
+import { oktaError } from '../okta-errors.ts';
+import { InvalidCursorError, linkHeaders, paginate, readLimit } from '../pagination.ts';
+import { compileFilter, FilterSyntaxError } from '../query-filter.ts';
+import type { RouteContext, RouteResult } from './route.ts';
+
+/** Okta's `E0000001` validation error for one field, with its cause. */
+export function validationFailed(field: string, cause: string): RouteResult {
+  return oktaError(400, 'E0000001', `Api validation failed: ${field}`, [`${field}: ${cause}`]);
+}
+
+/**
+ * Keeps the items matching an Okta `filter` / `search` expression, or answers `E0000031`.
+ *
+ * @remarks
+ * `project` gives the object the expression is evaluated on — the rendered resource, so
+ * attribute names are the ones clients see.
+ */
+export function applyFilter<T>(
+  items: T[],
+  expression: string | null,
+  project: (item: T) => unknown,
+): { ok: true; items: T[] } | { ok: false; error: RouteResult } {
+  if (expression === null) {
+    return { ok: true, items };
+  }
+  try {
+    const predicate = compileFilter(expression);
+    return { ok: true, items: items.filter((item) => predicate(project(item))) };
+  } catch (error) {
+    if (error instanceof FilterSyntaxError) {
+      return {
+        ok: false,
+        error: oktaError(400, 'E0000031', 'Bad request. Invalid filter parameter.'),
+      };
+    }
+    throw error;
+  }
+}
+
+/**
+ * One page of a list as Okta answers it: the rendered items and the `Link` headers.
+ *
+ * @remarks
+ * `limits` are the endpoint's own default and maximum (okta-behaviours.md §6). A non-positive
+ * `limit` is `E0000001`; a cursor the sandbox did not issue is `E0000029`.
+ */
+export function pagedResponse<T>(
+  context: RouteContext,
+  items: readonly T[],
+  limits: { default: number; max: number },
+  idOf: (item: T) => string,
+  render: (item: T) => unknown,
+): RouteResult {
+  const limit = readLimit(context.query, limits);
+  if (limit === null) {
+    return validationFailed('limit', 'must be a positive integer');
+  }
+  try {
+    const page = paginate(items, { limit, after: context.query.get('after') }, idOf);
+    return {
+      status: 200,
+      body: page.items.map(render),
+      headers: { Link: linkHeaders(context.url, limit, page.nextCursor) },
+    };
+  } catch (error) {
+    if (error instanceof InvalidCursorError) {
+      return oktaError(
+        400,
+        'E0000029',
+        'Invalid paging request. Ensure the pagination cursor has not been altered',
+      );
+    }
+    throw error;
+  }
+}
