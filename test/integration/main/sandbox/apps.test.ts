@@ -1,42 +1,26 @@
-import okta from '@okta/okta-sdk-nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type CapturedProcess, startNodeScript } from '../../../support/processes.ts';
+import type { CapturedProcess } from '../../../support/processes.ts';
+import {
+  collect,
+  type OktaSdkClient,
+  startSandboxWithClient,
+} from '../../../support/sandbox-sdk.ts';
 
 /**
  * App integrations through the real SDK against `npm run sandbox`: OIDC and bookmark apps,
  * lifecycle, client-secret rotation, user and group assignments, pagination, Okta's errors.
  */
 let sandbox: CapturedProcess;
-let client: InstanceType<typeof okta.Client>;
+let client: OktaSdkClient;
 
 beforeAll(async () => {
-  sandbox = startNodeScript('main/sandbox/cli.ts', ['--json']);
-  const { orgUrl, apiToken } = JSON.parse(await sandbox.waitForLine(/^\{/)) as {
-    orgUrl: string;
-    apiToken: string;
-  };
-  client = new okta.Client({
-    orgUrl,
-    token: apiToken,
-    authorizationMode: 'SSWS',
-    cacheMiddleware: null,
-  });
+  ({ sandbox, client } = await startSandboxWithClient());
 });
 
 afterAll(async () => {
   await sandbox.stop();
 });
-
-async function collect<T>(collection: AsyncIterable<T | null>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of collection) {
-    if (item !== null) {
-      items.push(item);
-    }
-  }
-  return items;
-}
 
 function kestraApp(label = 'Kestra') {
   return {

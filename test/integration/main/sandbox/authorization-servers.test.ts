@@ -1,7 +1,11 @@
-import okta from '@okta/okta-sdk-nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type CapturedProcess, startNodeScript } from '../../../support/processes.ts';
+import type { CapturedProcess } from '../../../support/processes.ts';
+import {
+  collect,
+  type OktaSdkClient,
+  startSandboxWithClient,
+} from '../../../support/sandbox-sdk.ts';
 
 /**
  * Custom authorization servers through the real SDK against `npm run sandbox`: the `default`
@@ -10,36 +14,15 @@ import { type CapturedProcess, startNodeScript } from '../../../support/processe
  */
 let sandbox: CapturedProcess;
 let orgUrl: string;
-let client: InstanceType<typeof okta.Client>;
+let client: OktaSdkClient;
 
 beforeAll(async () => {
-  sandbox = startNodeScript('main/sandbox/cli.ts', ['--json']);
-  const printed = JSON.parse(await sandbox.waitForLine(/^\{/)) as {
-    orgUrl: string;
-    apiToken: string;
-  };
-  orgUrl = printed.orgUrl;
-  client = new okta.Client({
-    orgUrl,
-    token: printed.apiToken,
-    authorizationMode: 'SSWS',
-    cacheMiddleware: null,
-  });
+  ({ sandbox, orgUrl, client } = await startSandboxWithClient());
 });
 
 afterAll(async () => {
   await sandbox.stop();
 });
-
-async function collect<T>(collection: AsyncIterable<T | null>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of collection) {
-    if (item !== null) {
-      items.push(item);
-    }
-  }
-  return items;
-}
 
 describe('authorization servers', () => {
   it('has the default server, with the system scopes and a default policy for every client', async () => {

@@ -1,7 +1,11 @@
-import okta from '@okta/okta-sdk-nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type CapturedProcess, startNodeScript } from '../../../support/processes.ts';
+import type { CapturedProcess } from '../../../support/processes.ts';
+import {
+  collect,
+  type OktaSdkClient,
+  startSandboxWithClient,
+} from '../../../support/sandbox-sdk.ts';
 
 /**
  * Users and groups through the real SDK against `npm run sandbox`: full create / read / update /
@@ -11,22 +15,12 @@ import { type CapturedProcess, startNodeScript } from '../../../support/processe
 let sandbox: CapturedProcess;
 let orgUrl: string;
 let apiToken: string;
-let client: InstanceType<typeof okta.Client>;
+let client: OktaSdkClient;
 
 const PASSWORD = 'Sandbox-Passw0rd';
 
 beforeAll(async () => {
-  sandbox = startNodeScript('main/sandbox/cli.ts', ['--json']);
-  ({ orgUrl, apiToken } = JSON.parse(await sandbox.waitForLine(/^\{/)) as {
-    orgUrl: string;
-    apiToken: string;
-  });
-  client = new okta.Client({
-    orgUrl,
-    token: apiToken,
-    authorizationMode: 'SSWS',
-    cacheMiddleware: null,
-  });
+  ({ sandbox, orgUrl, apiToken, client } = await startSandboxWithClient());
 });
 
 afterAll(async () => {
@@ -38,17 +32,6 @@ function newUser(login: string, firstName = 'Test', lastName = 'User') {
     profile: { firstName, lastName, email: login, login },
     credentials: { password: { value: PASSWORD } },
   };
-}
-
-/** Drains an SDK collection through its own async iterator (which follows `rel="next"`). */
-async function collect<T>(collection: AsyncIterable<T | null>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of collection) {
-    if (item !== null) {
-      items.push(item);
-    }
-  }
-  return items;
 }
 
 describe('users', () => {

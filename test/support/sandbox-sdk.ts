@@ -1,0 +1,41 @@
+import okta from '@okta/okta-sdk-nodejs';
+
+import { type CapturedProcess, startNodeScript } from './processes.ts';
+
+/** The Okta SDK's client type. */
+export type OktaSdkClient = InstanceType<typeof okta.Client>;
+
+/**
+ * Starts `npm run sandbox -- --json` (its script, with the tests' Node) and builds a real SDK
+ * client for it, configured explicitly (the SDK otherwise merges okta.yaml and OKTA_CLIENT_*).
+ */
+export async function startSandboxWithClient(): Promise<{
+  sandbox: CapturedProcess;
+  orgUrl: string;
+  apiToken: string;
+  client: OktaSdkClient;
+}> {
+  const sandbox = startNodeScript('main/sandbox/cli.ts', ['--json']);
+  const { orgUrl, apiToken } = JSON.parse(await sandbox.waitForLine(/^\{/)) as {
+    orgUrl: string;
+    apiToken: string;
+  };
+  const client = new okta.Client({
+    orgUrl,
+    token: apiToken,
+    authorizationMode: 'SSWS',
+    cacheMiddleware: null,
+  });
+  return { sandbox, orgUrl, apiToken, client };
+}
+
+/** Drains an SDK collection through its own async iterator (which follows `rel="next"`). */
+export async function collect<T>(collection: AsyncIterable<T | null>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of collection) {
+    if (item !== null) {
+      items.push(item);
+    }
+  }
+  return items;
+}
