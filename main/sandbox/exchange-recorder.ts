@@ -13,6 +13,30 @@ export interface RecordedExchange {
   body: unknown;
 }
 
+/** Fields whose values are secrets even in the sandbox: client secrets, activation and OAuth tokens. */
+const SECRET_KEYS = new Set([
+  'client_secret',
+  'activationToken',
+  'access_token',
+  'id_token',
+  'refresh_token',
+  'apiToken',
+]);
+
+/**
+ * The exchange as JSON with every secret masked by asterisks of the same length.
+ *
+ * @remarks
+ * Recordings are test output, and secrets never reach test output, not even the sandbox's
+ * throwaway ones. The mask keeps the string's length, so the spec's length rules (a client
+ * secret has 14–100 characters) are still checked.
+ */
+export function serialiseExchange(exchange: RecordedExchange): string {
+  return JSON.stringify(exchange, (key, value: unknown) =>
+    typeof value === 'string' && SECRET_KEYS.has(key) ? '*'.repeat(value.length) : value,
+  );
+}
+
 /** The environment variable that turns recording on for every sandbox a test run starts. */
 export const RECORD_DIR_ENV = 'SSO_CONSOLE_SANDBOX_RECORD_DIR';
 
@@ -32,6 +56,6 @@ export function createExchangeRecorder(
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${String(process.pid)}-${String(port)}.jsonl`);
   return (exchange) => {
-    appendFileSync(file, `${JSON.stringify(exchange)}\n`);
+    appendFileSync(file, `${serialiseExchange(exchange)}\n`);
   };
 }
