@@ -1,5 +1,10 @@
 import type { OktaErrorResponse } from '../okta-errors.ts';
-import type { AdminRoleType, SandboxOrg, SandboxUser } from '../sandbox-org.ts';
+import {
+  ADMIN_ROLE_TYPES,
+  type AdminRoleType,
+  type SandboxOrg,
+  type SandboxUser,
+} from '../sandbox-org.ts';
 
 /** What a management route gets to answer one request. */
 export interface RouteContext {
@@ -29,18 +34,10 @@ export interface Route {
   handle(context: RouteContext): RouteResult;
 }
 
-/** Roles that may read the directory. */
-export const DIRECTORY_READERS: readonly AdminRoleType[] = [
-  'SUPER_ADMIN',
-  'ORG_ADMIN',
-  'APP_ADMIN',
-  'USER_ADMIN',
-  'GROUP_MEMBERSHIP_ADMIN',
-  'HELP_DESK_ADMIN',
-  'READ_ONLY_ADMIN',
-  'API_ACCESS_MANAGEMENT_ADMIN',
-  'REPORT_ADMIN',
-];
+/** Roles that may read the directory: every admin role but the mobile admin's. */
+export const DIRECTORY_READERS: readonly AdminRoleType[] = ADMIN_ROLE_TYPES.filter(
+  (role) => role !== 'MOBILE_ADMIN',
+);
 
 /** Roles that may create and change users and groups. */
 export const DIRECTORY_WRITERS: readonly AdminRoleType[] = [

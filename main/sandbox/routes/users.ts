@@ -9,12 +9,10 @@ import { DIRECTORY_READERS, DIRECTORY_WRITERS, type Route, type RouteContext } f
 /** A user in Okta's response shape. */
 export function renderUser(user: SandboxUser, orgUrl: string) {
   const self = `${orgUrl}/api/v1/users/${user.id}`;
-  const lifecycle =
-    user.status === 'STAGED' || user.status === 'PROVISIONED'
-      ? { activate: { href: `${self}/lifecycle/activate`, method: 'POST' } }
-      : user.status === 'DEPROVISIONED'
-        ? { activate: { href: `${self}/lifecycle/activate`, method: 'POST' } }
-        : { deactivate: { href: `${self}/lifecycle/deactivate`, method: 'POST' } };
+  // Active users can be deactivated; every other status offers activation.
+  const action =
+    user.status === 'ACTIVE' || user.status === 'SUSPENDED' ? 'deactivate' : 'activate';
+  const lifecycle = { [action]: { href: `${self}/lifecycle/${action}`, method: 'POST' } };
   return {
     id: user.id,
     status: user.status,
