@@ -39,7 +39,10 @@ export interface RunningSandbox {
 interface Fault {
   method: string;
   path: string;
-  status: 429 | 500 | 503;
+  /** The forced answer; `undefined` delays the request and then answers it normally. */
+  status: 429 | 500 | 503 | undefined;
+  /** Milliseconds to wait before answering. */
+  latencyMs: number;
   remaining: number;
   /** For 429: seconds until `X-Rate-Limit-Reset`; `null` sends no Reset header. */
   resetSeconds: number | null;
@@ -187,14 +190,18 @@ export async function startSandbox(
     }
     if (request.method === 'POST' && path === '/__sandbox/faults') {
       const status = body.status;
+      const latencyMs = body.latencyMs ?? 0;
       if (
         typeof body.method !== 'string' ||
         typeof body.path !== 'string' ||
-        (status !== 429 && status !== 500 && status !== 503)
+        (status !== undefined && status !== 429 && status !== 500 && status !== 503) ||
+        typeof latencyMs !== 'number' ||
+        (status === undefined && latencyMs <= 0)
       ) {
         send(response, 400, {
           error: 'invalid_fault',
-          expected: '{ method, path, status: 429 | 500 | 503, times?, resetSeconds? }',
+          expected:
+            '{ method, path, status?: 429 | 500 | 503, latencyMs?, times?, resetSeconds? } with a status or a latency',
         });
         return;
       }
@@ -202,6 +209,7 @@ export async function startSandbox(
         method: body.method.toUpperCase(),
         path: body.path,
         status,
+        latencyMs,
         remaining: typeof body.times === 'number' ? body.times : 1,
         resetSeconds:
           body.resetSeconds === null
@@ -246,7 +254,10 @@ export async function startSandbox(
     };
     const limits = rateLimitHeaders();
     const fault = takeFault(method, url.pathname);
-    if (fault !== undefined) {
+    if (fault !== undefined && fault.latencyMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+    }
+    if (fault?.status !== undefined) {
       if (fault.status === 429) {
         const nowSeconds = Math.floor(clock().getTime() / 1000);
         const { body } = OKTA_ERRORS.rateLimited();

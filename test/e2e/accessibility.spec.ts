@@ -1,3 +1,4 @@
+import { injectSandboxFault } from '../support/sandbox-control.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { expect, test } from './support/console-fixture.ts';
 
@@ -55,14 +56,20 @@ test('shows progress while verifying', async ({ consoleApp, sandboxOrg }) => {
   const form = page.getByRole('region', { name: 'Connect your Okta org' });
   await form.getByLabel('Org URL').fill(sandboxOrg.orgUrl);
   await form.getByLabel('API token').fill(sandboxOrg.apiToken);
-  // Slow the sandbox down just enough to see the running state, then let it finish.
-  await page.route('**/api/call/profiles:add', async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await route.continue();
+  // The sandbox holds the token check long enough to watch the running state on a slow machine,
+  // in the browser and in Electron alike (no request interception needed).
+  await injectSandboxFault(sandboxOrg.orgUrl, sandboxOrg.apiToken, {
+    method: 'GET',
+    path: '/api/v1/users/me',
+    latencyMs: 4000,
+    times: 1,
   });
   await form.getByRole('button', { name: 'Verify and connect' }).click();
   await expect(form.getByRole('button', { name: 'Verifying…' })).toBeDisabled();
   await expect(form.locator('form')).toHaveAttribute('aria-busy', 'true');
-  await expect(form.getByRole('list', { name: 'Verification progress' })).toBeVisible();
+  const progress = form.getByRole('list', { name: 'Verification progress' });
+  await expect(progress.getByRole('listitem').filter({ hasText: 'Reach the org' })).toContainText(
+    'in progress',
+  );
   await expect(page.getByRole('listitem', { name: /SSO Console Sandbox/ })).toBeVisible();
 });

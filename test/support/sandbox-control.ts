@@ -17,14 +17,18 @@ export async function createSandboxToken(
   return ((await response.json()) as { apiToken: string }).apiToken;
 }
 
-/** Makes the sandbox answer the next `times` requests to `method path` with `status`. */
+/**
+ * Makes the sandbox answer the next `times` requests to `method path` with `status`, after
+ * `latencyMs`; with a latency and no status they are answered normally, only late.
+ */
 export async function injectSandboxFault(
   orgUrl: string,
   adminToken: string,
   fault: {
     method: string;
     path: string;
-    status: 429 | 500 | 503;
+    status?: 429 | 500 | 503;
+    latencyMs?: number;
     times: number;
     resetSeconds?: number | null;
   },
