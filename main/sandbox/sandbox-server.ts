@@ -7,6 +7,7 @@ import {
   RECORD_DIR_ENV,
   type RecordedExchange,
 } from './exchange-recorder.ts';
+import { createOidcLayer } from './oidc/oidc-layer.ts';
 import { OKTA_ERRORS } from './okta-errors.ts';
 import { requestId } from './okta-ids.ts';
 import { APP_ROUTES } from './routes/apps.ts';
@@ -105,6 +106,7 @@ export async function startSandbox(
   const bucket = { windowStart: 0, used: 0 };
   let orgUrl = '';
   let record: ((exchange: RecordedExchange) => void) | undefined;
+  const oidc = createOidcLayer({ org, orgUrl: () => orgUrl });
 
   function rateLimitHeaders(): Record<string, string> {
     const nowSeconds = Math.floor(clock().getTime() / 1000);
@@ -271,6 +273,10 @@ export async function startSandbox(
       } else {
         reply(fault.status, OKTA_ERRORS.internal().body, limits);
       }
+      return;
+    }
+    if (oidc.handles(url.pathname)) {
+      await oidc.handle(request, response, url);
       return;
     }
     const caller = callerOf(request);
