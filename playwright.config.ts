@@ -48,6 +48,8 @@ export default defineConfig({
     // it up anyway, so it must also point at a browser that exists.
     {
       name: 'electron',
+      // The sandbox's OIDC specs drive relying parties in a browser; the console is not involved.
+      testIgnore: 'sandbox/**',
       use: {
         browserName: 'chromium',
         launchOptions: {

@@ -87,7 +87,9 @@ function sendHtml(response: ServerResponse, status: number, html: string) {
     'Content-Type': 'text/html; charset=utf-8',
     'Cache-Control': 'no-store',
     'X-Frame-Options': 'DENY',
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    // No form-action: the sign-in form's answer redirects on to the app's own origin, and
+    // form-action would block that redirect.
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
   });
   response.end(html);
 }
@@ -563,7 +565,18 @@ export function createOidcLayer(options: {
     response: ServerResponse,
   ) {
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    // A browser app reads userinfo across origins: answer with CORS for trusted origins, errors too.
+    const origin = request.headers.origin;
+    const cors: Record<string, string> =
+      origin !== undefined && isTrustedCorsOrigin(origin)
+        ? {
+            'Access-Control-Allow-Origin': origin,
+            'Access-Control-Expose-Headers': 'WWW-Authenticate',
+            Vary: 'Origin',
+          }
+        : {};
     const challenge = (error: string, description: string) => ({
+      ...cors,
       'WWW-Authenticate': `Bearer authorization_uri="${options.orgUrl()}/oauth2/${server.id}/v1/authorize", realm="${options.orgUrl()}/oauth2/${server.id}", scope="openid", error="${error}", error_description="${description}", resource="/oauth2/${server.id}/v1/userinfo"`,
     });
     if (bearer === undefined) {
@@ -604,7 +617,7 @@ export function createOidcLayer(options: {
       userClaims({ org, server, user, use: 'userinfo', scopes }),
       scopes,
     );
-    sendJson(response, 200, answer);
+    sendJson(response, 200, answer, cors);
   }
 
   async function handleSignIn(

@@ -39,7 +39,7 @@ export function renderSignInPage(options: {
   input { width: 100%; box-sizing: border-box; padding: 0.5rem; font: inherit; margin-top: 0.25rem; }
   button { margin-top: 1.5rem; width: 100%; padding: 0.6rem; font: inherit; font-weight: 600; }
   .error { border-left: 4px solid #c62828; padding: 0.5rem 0.75rem; background: color-mix(in srgb, #c62828 12%, Canvas); }
-  .muted { color: GrayText; font-size: 0.9rem; }
+  .muted { font-size: 0.9rem; }
 </style>
 </head>
 <body>
