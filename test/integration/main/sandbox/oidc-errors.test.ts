@@ -1,0 +1,354 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type OidcAppUnderTest, setUpOidcApp } from '../../../support/oidc-setup.ts';
+import { type OktaSdkClient, startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
+
+/**
+ * Every Okta OAuth refusal the sandbox reproduces, each from a real request over HTTP and asserted
+ * by Okta's exact text (okta-behaviours.md §11). The console's doctor keys on these.
+ */
+
+const REDIRECT_URI = 'http://127.0.0.1:9/callback';
+let sandbox: Awaited<ReturnType<typeof startSandboxWithClient>>;
+let client: OktaSdkClient;
+let webApp: OidcAppUnderTest;
+let spaApp: OidcAppUnderTest;
+
+beforeAll(async () => {
+  sandbox = await startSandboxWithClient();
+  client = sandbox.client;
+  webApp = await setUpOidcApp(client, {
+    label: 'Kestra',
+    applicationType: 'web',
+    redirectUri: REDIRECT_URI,
+  });
+  spaApp = await setUpOidcApp(client, {
+    label: 'Kaimu',
+    applicationType: 'browser',
+    redirectUri: REDIRECT_URI,
+  });
+});
+afterAll(async () => {
+  await sandbox.sandbox.stop();
+});
+
+function pkce() {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+function authorizeUrl(base: string, params: Record<string, string>): string {
+  return `${base}/v1/authorize?${new URLSearchParams(params).toString()}`;
+}
+
+/** A browser's view of a login: cookies kept, redirects seen one at a time. */
+function browserSession() {
+  const jar = new Map<string, string>();
+  return async (url: string, init: RequestInit = {}) => {
+    const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+    const response = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string> | undefined), cookie },
+    });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const at = pair.indexOf('=');
+      jar.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    return response;
+  };
+}
+
+/** Runs the authorize request and the sign-in page as a person would; returns the redirect back. */
+async function signIn(
+  base: string,
+  app: OidcAppUnderTest,
+  params: Record<string, string>,
+  password = app.user.password,
+): Promise<URL> {
+  const go = browserSession();
+  let response = await go(authorizeUrl(base, params));
+  let location = response.headers.get('location') ?? '';
+  if (location.includes('/signin/')) {
+    const page = new URL(location, sandbox.orgUrl).toString();
+    response = await go(page, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: app.user.login, password }).toString(),
+    });
+    location = response.headers.get('location') ?? '';
+  }
+  while (!location.startsWith(REDIRECT_URI)) {
+    if (location === '') {
+      throw new Error(`No redirect: HTTP ${String(response.status)} ${await response.text()}`);
+    }
+    response = await go(new URL(location, sandbox.orgUrl).toString());
+    location = response.headers.get('location') ?? '';
+  }
+  return new URL(location);
+}
+
+function codeParams(app: OidcAppUnderTest, extra: Record<string, string> = {}) {
+  return {
+    client_id: app.clientId,
+    response_type: 'code',
+    scope: 'openid profile email',
+    redirect_uri: REDIRECT_URI,
+    state: 'state-1',
+    nonce: 'nonce-1',
+    ...extra,
+  };
+}
+
+async function token(
+  base: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+) {
+  const response = await fetch(`${base}/v1/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(form).toString(),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+function basic(app: OidcAppUnderTest, secret = app.clientSecret ?? '') {
+  return {
+    authorization: `Basic ${Buffer.from(`${app.clientId}:${secret}`).toString('base64')}`,
+  };
+}
+
+describe('the authorize endpoint refuses with Okta’s texts', () => {
+  const base = () => `${sandbox.orgUrl}/oauth2/default`;
+
+  it('answers an unregistered redirect URI with the HTML 400 page, not a redirect', async () => {
+    const response = await fetch(
+      authorizeUrl(base(), codeParams(webApp, { redirect_uri: `${REDIRECT_URI}/` })),
+      { redirect: 'manual' },
+    );
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await response.text()).toContain(
+      'The &#39;redirect_uri&#39; parameter must be a Login redirect URI in the client app settings.',
+    );
+  });
+
+  it('answers an unknown client_id with the HTML 400 page', async () => {
+    const response = await fetch(
+      authorizeUrl(base(), codeParams({ ...webApp, clientId: '0oaUnknown' })),
+      {
+        redirect: 'manual',
+      },
+    );
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('Invalid value for &#39;client_id&#39; parameter.');
+  });
+
+  it('redirects a public client without PKCE back with Okta’s PKCE text', async () => {
+    const response = await fetch(authorizeUrl(base(), codeParams(spaApp)), { redirect: 'manual' });
+    const location = new URL(response.headers.get('location') ?? '');
+    expect(Object.fromEntries(location.searchParams)).toEqual({
+      error: 'invalid_request',
+      error_description:
+        "PKCE code challenge is required when the token endpoint authentication method is 'NONE'.",
+      state: 'state-1',
+    });
+  });
+
+  it('refuses a scope the server does not have', async () => {
+    const response = await fetch(
+      authorizeUrl(base(), codeParams(webApp, { scope: 'openid groups' })),
+      { redirect: 'manual' },
+    );
+    const location = new URL(response.headers.get('location') ?? '');
+    expect(location.searchParams.get('error')).toBe('invalid_scope');
+    expect(location.searchParams.get('error_description')).toBe(
+      'One or more scopes are not configured for the authorization server resource.',
+    );
+  });
+
+  it('refuses OIDC scopes without openid', async () => {
+    const response = await fetch(authorizeUrl(base(), codeParams(webApp, { scope: 'profile' })), {
+      redirect: 'manual',
+    });
+    const location = new URL(response.headers.get('location') ?? '');
+    expect(location.searchParams.get('error')).toBe('access_denied');
+    expect(location.searchParams.get('error_description')).toBe(
+      'Requests for ID tokens or access tokens with OpenID scopes require the `openid` scope.',
+    );
+  });
+
+  it('refuses a user who is not assigned, after they sign in', async () => {
+    const outsider = await setUpOidcApp(client, {
+      label: 'Other',
+      applicationType: 'web',
+      redirectUri: REDIRECT_URI,
+      login: 'outsider@example.com',
+    });
+    // The outsider's own app exists; they are not assigned to Kestra.
+    const back = await signIn(base(), { ...webApp, user: outsider.user }, codeParams(webApp));
+    expect(back.searchParams.get('error')).toBe('access_denied');
+    expect(back.searchParams.get('error_description')).toBe(
+      'User is not assigned to the client application.',
+    );
+    expect(back.searchParams.get('state')).toBe('state-1');
+  });
+
+  it('refuses when no access-policy rule of the custom server matches', async () => {
+    const policies = [];
+    for await (const policy of await client.authorizationServerApi.listAuthorizationServerPolicies({
+      authServerId: 'default',
+    })) {
+      policies.push(policy);
+    }
+    const policy = policies[0];
+    const rules = [];
+    for await (const rule of await client.authorizationServerApi.listAuthorizationServerPolicyRules(
+      {
+        authServerId: 'default',
+        policyId: policy?.id ?? '',
+      },
+    )) {
+      rules.push(rule);
+    }
+    const rule = rules[0];
+    await client.authorizationServerApi.deactivateAuthorizationServerPolicyRule({
+      authServerId: 'default',
+      policyId: policy?.id ?? '',
+      ruleId: rule?.id ?? '',
+    });
+    try {
+      const back = await signIn(base(), webApp, codeParams(webApp));
+      expect(back.searchParams.get('error')).toBe('access_denied');
+      expect(back.searchParams.get('error_description')).toBe(
+        'Policy evaluation failed for this request, please check the policy configurations.',
+      );
+    } finally {
+      await client.authorizationServerApi.activateAuthorizationServerPolicyRule({
+        authServerId: 'default',
+        policyId: policy?.id ?? '',
+        ruleId: rule?.id ?? '',
+      });
+    }
+  });
+
+  it('refuses an inactive app with a bare 400 page', async () => {
+    const inactive = await setUpOidcApp(client, {
+      label: 'Paused',
+      applicationType: 'web',
+      redirectUri: REDIRECT_URI,
+      login: 'paused@example.com',
+    });
+    await client.applicationApi.deactivateApplication({ appId: inactive.appId });
+    const response = await fetch(authorizeUrl(base(), codeParams(inactive)), {
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).not.toContain('error-summary');
+  });
+});
+
+describe('the token endpoint refuses with Okta’s texts', () => {
+  // The org authorization server.
+  const base = () => `${sandbox.orgUrl}/oauth2`;
+
+  it('fails PKCE verification with a wrong verifier, then accepts the right one', async () => {
+    const { verifier, challenge } = pkce();
+    const params = codeParams(webApp, { code_challenge: challenge, code_challenge_method: 'S256' });
+    const back = await signIn(base(), webApp, params);
+    const code = back.searchParams.get('code') ?? '';
+    const form = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI };
+    expect(await token(base(), { ...form, code_verifier: pkce().verifier }, basic(webApp))).toEqual(
+      {
+        status: 400,
+        body: { error: 'invalid_grant', error_description: 'PKCE verification failed.' },
+      },
+    );
+    const accepted = await token(base(), { ...form, code_verifier: verifier }, basic(webApp));
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({ token_type: 'Bearer', scope: 'openid profile email' });
+    // A code works once.
+    expect(await token(base(), { ...form, code_verifier: verifier }, basic(webApp))).toEqual({
+      status: 400,
+      body: {
+        error: 'invalid_grant',
+        error_description: 'The authorization code is invalid or has expired.',
+      },
+    });
+  });
+
+  it('refuses a wrong client secret, no credentials and two credentials', async () => {
+    const form = { grant_type: 'authorization_code', code: 'x', redirect_uri: REDIRECT_URI };
+    expect(await token(base(), form, basic(webApp, 'not-the-secret-at-all'))).toEqual({
+      status: 401,
+      body: {
+        error: 'invalid_client',
+        error_description: 'The client secret supplied for a confidential client is invalid.',
+      },
+    });
+    expect(await token(base(), { ...form, client_id: webApp.clientId })).toEqual({
+      status: 401,
+      body: { error: 'invalid_client', error_description: 'No client credentials found' },
+    });
+    expect(
+      await token(base(), { ...form, client_secret: webApp.clientSecret ?? '' }, basic(webApp)),
+    ).toEqual({
+      status: 400,
+      body: {
+        error: 'invalid_request',
+        error_description:
+          "Can't supply multiple client credentials. Use one of the following: credentials in the Authorization header, credentials in the post body, or a `client_assertion` in the post body.",
+      },
+    });
+  });
+
+  it('answers an unknown client_id with Okta’s own error object, not an OAuth one', async () => {
+    const { status, body } = await token(base(), {
+      grant_type: 'authorization_code',
+      code: 'x',
+      client_id: '0oaDoesNotExist',
+    });
+    expect(status).toBe(401);
+    expect(body).toMatchObject({
+      errorCode: 'invalid_client',
+      errorSummary: "Invalid value for 'client_id' parameter.",
+      errorLink: 'invalid_client',
+      errorCauses: [],
+    });
+  });
+
+  it('refuses an unsupported grant type and a code issued to another client', async () => {
+    expect(await token(base(), { grant_type: 'magic' }, basic(webApp))).toEqual({
+      status: 400,
+      body: {
+        error: 'unsupported_grant_type',
+        error_description: "The grant type in the request isn't supported.",
+      },
+    });
+    const { challenge } = pkce();
+    const back = await signIn(
+      base(),
+      spaApp,
+      codeParams(spaApp, { code_challenge: challenge, code_challenge_method: 'S256' }),
+    );
+    const stolen = back.searchParams.get('code') ?? '';
+    expect(
+      await token(
+        base(),
+        { grant_type: 'authorization_code', code: stolen, redirect_uri: REDIRECT_URI },
+        basic(webApp),
+      ),
+    ).toEqual({
+      status: 400,
+      body: {
+        error: 'invalid_grant',
+        error_description:
+          'The grant was issued to another client. Ensure that the `client_id` matches the one used at the authorize request.',
+      },
+    });
+  });
+});
