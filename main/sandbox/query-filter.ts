@@ -11,16 +11,24 @@ type Predicate = (subject: unknown) => boolean;
 
 const COMPARISONS = ['eq', 'ne', 'sw', 'co', 'gt', 'ge', 'lt', 'le'] as const;
 
-/** Reads `a.b.c` from an object. */
-function propertyAt(subject: unknown, path: string): unknown {
-  let current = subject;
+/**
+ * The values at `a.b.c` in an object. A path through an array reaches every element (SCIM's
+ * multi-valued attributes: `target.id` of a System Log event), and an array at the end counts
+ * as its elements; a missing attribute is one `undefined`.
+ */
+function valuesAt(subject: unknown, path: string): unknown[] {
+  let current: unknown[] = [subject];
   for (const key of path.split('.')) {
-    if (typeof current !== 'object' || current === null) {
-      return undefined;
-    }
-    current = (current as Record<string, unknown>)[key];
+    current = current.flatMap((value) =>
+      (Array.isArray(value) ? value : [value]).flatMap((item: unknown) =>
+        typeof item === 'object' && item !== null ? [(item as Record<string, unknown>)[key]] : [],
+      ),
+    );
   }
-  return current;
+  const values = current.flatMap((value) =>
+    Array.isArray(value) ? (value as unknown[]) : [value],
+  );
+  return values.length === 0 ? [undefined] : values;
 }
 
 function compare(
@@ -126,17 +134,19 @@ export function compileFilter(expression: string): Predicate {
     }
     const operator = next().toLowerCase();
     if (operator === 'pr') {
-      return (subject) => {
-        const value = propertyAt(subject, token);
-        return value !== undefined && value !== null && value !== '';
-      };
+      return (subject) =>
+        valuesAt(subject, token).some(
+          (value) => value !== undefined && value !== null && value !== '',
+        );
     }
     if (!(COMPARISONS as readonly string[]).includes(operator)) {
       throw new FilterSyntaxError(`"${operator}" is not an operator`);
     }
     const value = parseValue(next());
     return (subject) =>
-      compare(operator as (typeof COMPARISONS)[number], propertyAt(subject, token), value);
+      valuesAt(subject, token).some((actual) =>
+        compare(operator as (typeof COMPARISONS)[number], actual, value),
+      );
   }
 
   function parseAnd(): Predicate {

@@ -1,4 +1,5 @@
 import { apiToken, oktaId } from './okta-ids.ts';
+import { createSystemLog, type SystemLog } from './system-log.ts';
 
 /** Okta's standard admin role types the sandbox knows. */
 export const ADMIN_ROLE_TYPES = [
@@ -127,6 +128,13 @@ export interface SandboxOrg {
   groupMembers: Map<string, Set<string>>;
   /** SSWS token → the id of the user it acts as. */
   tokens: Map<string, string>;
+  /** The System Log (system-log.ts), newest events last. */
+  systemLog: SystemLog;
+  /**
+   * The sandbox's clock, including any offset set through `/__sandbox/clock`: the one source of
+   * "now" for timestamps, tokens and log events.
+   */
+  clock: () => Date;
 }
 
 /** Adds a user with the given admin roles and an API token that acts as them. */
@@ -177,7 +185,8 @@ export function roleLabel(type: AdminRoleType): string {
  * Mirrors what a new Okta org has: the admin who created it. Issue #3 adds the `default`
  * authorization server and the seeds.
  */
-export function createSandboxOrg(now: Date): { org: SandboxOrg; adminToken: string } {
+export function createSandboxOrg(clock: () => Date): { org: SandboxOrg; adminToken: string } {
+  const now = clock();
   const org: SandboxOrg = {
     id: oktaId('00o'),
     companyName: 'SSO Console Sandbox',
@@ -190,6 +199,8 @@ export function createSandboxOrg(now: Date): { org: SandboxOrg; adminToken: stri
     authServers: new Map(),
     groupMembers: new Map(),
     tokens: new Map(),
+    systemLog: createSystemLog(),
+    clock,
   };
   // Every Okta org has the built-in Everyone group.
   const everyone: SandboxGroup = {

@@ -1,30 +1,36 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { BodyTooLargeError, readRequestBody } from '../services/http/read-body.ts';
+import { BodyTooLargeError } from '../services/http/read-body.ts';
+import { createControlApi } from './control-api.ts';
 import {
   createExchangeRecorder,
   RECORD_DIR_ENV,
   type RecordedExchange,
 } from './exchange-recorder.ts';
+import { createFaultStore, type Fault } from './faults.ts';
+import { createJsonSender, logClientOf, readJsonBody } from './http-exchange.ts';
 import { createOidcLayer } from './oidc/oidc-layer.ts';
 import { OKTA_ERRORS } from './okta-errors.ts';
-import { requestId } from './okta-ids.ts';
+import { requestId as newRequestId } from './okta-ids.ts';
+import {
+  bucketOf,
+  createRateLimiter,
+  DEFAULT_RATE_LIMIT_TIER,
+  type RateLimitSettings,
+  resolveRateLimits,
+} from './rate-limits.ts';
 import { APP_ROUTES } from './routes/apps.ts';
 import { AUTHORIZATION_SERVER_ROUTES, createAuthServer } from './routes/authorization-servers.ts';
 import { GROUP_ROUTES } from './routes/groups.ts';
+import { LOG_ROUTES } from './routes/logs.ts';
 import { ORG_ROUTES } from './routes/org.ts';
 import type { Route } from './routes/route.ts';
 import { TRUSTED_ORIGIN_ROUTES } from './routes/trusted-origins.ts';
 import { USER_ROUTES } from './routes/users.ts';
-import {
-  addUserWithToken,
-  ADMIN_ROLE_TYPES,
-  type AdminRoleType,
-  createSandboxOrg,
-  type SandboxOrg,
-  type SandboxUser,
-} from './sandbox-org.ts';
+import { createSandboxClock } from './sandbox-clock.ts';
+import { createSandboxOrg, type SandboxOrg, type SandboxUser } from './sandbox-org.ts';
+import { apiTokenId, logAdminChanges } from './system-log.ts';
 
 /** A running sandbox org. */
 export interface RunningSandbox {
@@ -33,24 +39,54 @@ export interface RunningSandbox {
   /** The super admin's SSWS token; also the sandbox's admin token for `/__sandbox/`. */
   apiToken: string;
   org: SandboxOrg;
+  /**
+   * The sandbox clock, including the offset set through `PUT /__sandbox/clock` (the same
+   * function as `org.clock`): what every timestamp, header and token of this org is based on.
+   */
+  clock: () => Date;
   close(): Promise<void>;
 }
 
-/** A response the sandbox forces on matching requests (`/__sandbox/faults`). */
-interface Fault {
-  method: string;
-  path: string;
-  /** The forced answer; `undefined` delays the request and then answers it normally. */
-  status: 429 | 500 | 503 | undefined;
-  /** Milliseconds to wait before answering. */
-  latencyMs: number;
-  remaining: number;
-  /** For 429: seconds until `X-Rate-Limit-Reset`; `null` sends no Reset header. */
-  resetSeconds: number | null;
+/** Options of {@link startSandbox}. */
+export interface SandboxOptions {
+  port?: number;
+  host?: string;
+  /** The base clock (default: real time); `/__sandbox/clock` shifts it. */
+  clock?: () => Date;
+  /** Where to record every management exchange (default: the {@link RECORD_DIR_ENV} variable). */
+  recordDir?: string;
+  /**
+   * Rate limits and the concurrency cap: a tier, `'unlimited'`, or a tier with per-bucket
+   * overrides (rate-limits.ts). Default: the {@link DEFAULT_RATE_LIMIT_TIER} tier.
+   */
+  rateLimits?: RateLimitSettings;
 }
 
-/** Per-bucket request limit the sandbox reports by default (Okta's One App tier, per minute). */
-const DEFAULT_RATE_LIMIT = 600;
+/** Headers a response carries. */
+type Headers = Record<string, string | string[]>;
+
+/**
+ * One request on Okta's paths as it goes through the pipeline: what later steps — the
+ * management routes, and the OIDC layer — need to answer it.
+ */
+export interface SandboxExchange {
+  request: IncomingMessage;
+  response: ServerResponse;
+  url: URL;
+  method: string;
+  /** The `X-Okta-Request-Id` of this exchange (also `transaction.id` of its log events). */
+  requestId: string;
+  /** The `X-Rate-Limit-*` headers of the request's bucket (none for unlimited paths). */
+  rateLimitHeaders: Record<string, string>;
+  /** Sends a JSON answer with `Date` and `X-Okta-Request-Id`; management answers are recorded. */
+  reply(status: number, body: unknown, headers?: Headers): void;
+  /**
+   * Call once the request's change is committed, before answering: when a fault asked for it,
+   * this answers with the fault's 5xx or closes the connection unanswered, and returns `true` —
+   * the caller must then not answer.
+   */
+  interceptAfterCommit(): boolean;
+}
 
 /** Every management route the sandbox answers, most specific first where paths overlap. */
 const ROUTES: readonly Route[] = [
@@ -60,15 +96,12 @@ const ROUTES: readonly Route[] = [
   ...TRUSTED_ORIGIN_ROUTES,
   ...AUTHORIZATION_SERVER_ROUTES,
   ...ORG_ROUTES,
+  ...LOG_ROUTES,
 ];
 
-function isAdminRoleType(value: unknown): value is AdminRoleType {
-  return typeof value === 'string' && (ADMIN_ROLE_TYPES as readonly string[]).includes(value);
-}
-
-async function readJsonBody(request: IncomingMessage): Promise<unknown> {
-  const text = await readRequestBody(request, 1_000_000);
-  return text === '' ? {} : (JSON.parse(text) as unknown);
+/** Paths whose exchanges are management API calls, recorded for the conformance check. */
+function isManagementPath(path: string): boolean {
+  return path.startsWith('/api/');
 }
 
 /**
@@ -77,22 +110,24 @@ async function readJsonBody(request: IncomingMessage): Promise<unknown> {
  * @remarks
  * Plain Node, no Electron: the console embeds it as the default org, `npm run sandbox` runs it
  * alone, and the tests use it as their Okta. It answers like Okta where the console depends on
- * it: SSWS auth with `E0000011`, role checks with `E0000006`, Okta's error objects, and
- * `X-Rate-Limit-*`, `Date` and `X-Okta-Request-Id` on every response. Test-only controls live
- * under `/__sandbox/`, never mixed into Okta's paths, and need the sandbox's admin token.
+ * it: SSWS auth with `E0000011`, role checks with `E0000006`, Okta's error objects, per-bucket
+ * rate limits with `X-Rate-Limit-*` and a concurrency cap, `Date` and `X-Okta-Request-Id` on
+ * every response, and a System Log of every change. Test-only controls live under
+ * `/__sandbox/`, never mixed into Okta's paths, and need the sandbox's admin token.
+ *
+ * Every request on Okta's paths goes through one pipeline: concurrency cap → injected fault
+ * (latency, dropped connection, 429 storm) → rate-limit bucket → injected 5xx before commit →
+ * the handler (the management routes) → injected 5xx or lost response after commit.
  */
-export async function startSandbox(
-  options: {
-    port?: number;
-    host?: string;
-    clock?: () => Date;
-    /** Where to record every management exchange (default: the {@link RECORD_DIR_ENV} variable). */
-    recordDir?: string;
-  } = {},
-): Promise<RunningSandbox> {
-  const clock = options.clock ?? (() => new Date());
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const limits = resolveRateLimits(options.rateLimits ?? DEFAULT_RATE_LIMIT_TIER);
+  if (!limits.ok) {
+    throw new Error(`Invalid rate limits: ${limits.problem} Expected ${limits.expected}.`);
+  }
+  const sandboxClock = createSandboxClock(options.clock);
+  const clock = sandboxClock.now;
   const host = options.host ?? '127.0.0.1';
-  const { org, adminToken } = createSandboxOrg(clock());
+  const { org, adminToken } = createSandboxOrg(clock);
   // Every org has the `default` custom authorization server (okta-behaviours.md §1).
   createAuthServer(org, {
     id: 'default',
@@ -102,187 +137,119 @@ export async function startSandbox(
     now: clock(),
     withDefaultPolicy: true,
   });
-  const faults: Fault[] = [];
-  const bucket = { windowStart: 0, used: 0 };
+  const faults = createFaultStore();
+  const rateLimiter = createRateLimiter(limits.limits, clock);
+  const send = createJsonSender(clock, newRequestId);
   let orgUrl = '';
   let record: ((exchange: RecordedExchange) => void) | undefined;
   const oidc = createOidcLayer({ org, orgUrl: () => orgUrl });
 
-  function rateLimitHeaders(): Record<string, string> {
-    const nowSeconds = Math.floor(clock().getTime() / 1000);
-    if (nowSeconds - bucket.windowStart >= 60) {
-      bucket.windowStart = nowSeconds;
-      bucket.used = 0;
-    }
-    bucket.used += 1;
-    return {
-      'X-Rate-Limit-Limit': String(DEFAULT_RATE_LIMIT),
-      'X-Rate-Limit-Remaining': String(Math.max(0, DEFAULT_RATE_LIMIT - bucket.used)),
-      'X-Rate-Limit-Reset': String(bucket.windowStart + 60),
-    };
-  }
-
-  function send(
-    response: ServerResponse,
-    status: number,
-    body: unknown,
-    headers: Record<string, string | string[]> = {},
-  ): void {
-    const text = body === undefined ? '' : JSON.stringify(body);
-    response.writeHead(status, {
-      'Content-Type': 'application/json',
-      Date: clock().toUTCString(),
-      'X-Okta-Request-Id': requestId(),
-      ...headers,
-    });
-    response.end(text);
-  }
-
-  function takeFault(method: string, path: string): Fault | undefined {
-    const fault = faults.find((f) => f.method === method && f.path === path && f.remaining > 0);
-    if (fault !== undefined) {
-      fault.remaining -= 1;
-    }
-    return fault;
-  }
-
-  function callerOf(request: IncomingMessage): SandboxUser | undefined {
-    const match = /^SSWS\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    const userId = match?.[1] === undefined ? undefined : org.tokens.get(match[1]);
+  function callerOf(request: IncomingMessage): { user: SandboxUser; token: string } | undefined {
+    const token = /^SSWS\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const userId = token === undefined ? undefined : org.tokens.get(token);
     const user = userId === undefined ? undefined : org.users.get(userId);
-    return user?.status === 'ACTIVE' ? user : undefined;
+    return user?.status === 'ACTIVE' && token !== undefined ? { user, token } : undefined;
   }
 
-  async function handleControl(
+  const handleControl = createControlApi({
+    org,
+    faults,
+    rateLimiter,
+    clock: sandboxClock,
+    send,
+    newRequestId,
+    isSandboxAdmin: (request) => callerOf(request)?.user.id === org.tokens.get(adminToken),
+  });
+
+  function openExchange(
     request: IncomingMessage,
     response: ServerResponse,
-    path: string,
-  ): Promise<void> {
-    if (callerOf(request)?.id !== org.tokens.get(adminToken)) {
-      send(response, 401, {
-        error: 'sandbox_admin_token_required',
-        message:
-          'The /__sandbox/ control API needs the sandbox admin token: Authorization: SSWS <apiToken printed at start>.',
-      });
-      return;
-    }
-    const body = (request.method === 'POST' ? await readJsonBody(request) : {}) as Record<
-      string,
-      unknown
-    >;
-    if (request.method === 'POST' && path === '/__sandbox/api-tokens') {
-      const roles = Array.isArray(body.adminRoles) ? body.adminRoles : [];
-      if (!roles.every(isAdminRoleType)) {
-        send(response, 400, { error: 'invalid_roles', allowed: ADMIN_ROLE_TYPES });
-        return;
-      }
-      const login =
-        typeof body.login === 'string'
-          ? body.login
-          : `user${String(org.users.size)}@sandbox.example`;
-      const { user, token } = addUserWithToken(org, {
-        login,
-        firstName: typeof body.firstName === 'string' ? body.firstName : 'Sandbox',
-        lastName: typeof body.lastName === 'string' ? body.lastName : 'User',
-        adminRoles: roles,
-        now: clock(),
-      });
-      send(response, 201, { userId: user.id, login, apiToken: token });
-      return;
-    }
-    if (request.method === 'POST' && path === '/__sandbox/faults') {
-      const status = body.status;
-      const latencyMs = body.latencyMs ?? 0;
-      if (
-        typeof body.method !== 'string' ||
-        typeof body.path !== 'string' ||
-        (status !== undefined && status !== 429 && status !== 500 && status !== 503) ||
-        typeof latencyMs !== 'number' ||
-        (status === undefined && latencyMs <= 0)
-      ) {
-        send(response, 400, {
-          error: 'invalid_fault',
-          expected:
-            '{ method, path, status?: 429 | 500 | 503, latencyMs?, times?, resetSeconds? } with a status or a latency',
-        });
-        return;
-      }
-      faults.push({
-        method: body.method.toUpperCase(),
-        path: body.path,
-        status,
-        latencyMs,
-        remaining: typeof body.times === 'number' ? body.times : 1,
-        resetSeconds:
-          body.resetSeconds === null
-            ? null
-            : typeof body.resetSeconds === 'number'
-              ? body.resetSeconds
-              : 0,
-      });
-      send(response, 201, { faults: faults.length });
-      return;
-    }
-    if (request.method === 'DELETE' && path === '/__sandbox/faults') {
-      faults.length = 0;
-      send(response, 204, undefined);
-      return;
-    }
-    send(response, 404, { error: 'unknown_control_route' });
+    url: URL,
+    fault: Fault | undefined,
+  ): SandboxExchange {
+    const method = request.method ?? 'GET';
+    const requestId = newRequestId();
+    const exchange: SandboxExchange = {
+      request,
+      response,
+      url,
+      method,
+      requestId,
+      rateLimitHeaders: {},
+      reply(status, body, headers = {}) {
+        send(response, status, body, { 'X-Okta-Request-Id': requestId, ...headers });
+        if (isManagementPath(url.pathname)) {
+          record?.({
+            method,
+            path: url.pathname,
+            query: url.search,
+            status,
+            contentType: 'application/json',
+            body: body ?? null,
+          });
+        }
+      },
+      interceptAfterCommit() {
+        if (fault?.effect.kind === 'lose-response') {
+          request.socket.destroy();
+          return true;
+        }
+        if (fault?.effect.kind === 'error' && fault.effect.afterCommit) {
+          exchange.reply(
+            fault.effect.status,
+            OKTA_ERRORS.internal().body,
+            exchange.rateLimitHeaders,
+          );
+          return true;
+        }
+        return false;
+      },
+    };
+    return exchange;
   }
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', orgUrl);
-    const method = request.method ?? 'GET';
-    if (url.pathname.startsWith('/__sandbox/')) {
-      await handleControl(request, response, url.pathname);
-      return;
+  /**
+   * The faults that act before the request is handled. Returns `false` when the request has
+   * been answered (or its connection dropped) and the pipeline stops.
+   */
+  async function faultBeforeHandling(
+    fault: Fault | undefined,
+    exchange: SandboxExchange,
+  ): Promise<boolean> {
+    if (fault === undefined) {
+      return true;
     }
-    // Every answer on Okta's paths goes through here, so the conformance step sees them all.
-    const reply = (
-      status: number,
-      body: unknown,
-      headers: Record<string, string | string[]> = {},
-    ) => {
-      send(response, status, body, headers);
-      record?.({
-        method,
-        path: url.pathname,
-        query: url.search,
-        status,
-        contentType: 'application/json',
-        body: body ?? null,
-      });
-    };
-    const limits = rateLimitHeaders();
-    const fault = takeFault(method, url.pathname);
-    if (fault !== undefined && fault.latencyMs > 0) {
+    if (fault.latencyMs > 0) {
       await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
     }
-    if (fault?.status !== undefined) {
-      if (fault.status === 429) {
-        const nowSeconds = Math.floor(clock().getTime() / 1000);
-        const { body } = OKTA_ERRORS.rateLimited();
-        reply(429, body, {
-          'X-Rate-Limit-Limit': String(DEFAULT_RATE_LIMIT),
-          'X-Rate-Limit-Remaining': '0',
-          ...(fault.resetSeconds === null
-            ? {}
-            : { 'X-Rate-Limit-Reset': String(nowSeconds + fault.resetSeconds) }),
-        });
-      } else {
-        reply(fault.status, OKTA_ERRORS.internal().body, limits);
-      }
-      return;
+    if (fault.effect.kind === 'drop') {
+      exchange.request.socket.destroy();
+      return false;
     }
-    if (oidc.handles(url.pathname)) {
-      await oidc.handle(request, response, url);
-      return;
+    if (fault.effect.kind === 'rate-limit') {
+      // A storm looks like the request's own bucket running dry.
+      const { resetSeconds } = fault.effect;
+      const bucket = bucketOf(exchange.method, exchange.url.pathname) ?? 'api/v1';
+      const nowSeconds = Math.floor(clock().getTime() / 1000);
+      exchange.reply(429, OKTA_ERRORS.rateLimited().body, {
+        'X-Rate-Limit-Limit': String(rateLimiter.limits().buckets[bucket]),
+        'X-Rate-Limit-Remaining': '0',
+        ...(resetSeconds === null
+          ? {}
+          : { 'X-Rate-Limit-Reset': String(nowSeconds + resetSeconds) }),
+      });
+      return false;
     }
+    return true;
+  }
+
+  /** The management API: SSWS auth, route, role check, body, handler, System Log. */
+  async function handleManagement(exchange: SandboxExchange): Promise<void> {
+    const { request, url, method, rateLimitHeaders: limits } = exchange;
     const caller = callerOf(request);
     if (caller === undefined) {
       const { status, body } = OKTA_ERRORS.invalidToken();
-      reply(status, body, limits);
+      exchange.reply(status, body, limits);
       return;
     }
     const candidates = ROUTES.filter((route) => route.pattern.test(url.pathname));
@@ -290,17 +257,17 @@ export async function startSandbox(
     if (route === undefined) {
       const { status, body } =
         candidates.length > 0 ? OKTA_ERRORS.methodNotAllowed() : OKTA_ERRORS.pathNotFound();
-      reply(status, body, limits);
+      exchange.reply(status, body, limits);
       return;
     }
     const mayCall =
       route.allowedRoles === 'any' ||
-      caller.adminRoles.some((role) =>
+      caller.user.adminRoles.some((role) =>
         (route.allowedRoles as readonly string[]).includes(role.type),
       );
     if (!mayCall) {
       const { status, body } = OKTA_ERRORS.accessDenied();
-      reply(status, body, limits);
+      exchange.reply(status, body, limits);
       return;
     }
     const params = route.pattern.exec(url.pathname)?.groups ?? {};
@@ -310,7 +277,7 @@ export async function startSandbox(
         body = await readJsonBody(request);
       } catch {
         const { status, body: error } = OKTA_ERRORS.malformedBody();
-        reply(status, error, limits);
+        exchange.reply(status, error, limits);
         return;
       }
     }
@@ -318,7 +285,7 @@ export async function startSandbox(
       org,
       orgUrl,
       url,
-      caller,
+      caller: caller.user,
       params: Object.fromEntries(
         Object.entries(params).map(([key, value]) => [key, decodeURIComponent(value)]),
       ),
@@ -326,20 +293,76 @@ export async function startSandbox(
       body,
       now: clock(),
     });
-    reply(result.status, result.body, {
-      ...limits,
-      ...('headers' in result ? result.headers : {}),
-    });
+    if ('events' in result && result.events !== undefined) {
+      logAdminChanges(org, result.events, {
+        caller: caller.user,
+        apiTokenId: apiTokenId(caller.token),
+        client: logClientOf(request, exchange.requestId),
+      });
+    }
+    if (!exchange.interceptAfterCommit()) {
+      exchange.reply(result.status, result.body, {
+        ...limits,
+        ...('headers' in result ? result.headers : {}),
+      });
+    }
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', orgUrl);
+    if (url.pathname.startsWith('/__sandbox/')) {
+      await handleControl(request, response, url.pathname);
+      return;
+    }
+    const slot = rateLimiter.enter();
+    const fault = slot.admitted ? faults.take(request.method ?? 'GET', url.pathname) : undefined;
+    const exchange = openExchange(request, response, url, fault);
+    if (!slot.admitted) {
+      exchange.reply(429, OKTA_ERRORS.rateLimited().body, slot.headers);
+      return;
+    }
+    try {
+      if (!(await faultBeforeHandling(fault, exchange))) {
+        return;
+      }
+      const limit = rateLimiter.take(exchange.method, url.pathname);
+      exchange.rateLimitHeaders = limit.headers;
+      if (!limit.allowed) {
+        exchange.reply(429, OKTA_ERRORS.rateLimited().body, limit.headers);
+        return;
+      }
+      if (fault?.effect.kind === 'error' && !fault.effect.afterCommit) {
+        exchange.reply(fault.effect.status, OKTA_ERRORS.internal().body, limit.headers);
+        return;
+      }
+      if (oidc.handles(url.pathname)) {
+        // Okta's headers on OIDC answers too; oidc-provider keeps headers set before it writes.
+        const headers = {
+          ...limit.headers,
+          Date: clock().toUTCString(),
+          'X-Okta-Request-Id': exchange.requestId,
+        };
+        for (const [name, value] of Object.entries(headers)) {
+          response.setHeader(name, value);
+        }
+        await oidc.handle(request, response, url);
+        return;
+      }
+      await handleManagement(exchange);
+    } finally {
+      slot.release();
+    }
   }
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      if (error instanceof SyntaxError || error instanceof BodyTooLargeError) {
-        const { status, body } = OKTA_ERRORS.malformedBody();
-        send(response, status, body);
+      if (response.headersSent || request.socket.destroyed) {
         return;
       }
-      const { status, body } = OKTA_ERRORS.internal();
+      const { status, body } =
+        error instanceof SyntaxError || error instanceof BodyTooLargeError
+          ? OKTA_ERRORS.malformedBody()
+          : OKTA_ERRORS.internal();
       send(response, status, body);
     });
   });
@@ -362,6 +385,7 @@ export async function startSandbox(
     orgUrl,
     apiToken: adminToken,
     org,
+    clock,
     close: () =>
       new Promise((resolve) => {
         server.close(() => {

@@ -1,21 +1,57 @@
 /** Helpers for the sandbox's `/__sandbox/` control API, shared by integration and e2e tests. */
 
+/** Calls a control route with the sandbox admin token; throws with the sandbox's answer if refused. */
+async function control(
+  orgUrl: string,
+  adminToken: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const response = await fetch(`${orgUrl}/__sandbox/${path}`, {
+    method,
+    headers: { Authorization: `SSWS ${adminToken}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) {
+    throw new Error(
+      `The sandbox refused ${method} /__sandbox/${path}: HTTP ${String(response.status)} ${text}`,
+    );
+  }
+  return text === '' ? undefined : (JSON.parse(text) as unknown);
+}
+
 /** Creates a sandbox user with the given admin roles and returns an API token acting as them. */
 export async function createSandboxToken(
   orgUrl: string,
   adminToken: string,
   adminRoles: string[],
 ): Promise<string> {
-  const response = await fetch(`${orgUrl}/__sandbox/api-tokens`, {
-    method: 'POST',
-    headers: { Authorization: `SSWS ${adminToken}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ adminRoles }),
-  });
-  if (response.status !== 201) {
-    throw new Error(`The sandbox refused to create a token: HTTP ${String(response.status)}`);
-  }
-  return ((await response.json()) as { apiToken: string }).apiToken;
+  const created = (await control(orgUrl, adminToken, 'POST', 'api-tokens', { adminRoles })) as {
+    apiToken: string;
+  };
+  return created.apiToken;
 }
+
+/** Which requests a fault catches: method (or `*`) and path (exact, or with `*` / `**`). */
+export interface FaultTarget {
+  method: string;
+  path: string;
+  /** How many matching requests it catches (default 1). */
+  times?: number;
+}
+
+/** Every fault `/__sandbox/faults` accepts (see main/sandbox/faults.ts). */
+export type SandboxFault = FaultTarget & {
+  latencyMs?: number;
+  status?: 429 | 500 | 502 | 503 | 504;
+  /** 5xx only: let the change happen, then answer with the error. */
+  afterCommit?: boolean;
+  /** 429 only: seconds until `X-Rate-Limit-Reset`, or `null` for no header. */
+  resetSeconds?: number | null;
+  connection?: 'drop' | 'lose-response';
+};
 
 /**
  * Makes the sandbox answer the next `times` requests to `method path` with `status`, after
@@ -24,21 +60,64 @@ export async function createSandboxToken(
 export async function injectSandboxFault(
   orgUrl: string,
   adminToken: string,
-  fault: {
-    method: string;
-    path: string;
-    status?: 429 | 500 | 503;
-    latencyMs?: number;
-    times: number;
-    resetSeconds?: number | null;
-  },
+  fault: SandboxFault,
 ): Promise<void> {
-  const response = await fetch(`${orgUrl}/__sandbox/faults`, {
-    method: 'POST',
-    headers: { Authorization: `SSWS ${adminToken}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(fault),
-  });
-  if (response.status !== 201) {
-    throw new Error(`The sandbox refused the fault: HTTP ${String(response.status)}`);
-  }
+  await control(orgUrl, adminToken, 'POST', 'faults', fault);
+}
+
+/** Closes the connection of matching requests before they are handled: nothing changes. */
+export function dropSandboxConnections(orgUrl: string, adminToken: string, target: FaultTarget) {
+  return injectSandboxFault(orgUrl, adminToken, { ...target, connection: 'drop' });
+}
+
+/** Handles matching requests (the change happens), then closes the connection unanswered. */
+export function loseSandboxResponses(orgUrl: string, adminToken: string, target: FaultTarget) {
+  return injectSandboxFault(orgUrl, adminToken, { ...target, connection: 'lose-response' });
+}
+
+/** Handles matching requests (the change happens), then answers with a 5xx. */
+export function failSandboxAfterCommit(
+  orgUrl: string,
+  adminToken: string,
+  target: FaultTarget & { status: 500 | 502 | 503 | 504 },
+) {
+  return injectSandboxFault(orgUrl, adminToken, { ...target, afterCommit: true });
+}
+
+/** The faults that will still catch requests. */
+export async function listSandboxFaults(
+  orgUrl: string,
+  adminToken: string,
+): Promise<(SandboxFault & { id: number; remaining: number })[]> {
+  return ((await control(orgUrl, adminToken, 'GET', 'faults')) as { faults: never[] }).faults;
+}
+
+/** Removes every fault. */
+export async function clearSandboxFaults(orgUrl: string, adminToken: string): Promise<void> {
+  await control(orgUrl, adminToken, 'DELETE', 'faults');
+}
+
+/** Shifts the sandbox clock by `offsetSeconds` from real time (0 puts it back). */
+export async function setSandboxClockOffset(
+  orgUrl: string,
+  adminToken: string,
+  offsetSeconds: number,
+): Promise<{ offsetSeconds: number; now: string }> {
+  return (await control(orgUrl, adminToken, 'PUT', 'clock', { offsetSeconds })) as {
+    offsetSeconds: number;
+    now: string;
+  };
+}
+
+/** Puts new rate limits in force: a tier name or `{ tier?, buckets?, concurrency? }`. */
+export async function setSandboxRateLimits(
+  orgUrl: string,
+  adminToken: string,
+  settings: unknown,
+): Promise<{ tier: string; buckets: Record<string, number>; concurrency: number }> {
+  return (await control(orgUrl, adminToken, 'PUT', 'rate-limits', settings)) as {
+    tier: string;
+    buckets: Record<string, number>;
+    concurrency: number;
+  };
 }

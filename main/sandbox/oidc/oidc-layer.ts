@@ -5,9 +5,18 @@ import { jwtVerify } from 'jose';
 import type Provider from 'oidc-provider';
 
 import { readRequestBody } from '../../services/http/read-body.ts';
+import { logClientOf } from '../http-exchange.ts';
 import { oktaError } from '../okta-errors.ts';
+import { requestId } from '../okta-ids.ts';
 import { verifyPassword } from '../passwords.ts';
 import type { SandboxAuthServer, SandboxOrg, SandboxUser } from '../sandbox-org.ts';
+import {
+  type LogClientInfo,
+  type OAuthServerRef,
+  recordOAuthAuthorize,
+  recordSignInAttempt,
+  type SignInFailureReason,
+} from '../system-log.ts';
 import {
   createAuthorizationServerProvider,
   errorPage,
@@ -25,24 +34,6 @@ import {
   unknownScopes,
 } from './okta-oauth-rules.ts';
 import { renderSignInPage, SIGN_IN_FAILED_TEXT } from './sign-in-page.ts';
-
-/** Why a sign-in attempt failed, in the System Log's `outcome.reason` vocabulary. */
-export type SignInFailureReason =
-  'INVALID_CREDENTIALS' | 'VERIFICATION_ERROR' | 'LOCKED_OUT' | 'USER_NOT_ACTIVE';
-
-/** What the OIDC layer reports for the System Log. */
-export interface OidcEvents {
-  /** Every sign-in attempt on the sign-in page, successful or not. */
-  signInAttempt(attempt: {
-    login: string;
-    user: SandboxUser | undefined;
-    clientId: string | undefined;
-    outcome: 'SUCCESS' | 'FAILURE';
-    reason?: SignInFailureReason;
-  }): void;
-  /** An `/authorize` request Okta refuses, e.g. `illegal_redirect_uri`. */
-  authorizeRefused(refusal: { clientId: string | undefined; reason: string }): void;
-}
 
 /** The OIDC side of the sandbox org: Okta's OAuth 2.0 / OIDC endpoints and its sign-in page. */
 export interface OidcLayer {
@@ -205,11 +196,7 @@ function s256(verifier: string): string {
  * checks at `/token`. Providers are rebuilt when a server's signing key or claims change, and
  * share their artifact store across rebuilds, so a login in flight survives an admin's edit.
  */
-export function createOidcLayer(options: {
-  org: SandboxOrg;
-  orgUrl: () => string;
-  events?: OidcEvents;
-}): OidcLayer {
+export function createOidcLayer(options: { org: SandboxOrg; orgUrl: () => string }): OidcLayer {
   const { org } = options;
   const cookieKeys = [randomBytes(32).toString('base64url')];
   const orgSigningKey = newOrgSigningKey();
@@ -308,27 +295,51 @@ export function createOidcLayer(options: {
     });
   }
 
+  /** Who called, for the System Log (the request id is the one on the answer's headers). */
+  function logClient(request: IncomingMessage, response: ServerResponse): LogClientInfo {
+    const id = response.getHeader('X-Okta-Request-Id');
+    return logClientOf(request, typeof id === 'string' ? id : requestId());
+  }
+
+  function serverRef(server: SandboxAuthServer | undefined): OAuthServerRef {
+    return server === undefined
+      ? { kind: 'org', issuer: options.orgUrl() }
+      : { kind: 'custom', server, issuer: `${options.orgUrl()}/oauth2/${server.id}` };
+  }
+
   /** Okta's pre-checks at `/authorize`; `true` when it has answered. */
   function refuseAuthorize(
     server: SandboxAuthServer | undefined,
     params: URLSearchParams,
+    request: IncomingMessage,
     response: ServerResponse,
   ): boolean {
     const clientId = params.get('client_id') ?? undefined;
     const client = clientId === undefined ? undefined : findClient(org, clientId);
+    const logRefusal = (reason: string) => {
+      recordOAuthAuthorize(org, {
+        authServer: serverRef(server),
+        ...(client === undefined ? {} : { app: client.app }),
+        clientId: clientId ?? '',
+        outcome: 'FAILURE',
+        reason,
+        debugData: { redirectUri: params.get('redirect_uri') ?? '' },
+        client: logClient(request, response),
+      });
+    };
     if (client === undefined) {
-      options.events?.authorizeRefused({ clientId, reason: 'invalid_client' });
+      logRefusal('invalid_client');
       sendHtml(response, 400, errorPage('400 Bad Request', OKTA_OAUTH_TEXTS.unknownClientId));
       return true;
     }
     if (!client.active) {
-      options.events?.authorizeRefused({ clientId, reason: 'app_inactive' });
+      logRefusal('app_inactive');
       sendHtml(response, 400, errorPage('400 Bad Request', undefined));
       return true;
     }
     const redirectUri = params.get('redirect_uri');
     if (redirectUri === null || !client.redirectUris.includes(redirectUri)) {
-      options.events?.authorizeRefused({ clientId, reason: 'illegal_redirect_uri' });
+      logRefusal('illegal_redirect_uri');
       sendHtml(
         response,
         400,
@@ -337,7 +348,7 @@ export function createOidcLayer(options: {
       return true;
     }
     const refuse = (error: string, description: string) => {
-      options.events?.authorizeRefused({ clientId, reason: error });
+      logRefusal(error);
       redirectError(response, redirectUri, params, error, description);
       return true;
     };
@@ -667,12 +678,12 @@ export function createOidcLayer(options: {
     );
     const failure = signInFailure(user, password);
     if (failure !== undefined || user === undefined) {
-      options.events?.signInAttempt({
+      recordSignInAttempt(org, {
         login,
-        user,
-        clientId,
+        ...(user === undefined ? {} : { user }),
         outcome: 'FAILURE',
         reason: failure ?? 'VERIFICATION_ERROR',
+        client: logClient(request, response),
       });
       sendHtml(
         response,
@@ -687,8 +698,15 @@ export function createOidcLayer(options: {
       return;
     }
     const signedIn = user;
-    signedIn.lastLogin = new Date().toISOString();
-    options.events?.signInAttempt({ login, user: signedIn, clientId, outcome: 'SUCCESS' });
+    signedIn.lastLogin = org.clock().toISOString();
+    const app = findClient(org, clientId)?.app;
+    recordSignInAttempt(org, {
+      login,
+      user: signedIn,
+      outcome: 'SUCCESS',
+      ...(app === undefined ? {} : { app }),
+      client: logClient(request, response),
+    });
     await provider.interactionFinished(
       request,
       response,
@@ -732,7 +750,7 @@ export function createOidcLayer(options: {
         }
       }
       if (endpoint === '/v1/authorize' && request.method === 'GET') {
-        if (refuseAuthorize(server, url.searchParams, response)) {
+        if (refuseAuthorize(server, url.searchParams, request, response)) {
           return;
         }
       }

@@ -3,9 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { OKTA_ERRORS, oktaError } from '../okta-errors.ts';
 import { oktaId } from '../okta-ids.ts';
 import type { SandboxApp, SandboxClientSecret, SandboxOrg, SandboxUser } from '../sandbox-org.ts';
+import { adminChange, appTarget, groupTarget, userTarget } from '../system-log.ts';
 import { membersOf } from './groups.ts';
 import { applyFilter, pagedResponse, validationFailed } from './list-responses.ts';
-import type { Route, RouteContext } from './route.ts';
+import type { Route, RouteContext, RouteResult } from './route.ts';
 
 type Json = Record<string, unknown>;
 
@@ -285,6 +286,45 @@ function secretOf(context: RouteContext, app: SandboxApp) {
   return app.secrets.find((secret) => secret.id === context.params.secretId);
 }
 
+/**
+ * The log event of a client-secret change. Okta documents no event type of its own for these,
+ * so they are logged as the app update they are, with the secret and the change in `debugData`.
+ */
+function secretChange(app: SandboxApp, secret: SandboxClientSecret, change: string) {
+  return adminChange('application.lifecycle.update', appTarget(app), {
+    clientSecretId: secret.id,
+    clientSecretChange: change,
+  });
+}
+
+/**
+ * Removes a user's or a group's assignment to an app. The log event names the user or group
+ * when it still exists (an assignment can outlive a deleted group).
+ */
+function deleteAssignment(context: RouteContext, kind: 'users' | 'groups'): RouteResult {
+  const app = appOf(context);
+  if (app === undefined) {
+    return appNotFound(context);
+  }
+  const id = (kind === 'users' ? context.params.userId : context.params.groupId) ?? '';
+  if (!app[kind].delete(id)) {
+    return OKTA_ERRORS.notFound(id, kind === 'users' ? 'AppUser' : 'ApplicationGroupAssignment');
+  }
+  const user = context.org.users.get(id);
+  const group = context.org.groups.get(id);
+  const change =
+    kind === 'users'
+      ? adminChange('application.user_membership.remove', [
+          appTarget(app),
+          ...(user === undefined ? [] : [userTarget(user)]),
+        ])
+      : adminChange('group.application_assignment.remove', [
+          ...(group === undefined ? [] : [groupTarget(group)]),
+          appTarget(app),
+        ]);
+  return { status: 204, body: undefined, events: [change] };
+}
+
 const APP = '^\\/api\\/v1\\/apps\\/(?<appId>[^/]+)';
 
 /** The apps API: apps, their lifecycle, client secrets, and user and group assignments. */
@@ -344,7 +384,16 @@ export const APP_ROUTES: readonly Route[] = [
         groups: new Map(),
       };
       context.org.apps.set(id, app);
-      return { status: 200, body: renderApp(app, context.orgUrl, { revealSecret: true }) };
+      return {
+        status: 200,
+        body: renderApp(app, context.orgUrl, { revealSecret: true }),
+        events: [
+          adminChange('application.lifecycle.create', appTarget(app)),
+          ...(record.status === 'ACTIVE'
+            ? [adminChange('application.lifecycle.activate', appTarget(app))]
+            : []),
+        ],
+      };
     },
   },
   {
@@ -372,7 +421,11 @@ export const APP_ROUTES: readonly Route[] = [
         return built.error;
       }
       app.record = built.record;
-      return { status: 200, body: renderApp(app, context.orgUrl) };
+      return {
+        status: 200,
+        body: renderApp(app, context.orgUrl),
+        events: [adminChange('application.lifecycle.update', appTarget(app))],
+      };
     },
   },
   {
@@ -390,7 +443,11 @@ export const APP_ROUTES: readonly Route[] = [
         ]);
       }
       context.org.apps.delete(app.id);
-      return { status: 204, body: undefined };
+      return {
+        status: 204,
+        body: undefined,
+        events: [adminChange('application.lifecycle.delete', appTarget(app))],
+      };
     },
   },
   ...(['activate', 'deactivate'] as const).map((action): Route => ({
@@ -405,7 +462,11 @@ export const APP_ROUTES: readonly Route[] = [
       app.record.status = action === 'activate' ? 'ACTIVE' : 'INACTIVE';
       app.record.lastUpdated = context.now.toISOString();
       // 200 with no body, as management.yaml declares for the app lifecycle operations.
-      return { status: 200, body: undefined };
+      return {
+        status: 200,
+        body: undefined,
+        events: [adminChange(`application.lifecycle.${action}`, appTarget(app))],
+      };
     },
   })),
   {
@@ -439,7 +500,11 @@ export const APP_ROUTES: readonly Route[] = [
       }
       const secret = newSecret(context.now.toISOString());
       app.secrets.push(secret);
-      return { status: 201, body: renderSecret(app, secret, context.orgUrl, true) };
+      return {
+        status: 201,
+        body: renderSecret(app, secret, context.orgUrl, true),
+        events: [secretChange(app, secret, 'create')],
+      };
     },
   },
   {
@@ -471,7 +536,7 @@ export const APP_ROUTES: readonly Route[] = [
         );
       }
       app.secrets = app.secrets.filter((other) => other.id !== secret.id);
-      return { status: 204, body: undefined };
+      return { status: 204, body: undefined, events: [secretChange(app, secret, 'delete')] };
     },
   },
   ...(['activate', 'deactivate'] as const).map((action): Route => ({
@@ -495,7 +560,11 @@ export const APP_ROUTES: readonly Route[] = [
       }
       secret.status = action === 'activate' ? 'ACTIVE' : 'INACTIVE';
       secret.lastUpdated = context.now.toISOString();
-      return { status: 200, body: renderSecret(app, secret, context.orgUrl, false) };
+      return {
+        status: 200,
+        body: renderSecret(app, secret, context.orgUrl, false),
+        events: [secretChange(app, secret, action)],
+      };
     },
   })),
   {
@@ -532,7 +601,13 @@ export const APP_ROUTES: readonly Route[] = [
       }
       const created = app.users.get(user.id)?.created ?? context.now.toISOString();
       app.users.set(user.id, { created });
-      return { status: 200, body: renderAppUser(app, user, context.orgUrl, 'USER', created) };
+      return {
+        status: 200,
+        body: renderAppUser(app, user, context.orgUrl, 'USER', created),
+        events: [
+          adminChange('application.user_membership.add', [appTarget(app), userTarget(user)]),
+        ],
+      };
     },
   },
   {
@@ -559,16 +634,7 @@ export const APP_ROUTES: readonly Route[] = [
     method: 'DELETE',
     pattern: new RegExp(`${APP}\\/users\\/(?<userId>[^/]+)$`),
     allowedRoles: APP_WRITERS,
-    handle(context) {
-      const app = appOf(context);
-      if (app === undefined) {
-        return appNotFound(context);
-      }
-      if (!app.users.delete(context.params.userId ?? '')) {
-        return OKTA_ERRORS.notFound(context.params.userId ?? '', 'AppUser');
-      }
-      return { status: 204, body: undefined };
-    },
+    handle: (context) => deleteAssignment(context, 'users'),
   },
   {
     method: 'GET',
@@ -603,12 +669,21 @@ export const APP_ROUTES: readonly Route[] = [
       }
       const now = context.now.toISOString();
       const priority = asObject(context.body).priority;
+      const existing = app.groups.get(group.id);
       app.groups.set(group.id, {
-        created: app.groups.get(group.id)?.created ?? now,
+        created: existing?.created ?? now,
         lastUpdated: now,
         priority: typeof priority === 'number' ? priority : app.groups.size,
       });
-      return { status: 200, body: renderGroupAssignment(app, group.id, context.orgUrl) };
+      const eventType =
+        existing === undefined
+          ? 'group.application_assignment.add'
+          : 'group.application_assignment.update';
+      return {
+        status: 200,
+        body: renderGroupAssignment(app, group.id, context.orgUrl),
+        events: [adminChange(eventType, [groupTarget(group), appTarget(app)])],
+      };
     },
   },
   {
@@ -632,15 +707,6 @@ export const APP_ROUTES: readonly Route[] = [
     method: 'DELETE',
     pattern: new RegExp(`${APP}\\/groups\\/(?<groupId>[^/]+)$`),
     allowedRoles: APP_WRITERS,
-    handle(context) {
-      const app = appOf(context);
-      if (app === undefined) {
-        return appNotFound(context);
-      }
-      if (!app.groups.delete(context.params.groupId ?? '')) {
-        return OKTA_ERRORS.notFound(context.params.groupId ?? '', 'ApplicationGroupAssignment');
-      }
-      return { status: 204, body: undefined };
-    },
+    handle: (context) => deleteAssignment(context, 'groups'),
   },
 ];

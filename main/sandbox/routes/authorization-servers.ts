@@ -3,6 +3,12 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { OKTA_ERRORS } from '../okta-errors.ts';
 import { oktaId } from '../okta-ids.ts';
 import type { SandboxAuthServer, SandboxOrg } from '../sandbox-org.ts';
+import {
+  adminChange,
+  authServerItemTarget,
+  authServerTarget,
+  type SystemLogEventType,
+} from '../system-log.ts';
 import { pagedResponse, validationFailed } from './list-responses.ts';
 import type { Route, RouteContext, RouteResult } from './route.ts';
 
@@ -191,6 +197,10 @@ interface SubResource {
   render(context: RouteContext, item: Json): Json;
   canDelete?(item: Json): boolean;
   hasLifecycle?: boolean;
+  /** The System Log: Okta's target type for the item, and the event type of each change. */
+  logTargetType: string;
+  logEvents: Record<'create' | 'update' | 'delete', SystemLogEventType> &
+    Partial<Record<'activate' | 'deactivate', SystemLogEventType>>;
 }
 
 function isResult(value: unknown): value is RouteResult {
@@ -219,14 +229,29 @@ function subResourceRoutes(kind: SubResource): Route[] {
   };
   const withItem = (
     context: RouteContext,
-    run: (item: Json, items: Map<string, Json>) => RouteResult,
+    run: (item: Json, items: Map<string, Json>, server: SandboxAuthServer) => RouteResult,
   ): RouteResult =>
-    withItems(context, (items) => {
+    withItems(context, (items, server) => {
       const item = items.get(context.params[kind.idParam] ?? '');
       return item === undefined
         ? OKTA_ERRORS.notFound(context.params[kind.idParam] ?? '', kind.typeName)
-        : run(item, items);
+        : run(item, items, server);
     });
+  const logged = (
+    action: keyof SubResource['logEvents'],
+    item: Json,
+    server: SandboxAuthServer,
+  ) => {
+    const eventType = kind.logEvents[action];
+    return eventType === undefined
+      ? []
+      : [
+          adminChange(eventType, [
+            authServerItemTarget(kind.logTargetType, item),
+            authServerTarget(server),
+          ]),
+        ];
+  };
   const itemPattern = new RegExp(`${base}\\/(?<${kind.idParam}>[^/]+)$`);
   const routes: Route[] = [
     {
@@ -249,7 +274,7 @@ function subResourceRoutes(kind: SubResource): Route[] {
       pattern: new RegExp(`${base}$`),
       allowedRoles: WRITERS,
       handle: (context) =>
-        withItems(context, (items) => {
+        withItems(context, (items, server) => {
           const built = kind.build(context, asObject(context.body), undefined, items);
           if (isResult(built)) {
             return built;
@@ -257,7 +282,11 @@ function subResourceRoutes(kind: SubResource): Route[] {
           const stamp = context.now.toISOString();
           const item = { ...built, id: oktaId(kind.idPrefix), created: stamp, lastUpdated: stamp };
           items.set(item.id, item);
-          return { status: 201, body: kind.render(context, item) };
+          return {
+            status: 201,
+            body: kind.render(context, item),
+            events: logged('create', item, server),
+          };
         }),
     },
     {
@@ -272,7 +301,7 @@ function subResourceRoutes(kind: SubResource): Route[] {
       pattern: itemPattern,
       allowedRoles: WRITERS,
       handle: (context) =>
-        withItem(context, (item, items) => {
+        withItem(context, (item, items, server) => {
           const built = kind.build(context, asObject(context.body), item, items);
           if (isResult(built)) {
             return built;
@@ -284,7 +313,11 @@ function subResourceRoutes(kind: SubResource): Route[] {
             lastUpdated: context.now.toISOString(),
           };
           items.set(String(item.id), updated);
-          return { status: 200, body: kind.render(context, updated) };
+          return {
+            status: 200,
+            body: kind.render(context, updated),
+            events: logged('update', updated, server),
+          };
         }),
     },
     {
@@ -292,12 +325,12 @@ function subResourceRoutes(kind: SubResource): Route[] {
       pattern: itemPattern,
       allowedRoles: WRITERS,
       handle: (context) =>
-        withItem(context, (item, items) => {
+        withItem(context, (item, items, server) => {
           if (kind.canDelete !== undefined && !kind.canDelete(item)) {
             return OKTA_ERRORS.accessDenied();
           }
           items.delete(String(item.id));
-          return { status: 204, body: undefined };
+          return { status: 204, body: undefined, events: logged('delete', item, server) };
         }),
     },
   ];
@@ -308,10 +341,10 @@ function subResourceRoutes(kind: SubResource): Route[] {
         pattern: new RegExp(`${base}\\/(?<${kind.idParam}>[^/]+)\\/lifecycle\\/${action}$`),
         allowedRoles: WRITERS,
         handle: (context) =>
-          withItem(context, (item) => {
+          withItem(context, (item, _items, server) => {
             item.status = action === 'activate' ? 'ACTIVE' : 'INACTIVE';
             item.lastUpdated = context.now.toISOString();
-            return { status: 204, body: undefined };
+            return { status: 204, body: undefined, events: logged(action, item, server) };
           }),
       });
     }
@@ -379,6 +412,12 @@ const SCOPES: SubResource = {
     _links: itemLinks(context, 'scopes', item),
   }),
   canDelete: (item) => item.system !== true,
+  logTargetType: 'OAuth2Scope',
+  logEvents: {
+    create: 'oauth2.scope.created',
+    update: 'oauth2.scope.updated',
+    delete: 'oauth2.scope.deleted',
+  },
 };
 
 const CLAIMS: SubResource = {
@@ -421,6 +460,12 @@ const CLAIMS: SubResource = {
     ...withoutTimestamps(item),
     _links: itemLinks(context, 'claims', item),
   }),
+  logTargetType: 'OAuth2Claim',
+  logEvents: {
+    create: 'oauth2.claim.created',
+    update: 'oauth2.claim.updated',
+    delete: 'oauth2.claim.deleted',
+  },
 };
 
 const POLICIES: SubResource = {
@@ -444,7 +489,10 @@ const POLICIES: SubResource = {
     return {
       type: 'OAUTH_AUTHORIZATION_POLICY',
       name: input.name,
-      description: typeof input.description === 'string' ? input.description : '',
+      // management.yaml requires a non-empty description: an absent one is left out.
+      ...(typeof input.description === 'string' && input.description !== ''
+        ? { description: input.description }
+        : {}),
       status: input.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE',
       priority: typeof input.priority === 'number' ? input.priority : items.size + 1,
       system: false,
@@ -453,6 +501,14 @@ const POLICIES: SubResource = {
   },
   render: (context, item) => ({ ...item, _links: itemLinks(context, 'policies', item) }),
   hasLifecycle: true,
+  logTargetType: 'PolicyEntity',
+  logEvents: {
+    create: 'policy.lifecycle.create',
+    update: 'policy.lifecycle.update',
+    delete: 'policy.lifecycle.delete',
+    activate: 'policy.lifecycle.activate',
+    deactivate: 'policy.lifecycle.deactivate',
+  },
 };
 
 const RULES: SubResource = {
@@ -524,6 +580,14 @@ const RULES: SubResource = {
     },
   }),
   hasLifecycle: true,
+  logTargetType: 'PolicyRule',
+  logEvents: {
+    create: 'policy.rule.add',
+    update: 'policy.rule.update',
+    delete: 'policy.rule.delete',
+    activate: 'policy.rule.activate',
+    deactivate: 'policy.rule.deactivate',
+  },
 };
 
 function readServerInput(
@@ -592,7 +656,11 @@ export const AUTHORIZATION_SERVER_ROUTES: readonly Route[] = [
         now: context.now,
         withDefaultPolicy: false,
       });
-      return { status: 201, body: renderServer(server, context.orgUrl) };
+      return {
+        status: 201,
+        body: renderServer(server, context.orgUrl),
+        events: [adminChange('oauth2.as.created', authServerTarget(server))],
+      };
     },
   },
   {
@@ -620,7 +688,11 @@ export const AUTHORIZATION_SERVER_ROUTES: readonly Route[] = [
         return input;
       }
       Object.assign(server.record, input, { lastUpdated: context.now.toISOString() });
-      return { status: 200, body: renderServer(server, context.orgUrl) };
+      return {
+        status: 200,
+        body: renderServer(server, context.orgUrl),
+        events: [adminChange('oauth2.as.updated', authServerTarget(server))],
+      };
     },
   },
   {
@@ -633,7 +705,11 @@ export const AUTHORIZATION_SERVER_ROUTES: readonly Route[] = [
         return serverNotFound(context);
       }
       context.org.authServers.delete(server.id);
-      return { status: 204, body: undefined };
+      return {
+        status: 204,
+        body: undefined,
+        events: [adminChange('oauth2.as.deleted', authServerTarget(server))],
+      };
     },
   },
   ...(['activate', 'deactivate'] as const).map((action): Route => ({
@@ -647,7 +723,11 @@ export const AUTHORIZATION_SERVER_ROUTES: readonly Route[] = [
       }
       server.record.status = action === 'activate' ? 'ACTIVE' : 'INACTIVE';
       server.record.lastUpdated = context.now.toISOString();
-      return { status: 204, body: undefined };
+      return {
+        status: 204,
+        body: undefined,
+        events: [adminChange(`oauth2.as.${action}d`, authServerTarget(server))],
+      };
     },
   })),
   {

@@ -2,6 +2,7 @@ import { OKTA_ERRORS, oktaError } from '../okta-errors.ts';
 import { oktaId } from '../okta-ids.ts';
 import { readLimit } from '../pagination.ts';
 import type { SandboxGroup, SandboxOrg, SandboxUser } from '../sandbox-org.ts';
+import { adminChange, groupTarget, userTarget } from '../system-log.ts';
 import { applyFilter, pagedResponse } from './list-responses.ts';
 import { DIRECTORY_READERS, DIRECTORY_WRITERS, type Route, type RouteContext } from './route.ts';
 import { findUser, renderUser } from './users.ts';
@@ -124,7 +125,11 @@ export const GROUP_ROUTES: readonly Route[] = [
       };
       context.org.groups.set(group.id, group);
       context.org.groupMembers.set(group.id, new Set());
-      return { status: 200, body: renderGroup(group, context.orgUrl) };
+      return {
+        status: 200,
+        body: renderGroup(group, context.orgUrl),
+        events: [adminChange('group.lifecycle.create', groupTarget(group))],
+      };
     },
   },
   {
@@ -161,7 +166,11 @@ export const GROUP_ROUTES: readonly Route[] = [
       }
       group.profile = profile;
       group.lastUpdated = context.now.toISOString();
-      return { status: 200, body: renderGroup(group, context.orgUrl) };
+      return {
+        status: 200,
+        body: renderGroup(group, context.orgUrl),
+        events: [adminChange('group.profile.update', groupTarget(group))],
+      };
     },
   },
   {
@@ -178,7 +187,11 @@ export const GROUP_ROUTES: readonly Route[] = [
       }
       context.org.groups.delete(group.id);
       context.org.groupMembers.delete(group.id);
-      return { status: 204, body: undefined };
+      return {
+        status: 204,
+        body: undefined,
+        events: [adminChange('group.lifecycle.delete', groupTarget(group))],
+      };
     },
   },
   {
@@ -223,7 +236,13 @@ export const GROUP_ROUTES: readonly Route[] = [
       }
       context.org.groupMembers.set(group.id, members);
       group.lastMembershipUpdated = context.now.toISOString();
-      return { status: 204, body: undefined };
+      const eventType =
+        method === 'PUT' ? 'group.user_membership.add' : 'group.user_membership.remove';
+      return {
+        status: 204,
+        body: undefined,
+        events: [adminChange(eventType, [userTarget(user), groupTarget(group)])],
+      };
     },
   })),
   {

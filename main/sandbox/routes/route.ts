@@ -5,6 +5,7 @@ import {
   type SandboxOrg,
   type SandboxUser,
 } from '../sandbox-org.ts';
+import type { AdminChange } from '../system-log.ts';
 
 /** What a management route gets to answer one request. */
 export interface RouteContext {
@@ -20,9 +21,17 @@ export interface RouteContext {
   now: Date;
 }
 
-/** A route's answer: a status, a JSON body (or `undefined` for none) and extra headers. */
+/**
+ * A route's answer: a status, a JSON body (or `undefined` for none), extra headers, and the
+ * changes it made, which the server logs to the System Log once the answer is settled.
+ */
 export type RouteResult =
-  | { status: number; body: unknown; headers?: Record<string, string | string[]> }
+  | {
+      status: number;
+      body: unknown;
+      headers?: Record<string, string | string[]>;
+      events?: AdminChange[];
+    }
   | OktaErrorResponse;
 
 /** One operation of Okta's management API, as the sandbox implements it. */

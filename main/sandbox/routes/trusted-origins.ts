@@ -1,6 +1,7 @@
 import { OKTA_ERRORS } from '../okta-errors.ts';
 import { oktaId } from '../okta-ids.ts';
 import type { SandboxTrustedOrigin } from '../sandbox-org.ts';
+import { adminChange, trustedOriginTarget } from '../system-log.ts';
 import { applyFilter, pagedResponse, validationFailed } from './list-responses.ts';
 import type { Route, RouteContext, RouteResult } from './route.ts';
 
@@ -148,7 +149,11 @@ export const TRUSTED_ORIGIN_ROUTES: readonly Route[] = [
         lastUpdatedBy: context.caller.id,
       };
       context.org.trustedOrigins.set(origin.id, origin);
-      return { status: 200, body: render(origin, context.orgUrl) };
+      return {
+        status: 200,
+        body: render(origin, context.orgUrl),
+        events: [adminChange('security.trusted_origin.create', trustedOriginTarget(origin))],
+      };
     },
   },
   {
@@ -179,7 +184,11 @@ export const TRUSTED_ORIGIN_ROUTES: readonly Route[] = [
         lastUpdated: context.now.toISOString(),
         lastUpdatedBy: context.caller.id,
       });
-      return { status: 200, body: render(origin, context.orgUrl) };
+      return {
+        status: 200,
+        body: render(origin, context.orgUrl),
+        events: [adminChange('security.trusted_origin.update', trustedOriginTarget(origin))],
+      };
     },
   },
   {
@@ -192,7 +201,11 @@ export const TRUSTED_ORIGIN_ROUTES: readonly Route[] = [
         return notFound(context);
       }
       context.org.trustedOrigins.delete(origin.id);
-      return { status: 204, body: undefined };
+      return {
+        status: 204,
+        body: undefined,
+        events: [adminChange('security.trusted_origin.delete', trustedOriginTarget(origin))],
+      };
     },
   },
   ...(['activate', 'deactivate'] as const).map((action): Route => ({
@@ -207,7 +220,11 @@ export const TRUSTED_ORIGIN_ROUTES: readonly Route[] = [
       origin.status = action === 'activate' ? 'ACTIVE' : 'INACTIVE';
       origin.lastUpdated = context.now.toISOString();
       origin.lastUpdatedBy = context.caller.id;
-      return { status: 200, body: render(origin, context.orgUrl) };
+      return {
+        status: 200,
+        body: render(origin, context.orgUrl),
+        events: [adminChange(`security.trusted_origin.${action}`, trustedOriginTarget(origin))],
+      };
     },
   })),
 ];

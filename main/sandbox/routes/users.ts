@@ -3,8 +3,15 @@ import { oktaId, randomAlphanumeric } from '../okta-ids.ts';
 import { readLimit } from '../pagination.ts';
 import { hashPassword, meetsPasswordPolicy, PASSWORD_REQUIREMENTS } from '../passwords.ts';
 import type { SandboxOrg, SandboxUser } from '../sandbox-org.ts';
+import { adminChange, userTarget } from '../system-log.ts';
 import { applyFilter, pagedResponse, validationFailed } from './list-responses.ts';
-import { DIRECTORY_READERS, DIRECTORY_WRITERS, type Route, type RouteContext } from './route.ts';
+import {
+  DIRECTORY_READERS,
+  DIRECTORY_WRITERS,
+  type Route,
+  type RouteContext,
+  type RouteResult,
+} from './route.ts';
 
 /** A user in Okta's response shape. */
 export function renderUser(user: SandboxUser, orgUrl: string) {
@@ -163,7 +170,14 @@ function createUser(context: RouteContext) {
     adminRoles: [],
   };
   org.users.set(user.id, user);
-  return { status: 200, body: renderUser(user, orgUrl) };
+  return {
+    status: 200,
+    body: renderUser(user, orgUrl),
+    events: [
+      adminChange('user.lifecycle.create', userTarget(user)),
+      ...(activate ? [adminChange('user.lifecycle.activate', userTarget(user))] : []),
+    ],
+  };
 }
 
 function changeUser(context: RouteContext, mode: 'update' | 'replace') {
@@ -191,7 +205,27 @@ function changeUser(context: RouteContext, mode: 'update' | 'replace') {
     user.passwordChanged = stamp;
   }
   user.lastUpdated = stamp;
-  return { status: 200, body: renderUser(user, context.orgUrl) };
+  return {
+    status: 200,
+    body: renderUser(user, context.orgUrl),
+    events: [
+      adminChange('user.account.update_profile', userTarget(user)),
+      ...(password === undefined
+        ? []
+        : [adminChange('user.account.update_password', userTarget(user))]),
+    ],
+  };
+}
+
+/** Deactivates a user (DEPROVISIONED), answering `status` with no body; logs the change. */
+function deprovision(user: SandboxUser, now: Date, status: 200 | 204): RouteResult {
+  user.status = 'DEPROVISIONED';
+  user.statusChanged = now.toISOString();
+  return {
+    status,
+    body: undefined,
+    events: [adminChange('user.lifecycle.deactivate', userTarget(user))],
+  };
 }
 
 /** The users API: operations `listUsers`, `createUser`, `getUser`, `updateUser`, `replaceUser`, `deleteUser`, `activateUser`, `deactivateUser`. */
@@ -250,11 +284,16 @@ export const USER_ROUTES: readonly Route[] = [
         for (const members of context.org.groupMembers.values()) {
           members.delete(user.id);
         }
-      } else {
-        user.status = 'DEPROVISIONED';
-        user.statusChanged = context.now.toISOString();
+        return {
+          status: 204,
+          body: undefined,
+          events: [
+            adminChange('user.lifecycle.delete.initiated', userTarget(user)),
+            adminChange('user.lifecycle.delete.completed', userTarget(user)),
+          ],
+        };
       }
-      return { status: 204, body: undefined };
+      return deprovision(user, context.now, 204);
     },
   },
   {
@@ -273,6 +312,7 @@ export const USER_ROUTES: readonly Route[] = [
       user.status = user.passwordHash === null ? 'PROVISIONED' : 'ACTIVE';
       user.activated = stamp;
       user.statusChanged = stamp;
+      const events = [adminChange('user.lifecycle.activate', userTarget(user))];
       if (context.query.get('sendEmail') === 'false') {
         const activationToken = randomAlphanumeric(20);
         return {
@@ -281,9 +321,10 @@ export const USER_ROUTES: readonly Route[] = [
             activationToken,
             activationUrl: `${context.orgUrl}/welcome/${activationToken}`,
           },
+          events,
         };
       }
-      return { status: 200, body: {} };
+      return { status: 200, body: {}, events };
     },
   },
   {
@@ -302,10 +343,8 @@ export const USER_ROUTES: readonly Route[] = [
           "This operation is not allowed in the user's current status.",
         );
       }
-      user.status = 'DEPROVISIONED';
-      user.statusChanged = context.now.toISOString();
       // 200 with no body, as management.yaml declares for deactivateUser.
-      return { status: 200, body: undefined };
+      return deprovision(user, context.now, 200);
     },
   },
 ];

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CapturedProcess } from '../../../support/processes.ts';
 import {
   collect,
+  kestraApp,
   type OktaSdkClient,
   startSandboxWithClient,
 } from '../../../support/sandbox-sdk.ts';
@@ -21,23 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sandbox.stop();
 });
-
-function kestraApp(label = 'Kestra') {
-  return {
-    name: 'oidc_client',
-    label,
-    signOnMode: 'OPENID_CONNECT',
-    credentials: { oauthClient: { token_endpoint_auth_method: 'client_secret_basic' } },
-    settings: {
-      oauthClient: {
-        application_type: 'web',
-        grant_types: ['authorization_code'],
-        redirect_uris: ['http://localhost:8080/oauth/callback/okta'],
-      },
-    },
-    profile: { 'x-sso-console': { runId: 'r1', opId: 'app' } },
-  } as unknown as Parameters<typeof client.applicationApi.createApplication>[0]['application'];
-}
 
 type OidcView = {
   id: string;

@@ -352,3 +352,39 @@ describe('the token endpoint refuses with Okta’s texts', () => {
     });
   });
 });
+
+describe('the System Log', () => {
+  it('records every sign-in attempt: a wrong password, an unknown user and a success', async () => {
+    const base = `${sandbox.orgUrl}/oauth2`;
+    const go = browserSession();
+    const start = await go(authorizeUrl(base, codeParams(webApp, { state: 'log-state' })));
+    const page = new URL(start.headers.get('location') ?? '', sandbox.orgUrl).toString();
+    const post = (username: string, password: string) =>
+      go(page, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ username, password }).toString(),
+      });
+    expect((await post(webApp.user.login, 'wrong-password-1')).status).toBe(401);
+    expect((await post('nobody@example.com', 'wrong-password-2')).status).toBe(401);
+    expect((await post(webApp.user.login, webApp.user.password)).status).toBe(303);
+
+    const events = [];
+    for await (const event of await client.systemLogApi.listLogEvents({
+      filter: 'eventType eq "user.session.start"',
+      until: new Date(Date.now() + 60_000).toISOString(),
+    })) {
+      events.push(event);
+    }
+    const attempts = events.map((event) => [
+      event?.actor?.alternateId,
+      event?.outcome?.result,
+      event?.outcome?.reason ?? null,
+    ]);
+    expect(attempts.slice(-3)).toEqual([
+      [webApp.user.login, 'FAILURE', 'INVALID_CREDENTIALS'],
+      ['nobody@example.com', 'FAILURE', 'VERIFICATION_ERROR'],
+      [webApp.user.login, 'SUCCESS', null],
+    ]);
+  });
+});

@@ -185,3 +185,42 @@ describe('npm run sandbox with a bad --port', () => {
     expect(clash.stderr.join('\n')).toContain(`port ${port} is already in use`);
   });
 });
+
+describe('npm run sandbox --rate-limits', () => {
+  it('puts the tier’s limits and the given concurrency in force', async () => {
+    const free = startNodeScript('main/sandbox/cli.ts', [
+      '--json',
+      '--rate-limits',
+      'integrator-free',
+      '--concurrency',
+      '5',
+    ]);
+    try {
+      const started = JSON.parse(await free.waitForLine(/^\{/)) as {
+        orgUrl: string;
+        apiToken: string;
+      };
+      const headers = { Authorization: `SSWS ${started.apiToken}` };
+      const apps = await fetch(`${started.orgUrl}/api/v1/apps`, { headers });
+      expect(apps.headers.get('x-rate-limit-limit')).toBe('20');
+      const limits = await fetch(`${started.orgUrl}/__sandbox/rate-limits`, { headers });
+      expect(await limits.json()).toMatchObject({
+        tier: 'integrator-free',
+        concurrency: 5,
+        buckets: { logs: 20, 'oauth2/v1/clients': 25 },
+      });
+    } finally {
+      await free.stop();
+    }
+  });
+
+  it.each([
+    [['--rate-limits', 'platinum'], '--rate-limits must be one of integrator-free, one-app'],
+    [['--concurrency', 'many'], '--concurrency must be a whole number of requests from 1'],
+  ])('refuses %j, says why and exits 2', async (args, message) => {
+    const bad = startNodeScript('main/sandbox/cli.ts', args);
+    const code = await new Promise((resolve) => bad.child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(bad.stderr.join('\n')).toContain(message);
+  });
+});

@@ -38,4 +38,24 @@ describe('compileFilter (Okta filter / search grammar)', () => {
   ])('refuses %j', (expression) => {
     expect(() => compileFilter(expression)).toThrow(FilterSyntaxError);
   });
+
+  it.each([
+    ['target.id eq "00g2"', true],
+    ['target.type eq "User" and target.id eq "00g2"', true],
+    ['target.id eq "00g3"', false],
+    ['target.displayName sw "eng"', true],
+    ['tags eq "b"', true],
+    ['tags eq "c"', false],
+    ['target.alternateId pr', true],
+    ['missing.path ne "x"', true],
+  ])('reaches into arrays: %s → %s (a System Log event’s targets)', (expression, expected) => {
+    const event = {
+      tags: ['a', 'b'],
+      target: [
+        { id: '00u1', type: 'User', displayName: 'Ada', alternateId: 'ada@example.com' },
+        { id: '00g2', type: 'UserGroup', displayName: 'Engineering' },
+      ],
+    };
+    expect(compileFilter(expression)(event)).toBe(expected);
+  });
 });
