@@ -28,6 +28,8 @@ export async function setUpOidcApp(
     label: string;
     applicationType: 'web' | 'browser';
     redirectUri: string;
+    /** Where the app may send the user after signing out. */
+    postLogoutRedirectUri?: string;
     /** A browser page's origin that calls `/token` with CORS. */
     corsOrigin?: string;
     login?: string;
@@ -65,6 +67,8 @@ export async function setUpOidcApp(
           grant_types: ['authorization_code'],
           response_types: ['code'],
           redirect_uris: [options.redirectUri],
+          post_logout_redirect_uris:
+            options.postLogoutRedirectUri === undefined ? [] : [options.postLogoutRedirectUri],
         },
       },
     } as never,

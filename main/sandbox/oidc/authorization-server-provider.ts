@@ -220,8 +220,13 @@ export function createAuthorizationServerProvider(options: {
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: (ctx, form) => {
-          // Okta signs the user out without asking; submit the provider's form at once.
-          ctx.body = `<!DOCTYPE html><html lang="en"><head><title>Signing out</title></head><body>${form}<script nonce="${String(ctx.state.cspNonce ?? '')}">document.forms[0].submit()</script><noscript><p>Signing out…</p></noscript></body></html>`;
+          // Okta ends the Okta session without asking: answer the provider's "sign out of the
+          // provider too?" with yes, and submit its form at once (a button without script).
+          const confirmed = form.replace(
+            '</form>',
+            '<input type="hidden" name="logout" value="yes"><noscript><button type="submit">Sign out</button></noscript></form>',
+          );
+          ctx.body = `<!DOCTYPE html><html lang="en"><head><title>Signing out</title></head><body>${confirmed}<script>document.forms[0].submit()</script></body></html>`;
           return Promise.resolve();
         },
       },

@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { IncomingMessage, type ServerResponse } from 'node:http';
 
-import { jwtVerify } from 'jose';
+import { decodeJwt, jwtVerify } from 'jose';
 import type Provider from 'oidc-provider';
 
 import { readRequestBody } from '../../services/http/read-body.ts';
@@ -305,6 +305,37 @@ export function createOidcLayer(options: { org: SandboxOrg; orgUrl: () => string
     return server === undefined
       ? { kind: 'org', issuer: options.orgUrl() }
       : { kind: 'custom', server, issuer: `${options.orgUrl()}/oauth2/${server.id}` };
+  }
+
+  /**
+   * Okta's check at `/logout`: a `post_logout_redirect_uri` must be one of the app's sign-out
+   * redirect URIs (the app is the ID token's audience, or `client_id`); `true` when refused.
+   */
+  function refuseLogout(params: URLSearchParams, response: ServerResponse): boolean {
+    const target = params.get('post_logout_redirect_uri');
+    if (target === null) {
+      return false;
+    }
+    let clientId = params.get('client_id') ?? undefined;
+    const hint = params.get('id_token_hint');
+    if (clientId === undefined && hint !== null) {
+      try {
+        const audience = decodeJwt(hint).aud;
+        clientId = Array.isArray(audience) ? audience[0] : audience;
+      } catch {
+        clientId = undefined;
+      }
+    }
+    const client = clientId === undefined ? undefined : findClient(org, clientId);
+    if (client?.postLogoutRedirectUris.includes(target) === true) {
+      return false;
+    }
+    sendHtml(
+      response,
+      400,
+      errorPage('400 Bad Request', OKTA_OAUTH_TEXTS.postLogoutUriNotRegistered),
+    );
+    return true;
   }
 
   /** Okta's pre-checks at `/authorize`; `true` when it has answered. */
@@ -751,6 +782,11 @@ export function createOidcLayer(options: { org: SandboxOrg; orgUrl: () => string
       }
       if (endpoint === '/v1/authorize' && request.method === 'GET') {
         if (refuseAuthorize(server, url.searchParams, request, response)) {
+          return;
+        }
+      }
+      if (endpoint === '/v1/logout' && request.method === 'GET') {
+        if (refuseLogout(url.searchParams, response)) {
           return;
         }
       }

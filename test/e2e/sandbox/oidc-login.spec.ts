@@ -115,6 +115,7 @@ for (const server of SERVERS) {
       label: 'Kestra',
       applicationType: 'web',
       redirectUri: `${relyingParty.origin}/web/callback`,
+      postLogoutRedirectUri: `${relyingParty.origin}/web/signed-out`,
     });
     const configuration = await oidcClient.discovery(
       new URL(issuer),
@@ -166,5 +167,17 @@ for (const server of SERVERS) {
       app.user.id,
     );
     expect(userinfo).toMatchObject({ sub: app.user.id, email: app.user.login });
+
+    // Signing out ends the sandbox session and returns to the registered sign-out URI.
+    const signOut = oidcClient.buildEndSessionUrl(configuration, {
+      id_token_hint: tokens.id_token ?? '',
+      post_logout_redirect_uri: `${relyingParty.origin}/web/signed-out`,
+      state: 'signed-out-state',
+    });
+    await page.goto(signOut.toString());
+    await expect(page.getByRole('heading', { name: 'Signed out' })).toBeVisible();
+    expect(new URL(page.url()).searchParams.get('state')).toBe('signed-out-state');
+    await page.goto(authorizationUrl.toString());
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   });
 }

@@ -81,6 +81,11 @@ export async function startRelyingPartyServer(): Promise<{
       response.end(
         '<!DOCTYPE html><html lang="en"><head><title>Callback</title></head><body><main><h1>Back at the app</h1></main></body></html>',
       );
+    } else if (path === '/web/signed-out') {
+      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      response.end(
+        '<!DOCTYPE html><html lang="en"><head><title>Signed out</title></head><body><main><h1>Signed out</h1></main></body></html>',
+      );
     } else {
       response.writeHead(404);
       response.end();
