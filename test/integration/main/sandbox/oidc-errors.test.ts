@@ -1,7 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { oidcHttp } from '../../../support/oidc-http.ts';
 import { type OidcAppUnderTest, setUpOidcApp } from '../../../support/oidc-setup.ts';
 import { type OktaSdkClient, startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
 
@@ -15,10 +14,12 @@ let sandbox: Awaited<ReturnType<typeof startSandboxWithClient>>;
 let client: OktaSdkClient;
 let webApp: OidcAppUnderTest;
 let spaApp: OidcAppUnderTest;
+let http: ReturnType<typeof oidcHttp>;
 
 beforeAll(async () => {
   sandbox = await startSandboxWithClient();
   client = sandbox.client;
+  http = oidcHttp(sandbox.orgUrl, REDIRECT_URI);
   webApp = await setUpOidcApp(client, {
     label: 'Kestra',
     applicationType: 'web',
@@ -34,100 +35,12 @@ afterAll(async () => {
   await sandbox.sandbox.stop();
 });
 
-function pkce() {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
-
-function authorizeUrl(base: string, params: Record<string, string>): string {
-  return `${base}/v1/authorize?${new URLSearchParams(params).toString()}`;
-}
-
-/** A browser's view of a login: cookies kept, redirects seen one at a time. */
-function browserSession() {
-  const jar = new Map<string, string>();
-  return async (url: string, init: RequestInit = {}) => {
-    const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await fetch(url, {
-      ...init,
-      redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string> | undefined), cookie },
-    });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const at = pair.indexOf('=');
-      jar.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    return response;
-  };
-}
-
-/** Runs the authorize request and the sign-in page as a person would; returns the redirect back. */
-async function signIn(
-  base: string,
-  app: OidcAppUnderTest,
-  params: Record<string, string>,
-  password = app.user.password,
-): Promise<URL> {
-  const go = browserSession();
-  let response = await go(authorizeUrl(base, params));
-  let location = response.headers.get('location') ?? '';
-  if (location.includes('/signin/')) {
-    const page = new URL(location, sandbox.orgUrl).toString();
-    response = await go(page, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ username: app.user.login, password }).toString(),
-    });
-    location = response.headers.get('location') ?? '';
-  }
-  while (!location.startsWith(REDIRECT_URI)) {
-    if (location === '') {
-      throw new Error(`No redirect: HTTP ${String(response.status)} ${await response.text()}`);
-    }
-    response = await go(new URL(location, sandbox.orgUrl).toString());
-    location = response.headers.get('location') ?? '';
-  }
-  return new URL(location);
-}
-
-function codeParams(app: OidcAppUnderTest, extra: Record<string, string> = {}) {
-  return {
-    client_id: app.clientId,
-    response_type: 'code',
-    scope: 'openid profile email',
-    redirect_uri: REDIRECT_URI,
-    state: 'state-1',
-    nonce: 'nonce-1',
-    ...extra,
-  };
-}
-
-async function token(
-  base: string,
-  form: Record<string, string>,
-  headers: Record<string, string> = {},
-) {
-  const response = await fetch(`${base}/v1/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(form).toString(),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-function basic(app: OidcAppUnderTest, secret = app.clientSecret ?? '') {
-  return {
-    authorization: `Basic ${Buffer.from(`${app.clientId}:${secret}`).toString('base64')}`,
-  };
-}
-
 describe('the authorize endpoint refuses with Okta’s texts', () => {
   const base = () => `${sandbox.orgUrl}/oauth2/default`;
 
   it('answers an unregistered redirect URI with the HTML 400 page, not a redirect', async () => {
     const response = await fetch(
-      authorizeUrl(base(), codeParams(webApp, { redirect_uri: `${REDIRECT_URI}/` })),
+      http.authorizeUrl(base(), http.codeParams(webApp, { redirect_uri: `${REDIRECT_URI}/` })),
       { redirect: 'manual' },
     );
     expect(response.status).toBe(400);
@@ -139,7 +52,7 @@ describe('the authorize endpoint refuses with Okta’s texts', () => {
 
   it('answers an unknown client_id with the HTML 400 page', async () => {
     const response = await fetch(
-      authorizeUrl(base(), codeParams({ ...webApp, clientId: '0oaUnknown' })),
+      http.authorizeUrl(base(), http.codeParams({ ...webApp, clientId: '0oaUnknown' })),
       {
         redirect: 'manual',
       },
@@ -149,7 +62,9 @@ describe('the authorize endpoint refuses with Okta’s texts', () => {
   });
 
   it('redirects a public client without PKCE back with Okta’s PKCE text', async () => {
-    const response = await fetch(authorizeUrl(base(), codeParams(spaApp)), { redirect: 'manual' });
+    const response = await fetch(http.authorizeUrl(base(), http.codeParams(spaApp)), {
+      redirect: 'manual',
+    });
     const location = new URL(response.headers.get('location') ?? '');
     expect(Object.fromEntries(location.searchParams)).toEqual({
       error: 'invalid_request',
@@ -161,7 +76,7 @@ describe('the authorize endpoint refuses with Okta’s texts', () => {
 
   it('refuses a scope the server does not have', async () => {
     const response = await fetch(
-      authorizeUrl(base(), codeParams(webApp, { scope: 'openid groups' })),
+      http.authorizeUrl(base(), http.codeParams(webApp, { scope: 'openid groups' })),
       { redirect: 'manual' },
     );
     const location = new URL(response.headers.get('location') ?? '');
@@ -172,9 +87,12 @@ describe('the authorize endpoint refuses with Okta’s texts', () => {
   });
 
   it('refuses OIDC scopes without openid', async () => {
-    const response = await fetch(authorizeUrl(base(), codeParams(webApp, { scope: 'profile' })), {
-      redirect: 'manual',
-    });
+    const response = await fetch(
+      http.authorizeUrl(base(), http.codeParams(webApp, { scope: 'profile' })),
+      {
+        redirect: 'manual',
+      },
+    );
     const location = new URL(response.headers.get('location') ?? '');
     expect(location.searchParams.get('error')).toBe('access_denied');
     expect(location.searchParams.get('error_description')).toBe(
@@ -190,7 +108,11 @@ describe('the authorize endpoint refuses with Okta’s texts', () => {
       login: 'outsider@example.com',
     });
     // The outsider's own app exists; they are not assigned to Kestra.
-    const back = await signIn(base(), { ...webApp, user: outsider.user }, codeParams(webApp));
+    const back = await http.signIn(
+      base(),
+      { ...webApp, user: outsider.user },
+      http.codeParams(webApp),
+    );
     expect(back.searchParams.get('error')).toBe('access_denied');
     expect(back.searchParams.get('error_description')).toBe(
       'User is not assigned to the client application.',
@@ -222,7 +144,7 @@ describe('the authorize endpoint refuses with Okta’s texts', () => {
       ruleId: rule?.id ?? '',
     });
     try {
-      const back = await signIn(base(), webApp, codeParams(webApp));
+      const back = await http.signIn(base(), webApp, http.codeParams(webApp));
       expect(back.searchParams.get('error')).toBe('access_denied');
       expect(back.searchParams.get('error_description')).toBe(
         'Policy evaluation failed for this request, please check the policy configurations.',
@@ -244,7 +166,7 @@ describe('the authorize endpoint refuses with Okta’s texts', () => {
       login: 'paused@example.com',
     });
     await client.applicationApi.deactivateApplication({ appId: inactive.appId });
-    const response = await fetch(authorizeUrl(base(), codeParams(inactive)), {
+    const response = await fetch(http.authorizeUrl(base(), http.codeParams(inactive)), {
       redirect: 'manual',
     });
     expect(response.status).toBe(400);
@@ -257,22 +179,35 @@ describe('the token endpoint refuses with Okta’s texts', () => {
   const base = () => `${sandbox.orgUrl}/oauth2`;
 
   it('fails PKCE verification with a wrong verifier, then accepts the right one', async () => {
-    const { verifier, challenge } = pkce();
-    const params = codeParams(webApp, { code_challenge: challenge, code_challenge_method: 'S256' });
-    const back = await signIn(base(), webApp, params);
+    const { verifier, challenge } = http.pkce();
+    const params = http.codeParams(webApp, {
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
+    const back = await http.signIn(base(), webApp, params);
     const code = back.searchParams.get('code') ?? '';
     const form = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI };
-    expect(await token(base(), { ...form, code_verifier: pkce().verifier }, basic(webApp))).toEqual(
-      {
-        status: 400,
-        body: { error: 'invalid_grant', error_description: 'PKCE verification failed.' },
-      },
+    expect(
+      await http.token(
+        base(),
+        { ...form, code_verifier: http.pkce().verifier },
+        http.basic(webApp),
+      ),
+    ).toEqual({
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'PKCE verification failed.' },
+    });
+    const accepted = await http.token(
+      base(),
+      { ...form, code_verifier: verifier },
+      http.basic(webApp),
     );
-    const accepted = await token(base(), { ...form, code_verifier: verifier }, basic(webApp));
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ token_type: 'Bearer', scope: 'openid profile email' });
     // A code works once.
-    expect(await token(base(), { ...form, code_verifier: verifier }, basic(webApp))).toEqual({
+    expect(
+      await http.token(base(), { ...form, code_verifier: verifier }, http.basic(webApp)),
+    ).toEqual({
       status: 400,
       body: {
         error: 'invalid_grant',
@@ -283,19 +218,23 @@ describe('the token endpoint refuses with Okta’s texts', () => {
 
   it('refuses a wrong client secret, no credentials and two credentials', async () => {
     const form = { grant_type: 'authorization_code', code: 'x', redirect_uri: REDIRECT_URI };
-    expect(await token(base(), form, basic(webApp, 'not-the-secret-at-all'))).toEqual({
+    expect(await http.token(base(), form, http.basic(webApp, 'not-the-secret-at-all'))).toEqual({
       status: 401,
       body: {
         error: 'invalid_client',
         error_description: 'The client secret supplied for a confidential client is invalid.',
       },
     });
-    expect(await token(base(), { ...form, client_id: webApp.clientId })).toEqual({
+    expect(await http.token(base(), { ...form, client_id: webApp.clientId })).toEqual({
       status: 401,
       body: { error: 'invalid_client', error_description: 'No client credentials found' },
     });
     expect(
-      await token(base(), { ...form, client_secret: webApp.clientSecret ?? '' }, basic(webApp)),
+      await http.token(
+        base(),
+        { ...form, client_secret: webApp.clientSecret ?? '' },
+        http.basic(webApp),
+      ),
     ).toEqual({
       status: 400,
       body: {
@@ -307,7 +246,7 @@ describe('the token endpoint refuses with Okta’s texts', () => {
   });
 
   it('answers an unknown client_id with Okta’s own error object, not an OAuth one', async () => {
-    const { status, body } = await token(base(), {
+    const { status, body } = await http.token(base(), {
       grant_type: 'authorization_code',
       code: 'x',
       client_id: '0oaDoesNotExist',
@@ -322,25 +261,25 @@ describe('the token endpoint refuses with Okta’s texts', () => {
   });
 
   it('refuses an unsupported grant type and a code issued to another client', async () => {
-    expect(await token(base(), { grant_type: 'magic' }, basic(webApp))).toEqual({
+    expect(await http.token(base(), { grant_type: 'magic' }, http.basic(webApp))).toEqual({
       status: 400,
       body: {
         error: 'unsupported_grant_type',
         error_description: "The grant type in the request isn't supported.",
       },
     });
-    const { challenge } = pkce();
-    const back = await signIn(
+    const { challenge } = http.pkce();
+    const back = await http.signIn(
       base(),
       spaApp,
-      codeParams(spaApp, { code_challenge: challenge, code_challenge_method: 'S256' }),
+      http.codeParams(spaApp, { code_challenge: challenge, code_challenge_method: 'S256' }),
     );
     const stolen = back.searchParams.get('code') ?? '';
     expect(
-      await token(
+      await http.token(
         base(),
         { grant_type: 'authorization_code', code: stolen, redirect_uri: REDIRECT_URI },
-        basic(webApp),
+        http.basic(webApp),
       ),
     ).toEqual({
       status: 400,
@@ -356,8 +295,10 @@ describe('the token endpoint refuses with Okta’s texts', () => {
 describe('the System Log', () => {
   it('records every sign-in attempt: a wrong password, an unknown user and a success', async () => {
     const base = `${sandbox.orgUrl}/oauth2`;
-    const go = browserSession();
-    const start = await go(authorizeUrl(base, codeParams(webApp, { state: 'log-state' })));
+    const go = http.browserSession();
+    const start = await go(
+      http.authorizeUrl(base, http.codeParams(webApp, { state: 'log-state' })),
+    );
     const page = new URL(start.headers.get('location') ?? '', sandbox.orgUrl).toString();
     const post = (username: string, password: string) =>
       go(page, {
