@@ -33,6 +33,7 @@ import {
   OKTA_OAUTH_TEXTS,
   unknownScopes,
 } from './okta-oauth-rules.ts';
+import { realTimeMs, withSandboxTime } from './sandbox-time.ts';
 import { renderSignInPage, SIGN_IN_FAILED_TEXT } from './sign-in-page.ts';
 
 /** The OIDC side of the sandbox org: Okta's OAuth 2.0 / OIDC endpoints and its sign-in page. */
@@ -534,6 +535,7 @@ export function createOidcLayer(options: { org: SandboxOrg; orgUrl: () => string
       const key = createPublicKey({ key: server.signingKey.privateKeyPem, format: 'pem' });
       const { payload } = await jwtVerify(token, key, {
         issuer: `${options.orgUrl()}/oauth2/${server.id}`,
+        currentDate: org.clock(),
       });
       return payload;
     } catch {
@@ -746,87 +748,94 @@ export function createOidcLayer(options: { org: SandboxOrg; orgUrl: () => string
     );
   }
 
+  /** Everything one OIDC request does, on the sandbox's clock (see {@link withSandboxTime}). */
+  async function handleOnSandboxTime(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+  ): Promise<void> {
+    await withSandboxTime(org.clock().getTime() - realTimeMs(), () =>
+      handleRequest(request, response, url),
+    );
+  }
+
   return {
     handles: (pathname) => OIDC_PATH.test(pathname),
-    async handle(request, response, url) {
-      if (url.pathname.startsWith('/signin/')) {
-        await handleSignIn(request, response, url);
-        return;
-      }
-      const selection = selectServer(url.pathname);
-      if (selection.kind === 'missing') {
-        const { status, body } = oktaError(
-          404,
-          'E0000007',
-          `Not found: Resource not found: ${selection.id} (AuthorizationServer)`,
-        );
-        sendJson(response, status, body);
-        return;
-      }
-      const server = selection.kind === 'custom' ? selection.server : undefined;
-      const key = server?.id ?? 'org';
-      const provider = providerFor(server);
-      const endpoint = selection.rest.replace(/^\/oauth2/, '');
-
-      if (endpoint.startsWith('/.well-known/') && url.searchParams.has('client_id')) {
-        const client = findClient(org, url.searchParams.get('client_id') ?? '');
-        if (client === undefined) {
-          const { body } = oktaError(
-            400,
-            'invalid_client',
-            "Invalid value for 'client_id' parameter",
-          );
-          sendJson(response, 400, body);
-          return;
-        }
-      }
-      if (endpoint === '/v1/authorize' && request.method === 'GET') {
-        if (refuseAuthorize(server, url.searchParams, request, response)) {
-          return;
-        }
-      }
-      if (endpoint === '/v1/logout' && request.method === 'GET') {
-        if (refuseLogout(url.searchParams, response)) {
-          return;
-        }
-      }
-      if (endpoint === '/v1/userinfo' && server !== undefined && request.method !== 'OPTIONS') {
-        await customUserinfo(server, request, response);
-        return;
-      }
-      if (endpoint === '/v1/token' && request.method === 'POST') {
-        const text = await readRequestBody(request, 56 * 1024);
-        const form = new URLSearchParams(text);
-        const context = checkTokenRequest(key, request, form, response);
-        if (context === undefined) {
-          return;
-        }
-        await forward(provider, selection, replayable(request, text), response, context);
-        return;
-      }
-      if (
-        server !== undefined &&
-        (endpoint === '/v1/introspect' || endpoint === '/v1/revoke') &&
-        request.method === 'POST'
-      ) {
-        const text = await readRequestBody(request, 56 * 1024);
-        if (
-          await handleJwtTokenEndpoint(
-            server,
-            endpoint,
-            request,
-            new URLSearchParams(text),
-            response,
-          )
-        ) {
-          return;
-        }
-        await forward(provider, selection, replayable(request, text), response);
-        return;
-      }
-      await forward(provider, selection, request, response);
-    },
+    handle: handleOnSandboxTime,
   };
+
+  async function handleRequest(request: IncomingMessage, response: ServerResponse, url: URL) {
+    if (url.pathname.startsWith('/signin/')) {
+      await handleSignIn(request, response, url);
+      return;
+    }
+    const selection = selectServer(url.pathname);
+    if (selection.kind === 'missing') {
+      const { status, body } = oktaError(
+        404,
+        'E0000007',
+        `Not found: Resource not found: ${selection.id} (AuthorizationServer)`,
+      );
+      sendJson(response, status, body);
+      return;
+    }
+    const server = selection.kind === 'custom' ? selection.server : undefined;
+    const key = server?.id ?? 'org';
+    const provider = providerFor(server);
+    const endpoint = selection.rest.replace(/^\/oauth2/, '');
+
+    if (endpoint.startsWith('/.well-known/') && url.searchParams.has('client_id')) {
+      const client = findClient(org, url.searchParams.get('client_id') ?? '');
+      if (client === undefined) {
+        const { body } = oktaError(
+          400,
+          'invalid_client',
+          "Invalid value for 'client_id' parameter",
+        );
+        sendJson(response, 400, body);
+        return;
+      }
+    }
+    if (endpoint === '/v1/authorize' && request.method === 'GET') {
+      if (refuseAuthorize(server, url.searchParams, request, response)) {
+        return;
+      }
+    }
+    if (endpoint === '/v1/logout' && request.method === 'GET') {
+      if (refuseLogout(url.searchParams, response)) {
+        return;
+      }
+    }
+    if (endpoint === '/v1/userinfo' && server !== undefined && request.method !== 'OPTIONS') {
+      await customUserinfo(server, request, response);
+      return;
+    }
+    if (endpoint === '/v1/token' && request.method === 'POST') {
+      const text = await readRequestBody(request, 56 * 1024);
+      const form = new URLSearchParams(text);
+      const context = checkTokenRequest(key, request, form, response);
+      if (context === undefined) {
+        return;
+      }
+      await forward(provider, selection, replayable(request, text), response, context);
+      return;
+    }
+    if (
+      server !== undefined &&
+      (endpoint === '/v1/introspect' || endpoint === '/v1/revoke') &&
+      request.method === 'POST'
+    ) {
+      const text = await readRequestBody(request, 56 * 1024);
+      if (
+        await handleJwtTokenEndpoint(server, endpoint, request, new URLSearchParams(text), response)
+      ) {
+        return;
+      }
+      await forward(provider, selection, replayable(request, text), response);
+      return;
+    }
+    await forward(provider, selection, request, response);
+  }
 }
 
 function signInFailure(

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { oidcHttp } from '../../../support/oidc-http.ts';
 import { type OidcAppUnderTest, setUpOidcApp } from '../../../support/oidc-setup.ts';
+import { setSandboxClockOffset } from '../../../support/sandbox-control.ts';
 import { type OktaSdkClient, startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
 
 /**
@@ -139,6 +140,35 @@ describe('the default authorization server', () => {
     });
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
+});
+
+describe('the sandbox clock', () => {
+  const base = () => `${sandbox.orgUrl}/oauth2/default`;
+
+  it('moves token times with the clock offset, so skew and expiry can be tested', async () => {
+    const jwks = createRemoteJWKSet(new URL(`${base()}/v1/keys`));
+    try {
+      await setSandboxClockOffset(sandbox.orgUrl, sandbox.apiToken, 2 * 3600);
+      const ahead = await login(base());
+      const nowSeconds = Math.floor(Date.now() / 1000);
+      expect(decodeJwt(ahead.id_token).iat).toBeGreaterThanOrEqual(nowSeconds + 2 * 3600 - 60);
+      expect(decodeJwt(ahead.access_token).iat).toBeGreaterThanOrEqual(nowSeconds + 2 * 3600 - 60);
+
+      await setSandboxClockOffset(sandbox.orgUrl, sandbox.apiToken, -2 * 3600);
+      const behind = await login(base());
+      // Issued "two hours ago" with a one-hour lifetime: expired for a relying party on real time.
+      await expect(jwtVerify(behind.id_token, jwks, { issuer: base() })).rejects.toThrow(
+        /"exp" claim timestamp check failed/,
+      );
+      // The sandbox itself, on its own clock, still honours the token.
+      const userinfo = await fetch(`${base()}/v1/userinfo`, {
+        headers: { authorization: `Bearer ${behind.access_token}` },
+      });
+      expect(userinfo.status).toBe(200);
+    } finally {
+      await setSandboxClockOffset(sandbox.orgUrl, sandbox.apiToken, 0);
+    }
   });
 });
 
