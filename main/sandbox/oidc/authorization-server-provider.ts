@@ -87,8 +87,13 @@ export interface ProviderPlacement {
   orgUrl: string;
   /** The custom server, or `undefined` for the org authorization server. */
   server: SandboxAuthServer | undefined;
-  /** Short name used in cookie names and the sign-in page URL: `org` or the server id. */
+  /** Short name used in the sign-in page URL: `org` or the server id, `.cd` for the custom domain. */
   key: string;
+  /**
+   * Names the cookies: the server's, whichever name it was reached by, so that a login begun by
+   * one issuer variant can be resumed by the other (their artifact store is shared too).
+   */
+  sessionKey: string;
 }
 
 /**
@@ -187,9 +192,9 @@ export function createAuthorizationServerProvider(options: {
     cookies: {
       keys: options.cookieKeys,
       names: {
-        session: `okta_sid_${placement.key}`,
-        interaction: `okta_interaction_${placement.key}`,
-        resume: `okta_resume_${placement.key}`,
+        session: `okta_sid_${placement.sessionKey}`,
+        interaction: `okta_interaction_${placement.sessionKey}`,
+        resume: `okta_resume_${placement.sessionKey}`,
       },
     },
     routes: {

@@ -43,6 +43,9 @@ export interface OidcLayer {
   handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void>;
 }
 
+/** The name a request reached the org by: its URL, or the (sandbox) custom domain. */
+type IssuerHost = 'org' | 'custom-domain';
+
 type ServerSelection =
   | { kind: 'org'; rest: string }
   | { kind: 'custom'; server: SandboxAuthServer; rest: string }
@@ -223,8 +226,48 @@ export function createOidcLayer(options: { org: SandboxOrg; orgUrl: () => string
     );
   }
 
-  function providerFor(server: SandboxAuthServer | undefined): Provider {
-    const key = server?.id ?? 'org';
+  /** The sandbox's stand-in for a custom domain: the same server, reached as `localhost`. */
+  function customDomainUrl(): string {
+    const url = new URL(options.orgUrl());
+    url.hostname = 'localhost';
+    return url.origin;
+  }
+
+  /** Which name the request used for the org: its URL, or the custom domain. */
+  function hostOf(request: IncomingMessage): IssuerHost {
+    const host = request.headers.host ?? '';
+    return host === 'localhost' || host.startsWith('localhost:') ? 'custom-domain' : 'org';
+  }
+
+  /**
+   * The issuer a request gets, per Okta's `issuer_mode` (okta-behaviours.md §2): `ORG_URL` the
+   * org URL, `CUSTOM_URL` the custom domain, `DYNAMIC` whichever name the request used. The
+   * app's mode counts on the org server; a custom server has its own `issuerMode`.
+   */
+  function issuerHostFor(
+    server: SandboxAuthServer | undefined,
+    client: OAuthClientView | undefined,
+    request: IncomingMessage,
+  ): IssuerHost {
+    const mode =
+      server === undefined
+        ? (client?.issuerMode ?? 'DYNAMIC')
+        : typeof server.record.issuerMode === 'string'
+          ? server.record.issuerMode
+          : 'ORG_URL';
+    if (mode === 'ORG_URL') {
+      return 'org';
+    }
+    return mode === 'CUSTOM_URL' ? 'custom-domain' : hostOf(request);
+  }
+
+  function issuerBase(host: IssuerHost): string {
+    return host === 'org' ? options.orgUrl() : customDomainUrl();
+  }
+
+  function providerFor(server: SandboxAuthServer | undefined, host: IssuerHost): Provider {
+    const serverKey = server?.id ?? 'org';
+    const key = host === 'org' ? serverKey : `${serverKey}.cd`;
     const signingKey =
       server === undefined
         ? orgSigningKey
@@ -235,16 +278,17 @@ export function createOidcLayer(options: { org: SandboxOrg; orgUrl: () => string
         : JSON.stringify(
             [...server.claims.values()].map((claim) => [claim.name, claim.valueType]),
           ) + JSON.stringify(server.record.audiences);
-    const signature = `${options.orgUrl()}|${signingKey.kid}|${claimsSignature}`;
+    const signature = `${issuerBase(host)}|${signingKey.kid}|${claimsSignature}`;
     const cached = providers.get(key);
     if (cached?.signature === signature) {
       return cached.provider;
     }
     const provider = createAuthorizationServerProvider({
       org,
-      placement: { orgUrl: options.orgUrl(), server, key },
+      placement: { orgUrl: issuerBase(host), server, key, sessionKey: serverKey },
       signingKey,
-      store: storeFor(key),
+      // Both names share one store: a token issued under one is still that server's token.
+      store: storeFor(serverKey),
       cookieKeys,
       isTrustedCorsOrigin,
     });
@@ -534,7 +578,7 @@ export function createOidcLayer(options: { org: SandboxOrg; orgUrl: () => string
     try {
       const key = createPublicKey({ key: server.signingKey.privateKeyPem, format: 'pem' });
       const { payload } = await jwtVerify(token, key, {
-        issuer: `${options.orgUrl()}/oauth2/${server.id}`,
+        issuer: [options.orgUrl(), customDomainUrl()].map((base) => `${base}/oauth2/${server.id}`),
         currentDate: org.clock(),
       });
       return payload;
@@ -671,12 +715,14 @@ export function createOidcLayer(options: { org: SandboxOrg; orgUrl: () => string
   ): Promise<void> {
     const match = /^\/signin\/([^/]+)\/([^/]+)$/.exec(url.pathname);
     const key = match?.[1] ?? '';
-    const server = key === 'org' ? undefined : org.authServers.get(key);
-    if (match === null || (key !== 'org' && server === undefined)) {
+    const host: IssuerHost = key.endsWith('.cd') ? 'custom-domain' : 'org';
+    const serverKey = key.replace(/\.cd$/, '');
+    const server = serverKey === 'org' ? undefined : org.authServers.get(serverKey);
+    if (match === null || (serverKey !== 'org' && server === undefined)) {
       sendHtml(response, 404, errorPage('404 Not Found', 'This sign-in link is not valid.'));
       return;
     }
-    const provider = providerFor(server);
+    const provider = providerFor(server, host);
     let details: Awaited<ReturnType<Provider['interactionDetails']>>;
     try {
       details = await provider.interactionDetails(request, response);
@@ -781,8 +827,22 @@ export function createOidcLayer(options: { org: SandboxOrg; orgUrl: () => string
     }
     const server = selection.kind === 'custom' ? selection.server : undefined;
     const key = server?.id ?? 'org';
-    const provider = providerFor(server);
     const endpoint = selection.rest.replace(/^\/oauth2/, '');
+    let form: { text: string; params: URLSearchParams } | undefined;
+    if (
+      request.method === 'POST' &&
+      ['/v1/token', '/v1/introspect', '/v1/revoke'].includes(endpoint)
+    ) {
+      const text = await readRequestBody(request, 56 * 1024);
+      form = { text, params: new URLSearchParams(text) };
+    }
+    const credentials = form === undefined ? undefined : clientCredentials(request, form.params);
+    const requestClientId =
+      url.searchParams.get('client_id') ??
+      (credentials?.ok === true ? credentials.clientId : undefined);
+    const requestClient =
+      requestClientId === undefined ? undefined : findClient(org, requestClientId);
+    const provider = providerFor(server, issuerHostFor(server, requestClient, request));
 
     if (endpoint.startsWith('/.well-known/') && url.searchParams.has('client_id')) {
       const client = findClient(org, url.searchParams.get('client_id') ?? '');
@@ -810,31 +870,29 @@ export function createOidcLayer(options: { org: SandboxOrg; orgUrl: () => string
       await customUserinfo(server, request, response);
       return;
     }
-    if (endpoint === '/v1/token' && request.method === 'POST') {
-      const text = await readRequestBody(request, 56 * 1024);
-      const form = new URLSearchParams(text);
-      const context = checkTokenRequest(key, request, form, response);
+    if (endpoint === '/v1/token' && form !== undefined) {
+      const context = checkTokenRequest(key, request, form.params, response);
       if (context === undefined) {
         return;
       }
-      await forward(provider, selection, replayable(request, text), response, context);
+      await forward(provider, selection, replayable(request, form.text), response, context);
       return;
     }
     if (
       server !== undefined &&
       (endpoint === '/v1/introspect' || endpoint === '/v1/revoke') &&
-      request.method === 'POST'
+      form !== undefined
     ) {
-      const text = await readRequestBody(request, 56 * 1024);
-      if (
-        await handleJwtTokenEndpoint(server, endpoint, request, new URLSearchParams(text), response)
-      ) {
+      if (await handleJwtTokenEndpoint(server, endpoint, request, form.params, response)) {
         return;
       }
-      await forward(provider, selection, replayable(request, text), response);
-      return;
     }
-    await forward(provider, selection, request, response);
+    await forward(
+      provider,
+      selection,
+      form === undefined ? request : replayable(request, form.text),
+      response,
+    );
   }
 }
 

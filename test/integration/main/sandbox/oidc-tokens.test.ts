@@ -143,6 +143,63 @@ describe('the default authorization server', () => {
   });
 });
 
+describe('issuer_mode', () => {
+  async function discoveredIssuer(orgUrl: string, clientId?: string) {
+    const url = new URL('/.well-known/openid-configuration', orgUrl);
+    if (clientId !== undefined) {
+      url.searchParams.set('client_id', clientId);
+    }
+    return ((await (await fetch(url)).json()) as { issuer: string }).issuer;
+  }
+
+  it('follows the name the request used for DYNAMIC, and the org URL for ORG_URL', async () => {
+    // `localhost` plays the custom domain (okta-behaviours.md §2).
+    const customDomain = sandbox.orgUrl.replace('127.0.0.1', 'localhost');
+    expect(await discoveredIssuer(sandbox.orgUrl, app.clientId)).toBe(sandbox.orgUrl);
+    expect(await discoveredIssuer(customDomain, app.clientId)).toBe(customDomain);
+
+    const current = (await client.applicationApi.getApplication({
+      appId: app.appId,
+    })) as unknown as { settings: { oauthClient: { issuer_mode: string } } };
+    expect(current.settings.oauthClient.issuer_mode).toBe('DYNAMIC');
+    current.settings.oauthClient.issuer_mode = 'ORG_URL';
+    await client.applicationApi.replaceApplication({
+      appId: app.appId,
+      application: current as never,
+    });
+    try {
+      expect(await discoveredIssuer(customDomain, app.clientId)).toBe(sandbox.orgUrl);
+      const viaCustomDomain = oidcHttp(customDomain, REDIRECT_URI);
+      const { verifier, challenge } = viaCustomDomain.pkce();
+      const back = await viaCustomDomain.signIn(
+        `${customDomain}/oauth2`,
+        app,
+        viaCustomDomain.codeParams(app, {
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+        }),
+      );
+      const { body } = await viaCustomDomain.token(
+        `${customDomain}/oauth2`,
+        {
+          grant_type: 'authorization_code',
+          code: back.searchParams.get('code') ?? '',
+          redirect_uri: REDIRECT_URI,
+          code_verifier: verifier,
+        },
+        viaCustomDomain.basic(app),
+      );
+      expect(decodeJwt(String(body.id_token)).iss).toBe(sandbox.orgUrl);
+    } finally {
+      current.settings.oauthClient.issuer_mode = 'DYNAMIC';
+      await client.applicationApi.replaceApplication({
+        appId: app.appId,
+        application: current as never,
+      });
+    }
+  });
+});
+
 describe('the sandbox clock', () => {
   const base = () => `${sandbox.orgUrl}/oauth2/default`;
 
