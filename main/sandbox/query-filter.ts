@@ -9,12 +9,15 @@ export class FilterSyntaxError extends Error {
 type Value = string | number | boolean | null;
 type Predicate = (subject: unknown) => boolean;
 
+/** A compiled expression, and the attribute paths it reads (so callers can pick the subject). */
+export type CompiledFilter = Predicate & { readonly attributes: readonly string[] };
+
 const COMPARISONS = ['eq', 'ne', 'sw', 'co', 'gt', 'ge', 'lt', 'le'] as const;
 
-/** Reads `a.b.c` from an object. */
-function propertyAt(subject: unknown, path: string): unknown {
+/** Reads the property at `keys` (`a.b.c` split once, at compile time) from an object. */
+function propertyAt(subject: unknown, keys: readonly string[]): unknown {
   let current = subject;
-  for (const key of path.split('.')) {
+  for (const key of keys) {
     if (typeof current !== 'object' || current === null) {
       return undefined;
     }
@@ -23,15 +26,14 @@ function propertyAt(subject: unknown, path: string): unknown {
   return current;
 }
 
-function compare(
-  operator: (typeof COMPARISONS)[number],
-  actual: unknown,
-  expected: Value,
-): boolean {
-  // Okta compares values case-insensitively (okta-behaviours.md §6).
-  const normalise = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value);
+/** Okta compares values case-insensitively (okta-behaviours.md §6). */
+function normalise(value: unknown): unknown {
+  return typeof value === 'string' ? value.toLowerCase() : value;
+}
+
+/** Compares an actual value with an expected one already passed through {@link normalise}. */
+function compare(operator: (typeof COMPARISONS)[number], actual: unknown, right: unknown): boolean {
   const left = normalise(actual);
-  const right = normalise(expected);
   switch (operator) {
     case 'eq':
       return left === right;
@@ -80,7 +82,8 @@ function compare(
  * (present), `and` / `or` (and binds tighter), parentheses, quoted strings, numbers, `true`,
  * `false`, `null`. Operators and values are case-insensitive; attribute names are not.
  */
-export function compileFilter(expression: string): Predicate {
+export function compileFilter(expression: string): CompiledFilter {
+  const attributes = new Set<string>();
   const tokens = [...expression.matchAll(/\s*("(?:[^"\\]|\\.)*"|\(|\)|[^\s()]+)/g)].map(
     (m) => m[1] ?? '',
   );
@@ -124,19 +127,22 @@ export function compileFilter(expression: string): Predicate {
     if (!/^[A-Za-z_][\w.]*$/.test(token)) {
       throw new FilterSyntaxError(`"${token}" is not an attribute name`);
     }
+    attributes.add(token);
     const operator = next().toLowerCase();
+    // Split and lower-cased once here, not per item: a search scans up to every user.
+    const keys = token.split('.');
     if (operator === 'pr') {
       return (subject) => {
-        const value = propertyAt(subject, token);
+        const value = propertyAt(subject, keys);
         return value !== undefined && value !== null && value !== '';
       };
     }
     if (!(COMPARISONS as readonly string[]).includes(operator)) {
       throw new FilterSyntaxError(`"${operator}" is not an operator`);
     }
-    const value = parseValue(next());
+    const expected = normalise(parseValue(next()));
     return (subject) =>
-      compare(operator as (typeof COMPARISONS)[number], propertyAt(subject, token), value);
+      compare(operator as (typeof COMPARISONS)[number], propertyAt(subject, keys), expected);
   }
 
   function parseAnd(): Predicate {
@@ -168,5 +174,5 @@ export function compileFilter(expression: string): Predicate {
   if (position !== tokens.length) {
     throw new FilterSyntaxError(`unexpected "${tokens[position] ?? ''}"`);
   }
-  return predicate;
+  return Object.assign(predicate, { attributes: [...attributes] });
 }

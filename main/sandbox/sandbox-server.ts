@@ -24,6 +24,7 @@ import {
   type SandboxOrg,
   type SandboxUser,
 } from './sandbox-org.ts';
+import { forgetUserLookups } from './user-directory.ts';
 
 /** A running sandbox org. */
 export interface RunningSandbox {
@@ -326,8 +327,22 @@ export async function startSandbox(
     });
   }
 
+  /** Answers a request, then notes the change if it was a successful write. */
+  async function handleAndNoteChange(
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<void> {
+    await handle(request, response);
+    // Runs before any other request is handled (a microtask after the route's synchronous
+    // change), so no request ever sees derived lookups older than the org.
+    const method = request.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD' && response.statusCode < 400) {
+      forgetUserLookups(org);
+    }
+  }
+
   const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
+    handleAndNoteChange(request, response).catch((error: unknown) => {
       if (error instanceof SyntaxError || error instanceof BodyTooLargeError) {
         const { status, body } = OKTA_ERRORS.malformedBody();
         send(response, status, body);

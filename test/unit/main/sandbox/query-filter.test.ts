@@ -38,4 +38,11 @@ describe('compileFilter (Okta filter / search grammar)', () => {
   ])('refuses %j', (expression) => {
     expect(() => compileFilter(expression)).toThrow(FilterSyntaxError);
   });
+
+  it('reports the attribute paths it reads, once each', () => {
+    expect(
+      compileFilter('(status eq "A" or profile.login sw "b") and status ne "C" and id pr')
+        .attributes,
+    ).toEqual(['status', 'profile.login', 'id']);
+  });
 });
