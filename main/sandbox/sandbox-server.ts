@@ -9,8 +9,9 @@ import {
 } from './exchange-recorder.ts';
 import { OKTA_ERRORS } from './okta-errors.ts';
 import { requestId } from './okta-ids.ts';
+import { openOrg } from './org-startup.ts';
 import { APP_ROUTES } from './routes/apps.ts';
-import { AUTHORIZATION_SERVER_ROUTES, createAuthServer } from './routes/authorization-servers.ts';
+import { AUTHORIZATION_SERVER_ROUTES } from './routes/authorization-servers.ts';
 import { GROUP_ROUTES } from './routes/groups.ts';
 import { ORG_ROUTES } from './routes/org.ts';
 import type { Route } from './routes/route.ts';
@@ -20,10 +21,10 @@ import {
   addUserWithToken,
   ADMIN_ROLE_TYPES,
   type AdminRoleType,
-  createSandboxOrg,
   type SandboxOrg,
   type SandboxUser,
 } from './sandbox-org.ts';
+import type { SeedOption, SeedSummary } from './seed.ts';
 import { forgetUserLookups } from './user-directory.ts';
 
 /** A running sandbox org. */
@@ -33,6 +34,16 @@ export interface RunningSandbox {
   /** The super admin's SSWS token; also the sandbox's admin token for `/__sandbox/`. */
   apiToken: string;
   org: SandboxOrg;
+  /** What the seed added; `undefined` when the org came from the state file or has no seed. */
+  seeded: SeedSummary | undefined;
+  /** Whether the org was loaded from the state file (rather than started fresh). */
+  loadedFromState: boolean;
+  /**
+   * Notes that the org changed outside a request (requests are noted by the server itself):
+   * derived lookups are dropped and the state file is saved soon.
+   */
+  markDirty(): void;
+  /** Stops listening and saves the state file one last time. */
   close(): Promise<void>;
 }
 
@@ -88,20 +99,32 @@ export async function startSandbox(
     clock?: () => Date;
     /** Where to record every management exchange (default: the {@link RECORD_DIR_ENV} variable). */
     recordDir?: string;
+    /** What a fresh org starts with besides its super admin and `default` server. */
+    seed?: SeedOption;
+    /** A file that keeps the org across restarts: loaded if it exists, else created. */
+    statePath?: string;
+    /** Called with a line before slow start-up work (loading, seeding), for the CLI. */
+    onProgress?: (message: string) => void;
+    /** Called when saving the state file fails (default: a line on stderr). */
+    onSaveError?: (error: unknown) => void;
   } = {},
 ): Promise<RunningSandbox> {
   const clock = options.clock ?? (() => new Date());
   const host = options.host ?? '127.0.0.1';
-  const { org, adminToken } = createSandboxOrg(clock());
-  // Every org has the `default` custom authorization server (okta-behaviours.md §1).
-  createAuthServer(org, {
-    id: 'default',
-    name: 'default',
-    description: 'Default Authorization Server for your Applications',
-    audiences: ['api://default'],
-    now: clock(),
-    withDefaultPolicy: true,
+  const { org, adminToken, seeded, loadedFromState, persister } = await openOrg({
+    ...options,
+    clock,
   });
+
+  /**
+   * The one place that hears of every change to the org: the server calls it after each
+   * successful request that is not a read, and code that changes the org outside a request
+   * (OIDC sign-ins, the System Log) calls it through {@link RunningSandbox.markDirty}.
+   */
+  function markDirty(): void {
+    forgetUserLookups(org);
+    persister?.markDirty();
+  }
   const faults: Fault[] = [];
   const bucket = { windowStart: 0, used: 0 };
   let orgUrl = '';
@@ -337,7 +360,7 @@ export async function startSandbox(
     // change), so no request ever sees derived lookups older than the org.
     const method = request.method ?? 'GET';
     if (method !== 'GET' && method !== 'HEAD' && response.statusCode < 400) {
-      forgetUserLookups(org);
+      markDirty();
     }
   }
 
@@ -371,12 +394,17 @@ export async function startSandbox(
     orgUrl,
     apiToken: adminToken,
     org,
-    close: () =>
-      new Promise((resolve) => {
+    seeded,
+    loadedFromState,
+    markDirty,
+    async close() {
+      await new Promise<void>((resolve) => {
         server.close(() => {
           resolve();
         });
         server.closeAllConnections();
-      }),
+      });
+      await persister?.flush();
+    },
   };
 }
