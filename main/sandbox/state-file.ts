@@ -67,7 +67,7 @@ export function encodeState(state: SandboxState, savedAt: Date): string {
       adminToken: state.adminToken,
       org: state.org,
     },
-    (_key, value: unknown) => {
+    (key, value: unknown) => {
       if (value instanceof Map) {
         return { [MAP_TAG]: [...(value as Map<unknown, unknown>)] };
       }
@@ -75,10 +75,24 @@ export function encodeState(state: SandboxState, savedAt: Date): string {
         return { [SET_TAG]: [...(value as Set<unknown>)] };
       }
       if (isPlainObject(value)) {
-        const key = soleKey(value);
-        if (key !== undefined && TAGS.includes(key)) {
+        const only = soleKey(value);
+        if (only !== undefined && TAGS.includes(only)) {
           return { [OBJECT_TAG]: Object.entries(value) };
         }
+        return value;
+      }
+      // JSON would turn anything else (a KeyObject, a function) into {} or nothing, silently.
+      if (
+        typeof value === 'function' ||
+        (typeof value === 'object' && value !== null && !Array.isArray(value))
+      ) {
+        const kind =
+          typeof value === 'function'
+            ? 'function'
+            : ((value as { constructor?: { name?: string } }).constructor?.name ?? 'object');
+        throw new TypeError(
+          `The sandbox org cannot be saved: "${key}" holds a ${kind}. Keep the org model to plain data, arrays, Maps and Sets.`,
+        );
       }
       return value;
     },

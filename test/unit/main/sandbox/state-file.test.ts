@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -78,6 +79,20 @@ describe('encodeState / decodeState', () => {
     };
     const back = decodeState(encodeState(state, now), 'org.json', skeleton());
     expect(back.org.apps.get(app.id)?.record.profile).toEqual(app.record.profile);
+  });
+
+  it('refuses to save what JSON would silently drop, naming where it is', () => {
+    const state = demoState();
+    const server = state.org.authServers.get('default');
+    if (server === undefined) {
+      throw new Error('no default server');
+    }
+    (server.signingKey as Record<string, unknown>).privateKey = createPrivateKey(
+      server.signingKey.privateKeyPem,
+    );
+    expect(() => encodeState(state, now)).toThrow(
+      'The sandbox org cannot be saved: "privateKey" holds a PrivateKeyObject. Keep the org model to plain data, arrays, Maps and Sets.',
+    );
   });
 
   it('fills fields a file from before they existed lacks from a fresh org', () => {
