@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import {
@@ -7,17 +8,32 @@ import {
   type RateLimitTier,
 } from './rate-limits.ts';
 import { startSandbox } from './sandbox-server.ts';
+import {
+  LARGE_SEED_DEFAULTS,
+  largeSeedFrom,
+  SEED_PASSWORD,
+  type SeedOption,
+  type SeedSummary,
+} from './seed.ts';
+import { StateFileError } from './state-file.ts';
 
 const TIERS = [...RATE_LIMIT_TIERS, 'unlimited'].join(', ');
 
-const USAGE = `Usage: npm run sandbox -- [--json] [--port N] [--rate-limits TIER] [--concurrency N]
+const USAGE = `Usage: npm run sandbox -- [--json] [--port N] [--seed demo|large [--users N] [--groups N] [--apps N]] [--state FILE] [--rate-limits TIER] [--concurrency N]
 
 Starts a local Okta-compatible org on 127.0.0.1 and runs until stopped (Ctrl+C).
   --json               print exactly one JSON line {"orgUrl": "...", "apiToken": "..."} once ready
+                       (progress lines go to stderr)
   --port N             listen on port N (0, the default, picks a free port)
+  --seed demo          add a few users, groups (Kestra Admins, Engineering, …) and apps to a fresh org
+  --seed large         add many users, groups and apps (same ones every time), for search and paging;
+                       --users N, --groups N, --apps N set how many (default ${LARGE_SEED_DEFAULTS.users.toLocaleString('en-US')}, ${LARGE_SEED_DEFAULTS.groups.toLocaleString('en-US')}, ${LARGE_SEED_DEFAULTS.apps.toLocaleString('en-US')})
+  --state FILE         keep the org in FILE across restarts: loaded if it exists (the seed is then
+                       ignored), else created; saved within 0.2 s of each change and on exit
   --rate-limits TIER   Okta's per-bucket limits of TIER: ${TIERS}
                        (default ${DEFAULT_RATE_LIMIT_TIER}); change them later with PUT /__sandbox/rate-limits
-  --concurrency N      requests in flight before a concurrency 429 (default: the tier's, 75 for enterprise)`;
+  --concurrency N      requests in flight before a concurrency 429 (default: the tier's, 75 for enterprise)
+Seeded users who have a password sign in with ${SEED_PASSWORD}.`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}\n`);
@@ -29,6 +45,11 @@ let values: {
   port?: string;
   'rate-limits'?: string;
   concurrency?: string;
+  seed?: string;
+  users?: string;
+  groups?: string;
+  apps?: string;
+  state?: string;
   help?: boolean;
 };
 try {
@@ -38,6 +59,11 @@ try {
       port: { type: 'string' },
       'rate-limits': { type: 'string' },
       concurrency: { type: 'string' },
+      seed: { type: 'string' },
+      users: { type: 'string' },
+      groups: { type: 'string' },
+      apps: { type: 'string' },
+      state: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -68,19 +94,73 @@ const rateLimits: RateLimitSettings = {
   ...(concurrency === undefined ? {} : { concurrency }),
 };
 
+/** The seed the flags ask for; exits with a clear message when they do not make sense. */
+function seedFromFlags(): SeedOption | undefined {
+  if (values.seed !== undefined && values.seed !== 'demo' && values.seed !== 'large') {
+    fail(`sandbox: --seed must be demo or large, not "${values.seed}".`);
+  }
+  for (const flag of ['users', 'groups', 'apps'] as const) {
+    if (values[flag] !== undefined && values.seed !== 'large') {
+      fail(
+        `sandbox: --${flag} only applies to --seed large. Add --seed large, or leave --${flag} out.`,
+      );
+    }
+  }
+  if (values.seed !== 'large') {
+    return values.seed === 'demo' ? { kind: 'demo' } : undefined;
+  }
+  const large = largeSeedFrom({ users: values.users, groups: values.groups, apps: values.apps });
+  if (!large.ok) {
+    fail(`sandbox: --${large.problem}.`);
+  }
+  return large.seed;
+}
+
+const seed = seedFromFlags();
+if (values.state?.trim() === '') {
+  fail('sandbox: --state needs a file path, e.g. --state sandbox-org.json.');
+}
+const statePath = values.state === undefined ? undefined : path.resolve(values.state);
+const json = values.json === true;
+/** Progress and summaries: on stdout normally, on stderr with --json (stdout is one line). */
+const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+
+function describeSeed(summary: SeedSummary): string {
+  const count = (value: number) => value.toLocaleString('en-US');
+  return `${summary.kind} — ${count(summary.users)} users, ${count(summary.groups)} groups (${count(summary.groupMemberships)} memberships), ${count(summary.apps)} apps (${count(summary.appAssignments)} assignments)`;
+}
+
+const startedAt = performance.now();
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 try {
-  sandbox = await startSandbox({ port, rateLimits });
+  sandbox = await startSandbox({
+    port,
+    rateLimits,
+    ...(seed === undefined ? {} : { seed }),
+    ...(statePath === undefined ? {} : { statePath }),
+    onProgress: say,
+  });
 } catch (error) {
   const code = (error as NodeJS.ErrnoException).code;
   fail(
-    code === 'EADDRINUSE'
-      ? `sandbox: port ${String(port)} is already in use. Pick another with --port, or --port 0 for any free port.`
-      : `sandbox: could not start: ${error instanceof Error ? error.message : String(error)}`,
+    error instanceof StateFileError
+      ? `sandbox: ${error.message}`
+      : code === 'EADDRINUSE'
+        ? `sandbox: port ${String(port)} is already in use. Pick another with --port, or --port 0 for any free port.`
+        : `sandbox: could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
+}
+const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+if (sandbox.seeded !== undefined) {
+  say(`Seeded in ${seconds} s: ${describeSeed(sandbox.seeded)}.`);
+}
+if (sandbox.loadedFromState) {
+  say(
+    `Loaded the org from ${statePath ?? ''} in ${seconds} s: ${sandbox.org.users.size.toLocaleString('en-US')} users.${seed === undefined ? '' : ' (--seed ignored: the file already holds an org.)'}`,
   );
 }
 
-if (values.json === true) {
+if (json) {
   process.stdout.write(
     `${JSON.stringify({ orgUrl: sandbox.orgUrl, apiToken: sandbox.apiToken })}\n`,
   );
@@ -90,6 +170,14 @@ if (values.json === true) {
       'Sandbox org running — a local emulation of an Okta org, not a real one.',
       `  Org URL:   ${sandbox.orgUrl}`,
       `  API token: ${sandbox.apiToken}  (super admin; also the /__sandbox/ admin token)`,
+      ...(statePath === undefined
+        ? []
+        : [`  State:     ${statePath}  (holds secrets: keep it private; saved after changes)`]),
+      ...(seed === undefined
+        ? []
+        : [
+            `  Sign-in:   seeded users with a password use ${SEED_PASSWORD}${seed.kind === 'demo' ? ' (e.g. alice.martin@example.com)' : ''}`,
+          ]),
       'Connect the console to it with these values. Press Ctrl+C to stop.',
       '',
     ].join('\n'),

@@ -12,35 +12,80 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** The cursor after the item `id` found at `position`: opaque to clients, as Okta's is. */
+function cursorAfter(id: string, position: number): string {
+  return Buffer.from(`${String(position)}:${id}`, 'utf8').toString('base64url');
+}
+
 /**
- * Cuts a page out of `items` (already filtered and in their final order).
+ * Where the page after `cursor` starts in `items`.
  *
  * @remarks
- * The cursor is the last returned item's id, base64url-encoded so clients treat it as opaque,
- * as Okta's is. A next cursor is issued only when at least one more item exists (a look-ahead),
- * because clients stop exactly when `rel="next"` is absent (okta-behaviours.md §6).
+ * The cursor names the last returned item and where it stood. When it still stands there (the
+ * list has not changed between pages) that is O(1), which keeps walking 100,000 users page by
+ * page linear; otherwise the item is looked up by id. An item that is gone is `E0000029`.
+ */
+function startAfter<T>(items: readonly T[], cursor: string, idOf: (item: T) => string): number {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const match = /^(\d+):(.*)$/s.exec(decoded);
+  const afterId = match?.[2] ?? decoded;
+  const hinted = match === null ? -1 : Number(match[1]);
+  const hintedItem = items[hinted];
+  if (hintedItem !== undefined && idOf(hintedItem) === afterId) {
+    return hinted + 1;
+  }
+  const index = items.findIndex((item) => idOf(item) === afterId);
+  if (index === -1) {
+    throw new InvalidCursorError();
+  }
+  return index + 1;
+}
+
+/**
+ * Cuts a page out of `items` (in their final order), keeping only those that `matches`.
+ *
+ * @remarks
+ * Without `matches`, `items` are already filtered. With it, the page is found by scanning from
+ * the cursor and stops one match after the page is full, so the common large list (every active
+ * user, 200 at a time) costs a page's worth of work, not the whole list's. A next cursor is
+ * issued only when at least one more match exists (a look-ahead), because clients stop exactly
+ * when `rel="next"` is absent (okta-behaviours.md §6).
  */
 export function paginate<T>(
   items: readonly T[],
-  options: { limit: number; after: string | null },
+  options: { limit: number; after: string | null; matches?: (item: T) => boolean },
   idOf: (item: T) => string,
 ): Page<T> {
-  let start = 0;
-  if (options.after !== null) {
-    const afterId = Buffer.from(options.after, 'base64url').toString('utf8');
-    const index = items.findIndex((item) => idOf(item) === afterId);
-    if (index === -1) {
-      throw new InvalidCursorError();
-    }
-    start = index + 1;
+  const start = options.after === null ? 0 : startAfter(items, options.after, idOf);
+  const { matches } = options;
+  if (matches === undefined) {
+    const page = items.slice(start, start + options.limit);
+    const last = page.at(-1);
+    const hasMore = start + options.limit < items.length;
+    return {
+      items: page,
+      nextCursor:
+        hasMore && last !== undefined ? cursorAfter(idOf(last), start + page.length - 1) : null,
+    };
   }
-  const page = items.slice(start, start + options.limit);
+  const page: T[] = [];
+  let lastPosition = -1;
+  let position = start;
+  for (; position < items.length && page.length < options.limit; position += 1) {
+    const item = items[position] as T;
+    if (matches(item)) {
+      page.push(item);
+      lastPosition = position;
+    }
+  }
+  let hasMore = false;
+  for (; position < items.length && !hasMore; position += 1) {
+    hasMore = matches(items[position] as T);
+  }
   const last = page.at(-1);
-  const hasMore = start + options.limit < items.length;
   return {
     items: page,
-    nextCursor:
-      hasMore && last !== undefined ? Buffer.from(idOf(last), 'utf8').toString('base64url') : null,
+    nextCursor: hasMore && last !== undefined ? cursorAfter(idOf(last), lastPosition) : null,
   };
 }
 

@@ -13,6 +13,7 @@ import { createJsonSender, logClientOf, readJsonBody } from './http-exchange.ts'
 import { createOidcLayer } from './oidc/oidc-layer.ts';
 import { OKTA_ERRORS } from './okta-errors.ts';
 import { requestId as newRequestId } from './okta-ids.ts';
+import { openOrg } from './org-startup.ts';
 import {
   bucketOf,
   createRateLimiter,
@@ -21,7 +22,7 @@ import {
   resolveRateLimits,
 } from './rate-limits.ts';
 import { APP_ROUTES } from './routes/apps.ts';
-import { AUTHORIZATION_SERVER_ROUTES, createAuthServer } from './routes/authorization-servers.ts';
+import { AUTHORIZATION_SERVER_ROUTES } from './routes/authorization-servers.ts';
 import { GROUP_ROUTES } from './routes/groups.ts';
 import { LOG_ROUTES } from './routes/logs.ts';
 import { ORG_ROUTES } from './routes/org.ts';
@@ -29,8 +30,10 @@ import type { Route } from './routes/route.ts';
 import { TRUSTED_ORIGIN_ROUTES } from './routes/trusted-origins.ts';
 import { USER_ROUTES } from './routes/users.ts';
 import { createSandboxClock } from './sandbox-clock.ts';
-import { createSandboxOrg, type SandboxOrg, type SandboxUser } from './sandbox-org.ts';
+import type { SandboxOrg, SandboxUser } from './sandbox-org.ts';
+import type { SeedOption, SeedSummary } from './seed.ts';
 import { apiTokenId, logAdminChanges } from './system-log.ts';
+import { forgetUserLookups } from './user-directory.ts';
 
 /** A running sandbox org. */
 export interface RunningSandbox {
@@ -44,6 +47,16 @@ export interface RunningSandbox {
    * function as `org.clock`): what every timestamp, header and token of this org is based on.
    */
   clock: () => Date;
+  /** What the seed added; `undefined` when the org came from the state file or has no seed. */
+  seeded: SeedSummary | undefined;
+  /** Whether the org was loaded from the state file (rather than started fresh). */
+  loadedFromState: boolean;
+  /**
+   * Notes that the org changed outside a request (requests are noted by the server itself):
+   * derived lookups are dropped and the state file is saved soon.
+   */
+  markDirty(): void;
+  /** Stops listening and saves the state file one last time. */
   close(): Promise<void>;
 }
 
@@ -60,6 +73,14 @@ export interface SandboxOptions {
    * overrides (rate-limits.ts). Default: the {@link DEFAULT_RATE_LIMIT_TIER} tier.
    */
   rateLimits?: RateLimitSettings;
+  /** What a fresh org starts with besides its super admin and `default` server. */
+  seed?: SeedOption;
+  /** A file that keeps the org across restarts: loaded if it exists, else created. */
+  statePath?: string;
+  /** Called with a line before slow start-up work (loading, seeding), for the CLI. */
+  onProgress?: (message: string) => void;
+  /** Called when saving the state file fails (default: a line on stderr). */
+  onSaveError?: (error: unknown) => void;
 }
 
 /** Headers a response carries. */
@@ -127,16 +148,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const sandboxClock = createSandboxClock(options.clock);
   const clock = sandboxClock.now;
   const host = options.host ?? '127.0.0.1';
-  const { org, adminToken } = createSandboxOrg(clock);
-  // Every org has the `default` custom authorization server (okta-behaviours.md §1).
-  createAuthServer(org, {
-    id: 'default',
-    name: 'default',
-    description: 'Default Authorization Server for your Applications',
-    audiences: ['api://default'],
-    now: clock(),
-    withDefaultPolicy: true,
+  const { org, adminToken, seeded, loadedFromState, persister } = await openOrg({
+    ...options,
+    clock,
   });
+
+  /**
+   * The one place that hears of every change to the org: the server calls it after each
+   * successful request that is not a read, and code that changes the org outside a request
+   * calls it through {@link RunningSandbox.markDirty}.
+   */
+  function markDirty(): void {
+    forgetUserLookups(org);
+    persister?.markDirty();
+  }
   const faults = createFaultStore();
   const rateLimiter = createRateLimiter(limits.limits, clock);
   const send = createJsonSender(clock, newRequestId);
@@ -354,8 +379,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     }
   }
 
+  /** Answers a request, then notes the change if it was a successful write. */
+  async function handleAndNoteChange(
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<void> {
+    await handle(request, response);
+    // Runs before any other request is handled (a microtask after the route's synchronous
+    // change), so no request ever sees derived lookups older than the org.
+    const method = request.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD' && response.statusCode < 400) {
+      markDirty();
+    }
+  }
+
   const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
+    handleAndNoteChange(request, response).catch((error: unknown) => {
       if (response.headersSent || request.socket.destroyed) {
         return;
       }
@@ -386,12 +425,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     apiToken: adminToken,
     org,
     clock,
-    close: () =>
-      new Promise((resolve) => {
+    seeded,
+    loadedFromState,
+    markDirty,
+    async close() {
+      await new Promise<void>((resolve) => {
         server.close(() => {
           resolve();
         });
         server.closeAllConnections();
-      }),
+      });
+      await persister?.flush();
+    },
   };
 }

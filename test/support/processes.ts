@@ -12,6 +12,8 @@ export interface CapturedProcess {
   stderr: string[];
   /** Resolves the first stdout line that matches, or rejects when the process exits first. */
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resolves the exit code once the process has exited (`null` when a signal ended it). */
+  waitForExit(): Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,9 @@ export function startNodeScript(
           );
         });
       });
+    },
+    waitForExit() {
+      return exited;
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

@@ -3,6 +3,7 @@ import { oktaId } from '../okta-ids.ts';
 import { readLimit } from '../pagination.ts';
 import type { SandboxGroup, SandboxOrg, SandboxUser } from '../sandbox-org.ts';
 import { adminChange, groupTarget, userTarget } from '../system-log.ts';
+import { orderedUsers } from '../user-directory.ts';
 import { applyFilter, pagedResponse } from './list-responses.ts';
 import { DIRECTORY_READERS, DIRECTORY_WRITERS, type Route, type RouteContext } from './route.ts';
 import { findUser, renderUser } from './users.ts';
@@ -27,9 +28,9 @@ export function renderGroup(group: SandboxGroup, orgUrl: string) {
 }
 
 /** The users in a group (the built-in Everyone group holds every user). */
-export function membersOf(org: SandboxOrg, group: SandboxGroup): SandboxUser[] {
+export function membersOf(org: SandboxOrg, group: SandboxGroup): readonly SandboxUser[] {
   if (group.type === 'BUILT_IN') {
-    return [...org.users.values()];
+    return orderedUsers(org);
   }
   const ids = org.groupMembers.get(group.id) ?? new Set<string>();
   return [...ids].flatMap((id) => {

@@ -4,7 +4,8 @@ import { readLimit } from '../pagination.ts';
 import { hashPassword, meetsPasswordPolicy, PASSWORD_REQUIREMENTS } from '../passwords.ts';
 import type { SandboxOrg, SandboxUser } from '../sandbox-org.ts';
 import { adminChange, userTarget } from '../system-log.ts';
-import { applyFilter, pagedResponse, validationFailed } from './list-responses.ts';
+import { orderedUsers, usersWithLogin } from '../user-directory.ts';
+import { compileItemFilter, pagedResponse, validationFailed } from './list-responses.ts';
 import {
   DIRECTORY_READERS,
   DIRECTORY_WRITERS,
@@ -13,13 +14,13 @@ import {
   type RouteResult,
 } from './route.ts';
 
-/** A user in Okta's response shape. */
-export function renderUser(user: SandboxUser, orgUrl: string) {
-  const self = `${orgUrl}/api/v1/users/${user.id}`;
-  // Active users can be deactivated; every other status offers activation.
-  const action =
-    user.status === 'ACTIVE' || user.status === 'SUSPENDED' ? 'deactivate' : 'activate';
-  const lifecycle = { [action]: { href: `${self}/lifecycle/${action}`, method: 'POST' } };
+/**
+ * A user in Okta's response shape without `_links`: what `filter` and `search` are evaluated on.
+ *
+ * @remarks
+ * A search may test every user; building the links (four URLs) for each was most of its cost.
+ */
+function userAttributes(user: SandboxUser) {
   return {
     id: user.id,
     status: user.status,
@@ -35,8 +36,17 @@ export function renderUser(user: SandboxUser, orgUrl: string) {
       ...(user.passwordHash === null ? {} : { password: {} }),
       provider: { type: 'OKTA', name: 'OKTA' },
     },
-    _links: { self: { href: self }, ...lifecycle },
   };
+}
+
+/** A user in Okta's response shape. */
+export function renderUser(user: SandboxUser, orgUrl: string) {
+  const self = `${orgUrl}/api/v1/users/${user.id}`;
+  // Active users can be deactivated; every other status offers activation.
+  const action =
+    user.status === 'ACTIVE' || user.status === 'SUSPENDED' ? 'deactivate' : 'activate';
+  const lifecycle = { [action]: { href: `${self}/lifecycle/${action}`, method: 'POST' } };
+  return { ...userAttributes(user), _links: { self: { href: self }, ...lifecycle } };
 }
 
 /** Finds a user by id, login, or the part of the login before `@` when that is unambiguous. */
@@ -46,12 +56,13 @@ export function findUser(org: SandboxOrg, idOrLogin: string): SandboxUser | unde
     return byId;
   }
   const login = idOrLogin.toLowerCase();
-  const users = [...org.users.values()];
-  const exact = users.find((user) => user.profile.login.toLowerCase() === login);
+  const exact = usersWithLogin(org, login)[0];
   if (exact !== undefined || login.includes('@')) {
     return exact;
   }
-  const short = users.filter((user) => user.profile.login.toLowerCase().split('@')[0] === login);
+  const short = orderedUsers(org).filter(
+    (user) => user.profile.login.toLowerCase().split('@')[0] === login,
+  );
   return short.length === 1 ? short[0] : undefined;
 }
 
@@ -88,6 +99,50 @@ function readPassword(body: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** Attributes a stored user holds exactly as {@link userAttributes} renders them. */
+const STORED_AS_RENDERED = new Set([
+  'id',
+  'status',
+  'created',
+  'activated',
+  'statusChanged',
+  'lastLogin',
+  'lastUpdated',
+  'passwordChanged',
+]);
+
+/**
+ * What a search reading `attributes` is evaluated on: the stored user itself when it holds the
+ * same values there (no copy per user), else the rendered attributes.
+ *
+ * @remarks
+ * Profile attributes are stored as rendered, except the two that rendering adds as `null`.
+ */
+function searchSubjectFor(attributes: readonly string[]): (user: SandboxUser) => unknown {
+  const storedAsRendered = attributes.every(
+    (path) =>
+      STORED_AS_RENDERED.has(path) ||
+      (/^profile\.[^.]+$/.test(path) &&
+        path !== 'profile.mobilePhone' &&
+        path !== 'profile.secondEmail'),
+  );
+  return storedAsRendered ? (user) => user : userAttributes;
+}
+
+/** `profile.login eq "…"` alone: how clients look a user up by login. */
+const LOGIN_EQUALS = /^\s*profile\.login\s+[eE][qQ]\s+("(?:[^"\\]|\\.)*")\s*$/;
+
+/**
+ * The only users an expression can match when an index says so, else `undefined` (scan all).
+ *
+ * @remarks
+ * The expression is still evaluated on each candidate, so the answer is the scan's answer.
+ */
+function candidatesFor(org: SandboxOrg, expression: string | null) {
+  const quoted = expression === null ? undefined : LOGIN_EQUALS.exec(expression)?.[1];
+  return quoted === undefined ? undefined : usersWithLogin(org, JSON.parse(quoted) as string);
+}
+
 function listUsers(context: RouteContext) {
   const { query, org, orgUrl } = context;
   const q = query.get('q');
@@ -100,7 +155,7 @@ function listUsers(context: RouteContext) {
       "Bad request. Can't specify a search query and filter in the same request.",
     );
   }
-  const users = [...org.users.values()];
+  const users = orderedUsers(org);
   if (q !== null) {
     const limit = readLimit(query, { default: 10, max: 200 });
     if (limit === null) {
@@ -108,31 +163,38 @@ function listUsers(context: RouteContext) {
     }
     // q: startsWith on first name, last name or email; no paging; DEPROVISIONED left out.
     const prefix = q.toLowerCase();
-    const matches = users.filter(
-      (user) =>
+    const matches: SandboxUser[] = [];
+    for (const user of users) {
+      if (matches.length === limit) {
+        break;
+      }
+      if (
         user.status !== 'DEPROVISIONED' &&
         [user.profile.firstName, user.profile.lastName, user.profile.email].some((value) =>
           value.toLowerCase().startsWith(prefix),
-        ),
-    );
-    return { status: 200, body: matches.slice(0, limit).map((user) => renderUser(user, orgUrl)) };
+        )
+      ) {
+        matches.push(user);
+      }
+    }
+    return { status: 200, body: matches.map((user) => renderUser(user, orgUrl)) };
   }
   const expression = filter ?? search;
   // Without a filter or search, DEPROVISIONED users are left out (okta-behaviours.md §6).
-  const filtered = applyFilter(
-    expression === null ? users.filter((user) => user.status !== 'DEPROVISIONED') : users,
-    expression,
-    (user) => renderUser(user, orgUrl),
-  );
-  if (!filtered.ok) {
-    return filtered.error;
+  const selection =
+    expression === null
+      ? { ok: true as const, matches: (user: SandboxUser) => user.status !== 'DEPROVISIONED' }
+      : compileItemFilter(expression, searchSubjectFor);
+  if (!selection.ok) {
+    return selection.error;
   }
   return pagedResponse(
     context,
-    filtered.items,
+    candidatesFor(org, expression) ?? users,
     { default: 200, max: 200 },
     (user) => user.id,
     (user) => renderUser(user, orgUrl),
+    selection.matches,
   );
 }
 

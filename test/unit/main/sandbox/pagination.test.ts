@@ -33,6 +33,51 @@ describe('paginate', () => {
   it('refuses a cursor it did not issue', () => {
     expect(() => paginate(items, { limit: 2, after: 'bm9wZQ' }, id)).toThrow(InvalidCursorError);
   });
+
+  it('continues after the cursor’s item when items were added or removed before it', () => {
+    const first = paginate(items, { limit: 2, after: null }, id);
+    expect(first.items).toEqual(['a', 'b']);
+    // The cursor remembers where 'b' stood; it must follow 'b' wherever it is now.
+    expect(paginate(['x', 'y', ...items], { limit: 2, after: first.nextCursor }, id).items).toEqual(
+      ['c', 'd'],
+    );
+    expect(paginate(['b', 'c', 'd'], { limit: 2, after: first.nextCursor }, id).items).toEqual([
+      'c',
+      'd',
+    ]);
+    expect(() => paginate(['a', 'c'], { limit: 2, after: first.nextCursor }, id)).toThrow(
+      InvalidCursorError,
+    );
+  });
+
+  it('pages through only the matching items, with a next cursor only when another matches', () => {
+    const letters = ['a', 'B', 'c', 'D', 'e', 'F', 'g'];
+    const upper = (item: string) => item === item.toUpperCase();
+    const first = paginate(letters, { limit: 2, after: null, matches: upper }, id);
+    expect(first.items).toEqual(['B', 'D']);
+    const second = paginate(letters, { limit: 2, after: first.nextCursor, matches: upper }, id);
+    expect(second).toEqual({ items: ['F'], nextCursor: null });
+    // Exactly full: the look-ahead finds no further match, so no cursor.
+    expect(paginate(letters, { limit: 3, after: null, matches: upper }, id).nextCursor).toBeNull();
+    expect(paginate(letters, { limit: 2, after: null, matches: () => false }, id)).toEqual({
+      items: [],
+      nextCursor: null,
+    });
+  });
+
+  it('keeps a cursor valid when its item stopped matching since', () => {
+    const statuses = new Map([
+      ['a', 'ACTIVE'],
+      ['b', 'ACTIVE'],
+      ['c', 'ACTIVE'],
+    ]);
+    const active = (item: string) => statuses.get(item) === 'ACTIVE';
+    const first = paginate(['a', 'b', 'c'], { limit: 2, after: null, matches: active }, id);
+    statuses.set('b', 'SUSPENDED');
+    expect(
+      paginate(['a', 'b', 'c'], { limit: 2, after: first.nextCursor, matches: active }, id).items,
+    ).toEqual(['c']);
+  });
 });
 
 describe('linkHeaders', () => {

@@ -58,4 +58,52 @@ describe('compileFilter (Okta filter / search grammar)', () => {
     };
     expect(compileFilter(expression)(event)).toBe(expected);
   });
+
+  it('reports the attribute paths it reads, once each', () => {
+    expect(
+      compileFilter('(status eq "A" or profile.login sw "b") and status ne "C" and id pr')
+        .attributes,
+    ).toEqual(['status', 'profile.login', 'id']);
+  });
+});
+
+describe('compileFilter compares strings exactly as lower-casing both sides would', () => {
+  const values = [
+    'Ada@Example.com',
+    'ada@example.com',
+    'ADA',
+    'ad',
+    '',
+    'İstanbul',
+    'i̇stanbul',
+    'ÉCOLE',
+    'école',
+    'Straße',
+    'STRASSE',
+    'ΟΔΟΣ',
+    'οδος',
+    'Zoë',
+    'ZOË',
+  ];
+  it('for eq, ne and sw, ASCII and not (İ, ß, final Σ, accents)', () => {
+    const mismatches = values.flatMap((actual) =>
+      values.flatMap((expected) =>
+        (['eq', 'ne', 'sw'] as const).flatMap((operator) => {
+          const left = actual.toLowerCase();
+          const right = expected.toLowerCase();
+          const wanted =
+            operator === 'eq'
+              ? left === right
+              : operator === 'ne'
+                ? left !== right
+                : left.startsWith(right);
+          const got = compileFilter(`name ${operator} ${JSON.stringify(expected)}`)({
+            name: actual,
+          });
+          return got === wanted ? [] : [`${actual} ${operator} "${expected}" gave ${String(got)}`];
+        }),
+      ),
+    );
+    expect(mismatches).toEqual([]);
+  });
 });

@@ -1,0 +1,476 @@
+import { hashPassword } from './passwords.ts';
+import { APP_ROUTES } from './routes/apps.ts';
+import { GROUP_ROUTES } from './routes/groups.ts';
+import type { Route } from './routes/route.ts';
+import { USER_ROUTES } from './routes/users.ts';
+import type { SandboxGroup, SandboxOrg, SandboxUser } from './sandbox-org.ts';
+
+/** What to put in a fresh sandbox org besides its super admin and `default` server. */
+export type SeedOption =
+  { kind: 'demo' } | { kind: 'large'; users: number; groups: number; apps: number };
+
+/** How many users, groups and apps `--seed large` adds when not told otherwise. */
+export const LARGE_SEED_DEFAULTS = { users: 100_000, groups: 2_000, apps: 1_000 } as const;
+
+/** The most `--seed large` accepts of each: beyond that the org no longer fits a laptop's RAM. */
+export const LARGE_SEED_MAXIMUMS = { users: 1_000_000, groups: 100_000, apps: 20_000 } as const;
+
+/**
+ * The password of every seeded user who has one (documented in the CLI output and the README).
+ *
+ * @remarks
+ * Meets Okta's default policy for every seeded login, so the sandbox's sign-in page accepts it.
+ * Large-seed users share one precomputed hash of it: hashing 100,000 passwords one by one
+ * (scrypt) would take minutes, and a shared salt is harmless for a published password.
+ */
+export const SEED_PASSWORD = 'Sandbox-Demo-1';
+
+/** What a seed added, for the CLI's summary line. */
+export interface SeedSummary {
+  kind: SeedOption['kind'];
+  users: number;
+  groups: number;
+  apps: number;
+  groupMemberships: number;
+  appAssignments: number;
+}
+
+type LargeSeedCount = keyof typeof LARGE_SEED_DEFAULTS;
+
+/**
+ * A large seed from counts given as numbers or as typed (`--users 5000`), the defaults filling
+ * in the rest; or why they are not valid (`users must be …`, for the caller to prefix).
+ */
+export function largeSeedFrom(
+  counts: Partial<Record<LargeSeedCount, number | string>>,
+): { ok: true; seed: Extract<SeedOption, { kind: 'large' }> } | { ok: false; problem: string } {
+  const seed: Extract<SeedOption, { kind: 'large' }> = { kind: 'large', ...LARGE_SEED_DEFAULTS };
+  for (const key of ['users', 'groups', 'apps'] as const) {
+    const given = counts[key] ?? LARGE_SEED_DEFAULTS[key];
+    const value = typeof given === 'string' ? (/^\d+$/.test(given) ? Number(given) : NaN) : given;
+    const maximum = LARGE_SEED_MAXIMUMS[key];
+    if (!Number.isInteger(value) || value < 0 || value > maximum) {
+      return {
+        ok: false,
+        problem: `${key} must be a whole number from 0 to ${maximum.toLocaleString('en-US')}, not ${JSON.stringify(given)}`,
+      };
+    }
+    seed[key] = value;
+  }
+  return { ok: true, seed };
+}
+
+/** Origin the seed's internal management calls are made on; nothing stored depends on it. */
+const SEED_ORIGIN = 'https://seed.sandbox.invalid';
+
+const SEED_ROUTES: readonly Route[] = [...USER_ROUTES, ...GROUP_ROUTES, ...APP_ROUTES];
+
+type ManagementCall = (
+  method: string,
+  pathAndQuery: string,
+  body?: unknown,
+) => Record<string, unknown>;
+
+/**
+ * Calls the sandbox's own management routes as `caller`, without HTTP.
+ *
+ * @remarks
+ * Seeded users, groups and apps are made by the very code that serves `POST /api/v1/users` and
+ * the rest, so they have Okta's shape and defaults exactly as if an admin had created them. A
+ * refusal is a bug in the seed, so it throws with Okta's answer.
+ */
+function managementCaller(org: SandboxOrg, caller: SandboxUser, now: Date): ManagementCall {
+  return (method, pathAndQuery, body = {}) => {
+    const url = new URL(pathAndQuery, SEED_ORIGIN);
+    const route = SEED_ROUTES.find(
+      (candidate) => candidate.method === method && candidate.pattern.test(url.pathname),
+    );
+    if (route === undefined) {
+      throw new Error(`Seed: no sandbox route answers ${method} ${url.pathname}.`);
+    }
+    const result = route.handle({
+      org,
+      orgUrl: SEED_ORIGIN,
+      url,
+      caller,
+      params: route.pattern.exec(url.pathname)?.groups ?? {},
+      query: url.searchParams,
+      body,
+      now,
+    });
+    if (result.status >= 400) {
+      throw new Error(
+        `Seed: ${method} ${url.pathname} answered ${String(result.status)}: ${JSON.stringify(result.body)}`,
+      );
+    }
+    return (result.body ?? {}) as Record<string, unknown>;
+  };
+}
+
+function everyoneGroup(org: SandboxOrg): SandboxGroup {
+  const everyone = [...org.groups.values()].find((group) => group.type === 'BUILT_IN');
+  if (everyone === undefined) {
+    throw new Error('Seed: the org has no built-in Everyone group.');
+  }
+  return everyone;
+}
+
+/** The demo org's people: `activate` and `password` give Okta's three starting statuses. */
+const DEMO_PEOPLE = [
+  ['Alice', 'Martin', 'Engineering', 'Platform Engineer', 'ACTIVE'],
+  ['Bilal', 'Haddad', 'Engineering', 'Data Engineer', 'ACTIVE'],
+  ['Chen', 'Wei', 'Engineering', 'Site Reliability Engineer', 'ACTIVE'],
+  ['Dana', 'Kowalski', 'Finance', 'Finance Manager', 'ACTIVE'],
+  ['Emeka', 'Obi', 'Engineering', 'Software Engineer', 'PROVISIONED'],
+  ['Farah', 'Nasser', 'Sales', 'Account Executive', 'STAGED'],
+] as const;
+
+/** Group name → description and the first names of its members. */
+const DEMO_GROUPS: readonly [string, string, readonly string[]][] = [
+  ['Kestra Admins', 'Administrators of the Kestra workflow platform', ['Alice']],
+  ['Kestra Users', 'People who run flows in Kestra', ['Bilal', 'Chen']],
+  ['Engineering', 'Everyone in Engineering', ['Alice', 'Bilal', 'Chen', 'Emeka']],
+  ['Finance', 'Everyone in Finance', ['Dana']],
+];
+
+function demoLogin(firstName: string, lastName: string): string {
+  return `${firstName}.${lastName}@example.com`.toLowerCase();
+}
+
+function oidcWebApp(label: string, baseUrl: string, callbackPath: string, logoutPath: string) {
+  return {
+    name: 'oidc_client',
+    label,
+    signOnMode: 'OPENID_CONNECT',
+    credentials: { oauthClient: { token_endpoint_auth_method: 'client_secret_basic' } },
+    settings: {
+      oauthClient: {
+        application_type: 'web',
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: [`${baseUrl}${callbackPath}`],
+        post_logout_redirect_uris: logoutPath === '' ? [] : [`${baseUrl}${logoutPath}`],
+        initiate_login_uri: baseUrl,
+      },
+    },
+  };
+}
+
+function bookmarkApp(label: string, url: string) {
+  return {
+    name: 'bookmark',
+    label,
+    signOnMode: 'BOOKMARK',
+    settings: { app: { url, requestIntegration: false } },
+  };
+}
+
+/**
+ * A small org to click through: six people in Okta's three starting statuses, four groups
+ * (`Kestra Admins`, `Kestra Users`, `Engineering`, `Finance`), two OIDC apps and a bookmark
+ * app with group and user assignments.
+ */
+function seedDemo(org: SandboxOrg, call: ManagementCall): SeedSummary {
+  const userIds = new Map<string, string>();
+  for (const [firstName, lastName, department, title, status] of DEMO_PEOPLE) {
+    const login = demoLogin(firstName, lastName);
+    const created = call('POST', `/api/v1/users?activate=${String(status !== 'STAGED')}`, {
+      profile: { firstName, lastName, login, email: login, department, title },
+      ...(status === 'ACTIVE' ? { credentials: { password: { value: SEED_PASSWORD } } } : {}),
+    });
+    userIds.set(firstName, created.id as string);
+  }
+  const groupIds = new Map<string, string>();
+  let groupMemberships = 0;
+  for (const [name, description, members] of DEMO_GROUPS) {
+    const groupId = call('POST', '/api/v1/groups', { profile: { name, description } }).id as string;
+    groupIds.set(name, groupId);
+    for (const member of members) {
+      call('PUT', `/api/v1/groups/${groupId}/users/${userIds.get(member) ?? ''}`);
+      groupMemberships += 1;
+    }
+  }
+  const kestra = call(
+    'POST',
+    '/api/v1/apps',
+    oidcWebApp(
+      'Kestra (staging)',
+      'https://kestra-staging.example.com',
+      '/oauth/callback/okta',
+      '/logout',
+    ),
+  ).id as string;
+  const kaimu = call(
+    'POST',
+    '/api/v1/apps',
+    oidcWebApp('Kaimu', 'https://kaimu.example.com', '/auth/oidc/okta/callback', ''),
+  ).id as string;
+  const wiki = call('POST', '/api/v1/apps', bookmarkApp('Team Wiki', 'https://wiki.example.com/'))
+    .id as string;
+  const groupAssignments: [string, string][] = [
+    [kestra, groupIds.get('Kestra Admins') ?? ''],
+    [kestra, groupIds.get('Kestra Users') ?? ''],
+    [kaimu, groupIds.get('Engineering') ?? ''],
+    [wiki, everyoneGroup(org).id],
+  ];
+  for (const [appId, groupId] of groupAssignments) {
+    call('PUT', `/api/v1/apps/${appId}/groups/${groupId}`);
+  }
+  call('POST', `/api/v1/apps/${kaimu}/users`, { id: userIds.get('Dana') });
+  return {
+    kind: 'demo',
+    users: DEMO_PEOPLE.length,
+    groups: DEMO_GROUPS.length,
+    apps: 3,
+    groupMemberships,
+    appAssignments: groupAssignments.length + 1,
+  };
+}
+
+/** Mulberry32: a tiny, fast PRNG, so the same large seed gives the same org every time. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const LARGE_SEED_PRNG_SEED = 0x5eed_0003;
+
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+const FIRST_NAMES = (
+  'Aaliyah,Abdul,Ada,Adebayo,Aiko,Alejandro,Amara,Amir,Ana,Andrei,Anika,Arjun,Astrid,' +
+  'Ayesha,Bao,Beatriz,Benjamin,Camille,Carlos,Chiara,Chloe,Daniel,Darius,Deepa,Diego,' +
+  'Elena,Elif,Emma,Erik,Fatima,Felix,Freya,Gabriel,Grace,Hana,Hassan,Ingrid,Isabel,' +
+  'Ivan,Jamal,Javier,Jin,Joao,Julia,Kai,Kamala,Kenji,Kwame,Layla,Leon,Lina,Lucas,Maja,' +
+  'Malik,Maria,Mateo,Mei,Mohammed,Nadia,Naveen,Nia,Noah,Olga,Omar,Priya,Rafael,Ravi,' +
+  'Rosa,Sakura,Samuel,Sara,Sofia,Tariq,Thanh,Tomas,Uma,Valentina,Wei,Yara,Yusuf,Zainab'
+).split(',');
+
+const LAST_NAMES = (
+  'Abara,Ahmed,Alvarez,Andersson,Bakker,Banerjee,Becker,Bianchi,Brown,Castro,Chen,' +
+  'Cohen,Costa,Dubois,Eriksen,Fernandes,Fischer,Garcia,Gupta,Haddad,Hansen,Hoang,' +
+  'Ibrahim,Ivanova,Jansen,Jung,Kahn,Kato,Kim,Kowalski,Kumar,Larsen,Lee,Lopez,Mahlangu,' +
+  'Martin,Mendes,Meyer,Moreau,Mueller,Murphy,Nakamura,Nguyen,Novak,Obi,Okafor,Olsen,' +
+  'Park,Patel,Pereira,Petrov,Popescu,Rahman,Reddy,Rossi,Sato,Schmidt,Silva,Singh,Smith,' +
+  'Sousa,Suzuki,Tanaka,Tran,Vasquez,Wagner,Wang,Weber,Wilson,Wong,Yamamoto,Yilmaz,' +
+  'Zhang,Zimmermann'
+).split(',');
+
+const DEPARTMENTS = (
+  'Engineering,Sales,Marketing,Finance,People,Support,Legal,Operations,Product,Design,' +
+  'Security,IT,Data,Research,Customer Success,Procurement'
+).split(',');
+
+const TITLES = ['Associate', 'Specialist', 'Senior Specialist', 'Lead', 'Manager', 'Director'];
+
+const LOCATIONS = (
+  'Amsterdam,Austin,Bangalore,Berlin,Boston,Cape Town,Dublin,Lagos,Lisbon,London,' +
+  'Madrid,Melbourne,Mexico City,Montreal,Nairobi,New York,Paris,Sao Paulo,Seoul,' +
+  'Singapore,Stockholm,Tokyo,Toronto,Warsaw'
+).split(',');
+
+const APP_PRODUCTS = (
+  'Atlas,Beacon,Compass,Harbor,Keystone,Lighthouse,Meridian,Nimbus,Orbit,Pioneer,' +
+  'Quartz,Summit,Tandem,Vertex,Waypoint,Zephyr'
+).split(',');
+
+const APP_KINDS = (
+  'Wiki,Dashboard,CRM,Analytics,Portal,Tracker,Helpdesk,Billing,Scheduler,Inventory,' +
+  'Payroll,Recruiting,Docs,Status,Reports,Builds'
+).split(',');
+
+/** The name a large-seed item gets in a list of combinations: `A B`, then `A B 2`, …. */
+function combinedName(index: number, first: readonly string[], second: readonly string[]) {
+  const round = Math.floor(index / (first.length * second.length));
+  const name = `${first[index % first.length] ?? ''} ${second[Math.floor(index / first.length) % second.length] ?? ''}`;
+  return round === 0 ? name : `${name} ${String(round + 1)}`;
+}
+
+function slug(label: string): string {
+  return label.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+}
+
+/**
+ * A large org for search, paging and performance work: deterministic (a fixed PRNG seed), with
+ * plausible names, a realistic status mix, users spread over department groups, and apps with
+ * group assignments.
+ *
+ * @remarks
+ * Users and groups are built directly in the stored shape and memberships set directly, in one
+ * pass each (the routes check each new login and group name against every existing one, which
+ * is O(n²) for 100,000 users). Apps and their assignments go through the routes (few enough).
+ * Everything is the same on every run except app ids and client secrets, which are random like
+ * any created app's.
+ */
+function seedLarge(
+  org: SandboxOrg,
+  call: ManagementCall,
+  counts: { users: number; groups: number; apps: number },
+  now: Date,
+): SeedSummary {
+  const random = seededRandom(LARGE_SEED_PRNG_SEED);
+  const below = (count: number) => Math.floor(random() * count);
+  const pick = <T>(list: readonly T[]): T => list[below(list.length)] as T;
+  const idCharacters: string[] = [];
+  const id = (prefix: string) => {
+    idCharacters.length = 0;
+    while (idCharacters.length < 20 - prefix.length) {
+      idCharacters.push(ALPHANUMERIC.charAt(below(62)));
+    }
+    return prefix + idCharacters.join('');
+  };
+  const day = 86_400_000;
+  const stamp = (msBeforeNow: number) => new Date(now.getTime() - msBeforeNow).toISOString();
+
+  const groupsByDepartment = DEPARTMENTS.map((): SandboxGroup[] => []);
+  const groups: SandboxGroup[] = [];
+  for (let index = 0; index < counts.groups; index += 1) {
+    const created = stamp((2 * 365 + below(365)) * day);
+    const department = DEPARTMENTS[index % DEPARTMENTS.length] ?? '';
+    const group: SandboxGroup = {
+      id: id('00g'),
+      type: 'OKTA_GROUP',
+      created,
+      lastUpdated: created,
+      lastMembershipUpdated: created,
+      profile: {
+        name: combinedName(index, DEPARTMENTS, LOCATIONS),
+        description: `${department} team`,
+      },
+    };
+    org.groups.set(group.id, group);
+    org.groupMembers.set(group.id, new Set());
+    groups.push(group);
+    groupsByDepartment[index % DEPARTMENTS.length]?.push(group);
+  }
+
+  const sharedHash = hashPassword(SEED_PASSWORD);
+  const loginsTaken = new Map<string, number>();
+  let groupMemberships = 0;
+  for (let index = 0; index < counts.users; index += 1) {
+    const firstName = pick(FIRST_NAMES);
+    const lastName = pick(LAST_NAMES);
+    const base = `${firstName}.${lastName}`.toLowerCase();
+    const taken = (loginsTaken.get(base) ?? 0) + 1;
+    loginsTaken.set(base, taken);
+    const login = `${base}${taken === 1 ? '' : String(taken)}@example.com`;
+    const departmentIndex = below(DEPARTMENTS.length);
+    const roll = random();
+    const status: SandboxUser['status'] =
+      roll < 0.9
+        ? 'ACTIVE'
+        : roll < 0.94
+          ? 'PROVISIONED'
+          : roll < 0.96
+            ? 'STAGED'
+            : roll < 0.98
+              ? 'SUSPENDED'
+              : 'DEPROVISIONED';
+    const ageDays = 1 + below(3 * 365);
+    const created = stamp(ageDays * day);
+    const activated = status === 'STAGED' ? null : stamp((ageDays - random()) * day);
+    const statusChanged =
+      status === 'SUSPENDED' || status === 'DEPROVISIONED'
+        ? stamp(below(ageDays) * day)
+        : activated;
+    const hasPassword = status !== 'STAGED' && status !== 'PROVISIONED';
+    const lastLogin =
+      status === 'ACTIVE' && random() < 0.8 ? stamp(random() * Math.min(ageDays, 60) * day) : null;
+    const user: SandboxUser = {
+      id: id('00u'),
+      status,
+      created,
+      activated,
+      statusChanged,
+      lastUpdated: statusChanged ?? created,
+      passwordChanged: hasPassword ? activated : null,
+      lastLogin,
+      profile: {
+        firstName,
+        lastName,
+        login,
+        email: login,
+        department: DEPARTMENTS[departmentIndex],
+        title: pick(TITLES),
+      },
+      passwordHash: hasPassword ? sharedHash : null,
+      adminRoles: [],
+    };
+    org.users.set(user.id, user);
+    // One group of the user's department, and sometimes one or two others.
+    const own = groupsByDepartment[departmentIndex] ?? [];
+    const memberOf = own.length > 0 ? [pick(own)] : [];
+    for (const chance of [0.5, 0.2]) {
+      if (groups.length > 0 && random() < chance) {
+        memberOf.push(pick(groups));
+      }
+    }
+    for (const group of memberOf) {
+      const members = org.groupMembers.get(group.id);
+      if (members !== undefined && !members.has(user.id)) {
+        members.add(user.id);
+        groupMemberships += 1;
+      }
+    }
+  }
+
+  const everyone = everyoneGroup(org);
+  let appAssignments = 0;
+  for (let index = 0; index < counts.apps; index += 1) {
+    const label = combinedName(index, APP_PRODUCTS, APP_KINDS);
+    const baseUrl = `https://${slug(label)}.example.com`;
+    const app = call(
+      'POST',
+      '/api/v1/apps',
+      random() < 0.85
+        ? oidcWebApp(label, baseUrl, '/oauth/callback', '/logout')
+        : bookmarkApp(label, `${baseUrl}/`),
+    );
+    const assigned = new Set<SandboxGroup>();
+    if (random() < 0.03) {
+      assigned.add(everyone);
+    }
+    for (let count = 1 + below(3); count > 0 && groups.length > 0; count -= 1) {
+      assigned.add(pick(groups));
+    }
+    for (const group of assigned) {
+      call('PUT', `/api/v1/apps/${app.id as string}/groups/${group.id}`);
+    }
+    appAssignments += assigned.size;
+  }
+  return {
+    kind: 'large',
+    users: counts.users,
+    groups: counts.groups,
+    apps: counts.apps,
+    groupMemberships,
+    appAssignments,
+  };
+}
+
+/**
+ * Fills a fresh org with the given seed, acting as `admin` (its super admin).
+ *
+ * @throws RangeError when a large seed's counts are out of range (see {@link largeSeedFrom}).
+ */
+export function seedOrg(
+  org: SandboxOrg,
+  seed: SeedOption,
+  options: { admin: SandboxUser; now: Date },
+): SeedSummary {
+  const call = managementCaller(org, options.admin, options.now);
+  if (seed.kind === 'demo') {
+    return seedDemo(org, call);
+  }
+  const checked = largeSeedFrom(seed);
+  if (!checked.ok) {
+    throw new RangeError(`Large seed: ${checked.problem}.`);
+  }
+  return seedLarge(org, call, checked.seed, options.now);
+}
