@@ -1,3 +1,5 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+
 import { apiToken, oktaId } from './okta-ids.ts';
 import { createSystemLog, type SystemLog } from './system-log.ts';
 
@@ -131,10 +133,24 @@ export interface SandboxOrg {
   /** The System Log (system-log.ts), newest events last. */
   systemLog: SystemLog;
   /**
+   * The org authorization server's signing key (custom servers keep theirs on the server). In
+   * the org, not the OIDC layer, so the state file keeps it and tokens outlive a restart.
+   */
+  orgSigningKey: { kid: string; privateKeyPem: string };
+  /**
    * The sandbox's clock, including any offset set through `/__sandbox/clock`: the one source of
    * "now" for timestamps, tokens and log events.
    */
   clock: () => Date;
+}
+
+/** A fresh RS256 signing key: a 2048-bit RSA key in PKCS #8 PEM and a random `kid`. */
+export function newSigningKey(): { kid: string; privateKeyPem: string } {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    kid: randomBytes(32).toString('base64url'),
+    privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  };
 }
 
 /** Adds a user with the given admin roles and an API token that acts as them. */
@@ -200,6 +216,7 @@ export function createSandboxOrg(clock: () => Date): { org: SandboxOrg; adminTok
     groupMembers: new Map(),
     tokens: new Map(),
     systemLog: createSystemLog(),
+    orgSigningKey: newSigningKey(),
     clock,
   };
   // Every Okta org has the built-in Everyone group.

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes } from 'node:crypto';
 import { IncomingMessage, type ServerResponse } from 'node:http';
 
 import { decodeJwt, jwtVerify } from 'jose';
@@ -22,7 +22,6 @@ import {
   errorPage,
   type OidcRequestContext,
   oidcRequestContext,
-  type SigningKey,
 } from './authorization-server-provider.ts';
 import { OidcArtifactStore } from './oidc-storage.ts';
 import { claimsForScopes, userClaims } from './okta-claims.ts';
@@ -97,14 +96,6 @@ function oauthError(
   headers: Record<string, string> = {},
 ) {
   sendJson(response, status, { error, error_description: description }, headers);
-}
-
-function newOrgSigningKey(): SigningKey {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return {
-    kid: randomBytes(32).toString('base64url'),
-    privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-  };
 }
 
 /** Redirects an `/authorize` error to the client, the way Okta does once the redirect URI is known. */
@@ -203,7 +194,6 @@ function s256(verifier: string): string {
 export function createOidcLayer(options: { org: SandboxOrg; orgUrl: () => string }): OidcLayer {
   const { org } = options;
   const cookieKeys = [randomBytes(32).toString('base64url')];
-  const orgSigningKey = newOrgSigningKey();
   const stores = new Map<string, OidcArtifactStore>();
   const providers = new Map<string, { signature: string; provider: Provider }>();
   const revokedJwtIds = new Set<string>();
@@ -270,7 +260,7 @@ export function createOidcLayer(options: { org: SandboxOrg; orgUrl: () => string
     const key = host === 'org' ? serverKey : `${serverKey}.cd`;
     const signingKey =
       server === undefined
-        ? orgSigningKey
+        ? org.orgSigningKey
         : { kid: server.signingKey.kid, privateKeyPem: server.signingKey.privateKeyPem };
     const claimsSignature =
       server === undefined

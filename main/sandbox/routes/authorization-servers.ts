@@ -1,8 +1,8 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 
 import { OKTA_ERRORS } from '../okta-errors.ts';
 import { oktaId } from '../okta-ids.ts';
-import type { SandboxAuthServer, SandboxOrg } from '../sandbox-org.ts';
+import { newSigningKey, type SandboxAuthServer, type SandboxOrg } from '../sandbox-org.ts';
 import {
   adminChange,
   authServerItemTarget,
@@ -41,13 +41,13 @@ function asObject(value: unknown): Json {
     : {};
 }
 
-function newSigningKey(now: string): SandboxAuthServer['signingKey'] {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const kid = randomBytes(32).toString('base64url');
+function newServerSigningKey(now: string): SandboxAuthServer['signingKey'] {
+  const { kid, privateKeyPem } = newSigningKey();
+  const publicJwk = createPublicKey(privateKeyPem).export({ format: 'jwk' });
   return {
     kid,
-    publicJwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' },
-    privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    publicJwk: { ...publicJwk, kid, alg: 'RS256', use: 'sig' },
+    privateKeyPem,
     created: now,
   };
 }
@@ -95,7 +95,7 @@ export function createAuthServer(
     claims: new Map(),
     policies: new Map(),
     rules: new Map(),
-    signingKey: newSigningKey(stamp),
+    signingKey: newServerSigningKey(stamp),
   };
   for (const [name, description] of SYSTEM_SCOPES) {
     const scope = scopeRecord(name, description, true);

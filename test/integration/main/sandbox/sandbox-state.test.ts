@@ -97,11 +97,17 @@ describe('npm run sandbox -- --state FILE', () => {
     const helpDeskToken = await createSandboxToken(first.orgUrl, first.apiToken, [
       'HELP_DESK_ADMIN',
     ]);
+    const orgKeys = async (orgUrl: string) =>
+      ((await (await fetch(`${orgUrl}/oauth2/v1/keys`)).json()) as { keys: { kid: string }[] })
+        .keys;
+    const orgKeysBefore = await orgKeys(first.orgUrl);
     await first.sandbox.stop();
 
     const second = await startSandboxWithClient(['--state', file, '--seed', 'demo']);
     try {
       expect(second.apiToken).toBe(first.apiToken);
+      // The org authorization server signs with the same key: tokens outlive the restart.
+      expect(await orgKeys(second.orgUrl)).toEqual(orgKeysBefore);
       await expect
         .poll(() => second.sandbox.stderr.join('\n'))
         .toMatch(/Loaded the org from .*org\.json in \d+\.\d s: 3 users\. \(--seed ignored/);
