@@ -12,8 +12,13 @@ declare class URL {
   readonly origin: string;
   readonly password: string;
   readonly pathname: string;
+  readonly port: string;
   readonly protocol: string;
   readonly search: string;
   readonly username: string;
   toString(): string;
+  static canParse(url: string, base?: string): boolean;
 }
+
+/** The structured clone algorithm, in every runtime the console has. */
+declare function structuredClone<T>(value: T): T;

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+
+import { lintRedirectUris } from '../../../../shared/setup/uri-lint.ts';
+
+const KESTRA_CALLBACK = 'https://kestra.example.com/oauth/callback/okta';
+
+/** Lints sign-in URIs of a web app against the Kestra callback, or (`null`) against none. */
+function signIn(uris: string[], expected: string | null = KESTRA_CALLBACK) {
+  return lintRedirectUris(uris, {
+    kind: 'sign-in',
+    ...(expected === null ? {} : { expected }),
+    applicationType: 'web',
+  });
+}
+
+describe('lintRedirectUris', () => {
+  it('finds nothing wrong with the exact callback', () => {
+    expect(signIn([KESTRA_CALLBACK])).toEqual([]);
+  });
+
+  it.each([
+    ['https://kestra.example.com/oauth/callback/okta/', 'trailing-slash'],
+    ['http://kestra.example.com/oauth/callback/okta', 'insecure-http'],
+    ['https://kestra.example.com:8443/oauth/callback/okta', 'port-mismatch'],
+    ['https://KESTRA.example.com/oauth/callback/okta', undefined],
+    ['https://kestra.example.org/oauth/callback/okta', 'host-mismatch'],
+    ['https://kestra.example.com/oauth/callback/Okta', 'path-case-mismatch'],
+  ])('names the near miss in %s', (uri, rule) => {
+    const findings = signIn([uri]);
+    if (rule === undefined) {
+      // Host names are case-insensitive: the URL parser lower-cases them, and so does Okta.
+      expect(findings.map((finding) => finding.rule)).toEqual(['missing-callback']);
+      return;
+    }
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ uri, rule, severity: 'error' });
+    expect(findings[0]?.fix).toBeDefined();
+  });
+
+  it('explains the trailing slash with the 400 page the admin would otherwise meet', () => {
+    expect(signIn([`${KESTRA_CALLBACK}/`])[0]?.message).toBe(
+      `Differs from the app's callback ${KESTRA_CALLBACK} only by a trailing slash. Okta matches redirect URIs exactly, so sign-in would stop at "The 'redirect_uri' parameter must be a Login redirect URI".`,
+    );
+  });
+
+  it('tells localhost from 127.0.0.1, which Okta treats as different hosts', () => {
+    const findings = lintRedirectUris(['http://127.0.0.1:8080/oauth/callback/okta'], {
+      kind: 'sign-in',
+      expected: 'http://localhost:8080/oauth/callback/okta',
+      applicationType: 'web',
+    });
+    expect(findings).toEqual([
+      expect.objectContaining({
+        rule: 'host-mismatch',
+        fix: 'http://localhost:8080/oauth/callback/okta',
+        message: expect.stringContaining('even though both are this computer') as unknown,
+      }),
+    ]);
+  });
+
+  it('allows plain http on this computer and for native apps, not elsewhere for web apps', () => {
+    expect(signIn(['http://localhost:8080/cb'], null)).toEqual([]);
+    expect(
+      lintRedirectUris(['http://intranet.example/cb'], {
+        kind: 'sign-in',
+        applicationType: 'native',
+      }),
+    ).toEqual([]);
+    expect(signIn(['http://intranet.example/cb'], null)[0]).toMatchObject({
+      rule: 'insecure-http',
+      fix: 'https://intranet.example/cb',
+    });
+  });
+
+  it.each([
+    ['https://{yourOktaDomain}/callback', 'placeholder'],
+    ['https://<your-app>/callback', 'placeholder'],
+    ['https://XXXX.example.com/callback', 'placeholder'],
+    ['https://*.example.com/callback', 'wildcard'],
+    ['/oauth/callback/okta', 'not-absolute'],
+    ['https://app.example.com/callback#top', 'fragment'],
+  ])('refuses %s (%s)', (uri, rule) => {
+    expect(signIn([uri], null)).toEqual([expect.objectContaining({ uri, rule })]);
+  });
+
+  it('reports a duplicate once, and a missing callback with the URI to add', () => {
+    const findings = signIn(['https://other.example.com/cb', 'https://other.example.com/cb']);
+    expect(findings.map((finding) => [finding.rule, finding.fix])).toEqual([
+      ['duplicate', undefined],
+      ['missing-callback', KESTRA_CALLBACK],
+    ]);
+  });
+
+  it('does not ask sign-out URIs for the callback', () => {
+    expect(
+      lintRedirectUris(['https://kestra.example.com/logout'], {
+        kind: 'sign-out',
+        expected: KESTRA_CALLBACK,
+        applicationType: 'web',
+      }),
+    ).toEqual([]);
+  });
+});
