@@ -53,6 +53,14 @@ const WEB_APP: Preset['app'] = {
   implicitAssignment: false,
 };
 
+/** The `default` custom server every org has, asked for the usual OIDC scopes. */
+const DEFAULT_SERVER_ISSUER: IssuerSettings = {
+  kind: 'custom',
+  server: { kind: 'existing', id: 'default' },
+  issuerMode: 'ORG_URL',
+  scopes: ['openid', 'email', 'profile'],
+};
+
 /** The presets, Kestra and Kaimu first (the guides the product was created from). */
 export const PRESETS: Record<PresetId, Preset> = {
   kestra: {
@@ -90,12 +98,7 @@ export const PRESETS: Record<PresetId, Preset> = {
       signOut: undefined,
     }),
     app: WEB_APP,
-    issuer: {
-      kind: 'custom',
-      server: { kind: 'existing', id: 'default' },
-      issuerMode: 'ORG_URL',
-      scopes: ['openid', 'email', 'profile'],
-    },
+    issuer: DEFAULT_SERVER_ISSUER,
     notes: {
       clientKey:
         'The provider’s slug in OIDC_PROVIDERS; Kaimu’s callback is OIDC_BASE_URL/auth/oidc/<slug>/callback.',
@@ -139,12 +142,7 @@ export const PRESETS: Record<PresetId, Preset> = {
       consentMethod: 'TRUSTED',
       implicitAssignment: false,
     },
-    issuer: {
-      kind: 'custom',
-      server: { kind: 'existing', id: 'default' },
-      issuerMode: 'ORG_URL',
-      scopes: ['openid', 'email', 'profile'],
-    },
+    issuer: DEFAULT_SERVER_ISSUER,
     notes: {
       callback: 'Okta’s default for single-page apps (okta-auth-js’s LoginCallback route).',
     },
