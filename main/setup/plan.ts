@@ -1,0 +1,378 @@
+import type { SetupDocument } from '../../shared/setup/setup-document.ts';
+
+/**
+ * What the org holds today for one setup document — only the objects the document names.
+ *
+ * @remarks
+ * Read by `org-snapshot.ts` through the SDK, and faked freely in unit tests: planning is a pure
+ * function of the document and this snapshot, so every plan can be tested without an org.
+ */
+export interface OrgSnapshot {
+  /** The document's app: the one it names, or the one carrying its mark; `undefined` if none. */
+  app: { id: string; fields: AppFields; status: string } | undefined;
+  /** User id by login, for the logins the document names (absent: no such user). */
+  usersByLogin: Map<string, { id: string }>;
+  /** Group id by name, for the names the document names. */
+  groupsByName: Map<string, { id: string }>;
+  /** The app's direct user assignments and group assignments (ids). */
+  appUserIds: Set<string>;
+  appGroupIds: Set<string>;
+  /** Trusted origins by origin URL. */
+  trustedOrigins: Map<string, { id: string; scopes: string[] }>;
+  /** The custom authorization server, when the document uses one and it exists. */
+  authServer:
+    | {
+        id: string;
+        scopeNames: Set<string>;
+        claims: { name: string; valueType: string; claimType: string }[];
+        /** Whether an ACTIVE policy and rule already admit the client for its grant types. */
+        admitsClient: boolean;
+      }
+    | undefined;
+}
+
+/** The app fields the console manages, in the document's terms, compared field by field. */
+export interface AppFields {
+  label: string;
+  applicationType: string;
+  grantTypes: string[];
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  initiateLoginUri: string | undefined;
+  pkceRequired: boolean;
+  tokenEndpointAuthMethod: string;
+  consentMethod: string;
+  issuerMode: string;
+  implicitAssignment: boolean;
+}
+
+/** One field that differs: the org's value and the document's. */
+export interface FieldChange {
+  /** An app field (`keyof AppFields`) or another object's, e.g. `scopes`. */
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** The kinds of object a setup touches, in the order they are applied. */
+export const STEP_KINDS = [
+  'auth-server',
+  'scope',
+  'claim',
+  'access-policy',
+  'app',
+  'trusted-origin',
+  'test-user',
+  'user-assignment',
+  'group-assignment',
+] as const;
+
+/** One object of the plan and what happens to it. */
+export interface PlanStep {
+  /** Stable within a document, e.g. `app`, `group-assignment:Engineering`. */
+  key: string;
+  kind: (typeof STEP_KINDS)[number];
+  action: 'create' | 'update' | 'unchanged';
+  /** What an admin reads, e.g. `App integration "Kestra"`. */
+  title: string;
+  changes: FieldChange[];
+  /** Keys of the steps that must be applied first. */
+  dependsOn: string[];
+}
+
+/** A plan: its steps in apply order, and problems that stop it from being applied. */
+export interface Plan {
+  steps: PlanStep[];
+  /** Things the org must have that the console will not create (e.g. a user by login). */
+  blockers: string[];
+}
+
+/** The document's app in the console's compared fields. */
+export function desiredAppFields(document: SetupDocument): AppFields {
+  const { app, issuer } = document;
+  return {
+    label: app.label,
+    applicationType: app.applicationType,
+    grantTypes: [...app.grantTypes],
+    redirectUris: [...app.redirectUris],
+    postLogoutRedirectUris: [...app.postLogoutRedirectUris],
+    initiateLoginUri: app.initiateLoginUri,
+    pkceRequired: app.pkceRequired,
+    tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
+    consentMethod: app.consentMethod,
+    issuerMode: issuer.issuerMode,
+    implicitAssignment: app.implicitAssignment,
+  };
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The fields of `desired` that `current` does not already have. */
+export function appChanges(current: AppFields, desired: AppFields): FieldChange[] {
+  return (Object.keys(desired) as (keyof AppFields)[])
+    .filter((field) => !sameValue(current[field], desired[field]))
+    .map((field) => ({ field, before: current[field], after: desired[field] }));
+}
+
+function step(
+  key: string,
+  kind: PlanStep['kind'],
+  action: PlanStep['action'],
+  title: string,
+  options: { changes?: FieldChange[]; dependsOn?: string[] } = {},
+): PlanStep {
+  return {
+    key,
+    kind,
+    action,
+    title,
+    changes: options.changes ?? [],
+    dependsOn: options.dependsOn ?? [],
+  };
+}
+
+/**
+ * Plans a setup document against what the org holds: create, update or unchanged per object,
+ * with field-level changes, in dependency order.
+ *
+ * @remarks
+ * Pure on purpose: the wizard's review page, `sso-console plan` and the apply engine all call
+ * it, and a second plan after an apply must come out empty — which unit tests can check for
+ * every shape of document without an org. The order is the one Okta needs: a custom server's
+ * scopes and claims before the policy that names them, the app before anything assigned to it,
+ * the test user before their assignment.
+ */
+export function planSetup(document: SetupDocument, snapshot: OrgSnapshot): Plan {
+  const steps: PlanStep[] = [];
+  const blockers: string[] = [];
+  const { issuer } = document;
+
+  const appDependencies: string[] = [];
+  if (issuer.kind === 'custom') {
+    const serverKey = 'auth-server';
+    const server = snapshot.authServer;
+    if (issuer.server.kind === 'new') {
+      steps.push(
+        step(
+          serverKey,
+          'auth-server',
+          server === undefined ? 'create' : 'unchanged',
+          `Authorization server "${issuer.server.name}"`,
+          {
+            changes:
+              server === undefined
+                ? [
+                    { field: 'name', before: undefined, after: issuer.server.name },
+                    { field: 'audiences', before: undefined, after: [issuer.server.audience] },
+                  ]
+                : [],
+          },
+        ),
+      );
+    } else if (server === undefined) {
+      blockers.push(
+        `The authorization server "${issuer.server.id}" does not exist in this org. Custom authorization servers need Okta's API Access Management; choose the org authorization server, or create the server first.`,
+      );
+    }
+    const serverDependency = issuer.server.kind === 'new' ? [serverKey] : [];
+    for (const scope of issuer.scopes) {
+      const exists = server?.scopeNames.has(scope) === true;
+      steps.push(
+        step(`scope:${scope}`, 'scope', exists ? 'unchanged' : 'create', `Scope "${scope}"`, {
+          dependsOn: serverDependency,
+          changes: exists ? [] : [{ field: 'name', before: undefined, after: scope }],
+        }),
+      );
+    }
+    if (issuer.groupsClaim !== undefined) {
+      const claim = issuer.groupsClaim;
+      const exists =
+        server?.claims.some(
+          (existing) => existing.name === claim.name && existing.valueType === 'GROUPS',
+        ) === true;
+      steps.push(
+        step(
+          `claim:${claim.name}`,
+          'claim',
+          exists ? 'unchanged' : 'create',
+          `Groups claim "${claim.name}"`,
+          {
+            dependsOn: serverDependency,
+            changes: exists
+              ? []
+              : [
+                  {
+                    field: 'groups',
+                    before: undefined,
+                    after: `${claim.filterType} ${claim.value}`,
+                  },
+                ],
+          },
+        ),
+      );
+    }
+    appDependencies.push(...serverDependency);
+  }
+
+  const desired = desiredAppFields(document);
+  const current = snapshot.app;
+  if (current === undefined && document.app.existingAppId !== undefined) {
+    blockers.push(
+      `The app integration ${document.app.existingAppId} that this document edits is not in the org any more. Pick another app, or remove existingAppId to create a new one.`,
+    );
+  }
+  steps.push(
+    current === undefined
+      ? step('app', 'app', 'create', `App integration "${desired.label}"`, {
+          changes: (Object.keys(desired) as (keyof AppFields)[])
+            .filter((field) => desired[field] !== undefined)
+            .map((field) => ({ field, before: undefined, after: desired[field] })),
+          dependsOn: appDependencies,
+        })
+      : (() => {
+          const changes = appChanges(current.fields, desired);
+          return step(
+            'app',
+            'app',
+            changes.length === 0 ? 'unchanged' : 'update',
+            `App integration "${desired.label}"`,
+            {
+              changes,
+            },
+          );
+        })(),
+  );
+
+  if (issuer.kind === 'custom') {
+    const admits = snapshot.authServer?.admitsClient === true && current !== undefined;
+    steps.push(
+      step(
+        'access-policy',
+        'access-policy',
+        admits ? 'unchanged' : 'create',
+        `Access policy and rule for "${desired.label}"`,
+        {
+          dependsOn: ['app', ...issuer.scopes.map((scope) => `scope:${scope}`)],
+          changes: admits
+            ? []
+            : [
+                { field: 'clients', before: undefined, after: ['(this app)'] },
+                { field: 'grantTypes', before: undefined, after: document.app.grantTypes },
+                { field: 'scopes', before: undefined, after: issuer.scopes },
+              ],
+        },
+      ),
+    );
+  }
+
+  for (const origin of document.trustedOrigins) {
+    const existing = snapshot.trustedOrigins.get(origin.origin);
+    const missingScopes = origin.scopes.filter(
+      (scope) => existing?.scopes.includes(scope) !== true,
+    );
+    steps.push(
+      step(
+        `trusted-origin:${origin.origin}`,
+        'trusted-origin',
+        existing === undefined ? 'create' : missingScopes.length > 0 ? 'update' : 'unchanged',
+        `Trusted origin ${origin.origin}`,
+        {
+          changes:
+            missingScopes.length === 0
+              ? []
+              : [{ field: 'scopes', before: existing?.scopes ?? [], after: origin.scopes }],
+        },
+      ),
+    );
+  }
+
+  const testUser = document.assignments.testUser;
+  if (testUser !== undefined) {
+    const existing = snapshot.usersByLogin.get(testUser.email);
+    steps.push(
+      step(
+        `test-user:${testUser.email}`,
+        'test-user',
+        existing === undefined ? 'create' : 'unchanged',
+        `Test user ${testUser.email}`,
+        {
+          changes:
+            existing === undefined
+              ? [{ field: 'login', before: undefined, after: testUser.email }]
+              : [],
+        },
+      ),
+    );
+    steps.push(
+      assignmentStep(
+        `user-assignment:${testUser.email}`,
+        'user-assignment',
+        `${testUser.email} assigned to the app`,
+        existing !== undefined && snapshot.appUserIds.has(existing.id),
+        current !== undefined,
+        [`test-user:${testUser.email}`],
+      ),
+    );
+  }
+  if (!document.app.implicitAssignment) {
+    for (const { login } of document.assignments.users) {
+      const user = snapshot.usersByLogin.get(login);
+      if (user === undefined) {
+        blockers.push(
+          `No user has the login ${login}. Check the spelling, or add them as the test user.`,
+        );
+        continue;
+      }
+      steps.push(
+        assignmentStep(
+          `user-assignment:${login}`,
+          'user-assignment',
+          `${login} assigned to the app`,
+          snapshot.appUserIds.has(user.id),
+          current !== undefined,
+          [],
+        ),
+      );
+    }
+    for (const { name } of document.assignments.groups) {
+      const group = snapshot.groupsByName.get(name);
+      if (group === undefined) {
+        blockers.push(
+          `No group is named "${name}". Check the spelling; the console assigns existing groups.`,
+        );
+        continue;
+      }
+      steps.push(
+        assignmentStep(
+          `group-assignment:${name}`,
+          'group-assignment',
+          `Group "${name}" assigned to the app`,
+          snapshot.appGroupIds.has(group.id),
+          current !== undefined,
+          [],
+        ),
+      );
+    }
+  }
+  return { steps, blockers };
+}
+
+function assignmentStep(
+  key: string,
+  kind: 'user-assignment' | 'group-assignment',
+  title: string,
+  assigned: boolean,
+  appExists: boolean,
+  dependsOn: string[],
+): PlanStep {
+  return step(key, kind, assigned && appExists ? 'unchanged' : 'create', title, {
+    dependsOn: ['app', ...dependsOn],
+  });
+}
+
+/** Whether applying a plan would change anything (what `plan --detailed-exitcode` reports). */
+export function hasChanges(plan: Plan): boolean {
+  return plan.steps.some((planned) => planned.action !== 'unchanged');
+}

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  desiredAppFields,
+  hasChanges,
+  type OrgSnapshot,
+  planSetup,
+} from '../../../../main/setup/plan.ts';
+import { createSetupDocument } from '../../../../shared/setup/presets.ts';
+import type { SetupDocument } from '../../../../shared/setup/setup-document.ts';
+
+function emptyOrg(): OrgSnapshot {
+  return {
+    app: undefined,
+    usersByLogin: new Map(),
+    groupsByName: new Map(),
+    appUserIds: new Set(),
+    appGroupIds: new Set(),
+    trustedOrigins: new Map(),
+    authServer: undefined,
+  };
+}
+
+function kestra(): SetupDocument {
+  const document = createSetupDocument({ preset: 'kestra', baseUrl: 'https://kestra.example.com' });
+  document.assignments = {
+    users: [],
+    groups: [{ name: 'Kestra Admins' }],
+    testUser: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
+  };
+  return document;
+}
+
+/** The org as it is once a document has been applied: what a second plan sees. */
+function appliedOrg(document: SetupDocument): OrgSnapshot {
+  return {
+    ...emptyOrg(),
+    app: { id: '0oa1', fields: desiredAppFields(document), status: 'ACTIVE' },
+    usersByLogin: new Map([['ada@example.com', { id: '00u1' }]]),
+    groupsByName: new Map([['Kestra Admins', { id: '00g1' }]]),
+    appUserIds: new Set(['00u1']),
+    appGroupIds: new Set(['00g1']),
+  };
+}
+
+describe('planSetup', () => {
+  it('plans a fresh Kestra setup as exactly these creates, in apply order', () => {
+    const org = emptyOrg();
+    org.groupsByName.set('Kestra Admins', { id: '00g1' });
+    const plan = planSetup(kestra(), org);
+    expect(plan.blockers).toEqual([]);
+    expect(plan.steps.map((step) => [step.action, step.key])).toEqual([
+      ['create', 'app'],
+      ['create', 'test-user:ada@example.com'],
+      ['create', 'user-assignment:ada@example.com'],
+      ['create', 'group-assignment:Kestra Admins'],
+    ]);
+    const app = plan.steps[0];
+    expect(app?.changes).toContainEqual({
+      field: 'redirectUris',
+      before: undefined,
+      after: ['https://kestra.example.com/oauth/callback/okta'],
+    });
+    expect(app?.changes).toContainEqual({
+      field: 'issuerMode',
+      before: undefined,
+      after: 'ORG_URL',
+    });
+    expect(plan.steps[2]?.dependsOn).toEqual(['app', 'test-user:ada@example.com']);
+  });
+
+  it('plans nothing once the document is applied', () => {
+    const document = kestra();
+    const plan = planSetup(document, appliedOrg(document));
+    expect(plan.steps.every((step) => step.action === 'unchanged')).toBe(true);
+    expect(hasChanges(plan)).toBe(false);
+  });
+
+  it('plans one update with one field change when one redirect URI changes', () => {
+    const document = kestra();
+    const org = appliedOrg(document);
+    document.app.redirectUris = ['https://kestra.example.com/oauth/callback/corp'];
+    const changed = planSetup(document, org).steps.filter((step) => step.action !== 'unchanged');
+    expect(changed).toEqual([
+      expect.objectContaining({
+        key: 'app',
+        action: 'update',
+        changes: [
+          {
+            field: 'redirectUris',
+            before: ['https://kestra.example.com/oauth/callback/okta'],
+            after: ['https://kestra.example.com/oauth/callback/corp'],
+          },
+        ],
+      }),
+    ]);
+  });
+
+  it('puts a custom server’s scopes and claim before the app, and its policy after', () => {
+    const document = createSetupDocument({ preset: 'kaimu' });
+    if (document.issuer.kind !== 'custom') {
+      throw new Error('Kaimu uses a custom server');
+    }
+    document.issuer.scopes.push('groups');
+    document.issuer.groupsClaim = { name: 'groups', filterType: 'STARTS_WITH', value: 'Kaimu' };
+    const org = emptyOrg();
+    org.authServer = {
+      id: 'default',
+      scopeNames: new Set(['openid', 'email', 'profile']),
+      claims: [],
+      admitsClient: false,
+    };
+    expect(planSetup(document, org).steps.map((step) => [step.action, step.key])).toEqual([
+      ['unchanged', 'scope:openid'],
+      ['unchanged', 'scope:email'],
+      ['unchanged', 'scope:profile'],
+      ['create', 'scope:groups'],
+      ['create', 'claim:groups'],
+      ['create', 'app'],
+      ['create', 'access-policy'],
+    ]);
+  });
+
+  it('stops with a reason, not a failed call, when the document names what is not there', () => {
+    const document = kestra();
+    document.assignments.users.push({ login: 'nobody@example.com' });
+    document.assignments.groups.push({ name: 'Ghosts' });
+    document.app.existingAppId = '0oaGone';
+    expect(planSetup(document, emptyOrg()).blockers).toEqual([
+      'The app integration 0oaGone that this document edits is not in the org any more. Pick another app, or remove existingAppId to create a new one.',
+      'No user has the login nobody@example.com. Check the spelling, or add them as the test user.',
+      'No group is named "Kestra Admins". Check the spelling; the console assigns existing groups.',
+      'No group is named "Ghosts". Check the spelling; the console assigns existing groups.',
+    ]);
+  });
+
+  it('says a missing custom server needs API Access Management', () => {
+    const plan = planSetup(createSetupDocument({ preset: 'kaimu' }), emptyOrg());
+    expect(plan.blockers[0]).toMatch(
+      /^The authorization server "default" does not exist in this org\. Custom authorization servers need Okta's API Access Management/,
+    );
+  });
+
+  it('skips assignments in Federation Broker Mode, where Okta ignores them', () => {
+    const document = kestra();
+    document.app.implicitAssignment = true;
+    const keys = planSetup(document, emptyOrg()).steps.map((step) => step.key);
+    expect(keys).not.toContain('group-assignment:Kestra Admins');
+  });
+});
