@@ -246,7 +246,7 @@ export function planSetup(document: SetupDocument, snapshot: OrgSnapshot): Plan 
   );
 
   if (issuer.kind === 'custom') {
-    const admits = snapshot.authServer?.admitsClient === true && current !== undefined;
+    const admits = snapshot.authServer?.admitsClient === true;
     steps.push(
       step(
         'access-policy',

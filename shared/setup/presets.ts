@@ -180,6 +180,8 @@ export const PRESETS: Record<PresetId, Preset> = {
  * calls Okta from that origin.
  */
 export function createSetupDocument(options: {
+  /** A fresh unique id (e.g. `crypto.randomUUID()`); the caller's runtime provides it. */
+  id: string;
   preset: PresetId;
   baseUrl?: string;
   label?: string;
@@ -192,6 +194,7 @@ export function createSetupDocument(options: {
   const origin = URL.canParse(baseUrl) ? new URL(baseUrl).origin : baseUrl;
   return {
     formatVersion: SETUP_DOCUMENT_VERSION,
+    id: options.id,
     target: { preset: preset.id, baseUrl, ...(clientKey === undefined ? {} : { clientKey }) },
     app: {
       label: options.label ?? preset.name,

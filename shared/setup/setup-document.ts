@@ -118,6 +118,12 @@ export type IssuerSettings = z.infer<typeof issuerSettingsSchema>;
 /** The whole setup document; see the module comment. */
 export const setupDocumentSchema = z.object({
   formatVersion: z.literal(SETUP_DOCUMENT_VERSION),
+  /**
+   * This setup's identity, written into the app's `profile` as the console's mark. Okta labels
+   * are not unique, so after a lost response the mark — not the label — says whether the app
+   * was already created.
+   */
+  id: nonBlank('The setup id'),
   target: z.object({
     preset: z.enum(PRESET_IDS),
     /** Where the target app is served, e.g. `http://localhost:8080`; callbacks derive from it. */

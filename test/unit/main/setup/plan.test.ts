@@ -22,7 +22,11 @@ function emptyOrg(): OrgSnapshot {
 }
 
 function kestra(): SetupDocument {
-  const document = createSetupDocument({ preset: 'kestra', baseUrl: 'https://kestra.example.com' });
+  const document = createSetupDocument({
+    id: 'setup-1',
+    preset: 'kestra',
+    baseUrl: 'https://kestra.example.com',
+  });
   document.assignments = {
     users: [],
     groups: [{ name: 'Kestra Admins' }],
@@ -97,7 +101,7 @@ describe('planSetup', () => {
   });
 
   it('puts a custom server’s scopes and claim before the app, and its policy after', () => {
-    const document = createSetupDocument({ preset: 'kaimu' });
+    const document = createSetupDocument({ id: 'setup-1', preset: 'kaimu' });
     if (document.issuer.kind !== 'custom') {
       throw new Error('Kaimu uses a custom server');
     }
@@ -135,7 +139,7 @@ describe('planSetup', () => {
   });
 
   it('says a missing custom server needs API Access Management', () => {
-    const plan = planSetup(createSetupDocument({ preset: 'kaimu' }), emptyOrg());
+    const plan = planSetup(createSetupDocument({ id: 'setup-1', preset: 'kaimu' }), emptyOrg());
     expect(plan.blockers[0]).toMatch(
       /^The authorization server "default" does not exist in this org\. Custom authorization servers need Okta's API Access Management/,
     );

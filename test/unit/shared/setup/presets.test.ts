@@ -7,6 +7,7 @@ import { lintRedirectUris } from '../../../../shared/setup/uri-lint.ts';
 describe('createSetupDocument', () => {
   it('sets Kestra up as its guide does: web app, /oauth/callback/<key>, /logout, org issuer as ORG_URL', () => {
     const document = createSetupDocument({
+      id: 'setup-1',
       preset: 'kestra',
       baseUrl: 'https://kestra.example.com/',
     });
@@ -29,12 +30,20 @@ describe('createSetupDocument', () => {
   });
 
   it('puts the Micronaut client key in the Kestra callback', () => {
-    const document = createSetupDocument({ preset: 'kestra', clientKey: 'corp-okta' });
+    const document = createSetupDocument({
+      id: 'setup-1',
+      preset: 'kestra',
+      clientKey: 'corp-okta',
+    });
     expect(document.app.redirectUris).toEqual(['http://localhost:8080/oauth/callback/corp-okta']);
   });
 
   it('sets Kaimu up on the default server with its slug callback and no sign-out URI', () => {
-    const document = createSetupDocument({ preset: 'kaimu', label: 'Kaimu (staging)' });
+    const document = createSetupDocument({
+      id: 'setup-1',
+      preset: 'kaimu',
+      label: 'Kaimu (staging)',
+    });
     expect(document.app.label).toBe('Kaimu (staging)');
     expect(document.app.redirectUris).toEqual(['http://localhost:3000/auth/oidc/okta/callback']);
     expect(document.app.postLogoutRedirectUris).toEqual([]);
@@ -47,7 +56,11 @@ describe('createSetupDocument', () => {
   });
 
   it('gives a single-page app PKCE, no secret, and its origin as a CORS trusted origin', () => {
-    const document = createSetupDocument({ preset: 'spa', baseUrl: 'https://app.example.com/ui/' });
+    const document = createSetupDocument({
+      id: 'setup-1',
+      preset: 'spa',
+      baseUrl: 'https://app.example.com/ui/',
+    });
     expect(document.app).toMatchObject({
       applicationType: 'browser',
       tokenEndpointAuthMethod: 'none',
@@ -64,7 +77,7 @@ describe('createSetupDocument', () => {
   });
 
   it.each(PRESET_IDS)('gives %s a valid document whose callback passes the lint', (preset) => {
-    const document = parseSetupDocument(createSetupDocument({ preset }));
+    const document = parseSetupDocument(createSetupDocument({ id: 'setup-1', preset }));
     const { callback } = PRESETS[preset].uris(document.target.baseUrl, document.target.clientKey);
     expect(
       lintRedirectUris(document.app.redirectUris, {
@@ -76,7 +89,7 @@ describe('createSetupDocument', () => {
   });
 
   it('never shares the preset’s issuer object between documents', () => {
-    const first = createSetupDocument({ preset: 'kaimu' });
+    const first = createSetupDocument({ id: 'setup-1', preset: 'kaimu' });
     if (first.issuer.kind === 'custom') {
       first.issuer.scopes.push('groups');
     }

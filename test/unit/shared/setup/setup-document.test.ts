@@ -5,12 +5,12 @@ import { parseSetupDocument, SetupDocumentError } from '../../../../shared/setup
 
 describe('parseSetupDocument', () => {
   it('reads back what JSON made of a document', () => {
-    const document = createSetupDocument({ preset: 'kestra' });
+    const document = createSetupDocument({ id: 'setup-1', preset: 'kestra' });
     expect(parseSetupDocument(JSON.parse(JSON.stringify(document)))).toEqual(document);
   });
 
   it('names every wrong field with its path and Okta-form wording', () => {
-    const document = createSetupDocument({ preset: 'kestra' }) as unknown as Record<
+    const document = createSetupDocument({ id: 'setup-1', preset: 'kestra' }) as unknown as Record<
       string,
       unknown
     >;

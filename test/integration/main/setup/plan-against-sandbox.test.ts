@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { appRequestBody } from '../../../../main/setup/okta-bodies.ts';
+import { readOrgSnapshot } from '../../../../main/setup/org-snapshot.ts';
+import { hasChanges, planSetup } from '../../../../main/setup/plan.ts';
+import { createSetupDocument } from '../../../../shared/setup/presets.ts';
+import type { SetupDocument } from '../../../../shared/setup/setup-document.ts';
+import { type OktaSdkClient, startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
+
+/**
+ * The planner against a real org (the sandbox, seeded with the demo directory) through the real
+ * SDK: what it reads, and what it concludes. The apply engine builds on exactly this.
+ */
+
+let sandbox: Awaited<ReturnType<typeof startSandboxWithClient>>;
+let client: OktaSdkClient;
+
+beforeAll(async () => {
+  sandbox = await startSandboxWithClient(['--seed', 'demo']);
+  client = sandbox.client;
+});
+afterAll(async () => {
+  await sandbox.sandbox.stop();
+});
+
+function kestraDocument(id: string): SetupDocument {
+  const document = createSetupDocument({ id, preset: 'kestra', baseUrl: 'http://localhost:8080' });
+  document.assignments = {
+    users: [{ login: 'alice.martin@example.com' }],
+    groups: [{ name: 'Kestra Admins' }],
+    testUser: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada.plan@example.com' },
+  };
+  return document;
+}
+
+describe('planning a Kestra setup against the org', () => {
+  it('lists exactly the creates a fresh setup needs', async () => {
+    const plan = planSetup(
+      kestraDocument('fresh'),
+      await readOrgSnapshot(client, kestraDocument('fresh')),
+    );
+    expect(plan.blockers).toEqual([]);
+    expect(plan.steps.map((step) => [step.action, step.key])).toEqual([
+      ['create', 'app'],
+      ['create', 'test-user:ada.plan@example.com'],
+      ['create', 'user-assignment:ada.plan@example.com'],
+      ['create', 'user-assignment:alice.martin@example.com'],
+      ['create', 'group-assignment:Kestra Admins'],
+    ]);
+  });
+
+  it('recognises its app by the mark, even renamed among apps with the same label', async () => {
+    const document = kestraDocument('marked');
+    document.assignments = { users: [], groups: [] };
+    // Another "Kestra" that is not ours: labels are not unique in Okta.
+    const lookalike = createSetupDocument({ id: 'someone-else', preset: 'kestra' });
+    await client.applicationApi.createApplication({
+      application: appRequestBody(lookalike) as never,
+    });
+    const ours = (await client.applicationApi.createApplication({
+      application: appRequestBody({
+        ...document,
+        app: { ...document.app, label: 'Kestra (renamed)' },
+      }) as never,
+    })) as { id: string };
+
+    const snapshot = await readOrgSnapshot(client, document);
+    expect(snapshot.app?.id).toBe(ours.id);
+    const plan = planSetup(document, snapshot);
+    expect(plan.steps.filter((step) => step.action !== 'unchanged')).toEqual([
+      expect.objectContaining({
+        key: 'app',
+        action: 'update',
+        changes: [{ field: 'label', before: 'Kestra (renamed)', after: 'Kestra' }],
+      }),
+    ]);
+  });
+
+  it('plans nothing for an org that matches, and one update for one changed redirect URI', async () => {
+    const document = kestraDocument('matching');
+    document.assignments = { users: [], groups: [{ name: 'Kestra Admins' }] };
+    const app = (await client.applicationApi.createApplication({
+      application: appRequestBody(document) as never,
+    })) as { id: string };
+    const admins = await client.groupApi.listGroups({ q: 'Kestra Admins' });
+    let groupId = '';
+    for await (const group of admins) {
+      if (group?.profile?.name === 'Kestra Admins') {
+        groupId = group.id ?? '';
+      }
+    }
+    await client.applicationApi.assignGroupToApplication({ appId: app.id, groupId });
+
+    expect(hasChanges(planSetup(document, await readOrgSnapshot(client, document)))).toBe(false);
+
+    document.app.redirectUris = ['http://localhost:8080/oauth/callback/corp'];
+    const changed = planSetup(document, await readOrgSnapshot(client, document)).steps.filter(
+      (step) => step.action !== 'unchanged',
+    );
+    expect(changed.map((step) => [step.key, step.changes])).toEqual([
+      [
+        'app',
+        [
+          {
+            field: 'redirectUris',
+            before: ['http://localhost:8080/oauth/callback/okta'],
+            after: ['http://localhost:8080/oauth/callback/corp'],
+          },
+        ],
+      ],
+    ]);
+  });
+
+  it('reads the default server for Kaimu: its scopes exist and its Default Policy admits any client', async () => {
+    const document = createSetupDocument({ id: 'kaimu', preset: 'kaimu' });
+    const plan = planSetup(document, await readOrgSnapshot(client, document));
+    expect(plan.blockers).toEqual([]);
+    expect(plan.steps.map((step) => [step.action, step.key])).toEqual([
+      ['unchanged', 'scope:openid'],
+      ['unchanged', 'scope:email'],
+      ['unchanged', 'scope:profile'],
+      ['create', 'app'],
+      ['unchanged', 'access-policy'],
+    ]);
+  });
+});
