@@ -1,0 +1,287 @@
+import { randomInt } from 'node:crypto';
+
+import type { SetupDocument } from '../../shared/setup/setup-document.ts';
+import type { OktaClient } from '../services/okta/okta-client.ts';
+import { appRequestBody } from './okta-bodies.ts';
+import { findSetupApp, readOrgSnapshot } from './org-snapshot.ts';
+import { hasChanges, type OrgSnapshot, type Plan, planSetup, type PlanStep } from './plan.ts';
+
+/** One line of the apply journal: written before a change, and again once it is known done. */
+export interface JournalEntry {
+  setupId: string;
+  stepKey: string;
+  phase: 'started' | 'done';
+  at: string;
+  /** The Okta id of the object, once known. */
+  objectId?: string;
+}
+
+/**
+ * Where an apply records what it is about to do and what it did.
+ *
+ * @remarks
+ * The engine writes `started` before every change and `done` after it is confirmed, so after an
+ * interruption the console can say which change was in flight. The org itself stays the source
+ * of truth: a resumed apply re-reads it and plans again, and the console's mark on its app, the
+ * user's login, the group's name and the origin's URL tell what already exists — so nothing is
+ * created twice.
+ */
+export interface ApplyJournal {
+  append(entry: JournalEntry): Promise<void>;
+}
+
+/** What the admin gets back: ids, the client id, and secrets to show once and keep. */
+export interface ApplyResult {
+  appId: string;
+  clientId: string;
+  /** Only when this apply created the app or had to issue a new secret. Never logged. */
+  clientSecret: string | undefined;
+  /** The test user's generated password, when this apply created the user. Never logged. */
+  testUserPassword: string | undefined;
+  /** Each step with what was done. */
+  steps: { key: string; title: string; action: PlanStep['action'] }[];
+}
+
+/** Progress of an apply, step by step. */
+export type ApplyProgress = (event: {
+  stepKey: string;
+  title: string;
+  state: 'running' | 'done' | 'retrying';
+}) => void;
+
+/** How many times one change is tried, each after the org was re-read to see it is not there. */
+const ATTEMPTS_PER_CHANGE = 3;
+
+/**
+ * A password that meets Okta's default policy (upper, lower, digit, 8+), from a CSPRNG.
+ * Shown once to the admin; never written anywhere.
+ */
+export function generateTestUserPassword(): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+  const body = Array.from({ length: 16 }, () => alphabet[randomInt(alphabet.length)]).join('');
+  return `${body}-Aa1`;
+}
+
+interface Execution {
+  client: OktaClient;
+  document: SetupDocument;
+  snapshot: OrgSnapshot;
+  secrets: { clientSecret?: string; testUserPassword?: string };
+}
+
+/** Performs one planned change. Returns the Okta id of what it created or changed. */
+async function perform(step: PlanStep, run: Execution): Promise<string | undefined> {
+  const { client, document, snapshot } = run;
+  const appId = snapshot.app?.id;
+  switch (step.kind) {
+    case 'app': {
+      if (step.action === 'create') {
+        const created = (await client.applicationApi.createApplication({
+          application: appRequestBody(document) as never,
+        })) as { id: string; credentials?: { oauthClient?: { client_secret?: string } } };
+        run.secrets.clientSecret = created.credentials?.oauthClient?.client_secret;
+        return created.id;
+      }
+      const existing = (await findSetupApp(client, document)) as Record<string, unknown>;
+      await client.applicationApi.replaceApplication({
+        appId: String(existing.id),
+        application: appRequestBody(document, existing) as never,
+      });
+      return String(existing.id);
+    }
+    case 'test-user': {
+      const testUser = document.assignments.testUser;
+      if (testUser === undefined) {
+        return undefined;
+      }
+      const password = generateTestUserPassword();
+      const body = {
+        profile: {
+          firstName: testUser.firstName,
+          lastName: testUser.lastName,
+          email: testUser.email,
+          login: testUser.email,
+        },
+        credentials: { password: { value: password } },
+      };
+      const user = await client.userApi.createUser({ body, activate: true });
+      run.secrets.testUserPassword = password;
+      return user.id;
+    }
+    case 'user-assignment': {
+      const login = step.key.slice('user-assignment:'.length);
+      const userId = snapshot.usersByLogin.get(login)?.id;
+      const assignment = { id: userId ?? '' };
+      await client.applicationApi.assignUserToApplication({
+        appId: appId ?? '',
+        appUser: assignment,
+      });
+      return userId;
+    }
+    case 'group-assignment': {
+      const name = step.key.slice('group-assignment:'.length);
+      const groupId = snapshot.groupsByName.get(name)?.id ?? '';
+      await client.applicationApi.assignGroupToApplication({ appId: appId ?? '', groupId });
+      return groupId;
+    }
+    case 'trusted-origin': {
+      const wanted = document.trustedOrigins.find(
+        (origin) => `trusted-origin:${origin.origin}` === step.key,
+      );
+      if (wanted === undefined) {
+        return undefined;
+      }
+      const existing = snapshot.trustedOrigins.get(wanted.origin);
+      const body = {
+        name: wanted.name,
+        origin: wanted.origin,
+        scopes: [...new Set([...(existing?.scopes ?? []), ...wanted.scopes])].map((type) => ({
+          type,
+        })),
+      };
+      if (existing === undefined) {
+        return (await client.trustedOriginApi.createTrustedOrigin({ trustedOrigin: body as never }))
+          .id;
+      }
+      await client.trustedOriginApi.replaceTrustedOrigin({
+        trustedOriginId: existing.id,
+        trustedOrigin: body as never,
+      });
+      return existing.id;
+    }
+    default:
+      throw new Error(
+        `Applying ${step.kind} steps is not built yet; plan with the org authorization server, or create the ${step.kind} in the Admin Console.`,
+      );
+  }
+}
+
+/**
+ * Applies a setup document: plan, then each change in order, each recorded in the journal
+ * before it is made, and each failure settled by reading the org rather than by writing again.
+ *
+ * @remarks
+ * A write that fails without an answer (a 5xx, a dropped connection, a response lost after the
+ * change was committed) may or may not have happened. The engine never repeats it blind: it
+ * re-reads the org and plans again. If the change is there, it moves on; if not, it tries again,
+ * up to {@link ATTEMPTS_PER_CHANGE} times. An apply that is stopped outright is resumed the same
+ * way — by running it again — and reaches the same end state without duplicates.
+ */
+export async function applySetup(options: {
+  client: OktaClient;
+  document: SetupDocument;
+  journal: ApplyJournal;
+  onProgress?: ApplyProgress;
+  clock?: () => Date;
+}): Promise<ApplyResult> {
+  const { client, document, journal } = options;
+  const clock = options.clock ?? (() => new Date());
+  const secrets: Execution['secrets'] = {};
+  const done: ApplyResult['steps'] = [];
+  let snapshot = await readOrgSnapshot(client, document);
+  let plan: Plan = planSetup(document, snapshot);
+  if (plan.blockers.length > 0) {
+    throw new SetupBlockedError(plan.blockers);
+  }
+  let appCreatedHere = false;
+  for (const planned of plan.steps) {
+    const key = planned.key;
+    for (let attempt = 1; ; attempt += 1) {
+      const current = plan.steps.find((step) => step.key === key);
+      if (current === undefined || current.action === 'unchanged') {
+        // Unchanged from the start, or done by an attempt whose answer was lost.
+        done.push({ key, title: planned.title, action: planned.action });
+        break;
+      }
+      if (key === 'app' && current.action === 'create') {
+        appCreatedHere = true;
+      }
+      options.onProgress?.({ stepKey: key, title: current.title, state: 'running' });
+      await journal.append({
+        setupId: document.id,
+        stepKey: key,
+        phase: 'started',
+        at: clock().toISOString(),
+      });
+      try {
+        const objectId = await perform(current, { client, document, snapshot, secrets });
+        await journal.append({
+          setupId: document.id,
+          stepKey: key,
+          phase: 'done',
+          at: clock().toISOString(),
+          ...(objectId === undefined ? {} : { objectId }),
+        });
+        options.onProgress?.({ stepKey: key, title: current.title, state: 'done' });
+        done.push({ key, title: current.title, action: current.action });
+        snapshot = await readOrgSnapshot(client, document);
+        plan = planSetup(document, snapshot);
+        break;
+      } catch (error) {
+        if (attempt >= ATTEMPTS_PER_CHANGE || !mayHaveFailedInFlight(error)) {
+          throw error;
+        }
+        options.onProgress?.({ stepKey: key, title: current.title, state: 'retrying' });
+        // Settle what happened by reading, never by writing again blind.
+        snapshot = await readOrgSnapshot(client, document);
+        plan = planSetup(document, snapshot);
+      }
+    }
+  }
+  const app = snapshot.app;
+  if (app === undefined) {
+    throw new Error('The app integration is not in the org after the apply; run it again.');
+  }
+  if (hasChanges(planSetup(document, snapshot))) {
+    throw new Error('The org still differs from the setup document after the apply; run it again.');
+  }
+  const fullApp = (await findSetupApp(client, document)) as {
+    credentials?: { oauthClient?: { client_id?: string; token_endpoint_auth_method?: string } };
+  };
+  const needsSecret = fullApp.credentials?.oauthClient?.token_endpoint_auth_method !== 'none';
+  if (appCreatedHere && needsSecret && secrets.clientSecret === undefined) {
+    // The app was created but the answer carrying its secret was lost: issue a new secret and
+    // retire the one nobody has seen.
+    secrets.clientSecret = await replaceUnseenSecrets(client, app.id);
+  }
+  return {
+    appId: app.id,
+    clientId: fullApp.credentials?.oauthClient?.client_id ?? app.id,
+    clientSecret: secrets.clientSecret,
+    testUserPassword: secrets.testUserPassword,
+    steps: done,
+  };
+}
+
+/** Issues a new client secret and deactivates and deletes the others; returns the new one. */
+async function replaceUnseenSecrets(client: OktaClient, appId: string): Promise<string> {
+  const api = client.applicationSSOPublicKeysApi;
+  const fresh = await api.createOAuth2ClientSecret({ appId });
+  for await (const secret of await api.listOAuth2ClientSecrets({ appId })) {
+    if (secret?.id === undefined || secret.id === fresh.id) {
+      continue;
+    }
+    if (secret.status === 'ACTIVE') {
+      await api.deactivateOAuth2ClientSecret({ appId, secretId: secret.id });
+    }
+    await api.deleteOAuth2ClientSecret({ appId, secretId: secret.id });
+  }
+  return fresh.client_secret ?? '';
+}
+
+/** Whether a failed write may have been committed: no answer, or a server error. */
+function mayHaveFailedInFlight(error: unknown): boolean {
+  const status = (error as { status?: unknown }).status;
+  return typeof status !== 'number' || status >= 500;
+}
+
+/** The plan cannot be applied: the org lacks something the document needs. */
+export class SetupBlockedError extends Error {
+  readonly blockers: string[];
+
+  constructor(blockers: string[]) {
+    super(`The setup cannot be applied yet:\n- ${blockers.join('\n- ')}`);
+    this.name = 'SetupBlockedError';
+    this.blockers = blockers;
+  }
+}

@@ -1,0 +1,190 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { applySetup, type JournalEntry } from '../../../../main/setup/apply.ts';
+import { readOrgSnapshot, setupMarkOf } from '../../../../main/setup/org-snapshot.ts';
+import { hasChanges, planSetup } from '../../../../main/setup/plan.ts';
+import { createSetupDocument } from '../../../../shared/setup/presets.ts';
+import type { SetupDocument } from '../../../../shared/setup/setup-document.ts';
+import { injectSandboxFault, type SandboxFault } from '../../../support/sandbox-control.ts';
+import {
+  collect,
+  type OktaSdkClient,
+  startSandboxWithClient,
+} from '../../../support/sandbox-sdk.ts';
+
+/**
+ * Applying a Kestra setup to the sandbox through the real SDK: the plain run, and a run
+ * interrupted at every step by every kind of failure a write can meet. Each must reach the
+ * same end state with nothing created twice.
+ */
+
+let sandbox: Awaited<ReturnType<typeof startSandboxWithClient>>;
+let client: OktaSdkClient;
+
+beforeEach(async () => {
+  sandbox = await startSandboxWithClient(['--seed', 'demo', '--rate-limits', 'unlimited']);
+  client = sandbox.client;
+});
+afterEach(async () => {
+  await sandbox.sandbox.stop();
+});
+
+function kestra(): SetupDocument {
+  const document = createSetupDocument({ id: 'kestra-1', preset: 'kestra' });
+  document.assignments = {
+    users: [{ login: 'alice.martin@example.com' }],
+    groups: [{ name: 'Kestra Admins' }],
+    testUser: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
+  };
+  return document;
+}
+
+function memoryJournal() {
+  const entries: JournalEntry[] = [];
+  return { entries, append: (entry: JournalEntry) => Promise.resolve(void entries.push(entry)) };
+}
+
+/** The end state that matters: one marked app, its assignments, one test user. */
+async function endState(document: SetupDocument) {
+  const apps = (await collect(await client.applicationApi.listApplications({ limit: 200 }))).filter(
+    (app) => setupMarkOf(app) === document.id,
+  );
+  const users = await collect(
+    await client.userApi.listUsers({ search: 'profile.login eq "ada@example.com"' }),
+  );
+  const appId = apps[0]?.id ?? '';
+  const appUsers =
+    appId === '' ? [] : await collect(await client.applicationApi.listApplicationUsers({ appId }));
+  const groups =
+    appId === ''
+      ? []
+      : await collect(await client.applicationApi.listApplicationGroupAssignments({ appId }));
+  return {
+    apps: apps.length,
+    testUsers: users.length,
+    directUsers: appUsers
+      .filter((user) => user.scope === 'USER')
+      .map((user) => user.credentials?.userName)
+      .sort(),
+    groups: groups.length,
+    pendingChanges: hasChanges(planSetup(document, await readOrgSnapshot(client, document))),
+  };
+}
+
+/**
+ * Whether Okta accepts a client's credentials: a token request with a made-up code fails with
+ * `invalid_grant` when the secret is right, `invalid_client` when it is not.
+ */
+async function credentialProbe(clientId: string, secret: string): Promise<unknown> {
+  const response = await fetch(`${sandbox.orgUrl}/oauth2/v1/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: 'made-up',
+      redirect_uri: 'http://localhost:8080/oauth/callback/okta',
+    }).toString(),
+  });
+  return ((await response.json()) as { error?: unknown }).error;
+}
+
+const EXPECTED_END = {
+  apps: 1,
+  testUsers: 1,
+  directUsers: ['ada@example.com', 'alice.martin@example.com'],
+  groups: 1,
+  pendingChanges: false,
+};
+
+describe('applying a Kestra setup', () => {
+  it('creates what the plan lists, returns the secrets once, and leaves nothing to plan', async () => {
+    const document = kestra();
+    const journal = memoryJournal();
+    const progress: string[] = [];
+    const result = await applySetup({
+      client,
+      document,
+      journal,
+      onProgress: (event) => progress.push(`${event.state} ${event.stepKey}`),
+    });
+    expect(result.steps.map((step) => [step.action, step.key])).toEqual([
+      ['create', 'app'],
+      ['create', 'test-user:ada@example.com'],
+      ['create', 'user-assignment:ada@example.com'],
+      ['create', 'user-assignment:alice.martin@example.com'],
+      ['create', 'group-assignment:Kestra Admins'],
+    ]);
+    expect(result.clientSecret).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    expect(result.testUserPassword).toMatch(/[A-Z]/);
+    expect(result.clientId).toBe(result.appId);
+    expect(await endState(document)).toEqual(EXPECTED_END);
+    // The journal says every change before it was made, and again once it was done.
+    expect(journal.entries.map((entry) => `${entry.phase} ${entry.stepKey}`)).toEqual(
+      result.steps.flatMap((step) => [`started ${step.key}`, `done ${step.key}`]),
+    );
+    expect(progress[0]).toBe('running app');
+    expect(JSON.stringify(journal.entries)).not.toContain(result.clientSecret ?? '-');
+  });
+
+  const WRITES: { step: string; method: string; path: string }[] = [
+    { step: 'app', method: 'POST', path: '/api/v1/apps' },
+    { step: 'test user', method: 'POST', path: '/api/v1/users' },
+    { step: 'user assignments', method: 'POST', path: '/api/v1/apps/*/users' },
+    { step: 'group assignment', method: 'PUT', path: '/api/v1/apps/*/groups/*' },
+  ];
+  const FAULTS: { name: string; fault: Partial<SandboxFault> }[] = [
+    { name: 'a 500 after the change is committed', fault: { status: 500, afterCommit: true } },
+    { name: 'a response lost after commit', fault: { connection: 'lose-response' } },
+    { name: 'a dropped connection (nothing committed)', fault: { connection: 'drop' } },
+  ];
+  for (const write of WRITES) {
+    for (const { name, fault } of FAULTS) {
+      it(`reaches the same end state, without duplicates, after ${name} at the ${write.step} step`, async () => {
+        const document = kestra();
+        await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
+          method: write.method,
+          path: write.path,
+          times: 1,
+          ...fault,
+        });
+        const result = await applySetup({ client, document, journal: memoryJournal() });
+        expect(await endState(document)).toEqual(EXPECTED_END);
+        // A secret nobody saw is replaced, so the admin always gets a working one.
+        expect(result.clientSecret).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+        const secrets = await collect(
+          await client.applicationSSOPublicKeysApi.listOAuth2ClientSecrets({ appId: result.appId }),
+        );
+        expect(secrets.map((secret) => secret.status)).toEqual(['ACTIVE']);
+        expect(await credentialProbe(result.clientId, result.clientSecret ?? '')).toBe(
+          'invalid_grant',
+        );
+      });
+    }
+  }
+
+  it('resumes an apply that was stopped outright, by running it again', async () => {
+    const document = kestra();
+    // Every attempt at the group assignment fails before commit: the first run gives up there.
+    await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
+      method: 'PUT',
+      path: '/api/v1/apps/*/groups/*',
+      times: 3,
+      status: 503,
+    });
+    await expect(applySetup({ client, document, journal: memoryJournal() })).rejects.toMatchObject({
+      status: 503,
+    });
+    const resumed = await applySetup({ client, document, journal: memoryJournal() });
+    expect(resumed.steps.map((step) => [step.action, step.key])).toEqual([
+      ['unchanged', 'app'],
+      ['unchanged', 'test-user:ada@example.com'],
+      ['unchanged', 'user-assignment:ada@example.com'],
+      ['unchanged', 'user-assignment:alice.martin@example.com'],
+      ['create', 'group-assignment:Kestra Admins'],
+    ]);
+    expect(await endState(document)).toEqual(EXPECTED_END);
+  });
+});
