@@ -1,0 +1,333 @@
+#!/usr/bin/env node
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFile, open } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+
+import { AppError } from '../../shared/errors.ts';
+import { parseOrgUrl } from '../../shared/okta/org-url.ts';
+import { createSetupDocument, PRESETS } from '../../shared/setup/presets.ts';
+import {
+  parseSetupDocument,
+  PRESET_IDS,
+  type PresetId,
+  type SetupDocument,
+  SetupDocumentError,
+} from '../../shared/setup/setup-document.ts';
+import { createOktaClient, type OktaClient } from '../services/okta/okta-client.ts';
+import { toOktaAppError } from '../services/okta/okta-errors.ts';
+import { applySetup, type JournalEntry, SetupBlockedError } from '../setup/apply.ts';
+import { readOrgSnapshot } from '../setup/org-snapshot.ts';
+import { hasChanges, type Plan, planSetup } from '../setup/plan.ts';
+import { renderPlan } from '../setup/render-plan.ts';
+
+const USAGE = `Usage:
+  sso-console init --target ${PRESET_IDS.join('|')} [--base-url URL] [--name LABEL] [--client-key KEY] [--out FILE] [--force]
+  sso-console plan FILE [--json] [--detailed-exitcode] (--org-url URL | --profile NAME)
+  sso-console apply FILE [--yes] [--json] (--org-url URL | --profile NAME)
+
+The org: --org-url URL with the API token in SSO_CONSOLE_API_TOKEN or on standard input.
+plan exits 0 when there is nothing to change; with --detailed-exitcode, 2 when there is
+(as terraform does); 1 on any error.`;
+
+/** A failure the command line explains and exits on; nothing secret is in it. */
+class CliError extends Error {
+  readonly hint: string;
+
+  constructor(message: string, hint: string) {
+    super(message);
+    this.hint = hint;
+  }
+}
+
+function readDocument(file: string): SetupDocument {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError(
+      `Cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
+      'Check the path, or create a document with `sso-console init --target kestra --out FILE`.',
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(
+      `${file} is not JSON: ${(error as Error).message}.`,
+      'Fix the file, or create a new one with `sso-console init`.',
+    );
+  }
+  try {
+    return parseSetupDocument(json);
+  } catch (error) {
+    if (error instanceof SetupDocumentError) {
+      throw new CliError(
+        `${file}: ${error.message}${error.problems.map((problem) => `\n  - ${problem}`).join('')}`,
+        'Edit the fields listed above.',
+      );
+    }
+    throw error;
+  }
+}
+
+async function readToken(): Promise<string> {
+  const fromEnv = process.env.SSO_CONSOLE_API_TOKEN?.trim();
+  if (fromEnv !== undefined && fromEnv !== '') {
+    return fromEnv;
+  }
+  if (process.stdin.isTTY) {
+    throw new CliError(
+      'No API token: SSO_CONSOLE_API_TOKEN is not set and nothing was piped on standard input.',
+      'Set SSO_CONSOLE_API_TOKEN, or pipe the token: `op read … | sso-console plan FILE --org-url URL`. Never pass it as an argument: it would land in your shell history.',
+    );
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+  }
+  const token = Buffer.concat(chunks).toString('utf8').trim();
+  if (token === '') {
+    throw new CliError(
+      'Standard input was empty: no API token.',
+      'Pipe the token, or set SSO_CONSOLE_API_TOKEN.',
+    );
+  }
+  return token;
+}
+
+async function connect(values: { 'org-url'?: string; profile?: string }): Promise<{
+  client: OktaClient;
+  orgUrl: string;
+  token: string;
+}> {
+  if (values.profile !== undefined) {
+    throw new CliError(
+      '--profile is not available yet from the command line.',
+      'Use --org-url URL with SSO_CONSOLE_API_TOKEN, or the desktop console for saved profiles.',
+    );
+  }
+  if (values['org-url'] === undefined) {
+    throw new CliError(
+      'Which org? No --org-url given.',
+      'Add --org-url https://your-org.okta.com (or the sandbox URL `npm run sandbox` prints).',
+    );
+  }
+  const parsed = parseOrgUrl(values['org-url']);
+  if (!parsed.ok) {
+    throw new CliError(parsed.error.message, parsed.error.hint);
+  }
+  const token = await readToken();
+  return {
+    client: createOktaClient({ orgUrl: parsed.value.orgUrl, token }),
+    orgUrl: parsed.value.orgUrl,
+    token,
+  };
+}
+
+/** The journal beside the document: one JSON line per entry, flushed to disk before the change. */
+function fileJournal(file: string) {
+  return {
+    async append(entry: JournalEntry) {
+      await appendFile(file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+      const handle = await open(file, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    },
+  };
+}
+
+function planJson(plan: Plan) {
+  return {
+    changes: hasChanges(plan),
+    blockers: plan.blockers,
+    steps: plan.steps.map(({ key, kind, action, title, changes }) => ({
+      key,
+      kind,
+      action,
+      title,
+      changes,
+    })),
+  };
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await prompt.question(question)).trim().toLowerCase() === 'yes';
+  } finally {
+    prompt.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      target: { type: 'string' },
+      'base-url': { type: 'string' },
+      name: { type: 'string' },
+      'client-key': { type: 'string' },
+      out: { type: 'string' },
+      force: { type: 'boolean' },
+      json: { type: 'boolean' },
+      'detailed-exitcode': { type: 'boolean' },
+      yes: { type: 'boolean' },
+      'org-url': { type: 'string' },
+      profile: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, file] = positionals;
+  if (values.help === true || command === undefined) {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined && values.help !== true ? 1 : 0;
+  }
+  if (command === 'init') {
+    const target = values.target;
+    if (target === undefined || !(PRESET_IDS as readonly string[]).includes(target)) {
+      throw new CliError(
+        `--target must be one of ${PRESET_IDS.join(', ')}${target === undefined ? '' : `, not "${target}"`}.`,
+        'Kestra and Kaimu follow their own Okta guides; web, spa and native are generic.',
+      );
+    }
+    const out = values.out ?? 'sso-setup.json';
+    if (existsSync(out) && values.force !== true) {
+      throw new CliError(
+        `${out} already exists.`,
+        'Pick another --out FILE, or add --force to replace it.',
+      );
+    }
+    const document = createSetupDocument({
+      id: randomUUID(),
+      preset: target as PresetId,
+      ...(values['base-url'] === undefined ? {} : { baseUrl: values['base-url'] }),
+      ...(values.name === undefined ? {} : { label: values.name }),
+      ...(values['client-key'] === undefined ? {} : { clientKey: values['client-key'] }),
+    });
+    writeFileSync(out, `${JSON.stringify(document, null, 2)}\n`, { mode: 0o644 });
+    process.stdout.write(
+      `Wrote ${out}: ${PRESETS[document.target.preset].name}, "${document.app.label}", callback ${document.app.redirectUris.join(', ')}.\nNext: sso-console plan ${out} --org-url URL\n`,
+    );
+    return 0;
+  }
+  if (command !== 'plan' && command !== 'apply') {
+    throw new CliError(
+      `Unknown command "${command}".`,
+      'Use init, plan or apply; --help shows how.',
+    );
+  }
+  if (file === undefined) {
+    throw new CliError(
+      `${command} needs the setup document: sso-console ${command} FILE.`,
+      'Create one with `sso-console init`.',
+    );
+  }
+  const document = readDocument(file);
+  const { client, orgUrl, token } = await connect(values);
+  try {
+    const plan = planSetup(document, await readOrgSnapshot(client, document));
+    if (command === 'plan') {
+      process.stdout.write(
+        values.json === true ? `${JSON.stringify(planJson(plan))}\n` : renderPlan(plan, { orgUrl }),
+      );
+      if (plan.blockers.length > 0) {
+        return 1;
+      }
+      return values['detailed-exitcode'] === true && hasChanges(plan) ? 2 : 0;
+    }
+    if (plan.blockers.length > 0) {
+      throw new SetupBlockedError(plan.blockers);
+    }
+    if (!hasChanges(plan)) {
+      process.stdout.write(
+        values.json === true
+          ? `${JSON.stringify({ changes: false })}\n`
+          : 'Nothing to change: the org already matches the setup document.\n',
+      );
+      return 0;
+    }
+    if (values.json !== true) {
+      process.stdout.write(renderPlan(plan, { orgUrl }));
+    }
+    if (values.yes !== true) {
+      if (!process.stdin.isTTY || process.env.SSO_CONSOLE_API_TOKEN === undefined) {
+        throw new CliError(
+          'apply changes the org and needs a confirmation, but there is no terminal to ask on.',
+          'Review the plan with `sso-console plan`, then run apply with --yes.',
+        );
+      }
+      if (!(await confirm('Apply these changes? Type yes to go on: '))) {
+        process.stderr.write('Nothing was changed.\n');
+        return 1;
+      }
+    }
+    const result = await applySetup({
+      client,
+      document,
+      journal: fileJournal(`${file}.journal.jsonl`),
+      onProgress: (event) => {
+        if (values.json !== true) {
+          process.stderr.write(
+            `${event.state === 'done' ? '✓' : event.state === 'retrying' ? '↻' : '…'} ${event.title}\n`,
+          );
+        }
+      },
+    });
+    const issuer =
+      document.issuer.kind === 'org'
+        ? orgUrl
+        : `${orgUrl}/oauth2/${document.issuer.server.kind === 'existing' ? document.issuer.server.id : '(new server)'}`;
+    if (values.json === true) {
+      process.stdout.write(
+        `${JSON.stringify({ changes: true, appId: result.appId, clientId: result.clientId, issuer, clientSecret: result.clientSecret ?? null, testUserPassword: result.testUserPassword ?? null })}\n`,
+      );
+    } else {
+      process.stdout.write(
+        [
+          '',
+          `Applied. App id ${result.appId}, client id ${result.clientId}, issuer ${issuer}.`,
+          ...(result.clientSecret === undefined
+            ? []
+            : [`Client secret (shown once; keep it in your secret store): ${result.clientSecret}`]),
+          ...(result.testUserPassword === undefined
+            ? []
+            : [`Test user password (shown once): ${result.testUserPassword}`]),
+          '',
+        ].join('\n'),
+      );
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof SetupBlockedError || error instanceof CliError) {
+      throw error;
+    }
+    throw toOktaAppError(error, { orgUrl, token, action: `running ${command}` });
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof CliError || error instanceof AppError) {
+    process.stderr.write(`sso-console: ${error.message}\n  ${error.hint}\n`);
+  } else if (error instanceof SetupBlockedError) {
+    process.stderr.write(`sso-console: ${error.message}\n`);
+  } else if (
+    error instanceof TypeError &&
+    (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+  ) {
+    process.stderr.write(`sso-console: ${error.message}\n\n${USAGE}\n`);
+  } else {
+    process.stderr.write(
+      `sso-console: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+  }
+  process.exitCode = 1;
+}
