@@ -149,11 +149,141 @@ async function perform(step: PlanStep, run: Execution): Promise<string | undefin
       });
       return existing.id;
     }
-    default:
-      throw new Error(
-        `Applying ${step.kind} steps is not built yet; plan with the org authorization server, or create the ${step.kind} in the Admin Console.`,
-      );
+    case 'auth-server': {
+      if (document.issuer.kind !== 'custom' || document.issuer.server.kind !== 'new') {
+        return undefined;
+      }
+      const { name, audience, description } = document.issuer.server;
+      const server = await client.authorizationServerApi.createAuthorizationServer({
+        authorizationServer: { name, description, audiences: [audience] },
+      });
+      return server.id;
+    }
+    case 'scope': {
+      const name = step.key.slice('scope:'.length);
+      const authServerId = serverIdOf(run);
+      const scope = await client.authorizationServerApi.createOAuth2Scope({
+        authServerId,
+        oAuth2Scope: {
+          name,
+          description: `Requested by ${document.app.label}`,
+          consent: 'IMPLICIT',
+          metadataPublish: 'NO_CLIENTS',
+        },
+      });
+      return scope.id;
+    }
+    case 'claim': {
+      const claim = document.issuer.groupsClaim;
+      if (claim === undefined) {
+        return undefined;
+      }
+      const created = await client.authorizationServerApi.createOAuth2Claim({
+        authServerId: serverIdOf(run),
+        oAuth2Claim: {
+          name: claim.name,
+          status: 'ACTIVE',
+          claimType: 'IDENTITY',
+          valueType: 'GROUPS',
+          group_filter_type: claim.filterType,
+          value: claim.value,
+          alwaysIncludeInToken: true,
+          conditions: { scopes: [] },
+        },
+      });
+      return created.id;
+    }
+    case 'access-policy':
+      return ensureAccessPolicy(run);
   }
+}
+
+function serverIdOf(run: Execution): string {
+  const id = run.snapshot.authServer?.id;
+  if (id === undefined) {
+    throw new Error('The authorization server is not in the org yet; run the apply again.');
+  }
+  return id;
+}
+
+/** Where the console marks the access policies it creates: their description. */
+function policyMark(document: SetupDocument): string {
+  return `[sso-console ${document.id}]`;
+}
+
+/**
+ * Creates the access policy that admits the app, and its rule — each only if missing.
+ *
+ * @remarks
+ * Two writes, so an interruption can fall between them: the policy is found again by the mark in
+ * its description, and only the rule is created then. A second policy would still admit the
+ * app, but it would be clutter an admin has to clean up.
+ */
+async function ensureAccessPolicy(run: Execution): Promise<string> {
+  const { client, document, snapshot } = run;
+  const { issuer, app } = document;
+  if (issuer.kind !== 'custom' || snapshot.app === undefined) {
+    throw new Error('The app must exist before its access policy; run the apply again.');
+  }
+  const authServerId = serverIdOf(run);
+  const api = client.authorizationServerApi;
+  let policyId: string | undefined;
+  for await (const policy of await api.listAuthorizationServerPolicies({ authServerId })) {
+    if (policy?.description?.includes(policyMark(document)) === true) {
+      policyId = policy.id;
+    }
+  }
+  const clientId =
+    (
+      (await findSetupApp(client, document)) as {
+        credentials?: { oauthClient?: { client_id?: string } };
+      }
+    ).credentials?.oauthClient?.client_id ?? snapshot.app.id;
+  if (policyId === undefined) {
+    const policy = await api.createAuthorizationServerPolicy({
+      authServerId,
+      policy: {
+        type: 'OAUTH_AUTHORIZATION_POLICY',
+        name: `${app.label} access`,
+        description: `Lets ${app.label} get tokens. ${policyMark(document)}`,
+        priority: 1,
+        status: 'ACTIVE',
+        conditions: { clients: { include: [clientId] } },
+      },
+    });
+    policyId = policy.id ?? '';
+  }
+  let hasRule = false;
+  for await (const rule of await api.listAuthorizationServerPolicyRules({
+    authServerId,
+    policyId,
+  })) {
+    hasRule ||= rule !== null;
+  }
+  if (!hasRule) {
+    await api.createAuthorizationServerPolicyRule({
+      authServerId,
+      policyId,
+      policyRule: {
+        name: `${app.label} sign-in`,
+        type: 'RESOURCE_ACCESS',
+        priority: 1,
+        conditions: {
+          people: { groups: { include: ['EVERYONE'] } },
+          grantTypes: { include: app.grantTypes },
+          scopes: { include: issuer.scopes },
+        },
+        actions: {
+          token: {
+            accessTokenLifetimeMinutes: 60,
+            refreshTokenLifetimeMinutes: 0,
+            refreshTokenWindowMinutes: 10080,
+          },
+        },
+      },
+    });
+  }
+  return policyId;
 }
 
 /**
@@ -189,8 +319,13 @@ export async function applySetup(options: {
     for (let attempt = 1; ; attempt += 1) {
       const current = plan.steps.find((step) => step.key === key);
       if (current === undefined || current.action === 'unchanged') {
-        // Unchanged from the start, or done by an attempt whose answer was lost.
-        done.push({ key, title: planned.title, action: planned.action });
+        // Done by an attempt of ours whose answer was lost, or already there — from the start,
+        // or made by an earlier step (a new server comes with Okta's system scopes).
+        done.push({
+          key,
+          title: planned.title,
+          action: attempt > 1 ? planned.action : 'unchanged',
+        });
         break;
       }
       if (key === 'app' && current.action === 'create') {

@@ -188,3 +188,53 @@ describe('applying a Kestra setup', () => {
     expect(await endState(document)).toEqual(EXPECTED_END);
   });
 });
+
+describe('applying a Kaimu setup on a custom authorization server', () => {
+  function kaimuOnNewServer(): SetupDocument {
+    const document = createSetupDocument({ id: 'kaimu-1', preset: 'kaimu' });
+    document.issuer = {
+      kind: 'custom',
+      server: { kind: 'new', name: 'Kaimu API', audience: 'kaimu', description: 'For Kaimu' },
+      issuerMode: 'ORG_URL',
+      scopes: ['openid', 'email', 'profile', 'groups'],
+      groupsClaim: { name: 'groups', filterType: 'STARTS_WITH', value: 'Kaimu' },
+    };
+    document.assignments = { users: [], groups: [{ name: 'Engineering' }] };
+    return document;
+  }
+
+  it('creates the server, the missing scope, the claim, the app and the policy that admits it', async () => {
+    const document = kaimuOnNewServer();
+    const result = await applySetup({ client, document, journal: memoryJournal() });
+    expect(
+      result.steps.filter((step) => step.action !== 'unchanged').map((step) => step.key),
+    ).toEqual([
+      'auth-server',
+      'scope:groups',
+      'claim:groups',
+      'app',
+      'access-policy',
+      'group-assignment:Engineering',
+    ]);
+    expect(hasChanges(planSetup(document, await readOrgSnapshot(client, document)))).toBe(false);
+  });
+
+  it('creates one access policy even when the answer to its rule is lost', async () => {
+    const document = kaimuOnNewServer();
+    await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
+      method: 'POST',
+      path: '/api/v1/authorizationServers/*/policies/*/rules',
+      connection: 'lose-response',
+      times: 1,
+    });
+    await applySetup({ client, document, journal: memoryJournal() });
+    const snapshot = await readOrgSnapshot(client, document);
+    const policies = await collect(
+      await client.authorizationServerApi.listAuthorizationServerPolicies({
+        authServerId: snapshot.authServer?.id ?? '',
+      }),
+    );
+    expect(policies.map((policy) => policy.name)).toEqual(['Kaimu access']);
+    expect(hasChanges(planSetup(document, snapshot))).toBe(false);
+  });
+});
