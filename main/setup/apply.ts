@@ -4,7 +4,14 @@ import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import type { OktaClient } from '../services/okta/okta-client.ts';
 import { appRequestBody } from './okta-bodies.ts';
 import { findSetupApp, readOrgSnapshot } from './org-snapshot.ts';
-import { hasChanges, type OrgSnapshot, type Plan, planSetup, type PlanStep } from './plan.ts';
+import {
+  desiredAppFields,
+  hasChanges,
+  type OrgSnapshot,
+  type Plan,
+  planSetup,
+  type PlanStep,
+} from './plan.ts';
 
 /** One line of the apply journal: written before a change, and again once it is known done. */
 export interface JournalEntry {
@@ -349,7 +356,12 @@ export async function applySetup(options: {
         });
         options.onProgress?.({ stepKey: key, title: current.title, state: 'done' });
         done.push({ key, title: current.title, action: current.action });
-        snapshot = await readOrgSnapshot(client, document);
+        // A confirmed write is known: note it instead of reading the whole org again (a new
+        // server is the exception: it comes with scopes Okta made).
+        snapshot =
+          current.kind === 'auth-server'
+            ? await readOrgSnapshot(client, document)
+            : afterWrite(snapshot, current, objectId, document);
         plan = planSetup(document, snapshot);
         break;
       } catch (error) {
@@ -363,6 +375,8 @@ export async function applySetup(options: {
       }
     }
   }
+  // Prove the end state from the org itself, not from memory.
+  snapshot = await readOrgSnapshot(client, document);
   const app = snapshot.app;
   if (app === undefined) {
     throw new Error('The app integration is not in the org after the apply; run it again.');
@@ -386,6 +400,80 @@ export async function applySetup(options: {
     testUserPassword: secrets.testUserPassword,
     steps: done,
   };
+}
+
+/**
+ * The snapshot once a planned change is confirmed, without reading the org again.
+ *
+ * @remarks
+ * Every write the engine makes answers with what it created, so the next plan can be made from
+ * memory; the org is read again only to settle a write that failed, and once at the end to
+ * prove the apply reached the document.
+ */
+function afterWrite(
+  snapshot: OrgSnapshot,
+  step: PlanStep,
+  objectId: string | undefined,
+  document: SetupDocument,
+): OrgSnapshot {
+  const next: OrgSnapshot = {
+    ...snapshot,
+    usersByLogin: new Map(snapshot.usersByLogin),
+    appUserIds: new Set(snapshot.appUserIds),
+    appGroupIds: new Set(snapshot.appGroupIds),
+    trustedOrigins: new Map(snapshot.trustedOrigins),
+    authServer:
+      snapshot.authServer === undefined
+        ? undefined
+        : {
+            ...snapshot.authServer,
+            scopeNames: new Set(snapshot.authServer.scopeNames),
+            claims: [...snapshot.authServer.claims],
+          },
+  };
+  const id = objectId ?? '';
+  switch (step.kind) {
+    case 'app':
+      next.app = { id, fields: desiredAppFields(document), status: 'ACTIVE' };
+      break;
+    case 'test-user':
+      next.usersByLogin.set(step.key.slice('test-user:'.length), { id });
+      break;
+    case 'user-assignment':
+      next.appUserIds.add(id);
+      break;
+    case 'group-assignment':
+      next.appGroupIds.add(id);
+      break;
+    case 'trusted-origin': {
+      const origin = step.key.slice('trusted-origin:'.length);
+      const wanted = document.trustedOrigins.find((candidate) => candidate.origin === origin);
+      const before = snapshot.trustedOrigins.get(origin)?.scopes ?? [];
+      next.trustedOrigins.set(origin, {
+        id,
+        scopes: [...new Set([...before, ...(wanted?.scopes ?? [])])],
+      });
+      break;
+    }
+    case 'scope':
+      next.authServer?.scopeNames.add(step.key.slice('scope:'.length));
+      break;
+    case 'claim':
+      next.authServer?.claims.push({
+        name: step.key.slice('claim:'.length),
+        valueType: 'GROUPS',
+        claimType: 'IDENTITY',
+      });
+      break;
+    case 'access-policy':
+      if (next.authServer !== undefined) {
+        next.authServer.admitsClient = true;
+      }
+      break;
+    case 'auth-server':
+      break;
+  }
+  return next;
 }
 
 /** Issues a new client secret and deactivates and deletes the others; returns the new one. */

@@ -100,66 +100,69 @@ export async function readOrgSnapshot(
   client: OktaClient,
   document: SetupDocument,
 ): Promise<OrgSnapshot> {
-  const app = (await findSetupApp(client, document)) as Json | undefined;
-  const appId = typeof app?.id === 'string' ? app.id : undefined;
-
+  // Independent reads run together: over the internet each one is a round trip.
   const logins = [
     ...document.assignments.users.map((user) => user.login),
     ...(document.assignments.testUser === undefined ? [] : [document.assignments.testUser.email]),
   ];
-  const usersByLogin = new Map<string, { id: string }>();
-  for (const login of logins) {
-    const found = await collect(
-      await client.userApi.listUsers({
-        search: `profile.login eq "${login.replaceAll('"', '\\"')}"`,
+  const [app, users, groups, origins] = await Promise.all([
+    findSetupApp(client, document) as Promise<Json | undefined>,
+    Promise.all(
+      logins.map(async (login) => {
+        const found = await collect(
+          await client.userApi.listUsers({
+            search: `profile.login eq "${login.replaceAll('"', '\\"')}"`,
+          }),
+        );
+        return [login, found[0]?.id] as const;
       }),
-    );
-    const id = found[0]?.id;
+    ),
+    Promise.all(
+      document.assignments.groups.map(async ({ name }) => {
+        const found = await collect(await client.groupApi.listGroups({ q: name, limit: 200 }));
+        return [name, found.find((group) => group.profile?.name === name)?.id] as const;
+      }),
+    ),
+    document.trustedOrigins.length === 0
+      ? Promise.resolve([])
+      : collect(await client.trustedOriginApi.listTrustedOrigins({})),
+  ]);
+  const appId = typeof app?.id === 'string' ? app.id : undefined;
+  const usersByLogin = new Map<string, { id: string }>();
+  for (const [login, id] of users) {
     if (id !== undefined) {
       usersByLogin.set(login, { id });
     }
   }
   const groupsByName = new Map<string, { id: string }>();
-  for (const { name } of document.assignments.groups) {
-    const found = await collect(await client.groupApi.listGroups({ q: name, limit: 200 }));
-    const exact = found.find((group) => group.profile?.name === name);
-    if (exact?.id !== undefined) {
-      groupsByName.set(name, { id: exact.id });
+  for (const [name, id] of groups) {
+    if (id !== undefined) {
+      groupsByName.set(name, { id });
     }
   }
-
-  const appUserIds = new Set<string>();
-  const appGroupIds = new Set<string>();
-  if (appId !== undefined) {
-    for (const appUser of await collect(
-      await client.applicationApi.listApplicationUsers({ appId }),
-    )) {
-      if (appUser.id !== undefined && appUser.scope === 'USER') {
-        appUserIds.add(appUser.id);
-      }
-    }
-    for (const assignment of await collect(
-      await client.applicationApi.listApplicationGroupAssignments({ appId }),
-    )) {
-      if (assignment.id !== undefined) {
-        appGroupIds.add(assignment.id);
-      }
-    }
-  }
-
   const trustedOrigins = new Map<string, { id: string; scopes: string[] }>();
-  if (document.trustedOrigins.length > 0) {
-    for (const origin of await collect(await client.trustedOriginApi.listTrustedOrigins({}))) {
-      if (origin.origin !== undefined && origin.id !== undefined) {
-        trustedOrigins.set(origin.origin, {
-          id: origin.id,
-          scopes: ((origin.scopes ?? []) as { type?: unknown }[]).map((scope) =>
-            String(scope.type),
-          ),
-        });
-      }
+  for (const origin of origins) {
+    if (origin.origin !== undefined && origin.id !== undefined) {
+      trustedOrigins.set(origin.origin, {
+        id: origin.id,
+        scopes: ((origin.scopes ?? []) as { type?: unknown }[]).map((scope) => String(scope.type)),
+      });
     }
   }
+
+  const [appUsers, appGroups, authServer] = await Promise.all([
+    appId === undefined
+      ? Promise.resolve([])
+      : collect(await client.applicationApi.listApplicationUsers({ appId })),
+    appId === undefined
+      ? Promise.resolve([])
+      : collect(await client.applicationApi.listApplicationGroupAssignments({ appId })),
+    readAuthServer(client, document, appId),
+  ]);
+  const appUserIds = new Set(
+    appUsers.filter((user) => user.scope === 'USER').flatMap((user) => user.id ?? []),
+  );
+  const appGroupIds = new Set(appGroups.flatMap((assignment) => assignment.id ?? []));
 
   return {
     app:
@@ -171,7 +174,7 @@ export async function readOrgSnapshot(
     appUserIds,
     appGroupIds,
     trustedOrigins,
-    authServer: await readAuthServer(client, document, appId),
+    authServer,
   };
 }
 
