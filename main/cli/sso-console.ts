@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { appendFile, open } from 'node:fs/promises';
+import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 
@@ -15,8 +16,11 @@ import {
   type SetupDocument,
   SetupDocumentError,
 } from '../../shared/setup/setup-document.ts';
+import { KeytarSecretStore } from '../adapters/keytar-secret-store.ts';
+import { defaultDataDir } from '../browser/data-dir.ts';
 import { createOktaClient, type OktaClient } from '../services/okta/okta-client.ts';
 import { toOktaAppError } from '../services/okta/okta-errors.ts';
+import { createFileProfileRepository } from '../services/profiles/profile-repository.ts';
 import { applySetup, type JournalEntry, SetupBlockedError } from '../setup/apply.ts';
 import { readOrgSnapshot } from '../setup/org-snapshot.ts';
 import { hasChanges, type Plan, planSetup } from '../setup/plan.ts';
@@ -27,7 +31,9 @@ const USAGE = `Usage:
   sso-console plan FILE [--json] [--detailed-exitcode] (--org-url URL | --profile NAME)
   sso-console apply FILE [--yes] [--json] (--org-url URL | --profile NAME)
 
-The org: --org-url URL with the API token in SSO_CONSOLE_API_TOKEN or on standard input.
+The org: --org-url URL with the API token in SSO_CONSOLE_API_TOKEN or on standard input, or
+--profile NAME for an org connected in the console (token from the OS keychain;
+--user-data-dir DIR if the console keeps its data elsewhere).
 plan exits 0 when there is nothing to change; with --detailed-exitcode, 2 when there is
 (as terraform does); 1 on any error.`;
 
@@ -98,16 +104,60 @@ async function readToken(): Promise<string> {
   return token;
 }
 
-async function connect(values: { 'org-url'?: string; profile?: string }): Promise<{
+/**
+ * The org of a profile the console saved: its URL from the profile file, its token from the OS
+ * keychain — the same ones the desktop console uses.
+ */
+async function profileCredentials(
+  name: string,
+  dataDir: string,
+): Promise<{ orgUrl: string; token: string }> {
+  const { profiles } = await createFileProfileRepository(dataDir).load();
+  const profile = profiles.find(
+    (candidate) => candidate.label === name || candidate.id === name || candidate.orgUrl === name,
+  );
+  if (profile === undefined) {
+    throw new CliError(
+      `No saved profile is called "${name}" (in ${dataDir}).`,
+      profiles.length === 0
+        ? 'Connect an org in the console first, or use --org-url URL with SSO_CONSOLE_API_TOKEN.'
+        : `Saved profiles: ${profiles.map((candidate) => `"${candidate.label}"`).join(', ')}.`,
+    );
+  }
+  if (profile.kind === 'sandbox') {
+    throw new CliError(
+      `"${profile.label}" is the console's built-in sandbox, which lives inside the running console.`,
+      'Run `npm run sandbox` and use --org-url with the URL it prints.',
+    );
+  }
+  const token = await new KeytarSecretStore().get(profile.orgUrl);
+  if (token === null) {
+    throw new CliError(
+      `The keychain holds no API token for ${profile.orgUrl}.`,
+      'Connect the org again in the console, or use --org-url with SSO_CONSOLE_API_TOKEN.',
+    );
+  }
+  return { orgUrl: profile.orgUrl, token };
+}
+
+async function connect(values: {
+  'org-url'?: string;
+  profile?: string;
+  'user-data-dir'?: string;
+}): Promise<{
   client: OktaClient;
   orgUrl: string;
   token: string;
 }> {
   if (values.profile !== undefined) {
-    throw new CliError(
-      '--profile is not available yet from the command line.',
-      'Use --org-url URL with SSO_CONSOLE_API_TOKEN, or the desktop console for saved profiles.',
+    if (values['org-url'] !== undefined) {
+      throw new CliError('Both --profile and --org-url were given.', 'Pick one of them.');
+    }
+    const { orgUrl, token } = await profileCredentials(
+      values.profile,
+      path.resolve(values['user-data-dir'] ?? defaultDataDir()),
     );
+    return { client: createOktaClient({ orgUrl, token }), orgUrl, token };
   }
   if (values['org-url'] === undefined) {
     throw new CliError(
@@ -181,6 +231,7 @@ async function main(argv: string[]): Promise<number> {
       yes: { type: 'boolean' },
       'org-url': { type: 'string' },
       profile: { type: 'string' },
+      'user-data-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

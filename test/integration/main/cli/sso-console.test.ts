@@ -4,6 +4,11 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { KeytarSecretStore } from '../../../../main/adapters/keytar-secret-store.ts';
+import { createLogger } from '../../../../main/services/logging/logger.ts';
+import { createOktaClient } from '../../../../main/services/okta/okta-client.ts';
+import { createFileProfileRepository } from '../../../../main/services/profiles/profile-repository.ts';
+import { createProfileService } from '../../../../main/services/profiles/profile-service.ts';
 import { startNodeScript } from '../../../support/processes.ts';
 import { startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
 
@@ -118,5 +123,36 @@ describe('sso-console', () => {
     expect(unknownTarget.stderr).toContain(
       '--target must be one of kestra, kaimu, web, spa, native, not "jenkins".',
     );
+  });
+
+  it('uses an org connected in the console, its token read from the OS keychain', async () => {
+    const dataDir = path.join(folder, 'console-data');
+    const profiles = createProfileService({
+      repository: createFileProfileRepository(dataDir),
+      secrets: new KeytarSecretStore(),
+      createClient: (credentials) => createOktaClient(credentials),
+      emitProgress: () => undefined,
+      logger: createLogger({ write: () => undefined }),
+    });
+    const profile = await profiles.add({
+      orgUrl: sandbox.orgUrl,
+      apiToken: sandbox.apiToken,
+      label: 'Staging org',
+    });
+    const file = path.join(folder, 'kestra-profile.json');
+    await run(['init', '--target', 'kestra', '--name', 'Kestra via profile', '--out', file]);
+    // No token in the environment or on standard input: it comes from the keychain.
+    const plan = await run(
+      ['plan', file, '--profile', 'Staging org', '--user-data-dir', dataDir, '--json'],
+      { SSO_CONSOLE_API_TOKEN: '' },
+    );
+    expect(plan.code).toBe(0);
+    expect(JSON.parse(plan.stdout)).toMatchObject({ changes: true });
+
+    const unknown = await run(['plan', file, '--profile', 'Prod', '--user-data-dir', dataDir]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No saved profile is called "Prod"');
+    expect(unknown.stderr).toContain('Saved profiles: "Staging org".');
+    await profiles.remove(profile.id);
   });
 });
