@@ -7,6 +7,7 @@ import { createOktaClient } from './services/okta/okta-client.ts';
 import { createFileProfileRepository } from './services/profiles/profile-repository.ts';
 import { createProfileService, type ProfileService } from './services/profiles/profile-service.ts';
 import type { SecretStore } from './services/secrets/secret-store.ts';
+import { createSetupService } from './services/setup/setup-service.ts';
 
 /** Sends an event to the renderer, whatever the transport. */
 export type EmitEvent = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -50,10 +51,20 @@ export function composeConsole(options: {
     },
     logger: options.logger,
   });
+  const setup = createSetupService({
+    profiles,
+    createClient: (credentials) => createOktaClient(credentials),
+    secrets: options.secrets,
+    dataDir: options.dataDir,
+    emitProgress: (payload) => {
+      options.emit('setup:apply-progress', payload);
+    },
+  });
   const handlers = createHandlers({
     mode: options.mode,
     version: options.version,
     profiles,
+    setup,
     secrets: options.secrets,
   });
   return {

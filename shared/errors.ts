@@ -30,6 +30,8 @@ export const ERROR_CODES = [
   'PROFILE_EXISTS',
   'PROFILES_FILE_NEWER',
   'SANDBOX_FAILED',
+  'NO_ORG_CONNECTED',
+  'SETUP_BLOCKED',
   'INTERNAL',
 ] as const;
 

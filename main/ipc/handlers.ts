@@ -1,5 +1,6 @@
 import type { ProfileService } from '../services/profiles/profile-service.ts';
 import type { SecretStore } from '../services/secrets/secret-store.ts';
+import type { SetupService } from '../services/setup/setup-service.ts';
 import type { Handlers } from './dispatcher.ts';
 
 /**
@@ -13,6 +14,7 @@ export function createHandlers(deps: {
   mode: 'electron' | 'browser';
   version: string;
   profiles: ProfileService;
+  setup: SetupService;
   secrets: Pick<SecretStore, 'info'>;
 }): Handlers {
   return {
@@ -28,5 +30,7 @@ export function createHandlers(deps: {
     }),
     'profiles:switch': ({ profileId }) => deps.profiles.switchTo(profileId),
     'profiles:remove': ({ profileId }) => deps.profiles.remove(profileId),
+    'setup:plan': async ({ document }) => ({ plan: await deps.setup.plan(document) }),
+    'setup:apply': ({ document, operationId }) => deps.setup.apply(document, operationId),
   };
 }

@@ -65,7 +65,9 @@ export function subscribe<E extends EventName>(
   return api.on(event, (payload: unknown) => {
     const parsed = EVENTS[event].safeParse(payload);
     if (parsed.success) {
-      listener(parsed.data);
+      // The schema is EVENTS[event]'s, so its data is this event's payload; TypeScript cannot
+      // narrow a union of schemas by a generic key.
+      listener(parsed.data as EventPayload<E>);
     }
   });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { profileSummarySchema, VERIFY_STEPS } from '../profiles/profile.ts';
+import { setupDocumentSchema } from '../setup/setup-document.ts';
 import { resultSchema } from './result.ts';
 
 const empty = z.object({}).strict();
@@ -11,6 +12,22 @@ const empty = z.object({}).strict();
  * matched to the right attempt.
  */
 const operationId = z.string().min(1).max(100);
+
+const planAction = z.enum(['create', 'update', 'unchanged']);
+
+/** A plan as the review page shows it: each object, what happens to it, and its fields. */
+const setupPlan = z.object({
+  steps: z.array(
+    z.object({
+      key: z.string(),
+      kind: z.string(),
+      action: planAction,
+      title: z.string(),
+      changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
+    }),
+  ),
+  blockers: z.array(z.string()),
+});
 
 const profileList = z.object({
   profiles: z.array(profileSummarySchema),
@@ -64,6 +81,22 @@ export const CHANNELS = {
     request: z.object({ profileId: z.string().max(200) }).strict(),
     response: profileList,
   },
+  'setup:plan': {
+    request: z.object({ document: setupDocumentSchema }).strict(),
+    response: z.object({ plan: setupPlan }),
+  },
+  'setup:apply': {
+    request: z.object({ document: setupDocumentSchema, operationId }).strict(),
+    // Ids and where the secrets went, never the secrets: they stay in the keychain.
+    response: z.object({
+      appId: z.string(),
+      clientId: z.string(),
+      issuer: z.string(),
+      clientSecretStored: z.boolean(),
+      testUserPasswordStored: z.boolean(),
+      steps: z.array(z.object({ key: z.string(), title: z.string(), action: planAction })),
+    }),
+  },
   'profiles:remove': {
     request: z.object({ profileId: z.string().max(200) }).strict(),
     response: profileList,
@@ -77,6 +110,12 @@ export const CHANNELS = {
  * Events carry progress only; anything the renderer must rely on comes back as a call's result.
  */
 export const EVENTS = {
+  'setup:apply-progress': z.object({
+    operationId,
+    stepKey: z.string(),
+    title: z.string(),
+    state: z.enum(['running', 'done', 'retrying']),
+  }),
   'profiles:verify-progress': z.object({
     operationId: operationId.nullable(),
     orgUrl: z.string(),

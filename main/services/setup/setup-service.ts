@@ -1,0 +1,135 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+
+import { AppError } from '../../../shared/errors.ts';
+import type { SetupDocument } from '../../../shared/setup/setup-document.ts';
+import { type ApplyProgress, applySetup, SetupBlockedError } from '../../setup/apply.ts';
+import { readOrgSnapshot } from '../../setup/org-snapshot.ts';
+import { type Plan, planSetup } from '../../setup/plan.ts';
+import type { OktaClient } from '../okta/okta-client.ts';
+import { toOktaAppError } from '../okta/okta-errors.ts';
+import type { ProfileService } from '../profiles/profile-service.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
+
+/** The keychain account of an app's client secret: per org and client, never in a file. */
+export function clientSecretAccount(orgUrl: string, clientId: string): string {
+  return `client-secret:${orgUrl}:${clientId}`;
+}
+
+/** The keychain account of a test user's generated password, for the login preview. */
+export function testUserPasswordAccount(orgUrl: string, login: string): string {
+  return `test-user:${orgUrl}:${login}`;
+}
+
+/** What the renderer learns from an apply: ids and where the secrets went, not the secrets. */
+export interface SetupApplied {
+  appId: string;
+  clientId: string;
+  issuer: string;
+  /** Whether this apply put a new client secret in the keychain (shown once on request). */
+  clientSecretStored: boolean;
+  /** Whether it created the test user and kept their password in the keychain. */
+  testUserPasswordStored: boolean;
+  steps: { key: string; title: string; action: 'create' | 'update' | 'unchanged' }[];
+}
+
+/**
+ * Plans and applies setup documents against the active org, for the wizard.
+ *
+ * @remarks
+ * The engine (`main/setup/`) does the work; this service picks the org (the active profile),
+ * keeps the journal in the console's data folder, and puts what must stay secret — the client
+ * secret, the test user's password — in the OS keychain, so the renderer only ever learns that
+ * they are there.
+ */
+export function createSetupService(deps: {
+  profiles: Pick<ProfileService, 'list' | 'getCredentials'>;
+  createClient: (credentials: { orgUrl: string; token: string }) => OktaClient;
+  secrets: Pick<SecretStore, 'set'>;
+  dataDir: string;
+  emitProgress: (event: Parameters<ApplyProgress>[0] & { operationId: string }) => void;
+}) {
+  async function activeOrg() {
+    const { activeProfileId } = await deps.profiles.list();
+    if (activeProfileId === null) {
+      throw new AppError({
+        code: 'NO_ORG_CONNECTED',
+        message: 'No org is connected, so there is nothing to plan against.',
+        hint: 'Connect an org, or use the local sandbox org, then come back to the review.',
+      });
+    }
+    const credentials = await deps.profiles.getCredentials(activeProfileId);
+    return { ...credentials, client: deps.createClient(credentials) };
+  }
+
+  function asAppError(error: unknown, org: { orgUrl: string; token: string }, action: string) {
+    if (error instanceof SetupBlockedError) {
+      return new AppError({
+        code: 'SETUP_BLOCKED',
+        message: error.message,
+        hint: 'Change the setup so it names what the org has, or create it in the org first.',
+      });
+    }
+    return toOktaAppError(error, { orgUrl: org.orgUrl, token: org.token, action });
+  }
+
+  return {
+    async plan(document: SetupDocument): Promise<Plan> {
+      const org = await activeOrg();
+      try {
+        return planSetup(document, await readOrgSnapshot(org.client, document));
+      } catch (error) {
+        throw asAppError(error, org, 'reading the org for the plan');
+      }
+    },
+
+    async apply(document: SetupDocument, operationId: string): Promise<SetupApplied> {
+      const org = await activeOrg();
+      const journalFile = path.join(deps.dataDir, 'journals', `${document.id}.jsonl`);
+      await mkdir(path.dirname(journalFile), { recursive: true, mode: 0o700 });
+      try {
+        const result = await applySetup({
+          client: org.client,
+          document,
+          journal: {
+            append: (entry) =>
+              appendFile(journalFile, `${JSON.stringify(entry)}\n`, { mode: 0o600 }),
+          },
+          onProgress: (event) => {
+            deps.emitProgress({ ...event, operationId });
+          },
+        });
+        if (result.clientSecret !== undefined) {
+          await deps.secrets.set(
+            clientSecretAccount(org.orgUrl, result.clientId),
+            result.clientSecret,
+          );
+        }
+        const testUser = document.assignments.testUser;
+        if (result.testUserPassword !== undefined && testUser !== undefined) {
+          await deps.secrets.set(
+            testUserPasswordAccount(org.orgUrl, testUser.email),
+            result.testUserPassword,
+          );
+        }
+        const { issuer } = document;
+        return {
+          appId: result.appId,
+          clientId: result.clientId,
+          issuer:
+            issuer.kind === 'org'
+              ? org.orgUrl
+              : `${org.orgUrl}/oauth2/${issuer.server.kind === 'existing' ? issuer.server.id : issuer.server.name}`,
+          clientSecretStored: result.clientSecret !== undefined,
+          testUserPasswordStored: result.testUserPassword !== undefined,
+          steps: result.steps,
+        };
+      } catch (error) {
+        throw asAppError(error, org, 'applying the setup');
+      }
+    },
+  };
+}
+
+/** The setup service; see {@link createSetupService}. */
+export type SetupService = ReturnType<typeof createSetupService>;

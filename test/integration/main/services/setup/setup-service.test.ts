@@ -1,0 +1,110 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { KeytarSecretStore } from '../../../../../main/adapters/keytar-secret-store.ts';
+import { type RunningSandbox, startSandbox } from '../../../../../main/sandbox/sandbox-server.ts';
+import { createLogger } from '../../../../../main/services/logging/logger.ts';
+import { createOktaClient } from '../../../../../main/services/okta/okta-client.ts';
+import { createFileProfileRepository } from '../../../../../main/services/profiles/profile-repository.ts';
+import { createProfileService } from '../../../../../main/services/profiles/profile-service.ts';
+import {
+  clientSecretAccount,
+  createSetupService,
+  testUserPasswordAccount,
+} from '../../../../../main/services/setup/setup-service.ts';
+import { CHANNELS } from '../../../../../shared/ipc/contract.ts';
+import { createSetupDocument } from '../../../../../shared/setup/presets.ts';
+
+/**
+ * The wizard's side of the engine: plan and apply against the active org, secrets into the OS
+ * keychain (gnome-keyring here), and answers that the contract lets through to the renderer.
+ */
+
+let sandbox: RunningSandbox;
+let dataDir: string;
+const secrets = new KeytarSecretStore();
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ seed: { kind: 'demo' } });
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'setup-service-'));
+});
+afterAll(async () => {
+  await sandbox.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function services() {
+  const profiles = createProfileService({
+    repository: createFileProfileRepository(dataDir),
+    secrets,
+    createClient: (credentials) => createOktaClient(credentials),
+    emitProgress: () => undefined,
+    logger: createLogger({ write: () => undefined }),
+  });
+  const progress: string[] = [];
+  const setup = createSetupService({
+    profiles,
+    createClient: (credentials) => createOktaClient(credentials),
+    secrets,
+    dataDir,
+    emitProgress: (event) => progress.push(`${event.operationId} ${event.state} ${event.stepKey}`),
+  });
+  return { profiles, setup, progress };
+}
+
+describe('the setup service', () => {
+  it('says to connect an org first when none is active', async () => {
+    const { setup } = services();
+    await expect(
+      setup.plan(createSetupDocument({ id: 'x', preset: 'kestra' })),
+    ).rejects.toMatchObject({
+      code: 'NO_ORG_CONNECTED',
+      hint: 'Connect an org, or use the local sandbox org, then come back to the review.',
+    });
+  });
+
+  it('plans and applies against the active org, keeping the secrets in the keychain only', async () => {
+    const { profiles, setup, progress } = services();
+    await profiles.add({ orgUrl: sandbox.orgUrl, apiToken: sandbox.apiToken, label: 'Sandbox' });
+    const document = createSetupDocument({ id: 'wizard-1', preset: 'kestra' });
+    document.assignments.testUser = {
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: 'ada.wizard@example.com',
+    };
+
+    const plan = await setup.plan(document);
+    expect(CHANNELS['setup:plan'].response.safeParse({ plan }).success).toBe(true);
+    expect(plan.steps.map((step) => step.action)).toEqual(['create', 'create', 'create']);
+
+    const applied = await setup.apply(document, 'op-1');
+    // What crosses to the renderer passes the contract and holds no secret.
+    expect(CHANNELS['setup:apply'].response.parse(applied)).toEqual(applied);
+    expect(applied).toMatchObject({
+      issuer: sandbox.orgUrl,
+      clientSecretStored: true,
+      testUserPasswordStored: true,
+    });
+    const secret = await secrets.get(clientSecretAccount(sandbox.orgUrl, applied.clientId));
+    const password = await secrets.get(
+      testUserPasswordAccount(sandbox.orgUrl, 'ada.wizard@example.com'),
+    );
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    expect(password).toMatch(/[A-Z]/);
+    expect(JSON.stringify(applied)).not.toContain(secret ?? '-');
+    expect(progress).toContain('op-1 done app');
+
+    const journal = path.join(dataDir, 'journals', 'wizard-1.jsonl');
+    expect(statSync(journal).mode & 0o777).toBe(0o600);
+    expect(readFileSync(journal, 'utf8')).not.toContain(secret ?? '-');
+    expect((await setup.plan(document)).steps.every((step) => step.action === 'unchanged')).toBe(
+      true,
+    );
+
+    await secrets.delete(clientSecretAccount(sandbox.orgUrl, applied.clientId));
+    await secrets.delete(testUserPasswordAccount(sandbox.orgUrl, 'ada.wizard@example.com'));
+  });
+});
