@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { appendFile, open } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
@@ -21,7 +20,8 @@ import { defaultDataDir } from '../browser/data-dir.ts';
 import { createOktaClient, type OktaClient } from '../services/okta/okta-client.ts';
 import { toOktaAppError } from '../services/okta/okta-errors.ts';
 import { createFileProfileRepository } from '../services/profiles/profile-repository.ts';
-import { applySetup, type JournalEntry, SetupBlockedError } from '../setup/apply.ts';
+import { applySetup, SetupBlockedError } from '../setup/apply.ts';
+import { createFileJournal } from '../setup/file-journal.ts';
 import { readOrgSnapshot } from '../setup/org-snapshot.ts';
 import { hasChanges, type Plan, planSetup } from '../setup/plan.ts';
 import { renderPlan } from '../setup/render-plan.ts';
@@ -177,21 +177,6 @@ async function connect(values: {
   };
 }
 
-/** The journal beside the document: one JSON line per entry, flushed to disk before the change. */
-function fileJournal(file: string) {
-  return {
-    async append(entry: JournalEntry) {
-      await appendFile(file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
-      const handle = await open(file, 'r');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    },
-  };
-}
-
 function planJson(plan: Plan) {
   return {
     changes: hasChanges(plan),
@@ -322,7 +307,7 @@ async function main(argv: string[]): Promise<number> {
     const result = await applySetup({
       client,
       document,
-      journal: fileJournal(`${file}.journal.jsonl`),
+      journal: createFileJournal(`${file}.journal.jsonl`),
       onProgress: (event) => {
         if (values.json !== true) {
           process.stderr.write(

@@ -1,9 +1,9 @@
-import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
 import { AppError } from '../../../shared/errors.ts';
 import type { SetupDocument } from '../../../shared/setup/setup-document.ts';
 import { type ApplyProgress, applySetup, SetupBlockedError } from '../../setup/apply.ts';
+import { createFileJournal } from '../../setup/file-journal.ts';
 import { readOrgSnapshot } from '../../setup/org-snapshot.ts';
 import { type Plan, planSetup } from '../../setup/plan.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
@@ -86,15 +86,11 @@ export function createSetupService(deps: {
     async apply(document: SetupDocument, operationId: string): Promise<SetupApplied> {
       const org = await activeOrg();
       const journalFile = path.join(deps.dataDir, 'journals', `${document.id}.jsonl`);
-      await mkdir(path.dirname(journalFile), { recursive: true, mode: 0o700 });
       try {
         const result = await applySetup({
           client: org.client,
           document,
-          journal: {
-            append: (entry) =>
-              appendFile(journalFile, `${JSON.stringify(entry)}\n`, { mode: 0o600 }),
-          },
+          journal: createFileJournal(journalFile),
           onProgress: (event) => {
             deps.emitProgress({ ...event, operationId });
           },
