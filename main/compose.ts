@@ -7,6 +7,8 @@ import { createOktaClient } from './services/okta/okta-client.ts';
 import { createFileProfileRepository } from './services/profiles/profile-repository.ts';
 import { createProfileService, type ProfileService } from './services/profiles/profile-service.ts';
 import type { SecretStore } from './services/secrets/secret-store.ts';
+import { createActiveOrg } from './services/setup/active-org.ts';
+import { createDirectorySearch } from './services/setup/directory-search.ts';
 import { createSetupService } from './services/setup/setup-service.ts';
 
 /** Sends an event to the renderer, whatever the transport. */
@@ -60,11 +62,15 @@ export function composeConsole(options: {
       options.emit('setup:apply-progress', payload);
     },
   });
+  const directory = createDirectorySearch(
+    createActiveOrg({ profiles, createClient: (credentials) => createOktaClient(credentials) }),
+  );
   const handlers = createHandlers({
     mode: options.mode,
     version: options.version,
     profiles,
     setup,
+    directory,
     secrets: options.secrets,
   });
   return {

@@ -1,5 +1,6 @@
 import type { ProfileService } from '../services/profiles/profile-service.ts';
 import type { SecretStore } from '../services/secrets/secret-store.ts';
+import type { DirectorySearch } from '../services/setup/directory-search.ts';
 import type { SetupService } from '../services/setup/setup-service.ts';
 import type { Handlers } from './dispatcher.ts';
 
@@ -15,6 +16,7 @@ export function createHandlers(deps: {
   version: string;
   profiles: ProfileService;
   setup: SetupService;
+  directory: DirectorySearch;
   secrets: Pick<SecretStore, 'info'>;
 }): Handlers {
   return {
@@ -30,6 +32,8 @@ export function createHandlers(deps: {
     }),
     'profiles:switch': ({ profileId }) => deps.profiles.switchTo(profileId),
     'profiles:remove': ({ profileId }) => deps.profiles.remove(profileId),
+    'directory:search-users': ({ query }) => deps.directory.users(query),
+    'directory:search-groups': ({ query }) => deps.directory.groups(query),
     'setup:plan': async ({ document }) => ({ plan: await deps.setup.plan(document) }),
     'setup:apply': ({ document, operationId }) => deps.setup.apply(document, operationId),
   };

@@ -81,6 +81,27 @@ export const CHANNELS = {
     request: z.object({ profileId: z.string().max(200) }).strict(),
     response: profileList,
   },
+  'directory:search-users': {
+    request: z.object({ query: z.string().max(200) }).strict(),
+    response: z.object({
+      matches: z.array(
+        z.object({
+          id: z.string(),
+          login: z.string(),
+          displayName: z.string(),
+          status: z.string(),
+        }),
+      ),
+      more: z.boolean(),
+    }),
+  },
+  'directory:search-groups': {
+    request: z.object({ query: z.string().max(200) }).strict(),
+    response: z.object({
+      matches: z.array(z.object({ id: z.string(), name: z.string(), description: z.string() })),
+      more: z.boolean(),
+    }),
+  },
   'setup:plan': {
     request: z.object({ document: setupDocumentSchema }).strict(),
     response: z.object({ plan: setupPlan }),

@@ -10,6 +10,7 @@ import type { OktaClient } from '../okta/okta-client.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
 import type { ProfileService } from '../profiles/profile-service.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
+import { createActiveOrg } from './active-org.ts';
 
 /** The keychain account of an app's client secret: per org and client, never in a file. */
 export function clientSecretAccount(orgUrl: string, clientId: string): string {
@@ -49,18 +50,7 @@ export function createSetupService(deps: {
   dataDir: string;
   emitProgress: (event: Parameters<ApplyProgress>[0] & { operationId: string }) => void;
 }) {
-  async function activeOrg() {
-    const { activeProfileId } = await deps.profiles.list();
-    if (activeProfileId === null) {
-      throw new AppError({
-        code: 'NO_ORG_CONNECTED',
-        message: 'No org is connected, so there is nothing to plan against.',
-        hint: 'Connect an org, or use the local sandbox org, then come back to the review.',
-      });
-    }
-    const credentials = await deps.profiles.getCredentials(activeProfileId);
-    return { ...credentials, client: deps.createClient(credentials) };
-  }
+  const activeOrg = createActiveOrg(deps);
 
   function asAppError(error: unknown, org: { orgUrl: string; token: string }, action: string) {
     if (error instanceof SetupBlockedError) {

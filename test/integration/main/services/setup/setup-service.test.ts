@@ -62,7 +62,7 @@ describe('the setup service', () => {
       setup.plan(createSetupDocument({ id: 'x', preset: 'kestra' })),
     ).rejects.toMatchObject({
       code: 'NO_ORG_CONNECTED',
-      hint: 'Connect an org, or use the local sandbox org, then come back to the review.',
+      hint: 'Connect an org, or use the local sandbox org, then come back to this step.',
     });
   });
 
