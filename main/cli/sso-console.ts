@@ -20,7 +20,7 @@ import { defaultDataDir } from '../browser/data-dir.ts';
 import { createOktaClient, type OktaClient } from '../services/okta/okta-client.ts';
 import { toOktaAppError } from '../services/okta/okta-errors.ts';
 import { createFileProfileRepository } from '../services/profiles/profile-repository.ts';
-import { applySetup, SetupBlockedError } from '../setup/apply.ts';
+import { applySetup, issuerUrl, SetupBlockedError } from '../setup/apply.ts';
 import { createFileJournal } from '../setup/file-journal.ts';
 import { readOrgSnapshot } from '../setup/org-snapshot.ts';
 import { hasChanges, type Plan, planSetup } from '../setup/plan.ts';
@@ -316,10 +316,7 @@ async function main(argv: string[]): Promise<number> {
         }
       },
     });
-    const issuer =
-      document.issuer.kind === 'org'
-        ? orgUrl
-        : `${orgUrl}/oauth2/${document.issuer.server.kind === 'existing' ? document.issuer.server.id : '(new server)'}`;
+    const issuer = issuerUrl(orgUrl, result.authServerId);
     if (values.json === true) {
       process.stdout.write(
         `${JSON.stringify({ changes: true, appId: result.appId, clientId: result.clientId, issuer, clientSecret: result.clientSecret ?? null, testUserPassword: result.testUserPassword ?? null })}\n`,

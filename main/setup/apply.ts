@@ -43,6 +43,8 @@ export interface ApplyResult {
   clientId: string;
   /** Only when this apply created the app or had to issue a new secret. Never logged. */
   clientSecret: string | undefined;
+  /** The custom authorization server that issues the app's tokens; `undefined` for the org's. */
+  authServerId: string | undefined;
   /** The test user's generated password, when this apply created the user. Never logged. */
   testUserPassword: string | undefined;
   /** Each step with what was done. */
@@ -397,6 +399,7 @@ export async function applySetup(options: {
     appId: app.id,
     clientId: fullApp.credentials?.oauthClient?.client_id ?? app.id,
     clientSecret: secrets.clientSecret,
+    authServerId: document.issuer.kind === 'custom' ? snapshot.authServer?.id : undefined,
     testUserPassword: secrets.testUserPassword,
     steps: done,
   };
@@ -507,4 +510,12 @@ export class SetupBlockedError extends Error {
     this.name = 'SetupBlockedError';
     this.blockers = blockers;
   }
+}
+
+/**
+ * The issuer an app's tokens carry, as relying parties must configure it: the org URL for the
+ * org authorization server, `{org}/oauth2/{id}` for a custom one (okta-behaviours.md §1).
+ */
+export function issuerUrl(orgUrl: string, authServerId: string | undefined): string {
+  return authServerId === undefined ? orgUrl : `${orgUrl}/oauth2/${authServerId}`;
 }

@@ -17,6 +17,7 @@ import {
   recordSignInAttempt,
   type SignInFailureReason,
 } from '../system-log.ts';
+import { usersWithLogin } from '../user-directory.ts';
 import {
   createAuthorizationServerProvider,
   errorPage,
@@ -742,9 +743,8 @@ export function createOidcLayer(options: { org: SandboxOrg; orgUrl: () => string
     const form = new URLSearchParams(await readRequestBody(request, 16_384));
     const login = (form.get('username') ?? '').trim();
     const password = form.get('password') ?? '';
-    const user = [...org.users.values()].find(
-      (candidate) => candidate.profile.login.toLowerCase() === login.toLowerCase(),
-    );
+    // The directory's login index: a sign-in must not scan 100,000 users.
+    const user = usersWithLogin(org, login)[0];
     const failure = signInFailure(user, password);
     if (failure !== undefined || user === undefined) {
       recordSignInAttempt(org, {

@@ -2,7 +2,7 @@ import path from 'node:path';
 
 import { AppError } from '../../../shared/errors.ts';
 import type { SetupDocument } from '../../../shared/setup/setup-document.ts';
-import { type ApplyProgress, applySetup, SetupBlockedError } from '../../setup/apply.ts';
+import { type ApplyProgress, applySetup, issuerUrl, SetupBlockedError } from '../../setup/apply.ts';
 import { createFileJournal } from '../../setup/file-journal.ts';
 import { readOrgSnapshot } from '../../setup/org-snapshot.ts';
 import { type Plan, planSetup } from '../../setup/plan.ts';
@@ -98,14 +98,10 @@ export function createSetupService(deps: {
             result.testUserPassword,
           );
         }
-        const { issuer } = document;
         return {
           appId: result.appId,
           clientId: result.clientId,
-          issuer:
-            issuer.kind === 'org'
-              ? org.orgUrl
-              : `${org.orgUrl}/oauth2/${issuer.server.kind === 'existing' ? issuer.server.id : issuer.server.name}`,
+          issuer: issuerUrl(org.orgUrl, result.authServerId),
           clientSecretStored: result.clientSecret !== undefined,
           testUserPasswordStored: result.testUserPassword !== undefined,
           steps: result.steps,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { applySetup, type JournalEntry } from '../../../../main/setup/apply.ts';
+import { applySetup, issuerUrl, type JournalEntry } from '../../../../main/setup/apply.ts';
 import { readOrgSnapshot, setupMarkOf } from '../../../../main/setup/org-snapshot.ts';
 import { hasChanges, planSetup } from '../../../../main/setup/plan.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
@@ -217,6 +217,12 @@ describe('applying a Kaimu setup on a custom authorization server', () => {
       'group-assignment:Engineering',
     ]);
     expect(hasChanges(planSetup(document, await readOrgSnapshot(client, document)))).toBe(false);
+    // The issuer handed to the relying party is the one the new server's discovery names.
+    const issuer = issuerUrl(sandbox.orgUrl, result.authServerId);
+    const discovery = (await (
+      await fetch(`${issuer}/.well-known/openid-configuration`)
+    ).json()) as { issuer: string };
+    expect(discovery.issuer).toBe(issuer);
   });
 
   it('creates one access policy even when the answer to its rule is lost', async () => {
