@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   'SANDBOX_FAILED',
   'NO_ORG_CONNECTED',
   'SETUP_BLOCKED',
+  'SECRET_NOT_FOUND',
   'INTERNAL',
 ] as const;
 

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
 import { profileSummarySchema, VERIFY_STEPS } from '../profiles/profile.ts';
-import { setupDocumentSchema } from '../setup/setup-document.ts';
+import {
+  appSettingsSchema,
+  setupDocumentSchema,
+  trustedOriginSchema,
+} from '../setup/setup-document.ts';
 import { resultSchema } from './result.ts';
 
 const empty = z.object({}).strict();
@@ -110,13 +114,71 @@ export const CHANNELS = {
     request: z.object({ document: setupDocumentSchema, operationId }).strict(),
     // Ids and where the secrets went, never the secrets: they stay in the keychain.
     response: z.object({
+      orgUrl: z.string(),
       appId: z.string(),
       clientId: z.string(),
       issuer: z.string(),
+      /** The custom authorization server's id; `null` for the org authorization server. */
+      authServerId: z.string().nullable(),
       clientSecretStored: z.boolean(),
-      testUserPasswordStored: z.boolean(),
+      /** The login whose generated password is in the keychain, when this apply created it. */
+      testUserLogin: z.string().nullable(),
       steps: z.array(z.object({ key: z.string(), title: z.string(), action: planAction })),
+      /** Each object in the Okta Admin Console; empty for an org without one (the sandbox). */
+      adminLinks: z.array(z.object({ title: z.string(), url: z.string() })),
     }),
+  },
+  'setup:list-apps': {
+    // OIDC app integrations whose label starts with `query`, for "edit an existing app".
+    request: z.object({ query: z.string().max(200) }).strict(),
+    response: z.object({
+      apps: z.array(
+        z.object({
+          id: z.string(),
+          label: z.string(),
+          clientId: z.string(),
+          applicationType: z.string(),
+          status: z.string(),
+          /** The setup id this console marked the app with, if it created it. */
+          setupId: z.string().nullable(),
+        }),
+      ),
+      more: z.boolean(),
+    }),
+  },
+  'setup:read-app': {
+    // An existing app read into the document's terms (with `existingAppId` set).
+    request: z.object({ appId: z.string().min(1).max(200) }).strict(),
+    response: z.object({ app: appSettingsSchema, trustedOrigins: z.array(trustedOriginSchema) }),
+  },
+  'setup:assignments': {
+    // Who can already sign in to the document's app, and how; `appId: null` before it exists.
+    request: z.object({ document: setupDocumentSchema }).strict(),
+    response: z.object({
+      appId: z.string().nullable(),
+      users: z.array(
+        z.object({
+          id: z.string(),
+          login: z.string(),
+          displayName: z.string(),
+          via: z.enum(['direct', 'group']),
+        }),
+      ),
+      groups: z.array(z.object({ id: z.string(), name: z.string() })),
+      more: z.boolean(),
+    }),
+  },
+  'setup:reveal-secret': {
+    // The one channel that hands a secret to the renderer, and only when the admin asks.
+    request: z.discriminatedUnion('secret', [
+      z
+        .object({ secret: z.literal('client-secret'), clientId: z.string().min(1).max(200) })
+        .strict(),
+      z
+        .object({ secret: z.literal('test-user-password'), login: z.string().min(1).max(320) })
+        .strict(),
+    ]),
+    response: z.object({ value: z.string() }),
   },
   'profiles:remove': {
     request: z.object({ profileId: z.string().max(200) }).strict(),
