@@ -5,18 +5,31 @@ import { createRoot } from 'react-dom/client';
 
 import { getBridge } from './api/bridge.ts';
 import { App } from './app/app.tsx';
+import { createDirectoryStore } from './stores/directory-store.ts';
 import { createProfilesStore } from './stores/profiles-store.ts';
+import { createSetupDocumentStore } from './stores/setup-document-store.ts';
+import { createSetupRunStore } from './stores/setup-run-store.ts';
 import { StoreProvider } from './stores/store-context.tsx';
+import { createWizardStore } from './stores/wizard-store.ts';
 
 const api = getBridge();
-const profiles = createProfilesStore(api);
+const stores = {
+  profiles: createProfilesStore(api),
+  setupDocument: createSetupDocumentStore({
+    storage: window.localStorage,
+    newId: () => crypto.randomUUID(),
+  }),
+  wizard: createWizardStore(),
+  directory: createDirectoryStore(api),
+  setupRun: createSetupRunStore(api),
+};
 const container = document.getElementById('root');
 if (container === null) {
   throw new Error('index.html has no #root element');
 }
 createRoot(container).render(
   <StrictMode>
-    <StoreProvider profiles={profiles}>
+    <StoreProvider {...stores}>
       <App api={api} />
     </StoreProvider>
   </StrictMode>,

@@ -150,6 +150,12 @@ export function planSetup(document: SetupDocument, snapshot: OrgSnapshot): Plan 
   const { issuer } = document;
 
   const appDependencies: string[] = [];
+  if (issuer.kind === 'org' && issuer.groupsClaim !== undefined) {
+    // Said rather than skipped: an admin who asked for a claim must not find it missing at sign-in.
+    blockers.push(
+      `A groups claim on the org authorization server is set in the Admin Console (the app's Sign On tab, "Groups claim filter"); Okta's management API has no endpoint for it. Remove the groups claim from this setup and set the filter there after applying, or use a custom authorization server, where the console creates the claim.`,
+    );
+  }
   if (issuer.kind === 'custom') {
     const serverKey = 'auth-server';
     const server = snapshot.authServer;

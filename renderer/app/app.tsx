@@ -4,7 +4,7 @@ import type { BridgeApi } from '../../shared/ipc/bridge.ts';
 import type { ChannelResponse } from '../../shared/ipc/contract.ts';
 import { call } from '../api/call.ts';
 import { ErrorMessage } from '../components/error-message.tsx';
-import { ConnectPage } from '../features/connect/connect-page.tsx';
+import { SetupWizard } from '../features/setup/setup-wizard.tsx';
 import { useProfiles } from '../stores/store-context.tsx';
 
 type AppInfo = ChannelResponse<'app:get-info'>;
@@ -67,7 +67,7 @@ export function App(props: { api: BridgeApi }) {
         ) : status === 'error' && listError !== null ? (
           <ErrorMessage error={listError} />
         ) : (
-          <ConnectPage />
+          <SetupWizard />
         )}
       </main>
     </div>

@@ -1,22 +1,59 @@
 import { createContext, type ReactNode, useContext } from 'react';
 import { useStore } from 'zustand';
 
+import type { DirectoryState, DirectoryStore } from './directory-store.ts';
 import type { ProfilesState, ProfilesStore } from './profiles-store.ts';
+import type { SetupDocumentState, SetupDocumentStore } from './setup-document-store.ts';
+import type { SetupRunState, SetupRunStore } from './setup-run-store.ts';
+import type { WizardState, WizardStore } from './wizard-store.ts';
 
-const ProfilesContext = createContext<ProfilesStore | null>(null);
+/** The renderer's stores, one per concern; each is built by its own factory. */
+export interface Stores {
+  profiles: ProfilesStore;
+  setupDocument?: SetupDocumentStore;
+  wizard?: WizardStore;
+  directory?: DirectoryStore;
+  setupRun?: SetupRunStore;
+}
 
-/** Makes the profiles store available to the components below. */
-export function StoreProvider(props: { profiles: ProfilesStore; children: ReactNode }) {
-  return (
-    <ProfilesContext.Provider value={props.profiles}>{props.children}</ProfilesContext.Provider>
-  );
+const StoresContext = createContext<Stores | null>(null);
+
+/** Makes the stores available to the components below. */
+export function StoreProvider(props: Stores & { children: ReactNode }) {
+  const { children, ...stores } = props;
+  return <StoresContext.Provider value={stores}>{children}</StoresContext.Provider>;
+}
+
+function useStores<K extends keyof Stores>(key: K): NonNullable<Stores[K]> {
+  const stores = useContext(StoresContext);
+  const store = stores?.[key];
+  if (store === undefined) {
+    throw new Error(`This component needs the ${key} store from a <StoreProvider> above it.`);
+  }
+  return store;
 }
 
 /** Reads a slice of the profiles store and re-renders when it changes. */
 export function useProfiles<T>(selector: (state: ProfilesState) => T): T {
-  const store = useContext(ProfilesContext);
-  if (store === null) {
-    throw new Error('useProfiles needs a <StoreProvider> above it.');
-  }
-  return useStore(store, selector);
+  return useStore(useStores('profiles'), selector);
+}
+
+/** Reads a slice of the setup document store. */
+export function useSetupDocument<T>(selector: (state: SetupDocumentState) => T): T {
+  return useStore(useStores('setupDocument'), selector);
+}
+
+/** Reads a slice of the wizard store. */
+export function useWizard<T>(selector: (state: WizardState) => T): T {
+  return useStore(useStores('wizard'), selector);
+}
+
+/** Reads a slice of the directory store. */
+export function useDirectory<T>(selector: (state: DirectoryState) => T): T {
+  return useStore(useStores('directory'), selector);
+}
+
+/** Reads a slice of the plan-and-apply store. */
+export function useSetupRun<T>(selector: (state: SetupRunState) => T): T {
+  return useStore(useStores('setupRun'), selector);
 }

@@ -16,7 +16,7 @@ export function ConnectPage() {
   const isFirstRun = profiles.length === 0;
   return (
     <div className="connect-page">
-      <h1>Connect an org</h1>
+      <h1 tabIndex={-1}>Connect an org</h1>
       {isFirstRun ? (
         <p className="lede">
           Choose where to set up single sign-on. No Okta org yet? Start with the local sandbox org;

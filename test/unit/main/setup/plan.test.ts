@@ -145,6 +145,19 @@ describe('planSetup', () => {
     );
   });
 
+  it('refuses a groups claim on the org server rather than leaving it out silently', () => {
+    const document = kestra();
+    document.issuer = {
+      kind: 'org',
+      issuerMode: 'ORG_URL',
+      groupsClaim: { name: 'groups', filterType: 'REGEX', value: '.*' },
+    };
+    expect(planSetup(document, emptyOrg()).blockers[0]).toMatch(
+      /^A groups claim on the org authorization server is set in the Admin Console/,
+    );
+    expect(planSetup(document, emptyOrg()).steps.some((step) => step.kind === 'claim')).toBe(false);
+  });
+
   it('skips assignments in Federation Broker Mode, where Okta ignores them', () => {
     const document = kestra();
     document.app.implicitAssignment = true;

@@ -1,0 +1,234 @@
+import { type ReactNode, useId, useState } from 'react';
+
+/**
+ * Form fields with their label, help and in-place error wired up for assistive technology.
+ *
+ * @remarks
+ * Every field's error is linked with `aria-describedby` and flagged with `aria-invalid`, and
+ * carries `data-field` so a step can move the keyboard to the first field that needs attention.
+ */
+interface FieldProps {
+  label: ReactNode;
+  /** The document path this field edits, e.g. `app.label`; used to find and focus it. */
+  path: string;
+  help?: ReactNode;
+  error?: string | undefined;
+}
+
+function describedBy(ids: { help: string; error: string }, props: FieldProps): string | undefined {
+  const parts = [
+    props.help === undefined ? '' : ids.help,
+    props.error === undefined ? '' : ids.error,
+  ];
+  const joined = parts.filter((part) => part !== '').join(' ');
+  return joined === '' ? undefined : joined;
+}
+
+function HelpAndError(props: FieldProps & { ids: { help: string; error: string } }) {
+  return (
+    <>
+      {props.help !== undefined && (
+        <p className="field__help" id={props.ids.help}>
+          {props.help}
+        </p>
+      )}
+      {props.error !== undefined && (
+        <p className="field__error" id={props.ids.error}>
+          {props.error}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** A one-line text input. */
+export function TextField(
+  props: FieldProps & {
+    value: string;
+    onChange: (value: string) => void;
+    type?: 'text' | 'url' | 'email';
+    placeholder?: string;
+    disabled?: boolean;
+  },
+) {
+  const id = useId();
+  const ids = { help: `${id}-help`, error: `${id}-error` };
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <input
+        id={id}
+        data-field={props.path}
+        type={props.type ?? 'text'}
+        spellCheck={false}
+        value={props.value}
+        placeholder={props.placeholder}
+        disabled={props.disabled}
+        onChange={(event) => {
+          props.onChange(event.target.value);
+        }}
+        aria-invalid={props.error !== undefined}
+        aria-describedby={describedBy(ids, props)}
+      />
+      <HelpAndError {...props} ids={ids} />
+    </div>
+  );
+}
+
+/** A choice from a short list, as a native select. */
+export function SelectField<T extends string>(
+  props: FieldProps & {
+    value: T;
+    options: readonly { value: T; label: string }[];
+    onChange: (value: T) => void;
+  },
+) {
+  const id = useId();
+  const ids = { help: `${id}-help`, error: `${id}-error` };
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <select
+        id={id}
+        data-field={props.path}
+        value={props.value}
+        onChange={(event) => {
+          props.onChange(event.target.value as T);
+        }}
+        aria-invalid={props.error !== undefined}
+        aria-describedby={describedBy(ids, props)}
+      >
+        {props.options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      <HelpAndError {...props} ids={ids} />
+    </div>
+  );
+}
+
+/** A yes/no setting. */
+export function CheckboxField(
+  props: FieldProps & { checked: boolean; onChange: (checked: boolean) => void },
+) {
+  const id = useId();
+  const ids = { help: `${id}-help`, error: `${id}-error` };
+  return (
+    <div className="field field--checkbox">
+      <div className="field__row">
+        <input
+          id={id}
+          data-field={props.path}
+          type="checkbox"
+          checked={props.checked}
+          onChange={(event) => {
+            props.onChange(event.target.checked);
+          }}
+          aria-describedby={describedBy(ids, props)}
+        />
+        <label htmlFor={id}>{props.label}</label>
+      </div>
+      <HelpAndError {...props} ids={ids} />
+    </div>
+  );
+}
+
+/** One of a few options, as a fieldset of radio buttons with a sentence each. */
+export function RadioGroup<T extends string>(props: {
+  legend: ReactNode;
+  name: string;
+  path: string;
+  value: T;
+  options: readonly { value: T; label: ReactNode; description?: ReactNode }[];
+  onChange: (value: T) => void;
+}) {
+  const id = useId();
+  return (
+    <fieldset className="radio-group">
+      <legend>{props.legend}</legend>
+      {props.options.map((option) => (
+        <div className="radio-group__option" key={option.value}>
+          <input
+            type="radio"
+            id={`${id}-${option.value}`}
+            name={`${id}-${props.name}`}
+            data-field={props.path}
+            value={option.value}
+            checked={props.value === option.value}
+            onChange={() => {
+              props.onChange(option.value);
+            }}
+            aria-describedby={
+              option.description === undefined ? undefined : `${id}-${option.value}-description`
+            }
+          />
+          <label htmlFor={`${id}-${option.value}`}>{option.label}</label>
+          {option.description !== undefined && (
+            <p className="field__help" id={`${id}-${option.value}-description`}>
+              {option.description}
+            </p>
+          )}
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
+/**
+ * A list of values edited as text, one per line (redirect URIs, origins, scopes).
+ *
+ * @remarks
+ * The text is kept as typed, so an empty line being typed does not vanish under the cursor; the
+ * list sent on is the non-blank lines, trimmed. When the list changes from outside (a preset,
+ * an opened file, a new base URL) the text follows it.
+ */
+export function ListField(
+  props: FieldProps & {
+    values: readonly string[];
+    onChange: (values: string[]) => void;
+    rows?: number;
+    children?: ReactNode;
+  },
+) {
+  const id = useId();
+  const ids = { help: `${id}-help`, error: `${id}-error` };
+  const joined = props.values.join('\n');
+  const [text, setText] = useState(joined);
+  const [followed, setFollowed] = useState(joined);
+  if (followed !== joined) {
+    // The list changed from outside: follow it, unless it is what the text already says.
+    setFollowed(joined);
+    if (toList(text).join('\n') !== joined) {
+      setText(joined);
+    }
+  }
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <textarea
+        id={id}
+        data-field={props.path}
+        rows={props.rows ?? Math.max(2, props.values.length + 1)}
+        spellCheck={false}
+        value={text}
+        onChange={(event) => {
+          setText(event.target.value);
+          props.onChange(toList(event.target.value));
+        }}
+        aria-invalid={props.error !== undefined}
+        aria-describedby={describedBy(ids, props)}
+      />
+      <HelpAndError {...props} ids={ids} />
+      {props.children}
+    </div>
+  );
+}
+
+function toList(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}

@@ -1,0 +1,240 @@
+import { useEffect, useRef } from 'react';
+
+import { ErrorMessage } from '../../components/error-message.tsx';
+import type { ApplyStepProgress, SetupPlan } from '../../stores/setup-run-store.ts';
+import {
+  useProfiles,
+  useSetupDocument,
+  useSetupRun,
+  useWizard,
+} from '../../stores/store-context.tsx';
+import { ResultPanel } from './result-panel.tsx';
+
+type PlanStep = SetupPlan['steps'][number];
+
+const ACTION_WORDS: Record<PlanStep['action'], { symbol: string; word: string }> = {
+  create: { symbol: '+', word: 'create' },
+  update: { symbol: '~', word: 'update' },
+  unchanged: { symbol: '=', word: 'unchanged' },
+};
+
+function show(value: unknown): string {
+  if (value === undefined || value === null) {
+    return '(none)';
+  }
+  if (Array.isArray(value)) {
+    return value.length === 0 ? '(none)' : value.map((item) => String(item)).join(', ');
+  }
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** One object of the plan: what happens to it, and each field that changes. */
+function PlanObject(props: { step: PlanStep }) {
+  const { step } = props;
+  const action = ACTION_WORDS[step.action];
+  return (
+    <li
+      className={`plan-step plan-step--${step.action}`}
+      aria-label={`${step.title}: ${action.word}`}
+    >
+      <p className="plan-step__title">
+        <span className="plan-step__symbol" aria-hidden="true">
+          {action.symbol}
+        </span>{' '}
+        {step.title}{' '}
+        <span className="plan-step__action">
+          will be {action.word === 'unchanged' ? 'left unchanged' : `${action.word}d`}
+        </span>
+      </p>
+      {step.changes.length > 0 && (
+        <table className="plan-step__changes">
+          <thead>
+            <tr>
+              <th scope="col">Field</th>
+              {step.action === 'update' && <th scope="col">Now</th>}
+              <th scope="col">{step.action === 'update' ? 'After apply' : 'Value'}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {step.changes.map((change) => (
+              <tr key={change.field}>
+                <th scope="row">{change.field}</th>
+                {step.action === 'update' && (
+                  <td>
+                    <del>{show(change.before)}</del>
+                  </td>
+                )}
+                <td>
+                  <ins>{show(change.after)}</ins>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </li>
+  );
+}
+
+/** Apply progress: each step with its state, announced as it changes. */
+function ApplyProgress(props: { steps: ApplyStepProgress[] }) {
+  const stateWords: Record<ApplyStepProgress['state'], string> = {
+    pending: 'waiting',
+    running: 'in progress',
+    retrying: 'retrying',
+    done: 'done',
+  };
+  return (
+    <ol className="verify-progress" aria-label="Apply progress">
+      {props.steps.map((step) => (
+        <li
+          key={step.key}
+          className={`verify-progress__step verify-progress__step--${step.state === 'retrying' ? 'running' : step.state}`}
+        >
+          <span className="verify-progress__marker" aria-hidden="true" />
+          {step.title} — {stateWords[step.state]}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/**
+ * Step six: the plan as a readable diff, then apply with progress, then the result.
+ *
+ * @remarks
+ * The plan is made on arrival and again whenever the document has changed since; Apply is
+ * offered only for a plan of the current document with no blockers. An apply that fails can
+ * be run again: main's journal resumes it without duplicating anything.
+ */
+export function ReviewStep() {
+  const document = useSetupDocument((state) => state.document);
+  const plan = useSetupRun((state) => state.plan);
+  const apply = useSetupRun((state) => state.apply);
+  const makePlan = useSetupRun((state) => state.makePlan);
+  const applyPlan = useSetupRun((state) => state.applyPlan);
+  const back = useWizard((state) => state.back);
+  const orgLabel = useProfiles(
+    (state) => state.profiles.find((profile) => profile.id === state.activeProfileId)?.label,
+  );
+  const documentJson = JSON.stringify(document);
+  const isCurrent = plan.plannedFor === documentJson;
+  const resultRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!isCurrent && plan.status !== 'planning') {
+      void makePlan(document);
+    }
+  }, [isCurrent, plan.status, makePlan, document]);
+
+  useEffect(() => {
+    if (apply.status === 'done') {
+      resultRef.current?.querySelector<HTMLElement>('h2')?.focus();
+    }
+  }, [apply.status]);
+
+  const steps = plan.value?.steps ?? [];
+  const changing = steps.filter((step) => step.action !== 'unchanged');
+  const unchanged = steps.filter((step) => step.action === 'unchanged');
+  const count = (action: PlanStep['action']) =>
+    steps.filter((step) => step.action === action).length;
+  const blockers = plan.value?.blockers ?? [];
+  const isApplying = apply.status === 'applying';
+
+  return (
+    <section className="step" aria-labelledby="review-heading">
+      <h1 id="review-heading" tabIndex={-1}>
+        Review and apply
+      </h1>
+      <p className="lede">
+        What applying this setup changes in {orgLabel ?? 'the org'}. Nothing is changed until you
+        choose Apply.
+      </p>
+      <div aria-live="polite" aria-busy={plan.status === 'planning'}>
+        {plan.status === 'planning' && <p role="status">Reading the org and planning…</p>}
+      </div>
+      {plan.status === 'error' && plan.error !== null && (
+        <>
+          <ErrorMessage error={plan.error} />
+          <button type="button" className="button" onClick={() => void makePlan(document)}>
+            Plan again
+          </button>
+        </>
+      )}
+      {plan.status === 'done' && isCurrent && (
+        <>
+          <p className="plan-summary" data-testid="plan-summary">
+            Plan: {count('create')} to create, {count('update')} to update, {count('unchanged')}{' '}
+            unchanged.
+          </p>
+          {changing.length === 0 && blockers.length === 0 && (
+            <p>No changes: the org already matches this setup.</p>
+          )}
+          {blockers.length > 0 && (
+            <div className="error-message" role="alert">
+              <p className="error-message__text">This setup cannot be applied yet:</p>
+              <ul>
+                {blockers.map((blocker) => (
+                  <li key={blocker}>{blocker}</li>
+                ))}
+              </ul>
+              <p className="error-message__hint">
+                Go back and change the setup, then review again.
+              </p>
+            </div>
+          )}
+          {changing.length > 0 && (
+            <ul className="plan" aria-label="Changes">
+              {changing.map((step) => (
+                <PlanObject key={step.key} step={step} />
+              ))}
+            </ul>
+          )}
+          {unchanged.length > 0 && (
+            <details className="plan-unchanged">
+              <summary>{unchanged.length} unchanged</summary>
+              <ul className="plan" aria-label="Unchanged">
+                {unchanged.map((step) => (
+                  <PlanObject key={step.key} step={step} />
+                ))}
+              </ul>
+            </details>
+          )}
+        </>
+      )}
+      {apply.status !== 'idle' && apply.progress.length > 0 && (
+        <ApplyProgress steps={apply.progress} />
+      )}
+      {apply.status === 'error' && apply.error !== null && (
+        <>
+          <ErrorMessage error={apply.error} />
+          <p className="field__help">
+            What was already made is recorded; applying again continues from there and creates
+            nothing twice.
+          </p>
+        </>
+      )}
+      <div className="step-footer">
+        <button type="button" className="button" onClick={back} disabled={isApplying}>
+          Back
+        </button>
+        <button
+          type="button"
+          className="button button--primary"
+          disabled={!(plan.status === 'done' && isCurrent && blockers.length === 0) || isApplying}
+          onClick={() => void applyPlan(document)}
+        >
+          {isApplying ? 'Applying…' : apply.status === 'error' ? 'Apply again' : 'Apply'}
+        </button>
+      </div>
+      <div ref={resultRef}>
+        {apply.status === 'done' && apply.result !== null && (
+          <ResultPanel
+            result={apply.result}
+            isPublicClient={document.app.tokenEndpointAuthMethod === 'none'}
+          />
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,163 @@
+import { createStore } from 'zustand/vanilla';
+
+import type { AppErrorValue } from '../../shared/errors.ts';
+import type { BridgeApi } from '../../shared/ipc/bridge.ts';
+import type { Channel, ChannelResponse } from '../../shared/ipc/contract.ts';
+import type { Result } from '../../shared/ipc/result.ts';
+import type { SetupDocument } from '../../shared/setup/setup-document.ts';
+import { call } from '../api/call.ts';
+
+/** One search box's state: what was asked, what came back, and whether it is still running. */
+export interface SearchState<T> {
+  query: string;
+  status: 'idle' | 'searching' | 'done' | 'error';
+  matches: T[];
+  /** More matches exist than one page; the admin should type more. */
+  more: boolean;
+  error: AppErrorValue | null;
+}
+
+type Matches<C extends Channel> =
+  ChannelResponse<C> extends { matches: (infer T)[] }
+    ? T
+    : ChannelResponse<C> extends { apps: (infer T)[] }
+      ? T
+      : never;
+
+/** A user as the search returns it. */
+export type UserMatch = Matches<'directory:search-users'>;
+/** A group as the search returns it. */
+export type GroupMatch = Matches<'directory:search-groups'>;
+/** An app integration as the app picker lists it. */
+export type AppMatch = Matches<'setup:list-apps'>;
+
+/** Who is assigned to the document's app now. */
+export type CurrentAssignments = ChannelResponse<'setup:assignments'>;
+
+/** The directory store's state and actions. */
+export interface DirectoryState {
+  users: SearchState<UserMatch>;
+  groups: SearchState<GroupMatch>;
+  apps: SearchState<AppMatch>;
+  assignments: {
+    status: 'idle' | 'loading' | 'done' | 'error';
+    value: CurrentAssignments | null;
+    error: AppErrorValue | null;
+  };
+  searchUsers: (query: string) => void;
+  searchGroups: (query: string) => void;
+  searchApps: (query: string) => void;
+  loadAssignments: (document: SetupDocument) => Promise<void>;
+  /** Reads an existing app integration in the document's terms, for the admin to edit. */
+  readApp: (appId: string) => Promise<Result<ChannelResponse<'setup:read-app'>>>;
+}
+
+function idleSearch<T>(): SearchState<T> {
+  return { query: '', status: 'idle', matches: [], more: false, error: null };
+}
+
+/**
+ * Search-as-you-type over the org's users, groups and app integrations, and the app's current
+ * assignments.
+ *
+ * @remarks
+ * Each keystroke restarts a short wait (`debounceMs`), so typing a name sends one request, not
+ * one per letter; main answers one page, never the directory (a 100,000-user org stays
+ * responsive). Answers can arrive out of order, so each search carries a sequence number and only
+ * the newest one's answer is kept.
+ */
+export function createDirectoryStore(api: BridgeApi, options: { debounceMs?: number } = {}) {
+  const debounceMs = options.debounceMs ?? 200;
+  return createStore<DirectoryState>()((set, get) => {
+    function searcher<K extends 'users' | 'groups' | 'apps'>(
+      key: K,
+      run: (query: string) => Promise<
+        | { ok: true; data: { more: boolean; items: DirectoryState[K]['matches'] } }
+        | {
+            ok: false;
+            error: AppErrorValue;
+          }
+      >,
+    ): (query: string) => void {
+      let sequence = 0;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      return (query) => {
+        sequence += 1;
+        const mine = sequence;
+        clearTimeout(timer);
+        set({ [key]: { ...get()[key], query, status: 'searching', error: null } } as Pick<
+          DirectoryState,
+          K
+        >);
+        timer = setTimeout(() => {
+          void run(query).then((result) => {
+            if (mine !== sequence) {
+              return;
+            }
+            set({
+              [key]: result.ok
+                ? {
+                    query,
+                    status: 'done',
+                    matches: result.data.items,
+                    more: result.data.more,
+                    error: null,
+                  }
+                : { ...get()[key], status: 'error', error: result.error },
+            } as Pick<DirectoryState, K>);
+          });
+        }, debounceMs);
+      };
+    }
+
+    const mapped = async <C extends Channel, T>(
+      channel: C,
+      request: Parameters<typeof call<C>>[2],
+      items: (data: ChannelResponse<C>) => T[],
+    ) => {
+      const result = await call(api, channel, request);
+      return result.ok
+        ? {
+            ok: true as const,
+            data: { more: (result.data as { more: boolean }).more, items: items(result.data) },
+          }
+        : result;
+    };
+
+    let assignmentsSequence = 0;
+
+    return {
+      users: idleSearch(),
+      groups: idleSearch(),
+      apps: idleSearch(),
+      assignments: { status: 'idle', value: null, error: null },
+      searchUsers: searcher('users', (query) =>
+        mapped('directory:search-users', { query }, (data) => data.matches),
+      ),
+      searchGroups: searcher('groups', (query) =>
+        mapped('directory:search-groups', { query }, (data) => data.matches),
+      ),
+      searchApps: searcher('apps', (query) =>
+        mapped('setup:list-apps', { query }, (data) => data.apps),
+      ),
+      readApp: (appId) => call(api, 'setup:read-app', { appId }),
+      async loadAssignments(document) {
+        assignmentsSequence += 1;
+        const mine = assignmentsSequence;
+        set({ assignments: { ...get().assignments, status: 'loading', error: null } });
+        const result = await call(api, 'setup:assignments', { document });
+        if (mine !== assignmentsSequence) {
+          return;
+        }
+        set({
+          assignments: result.ok
+            ? { status: 'done', value: result.data, error: null }
+            : { status: 'error', value: null, error: result.error },
+        });
+      },
+    };
+  });
+}
+
+/** A directory store; see {@link createDirectoryStore}. */
+export type DirectoryStore = ReturnType<typeof createDirectoryStore>;
