@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+
+import { createDirectoryStore } from '../../../../renderer/stores/directory-store.ts';
+import { createFakeBridge } from '../../../support/fake-bridge.ts';
+
+const wait = (ms: number) =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
+
+describe('createDirectoryStore', () => {
+  it('sends one search for a burst of keystrokes, with the last query', async () => {
+    const fake = createFakeBridge({
+      'directory:search-users': (request) => ({
+        ok: true,
+        data: {
+          matches: [
+            {
+              id: '00u1',
+              login: `${(request as { query: string }).query}@example.com`,
+              displayName: 'Ada',
+              status: 'ACTIVE',
+            },
+          ],
+          more: false,
+        },
+      }),
+    });
+    const store = createDirectoryStore(fake.api, { debounceMs: 10 });
+    for (const query of ['a', 'ad', 'ada']) {
+      store.getState().searchUsers(query);
+    }
+    expect(store.getState().users.status).toBe('searching');
+    await wait(40);
+    expect(fake.calls).toEqual([{ channel: 'directory:search-users', request: { query: 'ada' } }]);
+    expect(store.getState().users).toMatchObject({
+      status: 'done',
+      query: 'ada',
+      more: false,
+      matches: [{ login: 'ada@example.com' }],
+    });
+  });
+
+  it('keeps only the newest search’s answer when answers arrive out of order', async () => {
+    const releases: (() => void)[] = [];
+    const fake = createFakeBridge({
+      'directory:search-groups': (request) =>
+        new Promise((resolve) => {
+          releases.push(() => {
+            resolve({
+              ok: true,
+              data: {
+                matches: [{ id: 'g', name: (request as { query: string }).query, description: '' }],
+                more: false,
+              },
+            });
+          });
+        }),
+    });
+    const store = createDirectoryStore(fake.api, { debounceMs: 0 });
+    store.getState().searchGroups('Eng');
+    await wait(5);
+    store.getState().searchGroups('Engineering');
+    await wait(5);
+    releases[1]?.();
+    await wait(5);
+    releases[0]?.();
+    await wait(5);
+    expect(store.getState().groups.matches.map((group) => group.name)).toEqual(['Engineering']);
+  });
+
+  it('shows a failed search as an error with main’s explanation', async () => {
+    const fake = createFakeBridge({
+      'setup:list-apps': () => ({
+        ok: false,
+        error: { code: 'NO_ORG_CONNECTED', message: 'No org', hint: 'Connect one' },
+      }),
+    });
+    const store = createDirectoryStore(fake.api, { debounceMs: 0 });
+    store.getState().searchApps('Kes');
+    await wait(10);
+    expect(store.getState().apps).toMatchObject({
+      status: 'error',
+      error: { code: 'NO_ORG_CONNECTED' },
+    });
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+
+import { createSetupRunStore } from '../../../../renderer/stores/setup-run-store.ts';
+import { createSetupDocument } from '../../../../shared/setup/presets.ts';
+import { createFakeBridge } from '../../../support/fake-bridge.ts';
+
+const document = createSetupDocument({ id: 'setup-1', preset: 'kestra' });
+
+const PLAN = {
+  steps: [
+    { key: 'app', kind: 'app', action: 'create', title: 'App integration "Kestra"', changes: [] },
+    {
+      key: 'test-user',
+      kind: 'test-user',
+      action: 'unchanged',
+      title: 'Test user',
+      changes: [],
+    },
+  ],
+  blockers: [],
+};
+
+const RESULT = {
+  orgUrl: 'http://127.0.0.1:1',
+  appId: '0oa1',
+  clientId: '0oa1',
+  issuer: 'http://127.0.0.1:1',
+  authServerId: null,
+  clientSecretStored: true,
+  testUserLogin: null,
+  steps: [{ key: 'app', title: 'App integration "Kestra"', action: 'create' }],
+  adminLinks: [],
+};
+
+describe('createSetupRunStore', () => {
+  it('plans, then applies with progress matched to this apply, then plans again', async () => {
+    let release: () => void = () => undefined;
+    const fake = createFakeBridge({
+      'setup:plan': () => ({ ok: true, data: { plan: PLAN } }),
+      'setup:apply': () =>
+        new Promise((resolve) => {
+          release = () => {
+            resolve({ ok: true, data: RESULT });
+          };
+        }),
+    });
+    const store = createSetupRunStore(fake.api);
+    await store.getState().makePlan(document);
+    expect(store.getState().plan).toMatchObject({
+      status: 'done',
+      plannedFor: JSON.stringify(document),
+    });
+
+    const applying = store.getState().applyPlan(document);
+    const { operationId, progress } = store.getState().apply;
+    // Only what changes is listed; the unchanged test user is not.
+    expect(progress).toEqual([{ key: 'app', title: 'App integration "Kestra"', state: 'pending' }]);
+    fake.emit('setup:apply-progress', {
+      operationId: 'someone-else',
+      stepKey: 'app',
+      title: 'x',
+      state: 'done',
+    });
+    expect(store.getState().apply.progress[0]?.state).toBe('pending');
+    fake.emit('setup:apply-progress', {
+      operationId: operationId ?? '',
+      stepKey: 'app',
+      title: 'App integration "Kestra"',
+      state: 'running',
+    });
+    expect(store.getState().apply.progress[0]?.state).toBe('running');
+
+    release();
+    await applying;
+    expect(store.getState().apply).toMatchObject({ status: 'done', result: RESULT });
+    expect(fake.calls.map((call) => call.channel)).toEqual([
+      'setup:plan',
+      'setup:apply',
+      'setup:plan',
+    ]);
+  });
+
+  it('keeps an apply failure for the admin to read and retry', async () => {
+    const fake = createFakeBridge({
+      'setup:plan': () => ({ ok: true, data: { plan: PLAN } }),
+      'setup:apply': () => ({
+        ok: false,
+        error: { code: 'ORG_UNREACHABLE', message: 'Lost the org', hint: 'Apply again' },
+      }),
+    });
+    const store = createSetupRunStore(fake.api);
+    await store.getState().makePlan(document);
+    await store.getState().applyPlan(document);
+    expect(store.getState().apply).toMatchObject({
+      status: 'error',
+      error: { code: 'ORG_UNREACHABLE' },
+    });
+  });
+});
