@@ -7,13 +7,15 @@ import { type RunningSandbox, startSandbox } from './sandbox-server.ts';
  *
  * @remarks
  * The default org for a newcomer: no Okta account, no second command. It listens on a free
- * loopback port, and its token lives only in memory, so it never needs the keychain.
+ * loopback port, and its token lives only in memory, so it never needs the keychain. It starts
+ * with the demo seed (a few users, and groups such as Kestra Admins), so the wizard's searches
+ * and assignments have something to find.
  */
 export function createEmbeddedSandbox(): SandboxLauncher & { stop(): Promise<void> } {
   let running: Promise<RunningSandbox> | undefined;
   return {
     async ensureRunning(): Promise<OrgCredentials> {
-      running ??= startSandbox();
+      running ??= startSandbox({ seed: { kind: 'demo' } });
       try {
         const sandbox = await running;
         return { orgUrl: sandbox.orgUrl, token: sandbox.apiToken };

@@ -76,7 +76,12 @@ export async function startRelyingPartyServer(): Promise<{
     } else if (path === '/auth-js/start' || path === '/auth-js/callback') {
       response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
       response.end(AUTH_JS_PAGE);
-    } else if (path === '/web/callback') {
+    } else if (
+      path === '/web/callback' ||
+      // Kestra's (Micronaut) and Kaimu's callbacks, for apps the wizard sets up.
+      /^\/oauth\/callback\/[^/]+$/.test(path) ||
+      /^\/auth\/oidc\/[^/]+\/callback$/.test(path)
+    ) {
       response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
       response.end(
         '<!DOCTYPE html><html lang="en"><head><title>Callback</title></head><body><main><h1>Back at the app</h1></main></body></html>',

@@ -1,0 +1,301 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+import { type Locator, type Page } from '@playwright/test';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import * as oidcClient from 'openid-client';
+
+import { KeytarSecretStore } from '../../main/adapters/keytar-secret-store.ts';
+import {
+  clientSecretAccount,
+  testUserPasswordAccount,
+} from '../../main/services/setup/setup-service.ts';
+import { expectNoAxeViolations } from './support/axe.ts';
+import { type ConsoleUnderTest, expect, test } from './support/console-fixture.ts';
+import { startRelyingPartyServer } from './support/relying-party-server.ts';
+import { findSecretOutsideKeychain } from './support/secret-scan.ts';
+
+/**
+ * The whole wizard, as an admin goes through it: the local sandbox org (the console's default),
+ * a target preset, the app integration, a test user and a group, the issuer, the plan, apply,
+ * the result — and then the test user signing in to the new app through the sandbox's sign-in
+ * page, with the client id, issuer, client secret and password the wizard handed over.
+ */
+
+const keychain = new KeytarSecretStore();
+
+let relyingParty: Awaited<ReturnType<typeof startRelyingPartyServer>>;
+test.beforeEach(async () => {
+  relyingParty = await startRelyingPartyServer();
+});
+test.afterEach(async () => {
+  await relyingParty.close();
+});
+
+async function connectLocalSandbox(page: Page) {
+  await page.getByRole('button', { name: 'Use the local sandbox org' }).click();
+  await expect(page.getByRole('banner')).toContainText('Active org: Local sandbox org');
+  await page.getByRole('button', { name: 'Next: target app' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Target app' })).toBeFocused();
+}
+
+async function fillTestUser(page: Page, email: string) {
+  await page.getByRole('checkbox', { name: 'Create a test user to try the sign-in' }).check();
+  await page.getByLabel('First name').fill('Ada');
+  await page.getByLabel('Last name').fill('Lovelace');
+  await page.getByLabel('Email (also the login)').fill(email);
+}
+
+/** Reviews, applies, and returns what the result panel shows. */
+async function applyAndReadResult(
+  page: Page,
+  appLabel: string,
+  applyWith: (button: Locator) => Promise<void>,
+) {
+  await expect(page.getByTestId('plan-summary')).toHaveText(/^Plan: \d+ to create, 0 to update/);
+  const changes = page.getByRole('list', { name: 'Changes' });
+  await expect(
+    changes.getByRole('listitem', { name: `App integration "${appLabel}": create` }),
+  ).toBeVisible();
+  await expectNoAxeViolations(page);
+  await applyWith(page.getByRole('button', { name: 'Apply', exact: true }));
+  const result = page.getByRole('region', { name: 'Setup applied' });
+  await expect(result).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Setup applied' })).toBeFocused();
+  await expect(page.getByRole('list', { name: 'Apply progress' })).toContainText(
+    `App integration "${appLabel}" — done`,
+  );
+  // Main planned again after applying: the org now matches the document.
+  await expect(page.getByTestId('plan-summary')).toHaveText(/^Plan: 0 to create, 0 to update/);
+  await expect(result).toContainText('The local sandbox org has no Admin Console');
+  await expectNoAxeViolations(page);
+  return {
+    result,
+    clientId: (await page.getByTestId('result-client-id').textContent()) ?? '',
+    issuer: (await page.getByTestId('result-issuer').textContent()) ?? '',
+    orgUrl: new URL((await page.getByTestId('result-issuer').textContent()) ?? '').origin,
+  };
+}
+
+/** Shows a kept secret on request and reads it off the page. */
+async function reveal(result: Locator, label: 'Client secret' | 'Test user password') {
+  await result.getByRole('button', { name: `Show ${label.toLowerCase()}` }).click();
+  const value = (await result.getByLabel(label, { exact: true }).textContent()) ?? '';
+  expect(value.length).toBeGreaterThan(8);
+  return value;
+}
+
+/** Signs the test user in to the app at its callback, as the target app's back end would. */
+async function signInAsTestUser(
+  page: Page,
+  app: { issuer: string; clientId: string; clientSecret: string; redirectUri: string },
+  user: { login: string; password: string },
+) {
+  const configuration = await oidcClient.discovery(
+    new URL(app.issuer),
+    app.clientId,
+    undefined,
+    oidcClient.ClientSecretBasic(app.clientSecret),
+    // Loopback http, like any local dev server; the library's documented switch for it.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
+    { execute: [oidcClient.allowInsecureRequests] },
+  );
+  const codeVerifier = oidcClient.randomPKCECodeVerifier();
+  const state = oidcClient.randomState();
+  const nonce = oidcClient.randomNonce();
+  const authorizationUrl = oidcClient.buildAuthorizationUrl(configuration, {
+    redirect_uri: app.redirectUri,
+    scope: 'openid profile email',
+    code_challenge: await oidcClient.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+  });
+  await page.goto(authorizationUrl.toString());
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await page.getByLabel('Username').fill(user.login);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Back at the app' })).toBeVisible();
+  expect(page.url().startsWith(app.redirectUri)).toBe(true);
+  const tokens = await oidcClient.authorizationCodeGrant(configuration, new URL(page.url()), {
+    pkceCodeVerifier: codeVerifier,
+    expectedState: state,
+    expectedNonce: nonce,
+    idTokenExpected: true,
+  });
+  const jwks = createRemoteJWKSet(new URL(configuration.serverMetadata().jwks_uri ?? ''));
+  const { payload } = await jwtVerify(tokens.id_token ?? '', jwks, {
+    issuer: app.issuer,
+    audience: app.clientId,
+    algorithms: ['RS256'],
+  });
+  return payload;
+}
+
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .map((name) => path.join(folder, name))
+    .filter((file) => statSync(file).isFile());
+}
+
+/** Secrets the admin did not ask to see are nowhere outside the keychain, main and Okta. */
+async function expectSecretsOnlyInKeychain(consoleApp: ConsoleUnderTest, secrets: string[]) {
+  for (const secret of secrets) {
+    expect(await findSecretOutsideKeychain(secret, consoleApp, [])).toEqual([]);
+  }
+}
+
+test('Kestra: the whole wizard, then the test user signs in to the new app', async ({
+  consoleApp,
+}, testInfo) => {
+  const { page } = consoleApp;
+  const label = `Kestra e2e ${String(testInfo.workerIndex)}`;
+  const email = `ada.kestra.${String(Date.now())}@example.com`;
+  await connectLocalSandbox(page);
+
+  // Target: the Kestra preset, served where the relying party listens.
+  await page.getByRole('radio', { name: 'Kestra' }).check();
+  await page.getByLabel(/base URL/).fill(relyingParty.origin);
+  await page.getByLabel('App integration name').fill(label);
+  const callback = `${relyingParty.origin}/oauth/callback/okta`;
+  await expect(page.getByText(`Callback: ${callback}`)).toBeVisible();
+  await page.getByRole('button', { name: 'Next: app integration' }).click();
+
+  // App integration: the preset's values, and live URI lint with a one-click fix.
+  const signIn = page.getByLabel('Sign-in redirect URIs (one per line)');
+  await expect(signIn).toHaveValue(callback);
+  await signIn.fill(`${callback}/`);
+  const findings = page.getByRole('list', { name: 'Checks on the sign-in redirect URIs' });
+  await expect(findings).toContainText('only by a trailing slash');
+  await page.getByRole('button', { name: 'Next: users and groups' }).click();
+  // Next refuses while an error stands, and says so in place.
+  await expect(signIn).toBeFocused();
+  await expect(signIn).toHaveAttribute('aria-invalid', 'true');
+  await findings.getByRole('button', { name: `Use ${callback}` }).click();
+  await expect(signIn).toHaveValue(callback);
+  await expect(findings).toBeHidden();
+  await expect(page.getByLabel('Client authentication')).toHaveValue('client_secret_basic');
+  await expectNoAxeViolations(page);
+  await page.getByRole('button', { name: 'Next: users and groups' }).click();
+
+  // Users and groups: a test user, and a group found by searching as you type.
+  await expect(page.getByRole('region', { name: 'Already assigned' })).toContainText(
+    'The app does not exist in the org yet',
+  );
+  await fillTestUser(page, 'not-an-email');
+  await page.getByRole('button', { name: 'Next: issuer' }).click();
+  await expect(page.getByLabel('Email (also the login)')).toBeFocused();
+  await expect(page.getByText('Enter an email address, e.g. ada@example.com.')).toBeVisible();
+  await page.getByLabel('Email (also the login)').fill(email);
+  await page.getByLabel('Search groups').fill('Kestra');
+  await expect(page.getByRole('status').filter({ hasText: /group/ })).toHaveText('2 groups found.');
+  await page.getByRole('button', { name: 'Assign Kestra Admins' }).click();
+  await expect(page.getByRole('list', { name: 'Groups to assign' })).toContainText('Kestra Admins');
+  await expectNoAxeViolations(page);
+  await page.getByRole('button', { name: 'Next: issuer' }).click();
+
+  // Issuer: Kestra's guide uses the org authorization server with the Okta URL as issuer.
+  await expect(page.getByRole('radio', { name: 'Org authorization server' })).toBeChecked();
+  await expect(page.getByRole('radio', { name: 'Okta URL (ORG_URL)' })).toBeChecked();
+  await expectNoAxeViolations(page);
+  await page.getByRole('button', { name: 'Next: review' }).click();
+
+  const { result, clientId, issuer, orgUrl } = await applyAndReadResult(page, label, (button) =>
+    button.click(),
+  );
+  expect(issuer).toBe(orgUrl);
+
+  // Secrets went to the keychain only; the renderer sees them when the admin asks, not before.
+  const keptSecret = (await keychain.get(clientSecretAccount(orgUrl, clientId))) ?? '';
+  const keptPassword = (await keychain.get(testUserPasswordAccount(orgUrl, email))) ?? '';
+  expect(keptSecret).not.toBe('');
+  expect(keptPassword).not.toBe('');
+  await expectSecretsOnlyInKeychain(consoleApp, [keptSecret, keptPassword]);
+  const clientSecret = await reveal(result, 'Client secret');
+  const password = await reveal(result, 'Test user password');
+  expect(clientSecret).toBe(keptSecret);
+  expect(password).toBe(keptPassword);
+  await result.getByRole('button', { name: 'Hide' }).first().click();
+  // Never in a log line or a file of the console's, even after being shown.
+  expect(consoleApp.outputLines().join('\n')).not.toContain(clientSecret);
+  for (const file of filesUnder(consoleApp.dataDir)) {
+    expect(readFileSync(file, 'utf8'), file).not.toContain(clientSecret);
+    expect(readFileSync(file, 'utf8'), file).not.toContain(password);
+  }
+
+  const claims = await signInAsTestUser(
+    page,
+    { issuer, clientId, clientSecret, redirectUri: callback },
+    { login: email, password },
+  );
+  expect(claims).toMatchObject({ email, preferred_username: email, name: 'Ada Lovelace' });
+});
+
+test('Kaimu: the whole wizard with the keyboard, on the default custom server, then the test user signs in', async ({
+  consoleApp,
+}) => {
+  const { page } = consoleApp;
+  const email = `ada.kaimu.${String(Date.now())}@example.com`;
+  const press = async (locator: Locator, key: string) => {
+    await locator.focus();
+    await page.keyboard.press(key);
+  };
+  const type = async (locator: Locator, text: string) => {
+    await locator.focus();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(text);
+  };
+
+  await press(page.getByRole('button', { name: 'Use the local sandbox org' }), 'Enter');
+  await expect(page.getByRole('banner')).toContainText('Active org: Local sandbox org');
+  await press(page.getByRole('button', { name: 'Next: target app' }), 'Enter');
+
+  await press(page.getByRole('radio', { name: 'Kaimu' }), 'Space');
+  await expect(page.getByRole('radio', { name: 'Kaimu' })).toBeChecked();
+  await type(page.getByLabel(/base URL/), relyingParty.origin);
+  await type(page.getByLabel('Client key'), 'corp-okta');
+  const callback = `${relyingParty.origin}/auth/oidc/corp-okta/callback`;
+  await press(page.getByRole('button', { name: 'Next: app integration' }), 'Enter');
+  await expect(page.getByLabel('Sign-in redirect URIs (one per line)')).toHaveValue(callback);
+  // Kaimu has no sign-out.
+  await expect(page.getByLabel('Sign-out redirect URIs (one per line)')).toHaveValue('');
+  await press(page.getByRole('button', { name: 'Next: users and groups' }), 'Enter');
+
+  await press(
+    page.getByRole('checkbox', { name: 'Create a test user to try the sign-in' }),
+    'Space',
+  );
+  await type(page.getByLabel('First name'), 'Ada');
+  await type(page.getByLabel('Last name'), 'Lovelace');
+  await type(page.getByLabel('Email (also the login)'), email);
+  await type(page.getByLabel('Search users'), 'alice');
+  await press(page.getByRole('button', { name: 'Assign alice.martin@example.com' }), 'Enter');
+  await expect(page.getByRole('list', { name: 'Users to assign' })).toContainText(
+    'alice.martin@example.com',
+  );
+  await press(page.getByRole('button', { name: 'Next: issuer' }), 'Enter');
+
+  await expect(page.getByRole('radio', { name: 'Custom authorization server' })).toBeChecked();
+  await expect(page.getByTestId('issuer-preview')).toHaveText(/\/oauth2\/default$/);
+  await expect(page.getByRole('note')).toContainText('API Access Management');
+  await press(page.getByRole('button', { name: 'Next: review' }), 'Enter');
+
+  const { result, clientId, issuer, orgUrl } = await applyAndReadResult(page, 'Kaimu', (button) =>
+    press(button, 'Enter'),
+  );
+  expect(issuer).toBe(`${orgUrl}/oauth2/default`);
+  await press(result.getByRole('button', { name: 'Show client secret' }), 'Enter');
+  const clientSecret =
+    (await result.getByLabel('Client secret', { exact: true }).textContent()) ?? '';
+  await press(result.getByRole('button', { name: 'Show test user password' }), 'Enter');
+  const password =
+    (await result.getByLabel('Test user password', { exact: true }).textContent()) ?? '';
+
+  const claims = await signInAsTestUser(
+    page,
+    { issuer, clientId, clientSecret, redirectUri: callback },
+    { login: email, password },
+  );
+  expect(claims).toMatchObject({ email, email_verified: true });
+});
