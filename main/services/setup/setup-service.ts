@@ -1,8 +1,15 @@
 import path from 'node:path';
 
 import { AppError } from '../../../shared/errors.ts';
+import { adminConsoleUrl } from '../../../shared/okta/org-url.ts';
 import type { SetupDocument } from '../../../shared/setup/setup-document.ts';
-import { type ApplyProgress, applySetup, issuerUrl, SetupBlockedError } from '../../setup/apply.ts';
+import {
+  type ApplyProgress,
+  type ApplyResult,
+  applySetup,
+  issuerUrl,
+  SetupBlockedError,
+} from '../../setup/apply.ts';
 import { createFileJournal } from '../../setup/file-journal.ts';
 import { readOrgSnapshot } from '../../setup/org-snapshot.ts';
 import { type Plan, planSetup } from '../../setup/plan.ts';
@@ -22,16 +29,76 @@ export function testUserPasswordAccount(orgUrl: string, login: string): string {
   return `test-user:${orgUrl}:${login}`;
 }
 
+/** A page of the Okta Admin Console, for the wizard's "open in Okta" links. */
+export interface AdminLink {
+  title: string;
+  url: string;
+}
+
 /** What the renderer learns from an apply: ids and where the secrets went, not the secrets. */
 export interface SetupApplied {
+  orgUrl: string;
   appId: string;
   clientId: string;
   issuer: string;
+  /** The custom authorization server's id; `null` for the org authorization server. */
+  authServerId: string | null;
   /** Whether this apply put a new client secret in the keychain (shown once on request). */
   clientSecretStored: boolean;
-  /** Whether it created the test user and kept their password in the keychain. */
-  testUserPasswordStored: boolean;
+  /** The test user's login when this apply created them and kept their password in the keychain. */
+  testUserLogin: string | null;
   steps: { key: string; title: string; action: 'create' | 'update' | 'unchanged' }[];
+  /** Each object the setup touched, in the Admin Console; empty for an org without one. */
+  adminLinks: AdminLink[];
+}
+
+/**
+ * Links to what an apply touched, in the org's Admin Console.
+ *
+ * @remarks
+ * Built, not read from Okta: the API's `_links` point at API resources, not Admin Console pages.
+ * An org without a known Admin Console host (the sandbox, a custom domain) gets none rather than
+ * links that lead nowhere; see {@link adminConsoleUrl}.
+ */
+export function adminLinksFor(
+  orgUrl: string,
+  document: SetupDocument,
+  applied: Pick<ApplyResult, 'appId' | 'authServerId' | 'objects'>,
+): AdminLink[] {
+  const admin = adminConsoleUrl(orgUrl);
+  if (admin === null) {
+    return [];
+  }
+  const at = (path: string) => `${admin}${path}`;
+  const links: AdminLink[] = [
+    {
+      title: `App integration “${document.app.label}”`,
+      url: at(`/admin/app/oidc_client/instance/${encodeURIComponent(applied.appId)}/#tab-general`),
+    },
+  ];
+  if (applied.authServerId !== undefined) {
+    links.push({
+      title: `Authorization server ${applied.authServerId}`,
+      url: at(`/admin/oauth2/as/${encodeURIComponent(applied.authServerId)}`),
+    });
+  }
+  const testUser = document.assignments.testUser;
+  if (testUser !== undefined && applied.objects.testUserId !== undefined) {
+    links.push({
+      title: `Test user ${testUser.email}`,
+      url: at(`/admin/user/profile/view/${encodeURIComponent(applied.objects.testUserId)}`),
+    });
+  }
+  for (const group of applied.objects.groups) {
+    links.push({
+      title: `Group “${group.name}”`,
+      url: at(`/admin/group/${encodeURIComponent(group.id)}`),
+    });
+  }
+  if (document.trustedOrigins.length > 0) {
+    links.push({ title: 'Trusted origins', url: at('/admin/access/api/trusted_origins') });
+  }
+  return links;
 }
 
 /**
@@ -99,12 +166,16 @@ export function createSetupService(deps: {
           );
         }
         return {
+          orgUrl: org.orgUrl,
           appId: result.appId,
           clientId: result.clientId,
           issuer: issuerUrl(org.orgUrl, result.authServerId),
+          authServerId: result.authServerId ?? null,
           clientSecretStored: result.clientSecret !== undefined,
-          testUserPasswordStored: result.testUserPassword !== undefined,
+          testUserLogin:
+            result.testUserPassword !== undefined && testUser !== undefined ? testUser.email : null,
           steps: result.steps,
+          adminLinks: adminLinksFor(org.orgUrl, document, result),
         };
       } catch (error) {
         throw asAppError(error, org, 'applying the setup');

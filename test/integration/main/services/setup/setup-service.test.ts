@@ -84,9 +84,13 @@ describe('the setup service', () => {
     // What crosses to the renderer passes the contract and holds no secret.
     expect(CHANNELS['setup:apply'].response.parse(applied)).toEqual(applied);
     expect(applied).toMatchObject({
+      orgUrl: sandbox.orgUrl,
       issuer: sandbox.orgUrl,
+      authServerId: null,
       clientSecretStored: true,
-      testUserPasswordStored: true,
+      testUserLogin: 'ada.wizard@example.com',
+      // The sandbox has no Admin Console to link to.
+      adminLinks: [],
     });
     const secret = await secrets.get(clientSecretAccount(sandbox.orgUrl, applied.clientId));
     const password = await secrets.get(
@@ -103,6 +107,11 @@ describe('the setup service', () => {
     expect((await setup.plan(document)).steps.every((step) => step.action === 'unchanged')).toBe(
       true,
     );
+
+    // A second apply creates nothing, so it has no new secret or password to point at.
+    const again = await setup.apply(document, 'op-2');
+    expect(again).toMatchObject({ clientSecretStored: false, testUserLogin: null });
+    expect(again.appId).toBe(applied.appId);
 
     await secrets.delete(clientSecretAccount(sandbox.orgUrl, applied.clientId));
     await secrets.delete(testUserPasswordAccount(sandbox.orgUrl, 'ada.wizard@example.com'));
