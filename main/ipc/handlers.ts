@@ -36,5 +36,8 @@ export function createHandlers(deps: {
     'directory:search-groups': ({ query }) => deps.directory.groups(query),
     'setup:plan': async ({ document }) => ({ plan: await deps.setup.plan(document) }),
     'setup:apply': ({ document, operationId }) => deps.setup.apply(document, operationId),
+    'setup:list-apps': ({ query }) => deps.setup.listApps(query),
+    'setup:read-app': ({ appId }) => deps.setup.readApp(appId),
+    'setup:assignments': ({ document }) => deps.setup.assignments(document),
   };
 }

@@ -17,7 +17,8 @@ import type { OktaClient } from '../okta/okta-client.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
 import type { ProfileService } from '../profiles/profile-service.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
-import { createActiveOrg } from './active-org.ts';
+import { type ActiveOrg, createActiveOrg } from './active-org.ts';
+import { listAppAssignments, listOidcApps, readAppForDocument } from './existing-apps.ts';
 
 /** The keychain account of an app's client secret: per org and client, never in a file. */
 export function clientSecretAccount(orgUrl: string, clientId: string): string {
@@ -130,6 +131,16 @@ export function createSetupService(deps: {
     return toOktaAppError(error, { orgUrl: org.orgUrl, token: org.token, action });
   }
 
+  /** Runs a read against the active org, with Okta's failures explained. */
+  async function withOrg<T>(action: string, run: (org: ActiveOrg) => Promise<T>): Promise<T> {
+    const org = await activeOrg();
+    try {
+      return await run(org);
+    } catch (error) {
+      throw asAppError(error, org, action);
+    }
+  }
+
   return {
     async plan(document: SetupDocument): Promise<Plan> {
       const org = await activeOrg();
@@ -180,6 +191,25 @@ export function createSetupService(deps: {
       } catch (error) {
         throw asAppError(error, org, 'applying the setup');
       }
+    },
+
+    /** OIDC app integrations whose label starts with `query`, one page; see {@link listOidcApps}. */
+    async listApps(query: string) {
+      return withOrg('listing app integrations', (org) => listOidcApps(org.client, query));
+    },
+
+    /** An existing app in the document's terms; see {@link readAppForDocument}. */
+    async readApp(appId: string) {
+      return withOrg('reading the app integration', (org) =>
+        readAppForDocument(org.client, appId, org.orgUrl),
+      );
+    },
+
+    /** Who can sign in to the document's app, one page; see {@link listAppAssignments}. */
+    async assignments(document: SetupDocument) {
+      return withOrg('reading the app’s assignments', (org) =>
+        listAppAssignments(org.client, document),
+      );
     },
   };
 }
