@@ -39,5 +39,7 @@ export function createHandlers(deps: {
     'setup:list-apps': ({ query }) => deps.setup.listApps(query),
     'setup:read-app': ({ appId }) => deps.setup.readApp(appId),
     'setup:assignments': ({ document }) => deps.setup.assignments(document),
+    // The answer is a secret: the dispatcher never logs answers, and nothing here may either.
+    'setup:reveal-secret': (request) => deps.setup.revealSecret(request),
   };
 }

@@ -53,6 +53,10 @@ export interface SetupApplied {
   adminLinks: AdminLink[];
 }
 
+/** A secret the console kept in the keychain, as `setup:reveal-secret` names it. */
+export type SecretRequest =
+  { secret: 'client-secret'; clientId: string } | { secret: 'test-user-password'; login: string };
+
 /**
  * Links to what an apply touched, in the org's Admin Console.
  *
@@ -114,7 +118,7 @@ export function adminLinksFor(
 export function createSetupService(deps: {
   profiles: Pick<ProfileService, 'list' | 'getCredentials'>;
   createClient: (credentials: { orgUrl: string; token: string }) => OktaClient;
-  secrets: Pick<SecretStore, 'set'>;
+  secrets: Pick<SecretStore, 'get' | 'set'>;
   dataDir: string;
   emitProgress: (event: Parameters<ApplyProgress>[0] & { operationId: string }) => void;
 }) {
@@ -209,6 +213,39 @@ export function createSetupService(deps: {
     async assignments(document: SetupDocument) {
       return withOrg('reading the app’s assignments', (org) =>
         listAppAssignments(org.client, document),
+      );
+    },
+
+    /**
+     * A secret this console kept for the active org, for the admin who asked to see it.
+     *
+     * @remarks
+     * The only way a secret leaves main. Per org: the account names the active org's URL, so a
+     * secret kept for another org is never answered. Nothing here logs the value, and the
+     * dispatcher logs only the channel and error code of a call, never its answer.
+     */
+    async revealSecret(request: SecretRequest): Promise<{ value: string }> {
+      const org = await activeOrg();
+      const account =
+        request.secret === 'client-secret'
+          ? clientSecretAccount(org.orgUrl, request.clientId)
+          : testUserPasswordAccount(org.orgUrl, request.login);
+      const value = await deps.secrets.get(account);
+      if (value !== null) {
+        return { value };
+      }
+      throw new AppError(
+        request.secret === 'client-secret'
+          ? {
+              code: 'SECRET_NOT_FOUND',
+              message: `This machine's keychain holds no client secret for client ${request.clientId} of ${org.orgUrl}. The console keeps a client secret only for the apps it created or re-keyed on this machine, and Okta never shows a secret again.`,
+              hint: 'Generate a new client secret for the app in the Okta Admin Console (Applications › the app › Client secrets), or run the setup again from this machine.',
+            }
+          : {
+              code: 'SECRET_NOT_FOUND',
+              message: `This machine's keychain holds no password for ${request.login} on ${org.orgUrl}. The console keeps a test user's password only when it created the user on this machine.`,
+              hint: 'Reset the user’s password in Okta (Directory › People › the user › Reset password), or sign in with a user whose password you know.',
+            },
       );
     },
   };
