@@ -19,7 +19,7 @@ import type { SecretStore } from './services/secrets/secret-store.ts';
 import { APP_ORIGIN, APP_SCHEME, createAppProtocolHandler } from './windows/app-protocol.ts';
 import { type HardenableWebContents, hardenWebContents } from './windows/harden-web-contents.ts';
 import { createMainWindow } from './windows/main-window.ts';
-import { DOCUMENTATION_ORIGINS } from './windows/navigation-policy.ts';
+import { connectedOrgOrigins, DOCUMENTATION_ORIGINS } from './windows/navigation-policy.ts';
 import { createPermissionHandlers } from './windows/permissions.ts';
 
 /**
@@ -130,9 +130,7 @@ export function startDesktopApp(
     const refreshConnectedOrigins = async () => {
       try {
         const { profiles } = await core.profiles.list();
-        connectedOrigins = profiles
-          .map((profile) => profile.orgUrl)
-          .filter((url) => url.startsWith('https:'));
+        connectedOrigins = connectedOrgOrigins(profiles.map((profile) => profile.orgUrl));
       } catch (error) {
         logger.log('warn', 'Could not read the connected orgs for the link allowlist', {
           error: error instanceof Error ? error.message : String(error),

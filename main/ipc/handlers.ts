@@ -36,5 +36,10 @@ export function createHandlers(deps: {
     'directory:search-groups': ({ query }) => deps.directory.groups(query),
     'setup:plan': async ({ document }) => ({ plan: await deps.setup.plan(document) }),
     'setup:apply': ({ document, operationId }) => deps.setup.apply(document, operationId),
+    'setup:list-apps': ({ query }) => deps.setup.listApps(query),
+    'setup:read-app': ({ appId }) => deps.setup.readApp(appId),
+    'setup:assignments': ({ document }) => deps.setup.assignments(document),
+    // The answer is a secret: the dispatcher never logs answers, and nothing here may either.
+    'setup:reveal-secret': (request) => deps.setup.revealSecret(request),
   };
 }

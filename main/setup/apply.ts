@@ -49,6 +49,14 @@ export interface ApplyResult {
   testUserPassword: string | undefined;
   /** Each step with what was done. */
   steps: { key: string; title: string; action: PlanStep['action'] }[];
+  /**
+   * The org's ids of the test user and groups the document names, as read after the apply — so
+   * callers can point at them (e.g. Admin Console links) without searching the directory again.
+   */
+  objects: {
+    testUserId: string | undefined;
+    groups: { name: string; id: string }[];
+  };
 }
 
 /** Progress of an apply, step by step. */
@@ -402,6 +410,16 @@ export async function applySetup(options: {
     authServerId: document.issuer.kind === 'custom' ? snapshot.authServer?.id : undefined,
     testUserPassword: secrets.testUserPassword,
     steps: done,
+    objects: {
+      testUserId:
+        document.assignments.testUser === undefined
+          ? undefined
+          : snapshot.usersByLogin.get(document.assignments.testUser.email)?.id,
+      groups: document.assignments.groups.flatMap(({ name }) => {
+        const id = snapshot.groupsByName.get(name)?.id;
+        return id === undefined ? [] : [{ name, id }];
+      }),
+    },
   };
 }
 

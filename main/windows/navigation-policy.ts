@@ -1,3 +1,5 @@
+import { adminConsoleUrl } from '../../shared/okta/org-url.ts';
+
 /**
  * Whether `url` is on `origin` (scheme, host and port), with no credentials in it.
  *
@@ -60,3 +62,20 @@ export const DOCUMENTATION_ORIGINS: readonly string[] = [
   'https://developer.okta.com',
   'https://help.okta.com',
 ];
+
+/**
+ * The origins links may open for the connected orgs: each https org URL and its Admin Console.
+ *
+ * @remarks
+ * The wizard links to Admin Console pages after an apply, and those live on the org's `-admin`
+ * host (see {@link adminConsoleUrl}), a different origin from the org URL; without it the
+ * allowlist would refuse every such link. Plain-http orgs (the loopback sandbox) never qualify.
+ */
+export function connectedOrgOrigins(orgUrls: readonly string[]): string[] {
+  return orgUrls
+    .flatMap((orgUrl) => {
+      const admin = adminConsoleUrl(orgUrl);
+      return admin === null ? [orgUrl] : [orgUrl, admin];
+    })
+    .filter((origin) => origin.startsWith('https:'));
+}

@@ -157,3 +157,55 @@ export function parseOrgUrl(
   }
   return { ok: true, value: { orgUrl: `${url.protocol}//${url.host.toLowerCase()}`, isLoopback } };
 }
+
+/**
+ * Okta's own domains, whose orgs have an Admin Console on a sibling `-admin` host.
+ *
+ * @remarks
+ * Custom domains (`login.example.com`) serve only the end-user side; their Admin Console stays
+ * on the org's Okta host, which the custom domain does not reveal — so they get no links rather
+ * than a guessed one.
+ */
+const OKTA_DOMAINS = [
+  'okta.com',
+  'oktapreview.com',
+  'okta-emea.com',
+  'okta-gov.com',
+  'okta.mil',
+  'trexcloud.com',
+] as const;
+
+/**
+ * The Admin Console's origin for an org URL: `https://dev-123.okta.com` →
+ * `https://dev-123-admin.okta.com`; `null` when the org has no Admin Console we can name.
+ *
+ * @remarks
+ * Okta serves the Admin Console on `{subdomain}-admin.{okta domain}`, and links to admin pages
+ * on the org host itself redirect through a sign-in that drops the path — so the wizard's
+ * "open in the Admin Console" links must be built on the `-admin` host. Only a single-label
+ * subdomain of one of Okta's domains over https qualifies: the sandbox (loopback), custom
+ * domains and anything unexpected get `null`, so the wizard shows no link instead of a wrong one.
+ */
+export function adminConsoleUrl(orgUrl: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(orgUrl);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' || url.port !== '') {
+    return null;
+  }
+  const host = url.hostname.toLowerCase();
+  for (const domain of OKTA_DOMAINS) {
+    if (!host.endsWith(`.${domain}`)) {
+      continue;
+    }
+    const subdomain = host.slice(0, -domain.length - 1);
+    if (!/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(subdomain) || subdomain.endsWith('-admin')) {
+      return null;
+    }
+    return `https://${subdomain}-admin.${domain}`;
+  }
+  return null;
+}

@@ -4,9 +4,10 @@ import { OKTA_ERRORS, oktaError } from '../okta-errors.ts';
 import { oktaId } from '../okta-ids.ts';
 import type { SandboxApp, SandboxClientSecret, SandboxOrg, SandboxUser } from '../sandbox-org.ts';
 import { adminChange, appTarget, groupTarget, userTarget } from '../system-log.ts';
-import { membersOf } from './groups.ts';
+import { membersOf, renderGroup } from './groups.ts';
 import { applyFilter, pagedResponse, validationFailed } from './list-responses.ts';
 import type { Route, RouteContext, RouteResult } from './route.ts';
+import { renderUser } from './users.ts';
 
 type Json = Record<string, unknown>;
 
@@ -229,6 +230,7 @@ function renderAppUser(
   orgUrl: string,
   scope: 'USER' | 'GROUP',
   created: string,
+  expand: string | null = null,
 ) {
   return {
     id: user.id,
@@ -245,6 +247,8 @@ function renderAppUser(
       app: { href: `${orgUrl}/api/v1/apps/${app.id}` },
       user: { href: `${orgUrl}/api/v1/users/${user.id}` },
     },
+    // `expand=user` embeds the user (management.yaml, queryAppUserExpand).
+    ...(expand === 'user' ? { _embedded: { user: renderUser(user, orgUrl) } } : {}),
   };
 }
 
@@ -268,8 +272,17 @@ function appUsers(org: SandboxOrg, app: SandboxApp) {
   return [...result.values()];
 }
 
-function renderGroupAssignment(app: SandboxApp, groupId: string, orgUrl: string) {
+function renderGroupAssignment(
+  app: SandboxApp,
+  groupId: string,
+  context: Pick<RouteContext, 'org' | 'orgUrl'>,
+  expand: string | null = null,
+) {
+  const { orgUrl } = context;
   const assignment = app.groups.get(groupId);
+  // `expand=group` embeds the group (management.yaml, queryGroupAssignmentWithGroupExpand), when
+  // it still exists: an assignment can outlive a deleted group.
+  const group = expand === 'group' ? context.org.groups.get(groupId) : undefined;
   return {
     id: groupId,
     lastUpdated: assignment?.lastUpdated,
@@ -279,6 +292,7 @@ function renderGroupAssignment(app: SandboxApp, groupId: string, orgUrl: string)
       app: { href: `${orgUrl}/api/v1/apps/${app.id}` },
       group: { href: `${orgUrl}/api/v1/groups/${groupId}` },
     },
+    ...(group === undefined ? {} : { _embedded: { group: renderGroup(group, orgUrl) } }),
   };
 }
 
@@ -581,7 +595,15 @@ export const APP_ROUTES: readonly Route[] = [
         appUsers(context.org, app),
         { default: 50, max: 500 },
         (entry) => entry.user.id,
-        (entry) => renderAppUser(app, entry.user, context.orgUrl, entry.scope, entry.created),
+        (entry) =>
+          renderAppUser(
+            app,
+            entry.user,
+            context.orgUrl,
+            entry.scope,
+            entry.created,
+            context.query.get('expand'),
+          ),
       );
     },
   },
@@ -626,7 +648,14 @@ export const APP_ROUTES: readonly Route[] = [
         ? OKTA_ERRORS.notFound(context.params.userId ?? '', 'AppUser')
         : {
             status: 200,
-            body: renderAppUser(app, entry.user, context.orgUrl, entry.scope, entry.created),
+            body: renderAppUser(
+              app,
+              entry.user,
+              context.orgUrl,
+              entry.scope,
+              entry.created,
+              context.query.get('expand'),
+            ),
           };
     },
   },
@@ -650,7 +679,7 @@ export const APP_ROUTES: readonly Route[] = [
         [...app.groups.keys()],
         { default: 20, max: 200 },
         (groupId) => groupId,
-        (groupId) => renderGroupAssignment(app, groupId, context.orgUrl),
+        (groupId) => renderGroupAssignment(app, groupId, context, context.query.get('expand')),
       );
     },
   },
@@ -681,7 +710,7 @@ export const APP_ROUTES: readonly Route[] = [
           : 'group.application_assignment.update';
       return {
         status: 200,
-        body: renderGroupAssignment(app, group.id, context.orgUrl),
+        body: renderGroupAssignment(app, group.id, context),
         events: [adminChange(eventType, [groupTarget(group), appTarget(app)])],
       };
     },
@@ -698,7 +727,12 @@ export const APP_ROUTES: readonly Route[] = [
       return app.groups.has(context.params.groupId ?? '')
         ? {
             status: 200,
-            body: renderGroupAssignment(app, context.params.groupId ?? '', context.orgUrl),
+            body: renderGroupAssignment(
+              app,
+              context.params.groupId ?? '',
+              context,
+              context.query.get('expand'),
+            ),
           }
         : OKTA_ERRORS.notFound(context.params.groupId ?? '', 'ApplicationGroupAssignment');
     },

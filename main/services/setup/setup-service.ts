@@ -1,8 +1,15 @@
 import path from 'node:path';
 
 import { AppError } from '../../../shared/errors.ts';
+import { adminConsoleUrl } from '../../../shared/okta/org-url.ts';
 import type { SetupDocument } from '../../../shared/setup/setup-document.ts';
-import { type ApplyProgress, applySetup, issuerUrl, SetupBlockedError } from '../../setup/apply.ts';
+import {
+  type ApplyProgress,
+  type ApplyResult,
+  applySetup,
+  issuerUrl,
+  SetupBlockedError,
+} from '../../setup/apply.ts';
 import { createFileJournal } from '../../setup/file-journal.ts';
 import { readOrgSnapshot } from '../../setup/org-snapshot.ts';
 import { type Plan, planSetup } from '../../setup/plan.ts';
@@ -10,7 +17,8 @@ import type { OktaClient } from '../okta/okta-client.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
 import type { ProfileService } from '../profiles/profile-service.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
-import { createActiveOrg } from './active-org.ts';
+import { type ActiveOrg, createActiveOrg } from './active-org.ts';
+import { listAppAssignments, listOidcApps, readAppForDocument } from './existing-apps.ts';
 
 /** The keychain account of an app's client secret: per org and client, never in a file. */
 export function clientSecretAccount(orgUrl: string, clientId: string): string {
@@ -22,16 +30,80 @@ export function testUserPasswordAccount(orgUrl: string, login: string): string {
   return `test-user:${orgUrl}:${login}`;
 }
 
+/** A page of the Okta Admin Console, for the wizard's "open in Okta" links. */
+export interface AdminLink {
+  title: string;
+  url: string;
+}
+
 /** What the renderer learns from an apply: ids and where the secrets went, not the secrets. */
 export interface SetupApplied {
+  orgUrl: string;
   appId: string;
   clientId: string;
   issuer: string;
+  /** The custom authorization server's id; `null` for the org authorization server. */
+  authServerId: string | null;
   /** Whether this apply put a new client secret in the keychain (shown once on request). */
   clientSecretStored: boolean;
-  /** Whether it created the test user and kept their password in the keychain. */
-  testUserPasswordStored: boolean;
+  /** The test user's login when this apply created them and kept their password in the keychain. */
+  testUserLogin: string | null;
   steps: { key: string; title: string; action: 'create' | 'update' | 'unchanged' }[];
+  /** Each object the setup touched, in the Admin Console; empty for an org without one. */
+  adminLinks: AdminLink[];
+}
+
+/** A secret the console kept in the keychain, as `setup:reveal-secret` names it. */
+export type SecretRequest =
+  { secret: 'client-secret'; clientId: string } | { secret: 'test-user-password'; login: string };
+
+/**
+ * Links to what an apply touched, in the org's Admin Console.
+ *
+ * @remarks
+ * Built, not read from Okta: the API's `_links` point at API resources, not Admin Console pages.
+ * An org without a known Admin Console host (the sandbox, a custom domain) gets none rather than
+ * links that lead nowhere; see {@link adminConsoleUrl}.
+ */
+export function adminLinksFor(
+  orgUrl: string,
+  document: SetupDocument,
+  applied: Pick<ApplyResult, 'appId' | 'authServerId' | 'objects'>,
+): AdminLink[] {
+  const admin = adminConsoleUrl(orgUrl);
+  if (admin === null) {
+    return [];
+  }
+  const at = (path: string) => `${admin}${path}`;
+  const links: AdminLink[] = [
+    {
+      title: `App integration “${document.app.label}”`,
+      url: at(`/admin/app/oidc_client/instance/${encodeURIComponent(applied.appId)}/#tab-general`),
+    },
+  ];
+  if (applied.authServerId !== undefined) {
+    links.push({
+      title: `Authorization server ${applied.authServerId}`,
+      url: at(`/admin/oauth2/as/${encodeURIComponent(applied.authServerId)}`),
+    });
+  }
+  const testUser = document.assignments.testUser;
+  if (testUser !== undefined && applied.objects.testUserId !== undefined) {
+    links.push({
+      title: `Test user ${testUser.email}`,
+      url: at(`/admin/user/profile/view/${encodeURIComponent(applied.objects.testUserId)}`),
+    });
+  }
+  for (const group of applied.objects.groups) {
+    links.push({
+      title: `Group “${group.name}”`,
+      url: at(`/admin/group/${encodeURIComponent(group.id)}`),
+    });
+  }
+  if (document.trustedOrigins.length > 0) {
+    links.push({ title: 'Trusted origins', url: at('/admin/access/api/trusted_origins') });
+  }
+  return links;
 }
 
 /**
@@ -46,7 +118,7 @@ export interface SetupApplied {
 export function createSetupService(deps: {
   profiles: Pick<ProfileService, 'list' | 'getCredentials'>;
   createClient: (credentials: { orgUrl: string; token: string }) => OktaClient;
-  secrets: Pick<SecretStore, 'set'>;
+  secrets: Pick<SecretStore, 'get' | 'set'>;
   dataDir: string;
   emitProgress: (event: Parameters<ApplyProgress>[0] & { operationId: string }) => void;
 }) {
@@ -61,6 +133,16 @@ export function createSetupService(deps: {
       });
     }
     return toOktaAppError(error, { orgUrl: org.orgUrl, token: org.token, action });
+  }
+
+  /** Runs a read against the active org, with Okta's failures explained. */
+  async function withOrg<T>(action: string, run: (org: ActiveOrg) => Promise<T>): Promise<T> {
+    const org = await activeOrg();
+    try {
+      return await run(org);
+    } catch (error) {
+      throw asAppError(error, org, action);
+    }
   }
 
   return {
@@ -99,16 +181,72 @@ export function createSetupService(deps: {
           );
         }
         return {
+          orgUrl: org.orgUrl,
           appId: result.appId,
           clientId: result.clientId,
           issuer: issuerUrl(org.orgUrl, result.authServerId),
+          authServerId: result.authServerId ?? null,
           clientSecretStored: result.clientSecret !== undefined,
-          testUserPasswordStored: result.testUserPassword !== undefined,
+          testUserLogin:
+            result.testUserPassword !== undefined && testUser !== undefined ? testUser.email : null,
           steps: result.steps,
+          adminLinks: adminLinksFor(org.orgUrl, document, result),
         };
       } catch (error) {
         throw asAppError(error, org, 'applying the setup');
       }
+    },
+
+    /** OIDC app integrations whose label starts with `query`, one page; see {@link listOidcApps}. */
+    async listApps(query: string) {
+      return withOrg('listing app integrations', (org) => listOidcApps(org.client, query));
+    },
+
+    /** An existing app in the document's terms; see {@link readAppForDocument}. */
+    async readApp(appId: string) {
+      return withOrg('reading the app integration', (org) =>
+        readAppForDocument(org.client, appId, org.orgUrl),
+      );
+    },
+
+    /** Who can sign in to the document's app, one page; see {@link listAppAssignments}. */
+    async assignments(document: SetupDocument) {
+      return withOrg('reading the app’s assignments', (org) =>
+        listAppAssignments(org.client, document),
+      );
+    },
+
+    /**
+     * A secret this console kept for the active org, for the admin who asked to see it.
+     *
+     * @remarks
+     * The only way a secret leaves main. Per org: the account names the active org's URL, so a
+     * secret kept for another org is never answered. Nothing here logs the value, and the
+     * dispatcher logs only the channel and error code of a call, never its answer.
+     */
+    async revealSecret(request: SecretRequest): Promise<{ value: string }> {
+      const org = await activeOrg();
+      const account =
+        request.secret === 'client-secret'
+          ? clientSecretAccount(org.orgUrl, request.clientId)
+          : testUserPasswordAccount(org.orgUrl, request.login);
+      const value = await deps.secrets.get(account);
+      if (value !== null) {
+        return { value };
+      }
+      throw new AppError(
+        request.secret === 'client-secret'
+          ? {
+              code: 'SECRET_NOT_FOUND',
+              message: `This machine's keychain holds no client secret for client ${request.clientId} of ${org.orgUrl}. The console keeps a client secret only for the apps it created or re-keyed on this machine, and Okta never shows a secret again.`,
+              hint: 'Generate a new client secret for the app in the Okta Admin Console (Applications › the app › Client secrets), or run the setup again from this machine.',
+            }
+          : {
+              code: 'SECRET_NOT_FOUND',
+              message: `This machine's keychain holds no password for ${request.login} on ${org.orgUrl}. The console keeps a test user's password only when it created the user on this machine.`,
+              hint: 'Reset the user’s password in Okta (Directory › People › the user › Reset password), or sign in with a user whose password you know.',
+            },
+      );
     },
   };
 }

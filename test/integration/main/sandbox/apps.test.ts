@@ -206,6 +206,25 @@ describe('applications', () => {
       await client.applicationApi.listApplicationGroupAssignments({ appId: app.id }),
     );
     expect(groups.map((g) => g.id)).toEqual([group.id]);
+    expect(groups[0]?._embedded).toBeUndefined();
+
+    // expand embeds the group and the user, so a listing needs no call per row.
+    const expandedGroups = await collect(
+      await client.applicationApi.listApplicationGroupAssignments({
+        appId: app.id,
+        expand: 'group',
+      }),
+    );
+    expect(expandedGroups[0]?._embedded).toMatchObject({
+      group: { id: group.id, profile: { name: 'Kestra users' } },
+    });
+    const expandedUsers = await collect(
+      await client.applicationApi.listApplicationUsers({ appId: app.id, expand: 'user' }),
+    );
+    expect(expandedUsers.map((user) => user._embedded)).toMatchObject([
+      { user: { id: direct.id, profile: { firstName: 'Dee', lastName: 'Rect' } } },
+      { user: { id: viaGroup.id, profile: { firstName: 'Gee', lastName: 'Roup' } } },
+    ]);
 
     await client.applicationApi.unassignUserFromApplication({
       appId: app.id,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import {
+  connectedOrgOrigins,
   isAllowedNavigation,
   isSafeExternalUrl,
 } from '../../../../main/windows/navigation-policy.ts';
@@ -43,5 +44,26 @@ describe('isSafeExternalUrl (Electron checklist #15)', () => {
     ['https://dev-1.оkta.com/', false],
   ])('%s → %s', (url, expected) => {
     expect(isSafeExternalUrl(url, allowed)).toBe(expected);
+  });
+});
+
+describe('connectedOrgOrigins', () => {
+  it('allows each https org and its Admin Console, and never a plain-http sandbox', () => {
+    const origins = connectedOrgOrigins([
+      'https://dev-1.okta.com',
+      'https://login.example.com',
+      'http://127.0.0.1:4000',
+    ]);
+    expect(origins).toEqual([
+      'https://dev-1.okta.com',
+      'https://dev-1-admin.okta.com',
+      'https://login.example.com',
+    ]);
+    expect(
+      isSafeExternalUrl(
+        'https://dev-1-admin.okta.com/admin/app/oidc_client/instance/0oa1/#tab-general',
+        origins,
+      ),
+    ).toBe(true);
   });
 });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
-import { isLoopbackHostname, parseOrgUrl } from '../../../../shared/okta/org-url.ts';
+import {
+  adminConsoleUrl,
+  isLoopbackHostname,
+  parseOrgUrl,
+} from '../../../../shared/okta/org-url.ts';
 
 describe('parseOrgUrl', () => {
   it.each([
@@ -67,5 +71,38 @@ describe('isLoopbackHostname', () => {
     ['localhost.evil.example', false],
   ])('%s → %s', (host, expected) => {
     expect(isLoopbackHostname(host)).toBe(expected);
+  });
+});
+
+describe('adminConsoleUrl', () => {
+  it.each([
+    ['https://dev-123.okta.com', 'https://dev-123-admin.okta.com'],
+    ['https://Acme.OKTA.com', 'https://acme-admin.okta.com'],
+    ['https://acme.oktapreview.com', 'https://acme-admin.oktapreview.com'],
+    ['https://acme.okta-emea.com', 'https://acme-admin.okta-emea.com'],
+    ['https://acme.okta-gov.com', 'https://acme-admin.okta-gov.com'],
+    ['https://acme.okta.mil', 'https://acme-admin.okta.mil'],
+    ['https://acme.trexcloud.com', 'https://acme-admin.trexcloud.com'],
+  ])('puts the Admin Console of %s on %s', (orgUrl, expected) => {
+    expect(adminConsoleUrl(orgUrl)).toBe(expected);
+  });
+
+  it.each([
+    // The sandbox and other loopback orgs have no Admin Console.
+    'http://127.0.0.1:4000',
+    'http://localhost:4000',
+    // A custom domain does not say which Okta org serves it.
+    'https://login.example.com',
+    // Look-alikes and shapes Okta never serves.
+    'https://acme.okta.com.evil.example',
+    'https://acme.notokta.com',
+    'https://okta.com',
+    'https://a.b.okta.com',
+    'https://acme-admin.okta.com',
+    'https://acme.okta.com:8443',
+    'http://acme.okta.com',
+    'not a url',
+  ])('gives no Admin Console for %s', (orgUrl) => {
+    expect(adminConsoleUrl(orgUrl)).toBeNull();
   });
 });

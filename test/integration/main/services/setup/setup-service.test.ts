@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { KeytarSecretStore } from '../../../../../main/adapters/keytar-secret-store.ts';
+import { composeConsole } from '../../../../../main/compose.ts';
 import { type RunningSandbox, startSandbox } from '../../../../../main/sandbox/sandbox-server.ts';
 import { createLogger } from '../../../../../main/services/logging/logger.ts';
 import { createOktaClient } from '../../../../../main/services/okta/okta-client.ts';
@@ -15,7 +16,7 @@ import {
   createSetupService,
   testUserPasswordAccount,
 } from '../../../../../main/services/setup/setup-service.ts';
-import { CHANNELS } from '../../../../../shared/ipc/contract.ts';
+import { channelResultSchema, CHANNELS } from '../../../../../shared/ipc/contract.ts';
 import { createSetupDocument } from '../../../../../shared/setup/presets.ts';
 
 /**
@@ -84,9 +85,13 @@ describe('the setup service', () => {
     // What crosses to the renderer passes the contract and holds no secret.
     expect(CHANNELS['setup:apply'].response.parse(applied)).toEqual(applied);
     expect(applied).toMatchObject({
+      orgUrl: sandbox.orgUrl,
       issuer: sandbox.orgUrl,
+      authServerId: null,
       clientSecretStored: true,
-      testUserPasswordStored: true,
+      testUserLogin: 'ada.wizard@example.com',
+      // The sandbox has no Admin Console to link to.
+      adminLinks: [],
     });
     const secret = await secrets.get(clientSecretAccount(sandbox.orgUrl, applied.clientId));
     const password = await secrets.get(
@@ -104,7 +109,81 @@ describe('the setup service', () => {
       true,
     );
 
+    // A second apply creates nothing, so it has no new secret or password to point at.
+    const again = await setup.apply(document, 'op-2');
+    expect(again).toMatchObject({ clientSecretStored: false, testUserLogin: null });
+    expect(again.appId).toBe(applied.appId);
+
+    // Revealed on request, from the keychain, for the active org — and the answer passes the
+    // contract, the one channel whose answer is a secret.
+    const revealedSecret = await setup.revealSecret({
+      secret: 'client-secret',
+      clientId: applied.clientId,
+    });
+    expect(revealedSecret).toEqual({ value: secret });
+    expect(CHANNELS['setup:reveal-secret'].response.safeParse(revealedSecret).success).toBe(true);
+    expect(
+      await setup.revealSecret({ secret: 'test-user-password', login: 'ada.wizard@example.com' }),
+    ).toEqual({ value: password });
+
     await secrets.delete(clientSecretAccount(sandbox.orgUrl, applied.clientId));
     await secrets.delete(testUserPasswordAccount(sandbox.orgUrl, 'ada.wizard@example.com'));
+  });
+
+  it('says a secret is not kept here when the keychain has none, with what to do instead', async () => {
+    const { setup } = services();
+    const unknownClient = setup.revealSecret({ secret: 'client-secret', clientId: '0oaunknown' });
+    await expect(unknownClient).rejects.toMatchObject({
+      code: 'SECRET_NOT_FOUND',
+      message: expect.stringContaining('only for the apps it created') as unknown,
+      hint: expect.stringContaining('Generate a new client secret') as unknown,
+    });
+    await expect(
+      setup.revealSecret({ secret: 'test-user-password', login: 'nobody@example.com' }),
+    ).rejects.toMatchObject({
+      code: 'SECRET_NOT_FOUND',
+      hint: expect.stringContaining('Reset the user’s password') as unknown,
+    });
+  });
+
+  it('answers reveal-secret through the dispatcher without the secret reaching the log', async () => {
+    const lines: string[] = [];
+    const consoleDir = mkdtempSync(path.join(os.tmpdir(), 'setup-service-dispatch-'));
+    const core = composeConsole({
+      mode: 'browser',
+      version: '0.0.0-test',
+      dataDir: consoleDir,
+      secrets,
+      logger: createLogger({ write: (line) => lines.push(line), minLevel: 'debug' }),
+      emit: () => undefined,
+    });
+    try {
+      await core.profiles.add({ orgUrl: sandbox.orgUrl, apiToken: sandbox.apiToken });
+      const document = createSetupDocument({ id: 'wizard-dispatch', preset: 'web' });
+      document.app.label = 'Dispatched web app';
+      const applied = await core.dispatch('setup:apply', { document, operationId: 'op-d' });
+      expect(channelResultSchema('setup:apply').safeParse(applied).success).toBe(true);
+      const clientId = applied.ok ? (applied.data as { clientId: string }).clientId : '';
+
+      const revealed = await core.dispatch('setup:reveal-secret', {
+        secret: 'client-secret',
+        clientId,
+      });
+      expect(channelResultSchema('setup:reveal-secret').safeParse(revealed).success).toBe(true);
+      const value = revealed.ok ? (revealed.data as { value: string }).value : '';
+      expect(value).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+      expect(lines.join('\n')).not.toContain(value);
+
+      const missing = await core.dispatch('setup:reveal-secret', {
+        secret: 'client-secret',
+        clientId: 'not-a-client',
+      });
+      expect(missing).toMatchObject({ ok: false, error: { code: 'SECRET_NOT_FOUND' } });
+      expect(channelResultSchema('setup:reveal-secret').safeParse(missing).success).toBe(true);
+      await secrets.delete(clientSecretAccount(sandbox.orgUrl, clientId));
+    } finally {
+      await core.stop();
+      rmSync(consoleDir, { recursive: true, force: true });
+    }
   });
 });
