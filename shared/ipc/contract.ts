@@ -27,7 +27,14 @@ const setupPlan = z.object({
       kind: z.string(),
       action: planAction,
       title: z.string(),
-      changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
+      // `before` is absent for a create, `after` for a removal: JSON drops undefined values.
+      changes: z.array(
+        z.object({
+          field: z.string(),
+          before: z.unknown().optional(),
+          after: z.unknown().optional(),
+        }),
+      ),
     }),
   ),
   blockers: z.array(z.string()),

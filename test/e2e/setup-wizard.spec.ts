@@ -32,6 +32,11 @@ test.afterEach(async () => {
   await relyingParty.close();
 });
 
+/** The step fits the 1280×800 window's width: nothing to scroll sideways. */
+async function expectFitsWidth(page: Page) {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+}
+
 async function connectLocalSandbox(page: Page) {
   await page.getByRole('button', { name: 'Use the local sandbox org' }).click();
   await expect(page.getByRole('banner')).toContainText('Active org: Local sandbox org');
@@ -168,6 +173,7 @@ test('Kestra: the whole wizard, then the test user signs in to the new app', asy
   await signIn.fill(`${callback}/`);
   const findings = page.getByRole('list', { name: 'Checks on the sign-in redirect URIs' });
   await expect(findings).toContainText('only by a trailing slash');
+  await page.screenshot({ path: testInfo.outputPath('wizard-app-step.png') });
   await page.getByRole('button', { name: 'Next: users and groups' }).click();
   // Next refuses while an error stands, and says so in place.
   await expect(signIn).toBeFocused();
@@ -177,6 +183,7 @@ test('Kestra: the whole wizard, then the test user signs in to the new app', asy
   await expect(findings).toBeHidden();
   await expect(page.getByLabel('Client authentication')).toHaveValue('client_secret_basic');
   await expectNoAxeViolations(page);
+  await expectFitsWidth(page);
   await page.getByRole('button', { name: 'Next: users and groups' }).click();
 
   // Users and groups: a test user, and a group found by searching as you type.
@@ -199,6 +206,7 @@ test('Kestra: the whole wizard, then the test user signs in to the new app', asy
   await expect(page.getByRole('radio', { name: 'Org authorization server' })).toBeChecked();
   await expect(page.getByRole('radio', { name: 'Okta URL (ORG_URL)' })).toBeChecked();
   await expectNoAxeViolations(page);
+  await expectFitsWidth(page);
   await page.getByRole('button', { name: 'Next: review' }).click();
 
   const { result, clientId, issuer, orgUrl } = await applyAndReadResult(page, label, (button) =>
@@ -214,6 +222,13 @@ test('Kestra: the whole wizard, then the test user signs in to the new app', asy
   await expectSecretsOnlyInKeychain(consoleApp, [keptSecret, keptPassword]);
   const clientSecret = await reveal(result, 'Client secret');
   const password = await reveal(result, 'Test user password');
+  await expectFitsWidth(page);
+  // Dark theme too, with the secrets shown: axe checks contrast in both.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expectNoAxeViolations(page);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await result.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: testInfo.outputPath('wizard-result.png') });
   expect(clientSecret).toBe(keptSecret);
   expect(password).toBe(keptPassword);
   await result.getByRole('button', { name: 'Hide' }).first().click();

@@ -221,7 +221,11 @@ export function ReviewStep() {
         <button
           type="button"
           className="button button--primary"
-          disabled={!(plan.status === 'done' && isCurrent && blockers.length === 0) || isApplying}
+          disabled={
+            !(plan.status === 'done' && isCurrent && blockers.length === 0) ||
+            isApplying ||
+            (apply.status === 'done' && changing.length === 0)
+          }
           onClick={() => void applyPlan(document)}
         >
           {isApplying ? 'Applying…' : apply.status === 'error' ? 'Apply again' : 'Apply'}

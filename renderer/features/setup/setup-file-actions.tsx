@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 
 import { parseSetupDocument, SetupDocumentError } from '../../../shared/setup/setup-document.ts';
 import { useSetupDocument, useSetupRun, useWizard } from '../../stores/store-context.tsx';
@@ -31,7 +31,6 @@ export function SetupFileActions() {
   const [message, setMessage] = useState<{ kind: 'error' | 'status'; lines: string[] } | null>(
     null,
   );
-  const inputId = useId();
 
   async function open(file: File) {
     try {
@@ -81,16 +80,12 @@ export function SetupFileActions() {
       >
         Open setup file…
       </button>
-      <label htmlFor={inputId} className="visually-hidden">
-        Setup file to open
-      </label>
       <input
-        id={inputId}
         ref={inputRef}
-        className="visually-hidden"
+        hidden
+        aria-label="Setup file to open"
         type="file"
         accept=".json,application/json"
-        tabIndex={-1}
         onChange={(event) => {
           const file = event.target.files?.[0];
           event.target.value = '';

@@ -6,6 +6,7 @@ import {
   type OrgSnapshot,
   planSetup,
 } from '../../../../main/setup/plan.ts';
+import { channelResultSchema } from '../../../../shared/ipc/contract.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../shared/setup/setup-document.ts';
 
@@ -143,6 +144,21 @@ describe('planSetup', () => {
     expect(plan.blockers[0]).toMatch(
       /^The authorization server "default" does not exist in this org\. Custom authorization servers need Okta's API Access Management/,
     );
+  });
+
+  it('crosses the IPC boundary as JSON and still matches the contract', () => {
+    // JSON drops `before: undefined` from every create; the renderer must accept that.
+    const document = kestra();
+    document.issuer = createSetupDocument({ id: 'k', preset: 'kaimu' }).issuer;
+    for (const plan of [
+      planSetup(document, emptyOrg()),
+      planSetup(kestra(), appliedOrg(kestra())),
+    ]) {
+      const overTheWire: unknown = JSON.parse(JSON.stringify({ ok: true, data: { plan } }));
+      expect(
+        channelResultSchema('setup:plan').safeParse(overTheWire).error?.issues,
+      ).toBeUndefined();
+    }
   });
 
   it('refuses a groups claim on the org server rather than leaving it out silently', () => {
