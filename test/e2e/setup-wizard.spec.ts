@@ -307,6 +307,32 @@ test('Kaimu: the whole wizard with the keyboard, on the default custom server, t
   const password =
     (await result.getByLabel('Test user password', { exact: true }).textContent()) ?? '';
 
+  // Back on Users and groups, the app now exists: who is assigned, and how.
+  await press(page.getByRole('button', { name: 'Users and groups' }), 'Enter');
+  const assignedUsers = page.getByRole('list', { name: 'Assigned users' });
+  await expect(assignedUsers).toContainText(`(${email}) — assigned directly`);
+  await expect(assignedUsers).toContainText('(alice.martin@example.com) — assigned directly');
+
+  // A new setup can pick the app just made, and reads its settings back.
+  await press(page.getByRole('button', { name: 'New setup' }), 'Enter');
+  await press(page.getByRole('button', { name: 'Next: app integration' }), 'Enter');
+  await press(page.getByRole('radio', { name: 'Edit an existing app integration' }), 'Space');
+  await type(page.getByLabel('Search app integrations'), 'Kaimu');
+  const pick = page.getByRole('button', { name: 'Edit Kaimu' }).first();
+  await expect(page.getByRole('list', { name: 'App integrations' })).toContainText(
+    'made by this console',
+  );
+  await press(
+    page
+      .getByRole('listitem')
+      .filter({ hasText: `client ${clientId}` })
+      .getByRole('button', { name: 'Edit Kaimu' }),
+    'Enter',
+  );
+  await expect(pick).toBeHidden();
+  await expect(page.getByText(`Editing Kaimu (${clientId})`)).toBeVisible();
+  await expect(page.getByLabel('Sign-in redirect URIs (one per line)')).toHaveValue(callback);
+
   const claims = await signInAsTestUser(
     page,
     { issuer, clientId, clientSecret, redirectUri: callback },
