@@ -210,8 +210,8 @@ export default tseslint.config(
   },
   {
     // The Okta SDK types request bodies as model classes but sends plain JSON either way; the
-    // setup engine builds its bodies from the setup document as plain objects.
-    files: ['main/setup/**/*.ts'],
+    // setup engine and the preview build their bodies as plain objects.
+    files: ['main/setup/**/*.ts', 'main/preview/**/*.ts'],
     rules: { '@typescript-eslint/no-unsafe-class-instance-assignment': 'off' },
   },
   {
