@@ -1,5 +1,12 @@
 import { z } from 'zod';
 
+import {
+  oneClickFixSchema,
+  previewReportSchema,
+  previewUserSchema,
+  REDIRECT_STRATEGY_KINDS,
+  timelineEntrySchema,
+} from '../preview/preview-schemas.ts';
 import { profileSummarySchema, VERIFY_STEPS } from '../profiles/profile.ts';
 import {
   appSettingsSchema,
@@ -187,6 +194,43 @@ export const CHANNELS = {
     ]),
     response: z.object({ value: z.string() }),
   },
+  'preview:start': {
+    // Starts a login preview of the document's app; answers once the sign-in can begin.
+    request: z
+      .object({ document: setupDocumentSchema, user: previewUserSchema, operationId })
+      .strict(),
+    response: z.object({
+      previewId: z.string(),
+      /** Where the admin signs in: opened in the system browser (or by the renderer). */
+      authorizeUrl: z.string(),
+      strategy: z.object({
+        kind: z.enum(REDIRECT_STRATEGY_KINDS),
+        redirectUri: z.string(),
+        /** One sentence for the admin: why this way of receiving the sign-in. */
+        explanation: z.string(),
+      }),
+      /** Who signs in; their password (when the console holds it) is revealed on request. */
+      user: z.object({ login: z.string().nullable(), passwordInKeychain: z.boolean() }),
+    }),
+  },
+  'preview:wait': {
+    request: z.object({ previewId: z.string().max(100) }).strict(),
+    response: previewReportSchema,
+  },
+  'preview:paste-callback': {
+    // The final redirected URL, pasted by the admin when no listener could receive it.
+    request: z.object({ previewId: z.string().max(100), url: z.string().max(8192) }).strict(),
+    response: z.object({}),
+  },
+  'preview:cancel': {
+    request: z.object({ previewId: z.string().max(100) }).strict(),
+    response: z.object({}),
+  },
+  'preview:fix': {
+    // Applies a one-click fix to the document; the wizard then plans and applies it as usual.
+    request: z.object({ document: setupDocumentSchema, fix: oneClickFixSchema }).strict(),
+    response: z.object({ document: setupDocumentSchema, summary: z.string() }),
+  },
   'profiles:remove': {
     request: z.object({ profileId: z.string().max(200) }).strict(),
     response: profileList,
@@ -200,6 +244,7 @@ export const CHANNELS = {
  * Events carry progress only; anything the renderer must rely on comes back as a call's result.
  */
 export const EVENTS = {
+  'preview:progress': z.object({ operationId, entry: timelineEntrySchema }),
   'setup:apply-progress': z.object({
     operationId,
     stepKey: z.string(),
