@@ -2,6 +2,7 @@ import { createContext, type ReactNode, useContext } from 'react';
 import { useStore } from 'zustand';
 
 import type { DirectoryState, DirectoryStore } from './directory-store.ts';
+import type { PreviewState, PreviewStore } from './preview-store.ts';
 import type { ProfilesState, ProfilesStore } from './profiles-store.ts';
 import type { SetupDocumentState, SetupDocumentStore } from './setup-document-store.ts';
 import type { SetupRunState, SetupRunStore } from './setup-run-store.ts';
@@ -14,6 +15,7 @@ export interface Stores {
   wizard?: WizardStore;
   directory?: DirectoryStore;
   setupRun?: SetupRunStore;
+  preview?: PreviewStore;
 }
 
 const StoresContext = createContext<Stores | null>(null);
@@ -56,4 +58,9 @@ export function useDirectory<T>(selector: (state: DirectoryState) => T): T {
 /** Reads a slice of the plan-and-apply store. */
 export function useSetupRun<T>(selector: (state: SetupRunState) => T): T {
   return useStore(useStores('setupRun'), selector);
+}
+
+/** Reads a slice of the login preview store. */
+export function usePreview<T>(selector: (state: PreviewState) => T): T {
+  return useStore(useStores('preview'), selector);
 }

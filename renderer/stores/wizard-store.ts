@@ -8,6 +8,7 @@ export const WIZARD_STEPS = [
   { id: 'people', title: 'Users and groups' },
   { id: 'issuer', title: 'Issuer' },
   { id: 'review', title: 'Review and apply' },
+  { id: 'preview', title: 'Preview the login' },
 ] as const;
 
 /** One of the wizard's step ids. */

@@ -13,7 +13,10 @@ import { useSetupRun } from '../../stores/store-context.tsx';
  * The value lives in this component's state only while it is shown; Hide (or leaving the page)
  * drops it. Copying uses the clipboard API; where that is refused the value stays selectable.
  */
-function KeptSecret(props: { label: string; request: ChannelRequest<'setup:reveal-secret'> }) {
+export function KeptSecret(props: {
+  label: string;
+  request: ChannelRequest<'setup:reveal-secret'>;
+}) {
   const reveal = useSetupRun((state) => state.reveal);
   const [value, setValue] = useState<string | null>(null);
   const [error, setError] = useState<AppErrorValue | null>(null);

@@ -114,6 +114,7 @@ export function ReviewStep() {
   const makePlan = useSetupRun((state) => state.makePlan);
   const applyPlan = useSetupRun((state) => state.applyPlan);
   const back = useWizard((state) => state.back);
+  const next = useWizard((state) => state.next);
   const orgLabel = useProfiles(
     (state) => state.profiles.find((profile) => profile.id === state.activeProfileId)?.label,
   );
@@ -233,10 +234,17 @@ export function ReviewStep() {
       </div>
       <div ref={resultRef}>
         {apply.status === 'done' && apply.result !== null && (
-          <ResultPanel
-            result={apply.result}
-            isPublicClient={document.app.tokenEndpointAuthMethod === 'none'}
-          />
+          <>
+            <ResultPanel
+              result={apply.result}
+              isPublicClient={document.app.tokenEndpointAuthMethod === 'none'}
+            />
+            <div className="step-footer">
+              <button type="button" className="button button--primary" onClick={next}>
+                Next: preview the login
+              </button>
+            </div>
+          </>
         )}
       </div>
     </section>

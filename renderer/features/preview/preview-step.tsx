@@ -1,0 +1,318 @@
+import { useState } from 'react';
+
+import type { AppErrorValue } from '../../../shared/errors.ts';
+import { claimTime, explainClaim } from '../../../shared/preview/claims.ts';
+import type { Diagnosis, TimelineEntry } from '../../../shared/preview/preview-schemas.ts';
+import { ErrorMessage } from '../../components/error-message.tsx';
+import { RadioGroup, TextField } from '../../components/fields.tsx';
+import {
+  usePreview,
+  useSetupDocument,
+  useSetupRun,
+  useWizard,
+} from '../../stores/store-context.tsx';
+import { KeptSecret } from '../setup/result-panel.tsx';
+
+type UserChoice = 'test-user' | 'throwaway' | 'existing';
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** The exchanges of the flow, one row each, in order. */
+function Timeline(props: { entries: TimelineEntry[]; label: string }) {
+  return (
+    <table className="timeline" aria-label={props.label}>
+      <thead>
+        <tr>
+          <th scope="col">Step</th>
+          <th scope="col">Request</th>
+          <th scope="col">Status</th>
+          <th scope="col">Time</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.entries.map((entry, index) => (
+          <tr key={`${entry.step} ${String(index)}`}>
+            <th scope="row">{entry.step}</th>
+            <td>
+              <code>
+                {entry.method} {entry.url}
+              </code>
+            </td>
+            <td>{entry.status ?? '—'}</td>
+            <td>{Math.round(entry.durationMs)} ms</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A token's claims, each with what it means. */
+function Claims(props: { claims: Record<string, unknown>; label: string }) {
+  return (
+    <table className="claims" aria-label={props.label}>
+      <thead>
+        <tr>
+          <th scope="col">Claim</th>
+          <th scope="col">Value</th>
+          <th scope="col">Meaning</th>
+        </tr>
+      </thead>
+      <tbody>
+        {Object.entries(props.claims).map(([name, value]) => (
+          <tr key={name}>
+            <th scope="row">
+              <code>{name}</code>
+            </th>
+            <td>
+              <code>{show(value)}</code>
+              {claimTime(name, value) !== undefined && (
+                <span className="visually-muted"> ({claimTime(name, value)})</span>
+              )}
+            </td>
+            <td>{explainClaim(name) ?? <span className="visually-muted">Custom claim</span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** One diagnosis: Okta's words, the cause, the fix, and the one-click fix when there is one. */
+function DiagnosisCard(props: { diagnosis: Diagnosis }) {
+  const { diagnosis } = props;
+  const fixWith = usePreview((state) => state.fix);
+  const document = useSetupDocument((state) => state.document);
+  const replace = useSetupDocument((state) => state.replace);
+  const goTo = useWizard((state) => state.goTo);
+  const [error, setError] = useState<AppErrorValue | null>(null);
+  const oneClick = diagnosis.oneClickFix;
+  return (
+    <li className="diagnosis" data-diagnosis-code={diagnosis.code}>
+      <p className="diagnosis__code">{diagnosis.code}</p>
+      {diagnosis.oktaText !== null && (
+        <p>
+          Okta said: <q>{diagnosis.oktaText}</q>
+        </p>
+      )}
+      <p>
+        <strong>Why:</strong> {diagnosis.cause}
+      </p>
+      <p>
+        <strong>Fix:</strong> {diagnosis.fix}
+      </p>
+      {diagnosis.systemLog !== undefined && diagnosis.systemLog.length > 0 && (
+        <ul aria-label="System Log events">
+          {diagnosis.systemLog.map((event) => (
+            <li key={`${event.published} ${event.eventType}`}>
+              {event.published} <code>{event.eventType}</code> {event.outcome}
+              {event.reason !== null && ` (${event.reason})`}
+            </li>
+          ))}
+        </ul>
+      )}
+      {oneClick !== undefined && (
+        <button
+          type="button"
+          className="button button--primary"
+          onClick={() => {
+            void fixWith(document, oneClick).then((result) => {
+              if (result.ok) {
+                replace(result.document);
+                goTo('review');
+              } else {
+                setError(result.error);
+              }
+            });
+          }}
+        >
+          Fix it: review the change
+        </button>
+      )}
+      {error !== null && <ErrorMessage error={error} />}
+    </li>
+  );
+}
+
+/**
+ * The last step: sign in to the new app with its real settings, see every exchange and the
+ * tokens' claims, and get a diagnosis — with a fix — when it fails.
+ *
+ * @remarks
+ * The sign-in happens in the system browser (RFC 8252): the console only shows the link and,
+ * for the setup's test user, the password from the keychain on request. A one-click fix edits
+ * the setup document and goes back to review, so the change is seen as a plan before it is made.
+ */
+export function PreviewStep() {
+  const document = useSetupDocument((state) => state.document);
+  const applied = useSetupRun((state) => state.apply.result);
+  const status = usePreview((state) => state.status);
+  const started = usePreview((state) => state.started);
+  const live = usePreview((state) => state.live);
+  const report = usePreview((state) => state.report);
+  const error = usePreview((state) => state.error);
+  const start = usePreview((state) => state.start);
+  const cancel = usePreview((state) => state.cancel);
+  const pasteCallback = usePreview((state) => state.pasteCallback);
+  const [choice, setChoice] = useState<UserChoice>(
+    document.assignments.testUser === undefined ? 'throwaway' : 'test-user',
+  );
+  const [login, setLogin] = useState('');
+  const [pasted, setPasted] = useState('');
+  const [pasteError, setPasteError] = useState<AppErrorValue | null>(null);
+  const isRunning = status === 'starting' || status === 'waiting';
+
+  return (
+    <section className="step" aria-labelledby="preview-heading">
+      <h1 id="preview-heading" tabIndex={-1}>
+        Preview the login
+      </h1>
+      <p className="lede">
+        Sign in to {document.app.label} with its real settings — authorization code with PKCE, the
+        app’s client authentication, every token verified — before the app itself is running.
+      </p>
+      {applied === null && (
+        <p className="note">
+          The preview signs in to the app as it is in the org. Apply the setup first if you have not
+          yet.
+        </p>
+      )}
+      <RadioGroup
+        legend="Who signs in"
+        name="preview-user"
+        path="preview.user"
+        value={choice}
+        options={[
+          {
+            value: 'test-user',
+            label: 'The setup’s test user',
+            description:
+              document.assignments.testUser === undefined
+                ? 'This setup has no test user.'
+                : `${document.assignments.testUser.email}; the password is in your OS keychain.`,
+          },
+          {
+            value: 'throwaway',
+            label: 'A throwaway user',
+            description:
+              'Created and assigned for this preview, tagged as the console’s, and deleted afterwards.',
+          },
+          { value: 'existing', label: 'Someone who already exists (types their own password)' },
+        ]}
+        onChange={setChoice}
+      />
+      {choice === 'existing' && (
+        <TextField label="Login" path="preview.login" value={login} onChange={setLogin} />
+      )}
+      <div className="step-footer">
+        <button
+          type="button"
+          className="button button--primary"
+          disabled={isRunning}
+          onClick={() =>
+            void start(
+              document,
+              choice === 'existing' ? { kind: 'existing', login } : { kind: choice },
+            )
+          }
+        >
+          {status === 'starting' ? 'Preparing the preview…' : 'Start the preview'}
+        </button>
+        {isRunning && (
+          <button type="button" className="button" onClick={() => void cancel()}>
+            Cancel
+          </button>
+        )}
+      </div>
+      {error !== null && <ErrorMessage error={error} />}
+      {started !== null && status === 'waiting' && (
+        <section className="card" aria-labelledby="sign-in-heading" aria-busy="true">
+          <h2 id="sign-in-heading">Sign in</h2>
+          <p>{started.strategy.explanation}</p>
+          <p>
+            <a href={started.authorizeUrl} target="_blank" rel="noreferrer">
+              Open the sign-in page
+            </a>{' '}
+            <span className="visually-muted">(in your browser)</span>
+          </p>
+          {started.user.login !== null && (
+            <p>
+              Sign in as <code>{started.user.login}</code>.
+            </p>
+          )}
+          {started.user.login !== null && started.user.passwordInKeychain && (
+            <KeptSecret
+              label="Password for the preview"
+              request={{ secret: 'test-user-password', login: started.user.login }}
+            />
+          )}
+          <p role="status">Waiting for the sign-in…</p>
+          <form
+            onSubmit={(event) => {
+              event.preventDefault();
+              void pasteCallback(pasted).then(setPasteError);
+            }}
+          >
+            <TextField
+              label="Or paste the address the browser ended on"
+              path="preview.pasted"
+              type="url"
+              value={pasted}
+              onChange={setPasted}
+              help="If the browser could not reach the console, copy the full address from its address bar after signing in."
+            />
+            <button type="submit" className="button">
+              Use this address
+            </button>
+          </form>
+          {pasteError !== null && <ErrorMessage error={pasteError} />}
+        </section>
+      )}
+      {live.length > 0 && status !== 'done' && <Timeline entries={live} label="Exchanges so far" />}
+      {report !== null && (
+        <section aria-labelledby="report-heading">
+          <h2 id="report-heading" tabIndex={-1}>
+            {report.ok ? 'Signed in' : 'The sign-in failed'}
+          </h2>
+          {report.diagnosis.length > 0 && (
+            <ul className="diagnoses" aria-label="Diagnosis">
+              {report.diagnosis.map((diagnosis) => (
+                <DiagnosisCard key={diagnosis.code} diagnosis={diagnosis} />
+              ))}
+            </ul>
+          )}
+          <h3>Timeline</h3>
+          <Timeline entries={report.timeline} label="Timeline" />
+          {report.idToken !== undefined && (
+            <>
+              <h3>ID token</h3>
+              <Claims claims={report.idToken.claims} label="ID token claims" />
+            </>
+          )}
+          {report.accessToken !== undefined && (
+            <>
+              <h3>Access token</h3>
+              {report.accessToken.kind === 'opaque' ? (
+                <p>{report.accessToken.reason}</p>
+              ) : (
+                <Claims claims={report.accessToken.claims} label="Access token claims" />
+              )}
+            </>
+          )}
+          {report.cleanUp.length > 0 && (
+            <>
+              <h3>Cleaned up</h3>
+              <ul aria-label="Cleaned up">
+                {report.cleanUp.map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
+            </>
+          )}
+        </section>
+      )}
+    </section>
+  );
+}
