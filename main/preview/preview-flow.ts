@@ -419,7 +419,9 @@ async function signIn(
     storageManager: {
       token: { storageProvider: memory() },
       transaction: { storageProvider: memory() },
-      httpCache: { storageProvider: memory() },
+      cache: { storageProvider: memory() },
+      'shared-transaction': { storageProvider: memory() },
+      'original-uri': { storageProvider: memory() },
     },
   });
   const tokenParams: TokenParams = await auth.token.prepareTokenParams({
