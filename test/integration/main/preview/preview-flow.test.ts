@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -9,6 +12,13 @@ import {
   type PreviewResult,
   runPreview,
 } from '../../../../main/preview/preview-flow.ts';
+import {
+  addTemporaryRedirect,
+  cleanUpTemporaryRedirects,
+  createFileRedirectJournal,
+  removeTemporaryRedirect,
+  temporaryRedirectUri,
+} from '../../../../main/preview/redirect-strategy.ts';
 import { type RunningSandbox, startSandbox } from '../../../../main/sandbox/sandbox-server.ts';
 import { oidcHttp } from '../../../support/oidc-http.ts';
 import { type OidcAppUnderTest, setUpOidcApp } from '../../../support/oidc-setup.ts';
@@ -181,4 +191,205 @@ describe.each(['org', 'default'] as const)('a preview on the %s authorization se
       expectNoSecrets(result, [app.clientSecret, code, seen[0]?.searchParams.get('state')]);
     },
   );
+});
+
+describe('the redirect back', () => {
+  const issuer = () => `${sandbox.orgUrl}/oauth2/default`;
+
+  it('refuses a second request to the callback: the listener closed after the first', async () => {
+    let second: unknown;
+    const app = apps.basic;
+    const listener = await listenForCallback({ redirectUri: app.redirectUri });
+    const http = oidcHttp(sandbox.orgUrl, listener.redirectUri);
+    const result = await runPreview(
+      {
+        fetch,
+        openBrowser: async (url) => {
+          const back = await http.signInAt(url, app.user);
+          await fetch(back);
+          second = await fetch(back).catch((error: unknown) => error);
+        },
+        receiveCallback: () => listener.callback,
+        now: Date.now,
+      },
+      {
+        issuer: issuer(),
+        clientId: app.clientId,
+        clientSecret: app.clientSecret ?? '',
+        tokenEndpointAuthMethod: 'client_secret_basic',
+        redirectUri: listener.redirectUri,
+        scopes: ['openid', 'profile', 'email'],
+        timeoutMs: 20_000,
+      },
+    );
+    await listener.close();
+    expect(result.ok).toBe(true);
+    expect(second).toBeInstanceOf(TypeError); // fetch failed: connection refused
+  });
+
+  it('refuses an earlier run’s redirect (state replay) without any token request', async () => {
+    const first = await preview('basic', issuer());
+    const old = first.seen[0];
+    expect(first.result.ok).toBe(true);
+    const app = apps.basic;
+    const listener = await listenForCallback({ redirectUri: app.redirectUri });
+    const result = await runPreview(
+      {
+        fetch,
+        openBrowser: async () => {
+          await fetch(old ?? '');
+        },
+        receiveCallback: () => listener.callback,
+        now: Date.now,
+      },
+      {
+        issuer: issuer(),
+        clientId: app.clientId,
+        clientSecret: app.clientSecret ?? '',
+        tokenEndpointAuthMethod: 'client_secret_basic',
+        redirectUri: listener.redirectUri,
+        scopes: ['openid'],
+        timeoutMs: 20_000,
+      },
+    );
+    await listener.close();
+    expect(result.failure).toMatchObject({ stage: 'callback', reason: 'state-mismatch' });
+    expect(result.timeline.map((entry) => entry.step)).toEqual([
+      'discovery',
+      'authorize',
+      'callback',
+    ]);
+  });
+
+  it('shows Okta refusing a code already redeemed (code replay)', async () => {
+    const first = await preview('post', issuer());
+    const oldCode = first.seen[0]?.searchParams.get('code') ?? '';
+    const app = apps.post;
+    const listener = await listenForCallback({ redirectUri: app.redirectUri });
+    const http = oidcHttp(sandbox.orgUrl, listener.redirectUri);
+    const result = await runPreview(
+      {
+        fetch,
+        openBrowser: async (url) => {
+          const back = await http.signInAt(url, app.user);
+          back.searchParams.set('code', oldCode);
+          await fetch(back);
+        },
+        receiveCallback: () => listener.callback,
+        now: Date.now,
+      },
+      {
+        issuer: issuer(),
+        clientId: app.clientId,
+        clientSecret: app.clientSecret ?? '',
+        tokenEndpointAuthMethod: 'client_secret_post',
+        redirectUri: listener.redirectUri,
+        scopes: ['openid'],
+        timeoutMs: 20_000,
+      },
+    );
+    await listener.close();
+    expect(result.failure).toMatchObject({ stage: 'token', status: 400, error: 'invalid_grant' });
+    expectNoSecrets(result, [oldCode, app.clientSecret]);
+  });
+
+  it('fails on Okta’s HTML page for an unregistered redirect URI, without opening a browser', async () => {
+    let opened = false;
+    const result = await runPreview(
+      {
+        fetch,
+        openBrowser: () => {
+          opened = true;
+          return Promise.resolve();
+        },
+        receiveCallback: () => new Promise<URL>(() => undefined),
+        now: Date.now,
+      },
+      {
+        issuer: issuer(),
+        clientId: apps.basic.clientId,
+        clientSecret: apps.basic.clientSecret ?? '',
+        tokenEndpointAuthMethod: 'client_secret_basic',
+        redirectUri: 'http://127.0.0.1:9/not-registered',
+        scopes: ['openid'],
+        timeoutMs: 20_000,
+      },
+    );
+    expect(opened).toBe(false);
+    expect(result.failure).toMatchObject({ stage: 'authorize-page', status: 400 });
+    expect(result.failure).toHaveProperty(
+      'pageText',
+      expect.stringContaining(
+        "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings.",
+      ),
+    );
+  });
+});
+
+describe('a temporary redirect URI (strategy b)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'preview-journal-'));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function redirectUris(appId: string): Promise<string[]> {
+    const app = (await client.applicationApi.getApplication({ appId })) as {
+      settings?: { oauthClient?: { redirect_uris?: string[] } };
+    };
+    return app.settings?.oauthClient?.redirect_uris ?? [];
+  }
+
+  it('is added for the preview and removed afterwards', async () => {
+    const journal = createFileRedirectJournal(path.join(dir, 'run.jsonl'));
+    const app = apps.none;
+    const listener = await listenForCallback({ redirectUri: temporaryRedirectUri(0) });
+    expect(listener.redirectUri).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/sso-console\/preview\/callback$/,
+    );
+    const target = { appId: app.appId, uri: listener.redirectUri };
+    await addTemporaryRedirect(client, journal, target);
+    expect(await redirectUris(app.appId)).toEqual([app.redirectUri, listener.redirectUri]);
+    try {
+      const result = await runPreview(
+        {
+          fetch,
+          openBrowser: headlessBrowser(app, listener.redirectUri),
+          receiveCallback: () => listener.callback,
+          now: Date.now,
+        },
+        {
+          issuer: sandbox.orgUrl,
+          clientId: app.clientId,
+          tokenEndpointAuthMethod: 'none',
+          redirectUri: listener.redirectUri,
+          scopes: ['openid', 'email'],
+          timeoutMs: 20_000,
+        },
+      );
+      expect(result.failure).toBeUndefined();
+    } finally {
+      await listener.close();
+      await removeTemporaryRedirect(client, journal, target);
+    }
+    expect(await redirectUris(app.appId)).toEqual([app.redirectUri]);
+    expect((await journal.read()).map((entry) => entry.phase)).toEqual(['adding', 'removed']);
+    expect(await cleanUpTemporaryRedirects(client, journal)).toEqual([]);
+  });
+
+  it('left behind by a crashed preview is removed by the next run', async () => {
+    const file = path.join(dir, 'crash.jsonl');
+    const app = apps.post;
+    const uri = temporaryRedirectUri(await freePort());
+    // The crashed run: announced and added, never removed.
+    await addTemporaryRedirect(client, createFileRedirectJournal(file), { appId: app.appId, uri });
+    expect(await redirectUris(app.appId)).toContain(uri);
+    // The next run, in a new process: only the file is shared.
+    const removed = await cleanUpTemporaryRedirects(client, createFileRedirectJournal(file));
+    expect(removed).toEqual([{ appId: app.appId, uri }]);
+    expect(await redirectUris(app.appId)).toEqual([app.redirectUri]);
+    expect(await cleanUpTemporaryRedirects(client, createFileRedirectJournal(file))).toEqual([]);
+  });
 });
