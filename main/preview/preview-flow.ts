@@ -584,7 +584,11 @@ async function signIn(
   if (idTokenObject !== undefined && discovery.userinfo_endpoint !== undefined) {
     doing('reading userinfo');
     try {
-      result.userinfo = await auth.token.getUserInfo(accessTokenObject, idTokenObject);
+      const accepted = await auth.token.getUserInfo(accessTokenObject, idTokenObject);
+      // auth-js adds the HTTP headers to the object it returns; show the claims as sent.
+      result.userinfo = Object.fromEntries(
+        Object.entries(accepted).filter(([name]) => name !== 'headers'),
+      );
     } catch (error) {
       if (error instanceof OutOfTime) {
         throw error;
