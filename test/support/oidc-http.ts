@@ -43,15 +43,28 @@ export function oidcHttp(orgUrl: string, redirectUri: string) {
     params: Record<string, string>,
     password = app.user.password,
   ): Promise<URL> {
+    return signInAt(authorizeUrl(base, params), app.user, password);
+  }
+
+  /**
+   * What a person does in the browser after an app opened `url` (a full authorize URL): signs in
+   * on the sandbox's page and follows the redirects; returns the redirect back to the app, not
+   * yet followed — the caller decides whether the "browser" lands on it.
+   */
+  async function signInAt(
+    url: string,
+    user: { login: string; password: string },
+    password = user.password,
+  ): Promise<URL> {
     const go = browserSession();
-    let response = await go(authorizeUrl(base, params));
+    let response = await go(url);
     let location = response.headers.get('location') ?? '';
     if (location.includes('/signin/')) {
       const page = new URL(location, orgUrl).toString();
       response = await go(page, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ username: app.user.login, password }).toString(),
+        body: new URLSearchParams({ username: user.login, password }).toString(),
       });
       location = response.headers.get('location') ?? '';
     }
@@ -96,5 +109,5 @@ export function oidcHttp(orgUrl: string, redirectUri: string) {
     };
   }
 
-  return { pkce, authorizeUrl, browserSession, signIn, codeParams, token, basic };
+  return { pkce, authorizeUrl, browserSession, signIn, signInAt, codeParams, token, basic };
 }

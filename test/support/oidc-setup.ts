@@ -33,6 +33,8 @@ export async function setUpOidcApp(
     /** A browser page's origin that calls `/token` with CORS. */
     corsOrigin?: string;
     login?: string;
+    /** A web app's client authentication (default `client_secret_basic`). */
+    tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post';
   },
 ): Promise<OidcAppUnderTest> {
   const login =
@@ -57,7 +59,9 @@ export async function setUpOidcApp(
       signOnMode: 'OPENID_CONNECT',
       credentials: {
         oauthClient: {
-          token_endpoint_auth_method: publicClient ? 'none' : 'client_secret_basic',
+          token_endpoint_auth_method: publicClient
+            ? 'none'
+            : (options.tokenEndpointAuthMethod ?? 'client_secret_basic'),
           ...(publicClient ? { pkce_required: true } : {}),
         },
       },

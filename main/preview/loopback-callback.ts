@@ -1,0 +1,133 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Why a callback listener could not start; the caller keys on the code, never on the text. */
+export type CallbackListenerErrorCode = 'PORT_IN_USE' | 'NOT_LOOPBACK' | 'INVALID_REDIRECT_URI';
+
+/** A callback listener that could not start, with a code the strategy choice acts on. */
+export class CallbackListenerError extends Error {
+  readonly code: CallbackListenerErrorCode;
+
+  constructor(code: CallbackListenerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CallbackListenerError';
+    this.code = code;
+  }
+}
+
+/** A listener waiting for the one redirect back from Okta. */
+export interface CallbackListener {
+  /** The redirect URI to send to Okta, with the real port when the requested one was 0. */
+  redirectUri: string;
+  /** The full URL of the one request that reached the callback path. */
+  callback: Promise<URL>;
+  /** Stops listening (also when no callback came); safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** The path of a temporary redirect URI the console adds to an app for one preview. */
+export const TEMPORARY_CALLBACK_PATH = '/sso-console/preview/callback';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** The page the browser shows once the callback arrived: nothing in it but where to go next. */
+const DONE_PAGE = `<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign-in received — SSO Setup Console</title></head>
+<body><main>
+<h1>Sign-in received</h1>
+<p>You can close this window and return to SSO Setup Console.</p>
+</main></body>
+</html>
+`;
+
+/**
+ * Listens on a loopback redirect URI for exactly one redirect back from Okta.
+ *
+ * @remarks
+ * RFC 8252 §7.3 and security.md O5/O10: only `http` on a loopback host is accepted (anything
+ * else would send the code over the network or to someone else's server). The first request on
+ * the exact path resolves {@link CallbackListener.callback} and the server closes at once, so a
+ * second redirect (a replay, or a second tab) finds nothing listening; other paths get a 404 and
+ * do not count. The page shown says only to return to the console — never the code or state.
+ * Port 0 asks for an ephemeral port, for a temporary redirect URI. A port already taken is a
+ * {@link CallbackListenerError} `PORT_IN_USE`, so the caller can pick the next strategy.
+ */
+export async function listenForCallback(options: {
+  redirectUri: string;
+}): Promise<CallbackListener> {
+  let uri: URL;
+  try {
+    uri = new URL(options.redirectUri);
+  } catch (error) {
+    throw new CallbackListenerError(
+      'INVALID_REDIRECT_URI',
+      `The redirect URI ${options.redirectUri} is not a URL.`,
+      { cause: error },
+    );
+  }
+  if (uri.protocol !== 'http:' || !LOOPBACK_HOSTS.has(uri.hostname)) {
+    throw new CallbackListenerError(
+      'NOT_LOOPBACK',
+      `The console can only receive the sign-in on an http loopback address (127.0.0.1, localhost or [::1]), not on ${uri.origin}. Use a temporary loopback redirect URI or paste the final URL instead.`,
+    );
+  }
+  const host = uri.hostname === '[::1]' ? '::1' : uri.hostname;
+  const path = uri.pathname;
+  let settle: { resolve: (url: URL) => void; reject: (error: Error) => void } | undefined;
+  const callback = new Promise<URL>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  // A listener closed before any callback rejects it; nobody may be waiting, so keep it quiet.
+  callback.catch(() => undefined);
+  let received = false;
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', uri.origin);
+    if (received || request.method !== 'GET' || url.pathname !== path) {
+      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end('Not found');
+      return;
+    }
+    received = true;
+    response.writeHead(200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'Content-Security-Policy': "default-src 'none'",
+      Connection: 'close',
+    });
+    response.end(DONE_PAGE, () => {
+      void close();
+    });
+    settle?.resolve(url);
+  });
+  let closing: Promise<void> | undefined;
+  function close(): Promise<void> {
+    closing ??= new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+      server.closeIdleConnections();
+      settle?.reject(new Error('The callback listener was closed before the sign-in came back.'));
+    });
+    return closing;
+  }
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new CallbackListenerError(
+              'PORT_IN_USE',
+              `Port ${uri.port} on ${uri.hostname} is already in use, so the console cannot receive the sign-in there.`,
+              { cause: error },
+            )
+          : error,
+      );
+    });
+    server.listen(Number(uri.port === '' ? 80 : uri.port), host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  uri.port = String(port);
+  return { redirectUri: uri.toString(), callback, close };
+}
