@@ -4,6 +4,7 @@ import { createHandlers } from './ipc/handlers.ts';
 import { createEmbeddedSandbox } from './sandbox/embedded-sandbox.ts';
 import type { Logger } from './services/logging/logger.ts';
 import { createOktaClient } from './services/okta/okta-client.ts';
+import { createPreviewService } from './services/preview/preview-service.ts';
 import { createFileProfileRepository } from './services/profiles/profile-repository.ts';
 import { createProfileService, type ProfileService } from './services/profiles/profile-service.ts';
 import type { SecretStore } from './services/secrets/secret-store.ts';
@@ -65,12 +66,24 @@ export function composeConsole(options: {
   const directory = createDirectorySearch(
     createActiveOrg({ profiles, createClient: (credentials) => createOktaClient(credentials) }),
   );
+  // The sign-in link is opened by the page: in Electron its window-open handler sends it to the
+  // system browser (RFC 8252), in browser mode it opens a new tab.
+  const preview = createPreviewService({
+    profiles,
+    createClient: (credentials) => createOktaClient(credentials),
+    secrets: options.secrets,
+    dataDir: options.dataDir,
+    emitProgress: (payload) => {
+      options.emit('preview:progress', payload);
+    },
+  });
   const handlers = createHandlers({
     mode: options.mode,
     version: options.version,
     profiles,
     setup,
     directory,
+    preview,
     secrets: options.secrets,
   });
   return {

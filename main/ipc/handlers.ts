@@ -1,3 +1,4 @@
+import type { PreviewService } from '../services/preview/preview-service.ts';
 import type { ProfileService } from '../services/profiles/profile-service.ts';
 import type { SecretStore } from '../services/secrets/secret-store.ts';
 import type { DirectorySearch } from '../services/setup/directory-search.ts';
@@ -17,6 +18,7 @@ export function createHandlers(deps: {
   profiles: ProfileService;
   setup: SetupService;
   directory: DirectorySearch;
+  preview: PreviewService;
   secrets: Pick<SecretStore, 'info'>;
 }): Handlers {
   return {
@@ -41,5 +43,16 @@ export function createHandlers(deps: {
     'setup:assignments': ({ document }) => deps.setup.assignments(document),
     // The answer is a secret: the dispatcher never logs answers, and nothing here may either.
     'setup:reveal-secret': (request) => deps.setup.revealSecret(request),
+    'preview:start': (request) => deps.preview.start(request),
+    'preview:wait': ({ previewId }) => deps.preview.wait(previewId),
+    'preview:paste-callback': ({ previewId, url }) => {
+      deps.preview.pasteCallback(previewId, url);
+      return Promise.resolve({});
+    },
+    'preview:cancel': ({ previewId }) => {
+      deps.preview.cancel(previewId);
+      return Promise.resolve({});
+    },
+    'preview:fix': ({ document, fix }) => Promise.resolve(deps.preview.fix(document, fix)),
   };
 }

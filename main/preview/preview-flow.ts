@@ -53,6 +53,8 @@ export interface PreviewDeps {
   receiveCallback(): Promise<URL>;
   /** Milliseconds since the epoch; for durations and the deadline. */
   now(): number;
+  /** Told of each exchange as it completes (already redacted), for live progress. */
+  onEntry?(entry: TimelineEntry): void;
 }
 
 /** The access token as the preview can show it. */
@@ -300,6 +302,7 @@ async function signIn(
     } else if (text !== '') {
       entry.responseBody = visibleText(text).slice(0, 2000);
     }
+    deps.onEntry?.(entry);
     return { entry, status: response.status, headers: response.headers, text };
   }
 
@@ -460,13 +463,15 @@ async function signIn(
   const browserStarted = deps.now();
   await deps.openBrowser(authorizeUrl);
   const callback = await beforeDeadline(pending, remaining());
-  timeline.push({
+  const callbackEntry: TimelineEntry = {
     step: 'callback',
     method: 'GET',
     url: redactUrl(callback),
     status: null,
     durationMs: deps.now() - browserStarted,
-  });
+  };
+  timeline.push(callbackEntry);
+  deps.onEntry?.(callbackEntry);
   const code = checkCallback(callback, state, discovery);
 
   // 5. The token request, with the app's own client authentication.

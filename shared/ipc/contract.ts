@@ -201,8 +201,12 @@ export const CHANNELS = {
       .strict(),
     response: z.object({
       previewId: z.string(),
-      /** Where the admin signs in: opened in the system browser (or by the renderer). */
-      authorizeUrl: z.string(),
+      /**
+       * Where the admin signs in: opened in the system browser (or by the renderer). `null`
+       * when the preview stopped before the sign-in (e.g. Okta refused the redirect URI); the
+       * report then says why.
+       */
+      authorizeUrl: z.string().nullable(),
       strategy: z.object({
         kind: z.enum(REDIRECT_STRATEGY_KINDS),
         redirectUri: z.string(),

@@ -136,7 +136,7 @@ export const REDIRECT_STRATEGY_KINDS = [
   'app-loopback',
   'temporary-loopback',
   'intercept-window',
-  'paste',
+  'paste-url',
 ] as const;
 
 /** Who signs in for the preview. */

@@ -340,3 +340,72 @@ test('Kaimu: the whole wizard with the keyboard, on the default custom server, t
   );
   expect(claims).toMatchObject({ email, email_verified: true });
 });
+
+test('the login preview from the wizard: sign in in a second page, then the timeline and claims, and the temporary redirect URI gone', async ({
+  consoleApp,
+}, testInfo) => {
+  const { page } = consoleApp;
+  const email = `ada.preview.${String(Date.now())}@example.com`;
+  await connectLocalSandbox(page);
+  await page.getByRole('radio', { name: 'Kestra' }).check();
+  // The relying party listens on the app's own callback port, so the preview cannot: it adds
+  // a temporary loopback redirect URI instead, and must remove it afterwards.
+  await page.getByLabel(/base URL/).fill(relyingParty.origin);
+  await page.getByLabel('App integration name').fill('Kestra preview');
+  await page.getByRole('button', { name: 'Next: app integration' }).click();
+  await page.getByRole('button', { name: 'Next: users and groups' }).click();
+  await fillTestUser(page, email);
+  await page.getByRole('button', { name: 'Next: issuer' }).click();
+  await page.getByRole('button', { name: 'Next: review' }).click();
+  await applyAndReadResult(page, 'Kestra preview', (button) => button.click());
+  await page.getByRole('button', { name: 'Next: preview the login' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Preview the login' })).toBeFocused();
+
+  await expect(page.getByRole('radio', { name: 'The setup’s test user' })).toBeChecked();
+  await page.getByRole('button', { name: 'Start the preview' }).click();
+  const signIn = page.getByRole('region', { name: 'Sign in' });
+  await expect(signIn).toContainText('adds a temporary loopback redirect URI');
+  await expect(signIn).toContainText(`Sign in as ${email}.`);
+  await signIn.getByRole('button', { name: 'Show password for the preview' }).click();
+  const password =
+    (await signIn.getByLabel('Password for the preview', { exact: true }).textContent()) ?? '';
+  const authorizeUrl =
+    (await signIn.getByRole('link', { name: 'Open the sign-in page' }).getAttribute('href')) ?? '';
+  await expectNoAxeViolations(page);
+
+  // A second page stands in for the system browser.
+  const browser = await page.context().newPage();
+  await browser.goto(authorizeUrl);
+  await expect(browser.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await browser.getByLabel('Username').fill(email);
+  await browser.getByLabel('Password').fill(password);
+  await browser.getByRole('button', { name: 'Sign in' }).click();
+  await expect(browser.getByText(/close this window/i)).toBeVisible();
+  expect(new URL(browser.url()).pathname).toBe('/sso-console/preview/callback');
+  await browser.close();
+
+  await expect(page.getByRole('heading', { name: 'Signed in' })).toBeVisible();
+  const timeline = page.getByRole('table', { name: 'Timeline' });
+  for (const step of ['discovery', 'authorize', 'callback', 'token', 'keys', 'userinfo']) {
+    await expect(
+      timeline.getByRole('rowheader', { name: step, exact: true }).first(),
+    ).toBeVisible();
+  }
+  // Codes and states never reach the page.
+  await expect(timeline).toContainText('[redacted]');
+  const claims = page.getByRole('table', { name: 'ID token claims' });
+  await expect(claims.getByRole('row', { name: /^email / })).toContainText(email);
+  await expect(claims.getByRole('row', { name: /^iss / })).toContainText('Issuer:');
+  await expect(
+    page.getByText("The org authorization server's access tokens are for Okta's own APIs"),
+  ).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Cleaned up' })).toContainText(
+    'Removed the temporary redirect URI http://127.0.0.1:',
+  );
+  await expectNoAxeViolations(page);
+  await page.screenshot({ path: testInfo.outputPath('preview-report.png'), fullPage: true });
+
+  // The app is as the setup left it: planning again finds nothing to change.
+  await page.getByRole('button', { name: 'Review and apply' }).click();
+  await expect(page.getByTestId('plan-summary')).toHaveText(/^Plan: 0 to create, 0 to update/);
+});

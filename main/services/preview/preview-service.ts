@@ -1,0 +1,421 @@
+import { randomUUID } from 'node:crypto';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import { AppError } from '../../../shared/errors.ts';
+import type { PreviewReport, TimelineEntry } from '../../../shared/preview/preview-schemas.ts';
+import { PRESETS } from '../../../shared/setup/presets.ts';
+import type { SetupDocument } from '../../../shared/setup/setup-document.ts';
+import { diagnose } from '../../preview/diagnosis/diagnose.ts';
+import { gatherOrgFacts } from '../../preview/diagnosis/org-facts.ts';
+import { applyFixToDocument, FixNotApplicableError } from '../../preview/diagnosis/one-click-fix.ts';
+import { listenForCallback } from '../../preview/loopback-callback.ts';
+import { type PreviewResult, runPreview } from '../../preview/preview-flow.ts';
+import type { OneClickFix } from '../../preview/preview-types.ts';
+import {
+  addTemporaryRedirect,
+  chooseRedirectStrategy,
+  cleanUpTemporaryRedirects,
+  createFileRedirectJournal,
+  parsePastedCallback,
+  PastedCallbackError,
+  probeRedirectPorts,
+  removeTemporaryRedirect,
+  temporaryRedirectUri,
+} from '../../preview/redirect-strategy.ts';
+import {
+  cleanUpThrowawayUsers,
+  createThrowawayUser,
+  removeThrowawayUser,
+  type ThrowawayJournalEntry,
+} from '../../preview/throwaway-user.ts';
+import { issuerUrl } from '../../setup/apply.ts';
+import { readOrgSnapshot } from '../../setup/org-snapshot.ts';
+import type { OktaClient } from '../okta/okta-client.ts';
+import { toOktaAppError } from '../okta/okta-errors.ts';
+import type { ProfileService } from '../profiles/profile-service.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
+import { createActiveOrg } from '../setup/active-org.ts';
+import { clientSecretAccount, testUserPasswordAccount } from '../setup/setup-service.ts';
+
+/** Who signs in for a preview. */
+export type PreviewUser = { kind: 'test-user' } | { kind: 'throwaway' } | { kind: 'existing'; login: string };
+
+/** What `start` answers: where to sign in, how the sign-in comes back, and as whom. */
+export interface PreviewStarted {
+  previewId: string;
+  authorizeUrl: string | null;
+  strategy: { kind: 'app-loopback' | 'temporary-loopback' | 'intercept-window' | 'paste-url'; redirectUri: string; explanation: string };
+  user: { login: string | null; passwordInKeychain: boolean };
+}
+
+/** The admin's whole budget for signing in, in the system browser, before the preview gives up. */
+const PREVIEW_TIMEOUT_MS = 5 * 60_000;
+
+interface Running {
+  report: Promise<PreviewReport>;
+  /** Resolves the callback with a pasted URL (the paste strategy, or a fallback). */
+  paste(url: URL): void;
+  expectedRedirectUri: string;
+  cancel(): void;
+}
+
+/** A JSON-lines journal file: appended (mode 0600) before each change, read by the cleanup. */
+function jsonlJournal<T>(file: string) {
+  return {
+    async append(entry: T) {
+      await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+      await appendFile(file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+    },
+    async read(): Promise<T[]> {
+      try {
+        return (await readFile(file, 'utf8'))
+          .split('\n')
+          .filter((line) => line.trim() !== '')
+          .map((line) => JSON.parse(line) as T);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+          return [];
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+function scopesFor(document: SetupDocument): string[] {
+  return document.issuer.kind === 'custom' ? document.issuer.scopes : ['openid', 'profile', 'email'];
+}
+
+/**
+ * Runs the login preview for the wizard against the active org: the app's real settings, the
+ * sign-in in the system browser, and a report with the timeline, the verified claims and a
+ * diagnosis for any failure.
+ *
+ * @remarks
+ * The flow (`main/preview/preview-flow.ts`) does the OAuth work; this service picks the org, the
+ * app (the document's), the client secret and the test user's password (keychain, main only),
+ * the way the sign-in comes back (the app's own loopback URI, a temporary one, or a pasted URL),
+ * and cleans up after itself: a temporary redirect URI and a throwaway user are journaled before
+ * they are made, removed when the preview ends, and removed at the next preview if the console
+ * died first. `start` answers once the sign-in can begin; `wait` answers with the report.
+ */
+export function createPreviewService(deps: {
+  profiles: Pick<ProfileService, 'list' | 'getCredentials'>;
+  createClient: (credentials: { orgUrl: string; token: string }) => OktaClient;
+  secrets: Pick<SecretStore, 'get' | 'set' | 'delete'>;
+  dataDir: string;
+  emitProgress: (event: { operationId: string; entry: TimelineEntry }) => void;
+  /** Opens a URL in the system browser; browser mode leaves it to the page's link. */
+  openExternal?: (url: string) => Promise<void>;
+  fetch?: typeof fetch;
+}) {
+  const activeOrg = createActiveOrg(deps);
+  const running = new Map<string, Running>();
+  const journalDir = path.join(deps.dataDir, 'journals');
+  const redirectJournal = createFileRedirectJournal(path.join(journalDir, 'preview-redirects.jsonl'));
+  const throwawayJournal = jsonlJournal<ThrowawayJournalEntry>(
+    path.join(journalDir, 'preview-users.jsonl'),
+  );
+  const fetchImpl = deps.fetch ?? fetch;
+
+  async function start(request: {
+    document: SetupDocument;
+    user: PreviewUser;
+    operationId: string;
+  }): Promise<PreviewStarted> {
+    const { document, operationId } = request;
+    const org = await activeOrg();
+    const { client, orgUrl } = org;
+    const cleanUp: string[] = [];
+    try {
+      // Whatever an earlier preview left behind goes first.
+      for (const left of await cleanUpTemporaryRedirects(client, redirectJournal)) {
+        cleanUp.push(`Removed the temporary redirect URI ${left.uri} an earlier preview left.`);
+      }
+      for (const login of await cleanUpThrowawayUsers(
+        { client, journal: throwawayJournal },
+        await throwawayJournal.read(),
+      )) {
+        cleanUp.push(`Deleted the throwaway user ${login} an earlier preview left.`);
+      }
+
+      const snapshot = await readOrgSnapshot(client, document);
+      if (snapshot.app === undefined) {
+        throw new AppError({
+          code: 'SETUP_BLOCKED',
+          message: `The app integration "${document.app.label}" is not in the org yet, so there is nothing to sign in to.`,
+          hint: 'Apply the setup first (Review and apply), then preview the login.',
+        });
+      }
+      const appId = snapshot.app.id;
+      const app = (await client.applicationApi.getApplication({ appId })) as unknown as {
+        credentials?: { oauthClient?: { client_id?: string } };
+      };
+      const clientId = app.credentials?.oauthClient?.client_id ?? appId;
+      const authServerId =
+        document.issuer.kind === 'org'
+          ? null
+          : document.issuer.server.kind === 'existing'
+            ? document.issuer.server.id
+            : (snapshot.authServer?.id ?? null);
+      const issuer = issuerUrl(orgUrl, authServerId);
+      const method = document.app.tokenEndpointAuthMethod;
+      let clientSecret: string | undefined;
+      if (method !== 'none') {
+        clientSecret = (await deps.secrets.get(clientSecretAccount(orgUrl, clientId))) ?? undefined;
+        if (clientSecret === undefined) {
+          throw new AppError({
+            code: 'SECRET_NOT_FOUND',
+            message: `The console has no client secret for ${document.app.label} (${clientId}) in the keychain: it keeps only the secrets of apps it created on this computer.`,
+            hint: 'Generate a new secret for the app in the Okta Admin Console, or choose a public client (PKCE, no secret) for the preview.',
+          });
+        }
+      }
+
+      // Who signs in.
+      let login: string | null = null;
+      let passwordInKeychain = false;
+      let throwaway: { userId: string; login: string } | undefined;
+      if (request.user.kind === 'test-user') {
+        login = document.assignments.testUser?.email ?? null;
+        if (login === null) {
+          throw new AppError({
+            code: 'INVALID_REQUEST',
+            message: 'This setup has no test user to sign in with.',
+            hint: 'Choose a throwaway user, or someone who already exists.',
+          });
+        }
+        passwordInKeychain = (await deps.secrets.get(testUserPasswordAccount(orgUrl, login))) !== null;
+      } else if (request.user.kind === 'throwaway') {
+        const user = await createThrowawayUser({ client, journal: throwawayJournal }, { appId });
+        await deps.secrets.set(testUserPasswordAccount(orgUrl, user.login), user.password);
+        throwaway = { userId: user.userId, login: user.login };
+        login = user.login;
+        passwordInKeychain = true;
+      } else {
+        login = request.user.login;
+      }
+
+      // How the sign-in comes back.
+      const appRedirectUris = snapshot.app.fields.redirectUris;
+      const choice = chooseRedirectStrategy({
+        appRedirectUris,
+        freePorts: await probeRedirectPorts(appRedirectUris),
+        canEditApp: true,
+        interceptAvailable: false,
+      });
+      let redirectUri = choice.redirectUri ?? appRedirectUris[0] ?? '';
+      let temporary: { appId: string; uri: string } | undefined;
+      let listener: Awaited<ReturnType<typeof listenForCallback>> | undefined;
+      if (choice.kind === 'app-loopback') {
+        listener = await listenForCallback({ redirectUri });
+      } else if (choice.kind === 'temporary-loopback') {
+        listener = await listenForCallback({ redirectUri: temporaryRedirectUri(0) });
+        redirectUri = listener.redirectUri;
+        temporary = { appId, uri: redirectUri };
+        await addTemporaryRedirect(client, redirectJournal, temporary);
+      }
+
+      let pasted: ((url: URL) => void) | undefined;
+      const pastedCallback = new Promise<URL>((resolve) => {
+        pasted = resolve;
+      });
+      const abort = new AbortController();
+      const cancelled = new Promise<never>((_, reject) => {
+        abort.signal.addEventListener('abort', () => {
+          reject(new Error('The preview was cancelled.'));
+        });
+      });
+      cancelled.catch(() => undefined);
+
+      let announce: ((url: string | null) => void) | undefined;
+      const announced = new Promise<string | null>((resolve) => {
+        announce = resolve;
+      });
+
+      const report = (async (): Promise<PreviewReport> => {
+        let result: PreviewResult;
+        try {
+          result = await runPreview(
+            {
+              fetch: fetchImpl,
+              now: () => Date.now(),
+              openBrowser: async (url) => {
+                announce?.(url);
+                await deps.openExternal?.(url);
+              },
+              receiveCallback: () =>
+                Promise.race([
+                  ...(listener === undefined ? [] : [listener.callback]),
+                  pastedCallback,
+                  cancelled,
+                ]),
+              onEntry: (entry) => {
+                deps.emitProgress({ operationId, entry });
+              },
+            },
+            {
+              issuer,
+              clientId,
+              ...(clientSecret === undefined ? {} : { clientSecret }),
+              tokenEndpointAuthMethod: method,
+              redirectUri,
+              scopes: scopesFor(document),
+              ...(document.issuer.groupsClaim === undefined
+                ? {}
+                : { expectGroupsClaim: document.issuer.groupsClaim.name }),
+              timeoutMs: PREVIEW_TIMEOUT_MS,
+            },
+          );
+        } finally {
+          announce?.(null);
+          listener?.close();
+        }
+        await result.session?.revoke().catch(() => undefined);
+        result.session?.end();
+
+        let diagnosis: PreviewReport['diagnosis'] = [];
+        if (result.failure !== undefined) {
+          const facts = await gatherOrgFacts(client, {
+            appId,
+            ...(login === null ? {} : { userLogin: login }),
+            authServerId,
+            requestedScopes: scopesFor(document),
+            redirectUri,
+            fetch: fetchImpl,
+          });
+          const { callback } = PRESETS[document.target.preset].uris(
+            document.target.baseUrl,
+            document.target.clientKey,
+          );
+          diagnosis = diagnose(result.failure, facts, {
+            document,
+            expectedCallback: callback,
+            configuredIssuer: issuer,
+            clientAuthentication: method,
+          });
+        }
+        if (temporary !== undefined) {
+          await removeTemporaryRedirect(client, redirectJournal, temporary);
+          cleanUp.push(`Removed the temporary redirect URI ${temporary.uri} from the app.`);
+        }
+        if (throwaway !== undefined) {
+          await removeThrowawayUser(
+            { client, journal: throwawayJournal },
+            { ...throwaway, appId },
+          );
+          await deps.secrets.delete(testUserPasswordAccount(orgUrl, throwaway.login));
+          cleanUp.push(`Deactivated and deleted the throwaway user ${throwaway.login}.`);
+        }
+        return {
+          ok: result.ok,
+          issuer,
+          clientId,
+          redirectUri,
+          timeline: result.timeline,
+          ...(result.idToken === undefined ? {} : { idToken: result.idToken }),
+          ...(result.accessToken === undefined ? {} : { accessToken: result.accessToken }),
+          ...(result.userinfo === undefined ? {} : { userinfo: result.userinfo }),
+          diagnosis,
+          cleanUp,
+        };
+      })();
+      report.catch(() => undefined);
+
+      const previewId = randomUUID();
+      running.set(previewId, {
+        report,
+        paste: (url) => pasted?.(url),
+        expectedRedirectUri: redirectUri,
+        cancel: () => {
+          abort.abort();
+        },
+      });
+      return {
+        previewId,
+        authorizeUrl: await announced,
+        strategy: { kind: choice.kind, redirectUri, explanation: choice.explanation },
+        user: { login, passwordInKeychain },
+      };
+    } catch (error) {
+      if (error instanceof AppError) {
+        throw error;
+      }
+      throw toOktaAppError(error, { orgUrl, token: org.token, action: 'starting the login preview' });
+    }
+  }
+
+  function find(previewId: string): Running {
+    const preview = running.get(previewId);
+    if (preview === undefined) {
+      throw new AppError({
+        code: 'INVALID_REQUEST',
+        message: 'That preview is not running any more.',
+        hint: 'Start the preview again.',
+      });
+    }
+    return preview;
+  }
+
+  return {
+    start,
+
+    async wait(previewId: string): Promise<PreviewReport> {
+      const preview = find(previewId);
+      try {
+        return await preview.report;
+      } catch (error) {
+        throw error instanceof AppError
+          ? error
+          : new AppError({
+              code: 'INTERNAL',
+              message: `The preview stopped: ${error instanceof Error ? error.message : String(error)}`,
+              hint: 'Start the preview again; anything it added to the org is removed at the next start.',
+            });
+      } finally {
+        running.delete(previewId);
+      }
+    },
+
+    pasteCallback(previewId: string, url: string): void {
+      const preview = find(previewId);
+      try {
+        preview.paste(parsePastedCallback(url, preview.expectedRedirectUri));
+      } catch (error) {
+        if (error instanceof PastedCallbackError) {
+          throw new AppError({
+            code: 'INVALID_REQUEST',
+            message: error.message,
+            hint: `Copy the whole address from the browser's address bar after signing in; it starts with ${preview.expectedRedirectUri}.`,
+            field: 'preview.pasted',
+          });
+        }
+        throw error;
+      }
+    },
+
+    cancel(previewId: string): void {
+      running.get(previewId)?.cancel();
+    },
+
+    fix(document: SetupDocument, fix: OneClickFix): { document: SetupDocument; summary: string } {
+      try {
+        const fixed = applyFixToDocument(fix, document);
+        return { document: fixed, summary: `Changed the setup: ${fix.kind.replaceAll('-', ' ')}.` };
+      } catch (error) {
+        if (error instanceof FixNotApplicableError) {
+          throw new AppError({
+            code: 'INVALID_REQUEST',
+            message: error.message,
+            hint: 'Make the change in the Okta Admin Console as the diagnosis says.',
+          });
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+/** The preview service; see {@link createPreviewService}. */
+export type PreviewService = ReturnType<typeof createPreviewService>;
