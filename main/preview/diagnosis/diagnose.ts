@@ -179,7 +179,6 @@ function authorizePage(
 export function findRedirectNearMiss(
   sent: string,
   registered: readonly string[],
-  applicationType: 'web' | 'browser' | 'native' = 'web',
 ): RedirectNearMiss | undefined {
   const kinds: Record<string, RedirectNearMiss['kind']> = {
     'trailing-slash': 'trailing slash',
@@ -188,10 +187,13 @@ export function findRedirectNearMiss(
     'port-mismatch': 'port',
     'path-case-mismatch': 'letter case',
   };
+  // Only the comparison matters here: `native` lets a plain-http URI through to it instead of
+  // stopping at the insecure-http finding (an http registration behind a TLS proxy is exactly
+  // the scheme near miss to find).
   for (const finding of lintRedirectUris(registered, {
     kind: 'sign-out',
     expected: sent,
-    applicationType,
+    applicationType: 'native',
   })) {
     const kind = kinds[finding.rule];
     if (kind !== undefined) {
@@ -223,12 +225,7 @@ function redirectUriNotRegistered(
 ): Diagnosis {
   const sent = facts.request.redirectUri;
   const registered = facts.app?.redirectUris ?? [];
-  const applicationType = facts.app?.applicationType;
-  const nearMiss = findRedirectNearMiss(
-    sent,
-    registered,
-    applicationType === 'browser' || applicationType === 'native' ? applicationType : 'web',
-  );
+  const nearMiss = findRedirectNearMiss(sent, registered);
   const keyOf = (uri: string) =>
     /\/oauth\/callback\/([^/]+)$/.exec(uri)?.[1] ??
     /\/auth\/oidc\/([^/]+)\/callback$/.exec(uri)?.[1];
