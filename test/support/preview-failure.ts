@@ -74,6 +74,8 @@ export async function tryLogin(options: {
   clientAuthentication: 'client_secret_basic' | 'none';
   /** A claim the target reads from the ID token, e.g. `groups`. */
   requiredClaim?: string;
+  /** The issuer the target was configured with; the ID token's `iss` must equal it. */
+  expectedIssuer?: string;
 }): Promise<LoginOutcome> {
   const { app, base } = options;
   const http = oidcHttp(options.orgUrl, app.redirectUri);
@@ -111,6 +113,17 @@ export async function tryLogin(options: {
     return { ok: false, failure: tokenFailure };
   }
   const idTokenClaims = claimsOf(answer.body.id_token);
+  if (options.expectedIssuer !== undefined && idTokenClaims.iss !== options.expectedIssuer) {
+    return {
+      ok: false,
+      failure: {
+        stage: 'id-token',
+        reason: 'iss',
+        detail: `The ID token's iss is not ${options.expectedIssuer}.`,
+        claims: idTokenClaims,
+      },
+    };
+  }
   if (options.requiredClaim !== undefined && !(options.requiredClaim in idTokenClaims)) {
     return {
       ok: false,

@@ -102,7 +102,12 @@ function failureOf(outcome: LoginOutcome): PreviewFailure {
 async function diagnosisOf(
   target: Target,
   failure: PreviewFailure,
-  request: { userLogin?: string; scope?: string; redirectUri?: string } = {},
+  request: {
+    userLogin?: string;
+    scope?: string;
+    redirectUri?: string;
+    configuredIssuer?: string;
+  } = {},
 ): Promise<Diagnosis[]> {
   const facts = await gatherOrgFacts(client, {
     appId: target.app.appId,
@@ -116,6 +121,9 @@ async function diagnosisOf(
     document: target.document,
     expectedCallback: target.document.app.redirectUris[0],
     clientAuthentication: 'client_secret_basic',
+    ...(request.configuredIssuer === undefined
+      ? {}
+      : { configuredIssuer: request.configuredIssuer }),
   });
 }
 
@@ -316,6 +324,33 @@ describe('the diagnosis of a real failed sign-in, and its one-click fix', () => 
     const again = await applySetup({ client, document: target.document, journal: memoryJournal() });
     const app = { ...target.app, clientId: again.clientId, clientSecret: again.clientSecret };
     expect(await login(target, { app })).toMatchObject({ ok: true });
+  });
+
+  it('an issuer mismatch: issuer_mode DYNAMIC, and the target reaches Okta by its custom domain', async () => {
+    const target = await setUp('kestra', 'issuer');
+    await replaceApp(target.app.appId, (app) => {
+      app.settings.oauthClient.issuer_mode = 'DYNAMIC';
+    });
+    // The sandbox answers as `localhost` the way a custom domain would (okta-behaviours.md §2).
+    const customDomain = sandbox.orgUrl.replace('127.0.0.1', 'localhost');
+    const viaCustomDomain = {
+      orgUrl: customDomain,
+      base: `${customDomain}/oauth2`,
+      expectedIssuer: sandbox.orgUrl,
+    };
+    const failure = failureOf(await login(target, viaCustomDomain));
+    const [diagnosis] = await diagnosisOf(target, failure, { configuredIssuer: sandbox.orgUrl });
+    expect(diagnosis).toMatchObject({
+      code: 'ISSUER_MISMATCH',
+      oneClickFix: { kind: 'set-issuer', issuer: 'org', issuerMode: 'ORG_URL' },
+    });
+    expect(diagnosis?.cause).toContain(`the ID token's iss is ${customDomain}`);
+    expect(diagnosis?.cause).toContain('issuer_mode here is DYNAMIC');
+    await fix(target, diagnosis?.oneClickFix, ['update app']);
+    expect(await login(target, viaCustomDomain)).toMatchObject({
+      ok: true,
+      idTokenClaims: { iss: sandbox.orgUrl },
+    });
   });
 
   it('a groups claim missing on a custom server', async () => {
