@@ -497,24 +497,39 @@ function clientAuthMismatch(
   const registered = app?.tokenEndpointAuthMethod ?? 'unknown';
   const used = context.clientAuthentication;
   const documented = context.document?.app.tokenEndpointAuthMethod;
-  const methodDiffers = used !== undefined && used !== registered;
   const secretMethods = new Set(['client_secret_basic', 'client_secret_post']);
   // Okta accepts basic and post alike for a confidential client; only secret vs none matters.
-  const kindDiffers = methodDiffers && secretMethods.has(used) !== secretMethods.has(registered);
-  if (kindDiffers || (documented !== undefined && documented !== registered)) {
-    const target = documented ?? used ?? 'client_secret_basic';
+  const kindDiffers =
+    used !== undefined && secretMethods.has(used) !== secretMethods.has(registered);
+  // The org drifted from the setup (an admin's edit): restore the setup's method. Otherwise the
+  // target and the app disagree: make the app take what the target sends.
+  const target =
+    documented !== undefined && documented !== registered
+      ? documented
+      : kindDiffers
+        ? used
+        : undefined;
+  if (target !== undefined) {
     return {
       code: 'CLIENT_AUTH_MISMATCH',
       oktaText,
-      cause: `${appName(app, facts)} expects token_endpoint_auth_method ${registered}, but ${used === undefined ? `the setup says ${String(documented)}` : `the target authenticated with ${used}`}${used === 'none' ? ' (no secret)' : ''}.`,
+      cause: `${appName(app, facts)} expects token_endpoint_auth_method ${registered}, but ${used === undefined ? `the setup says ${target}` : `the target authenticated with ${used}${used === 'none' ? ' (no secret)' : ''}`}.`,
       fix: `Set the app's client authentication to ${target} (Applications → ${app?.label ?? 'the app'} → General → Client Credentials), or configure the target to authenticate with ${registered}.`,
       oneClickFix: { kind: 'set-token-endpoint-auth-method', method: target },
+    };
+  }
+  if (oktaText === OKTA_OAUTH_TEXTS.noCredentials) {
+    return {
+      code: 'CLIENT_AUTH_MISMATCH',
+      oktaText,
+      cause: `The token request carried no client credentials, and ${appName(app, facts)} expects ${registered}.`,
+      fix: `Configure the target with the app's client id and secret (Applications → ${app?.label ?? 'the app'} → General → Client Credentials).`,
     };
   }
   return {
     code: 'CLIENT_AUTH_MISMATCH',
     oktaText,
-    cause: `${appName(app, facts)} authenticates with ${registered}${used === undefined ? '' : `, as the target did`}, so the secret itself was refused: it is not one of the app's active secrets (mistyped, or rotated since the target was configured).`,
+    cause: `${appName(app, facts)} authenticates with ${registered}${used === undefined ? '' : ', as the target did'}, so the secret itself was refused: it is not one of the app's active secrets (mistyped, or rotated since the target was configured).`,
     fix: `Copy the app's current client secret into the target (Applications → ${app?.label ?? 'the app'} → General → Client Credentials), or generate a new secret and configure the target with it.`,
   };
 }

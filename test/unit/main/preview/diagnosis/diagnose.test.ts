@@ -253,6 +253,40 @@ describe('diagnose: the authorize page and /token', () => {
     expect(diagnosis.cause).toContain('client_secret_basic');
   });
 
+  it('restores the setup’s method when the org drifted, and never offers a no-op', () => {
+    const base = facts();
+    const invalidClient = (description: string): PreviewFailure => ({
+      stage: 'token',
+      status: 401,
+      error: 'invalid_client',
+      errorDescription: description,
+      errorSummary: null,
+    });
+    const document = createSetupDocument({ id: 's', preset: 'kestra' });
+    const drifted = only(
+      invalidClient('No client credentials found'),
+      facts({ app: { ...(base.app ?? ({} as never)), tokenEndpointAuthMethod: 'none' } }),
+      { document },
+    );
+    expect(drifted.oneClickFix).toEqual({
+      kind: 'set-token-endpoint-auth-method',
+      method: 'client_secret_basic',
+    });
+    expect(drifted.cause).toContain('the setup says client_secret_basic');
+    // The setup and the app agree; the public target is the odd one out.
+    const publicTarget = only(invalidClient('No client credentials found'), facts(), {
+      document,
+      clientAuthentication: 'none',
+    });
+    expect(publicTarget.oneClickFix).toEqual({
+      kind: 'set-token-endpoint-auth-method',
+      method: 'none',
+    });
+    const noSecret = only(invalidClient('No client credentials found'), facts(), { document });
+    expect(noSecret.cause).toContain('carried no client credentials');
+    expect(noSecret.oneClickFix).toBeUndefined();
+  });
+
   it('blames the secret, without a one-click fix, when the methods agree', () => {
     const text = 'The client secret supplied for a confidential client is invalid.';
     const diagnosis = only(
