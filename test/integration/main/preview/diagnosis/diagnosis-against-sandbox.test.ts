@@ -19,6 +19,7 @@ import { createSetupDocument, PRESETS } from '../../../../../shared/setup/preset
 import type { SetupDocument } from '../../../../../shared/setup/setup-document.ts';
 import type { OidcAppUnderTest } from '../../../../support/oidc-setup.ts';
 import { type LoginOutcome, tryLogin } from '../../../../support/preview-failure.ts';
+import { createSandboxToken } from '../../../../support/sandbox-control.ts';
 
 /**
  * The diagnosis against the sandbox: each misconfiguration made on purpose through the SDK, the
@@ -174,6 +175,36 @@ describe('the diagnosis of a real failed sign-in, and its one-click fix', () => 
     );
     await fix(target, diagnosis?.oneClickFix, ['update app']);
     expect(await login(target)).toMatchObject({ ok: true });
+  });
+
+  it('diagnoses without the System Log when the token may not read it', async () => {
+    const target = await setUp('kaimu', 'nologs');
+    const token = await createSandboxToken(sandbox.orgUrl, sandbox.apiToken, [
+      'APP_ADMIN',
+      'API_ACCESS_MANAGEMENT_ADMIN',
+    ]);
+    const appAdmin = createOktaClient({ orgUrl: sandbox.orgUrl, token });
+    const sent = `${target.app.redirectUri}/`;
+    const outcome = await login(target, { app: { ...target.app, redirectUri: sent } });
+    const facts = await gatherOrgFacts(appAdmin, {
+      appId: target.app.appId,
+      userLogin: target.app.user.login,
+      authServerId: 'default',
+      requestedScopes: target.scope.split(' '),
+      redirectUri: sent,
+    });
+    expect(facts.systemLog).toBeNull();
+    expect(facts.authServer?.admittedBy).toEqual({
+      policy: 'Default Policy',
+      rule: 'Default Policy Rule',
+    });
+    expect(facts.user?.assignment).toBe('USER');
+    const [diagnosis] = diagnose(failureOf(outcome), facts);
+    expect(diagnosis).toMatchObject({
+      code: 'REDIRECT_URI_NOT_REGISTERED',
+      oneClickFix: { kind: 'add-redirect-uri', uri: sent, replaces: target.app.redirectUri },
+    });
+    expect(diagnosis?.systemLog).toBeUndefined();
   });
 
   it('an unregistered redirect URI: Kestra’s Micronaut client key renamed', async () => {
