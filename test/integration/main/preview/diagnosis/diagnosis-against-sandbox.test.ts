@@ -261,6 +261,51 @@ describe('the diagnosis of a real failed sign-in, and its one-click fix', () => 
     expect(await login(target, { scope })).toMatchObject({ ok: true });
   });
 
+  it('a scope missing on a server the console made, whose own access rule lists its scopes', async () => {
+    const document = createSetupDocument({ id: 'own-server', preset: 'kaimu', label: 'Kaimu own' });
+    document.issuer = {
+      kind: 'custom',
+      server: { kind: 'new', name: 'Kaimu API', audience: 'api://kaimu', description: '' },
+      issuerMode: 'ORG_URL',
+      scopes: ['openid', 'email', 'profile'],
+    };
+    document.assignments.testUser = {
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: 'ada.own@example.com',
+    };
+    const result = await applySetup({ client, document, journal: memoryJournal() });
+    const authServerId = result.authServerId ?? '';
+    const target: Target = {
+      document,
+      app: {
+        appId: result.appId,
+        clientId: result.clientId,
+        clientSecret: result.clientSecret,
+        redirectUri: document.app.redirectUris[0] ?? '',
+        user: {
+          id: result.objects.testUserId ?? '',
+          login: 'ada.own@example.com',
+          password: result.testUserPassword ?? '',
+        },
+      },
+      authServerId,
+      base: `${sandbox.orgUrl}/oauth2/${authServerId}`,
+      scope: 'openid email profile',
+    };
+    const scope = 'openid email profile kaimu.read';
+    const [diagnosis] = await diagnosisOf(target, failureOf(await login(target, { scope })), {
+      scope,
+    });
+    expect(diagnosis).toMatchObject({
+      code: 'SCOPE_NOT_ON_SERVER',
+      oneClickFix: { kind: 'add-scope', scope: 'kaimu.read' },
+    });
+    // The console's rule names the scopes it was made for: the plan widens it too.
+    await fix(target, diagnosis?.oneClickFix, ['create scope:kaimu.read', 'create access-policy']);
+    expect(await login(target, { scope })).toMatchObject({ ok: true });
+  });
+
   it('PKCE required by the app, and the target sends none', async () => {
     const target = await setUp('kestra', 'pkce');
     await replaceApp(target.app.appId, (app) => {
