@@ -187,9 +187,10 @@ export function findRedirectNearMiss(
     'port-mismatch': 'port',
     'path-case-mismatch': 'letter case',
   };
-  // Only the comparison matters here: `native` lets a plain-http URI through to it instead of
-  // stopping at the insecure-http finding (an http registration behind a TLS proxy is exactly
-  // the scheme near miss to find).
+  // Only uri-lint's comparison with the sent URI matters here: `native` lets a plain-http URI
+  // through to it instead of stopping at the insecure-http finding (an http registration behind
+  // a TLS proxy is exactly the scheme near miss to find), and `sign-out` skips the
+  // "callback missing" finding, which this diagnosis states itself.
   for (const finding of lintRedirectUris(registered, {
     kind: 'sign-out',
     expected: sent,
