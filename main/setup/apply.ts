@@ -100,11 +100,18 @@ async function perform(step: PlanStep, run: Execution): Promise<string | undefin
         return created.id;
       }
       const existing = (await findSetupApp(client, document)) as Record<string, unknown>;
-      await client.applicationApi.replaceApplication({
-        appId: String(existing.id),
-        application: appRequestBody(document, existing) as never,
-      });
-      return String(existing.id);
+      const appId = String(existing.id);
+      if (step.changes.some((change) => change.field !== 'status')) {
+        await client.applicationApi.replaceApplication({
+          appId,
+          application: appRequestBody(document, existing) as never,
+        });
+      }
+      // Okta's replace ignores `status`; only the lifecycle operation activates an app.
+      if (existing.status !== 'ACTIVE') {
+        await client.applicationApi.activateApplication({ appId });
+      }
+      return appId;
     }
     case 'test-user': {
       const testUser = document.assignments.testUser;
@@ -245,9 +252,11 @@ async function ensureAccessPolicy(run: Execution): Promise<string> {
   const authServerId = serverIdOf(run);
   const api = client.authorizationServerApi;
   let policyId: string | undefined;
+  let policyFound: Record<string, unknown> | undefined;
   for await (const policy of await api.listAuthorizationServerPolicies({ authServerId })) {
     if (policy?.description?.includes(policyMark(document)) === true) {
       policyId = policy.id;
+      policyFound = policy as unknown as Record<string, unknown>;
     }
   }
   const clientId =
@@ -270,14 +279,19 @@ async function ensureAccessPolicy(run: Execution): Promise<string> {
     });
     policyId = policy.id ?? '';
   }
-  let hasRule = false;
-  for await (const rule of await api.listAuthorizationServerPolicyRules({
+  if (policyFound !== undefined) {
+    await repairPolicy(api, authServerId, policyFound, clientId);
+  }
+  let rule: Record<string, unknown> | undefined;
+  for await (const found of await api.listAuthorizationServerPolicyRules({
     authServerId,
     policyId,
   })) {
-    hasRule ||= rule !== null;
+    rule ??= (found ?? undefined) as Record<string, unknown> | undefined;
   }
-  if (!hasRule) {
+  if (rule !== undefined) {
+    await repairRule(api, authServerId, policyId, rule, app.grantTypes, issuer.scopes);
+  } else {
     await api.createAuthorizationServerPolicyRule({
       authServerId,
       policyId,
@@ -301,6 +315,85 @@ async function ensureAccessPolicy(run: Execution): Promise<string> {
     });
   }
   return policyId;
+}
+
+type AuthorizationServerApi = OktaClient['authorizationServerApi'];
+
+function stringsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
+}
+
+function objectOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+/**
+ * Makes the console's own policy admit the app again, if an admin deactivated it or took the
+ * app out of its clients since: the planner asked for an access policy, so finding ours is not
+ * enough — it must work.
+ */
+async function repairPolicy(
+  api: AuthorizationServerApi,
+  authServerId: string,
+  policy: Record<string, unknown>,
+  clientId: string,
+): Promise<void> {
+  const policyId = String(policy.id);
+  const conditions = objectOf(policy.conditions);
+  const clients = stringsOf(objectOf(conditions.clients).include);
+  if (!clients.includes(clientId) && !clients.includes('ALL_CLIENTS')) {
+    await api.replaceAuthorizationServerPolicy({
+      authServerId,
+      policyId,
+      policy: {
+        ...policy,
+        conditions: { ...conditions, clients: { include: [...clients, clientId] } },
+      },
+    });
+  }
+  if (policy.status !== 'ACTIVE') {
+    await api.activateAuthorizationServerPolicy({ authServerId, policyId });
+  }
+}
+
+/**
+ * Makes the console's own rule cover the document's grant types and scopes (a scope added
+ * since, e.g. by a one-click fix, is not in it yet) and activates it if it was deactivated.
+ */
+async function repairRule(
+  api: AuthorizationServerApi,
+  authServerId: string,
+  policyId: string,
+  rule: Record<string, unknown>,
+  grantTypes: readonly string[],
+  scopes: readonly string[],
+): Promise<void> {
+  const ruleId = String(rule.id);
+  const conditions = objectOf(rule.conditions);
+  const grants = stringsOf(objectOf(conditions.grantTypes).include);
+  const ruleScopes = stringsOf(objectOf(conditions.scopes).include);
+  const missingGrants = grantTypes.filter((grant) => !grants.includes(grant));
+  const missingScopes = ruleScopes.includes('*')
+    ? []
+    : scopes.filter((scope) => !ruleScopes.includes(scope));
+  if (missingGrants.length > 0 || missingScopes.length > 0) {
+    await api.replaceAuthorizationServerPolicyRule({
+      authServerId,
+      policyId,
+      ruleId,
+      policyRule: {
+        ...rule,
+        conditions: {
+          ...conditions,
+          grantTypes: { include: [...grants, ...missingGrants] },
+          scopes: { include: [...ruleScopes, ...missingScopes] },
+        },
+      } as never,
+    });
+  }
+  if (rule.status !== 'ACTIVE') {
+    await api.activateAuthorizationServerPolicyRule({ authServerId, policyId, ruleId });
+  }
 }
 
 /**

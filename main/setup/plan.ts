@@ -239,6 +239,11 @@ export function planSetup(document: SetupDocument, snapshot: OrgSnapshot): Plan 
         })
       : (() => {
           const changes = appChanges(current.fields, desired);
+          // A setup describes a working sign-in, and Okta refuses every sign-in to an inactive
+          // app: its status is part of "done", though the document has no field for it.
+          if (current.status !== 'ACTIVE') {
+            changes.push({ field: 'status', before: current.status, after: 'ACTIVE' });
+          }
           return step(
             'app',
             'app',

@@ -49,6 +49,20 @@ function appliedOrg(document: SetupDocument): OrgSnapshot {
 }
 
 describe('planSetup', () => {
+  it('plans to activate an app an admin deactivated, and nothing else', () => {
+    const document = kestra();
+    const org = appliedOrg(document);
+    org.app = { id: '0oa1', fields: desiredAppFields(document), status: 'INACTIVE' };
+    const plan = planSetup(document, org);
+    expect(plan.steps.filter((step) => step.action !== 'unchanged')).toEqual([
+      expect.objectContaining({
+        key: 'app',
+        action: 'update',
+        changes: [{ field: 'status', before: 'INACTIVE', after: 'ACTIVE' }],
+      }),
+    ]);
+  });
+
   it('plans a fresh Kestra setup as exactly these creates, in apply order', () => {
     const org = emptyOrg();
     org.groupsByName.set('Kestra Admins', { id: '00g1' });
