@@ -7,8 +7,11 @@ import type { PreviewReport, TimelineEntry } from '../../../shared/preview/previ
 import { PRESETS } from '../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../shared/setup/setup-document.ts';
 import { diagnose } from '../../preview/diagnosis/diagnose.ts';
+import {
+  applyFixToDocument,
+  FixNotApplicableError,
+} from '../../preview/diagnosis/one-click-fix.ts';
 import { gatherOrgFacts } from '../../preview/diagnosis/org-facts.ts';
-import { applyFixToDocument, FixNotApplicableError } from '../../preview/diagnosis/one-click-fix.ts';
 import { listenForCallback } from '../../preview/loopback-callback.ts';
 import { type PreviewResult, runPreview } from '../../preview/preview-flow.ts';
 import type { OneClickFix } from '../../preview/preview-types.ts';
@@ -39,13 +42,18 @@ import { createActiveOrg } from '../setup/active-org.ts';
 import { clientSecretAccount, testUserPasswordAccount } from '../setup/setup-service.ts';
 
 /** Who signs in for a preview. */
-export type PreviewUser = { kind: 'test-user' } | { kind: 'throwaway' } | { kind: 'existing'; login: string };
+export type PreviewUser =
+  { kind: 'test-user' } | { kind: 'throwaway' } | { kind: 'existing'; login: string };
 
 /** What `start` answers: where to sign in, how the sign-in comes back, and as whom. */
 export interface PreviewStarted {
   previewId: string;
   authorizeUrl: string | null;
-  strategy: { kind: 'app-loopback' | 'temporary-loopback' | 'intercept-window' | 'paste-url'; redirectUri: string; explanation: string };
+  strategy: {
+    kind: 'app-loopback' | 'temporary-loopback' | 'intercept-window' | 'paste-url';
+    redirectUri: string;
+    explanation: string;
+  };
   user: { login: string | null; passwordInKeychain: boolean };
 }
 
@@ -84,7 +92,9 @@ function jsonlJournal<T>(file: string) {
 }
 
 function scopesFor(document: SetupDocument): string[] {
-  return document.issuer.kind === 'custom' ? document.issuer.scopes : ['openid', 'profile', 'email'];
+  return document.issuer.kind === 'custom'
+    ? document.issuer.scopes
+    : ['openid', 'profile', 'email'];
 }
 
 /**
@@ -106,14 +116,14 @@ export function createPreviewService(deps: {
   secrets: Pick<SecretStore, 'get' | 'set' | 'delete'>;
   dataDir: string;
   emitProgress: (event: { operationId: string; entry: TimelineEntry }) => void;
-  /** Opens a URL in the system browser; browser mode leaves it to the page's link. */
-  openExternal?: (url: string) => Promise<void>;
   fetch?: typeof fetch;
 }) {
   const activeOrg = createActiveOrg(deps);
   const running = new Map<string, Running>();
   const journalDir = path.join(deps.dataDir, 'journals');
-  const redirectJournal = createFileRedirectJournal(path.join(journalDir, 'preview-redirects.jsonl'));
+  const redirectJournal = createFileRedirectJournal(
+    path.join(journalDir, 'preview-redirects.jsonl'),
+  );
   const throwawayJournal = jsonlJournal<ThrowawayJournalEntry>(
     path.join(journalDir, 'preview-users.jsonl'),
   );
@@ -159,7 +169,7 @@ export function createPreviewService(deps: {
           : document.issuer.server.kind === 'existing'
             ? document.issuer.server.id
             : (snapshot.authServer?.id ?? null);
-      const issuer = issuerUrl(orgUrl, authServerId);
+      const issuer = issuerUrl(orgUrl, authServerId ?? undefined);
       const method = document.app.tokenEndpointAuthMethod;
       let clientSecret: string | undefined;
       if (method !== 'none') {
@@ -186,7 +196,8 @@ export function createPreviewService(deps: {
             hint: 'Choose a throwaway user, or someone who already exists.',
           });
         }
-        passwordInKeychain = (await deps.secrets.get(testUserPasswordAccount(orgUrl, login))) !== null;
+        passwordInKeychain =
+          (await deps.secrets.get(testUserPasswordAccount(orgUrl, login))) !== null;
       } else if (request.user.kind === 'throwaway') {
         const user = await createThrowawayUser({ client, journal: throwawayJournal }, { appId });
         await deps.secrets.set(testUserPasswordAccount(orgUrl, user.login), user.password);
@@ -241,9 +252,11 @@ export function createPreviewService(deps: {
             {
               fetch: fetchImpl,
               now: () => Date.now(),
-              openBrowser: async (url) => {
+              // The page shows the link: Electron's window-open handler sends it to the
+              // system browser (RFC 8252), browser mode opens a tab.
+              openBrowser: (url) => {
                 announce?.(url);
-                await deps.openExternal?.(url);
+                return Promise.resolve();
               },
               receiveCallback: () =>
                 Promise.race([
@@ -270,7 +283,7 @@ export function createPreviewService(deps: {
           );
         } finally {
           announce?.(null);
-          listener?.close();
+          await listener?.close();
         }
         await result.session?.revoke().catch(() => undefined);
         result.session?.end();
@@ -279,7 +292,7 @@ export function createPreviewService(deps: {
         if (result.failure !== undefined) {
           const facts = await gatherOrgFacts(client, {
             appId,
-            ...(login === null ? {} : { userLogin: login }),
+            userLogin: login,
             authServerId,
             requestedScopes: scopesFor(document),
             redirectUri,
@@ -301,10 +314,7 @@ export function createPreviewService(deps: {
           cleanUp.push(`Removed the temporary redirect URI ${temporary.uri} from the app.`);
         }
         if (throwaway !== undefined) {
-          await removeThrowawayUser(
-            { client, journal: throwawayJournal },
-            { ...throwaway, appId },
-          );
+          await removeThrowawayUser({ client, journal: throwawayJournal }, { ...throwaway, appId });
           await deps.secrets.delete(testUserPasswordAccount(orgUrl, throwaway.login));
           cleanUp.push(`Deactivated and deleted the throwaway user ${throwaway.login}.`);
         }
@@ -342,7 +352,11 @@ export function createPreviewService(deps: {
       if (error instanceof AppError) {
         throw error;
       }
-      throw toOktaAppError(error, { orgUrl, token: org.token, action: 'starting the login preview' });
+      throw toOktaAppError(error, {
+        orgUrl,
+        token: org.token,
+        action: 'starting the login preview',
+      });
     }
   }
 

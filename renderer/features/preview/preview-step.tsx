@@ -231,12 +231,14 @@ export function PreviewStep() {
         <section className="card" aria-labelledby="sign-in-heading" aria-busy="true">
           <h2 id="sign-in-heading">Sign in</h2>
           <p>{started.strategy.explanation}</p>
-          <p>
-            <a href={started.authorizeUrl} target="_blank" rel="noreferrer">
-              Open the sign-in page
-            </a>{' '}
-            <span className="visually-muted">(in your browser)</span>
-          </p>
+          {started.authorizeUrl !== null && (
+            <p>
+              <a href={started.authorizeUrl} target="_blank" rel="noreferrer">
+                Open the sign-in page
+              </a>{' '}
+              <span className="visually-muted">(in your browser)</span>
+            </p>
+          )}
           {started.user.login !== null && (
             <p>
               Sign in as <code>{started.user.login}</code>.
