@@ -25,17 +25,24 @@ import { createFileJournal } from '../setup/file-journal.ts';
 import { readOrgSnapshot } from '../setup/org-snapshot.ts';
 import { hasChanges, type Plan, planSetup } from '../setup/plan.ts';
 import { renderPlan } from '../setup/render-plan.ts';
+import { PreviewCliError, runPreviewCommand } from './preview-command.ts';
 
 const USAGE = `Usage:
   sso-console init --target ${PRESET_IDS.join('|')} [--base-url URL] [--name LABEL] [--client-key KEY] [--out FILE] [--force]
   sso-console plan FILE [--json] [--detailed-exitcode] (--org-url URL | --profile NAME)
   sso-console apply FILE [--yes] [--json] (--org-url URL | --profile NAME)
+  sso-console preview --app ID|LABEL [--issuer URL] [--user LOGIN] [--no-open] [--json] (--org-url URL | --profile NAME)
 
 The org: --org-url URL with the API token in SSO_CONSOLE_API_TOKEN or on standard input, or
 --profile NAME for an org connected in the console (token from the OS keychain;
 --user-data-dir DIR if the console keeps its data elsewhere).
 plan exits 0 when there is nothing to change; with --detailed-exitcode, 2 when there is
-(as terraform does); 1 on any error.`;
+(as terraform does); 1 on any error.
+preview signs in to the app with its real settings in your browser (--no-open: only print the
+link) and exits 0 when the sign-in worked, 1 with a diagnosis when it did not. The issuer is the
+org URL unless --issuer names a custom server (https://your-org.okta.com/oauth2/default); the
+client secret comes from SSO_CONSOLE_CLIENT_SECRET or, for apps the console created here, the
+OS keychain.`;
 
 /** A failure the command line explains and exits on; nothing secret is in it. */
 class CliError extends Error {
@@ -217,6 +224,10 @@ async function main(argv: string[]): Promise<number> {
       'org-url': { type: 'string' },
       profile: { type: 'string' },
       'user-data-dir': { type: 'string' },
+      app: { type: 'string' },
+      issuer: { type: 'string' },
+      user: { type: 'string' },
+      'no-open': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -253,10 +264,37 @@ async function main(argv: string[]): Promise<number> {
     );
     return 0;
   }
+  if (command === 'preview') {
+    if (values.app === undefined) {
+      throw new CliError(
+        'preview needs the app: --app ID or --app LABEL.',
+        'The app id (0oa…) is in the Admin Console, or in `sso-console apply`’s output.',
+      );
+    }
+    const { client, orgUrl, token } = await connect(values);
+    try {
+      return await runPreviewCommand({
+        client,
+        orgUrl,
+        app: values.app,
+        ...(values.issuer === undefined ? {} : { issuer: values.issuer }),
+        ...(values.user === undefined ? {} : { user: values.user }),
+        open: values['no-open'] !== true,
+        json: values.json === true,
+        dataDir: path.resolve(values['user-data-dir'] ?? defaultDataDir()),
+        write: (text) => process.stdout.write(text),
+      });
+    } catch (error) {
+      if (error instanceof PreviewCliError) {
+        throw new CliError(error.message, error.hint);
+      }
+      throw toOktaAppError(error, { orgUrl, token, action: 'running the preview' });
+    }
+  }
   if (command !== 'plan' && command !== 'apply') {
     throw new CliError(
       `Unknown command "${command}".`,
-      'Use init, plan or apply; --help shows how.',
+      'Use init, plan, apply or preview; --help shows how.',
     );
   }
   if (file === undefined) {

@@ -156,14 +156,15 @@ export const previewReportSchema = z.object({
   clientId: z.string(),
   redirectUri: z.string(),
   timeline: z.array(timelineEntrySchema),
-  /** Decoded, verified claims — never the tokens themselves, which stay in main. */
-  idToken: z
+  // Decoded, verified claims — never the tokens themselves, which stay in main (the names say
+  // so: the contract test refuses any field that could carry a token).
+  idTokenDecoded: z
     .object({
       header: z.record(z.string(), z.unknown()),
       claims: z.record(z.string(), z.unknown()),
     })
     .optional(),
-  accessToken: z
+  accessTokenView: z
     .discriminatedUnion('kind', [
       z.object({ kind: z.literal('jwt'), claims: z.record(z.string(), z.unknown()) }),
       z.object({ kind: z.literal('opaque'), reason: z.string() }),

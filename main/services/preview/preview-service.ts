@@ -1,37 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import { AppError } from '../../../shared/errors.ts';
 import type { PreviewReport, TimelineEntry } from '../../../shared/preview/preview-schemas.ts';
 import { PRESETS } from '../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../shared/setup/setup-document.ts';
-import { diagnose } from '../../preview/diagnosis/diagnose.ts';
 import {
   applyFixToDocument,
   FixNotApplicableError,
 } from '../../preview/diagnosis/one-click-fix.ts';
-import { gatherOrgFacts } from '../../preview/diagnosis/org-facts.ts';
-import { listenForCallback } from '../../preview/loopback-callback.ts';
-import { type PreviewResult, runPreview } from '../../preview/preview-flow.ts';
+import {
+  cleanUpEarlierPreviews,
+  previewJournals,
+  type PreviewRun,
+  startPreviewRun,
+} from '../../preview/preview-run.ts';
 import type { OneClickFix } from '../../preview/preview-types.ts';
-import {
-  addTemporaryRedirect,
-  chooseRedirectStrategy,
-  cleanUpTemporaryRedirects,
-  createFileRedirectJournal,
-  parsePastedCallback,
-  PastedCallbackError,
-  probeRedirectPorts,
-  removeTemporaryRedirect,
-  temporaryRedirectUri,
-} from '../../preview/redirect-strategy.ts';
-import {
-  cleanUpThrowawayUsers,
-  createThrowawayUser,
-  removeThrowawayUser,
-  type ThrowawayJournalEntry,
-} from '../../preview/throwaway-user.ts';
+import { PastedCallbackError } from '../../preview/redirect-strategy.ts';
+import { createThrowawayUser } from '../../preview/throwaway-user.ts';
 import { issuerUrl } from '../../setup/apply.ts';
 import { readOrgSnapshot } from '../../setup/org-snapshot.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
@@ -55,40 +41,6 @@ export interface PreviewStarted {
     explanation: string;
   };
   user: { login: string | null; passwordInKeychain: boolean };
-}
-
-/** The admin's whole budget for signing in, in the system browser, before the preview gives up. */
-const PREVIEW_TIMEOUT_MS = 5 * 60_000;
-
-interface Running {
-  report: Promise<PreviewReport>;
-  /** Resolves the callback with a pasted URL (the paste strategy, or a fallback). */
-  paste(url: URL): void;
-  expectedRedirectUri: string;
-  cancel(): void;
-}
-
-/** A JSON-lines journal file: appended (mode 0600) before each change, read by the cleanup. */
-function jsonlJournal<T>(file: string) {
-  return {
-    async append(entry: T) {
-      await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-      await appendFile(file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
-    },
-    async read(): Promise<T[]> {
-      try {
-        return (await readFile(file, 'utf8'))
-          .split('\n')
-          .filter((line) => line.trim() !== '')
-          .map((line) => JSON.parse(line) as T);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-          return [];
-        }
-        throw error;
-      }
-    },
-  };
 }
 
 function scopesFor(document: SetupDocument): string[] {
@@ -119,15 +71,9 @@ export function createPreviewService(deps: {
   fetch?: typeof fetch;
 }) {
   const activeOrg = createActiveOrg(deps);
-  const running = new Map<string, Running>();
+  const running = new Map<string, PreviewRun>();
   const journalDir = path.join(deps.dataDir, 'journals');
-  const redirectJournal = createFileRedirectJournal(
-    path.join(journalDir, 'preview-redirects.jsonl'),
-  );
-  const throwawayJournal = jsonlJournal<ThrowawayJournalEntry>(
-    path.join(journalDir, 'preview-users.jsonl'),
-  );
-  const fetchImpl = deps.fetch ?? fetch;
+  const journals = previewJournals(journalDir);
 
   async function start(request: {
     document: SetupDocument;
@@ -140,15 +86,7 @@ export function createPreviewService(deps: {
     const cleanUp: string[] = [];
     try {
       // Whatever an earlier preview left behind goes first.
-      for (const left of await cleanUpTemporaryRedirects(client, redirectJournal)) {
-        cleanUp.push(`Removed the temporary redirect URI ${left.uri} an earlier preview left.`);
-      }
-      for (const login of await cleanUpThrowawayUsers(
-        { client, journal: throwawayJournal },
-        await throwawayJournal.read(),
-      )) {
-        cleanUp.push(`Deleted the throwaway user ${login} an earlier preview left.`);
-      }
+      cleanUp.push(...(await cleanUpEarlierPreviews(client, journals)));
 
       const snapshot = await readOrgSnapshot(client, document);
       if (snapshot.app === undefined) {
@@ -199,7 +137,7 @@ export function createPreviewService(deps: {
         passwordInKeychain =
           (await deps.secrets.get(testUserPasswordAccount(orgUrl, login))) !== null;
       } else if (request.user.kind === 'throwaway') {
-        const user = await createThrowawayUser({ client, journal: throwawayJournal }, { appId });
+        const user = await createThrowawayUser({ client, journal: journals.throwaways }, { appId });
         await deps.secrets.set(testUserPasswordAccount(orgUrl, user.login), user.password);
         throwaway = { userId: user.userId, login: user.login };
         login = user.login;
@@ -208,144 +146,50 @@ export function createPreviewService(deps: {
         login = request.user.login;
       }
 
-      // How the sign-in comes back.
-      const appRedirectUris = snapshot.app.fields.redirectUris;
-      const choice = chooseRedirectStrategy({
-        appRedirectUris,
-        freePorts: await probeRedirectPorts(appRedirectUris),
-        canEditApp: true,
-        interceptAvailable: false,
-      });
-      let redirectUri = choice.redirectUri ?? appRedirectUris[0] ?? '';
-      let temporary: { appId: string; uri: string } | undefined;
-      let listener: Awaited<ReturnType<typeof listenForCallback>> | undefined;
-      if (choice.kind === 'app-loopback') {
-        listener = await listenForCallback({ redirectUri });
-      } else if (choice.kind === 'temporary-loopback') {
-        listener = await listenForCallback({ redirectUri: temporaryRedirectUri(0) });
-        redirectUri = listener.redirectUri;
-        temporary = { appId, uri: redirectUri };
-        await addTemporaryRedirect(client, redirectJournal, temporary);
-      }
-
-      let pasted: ((url: URL) => void) | undefined;
-      const pastedCallback = new Promise<URL>((resolve) => {
-        pasted = resolve;
-      });
-      const abort = new AbortController();
-      const cancelled = new Promise<never>((_, reject) => {
-        abort.signal.addEventListener('abort', () => {
-          reject(new Error('The preview was cancelled.'));
-        });
-      });
-      cancelled.catch(() => undefined);
-
-      let announce: ((url: string | null) => void) | undefined;
-      const announced = new Promise<string | null>((resolve) => {
-        announce = resolve;
-      });
-
-      const report = (async (): Promise<PreviewReport> => {
-        let result: PreviewResult;
-        try {
-          result = await runPreview(
-            {
-              fetch: fetchImpl,
-              now: () => Date.now(),
-              // The page shows the link: Electron's window-open handler sends it to the
-              // system browser (RFC 8252), browser mode opens a tab.
-              openBrowser: (url) => {
-                announce?.(url);
-                return Promise.resolve();
-              },
-              receiveCallback: () =>
-                Promise.race([
-                  ...(listener === undefined ? [] : [listener.callback]),
-                  pastedCallback,
-                  cancelled,
-                ]),
-              onEntry: (entry) => {
-                deps.emitProgress({ operationId, entry });
-              },
-            },
-            {
-              issuer,
-              clientId,
-              ...(clientSecret === undefined ? {} : { clientSecret }),
-              tokenEndpointAuthMethod: method,
-              redirectUri,
-              scopes: scopesFor(document),
-              ...(document.issuer.groupsClaim === undefined
-                ? {}
-                : { expectGroupsClaim: document.issuer.groupsClaim.name }),
-              timeoutMs: PREVIEW_TIMEOUT_MS,
-            },
-          );
-        } finally {
-          announce?.(null);
-          await listener?.close();
-        }
-        await result.session?.revoke().catch(() => undefined);
-        result.session?.end();
-
-        let diagnosis: PreviewReport['diagnosis'] = [];
-        if (result.failure !== undefined) {
-          const facts = await gatherOrgFacts(client, {
-            appId,
-            userLogin: login,
-            authServerId,
-            requestedScopes: scopesFor(document),
-            redirectUri,
-            fetch: fetchImpl,
-          });
-          const { callback } = PRESETS[document.target.preset].uris(
-            document.target.baseUrl,
-            document.target.clientKey,
-          );
-          diagnosis = diagnose(result.failure, facts, {
-            document,
-            expectedCallback: callback,
-            configuredIssuer: issuer,
-            clientAuthentication: method,
-          });
-        }
-        if (temporary !== undefined) {
-          await removeTemporaryRedirect(client, redirectJournal, temporary);
-          cleanUp.push(`Removed the temporary redirect URI ${temporary.uri} from the app.`);
-        }
-        if (throwaway !== undefined) {
-          await removeThrowawayUser({ client, journal: throwawayJournal }, { ...throwaway, appId });
-          await deps.secrets.delete(testUserPasswordAccount(orgUrl, throwaway.login));
-          cleanUp.push(`Deactivated and deleted the throwaway user ${throwaway.login}.`);
-        }
-        return {
-          ok: result.ok,
-          issuer,
+      const { callback } = PRESETS[document.target.preset].uris(
+        document.target.baseUrl,
+        document.target.clientKey,
+      );
+      const run = await startPreviewRun({
+        client,
+        journals,
+        app: {
+          id: appId,
           clientId,
-          redirectUri,
-          timeline: result.timeline,
-          ...(result.idToken === undefined ? {} : { idToken: result.idToken }),
-          ...(result.accessToken === undefined ? {} : { accessToken: result.accessToken }),
-          ...(result.userinfo === undefined ? {} : { userinfo: result.userinfo }),
-          diagnosis,
-          cleanUp,
-        };
-      })();
-      report.catch(() => undefined);
+          redirectUris: snapshot.app.fields.redirectUris,
+          tokenEndpointAuthMethod: method,
+        },
+        issuer,
+        authServerId,
+        ...(clientSecret === undefined ? {} : { clientSecret }),
+        scopes: scopesFor(document),
+        ...(document.issuer.groupsClaim === undefined
+          ? {}
+          : { expectGroupsClaim: document.issuer.groupsClaim.name }),
+        login,
+        ...(throwaway === undefined
+          ? {}
+          : {
+              throwaway: {
+                ...throwaway,
+                onRemoved: () =>
+                  deps.secrets.delete(testUserPasswordAccount(orgUrl, throwaway.login)),
+              },
+            }),
+        diagnosisContext: { document, expectedCallback: callback },
+        cleanUp,
+        onEntry: (entry) => {
+          deps.emitProgress({ operationId, entry });
+        },
+        ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+      });
 
       const previewId = randomUUID();
-      running.set(previewId, {
-        report,
-        paste: (url) => pasted?.(url),
-        expectedRedirectUri: redirectUri,
-        cancel: () => {
-          abort.abort();
-        },
-      });
+      running.set(previewId, run);
       return {
         previewId,
-        authorizeUrl: await announced,
-        strategy: { kind: choice.kind, redirectUri, explanation: choice.explanation },
+        authorizeUrl: run.authorizeUrl,
+        strategy: run.strategy,
         user: { login, passwordInKeychain },
       };
     } catch (error) {
@@ -360,7 +204,7 @@ export function createPreviewService(deps: {
     }
   }
 
-  function find(previewId: string): Running {
+  function find(previewId: string): PreviewRun {
     const preview = running.get(previewId);
     if (preview === undefined) {
       throw new AppError({
@@ -395,13 +239,13 @@ export function createPreviewService(deps: {
     pasteCallback(previewId: string, url: string): void {
       const preview = find(previewId);
       try {
-        preview.paste(parsePastedCallback(url, preview.expectedRedirectUri));
+        preview.paste(url);
       } catch (error) {
         if (error instanceof PastedCallbackError) {
           throw new AppError({
             code: 'INVALID_REQUEST',
             message: error.message,
-            hint: `Copy the whole address from the browser's address bar after signing in; it starts with ${preview.expectedRedirectUri}.`,
+            hint: `Copy the whole address from the browser's address bar after signing in; it starts with ${preview.strategy.redirectUri}.`,
             field: 'preview.pasted',
           });
         }

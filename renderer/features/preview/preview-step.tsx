@@ -287,19 +287,19 @@ export function PreviewStep() {
           )}
           <h3>Timeline</h3>
           <Timeline entries={report.timeline} label="Timeline" />
-          {report.idToken !== undefined && (
+          {report.idTokenDecoded !== undefined && (
             <>
               <h3>ID token</h3>
-              <Claims claims={report.idToken.claims} label="ID token claims" />
+              <Claims claims={report.idTokenDecoded.claims} label="ID token claims" />
             </>
           )}
-          {report.accessToken !== undefined && (
+          {report.accessTokenView !== undefined && (
             <>
               <h3>Access token</h3>
-              {report.accessToken.kind === 'opaque' ? (
-                <p>{report.accessToken.reason}</p>
+              {report.accessTokenView.kind === 'opaque' ? (
+                <p>{report.accessTokenView.reason}</p>
               ) : (
-                <Claims claims={report.accessToken.claims} label="Access token claims" />
+                <Claims claims={report.accessTokenView.claims} label="Access token claims" />
               )}
             </>
           )}

@@ -1,0 +1,279 @@
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import type { PreviewReport, TimelineEntry } from '../../shared/preview/preview-schemas.ts';
+import type { OktaClient } from '../services/okta/okta-client.ts';
+import { diagnose, type DiagnosisContext } from './diagnosis/diagnose.ts';
+import { gatherOrgFacts } from './diagnosis/org-facts.ts';
+import { listenForCallback } from './loopback-callback.ts';
+import { type PreviewResult, runPreview, type TokenEndpointAuthMethod } from './preview-flow.ts';
+import {
+  addTemporaryRedirect,
+  chooseRedirectStrategy,
+  cleanUpTemporaryRedirects,
+  createFileRedirectJournal,
+  parsePastedCallback,
+  probeRedirectPorts,
+  type RedirectStrategyKind,
+  removeTemporaryRedirect,
+  temporaryRedirectUri,
+} from './redirect-strategy.ts';
+import {
+  cleanUpThrowawayUsers,
+  removeThrowawayUser,
+  type ThrowawayJournalEntry,
+} from './throwaway-user.ts';
+
+/** The admin's whole budget for signing in, in the system browser, before the preview gives up. */
+export const PREVIEW_TIMEOUT_MS = 5 * 60_000;
+
+/** A JSON-lines journal file: appended (mode 0600) before each change, read by the cleanup. */
+function jsonlJournal<T>(file: string) {
+  return {
+    async append(entry: T) {
+      await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+      await appendFile(file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+    },
+    async read(): Promise<T[]> {
+      try {
+        return (await readFile(file, 'utf8'))
+          .split('\n')
+          .filter((line) => line.trim() !== '')
+          .map((line) => JSON.parse(line) as T);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+          return [];
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+/** The preview's journals in a folder: temporary redirect URIs and throwaway users. */
+export function previewJournals(journalDir: string) {
+  return {
+    redirects: createFileRedirectJournal(path.join(journalDir, 'preview-redirects.jsonl')),
+    throwaways: jsonlJournal<ThrowawayJournalEntry>(path.join(journalDir, 'preview-users.jsonl')),
+  };
+}
+
+/** The journals; see {@link previewJournals}. */
+export type PreviewJournals = ReturnType<typeof previewJournals>;
+
+/**
+ * Removes what earlier previews added to the org and did not take back (the console died, the
+ * machine slept): temporary redirect URIs and throwaway users. Says what it removed.
+ */
+export async function cleanUpEarlierPreviews(
+  client: OktaClient,
+  journals: PreviewJournals,
+): Promise<string[]> {
+  const lines: string[] = [];
+  for (const left of await cleanUpTemporaryRedirects(client, journals.redirects)) {
+    lines.push(`Removed the temporary redirect URI ${left.uri} an earlier preview left.`);
+  }
+  for (const login of await cleanUpThrowawayUsers(
+    { client, journal: journals.throwaways },
+    await journals.throwaways.read(),
+  )) {
+    lines.push(`Deleted the throwaway user ${login} an earlier preview left.`);
+  }
+  return lines;
+}
+
+/** One preview in progress. */
+export interface PreviewRun {
+  /** Where to sign in; `null` when the flow stopped before the sign-in (see the report). */
+  authorizeUrl: string | null;
+  strategy: { kind: RedirectStrategyKind; redirectUri: string; explanation: string };
+  /** The report, after the flow and the cleanup. */
+  report: Promise<PreviewReport>;
+  /** The final redirected URL, pasted by the admin; throws `PastedCallbackError` if wrong. */
+  paste(url: string): void;
+  cancel(): void;
+}
+
+/**
+ * Starts one login preview of an app, with everything around the flow: how the sign-in comes
+ * back, the diagnosis of a failure, and taking back what was added for it.
+ *
+ * @remarks
+ * Shared by the wizard's service and `sso-console preview`. The redirect strategy comes from
+ * `redirect-strategy.ts`: the app's own loopback URI when its port is free, otherwise a temporary
+ * loopback URI journaled before it is added and removed when the run ends — a pasted URL is
+ * accepted in every case. Answers once the authorize URL is known (or the flow stopped before).
+ */
+export async function startPreviewRun(options: {
+  client: OktaClient;
+  journals: PreviewJournals;
+  app: {
+    id: string;
+    clientId: string;
+    redirectUris: readonly string[];
+    tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  };
+  issuer: string;
+  authServerId: string | null;
+  /** Main only; never in the report. */
+  clientSecret?: string;
+  scopes: string[];
+  expectGroupsClaim?: string;
+  /** Who signs in, for the diagnosis (assignment) — `null` when unknown. */
+  login: string | null;
+  /** A throwaway user made for this run, deleted when it ends (`onRemoved` e.g. clears its password). */
+  throwaway?: { userId: string; login: string; onRemoved?: () => Promise<unknown> };
+  diagnosisContext: DiagnosisContext;
+  /** Lines already said about cleaning up (e.g. earlier previews'). */
+  cleanUp?: string[];
+  onEntry?: (entry: TimelineEntry) => void;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}): Promise<PreviewRun> {
+  const { client, journals, app } = options;
+  const fetchImpl = options.fetch ?? fetch;
+  const cleanUp = [...(options.cleanUp ?? [])];
+  const choice = chooseRedirectStrategy({
+    appRedirectUris: app.redirectUris,
+    freePorts: await probeRedirectPorts(app.redirectUris),
+    canEditApp: true,
+    interceptAvailable: false,
+  });
+  let redirectUri = choice.redirectUri ?? app.redirectUris[0] ?? '';
+  let temporary: { appId: string; uri: string } | undefined;
+  let listener: Awaited<ReturnType<typeof listenForCallback>> | undefined;
+  if (choice.kind === 'app-loopback') {
+    listener = await listenForCallback({ redirectUri });
+  } else if (choice.kind === 'temporary-loopback') {
+    listener = await listenForCallback({ redirectUri: temporaryRedirectUri(0) });
+    redirectUri = listener.redirectUri;
+    temporary = { appId: app.id, uri: redirectUri };
+    await addTemporaryRedirect(client, journals.redirects, temporary);
+  }
+
+  let deliverPasted: ((url: URL) => void) | undefined;
+  const pasted = new Promise<URL>((resolve) => {
+    deliverPasted = resolve;
+  });
+  const abort = new AbortController();
+  const cancelled = new Promise<never>((_, reject) => {
+    abort.signal.addEventListener('abort', () => {
+      reject(new Error('The preview was cancelled.'));
+    });
+  });
+  cancelled.catch(() => undefined);
+  let announce: ((url: string | null) => void) | undefined;
+  const announced = new Promise<string | null>((resolve) => {
+    announce = resolve;
+  });
+
+  async function finish(): Promise<PreviewReport> {
+    let result: PreviewResult;
+    try {
+      result = await runPreview(
+        {
+          fetch: fetchImpl,
+          now: () => Date.now(),
+          // The caller opens it: the page's link (Electron sends it to the system browser), or
+          // the command line's opener.
+          openBrowser: (url) => {
+            announce?.(url);
+            return Promise.resolve();
+          },
+          receiveCallback: () =>
+            Promise.race([
+              ...(listener === undefined ? [] : [listener.callback]),
+              pasted,
+              cancelled,
+            ]),
+          ...(options.onEntry === undefined ? {} : { onEntry: options.onEntry }),
+        },
+        {
+          issuer: options.issuer,
+          clientId: app.clientId,
+          ...(options.clientSecret === undefined ? {} : { clientSecret: options.clientSecret }),
+          tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
+          redirectUri,
+          scopes: options.scopes,
+          ...(options.expectGroupsClaim === undefined
+            ? {}
+            : { expectGroupsClaim: options.expectGroupsClaim }),
+          timeoutMs: options.timeoutMs ?? PREVIEW_TIMEOUT_MS,
+        },
+      );
+    } finally {
+      announce?.(null);
+      await listener?.close();
+    }
+    // The tokens were only for looking at: revoke them and forget them (RFC 9700 §4.3).
+    await result.session?.revoke().catch(() => undefined);
+    result.session?.end();
+
+    let diagnosis: PreviewReport['diagnosis'] = [];
+    if (result.failure !== undefined) {
+      const facts = await gatherOrgFacts(client, {
+        appId: app.id,
+        ...(options.login === null ? {} : { userLogin: options.login }),
+        authServerId: options.authServerId,
+        requestedScopes: options.scopes,
+        redirectUri,
+        fetch: fetchImpl,
+      });
+      diagnosis = diagnose(result.failure, facts, {
+        configuredIssuer: options.issuer,
+        clientAuthentication: app.tokenEndpointAuthMethod,
+        ...options.diagnosisContext,
+      });
+    }
+    return {
+      ok: result.ok,
+      issuer: options.issuer,
+      clientId: app.clientId,
+      redirectUri,
+      timeline: result.timeline,
+      ...(result.idToken === undefined ? {} : { idTokenDecoded: result.idToken }),
+      ...(result.accessToken === undefined ? {} : { accessTokenView: result.accessToken }),
+      ...(result.userinfo === undefined ? {} : { userinfo: result.userinfo }),
+      diagnosis,
+      cleanUp,
+    };
+  }
+
+  /** Takes back what this run added, whatever happened in the flow. */
+  async function takeBack(): Promise<void> {
+    if (temporary !== undefined) {
+      await removeTemporaryRedirect(client, journals.redirects, temporary);
+      cleanUp.push(`Removed the temporary redirect URI ${temporary.uri} from the app.`);
+    }
+    const throwaway = options.throwaway;
+    if (throwaway !== undefined) {
+      await removeThrowawayUser(
+        { client, journal: journals.throwaways },
+        { userId: throwaway.userId, login: throwaway.login, appId: app.id },
+      );
+      await throwaway.onRemoved?.();
+      cleanUp.push(`Deactivated and deleted the throwaway user ${throwaway.login}.`);
+    }
+  }
+
+  const report = (async () => {
+    try {
+      return await finish();
+    } finally {
+      await takeBack();
+    }
+  })();
+  report.catch(() => undefined);
+
+  return {
+    authorizeUrl: await announced,
+    strategy: { kind: choice.kind, redirectUri, explanation: choice.explanation },
+    report,
+    paste(url) {
+      deliverPasted?.(parsePastedCallback(url, redirectUri));
+    },
+    cancel() {
+      abort.abort();
+    },
+  };
+}
