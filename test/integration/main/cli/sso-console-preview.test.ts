@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { oidcHttp } from '../../../support/oidc-http.ts';
+import { setUpOidcApp } from '../../../support/oidc-setup.ts';
+import { startNodeScript } from '../../../support/processes.ts';
+import { type OktaSdkClient, startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
+
+/**
+ * `sso-console preview --json --no-open` against `npm run sandbox`: the authorize event, a
+ * person signing in (headless, over HTTP) and the browser landing on the CLI's loopback
+ * listener, then the result line — claims on success, a diagnosis code on failure.
+ */
+
+let sandbox: Awaited<ReturnType<typeof startSandboxWithClient>>;
+let folder: string;
+
+beforeAll(async () => {
+  sandbox = await startSandboxWithClient(['--seed', 'demo']);
+  folder = mkdtempSync(path.join(tmpdir(), 'sso-console-preview-'));
+});
+afterAll(async () => {
+  await sandbox.sandbox.stop();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => {
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function preview(options: { client: OktaSdkClient; label: string; assign: boolean }) {
+  const redirectUri = `http://127.0.0.1:${String(await freePort())}/oauth/callback/okta`;
+  const app = await setUpOidcApp(options.client, {
+    label: options.label,
+    applicationType: 'web',
+    redirectUri,
+    login: `${options.label.toLowerCase().replaceAll(' ', '.')}@example.com`,
+  });
+  if (!options.assign) {
+    const groups = options.client.applicationApi.listApplicationGroupAssignments({
+      appId: app.appId,
+    });
+    for await (const group of await groups) {
+      await options.client.applicationApi.unassignApplicationFromGroup({
+        appId: app.appId,
+        groupId: group?.id ?? '',
+      });
+    }
+  }
+  const cli = startNodeScript(
+    'main/cli/sso-console.ts',
+    [
+      'preview',
+      '--app',
+      app.appId,
+      '--org-url',
+      sandbox.orgUrl,
+      '--user',
+      app.user.login,
+      '--no-open',
+      '--json',
+      '--user-data-dir',
+      folder,
+    ],
+    {
+      ...process.env,
+      SSO_CONSOLE_API_TOKEN: sandbox.apiToken,
+      SSO_CONSOLE_CLIENT_SECRET: app.clientSecret ?? '',
+    },
+  );
+  const event = JSON.parse(await cli.waitForLine(/"event":"authorize"/)) as { url: string };
+  expect(event.url.startsWith(`${sandbox.orgUrl}/oauth2/v1/authorize?`)).toBe(true);
+  // The person signs in; their browser then lands on the CLI's loopback listener.
+  const back = await oidcHttp(sandbox.orgUrl, redirectUri).signInAt(event.url, app.user);
+  const landing = await fetch(back);
+  expect(landing.status).toBe(200);
+  const code = await cli.waitForExit();
+  const last = cli.stdout.filter((line) => line.trim() !== '').at(-1) ?? '';
+  const result = JSON.parse(last) as {
+    event: string;
+    ok: boolean;
+    diagnosis: { code: string }[];
+    idToken?: { claims: Record<string, unknown> };
+  };
+  const output = [...cli.stdout, ...cli.stderr].join('\n');
+  return { app, code, result, output };
+}
+
+describe('sso-console preview', () => {
+  it('signs in with the app’s real settings and prints the verified claims', async () => {
+    const { app, code, result, output } = await preview({
+      client: sandbox.client,
+      label: 'CLI preview',
+      assign: true,
+    });
+    expect(code).toBe(0);
+    expect(result).toMatchObject({
+      event: 'result',
+      ok: true,
+      diagnosis: [],
+      idToken: { claims: { email: app.user.login, aud: app.clientId } },
+    });
+    // Exactly two JSON lines on stdout, and the secret in neither.
+    expect(output).not.toContain(app.clientSecret ?? '-');
+  });
+
+  it('exits 1 with a diagnosis when the user is not assigned', async () => {
+    const { code, result } = await preview({
+      client: sandbox.client,
+      label: 'CLI unassigned',
+      assign: false,
+    });
+    expect(code).toBe(1);
+    expect(result.ok).toBe(false);
+    expect(result.diagnosis.map((diagnosis) => diagnosis.code)).toContain('USER_NOT_ASSIGNED');
+  });
+});
