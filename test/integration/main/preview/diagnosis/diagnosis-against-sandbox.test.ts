@@ -1,13 +1,18 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { diagnose } from '../../../../../main/preview/diagnosis/diagnose.ts';
 import { applyFix, planFix } from '../../../../../main/preview/diagnosis/one-click-fix.ts';
 import { gatherOrgFacts } from '../../../../../main/preview/diagnosis/org-facts.ts';
-import type {
-  Diagnosis,
-  OneClickFix,
-  PreviewFailure,
-} from '../../../../../main/preview/preview-types.ts';
+import {
+  previewJournals,
+  type PreviewRun,
+  startPreviewRun,
+} from '../../../../../main/preview/preview-run.ts';
+import type { OneClickFix } from '../../../../../main/preview/preview-types.ts';
 import { type RunningSandbox, startSandbox } from '../../../../../main/sandbox/sandbox-server.ts';
 import {
   createOktaClient,
@@ -15,27 +20,32 @@ import {
 } from '../../../../../main/services/okta/okta-client.ts';
 import { applySetup, type JournalEntry } from '../../../../../main/setup/apply.ts';
 import { hasChanges, type PlanStep } from '../../../../../main/setup/plan.ts';
+import type { PreviewReport } from '../../../../../shared/preview/preview-schemas.ts';
 import { createSetupDocument, PRESETS } from '../../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../../shared/setup/setup-document.ts';
+import { oidcHttp } from '../../../../support/oidc-http.ts';
 import type { OidcAppUnderTest } from '../../../../support/oidc-setup.ts';
-import { type LoginOutcome, tryLogin } from '../../../../support/preview-failure.ts';
 import { createSandboxToken } from '../../../../support/sandbox-control.ts';
 
 /**
- * The diagnosis against the sandbox: each misconfiguration made on purpose through the SDK, the
- * failing sign-in run over HTTP, the failure diagnosed from what the org holds — and then the
- * one-click fix planned, applied through the setup engine, and the same sign-in succeeding.
+ * The diagnosis against the sandbox, through the real preview: each misconfiguration made on
+ * purpose through the SDK, `startPreviewRun` run against it with a headless browser that signs in
+ * on the sandbox's page and lands on the run's listener, the report's diagnosis asserted — and
+ * then the one-click fix planned, applied through the setup engine, and the same preview passing.
  */
 
 let sandbox: RunningSandbox;
 let client: OktaClient;
+let journalDir: string;
 
 beforeEach(async () => {
   sandbox = await startSandbox({ seed: { kind: 'demo' }, rateLimits: 'unlimited' });
   client = createOktaClient({ orgUrl: sandbox.orgUrl, token: sandbox.apiToken });
+  journalDir = mkdtempSync(path.join(os.tmpdir(), 'sso-console-diagnosis-'));
 });
 afterEach(async () => {
   await sandbox.close();
+  rmSync(journalDir, { recursive: true, force: true });
 });
 
 function memoryJournal() {
@@ -43,21 +53,44 @@ function memoryJournal() {
   return { entries, append: (entry: JournalEntry) => Promise.resolve(void entries.push(entry)) };
 }
 
-/** A setup the console applied, and what a sign-in to it needs. */
+/** A loopback port nobody listens on right now: the target's base URL, so the run can listen. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
+
+/** A setup the console applied, and what a preview of it needs. */
 interface Target {
   document: SetupDocument;
   app: OidcAppUnderTest;
   authServerId: string | null;
-  base: string;
-  scope: string;
+  issuer: string;
+  scopes: string[];
 }
 
 async function setUp(preset: 'kestra' | 'kaimu', id: string): Promise<Target> {
-  const document = createSetupDocument({ id, preset, label: `${PRESETS[preset].name} ${id}` });
+  const baseUrl = `http://localhost:${String(await freePort())}`;
+  const document = createSetupDocument({
+    id,
+    preset,
+    baseUrl,
+    label: `${PRESETS[preset].name} ${id}`,
+  });
   const login = `ada.${id}@example.com`;
   document.assignments.testUser = { firstName: 'Ada', lastName: 'Lovelace', email: login };
-  const result = await applySetup({ client, document, journal: memoryJournal() });
-  const authServerId = document.issuer.kind === 'custom' ? 'default' : null;
+  return targetOf(document, await applySetup({ client, document, journal: memoryJournal() }));
+}
+
+function targetOf(document: SetupDocument, result: Awaited<ReturnType<typeof applySetup>>): Target {
+  const authServerId =
+    document.issuer.kind === 'custom'
+      ? document.issuer.server.kind === 'new'
+        ? (result.authServerId ?? '')
+        : 'default'
+      : null;
   return {
     document,
     app: {
@@ -67,65 +100,114 @@ async function setUp(preset: 'kestra' | 'kaimu', id: string): Promise<Target> {
       redirectUri: document.app.redirectUris[0] ?? '',
       user: {
         id: result.objects.testUserId ?? '',
-        login,
+        login: document.assignments.testUser?.email ?? '',
         password: result.testUserPassword ?? '',
       },
     },
     authServerId,
-    base: `${sandbox.orgUrl}/oauth2${authServerId === null ? '' : `/${authServerId}`}`,
-    scope:
-      document.issuer.kind === 'custom' ? document.issuer.scopes.join(' ') : 'openid email profile',
+    issuer: authServerId === null ? sandbox.orgUrl : `${sandbox.orgUrl}/oauth2/${authServerId}`,
+    scopes:
+      document.issuer.kind === 'custom'
+        ? [...document.issuer.scopes]
+        : ['openid', 'email', 'profile'],
   };
 }
 
-function login(
-  target: Target,
-  options: Partial<Parameters<typeof tryLogin>[0]> = {},
-): Promise<LoginOutcome> {
-  return tryLogin({
-    orgUrl: sandbox.orgUrl,
-    base: target.base,
-    app: target.app,
-    scope: target.scope,
-    pkce: false,
-    clientAuthentication: 'client_secret_basic',
-    ...options,
-  });
+type Browse = (run: PreviewRun & { authorizeUrl: string }, user: Credentials) => Promise<void>;
+interface Credentials {
+  login: string;
+  password: string;
 }
 
-function failureOf(outcome: LoginOutcome): PreviewFailure {
-  if (outcome.ok) {
-    throw new Error('The sign-in succeeded; the misconfiguration did not take.');
-  }
-  return outcome.failure;
+/** The admin in the system browser: signs in on the sandbox's page, lands on the listener. */
+const signInAndLand: Browse = async (run, user) => {
+  await fetch(await signInAt(run, user));
+};
+
+/** The redirect back from the sandbox's sign-in page, not yet delivered to the listener. */
+function signInAt(run: PreviewRun & { authorizeUrl: string }, user: Credentials, orgUrl?: string) {
+  return oidcHttp(orgUrl ?? sandbox.orgUrl, run.strategy.redirectUri).signInAt(
+    run.authorizeUrl,
+    user,
+  );
 }
 
-async function diagnosisOf(
+/** One preview as the console runs it, with what the target would do differently. */
+interface Attempt {
+  /** The callback the target sends (default: the document's). */
+  redirectUri?: string;
+  scopes?: string[];
+  user?: Credentials;
+  app?: { id: string; clientId: string; clientSecret: string | undefined };
+  expectGroupsClaim?: string;
+  /** The admin's token, when it is not the sandbox's super admin's. */
+  client?: OktaClient;
+  /** Every HTTP request of the run: the target's way of reaching Okta, where it differs. */
+  fetch?: typeof fetch;
+  browse?: Browse;
+}
+
+/** Runs the real preview; the browser signs in only when the flow got as far as the sign-in. */
+async function preview(
   target: Target,
-  failure: PreviewFailure,
-  request: {
-    userLogin?: string;
-    scope?: string;
-    redirectUri?: string;
-    configuredIssuer?: string;
-  } = {},
-): Promise<Diagnosis[]> {
-  const facts = await gatherOrgFacts(client, {
-    appId: target.app.appId,
-    userLogin: request.userLogin ?? target.app.user.login,
+  attempt: Attempt = {},
+): Promise<{ run: PreviewRun; report: PreviewReport }> {
+  const user = attempt.user ?? target.app.user;
+  const secret = attempt.app === undefined ? target.app.clientSecret : attempt.app.clientSecret;
+  const run = await startPreviewRun({
+    client: attempt.client ?? client,
+    journals: previewJournals(journalDir),
+    app: {
+      id: attempt.app?.id ?? target.app.appId,
+      clientId: attempt.app?.clientId ?? target.app.clientId,
+      redirectUris: [attempt.redirectUri ?? target.document.app.redirectUris[0] ?? ''],
+      tokenEndpointAuthMethod: 'client_secret_basic',
+    },
+    issuer: target.issuer,
     authServerId: target.authServerId,
-    requestedScopes: (request.scope ?? target.scope).split(' '),
-    redirectUri: request.redirectUri ?? target.app.redirectUri,
-    fetch,
-  });
-  return diagnose(failure, facts, {
-    document: target.document,
-    expectedCallback: target.document.app.redirectUris[0],
-    clientAuthentication: 'client_secret_basic',
-    ...(request.configuredIssuer === undefined
+    ...(secret === undefined ? {} : { clientSecret: secret }),
+    scopes: attempt.scopes ?? target.scopes,
+    ...(attempt.expectGroupsClaim === undefined
       ? {}
-      : { configuredIssuer: request.configuredIssuer }),
+      : { expectGroupsClaim: attempt.expectGroupsClaim }),
+    login: user.login,
+    diagnosisContext: {
+      document: target.document,
+      ...(target.document.app.redirectUris[0] === undefined
+        ? {}
+        : { expectedCallback: target.document.app.redirectUris[0] }),
+    },
+    ...(attempt.fetch === undefined ? {} : { fetch: attempt.fetch }),
+    timeoutMs: 30_000,
   });
+  const { authorizeUrl } = run;
+  if (authorizeUrl !== null) {
+    await (attempt.browse ?? signInAndLand)({ ...run, authorizeUrl }, user);
+  }
+  return { run, report: await run.report };
+}
+
+/** The report of a preview that failed, with its first diagnosis. */
+async function failing(target: Target, attempt: Attempt = {}) {
+  const { run, report } = await preview(target, attempt);
+  expect(report.ok).toBe(false);
+  const [diagnosis] = report.diagnosis;
+  if (diagnosis === undefined) {
+    throw new Error('The preview failed without a diagnosis.');
+  }
+  return { run, report, diagnosis };
+}
+
+/** The same preview again: it passes, with nothing to diagnose. */
+async function passes(target: Target, attempt: Attempt = {}): Promise<PreviewReport> {
+  const { report } = await preview(target, attempt);
+  expect(report.diagnosis).toEqual([]);
+  expect(report.ok).toBe(true);
+  return report;
+}
+
+function steps(report: PreviewReport): string[] {
+  return report.timeline.map((entry) => entry.step);
 }
 
 /** Plans the fix, checks the admin would see exactly `expected` change, applies it. */
@@ -155,26 +237,78 @@ async function replaceApp(appId: string, change: (app: OAuthBlocks) => void) {
   await client.applicationApi.replaceApplication({ appId, application: app as never });
 }
 
-describe('the diagnosis of a real failed sign-in, and its one-click fix', () => {
+function urlOf(input: Parameters<typeof fetch>[0]): string {
+  return typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+}
+
+/**
+ * The target's own way of reaching Okta, played by the run's fetch: `url` changes each request
+ * after discovery (and the browser's authorize URL, through {@link browseAt}), `token` the token
+ * request's form.
+ */
+function asTheTarget(change: {
+  url?: (url: URL) => void;
+  token?: (form: URLSearchParams) => void;
+  /** Sent before the run's own token request, as another party would send it. */
+  before?: (url: string, init: RequestInit) => Promise<unknown>;
+}): { fetch: typeof fetch; url: (url: string) => string } {
+  const url = (value: string) => {
+    const parsed = new URL(value);
+    change.url?.(parsed);
+    return parsed.toString();
+  };
+  return {
+    url,
+    fetch: async (input, init = {}) => {
+      const given = urlOf(input);
+      if (given.includes('/.well-known/')) {
+        return fetch(input, init);
+      }
+      const target = url(given);
+      if (target.endsWith('/v1/token') && typeof init.body === 'string') {
+        const form = new URLSearchParams(init.body);
+        change.token?.(form);
+        const sent = { ...init, body: form.toString() };
+        await change.before?.(target, sent);
+        return fetch(target, sent);
+      }
+      return fetch(target, init);
+    },
+  };
+}
+
+/** A browser that opens the authorize URL as the target sends it (at `orgUrl`'s name). */
+function browseAt(url: (authorizeUrl: string) => string, orgUrl?: string): Browse {
+  return async (run, user) => {
+    await fetch(await signInAt({ ...run, authorizeUrl: url(run.authorizeUrl) }, user, orgUrl));
+  };
+}
+
+describe('the diagnosis of a real failed preview, and its one-click fix', () => {
   it('an unregistered redirect URI: a trailing slash an admin typed', async () => {
     const target = await setUp('kestra', 'redirect');
     const callback = target.app.redirectUri;
     await replaceApp(target.app.appId, (app) => {
       app.settings.oauthClient.redirect_uris = [`${callback}/`];
     });
-    const [diagnosis] = await diagnosisOf(target, failureOf(await login(target)));
+    const { run, report, diagnosis } = await failing(target);
+    // The pre-flight caught Okta's error page: no browser was needed.
+    expect(run.authorizeUrl).toBeNull();
+    expect(run.strategy.kind).toBe('app-loopback');
+    expect(report).toMatchObject({ redirectUri: callback, clientId: target.app.clientId });
+    expect(steps(report)).toEqual(['discovery', 'authorize']);
     expect(diagnosis).toMatchObject({
       code: 'REDIRECT_URI_NOT_REGISTERED',
       oktaText:
         "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings.",
       oneClickFix: { kind: 'add-redirect-uri', uri: callback, replaces: `${callback}/` },
     });
-    expect(diagnosis?.cause).toContain('only by its trailing slash');
-    expect(diagnosis?.systemLog).toContainEqual(
+    expect(diagnosis.cause).toContain('only by its trailing slash');
+    expect(diagnosis.systemLog).toContainEqual(
       expect.objectContaining({ outcome: 'FAILURE', reason: 'illegal_redirect_uri' }),
     );
-    await fix(target, diagnosis?.oneClickFix, ['update app']);
-    expect(await login(target)).toMatchObject({ ok: true });
+    await fix(target, diagnosis.oneClickFix, ['update app']);
+    await passes(target);
   });
 
   it('diagnoses without the System Log when the token may not read it', async () => {
@@ -185,12 +319,11 @@ describe('the diagnosis of a real failed sign-in, and its one-click fix', () => 
     ]);
     const appAdmin = createOktaClient({ orgUrl: sandbox.orgUrl, token });
     const sent = `${target.app.redirectUri}/`;
-    const outcome = await login(target, { app: { ...target.app, redirectUri: sent } });
     const facts = await gatherOrgFacts(appAdmin, {
       appId: target.app.appId,
       userLogin: target.app.user.login,
       authServerId: 'default',
-      requestedScopes: target.scope.split(' '),
+      requestedScopes: target.scopes,
       redirectUri: sent,
     });
     expect(facts.systemLog).toBeNull();
@@ -199,70 +332,76 @@ describe('the diagnosis of a real failed sign-in, and its one-click fix', () => 
       rule: 'Default Policy Rule',
     });
     expect(facts.user?.assignment).toBe('USER');
-    const [diagnosis] = diagnose(failureOf(outcome), facts);
+    const { run, diagnosis } = await failing(target, { client: appAdmin, redirectUri: sent });
+    expect(run.authorizeUrl).toBeNull();
     expect(diagnosis).toMatchObject({
       code: 'REDIRECT_URI_NOT_REGISTERED',
       oneClickFix: { kind: 'add-redirect-uri', uri: sent, replaces: target.app.redirectUri },
     });
-    expect(diagnosis?.systemLog).toBeUndefined();
+    expect(diagnosis.systemLog).toBeUndefined();
   });
 
   it('an unregistered redirect URI: Kestra’s Micronaut client key renamed', async () => {
     const target = await setUp('kestra', 'clientkey');
     const sent = target.app.redirectUri.replace(/okta$/, 'okta-sso');
-    const outcome = await login(target, { app: { ...target.app, redirectUri: sent } });
-    const [diagnosis] = await diagnosisOf(target, failureOf(outcome), { redirectUri: sent });
-    expect(diagnosis?.code).toBe('REDIRECT_URI_NOT_REGISTERED');
-    expect(diagnosis?.cause).toContain('client key "okta" where the target sends "okta-sso"');
-    await fix(target, diagnosis?.oneClickFix, ['update app']);
+    const { run, report, diagnosis } = await failing(target, { redirectUri: sent });
+    expect(run.authorizeUrl).toBeNull();
+    expect(report.redirectUri).toBe(sent);
+    expect(diagnosis.code).toBe('REDIRECT_URI_NOT_REGISTERED');
+    expect(diagnosis.cause).toContain('client key "okta" where the target sends "okta-sso"');
+    await fix(target, diagnosis.oneClickFix, ['update app']);
     expect(target.document.app.redirectUris).toEqual([sent]);
-    expect(await login(target, { app: { ...target.app, redirectUri: sent } })).toMatchObject({
-      ok: true,
-    });
+    await passes(target, { redirectUri: sent });
   });
 
   it('a user who is not assigned', async () => {
     const target = await setUp('kestra', 'assign');
-    const outsider = 'grace.hopper@example.com';
+    const outsider = { login: 'grace.hopper@example.com', password: 'Cobol-Compiler-1959' };
     await client.userApi.createUser({
       body: {
-        profile: { firstName: 'Grace', lastName: 'Hopper', email: outsider, login: outsider },
-        credentials: { password: { value: 'Cobol-Compiler-1959' } },
+        profile: {
+          firstName: 'Grace',
+          lastName: 'Hopper',
+          email: outsider.login,
+          login: outsider.login,
+        },
+        credentials: { password: { value: outsider.password } },
       },
       activate: true,
     });
-    const asOutsider = {
-      app: { ...target.app, user: { id: '', login: outsider, password: 'Cobol-Compiler-1959' } },
-    };
-    const [diagnosis] = await diagnosisOf(target, failureOf(await login(target, asOutsider)), {
-      userLogin: outsider,
-    });
+    const { run, report, diagnosis } = await failing(target, { user: outsider });
+    // Okta refuses after the sign-in: the redirect back carries the error.
+    expect(run.authorizeUrl).not.toBeNull();
+    expect(steps(report)).toEqual(['discovery', 'authorize', 'callback']);
     expect(diagnosis).toMatchObject({
       code: 'USER_NOT_ASSIGNED',
       oktaText: 'User is not assigned to the client application.',
-      oneClickFix: { kind: 'assign-user', login: outsider },
+      oneClickFix: { kind: 'assign-user', login: outsider.login },
     });
-    await fix(target, diagnosis?.oneClickFix, [`create user-assignment:${outsider}`]);
-    expect(await login(target, asOutsider)).toMatchObject({ ok: true });
+    await fix(target, diagnosis.oneClickFix, [`create user-assignment:${outsider.login}`]);
+    await passes(target, { user: outsider });
   });
 
   it('a scope the custom server does not have', async () => {
     const target = await setUp('kaimu', 'scope');
-    const scope = `${target.scope} groups`;
-    const [diagnosis] = await diagnosisOf(target, failureOf(await login(target, { scope })), {
-      scope,
-    });
+    const scopes = [...target.scopes, 'groups'];
+    const { diagnosis } = await failing(target, { scopes });
     expect(diagnosis).toMatchObject({
       code: 'SCOPE_NOT_ON_SERVER',
       oktaText: 'One or more scopes are not configured for the authorization server resource.',
       oneClickFix: { kind: 'add-scope', scope: 'groups' },
     });
-    await fix(target, diagnosis?.oneClickFix, ['create scope:groups']);
-    expect(await login(target, { scope })).toMatchObject({ ok: true });
+    await fix(target, diagnosis.oneClickFix, ['create scope:groups']);
+    await passes(target, { scopes });
   });
 
   it('a scope missing on a server the console made, whose own access rule lists its scopes', async () => {
-    const document = createSetupDocument({ id: 'own-server', preset: 'kaimu', label: 'Kaimu own' });
+    const document = createSetupDocument({
+      id: 'own-server',
+      preset: 'kaimu',
+      baseUrl: `http://localhost:${String(await freePort())}`,
+      label: 'Kaimu own',
+    });
     document.issuer = {
       kind: 'custom',
       server: { kind: 'new', name: 'Kaimu API', audience: 'api://kaimu', description: '' },
@@ -275,35 +414,17 @@ describe('the diagnosis of a real failed sign-in, and its one-click fix', () => 
       email: 'ada.own@example.com',
     };
     const result = await applySetup({ client, document, journal: memoryJournal() });
-    const authServerId = result.authServerId ?? '';
-    const target: Target = {
-      document,
-      app: {
-        appId: result.appId,
-        clientId: result.clientId,
-        clientSecret: result.clientSecret,
-        redirectUri: document.app.redirectUris[0] ?? '',
-        user: {
-          id: result.objects.testUserId ?? '',
-          login: 'ada.own@example.com',
-          password: result.testUserPassword ?? '',
-        },
-      },
-      authServerId,
-      base: `${sandbox.orgUrl}/oauth2/${authServerId}`,
-      scope: 'openid email profile',
-    };
-    const scope = 'openid email profile kaimu.read';
-    const [diagnosis] = await diagnosisOf(target, failureOf(await login(target, { scope })), {
-      scope,
-    });
+    const target = targetOf(document, result);
+    expect(target.issuer).toBe(`${sandbox.orgUrl}/oauth2/${result.authServerId ?? ''}`);
+    const scopes = ['openid', 'email', 'profile', 'kaimu.read'];
+    const { diagnosis } = await failing(target, { scopes });
     expect(diagnosis).toMatchObject({
       code: 'SCOPE_NOT_ON_SERVER',
       oneClickFix: { kind: 'add-scope', scope: 'kaimu.read' },
     });
     // The console's rule names the scopes it was made for: the plan widens it too.
-    await fix(target, diagnosis?.oneClickFix, ['create scope:kaimu.read', 'create access-policy']);
-    expect(await login(target, { scope })).toMatchObject({ ok: true });
+    await fix(target, diagnosis.oneClickFix, ['create scope:kaimu.read', 'create access-policy']);
+    await passes(target, { scopes });
   });
 
   it('PKCE required by the app, and the target sends none', async () => {
@@ -311,14 +432,26 @@ describe('the diagnosis of a real failed sign-in, and its one-click fix', () => 
     await replaceApp(target.app.appId, (app) => {
       app.credentials.oauthClient.pkce_required = true;
     });
-    const [diagnosis] = await diagnosisOf(target, failureOf(await login(target)));
+    // The preview always sends PKCE; the target's requests are played without it.
+    const noPkce = asTheTarget({
+      url: (url) => {
+        url.searchParams.delete('code_challenge');
+        url.searchParams.delete('code_challenge_method');
+      },
+      token: (form) => {
+        form.delete('code_verifier');
+      },
+    });
+    const asTarget = { fetch: noPkce.fetch, browse: browseAt(noPkce.url) };
+    const { run, diagnosis } = await failing(target, asTarget);
+    expect(run.authorizeUrl).toBeNull();
     expect(diagnosis).toMatchObject({
       code: 'PKCE_REQUIRED',
       oktaText: 'PKCE code challenge is required by the application.',
       oneClickFix: { kind: 'set-pkce-required', value: false },
     });
-    await fix(target, diagnosis?.oneClickFix, ['update app']);
-    expect(await login(target)).toMatchObject({ ok: true });
+    await fix(target, diagnosis.oneClickFix, ['update app']);
+    await passes(target, asTarget);
   });
 
   it('a client authentication method that differs at /token', async () => {
@@ -328,17 +461,17 @@ describe('the diagnosis of a real failed sign-in, and its one-click fix', () => 
       app.credentials.oauthClient.token_endpoint_auth_method = 'none';
       app.credentials.oauthClient.pkce_required = true;
     });
-    // The target does PKCE, so the sign-in gets as far as /token, where it sends its secret.
-    const failure = failureOf(await login(target, { pkce: true }));
-    expect(failure).toMatchObject({ stage: 'token', error: 'invalid_client' });
-    const [diagnosis] = await diagnosisOf(target, failure);
+    // The preview does PKCE, so it gets as far as /token, where it sends the secret.
+    const { report, diagnosis } = await failing(target);
+    expect(steps(report)).toEqual(['discovery', 'authorize', 'callback', 'token']);
+    expect(report.timeline.at(-1)).toMatchObject({ step: 'token', status: 401 });
     expect(diagnosis).toMatchObject({
       code: 'CLIENT_AUTH_MISMATCH',
       oneClickFix: { kind: 'set-token-endpoint-auth-method', method: 'client_secret_basic' },
     });
-    expect(diagnosis?.cause).toContain('expects token_endpoint_auth_method none');
-    await fix(target, diagnosis?.oneClickFix, ['update app']);
-    expect(await login(target, { pkce: true })).toMatchObject({ ok: true });
+    expect(diagnosis.cause).toContain('expects token_endpoint_auth_method none');
+    await fix(target, diagnosis.oneClickFix, ['update app']);
+    await passes(target);
   });
 
   it('an access policy that admits nobody', async () => {
@@ -358,48 +491,51 @@ describe('the diagnosis of a real failed sign-in, and its one-click fix', () => 
         });
       }
     }
-    const [diagnosis] = await diagnosisOf(target, failureOf(await login(target)));
+    const { diagnosis } = await failing(target);
     expect(diagnosis).toMatchObject({
       code: 'POLICY_EVALUATION_FAILED',
       oktaText:
         'Policy evaluation failed for this request, please check the policy configurations.',
       oneClickFix: { kind: 'allow-client-in-policy' },
     });
-    expect(diagnosis?.cause).toContain(
+    expect(diagnosis.cause).toContain(
       'rule "Default Policy Rule" of policy "Default Policy" is INACTIVE',
     );
-    await fix(target, diagnosis?.oneClickFix, ['create access-policy']);
-    expect(await login(target)).toMatchObject({ ok: true });
+    await fix(target, diagnosis.oneClickFix, ['create access-policy']);
+    await passes(target);
   });
 
   it('an inactive app', async () => {
     const target = await setUp('kestra', 'inactive');
     await client.applicationApi.deactivateApplication({ appId: target.app.appId });
-    const [diagnosis] = await diagnosisOf(target, failureOf(await login(target)));
+    const { run, diagnosis } = await failing(target);
+    expect(run.authorizeUrl).toBeNull();
     expect(diagnosis).toMatchObject({
       code: 'APP_INACTIVE',
       oktaText: null,
       oneClickFix: { kind: 'activate-app' },
     });
-    await fix(target, diagnosis?.oneClickFix, ['update app']);
-    expect(await login(target)).toMatchObject({ ok: true });
+    await fix(target, diagnosis.oneClickFix, ['update app']);
+    await passes(target);
   });
 
   it('an unknown client: the app was deleted; applying the setup again brings it back', async () => {
     const target = await setUp('kestra', 'deleted');
     await client.applicationApi.deactivateApplication({ appId: target.app.appId });
     await client.applicationApi.deleteApplication({ appId: target.app.appId });
-    const [diagnosis] = await diagnosisOf(target, failureOf(await login(target)));
+    const { run, diagnosis } = await failing(target);
+    expect(run.authorizeUrl).toBeNull();
     expect(diagnosis).toMatchObject({
       code: 'UNKNOWN_CLIENT',
       oktaText: "Invalid value for 'client_id' parameter.",
     });
-    expect(diagnosis?.oneClickFix).toBeUndefined();
-    expect(diagnosis?.cause).toContain(target.app.appId);
+    expect(diagnosis.oneClickFix).toBeUndefined();
+    expect(diagnosis.cause).toContain(target.app.appId);
     // The fix in words: apply again, then give the target the new client id and secret.
     const again = await applySetup({ client, document: target.document, journal: memoryJournal() });
-    const app = { ...target.app, clientId: again.clientId, clientSecret: again.clientSecret };
-    expect(await login(target, { app })).toMatchObject({ ok: true });
+    await passes(target, {
+      app: { id: again.appId, clientId: again.clientId, clientSecret: again.clientSecret },
+    });
   });
 
   it('an issuer mismatch: issuer_mode DYNAMIC, and the target reaches Okta by its custom domain', async () => {
@@ -408,40 +544,103 @@ describe('the diagnosis of a real failed sign-in, and its one-click fix', () => 
       app.settings.oauthClient.issuer_mode = 'DYNAMIC';
     });
     // The sandbox answers as `localhost` the way a custom domain would (okta-behaviours.md §2).
+    // The target is configured with the Okta URL, and the admin signs in there; the target's own
+    // requests (token, keys, userinfo) go out by the custom domain.
     const customDomain = sandbox.orgUrl.replace('127.0.0.1', 'localhost');
-    const viaCustomDomain = {
-      orgUrl: customDomain,
-      base: `${customDomain}/oauth2`,
-      expectedIssuer: sandbox.orgUrl,
-    };
-    const failure = failureOf(await login(target, viaCustomDomain));
-    const [diagnosis] = await diagnosisOf(target, failure, { configuredIssuer: sandbox.orgUrl });
+    const viaCustomDomain = asTheTarget({
+      url: (url) => {
+        if (url.origin === sandbox.orgUrl && !url.pathname.endsWith('/v1/authorize')) {
+          url.hostname = 'localhost';
+        }
+      },
+    });
+    const { report, diagnosis } = await failing(target, { fetch: viaCustomDomain.fetch });
+    expect(report.issuer).toBe(sandbox.orgUrl);
+    // Okta issued the tokens; the ID token's iss is what the preview refused.
+    expect(report.timeline.at(-1)).toMatchObject({ step: 'token', status: 200 });
     expect(diagnosis).toMatchObject({
       code: 'ISSUER_MISMATCH',
       oneClickFix: { kind: 'set-issuer', issuer: 'org', issuerMode: 'ORG_URL' },
     });
-    expect(diagnosis?.cause).toContain(`the ID token's iss is ${customDomain}`);
-    expect(diagnosis?.cause).toContain('issuer_mode here is DYNAMIC');
-    await fix(target, diagnosis?.oneClickFix, ['update app']);
-    expect(await login(target, viaCustomDomain)).toMatchObject({
-      ok: true,
-      idTokenClaims: { iss: sandbox.orgUrl },
-    });
+    expect(diagnosis.cause).toContain(`the ID token's iss is ${customDomain}`);
+    expect(diagnosis.cause).toContain('issuer_mode here is DYNAMIC');
+    await fix(target, diagnosis.oneClickFix, ['update app']);
+    const after = await passes(target, { fetch: viaCustomDomain.fetch });
+    expect(after.idTokenDecoded?.claims.iss).toBe(sandbox.orgUrl);
   });
 
   it('a groups claim missing on a custom server', async () => {
     const target = await setUp('kaimu', 'groups');
-    const [diagnosis] = await diagnosisOf(
-      target,
-      failureOf(await login(target, { requiredClaim: 'groups' })),
-    );
+    const { report, diagnosis } = await failing(target, { expectGroupsClaim: 'groups' });
+    expect(report.idTokenDecoded?.claims).not.toHaveProperty('groups');
     expect(diagnosis).toMatchObject({
       code: 'GROUPS_CLAIM_MISSING',
       oktaText: null,
       oneClickFix: { kind: 'add-groups-claim', name: 'groups' },
     });
-    await fix(target, diagnosis?.oneClickFix, ['create claim:groups']);
-    const outcome = await login(target, { requiredClaim: 'groups' });
-    expect(outcome).toMatchObject({ ok: true, idTokenClaims: { groups: ['Everyone'] } });
+    await fix(target, diagnosis.oneClickFix, ['create claim:groups']);
+    const after = await passes(target, { expectGroupsClaim: 'groups' });
+    expect(after.idTokenDecoded?.claims.groups).toEqual(['Everyone']);
+  });
+});
+
+describe('the diagnosis of a real preview whose callback or code went wrong', () => {
+  it('a callback with a state this run did not send', async () => {
+    const target = await setUp('kestra', 'state');
+    const { report, diagnosis } = await failing(target, {
+      browse: async (run, user) => {
+        const back = await signInAt(run, user);
+        back.searchParams.set('state', 'forged-state');
+        await fetch(back);
+      },
+    });
+    // No token was asked for with a code that may not answer this sign-in.
+    expect(steps(report)).toEqual(['discovery', 'authorize', 'callback']);
+    expect(diagnosis).toMatchObject({ code: 'STATE_MISMATCH', oktaText: null });
+    expect(diagnosis.cause).toContain('not the one this preview sent');
+    expect(diagnosis.oneClickFix).toBeUndefined();
+    await passes(target);
+  });
+
+  it('a pasted callback with a forged state', async () => {
+    const target = await setUp('kestra', 'pasted');
+    const { diagnosis } = await failing(target, {
+      browse: async (run, user) => {
+        const back = await signInAt(run, user);
+        back.searchParams.set('state', 'forged-state');
+        run.paste(back.toString());
+        return Promise.resolve();
+      },
+    });
+    expect(diagnosis.code).toBe('STATE_MISMATCH');
+  });
+
+  it('a code the target redeemed first (the app was running while the admin signed in)', async () => {
+    const target = await setUp('kestra', 'code');
+    const redeemedFirst = asTheTarget({
+      before: (url, init) => fetch(url, init),
+    });
+    const { report, diagnosis } = await failing(target, { fetch: redeemedFirst.fetch });
+    expect(report.timeline.at(-1)).toMatchObject({ step: 'token', status: 400 });
+    expect(diagnosis).toMatchObject({
+      code: 'CODE_INVALID',
+      oktaText: 'The authorization code is invalid or has expired.',
+    });
+    await passes(target);
+  });
+
+  it('a code verifier that does not match the challenge', async () => {
+    const target = await setUp('kestra', 'verifier');
+    const otherVerifier = asTheTarget({
+      token: (form) => {
+        form.set('code_verifier', 'x'.repeat(43));
+      },
+    });
+    const { diagnosis } = await failing(target, { fetch: otherVerifier.fetch });
+    expect(diagnosis).toMatchObject({
+      code: 'PKCE_VERIFICATION_FAILED',
+      oktaText: 'PKCE verification failed.',
+    });
+    await passes(target);
   });
 });
