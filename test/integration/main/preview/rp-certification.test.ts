@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { diagnose } from '../../../../main/preview/diagnosis/diagnose.ts';
+import type { OrgFacts } from '../../../../main/preview/diagnosis/org-facts.ts';
 import { listenForCallback } from '../../../../main/preview/loopback-callback.ts';
 import {
   type PreviewOptions,
@@ -160,3 +162,66 @@ describe('S256 not advertised', () => {
     expect(result.timeline.map((entry) => entry.step)).toEqual(['discovery']);
   });
 });
+
+/** What the diagnosis reads from an org, empty: the stub OP is no Okta org to ask. */
+function noOrgFacts(): OrgFacts {
+  return {
+    orgUrl: op?.issuer ?? '',
+    request: {
+      appId: op?.clientId ?? '',
+      redirectUri: 'http://127.0.0.1/callback',
+      requestedScopes: ['openid', 'email'],
+      origin: undefined,
+    },
+    app: null,
+    user: null,
+    authServer: null,
+    trustedOrigin: null,
+    discovery: {
+      url: `${op?.issuer ?? ''}/.well-known/openid-configuration`,
+      status: 200,
+      issuer: op?.issuer ?? null,
+    },
+    systemLog: null,
+  };
+}
+
+describe('the diagnosis of an OP that misbehaves', () => {
+  it.each([
+    ['bad-signature', 'signature'],
+    ['nonce-invalid', 'nonce'],
+    ['aud-wrong', 'aud'],
+    ['alg-hs256', 'alg'],
+    ['unknown-kid', 'kid'],
+  ] as const)('%s → ID_TOKEN_INVALID (%s)', async (misbehaviour, reason) => {
+    const result = await run(misbehaviour);
+    if (result.failure === undefined) {
+      throw new Error('The preview accepted the ID token.');
+    }
+    const [diagnosis] = diagnose(result.failure, noOrgFacts(), {
+      configuredIssuer: op?.issuer ?? '',
+    });
+    expect(diagnosis).toMatchObject({ code: 'ID_TOKEN_INVALID', oktaText: null });
+    expect(diagnosis?.cause).toContain(`failed its ${reason} check`);
+    expect(diagnosis?.oneClickFix).toBeUndefined();
+  });
+
+  it('an expired ID token points at the clock', async () => {
+    const result = await run('exp-past');
+    const [diagnosis] = diagnose(result.failure ?? never(), noOrgFacts());
+    expect(diagnosis).toMatchObject({ code: 'ID_TOKEN_INVALID' });
+    expect(diagnosis?.fix).toContain('clock');
+  });
+
+  it('userinfo for another subject → USERINFO_SUB_MISMATCH', async () => {
+    const result = await run('userinfo-sub');
+    const [diagnosis] = diagnose(result.failure ?? never(), noOrgFacts());
+    expect(diagnosis).toMatchObject({ code: 'USERINFO_SUB_MISMATCH', oktaText: null });
+    expect(diagnosis?.cause).toContain('OpenID Connect Core §5.3.2');
+    expect(diagnosis?.oneClickFix).toBeUndefined();
+  });
+});
+
+function never(): never {
+  throw new Error('The preview did not fail.');
+}
