@@ -145,6 +145,7 @@ interface Attempt {
   /** Every HTTP request of the run: the target's way of reaching Okta, where it differs. */
   fetch?: typeof fetch;
   browse?: Browse;
+  timeoutMs?: number;
 }
 
 /** Runs the real preview; the browser signs in only when the flow got as far as the sign-in. */
@@ -178,7 +179,7 @@ async function preview(
         : { expectedCallback: target.document.app.redirectUris[0] }),
     },
     ...(attempt.fetch === undefined ? {} : { fetch: attempt.fetch }),
-    timeoutMs: 30_000,
+    timeoutMs: attempt.timeoutMs ?? 30_000,
   });
   const { authorizeUrl } = run;
   if (authorizeUrl !== null) {
@@ -642,5 +643,17 @@ describe('the diagnosis of a real preview whose callback or code went wrong', ()
       oktaText: 'PKCE verification failed.',
     });
     await passes(target);
+  });
+
+  it('nobody signs in before the preview gives up', async () => {
+    const target = await setUp('kestra', 'timeout');
+    const { run, report, diagnosis } = await failing(target, {
+      timeoutMs: 1500,
+      browse: () => Promise.resolve(),
+    });
+    expect(run.authorizeUrl).not.toBeNull();
+    expect(steps(report)).toEqual(['discovery', 'authorize']);
+    expect(diagnosis).toMatchObject({ code: 'OKTA_ERROR', oktaText: null });
+    expect(diagnosis.cause).toContain('waiting for the sign-in in the browser');
   });
 });
