@@ -121,6 +121,11 @@ export async function startPreviewRun(options: {
   expectGroupsClaim?: string;
   /** Who signs in, for the diagnosis (assignment) — `null` when unknown. */
   login: string | null;
+  /**
+   * A browser app's origin: the preview is not a browser and never meets CORS, so the
+   * diagnosis checks the trusted origin the app will need from the org's facts instead.
+   */
+  browserOrigin?: string;
   /** A throwaway user made for this run, deleted when it ends (`onRemoved` e.g. clears its password). */
   throwaway?: { userId: string; login: string; onRemoved?: () => Promise<unknown> };
   diagnosisContext: DiagnosisContext;
@@ -217,6 +222,7 @@ export async function startPreviewRun(options: {
         authServerId: options.authServerId,
         requestedScopes: options.scopes,
         redirectUri,
+        ...(options.browserOrigin === undefined ? {} : { origin: options.browserOrigin }),
         fetch: fetchImpl,
       });
       diagnosis = diagnose(result.failure, facts, {

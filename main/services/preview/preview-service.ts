@@ -167,6 +167,9 @@ export function createPreviewService(deps: {
           ? {}
           : { expectGroupsClaim: document.issuer.groupsClaim.name }),
         login,
+        ...(document.app.applicationType === 'browser' && URL.canParse(document.target.baseUrl)
+          ? { browserOrigin: new URL(document.target.baseUrl).origin }
+          : {}),
         ...(throwaway === undefined
           ? {}
           : {

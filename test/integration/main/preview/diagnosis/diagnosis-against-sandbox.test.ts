@@ -146,6 +146,8 @@ interface Attempt {
   fetch?: typeof fetch;
   browse?: Browse;
   timeoutMs?: number;
+  /** A browser app's origin, for the trusted-origin check. */
+  browserOrigin?: string;
 }
 
 /** Runs the real preview; the browser signs in only when the flow got as far as the sign-in. */
@@ -172,6 +174,7 @@ async function preview(
       ? {}
       : { expectGroupsClaim: attempt.expectGroupsClaim }),
     login: user.login,
+    ...(attempt.browserOrigin === undefined ? {} : { browserOrigin: attempt.browserOrigin }),
     diagnosisContext: {
       document: target.document,
       ...(target.document.app.redirectUris[0] === undefined
@@ -381,6 +384,30 @@ describe('the diagnosis of a real failed preview, and its one-click fix', () => 
     });
     await fix(target, diagnosis.oneClickFix, [`create user-assignment:${outsider.login}`]);
     await passes(target, { user: outsider });
+  });
+
+  it('a browser app’s origin without a CORS trusted origin, said alongside the failure', async () => {
+    const target = await setUp('kestra', 'origin');
+    const origin = new URL(target.document.target.baseUrl).origin;
+    const outsider = {
+      login: 'ada.lovelace.origin@example.com',
+      password: 'Difference-Engine-1822',
+    };
+    await client.userApi.createUser({
+      body: {
+        profile: { firstName: 'Ada', lastName: 'L', email: outsider.login, login: outsider.login },
+        credentials: { password: { value: outsider.password } },
+      },
+      activate: true,
+    });
+    // The preview is not a browser, so CORS never fails it; the org's facts say what will.
+    const { report } = await failing(target, { user: outsider, browserOrigin: origin });
+    const missing = report.diagnosis.find((found) => found.code === 'TRUSTED_ORIGIN_MISSING');
+    expect(report.diagnosis[0]?.code).toBe('USER_NOT_ASSIGNED');
+    expect(missing?.oneClickFix).toEqual({ kind: 'add-trusted-origin', origin });
+    await fix(target, missing?.oneClickFix, [`create trusted-origin:${origin}`]);
+    const again = await failing(target, { user: outsider, browserOrigin: origin });
+    expect(again.report.diagnosis.map((found) => found.code)).toEqual(['USER_NOT_ASSIGNED']);
   });
 
   it('a scope the custom server does not have', async () => {
