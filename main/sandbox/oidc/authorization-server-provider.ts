@@ -220,8 +220,18 @@ export function createAuthorizationServerProvider(options: {
     },
     features: {
       devInteractions: { enabled: false },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // Stated rather than left to the provider's defaults (which print a notice): a client may
+      // revoke or introspect only the tokens issued to it (RFC 7009 §2.1, RFC 7662 §4). Okta's
+      // answer to another client's token is unverified; refusing it is the RFC's.
+      introspection: {
+        enabled: true,
+        allowedPolicy: (ctx, _client, token) =>
+          Promise.resolve(token.clientId === ctx.oidc.client?.clientId),
+      },
+      revocation: {
+        enabled: true,
+        allowedPolicy: (_ctx, client, token) => Promise.resolve(token.clientId === client.clientId),
+      },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: (ctx, form) => {
