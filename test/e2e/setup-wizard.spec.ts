@@ -409,3 +409,69 @@ test('the login preview from the wizard: sign in in a second page, then the time
   await page.getByRole('button', { name: 'Review and apply' }).click();
   await expect(page.getByTestId('plan-summary')).toHaveText(/^Plan: 0 to create, 0 to update/);
 });
+
+test('a failed preview is diagnosed in place, and its one-click fix goes through review and apply before the sign-in works', async ({
+  consoleApp,
+}) => {
+  test.setTimeout(120_000);
+  const { page } = consoleApp;
+  // Dana is in the demo org (Finance) but not assigned to the app; her password is the seed's.
+  const dana = { login: 'dana.kowalski@example.com', password: 'Sandbox-Demo-1' };
+  await connectLocalSandbox(page);
+  await page.getByRole('radio', { name: 'Kestra' }).check();
+  await page.getByLabel(/base URL/).fill(relyingParty.origin);
+  await page.getByLabel('App integration name').fill('Kestra fix');
+  await page.getByRole('button', { name: 'Next: app integration' }).click();
+  await page.getByRole('button', { name: 'Next: users and groups' }).click();
+  await page.getByRole('button', { name: 'Next: issuer' }).click();
+  await page.getByRole('button', { name: 'Next: review' }).click();
+  await applyAndReadResult(page, 'Kestra fix', (button) => button.click());
+  await page.getByRole('button', { name: 'Next: preview the login' }).click();
+
+  const signInAs = async () => {
+    await page.getByRole('radio', { name: /Someone who already exists/ }).check();
+    await page.getByLabel('Login', { exact: true }).fill(dana.login);
+    await page.getByRole('button', { name: 'Start the preview' }).click();
+    const signIn = page.getByRole('region', { name: 'Sign in' });
+    const href =
+      (await signIn.getByRole('link', { name: 'Open the sign-in page' }).getAttribute('href')) ??
+      '';
+    const browser = await page.context().newPage();
+    await browser.goto(href);
+    const done = browser.getByText(/close this window/i);
+    // The second time, the browser still has Dana's Okta session: no sign-in page, as in Okta.
+    await expect(done.or(browser.getByLabel('Username'))).toBeVisible();
+    if (!(await done.isVisible())) {
+      await browser.getByLabel('Username').fill(dana.login);
+      await browser.getByLabel('Password').fill(dana.password);
+      await browser.getByRole('button', { name: 'Sign in' }).click();
+    }
+    await expect(done).toBeVisible();
+    await browser.close();
+  };
+
+  await signInAs();
+  await expect(page.getByRole('heading', { name: 'The sign-in failed' })).toBeVisible();
+  const diagnosis = page.getByRole('list', { name: 'Diagnosis' }).getByRole('listitem').first();
+  await expect(diagnosis).toHaveAttribute('data-diagnosis-code', 'USER_NOT_ASSIGNED');
+  await expect(diagnosis).toContainText(
+    'Okta said: User is not assigned to the client application.',
+  );
+  await expect(diagnosis).toContainText(`${dana.login} (`);
+  await expectNoAxeViolations(page);
+
+  // The fix is a change of the setup, seen as a plan before it is made.
+  await diagnosis.getByRole('button', { name: 'Fix it: review the change' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Review and apply' })).toBeVisible();
+  await expect(page.getByTestId('plan-summary')).toHaveText(/^Plan: 1 to create, 0 to update/);
+  await expect(page.getByRole('list', { name: 'Changes' })).toContainText(dana.login);
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await expect(page.getByTestId('plan-summary')).toHaveText(/^Plan: 0 to create, 0 to update/);
+  await page.getByRole('button', { name: 'Next: preview the login' }).click();
+
+  await signInAs();
+  await expect(page.getByRole('heading', { name: 'Signed in' })).toBeVisible();
+  await expect(
+    page.getByRole('table', { name: 'ID token claims' }).getByRole('row', { name: /^email / }),
+  ).toContainText(dana.login);
+});
