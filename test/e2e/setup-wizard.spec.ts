@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-import { type Locator, type Page } from '@playwright/test';
+import { chromium, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidcClient from 'openid-client';
 
@@ -35,6 +35,24 @@ test.afterEach(async () => {
 /** The step fits the 1280×800 window's width: nothing to scroll sideways. */
 async function expectFitsWidth(page: Page) {
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+}
+
+/**
+ * A page in "the system browser", where the admin signs in (RFC 8252). In browser mode it is a
+ * second page of the test's Chromium; against the Electron app, a separate Chromium, since the
+ * app's own windows are not a system browser.
+ */
+async function systemBrowserPage(page: Page, testInfo: TestInfo): Promise<Page> {
+  if (testInfo.project.name !== 'electron') {
+    return page.context().newPage();
+  }
+  const browser = await chromium.launch({
+    executablePath: process.env.SSO_CONSOLE_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox'],
+  });
+  const opened = await browser.newPage();
+  opened.on('close', () => void browser.close());
+  return opened;
 }
 
 async function connectLocalSandbox(page: Page) {
@@ -374,7 +392,7 @@ test('the login preview from the wizard: sign in in a second page, then the time
   await expectNoAxeViolations(page);
 
   // A second page stands in for the system browser.
-  const browser = await page.context().newPage();
+  const browser = await systemBrowserPage(page, testInfo);
   await browser.goto(authorizeUrl);
   await expect(browser.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await browser.getByLabel('Username').fill(email);
@@ -412,7 +430,7 @@ test('the login preview from the wizard: sign in in a second page, then the time
 
 test('a failed preview is diagnosed in place, and its one-click fix goes through review and apply before the sign-in works', async ({
   consoleApp,
-}) => {
+}, testInfo) => {
   test.setTimeout(120_000);
   const { page } = consoleApp;
   // Dana is in the demo org (Finance) but not assigned to the app; her password is the seed's.
@@ -436,7 +454,7 @@ test('a failed preview is diagnosed in place, and its one-click fix goes through
     const href =
       (await signIn.getByRole('link', { name: 'Open the sign-in page' }).getAttribute('href')) ??
       '';
-    const browser = await page.context().newPage();
+    const browser = await systemBrowserPage(page, testInfo);
     await browser.goto(href);
     const done = browser.getByText(/close this window/i);
     // The second time, the browser still has Dana's Okta session: no sign-in page, as in Okta.
