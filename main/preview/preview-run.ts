@@ -1,8 +1,8 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { PreviewReport, TimelineEntry } from '../../shared/preview/preview-schemas.ts';
 import type { OktaClient } from '../services/okta/okta-client.ts';
+import { createJsonLinesJournal } from '../setup/file-journal.ts';
 import { diagnose, type DiagnosisContext } from './diagnosis/diagnose.ts';
 import { gatherOrgFacts } from './diagnosis/org-facts.ts';
 import { listenForCallback } from './loopback-callback.ts';
@@ -27,34 +27,13 @@ import {
 /** The admin's whole budget for signing in, in the system browser, before the preview gives up. */
 export const PREVIEW_TIMEOUT_MS = 5 * 60_000;
 
-/** A JSON-lines journal file: appended (mode 0600) before each change, read by the cleanup. */
-function jsonlJournal<T>(file: string) {
-  return {
-    async append(entry: T) {
-      await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-      await appendFile(file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
-    },
-    async read(): Promise<T[]> {
-      try {
-        return (await readFile(file, 'utf8'))
-          .split('\n')
-          .filter((line) => line.trim() !== '')
-          .map((line) => JSON.parse(line) as T);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-          return [];
-        }
-        throw error;
-      }
-    },
-  };
-}
-
 /** The preview's journals in a folder: temporary redirect URIs and throwaway users. */
 export function previewJournals(journalDir: string) {
   return {
     redirects: createFileRedirectJournal(path.join(journalDir, 'preview-redirects.jsonl')),
-    throwaways: jsonlJournal<ThrowawayJournalEntry>(path.join(journalDir, 'preview-users.jsonl')),
+    throwaways: createJsonLinesJournal<ThrowawayJournalEntry>(
+      path.join(journalDir, 'preview-users.jsonl'),
+    ),
   };
 }
 

@@ -1,8 +1,7 @@
-import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import path from 'node:path';
 
 import type { OktaClient } from '../services/okta/okta-client.ts';
+import { createJsonLinesJournal } from '../setup/file-journal.ts';
 import { TEMPORARY_CALLBACK_PATH } from './loopback-callback.ts';
 
 /** How the redirect back from Okta reaches the console for one preview. */
@@ -205,39 +204,7 @@ export interface TemporaryRedirectJournal {
  * (main/setup/file-journal.ts) — the entry must survive the crash it is there for.
  */
 export function createFileRedirectJournal(file: string): TemporaryRedirectJournal {
-  return {
-    async append(entry) {
-      await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-      await appendFile(file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
-      const handle = await open(file, 'r');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    },
-    async read() {
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-          return [];
-        }
-        throw error;
-      }
-      return text
-        .split('\n')
-        .filter((line) => line.trim() !== '')
-        .flatMap((line) => {
-          try {
-            return [JSON.parse(line) as TemporaryRedirectEntry];
-          } catch {
-            return []; // a line torn by a crash mid-write
-          }
-        });
-    },
-  };
+  return createJsonLinesJournal<TemporaryRedirectEntry>(file);
 }
 
 interface OAuthClientApp {
