@@ -1,4 +1,4 @@
-import { adminConsoleUrl } from '../../shared/okta/org-url.ts';
+import { adminConsoleUrl, isLoopbackHostname } from '../../shared/okta/org-url.ts';
 
 /**
  * Whether `url` is on `origin` (scheme, host and port), with no credentials in it.
@@ -41,8 +41,10 @@ export function isAllowedNavigation(url: string, appOrigin: string): boolean {
  * @remarks
  * Electron checklist #15. `shell.openExternal` runs whatever handler the OS has for a scheme
  * (`file:`, `smb:`, `ms-msdt:` have all been exploited), so only https on an explicit allowlist
- * (the connected org, documentation hosts) passes. Hosts are compared after the URL parser has
- * converted IDN look-alikes to punycode.
+ * (the connected org, documentation hosts) passes — and plain http only for a loopback origin on
+ * that allowlist: the local sandbox org, whose sign-in page the login preview opens in the
+ * system browser. Hosts are compared after the URL parser has converted IDN look-alikes to
+ * punycode.
  */
 export function isSafeExternalUrl(url: string, allowedOrigins: readonly string[]): boolean {
   let parsed: URL;
@@ -51,7 +53,12 @@ export function isSafeExternalUrl(url: string, allowedOrigins: readonly string[]
   } catch {
     return false;
   }
-  if (parsed.protocol !== 'https:' || parsed.username !== '' || parsed.password !== '') {
+  const isLoopbackHttp = parsed.protocol === 'http:' && isLoopbackHostname(parsed.hostname);
+  if (
+    (parsed.protocol !== 'https:' && !isLoopbackHttp) ||
+    parsed.username !== '' ||
+    parsed.password !== ''
+  ) {
     return false;
   }
   return allowedOrigins.includes(parsed.origin);
@@ -69,7 +76,8 @@ export const DOCUMENTATION_ORIGINS: readonly string[] = [
  * @remarks
  * The wizard links to Admin Console pages after an apply, and those live on the org's `-admin`
  * host (see {@link adminConsoleUrl}), a different origin from the org URL; without it the
- * allowlist would refuse every such link. Plain-http orgs (the loopback sandbox) never qualify.
+ * allowlist would refuse every such link. A plain-http org qualifies only on loopback (the local
+ * sandbox, for the login preview's sign-in page); any other http org never does.
  */
 export function connectedOrgOrigins(orgUrls: readonly string[]): string[] {
   return orgUrls
@@ -77,5 +85,9 @@ export function connectedOrgOrigins(orgUrls: readonly string[]): string[] {
       const admin = adminConsoleUrl(orgUrl);
       return admin === null ? [orgUrl] : [orgUrl, admin];
     })
-    .filter((origin) => origin.startsWith('https:'));
+    .filter(
+      (origin) =>
+        origin.startsWith('https:') ||
+        (origin.startsWith('http:') && isLoopbackHostname(new URL(origin).hostname)),
+    );
 }

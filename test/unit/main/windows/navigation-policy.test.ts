@@ -48,17 +48,23 @@ describe('isSafeExternalUrl (Electron checklist #15)', () => {
 });
 
 describe('connectedOrgOrigins', () => {
-  it('allows each https org and its Admin Console, and never a plain-http sandbox', () => {
+  it('allows each https org and its Admin Console, and plain http only for a loopback sandbox', () => {
     const origins = connectedOrgOrigins([
       'https://dev-1.okta.com',
       'https://login.example.com',
       'http://127.0.0.1:4000',
+      'http://okta.example.com',
     ]);
     expect(origins).toEqual([
       'https://dev-1.okta.com',
       'https://dev-1-admin.okta.com',
       'https://login.example.com',
+      'http://127.0.0.1:4000',
     ]);
+    // The sandbox's sign-in page opens in the system browser; an http look-alike does not.
+    expect(isSafeExternalUrl('http://127.0.0.1:4000/oauth2/v1/authorize?x=1', origins)).toBe(true);
+    expect(isSafeExternalUrl('http://127.0.0.1:4001/', origins)).toBe(false);
+    expect(isSafeExternalUrl('http://okta.example.com/', ['http://okta.example.com'])).toBe(false);
     expect(
       isSafeExternalUrl(
         'https://dev-1-admin.okta.com/admin/app/oidc_client/instance/0oa1/#tab-general',
