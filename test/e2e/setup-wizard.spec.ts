@@ -428,7 +428,7 @@ test('the login preview from the wizard: sign in in a second page, then the time
   await expect(page.getByTestId('plan-summary')).toHaveText(/^Plan: 0 to create, 0 to update/);
 });
 
-test('a failed preview is diagnosed in place, and its one-click fix goes through review and apply before the sign-in works', async ({
+test('a failed preview is diagnosed in place, its one-click fix goes through review and apply, and the next preview signs in through a pasted address', async ({
   consoleApp,
 }, testInfo) => {
   test.setTimeout(120_000);
@@ -446,7 +446,12 @@ test('a failed preview is diagnosed in place, and its one-click fix goes through
   await applyAndReadResult(page, 'Kestra fix', (button) => button.click());
   await page.getByRole('button', { name: 'Next: preview the login' }).click();
 
-  const signInAs = async () => {
+  /**
+   * Dana signs in in the system browser. With `paste`, the browser never reaches the console's
+   * listener (as when the console runs on another machine): the admin copies the address it
+   * ended on and pastes it into the console instead.
+   */
+  const signInAs = async (options: { paste: boolean }) => {
     await page.getByRole('radio', { name: /Someone who already exists/ }).check();
     await page.getByLabel('Login', { exact: true }).fill(dana.login);
     await page.getByRole('button', { name: 'Start the preview' }).click();
@@ -455,20 +460,29 @@ test('a failed preview is diagnosed in place, and its one-click fix goes through
       (await signIn.getByRole('link', { name: 'Open the sign-in page' }).getAttribute('href')) ??
       '';
     const browser = await systemBrowserPage(page, testInfo);
-    await browser.goto(href);
-    const done = browser.getByText(/close this window/i);
-    // The second time, the browser still has Dana's Okta session: no sign-in page, as in Okta.
-    await expect(done.or(browser.getByLabel('Username'))).toBeVisible();
-    if (!(await done.isVisible())) {
-      await browser.getByLabel('Username').fill(dana.login);
-      await browser.getByLabel('Password').fill(dana.password);
-      await browser.getByRole('button', { name: 'Sign in' }).click();
+    if (options.paste) {
+      // The browser still has Dana's Okta session, so Okta sends it straight back. Follow the
+      // redirects with the browser's cookies, but stop short of the console's listener — the
+      // address the browser would have ended on is what the admin pastes.
+      let address = href;
+      while (!address.includes('/sso-console/preview/callback?')) {
+        const response = await browser.request.get(address, { maxRedirects: 0 });
+        address = new URL(response.headers().location ?? '', address).toString();
+      }
+      await signIn.getByLabel('Or paste the address the browser ended on').fill(address);
+      await signIn.getByRole('button', { name: 'Use this address' }).click();
+      await browser.close();
+      return;
     }
-    await expect(done).toBeVisible();
+    await browser.goto(href);
+    await browser.getByLabel('Username').fill(dana.login);
+    await browser.getByLabel('Password').fill(dana.password);
+    await browser.getByRole('button', { name: 'Sign in' }).click();
+    await expect(browser.getByText(/close this window/i)).toBeVisible();
     await browser.close();
   };
 
-  await signInAs();
+  await signInAs({ paste: false });
   await expect(page.getByRole('heading', { name: 'The sign-in failed' })).toBeVisible();
   const diagnosis = page.getByRole('list', { name: 'Diagnosis' }).getByRole('listitem').first();
   await expect(diagnosis).toHaveAttribute('data-diagnosis-code', 'USER_NOT_ASSIGNED');
@@ -487,7 +501,7 @@ test('a failed preview is diagnosed in place, and its one-click fix goes through
   await expect(page.getByTestId('plan-summary')).toHaveText(/^Plan: 0 to create, 0 to update/);
   await page.getByRole('button', { name: 'Next: preview the login' }).click();
 
-  await signInAs();
+  await signInAs({ paste: true });
   await expect(page.getByRole('heading', { name: 'Signed in' })).toBeVisible();
   await expect(
     page.getByRole('table', { name: 'ID token claims' }).getByRole('row', { name: /^email / }),
