@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 
 import { AppError } from '../../../shared/errors.ts';
+import type { ChannelRequest, ChannelResponse } from '../../../shared/ipc/contract.ts';
 import type { PreviewReport, TimelineEntry } from '../../../shared/preview/preview-schemas.ts';
 import { PRESETS } from '../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../shared/setup/setup-document.ts';
@@ -28,20 +29,10 @@ import { createActiveOrg } from '../setup/active-org.ts';
 import { clientSecretAccount, testUserPasswordAccount } from '../setup/setup-service.ts';
 
 /** Who signs in for a preview. */
-export type PreviewUser =
-  { kind: 'test-user' } | { kind: 'throwaway' } | { kind: 'existing'; login: string };
+export type PreviewUser = ChannelRequest<'preview:start'>['user'];
 
 /** What `start` answers: where to sign in, how the sign-in comes back, and as whom. */
-export interface PreviewStarted {
-  previewId: string;
-  authorizeUrl: string | null;
-  strategy: {
-    kind: 'app-loopback' | 'temporary-loopback' | 'intercept-window' | 'paste-url';
-    redirectUri: string;
-    explanation: string;
-  };
-  user: { login: string | null; passwordInKeychain: boolean };
-}
+export type PreviewStarted = ChannelResponse<'preview:start'>;
 
 function scopesFor(document: SetupDocument): string[] {
   return document.issuer.kind === 'custom'
