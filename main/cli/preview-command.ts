@@ -12,16 +12,7 @@ import {
 import type { OktaClient } from '../services/okta/okta-client.ts';
 import { clientSecretAccount } from '../services/setup/setup-service.ts';
 import { appFieldsOf } from '../setup/org-snapshot.ts';
-
-/** A failure the command line explains and exits on. */
-export class PreviewCliError extends Error {
-  readonly hint: string;
-
-  constructor(message: string, hint: string) {
-    super(message);
-    this.hint = hint;
-  }
-}
+import { CliError } from './cli-error.ts';
 
 interface AppRecord {
   id?: string;
@@ -47,13 +38,13 @@ async function findApp(client: OktaClient, app: string): Promise<AppRecord> {
   }
   const [only, ...others] = found;
   if (only === undefined) {
-    throw new PreviewCliError(
+    throw new CliError(
       `No OIDC app integration is labelled "${app}".`,
       'Give the app id (0oa…) or its exact label, as the Admin Console shows it.',
     );
   }
   if (others.length > 0) {
-    throw new PreviewCliError(
+    throw new CliError(
       `${String(found.length)} OIDC app integrations are labelled "${app}": ${found.map((record) => record.id ?? '').join(', ')}.`,
       'Okta labels are not unique; give the app id with --app.',
     );
@@ -131,7 +122,7 @@ export async function runPreviewCommand(options: {
   const { client, orgUrl } = options;
   const record = await findApp(client, options.app);
   if (record.signOnMode !== 'OPENID_CONNECT') {
-    throw new PreviewCliError(
+    throw new CliError(
       `The app ${record.id ?? options.app} is not an OIDC app integration (${record.signOnMode ?? 'unknown sign-on mode'}).`,
       'The preview signs in with OpenID Connect; pick an OIDC app.',
     );
@@ -148,7 +139,7 @@ export async function runPreviewCommand(options: {
         .get(clientSecretAccount(orgUrl, clientId))
         .catch(() => null)) ?? undefined;
     if (clientSecret === undefined) {
-      throw new PreviewCliError(
+      throw new CliError(
         `The app ${appId} authenticates with ${method}, and no client secret was given.`,
         'Put it in SSO_CONSOLE_CLIENT_SECRET; the console keeps secrets in the keychain only for apps it created on this computer.',
       );

@@ -25,7 +25,8 @@ import { createFileJournal } from '../setup/file-journal.ts';
 import { readOrgSnapshot } from '../setup/org-snapshot.ts';
 import { hasChanges, type Plan, planSetup } from '../setup/plan.ts';
 import { renderPlan } from '../setup/render-plan.ts';
-import { PreviewCliError, runPreviewCommand } from './preview-command.ts';
+import { CliError } from './cli-error.ts';
+import { runPreviewCommand } from './preview-command.ts';
 
 const USAGE = `Usage:
   sso-console init --target ${PRESET_IDS.join('|')} [--base-url URL] [--name LABEL] [--client-key KEY] [--out FILE] [--force]
@@ -43,16 +44,6 @@ link) and exits 0 when the sign-in worked, 1 with a diagnosis when it did not. T
 org URL unless --issuer names a custom server (https://your-org.okta.com/oauth2/default); the
 client secret comes from SSO_CONSOLE_CLIENT_SECRET or, for apps the console created here, the
 OS keychain.`;
-
-/** A failure the command line explains and exits on; nothing secret is in it. */
-class CliError extends Error {
-  readonly hint: string;
-
-  constructor(message: string, hint: string) {
-    super(message);
-    this.hint = hint;
-  }
-}
 
 function readDocument(file: string): SetupDocument {
   let text: string;
@@ -285,8 +276,8 @@ async function main(argv: string[]): Promise<number> {
         write: (text) => process.stdout.write(text),
       });
     } catch (error) {
-      if (error instanceof PreviewCliError) {
-        throw new CliError(error.message, error.hint);
+      if (error instanceof CliError) {
+        throw error;
       }
       throw toOktaAppError(error, { orgUrl, token, action: 'running the preview' });
     }
