@@ -3,7 +3,6 @@ import path from 'node:path';
 
 import { chromium, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import * as oidcClient from 'openid-client';
 
 import { KeytarSecretStore } from '../../main/adapters/keytar-secret-store.ts';
 import {
@@ -12,6 +11,7 @@ import {
 } from '../../main/services/setup/setup-service.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { type ConsoleUnderTest, expect, test } from './support/console-fixture.ts';
+import { startWebAppSignIn } from './support/openid-client-rp.ts';
 import { startRelyingPartyServer } from './support/relying-party-server.ts';
 import { findSecretOutsideKeychain } from './support/secret-scan.ts';
 
@@ -114,26 +114,7 @@ async function signInAsTestUser(
   app: { issuer: string; clientId: string; clientSecret: string; redirectUri: string },
   user: { login: string; password: string },
 ) {
-  const configuration = await oidcClient.discovery(
-    new URL(app.issuer),
-    app.clientId,
-    undefined,
-    oidcClient.ClientSecretBasic(app.clientSecret),
-    // Loopback http, like any local dev server; the library's documented switch for it.
-    // eslint-disable-next-line @typescript-eslint/no-deprecated
-    { execute: [oidcClient.allowInsecureRequests] },
-  );
-  const codeVerifier = oidcClient.randomPKCECodeVerifier();
-  const state = oidcClient.randomState();
-  const nonce = oidcClient.randomNonce();
-  const authorizationUrl = oidcClient.buildAuthorizationUrl(configuration, {
-    redirect_uri: app.redirectUri,
-    scope: 'openid profile email',
-    code_challenge: await oidcClient.calculatePKCECodeChallenge(codeVerifier),
-    code_challenge_method: 'S256',
-    state,
-    nonce,
-  });
+  const { configuration, authorizationUrl, finish } = await startWebAppSignIn(app);
   await page.goto(authorizationUrl.toString());
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await page.getByLabel('Username').fill(user.login);
@@ -141,12 +122,7 @@ async function signInAsTestUser(
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Back at the app' })).toBeVisible();
   expect(page.url().startsWith(app.redirectUri)).toBe(true);
-  const tokens = await oidcClient.authorizationCodeGrant(configuration, new URL(page.url()), {
-    pkceCodeVerifier: codeVerifier,
-    expectedState: state,
-    expectedNonce: nonce,
-    idTokenExpected: true,
-  });
+  const tokens = await finish(new URL(page.url()));
   const jwks = createRemoteJWKSet(new URL(configuration.serverMetadata().jwks_uri ?? ''));
   const { payload } = await jwtVerify(tokens.id_token ?? '', jwks, {
     issuer: app.issuer,

@@ -6,6 +6,7 @@ import * as oidcClient from 'openid-client';
 import { type OidcAppUnderTest, setUpOidcApp } from '../../support/oidc-setup.ts';
 import { expectNoAxeViolations } from '../support/axe.ts';
 import { startSandboxOrg } from '../support/console-fixture.ts';
+import { startWebAppSignIn } from '../support/openid-client-rp.ts';
 import { startRelyingPartyServer } from '../support/relying-party-server.ts';
 
 /**
@@ -117,37 +118,17 @@ for (const server of SERVERS) {
       redirectUri: `${relyingParty.origin}/web/callback`,
       postLogoutRedirectUri: `${relyingParty.origin}/web/signed-out`,
     });
-    const configuration = await oidcClient.discovery(
-      new URL(issuer),
-      app.clientId,
-      undefined,
-      oidcClient.ClientSecretBasic(app.clientSecret ?? ''),
-      // Loopback http: the sandbox is not behind TLS, like any local dev server. The library
-      // marks this deprecated only to make it stand out; it is its documented switch for that.
-      // eslint-disable-next-line @typescript-eslint/no-deprecated
-      { execute: [oidcClient.allowInsecureRequests] },
-    );
-    const codeVerifier = oidcClient.randomPKCECodeVerifier();
-    const state = oidcClient.randomState();
-    const nonce = oidcClient.randomNonce();
-    const authorizationUrl = oidcClient.buildAuthorizationUrl(configuration, {
-      redirect_uri: app.redirectUri,
-      scope: 'openid profile email',
-      code_challenge: await oidcClient.calculatePKCECodeChallenge(codeVerifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
+    const { configuration, authorizationUrl, nonce, finish } = await startWebAppSignIn({
+      issuer,
+      clientId: app.clientId,
+      clientSecret: app.clientSecret ?? '',
+      redirectUri: app.redirectUri,
     });
     await page.goto(authorizationUrl.toString());
     await signInOnSandboxPage(page, app);
     await expect(page.getByRole('heading', { name: 'Back at the app' })).toBeVisible();
 
-    const tokens = await oidcClient.authorizationCodeGrant(configuration, new URL(page.url()), {
-      pkceCodeVerifier: codeVerifier,
-      expectedState: state,
-      expectedNonce: nonce,
-      idTokenExpected: true,
-    });
+    const tokens = await finish(new URL(page.url()));
     // openid-client validates the ID token's claims; the signature is checked here, with the
     // keys the discovery document points at.
     const jwks = createRemoteJWKSet(new URL(configuration.serverMetadata().jwks_uri ?? ''));
