@@ -1,0 +1,21 @@
+import type { ExportTargetId } from '../../../shared/export/export-targets.ts';
+import type { Exporter } from '../exporter.ts';
+
+/**
+ * Every exporter, by target id, in the catalogue's order (Kestra and Kaimu first).
+ *
+ * @remarks
+ * One module per target; adding a target is one import and one entry here plus its id in
+ * `shared/export/export-targets.ts`.
+ */
+const EXPORTERS: readonly Exporter[] = [];
+
+/** The exporter for `id`, or `undefined` when none is registered yet. */
+export function exporterFor(id: ExportTargetId): Exporter | undefined {
+  return EXPORTERS.find((exporter) => exporter.id === id);
+}
+
+/** All registered exporters, in catalogue order. */
+export function allExporters(): readonly Exporter[] {
+  return EXPORTERS;
+}

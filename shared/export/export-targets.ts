@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+/**
+ * The config files the console writes for target apps, as they cross from main to the renderer
+ * and the command line.
+ *
+ * @remarks
+ * Target ids are stable identifiers, like error codes: the CLI's `--target`, the UI and the
+ * tests key on them. The exporters themselves live in `main/export/` (pure functions); only
+ * their results and their catalogue are shared.
+ */
+export const EXPORT_TARGET_IDS = [
+  'kestra',
+  'kaimu',
+  'okta-env',
+  'dotenv',
+  'json',
+  'spring-boot',
+  'grafana',
+  'argocd',
+  'oauth2-proxy',
+  'authjs',
+  'gitlab',
+  'terraform',
+] as const;
+
+/** One of {@link EXPORT_TARGET_IDS}. */
+export type ExportTargetId = (typeof EXPORT_TARGET_IDS)[number];
+
+/** The syntax of an exported file, for highlighting and for picking its parser. */
+export const FILE_LANGUAGES = ['yaml', 'json', 'dotenv', 'ini', 'toml', 'ruby', 'hcl'] as const;
+
+/** One of {@link FILE_LANGUAGES}. */
+export type FileLanguage = (typeof FILE_LANGUAGES)[number];
+
+/** One exported file. */
+export const exportedFileSchema = z.object({
+  /** The file's conventional name, e.g. `application.yml`; the admin picks where it goes. */
+  name: z.string(),
+  language: z.enum(FILE_LANGUAGES),
+  content: z.string(),
+  /**
+   * The content holds the client secret inline (only when the admin asked for it): such a file
+   * is written with mode 0600 and shown with a warning.
+   */
+  sensitive: z.boolean(),
+  /** One sentence: what the file is for and where it goes. */
+  purpose: z.string(),
+});
+
+/** One exported file; see {@link exportedFileSchema}. */
+export type ExportedFile = z.infer<typeof exportedFileSchema>;
+
+/** What an exporter produced for one target. */
+export const exportOutputSchema = z.object({
+  target: z.enum(EXPORT_TARGET_IDS),
+  files: z.array(exportedFileSchema).min(1),
+  /**
+   * What the admin does next, in order: where the files go, which environment variable must hold
+   * the secret, how to restart the target so it reads them (for Kaimu, `docker compose up -d`
+   * rather than `restart`, which keeps the old environment).
+   */
+  nextSteps: z.array(z.string()),
+  /** Things to know before using the files (e.g. an inline secret, an assumption made). */
+  warnings: z.array(z.string()),
+});
+
+/** What an exporter produced; see {@link exportOutputSchema}. */
+export type ExportOutput = z.infer<typeof exportOutputSchema>;
+
+/** A target in the catalogue: what the UI lists and `sso-console export --list-targets` prints. */
+export const exportTargetInfoSchema = z.object({
+  id: z.enum(EXPORT_TARGET_IDS),
+  title: z.string(),
+  /** One sentence on what is written, e.g. "application.yml with a Micronaut OAuth client". */
+  description: z.string(),
+  /** Whether a file can be merged into an existing one (`--merge-into`). */
+  mergeable: z.boolean(),
+  /** Whether the console can sign in with what the files say (see `main/export/verify`). */
+  verifiable: z.boolean(),
+});
+
+/** A catalogue entry; see {@link exportTargetInfoSchema}. */
+export type ExportTargetInfo = z.infer<typeof exportTargetInfoSchema>;
