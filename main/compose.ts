@@ -1,6 +1,7 @@
 import type { EventName, EventPayload } from '../shared/ipc/contract.ts';
 import { createDispatcher, type Dispatch } from './ipc/dispatcher.ts';
 import { createHandlers } from './ipc/handlers.ts';
+import type { InterceptWindowStrategy } from './preview/redirect-strategy.ts';
 import { createEmbeddedSandbox } from './sandbox/embedded-sandbox.ts';
 import type { Logger } from './services/logging/logger.ts';
 import { createOktaClient } from './services/okta/okta-client.ts';
@@ -36,6 +37,8 @@ export function composeConsole(options: {
   secrets: SecretStore;
   logger: Logger;
   emit: EmitEvent;
+  /** Electron only: the login preview's sign-in window (strategy (c)). */
+  interceptWindow?: InterceptWindowStrategy;
 }): ConsoleCore {
   const sandbox = createEmbeddedSandbox();
   const profiles = createProfileService({
@@ -76,6 +79,7 @@ export function composeConsole(options: {
     emitProgress: (payload) => {
       options.emit('preview:progress', payload);
     },
+    ...(options.interceptWindow === undefined ? {} : { interceptWindow: options.interceptWindow }),
   });
   const handlers = createHandlers({
     mode: options.mode,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 
 import type {
@@ -18,6 +19,7 @@ import { createLogger } from './services/logging/logger.ts';
 import type { SecretStore } from './services/secrets/secret-store.ts';
 import { APP_ORIGIN, APP_SCHEME, createAppProtocolHandler } from './windows/app-protocol.ts';
 import { type HardenableWebContents, hardenWebContents } from './windows/harden-web-contents.ts';
+import { createInterceptWindows, type InterceptSession } from './windows/intercept-window.ts';
 import { createMainWindow } from './windows/main-window.ts';
 import { connectedOrgOrigins, DOCUMENTATION_ORIGINS } from './windows/navigation-policy.ts';
 import { createPermissionHandlers } from './windows/permissions.ts';
@@ -41,6 +43,7 @@ export interface ElectronModules {
   protocol: Pick<Protocol, 'registerSchemesAsPrivileged' | 'handle'>;
   session: {
     defaultSession: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>;
+    fromPartition(partition: string): InterceptSession;
   };
   shell: Pick<Shell, 'openExternal'>;
   ipcMain: IpcMainLike;
@@ -79,6 +82,12 @@ export function startDesktopApp(
   const trustedWebContentsIds = new Set<number>();
   const windows = new Set<BrowserWindow>();
   let connectedOrigins: string[] = [];
+  // The login preview's sign-in window, for apps the admin will not let the console change.
+  const interceptWindows = createInterceptWindows({
+    fromPartition: (partition) => electron.session.fromPartition(partition),
+    createWindow: (windowOptions) => new electron.BrowserWindow(windowOptions),
+    randomId: () => randomUUID(),
+  });
 
   // Electron checklist #12–#14: every WebContents, including ones created later.
   app.on('web-contents-created', (_event, contents) => {
@@ -92,6 +101,7 @@ export function startDesktopApp(
         });
       },
       logger,
+      allowsNavigation: (session, url) => interceptWindows.allowsNavigation(session, url),
     });
   });
   app.on('window-all-closed', () => {
@@ -120,6 +130,7 @@ export function startDesktopApp(
       dataDir,
       secrets: options.secrets,
       logger,
+      interceptWindow: interceptWindows,
       emit: (event, payload) => {
         for (const window of windows) {
           window.webContents.send(EVENT_IPC_CHANNEL, { event, payload });

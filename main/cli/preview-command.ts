@@ -7,6 +7,7 @@ import { KeytarSecretStore } from '../adapters/keytar-secret-store.ts';
 import {
   cleanUpEarlierPreviews,
   previewJournals,
+  type PreviewRun,
   startPreviewRun,
 } from '../preview/preview-run.ts';
 import type { OktaClient } from '../services/okta/okta-client.ts';
@@ -100,6 +101,31 @@ function printHuman(report: PreviewReport): string {
 }
 
 /**
+ * Hands each pasted line to the run until one is the redirect back; a wrong one is explained
+ * (without echoing it: the query may hold a code) and the next line is awaited.
+ */
+async function takePastedAddresses(
+  run: PreviewRun,
+  lines: AsyncIterable<string> | undefined,
+  warn: (text: string) => void = () => undefined,
+): Promise<void> {
+  if (lines === undefined) {
+    return;
+  }
+  for await (const line of lines) {
+    if (line.trim() === '') {
+      continue;
+    }
+    try {
+      run.paste(line);
+      return;
+    } catch (error) {
+      warn(`${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+}
+
+/**
  * `sso-console preview`: signs in to an app with its real settings and reports what happened.
  *
  * @remarks
@@ -118,6 +144,15 @@ export async function runPreviewCommand(options: {
   json: boolean;
   dataDir: string;
   write: (text: string) => void;
+  /** `--no-app-change`: never add a temporary redirect URI; the admin pastes the address. */
+  allowAppChange?: boolean;
+  /**
+   * Opens where pasted addresses come from (standard input's lines), only when the strategy is
+   * pasting; closed when the preview ends, so the process can exit.
+   */
+  openPastedLines?: () => { lines: AsyncIterable<string>; close(): void };
+  /** Where a refused paste is explained (standard error). */
+  warn?: (text: string) => void;
 }): Promise<number> {
   const { client, orgUrl } = options;
   const record = await findApp(client, options.app);
@@ -165,7 +200,9 @@ export async function runPreviewCommand(options: {
     login: options.user ?? null,
     diagnosisContext: {},
     cleanUp,
+    allowAppChange: options.allowAppChange ?? true,
   });
+  let pasting: { lines: AsyncIterable<string>; close(): void } | undefined;
   if (run.authorizeUrl !== null) {
     if (options.json) {
       options.write(`${JSON.stringify({ event: 'authorize', url: run.authorizeUrl })}\n`);
@@ -177,8 +214,22 @@ export async function runPreviewCommand(options: {
     if (options.open) {
       openSystemBrowser(run.authorizeUrl);
     }
+    if (run.strategy.kind === 'paste-url') {
+      if (!options.json) {
+        options.write(
+          `After signing in, paste the address the browser ended on (${run.strategy.redirectUri}?…) and press Enter:\n`,
+        );
+      }
+      pasting = options.openPastedLines?.();
+      void takePastedAddresses(run, pasting?.lines, options.warn);
+    }
   }
-  const report = await run.report;
+  let report: PreviewReport;
+  try {
+    report = await run.report;
+  } finally {
+    pasting?.close();
+  }
   if (options.json) {
     options.write(
       `${JSON.stringify({

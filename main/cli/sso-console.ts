@@ -32,7 +32,7 @@ const USAGE = `Usage:
   sso-console init --target ${PRESET_IDS.join('|')} [--base-url URL] [--name LABEL] [--client-key KEY] [--out FILE] [--force]
   sso-console plan FILE [--json] [--detailed-exitcode] (--org-url URL | --profile NAME)
   sso-console apply FILE [--yes] [--json] (--org-url URL | --profile NAME)
-  sso-console preview --app ID|LABEL [--issuer URL] [--user LOGIN] [--no-open] [--json] (--org-url URL | --profile NAME)
+  sso-console preview --app ID|LABEL [--issuer URL] [--user LOGIN] [--no-open] [--no-app-change] [--json] (--org-url URL | --profile NAME)
 
 The org: --org-url URL with the API token in SSO_CONSOLE_API_TOKEN or on standard input, or
 --profile NAME for an org connected in the console (token from the OS keychain;
@@ -43,7 +43,8 @@ preview signs in to the app with its real settings in your browser (--no-open: o
 link) and exits 0 when the sign-in worked, 1 with a diagnosis when it did not. The issuer is the
 org URL unless --issuer names a custom server (https://your-org.okta.com/oauth2/default); the
 client secret comes from SSO_CONSOLE_CLIENT_SECRET or, for apps the console created here, the
-OS keychain.`;
+OS keychain. --no-app-change never adds a temporary redirect URI to the app: paste the address
+the browser ends on into standard input instead.`;
 
 function readDocument(file: string): SetupDocument {
   let text: string;
@@ -219,6 +220,7 @@ async function main(argv: string[]): Promise<number> {
       issuer: { type: 'string' },
       user: { type: 'string' },
       'no-open': { type: 'boolean' },
+      'no-app-change': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -272,6 +274,12 @@ async function main(argv: string[]): Promise<number> {
         ...(values.user === undefined ? {} : { user: values.user }),
         open: values['no-open'] !== true,
         json: values.json === true,
+        allowAppChange: values['no-app-change'] !== true,
+        openPastedLines: () => {
+          const lines = createInterface({ input: process.stdin, terminal: false });
+          return { lines, close: () => { lines.close(); } };
+        },
+        warn: (text) => process.stderr.write(text),
         dataDir: path.resolve(values['user-data-dir'] ?? defaultDataDir()),
         write: (text) => process.stdout.write(text),
       });

@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { PreviewReport, TimelineEntry } from '../../shared/preview/preview-schemas.ts';
 import type { OktaClient } from '../services/okta/okta-client.ts';
 import { createJsonLinesJournal } from '../setup/file-journal.ts';
-import { diagnose, type DiagnosisContext } from './diagnosis/diagnose.ts';
-import { gatherOrgFacts } from './diagnosis/org-facts.ts';
+import { adviseAfterSuccess, diagnose, type DiagnosisContext } from './diagnosis/diagnose.ts';
+import { gatherOrgFacts, readTrustedOrigin } from './diagnosis/org-facts.ts';
 import { listenForCallback } from './loopback-callback.ts';
 import { type PreviewResult, runPreview, type TokenEndpointAuthMethod } from './preview-flow.ts';
 import {
@@ -12,6 +12,7 @@ import {
   chooseRedirectStrategy,
   cleanUpTemporaryRedirects,
   createFileRedirectJournal,
+  type InterceptWindowStrategy,
   parsePastedCallback,
   probeRedirectPorts,
   type RedirectStrategyKind,
@@ -113,6 +114,14 @@ export async function startPreviewRun(options: {
   onEntry?: (entry: TimelineEntry) => void;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /**
+   * Whether the console may add a temporary redirect URI to the app (default true); an admin
+   * who may not change the app says no, and the sign-in comes back through {@link intercept} or a
+   * pasted URL instead.
+   */
+  allowAppChange?: boolean;
+  /** Electron only: the sign-in window that catches the redirect (strategy (c)). */
+  intercept?: InterceptWindowStrategy;
 }): Promise<PreviewRun> {
   const { client, journals, app } = options;
   const fetchImpl = options.fetch ?? fetch;
@@ -120,8 +129,8 @@ export async function startPreviewRun(options: {
   const choice = chooseRedirectStrategy({
     appRedirectUris: app.redirectUris,
     freePorts: await probeRedirectPorts(app.redirectUris),
-    canEditApp: true,
-    interceptAvailable: false,
+    canEditApp: options.allowAppChange ?? true,
+    interceptAvailable: options.intercept !== undefined,
   });
   let redirectUri = choice.redirectUri ?? app.redirectUris[0] ?? '';
   let temporary: { appId: string; uri: string } | undefined;
@@ -133,6 +142,19 @@ export async function startPreviewRun(options: {
     redirectUri = listener.redirectUri;
     temporary = { appId: app.id, uri: redirectUri };
     await addTemporaryRedirect(client, journals.redirects, temporary);
+  }
+
+  // Strategy (c): the window opens with the authorize URL, so its answer is wired up front.
+  let intercepted: Promise<URL> | undefined;
+  let startIntercept: ((authorizeUrl: string) => void) | undefined;
+  if (choice.kind === 'intercept-window' && options.intercept !== undefined) {
+    const intercept = options.intercept;
+    intercepted = new Promise<URL>((resolve, reject) => {
+      startIntercept = (authorizeUrl) => {
+        intercept.interceptCallback(authorizeUrl, redirectUri).then(resolve, reject);
+      };
+    });
+    intercepted.catch(() => undefined);
   }
 
   let deliverPasted: ((url: URL) => void) | undefined;
@@ -161,12 +183,14 @@ export async function startPreviewRun(options: {
           // The caller opens it: the page's link (Electron sends it to the system browser), or
           // the command line's opener.
           openBrowser: (url) => {
+            startIntercept?.(url);
             announce?.(url);
             return Promise.resolve();
           },
           receiveCallback: () =>
             Promise.race([
               ...(listener === undefined ? [] : [listener.callback]),
+              ...(intercepted === undefined ? [] : [intercepted]),
               pasted,
               cancelled,
             ]),
@@ -209,6 +233,8 @@ export async function startPreviewRun(options: {
         clientAuthentication: app.tokenEndpointAuthMethod,
         ...options.diagnosisContext,
       });
+    } else if (options.browserOrigin !== undefined) {
+      diagnosis = adviseAfterSuccess(await readTrustedOrigin(client, options.browserOrigin));
     }
     return {
       ok: result.ok,

@@ -35,7 +35,7 @@ export interface RedirectStrategyInput {
   freePorts: ReadonlyMap<string, boolean>;
   /** Whether the console may change the app (its token can, and the admin allows it). */
   canEditApp: boolean;
-  /** Whether an intercepting window exists (Electron only; not implemented yet). */
+  /** Whether an intercepting window exists (Electron only, `main/windows/intercept-window.ts`). */
   interceptAvailable: boolean;
 }
 
@@ -115,10 +115,10 @@ export async function probeRedirectPorts(
 }
 
 /**
- * Strategy (c): the console's own window loads the authorize URL and catches the navigation to
- * the redirect URI. Only the interface exists; security.md O10 keeps Okta's page out of a
- * `BrowserWindow` in the product, so an implementation needs its own partition, no preload and
- * the sandbox, and a decision that it is acceptable.
+ * Strategy (c): a console window loads the authorize URL and catches the navigation to the
+ * redirect URI. Implemented on Electron by `main/windows/intercept-window.ts` (its own in-memory
+ * partition, no preload, the sandbox: security.md O10's terms for a test-only view); chosen only
+ * when the admin will not let the console change the app and no own loopback URI is free.
  */
 export interface InterceptWindowStrategy {
   /** Opens `authorizeUrl` and resolves with the first navigation to `redirectUri`'s path. */

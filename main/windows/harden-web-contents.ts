@@ -15,6 +15,8 @@ export interface HardenableWebContents {
   ): unknown;
   on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): unknown;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
+  /** The contents' session: tells the login preview's sign-in window from the console's. */
+  session?: unknown;
 }
 
 /**
@@ -28,10 +30,22 @@ export interface HardenableWebContents {
  */
 export function hardenWebContents(
   contents: HardenableWebContents,
-  options: { appOrigin: string; openInSystemBrowser: (url: string) => void; logger: Logger },
+  options: {
+    appOrigin: string;
+    openInSystemBrowser: (url: string) => void;
+    logger: Logger;
+    /**
+     * The one exception: the login preview's sign-in window (intercept-window.ts) may show the
+     * issuer's pages. Asked with the contents' session, so the console's window never qualifies.
+     */
+    allowsNavigation?: (session: unknown, url: string) => boolean;
+  },
 ): void {
   const guard = (kind: string) => (event: NavigationEvent) => {
-    if (!isAllowedNavigation(event.url, options.appOrigin)) {
+    if (
+      !isAllowedNavigation(event.url, options.appOrigin) &&
+      options.allowsNavigation?.(contents.session, event.url) !== true
+    ) {
       event.preventDefault();
       options.logger.log('warn', 'Blocked a navigation away from the console', {
         kind,

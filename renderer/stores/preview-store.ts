@@ -23,7 +23,11 @@ export interface PreviewState {
   live: TimelineEntry[];
   report: PreviewReport | null;
   error: AppErrorValue | null;
-  start: (document: SetupDocument, user: ChannelRequest<'preview:start'>['user']) => Promise<void>;
+  start: (
+    document: SetupDocument,
+    user: ChannelRequest<'preview:start'>['user'],
+    options?: { allowAppChange?: boolean },
+  ) => Promise<void>;
   pasteCallback: (url: string) => Promise<AppErrorValue | null>;
   cancel: () => Promise<void>;
   /** Applies a one-click fix to the document; resolves the new document and what changed. */
@@ -53,10 +57,15 @@ export function createPreviewStore(api: BridgeApi) {
     report: null,
     error: null,
 
-    async start(document, user) {
+    async start(document, user, options = {}) {
       const operationId = crypto.randomUUID();
       set({ status: 'starting', operationId, started: null, live: [], report: null, error: null });
-      const started = await call(api, 'preview:start', { document, user, operationId });
+      const started = await call(api, 'preview:start', {
+        document,
+        user,
+        operationId,
+        ...(options.allowAppChange === undefined ? {} : { allowAppChange: options.allowAppChange }),
+      });
       if (get().operationId !== operationId) {
         return;
       }

@@ -197,7 +197,17 @@ export const CHANNELS = {
   'preview:start': {
     // Starts a login preview of the document's app; answers once the sign-in can begin.
     request: z
-      .object({ document: setupDocumentSchema, user: previewUserSchema, operationId })
+      .object({
+        document: setupDocumentSchema,
+        user: previewUserSchema,
+        operationId,
+        /**
+         * Whether the console may add a temporary loopback redirect URI to the app for the
+         * preview (default yes). No: the sign-in comes back through the console's sign-in
+         * window (Electron) or a pasted address, and the app is left exactly as it is.
+         */
+        allowAppChange: z.boolean().optional(),
+      })
       .strict(),
     response: z.object({
       previewId: z.string(),

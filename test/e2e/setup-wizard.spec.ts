@@ -423,25 +423,31 @@ test('a failed preview is diagnosed in place, its one-click fix goes through rev
   await page.getByRole('button', { name: 'Next: preview the login' }).click();
 
   /**
-   * Dana signs in in the system browser. With `paste`, the browser never reaches the console's
-   * listener (as when the console runs on another machine): the admin copies the address it
-   * ended on and pastes it into the console instead.
+   * Dana signs in in the system browser. With `paste`, the admin does not let the console change
+   * the app (no temporary redirect URI): the browser ends on the app's own callback, and the
+   * admin copies that address and pastes it into the console.
    */
   const signInAs = async (options: { paste: boolean }) => {
     await page.getByRole('radio', { name: /Someone who already exists/ }).check();
     await page.getByLabel('Login', { exact: true }).fill(dana.login);
+    await page
+      .getByRole('checkbox', { name: /add a temporary redirect URI/ })
+      .setChecked(!options.paste);
     await page.getByRole('button', { name: 'Start the preview' }).click();
     const signIn = page.getByRole('region', { name: 'Sign in' });
+    await expect(signIn).toContainText(
+      options.paste ? 'paste the address it ends on' : 'adds a temporary loopback redirect URI',
+    );
     const href =
       (await signIn.getByRole('link', { name: 'Open the sign-in page' }).getAttribute('href')) ??
       '';
     const browser = await systemBrowserPage(page, testInfo);
     if (options.paste) {
       // The browser still has Dana's Okta session, so Okta sends it straight back. Follow the
-      // redirects with the browser's cookies, but stop short of the console's listener — the
+      // redirects with the browser's cookies, but stop short of the app's callback — the
       // address the browser would have ended on is what the admin pastes.
       let address = href;
-      while (!address.includes('/sso-console/preview/callback?')) {
+      while (!address.startsWith(`${relyingParty.origin}/oauth/callback/okta?`)) {
         const response = await browser.request.get(address, { maxRedirects: 0 });
         address = new URL(response.headers().location ?? '', address).toString();
       }
@@ -482,4 +488,7 @@ test('a failed preview is diagnosed in place, its one-click fix goes through rev
   await expect(
     page.getByRole('table', { name: 'ID token claims' }).getByRole('row', { name: /^email / }),
   ).toContainText(dana.login);
+  // Nothing was added to the app for this preview, so nothing had to be removed.
+  await expect(page.getByText(/temporary redirect URI http/)).toHaveCount(0);
+  await expectNoAxeViolations(page);
 });

@@ -56,6 +56,20 @@ export function diagnose(
   return diagnoses;
 }
 
+/**
+ * What a preview that signed in still has to say: a browser app's origin that Okta will not
+ * answer with CORS.
+ *
+ * @remarks
+ * The preview signs in from main, not from a browser page, so CORS never fails it — a green
+ * preview of a single-page app would otherwise hide the first error its users meet.
+ */
+export function adviseAfterSuccess(trustedOrigin: OrgFacts['trustedOrigin']): Diagnosis[] {
+  return trustedOrigin === null || trustedOrigin.cors
+    ? []
+    : [trustedOriginMissing(trustedOrigin.origin, trustedOrigin.exists, null)];
+}
+
 /** HTML page text as a person reads it: tags dropped, entities decoded, spaces collapsed. */
 export function pageTextOf(html: string): string {
   return html

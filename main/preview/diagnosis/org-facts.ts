@@ -205,7 +205,9 @@ export async function gatherOrgFacts(
     request.authServerId === null
       ? Promise.resolve(null)
       : readServer(client, request.authServerId, scopes),
-    request.origin === undefined ? Promise.resolve(null) : readOrigin(client, request.origin),
+    request.origin === undefined
+      ? Promise.resolve(null)
+      : readTrustedOrigin(client, request.origin),
     readSystemLog(client, request, now),
   ]);
   const appFacts = app === undefined ? null : appFactsOf(app);
@@ -408,7 +410,8 @@ function peopleCover(condition: unknown, user: UserFacts): boolean {
   return included.some((id) => id === 'EVERYONE' || user.groupIds.includes(id));
 }
 
-async function readOrigin(
+/** Whether `origin` is a trusted origin of the org, and with which scopes. */
+export async function readTrustedOrigin(
   client: OktaClient,
   origin: string,
 ): Promise<NonNullable<OrgFacts['trustedOrigin']>> {

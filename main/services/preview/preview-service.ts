@@ -17,7 +17,10 @@ import {
   startPreviewRun,
 } from '../../preview/preview-run.ts';
 import type { OneClickFix } from '../../preview/preview-types.ts';
-import { PastedCallbackError } from '../../preview/redirect-strategy.ts';
+import {
+  type InterceptWindowStrategy,
+  PastedCallbackError,
+} from '../../preview/redirect-strategy.ts';
 import { createThrowawayUser } from '../../preview/throwaway-user.ts';
 import { issuerUrl } from '../../setup/apply.ts';
 import { readOrgSnapshot } from '../../setup/org-snapshot.ts';
@@ -60,6 +63,8 @@ export function createPreviewService(deps: {
   dataDir: string;
   emitProgress: (event: { operationId: string; entry: TimelineEntry }) => void;
   fetch?: typeof fetch;
+  /** Electron only: the sign-in window that catches a redirect to the app's own address. */
+  interceptWindow?: InterceptWindowStrategy;
 }) {
   const activeOrg = createActiveOrg(deps);
   const running = new Map<string, PreviewRun>();
@@ -70,6 +75,7 @@ export function createPreviewService(deps: {
     document: SetupDocument;
     user: PreviewUser;
     operationId: string;
+    allowAppChange?: boolean;
   }): Promise<PreviewStarted> {
     const { document, operationId } = request;
     const org = await activeOrg();
@@ -176,6 +182,8 @@ export function createPreviewService(deps: {
           deps.emitProgress({ operationId, entry });
         },
         ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+        allowAppChange: request.allowAppChange ?? true,
+        ...(deps.interceptWindow === undefined ? {} : { intercept: deps.interceptWindow }),
       });
 
       const previewId = randomUUID();

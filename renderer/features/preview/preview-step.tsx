@@ -4,7 +4,7 @@ import type { AppErrorValue } from '../../../shared/errors.ts';
 import { claimTime, explainClaim } from '../../../shared/preview/claims.ts';
 import type { Diagnosis, TimelineEntry } from '../../../shared/preview/preview-schemas.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
-import { RadioGroup, TextField } from '../../components/fields.tsx';
+import { CheckboxField, RadioGroup, TextField } from '../../components/fields.tsx';
 import {
   usePreview,
   useSetupDocument,
@@ -160,6 +160,7 @@ export function PreviewStep() {
     document.assignments.testUser === undefined ? 'throwaway' : 'test-user',
   );
   const [login, setLogin] = useState('');
+  const [allowAppChange, setAllowAppChange] = useState(true);
   const [pasted, setPasted] = useState('');
   const [pasteError, setPasteError] = useState<AppErrorValue | null>(null);
   const isRunning = status === 'starting' || status === 'waiting';
@@ -206,6 +207,13 @@ export function PreviewStep() {
       {choice === 'existing' && (
         <TextField label="Login" path="preview.login" value={login} onChange={setLogin} />
       )}
+      <CheckboxField
+        label="Let the console add a temporary redirect URI to the app for the preview"
+        path="preview.allowAppChange"
+        checked={allowAppChange}
+        onChange={setAllowAppChange}
+        help="Needed only when none of the app’s redirect URIs is a free loopback address; it is removed right after. Clear it for an app you may not change: the sign-in then comes back through the console’s own sign-in window (desktop app) or an address you paste."
+      />
       <div className="step-footer">
         <button
           type="button"
@@ -215,6 +223,7 @@ export function PreviewStep() {
             void start(
               document,
               choice === 'existing' ? { kind: 'existing', login } : { kind: choice },
+              { allowAppChange },
             )
           }
         >

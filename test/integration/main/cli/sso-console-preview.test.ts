@@ -124,4 +124,40 @@ describe('sso-console preview', () => {
     expect(result.ok).toBe(false);
     expect(result.diagnosis.map((diagnosis) => diagnosis.code)).toContain('USER_NOT_ASSIGNED');
   });
+
+  it('with --no-app-change, leaves the app alone and takes the pasted address', async () => {
+    const redirectUri = 'https://kestra.example.com/oauth/callback/okta';
+    const app = await setUpOidcApp(sandbox.client, {
+      label: 'CLI no change',
+      applicationType: 'web',
+      redirectUri,
+      login: 'cli.no.change@example.com',
+    });
+    const cli = startNodeScript(
+      'main/cli/sso-console.ts',
+      [
+        'preview',
+        ...['--app', app.appId, '--org-url', sandbox.orgUrl, '--user', app.user.login],
+        ...['--no-open', '--no-app-change', '--json', '--user-data-dir', folder],
+      ],
+      {
+        ...process.env,
+        SSO_CONSOLE_API_TOKEN: sandbox.apiToken,
+        SSO_CONSOLE_CLIENT_SECRET: app.clientSecret ?? '',
+      },
+    );
+    const event = JSON.parse(await cli.waitForLine(/"event":"authorize"/)) as { url: string };
+    const back = await oidcHttp(sandbox.orgUrl, redirectUri).signInAt(event.url, app.user);
+    // A wrong address first: refused on standard error, and the next line is awaited.
+    cli.child.stdin.write('https://kestra.example.com/somewhere-else?code=x\n');
+    cli.child.stdin.write(`${back.toString()}\n`);
+    expect(await cli.waitForExit()).toBe(0);
+    expect(cli.stderr.join('\n')).toContain('the sign-in returns to');
+    const result = JSON.parse(cli.stdout.at(-1) ?? '') as { ok: boolean };
+    expect(result.ok).toBe(true);
+    const read = (await sandbox.client.applicationApi.getApplication({ appId: app.appId })) as {
+      settings?: { oauthClient?: { redirect_uris?: string[] } };
+    };
+    expect(read.settings?.oauthClient?.redirect_uris).toEqual([redirectUri]);
+  });
 });

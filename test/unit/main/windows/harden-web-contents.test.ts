@@ -42,6 +42,30 @@ describe('hardenWebContents (Electron checklist #12–#14)', () => {
     },
   );
 
+  it("lets only the preview's sign-in window, by its session, go to the issuer", () => {
+    const signInSession = { partition: 'sso-console-preview-1' };
+    const allowsNavigation = (session: unknown, url: string) =>
+      session === signInSession && url.startsWith('https://acme.okta.com/');
+    const signInWindow = fakeWebContents();
+    (signInWindow.contents as { session?: unknown }).session = signInSession;
+    const consoleWindow = fakeWebContents();
+    (consoleWindow.contents as { session?: unknown }).session = { partition: '' };
+    for (const fake of [signInWindow, consoleWindow]) {
+      hardenWebContents(fake.contents, {
+        appOrigin: 'app://console',
+        openInSystemBrowser: vi.fn(),
+        logger: SILENT_LOGGER,
+        allowsNavigation,
+      });
+    }
+    const okta = 'https://acme.okta.com/signin/x';
+    expect(navigate(signInWindow.listeners.get('will-redirect'), okta)).not.toHaveBeenCalled();
+    expect(
+      navigate(signInWindow.listeners.get('will-redirect'), 'https://evil.example/'),
+    ).toHaveBeenCalled();
+    expect(navigate(consoleWindow.listeners.get('will-navigate'), okta)).toHaveBeenCalled();
+  });
+
   it('prevents every <webview> from attaching', () => {
     const fake = fakeWebContents();
     hardenWebContents(fake.contents, {

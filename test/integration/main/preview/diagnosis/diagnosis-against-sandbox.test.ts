@@ -410,6 +410,18 @@ describe('the diagnosis of a real failed preview, and its one-click fix', () => 
     expect(again.report.diagnosis.map((found) => found.code)).toEqual(['USER_NOT_ASSIGNED']);
   });
 
+  it('a browser app’s missing CORS origin, said even when the sign-in itself works', async () => {
+    const target = await setUp('kestra', 'origin-ok');
+    const origin = new URL(target.document.target.baseUrl).origin;
+    const { report } = await preview(target, { browserOrigin: origin });
+    expect(report.ok).toBe(true);
+    expect(report.diagnosis).toMatchObject([
+      { code: 'TRUSTED_ORIGIN_MISSING', oneClickFix: { kind: 'add-trusted-origin', origin } },
+    ]);
+    await fix(target, report.diagnosis[0]?.oneClickFix, [`create trusted-origin:${origin}`]);
+    await passes(target, { browserOrigin: origin });
+  });
+
   it('a scope the custom server does not have', async () => {
     const target = await setUp('kaimu', 'scope');
     const scopes = [...target.scopes, 'groups'];

@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { previewJournals, startPreviewRun } from '../../../../main/preview/preview-run.ts';
+import type { InterceptWindowStrategy } from '../../../../main/preview/redirect-strategy.ts';
+import { type RunningSandbox, startSandbox } from '../../../../main/sandbox/sandbox-server.ts';
+import { createOktaClient, type OktaClient } from '../../../../main/services/okta/okta-client.ts';
+import { InterceptWindowClosedError } from '../../../../main/windows/intercept-window.ts';
+import { oidcHttp } from '../../../support/oidc-http.ts';
+import { type OidcAppUnderTest, setUpOidcApp } from '../../../support/oidc-setup.ts';
+import { sdkClient } from '../../../support/sandbox-sdk.ts';
+
+/**
+ * The redirect strategies for an app the admin will not let the console change, whose only
+ * redirect URI is the deployed app's https address: (c) the sign-in window that catches the
+ * redirect, and (d) the pasted address. The window is played by an HTTP client that signs in on
+ * the sandbox's page and stops at the redirect back, as the Electron window does (its Electron
+ * wiring is unit-tested in `test/unit/main/windows/intercept-window.test.ts`).
+ */
+
+const REDIRECT = 'https://kestra.example.com/oauth/callback/okta';
+
+let sandbox: RunningSandbox;
+let client: OktaClient;
+let app: OidcAppUnderTest;
+let journalDir: string;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ seed: { kind: 'demo' } });
+  client = createOktaClient({ orgUrl: sandbox.orgUrl, token: sandbox.apiToken });
+  app = await setUpOidcApp(sdkClient(sandbox.orgUrl, sandbox.apiToken), {
+    label: 'Deployed Kestra',
+    applicationType: 'web',
+    redirectUri: REDIRECT,
+  });
+  journalDir = mkdtempSync(path.join(os.tmpdir(), 'sso-console-strategies-'));
+});
+afterAll(async () => {
+  await sandbox.close();
+  rmSync(journalDir, { recursive: true, force: true });
+});
+
+function start(options: { intercept?: InterceptWindowStrategy; allowAppChange: boolean }) {
+  return startPreviewRun({
+    client,
+    journals: previewJournals(journalDir),
+    app: {
+      id: app.appId,
+      clientId: app.clientId,
+      redirectUris: [REDIRECT],
+      tokenEndpointAuthMethod: 'client_secret_basic',
+    },
+    issuer: sandbox.orgUrl,
+    authServerId: null,
+    ...(app.clientSecret === undefined ? {} : { clientSecret: app.clientSecret }),
+    scopes: ['openid', 'profile', 'email'],
+    login: app.user.login,
+    diagnosisContext: { expectedCallback: REDIRECT },
+    allowAppChange: options.allowAppChange,
+    ...(options.intercept === undefined ? {} : { intercept: options.intercept }),
+    timeoutMs: 30_000,
+  });
+}
+
+async function registeredRedirectUris(): Promise<string[]> {
+  const read = (await client.applicationApi.getApplication({ appId: app.appId })) as {
+    settings?: { oauthClient?: { redirect_uris?: string[] } };
+  };
+  return read.settings?.oauthClient?.redirect_uris ?? [];
+}
+
+describe('a preview that may not change the app', () => {
+  it('signs in through the sign-in window, which stops at the redirect back', async () => {
+    const opened: { authorizeUrl: string; redirectUri: string }[] = [];
+    const signInWindow: InterceptWindowStrategy = {
+      interceptCallback: (authorizeUrl, redirectUri) => {
+        opened.push({ authorizeUrl, redirectUri });
+        return oidcHttp(sandbox.orgUrl, redirectUri).signInAt(authorizeUrl, app.user);
+      },
+    };
+    const run = await start({ intercept: signInWindow, allowAppChange: false });
+    expect(run.strategy.kind).toBe('intercept-window');
+    expect(run.strategy.redirectUri).toBe(REDIRECT);
+    const report = await run.report;
+    expect(report.diagnosis).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.idTokenDecoded?.claims.email).toBe(app.user.login);
+    expect(opened).toHaveLength(1);
+    expect(opened[0]?.authorizeUrl).toBe(run.authorizeUrl);
+    expect(await registeredRedirectUris()).toEqual([REDIRECT]);
+  });
+
+  it('ends the preview with a clear error when the sign-in window is closed', async () => {
+    const run = await start({
+      intercept: { interceptCallback: () => Promise.reject(new InterceptWindowClosedError()) },
+      allowAppChange: false,
+    });
+    await expect(run.report).rejects.toThrow('closed before the sign-in finished');
+    expect(await registeredRedirectUris()).toEqual([REDIRECT]);
+  });
+
+  it('takes the pasted address where no window exists (browser mode, the command line)', async () => {
+    const run = await start({ allowAppChange: false });
+    expect(run.strategy.kind).toBe('paste-url');
+    if (run.authorizeUrl === null) {
+      throw new Error('The preview stopped before the sign-in.');
+    }
+    const landedOn = await oidcHttp(sandbox.orgUrl, REDIRECT).signInAt(run.authorizeUrl, app.user);
+    expect(() => {
+      run.paste('https://kestra.example.com/other?code=x');
+    }).toThrow(/sign-in returns to https:\/\/kestra.example.com\/oauth\/callback\/okta/);
+    run.paste(landedOn.toString());
+    const report = await run.report;
+    expect(report.ok).toBe(true);
+    expect(await registeredRedirectUris()).toEqual([REDIRECT]);
+  });
+
+  it('adds and removes a temporary loopback URI when the admin allows a change', async () => {
+    const run = await start({ allowAppChange: true });
+    expect(run.strategy.kind).toBe('temporary-loopback');
+    expect(await registeredRedirectUris()).toEqual([REDIRECT, run.strategy.redirectUri]);
+    run.cancel();
+    await expect(run.report).rejects.toThrow('cancelled');
+    expect(await registeredRedirectUris()).toEqual([REDIRECT]);
+  });
+});
