@@ -1,3 +1,4 @@
+import { AppError } from '../../shared/errors.ts';
 import type { PreviewService } from '../services/preview/preview-service.ts';
 import type { ProfileService } from '../services/profiles/profile-service.ts';
 import type { SecretStore } from '../services/secrets/secret-store.ts';
@@ -54,5 +55,38 @@ export function createHandlers(deps: {
       return Promise.resolve({});
     },
     'preview:fix': ({ document, fix }) => Promise.resolve(deps.preview.fix(document, fix)),
+    ...exportHandlersPending(),
+  };
+}
+
+/** The export channels until the export service lands (same day): a clear refusal, not a fake. */
+function exportHandlersPending(): Pick<
+  Handlers,
+  | 'export:targets'
+  | 'export:render'
+  | 'export:reveal-file'
+  | 'export:save'
+  | 'export:verify-start'
+  | 'export:verify-wait'
+  | 'export:verify-paste'
+  | 'export:verify-cancel'
+> {
+  const refuse = () =>
+    Promise.reject(
+      new AppError({
+        code: 'INTERNAL',
+        message: 'Export is not available in this build yet.',
+        hint: 'Use a later build.',
+      }),
+    );
+  return {
+    'export:targets': refuse,
+    'export:render': refuse,
+    'export:reveal-file': refuse,
+    'export:save': refuse,
+    'export:verify-start': refuse,
+    'export:verify-wait': refuse,
+    'export:verify-paste': refuse,
+    'export:verify-cancel': refuse,
   };
 }

@@ -82,3 +82,50 @@ export const exportTargetInfoSchema = z.object({
 
 /** A catalogue entry; see {@link exportTargetInfoSchema}. */
 export type ExportTargetInfo = z.infer<typeof exportTargetInfoSchema>;
+
+/** One check a verification made, in the order made; `detail` says what was compared. */
+export const verificationCheckSchema = z.object({
+  name: z.string(),
+  ok: z.boolean(),
+  detail: z.string(),
+});
+
+/** One verification check; see {@link verificationCheckSchema}. */
+export type VerificationCheck = z.infer<typeof verificationCheckSchema>;
+
+/**
+ * What the verification read from the files, the way the target reads them: the values it signs
+ * in with. The secret appears only as where it comes from, never as its value.
+ */
+export const targetReadingViewSchema = z.object({
+  issuer: z.string(),
+  clientId: z.string(),
+  redirectUri: z.string(),
+  scopes: z.array(z.string()),
+  tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post', 'none']),
+  /** `inline`, `none`, or the environment variable the target resolves it from. */
+  clientSecretFrom: z.string(),
+});
+
+/** A reading as shown; see {@link targetReadingViewSchema}. */
+export type TargetReadingView = z.infer<typeof targetReadingViewSchema>;
+
+/**
+ * A finished verification: whether signing in with exactly what the files say worked, and the
+ * record that makes "verified" checkable later (when, and the hash of what was verified).
+ */
+export const verificationResultSchema = z.object({
+  ok: z.boolean(),
+  target: z.enum(EXPORT_TARGET_IDS),
+  /** SHA-256 over the files' names and contents, hex; the files verified are exactly these. */
+  contentHash: z.string(),
+  /** ISO time of the sign-in; `null` when it failed. */
+  verifiedAt: z.string().nullable(),
+  reading: targetReadingViewSchema.nullable(),
+  checks: z.array(verificationCheckSchema),
+  /** The verified ID token's claims (never the token). */
+  claims: z.record(z.string(), z.unknown()).nullable(),
+});
+
+/** A finished verification; see {@link verificationResultSchema}. */
+export type VerificationResult = z.infer<typeof verificationResultSchema>;

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
 import {
+  EXPORT_TARGET_IDS,
+  exportOutputSchema,
+  exportTargetInfoSchema,
+  targetReadingViewSchema,
+  verificationResultSchema,
+} from '../export/export-targets.ts';
+import {
   oneClickFixSchema,
   previewReportSchema,
   previewUserSchema,
@@ -248,6 +255,111 @@ export const CHANNELS = {
   'profiles:remove': {
     request: z.object({ profileId: z.string().max(200) }).strict(),
     response: profileList,
+  },
+  'export:targets': {
+    request: empty,
+    response: z.object({ targets: z.array(exportTargetInfoSchema) }),
+  },
+  'export:render': {
+    /**
+     * Writes the files for the document's applied app. With `inlineSecret`, main keeps the
+     * files with the secret and the answer shows it masked; `export:reveal-file` hands it over
+     * when the admin copies or downloads.
+     */
+    request: z
+      .object({
+        document: setupDocumentSchema,
+        targets: z.array(z.enum(EXPORT_TARGET_IDS)).min(1).max(EXPORT_TARGET_IDS.length),
+        inlineSecret: z.boolean(),
+        /** An existing file to merge into, for mergeable targets (Kestra's application.yml). */
+        mergeInto: z
+          .object({ target: z.enum(EXPORT_TARGET_IDS), content: z.string().max(1_000_000) })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    response: z.object({
+      /** Names this rendering in `export:save`, `export:reveal-file` and `export:verify-start`. */
+      renderId: z.string(),
+      outputs: z.array(exportOutputSchema),
+      /** Targets that could not be exported, each with the reason (e.g. no matching callback). */
+      refused: z.array(
+        z.object({ target: z.enum(EXPORT_TARGET_IDS), message: z.string(), hint: z.string() }),
+      ),
+    }),
+  },
+  'export:reveal-file': {
+    // A file with its inline secret, for the admin who asked to copy or download it.
+    request: z
+      .object({
+        renderId: z.string().max(100),
+        target: z.enum(EXPORT_TARGET_IDS),
+        name: z.string().max(200),
+      })
+      .strict(),
+    response: z.object({ content: z.string() }),
+  },
+  'export:save': {
+    /**
+     * Saves one file: Electron asks where with its save dialog; in browser mode the answer is
+     * `download`, and the page downloads it. An existing file is replaced only after its diff was
+     * shown: the first answer is `confirm-overwrite`, and the page asks again with
+     * `replaceHash`, the hash of the file the admin saw the diff of.
+     */
+    request: z
+      .object({
+        renderId: z.string().max(100),
+        target: z.enum(EXPORT_TARGET_IDS),
+        name: z.string().max(200),
+        path: z.string().max(4096).optional(),
+        replaceHash: z.string().max(100).optional(),
+      })
+      .strict(),
+    response: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('saved'), path: z.string(), mode: z.enum(['0600', '0644']) }),
+      z.object({ kind: z.literal('cancelled') }),
+      z.object({ kind: z.literal('download') }),
+      z.object({
+        kind: z.literal('confirm-overwrite'),
+        path: z.string(),
+        /** A unified diff from the file on disk to the new one (secrets masked). */
+        diff: z.string(),
+        replaceHash: z.string(),
+      }),
+    ]),
+  },
+  'export:verify-start': {
+    // Signs in with exactly what the files say; answers once the sign-in can begin.
+    request: z
+      .object({
+        renderId: z.string().max(100),
+        target: z.enum(EXPORT_TARGET_IDS),
+        user: previewUserSchema,
+      })
+      .strict(),
+    response: z.object({
+      verificationId: z.string(),
+      authorizeUrl: z.string(),
+      strategy: z.object({
+        kind: z.enum(REDIRECT_STRATEGY_KINDS),
+        redirectUri: z.string(),
+        explanation: z.string(),
+      }),
+      reading: targetReadingViewSchema,
+      user: z.object({ login: z.string().nullable(), passwordInKeychain: z.boolean() }),
+    }),
+  },
+  'export:verify-wait': {
+    request: z.object({ verificationId: z.string().max(100) }).strict(),
+    response: verificationResultSchema,
+  },
+  'export:verify-paste': {
+    request: z.object({ verificationId: z.string().max(100), url: z.string().max(8192) }).strict(),
+    response: z.object({}),
+  },
+  'export:verify-cancel': {
+    request: z.object({ verificationId: z.string().max(100) }).strict(),
+    response: z.object({}),
   },
 } as const;
 
