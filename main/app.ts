@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-import { app, BrowserWindow, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, protocol, session, shell } from 'electron';
 
 import { KeytarSecretStore } from './adapters/keytar-secret-store.ts';
 import { startDesktopApp } from './desktop-app.ts';
@@ -8,6 +8,6 @@ import { electronIpcMain } from './ipc/electron-ipc.ts';
 
 // The Electron entry: hands the real modules to the wiring, which is unit-tested with fakes.
 void startDesktopApp(
-  { app, BrowserWindow, protocol, session, shell, ipcMain: electronIpcMain },
+  { app, BrowserWindow, dialog, protocol, session, shell, ipcMain: electronIpcMain },
   { secrets: new KeytarSecretStore(), bundleDir: path.resolve(import.meta.dirname, '..') },
 );

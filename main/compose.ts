@@ -3,6 +3,7 @@ import { createDispatcher, type Dispatch } from './ipc/dispatcher.ts';
 import { createHandlers } from './ipc/handlers.ts';
 import type { InterceptWindowStrategy } from './preview/redirect-strategy.ts';
 import { createEmbeddedSandbox } from './sandbox/embedded-sandbox.ts';
+import { createExportService } from './services/export/export-service.ts';
 import type { Logger } from './services/logging/logger.ts';
 import { createOktaClient } from './services/okta/okta-client.ts';
 import { createPreviewService } from './services/preview/preview-service.ts';
@@ -39,6 +40,8 @@ export function composeConsole(options: {
   emit: EmitEvent;
   /** Electron only: the login preview's sign-in window (strategy (c)). */
   interceptWindow?: InterceptWindowStrategy;
+  /** Electron only: the save dialog for exported files (browser mode downloads them). */
+  chooseSavePath?: (suggestedName: string) => Promise<string | null>;
 }): ConsoleCore {
   const sandbox = createEmbeddedSandbox();
   const profiles = createProfileService({
@@ -81,6 +84,14 @@ export function composeConsole(options: {
     },
     ...(options.interceptWindow === undefined ? {} : { interceptWindow: options.interceptWindow }),
   });
+  const exports = createExportService({
+    profiles,
+    createClient: (credentials) => createOktaClient(credentials),
+    secrets: options.secrets,
+    dataDir: options.dataDir,
+    ...(options.interceptWindow === undefined ? {} : { interceptWindow: options.interceptWindow }),
+    ...(options.chooseSavePath === undefined ? {} : { chooseSavePath: options.chooseSavePath }),
+  });
   const handlers = createHandlers({
     mode: options.mode,
     version: options.version,
@@ -88,6 +99,7 @@ export function composeConsole(options: {
     setup,
     directory,
     preview,
+    exports,
     secrets: options.secrets,
   });
   return {

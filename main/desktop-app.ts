@@ -5,6 +5,7 @@ import type {
   App,
   BrowserWindow,
   BrowserWindowConstructorOptions,
+  Dialog,
   Protocol,
   Session,
   Shell,
@@ -46,6 +47,7 @@ export interface ElectronModules {
     fromPartition(partition: string): InterceptSession;
   };
   shell: Pick<Shell, 'openExternal'>;
+  dialog: Pick<Dialog, 'showSaveDialog'>;
   ipcMain: IpcMainLike;
   BrowserWindow: new (options: BrowserWindowConstructorOptions) => BrowserWindow;
 }
@@ -131,6 +133,16 @@ export function startDesktopApp(
       secrets: options.secrets,
       logger,
       interceptWindow: interceptWindows,
+      // Electron checklist: dialogs run in main; the renderer only names the file.
+      chooseSavePath: async (suggestedName) => {
+        const chosen = await electron.dialog.showSaveDialog({
+          title: 'Save the exported file',
+          defaultPath: suggestedName,
+          // No native overwrite question: the console shows the diff before replacing a file.
+          properties: ['createDirectory'],
+        });
+        return chosen.canceled || chosen.filePath === '' ? null : chosen.filePath;
+      },
       emit: (event, payload) => {
         for (const window of windows) {
           window.webContents.send(EVENT_IPC_CHANNEL, { event, payload });

@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   'NO_ORG_CONNECTED',
   'SETUP_BLOCKED',
   'SECRET_NOT_FOUND',
+  'EXPORT_REFUSED',
+  'EXPORT_NOT_VERIFIED',
   'INTERNAL',
 ] as const;
 

@@ -15,7 +15,7 @@ import { clientSecretAccount } from '../services/setup/setup-service.ts';
 import { appFieldsOf } from '../setup/org-snapshot.ts';
 import { CliError } from './cli-error.ts';
 
-interface AppRecord {
+export interface AppRecord {
   id?: string;
   label?: string;
   signOnMode?: string;
@@ -23,7 +23,7 @@ interface AppRecord {
 }
 
 /** The app by id, or by exact label among OIDC apps (labels are not unique: say so). */
-async function findApp(client: OktaClient, app: string): Promise<AppRecord> {
+export async function findApp(client: OktaClient, app: string): Promise<AppRecord> {
   if (/^0oa[0-9A-Za-z]{10,}$/.test(app)) {
     return await client.applicationApi.getApplication({ appId: app });
   }

@@ -20,18 +20,22 @@ import { defaultDataDir } from '../browser/data-dir.ts';
 import { createOktaClient, type OktaClient } from '../services/okta/okta-client.ts';
 import { toOktaAppError } from '../services/okta/okta-errors.ts';
 import { createFileProfileRepository } from '../services/profiles/profile-repository.ts';
+import { clientSecretAccount } from '../services/setup/setup-service.ts';
 import { applySetup, issuerUrl, SetupBlockedError } from '../setup/apply.ts';
 import { createFileJournal } from '../setup/file-journal.ts';
 import { readOrgSnapshot } from '../setup/org-snapshot.ts';
 import { hasChanges, type Plan, planSetup } from '../setup/plan.ts';
 import { renderPlan } from '../setup/render-plan.ts';
 import { CliError } from './cli-error.ts';
+import { listTargets, runExportCommand } from './export-command.ts';
 import { runPreviewCommand } from './preview-command.ts';
 
 const USAGE = `Usage:
   sso-console init --target ${PRESET_IDS.join('|')} [--base-url URL] [--name LABEL] [--client-key KEY] [--out FILE] [--force]
   sso-console plan FILE [--json] [--detailed-exitcode] (--org-url URL | --profile NAME)
   sso-console apply FILE [--yes] [--json] (--org-url URL | --profile NAME)
+  sso-console export --app ID|LABEL --target ID [--issuer URL] [--out PATH] [--merge-into FILE] [--inline-secret] [--force] [--verify] [--user LOGIN] (--org-url URL | --profile NAME)
+  sso-console export --list-targets [--json]
   sso-console preview --app ID|LABEL [--issuer URL] [--user LOGIN] [--no-open] [--no-app-change] [--json] (--org-url URL | --profile NAME)
 
 The org: --org-url URL with the API token in SSO_CONSOLE_API_TOKEN or on standard input, or
@@ -43,7 +47,10 @@ preview signs in to the app with its real settings in your browser (--no-open: o
 link) and exits 0 when the sign-in worked, 1 with a diagnosis when it did not. The issuer is the
 org URL unless --issuer names a custom server (https://your-org.okta.com/oauth2/default); the
 client secret comes from SSO_CONSOLE_CLIENT_SECRET or, for apps the console created here, the
-OS keychain. --no-app-change never adds a temporary redirect URI to the app: paste the address
+OS keychain. export writes the target's config files (to standard output, or --out PATH: a file, or
+a folder for several files), referencing the client secret unless --inline-secret (then mode 0600);
+an existing different file is replaced only with --force, after its diff. --verify signs in with
+exactly what the files say. --no-app-change never adds a temporary redirect URI to the app: paste the address
 the browser ends on into standard input instead.`;
 
 function readDocument(file: string): SetupDocument {
@@ -221,6 +228,10 @@ async function main(argv: string[]): Promise<number> {
       user: { type: 'string' },
       'no-open': { type: 'boolean' },
       'no-app-change': { type: 'boolean' },
+      'list-targets': { type: 'boolean' },
+      'merge-into': { type: 'string' },
+      'inline-secret': { type: 'boolean' },
+      verify: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -257,6 +268,54 @@ async function main(argv: string[]): Promise<number> {
     );
     return 0;
   }
+  if (command === 'export') {
+    if (values['list-targets'] === true) {
+      process.stdout.write(listTargets(values.json === true));
+      return 0;
+    }
+    if (values.app === undefined) {
+      throw new CliError(
+        'export needs the app: --app ID or --app LABEL.',
+        'The app id (0oa…) is in the Admin Console, or in `sso-console apply`’s output.',
+      );
+    }
+    const { client, orgUrl, token } = await connect(values);
+    try {
+      return await runExportCommand(
+        {
+          client,
+          orgUrl,
+          app: values.app,
+          target: values.target,
+          ...(values.issuer === undefined ? {} : { issuer: values.issuer }),
+          ...(values.out === undefined ? {} : { out: values.out }),
+          ...(values['merge-into'] === undefined ? {} : { mergeInto: values['merge-into'] }),
+          ...(values.user === undefined ? {} : { user: values.user }),
+          inlineSecret: values['inline-secret'] === true,
+          verify: values.verify === true,
+          force: values.force === true,
+        },
+        {
+          write: (text) => process.stdout.write(text),
+          warn: (text) => process.stderr.write(text),
+          env: process.env,
+          keptSecret: async (keptOrgUrl, clientId) =>
+            (await new KeytarSecretStore()
+              .get(clientSecretAccount(keptOrgUrl, clientId))
+              .catch(() => null)) ?? undefined,
+          openPastedLines: () => {
+            const lines = createInterface({ input: process.stdin, terminal: false });
+            return { lines, close: () => { lines.close(); } };
+          },
+        },
+      );
+    } catch (error) {
+      if (error instanceof CliError || error instanceof AppError) {
+        throw error;
+      }
+      throw toOktaAppError(error, { orgUrl, token, action: 'exporting' });
+    }
+  }
   if (command === 'preview') {
     if (values.app === undefined) {
       throw new CliError(
@@ -277,7 +336,12 @@ async function main(argv: string[]): Promise<number> {
         allowAppChange: values['no-app-change'] !== true,
         openPastedLines: () => {
           const lines = createInterface({ input: process.stdin, terminal: false });
-          return { lines, close: () => { lines.close(); } };
+          return {
+            lines,
+            close: () => {
+              lines.close();
+            },
+          };
         },
         warn: (text) => process.stderr.write(text),
         dataDir: path.resolve(values['user-data-dir'] ?? defaultDataDir()),
@@ -293,7 +357,7 @@ async function main(argv: string[]): Promise<number> {
   if (command !== 'plan' && command !== 'apply') {
     throw new CliError(
       `Unknown command "${command}".`,
-      'Use init, plan, apply or preview; --help shows how.',
+      'Use init, plan, apply, preview or export; --help shows how.',
     );
   }
   if (file === undefined) {

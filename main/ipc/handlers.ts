@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/errors.ts';
+import type { ExportService } from '../services/export/export-service.ts';
 import type { PreviewService } from '../services/preview/preview-service.ts';
 import type { ProfileService } from '../services/profiles/profile-service.ts';
 import type { SecretStore } from '../services/secrets/secret-store.ts';
@@ -20,6 +20,7 @@ export function createHandlers(deps: {
   setup: SetupService;
   directory: DirectorySearch;
   preview: PreviewService;
+  exports: ExportService;
   secrets: Pick<SecretStore, 'info'>;
 }): Handlers {
   return {
@@ -55,38 +56,20 @@ export function createHandlers(deps: {
       return Promise.resolve({});
     },
     'preview:fix': ({ document, fix }) => Promise.resolve(deps.preview.fix(document, fix)),
-    ...exportHandlersPending(),
-  };
-}
-
-/** The export channels until the export service lands (same day): a clear refusal, not a fake. */
-function exportHandlersPending(): Pick<
-  Handlers,
-  | 'export:targets'
-  | 'export:render'
-  | 'export:reveal-file'
-  | 'export:save'
-  | 'export:verify-start'
-  | 'export:verify-wait'
-  | 'export:verify-paste'
-  | 'export:verify-cancel'
-> {
-  const refuse = () =>
-    Promise.reject(
-      new AppError({
-        code: 'INTERNAL',
-        message: 'Export is not available in this build yet.',
-        hint: 'Use a later build.',
-      }),
-    );
-  return {
-    'export:targets': refuse,
-    'export:render': refuse,
-    'export:reveal-file': refuse,
-    'export:save': refuse,
-    'export:verify-start': refuse,
-    'export:verify-wait': refuse,
-    'export:verify-paste': refuse,
-    'export:verify-cancel': refuse,
+    'export:targets': () => Promise.resolve(deps.exports.targets()),
+    'export:render': (request) => deps.exports.render(request),
+    // The answer may hold the secret, for the admin who asked to copy or download the file.
+    'export:reveal-file': (request) => Promise.resolve(deps.exports.revealFile(request)),
+    'export:save': (request) => deps.exports.save(request),
+    'export:verify-start': (request) => deps.exports.verifyStart(request),
+    'export:verify-wait': ({ verificationId }) => deps.exports.verifyWait(verificationId),
+    'export:verify-paste': ({ verificationId, url }) => {
+      deps.exports.verifyPaste(verificationId, url);
+      return Promise.resolve({});
+    },
+    'export:verify-cancel': ({ verificationId }) => {
+      deps.exports.verifyCancel(verificationId);
+      return Promise.resolve({});
+    },
   };
 }

@@ -1,0 +1,333 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import type { ExportOutput, ExportTargetId } from '../../shared/export/export-targets.ts';
+import { EXPORT_TARGET_IDS } from '../../shared/export/export-targets.ts';
+import { documentFromOrg } from '../export/document-from-org.ts';
+import { ExportNotReadyError, gatherExportFacts } from '../export/export-facts.ts';
+import { renderExports, secretMask } from '../export/render-exports.ts';
+import { allExporters, exporterFor } from '../export/targets/index.ts';
+import { prepareVerification, VerificationStopped } from '../export/verify-export.ts';
+import { writeExportFile } from '../export/write-export-file.ts';
+import { listenForCallback } from '../preview/loopback-callback.ts';
+import { isLoopbackRedirectUri, parsePastedCallback } from '../preview/redirect-strategy.ts';
+import type { OktaClient } from '../services/okta/okta-client.ts';
+import { issuerUrl } from '../setup/apply.ts';
+import { CliError } from './cli-error.ts';
+import { findApp } from './preview-command.ts';
+
+/** `sso-console export --list-targets`: the catalogue, one target a line. */
+export function listTargets(json: boolean): string {
+  const targets = allExporters().map(({ id, title, description, mergeable, verifiable }) => ({
+    id,
+    title,
+    description,
+    mergeable,
+    verifiable,
+  }));
+  if (json) {
+    return `${JSON.stringify({ targets })}\n`;
+  }
+  const width = Math.max(...targets.map((target) => target.id.length));
+  return `${targets
+    .map(
+      (target) =>
+        `${target.id.padEnd(width)}  ${target.title}${target.mergeable ? ' (--merge-into)' : ''}${target.verifiable ? ' (--verify)' : ''}\n${' '.repeat(width + 2)}${target.description}`,
+    )
+    .join('\n')}\n`;
+}
+
+/** Where the command's files go, and what it says. */
+export interface ExportCommandIo {
+  write(text: string): void;
+  warn(text: string): void;
+  /** Standard input's lines, for a pasted address when the files' redirect URI is not loopback. */
+  openPastedLines?: () => { lines: AsyncIterable<string>; close(): void };
+  env: NodeJS.ProcessEnv;
+  /** The keychain's secret for this org's client, when the console created the app here. */
+  keptSecret(orgUrl: string, clientId: string): Promise<string | undefined>;
+}
+
+function targetOf(value: string | undefined): ExportTargetId {
+  if (value === undefined || !(EXPORT_TARGET_IDS as readonly string[]).includes(value)) {
+    throw new CliError(
+      `--target must be one of ${EXPORT_TARGET_IDS.join(', ')}${value === undefined ? '' : `, not "${value}"`}.`,
+      '`sso-console export --list-targets` says what each one writes.',
+    );
+  }
+  return value as ExportTargetId;
+}
+
+/**
+ * `sso-console export`: the target's files for an app in the org, written safely, optionally
+ * verified by signing in with exactly what they say.
+ *
+ * @remarks
+ * Without `--out` the files go to standard output (one file as is, so it can be piped; several
+ * with a header each). With `--out`, a one-file target writes that file and a several-file
+ * target writes into that folder. An existing, different file is replaced only with `--force`,
+ * and its diff is printed first either way (secrets masked). `--inline-secret` is the only way a
+ * secret reaches a file; such files are written 0600 and the command says so.
+ */
+export async function runExportCommand(
+  options: {
+    client: OktaClient;
+    orgUrl: string;
+    app: string;
+    target: string | undefined;
+    issuer?: string;
+    out?: string;
+    mergeInto?: string;
+    inlineSecret: boolean;
+    verify: boolean;
+    force: boolean;
+    user?: string;
+  },
+  io: ExportCommandIo,
+): Promise<number> {
+  const target = targetOf(options.target);
+  const exporter = exporterFor(target);
+  if (exporter === undefined) {
+    throw new CliError(`There is no exporter for ${target} in this build.`, 'Pick another target.');
+  }
+  if (options.mergeInto !== undefined && !exporter.mergeable) {
+    throw new CliError(
+      `${exporter.title} files cannot be merged into an existing file.`,
+      'Drop --merge-into, or write to a new file with --out and merge by hand.',
+    );
+  }
+  if (options.verify && exporter.read === undefined) {
+    throw new CliError(
+      `${exporter.title} files cannot be verified by signing in: the console cannot read them back the way the target does.`,
+      'Drop --verify.',
+    );
+  }
+  const record = await findApp(options.client, options.app);
+  const appId = record.id ?? options.app;
+  const document = await documentFromOrg(options.client, options.orgUrl, appId, {
+    target,
+    ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
+  });
+  const clientId = record.credentials?.oauthClient?.client_id ?? appId;
+  const authServerId =
+    document.issuer.kind === 'custom' && document.issuer.server.kind === 'existing'
+      ? document.issuer.server.id
+      : null;
+  const applied = {
+    orgUrl: options.orgUrl,
+    appId,
+    clientId,
+    issuer: issuerUrl(options.orgUrl, authServerId ?? undefined),
+    authServerId,
+  };
+  let facts;
+  try {
+    facts = await gatherExportFacts(options.client, applied);
+  } catch (error) {
+    if (error instanceof ExportNotReadyError) {
+      throw new CliError(error.message, error.hint);
+    }
+    throw error;
+  }
+
+  let secret: string | undefined;
+  if (options.inlineSecret && document.app.tokenEndpointAuthMethod !== 'none') {
+    secret = io.env.SSO_CONSOLE_CLIENT_SECRET;
+    if (secret === undefined || secret === '') {
+      secret = await io.keptSecret(options.orgUrl, clientId);
+    }
+    if (secret === undefined) {
+      throw new CliError(
+        `--inline-secret needs the client secret of ${clientId}, and none was given.`,
+        'Put it in SSO_CONSOLE_CLIENT_SECRET; the console keeps secrets in the keychain only for apps it created on this computer.',
+      );
+    }
+  }
+  const mergeInto =
+    options.mergeInto === undefined ? undefined : await readMergeTarget(options.mergeInto);
+  const { outputs, refused } = renderExports({
+    targets: [target],
+    document,
+    applied,
+    facts,
+    secret: secret === undefined ? { kind: 'reference' } : { kind: 'inline', value: secret },
+    ...(mergeInto === undefined ? {} : { mergeInto: { target, content: mergeInto } }),
+  });
+  const [output] = outputs;
+  const [refusal] = refused;
+  if (output === undefined) {
+    throw new CliError(
+      refusal?.message ?? `Nothing was written for ${target}.`,
+      refusal?.hint ?? '',
+    );
+  }
+  const mask = secretMask(secret);
+  const written = await emit(output, options, io, mask);
+  if (!written) {
+    return 1;
+  }
+  for (const warning of output.warnings) {
+    io.warn(`Warning: ${warning}\n`);
+  }
+  if (output.files.some((file) => file.sensitive)) {
+    io.warn(
+      'Warning: the files hold the client secret (--inline-secret); they are written with mode 0600. Anyone who can read them can act as the app.\n',
+    );
+  }
+  if (options.out !== undefined && output.nextSteps.length > 0) {
+    io.write(
+      `\nNext:\n${output.nextSteps.map((step, index) => `${String(index + 1)}. ${step}`).join('\n')}\n`,
+    );
+  }
+  if (!options.verify) {
+    return 0;
+  }
+  return await verify(output, io, options.orgUrl, options.user);
+}
+
+async function readMergeTarget(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CliError(
+      `Cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
+      'Check the path of the file to merge into.',
+    );
+  }
+}
+
+/** Writes or prints the files; `false` when an existing file stands in the way. */
+async function emit(
+  output: ExportOutput,
+  options: { out?: string; force: boolean },
+  io: ExportCommandIo,
+  mask: (text: string) => string,
+): Promise<boolean> {
+  if (options.out === undefined) {
+    const [only] = output.files;
+    if (output.files.length === 1 && only !== undefined) {
+      io.write(only.content);
+      return true;
+    }
+    for (const file of output.files) {
+      io.write(`# ==> ${file.name} <==\n${file.content}\n`);
+    }
+    return true;
+  }
+  const single = output.files.length === 1;
+  if (!single) {
+    await mkdir(options.out, { recursive: true });
+  }
+  let blocked = false;
+  for (const file of output.files) {
+    const destination = single ? options.out : path.join(options.out, file.name);
+    let outcome = await writeExportFile({
+      target: destination,
+      content: file.content,
+      sensitive: file.sensitive,
+      mask,
+    });
+    if (outcome.kind === 'confirm-overwrite') {
+      io.warn(`${outcome.path} exists and differs:\n${outcome.diff}\n`);
+      if (!options.force) {
+        io.warn(`Left ${outcome.path} as it is; add --force to replace it with the above.\n`);
+        blocked = true;
+        continue;
+      }
+      outcome = await writeExportFile({
+        target: destination,
+        content: file.content,
+        sensitive: file.sensitive,
+        replaceHash: outcome.replaceHash,
+        mask,
+      });
+    }
+    if (outcome.kind === 'saved') {
+      io.write(`Wrote ${outcome.path} (mode ${outcome.mode}): ${file.purpose}\n`);
+    }
+  }
+  return !blocked;
+}
+
+/** `--verify`: signs in with what the files say (see `main/export/verify-export.ts`). */
+async function verify(
+  output: ExportOutput,
+  io: ExportCommandIo,
+  orgUrl: string,
+  user?: string,
+): Promise<number> {
+  const exporter = exporterFor(output.target);
+  if (exporter === undefined) {
+    return 1;
+  }
+  let prepared;
+  try {
+    prepared = await prepareVerification({
+      exporter,
+      files: output.files,
+      secrets: {
+        resolve: async (variable, clientId) => {
+          const value = io.env[variable];
+          return value !== undefined && value !== ''
+            ? value
+            : await io.keptSecret(orgUrl, clientId);
+        },
+      },
+    });
+  } catch (error) {
+    if (error instanceof VerificationStopped) {
+      io.write(`\nNot verified: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  const redirectUri = prepared.reading.redirectUri;
+  const listener = isLoopbackRedirectUri(redirectUri)
+    ? await listenForCallback({ redirectUri }).catch(() => undefined)
+    : undefined;
+  io.write(
+    `\nVerify: sign in${user === undefined ? '' : ` as ${user}`} at\n  ${prepared.authorizeUrl}\n${
+      listener === undefined
+        ? `then paste the address the browser ends on (${redirectUri}?…) and press Enter.\n`
+        : `The console listens on ${redirectUri}, the files' own redirect URI.\n`
+    }`,
+  );
+  const pasting = listener === undefined ? io.openPastedLines?.() : undefined;
+  try {
+    const callback = await (listener?.callback ?? firstPasted(pasting?.lines, redirectUri, io));
+    const result = await prepared.complete(callback);
+    for (const check of result.checks) {
+      io.write(`${check.ok ? 'ok ' : 'FAIL'} ${check.name}: ${check.detail}\n`);
+    }
+    io.write(
+      result.ok
+        ? `Verified at ${result.verifiedAt ?? ''}; sha256 ${result.contentHash}.\n`
+        : 'Not verified.\n',
+    );
+    return result.ok ? 0 : 1;
+  } finally {
+    pasting?.close();
+    await listener?.close();
+  }
+}
+
+async function firstPasted(
+  lines: AsyncIterable<string> | undefined,
+  redirectUri: string,
+  io: ExportCommandIo,
+): Promise<URL> {
+  if (lines === undefined) {
+    throw new CliError('No address was pasted.', 'Run the command in a terminal to paste it.');
+  }
+  for await (const line of lines) {
+    if (line.trim() === '') {
+      continue;
+    }
+    try {
+      return parsePastedCallback(line, redirectUri);
+    } catch (error) {
+      io.warn(`${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+  throw new CliError('Standard input ended before an address was pasted.', 'Paste the address.');
+}

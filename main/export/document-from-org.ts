@@ -1,0 +1,108 @@
+import type { ExportTargetId } from '../../shared/export/export-targets.ts';
+import {
+  type PresetId,
+  SETUP_DOCUMENT_VERSION,
+  type SetupDocument,
+} from '../../shared/setup/setup-document.ts';
+import type { OktaClient } from '../services/okta/okta-client.ts';
+import { readAppForDocument } from '../services/setup/existing-apps.ts';
+import { appFieldsOf } from '../setup/org-snapshot.ts';
+
+/**
+ * A setup document for an app that is already in the org, for `sso-console export --app`: the
+ * command line has the app, not the wizard's document, and the exporters work from documents.
+ *
+ * @remarks
+ * The app's settings are read the way the wizard reads an existing app (`readAppForDocument`).
+ * What the org cannot say is derived from the app's redirect URIs by the target's own callback
+ * rule: Kestra's base URL and client key from `<base>/oauth/callback/<key>`, Kaimu's from
+ * `<base>/auth/oidc/<slug>/callback`; other targets take the first redirect URI's origin and let
+ * their exporter pick the URI that matches.
+ */
+
+const CALLBACK_RULES: Partial<Record<ExportTargetId, { preset: PresetId; pattern: RegExp }>> = {
+  kestra: { preset: 'kestra', pattern: /^(.*)\/oauth\/callback\/([^/?#]+)$/ },
+  kaimu: { preset: 'kaimu', pattern: /^(.*)\/auth\/oidc\/([^/?#]+)\/callback$/ },
+};
+
+/** The custom server whose access policies name `clientId`, if exactly one does. */
+async function authServerNaming(client: OktaClient, clientId: string): Promise<string | null> {
+  const found: string[] = [];
+  for await (const server of await client.authorizationServerApi.listAuthorizationServers({})) {
+    if (server?.id === undefined || server.status !== 'ACTIVE') {
+      continue;
+    }
+    const serverId = server.id;
+    for await (const policy of await client.authorizationServerApi.listAuthorizationServerPolicies({
+      authServerId: serverId,
+    })) {
+      const include = policy?.conditions?.clients?.include ?? [];
+      if (include.includes(clientId)) {
+        found.push(serverId);
+        break;
+      }
+    }
+  }
+  return found.length === 1 ? (found[0] ?? null) : null;
+}
+
+/** The document for `appId`, as `target` will read it; `issuer` picks the server if given. */
+export async function documentFromOrg(
+  client: OktaClient,
+  orgUrl: string,
+  appId: string,
+  options: { target: ExportTargetId; issuer?: string },
+): Promise<SetupDocument> {
+  const { app, trustedOrigins } = await readAppForDocument(client, appId, orgUrl);
+  const raw = (await client.applicationApi.getApplication({ appId })) as unknown as {
+    credentials?: { oauthClient?: { client_id?: string } };
+  };
+  const clientId = raw.credentials?.oauthClient?.client_id ?? appId;
+  const issuerMode = appFieldsOf(raw).issuerMode;
+  const mode = (['ORG_URL', 'DYNAMIC', 'CUSTOM_URL'] as const).find(
+    (value) => value === issuerMode,
+  );
+
+  const fromIssuer =
+    options.issuer === undefined
+      ? undefined
+      : (/\/oauth2\/([^/]+)\/?$/.exec(options.issuer)?.[1] ?? null);
+  const authServerId =
+    fromIssuer === undefined ? await authServerNaming(client, clientId) : fromIssuer;
+
+  const rule = CALLBACK_RULES[options.target];
+  let preset: PresetId =
+    app.applicationType === 'browser' ? 'spa' : app.applicationType === 'native' ? 'native' : 'web';
+  let baseUrl = URL.canParse(app.redirectUris[0] ?? '')
+    ? new URL(app.redirectUris[0] ?? '').origin
+    : orgUrl;
+  let clientKey: string | undefined;
+  if (rule !== undefined) {
+    const match = app.redirectUris
+      .map((uri) => rule.pattern.exec(uri))
+      .find((found) => found !== null);
+    preset = rule.preset;
+    if (match !== undefined) {
+      baseUrl = match[1] ?? baseUrl;
+      clientKey = match[2];
+    }
+  }
+
+  return {
+    formatVersion: SETUP_DOCUMENT_VERSION,
+    id: `org-${appId}`,
+    target: { preset, baseUrl, ...(clientKey === undefined ? {} : { clientKey }) },
+    app,
+    trustedOrigins,
+    assignments: { users: [], groups: [] },
+    issuer:
+      authServerId === null
+        ? { kind: 'org', issuerMode: mode ?? 'ORG_URL' }
+        : {
+            kind: 'custom',
+            server: { kind: 'existing', id: authServerId },
+            issuerMode: mode ?? 'ORG_URL',
+            scopes: ['openid', 'profile', 'email'],
+          },
+  };
+}

@@ -1,0 +1,130 @@
+import type { SetupDocument } from '../../shared/setup/setup-document.ts';
+import type { OktaClient } from '../services/okta/okta-client.ts';
+import { issuerUrl } from '../setup/apply.ts';
+import { readOrgSnapshot } from '../setup/org-snapshot.ts';
+import type { AppliedSetup, ExportFacts } from './exporter.ts';
+
+/**
+ * What an export needs from the org, read once and handed to the pure exporters.
+ *
+ * @remarks
+ * Read from the org rather than taken from the wizard's memory, so an export made days after the
+ * apply (or from the command line) reflects what is there now: the app's client id, the issuer
+ * as discovery states it (exported byte for byte, targets.md §0), and the assignments Terraform
+ * must list in full.
+ */
+
+/** An export that cannot be made yet, with what to do. */
+export class ExportNotReadyError extends Error {
+  readonly hint: string;
+
+  constructor(message: string, hint: string) {
+    super(message);
+    this.name = 'ExportNotReadyError';
+    this.hint = hint;
+  }
+}
+
+/** The applied setup of `document`: its app, client id and issuer, as the org has them. */
+export async function readAppliedSetup(
+  client: OktaClient,
+  orgUrl: string,
+  document: SetupDocument,
+): Promise<AppliedSetup> {
+  const snapshot = await readOrgSnapshot(client, document);
+  if (snapshot.app === undefined) {
+    throw new ExportNotReadyError(
+      `The app integration "${document.app.label}" is not in ${orgUrl} yet, so there are no values to export.`,
+      'Apply the setup first (Review and apply), then export.',
+    );
+  }
+  const appId = snapshot.app.id;
+  const app = (await client.applicationApi.getApplication({ appId })) as unknown as {
+    credentials?: { oauthClient?: { client_id?: string } };
+  };
+  const authServerId =
+    document.issuer.kind === 'org'
+      ? null
+      : document.issuer.server.kind === 'existing'
+        ? document.issuer.server.id
+        : (snapshot.authServer?.id ?? null);
+  if (document.issuer.kind === 'custom' && authServerId === null) {
+    throw new ExportNotReadyError(
+      `The authorization server "${document.issuer.server.kind === 'new' ? document.issuer.server.name : ''}" is not in ${orgUrl} yet.`,
+      'Apply the setup first (Review and apply), then export.',
+    );
+  }
+  return {
+    orgUrl,
+    appId,
+    clientId: app.credentials?.oauthClient?.client_id ?? appId,
+    issuer: issuerUrl(orgUrl, authServerId ?? undefined),
+    authServerId,
+  };
+}
+
+async function collect<T>(pages: AsyncIterable<T | null>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of pages) {
+    if (item !== null) {
+      items.push(item);
+    }
+  }
+  return items;
+}
+
+/**
+ * The discovery document and the app's assignments.
+ *
+ * @remarks
+ * Discovery is fetched at the issuer the console expects and its `issuer` is what gets exported;
+ * a difference (a custom domain's issuer mode) is refused with both strings, because go-oidc
+ * targets would refuse it at start-up with a less helpful message.
+ */
+export async function gatherExportFacts(
+  client: OktaClient,
+  applied: AppliedSetup,
+  fetchImpl: typeof fetch = fetch,
+): Promise<ExportFacts> {
+  const discoveryUrl = `${applied.issuer}/.well-known/openid-configuration`;
+  const response = await fetchImpl(discoveryUrl, { headers: { accept: 'application/json' } });
+  if (!response.ok) {
+    throw new ExportNotReadyError(
+      `The discovery document at ${discoveryUrl} answered HTTP ${String(response.status)}.`,
+      'Check that the authorization server is active, then export again.',
+    );
+  }
+  const discovery = (await response.json()) as ExportFacts['discovery'];
+  if (discovery.issuer !== applied.issuer) {
+    throw new ExportNotReadyError(
+      `Discovery states the issuer ${discovery.issuer}, not ${applied.issuer}: the app's tokens will carry the first, and strict targets compare the strings exactly.`,
+      "Check the app's issuer mode (a custom domain changes the issuer's host), then export again.",
+    );
+  }
+  const [groupAssignments, users] = await Promise.all([
+    collect(
+      await client.applicationApi.listApplicationGroupAssignments({
+        appId: applied.appId,
+        expand: 'group',
+      }),
+    ),
+    collect(await client.applicationApi.listApplicationUsers({ appId: applied.appId })),
+  ]);
+  const assignedGroups = await Promise.all(
+    groupAssignments.map(async (assignment) => {
+      const id = assignment.id ?? '';
+      const embedded = (assignment as { _embedded?: { group?: { profile?: { name?: string } } } })
+        ._embedded?.group?.profile?.name;
+      const name = embedded ?? (await client.groupApi.getGroup({ groupId: id })).profile?.name;
+      return { id, name: name ?? id };
+    }),
+  );
+  // Users assigned directly, not through a group (Terraform's okta_app_user is for those).
+  const assignedUsers = users
+    .filter((user) => (user as { scope?: string }).scope !== 'GROUP')
+    .map((user) => ({
+      id: user.id ?? '',
+      login: user.credentials?.userName ?? user.id ?? '',
+    }));
+  return { discovery, assignedGroups, assignedUsers };
+}

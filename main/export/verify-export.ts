@@ -1,0 +1,316 @@
+import { createHash } from 'node:crypto';
+
+import * as oidc from 'openid-client';
+
+import type {
+  ExportedFile,
+  TargetReadingView,
+  VerificationCheck,
+  VerificationResult,
+} from '../../shared/export/export-targets.ts';
+import type { Exporter, TargetReading } from './exporter.ts';
+
+/**
+ * Verified export: sign in with exactly what the exported files say, read the way the target
+ * reads them, using an independent certified relying party (`openid-client`, targets.md §14).
+ *
+ * @remarks
+ * The values come from the exporter's `read`, which parses the files with the format's real
+ * parser — never from the setup the files were written from, so a key one level off or a
+ * callback segment that does not match fails here instead of at the target's start-up. The
+ * preview's own flow (`@okta/okta-auth-js`) is not used: a second, certified library keeps one
+ * library's bug from passing its own test. The steps are split (`prepare`, then `complete` with
+ * the callback) because a person signs in between, through the preview's redirect strategies.
+ */
+
+/** SHA-256 over each file's name and content, so a verification names exactly what it saw. */
+export function contentHashOf(files: readonly ExportedFile[]): string {
+  const hash = createHash('sha256');
+  for (const file of files) {
+    hash.update(`${file.name}\u0000${file.content}\u0000`);
+  }
+  return hash.digest('hex');
+}
+
+/** The reading as shown to the admin: the secret only as where it comes from. */
+export function readingView(reading: TargetReading): TargetReadingView {
+  const source = reading.clientSecret;
+  return {
+    issuer: reading.issuer,
+    clientId: reading.clientId,
+    redirectUri: reading.redirectUri,
+    scopes: reading.scopes,
+    tokenEndpointAuthMethod: reading.tokenEndpointAuthMethod,
+    clientSecretFrom:
+      source.kind === 'environment' ? `environment variable ${source.variable}` : source.kind,
+  };
+}
+
+/** Where an environment-referenced secret is found when the console verifies. */
+export interface SecretResolver {
+  /**
+   * The value the target would find in `variable`: the console's own environment first, then
+   * the secret the console kept in the keychain for this org's `clientId` (the target's
+   * deployment holds the same one).
+   */
+  resolve(variable: string, clientId: string): Promise<string | undefined>;
+}
+
+/** A verification waiting for its callback. */
+export interface PreparedVerification {
+  reading: TargetReading;
+  authorizeUrl: string;
+  contentHash: string;
+  /** Checks made before the sign-in (parse, discovery, scopes). */
+  checks: VerificationCheck[];
+  /** Redeems the callback with the files' values and checks the tokens. */
+  complete(callback: URL): Promise<VerificationResult>;
+}
+
+/** A verification that failed before the sign-in could begin, with every check made. */
+export class VerificationStopped extends Error {
+  readonly result: VerificationResult;
+
+  constructor(result: VerificationResult) {
+    super(
+      result.checks
+        .filter((check) => !check.ok)
+        .map((check) => check.detail)
+        .join(' '),
+    );
+    this.name = 'VerificationStopped';
+    this.result = result;
+  }
+}
+
+function clientAuthFor(reading: TargetReading, secret: string | undefined): oidc.ClientAuth {
+  switch (reading.tokenEndpointAuthMethod) {
+    case 'none':
+      return oidc.None();
+    case 'client_secret_post':
+      return oidc.ClientSecretPost(secret);
+    case 'client_secret_basic':
+      return oidc.ClientSecretBasic(secret);
+  }
+}
+
+function isLoopbackHttp(url: URL): boolean {
+  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof oidc.ResponseBodyError) {
+    return `${error.error}${error.error_description === undefined ? '' : `: ${error.error_description}`}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Reads the files with the target's reader, resolves the secret, checks discovery and scopes,
+ * and builds the authorize URL; throws {@link VerificationStopped} with the failed check when
+ * the sign-in cannot even begin.
+ */
+export async function prepareVerification(options: {
+  exporter: Exporter;
+  files: readonly ExportedFile[];
+  secrets: SecretResolver;
+  now?: () => Date;
+}): Promise<PreparedVerification> {
+  const { exporter, files } = options;
+  const now = options.now ?? (() => new Date());
+  const contentHash = contentHashOf(files);
+  const checks: VerificationCheck[] = [];
+  const stop = (reading: TargetReading | null): never => {
+    throw new VerificationStopped({
+      ok: false,
+      target: exporter.id,
+      contentHash,
+      verifiedAt: null,
+      reading: reading === null ? null : readingView(reading),
+      checks,
+      claims: null,
+    });
+  };
+  if (exporter.read === undefined) {
+    checks.push({
+      name: 'read',
+      ok: false,
+      detail: `${exporter.title} files cannot be read back by the console, so they cannot be verified by signing in.`,
+    });
+    return stop(null);
+  }
+
+  // 1. The files, parsed the way the target parses them.
+  let reading: TargetReading;
+  try {
+    reading = exporter.read(files);
+    checks.push({
+      name: 'read',
+      ok: true,
+      detail: `Read ${files.map((file) => file.name).join(', ')} as ${exporter.title} does: issuer ${reading.issuer}, client id ${reading.clientId}, redirect URI ${reading.redirectUri}.`,
+    });
+  } catch (error) {
+    checks.push({ name: 'read', ok: false, detail: messageOf(error) });
+    return stop(null);
+  }
+
+  // 2. The secret, from where the target gets it.
+  let secret: string | undefined;
+  const source = reading.clientSecret;
+  if (source.kind === 'inline') {
+    secret = source.value;
+  } else if (source.kind === 'environment') {
+    secret = await options.secrets.resolve(source.variable, reading.clientId);
+    if (secret === undefined) {
+      checks.push({
+        name: 'secret',
+        ok: false,
+        detail: `The files take the client secret from ${source.variable}, which is not set here, and the console keeps no secret for client ${reading.clientId} in the keychain. Set ${source.variable} for the console, or export with the secret inline.`,
+      });
+      return stop(reading);
+    }
+  }
+  if (reading.tokenEndpointAuthMethod !== 'none' && secret === undefined) {
+    checks.push({
+      name: 'secret',
+      ok: false,
+      detail: `The files say ${reading.tokenEndpointAuthMethod} but give no client secret.`,
+    });
+    return stop(reading);
+  }
+  checks.push({
+    name: 'secret',
+    ok: true,
+    detail:
+      source.kind === 'environment'
+        ? `The client secret resolves from ${source.variable}.`
+        : source.kind === 'inline'
+          ? 'The client secret is in the files.'
+          : 'A public client: no client secret.',
+  });
+
+  // 3. Discovery at the exact issuer string (go-oidc targets reject any difference).
+  let config: oidc.Configuration;
+  try {
+    config = await oidc.discovery(
+      new URL(reading.issuer),
+      reading.clientId,
+      undefined,
+      clientAuthFor(reading, secret),
+      // The sandbox org is plain http on loopback; every other issuer must be https.
+      isLoopbackHttp(new URL(reading.issuer))
+        ? // eslint-disable-next-line @typescript-eslint/no-deprecated -- loopback only, see above
+          { execute: [oidc.allowInsecureRequests] }
+        : {},
+    );
+    checks.push({
+      name: 'discovery',
+      ok: true,
+      detail: `The discovery document's issuer is exactly ${reading.issuer}.`,
+    });
+  } catch (error) {
+    checks.push({
+      name: 'discovery',
+      ok: false,
+      detail: `Discovery at ${reading.issuer} failed: ${messageOf(error)}`,
+    });
+    return stop(reading);
+  }
+  const supported = config.serverMetadata().scopes_supported;
+  const unsupported =
+    supported === undefined ? [] : reading.scopes.filter((scope) => !supported.includes(scope));
+  if (unsupported.length > 0) {
+    checks.push({
+      name: 'scopes',
+      ok: false,
+      detail: `The server does not list ${unsupported.join(', ')} among its scopes; the sign-in would fail with invalid_scope.`,
+    });
+    return stop(reading);
+  }
+  checks.push({
+    name: 'scopes',
+    ok: true,
+    detail: `Every scope the files request (${reading.scopes.join(' ')}) is on the server.`,
+  });
+
+  // 4. The authorize URL with the files' redirect URI and scopes, PKCE S256, state and nonce.
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const authorizeUrl = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: reading.redirectUri,
+    scope: reading.scopes.join(' '),
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+  });
+
+  return {
+    reading,
+    authorizeUrl: authorizeUrl.toString(),
+    contentHash,
+    checks,
+    async complete(callback) {
+      const done = [...checks];
+      const result = (ok: boolean, claims: Record<string, unknown> | null): VerificationResult => ({
+        ok,
+        target: exporter.id,
+        contentHash,
+        verifiedAt: ok ? now().toISOString() : null,
+        reading: readingView(reading),
+        checks: done,
+        claims,
+      });
+      let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+      try {
+        tokens = await oidc.authorizationCodeGrant(config, callback, {
+          pkceCodeVerifier: verifier,
+          expectedState: state,
+          expectedNonce: nonce,
+          idTokenExpected: true,
+        });
+      } catch (error) {
+        done.push({
+          name: 'sign-in',
+          ok: false,
+          detail: `The sign-in with the files' values failed: ${messageOf(error)}`,
+        });
+        return result(false, null);
+      }
+      const claims = { ...(tokens.claims() ?? {}) } as Record<string, unknown>;
+      done.push({
+        name: 'sign-in',
+        ok: true,
+        detail: `Signed in as ${String(claims.email ?? claims.sub)}; the ID token's signature, issuer, audience, nonce and expiry verified by openid-client.`,
+      });
+      const audience = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+      const expected: [string, boolean, string][] = [
+        ['issuer', claims.iss === reading.issuer, `iss is ${String(claims.iss)}`],
+        [
+          'audience',
+          audience.includes(reading.clientId),
+          `aud is ${audience.map(String).join(', ')}`,
+        ],
+        [
+          'email',
+          typeof claims.email === 'string',
+          typeof claims.email === 'string'
+            ? `email ${claims.email} (verified: ${String(claims.email_verified)})`
+            : 'The ID token has no email claim; targets that key users on email will refuse the sign-in.',
+        ],
+      ];
+      for (const [name, ok, detail] of expected) {
+        done.push({ name, ok, detail });
+      }
+      // The tokens were only for the test: give them back.
+      if (config.serverMetadata().revocation_endpoint !== undefined) {
+        await oidc.tokenRevocation(config, tokens.access_token).catch(() => undefined);
+      }
+      return result(
+        done.every((check) => check.ok),
+        claims,
+      );
+    },
+  };
+}

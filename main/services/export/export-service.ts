@@ -1,0 +1,455 @@
+import { randomUUID } from 'node:crypto';
+import { appendFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+
+import { AppError } from '../../../shared/errors.ts';
+import type {
+  ExportOutput,
+  ExportTargetId,
+  VerificationResult,
+} from '../../../shared/export/export-targets.ts';
+import type { SetupDocument } from '../../../shared/setup/setup-document.ts';
+import {
+  ExportNotReadyError,
+  gatherExportFacts,
+  readAppliedSetup,
+} from '../../export/export-facts.ts';
+import { maskedFiles, renderExports, secretMask } from '../../export/render-exports.ts';
+import { allExporters, exporterFor } from '../../export/targets/index.ts';
+import {
+  type PreparedVerification,
+  prepareVerification,
+  VerificationStopped,
+} from '../../export/verify-export.ts';
+import { writeExportFile } from '../../export/write-export-file.ts';
+import { listenForCallback } from '../../preview/loopback-callback.ts';
+import {
+  type InterceptWindowStrategy,
+  isLoopbackRedirectUri,
+  isPortFree,
+  parsePastedCallback,
+  type RedirectStrategyKind,
+  STRATEGY_EXPLANATIONS,
+} from '../../preview/redirect-strategy.ts';
+import type { OktaClient } from '../okta/okta-client.ts';
+import { toOktaAppError } from '../okta/okta-errors.ts';
+import type { PreviewUser } from '../preview/preview-service.ts';
+import type { ProfileService } from '../profiles/profile-service.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
+import { createActiveOrg } from '../setup/active-org.ts';
+import { clientSecretAccount, testUserPasswordAccount } from '../setup/setup-service.ts';
+
+/** How many renderings main keeps for save, reveal and verify (the wizard needs the latest). */
+const KEPT_RENDERINGS = 20;
+
+/** One rendering, with the secret (main only). */
+interface Rendering {
+  orgUrl: string;
+  document: SetupDocument;
+  outputs: ExportOutput[];
+  mask: (text: string) => string;
+}
+
+/** One verification in progress. */
+interface RunningVerification {
+  prepared: PreparedVerification;
+  callback: Promise<URL>;
+  paste(url: string): void;
+  cancel(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The export step: files for the target apps, saved safely, and verified by signing in with
+ * exactly what they say.
+ *
+ * @remarks
+ * Renderings stay in main with the secret; the renderer gets them masked, and the secret only
+ * through `revealFile` when the admin copies or downloads an inline-secret file. Saving and
+ * verifying name a rendering, so what is saved and verified is exactly what was shown.
+ * Verification receives the sign-in like the preview: on the files' own loopback redirect URI
+ * when its port is free, else through the Electron sign-in window, else a pasted address — never
+ * through a temporary redirect URI, which would not be the files' value.
+ */
+export function createExportService(deps: {
+  profiles: Pick<ProfileService, 'list' | 'getCredentials'>;
+  createClient: (credentials: { orgUrl: string; token: string }) => OktaClient;
+  secrets: Pick<SecretStore, 'get'>;
+  dataDir: string;
+  /** Electron's save dialog; absent in browser mode, where the page downloads the file. */
+  chooseSavePath?: (suggestedName: string) => Promise<string | null>;
+  interceptWindow?: InterceptWindowStrategy;
+  fetch?: typeof fetch;
+  env?: NodeJS.ProcessEnv;
+  now?: () => Date;
+}) {
+  const activeOrg = createActiveOrg(deps);
+  const renderings = new Map<string, Rendering>();
+  const verifications = new Map<string, RunningVerification>();
+  const env = deps.env ?? process.env;
+
+  function rendering(renderId: string): Rendering {
+    const found = renderings.get(renderId);
+    if (found === undefined) {
+      throw new AppError({
+        code: 'INVALID_REQUEST',
+        message: 'Those files are no longer held by the console (it keeps the latest few).',
+        hint: 'Write the files again.',
+      });
+    }
+    return found;
+  }
+
+  function fileOf(renderId: string, target: ExportTargetId, name: string) {
+    const found = rendering(renderId);
+    const output = found.outputs.find((candidate) => candidate.target === target);
+    const file = output?.files.find((candidate) => candidate.name === name);
+    if (output === undefined || file === undefined) {
+      throw new AppError({
+        code: 'INVALID_REQUEST',
+        message: `There is no ${name} for ${target} among those files.`,
+        hint: 'Write the files again.',
+      });
+    }
+    return { rendering: found, output, file };
+  }
+
+  function verification(verificationId: string): RunningVerification {
+    const found = verifications.get(verificationId);
+    if (found === undefined) {
+      throw new AppError({
+        code: 'INVALID_REQUEST',
+        message: 'That verification has ended.',
+        hint: 'Start the verification again.',
+      });
+    }
+    return found;
+  }
+
+  return {
+    targets() {
+      return {
+        targets: allExporters().map(({ id, title, description, mergeable, verifiable }) => ({
+          id,
+          title,
+          description,
+          mergeable,
+          verifiable,
+        })),
+      };
+    },
+
+    async render(request: {
+      document: SetupDocument;
+      targets: ExportTargetId[];
+      inlineSecret: boolean;
+      mergeInto?: { target: ExportTargetId; content: string };
+    }) {
+      const org = await activeOrg();
+      try {
+        const applied = await readAppliedSetup(org.client, org.orgUrl, request.document);
+        const facts = await gatherExportFacts(org.client, applied, deps.fetch);
+        let secret: string | undefined;
+        if (request.inlineSecret && request.document.app.tokenEndpointAuthMethod !== 'none') {
+          secret =
+            (await deps.secrets.get(clientSecretAccount(org.orgUrl, applied.clientId))) ??
+            undefined;
+          if (secret === undefined) {
+            throw new AppError({
+              code: 'SECRET_NOT_FOUND',
+              message: `The console has no client secret for ${applied.clientId} in the keychain, so it cannot put it in the files: it keeps only the secrets of apps it created on this computer.`,
+              hint: 'Export with the secret referenced (the default), and set it in the target’s environment.',
+            });
+          }
+        }
+        const { outputs, refused } = renderExports({
+          targets: request.targets,
+          document: request.document,
+          applied,
+          facts,
+          secret: secret === undefined ? { kind: 'reference' } : { kind: 'inline', value: secret },
+          ...(request.mergeInto === undefined ? {} : { mergeInto: request.mergeInto }),
+        });
+        const renderId = randomUUID();
+        const mask = secretMask(secret);
+        renderings.set(renderId, {
+          orgUrl: org.orgUrl,
+          document: request.document,
+          outputs,
+          mask,
+        });
+        for (const key of [...renderings.keys()].slice(0, -KEPT_RENDERINGS)) {
+          renderings.delete(key);
+        }
+        return {
+          renderId,
+          outputs: outputs.map((output) => ({
+            ...output,
+            files: maskedFiles(output.files, mask),
+          })),
+          refused,
+        };
+      } catch (error) {
+        if (error instanceof ExportNotReadyError) {
+          throw new AppError({ code: 'EXPORT_REFUSED', message: error.message, hint: error.hint });
+        }
+        if (error instanceof AppError) {
+          throw error;
+        }
+        throw toOktaAppError(error, {
+          orgUrl: org.orgUrl,
+          token: org.token,
+          action: 'reading the setup to export',
+        });
+      }
+    },
+
+    /** The file with its inline secret, for the admin who asked (copy, download). */
+    revealFile(request: { renderId: string; target: ExportTargetId; name: string }) {
+      return { content: fileOf(request.renderId, request.target, request.name).file.content };
+    },
+
+    async save(request: {
+      renderId: string;
+      target: ExportTargetId;
+      name: string;
+      path?: string;
+      replaceHash?: string;
+    }) {
+      const { file, rendering: found } = fileOf(request.renderId, request.target, request.name);
+      let target = request.path;
+      if (target === undefined) {
+        if (deps.chooseSavePath === undefined) {
+          return { kind: 'download' as const };
+        }
+        const chosen = await deps.chooseSavePath(file.name);
+        if (chosen === null) {
+          return { kind: 'cancelled' as const };
+        }
+        target = chosen;
+      }
+      try {
+        return await writeExportFile({
+          target,
+          content: file.content,
+          sensitive: file.sensitive,
+          ...(request.replaceHash === undefined ? {} : { replaceHash: request.replaceHash }),
+          mask: found.mask,
+        });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? String(error);
+        throw new AppError({
+          code: 'INVALID_REQUEST',
+          message: `Could not write ${target} (${code}).`,
+          hint: 'Choose a folder you can write to.',
+        });
+      }
+    },
+
+    async verifyStart(request: { renderId: string; target: ExportTargetId; user: PreviewUser }) {
+      const { outputs, orgUrl } = rendering(request.renderId);
+      const output = outputs.find((candidate) => candidate.target === request.target);
+      const exporter = exporterFor(request.target);
+      if (output === undefined || exporter === undefined) {
+        throw new AppError({
+          code: 'INVALID_REQUEST',
+          message: `Those files hold nothing for ${request.target}.`,
+          hint: 'Write the files for it first.',
+        });
+      }
+      let prepared: PreparedVerification;
+      try {
+        prepared = await prepareVerification({
+          exporter,
+          files: output.files,
+          secrets: {
+            resolve: async (variable, clientId) => {
+              const fromEnvironment = env[variable];
+              if (fromEnvironment !== undefined && fromEnvironment !== '') {
+                return fromEnvironment;
+              }
+              return (await deps.secrets.get(clientSecretAccount(orgUrl, clientId))) ?? undefined;
+            },
+          },
+          ...(deps.now === undefined ? {} : { now: deps.now }),
+        });
+      } catch (error) {
+        if (error instanceof VerificationStopped) {
+          throw new AppError({
+            code: 'EXPORT_NOT_VERIFIED',
+            message: `The ${exporter.title} files cannot be signed in with: ${error.message}`,
+            hint: 'Fix what the check names, write the files again, and verify.',
+          });
+        }
+        throw error;
+      }
+
+      let login: string | null = null;
+      if (request.user.kind === 'existing') {
+        login = request.user.login;
+      } else if (request.user.kind === 'test-user') {
+        login = rendering(request.renderId).document.assignments.testUser?.email ?? null;
+        if (login === null) {
+          throw new AppError({
+            code: 'INVALID_REQUEST',
+            message: 'This setup has no test user to sign in with.',
+            hint: 'Choose someone who already exists; they type their own password.',
+          });
+        }
+      } else {
+        throw new AppError({
+          code: 'INVALID_REQUEST',
+          message: 'A verification signs in as the setup’s test user or someone who exists.',
+          hint: 'A throwaway user is for the login preview; choose the test user or a login.',
+        });
+      }
+
+      const strategy = await receiveStrategy(prepared.reading.redirectUri, deps.interceptWindow);
+      let deliverPasted: ((url: URL) => void) | undefined;
+      const pasted = new Promise<URL>((resolve) => {
+        deliverPasted = resolve;
+      });
+      let cancel: (() => void) | undefined;
+      const cancelled = new Promise<never>((_, reject) => {
+        cancel = () => {
+          reject(new Error('The verification was cancelled.'));
+        };
+      });
+      cancelled.catch(() => undefined);
+      const listener =
+        strategy.kind === 'app-loopback'
+          ? await listenForCallback({ redirectUri: prepared.reading.redirectUri })
+          : undefined;
+      const intercepted =
+        strategy.kind === 'intercept-window' && deps.interceptWindow !== undefined
+          ? deps.interceptWindow.interceptCallback(
+              prepared.authorizeUrl,
+              prepared.reading.redirectUri,
+            )
+          : undefined;
+      intercepted?.catch(() => undefined);
+      const callback = Promise.race([
+        ...(listener === undefined ? [] : [listener.callback]),
+        ...(intercepted === undefined ? [] : [intercepted]),
+        pasted,
+        cancelled,
+      ]);
+      callback.catch(() => undefined);
+      const verificationId = randomUUID();
+      verifications.set(verificationId, {
+        prepared,
+        callback,
+        paste: (url) => deliverPasted?.(parsePastedCallback(url, prepared.reading.redirectUri)),
+        cancel: () => cancel?.(),
+        close: async () => {
+          await listener?.close();
+        },
+      });
+      return {
+        verificationId,
+        authorizeUrl: prepared.authorizeUrl,
+        strategy: {
+          kind: strategy.kind,
+          redirectUri: prepared.reading.redirectUri,
+          explanation: strategy.explanation,
+        },
+        reading: {
+          issuer: prepared.reading.issuer,
+          clientId: prepared.reading.clientId,
+          redirectUri: prepared.reading.redirectUri,
+          scopes: prepared.reading.scopes,
+          tokenEndpointAuthMethod: prepared.reading.tokenEndpointAuthMethod,
+          clientSecretFrom:
+            prepared.reading.clientSecret.kind === 'environment'
+              ? `environment variable ${prepared.reading.clientSecret.variable}`
+              : prepared.reading.clientSecret.kind,
+        },
+        user: {
+          login,
+          passwordInKeychain:
+            (await deps.secrets.get(testUserPasswordAccount(orgUrl, login))) !== null,
+        },
+      };
+    },
+
+    async verifyWait(verificationId: string): Promise<VerificationResult> {
+      const running = verification(verificationId);
+      try {
+        const callback = await running.callback;
+        const result = await running.prepared.complete(callback);
+        await recordVerification(deps.dataDir, result);
+        return result;
+      } catch (error) {
+        throw new AppError({
+          code: 'EXPORT_NOT_VERIFIED',
+          message: `The verification stopped: ${error instanceof Error ? error.message : String(error)}`,
+          hint: 'Start the verification again.',
+        });
+      } finally {
+        await running.close();
+        verifications.delete(verificationId);
+      }
+    },
+
+    verifyPaste(verificationId: string, url: string): void {
+      try {
+        verification(verificationId).paste(url);
+      } catch (error) {
+        if (error instanceof AppError) {
+          throw error;
+        }
+        throw new AppError({
+          code: 'INVALID_REQUEST',
+          message: error instanceof Error ? error.message : String(error),
+          hint: 'Paste the whole address the browser shows after signing in.',
+        });
+      }
+    },
+
+    verifyCancel(verificationId: string): void {
+      verifications.get(verificationId)?.cancel();
+    },
+  };
+}
+
+/** The export service; see {@link createExportService}. */
+export type ExportService = ReturnType<typeof createExportService>;
+
+/** How a verification receives the sign-in: never by changing the app (see the service). */
+async function receiveStrategy(
+  redirectUri: string,
+  interceptWindow: InterceptWindowStrategy | undefined,
+): Promise<{ kind: RedirectStrategyKind; explanation: string }> {
+  if (isLoopbackRedirectUri(redirectUri)) {
+    const url = new URL(redirectUri);
+    const host = url.hostname === '[::1]' ? '::1' : url.hostname;
+    if (await isPortFree(host, Number(url.port === '' ? 80 : url.port))) {
+      return {
+        kind: 'app-loopback',
+        explanation:
+          "The console listens on the files' own redirect URI while you sign in, so the sign-in uses exactly what the files say.",
+      };
+    }
+  }
+  const kind: RedirectStrategyKind =
+    interceptWindow === undefined ? 'paste-url' : 'intercept-window';
+  return { kind, explanation: STRATEGY_EXPLANATIONS[kind] };
+}
+
+/** Appends the verification to the record in the data folder (what, when, which content). */
+async function recordVerification(dataDir: string, result: VerificationResult): Promise<void> {
+  const folder = path.join(dataDir, 'exports');
+  await mkdir(folder, { recursive: true });
+  await appendFile(
+    path.join(folder, 'verifications.jsonl'),
+    `${JSON.stringify({
+      target: result.target,
+      ok: result.ok,
+      contentHash: result.contentHash,
+      verifiedAt: result.verifiedAt,
+      issuer: result.reading?.issuer ?? null,
+      clientId: result.reading?.clientId ?? null,
+    })}\n`,
+    { mode: 0o600 },
+  );
+}
