@@ -77,7 +77,9 @@ export function hclString(value: string): HclExpression {
       escaped += character;
     }
   }
-  return { hcl: `"${escaped.replaceAll('${', '$${').replaceAll('%{', '%%{')}"` };
+  // Function replacers: in a replacement string, `$$` means one `$`.
+  const literal = escaped.replaceAll('${', () => '$${').replaceAll('%{', () => '%%{');
+  return { hcl: `"${literal}"` };
 }
 
 /** `true` / `false`. */

@@ -637,6 +637,7 @@ function exportTerraform(input: ExportInput): ExportOutput {
       'The Okta objects of this setup as Terraform (okta provider), with import blocks that adopt what the console created; put it in its own Terraform directory.',
   };
 
+  const isPublicClient = document.app.tokenEndpointAuthMethod === 'none';
   const nextSteps = [
     'Put main.tf in an empty directory of its own (or a module of your Terraform repository).',
     `Export an Okta API token of an admin who may manage apps${issuer.kind === 'custom' ? ' and authorization servers' : ''}: export OKTA_API_TOKEN=… (it never goes into main.tf).${
@@ -650,10 +651,14 @@ function exportTerraform(input: ExportInput): ExportOutput {
     `Run terraform plan: it must show ${importedAddresses.join(', ')} as "will be imported" and nothing to add. An in-place update of omit_secret (a provider-only setting)${
       issuer.kind === 'org' && issuer.groupsClaim !== undefined ? ' and of groups_claim' : ''
     } is expected; anything else in-place is a difference between main.tf and the org to look at first.`,
-    'Run terraform apply to record the imports in state. The state holds no client secret (omit_secret), but keep it private all the same: it maps the org’s ids.',
+    `Run terraform apply to record the imports in state. ${
+      isPublicClient
+        ? 'Keep the state private'
+        : 'The state holds no client secret (omit_secret), but keep it private all the same'
+    }: it maps the org’s ids.`,
     'Afterwards terraform plan -detailed-exitcode exits 0 (no changes): from then on, change this setup in main.tf.',
   ];
-  if (input.secret.kind !== 'inline' && document.app.tokenEndpointAuthMethod !== 'none') {
+  if (input.secret.kind !== 'inline' && !isPublicClient) {
     nextSteps.push(
       'The client secret stays where the target app reads it (its own export); Terraform neither reads nor rotates it.',
     );
