@@ -127,24 +127,6 @@ function responseTypesFor(grantTypes: readonly string[]): string[] {
   ];
 }
 
-function importBlock(to: HclExpression, id: string): HclBodyItem {
-  return nested('import', [], [attribute('to', to), attribute('id', hclString(id))]);
-}
-
-/** The comment above an object the export cannot import by itself: the command that does. */
-function importByHandComment(
-  address: string,
-  idPrefix: string,
-  idName: string,
-  where: string,
-): HclBodyItem {
-  return comment(
-    `Already in the org if the console created it: import it before the first apply, with\n` +
-      `${idName} from ${where}:\n` +
-      `  terraform import ${address} "${idPrefix}$${idName}"`,
-  );
-}
-
 /** Throws the §0 lint's problems as one error, before anything is written. */
 function assertLintPasses(input: ExportInput): void {
   const problems = preExportLint({
@@ -159,214 +141,267 @@ function assertLintPasses(input: ExportInput): void {
   }
 }
 
-interface CustomServerParts {
-  items: HclBodyItem[];
-  /** What the claim, scopes and policy use as `auth_server_id`. */
-  serverIdExpression: HclExpression;
-  /** Addresses of the objects written without an import block, for the next steps. */
-  importByHand: string[];
-  /** Addresses of the objects written with an import block. */
-  imported: string[];
+/** Where the admin finds the id of an object the export cannot import by itself. */
+interface ImportByHand {
+  /** The import id up to the unknown part, e.g. `aus123/`. */
+  idPrefix: string;
+  /** The shell variable the comment's command uses for the unknown part, e.g. `POLICY_ID`. */
+  variable: string;
+  /** The API call that lists the ids. */
+  listedBy: string;
 }
 
-/** The server's scopes, claim and access policy: everything before the app in the file. */
-function customServerObjects(
-  document: SetupDocument,
-  input: ExportInput,
-  authServerId: string,
-  names: TerraformNames,
-  appName: string,
-): CustomServerParts & { policyItems: (clientId: HclExpression) => HclBodyItem[] } {
-  const { issuer } = document;
-  if (issuer.kind !== 'custom') {
-    throw new Error('customServerObjects needs a custom authorization server.');
+/**
+ * The file's items in order, and which resources it adopts with an import block and which the
+ * admin must import by hand (the next steps list both).
+ */
+class MainTf {
+  readonly items: HclBodyItem[] = [];
+  readonly imported: string[] = [];
+  readonly importedByHand: string[] = [];
+
+  push(...items: HclBodyItem[]): void {
+    this.items.push(...items);
   }
-  const items: HclBodyItem[] = [];
-  const importByHand: string[] = [];
-  const imported: string[] = [];
-  let serverIdExpression: HclExpression;
-  if (issuer.server.kind === 'new') {
-    // The console created this server: the file owns it, and adopts it by id.
-    const serverName = names.name('okta_auth_server', issuer.server.name, 'auth_server');
-    const issuerHost = URL.canParse(input.facts.discovery.issuer)
-      ? new URL(input.facts.discovery.issuer).host
-      : '';
-    const orgHost = URL.canParse(input.applied.orgUrl) ? new URL(input.applied.orgUrl).host : '';
-    items.push(
-      comment(
-        `The authorization server this setup created (issuer ${input.facts.discovery.issuer}).`,
-      ),
-      importBlock(hclReference('okta_auth_server', serverName), authServerId),
-      BLANK,
+
+  /** A resource the org gave an id the export knows: an `import` block adopts it. */
+  adopted(type: string, name: string, importId: string, body: HclBodyItem[]): void {
+    this.imported.push(`${type}.${name}`);
+    this.items.push(
       nested(
-        'resource',
-        ['okta_auth_server', serverName],
-        [
-          attribute('name', hclString(issuer.server.name)),
-          attribute('description', hclString(issuer.server.description)),
-          attribute('audiences', hclStringList([issuer.server.audience])),
-          // The issuer's host says which mode the server runs in; the provider defaults to ORG_URL.
-          attribute('issuer_mode', hclString(issuerHost === orgHost ? 'ORG_URL' : 'CUSTOM_URL')),
-          attribute('status', hclString('ACTIVE')),
-        ],
+        'import',
+        [],
+        [attribute('to', hclReference(type, name)), attribute('id', hclString(importId))],
       ),
+      BLANK,
+      nested('resource', [type, name], body),
       BLANK,
     );
-    serverIdExpression = hclReference('okta_auth_server', serverName, 'id');
-    imported.push(`okta_auth_server.${serverName}`);
-  } else {
-    // Not the console's to own: referenced by id. The provider's data source looks servers up by
-    // name only, and the document knows the id (the issuer's path carries it).
-    items.push(
+  }
+
+  /** A resource whose id the export does not know: a comment gives the command that imports it. */
+  toImportByHand(type: string, name: string, how: ImportByHand, body: HclBodyItem[]): void {
+    const address = `${type}.${name}`;
+    this.importedByHand.push(address);
+    this.items.push(
+      comment(
+        `Already in the org if the console created it: import it before the first apply, with\n` +
+          `${how.variable} from ${how.listedBy}:\n` +
+          `  terraform import ${address} "${how.idPrefix}$${how.variable}"`,
+      ),
+      nested('resource', [type, name], body),
+      BLANK,
+    );
+  }
+}
+
+/**
+ * The custom server: managed and adopted when the console created it, else referenced by id.
+ * Returns what the server's scopes, claim and policy use as `auth_server_id`.
+ */
+function writeAuthServer(
+  file: MainTf,
+  names: TerraformNames,
+  input: ExportInput,
+  authServerId: string,
+): HclExpression {
+  const { issuer } = input.document;
+  const issuerUrl = input.facts.discovery.issuer;
+  if (issuer.kind !== 'custom' || issuer.server.kind === 'existing') {
+    // Not the console's to own: referenced, not managed. The provider's data source finds servers
+    // by name only, and the export knows the id (the issuer's path carries it).
+    file.push(
       nested(
         'locals',
         [],
         [
           comment(
-            `The existing authorization server this setup uses (issuer ${input.facts.discovery.issuer});\n` +
-              `it is referenced, not managed, by this file.`,
+            `The existing authorization server this setup uses, referenced but not managed here:\n` +
+              `issuer ${issuerUrl}.`,
           ),
           attribute('auth_server_id', hclString(authServerId)),
         ],
       ),
       BLANK,
     );
-    serverIdExpression = hclReference('local', 'auth_server_id');
+    return hclReference('local', 'auth_server_id');
   }
+  const { server } = issuer;
+  const serverName = names.name('okta_auth_server', server.name, 'auth_server');
+  const issuerHost = URL.canParse(issuerUrl) ? new URL(issuerUrl).host : '';
+  const orgHost = URL.canParse(input.applied.orgUrl) ? new URL(input.applied.orgUrl).host : '';
+  file.push(comment(`The authorization server this setup created: issuer ${issuerUrl}.`));
+  file.adopted('okta_auth_server', serverName, authServerId, [
+    attribute('name', hclString(server.name)),
+    attribute('description', hclString(server.description)),
+    attribute('audiences', hclStringList([server.audience])),
+    // The issuer's host says which mode the server runs in; the provider defaults to ORG_URL.
+    attribute('issuer_mode', hclString(issuerHost === orgHost ? 'ORG_URL' : 'CUSTOM_URL')),
+    attribute('status', hclString('ACTIVE')),
+  ]);
+  return hclReference('okta_auth_server', serverName, 'id');
+}
 
-  const scopeReferences = new Map<string, HclExpression>();
-  for (const scope of issuer.scopes) {
-    if (SYSTEM_SCOPES.has(scope) || scopeReferences.has(scope)) {
+/**
+ * The scopes the console created on the server (every non-system one the document asks for),
+ * written as its apply creates them so an import shows no change. Returns each one's reference.
+ */
+function writeScopes(
+  file: MainTf,
+  names: TerraformNames,
+  document: SetupDocument,
+  authServerId: string,
+  serverId: HclExpression,
+): Map<string, HclExpression> {
+  const references = new Map<string, HclExpression>();
+  if (document.issuer.kind !== 'custom') {
+    return references;
+  }
+  for (const scope of document.issuer.scopes) {
+    if (SYSTEM_SCOPES.has(scope) || references.has(scope)) {
       continue;
     }
     const scopeName = names.name('okta_auth_server_scope', scope, 'scope');
-    const address = `okta_auth_server_scope.${scopeName}`;
-    importByHand.push(address);
-    // Written as the console's apply creates it, so an import shows no change.
-    items.push(
-      importByHandComment(
-        address,
-        `${authServerId}/`,
-        'SCOPE_ID',
-        `GET /api/v1/authorizationServers/${authServerId}/scopes`,
-      ),
-      nested(
-        'resource',
-        ['okta_auth_server_scope', scopeName],
-        [
-          attribute('auth_server_id', serverIdExpression),
-          attribute('name', hclString(scope)),
-          attribute('description', hclString(`Requested by ${document.app.label}`)),
-          attribute('consent', hclString('IMPLICIT')),
-          attribute('metadata_publish', hclString('NO_CLIENTS')),
-        ],
-      ),
-      BLANK,
+    file.toImportByHand(
+      'okta_auth_server_scope',
+      scopeName,
+      {
+        idPrefix: `${authServerId}/`,
+        variable: 'SCOPE_ID',
+        listedBy: `GET /api/v1/authorizationServers/${authServerId}/scopes`,
+      },
+      [
+        attribute('auth_server_id', serverId),
+        attribute('name', hclString(scope)),
+        attribute('description', hclString(`Requested by ${document.app.label}`)),
+        attribute('consent', hclString('IMPLICIT')),
+        attribute('metadata_publish', hclString('NO_CLIENTS')),
+      ],
     );
-    scopeReferences.set(scope, hclReference('okta_auth_server_scope', scopeName, 'name'));
+    references.set(scope, hclReference('okta_auth_server_scope', scopeName, 'name'));
   }
-
-  if (issuer.groupsClaim !== undefined) {
-    const claim = issuer.groupsClaim;
-    const claimName = names.name('okta_auth_server_claim', claim.name, 'claim');
-    const address = `okta_auth_server_claim.${claimName}`;
-    importByHand.push(address);
-    items.push(
-      importByHandComment(
-        address,
-        `${authServerId}/`,
-        'CLAIM_ID',
-        `GET /api/v1/authorizationServers/${authServerId}/claims`,
-      ),
-      nested(
-        'resource',
-        ['okta_auth_server_claim', claimName],
-        [
-          attribute('auth_server_id', serverIdExpression),
-          attribute('name', hclString(claim.name)),
-          attribute('status', hclString('ACTIVE')),
-          attribute('claim_type', hclString('IDENTITY')),
-          attribute('value_type', hclString('GROUPS')),
-          attribute('group_filter_type', hclString(claim.filterType)),
-          attribute('value', hclString(claim.value)),
-          attribute('always_include_in_token', hclBool(true)),
-        ],
-      ),
-      BLANK,
-    );
-  }
-
-  const policyItems = (clientId: HclExpression): HclBodyItem[] => {
-    const policyName = names.name('okta_auth_server_policy', appName, 'app');
-    const policyAddress = `okta_auth_server_policy.${policyName}`;
-    const ruleName = names.name('okta_auth_server_policy_rule', appName, 'app');
-    const ruleAddress = `okta_auth_server_policy_rule.${ruleName}`;
-    importByHand.push(policyAddress, ruleAddress);
-    // The scopes the rule grants: the system ones by name, the created ones by reference, so
-    // Terraform creates a scope before the rule that names it.
-    const grantedScopes = issuer.scopes.map(
-      (scope) => scopeReferences.get(scope) ?? hclString(scope),
-    );
-    return [
-      comment(
-        `The access policy that lets the app get tokens from this server (without one, /authorize\n` +
-          `fails with "Policy evaluation failed"). Same name, description and rule as the console's.`,
-      ),
-      importByHandComment(
-        policyAddress,
-        `${authServerId}/`,
-        'POLICY_ID',
-        `GET /api/v1/authorizationServers/${authServerId}/policies`,
-      ),
-      nested(
-        'resource',
-        ['okta_auth_server_policy', policyName],
-        [
-          attribute('auth_server_id', serverIdExpression),
-          attribute('name', hclString(`${document.app.label} access`)),
-          attribute(
-            'description',
-            hclString(`Lets ${document.app.label} get tokens. [sso-console ${document.id}]`),
-          ),
-          attribute('priority', hclNumber(1)),
-          attribute('status', hclString('ACTIVE')),
-          attribute('client_whitelist', hclList([clientId])),
-        ],
-      ),
-      BLANK,
-      importByHandComment(
-        ruleAddress,
-        `${authServerId}/$POLICY_ID/`,
-        'RULE_ID',
-        `GET /api/v1/authorizationServers/${authServerId}/policies/$POLICY_ID/rules`,
-      ),
-      nested(
-        'resource',
-        ['okta_auth_server_policy_rule', ruleName],
-        [
-          attribute('auth_server_id', serverIdExpression),
-          attribute('policy_id', hclReference('okta_auth_server_policy', policyName, 'id')),
-          attribute('name', hclString(`${document.app.label} sign-in`)),
-          attribute('priority', hclNumber(1)),
-          attribute('status', hclString('ACTIVE')),
-          attribute('type', hclString('RESOURCE_ACCESS')),
-          attribute('group_whitelist', hclStringList(['EVERYONE'])),
-          attribute('grant_type_whitelist', hclStringList(document.app.grantTypes)),
-          attribute('scope_whitelist', hclList(grantedScopes)),
-          attribute('access_token_lifetime_minutes', hclNumber(60)),
-          attribute('refresh_token_lifetime_minutes', hclNumber(0)),
-          attribute('refresh_token_window_minutes', hclNumber(10080)),
-        ],
-      ),
-      BLANK,
-    ];
-  };
-
-  return { items, serverIdExpression, importByHand, imported, policyItems };
+  return references;
 }
 
-/** The `okta_app_oauth` resource: the app as the console's apply wrote it. */
-function appResource(document: SetupDocument, appName: string): HclBodyItem {
+/** The custom server's groups claim, as the console's apply creates it. */
+function writeServerGroupsClaim(
+  file: MainTf,
+  names: TerraformNames,
+  document: SetupDocument,
+  authServerId: string,
+  serverId: HclExpression,
+): void {
+  const claim = document.issuer.groupsClaim;
+  if (document.issuer.kind !== 'custom' || claim === undefined) {
+    return;
+  }
+  file.toImportByHand(
+    'okta_auth_server_claim',
+    names.name('okta_auth_server_claim', claim.name, 'claim'),
+    {
+      idPrefix: `${authServerId}/`,
+      variable: 'CLAIM_ID',
+      listedBy: `GET /api/v1/authorizationServers/${authServerId}/claims`,
+    },
+    [
+      attribute('auth_server_id', serverId),
+      attribute('name', hclString(claim.name)),
+      attribute('status', hclString('ACTIVE')),
+      attribute('claim_type', hclString('IDENTITY')),
+      attribute('value_type', hclString('GROUPS')),
+      attribute('group_filter_type', hclString(claim.filterType)),
+      attribute('value', hclString(claim.value)),
+      attribute('always_include_in_token', hclBool(true)),
+    ],
+  );
+}
+
+/** How the custom server's objects are referred to in the file. */
+interface ServerReferences {
+  /** The id the org gave the server, for import ids. */
+  authServerId: string;
+  /** What the server's objects use as `auth_server_id`. */
+  serverId: HclExpression;
+  /** The created scopes' references, by scope name. */
+  scopes: Map<string, HclExpression>;
+}
+
+/**
+ * The access policy that admits the app's client id, and its rule for the app's grant types and
+ * the document's scopes: same names, description (with the console's mark) and lifetimes as the
+ * console's apply, so an import shows no change.
+ */
+function writeAccessPolicy(
+  file: MainTf,
+  names: TerraformNames,
+  document: SetupDocument,
+  server: ServerReferences,
+  appName: string,
+): void {
+  if (document.issuer.kind !== 'custom') {
+    return;
+  }
+  const { authServerId, serverId } = server;
+  const policyName = names.name('okta_auth_server_policy', appName, 'app');
+  const label = document.app.label;
+  file.push(
+    comment(
+      `The access policy that lets the app get tokens from this server (without one, /authorize\n` +
+        `fails with "Policy evaluation failed").`,
+    ),
+  );
+  file.toImportByHand(
+    'okta_auth_server_policy',
+    policyName,
+    {
+      idPrefix: `${authServerId}/`,
+      variable: 'POLICY_ID',
+      listedBy: `GET /api/v1/authorizationServers/${authServerId}/policies`,
+    },
+    [
+      attribute('auth_server_id', serverId),
+      attribute('name', hclString(`${label} access`)),
+      attribute('description', hclString(`Lets ${label} get tokens. [sso-console ${document.id}]`)),
+      attribute('priority', hclNumber(1)),
+      attribute('status', hclString('ACTIVE')),
+      attribute(
+        'client_whitelist',
+        hclList([hclReference('okta_app_oauth', appName, 'client_id')]),
+      ),
+    ],
+  );
+  // The system scopes by name, the created ones by reference: Terraform then creates a scope
+  // before the rule that grants it.
+  const grantedScopes = document.issuer.scopes.map(
+    (scope) => server.scopes.get(scope) ?? hclString(scope),
+  );
+  file.toImportByHand(
+    'okta_auth_server_policy_rule',
+    names.name('okta_auth_server_policy_rule', appName, 'app'),
+    {
+      idPrefix: `${authServerId}/$POLICY_ID/`,
+      variable: 'RULE_ID',
+      listedBy: `GET /api/v1/authorizationServers/${authServerId}/policies/$POLICY_ID/rules`,
+    },
+    [
+      attribute('auth_server_id', serverId),
+      attribute('policy_id', hclReference('okta_auth_server_policy', policyName, 'id')),
+      attribute('name', hclString(`${label} sign-in`)),
+      attribute('priority', hclNumber(1)),
+      attribute('status', hclString('ACTIVE')),
+      attribute('type', hclString('RESOURCE_ACCESS')),
+      attribute('group_whitelist', hclStringList(['EVERYONE'])),
+      attribute('grant_type_whitelist', hclStringList(document.app.grantTypes)),
+      attribute('scope_whitelist', hclList(grantedScopes)),
+      attribute('access_token_lifetime_minutes', hclNumber(60)),
+      attribute('refresh_token_lifetime_minutes', hclNumber(0)),
+      attribute('refresh_token_window_minutes', hclNumber(10080)),
+    ],
+  );
+}
+
+/** The `okta_app_oauth` resource's body: the app as the console's apply wrote it. */
+function appBody(document: SetupDocument): HclBodyItem[] {
   const { app, issuer } = document;
   const body: HclBodyItem[] = [
     attribute('label', hclString(app.label)),
@@ -422,28 +457,16 @@ function appResource(document: SetupDocument, appName: string): HclBodyItem {
       ),
     );
   }
-  return nested('resource', ['okta_app_oauth', appName], body);
+  return body;
 }
 
-/** The whole `main.tf` and what to tell the admin about it. */
-function exportTerraform(input: ExportInput): ExportOutput {
-  assertLintPasses(input);
-  const { document, applied, facts } = input;
-  const { issuer } = document;
-  if (issuer.kind === 'custom' && applied.authServerId === null) {
-    throw new Error(
-      'The setup uses a custom authorization server, but the applied setup names none. Apply the setup first, then export again.',
-    );
-  }
-
-  const names = new TerraformNames();
-  const appName = names.name('okta_app_oauth', document.app.label, 'app');
-  const appId = hclReference('okta_app_oauth', appName, 'id');
-  const org = providerOrg(applied.orgUrl);
-  const warnings: string[] = [];
-  const importedAddresses: string[] = [`okta_app_oauth.${appName}`];
-
-  const items: HclBodyItem[] = [
+/** The header, the `terraform` block and the provider pinned to the org. */
+function writeSettings(
+  file: MainTf,
+  document: SetupDocument,
+  org: ReturnType<typeof providerOrg>,
+): void {
+  file.push(
     comment(
       `SSO Setup Console: setup "${document.id}" (app "${document.app.label}") as Terraform.\n` +
         `The console already set these objects up in the org: the import blocks adopt them, and the\n` +
@@ -478,7 +501,8 @@ function exportTerraform(input: ExportInput): ExportOutput {
       org === undefined
         ? [
             comment(
-              'org_name, base_url and api_token come from OKTA_ORG_NAME, OKTA_BASE_URL and OKTA_API_TOKEN.',
+              'org_name, base_url and api_token come from OKTA_ORG_NAME, OKTA_BASE_URL and\n' +
+                'OKTA_API_TOKEN.',
             ),
           ]
         : [
@@ -488,109 +512,184 @@ function exportTerraform(input: ExportInput): ExportOutput {
           ],
     ),
     BLANK,
-  ];
+  );
+}
+
+/** Every group assigned now, and the users assigned directly. */
+function writeAssignments(
+  file: MainTf,
+  names: TerraformNames,
+  input: ExportInput,
+  appName: string,
+): void {
+  const { applied, facts } = input;
+  const appId = hclReference('okta_app_oauth', appName, 'id');
+  // Without groups the resource stays out: written empty, it would remove every group an admin
+  // assigns later.
+  if (facts.assignedGroups.length > 0) {
+    file.push(
+      comment(
+        'Every group assigned to the app now. This resource removes any group it does not list, so\n' +
+          'assign groups here from now on, not in the Admin Console.',
+      ),
+    );
+    file.adopted('okta_app_group_assignments', appName, applied.appId, [
+      attribute('app_id', appId),
+      ...facts.assignedGroups.map((group) =>
+        nested('group', [], [comment(group.name), attribute('id', hclString(group.id))]),
+      ),
+    ]);
+  }
+  for (const user of facts.assignedUsers) {
+    file.adopted(
+      'okta_app_user',
+      names.name('okta_app_user', `${appName}_${user.login}`, appName),
+      `${applied.appId}/${user.id}`,
+      [
+        attribute('app_id', appId),
+        attribute('user_id', hclString(user.id)),
+        attribute('username', hclString(user.login)),
+      ],
+    );
+  }
+}
+
+/** The document's trusted origins (CORS for `/token`, redirect for sign-out). */
+function writeTrustedOrigins(file: MainTf, names: TerraformNames, document: SetupDocument): void {
+  for (const origin of document.trustedOrigins) {
+    file.toImportByHand(
+      'okta_trusted_origin',
+      names.name('okta_trusted_origin', origin.origin, 'origin'),
+      { idPrefix: '', variable: 'TRUSTED_ORIGIN_ID', listedBy: 'GET /api/v1/trustedOrigins' },
+      [
+        attribute('name', hclString(origin.name)),
+        attribute('origin', hclString(origin.origin)),
+        // Blocks since provider v7 (a list of strings before).
+        ...origin.scopes.map((scope) =>
+          nested('scopes', [], [attribute('type', hclString(scope))]),
+        ),
+      ],
+    );
+  }
+}
+
+/** What the admin should know before running Terraform on the file. */
+function warningsFor(
+  input: ExportInput,
+  file: MainTf,
+  org: ReturnType<typeof providerOrg>,
+): string[] {
+  const { document, applied, facts } = input;
+  const warnings: string[] = [];
   if (org === undefined) {
     warnings.push(
       `The org URL ${applied.orgUrl} does not split into the provider's org_name and base_url (it needs https and a host name), so main.tf leaves them to OKTA_ORG_NAME and OKTA_BASE_URL.`,
     );
   }
-
-  let importByHand: string[] = [];
-  let policyItems: HclBodyItem[] = [];
-  if (issuer.kind === 'custom' && applied.authServerId !== null) {
-    const server = customServerObjects(document, input, applied.authServerId, names, appName);
-    items.push(...server.items);
-    policyItems = server.policyItems(hclReference('okta_app_oauth', appName, 'client_id'));
-    importByHand = server.importByHand;
-    importedAddresses.unshift(...server.imported);
-  }
-
-  items.push(
-    comment(`The app integration (client id ${applied.clientId}).`),
-    importBlock(hclReference('okta_app_oauth', appName), applied.appId),
-    BLANK,
-    appResource(document, appName),
-    BLANK,
-  );
-
   if (facts.assignedGroups.length > 0) {
-    const address = `okta_app_group_assignments.${appName}`;
-    importedAddresses.push(address);
-    items.push(
-      comment(
-        'Every group assigned to the app now. This resource removes any group it does not list, so\n' +
-          'assign groups here from now on, not in the Admin Console.',
-      ),
-      importBlock(hclReference('okta_app_group_assignments', appName), applied.appId),
-      BLANK,
-      nested(
-        'resource',
-        ['okta_app_group_assignments', appName],
-        [
-          attribute('app_id', appId),
-          ...facts.assignedGroups.map((group) =>
-            nested('group', [], [comment(group.name), attribute('id', hclString(group.id))]),
-          ),
-        ],
-      ),
-      BLANK,
-    );
-    const undocumented = facts.assignedGroups.filter(
+    const notInSetup = facts.assignedGroups.filter(
       (group) => !document.assignments.groups.some((wanted) => wanted.name === group.name),
     );
     warnings.push(
       `okta_app_group_assignments lists all ${String(facts.assignedGroups.length)} groups assigned to the app now${
-        undocumented.length > 0
-          ? `, including ${undocumented.map((group) => `"${group.name}"`).join(', ')}, which this setup did not add`
+        notInSetup.length > 0
+          ? `, including ${notInSetup.map((group) => `"${group.name}"`).join(', ')}, which this setup did not add`
           : ''
       }. Terraform removes any group that is not listed there (terraform-provider-okta#1871), so manage the app's groups in main.tf from now on.`,
     );
   }
+  if (document.issuer.kind === 'org' && document.issuer.groupsClaim !== undefined) {
+    warnings.push(
+      'The groups claim on the org authorization server goes through an internal Okta API: the provider sets it only with an API token (OKTA_API_TOKEN), not with OAuth 2.0 credentials, and marks groups_claim deprecated. The console cannot set this claim, so unless you set it on the Sign On tab already, the plan shows an in-place update adding it.',
+    );
+  }
+  if (file.importedByHand.length > 0) {
+    warnings.push(
+      `Okta gave the console no ids for ${file.importedByHand.join(', ')}, so main.tf has no import block for them. Import each with the command in its comment before the first apply; otherwise Terraform tries to create them again (a duplicate, or an error for an existing name).`,
+    );
+  }
+  if (document.app.existingAppId !== undefined) {
+    warnings.push(
+      'This setup edited an app that existed before. main.tf holds the fields the console manages; others the app has (notes, extra profile keys, visibility) are not in it, and the plan shows them as in-place changes. Copy them into main.tf before applying if you want to keep them.',
+    );
+  }
+  if (input.secret.kind === 'inline') {
+    warnings.push(
+      'You asked for the client secret inline, but main.tf never holds it: the file is code for version control, and the provider would also keep it in Terraform state (terraform-provider-okta#109). Terraform does not need it; omit_secret = true leaves the app its current secret.',
+    );
+  }
+  return warnings;
+}
 
-  for (const user of facts.assignedUsers) {
-    const userName = names.name('okta_app_user', `${appName}_${user.login}`, appName);
-    const address = `okta_app_user.${userName}`;
-    importedAddresses.push(address);
-    items.push(
-      importBlock(hclReference('okta_app_user', userName), `${applied.appId}/${user.id}`),
-      BLANK,
-      nested(
-        'resource',
-        ['okta_app_user', userName],
-        [
-          attribute('app_id', appId),
-          attribute('user_id', hclString(user.id)),
-          attribute('username', hclString(user.login)),
-        ],
-      ),
-      BLANK,
+/** Where the file goes, the token variable, and how `terraform plan` adopts the setup. */
+function nextStepsFor(
+  input: ExportInput,
+  file: MainTf,
+  org: ReturnType<typeof providerOrg>,
+): string[] {
+  const { document } = input;
+  const isPublicClient = document.app.tokenEndpointAuthMethod === 'none';
+  const hasOrgGroupsClaim =
+    document.issuer.kind === 'org' && document.issuer.groupsClaim !== undefined;
+  const steps = [
+    'Put main.tf in an empty directory of its own (or a module of your Terraform repository).',
+    `Export an Okta API token of an admin who may manage apps${document.issuer.kind === 'custom' ? ' and authorization servers' : ''}: export OKTA_API_TOKEN=… (it never goes into main.tf).${
+      org === undefined ? ' Also export OKTA_ORG_NAME and OKTA_BASE_URL for your org.' : ''
+    }`,
+    file.importedByHand.length > 0
+      ? `Run terraform init, then import the objects without an import block with the commands in their comments in main.tf: ${file.importedByHand.join(', ')}.`
+      : 'Run terraform init.',
+    `Run terraform plan: it must show ${file.imported.join(', ')} as "will be imported" and nothing to add. An in-place update of omit_secret (a provider-only setting)${
+      hasOrgGroupsClaim ? ' and of groups_claim' : ''
+    } is expected; anything else in-place is a difference between main.tf and the org to look at first.`,
+    `Run terraform apply to record the imports in state. ${
+      isPublicClient
+        ? 'Keep the state private'
+        : 'The state holds no client secret (omit_secret), but keep it private all the same'
+    }: it maps the org’s ids.`,
+    'Afterwards terraform plan -detailed-exitcode exits 0 (no changes): from then on, change this setup in main.tf.',
+  ];
+  if (input.secret.kind !== 'inline' && !isPublicClient) {
+    steps.push(
+      'The client secret stays where the target app reads it (its own export); Terraform neither reads nor rotates it.',
+    );
+  }
+  return steps;
+}
+
+/** The whole `main.tf` and what to tell the admin about it. */
+function exportTerraform(input: ExportInput): ExportOutput {
+  assertLintPasses(input);
+  const { document, applied, facts } = input;
+  const authServerId = applied.authServerId;
+  if (document.issuer.kind === 'custom' && authServerId === null) {
+    throw new Error(
+      'The setup uses a custom authorization server, but the applied setup names none. Apply the setup first, then export again.',
     );
   }
 
-  items.push(...policyItems);
+  const file = new MainTf();
+  const names = new TerraformNames();
+  const appName = names.name('okta_app_oauth', document.app.label, 'app');
+  const org = providerOrg(applied.orgUrl);
+  writeSettings(file, document, org);
 
-  for (const origin of document.trustedOrigins) {
-    const originName = names.name('okta_trusted_origin', origin.origin, 'origin');
-    const address = `okta_trusted_origin.${originName}`;
-    importByHand.push(address);
-    items.push(
-      importByHandComment(address, '', 'TRUSTED_ORIGIN_ID', 'GET /api/v1/trustedOrigins'),
-      nested(
-        'resource',
-        ['okta_trusted_origin', originName],
-        [
-          attribute('name', hclString(origin.name)),
-          attribute('origin', hclString(origin.origin)),
-          ...origin.scopes.map((scope) =>
-            nested('scopes', [], [attribute('type', hclString(scope))]),
-          ),
-        ],
-      ),
-      BLANK,
-    );
+  let server: ServerReferences | undefined;
+  if (document.issuer.kind === 'custom' && authServerId !== null) {
+    const serverId = writeAuthServer(file, names, input, authServerId);
+    const scopes = writeScopes(file, names, document, authServerId, serverId);
+    writeServerGroupsClaim(file, names, document, authServerId, serverId);
+    server = { authServerId, serverId, scopes };
   }
 
-  items.push(
+  file.push(comment(`The app integration (client id ${applied.clientId}).`));
+  file.adopted('okta_app_oauth', appName, applied.appId, appBody(document));
+  writeAssignments(file, names, input, appName);
+  if (server !== undefined) {
+    writeAccessPolicy(file, names, document, server, appName);
+  }
+  writeTrustedOrigins(file, names, document);
+  file.push(
     nested(
       'output',
       ['client_id'],
@@ -607,64 +706,20 @@ function exportTerraform(input: ExportInput): ExportOutput {
     ),
   );
 
-  if (issuer.kind === 'org' && issuer.groupsClaim !== undefined) {
-    warnings.push(
-      'The groups claim on the org authorization server goes through an internal Okta API: the provider sets it only with an API token (OKTA_API_TOKEN), not with OAuth 2.0 credentials, and marks groups_claim deprecated. The console cannot set this claim, so unless you set it on the Sign On tab already, the plan shows an in-place update adding it.',
-    );
-  }
-  if (importByHand.length > 0) {
-    warnings.push(
-      `Okta gave the console no ids for ${importByHand.join(', ')}, so main.tf has no import block for them. Import each with the command in its comment before the first apply; otherwise Terraform tries to create them again (a duplicate, or an error for an existing name).`,
-    );
-  }
-  if (document.app.existingAppId !== undefined) {
-    warnings.push(
-      'This setup edited an app that existed before. main.tf holds the fields the console manages; others the app has (notes, extra profile keys, visibility) are not in it, and the plan shows them as in-place changes. Copy them into main.tf before applying if you want to keep them.',
-    );
-  }
-  if (input.secret.kind === 'inline') {
-    warnings.push(
-      'You asked for the client secret inline, but main.tf never holds it: the file is code for version control, and the provider would also keep it in Terraform state (terraform-provider-okta#109). Terraform does not need it; omit_secret = true leaves the app its current secret.',
-    );
-  }
-
-  const file: ExportedFile = {
+  const mainTf: ExportedFile = {
     name: 'main.tf',
     language: 'hcl',
-    content: renderHclFile(items),
+    content: renderHclFile(file.items),
     sensitive: false,
     purpose:
       'The Okta objects of this setup as Terraform (okta provider), with import blocks that adopt what the console created; put it in its own Terraform directory.',
   };
-
-  const isPublicClient = document.app.tokenEndpointAuthMethod === 'none';
-  const nextSteps = [
-    'Put main.tf in an empty directory of its own (or a module of your Terraform repository).',
-    `Export an Okta API token of an admin who may manage apps${issuer.kind === 'custom' ? ' and authorization servers' : ''}: export OKTA_API_TOKEN=… (it never goes into main.tf).${
-      org === undefined ? ' Also export OKTA_ORG_NAME and OKTA_BASE_URL for your org.' : ''
-    }`,
-    ...(importByHand.length > 0
-      ? [
-          `Run terraform init, then import the objects without an import block with the commands in their comments in main.tf: ${importByHand.join(', ')}.`,
-        ]
-      : ['Run terraform init.']),
-    `Run terraform plan: it must show ${importedAddresses.join(', ')} as "will be imported" and nothing to add. An in-place update of omit_secret (a provider-only setting)${
-      issuer.kind === 'org' && issuer.groupsClaim !== undefined ? ' and of groups_claim' : ''
-    } is expected; anything else in-place is a difference between main.tf and the org to look at first.`,
-    `Run terraform apply to record the imports in state. ${
-      isPublicClient
-        ? 'Keep the state private'
-        : 'The state holds no client secret (omit_secret), but keep it private all the same'
-    }: it maps the org’s ids.`,
-    'Afterwards terraform plan -detailed-exitcode exits 0 (no changes): from then on, change this setup in main.tf.',
-  ];
-  if (input.secret.kind !== 'inline' && !isPublicClient) {
-    nextSteps.push(
-      'The client secret stays where the target app reads it (its own export); Terraform neither reads nor rotates it.',
-    );
-  }
-
-  return { target: 'terraform', files: [file], nextSteps, warnings };
+  return {
+    target: 'terraform',
+    files: [mainTf],
+    nextSteps: nextStepsFor(input, file, org),
+    warnings: warningsFor(input, file, org),
+  };
 }
 
 /** The Terraform target; see the module comment. */

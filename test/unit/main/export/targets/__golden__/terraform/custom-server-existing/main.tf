@@ -20,8 +20,8 @@ provider "okta" {
 }
 
 locals {
-  # The existing authorization server this setup uses (issuer https://acme.okta.com/oauth2/aus1fixture2default3);
-  # it is referenced, not managed, by this file.
+  # The existing authorization server this setup uses, referenced but not managed here:
+  # issuer https://acme.okta.com/oauth2/aus1fixture2default3.
   auth_server_id = "aus1fixture2default3"
 }
 
@@ -81,7 +81,7 @@ resource "okta_app_user" "kaimu_ada_example_com" {
 }
 
 # The access policy that lets the app get tokens from this server (without one, /authorize
-# fails with "Policy evaluation failed"). Same name, description and rule as the console's.
+# fails with "Policy evaluation failed").
 # Already in the org if the console created it: import it before the first apply, with
 # POLICY_ID from GET /api/v1/authorizationServers/aus1fixture2default3/policies:
 #   terraform import okta_auth_server_policy.kaimu "aus1fixture2default3/$POLICY_ID"

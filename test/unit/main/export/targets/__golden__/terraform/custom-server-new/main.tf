@@ -19,7 +19,7 @@ provider "okta" {
   # api_token comes from the OKTA_API_TOKEN environment variable.
 }
 
-# The authorization server this setup created (issuer https://acme.okta.com/oauth2/aus1fixture2default3).
+# The authorization server this setup created: issuer https://acme.okta.com/oauth2/aus1fixture2default3.
 import {
   to = okta_auth_server.spa_api
   id = "aus1fixture2default3"
@@ -115,7 +115,7 @@ resource "okta_app_user" "single_page_app_ada_example_com" {
 }
 
 # The access policy that lets the app get tokens from this server (without one, /authorize
-# fails with "Policy evaluation failed"). Same name, description and rule as the console's.
+# fails with "Policy evaluation failed").
 # Already in the org if the console created it: import it before the first apply, with
 # POLICY_ID from GET /api/v1/authorizationServers/aus1fixture2default3/policies:
 #   terraform import okta_auth_server_policy.single_page_app "aus1fixture2default3/$POLICY_ID"
