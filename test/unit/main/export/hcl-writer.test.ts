@@ -15,7 +15,7 @@ import {
   nested,
   renderHclFile,
 } from '../../../../main/export/hcl-writer.ts';
-import { expressionOf, literalOf, parseHcl } from './hcl-test-support.ts';
+import { expressionOf, literalOf, parseHcl } from '../../../support/hcl-parsing.ts';
 
 /** A file with one `locals` block holding `value` as the attribute `value`. */
 async function roundTrip(value: string): Promise<unknown> {

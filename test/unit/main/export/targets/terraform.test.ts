@@ -6,7 +6,12 @@ import type { ExportInput } from '../../../../../main/export/exporter.ts';
 import { terraformExporter } from '../../../../../main/export/targets/terraform.ts';
 import type { ExportOutput } from '../../../../../shared/export/export-targets.ts';
 import { exportInputFor, FIXTURE_CLIENT_SECRET } from '../../../../support/export-fixtures.ts';
-import { expressionOf, literalOf, type ParsedHcl, parseHcl } from '../hcl-test-support.ts';
+import {
+  expressionOf,
+  literalOf,
+  type ParsedHcl,
+  parseHcl,
+} from '../../../../support/hcl-parsing.ts';
 
 type Attributes = Record<string, unknown>;
 
