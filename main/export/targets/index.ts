@@ -1,5 +1,6 @@
 import type { ExportTargetId } from '../../../shared/export/export-targets.ts';
 import type { Exporter } from '../exporter.ts';
+import { terraformExporter } from './terraform.ts';
 
 /**
  * Every exporter, by target id, in the catalogue's order (Kestra and Kaimu first).
@@ -8,7 +9,7 @@ import type { Exporter } from '../exporter.ts';
  * One module per target; adding a target is one import and one entry here plus its id in
  * `shared/export/export-targets.ts`.
  */
-const EXPORTERS: readonly Exporter[] = [];
+const EXPORTERS: readonly Exporter[] = [terraformExporter];
 
 /** The exporter for `id`, or `undefined` when none is registered yet. */
 export function exporterFor(id: ExportTargetId): Exporter | undefined {
