@@ -123,7 +123,7 @@ export function genericRedirectUri(
 
 /** The warning every inline export carries, naming the file that holds the secret. */
 export function inlineSecretWarning(fileName: string): string {
-  return `${fileName} holds the client secret in plain text. It is written with mode 0600; keep it out of version control and delete it once the secret is in a secret store.`;
+  return `${fileName} holds the client secret in plain text. It is written with mode 0600; keep it out of version control and shared folders.`;
 }
 
 /** The `SecretSource` a reading reports for a value that names an environment variable. */

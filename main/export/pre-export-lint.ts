@@ -38,7 +38,9 @@ export function preExportLint(values: LintedValues): string[] {
     ['The client secret', values.clientSecret],
   ];
   for (const [name, value] of named) {
-    if (value === undefined) {continue;}
+    if (value === undefined) {
+      continue;
+    }
     if (value.trim() === '') {
       problems.push(`${name} is blank. Apply the setup first so the org assigns it.`);
       continue;
