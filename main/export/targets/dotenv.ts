@@ -133,6 +133,10 @@ function readDotenv(files: readonly ExportedFile[]): TargetReading {
     }
     return value;
   };
+  const issuer = required('OIDC_ISSUER');
+  const clientId = required('OIDC_CLIENT_ID');
+  const redirectUri = required('OIDC_REDIRECT_URI');
+  const scopes = required('OIDC_SCOPES').split(/\s+/).filter(Boolean);
   const method = required('OIDC_TOKEN_ENDPOINT_AUTH_METHOD');
   const tokenEndpointAuthMethod = AUTH_METHODS.find((known) => known === method);
   if (tokenEndpointAuthMethod === undefined) {
@@ -157,12 +161,11 @@ function readDotenv(files: readonly ExportedFile[]): TargetReading {
         ? environmentSecret(DOTENV_SECRET_VARIABLE)
         : { kind: 'inline', value: inlineSecret };
   }
-  const scopes = required('OIDC_SCOPES').split(/\s+/).filter(Boolean);
   return {
-    issuer: required('OIDC_ISSUER'),
-    clientId: required('OIDC_CLIENT_ID'),
+    issuer,
+    clientId,
     clientSecret,
-    redirectUri: required('OIDC_REDIRECT_URI'),
+    redirectUri,
     scopes,
     tokenEndpointAuthMethod,
   };

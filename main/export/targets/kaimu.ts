@@ -275,7 +275,7 @@ function interpolate(
   return value.replace(
     /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g,
     (
-      match,
+      _match: string,
       name: string | undefined,
       operator: string | undefined,
       argument: string | undefined,
