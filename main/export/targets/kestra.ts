@@ -1,6 +1,6 @@
 import { Document, isMap, parseDocument, Scalar, YAMLSeq } from 'yaml';
 
-import type { ExportedFile } from '../../../shared/export/export-targets.ts';
+import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
 import {
   assertExportable,
   environmentSecret,
@@ -25,9 +25,10 @@ import {
  * @remarks
  * Where the redirect URI comes from: Micronaut builds the callback from each request's host
  * (`Forwarded`, `X-Forwarded-*`, `Host`) plus `micronaut.security.oauth2.callback-uri`, so
- * `application.yml` alone does not say which URI Kestra will send. Making `callback-uri`
- * absolute is no way out: Micronaut also routes its callback controller on that template, and
- * an absolute template would route nowhere. The export therefore states Kestra's address in
+ * `application.yml` alone does not say which URI Kestra will send. An absolute `callback-uri`
+ * is no way out: older Micronaut Security versions join the request's host onto whatever the
+ * template gives, so an absolute one becomes a broken URL, and which version Kestra Enterprise
+ * ships cannot be checked (its code is closed). The export therefore states Kestra's address in
  * `kestra.url` — a real Kestra setting (the base of the links in its notifications, validated
  * as an http(s) URL at start-up), not a comment — and the reader derives the callback the way
  * Micronaut does for a request to that address: `kestra.url` + the callback template. When
@@ -117,7 +118,7 @@ function existingKestraUrl(document: Document): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function exportKestra(input: ExportInput) {
+function exportKestra(input: ExportInput): ExportOutput {
   const { document, facts, applied } = input;
   const issuer = facts.discovery.issuer;
   const secret = secretPlanFor(input);
@@ -235,7 +236,7 @@ function exportKestra(input: ExportInput) {
       `kestra.security.oidc.groups-claim-path is set to "${document.issuer.groupsClaim.name}" for group sync; Kestra documents it for other providers, and its use with Okta's groups claim is unverified.`,
     );
   }
-  return { target: 'kestra' as const, files: [file], nextSteps, warnings };
+  return { target: 'kestra', files: [file], nextSteps, warnings };
 }
 
 /** A plain YAML value at `path`, or `undefined`. */
