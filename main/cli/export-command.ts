@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { ExportOutput, ExportTargetId } from '../../shared/export/export-targets.ts';
@@ -64,8 +64,9 @@ function targetOf(value: string | undefined): ExportTargetId {
  *
  * @remarks
  * Without `--out` the files go to standard output (one file as is, so it can be piped; several
- * with a header each). With `--out`, a one-file target writes that file and a several-file
- * target writes into that folder. An existing, different file is replaced only with `--force`,
+ * with a header each). With `--out`, a one-file target writes that file, unless the path is a
+ * folder (or ends with a slash), which every file goes into by its name — as a several-file
+ * target's files always do. An existing, different file is replaced only with `--force`,
  * and its diff is printed first either way (secrets masked). `--inline-secret` is the only way a
  * secret reaches a file; such files are written 0600 and the command says so.
  */
@@ -214,13 +215,21 @@ async function emit(
     }
     return true;
   }
-  const single = output.files.length === 1;
-  if (!single) {
-    await mkdir(options.out, { recursive: true });
-  }
+  // A folder when the target writes several files, or when the path is (or ends like) a folder.
+  const intoFolder =
+    output.files.length > 1 ||
+    options.out.endsWith('/') ||
+    options.out.endsWith(path.sep) ||
+    (await stat(options.out).then(
+      (found) => found.isDirectory(),
+      () => false,
+    ));
+  await mkdir(intoFolder ? options.out : path.dirname(path.resolve(options.out)), {
+    recursive: true,
+  });
   let blocked = false;
   for (const file of output.files) {
-    const destination = single ? options.out : path.join(options.out, file.name);
+    const destination = intoFolder ? path.join(options.out, file.name) : options.out;
     let outcome = await writeExportFile({
       target: destination,
       content: file.content,

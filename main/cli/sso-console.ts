@@ -305,7 +305,12 @@ async function main(argv: string[]): Promise<number> {
               .catch(() => null)) ?? undefined,
           openPastedLines: () => {
             const lines = createInterface({ input: process.stdin, terminal: false });
-            return { lines, close: () => { lines.close(); } };
+            return {
+              lines,
+              close: () => {
+                lines.close();
+              },
+            };
           },
         },
       );

@@ -1,5 +1,10 @@
 import type { ExportTargetId } from '../../../shared/export/export-targets.ts';
 import type { Exporter } from '../exporter.ts';
+import { dotenvExporter } from './dotenv.ts';
+import { jsonExporter } from './json.ts';
+import { kaimuExporter } from './kaimu.ts';
+import { kestraExporter } from './kestra.ts';
+import { oktaEnvExporter } from './okta-env.ts';
 import { terraformExporter } from './terraform.ts';
 
 /**
@@ -9,7 +14,14 @@ import { terraformExporter } from './terraform.ts';
  * One module per target; adding a target is one import and one entry here plus its id in
  * `shared/export/export-targets.ts`.
  */
-const EXPORTERS: readonly Exporter[] = [terraformExporter];
+const EXPORTERS: readonly Exporter[] = [
+  kestraExporter,
+  kaimuExporter,
+  oktaEnvExporter,
+  dotenvExporter,
+  jsonExporter,
+  terraformExporter,
+];
 
 /** The exporter for `id`, or `undefined` when none is registered yet. */
 export function exporterFor(id: ExportTargetId): Exporter | undefined {
