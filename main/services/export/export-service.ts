@@ -171,7 +171,13 @@ export function createExportService(deps: {
           ...(request.mergeInto === undefined ? {} : { mergeInto: request.mergeInto }),
         });
         const renderId = randomUUID();
-        const mask = secretMask(secret);
+        // Mask the app's secret wherever it shows, inline or not: a diff against a file saved
+        // earlier with the secret inline must not show it either.
+        const mask = secretMask(
+          secret ??
+            (await deps.secrets.get(clientSecretAccount(org.orgUrl, applied.clientId))) ??
+            undefined,
+        );
         renderings.set(renderId, {
           orgUrl: org.orgUrl,
           document: request.document,
