@@ -33,7 +33,8 @@ export function notesOf(output: ExportOutput): string {
     'Next steps:',
     ...output.nextSteps.map((step, index) => `${String(index + 1)}. ${step}`),
   ];
-  lines.push('', 'Warnings:', ...output.warnings.map((warning) => `- ${warning}`), '');
+  const warnings = output.warnings.length === 0 ? ['(none)'] : output.warnings;
+  lines.push('', 'Warnings:', ...warnings.map((warning) => `- ${warning}`), '');
   return lines.join('\n');
 }
 
