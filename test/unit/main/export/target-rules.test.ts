@@ -122,10 +122,14 @@ describe('the secret and the lint', () => {
   it('lists every lint problem in one error, without the secret', () => {
     const input = exportInputFor('web', { secret: { kind: 'inline', value: 'abc{{def' } });
     input.applied.clientId = '';
-    expect(() => assertPassesPreExportLint(input, 'Grafana')).toThrow(
+    expect(() => {
+      assertPassesPreExportLint(input, 'Grafana');
+    }).toThrow(
       /^Cannot export the Grafana configuration: The client id is blank\..*leftover template marker/,
     );
-    expect(() => assertPassesPreExportLint(input, 'Grafana')).not.toThrow('abc{{def');
+    expect(() => {
+      assertPassesPreExportLint(input, 'Grafana');
+    }).not.toThrow('abc{{def');
   });
 });
 
