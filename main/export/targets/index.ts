@@ -1,10 +1,16 @@
 import type { ExportTargetId } from '../../../shared/export/export-targets.ts';
 import type { Exporter } from '../exporter.ts';
+import { argocdExporter } from './argocd.ts';
+import { authjsExporter } from './authjs.ts';
 import { dotenvExporter } from './dotenv.ts';
+import { gitlabExporter } from './gitlab.ts';
+import { grafanaExporter } from './grafana.ts';
 import { jsonExporter } from './json.ts';
 import { kaimuExporter } from './kaimu.ts';
 import { kestraExporter } from './kestra.ts';
+import { oauth2ProxyExporter } from './oauth2-proxy.ts';
 import { oktaEnvExporter } from './okta-env.ts';
+import { springBootExporter } from './spring-boot.ts';
 import { terraformExporter } from './terraform.ts';
 
 /**
@@ -20,6 +26,12 @@ const EXPORTERS: readonly Exporter[] = [
   oktaEnvExporter,
   dotenvExporter,
   jsonExporter,
+  springBootExporter,
+  grafanaExporter,
+  argocdExporter,
+  oauth2ProxyExporter,
+  authjsExporter,
+  gitlabExporter,
   terraformExporter,
 ];
 

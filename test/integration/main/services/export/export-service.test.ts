@@ -12,7 +12,7 @@ import { createExportService } from '../../../../../main/services/export/export-
 import { createOktaClient } from '../../../../../main/services/okta/okta-client.ts';
 import type { ProfileService } from '../../../../../main/services/profiles/profile-service.ts';
 import { clientSecretAccount } from '../../../../../main/services/setup/setup-service.ts';
-import { type ApplyResult,applySetup } from '../../../../../main/setup/apply.ts';
+import { type ApplyResult, applySetup } from '../../../../../main/setup/apply.ts';
 import { CHANNELS } from '../../../../../shared/ipc/contract.ts';
 import { createSetupDocument } from '../../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../../shared/setup/setup-document.ts';
