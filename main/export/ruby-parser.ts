@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { WASI } from 'node:wasi';
 
-import type { ProgramNode } from '@ruby/prism';
+import type { ProgramNode } from '@ruby/prism/src/nodes.js';
 import { parsePrism } from '@ruby/prism/src/parsePrism.js';
 
 /**
@@ -45,6 +44,9 @@ function loadPrismSync(): (source: string) => ReturnType<typeof parsePrism> {
   const webAssembly = (globalThis as unknown as { WebAssembly: SynchronousWebAssembly })
     .WebAssembly;
   const module = new webAssembly.Module(readFileSync(wasmPath));
+  // Loaded here, not imported at the top: importing node:wasi prints Node's "experimental"
+  // notice, which would otherwise open the output of every command that loads the exporters.
+  const { WASI } = process.getBuiltinModule('node:wasi');
   const wasi = new WASI({ version: 'preview1' });
   const instance = new webAssembly.Instance(module, wasi.getImportObject());
   wasi.initialize(instance);

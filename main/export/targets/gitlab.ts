@@ -11,7 +11,9 @@ import {
   StringNode,
   SymbolNode,
   TrueNode,
-} from '@ruby/prism';
+  // The node classes alone: the package's index also imports node:wasi, whose "experimental"
+  // notice would open the output of every command that loads the exporters.
+} from '@ruby/prism/src/nodes.js';
 
 import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
 import {
