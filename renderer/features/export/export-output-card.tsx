@@ -137,6 +137,20 @@ function ExportFileView(props: { target: ExportTargetId; file: ExportedFile }) {
   const nameId = useId();
   const isSaving = save?.status === 'saving';
   const isCopying = copyState?.status === 'copying';
+  const saveButtonRef = useRef<HTMLButtonElement>(null);
+  const wasAsking = useRef(false);
+  const saveStatus = save?.status;
+
+  // The overwrite question had the keyboard; once it is answered and gone, give the keyboard
+  // back to Save rather than leaving it on the page body.
+  useEffect(() => {
+    if (saveStatus === 'confirm-overwrite') {
+      wasAsking.current = true;
+    } else if (wasAsking.current && saveStatus !== 'saving') {
+      wasAsking.current = false;
+      saveButtonRef.current?.focus();
+    }
+  }, [saveStatus]);
 
   return (
     <article className="export-file" aria-labelledby={nameId} data-file-name={file.name}>
@@ -162,6 +176,7 @@ function ExportFileView(props: { target: ExportTargetId; file: ExportedFile }) {
           Copy
         </button>
         <button
+          ref={saveButtonRef}
           type="button"
           className="button"
           disabled={isSaving}
@@ -217,7 +232,7 @@ export function ExportOutputCard(props: { output: ExportOutput; info: ExportTarg
           </ol>
         </>
       )}
-      {info.verifiable && <VerifyPanel target={output.target} title={info.title} />}
+      {info.verifiable && <VerifyPanel target={output.target} />}
     </section>
   );
 }

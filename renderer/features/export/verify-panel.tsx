@@ -14,6 +14,19 @@ import { KeptSecret } from '../setup/result-panel.tsx';
 
 type UserChoice = 'test-user' | 'existing';
 
+/**
+ * Whether a link target is an http(s) address; anything else (`javascript:`, `file:`) is never
+ * made a link, even though it comes from main, because it ends up in an `href`.
+ */
+function isWebAddress(url: string): boolean {
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
 /** What the verification read from the files: the values the target will sign in with. */
 function Reading(props: { reading: TargetReadingView; label: string }) {
   const { reading } = props;
@@ -108,7 +121,7 @@ export function VerificationSummary(props: { result: VerificationResult }) {
  * receive it. Main reads the files the way the target does, and that reading is shown before
  * the sign-in, so a wrong value is visible even before Okta refuses it.
  */
-export function VerifyPanel(props: { target: ExportTargetId; title: string }) {
+export function VerifyPanel(props: { target: ExportTargetId }) {
   const { target } = props;
   const testUser = useSetupDocument((state) => state.document.assignments.testUser);
   const verification = useExport((state) => state.verifications[target]);
@@ -121,7 +134,6 @@ export function VerifyPanel(props: { target: ExportTargetId; title: string }) {
   const [login, setLogin] = useState('');
   const [pasted, setPasted] = useState('');
   const [pasteError, setPasteError] = useState<AppErrorValue | null>(null);
-  const headingId = useId();
   const reasonId = useId();
   const status = verification?.status;
   const isRunning = status === 'starting' || status === 'waiting';
@@ -133,10 +145,11 @@ export function VerifyPanel(props: { target: ExportTargetId; title: string }) {
   const result = verification?.result ?? null;
 
   return (
-    <section className="verify" aria-labelledby={headingId}>
-      <h3 id={headingId}>Verify the files</h3>
+    // Not a labelled section: every card has one, and same-named regions confuse landmark lists.
+    <div className="verify">
+      <h3>Verify the files</h3>
       <p className="field__help">
-        The console reads the files the way {props.title} does and signs in with what it found.
+        The console reads these files the way the app does, then signs in with what it found.
       </p>
       {testUser !== undefined && (
         <RadioGroup
@@ -199,12 +212,19 @@ export function VerifyPanel(props: { target: ExportTargetId; title: string }) {
       {started !== null && status === 'waiting' && (
         <div className="verify__sign-in" aria-busy="true">
           <p>{started.strategy.explanation}</p>
-          <p>
-            <a href={started.authorizeUrl} target="_blank" rel="noreferrer">
-              Open the sign-in page
-            </a>{' '}
-            <span className="visually-muted">(in your browser)</span>
-          </p>
+          {isWebAddress(started.authorizeUrl) ? (
+            <p>
+              <a href={started.authorizeUrl} target="_blank" rel="noreferrer">
+                Open the sign-in page
+              </a>{' '}
+              <span className="visually-muted">(in your browser)</span>
+            </p>
+          ) : (
+            <p className="field__error">
+              The sign-in address is not a web address, so the console does not link to it:{' '}
+              <code>{started.authorizeUrl}</code>
+            </p>
+          )}
           {started.user.login !== null && (
             <p>
               Sign in as <code>{started.user.login}</code>.
@@ -240,6 +260,6 @@ export function VerifyPanel(props: { target: ExportTargetId; title: string }) {
         </div>
       )}
       {result !== null && <VerificationSummary result={result} />}
-    </section>
+    </div>
   );
 }

@@ -232,6 +232,8 @@ describe('ExportStep', () => {
     await settle();
     expect(screen.queryByRole('group', { name: /already exists/ })).toBeNull();
     expect(screen.getByText('Saved to /srv/application.yml.')).toBeTruthy();
+    // The question is gone, and the keyboard is back on Save rather than on the page body.
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Save…' }));
   });
 
   it('offers Download in browser mode and marks a file holding the secret', async () => {
@@ -290,6 +292,23 @@ describe('ExportStep', () => {
       '✓Passed: Files parse — application.yml is valid YAML',
     );
     expect(within(card).getByRole('table', { name: 'ID token claims' })).toBeTruthy();
+  });
+
+  it('never links a sign-in address that is not a web address', async () => {
+    await renderStep({
+      'export:verify-start': () => ({
+        ok: true,
+        data: { ...VERIFY_STARTED, authorizeUrl: 'javascript:alert(1)' },
+      }),
+      'export:verify-wait': () => new Promise(() => undefined),
+    });
+    await writeFiles();
+    const card = screen.getByRole('region', { name: 'Kestra' });
+    fireEvent.change(within(card).getByLabelText('Login'), { target: { value: 'ada' } });
+    fireEvent.click(within(card).getByRole('button', { name: 'Verify by signing in' }));
+    await settle();
+    expect(within(card).queryByRole('link')).toBeNull();
+    expect(within(card).getByText(/not a web address/)).toBeTruthy();
   });
 
   it('offers the setup’s test user for the verification when there is one', async () => {
