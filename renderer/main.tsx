@@ -6,6 +6,7 @@ import { createRoot } from 'react-dom/client';
 import { getBridge } from './api/bridge.ts';
 import { App } from './app/app.tsx';
 import { createDirectoryStore } from './stores/directory-store.ts';
+import { createExportStore } from './stores/export-store.ts';
 import { createPreviewStore } from './stores/preview-store.ts';
 import { createProfilesStore } from './stores/profiles-store.ts';
 import { createSetupDocumentStore } from './stores/setup-document-store.ts';
@@ -24,6 +25,7 @@ const stores = {
   directory: createDirectoryStore(api),
   setupRun: createSetupRunStore(api),
   preview: createPreviewStore(api),
+  export: createExportStore(api),
 };
 const container = document.getElementById('root');
 if (container === null) {

@@ -2,6 +2,7 @@ import { createContext, type ReactNode, useContext } from 'react';
 import { useStore } from 'zustand';
 
 import type { DirectoryState, DirectoryStore } from './directory-store.ts';
+import type { ExportState, ExportStore } from './export-store.ts';
 import type { PreviewState, PreviewStore } from './preview-store.ts';
 import type { ProfilesState, ProfilesStore } from './profiles-store.ts';
 import type { SetupDocumentState, SetupDocumentStore } from './setup-document-store.ts';
@@ -16,6 +17,7 @@ export interface Stores {
   directory?: DirectoryStore;
   setupRun?: SetupRunStore;
   preview?: PreviewStore;
+  export?: ExportStore;
 }
 
 const StoresContext = createContext<Stores | null>(null);
@@ -63,4 +65,9 @@ export function useSetupRun<T>(selector: (state: SetupRunState) => T): T {
 /** Reads a slice of the login preview store. */
 export function usePreview<T>(selector: (state: PreviewState) => T): T {
   return useStore(useStores('preview'), selector);
+}
+
+/** Reads a slice of the config-file export store. */
+export function useExport<T>(selector: (state: ExportState) => T): T {
+  return useStore(useStores('export'), selector);
 }

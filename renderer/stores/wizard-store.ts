@@ -9,6 +9,7 @@ export const WIZARD_STEPS = [
   { id: 'issuer', title: 'Issuer' },
   { id: 'review', title: 'Review and apply' },
   { id: 'preview', title: 'Preview the login' },
+  { id: 'export', title: 'Export config files' },
 ] as const;
 
 /** One of the wizard's step ids. */

@@ -12,6 +12,7 @@ import {
   useWizard,
 } from '../../stores/store-context.tsx';
 import { KeptSecret } from '../setup/result-panel.tsx';
+import { StepFooter } from '../setup/step-footer.tsx';
 
 type UserChoice = 'test-user' | 'throwaway' | 'existing';
 
@@ -49,8 +50,8 @@ function Timeline(props: { entries: TimelineEntry[]; label: string }) {
   );
 }
 
-/** A token's claims, each with what it means. */
-function Claims(props: { claims: Record<string, unknown>; label: string }) {
+/** A token's claims, each with what it means; the export's verification shows them too. */
+export function Claims(props: { claims: Record<string, unknown>; label: string }) {
   return (
     <table className="claims" aria-label={props.label}>
       <thead>
@@ -324,6 +325,7 @@ export function PreviewStep() {
           )}
         </section>
       )}
+      <StepFooter nextLabel="Next: export config files" onNext={() => true} />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { useProfiles, useWizard } from '../../stores/store-context.tsx';
 import { WIZARD_STEPS, type WizardStepId } from '../../stores/wizard-store.ts';
 import { ConnectPage } from '../connect/connect-page.tsx';
+import { ExportStep } from '../export/export-step.tsx';
 import { PreviewStep } from '../preview/preview-step.tsx';
 import { AppStep } from './app-step.tsx';
 import { IssuerStep } from './issuer-step.tsx';
@@ -19,6 +20,7 @@ const STEP_VIEWS: Record<Exclude<WizardStepId, 'connect'>, () => React.JSX.Eleme
   issuer: IssuerStep,
   review: ReviewStep,
   preview: PreviewStep,
+  export: ExportStep,
 };
 
 /**

@@ -1,0 +1,267 @@
+import { useEffect, useId, useState } from 'react';
+
+import type { ExportTargetId, ExportTargetInfo } from '../../../shared/export/export-targets.ts';
+import { ErrorMessage } from '../../components/error-message.tsx';
+import { CheckboxField } from '../../components/fields.tsx';
+import type { RefusedTarget } from '../../stores/export-store.ts';
+import {
+  useExport,
+  useSetupDocument,
+  useSetupRun,
+  useWizard,
+} from '../../stores/store-context.tsx';
+import { ExportOutputCard } from './export-output-card.tsx';
+
+/** The export render request's limit on a file to merge into, in characters. */
+const MERGE_FILE_MAX_CHARS = 1_000_000;
+
+/** The file each mergeable target merges into, as its admins know it. */
+const MERGE_FILE_NAMES: Partial<Record<ExportTargetId, string>> = {
+  kestra: 'application.yml',
+};
+
+/** How the inline secret is protected, and what it still risks; shown while it is chosen. */
+const INLINE_SECRET_WARNING =
+  'The files will hold the client secret. They are written with mode 0600 (readable by you only), but anyone who can read a file can use the secret to act as the app: keep the files out of version control, tickets and chat.';
+
+/**
+ * Pick an existing file to merge the export into, for one mergeable target.
+ *
+ * @remarks
+ * The file is read here, in the page, with the File API, and only its text goes to main; main
+ * never learns where it lives. One file at a time: the render request carries a single
+ * `mergeInto`, so picking one for another target replaces it.
+ */
+function MergeFilePicker(props: { info: ExportTargetInfo }) {
+  const { info } = props;
+  const mergeInto = useExport((state) => state.mergeInto);
+  const setMergeInto = useExport((state) => state.setMergeInto);
+  const [problem, setProblem] = useState<string | null>(null);
+  const inputId = useId();
+  const helpId = useId();
+  const fileName = MERGE_FILE_NAMES[info.id];
+  const label =
+    fileName === undefined
+      ? `Merge into an existing file for ${info.title}`
+      : `Merge into an existing ${fileName}`;
+  const isMergingHere = mergeInto?.target === info.id;
+
+  async function pick(file: File) {
+    try {
+      const content = await file.text();
+      if (content.length > MERGE_FILE_MAX_CHARS) {
+        setProblem(`${file.name} is larger than 1 MB; choose the app’s own config file.`);
+        return;
+      }
+      setProblem(null);
+      setMergeInto({ target: info.id, fileName: file.name, content });
+    } catch (error) {
+      setProblem(
+        `${file.name} could not be read (${error instanceof Error ? error.message : String(error)}).`,
+      );
+    }
+  }
+
+  return (
+    <div className="field">
+      <label htmlFor={inputId}>{label}</label>
+      <input
+        id={inputId}
+        type="file"
+        accept=".yml,.yaml,.json,.toml,.ini,.env,.conf,text/*"
+        aria-describedby={helpId}
+        onChange={(event) => {
+          const file = event.target.files?.[0];
+          event.target.value = '';
+          if (file !== undefined) {
+            void pick(file);
+          }
+        }}
+      />
+      <p className="field__help" id={helpId}>
+        Optional. Your settings stay; the console adds or replaces only its single sign-on part.
+      </p>
+      {isMergingHere && (
+        <p className="export-merge__chosen">
+          Merging into <code>{mergeInto.fileName}</code>.{' '}
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => {
+              setMergeInto(null);
+            }}
+          >
+            Don’t merge
+          </button>
+        </p>
+      )}
+      {problem !== null && (
+        <p className="field__error" role="alert">
+          {problem}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A target that could not be exported, explained in place like an error. */
+function RefusedExplanation(props: { refused: RefusedTarget; title: string }) {
+  return (
+    <div className="error-message" role="alert" data-refused-target={props.refused.target}>
+      <p className="error-message__text">
+        {props.title}: {props.refused.message}
+      </p>
+      <p className="error-message__hint">{props.refused.hint}</p>
+    </div>
+  );
+}
+
+/** `1 file for Kestra`, `3 files for 2 targets`: what a rendering wrote, for the status line. */
+function summarise(fileCount: number, targetCount: number): string {
+  const files = fileCount === 1 ? '1 file' : `${String(fileCount)} files`;
+  const targets = targetCount === 1 ? '1 target' : `${String(targetCount)} targets`;
+  return `Wrote ${files} for ${targets}.`;
+}
+
+/**
+ * The step after the preview: the config files the target apps read, written from what was
+ * applied, to copy, save and verify.
+ *
+ * @remarks
+ * The files come from main (the exporters are pure functions there), so the wizard, the command
+ * line and the verification all see the same bytes. By default the files point at an
+ * environment variable for the client secret; putting it inline is a choice with its warning
+ * next to it. Nothing is written to disk until the admin saves a file, and an existing file is
+ * only replaced after its diff was shown.
+ */
+export function ExportStep() {
+  const document = useSetupDocument((state) => state.document);
+  const applied = useSetupRun((state) => state.apply.result);
+  const back = useWizard((state) => state.back);
+  const catalogue = useExport((state) => state.catalogue);
+  const chosen = useExport((state) => state.chosen);
+  const inlineSecret = useExport((state) => state.inlineSecret);
+  const rendering = useExport((state) => state.rendering);
+  const load = useExport((state) => state.load);
+  const setChosen = useExport((state) => state.setChosen);
+  const setInlineSecret = useExport((state) => state.setInlineSecret);
+  const render = useExport((state) => state.render);
+  const reasonId = useId();
+  const preset = document.target.preset;
+
+  useEffect(() => {
+    void load(preset);
+  }, [load, preset]);
+
+  const titleOf = (id: ExportTargetId) =>
+    catalogue.targets.find((target) => target.id === id)?.title ?? id;
+  const mergeable = catalogue.targets.filter(
+    (target) => target.mergeable && chosen.includes(target.id),
+  );
+  const isRendering = rendering.status === 'loading';
+  const blockedReason = chosen.length === 0 ? 'Choose at least one target.' : null;
+  const fileCount = rendering.outputs.reduce((count, output) => count + output.files.length, 0);
+
+  return (
+    <section className="step" aria-labelledby="export-heading">
+      <h1 id="export-heading" tabIndex={-1}>
+        Export config files
+      </h1>
+      <p className="lede">
+        Write the files {document.app.label} and the other apps read to sign in with Okta, from what
+        was applied. Copy or save each one, then verify it by signing in with exactly what it says.
+      </p>
+      {applied === null && (
+        <p className="note">
+          The files are written from the app as it is in the org. Apply the setup first if you have
+          not yet.
+        </p>
+      )}
+      {catalogue.status === 'loading' && <p role="status">Loading the targets…</p>}
+      {catalogue.error !== null && <ErrorMessage error={catalogue.error} />}
+      {catalogue.status === 'ready' && (
+        <>
+          <fieldset className="checkbox-group export-targets">
+            <legend>Targets</legend>
+            {catalogue.targets.map((target) => (
+              <CheckboxField
+                key={target.id}
+                label={target.title}
+                path={`export.targets.${target.id}`}
+                help={target.description}
+                checked={chosen.includes(target.id)}
+                onChange={(isChosen) => {
+                  setChosen(target.id, isChosen);
+                }}
+              />
+            ))}
+          </fieldset>
+          <CheckboxField
+            label="Put the client secret in the files"
+            path="export.inlineSecret"
+            checked={inlineSecret}
+            onChange={setInlineSecret}
+            help={
+              inlineSecret ? (
+                <span className="field__warning">{INLINE_SECRET_WARNING}</span>
+              ) : (
+                'Off: the files read the secret from an environment variable, which you set where the app runs.'
+              )
+            }
+          />
+          {mergeable.map((info) => (
+            <MergeFilePicker key={info.id} info={info} />
+          ))}
+          <div className="step-footer">
+            <button
+              type="button"
+              className="button button--primary"
+              disabled={isRendering || blockedReason !== null}
+              aria-describedby={blockedReason === null ? undefined : reasonId}
+              onClick={() => void render(document)}
+            >
+              {isRendering ? 'Writing the files…' : 'Write the files'}
+            </button>
+            {blockedReason !== null && (
+              <p className="field__help" id={reasonId}>
+                {blockedReason}
+              </p>
+            )}
+          </div>
+        </>
+      )}
+      <p role="status" className="export-status">
+        {isRendering
+          ? 'Writing the files…'
+          : rendering.status === 'done'
+            ? summarise(fileCount, rendering.outputs.length)
+            : ''}
+      </p>
+      {rendering.error !== null && <ErrorMessage error={rendering.error} />}
+      <div className="export-results" aria-busy={isRendering}>
+        {rendering.refused.map((refused) => (
+          <RefusedExplanation
+            key={refused.target}
+            refused={refused}
+            title={titleOf(refused.target)}
+          />
+        ))}
+        {rendering.outputs.map((output) => {
+          const info = catalogue.targets.find((target) => target.id === output.target) ?? {
+            id: output.target,
+            title: output.target,
+            description: '',
+            mergeable: false,
+            verifiable: false,
+          };
+          return <ExportOutputCard key={output.target} output={output} info={info} />;
+        })}
+      </div>
+      <div className="step-footer">
+        <button type="button" className="button" onClick={back}>
+          Back
+        </button>
+      </div>
+    </section>
+  );
+}

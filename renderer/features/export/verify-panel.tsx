@@ -1,0 +1,265 @@
+import { useId, useState } from 'react';
+
+import type { AppErrorValue } from '../../../shared/errors.ts';
+import type {
+  ExportTargetId,
+  TargetReadingView,
+  VerificationResult,
+} from '../../../shared/export/export-targets.ts';
+import { ErrorMessage } from '../../components/error-message.tsx';
+import { RadioGroup, TextField } from '../../components/fields.tsx';
+import { useExport, useSetupDocument } from '../../stores/store-context.tsx';
+import { Claims } from '../preview/preview-step.tsx';
+import { KeptSecret } from '../setup/result-panel.tsx';
+
+type UserChoice = 'test-user' | 'existing';
+
+/**
+ * Whether a link target is an http(s) address; anything else (`javascript:`, `file:`) is never
+ * made a link, even though it comes from main, because it ends up in an `href`.
+ */
+function isWebAddress(url: string): boolean {
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/** What the verification read from the files: the values the target will sign in with. */
+function Reading(props: { reading: TargetReadingView; label: string }) {
+  const { reading } = props;
+  return (
+    <dl className="facts" aria-label={props.label}>
+      <dt>Issuer</dt>
+      <dd>
+        <code>{reading.issuer}</code>
+      </dd>
+      <dt>Client ID</dt>
+      <dd>
+        <code>{reading.clientId}</code>
+      </dd>
+      <dt>Redirect URI</dt>
+      <dd>
+        <code>{reading.redirectUri}</code>
+      </dd>
+      <dt>Scopes</dt>
+      <dd>
+        <code>{reading.scopes.join(' ')}</code>
+      </dd>
+      <dt>Client authentication</dt>
+      <dd>
+        <code>{reading.tokenEndpointAuthMethod}</code>
+      </dd>
+      <dt>Client secret from</dt>
+      <dd>
+        <code>{reading.clientSecretFrom}</code>
+      </dd>
+    </dl>
+  );
+}
+
+/** `2026-11-24T14:20:00Z` in the admin's own words for dates; the ISO time stays machine-readable. */
+function VerifiedAt(props: { iso: string }) {
+  const date = new Date(props.iso);
+  return (
+    <time dateTime={props.iso}>
+      {Number.isNaN(date.getTime()) ? props.iso : date.toLocaleString()}
+    </time>
+  );
+}
+
+/**
+ * A finished verification: when, of which content, and each check with its outcome.
+ *
+ * @remarks
+ * The short hash is what makes "verified" checkable later: the admin can compare it with the
+ * files on disk (`sha256` over names and contents, as `contentHash` documents).
+ */
+export function VerificationSummary(props: { result: VerificationResult }) {
+  const { result } = props;
+  return (
+    <div
+      className={`verification ${result.ok ? 'verification--ok' : 'verification--failed'}`}
+      data-verified={result.ok}
+    >
+      <p className="verification__headline">
+        {result.ok && result.verifiedAt !== null ? (
+          <>
+            Verified <VerifiedAt iso={result.verifiedAt} /> · sha256{' '}
+            <code>{result.contentHash.slice(0, 12)}</code>
+          </>
+        ) : (
+          'Not verified: signing in with these files failed.'
+        )}
+      </p>
+      <ul className="checks" aria-label="Checks">
+        {result.checks.map((check) => (
+          <li key={check.name} className={check.ok ? 'check check--ok' : 'check check--failed'}>
+            <span className="check__mark" aria-hidden="true">
+              {check.ok ? '✓' : '✗'}
+            </span>
+            <span className="visually-hidden">{check.ok ? 'Passed: ' : 'Failed: '}</span>
+            <strong>{check.name}</strong> — {check.detail}
+          </li>
+        ))}
+      </ul>
+      {result.reading !== null && <Reading reading={result.reading} label="What the files say" />}
+      {result.claims !== null && <Claims claims={result.claims} label="ID token claims" />}
+    </div>
+  );
+}
+
+/**
+ * Verify a target's files by signing in with exactly what they say.
+ *
+ * @remarks
+ * Works like the login preview: the sign-in happens in the admin's browser (RFC 8252), the
+ * console shows the link and, for the setup's test user, the password from the keychain on
+ * request, and an address pasted from the browser finishes the sign-in when nothing could
+ * receive it. Main reads the files the way the target does, and that reading is shown before
+ * the sign-in, so a wrong value is visible even before Okta refuses it.
+ */
+export function VerifyPanel(props: { target: ExportTargetId }) {
+  const { target } = props;
+  const testUser = useSetupDocument((state) => state.document.assignments.testUser);
+  const verification = useExport((state) => state.verifications[target]);
+  const start = useExport((state) => state.startVerification);
+  const paste = useExport((state) => state.pasteVerification);
+  const cancel = useExport((state) => state.cancelVerification);
+  const [choice, setChoice] = useState<UserChoice>(
+    testUser === undefined ? 'existing' : 'test-user',
+  );
+  const [login, setLogin] = useState('');
+  const [pasted, setPasted] = useState('');
+  const [pasteError, setPasteError] = useState<AppErrorValue | null>(null);
+  const reasonId = useId();
+  const status = verification?.status;
+  const isRunning = status === 'starting' || status === 'waiting';
+  const isExisting = testUser === undefined || choice === 'existing';
+  const blockedReason =
+    isExisting && login.trim() === '' ? 'Type the login of someone assigned to the app.' : null;
+  const started = verification?.started ?? null;
+  const error = verification?.error ?? null;
+  const result = verification?.result ?? null;
+
+  return (
+    // Not a labelled section: every card has one, and same-named regions confuse landmark lists.
+    <div className="verify">
+      <h3>Verify the files</h3>
+      <p className="field__help">
+        The console reads these files the way the app does, then signs in with what it found.
+      </p>
+      {testUser !== undefined && (
+        <RadioGroup
+          legend="Who signs in"
+          name={`verify-user-${target}`}
+          path={`export.${target}.verifyUser`}
+          value={choice}
+          options={[
+            {
+              value: 'test-user',
+              label: 'The setup’s test user',
+              description: `${testUser.email}; the password is in your OS keychain.`,
+            },
+            { value: 'existing', label: 'Someone assigned to the app (types their own password)' },
+          ]}
+          onChange={setChoice}
+        />
+      )}
+      {isExisting && (
+        <TextField
+          label="Login"
+          path={`export.${target}.verifyLogin`}
+          value={login}
+          onChange={setLogin}
+        />
+      )}
+      <div className="step-footer">
+        <button
+          type="button"
+          className="button button--primary"
+          disabled={isRunning || blockedReason !== null}
+          aria-describedby={blockedReason === null ? undefined : reasonId}
+          onClick={() => {
+            setPasteError(null);
+            void start(
+              target,
+              isExisting ? { kind: 'existing', login: login.trim() } : { kind: 'test-user' },
+            );
+          }}
+        >
+          {status === 'starting' ? 'Starting the sign-in…' : 'Verify by signing in'}
+        </button>
+        {isRunning && (
+          <button type="button" className="button" onClick={() => void cancel(target)}>
+            Cancel the verification
+          </button>
+        )}
+        {blockedReason !== null && !isRunning && (
+          <p className="field__help" id={reasonId}>
+            {blockedReason}
+          </p>
+        )}
+      </div>
+      {status === 'starting' && (
+        <p role="status" aria-busy="true">
+          Reading the files and preparing the sign-in…
+        </p>
+      )}
+      {error !== null && <ErrorMessage error={error} />}
+      {started !== null && status === 'waiting' && (
+        <div className="verify__sign-in" aria-busy="true">
+          <p>{started.strategy.explanation}</p>
+          {isWebAddress(started.authorizeUrl) ? (
+            <p>
+              <a href={started.authorizeUrl} target="_blank" rel="noreferrer">
+                Open the sign-in page
+              </a>{' '}
+              <span className="visually-muted">(in your browser)</span>
+            </p>
+          ) : (
+            <p className="field__error">
+              The sign-in address is not a web address, so the console does not link to it:{' '}
+              <code>{started.authorizeUrl}</code>
+            </p>
+          )}
+          {started.user.login !== null && (
+            <p>
+              Sign in as <code>{started.user.login}</code>.
+            </p>
+          )}
+          {started.user.login !== null && started.user.passwordInKeychain && (
+            <KeptSecret
+              label="Password for the verification"
+              request={{ secret: 'test-user-password', login: started.user.login }}
+            />
+          )}
+          <Reading reading={started.reading} label="What the files say" />
+          <p role="status">Waiting for the sign-in…</p>
+          <form
+            onSubmit={(event) => {
+              event.preventDefault();
+              void paste(target, pasted).then(setPasteError);
+            }}
+          >
+            <TextField
+              label="Or paste the address the browser ended on"
+              path={`export.${target}.pasted`}
+              type="url"
+              value={pasted}
+              onChange={setPasted}
+              help="If the browser could not reach the console, copy the full address from its address bar after signing in."
+            />
+            <button type="submit" className="button">
+              Use this address
+            </button>
+          </form>
+          {pasteError !== null && <ErrorMessage error={pasteError} />}
+        </div>
+      )}
+      {result !== null && <VerificationSummary result={result} />}
+    </div>
+  );
+}
