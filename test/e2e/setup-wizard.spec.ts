@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 
 import { chromium, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { parse as parseYaml } from 'yaml';
 
 import { KeytarSecretStore } from '../../main/adapters/keytar-secret-store.ts';
 import {
@@ -492,3 +494,99 @@ test('a failed preview is diagnosed in place, its one-click fix goes through rev
   await expect(page.getByText(/temporary redirect URI http/)).toHaveCount(0);
   await expectNoAxeViolations(page);
 });
+
+test('export: the Kestra application.yml written after apply, downloaded and parsed, then verified by signing in with what it says', async ({
+  consoleApp,
+}, testInfo) => {
+  test.setTimeout(120_000);
+  const { page } = consoleApp;
+  const email = `ada.export.${String(Date.now())}@example.com`;
+  // A loopback base URL nobody listens on: the verification receives the sign-in on the file's
+  // own redirect URI, as it would before Kestra runs.
+  const port = await freeLoopbackPort();
+  await connectLocalSandbox(page);
+  await page.getByRole('radio', { name: 'Kestra' }).check();
+  await page.getByLabel(/base URL/).fill(`http://localhost:${String(port)}`);
+  await page.getByLabel('App integration name').fill('Kestra export');
+  await page.getByRole('button', { name: 'Next: app integration' }).click();
+  await page.getByRole('button', { name: 'Next: users and groups' }).click();
+  await fillTestUser(page, email);
+  await page.getByRole('button', { name: 'Next: issuer' }).click();
+  await page.getByRole('button', { name: 'Next: review' }).click();
+  const { clientId, orgUrl } = await applyAndReadResult(page, 'Kestra export', (button) =>
+    button.click(),
+  );
+  await page.getByRole('button', { name: 'Next: preview the login' }).click();
+  await page.getByRole('button', { name: 'Next: export config files' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Export config files' })).toBeFocused();
+  await expect(
+    page
+      .getByRole('group', { name: 'Targets' })
+      .getByRole('checkbox', { name: 'Kestra', exact: true }),
+  ).toBeChecked();
+  await expect(
+    page.getByRole('checkbox', { name: 'Put the client secret in the files' }),
+  ).not.toBeChecked();
+  await page.getByRole('button', { name: 'Write the files' }).click();
+
+  const card = page.getByRole('region', { name: 'Kestra', exact: true });
+  const contents = card.getByRole('region', { name: 'application.yml contents' });
+  await expect(contents).toContainText('client-id: "' + clientId + '"');
+  await expect(contents).toContainText('${OKTA_CLIENT_SECRET}');
+  await expect(card.getByRole('list', { name: 'Next steps for Kestra' })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await expectFitsWidth(page);
+
+  // Browser mode downloads the file; what lands on disk is what Kestra would read.
+  if (testInfo.project.name !== 'electron') {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      card.getByRole('button', { name: 'Download' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('application.yml');
+    const saved = readFileSync(await download.path(), 'utf8');
+    const parsed = parseYaml(saved) as {
+      micronaut: { security: { oauth2: { clients: Record<string, Record<string, unknown>> } } };
+    };
+    expect(parsed.micronaut.security.oauth2.clients.okta).toMatchObject({
+      'client-id': clientId,
+      'client-secret': '${OKTA_CLIENT_SECRET}',
+      openid: { issuer: orgUrl },
+    });
+  }
+
+  // Verify: sign in with exactly what the file says, in a second page standing in for the
+  // system browser.
+  await card.getByRole('radio', { name: 'The setup’s test user' }).check();
+  await card.getByRole('button', { name: 'Verify by signing in' }).click();
+  const facts = card.getByRole('definition').filter({ hasText: 'environment variable' });
+  await expect(facts.first()).toContainText('OKTA_CLIENT_SECRET');
+  const href =
+    (await card.getByRole('link', { name: 'Open the sign-in page' }).getAttribute('href')) ?? '';
+  const password = (await keychain.get(testUserPasswordAccount(orgUrl, email))) ?? '';
+  const browser = await systemBrowserPage(page, testInfo);
+  await browser.goto(href);
+  await browser.getByLabel('Username').fill(email);
+  await browser.getByLabel('Password').fill(password);
+  await browser.getByRole('button', { name: 'Sign in' }).click();
+  await expect(browser.getByText(/close this window/i)).toBeVisible();
+  await browser.close();
+
+  await expect(card.getByText(/^Verified .* · sha256 [0-9a-f]{12}/)).toBeVisible();
+  const checks = card.getByRole('list', { name: 'Checks' });
+  for (const name of ['read', 'discovery', 'sign-in', 'issuer', 'audience']) {
+    await expect(checks).toContainText(name);
+  }
+  await expect(card.getByRole('table', { name: 'ID token claims' })).toContainText(email);
+  await expectNoAxeViolations(page);
+  await page.screenshot({ path: testInfo.outputPath('export-verified.png'), fullPage: true });
+});
+
+/** A loopback port nobody listens on right now. */
+async function freeLoopbackPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
