@@ -206,6 +206,17 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
+/** Standard input's lines, for a pasted address; closed when the command is done with them. */
+function standardInputLines(): { lines: AsyncIterable<string>; close(): void } {
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  return {
+    lines,
+    close: () => {
+      lines.close();
+    },
+  };
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -303,15 +314,7 @@ async function main(argv: string[]): Promise<number> {
             (await new KeytarSecretStore()
               .get(clientSecretAccount(keptOrgUrl, clientId))
               .catch(() => null)) ?? undefined,
-          openPastedLines: () => {
-            const lines = createInterface({ input: process.stdin, terminal: false });
-            return {
-              lines,
-              close: () => {
-                lines.close();
-              },
-            };
-          },
+          openPastedLines: standardInputLines,
         },
       );
     } catch (error) {
@@ -339,15 +342,7 @@ async function main(argv: string[]): Promise<number> {
         open: values['no-open'] !== true,
         json: values.json === true,
         allowAppChange: values['no-app-change'] !== true,
-        openPastedLines: () => {
-          const lines = createInterface({ input: process.stdin, terminal: false });
-          return {
-            lines,
-            close: () => {
-              lines.close();
-            },
-          };
-        },
+        openPastedLines: standardInputLines,
         warn: (text) => process.stderr.write(text),
         dataDir: path.resolve(values['user-data-dir'] ?? defaultDataDir()),
         write: (text) => process.stdout.write(text),

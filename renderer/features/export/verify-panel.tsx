@@ -1,6 +1,5 @@
 import { useId, useState } from 'react';
 
-import type { AppErrorValue } from '../../../shared/errors.ts';
 import type {
   ExportTargetId,
   TargetReadingView,
@@ -8,6 +7,7 @@ import type {
 } from '../../../shared/export/export-targets.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { RadioGroup, TextField } from '../../components/fields.tsx';
+import { PastedAddressForm } from '../../components/pasted-address-form.tsx';
 import { useExport, useSetupDocument } from '../../stores/store-context.tsx';
 import { Claims } from '../preview/preview-step.tsx';
 import { KeptSecret } from '../setup/result-panel.tsx';
@@ -132,8 +132,6 @@ export function VerifyPanel(props: { target: ExportTargetId }) {
     testUser === undefined ? 'existing' : 'test-user',
   );
   const [login, setLogin] = useState('');
-  const [pasted, setPasted] = useState('');
-  const [pasteError, setPasteError] = useState<AppErrorValue | null>(null);
   const reasonId = useId();
   const status = verification?.status;
   const isRunning = status === 'starting' || status === 'waiting';
@@ -183,7 +181,6 @@ export function VerifyPanel(props: { target: ExportTargetId }) {
           disabled={isRunning || blockedReason !== null}
           aria-describedby={blockedReason === null ? undefined : reasonId}
           onClick={() => {
-            setPasteError(null);
             void start(
               target,
               isExisting ? { kind: 'existing', login: login.trim() } : { kind: 'test-user' },
@@ -238,25 +235,10 @@ export function VerifyPanel(props: { target: ExportTargetId }) {
           )}
           <Reading reading={started.reading} label="What the files say" />
           <p role="status">Waiting for the sign-in…</p>
-          <form
-            onSubmit={(event) => {
-              event.preventDefault();
-              void paste(target, pasted).then(setPasteError);
-            }}
-          >
-            <TextField
-              label="Or paste the address the browser ended on"
-              path={`export.${target}.pasted`}
-              type="url"
-              value={pasted}
-              onChange={setPasted}
-              help="If the browser could not reach the console, copy the full address from its address bar after signing in."
-            />
-            <button type="submit" className="button">
-              Use this address
-            </button>
-          </form>
-          {pasteError !== null && <ErrorMessage error={pasteError} />}
+          <PastedAddressForm
+            path={`export.${target}.pasted`}
+            onPaste={(address) => paste(target, address)}
+          />
         </div>
       )}
       {result !== null && <VerificationSummary result={result} />}

@@ -5,6 +5,7 @@ import { claimTime, explainClaim } from '../../../shared/preview/claims.ts';
 import type { Diagnosis, TimelineEntry } from '../../../shared/preview/preview-schemas.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { CheckboxField, RadioGroup, TextField } from '../../components/fields.tsx';
+import { PastedAddressForm } from '../../components/pasted-address-form.tsx';
 import {
   usePreview,
   useSetupDocument,
@@ -162,8 +163,6 @@ export function PreviewStep() {
   );
   const [login, setLogin] = useState('');
   const [allowAppChange, setAllowAppChange] = useState(true);
-  const [pasted, setPasted] = useState('');
-  const [pasteError, setPasteError] = useState<AppErrorValue | null>(null);
   const isRunning = status === 'starting' || status === 'waiting';
 
   return (
@@ -261,25 +260,7 @@ export function PreviewStep() {
             />
           )}
           <p role="status">Waiting for the sign-in…</p>
-          <form
-            onSubmit={(event) => {
-              event.preventDefault();
-              void pasteCallback(pasted).then(setPasteError);
-            }}
-          >
-            <TextField
-              label="Or paste the address the browser ended on"
-              path="preview.pasted"
-              type="url"
-              value={pasted}
-              onChange={setPasted}
-              help="If the browser could not reach the console, copy the full address from its address bar after signing in."
-            />
-            <button type="submit" className="button">
-              Use this address
-            </button>
-          </form>
-          {pasteError !== null && <ErrorMessage error={pasteError} />}
+          <PastedAddressForm path="preview.pasted" onPaste={pasteCallback} />
         </section>
       )}
       {live.length > 0 && status !== 'done' && <Timeline entries={live} label="Exchanges so far" />}
