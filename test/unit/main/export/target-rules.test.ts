@@ -12,10 +12,11 @@ import type { GroupsClaim } from '../../../../shared/setup/setup-document.ts';
 import { exportInputFor, FIXTURE_CLIENT_SECRET } from '../../../support/export-fixtures.ts';
 
 const GRAFANA_RULE = {
+  kind: 'follows-path',
   targetTitle: 'Grafana',
   callbackPath: '/login/okta',
   ruleText: '<root_url>/login/okta',
-};
+} as const;
 
 function inputWith(redirectUris: string[], baseUrl = 'https://grafana.example.com/') {
   return exportInputFor('web', {
@@ -123,12 +124,12 @@ describe('the secret and the lint', () => {
     const input = exportInputFor('web', { secret: { kind: 'inline', value: 'abc{{def' } });
     input.applied.clientId = '';
     expect(() => {
-      assertPassesPreExportLint(input, 'Grafana');
+      assertPassesPreExportLint(input, { opening: 'Cannot export the Grafana configuration:' });
     }).toThrow(
       /^Cannot export the Grafana configuration: The client id is blank\..*leftover template marker/,
     );
     expect(() => {
-      assertPassesPreExportLint(input, 'Grafana');
+      assertPassesPreExportLint(input, { opening: 'Cannot export the Grafana configuration:' });
     }).not.toThrow('abc{{def');
   });
 });
