@@ -147,7 +147,7 @@ export function findRegisteredCallback(
 export function findRegisteredCallback(
   input: ExportInput,
   rule: CallbackRule,
-): RegisteredRedirectUri {
+): RegisteredCallback | RegisteredRedirectUri {
   const document = input.document;
   const registered = document.app.redirectUris;
   if (rule.kind === 'generic') {
