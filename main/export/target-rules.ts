@@ -1,4 +1,5 @@
-import type { ExportInput } from './exporter.ts';
+import { PRESETS } from '../../shared/setup/presets.ts';
+import type { ExportInput, SecretSource } from './exporter.ts';
 import { preExportLint } from './pre-export-lint.ts';
 
 /**
@@ -8,8 +9,28 @@ import { preExportLint } from './pre-export-lint.ts';
  *
  * @remarks
  * Each exporter states only what is particular to its target (its callback path, its file
- * format); the decisions that must not drift between targets live here once.
+ * format); the decisions that must not drift between targets live here once. Where targets
+ * really differ, the difference is a parameter whose TSDoc says which targets take which value.
  */
+
+/** How a refused export's error reads, and which secret the lint looks at. */
+export interface LintRefusal {
+  /** The error's first words, before the problems, e.g. `Cannot export for Kestra:`. */
+  opening: string;
+  /**
+   * `sentences` (the default): the problems follow the opening on the same line. `list`: one
+   * `- ` line a problem, as the Terraform export has always printed them.
+   */
+  layout?: 'sentences' | 'list';
+  /**
+   * `asked` (the default): the secret the admin asked to inline, even for a public client whose
+   * files will not hold it — the confidential-only targets, Spring Boot and Terraform refuse such
+   * an input. `written`: only the secret the files hold ({@link secretPlanFor}), so a public
+   * client's export goes ahead whatever was asked — Kestra, dotenv and JSON, which export public
+   * clients and never linted a secret they do not write.
+   */
+  secret?: 'asked' | 'written';
+}
 
 /**
  * Throws when the issuer, the client id or an inlined secret fails the pre-export lint.
@@ -19,16 +40,21 @@ import { preExportLint } from './pre-export-lint.ts';
  * admin has left the console (targets.md §0 "Generic pre-export lint"), so the export refuses
  * instead. The message lists every problem; it never echoes the secret.
  */
-export function assertPassesPreExportLint(input: ExportInput, targetTitle: string): void {
-  const inlineSecret = input.secret.kind === 'inline' ? input.secret.value : undefined;
+export function assertPassesPreExportLint(input: ExportInput, refusal: LintRefusal): void {
+  const secret = refusal.secret === 'written' ? secretPlanFor(input) : input.secret;
   const problems = preExportLint({
     issuer: input.facts.discovery.issuer,
     clientId: input.applied.clientId,
-    ...(inlineSecret === undefined ? {} : { clientSecret: inlineSecret }),
+    ...(secret.kind === 'inline' ? { clientSecret: secret.value } : {}),
   });
-  if (problems.length > 0) {
-    throw new Error(`Cannot export the ${targetTitle} configuration: ${problems.join(' ')}`);
+  if (problems.length === 0) {
+    return;
   }
+  throw new Error(
+    refusal.layout === 'list'
+      ? `${refusal.opening}\n${problems.map((problem) => `- ${problem}`).join('\n')}`
+      : `${refusal.opening} ${problems.join(' ')}`,
+  );
 }
 
 /** `http://host:port/` → `http://host:port`: targets join their callback path onto a bare base. */
@@ -36,8 +62,23 @@ export function trimTrailingSlashes(url: string): string {
   return url.trim().replace(/\/+$/, '');
 }
 
-/** A target's callback rule: the path it appends to its base URL. */
-export interface CallbackRule {
+/**
+ * How a target comes by the redirect URI it sends, for {@link findRegisteredCallback}.
+ *
+ * @remarks
+ * Okta compares redirect URIs byte for byte (targets.md §0 "Redirect URIs"), so every kind ends
+ * in a registered URI or a refusal; they differ in what may stand in for the URI the setup's base
+ * URL gives.
+ */
+export type CallbackRule = FollowsPathRule | AtBaseUrlRule | GenericCallbackRule;
+
+/**
+ * The target appends its callback path to a base URL that its file states (Grafana, Argo CD,
+ * oauth2-proxy, Auth.js, GitLab, Spring Boot): a registered URI under another base URL that ends
+ * in the same path can be used, with that base URL in the file.
+ */
+export interface FollowsPathRule {
+  kind: 'follows-path';
   /** The target's name, for messages. */
   targetTitle: string;
   /** The path the target appends to its base URL, e.g. `/login/okta`. */
@@ -46,31 +87,93 @@ export interface CallbackRule {
   ruleText: string;
 }
 
-/** The registered redirect URI a target will send, and the base URL its files must state. */
-export interface RegisteredCallback {
-  redirectUri: string;
-  /** The redirect URI without the callback path: what the target's base URL setting holds. */
-  baseUrl: string;
-  warnings: string[];
+/**
+ * The target appends its callback path to the setup's base URL and nothing else (Kestra, Kaimu):
+ * their files state that base URL (`kestra.url`, `OIDC_BASE_URL`), and Kestra checks a merged
+ * `kestra.url` against it, so another registered base URL is refused rather than followed.
+ */
+export interface AtBaseUrlRule {
+  kind: 'at-base-url';
+  /** The target's name, for messages. */
+  targetTitle: string;
+  /** The path the target appends to its base URL, e.g. `/oauth/callback/okta`. */
+  callbackPath: string;
 }
 
 /**
- * The app's sign-in redirect URI that the target's callback rule produces, with the base URL the
- * target must be configured with to send exactly that URI.
+ * A generic file (dotenv, JSON, `.okta.env`) names the redirect URI itself: the preset's own
+ * callback when registered (what the wizard filled in), otherwise the first registered one, since
+ * a generic app may use any path.
+ */
+export interface GenericCallbackRule {
+  kind: 'generic';
+  /** The file's name, for messages. */
+  targetTitle: string;
+}
+
+/** The registered redirect URI a target will send. */
+export interface RegisteredRedirectUri {
+  redirectUri: string;
+  warnings: string[];
+}
+
+/** The registered redirect URI a target will send, and the base URL its files must state. */
+export interface RegisteredCallback extends RegisteredRedirectUri {
+  /** The redirect URI without the callback path: what the target's base URL setting holds. */
+  baseUrl: string;
+}
+
+/**
+ * The app's sign-in redirect URI that the target will send, checked against the registered ones;
+ * for a target that derives it from a base URL, with the base URL it must be configured with.
  *
  * @remarks
  * Okta compares redirect URIs byte for byte (targets.md §0 "Redirect URIs"), so a file whose
- * target derives any other URI fails with Okta's HTML 400 page. The URI under the document's base
- * URL is preferred; another registered URI that follows the same rule is used when the base URL
- * was changed by hand, with a warning. When none follows the rule, the export refuses and says
- * which URI the target would send, since a file that cannot sign in is worse than none.
+ * target sends any other URI fails with Okta's HTML 400 page, with no redirect back. The URI the
+ * setup's base URL gives is preferred; what may stand in for it depends on the rule's kind (see
+ * {@link CallbackRule}). When nothing may, the export refuses and says which URI the target would
+ * send, since a file that cannot sign in is worse than none. The refusals keep the wording each
+ * group of targets had: `at-base-url` also suggests changing the client key, which is part of
+ * Kestra's and Kaimu's callback path.
  */
-export function findRegisteredCallback(input: ExportInput, rule: CallbackRule): RegisteredCallback {
-  const documentBase = trimTrailingSlashes(input.document.target.baseUrl);
+export function findRegisteredCallback(
+  input: ExportInput,
+  rule: FollowsPathRule | AtBaseUrlRule,
+): RegisteredCallback;
+export function findRegisteredCallback(
+  input: ExportInput,
+  rule: GenericCallbackRule,
+): RegisteredRedirectUri;
+export function findRegisteredCallback(
+  input: ExportInput,
+  rule: CallbackRule,
+): RegisteredCallback | RegisteredRedirectUri {
+  const document = input.document;
+  const registered = document.app.redirectUris;
+  if (rule.kind === 'generic') {
+    const presetCallback = PRESETS[document.target.preset].uris(
+      document.target.baseUrl,
+      document.target.clientKey,
+    ).callback;
+    const redirectUri = registered.includes(presetCallback) ? presetCallback : registered[0];
+    if (redirectUri === undefined) {
+      throw new Error(
+        `Cannot export for ${rule.targetTitle}: the app registers no sign-in redirect URI. Add the URI your app receives the sign-in on and apply the setup first.`,
+      );
+    }
+    return { redirectUri, warnings: [] };
+  }
+  const documentBase = trimTrailingSlashes(document.target.baseUrl);
   const expected = `${documentBase}${rule.callbackPath}`;
-  const registered = input.document.app.redirectUris;
   if (registered.includes(expected)) {
     return { redirectUri: expected, baseUrl: documentBase, warnings: [] };
+  }
+  if (rule.kind === 'at-base-url') {
+    const listed =
+      registered.length === 0 ? 'none' : registered.map((uri) => `"${uri}"`).join(', ');
+    throw new Error(
+      `${rule.targetTitle} will send the redirect URI "${expected}", but the app does not register it (registered: ${listed}). Add it to the app's sign-in redirect URIs and apply the setup, or change the base URL or client key so the target's callback is one of the registered URIs.`,
+    );
   }
   const following = registered.find(
     (uri) =>
@@ -113,6 +216,9 @@ const STANDARD_SCOPES = ['openid', 'profile', 'email'] as const;
  * (targets.md §0 "Groups"). The org server has no scopes to configure, so it gets the standard
  * three, plus `groups` when the setup asks for a groups claim — Okta releases the org server's
  * groups claim only to requests with that scope.
+ *
+ * The warnings are about scopes discovery does not list; the Kestra, Kaimu, `.okta.env`, dotenv
+ * and JSON exporters take only `scopes` and never carried them.
  */
 export function requestedScopes(input: ExportInput): RequestedScopes {
   const issuer = input.document.issuer;
@@ -187,18 +293,42 @@ export function assertConfidentialClient(input: ExportInput, targetTitle: string
   }
 }
 
-/**
- * The secret to write into the files: the inlined value, or `undefined` when the files reference
- * it or the client has none.
- */
-export function inlineSecretOf(input: ExportInput): string | undefined {
+/** How one export writes the client secret, decided once from the input and the app type. */
+export type SecretPlan =
+  /** The files name an environment variable (or a Kubernetes Secret); the admin sets it outside. */
+  | { kind: 'reference' }
+  /** The admin asked for the value in the files; they are sensitive. */
+  | { kind: 'inline'; value: string }
+  /** A public client (`none`): there is no secret to write or to reference. */
+  | { kind: 'none' };
+
+/** The secret plan for `input`: public clients have none, whatever the admin asked. */
+export function secretPlanFor(input: ExportInput): SecretPlan {
   if (input.document.app.tokenEndpointAuthMethod === 'none') {
-    return undefined;
+    return { kind: 'none' };
   }
-  return input.secret.kind === 'inline' ? input.secret.value : undefined;
+  return input.secret.kind === 'inline'
+    ? { kind: 'inline', value: input.secret.value }
+    : { kind: 'reference' };
 }
 
-/** The warning every file holding the client secret in clear text carries. */
+/**
+ * The secret to write into the files: the inlined value of {@link secretPlanFor}, or `undefined`
+ * when the files reference it or the client has none.
+ */
+export function inlineSecretOf(input: ExportInput): string | undefined {
+  const plan = secretPlanFor(input);
+  return plan.kind === 'inline' ? plan.value : undefined;
+}
+
+/**
+ * The warning every file holding the client secret in clear text carries, naming that file.
+ *
+ * @remarks
+ * One wording for every target (the Kestra, Kaimu, `.okta.env`, dotenv and JSON exporters had
+ * their own, with the same advice): the file is written with mode 0600, but a secret in a file
+ * travels with it (targets.md §0 "Secrets").
+ */
 export function inlineSecretWarning(fileName: string): string {
   return `${fileName} holds the client secret in clear text, as asked. It is written with mode 0600; keep it out of version control and prefer the secret reference (the default) for shared machines.`;
 }
@@ -214,4 +344,9 @@ export function pickPostLogoutRedirectUri(input: ExportInput, baseUrl: string): 
     registered.find((uri) => uri.startsWith(`${baseUrl}/`)) ??
     registered[0]
   );
+}
+
+/** The `SecretSource` a reading reports for a value that names an environment variable. */
+export function environmentSecret(variable: string): SecretSource {
+  return { kind: 'environment', variable };
 }

@@ -63,9 +63,10 @@ function yamlText(value: unknown, comment?: string): string {
 }
 
 function exportArgoCd(input: ExportInput): ExportOutput {
-  assertPassesPreExportLint(input, TITLE);
+  assertPassesPreExportLint(input, { opening: `Cannot export the ${TITLE} configuration:` });
   assertConfidentialClient(input, TITLE);
   const callback = findRegisteredCallback(input, {
+    kind: 'follows-path',
     targetTitle: TITLE,
     callbackPath: CALLBACK_PATH,
     ruleText: `<url>${CALLBACK_PATH}`,

@@ -67,9 +67,10 @@ function sameScopes(left: readonly string[], right: readonly string[]): boolean 
 }
 
 function exportAuthJs(input: ExportInput): ExportOutput {
-  assertPassesPreExportLint(input, TITLE);
+  assertPassesPreExportLint(input, { opening: `Cannot export the ${TITLE} configuration:` });
   assertConfidentialClient(input, TITLE);
   const callback = findRegisteredCallback(input, {
+    kind: 'follows-path',
     targetTitle: TITLE,
     callbackPath: CALLBACK_PATH,
     ruleText: `<origin>${CALLBACK_PATH}`,

@@ -3,20 +3,20 @@ import { parse as parseDotenv } from 'dotenv';
 import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
 import { PRESETS } from '../../../shared/setup/presets.ts';
 import {
-  assertExportable,
-  environmentSecret,
-  genericRedirectUri,
-  inlineSecretWarning,
-  requestedScopes,
-  secretPlanFor,
-} from '../export-rules.ts';
-import {
   type Exporter,
   type ExportInput,
   ExportReadError,
   type SecretSource,
   type TargetReading,
 } from '../exporter.ts';
+import {
+  assertPassesPreExportLint,
+  environmentSecret,
+  findRegisteredCallback,
+  inlineSecretWarning,
+  requestedScopes,
+  secretPlanFor,
+} from '../target-rules.ts';
 
 /**
  * A generic `.env` with an app's OpenID Connect settings under `OIDC_*` names, for apps without
@@ -52,12 +52,12 @@ function exportDotenv(input: ExportInput): ExportOutput {
   const { document, facts, applied } = input;
   const { discovery } = facts;
   const secret = secretPlanFor(input);
-  assertExportable('.env', { issuer: discovery.issuer, clientId: applied.clientId, secret });
+  assertPassesPreExportLint(input, { opening: 'Cannot export for .env:', secret: 'written' });
   const presetUris = PRESETS[document.target.preset].uris(
     document.target.baseUrl,
     document.target.clientKey,
   );
-  const redirectUri = genericRedirectUri('.env', document, presetUris.callback);
+  const { redirectUri } = findRegisteredCallback(input, { kind: 'generic', targetTitle: '.env' });
   const signOut =
     presetUris.signOut !== undefined &&
     document.app.postLogoutRedirectUris.includes(presetUris.signOut)
@@ -78,7 +78,7 @@ function exportDotenv(input: ExportInput): ExportOutput {
     lines.push(envLine('OIDC_POST_LOGOUT_REDIRECT_URI', signOut));
   }
   lines.push(
-    envLine('OIDC_SCOPES', requestedScopes(document).join(' ')),
+    envLine('OIDC_SCOPES', requestedScopes(input).scopes.join(' ')),
     envLine('OIDC_TOKEN_ENDPOINT_AUTH_METHOD', document.app.tokenEndpointAuthMethod),
     envLine('OIDC_AUTHORIZATION_ENDPOINT', discovery.authorization_endpoint),
     envLine('OIDC_TOKEN_ENDPOINT', discovery.token_endpoint),

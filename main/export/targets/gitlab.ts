@@ -70,9 +70,10 @@ function rubyStringList(values: readonly string[]): string {
 }
 
 function exportGitLab(input: ExportInput): ExportOutput {
-  assertPassesPreExportLint(input, TITLE);
+  assertPassesPreExportLint(input, { opening: `Cannot export the ${TITLE} configuration:` });
   assertConfidentialClient(input, TITLE);
   const callback = findRegisteredCallback(input, {
+    kind: 'follows-path',
     targetTitle: TITLE,
     callbackPath: CALLBACK_PATH,
     ruleText: `<gitlab>/users/auth/<args.name>/callback`,

@@ -82,6 +82,7 @@ interface GrafanaIni {
 
 function grafanaIni(input: ExportInput): GrafanaIni {
   const callback = findRegisteredCallback(input, {
+    kind: 'follows-path',
     targetTitle: TITLE,
     callbackPath: CALLBACK_PATH,
     ruleText: `<root_url>${CALLBACK_PATH}`,
@@ -143,7 +144,7 @@ function grafanaIni(input: ExportInput): GrafanaIni {
 }
 
 function exportGrafana(input: ExportInput): ExportOutput {
-  assertPassesPreExportLint(input, TITLE);
+  assertPassesPreExportLint(input, { opening: `Cannot export the ${TITLE} configuration:` });
   assertConfidentialClient(input, TITLE);
   const { content, warnings, allowedGroups } = grafanaIni(input);
   const inlineSecret = inlineSecretOf(input);

@@ -1,13 +1,4 @@
 import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
-import { PRESETS } from '../../../shared/setup/presets.ts';
-import {
-  assertExportable,
-  environmentSecret,
-  genericRedirectUri,
-  inlineSecretWarning,
-  requestedScopes,
-  secretPlanFor,
-} from '../export-rules.ts';
 import {
   type Exporter,
   type ExportInput,
@@ -15,6 +6,14 @@ import {
   type SecretSource,
   type TargetReading,
 } from '../exporter.ts';
+import {
+  assertPassesPreExportLint,
+  environmentSecret,
+  findRegisteredCallback,
+  inlineSecretWarning,
+  requestedScopes,
+  secretPlanFor,
+} from '../target-rules.ts';
 
 /**
  * A generic `oidc.json` with an app's OpenID Connect settings, for tools and apps that take JSON.
@@ -41,12 +40,11 @@ function exportJson(input: ExportInput): ExportOutput {
   const { document, facts, applied } = input;
   const { discovery } = facts;
   const secret = secretPlanFor(input);
-  assertExportable('oidc.json', { issuer: discovery.issuer, clientId: applied.clientId, secret });
-  const presetCallback = PRESETS[document.target.preset].uris(
-    document.target.baseUrl,
-    document.target.clientKey,
-  ).callback;
-  const redirectUri = genericRedirectUri('oidc.json', document, presetCallback);
+  assertPassesPreExportLint(input, { opening: 'Cannot export for oidc.json:', secret: 'written' });
+  const { redirectUri } = findRegisteredCallback(input, {
+    kind: 'generic',
+    targetTitle: 'oidc.json',
+  });
 
   const settings = {
     issuer: discovery.issuer,
@@ -65,7 +63,7 @@ function exportJson(input: ExportInput): ExportOutput {
     token_endpoint_auth_method: document.app.tokenEndpointAuthMethod,
     redirect_uris: [redirectUri, ...document.app.redirectUris.filter((uri) => uri !== redirectUri)],
     post_logout_redirect_uris: [...document.app.postLogoutRedirectUris],
-    scopes: requestedScopes(document),
+    scopes: requestedScopes(input).scopes,
   };
 
   const file: ExportedFile = {

@@ -3,21 +3,20 @@ import { Document, parseDocument, Scalar } from 'yaml';
 
 import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
 import {
-  assertExportable,
-  environmentSecret,
-  inlineSecretWarning,
-  registeredCallback,
-  requestedScopes,
-  secretPlanFor,
-  withoutTrailingSlash,
-} from '../export-rules.ts';
-import {
   type Exporter,
   type ExportInput,
   ExportReadError,
   type SecretSource,
   type TargetReading,
 } from '../exporter.ts';
+import {
+  assertPassesPreExportLint,
+  environmentSecret,
+  findRegisteredCallback,
+  inlineSecretWarning,
+  requestedScopes,
+  secretPlanFor,
+} from '../target-rules.ts';
 
 /**
  * Kaimu's backend reads its OIDC providers from one environment variable, `OIDC_PROVIDERS`, a
@@ -110,7 +109,7 @@ function exportKaimu(input: ExportInput): ExportOutput {
       'Kaimu signs in as a web app with a client secret (its guide\'s setup), but this app is a public client (token endpoint authentication "none"). Use the Kaimu preset\'s web app, apply it, and export again.',
     );
   }
-  assertExportable('Kaimu', { issuer, clientId: applied.clientId, secret });
+  assertPassesPreExportLint(input, { opening: 'Cannot export for Kaimu:' });
   if (secret.kind === 'inline' && !isSafeInJson(secret.value)) {
     throw new Error(
       "The client secret contains a quote, backslash or control character, which cannot pass through .env into Kaimu's JSON. Export with a secret reference instead.",
@@ -123,15 +122,18 @@ function exportKaimu(input: ExportInput): ExportOutput {
       `Kaimu's provider slug "${slug}" is a path segment of its callback; use letters, digits, "-", "_", "." or "~" only (e.g. "okta"). Change the client key, apply the setup, and export again.`,
     );
   }
-  const scopes = requestedScopes(document);
+  const { scopes } = requestedScopes(input);
   const badScope = scopes.find((scope) => !/^\S+$/.test(scope));
   if (badScope !== undefined) {
     throw new Error(
       `The scope ${JSON.stringify(badScope)} contains white space; Kaimu reads scopes as one space-separated string, so it would split it.`,
     );
   }
-  const base = withoutTrailingSlash(document.target.baseUrl);
-  const callback = registeredCallback('Kaimu', document, `${base}/auth/oidc/${slug}/callback`);
+  const { redirectUri: callback, baseUrl: base } = findRegisteredCallback(input, {
+    kind: 'at-base-url',
+    targetTitle: 'Kaimu',
+    callbackPath: `/auth/oidc/${slug}/callback`,
+  });
 
   // Field order follows Kaimu's guide; every value is a string (pitfall 1).
   const provider: Record<Exclude<ProviderField, 'discovery_url'>, string> = {

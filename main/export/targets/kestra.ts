@@ -2,21 +2,21 @@ import { Document, isMap, parseDocument, Scalar, YAMLSeq } from 'yaml';
 
 import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
 import {
-  assertExportable,
-  environmentSecret,
-  inlineSecretWarning,
-  registeredCallback,
-  requestedScopes,
-  secretPlanFor,
-  withoutTrailingSlash,
-} from '../export-rules.ts';
-import {
   type Exporter,
   type ExportInput,
   ExportReadError,
   type SecretSource,
   type TargetReading,
 } from '../exporter.ts';
+import {
+  assertPassesPreExportLint,
+  environmentSecret,
+  findRegisteredCallback,
+  inlineSecretWarning,
+  requestedScopes,
+  secretPlanFor,
+  trimTrailingSlashes,
+} from '../target-rules.ts';
 
 /**
  * Kestra (Enterprise) signs in through Micronaut Security: one `application.yml` holding a
@@ -122,7 +122,7 @@ function exportKestra(input: ExportInput): ExportOutput {
   const { document, facts, applied } = input;
   const issuer = facts.discovery.issuer;
   const secret = secretPlanFor(input);
-  assertExportable('Kestra', { issuer, clientId: applied.clientId, secret });
+  assertPassesPreExportLint(input, { opening: 'Cannot export for Kestra:', secret: 'written' });
 
   const clientKey = document.target.clientKey ?? 'okta';
   if (!CLIENT_KEY_PATTERN.test(clientKey)) {
@@ -135,14 +135,17 @@ function exportKestra(input: ExportInput): ExportOutput {
       'The client secret contains "${", which Micronaut would treat as a placeholder. Export with a secret reference instead.',
     );
   }
-  const base = withoutTrailingSlash(document.target.baseUrl);
-  const callback = registeredCallback('Kestra', document, `${base}/oauth/callback/${clientKey}`);
+  const { redirectUri: callback, baseUrl: base } = findRegisteredCallback(input, {
+    kind: 'at-base-url',
+    targetTitle: 'Kestra',
+    callbackPath: `/oauth/callback/${clientKey}`,
+  });
   const signOut = `${base}${SIGN_OUT_PATH}`;
   const hasSignOut = document.app.postLogoutRedirectUris.includes(signOut);
 
   const yaml = baseDocument(input.mergeInto);
   const existingUrl = existingKestraUrl(yaml);
-  if (existingUrl !== undefined && withoutTrailingSlash(existingUrl) !== base) {
+  if (existingUrl !== undefined && trimTrailingSlashes(existingUrl) !== base) {
     throw new Error(
       `The application.yml to merge into says Kestra is at "${existingUrl}" (kestra.url), but the callback was registered for "${base}". Set the setup's base URL to Kestra's address and apply it, or correct kestra.url, then export again.`,
     );
@@ -158,7 +161,7 @@ function exportKestra(input: ExportInput): ExportOutput {
       quotedScalar(secret.kind === 'inline' ? secret.value : `\${${KESTRA_SECRET_VARIABLE}}`),
     );
   }
-  const scopes = requestedScopes(document);
+  const { scopes } = requestedScopes(input);
   setting(yaml, [...client, 'scopes'], quotedList(scopes));
   setting(
     yaml,
@@ -385,7 +388,7 @@ function readKestra(files: readonly { name: string; content: string }[]): Target
     issuer,
     clientId,
     clientSecret: secretSource(client['client-secret'], tokenEndpointAuthMethod),
-    redirectUri: `${withoutTrailingSlash(kestraUrl)}${callbackPath}`,
+    redirectUri: `${trimTrailingSlashes(kestraUrl)}${callbackPath}`,
     scopes,
     tokenEndpointAuthMethod,
   };

@@ -57,9 +57,10 @@ function isLoopback(url: URL): boolean {
 }
 
 function exportOauth2Proxy(input: ExportInput): ExportOutput {
-  assertPassesPreExportLint(input, TITLE);
+  assertPassesPreExportLint(input, { opening: `Cannot export the ${TITLE} configuration:` });
   assertConfidentialClient(input, TITLE);
   const callback = findRegisteredCallback(input, {
+    kind: 'follows-path',
     targetTitle: TITLE,
     callbackPath: CALLBACK_PATH,
     ruleText: `<proxy>${CALLBACK_PATH}`,

@@ -1,21 +1,20 @@
 import { parse as parseDotenv } from 'dotenv';
 
 import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
-import { PRESETS } from '../../../shared/setup/presets.ts';
-import {
-  assertExportable,
-  environmentSecret,
-  genericRedirectUri,
-  inlineSecretWarning,
-  requestedScopes,
-  secretPlanFor,
-} from '../export-rules.ts';
 import {
   type Exporter,
   type ExportInput,
   ExportReadError,
   type TargetReading,
 } from '../exporter.ts';
+import {
+  assertPassesPreExportLint,
+  environmentSecret,
+  findRegisteredCallback,
+  inlineSecretWarning,
+  requestedScopes,
+  secretPlanFor,
+} from '../target-rules.ts';
 
 /**
  * The Okta CLI's `.okta.env`: `export KEY="value"` lines that Okta's samples source before they
@@ -72,13 +71,11 @@ function exportOktaEnv(input: ExportInput): ExportOutput {
       'The .okta.env format is for web and service apps with a client secret; the Okta CLI writes none for single-page or native apps. Export the dotenv or JSON target instead.',
     );
   }
-  assertExportable('.okta.env', { issuer, clientId: applied.clientId, secret });
-  const preset = PRESETS[document.target.preset];
-  const redirectUri = genericRedirectUri(
-    '.okta.env',
-    document,
-    preset.uris(document.target.baseUrl, document.target.clientKey).callback,
-  );
+  assertPassesPreExportLint(input, { opening: 'Cannot export for .okta.env:' });
+  const { redirectUri } = findRegisteredCallback(input, {
+    kind: 'generic',
+    targetTitle: '.okta.env',
+  });
 
   const lines = [exportLine(ISSUER, issuer), exportLine(CLIENT_ID, applied.clientId)];
   if (secret.kind === 'inline') {
@@ -108,7 +105,7 @@ function exportOktaEnv(input: ExportInput): ExportOutput {
   if (secret.kind === 'inline') {
     warnings.push(inlineSecretWarning(FILE_NAME));
   }
-  const scopes = requestedScopes(document);
+  const { scopes } = requestedScopes(input);
   if (scopes.join(' ') !== SAMPLE_SCOPES.join(' ')) {
     warnings.push(
       `The .okta.env format carries no scopes; configure the app to request "${scopes.join(' ')}".`,

@@ -34,6 +34,7 @@ const CALLBACK_PATH = '/login/oauth2/code/okta';
 
 function springYaml(input: ExportInput): { content: string; warnings: string[] } {
   const callback = findRegisteredCallback(input, {
+    kind: 'follows-path',
     targetTitle: TITLE,
     callbackPath: CALLBACK_PATH,
     ruleText: `<app>${CALLBACK_PATH}`,
@@ -100,7 +101,7 @@ function springYaml(input: ExportInput): { content: string; warnings: string[] }
 }
 
 function exportSpringBoot(input: ExportInput): ExportOutput {
-  assertPassesPreExportLint(input, TITLE);
+  assertPassesPreExportLint(input, { opening: `Cannot export the ${TITLE} configuration:` });
   const { content, warnings } = springYaml(input);
   const inlineSecret = inlineSecretOf(input);
   const isPublic = input.document.app.tokenEndpointAuthMethod === 'none';

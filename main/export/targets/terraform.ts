@@ -20,7 +20,7 @@ import {
   nested,
   renderHclFile,
 } from '../hcl-writer.ts';
-import { preExportLint } from '../pre-export-lint.ts';
+import { assertPassesPreExportLint } from '../target-rules.ts';
 
 /**
  * The Terraform export (targets.md §13): one `main.tf` that describes this setup with the okta
@@ -125,20 +125,6 @@ function responseTypesFor(grantTypes: readonly string[]): string[] {
     ...(grantTypes.includes('authorization_code') ? ['code'] : []),
     ...(grantTypes.includes('implicit') ? ['id_token', 'token'] : []),
   ];
-}
-
-/** Throws the §0 lint's problems as one error, before anything is written. */
-function assertLintPasses(input: ExportInput): void {
-  const problems = preExportLint({
-    issuer: input.facts.discovery.issuer,
-    clientId: input.applied.clientId,
-    ...(input.secret.kind === 'inline' ? { clientSecret: input.secret.value } : {}),
-  });
-  if (problems.length > 0) {
-    throw new Error(
-      `The Terraform export was not written, because:\n${problems.map((problem) => `- ${problem}`).join('\n')}`,
-    );
-  }
 }
 
 /** Where the admin finds the id of an object the export cannot import by itself. */
@@ -659,7 +645,12 @@ function nextStepsFor(
 
 /** The whole `main.tf` and what to tell the admin about it. */
 function exportTerraform(input: ExportInput): ExportOutput {
-  assertLintPasses(input);
+  // The §0 lint before anything is written; it also refuses an inline secret that fails it, though
+  // main.tf never holds one.
+  assertPassesPreExportLint(input, {
+    opening: 'The Terraform export was not written, because:',
+    layout: 'list',
+  });
   const { document, applied, facts } = input;
   const authServerId = applied.authServerId;
   if (document.issuer.kind === 'custom' && authServerId === null) {

@@ -2,20 +2,25 @@ import { describe, expect, it } from 'vitest';
 
 import {
   assertPassesPreExportLint,
+  environmentSecret,
   findRegisteredCallback,
   groupsReleasedByClaim,
   inlineSecretOf,
+  inlineSecretWarning,
   pickPostLogoutRedirectUri,
   requestedScopes,
+  secretPlanFor,
+  trimTrailingSlashes,
 } from '../../../../main/export/target-rules.ts';
 import type { GroupsClaim } from '../../../../shared/setup/setup-document.ts';
 import { exportInputFor, FIXTURE_CLIENT_SECRET } from '../../../support/export-fixtures.ts';
 
 const GRAFANA_RULE = {
+  kind: 'follows-path',
   targetTitle: 'Grafana',
   callbackPath: '/login/okta',
   ruleText: '<root_url>/login/okta',
-};
+} as const;
 
 function inputWith(redirectUris: string[], baseUrl = 'https://grafana.example.com/') {
   return exportInputFor('web', {
@@ -56,6 +61,83 @@ describe('findRegisteredCallback', () => {
       'Grafana sends the redirect URI https://grafana.example.com/login/okta (<root_url>/login/okta), which is not one of the app',
     );
     expect(() => findRegisteredCallback(inputWith([]), GRAFANA_RULE)).toThrow('(none)');
+  });
+
+  describe('at the base URL only (Kestra, Kaimu)', () => {
+    const KESTRA_RULE = {
+      kind: 'at-base-url',
+      targetTitle: 'Kestra',
+      callbackPath: '/oauth/callback/okta',
+    } as const;
+
+    it('takes the callback under the base URL', () => {
+      expect(
+        findRegisteredCallback(
+          inputWith(
+            ['https://kestra.example.com/oauth/callback/okta'],
+            'https://kestra.example.com//',
+          ),
+          KESTRA_RULE,
+        ),
+      ).toEqual({
+        redirectUri: 'https://kestra.example.com/oauth/callback/okta',
+        baseUrl: 'https://kestra.example.com',
+        warnings: [],
+      });
+    });
+
+    it('refuses a callback under another base URL instead of following it', () => {
+      expect(() =>
+        findRegisteredCallback(
+          inputWith(['https://kestra.internal/oauth/callback/okta'], 'https://kestra.example.com'),
+          KESTRA_RULE,
+        ),
+      ).toThrow(
+        'Kestra will send the redirect URI "https://kestra.example.com/oauth/callback/okta", but the app does not register it (registered: "https://kestra.internal/oauth/callback/okta").',
+      );
+      expect(() => findRegisteredCallback(inputWith([]), KESTRA_RULE)).toThrow(
+        '(registered: none)',
+      );
+    });
+  });
+
+  describe('generic files (dotenv, JSON, .okta.env)', () => {
+    const GENERIC_RULE = { kind: 'generic', targetTitle: '.env' } as const;
+
+    function webInputWith(redirectUris: string[]) {
+      return exportInputFor('web', {
+        adjust: (document) => {
+          document.target.baseUrl = 'https://app.example.com/';
+          document.app.redirectUris = redirectUris;
+        },
+      });
+    }
+
+    it("prefers the preset's callback, else the first registered URI", () => {
+      const preset = 'https://app.example.com/authorization-code/callback';
+      expect(
+        findRegisteredCallback(webInputWith(['https://app.example.com/cb', preset]), GENERIC_RULE),
+      ).toEqual({ redirectUri: preset, warnings: [] });
+      expect(
+        findRegisteredCallback(
+          webInputWith(['https://app.example.com/cb', 'https://app.example.com/other']),
+          GENERIC_RULE,
+        ).redirectUri,
+      ).toBe('https://app.example.com/cb');
+    });
+
+    it('refuses when the app registers no redirect URI', () => {
+      expect(() => findRegisteredCallback(webInputWith([]), GENERIC_RULE)).toThrow(
+        'Cannot export for .env: the app registers no sign-in redirect URI.',
+      );
+    });
+  });
+});
+
+describe('trimTrailingSlashes', () => {
+  it('drops surrounding space and every trailing slash, nothing else', () => {
+    expect(trimTrailingSlashes(' http://localhost:8080// ')).toBe('http://localhost:8080');
+    expect(trimTrailingSlashes('https://app.example.com/sub')).toBe('https://app.example.com/sub');
   });
 });
 
@@ -119,17 +201,61 @@ describe('the secret and the lint', () => {
     expect(inlineSecretOf(exportInputFor('spa', { secret: inline }))).toBeUndefined();
   });
 
+  it('plans the secret: none for a public client, else inline only when asked', () => {
+    const inline = { kind: 'inline', value: FIXTURE_CLIENT_SECRET } as const;
+    expect(secretPlanFor(exportInputFor('web'))).toEqual({ kind: 'reference' });
+    expect(secretPlanFor(exportInputFor('web', { secret: inline }))).toEqual(inline);
+    expect(secretPlanFor(exportInputFor('spa', { secret: inline }))).toEqual({ kind: 'none' });
+    expect(environmentSecret('OIDC_CLIENT_SECRET')).toEqual({
+      kind: 'environment',
+      variable: 'OIDC_CLIENT_SECRET',
+    });
+  });
+
+  it('warns about an inline secret by the file that holds it', () => {
+    const warning = inlineSecretWarning('.env');
+    expect(warning).toMatch(/^\.env holds the client secret in clear text/);
+    expect(warning).toContain('0600');
+  });
+
   it('lists every lint problem in one error, without the secret', () => {
     const input = exportInputFor('web', { secret: { kind: 'inline', value: 'abc{{def' } });
     input.applied.clientId = '';
     expect(() => {
-      assertPassesPreExportLint(input, 'Grafana');
+      assertPassesPreExportLint(input, { opening: 'Cannot export the Grafana configuration:' });
     }).toThrow(
       /^Cannot export the Grafana configuration: The client id is blank\..*leftover template marker/,
     );
     expect(() => {
-      assertPassesPreExportLint(input, 'Grafana');
+      assertPassesPreExportLint(input, { opening: 'Cannot export the Grafana configuration:' });
     }).not.toThrow('abc{{def');
+  });
+
+  it('opens the error as the target words it, on one line or as a list', () => {
+    const input = exportInputFor('web');
+    input.facts.discovery.issuer = 'https://{yourOktaDomain}';
+    input.applied.clientId = '{clientId}';
+    expect(() => {
+      assertPassesPreExportLint(input, { opening: 'Cannot export for Kestra:' });
+    }).toThrow(/^Cannot export for Kestra: The issuer still holds .*\. The client id still holds/);
+    expect(() => {
+      assertPassesPreExportLint(input, {
+        opening: 'The Terraform export was not written, because:',
+        layout: 'list',
+      });
+    }).toThrow(
+      /^The Terraform export was not written, because:\n- The issuer still holds [^\n]*\n- The client id still holds/,
+    );
+  });
+
+  it("lints a public client's inline secret only when asked to lint what was asked", () => {
+    const input = exportInputFor('spa', { secret: { kind: 'inline', value: 'XXXX' } });
+    expect(() => {
+      assertPassesPreExportLint(input, { opening: 'Cannot export the Spring Boot configuration:' });
+    }).toThrow('The client secret still holds');
+    expect(() => {
+      assertPassesPreExportLint(input, { opening: 'Cannot export for .env:', secret: 'written' });
+    }).not.toThrow();
   });
 });
 
