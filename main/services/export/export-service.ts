@@ -19,6 +19,7 @@ import { allExporters, exporterFor } from '../../export/targets/index.ts';
 import {
   type PreparedVerification,
   prepareVerification,
+  readingView,
   VerificationStopped,
 } from '../../export/verify-export.ts';
 import { writeExportFile } from '../../export/write-export-file.ts';
@@ -263,6 +264,27 @@ export function createExportService(deps: {
           hint: 'Write the files for it first.',
         });
       }
+      // Who signs in first: a wrong choice is cheaper to say than a discovery round trip.
+      let login: string | null = null;
+      if (request.user.kind === 'existing') {
+        login = request.user.login;
+      } else if (request.user.kind === 'test-user') {
+        login = rendering(request.renderId).document.assignments.testUser?.email ?? null;
+        if (login === null) {
+          throw new AppError({
+            code: 'INVALID_REQUEST',
+            message: 'This setup has no test user to sign in with.',
+            hint: 'Choose someone who already exists; they type their own password.',
+          });
+        }
+      } else {
+        throw new AppError({
+          code: 'INVALID_REQUEST',
+          message: 'A verification signs in as the setup’s test user or someone who exists.',
+          hint: 'A throwaway user is for the login preview; choose the test user or a login.',
+        });
+      }
+
       let prepared: PreparedVerification;
       try {
         prepared = await prepareVerification({
@@ -288,26 +310,6 @@ export function createExportService(deps: {
           });
         }
         throw error;
-      }
-
-      let login: string | null = null;
-      if (request.user.kind === 'existing') {
-        login = request.user.login;
-      } else if (request.user.kind === 'test-user') {
-        login = rendering(request.renderId).document.assignments.testUser?.email ?? null;
-        if (login === null) {
-          throw new AppError({
-            code: 'INVALID_REQUEST',
-            message: 'This setup has no test user to sign in with.',
-            hint: 'Choose someone who already exists; they type their own password.',
-          });
-        }
-      } else {
-        throw new AppError({
-          code: 'INVALID_REQUEST',
-          message: 'A verification signs in as the setup’s test user or someone who exists.',
-          hint: 'A throwaway user is for the login preview; choose the test user or a login.',
-        });
       }
 
       const strategy = await receiveStrategy(prepared.reading.redirectUri, deps.interceptWindow);
@@ -359,17 +361,7 @@ export function createExportService(deps: {
           redirectUri: prepared.reading.redirectUri,
           explanation: strategy.explanation,
         },
-        reading: {
-          issuer: prepared.reading.issuer,
-          clientId: prepared.reading.clientId,
-          redirectUri: prepared.reading.redirectUri,
-          scopes: prepared.reading.scopes,
-          tokenEndpointAuthMethod: prepared.reading.tokenEndpointAuthMethod,
-          clientSecretFrom:
-            prepared.reading.clientSecret.kind === 'environment'
-              ? `environment variable ${prepared.reading.clientSecret.variable}`
-              : prepared.reading.clientSecret.kind,
-        },
+        reading: readingView(prepared.reading),
         user: {
           login,
           passwordInKeychain:
