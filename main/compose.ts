@@ -105,6 +105,9 @@ export function composeConsole(options: {
   return {
     dispatch: createDispatcher(handlers, options.logger),
     profiles,
-    stop: () => sandbox.stop(),
+    stop: async () => {
+      await exports.stop();
+      await sandbox.stop();
+    },
   };
 }

@@ -5,15 +5,16 @@ import type { ExportOutput, ExportTargetId } from '../../shared/export/export-ta
 import { EXPORT_TARGET_IDS } from '../../shared/export/export-targets.ts';
 import { documentFromOrg } from '../export/document-from-org.ts';
 import { ExportNotReadyError, gatherExportFacts } from '../export/export-facts.ts';
-import { renderExports, secretMask } from '../export/render-exports.ts';
+import { diffMask, renderExports } from '../export/render-exports.ts';
 import { allExporters, exporterFor } from '../export/targets/index.ts';
 import { prepareVerification, VerificationStopped } from '../export/verify-export.ts';
 import { writeExportFile } from '../export/write-export-file.ts';
 import { listenForCallback } from '../preview/loopback-callback.ts';
-import { isLoopbackRedirectUri, parsePastedCallback } from '../preview/redirect-strategy.ts';
+import { isLoopbackRedirectUri } from '../preview/redirect-strategy.ts';
 import type { OktaClient } from '../services/okta/okta-client.ts';
 import { issuerUrl } from '../setup/apply.ts';
 import { CliError } from './cli-error.ts';
+import { firstPastedCallback } from './pasted-address.ts';
 import { findApp } from './preview-command.ts';
 
 /** `sso-console export --list-targets`: the catalogue, one target a line. */
@@ -162,8 +163,13 @@ export async function runExportCommand(
       refusal?.hint ?? '',
     );
   }
-  const mask = secretMask(secret);
-  const written = await emit(output, options, io, mask);
+  // Every secret the console knows for the app, masked in any diff it prints.
+  const knownSecrets = [
+    secret,
+    io.env.SSO_CONSOLE_CLIENT_SECRET,
+    await io.keptSecret(options.orgUrl, clientId),
+  ];
+  const written = await emit(output, options, io, knownSecrets);
   if (!written) {
     return 1;
   }
@@ -172,7 +178,9 @@ export async function runExportCommand(
   }
   if (output.files.some((file) => file.sensitive)) {
     io.warn(
-      'Warning: the files hold the client secret (--inline-secret); they are written with mode 0600. Anyone who can read them can act as the app.\n',
+      options.out === undefined
+        ? 'Warning: the output holds the client secret (--inline-secret). Anyone who can read it can act as the app; write it with --out, which creates the file with mode 0600.\n'
+        : 'Warning: the files hold the client secret (--inline-secret); they are written with mode 0600. Anyone who can read them can act as the app.\n',
     );
   }
   if (options.out !== undefined && output.nextSteps.length > 0) {
@@ -202,8 +210,9 @@ async function emit(
   output: ExportOutput,
   options: { out?: string; force: boolean },
   io: ExportCommandIo,
-  mask: (text: string) => string,
+  knownSecrets: readonly (string | undefined)[],
 ): Promise<boolean> {
+  const exporter = exporterFor(output.target);
   if (options.out === undefined) {
     const [only] = output.files;
     if (output.files.length === 1 && only !== undefined) {
@@ -230,7 +239,8 @@ async function emit(
   let blocked = false;
   for (const file of output.files) {
     const destination = intoFolder ? path.join(options.out, file.name) : options.out;
-    let outcome = await writeExportFile({
+    const mask = diffMask(exporter, file, knownSecrets);
+    let outcome = await writeOrExplain(destination, {
       target: destination,
       content: file.content,
       sensitive: file.sensitive,
@@ -243,7 +253,7 @@ async function emit(
         blocked = true;
         continue;
       }
-      outcome = await writeExportFile({
+      outcome = await writeOrExplain(destination, {
         target: destination,
         content: file.content,
         sensitive: file.sensitive,
@@ -256,6 +266,21 @@ async function emit(
     }
   }
   return !blocked;
+}
+
+/** Writes, or says which file could not be written and why. */
+async function writeOrExplain(
+  destination: string,
+  options: Parameters<typeof writeExportFile>[0],
+): Promise<Awaited<ReturnType<typeof writeExportFile>>> {
+  try {
+    return await writeExportFile(options);
+  } catch (error) {
+    throw new CliError(
+      `Could not write ${destination} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
+      'Choose a folder you can write to with --out.',
+    );
+  }
 }
 
 /** `--verify`: signs in with what the files say (see `main/export/verify-export.ts`). */
@@ -303,7 +328,18 @@ async function verify(
   );
   const pasting = listener === undefined ? io.openPastedLines?.() : undefined;
   try {
-    const callback = await (listener?.callback ?? firstPasted(pasting?.lines, redirectUri, io));
+    const callback =
+      listener === undefined
+        ? await firstPastedCallback(pasting?.lines, redirectUri, (text) => {
+            io.warn(text);
+          })
+        : await listener.callback;
+    if (callback === undefined) {
+      throw new CliError(
+        'Standard input ended before the address was pasted.',
+        'Run the command in a terminal and paste the address the browser ends on.',
+      );
+    }
     const result = await prepared.complete(callback);
     for (const check of result.checks) {
       io.write(`${check.ok ? 'ok ' : 'FAIL'} ${check.name}: ${check.detail}\n`);
@@ -318,25 +354,4 @@ async function verify(
     pasting?.close();
     await listener?.close();
   }
-}
-
-async function firstPasted(
-  lines: AsyncIterable<string> | undefined,
-  redirectUri: string,
-  io: ExportCommandIo,
-): Promise<URL> {
-  if (lines === undefined) {
-    throw new CliError('No address was pasted.', 'Run the command in a terminal to paste it.');
-  }
-  for await (const line of lines) {
-    if (line.trim() === '') {
-      continue;
-    }
-    try {
-      return parsePastedCallback(line, redirectUri);
-    } catch (error) {
-      io.warn(`${error instanceof Error ? error.message : String(error)}\n`);
-    }
-  }
-  throw new CliError('Standard input ended before an address was pasted.', 'Paste the address.');
 }

@@ -7,13 +7,13 @@ import { KeytarSecretStore } from '../adapters/keytar-secret-store.ts';
 import {
   cleanUpEarlierPreviews,
   previewJournals,
-  type PreviewRun,
   startPreviewRun,
 } from '../preview/preview-run.ts';
 import type { OktaClient } from '../services/okta/okta-client.ts';
 import { clientSecretAccount } from '../services/setup/setup-service.ts';
 import { appFieldsOf } from '../setup/org-snapshot.ts';
 import { CliError } from './cli-error.ts';
+import { firstPastedCallback } from './pasted-address.ts';
 
 export interface AppRecord {
   id?: string;
@@ -98,31 +98,6 @@ function printHuman(report: PreviewReport): string {
   }
   lines.push('');
   return lines.join('\n');
-}
-
-/**
- * Hands each pasted line to the run until one is the redirect back; a wrong one is explained
- * (without echoing it: the query may hold a code) and the next line is awaited.
- */
-async function takePastedAddresses(
-  run: PreviewRun,
-  lines: AsyncIterable<string> | undefined,
-  warn: (text: string) => void = () => undefined,
-): Promise<void> {
-  if (lines === undefined) {
-    return;
-  }
-  for await (const line of lines) {
-    if (line.trim() === '') {
-      continue;
-    }
-    try {
-      run.paste(line);
-      return;
-    } catch (error) {
-      warn(`${error instanceof Error ? error.message : String(error)}\n`);
-    }
-  }
 }
 
 /**
@@ -221,7 +196,15 @@ export async function runPreviewCommand(options: {
         );
       }
       pasting = options.openPastedLines?.();
-      void takePastedAddresses(run, pasting?.lines, options.warn);
+      void firstPastedCallback(
+        pasting?.lines,
+        run.strategy.redirectUri,
+        options.warn ?? (() => undefined),
+      ).then((callback) => {
+        if (callback !== undefined) {
+          run.paste(callback.toString());
+        }
+      });
     }
   }
   let report: PreviewReport;

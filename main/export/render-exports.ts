@@ -4,7 +4,8 @@ import type {
   ExportTargetId,
 } from '../../shared/export/export-targets.ts';
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
-import type { AppliedSetup, ExportFacts, SecretHandling } from './exporter.ts';
+import { redactSecrets } from '../services/logging/redact.ts';
+import type { AppliedSetup, Exporter, ExportFacts, SecretHandling } from './exporter.ts';
 import { exporterFor } from './targets/index.ts';
 
 /** A target that could not be exported, with why and what to do. */
@@ -63,11 +64,42 @@ export function renderExports(options: {
   return { outputs, refused };
 }
 
-/** A mask that hides `secret` wherever it appears, for anything the renderer or a log sees. */
-export function secretMask(secret: string | undefined): (text: string) => string {
-  return secret === undefined || secret === ''
-    ? (text) => text
-    : (text) => text.replaceAll(secret, '••••••••');
+/**
+ * A mask that hides each of `secrets` wherever it appears, for file content the page shows.
+ *
+ * @remarks
+ * Exact values only. The log redaction (`redactSecrets`) also rewrites anything shaped like
+ * `client_secret = …`, which in a config file is often a reference such as
+ * `$__env{GF_AUTH_OKTA_CLIENT_SECRET}` that the admin must see, copy and download as it is.
+ */
+export function secretMask(secrets: readonly (string | undefined)[]): (text: string) => string {
+  const known = secrets.filter((secret): secret is string => secret !== undefined && secret !== '');
+  return (text) => known.reduce((masked, secret) => masked.replaceAll(secret, '••••••••'), text);
+}
+
+/**
+ * The mask for a diff against a file on disk: the known secrets, any secret the target's reader
+ * finds inline in that file (one written by an earlier inline export, or by hand, or a rotated
+ * one the keychain never saw), and everything the log redaction catches (API tokens).
+ */
+export function diffMask(
+  exporter: Exporter | undefined,
+  file: ExportedFile,
+  known: readonly (string | undefined)[],
+): (text: string) => string {
+  return (text) => {
+    let inline: string | undefined;
+    try {
+      const source = exporter?.read?.([{ ...file, content: text }]).clientSecret;
+      inline = source?.kind === 'inline' ? source.value : undefined;
+    } catch {
+      // Not readable alone (e.g. one of several files): the known secrets still apply.
+    }
+    const exact = [...known, inline].filter(
+      (secret): secret is string => secret !== undefined && secret !== '',
+    );
+    return redactSecrets(secretMask(exact)(text), exact);
+  };
 }
 
 /** `files` with the secret masked, for display. */

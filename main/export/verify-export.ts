@@ -8,6 +8,7 @@ import type {
   VerificationCheck,
   VerificationResult,
 } from '../../shared/export/export-targets.ts';
+import { isLoopbackRedirectUri } from '../preview/redirect-strategy.ts';
 import type { Exporter, TargetReading } from './exporter.ts';
 
 /**
@@ -94,12 +95,9 @@ function clientAuthFor(reading: TargetReading, secret: string | undefined): oidc
   }
 }
 
-function isLoopbackHttp(url: URL): boolean {
-  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-}
-
 function messageOf(error: unknown): string {
-  if (error instanceof oidc.ResponseBodyError) {
+  // Okta's own words: an error on the redirect back (e.g. the user is not assigned) or from /token.
+  if (error instanceof oidc.AuthorizationResponseError || error instanceof oidc.ResponseBodyError) {
     return `${error.error}${error.error_description === undefined ? '' : `: ${error.error_description}`}`;
   }
   return error instanceof Error ? error.message : String(error);
@@ -198,7 +196,7 @@ export async function prepareVerification(options: {
       undefined,
       clientAuthFor(reading, secret),
       // The sandbox org is plain http on loopback; every other issuer must be https.
-      isLoopbackHttp(new URL(reading.issuer))
+      isLoopbackRedirectUri(reading.issuer)
         ? // eslint-disable-next-line @typescript-eslint/no-deprecated -- loopback only, see above
           { execute: [oidc.allowInsecureRequests] }
         : {},

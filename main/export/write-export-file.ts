@@ -30,7 +30,7 @@ export type WriteOutcome =
  * Saves `content` to `target`, unless a file is already there and `replaceHash` is not the hash
  * of that file: then answers with the diff to show first (its hash to send back to replace it).
  *
- * @param mask - hides values (the secret) in the diff, which the renderer displays.
+ * @param mask - hides secrets in the diff, which the page or the terminal shows.
  */
 export async function writeExportFile(options: {
   target: string;
@@ -80,8 +80,14 @@ export async function writeExportFile(options: {
     throw error;
   }
   await handle.close();
-  // The umask may have narrowed the mode; a sensitive file must be exactly 0600 either way.
-  await chmod(temporary, mode);
-  await rename(temporary, target);
+  try {
+    // The umask may have narrowed the mode; a sensitive file must be exactly 0600 either way.
+    await chmod(temporary, mode);
+    await rename(temporary, target);
+  } catch (error) {
+    // Never leave the temporary copy behind: it may hold the inline secret.
+    await rm(temporary, { force: true });
+    throw error;
+  }
   return { kind: 'saved', path: target, mode: options.sensitive ? '0600' : '0644' };
 }

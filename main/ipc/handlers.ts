@@ -67,9 +67,9 @@ export function createHandlers(deps: {
       deps.exports.verifyPaste(verificationId, url);
       return Promise.resolve({});
     },
-    'export:verify-cancel': ({ verificationId }) => {
-      deps.exports.verifyCancel(verificationId);
-      return Promise.resolve({});
+    'export:verify-cancel': async ({ verificationId }) => {
+      await deps.exports.verifyCancel(verificationId);
+      return {};
     },
   };
 }

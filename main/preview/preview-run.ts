@@ -147,11 +147,15 @@ export async function startPreviewRun(options: {
   // Strategy (c): the window opens with the authorize URL, so its answer is wired up front.
   let intercepted: Promise<URL> | undefined;
   let startIntercept: ((authorizeUrl: string) => void) | undefined;
+  // Closes the sign-in window however the run ends (a paste, a cancel, a timeout).
+  const closeWindow = new AbortController();
   if (choice.kind === 'intercept-window' && options.intercept !== undefined) {
     const intercept = options.intercept;
     intercepted = new Promise<URL>((resolve, reject) => {
       startIntercept = (authorizeUrl) => {
-        intercept.interceptCallback(authorizeUrl, redirectUri).then(resolve, reject);
+        intercept
+          .interceptCallback(authorizeUrl, redirectUri, closeWindow.signal)
+          .then(resolve, reject);
       };
     });
     intercepted.catch(() => undefined);
@@ -211,6 +215,7 @@ export async function startPreviewRun(options: {
       );
     } finally {
       announce?.(null);
+      closeWindow.abort();
       await listener?.close();
     }
     // The tokens were only for looking at: revoke them and forget them (RFC 9700 §4.3).

@@ -117,12 +117,18 @@ export async function probeRedirectPorts(
 /**
  * Strategy (c): a console window loads the authorize URL and catches the navigation to the
  * redirect URI. Implemented on Electron by `main/windows/intercept-window.ts` (its own in-memory
- * partition, no preload, the sandbox: security.md O10's terms for a test-only view); chosen only
- * when the admin will not let the console change the app and no own loopback URI is free.
+ * partition, no preload, the sandbox: security.md O10's terms for a test-only view). The preview
+ * chooses it when the admin will not let the console change the app and no own loopback URI is
+ * free; an export's verification, which never changes the app, whenever the files' redirect URI
+ * is not a free loopback address.
  */
 export interface InterceptWindowStrategy {
-  /** Opens `authorizeUrl` and resolves with the first navigation to `redirectUri`'s path. */
-  interceptCallback(authorizeUrl: string, redirectUri: string): Promise<URL>;
+  /**
+   * Opens `authorizeUrl` and resolves with the first navigation to `redirectUri`'s path; `signal`
+   * closes the window when the sign-in came back another way (a pasted address, a cancel, a
+   * timeout), so no sign-in page is left open with its navigation allowed.
+   */
+  interceptCallback(authorizeUrl: string, redirectUri: string, signal?: AbortSignal): Promise<URL>;
 }
 
 /** Why a pasted URL cannot be the callback; keyed on by the UI. */
@@ -174,7 +180,7 @@ export function parsePastedCallback(pasted: string, expectedRedirectUri: string)
   if (fragment.has('code') || fragment.has('error') || fragment.has('id_token')) {
     throw new PastedCallbackError(
       'FRAGMENT_RESPONSE',
-      'The answer is in the part after #, which the preview never asks for; start the preview again from the console.',
+      'The answer is in the part after #, which the console never asks for; start the sign-in again from the console.',
     );
   }
   throw new PastedCallbackError(

@@ -47,9 +47,12 @@ export function hardenWebContents(
       options.allowsNavigation?.(contents.session, event.url) !== true
     ) {
       event.preventDefault();
+      // Origin and path only: a redirect's query can carry an authorization code and state.
       options.logger.log('warn', 'Blocked a navigation away from the console', {
         kind,
-        url: event.url,
+        url: URL.canParse(event.url)
+          ? `${new URL(event.url).origin}${new URL(event.url).pathname}`
+          : '(not a URL)',
       });
     }
   };

@@ -5,9 +5,11 @@ import type { InterceptWindowStrategy } from '../preview/redirect-strategy.ts';
  * redirect back to the app's own (non-loopback) redirect URI without ever loading it.
  *
  * @remarks
- * The preview prefers the system browser (RFC 8252, security.md O10); this window is used only
- * when the app has no free loopback redirect URI and the admin chose not to let the console add a
- * temporary one (an app they may not change). O10's conditions for such a test-only view hold:
+ * The preview prefers the system browser (RFC 8252, security.md O10); this window is used when
+ * the sign-in must come back to a redirect URI the console cannot listen on and may not add to:
+ * a preview of an app the admin will not let the console change, or an export's verification
+ * (which signs in with exactly the files' redirect URI). O10's conditions for such a test-only
+ * view hold:
  * - its own in-memory partition, so no cookie or storage is shared with the console or kept
  *   after the window closes;
  * - no preload, the sandbox and context isolation: Okta's page gets no bridge to main;
@@ -94,7 +96,7 @@ export function isRedirectBack(url: string, redirectUri: string): boolean {
 /** The error when the admin closes the window before signing in. */
 export class InterceptWindowClosedError extends Error {
   constructor() {
-    super('The sign-in window was closed before the sign-in finished. Start the preview again.');
+    super('The sign-in window was closed before the sign-in finished. Start again to sign in.');
     this.name = 'InterceptWindowClosedError';
   }
 }
@@ -109,7 +111,7 @@ export function createInterceptWindows(electron: InterceptWindowElectron): Inter
   };
   return {
     allowsNavigation,
-    interceptCallback(authorizeUrl, redirectUri) {
+    interceptCallback(authorizeUrl, redirectUri, signal) {
       // No "persist:" prefix: an in-memory partition, gone with the window.
       const partition = `sso-console-preview-${electron.randomId()}`;
       const session = electron.fromPartition(partition);
@@ -121,7 +123,7 @@ export function createInterceptWindows(electron: InterceptWindowElectron): Inter
       const window = electron.createWindow({
         width: 520,
         height: 720,
-        title: 'Sign in to preview the login',
+        title: 'Sign in',
         autoHideMenuBar: true,
         webPreferences: {
           partition,
@@ -174,6 +176,9 @@ export function createInterceptWindows(electron: InterceptWindowElectron): Inter
         window.webContents.on('will-redirect', guard);
         window.once('closed', () => {
           settle({ error: new InterceptWindowClosedError() });
+        });
+        signal?.addEventListener('abort', () => {
+          settle({ error: new Error('The sign-in came back another way; the window was closed.') });
         });
         window.loadURL(authorizeUrl).catch((error: unknown) => {
           // A load aborted by our own cancel is expected; anything else ends the attempt.

@@ -38,8 +38,17 @@ export type FileSaveState =
   | { status: 'saved'; path: string; mode: '0600' | '0644' }
   | { status: 'cancelled' }
   | { status: 'downloaded' }
-  /** A file is already there: the diff is shown and Replace saves again with `replaceHash`. */
-  | { status: 'confirm-overwrite'; path: string; diff: string; replaceHash: string }
+  /**
+   * A file is already there: the diff is shown, and Replace saves again naming the dialog's path
+   * by main's opaque id with the hash of the file whose diff was shown.
+   */
+  | {
+      status: 'confirm-overwrite';
+      path: string;
+      diff: string;
+      replaceHash: string;
+      replaceId: string;
+    }
   | { status: 'error'; error: AppErrorValue };
 
 /** Where copying one file stands; `unavailable` means the clipboard refused. */
@@ -249,7 +258,7 @@ export function createExportStore(api: BridgeApi, platform: ExportPlatform = BRO
     async function saveWith(
       target: ExportTargetId,
       name: string,
-      confirmed: { path: string; replaceHash: string } | null,
+      confirmed: { id: string; hash: string } | null,
     ) {
       const shown = shownRendering();
       if (shown === null) {
@@ -260,7 +269,7 @@ export function createExportStore(api: BridgeApi, platform: ExportPlatform = BRO
         renderId: shown.renderId,
         target,
         name,
-        ...(confirmed ?? {}),
+        ...(confirmed === null ? {} : { replace: confirmed }),
       });
       if (!isStillShown(shown)) {
         return;
@@ -286,6 +295,7 @@ export function createExportStore(api: BridgeApi, platform: ExportPlatform = BRO
             path: saved.path,
             diff: saved.diff,
             replaceHash: saved.replaceHash,
+            replaceId: saved.replaceId,
           });
           return;
       }
@@ -393,7 +403,7 @@ export function createExportStore(api: BridgeApi, platform: ExportPlatform = BRO
         if (pending?.status !== 'confirm-overwrite') {
           return;
         }
-        await saveWith(target, name, { path: pending.path, replaceHash: pending.replaceHash });
+        await saveWith(target, name, { id: pending.replaceId, hash: pending.replaceHash });
       },
 
       keepExisting(target, name) {

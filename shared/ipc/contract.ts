@@ -301,18 +301,21 @@ export const CHANNELS = {
   },
   'export:save': {
     /**
-     * Saves one file: Electron asks where with its save dialog; in browser mode the answer is
-     * `download`, and the page downloads it. An existing file is replaced only after its diff was
-     * shown: the first answer is `confirm-overwrite`, and the page asks again with
-     * `replaceHash`, the hash of the file the admin saw the diff of.
+     * Saves one file: Electron asks where with its save dialog, in main; in browser mode the
+     * answer is `download`, and the page downloads it. The page never names a path. An existing
+     * file is replaced only after its diff was shown: the first answer is `confirm-overwrite`,
+     * and the page asks again with `replace` — the opaque id of the path the dialog chose and
+     * the hash of the file whose diff the admin saw.
      */
     request: z
       .object({
         renderId: z.string().max(100),
         target: z.enum(EXPORT_TARGET_IDS),
         name: z.string().max(200),
-        path: z.string().max(4096).optional(),
-        replaceHash: z.string().max(100).optional(),
+        replace: z
+          .object({ id: z.string().max(100), hash: z.string().max(100) })
+          .strict()
+          .optional(),
       })
       .strict(),
     response: z.discriminatedUnion('kind', [
@@ -321,10 +324,12 @@ export const CHANNELS = {
       z.object({ kind: z.literal('download') }),
       z.object({
         kind: z.literal('confirm-overwrite'),
+        /** Shown to the admin; the replace names it by `replaceId`. */
         path: z.string(),
         /** A unified diff from the file on disk to the new one (secrets masked). */
         diff: z.string(),
         replaceHash: z.string(),
+        replaceId: z.string(),
       }),
     ]),
   },

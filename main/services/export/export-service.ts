@@ -14,7 +14,7 @@ import {
   gatherExportFacts,
   readAppliedSetup,
 } from '../../export/export-facts.ts';
-import { maskedFiles, renderExports, secretMask } from '../../export/render-exports.ts';
+import { diffMask, maskedFiles, renderExports, secretMask } from '../../export/render-exports.ts';
 import { allExporters, exporterFor } from '../../export/targets/index.ts';
 import {
   type PreparedVerification,
@@ -22,15 +22,13 @@ import {
   readingView,
   VerificationStopped,
 } from '../../export/verify-export.ts';
-import { writeExportFile } from '../../export/write-export-file.ts';
+import { writeExportFile, type WriteOutcome } from '../../export/write-export-file.ts';
 import { listenForCallback } from '../../preview/loopback-callback.ts';
 import {
+  chooseRedirectStrategy,
   type InterceptWindowStrategy,
-  isLoopbackRedirectUri,
-  isPortFree,
   parsePastedCallback,
-  type RedirectStrategyKind,
-  STRATEGY_EXPLANATIONS,
+  probeRedirectPorts,
 } from '../../preview/redirect-strategy.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
@@ -48,7 +46,8 @@ interface Rendering {
   orgUrl: string;
   document: SetupDocument;
   outputs: ExportOutput[];
-  mask: (text: string) => string;
+  /** The app's secret as the console knows it (inline, or kept in the keychain), for masks. */
+  knownSecrets: (string | undefined)[];
 }
 
 /** One verification in progress. */
@@ -56,8 +55,8 @@ interface RunningVerification {
   prepared: PreparedVerification;
   callback: Promise<URL>;
   paste(url: string): void;
-  cancel(): void;
-  close(): Promise<void>;
+  /** Cancels the wait and frees the listener, the window and the entry; safe to repeat. */
+  end(): Promise<void>;
 }
 
 /**
@@ -87,6 +86,8 @@ export function createExportService(deps: {
   const activeOrg = createActiveOrg(deps);
   const renderings = new Map<string, Rendering>();
   const verifications = new Map<string, RunningVerification>();
+  /** Paths the save dialog chose whose replacement waits for the admin’s answer, by id. */
+  const pendingReplaces = new Map<string, string>();
   const env = deps.env ?? process.env;
 
   function rendering(renderId: string): Rendering {
@@ -172,18 +173,18 @@ export function createExportService(deps: {
           ...(request.mergeInto === undefined ? {} : { mergeInto: request.mergeInto }),
         });
         const renderId = randomUUID();
-        // Mask the app's secret wherever it shows, inline or not: a diff against a file saved
-        // earlier with the secret inline must not show it either.
-        const mask = secretMask(
-          secret ??
-            (await deps.secrets.get(clientSecretAccount(org.orgUrl, applied.clientId))) ??
-            undefined,
-        );
+        // The app's secret is masked wherever the page would see it, inline or not; a diff
+        // against a file on disk also masks what the target's reader finds inline there.
+        const knownSecrets = [
+          secret,
+          (await deps.secrets.get(clientSecretAccount(org.orgUrl, applied.clientId))) ?? undefined,
+        ];
+        const mask = secretMask(knownSecrets);
         renderings.set(renderId, {
           orgUrl: org.orgUrl,
           document: request.document,
           outputs,
-          mask,
+          knownSecrets,
         });
         for (const key of [...renderings.keys()].slice(0, -KEPT_RENDERINGS)) {
           renderings.delete(key);
@@ -216,16 +217,31 @@ export function createExportService(deps: {
       return { content: fileOf(request.renderId, request.target, request.name).file.content };
     },
 
+    /**
+     * Saves one file where the admin chooses in the save dialog (Electron), or answers
+     * `download` (browser mode). A path never comes from the page: the dialog's choice stays in
+     * main, and a replace after the diff names it by the opaque `replaceId`.
+     */
     async save(request: {
       renderId: string;
       target: ExportTargetId;
       name: string;
-      path?: string;
-      replaceHash?: string;
+      replace?: { id: string; hash: string };
     }) {
       const { file, rendering: found } = fileOf(request.renderId, request.target, request.name);
-      let target = request.path;
-      if (target === undefined) {
+      let target: string;
+      if (request.replace !== undefined) {
+        const pending = pendingReplaces.get(request.replace.id);
+        pendingReplaces.delete(request.replace.id);
+        if (pending === undefined) {
+          throw new AppError({
+            code: 'INVALID_REQUEST',
+            message: 'That save is no longer waiting for an answer.',
+            hint: 'Save the file again.',
+          });
+        }
+        target = pending;
+      } else {
         if (deps.chooseSavePath === undefined) {
           return { kind: 'download' as const };
         }
@@ -235,13 +251,14 @@ export function createExportService(deps: {
         }
         target = chosen;
       }
+      let outcome: WriteOutcome;
       try {
-        return await writeExportFile({
+        outcome = await writeExportFile({
           target,
           content: file.content,
           sensitive: file.sensitive,
-          ...(request.replaceHash === undefined ? {} : { replaceHash: request.replaceHash }),
-          mask: found.mask,
+          ...(request.replace === undefined ? {} : { replaceHash: request.replace.hash }),
+          mask: diffMask(exporterFor(request.target), file, found.knownSecrets),
         });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? String(error);
@@ -251,6 +268,18 @@ export function createExportService(deps: {
           hint: 'Choose a folder you can write to.',
         });
       }
+      if (outcome.kind === 'saved') {
+        return outcome;
+      }
+      const replaceId = randomUUID();
+      pendingReplaces.set(replaceId, outcome.path);
+      return {
+        kind: 'confirm-overwrite' as const,
+        path: outcome.path,
+        diff: outcome.diff,
+        replaceHash: outcome.replaceHash,
+        replaceId,
+      };
     },
 
     async verifyStart(request: { renderId: string; target: ExportTargetId; user: PreviewUser }) {
@@ -312,27 +341,43 @@ export function createExportService(deps: {
         throw error;
       }
 
-      const strategy = await receiveStrategy(prepared.reading.redirectUri, deps.interceptWindow);
+      const choice = chooseRedirectStrategy({
+        appRedirectUris: [prepared.reading.redirectUri],
+        freePorts: await probeRedirectPorts([prepared.reading.redirectUri]),
+        // Never a temporary redirect URI: it would not be the files' value.
+        canEditApp: false,
+        interceptAvailable: deps.interceptWindow !== undefined,
+      });
+      const strategy = {
+        kind: choice.kind,
+        explanation:
+          choice.kind === 'app-loopback'
+            ? "The console listens on the files' own redirect URI while you sign in, so the sign-in uses exactly what the files say."
+            : choice.explanation,
+      };
+      const passwordInKeychain =
+        (await deps.secrets.get(testUserPasswordAccount(orgUrl, login))) !== null;
       let deliverPasted: ((url: URL) => void) | undefined;
       const pasted = new Promise<URL>((resolve) => {
         deliverPasted = resolve;
       });
-      let cancel: (() => void) | undefined;
-      const cancelled = new Promise<never>((_, reject) => {
-        cancel = () => {
+      const stop = new AbortController();
+      const stopped = new Promise<never>((_, reject) => {
+        stop.signal.addEventListener('abort', () => {
           reject(new Error('The verification was cancelled.'));
-        };
+        });
       });
-      cancelled.catch(() => undefined);
+      stopped.catch(() => undefined);
       const listener =
-        strategy.kind === 'app-loopback'
+        choice.kind === 'app-loopback'
           ? await listenForCallback({ redirectUri: prepared.reading.redirectUri })
           : undefined;
       const intercepted =
-        strategy.kind === 'intercept-window' && deps.interceptWindow !== undefined
-          ? deps.interceptWindow.interceptCallback(
+        choice.kind === 'intercept-window'
+          ? deps.interceptWindow?.interceptCallback(
               prepared.authorizeUrl,
               prepared.reading.redirectUri,
+              stop.signal,
             )
           : undefined;
       intercepted?.catch(() => undefined);
@@ -340,7 +385,7 @@ export function createExportService(deps: {
         ...(listener === undefined ? [] : [listener.callback]),
         ...(intercepted === undefined ? [] : [intercepted]),
         pasted,
-        cancelled,
+        stopped,
       ]);
       callback.catch(() => undefined);
       const verificationId = randomUUID();
@@ -348,8 +393,11 @@ export function createExportService(deps: {
         prepared,
         callback,
         paste: (url) => deliverPasted?.(parsePastedCallback(url, prepared.reading.redirectUri)),
-        cancel: () => cancel?.(),
-        close: async () => {
+        // Ends everything the verification holds: the listener on the files' port (the real app
+        // may need it), the sign-in window, and the entry.
+        end: async () => {
+          stop.abort();
+          verifications.delete(verificationId);
           await listener?.close();
         },
       });
@@ -362,11 +410,7 @@ export function createExportService(deps: {
           explanation: strategy.explanation,
         },
         reading: readingView(prepared.reading),
-        user: {
-          login,
-          passwordInKeychain:
-            (await deps.secrets.get(testUserPasswordAccount(orgUrl, login))) !== null,
-        },
+        user: { login, passwordInKeychain },
       };
     },
 
@@ -384,8 +428,7 @@ export function createExportService(deps: {
           hint: 'Start the verification again.',
         });
       } finally {
-        await running.close();
-        verifications.delete(verificationId);
+        await running.end();
       }
     },
 
@@ -404,35 +447,19 @@ export function createExportService(deps: {
       }
     },
 
-    verifyCancel(verificationId: string): void {
-      verifications.get(verificationId)?.cancel();
+    async verifyCancel(verificationId: string): Promise<void> {
+      await verifications.get(verificationId)?.end();
+    },
+
+    /** Ends every verification still open (the console is closing). */
+    async stop(): Promise<void> {
+      await Promise.all([...verifications.values()].map((running) => running.end()));
     },
   };
 }
 
 /** The export service; see {@link createExportService}. */
 export type ExportService = ReturnType<typeof createExportService>;
-
-/** How a verification receives the sign-in: never by changing the app (see the service). */
-async function receiveStrategy(
-  redirectUri: string,
-  interceptWindow: InterceptWindowStrategy | undefined,
-): Promise<{ kind: RedirectStrategyKind; explanation: string }> {
-  if (isLoopbackRedirectUri(redirectUri)) {
-    const url = new URL(redirectUri);
-    const host = url.hostname === '[::1]' ? '::1' : url.hostname;
-    if (await isPortFree(host, Number(url.port === '' ? 80 : url.port))) {
-      return {
-        kind: 'app-loopback',
-        explanation:
-          "The console listens on the files' own redirect URI while you sign in, so the sign-in uses exactly what the files say.",
-      };
-    }
-  }
-  const kind: RedirectStrategyKind =
-    interceptWindow === undefined ? 'paste-url' : 'intercept-window';
-  return { kind, explanation: STRATEGY_EXPLANATIONS[kind] };
-}
 
 /** Appends the verification to the record in the data folder (what, when, which content). */
 async function recordVerification(dataDir: string, result: VerificationResult): Promise<void> {

@@ -209,7 +209,11 @@ export function VerifyPanel(props: { target: ExportTargetId }) {
       {started !== null && status === 'waiting' && (
         <div className="verify__sign-in" aria-busy="true">
           <p>{started.strategy.explanation}</p>
-          {isWebAddress(started.authorizeUrl) ? (
+          {started.strategy.kind === 'intercept-window' ? (
+            // The console's own window shows the sign-in and stops the redirect; signing in in
+            // the browser instead would land on the app's real address.
+            <p>Sign in in the window the console opened.</p>
+          ) : isWebAddress(started.authorizeUrl) ? (
             <p>
               <a href={started.authorizeUrl} target="_blank" rel="noreferrer">
                 Open the sign-in page

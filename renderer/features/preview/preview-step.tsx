@@ -240,7 +240,12 @@ export function PreviewStep() {
         <section className="card" aria-labelledby="sign-in-heading" aria-busy="true">
           <h2 id="sign-in-heading">Sign in</h2>
           <p>{started.strategy.explanation}</p>
-          {started.authorizeUrl !== null && (
+          {started.strategy.kind === 'intercept-window' && (
+            // The console's own window shows the sign-in and stops the redirect; signing in in
+            // the browser instead would land on the app's real address.
+            <p>Sign in in the window the console opened.</p>
+          )}
+          {started.authorizeUrl !== null && started.strategy.kind !== 'intercept-window' && (
             <p>
               <a href={started.authorizeUrl} target="_blank" rel="noreferrer">
                 Open the sign-in page

@@ -170,6 +170,17 @@ describe('createInterceptWindows', () => {
     expect(windows.allowsNavigation(session, 'https://acme.okta.com/signin/x')).toBe(false);
   });
 
+  it('closes the window and forgets its origin when the sign-in came back another way', async () => {
+    const { electron, state, session } = fakeElectron();
+    const windows = createInterceptWindows(electron);
+    const stop = new AbortController();
+    const answer = windows.interceptCallback(AUTHORIZE, REDIRECT, stop.signal);
+    stop.abort();
+    await expect(answer).rejects.toThrow('came back another way');
+    expect(state.closed).toBe(true);
+    expect(windows.allowsNavigation(session, 'https://acme.okta.com/signin/x')).toBe(false);
+  });
+
   it('fails with a clear error when the admin closes the window first', async () => {
     const { electron, state } = fakeElectron();
     const answer = createInterceptWindows(electron).interceptCallback(AUTHORIZE, REDIRECT);

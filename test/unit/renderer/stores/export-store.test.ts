@@ -204,6 +204,7 @@ describe('createExportStore', () => {
                 path: '/srv/kestra/application.yml',
                 diff: '--- a\n+++ b\n-old\n+new',
                 replaceHash: 'hash-of-old',
+                replaceId: 'token-1',
               },
             }
           : {
@@ -218,6 +219,7 @@ describe('createExportStore', () => {
       path: '/srv/kestra/application.yml',
       diff: '--- a\n+++ b\n-old\n+new',
       replaceHash: 'hash-of-old',
+      replaceId: 'token-1',
     });
 
     await store.getState().replace('kestra', 'application.yml');
@@ -227,8 +229,8 @@ describe('createExportStore', () => {
         renderId: 'render-1',
         target: 'kestra',
         name: 'application.yml',
-        path: '/srv/kestra/application.yml',
-        replaceHash: 'hash-of-old',
+        // The path stays in main: the page names it only by main's token.
+        replace: { id: 'token-1', hash: 'hash-of-old' },
       },
     ]);
     expect(store.getState().saves[fileKey('kestra', 'application.yml')]).toEqual({
@@ -242,7 +244,13 @@ describe('createExportStore', () => {
     const { fake, store } = await renderedStore({
       'export:save': () => ({
         ok: true,
-        data: { kind: 'confirm-overwrite', path: '/x', diff: '', replaceHash: 'h' },
+        data: {
+          kind: 'confirm-overwrite',
+          path: '/x',
+          diff: '',
+          replaceHash: 'h',
+          replaceId: 't',
+        },
       }),
     });
     await store.getState().save('kestra', 'application.yml');

@@ -7,6 +7,7 @@ import { type Browser, chromium } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { KeytarSecretStore } from '../../../../../main/adapters/keytar-secret-store.ts';
+import { isPortFree } from '../../../../../main/preview/redirect-strategy.ts';
 import { type RunningSandbox, startSandbox } from '../../../../../main/sandbox/sandbox-server.ts';
 import { createExportService } from '../../../../../main/services/export/export-service.ts';
 import { createOktaClient } from '../../../../../main/services/okta/okta-client.ts';
@@ -136,8 +137,7 @@ describe('the export service', () => {
       renderId: referenced.renderId,
       target: 'kestra',
       name,
-      path: asked.path,
-      replaceHash: asked.replaceHash,
+      replace: { id: asked.replaceId, hash: asked.replaceHash },
     });
     expect(replaced).toMatchObject({ kind: 'saved', mode: '0644' });
     expect(readFileSync(target, 'utf8').includes(result.clientSecret ?? '-')).toBe(false);
@@ -182,5 +182,20 @@ describe('the export service', () => {
       ok: true,
       contentHash: verified.contentHash,
     });
+  });
+
+  it('frees the files’ port when a verification is cancelled without being waited for', async () => {
+    const exports = service();
+    const rendered = await exports.render({ document, targets: ['kestra'], inlineSecret: false });
+    const started = await exports.verifyStart({
+      renderId: rendered.renderId,
+      target: 'kestra',
+      user: { kind: 'test-user' },
+    });
+    const port = Number(new URL(started.reading.redirectUri).port);
+    expect(await isPortFree('localhost', port)).toBe(false);
+    await exports.verifyCancel(started.verificationId);
+    expect(await isPortFree('localhost', port)).toBe(true);
+    await expect(exports.verifyWait(started.verificationId)).rejects.toThrow('has ended');
   });
 });

@@ -177,7 +177,7 @@ describe('ExportStep', () => {
   it('is usable from the keyboard: native controls in reading order, and the overwrite question takes focus', async () => {
     await renderStep({
       'export:save': (request) =>
-        'replaceHash' in (request as object)
+        'replace' in (request as object)
           ? { ok: true, data: { kind: 'saved', path: '/srv/application.yml', mode: '0644' } }
           : {
               ok: true,
@@ -186,6 +186,7 @@ describe('ExportStep', () => {
                 path: '/srv/application.yml',
                 diff: '--- a\n+++ b\n-old: 1\n+new: 2',
                 replaceHash: 'h1',
+                replaceId: 't1',
               },
             },
     });
