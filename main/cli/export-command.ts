@@ -7,6 +7,7 @@ import { documentFromOrg } from '../export/document-from-org.ts';
 import { ExportNotReadyError, gatherExportFacts } from '../export/export-facts.ts';
 import { diffMask, renderExports } from '../export/render-exports.ts';
 import { allExporters, exporterFor } from '../export/targets/index.ts';
+import { recordVerification } from '../export/verification-record.ts';
 import { prepareVerification, VerificationStopped } from '../export/verify-export.ts';
 import { writeExportFile } from '../export/write-export-file.ts';
 import { listenForCallback } from '../preview/loopback-callback.ts';
@@ -45,6 +46,8 @@ export interface ExportCommandIo {
   /** Standard input's lines, for a pasted address when the files' redirect URI is not loopback. */
   openPastedLines?: () => { lines: AsyncIterable<string>; close(): void };
   env: NodeJS.ProcessEnv;
+  /** The console's data folder, where verifications are recorded. */
+  dataDir: string;
   /** The keychain's secret for this org's client, when the console created the app here. */
   keptSecret(orgUrl: string, clientId: string): Promise<string | undefined>;
 }
@@ -344,6 +347,7 @@ async function verify(
     for (const check of result.checks) {
       io.write(`${check.ok ? 'ok ' : 'FAIL'} ${check.name}: ${check.detail}\n`);
     }
+    await recordVerification(io.dataDir, result);
     io.write(
       result.ok
         ? `Verified at ${result.verifiedAt ?? ''}; sha256 ${result.contentHash}.\n`

@@ -310,6 +310,7 @@ async function main(argv: string[]): Promise<number> {
           write: (text) => process.stdout.write(text),
           warn: (text) => process.stderr.write(text),
           env: process.env,
+          dataDir: path.resolve(values['user-data-dir'] ?? defaultDataDir()),
           keptSecret: async (keptOrgUrl, clientId) =>
             (await new KeytarSecretStore()
               .get(clientSecretAccount(keptOrgUrl, clientId))

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir } from 'node:fs/promises';
-import path from 'node:path';
 
 import { AppError } from '../../../shared/errors.ts';
 import type {
@@ -16,6 +14,7 @@ import {
 } from '../../export/export-facts.ts';
 import { diffMask, maskedFiles, renderExports, secretMask } from '../../export/render-exports.ts';
 import { allExporters, exporterFor } from '../../export/targets/index.ts';
+import { recordVerification } from '../../export/verification-record.ts';
 import {
   type PreparedVerification,
   prepareVerification,
@@ -460,21 +459,3 @@ export function createExportService(deps: {
 
 /** The export service; see {@link createExportService}. */
 export type ExportService = ReturnType<typeof createExportService>;
-
-/** Appends the verification to the record in the data folder (what, when, which content). */
-async function recordVerification(dataDir: string, result: VerificationResult): Promise<void> {
-  const folder = path.join(dataDir, 'exports');
-  await mkdir(folder, { recursive: true });
-  await appendFile(
-    path.join(folder, 'verifications.jsonl'),
-    `${JSON.stringify({
-      target: result.target,
-      ok: result.ok,
-      contentHash: result.contentHash,
-      verifiedAt: result.verifiedAt,
-      issuer: result.reading?.issuer ?? null,
-      clientId: result.reading?.clientId ?? null,
-    })}\n`,
-    { mode: 0o600 },
-  );
-}

@@ -278,6 +278,7 @@ describe('verified export: sign in with exactly what the files say', () => {
       [
         ...['export', '--org-url', sandbox.orgUrl, '--app', setup.result.appId],
         ...['--target', 'kestra', '--out', out, '--verify'],
+        ...['--user-data-dir', path.join(folder, 'data')],
       ],
       {
         ...process.env,
@@ -298,6 +299,16 @@ describe('verified export: sign in with exactly what the files say', () => {
     expect(printed).toMatch(/^ok {2}sign-in: Signed in as /m);
     expect(printed).toMatch(/Verified at \S+; sha256 [0-9a-f]{64}\./);
     expect(printed.includes(setup.result.clientSecret ?? '-')).toBe(false);
+    // Recorded like the wizard's verifications, in the data folder the command was given.
+    const record = readFileSync(
+      path.join(folder, 'data', 'exports', 'verifications.jsonl'),
+      'utf8',
+    );
+    expect(JSON.parse(record.trim().split('\n').at(-1) ?? '{}')).toMatchObject({
+      target: 'kestra',
+      ok: true,
+      clientId: setup.result.clientId,
+    });
   });
 
   it('--list-targets names every target', async () => {
