@@ -8,7 +8,11 @@ import { ExportNotReadyError, gatherExportFacts } from '../export/export-facts.t
 import { diffMask, renderExports } from '../export/render-exports.ts';
 import { allExporters, exporterFor } from '../export/targets/index.ts';
 import { recordVerification } from '../export/verification-record.ts';
-import { prepareVerification, VerificationStopped } from '../export/verify-export.ts';
+import {
+  environmentThenKeychain,
+  prepareVerification,
+  VerificationStopped,
+} from '../export/verify-export.ts';
 import { writeExportFile } from '../export/write-export-file.ts';
 import { listenForCallback } from '../preview/loopback-callback.ts';
 import { isLoopbackRedirectUri } from '../preview/redirect-strategy.ts';
@@ -302,14 +306,7 @@ async function verify(
     prepared = await prepareVerification({
       exporter,
       files: output.files,
-      secrets: {
-        resolve: async (variable, clientId) => {
-          const value = io.env[variable];
-          return value !== undefined && value !== ''
-            ? value
-            : await io.keptSecret(orgUrl, clientId);
-        },
-      },
+      secrets: environmentThenKeychain(io.env, (clientId) => io.keptSecret(orgUrl, clientId)),
     });
   } catch (error) {
     if (error instanceof VerificationStopped) {

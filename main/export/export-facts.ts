@@ -1,7 +1,4 @@
-import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import type { OktaClient } from '../services/okta/okta-client.ts';
-import { issuerUrl } from '../setup/apply.ts';
-import { readOrgSnapshot } from '../setup/org-snapshot.ts';
 import type { AppliedSetup, ExportFacts } from './exporter.ts';
 
 /**
@@ -9,9 +6,9 @@ import type { AppliedSetup, ExportFacts } from './exporter.ts';
  *
  * @remarks
  * Read from the org rather than taken from the wizard's memory, so an export made days after the
- * apply (or from the command line) reflects what is there now: the app's client id, the issuer
- * as discovery states it (exported byte for byte, targets.md §0), and the assignments Terraform
- * must list in full.
+ * apply (or from the command line) reflects what is there now: the issuer as discovery states it
+ * (exported byte for byte, targets.md §0) and the assignments Terraform must list in full. The
+ * app and its ids come from `readAppliedSetup` (main/setup/applied-setup.ts).
  */
 
 /** An export that cannot be made yet, with what to do. */
@@ -23,44 +20,6 @@ export class ExportNotReadyError extends Error {
     this.name = 'ExportNotReadyError';
     this.hint = hint;
   }
-}
-
-/** The applied setup of `document`: its app, client id and issuer, as the org has them. */
-export async function readAppliedSetup(
-  client: OktaClient,
-  orgUrl: string,
-  document: SetupDocument,
-): Promise<AppliedSetup> {
-  const snapshot = await readOrgSnapshot(client, document);
-  if (snapshot.app === undefined) {
-    throw new ExportNotReadyError(
-      `The app integration "${document.app.label}" is not in ${orgUrl} yet, so there are no values to export.`,
-      'Apply the setup first (Review and apply), then export.',
-    );
-  }
-  const appId = snapshot.app.id;
-  const app = (await client.applicationApi.getApplication({ appId })) as unknown as {
-    credentials?: { oauthClient?: { client_id?: string } };
-  };
-  const authServerId =
-    document.issuer.kind === 'org'
-      ? null
-      : document.issuer.server.kind === 'existing'
-        ? document.issuer.server.id
-        : (snapshot.authServer?.id ?? null);
-  if (document.issuer.kind === 'custom' && authServerId === null) {
-    throw new ExportNotReadyError(
-      `The authorization server "${document.issuer.server.kind === 'new' ? document.issuer.server.name : ''}" is not in ${orgUrl} yet.`,
-      'Apply the setup first (Review and apply), then export.',
-    );
-  }
-  return {
-    orgUrl,
-    appId,
-    clientId: app.credentials?.oauthClient?.client_id ?? appId,
-    issuer: issuerUrl(orgUrl, authServerId ?? undefined),
-    authServerId,
-  };
 }
 
 async function collect<T>(pages: AsyncIterable<T | null>): Promise<T[]> {

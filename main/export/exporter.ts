@@ -5,6 +5,7 @@ import type {
   ExportTargetInfo,
 } from '../../shared/export/export-targets.ts';
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
+import type { AppliedSetup } from '../setup/applied-setup.ts';
 
 /**
  * The shape every target's exporter has: a pure function from what was set up to files, and a
@@ -36,16 +37,7 @@ export interface ExportFacts {
   assignedUsers: { id: string; login: string }[];
 }
 
-/** What was applied: the ids the org gave, from `setup:apply`'s result or read back. */
-export interface AppliedSetup {
-  orgUrl: string;
-  appId: string;
-  clientId: string;
-  /** The issuer the app's tokens carry, equal to `facts.discovery.issuer`. */
-  issuer: string;
-  /** The custom authorization server's id; `null` for the org authorization server. */
-  authServerId: string | null;
-}
+export type { AppliedSetup } from '../setup/applied-setup.ts';
 
 /** How the client secret appears in the files. */
 export type SecretHandling =

@@ -57,6 +57,25 @@ export interface SecretResolver {
   resolve(variable: string, clientId: string): Promise<string | undefined>;
 }
 
+/**
+ * Where the console finds a secret the files reference, as the target would: the environment
+ * variable they name (here, the console's own environment), else the secret the console kept in
+ * the keychain for the client id the files give.
+ */
+export function environmentThenKeychain(
+  env: NodeJS.ProcessEnv,
+  keptSecret: (clientId: string) => Promise<string | undefined>,
+): SecretResolver {
+  return {
+    resolve: async (variable, clientId) => {
+      const fromEnvironment = env[variable];
+      return fromEnvironment !== undefined && fromEnvironment !== ''
+        ? fromEnvironment
+        : await keptSecret(clientId);
+    },
+  };
+}
+
 /** A verification waiting for its callback. */
 export interface PreparedVerification {
   reading: TargetReading;

@@ -7,15 +7,12 @@ import type {
   VerificationResult,
 } from '../../../shared/export/export-targets.ts';
 import type { SetupDocument } from '../../../shared/setup/setup-document.ts';
-import {
-  ExportNotReadyError,
-  gatherExportFacts,
-  readAppliedSetup,
-} from '../../export/export-facts.ts';
+import { ExportNotReadyError, gatherExportFacts } from '../../export/export-facts.ts';
 import { diffMask, maskedFiles, renderExports, secretMask } from '../../export/render-exports.ts';
 import { allExporters, exporterFor } from '../../export/targets/index.ts';
 import { recordVerification } from '../../export/verification-record.ts';
 import {
+  environmentThenKeychain,
   type PreparedVerification,
   prepareVerification,
   readingView,
@@ -29,6 +26,7 @@ import {
   parsePastedCallback,
   probeRedirectPorts,
 } from '../../preview/redirect-strategy.ts';
+import { readAppliedSetup, SetupNotAppliedError } from '../../setup/applied-setup.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
 import type { PreviewUser } from '../preview/preview-service.ts';
@@ -148,7 +146,7 @@ export function createExportService(deps: {
     }) {
       const org = await activeOrg();
       try {
-        const applied = await readAppliedSetup(org.client, org.orgUrl, request.document);
+        const { applied } = await readAppliedSetup(org.client, org.orgUrl, request.document);
         const facts = await gatherExportFacts(org.client, applied, deps.fetch);
         let secret: string | undefined;
         if (request.inlineSecret && request.document.app.tokenEndpointAuthMethod !== 'none') {
@@ -197,6 +195,13 @@ export function createExportService(deps: {
           refused,
         };
       } catch (error) {
+        if (error instanceof SetupNotAppliedError) {
+          throw new AppError({
+            code: 'EXPORT_REFUSED',
+            message: `${error.message}, so there are no values to export.`,
+            hint: 'Apply the setup first (Review and apply), then export.',
+          });
+        }
         if (error instanceof ExportNotReadyError) {
           throw new AppError({ code: 'EXPORT_REFUSED', message: error.message, hint: error.hint });
         }
@@ -318,15 +323,11 @@ export function createExportService(deps: {
         prepared = await prepareVerification({
           exporter,
           files: output.files,
-          secrets: {
-            resolve: async (variable, clientId) => {
-              const fromEnvironment = env[variable];
-              if (fromEnvironment !== undefined && fromEnvironment !== '') {
-                return fromEnvironment;
-              }
-              return (await deps.secrets.get(clientSecretAccount(orgUrl, clientId))) ?? undefined;
-            },
-          },
+          secrets: environmentThenKeychain(
+            env,
+            async (clientId) =>
+              (await deps.secrets.get(clientSecretAccount(orgUrl, clientId))) ?? undefined,
+          ),
           ...(deps.now === undefined ? {} : { now: deps.now }),
         });
       } catch (error) {

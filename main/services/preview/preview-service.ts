@@ -22,8 +22,7 @@ import {
   PastedCallbackError,
 } from '../../preview/redirect-strategy.ts';
 import { createThrowawayUser } from '../../preview/throwaway-user.ts';
-import { issuerUrl } from '../../setup/apply.ts';
-import { readOrgSnapshot } from '../../setup/org-snapshot.ts';
+import { readAppliedSetup, SetupNotAppliedError } from '../../setup/applied-setup.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
 import type { ProfileService } from '../profiles/profile-service.ts';
@@ -85,26 +84,21 @@ export function createPreviewService(deps: {
       // Whatever an earlier preview left behind goes first.
       cleanUp.push(...(await cleanUpEarlierPreviews(client, journals)));
 
-      const snapshot = await readOrgSnapshot(client, document);
-      if (snapshot.app === undefined) {
-        throw new AppError({
-          code: 'SETUP_BLOCKED',
-          message: `The app integration "${document.app.label}" is not in the org yet, so there is nothing to sign in to.`,
-          hint: 'Apply the setup first (Review and apply), then preview the login.',
-        });
+      let reading: Awaited<ReturnType<typeof readAppliedSetup>>;
+      try {
+        reading = await readAppliedSetup(client, orgUrl, document);
+      } catch (error) {
+        if (error instanceof SetupNotAppliedError) {
+          throw new AppError({
+            code: 'SETUP_BLOCKED',
+            message: `${error.message}, so there is nothing to sign in to.`,
+            hint: 'Apply the setup first (Review and apply), then preview the login.',
+          });
+        }
+        throw error;
       }
-      const appId = snapshot.app.id;
-      const app = (await client.applicationApi.getApplication({ appId })) as unknown as {
-        credentials?: { oauthClient?: { client_id?: string } };
-      };
-      const clientId = app.credentials?.oauthClient?.client_id ?? appId;
-      const authServerId =
-        document.issuer.kind === 'org'
-          ? null
-          : document.issuer.server.kind === 'existing'
-            ? document.issuer.server.id
-            : (snapshot.authServer?.id ?? null);
-      const issuer = issuerUrl(orgUrl, authServerId ?? undefined);
+      const { snapshot } = reading;
+      const { appId, clientId, authServerId, issuer } = reading.applied;
       const method = document.app.tokenEndpointAuthMethod;
       let clientSecret: string | undefined;
       if (method !== 'none') {

@@ -10,7 +10,7 @@ import { RadioGroup, TextField } from '../../components/fields.tsx';
 import { PastedAddressForm } from '../../components/pasted-address-form.tsx';
 import { useExport, useSetupDocument } from '../../stores/store-context.tsx';
 import { Claims } from '../preview/preview-step.tsx';
-import { KeptSecret } from '../setup/result-panel.tsx';
+import { SignInAs } from '../preview/sign-in-as.tsx';
 
 type UserChoice = 'test-user' | 'existing';
 
@@ -226,17 +226,7 @@ export function VerifyPanel(props: { target: ExportTargetId }) {
               <code>{started.authorizeUrl}</code>
             </p>
           )}
-          {started.user.login !== null && (
-            <p>
-              Sign in as <code>{started.user.login}</code>.
-            </p>
-          )}
-          {started.user.login !== null && started.user.passwordInKeychain && (
-            <KeptSecret
-              label="Password for the verification"
-              request={{ secret: 'test-user-password', login: started.user.login }}
-            />
-          )}
+          <SignInAs user={started.user} passwordLabel="Password for the verification" />
           <Reading reading={started.reading} label="What the files say" />
           <p role="status">Waiting for the sign-in…</p>
           <PastedAddressForm

@@ -12,8 +12,8 @@ import {
   useSetupRun,
   useWizard,
 } from '../../stores/store-context.tsx';
-import { KeptSecret } from '../setup/result-panel.tsx';
 import { StepFooter } from '../setup/step-footer.tsx';
+import { SignInAs } from './sign-in-as.tsx';
 
 type UserChoice = 'test-user' | 'throwaway' | 'existing';
 
@@ -253,17 +253,7 @@ export function PreviewStep() {
               <span className="visually-muted">(in your browser)</span>
             </p>
           )}
-          {started.user.login !== null && (
-            <p>
-              Sign in as <code>{started.user.login}</code>.
-            </p>
-          )}
-          {started.user.login !== null && started.user.passwordInKeychain && (
-            <KeptSecret
-              label="Password for the preview"
-              request={{ secret: 'test-user-password', login: started.user.login }}
-            />
-          )}
+          <SignInAs user={started.user} passwordLabel="Password for the preview" />
           <p role="status">Waiting for the sign-in…</p>
           <PastedAddressForm path="preview.pasted" onPaste={pasteCallback} />
         </section>

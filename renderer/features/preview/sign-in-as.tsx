@@ -1,0 +1,26 @@
+import { KeptSecret } from '../setup/result-panel.tsx';
+
+/**
+ * Who to sign in as, and their password from the keychain on request: the same lines for the
+ * login preview and the export's verification, which both hand the admin a sign-in to do.
+ */
+export function SignInAs(props: {
+  user: { login: string | null; passwordInKeychain: boolean };
+  /** The password's label, e.g. "Password for the preview". */
+  passwordLabel: string;
+}) {
+  const { login, passwordInKeychain } = props.user;
+  if (login === null) {
+    return null;
+  }
+  return (
+    <>
+      <p>
+        Sign in as <code>{login}</code>.
+      </p>
+      {passwordInKeychain && (
+        <KeptSecret label={props.passwordLabel} request={{ secret: 'test-user-password', login }} />
+      )}
+    </>
+  );
+}
