@@ -2,9 +2,9 @@ import path from 'node:path';
 
 import { app, BrowserWindow, dialog, protocol, session, shell } from 'electron';
 
-import { KeytarSecretStore } from './adapters/keytar-secret-store.ts';
 import { startDesktopApp } from './desktop-app.ts';
 import { electronIpcMain } from './ipc/electron-ipc.ts';
+import { KeytarSecretStore } from './platform/secrets/keytar-secret-store.ts';
 
 // The Electron entry: hands the real modules to the wiring, which is unit-tested with fakes.
 void startDesktopApp(

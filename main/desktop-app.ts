@@ -12,17 +12,17 @@ import type {
 } from 'electron';
 
 import { EVENT_IPC_CHANNEL } from '../shared/ipc/contract.ts';
-import { openExternalSafe } from './adapters/open-external.ts';
-import { composeConsole } from './compose.ts';
+import { composeConsole } from './composition/compose.ts';
 import { type IpcMainLike, registerIpcHandlers } from './ipc/router.ts';
-import { openLogFile } from './services/logging/log-file.ts';
-import { createLogger } from './services/logging/logger.ts';
-import type { SecretStore } from './services/secrets/secret-store.ts';
+import { openLogFile } from './platform/logging/log-file.ts';
+import { createLogger } from './platform/logging/logger.ts';
+import type { SecretStore } from './platform/secrets/secret-store.ts';
 import { APP_ORIGIN, APP_SCHEME, createAppProtocolHandler } from './windows/app-protocol.ts';
 import { type HardenableWebContents, hardenWebContents } from './windows/harden-web-contents.ts';
 import { createInterceptWindows, type InterceptSession } from './windows/intercept-window.ts';
 import { createMainWindow } from './windows/main-window.ts';
 import { connectedOrgOrigins, DOCUMENTATION_ORIGINS } from './windows/navigation-policy.ts';
+import { openExternalSafe } from './windows/open-external.ts';
 import { createPermissionHandlers } from './windows/permissions.ts';
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { runBrowserMode } from './browser/browser-mode.ts';
-import { defaultDataDir } from './browser/data-dir.ts';
+import { defaultDataDir } from './platform/data-dir.ts';
 
 const USAGE = `Usage: npm start -- [--browser] [--port N] [--no-open] [--user-data-dir DIR]
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * @remarks
  * Codes are part of the contract: the renderer, the command line and tests key on them, never on
  * message text. Okta's own `errorCode`s (E0000011, E0000047, …) are mapped onto these in
- * `main/services/okta/okta-errors.ts`.
+ * `main/okta/okta-errors.ts`.
  */
 export const ERROR_CODES = [
   'INVALID_REQUEST',

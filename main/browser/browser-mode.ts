@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { KeytarSecretStore } from '../adapters/keytar-secret-store.ts';
-import { composeConsole, type EmitEvent } from '../compose.ts';
-import { openLogFile } from '../services/logging/log-file.ts';
-import { createLogger } from '../services/logging/logger.ts';
+import { composeConsole, type EmitEvent } from '../composition/compose.ts';
+import { openLogFile } from '../platform/logging/log-file.ts';
+import { createLogger } from '../platform/logging/logger.ts';
+import { KeytarSecretStore } from '../platform/secrets/keytar-secret-store.ts';
 import { type BrowserServer, startBrowserServer } from './browser-server.ts';
 
 /** What the launcher passes to browser mode. */

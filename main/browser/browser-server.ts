@@ -3,9 +3,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 import type { EventName, EventPayload } from '../../shared/ipc/contract.ts';
-import type { Dispatch } from '../ipc/dispatcher.ts';
-import { readRequestBody } from '../services/http/read-body.ts';
-import type { Logger } from '../services/logging/logger.ts';
+import type { Dispatch } from '../composition/dispatcher.ts';
+import { readRequestBody } from '../platform/http/read-body.ts';
+import type { Logger } from '../platform/logging/logger.ts';
 import { buildCsp } from '../windows/csp.ts';
 import { readAsset, resolveAsset, securityHeaders } from '../windows/static-assets.ts';
 

@@ -14,10 +14,10 @@ import {
   VerificationStopped,
 } from '../export/verify-export.ts';
 import { writeExportFile } from '../export/write-export-file.ts';
-import { listenForCallback } from '../preview/loopback-callback.ts';
-import { isLoopbackRedirectUri } from '../preview/redirect-strategy.ts';
-import type { OktaClient } from '../services/okta/okta-client.ts';
-import { issuerUrl } from '../setup/apply.ts';
+import { issuerUrl } from '../okta/issuer.ts';
+import type { OktaClient } from '../okta/okta-client.ts';
+import { listenForCallback } from '../sign-in/loopback-callback.ts';
+import { isLoopbackRedirectUri } from '../sign-in/redirect-strategy.ts';
 import { CliError } from './cli-error.ts';
 import { firstPastedCallback } from './pasted-address.ts';
 import { findApp } from './preview-command.ts';

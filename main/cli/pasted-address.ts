@@ -1,4 +1,4 @@
-import { parsePastedCallback } from '../preview/redirect-strategy.ts';
+import { parsePastedCallback } from '../sign-in/redirect-strategy.ts';
 
 /**
  * The first pasted line that is the redirect back to `redirectUri`, for the command line's

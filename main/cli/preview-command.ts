@@ -3,15 +3,15 @@ import path from 'node:path';
 
 import { explainClaim } from '../../shared/preview/claims.ts';
 import type { PreviewReport } from '../../shared/preview/preview-schemas.ts';
-import { KeytarSecretStore } from '../adapters/keytar-secret-store.ts';
+import type { OktaClient } from '../okta/okta-client.ts';
+import { appFieldsOf } from '../okta/org-snapshot.ts';
+import { clientSecretAccount } from '../platform/secrets/keychain-accounts.ts';
+import { KeytarSecretStore } from '../platform/secrets/keytar-secret-store.ts';
 import {
   cleanUpEarlierPreviews,
   previewJournals,
   startPreviewRun,
 } from '../preview/preview-run.ts';
-import type { OktaClient } from '../services/okta/okta-client.ts';
-import { clientSecretAccount } from '../services/setup/setup-service.ts';
-import { appFieldsOf } from '../setup/org-snapshot.ts';
 import { CliError } from './cli-error.ts';
 import { firstPastedCallback } from './pasted-address.ts';
 

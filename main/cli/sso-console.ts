@@ -15,15 +15,16 @@ import {
   type SetupDocument,
   SetupDocumentError,
 } from '../../shared/setup/setup-document.ts';
-import { KeytarSecretStore } from '../adapters/keytar-secret-store.ts';
-import { defaultDataDir } from '../browser/data-dir.ts';
-import { createOktaClient, type OktaClient } from '../services/okta/okta-client.ts';
-import { toOktaAppError } from '../services/okta/okta-errors.ts';
-import { createFileProfileRepository } from '../services/profiles/profile-repository.ts';
-import { clientSecretAccount } from '../services/setup/setup-service.ts';
-import { applySetup, issuerUrl, SetupBlockedError } from '../setup/apply.ts';
-import { createFileJournal } from '../setup/file-journal.ts';
-import { readOrgSnapshot } from '../setup/org-snapshot.ts';
+import { issuerUrl } from '../okta/issuer.ts';
+import { createOktaClient, type OktaClient } from '../okta/okta-client.ts';
+import { toOktaAppError } from '../okta/okta-errors.ts';
+import { readOrgSnapshot } from '../okta/org-snapshot.ts';
+import { defaultDataDir } from '../platform/data-dir.ts';
+import { clientSecretAccount } from '../platform/secrets/keychain-accounts.ts';
+import { KeytarSecretStore } from '../platform/secrets/keytar-secret-store.ts';
+import { createFileProfileRepository } from '../profiles/profile-repository.ts';
+import { applySetup, SetupBlockedError } from '../setup/apply.ts';
+import { createFileJournal } from '../setup/apply.ts';
 import { hasChanges, type Plan, planSetup } from '../setup/plan.ts';
 import { renderPlan } from '../setup/render-plan.ts';
 import { CliError } from './cli-error.ts';

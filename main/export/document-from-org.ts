@@ -4,9 +4,9 @@ import {
   SETUP_DOCUMENT_VERSION,
   type SetupDocument,
 } from '../../shared/setup/setup-document.ts';
-import type { OktaClient } from '../services/okta/okta-client.ts';
-import { readAppForDocument } from '../services/setup/existing-apps.ts';
-import { appFieldsOf } from '../setup/org-snapshot.ts';
+import { readAppForDocument } from '../okta/app-document.ts';
+import type { OktaClient } from '../okta/okta-client.ts';
+import { appFieldsOf } from '../okta/org-snapshot.ts';
 
 /**
  * A setup document for an app that is already in the org, for `sso-console export --app`: the

@@ -1,4 +1,4 @@
-import type { OktaClient } from '../services/okta/okta-client.ts';
+import type { OktaClient } from '../okta/okta-client.ts';
 import type { AppliedSetup, ExportFacts } from './exporter.ts';
 
 /**

@@ -5,7 +5,7 @@ import type {
   ExportTargetInfo,
 } from '../../shared/export/export-targets.ts';
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
-import type { AppliedSetup } from '../setup/applied-setup.ts';
+import type { AppliedSetup } from '../okta/applied-setup.ts';
 
 /**
  * The shape every target's exporter has: a pure function from what was set up to files, and a
@@ -37,7 +37,7 @@ export interface ExportFacts {
   assignedUsers: { id: string; login: string }[];
 }
 
-export type { AppliedSetup } from '../setup/applied-setup.ts';
+export type { AppliedSetup } from '../okta/applied-setup.ts';
 
 /** How the client secret appears in the files. */
 export type SecretHandling =

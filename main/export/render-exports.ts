@@ -4,7 +4,7 @@ import type {
   ExportTargetId,
 } from '../../shared/export/export-targets.ts';
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
-import { redactSecrets } from '../services/logging/redact.ts';
+import { redactSecrets } from '../platform/logging/redact.ts';
 import type { AppliedSetup, Exporter, ExportFacts, SecretHandling } from './exporter.ts';
 import { exporterFor } from './targets/index.ts';
 

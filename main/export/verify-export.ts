@@ -8,7 +8,7 @@ import type {
   VerificationCheck,
   VerificationResult,
 } from '../../shared/export/export-targets.ts';
-import { isLoopbackRedirectUri } from '../preview/redirect-strategy.ts';
+import { isLoopbackRedirectUri } from '../sign-in/redirect-strategy.ts';
 import type { Exporter, TargetReading } from './exporter.ts';
 
 /**

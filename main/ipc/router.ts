@@ -1,8 +1,8 @@
 import type { IpcMainInvokeEvent } from 'electron';
 
 import { CHANNEL_NAMES } from '../../shared/ipc/contract.ts';
-import type { Logger } from '../services/logging/logger.ts';
-import type { Dispatch } from './dispatcher.ts';
+import type { Dispatch } from '../composition/dispatcher.ts';
+import type { Logger } from '../platform/logging/logger.ts';
 import { checkSender } from './sender-validation.ts';
 
 /** The slice of `ipcMain` the router uses. */

@@ -1,12 +1,9 @@
 import path from 'node:path';
 
 import type { PreviewReport, TimelineEntry } from '../../shared/preview/preview-schemas.ts';
-import type { OktaClient } from '../services/okta/okta-client.ts';
-import { createJsonLinesJournal } from '../setup/file-journal.ts';
-import { adviseAfterSuccess, diagnose, type DiagnosisContext } from './diagnosis/diagnose.ts';
-import { gatherOrgFacts, readTrustedOrigin } from './diagnosis/org-facts.ts';
-import { listenForCallback } from './loopback-callback.ts';
-import { type PreviewResult, runPreview, type TokenEndpointAuthMethod } from './preview-flow.ts';
+import type { OktaClient } from '../okta/okta-client.ts';
+import { createJsonLinesJournal } from '../platform/journal.ts';
+import { listenForCallback } from '../sign-in/loopback-callback.ts';
 import {
   addTemporaryRedirect,
   chooseRedirectStrategy,
@@ -18,7 +15,10 @@ import {
   type RedirectStrategyKind,
   removeTemporaryRedirect,
   temporaryRedirectUri,
-} from './redirect-strategy.ts';
+} from '../sign-in/redirect-strategy.ts';
+import { adviseAfterSuccess, diagnose, type DiagnosisContext } from './diagnosis/diagnose.ts';
+import { gatherOrgFacts, readTrustedOrigin } from './diagnosis/org-facts.ts';
+import { type PreviewResult, runPreview, type TokenEndpointAuthMethod } from './preview-flow.ts';
 import {
   cleanUpThrowawayUsers,
   removeThrowawayUser,

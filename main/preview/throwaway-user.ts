@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
-import type { OktaClient } from '../services/okta/okta-client.ts';
-import { generateTestUserPassword } from '../setup/apply.ts';
+import type { OktaClient } from '../okta/okta-client.ts';
+import { generateTestUserPassword } from '../platform/passwords.ts';
 
 /** Every throwaway login starts with this, so an admin (and the cleanup) can recognise them. */
 export const THROWAWAY_LOGIN_PREFIX = 'sso-console-preview-';

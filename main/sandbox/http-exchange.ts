@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { readRequestBody } from '../services/http/read-body.ts';
+import { readRequestBody } from '../platform/http/read-body.ts';
 import type { LogClientInfo } from './system-log.ts';
 
 /** The largest request body the sandbox reads (Okta's own limit is of the same order). */

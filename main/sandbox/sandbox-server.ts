@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { BodyTooLargeError } from '../services/http/read-body.ts';
+import { BodyTooLargeError } from '../platform/http/read-body.ts';
 import { createControlApi } from './control-api.ts';
 import {
   createExchangeRecorder,

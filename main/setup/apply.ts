@@ -1,17 +1,11 @@
-import { randomInt } from 'node:crypto';
-
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
-import type { OktaClient } from '../services/okta/okta-client.ts';
+import type { OktaClient } from '../okta/okta-client.ts';
+import { findSetupApp, readOrgSnapshot } from '../okta/org-snapshot.ts';
+import { type OrgSnapshot } from '../okta/org-snapshot.ts';
+import { createJsonLinesJournal } from '../platform/journal.ts';
+import { generateTestUserPassword } from '../platform/passwords.ts';
 import { appRequestBody } from './okta-bodies.ts';
-import { findSetupApp, readOrgSnapshot } from './org-snapshot.ts';
-import {
-  desiredAppFields,
-  hasChanges,
-  type OrgSnapshot,
-  type Plan,
-  planSetup,
-  type PlanStep,
-} from './plan.ts';
+import { desiredAppFields, hasChanges, type Plan, planSetup, type PlanStep } from './plan.ts';
 
 /** One line of the apply journal: written before a change, and again once it is known done. */
 export interface JournalEntry {
@@ -68,16 +62,6 @@ export type ApplyProgress = (event: {
 
 /** How many times one change is tried, each after the org was re-read to see it is not there. */
 const ATTEMPTS_PER_CHANGE = 3;
-
-/**
- * A password that meets Okta's default policy (upper, lower, digit, 8+), from a CSPRNG.
- * Shown once to the admin; never written anywhere.
- */
-export function generateTestUserPassword(): string {
-  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
-  const body = Array.from({ length: 16 }, () => alphabet[randomInt(alphabet.length)]).join('');
-  return `${body}-Aa1`;
-}
 
 interface Execution {
   client: OktaClient;
@@ -623,10 +607,7 @@ export class SetupBlockedError extends Error {
   }
 }
 
-/**
- * The issuer an app's tokens carry, as relying parties must configure it: the org URL for the
- * org authorization server, `{org}/oauth2/{id}` for a custom one (okta-behaviours.md §1).
- */
-export function issuerUrl(orgUrl: string, authServerId: string | undefined): string {
-  return authServerId === undefined ? orgUrl : `${orgUrl}/oauth2/${authServerId}`;
+/** The apply journal in a file; see `createJsonLinesJournal`. */
+export function createFileJournal(file: string): ApplyJournal {
+  return createJsonLinesJournal(file);
 }

@@ -1,5 +1,5 @@
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
-import { SETUP_MARK_KEY } from './org-snapshot.ts';
+import { SETUP_MARK_KEY } from '../okta/org-snapshot.ts';
 
 /**
  * The Okta app a setup document asks for, as `createApplication` / `replaceApplication` take it.

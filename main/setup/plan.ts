@@ -1,50 +1,5 @@
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
-
-/**
- * What the org holds today for one setup document — only the objects the document names.
- *
- * @remarks
- * Read by `org-snapshot.ts` through the SDK, and faked freely in unit tests: planning is a pure
- * function of the document and this snapshot, so every plan can be tested without an org.
- */
-export interface OrgSnapshot {
-  /** The document's app: the one it names, or the one carrying its mark; `undefined` if none. */
-  app: { id: string; fields: AppFields; status: string } | undefined;
-  /** User id by login, for the logins the document names (absent: no such user). */
-  usersByLogin: Map<string, { id: string }>;
-  /** Group id by name, for the names the document names. */
-  groupsByName: Map<string, { id: string }>;
-  /** The app's direct user assignments and group assignments (ids). */
-  appUserIds: Set<string>;
-  appGroupIds: Set<string>;
-  /** Trusted origins by origin URL. */
-  trustedOrigins: Map<string, { id: string; scopes: string[] }>;
-  /** The custom authorization server, when the document uses one and it exists. */
-  authServer:
-    | {
-        id: string;
-        scopeNames: Set<string>;
-        claims: { name: string; valueType: string; claimType: string }[];
-        /** Whether an ACTIVE policy and rule already admit the client for its grant types. */
-        admitsClient: boolean;
-      }
-    | undefined;
-}
-
-/** The app fields the console manages, in the document's terms, compared field by field. */
-export interface AppFields {
-  label: string;
-  applicationType: string;
-  grantTypes: string[];
-  redirectUris: string[];
-  postLogoutRedirectUris: string[];
-  initiateLoginUri: string | undefined;
-  pkceRequired: boolean;
-  tokenEndpointAuthMethod: string;
-  consentMethod: string;
-  issuerMode: string;
-  implicitAssignment: boolean;
-}
+import type { AppFields, OrgSnapshot } from '../okta/org-snapshot.ts';
 
 /** One field that differs: the org's value and the document's. */
 export interface FieldChange {

@@ -1,4 +1,4 @@
-import type { Logger } from '../services/logging/logger.ts';
+import type { Logger } from '../platform/logging/logger.ts';
 import { isAllowedNavigation } from './navigation-policy.ts';
 
 /** A navigation event Electron passes to `will-navigate` and friends. */

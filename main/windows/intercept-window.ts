@@ -1,4 +1,4 @@
-import type { InterceptWindowStrategy } from '../preview/redirect-strategy.ts';
+import type { InterceptWindowStrategy } from '../sign-in/redirect-strategy.ts';
 
 /**
  * Strategy (c) of the login preview: a console window that shows the sign-in and catches the

@@ -131,7 +131,7 @@ export const timelineEntrySchema = z.object({
 /** A timeline entry; see {@link timelineEntrySchema}. */
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 
-/** How the preview receives the sign-in's redirect; see `main/preview/redirect-strategy.ts`. */
+/** How the preview receives the sign-in's redirect; see `main/sign-in/redirect-strategy.ts`. */
 export const REDIRECT_STRATEGY_KINDS = [
   'app-loopback',
   'temporary-loopback',
@@ -148,6 +148,9 @@ export const previewUserSchema = z.discriminatedUnion('kind', [
   /** Someone who already exists; they type their own password. */
   z.object({ kind: z.literal('existing'), login: z.string().min(1).max(320) }),
 ]);
+
+/** Who signs in for a preview or an export's verification. */
+export type PreviewUser = z.infer<typeof previewUserSchema>;
 
 /** What a finished preview shows: the timeline, the tokens' claims, and the diagnosis. */
 export const previewReportSchema = z.object({

@@ -13,10 +13,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 
+import { createOktaClient } from '../../main/okta/okta-client.ts';
+import { readOrgSnapshot } from '../../main/okta/org-snapshot.ts';
 import { startSandbox } from '../../main/sandbox/sandbox-server.ts';
-import { createOktaClient } from '../../main/services/okta/okta-client.ts';
 import { applySetup } from '../../main/setup/apply.ts';
-import { readOrgSnapshot } from '../../main/setup/org-snapshot.ts';
 import { type Plan, planSetup } from '../../main/setup/plan.ts';
 import { createSetupDocument } from '../../shared/setup/presets.ts';
 import { ROOT } from '../support/processes.ts';

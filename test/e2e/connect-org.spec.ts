@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-import { KeytarSecretStore } from '../../main/adapters/keytar-secret-store.ts';
+import { KeytarSecretStore } from '../../main/platform/secrets/keytar-secret-store.ts';
 import { ROOT } from '../support/processes.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { expect, test } from './support/console-fixture.ts';

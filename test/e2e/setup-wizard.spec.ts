@@ -6,11 +6,11 @@ import { chromium, type Locator, type Page, type TestInfo } from '@playwright/te
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { parse as parseYaml } from 'yaml';
 
-import { KeytarSecretStore } from '../../main/adapters/keytar-secret-store.ts';
 import {
   clientSecretAccount,
   testUserPasswordAccount,
-} from '../../main/services/setup/setup-service.ts';
+} from '../../main/platform/secrets/keychain-accounts.ts';
+import { KeytarSecretStore } from '../../main/platform/secrets/keytar-secret-store.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { type ConsoleUnderTest, expect, test } from './support/console-fixture.ts';
 import { startWebAppSignIn } from './support/openid-client-rp.ts';

@@ -1,4 +1,4 @@
-import type { SecretStore } from '../../main/services/secrets/secret-store.ts';
+import type { SecretStore } from '../../main/platform/secrets/secret-store.ts';
 
 /**
  * A secret store in memory, for unit tests only.

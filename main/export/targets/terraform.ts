@@ -1,6 +1,6 @@
 import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
 import type { SetupDocument } from '../../../shared/setup/setup-document.ts';
-import { SETUP_MARK_KEY } from '../../setup/org-snapshot.ts';
+import { SETUP_MARK_KEY } from '../../okta/org-snapshot.ts';
 import type { Exporter, ExportInput } from '../exporter.ts';
 import {
   attribute,

@@ -1,6 +1,6 @@
+import { OKTA_OAUTH_TEXTS, ORG_AS_SCOPES } from '../../../shared/okta/oauth-texts.ts';
 import type { SetupDocument } from '../../../shared/setup/setup-document.ts';
 import { lintRedirectUris } from '../../../shared/setup/uri-lint.ts';
-import { OKTA_OAUTH_TEXTS, ORG_AS_SCOPES } from '../../sandbox/oidc/okta-oauth-rules.ts';
 import type { Diagnosis, OneClickFix, PreviewFailure } from '../preview-types.ts';
 import type { AppFacts, OrgFacts } from './org-facts.ts';
 

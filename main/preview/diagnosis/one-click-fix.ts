@@ -1,13 +1,4 @@
 import type { SetupDocument } from '../../../shared/setup/setup-document.ts';
-import type { OktaClient } from '../../services/okta/okta-client.ts';
-import {
-  type ApplyJournal,
-  type ApplyProgress,
-  type ApplyResult,
-  applySetup,
-} from '../../setup/apply.ts';
-import { readOrgSnapshot } from '../../setup/org-snapshot.ts';
-import { type Plan, planSetup } from '../../setup/plan.ts';
 import type { OneClickFix } from '../preview-types.ts';
 
 /** The scopes a setup switched to the default custom server starts with (the presets' own). */
@@ -138,31 +129,4 @@ export function applyFixToDocument(fix: OneClickFix, document: SetupDocument): S
       return next;
     }
   }
-}
-
-/**
- * What a one-click fix would change in the org: the fixed document and its plan, for the admin
- * to read before anything is written.
- */
-export async function planFix(
-  client: OktaClient,
-  fix: OneClickFix,
-  document: SetupDocument,
-): Promise<{ document: SetupDocument; plan: Plan }> {
-  const fixed = applyFixToDocument(fix, document);
-  return { document: fixed, plan: planSetup(fixed, await readOrgSnapshot(client, fixed)) };
-}
-
-/**
- * Makes a planned fix: the fixed document applied by the setup engine, with its journal and its
- * read-before-retry discipline. The caller saves the returned document as the setup's own.
- */
-export async function applyFix(options: {
-  client: OktaClient;
-  /** The fixed document, as {@link planFix} returned it and the admin approved it. */
-  document: SetupDocument;
-  journal: ApplyJournal;
-  onProgress?: ApplyProgress;
-}): Promise<ApplyResult> {
-  return applySetup(options);
 }

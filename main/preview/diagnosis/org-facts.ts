@@ -1,4 +1,4 @@
-import type { OktaClient } from '../../services/okta/okta-client.ts';
+import type { OktaClient } from '../../okta/okta-client.ts';
 
 /**
  * What the diagnosis knows about the org when a preview fails: read once, only what the failed

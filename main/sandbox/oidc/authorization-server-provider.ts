@@ -11,6 +11,7 @@ import Provider, {
   type KoaContextWithOIDC,
 } from 'oidc-provider';
 
+import { OKTA_OAUTH_TEXTS } from '../../../shared/okta/oauth-texts.ts';
 import type { SandboxAuthServer, SandboxOrg } from '../sandbox-org.ts';
 import type { OidcArtifactStore } from './oidc-storage.ts';
 import { ID_TOKEN_EXTRAS, SCOPE_CLAIMS, userClaims } from './okta-claims.ts';
@@ -21,7 +22,6 @@ import {
   groupsClaimsFor,
   isAssigned,
   type OAuthClientView,
-  OKTA_OAUTH_TEXTS,
 } from './okta-oauth-rules.ts';
 
 /** What the Okta layer learned about the client's authentication before `oidc-provider` runs. */

@@ -4,7 +4,8 @@ import { IncomingMessage, type ServerResponse } from 'node:http';
 import { decodeJwt, jwtVerify } from 'jose';
 import type Provider from 'oidc-provider';
 
-import { readRequestBody } from '../../services/http/read-body.ts';
+import { OKTA_OAUTH_TEXTS } from '../../../shared/okta/oauth-texts.ts';
+import { readRequestBody } from '../../platform/http/read-body.ts';
 import { logClientOf } from '../http-exchange.ts';
 import { oktaError } from '../okta-errors.ts';
 import { requestId } from '../okta-ids.ts';
@@ -30,7 +31,6 @@ import {
   findClient,
   needsOpenidScope,
   type OAuthClientView,
-  OKTA_OAUTH_TEXTS,
   unknownScopes,
 } from './okta-oauth-rules.ts';
 import { realTimeMs, withSandboxTime } from './sandbox-time.ts';

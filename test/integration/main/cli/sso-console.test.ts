@@ -4,11 +4,11 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { KeytarSecretStore } from '../../../../main/adapters/keytar-secret-store.ts';
-import { createLogger } from '../../../../main/services/logging/logger.ts';
-import { createOktaClient } from '../../../../main/services/okta/okta-client.ts';
-import { createFileProfileRepository } from '../../../../main/services/profiles/profile-repository.ts';
-import { createProfileService } from '../../../../main/services/profiles/profile-service.ts';
+import { createOktaClient } from '../../../../main/okta/okta-client.ts';
+import { createLogger } from '../../../../main/platform/logging/logger.ts';
+import { KeytarSecretStore } from '../../../../main/platform/secrets/keytar-secret-store.ts';
+import { createFileProfileRepository } from '../../../../main/profiles/profile-repository.ts';
+import { createProfileService } from '../../../../main/profiles/profile-service.ts';
 import { startNodeScript } from '../../../support/processes.ts';
 import { startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
 

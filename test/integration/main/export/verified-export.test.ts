@@ -10,9 +10,9 @@ import type { TargetReading } from '../../../../main/export/exporter.ts';
 import { exporterFor } from '../../../../main/export/targets/index.ts';
 import { kestraExporter } from '../../../../main/export/targets/kestra.ts';
 import { prepareVerification } from '../../../../main/export/verify-export.ts';
-import { listenForCallback } from '../../../../main/preview/loopback-callback.ts';
-import { createOktaClient } from '../../../../main/services/okta/okta-client.ts';
+import { createOktaClient } from '../../../../main/okta/okta-client.ts';
 import { type ApplyResult, applySetup } from '../../../../main/setup/apply.ts';
+import { listenForCallback } from '../../../../main/sign-in/loopback-callback.ts';
 import type {
   ExportedFile,
   ExportTargetId,

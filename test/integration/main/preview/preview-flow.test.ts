@@ -5,21 +5,21 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { listenForCallback } from '../../../../main/preview/loopback-callback.ts';
 import {
   ORG_ACCESS_TOKEN_REASON,
   type PreviewOptions,
   type PreviewResult,
   runPreview,
 } from '../../../../main/preview/preview-flow.ts';
+import { type RunningSandbox, startSandbox } from '../../../../main/sandbox/sandbox-server.ts';
+import { listenForCallback } from '../../../../main/sign-in/loopback-callback.ts';
 import {
   addTemporaryRedirect,
   cleanUpTemporaryRedirects,
   createFileRedirectJournal,
   removeTemporaryRedirect,
   temporaryRedirectUri,
-} from '../../../../main/preview/redirect-strategy.ts';
-import { type RunningSandbox, startSandbox } from '../../../../main/sandbox/sandbox-server.ts';
+} from '../../../../main/sign-in/redirect-strategy.ts';
 import { oidcHttp } from '../../../support/oidc-http.ts';
 import { type OidcAppUnderTest, setUpOidcApp } from '../../../support/oidc-setup.ts';
 import { type OktaSdkClient, sdkClient } from '../../../support/sandbox-sdk.ts';

@@ -4,10 +4,10 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { createOktaClient, type OktaClient } from '../../../../main/okta/okta-client.ts';
 import { previewJournals, startPreviewRun } from '../../../../main/preview/preview-run.ts';
-import type { InterceptWindowStrategy } from '../../../../main/preview/redirect-strategy.ts';
 import { type RunningSandbox, startSandbox } from '../../../../main/sandbox/sandbox-server.ts';
-import { createOktaClient, type OktaClient } from '../../../../main/services/okta/okta-client.ts';
+import type { InterceptWindowStrategy } from '../../../../main/sign-in/redirect-strategy.ts';
 import { InterceptWindowClosedError } from '../../../../main/windows/intercept-window.ts';
 import { oidcHttp } from '../../../support/oidc-http.ts';
 import { type OidcAppUnderTest, setUpOidcApp } from '../../../support/oidc-setup.ts';

@@ -2,13 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { diagnose } from '../../../../main/preview/diagnosis/diagnose.ts';
 import type { OrgFacts } from '../../../../main/preview/diagnosis/org-facts.ts';
-import { listenForCallback } from '../../../../main/preview/loopback-callback.ts';
 import {
   type PreviewOptions,
   type PreviewResult,
   runPreview,
   type TokenEndpointAuthMethod,
 } from '../../../../main/preview/preview-flow.ts';
+import { listenForCallback } from '../../../../main/sign-in/loopback-callback.ts';
 import { type Misbehaviour, startStubOp, type StubOp } from '../../../support/stub-op.ts';
 
 /**

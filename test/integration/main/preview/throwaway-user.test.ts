@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { createOktaClient } from '../../../../main/okta/okta-client.ts';
 import {
   cleanUpThrowawayUsers,
   createThrowawayUser,
@@ -9,7 +10,6 @@ import {
   type ThrowawayJournalEntry,
 } from '../../../../main/preview/throwaway-user.ts';
 import { type RunningSandbox, startSandbox } from '../../../../main/sandbox/sandbox-server.ts';
-import { createOktaClient } from '../../../../main/services/okta/okta-client.ts';
 import { oidcHttp } from '../../../support/oidc-http.ts';
 import { type OidcAppUnderTest, setUpOidcApp } from '../../../support/oidc-setup.ts';
 import { sdkClient } from '../../../support/sandbox-sdk.ts';

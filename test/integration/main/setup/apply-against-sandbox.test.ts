@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { applySetup, issuerUrl, type JournalEntry } from '../../../../main/setup/apply.ts';
-import { readOrgSnapshot, setupMarkOf } from '../../../../main/setup/org-snapshot.ts';
+import { issuerUrl } from '../../../../main/okta/issuer.ts';
+import { readOrgSnapshot, setupMarkOf } from '../../../../main/okta/org-snapshot.ts';
+import { applySetup, type JournalEntry } from '../../../../main/setup/apply.ts';
 import { hasChanges, planSetup } from '../../../../main/setup/plan.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../shared/setup/setup-document.ts';

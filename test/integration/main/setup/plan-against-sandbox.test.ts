@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { readOrgSnapshot } from '../../../../main/okta/org-snapshot.ts';
 import { appRequestBody } from '../../../../main/setup/okta-bodies.ts';
-import { readOrgSnapshot } from '../../../../main/setup/org-snapshot.ts';
 import { hasChanges, planSetup } from '../../../../main/setup/plan.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../shared/setup/setup-document.ts';

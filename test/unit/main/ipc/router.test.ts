@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 
 import { type IpcMainLike, registerIpcHandlers } from '../../../../main/ipc/router.ts';
-import { SILENT_LOGGER } from '../../../../main/services/logging/logger.ts';
+import { SILENT_LOGGER } from '../../../../main/platform/logging/logger.ts';
 import { CHANNEL_NAMES } from '../../../../shared/ipc/contract.ts';
 
 function fakeIpcMain() {

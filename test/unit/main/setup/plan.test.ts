@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import {
-  desiredAppFields,
-  hasChanges,
-  type OrgSnapshot,
-  planSetup,
-} from '../../../../main/setup/plan.ts';
+import { type OrgSnapshot } from '../../../../main/okta/org-snapshot.ts';
+import { desiredAppFields, hasChanges, planSetup } from '../../../../main/setup/plan.ts';
 import { channelResultSchema } from '../../../../shared/ipc/contract.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../shared/setup/setup-document.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 
-import { SILENT_LOGGER } from '../../../../main/services/logging/logger.ts';
+import { SILENT_LOGGER } from '../../../../main/platform/logging/logger.ts';
 import {
   type HardenableWebContents,
   hardenWebContents,

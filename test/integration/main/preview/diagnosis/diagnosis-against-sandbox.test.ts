@@ -5,7 +5,9 @@ import path from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { applyFix, planFix } from '../../../../../main/preview/diagnosis/one-click-fix.ts';
+import { createOktaClient, type OktaClient } from '../../../../../main/okta/okta-client.ts';
+import { readOrgSnapshot } from '../../../../../main/okta/org-snapshot.ts';
+import { applyFixToDocument } from '../../../../../main/preview/diagnosis/one-click-fix.ts';
 import { gatherOrgFacts } from '../../../../../main/preview/diagnosis/org-facts.ts';
 import {
   previewJournals,
@@ -14,12 +16,8 @@ import {
 } from '../../../../../main/preview/preview-run.ts';
 import type { OneClickFix } from '../../../../../main/preview/preview-types.ts';
 import { type RunningSandbox, startSandbox } from '../../../../../main/sandbox/sandbox-server.ts';
-import {
-  createOktaClient,
-  type OktaClient,
-} from '../../../../../main/services/okta/okta-client.ts';
 import { applySetup, type JournalEntry } from '../../../../../main/setup/apply.ts';
-import { hasChanges, type PlanStep } from '../../../../../main/setup/plan.ts';
+import { hasChanges, planSetup, type PlanStep } from '../../../../../main/setup/plan.ts';
 import type { PreviewReport } from '../../../../../shared/preview/preview-schemas.ts';
 import { createSetupDocument, PRESETS } from '../../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../../shared/setup/setup-document.ts';
@@ -214,17 +212,21 @@ function steps(report: PreviewReport): string[] {
   return report.timeline.map((entry) => entry.step);
 }
 
-/** Plans the fix, checks the admin would see exactly `expected` change, applies it. */
+/**
+ * Plans the fix as the wizard does (the preview fixes the document, the setup engine plans it),
+ * checks the admin would see exactly `expected` change, and applies it.
+ */
 async function fix(target: Target, oneClickFix: OneClickFix | undefined, expected: string[]) {
   if (oneClickFix === undefined) {
     throw new Error('No one-click fix was offered.');
   }
-  const { document, plan } = await planFix(client, oneClickFix, target.document);
+  const document = applyFixToDocument(oneClickFix, target.document);
+  const plan = planSetup(document, await readOrgSnapshot(client, document));
   const changed = plan.steps.filter((step: PlanStep) => step.action !== 'unchanged');
   expect(changed.map((step) => `${step.action} ${step.key}`)).toEqual(expected);
-  await applyFix({ client, document, journal: memoryJournal() });
+  await applySetup({ client, document, journal: memoryJournal() });
   target.document = document;
-  const { plan: after } = await planFix(client, oneClickFix, document);
+  const after = planSetup(document, await readOrgSnapshot(client, document));
   expect(hasChanges(after)).toBe(false);
 }
 

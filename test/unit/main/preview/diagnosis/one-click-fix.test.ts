@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
+import { type OrgSnapshot } from '../../../../../main/okta/org-snapshot.ts';
 import {
   applyFixToDocument,
   FixNotApplicableError,
 } from '../../../../../main/preview/diagnosis/one-click-fix.ts';
-import { desiredAppFields, type OrgSnapshot, planSetup } from '../../../../../main/setup/plan.ts';
+import { desiredAppFields, planSetup } from '../../../../../main/setup/plan.ts';
 import { createSetupDocument } from '../../../../../shared/setup/presets.ts';
 import { parseSetupDocument } from '../../../../../shared/setup/setup-document.ts';
 

@@ -1,0 +1,113 @@
+import type { EventName, EventPayload } from '../../shared/ipc/contract.ts';
+import { createExportService } from '../export/export-service.ts';
+import { createActiveOrg } from '../okta/active-org.ts';
+import { createOktaClient } from '../okta/okta-client.ts';
+import type { Logger } from '../platform/logging/logger.ts';
+import type { SecretStore } from '../platform/secrets/secret-store.ts';
+import { createPreviewService } from '../preview/preview-service.ts';
+import { createFileProfileRepository } from '../profiles/profile-repository.ts';
+import { createProfileService, type ProfileService } from '../profiles/profile-service.ts';
+import { createDirectorySearch } from '../setup/directory-search.ts';
+import { createSetupService } from '../setup/setup-service.ts';
+import type { InterceptWindowStrategy } from '../sign-in/redirect-strategy.ts';
+import { createDispatcher, type Dispatch } from './dispatcher.ts';
+import { createEmbeddedSandbox } from './embedded-sandbox.ts';
+import { createHandlers } from './handlers.ts';
+
+/** Sends an event to the renderer, whatever the transport. */
+export type EmitEvent = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+/** The console's main side, assembled. */
+export interface ConsoleCore {
+  dispatch: Dispatch;
+  profiles: ProfileService;
+  stop(): Promise<void>;
+}
+
+/**
+ * Assembles services and handlers: the composition root shared by Electron and browser mode.
+ *
+ * @remarks
+ * Everything is passed in (data folder, secret store, logger, event sink), so the same function
+ * builds the console for the Electron app, browser mode and the integration tests.
+ */
+export function composeConsole(options: {
+  mode: 'electron' | 'browser';
+  version: string;
+  dataDir: string;
+  secrets: SecretStore;
+  logger: Logger;
+  emit: EmitEvent;
+  /** Electron only: the login preview's sign-in window (strategy (c)). */
+  interceptWindow?: InterceptWindowStrategy;
+  /** Electron only: the save dialog for exported files (browser mode downloads them). */
+  chooseSavePath?: (suggestedName: string) => Promise<string | null>;
+}): ConsoleCore {
+  const sandbox = createEmbeddedSandbox();
+  const profiles = createProfileService({
+    repository: createFileProfileRepository(options.dataDir, {
+      onSetAside: (movedTo) => {
+        options.logger.log('warn', 'The profile file could not be read and was set aside', {
+          movedTo,
+        });
+      },
+    }),
+    secrets: options.secrets,
+    createClient: (credentials) => createOktaClient(credentials),
+    sandbox,
+    emitProgress: (payload) => {
+      options.emit('profiles:verify-progress', payload);
+    },
+    logger: options.logger,
+  });
+  // One reading of "the connected org" for every service; the CLI passes its flags' org instead.
+  const activeOrg = createActiveOrg({
+    profiles,
+    createClient: (credentials) => createOktaClient(credentials),
+  });
+  const setup = createSetupService({
+    activeOrg,
+    secrets: options.secrets,
+    dataDir: options.dataDir,
+    emitProgress: (payload) => {
+      options.emit('setup:apply-progress', payload);
+    },
+  });
+  const directory = createDirectorySearch(activeOrg);
+  // The sign-in link is opened by the page: in Electron its window-open handler sends it to the
+  // system browser (RFC 8252), in browser mode it opens a new tab.
+  const preview = createPreviewService({
+    activeOrg,
+    secrets: options.secrets,
+    dataDir: options.dataDir,
+    emitProgress: (payload) => {
+      options.emit('preview:progress', payload);
+    },
+    ...(options.interceptWindow === undefined ? {} : { interceptWindow: options.interceptWindow }),
+  });
+  const exports = createExportService({
+    activeOrg,
+    secrets: options.secrets,
+    dataDir: options.dataDir,
+    ...(options.interceptWindow === undefined ? {} : { interceptWindow: options.interceptWindow }),
+    ...(options.chooseSavePath === undefined ? {} : { chooseSavePath: options.chooseSavePath }),
+  });
+  const handlers = createHandlers({
+    mode: options.mode,
+    version: options.version,
+    profiles,
+    setup,
+    directory,
+    preview,
+    exports,
+    secrets: options.secrets,
+  });
+  return {
+    dispatch: createDispatcher(handlers, options.logger),
+    profiles,
+    stop: async () => {
+      await exports.stop();
+      await sandbox.stop();
+    },
+  };
+}

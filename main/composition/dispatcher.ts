@@ -1,0 +1,94 @@
+import { AppError, type AppErrorValue } from '../../shared/errors.ts';
+import {
+  type Channel,
+  CHANNEL_NAMES,
+  type ChannelRequest,
+  type ChannelResponse,
+  CHANNELS,
+} from '../../shared/ipc/contract.ts';
+import type { Result } from '../../shared/ipc/result.ts';
+import type { Logger } from '../platform/logging/logger.ts';
+import { redactSecrets } from '../platform/logging/redact.ts';
+
+/** A handler for one channel: gets the parsed request, answers with data or throws `AppError`. */
+export type Handler<C extends Channel> = (
+  request: Readonly<ChannelRequest<C>>,
+) => Promise<ChannelResponse<C>>;
+
+/** One handler per contract channel; a missing one is a compile error. */
+export type Handlers = { [C in Channel]: Handler<C> };
+
+/** Calls the handler of a channel with an unparsed request and always answers with a `Result`. */
+export type Dispatch = (channel: string, rawRequest: unknown) => Promise<Result<unknown>>;
+
+function invalidRequest(channel: string, detail: string): AppErrorValue {
+  return {
+    code: 'INVALID_REQUEST',
+    message: `The request to "${channel}" was refused: ${detail}`,
+    hint: 'This is a bug in the console’s window code; reload the window. Nothing was changed.',
+  };
+}
+
+/**
+ * Builds the one place where a request meets a handler, whatever the transport.
+ *
+ * @remarks
+ * Electron IPC (`main/ipc/router.ts`) and browser mode's HTTP (`main/browser/`) both call this,
+ * so request validation and error shaping cannot differ between them. Handlers throw
+ * `AppError`s; anything else is logged (redacted) and answered as `INTERNAL`, because a thrown
+ * error would lose its code crossing IPC and might carry a secret in its message. Fails at start
+ * if a contract channel has no handler.
+ */
+export function createDispatcher(handlers: Handlers, logger: Logger): Dispatch {
+  const missing = CHANNEL_NAMES.filter((channel) => typeof handlers[channel] !== 'function');
+  if (missing.length > 0) {
+    throw new Error(`No handler for contract channel(s): ${missing.join(', ')}`);
+  }
+  return async (channel, rawRequest) => {
+    if (!Object.hasOwn(CHANNELS, channel)) {
+      logger.log('warn', 'Refused a call to an unknown channel', { channel });
+      return { ok: false, error: invalidRequest(channel, 'no such channel.') };
+    }
+    const name = channel as Channel;
+    const parsed = CHANNELS[name].request.safeParse(rawRequest ?? {});
+    if (!parsed.success) {
+      const detail = parsed.error.issues
+        .map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`)
+        .join('; ');
+      logger.log('warn', 'Refused a request that does not match the contract', {
+        channel,
+        detail,
+      });
+      return { ok: false, error: invalidRequest(channel, detail) };
+    }
+    try {
+      const handler = handlers[name] as (request: unknown) => Promise<unknown>;
+      return { ok: true, data: await handler(parsed.data) };
+    } catch (error) {
+      if (error instanceof AppError) {
+        logger.log('info', 'A call failed', { channel, code: error.code });
+        const value = error.toValue();
+        return {
+          ok: false,
+          error: {
+            ...value,
+            message: redactSecrets(value.message),
+            hint: redactSecrets(value.hint),
+          },
+        };
+      }
+      logger.log('error', 'A handler threw unexpectedly', {
+        channel,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+      return {
+        ok: false,
+        error: {
+          code: 'INTERNAL',
+          message: `Something went wrong in the console while handling "${channel}".`,
+          hint: 'Try again. If it persists, report it with the console log.',
+        },
+      };
+    }
+  };
+}

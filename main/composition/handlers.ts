@@ -1,0 +1,75 @@
+import type { ExportService } from '../export/export-service.ts';
+import type { SecretStore } from '../platform/secrets/secret-store.ts';
+import type { PreviewService } from '../preview/preview-service.ts';
+import type { ProfileService } from '../profiles/profile-service.ts';
+import type { DirectorySearch } from '../setup/directory-search.ts';
+import type { SetupService } from '../setup/setup-service.ts';
+import type { Handlers } from './dispatcher.ts';
+
+/**
+ * The contract's handlers, each a thin call into a service.
+ *
+ * @remarks
+ * Handlers only adapt shapes; the work and the rules live in services, which run and are tested
+ * in plain Node.
+ */
+export function createHandlers(deps: {
+  mode: 'electron' | 'browser';
+  version: string;
+  profiles: ProfileService;
+  setup: SetupService;
+  directory: DirectorySearch;
+  preview: PreviewService;
+  exports: ExportService;
+  secrets: Pick<SecretStore, 'info'>;
+}): Handlers {
+  return {
+    'app:get-info': () =>
+      Promise.resolve({ mode: deps.mode, version: deps.version, secretStore: deps.secrets.info() }),
+    'profiles:list': () => deps.profiles.list(),
+    'profiles:add': async (request) => ({ profile: await deps.profiles.add(request) }),
+    'profiles:add-sandbox': async ({ operationId }) => ({
+      profile: await deps.profiles.addSandbox(operationId ?? null),
+    }),
+    'profiles:verify': async ({ profileId }) => ({
+      profile: await deps.profiles.verify(profileId),
+    }),
+    'profiles:switch': ({ profileId }) => deps.profiles.switchTo(profileId),
+    'profiles:remove': ({ profileId }) => deps.profiles.remove(profileId),
+    'directory:search-users': ({ query }) => deps.directory.users(query),
+    'directory:search-groups': ({ query }) => deps.directory.groups(query),
+    'setup:plan': async ({ document }) => ({ plan: await deps.setup.plan(document) }),
+    'setup:apply': ({ document, operationId }) => deps.setup.apply(document, operationId),
+    'setup:list-apps': ({ query }) => deps.setup.listApps(query),
+    'setup:read-app': ({ appId }) => deps.setup.readApp(appId),
+    'setup:assignments': ({ document }) => deps.setup.assignments(document),
+    // The answer is a secret: the dispatcher never logs answers, and nothing here may either.
+    'setup:reveal-secret': (request) => deps.setup.revealSecret(request),
+    'preview:start': (request) => deps.preview.start(request),
+    'preview:wait': ({ previewId }) => deps.preview.wait(previewId),
+    'preview:paste-callback': ({ previewId, url }) => {
+      deps.preview.pasteCallback(previewId, url);
+      return Promise.resolve({});
+    },
+    'preview:cancel': ({ previewId }) => {
+      deps.preview.cancel(previewId);
+      return Promise.resolve({});
+    },
+    'preview:fix': ({ document, fix }) => Promise.resolve(deps.preview.fix(document, fix)),
+    'export:targets': () => Promise.resolve(deps.exports.targets()),
+    'export:render': (request) => deps.exports.render(request),
+    // The answer may hold the secret, for the admin who asked to copy or download the file.
+    'export:reveal-file': (request) => Promise.resolve(deps.exports.revealFile(request)),
+    'export:save': (request) => deps.exports.save(request),
+    'export:verify-start': (request) => deps.exports.verifyStart(request),
+    'export:verify-wait': ({ verificationId }) => deps.exports.verifyWait(verificationId),
+    'export:verify-paste': ({ verificationId, url }) => {
+      deps.exports.verifyPaste(verificationId, url);
+      return Promise.resolve({});
+    },
+    'export:verify-cancel': async ({ verificationId }) => {
+      await deps.exports.verifyCancel(verificationId);
+      return {};
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import type { VerifyStep } from '../../shared/profiles/profile.ts';
+import type { OktaClient } from './okta-client.ts';
+import { toOktaAppError } from './okta-errors.ts';
+
+/** What verifying a token established about the org and the token's owner. */
+export interface VerifiedConnection {
+  orgName: string;
+  owner: { id: string; login: string; displayName: string };
+  /** Admin role types, or `null` when the token may not read them. */
+  adminRoles: string[] | null;
+}
+
+/** Progress of one verification step. */
+export type VerifyProgress = (
+  step: VerifyStep,
+  state: 'running' | 'done' | 'failed' | 'skipped',
+) => void;
+
+async function runStep<T>(
+  step: VerifyStep,
+  onProgress: VerifyProgress,
+  work: () => Promise<T>,
+): Promise<T> {
+  onProgress(step, 'running');
+  try {
+    const result = await work();
+    onProgress(step, 'done');
+    return result;
+  } catch (error) {
+    onProgress(step, 'failed');
+    throw error;
+  }
+}
+
+/**
+ * Proves a token works against an org before anything is saved.
+ *
+ * @remarks
+ * Three reads, each a question an admin would ask: who does this token act as (`users/me`), which
+ * org is this (`org`), and what may it do (the owner's admin roles). The first two must succeed;
+ * roles are reported only where the token may read them (`E0000006` there is not a failure).
+ */
+export async function verifyOrgConnection(options: {
+  client: OktaClient;
+  orgUrl: string;
+  token: string;
+  onProgress: VerifyProgress;
+}): Promise<VerifiedConnection> {
+  const { client, orgUrl, token, onProgress } = options;
+  const context = (action: string) => ({ orgUrl, token, action });
+
+  onProgress('reach-org', 'running');
+  let me: Awaited<ReturnType<OktaClient['userApi']['getUser']>>;
+  try {
+    me = await client.userApi.getUser({ userId: 'me' });
+  } catch (error) {
+    const appError = toOktaAppError(error, context('reading the token’s owner'));
+    const reached = appError.code !== 'ORG_UNREACHABLE' && appError.code !== 'ORG_NOT_OKTA';
+    onProgress('reach-org', reached ? 'done' : 'failed');
+    if (reached) {
+      onProgress('check-token', 'failed');
+    }
+    throw appError;
+  }
+  onProgress('reach-org', 'done');
+  onProgress('check-token', 'done');
+
+  const profile = me.profile;
+  const login = profile?.login ?? '';
+  const displayName =
+    [profile?.firstName, profile?.lastName].filter(Boolean).join(' ').trim() || login;
+  const owner = { id: me.id ?? '', login, displayName };
+
+  const orgName = await runStep('read-org', onProgress, async () => {
+    try {
+      const org = await client.orgSettingApi.getOrgSettings();
+      return org.companyName ?? org.subdomain ?? new URL(orgUrl).hostname;
+    } catch (error) {
+      throw toOktaAppError(error, context('reading the org settings'));
+    }
+  });
+
+  onProgress('read-roles', 'running');
+  let adminRoles: string[] | null;
+  try {
+    const roles = await client.roleAssignmentApi.listAssignedRolesForUser({ userId: owner.id });
+    adminRoles = [];
+    for await (const role of roles) {
+      const type = (role as { type?: unknown } | null)?.type;
+      if (typeof type === 'string') {
+        adminRoles.push(type);
+      }
+    }
+    onProgress('read-roles', 'done');
+  } catch (error) {
+    const appError = toOktaAppError(error, context('reading the owner’s admin roles'));
+    if (appError.code !== 'PERMISSION_DENIED') {
+      onProgress('read-roles', 'failed');
+      throw appError;
+    }
+    adminRoles = null;
+    onProgress('read-roles', 'skipped');
+  }
+  return { orgName, owner, adminRoles };
+}

@@ -1,0 +1,164 @@
+import { AppError } from '../../../shared/errors.ts';
+import { KEYCHAIN_SERVICE, type SecretStore, type SecretStoreInfo } from './secret-store.ts';
+
+/** The slice of keytar's API the adapter uses; injectable so tests can run the edge cases. */
+export interface KeytarApi {
+  getPassword(service: string, account: string): Promise<string | null>;
+  setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+  findCredentials(service: string): Promise<{ account: string; password: string }[]>;
+}
+
+/**
+ * Windows Credential Manager's limit on one secret: `CRED_MAX_CREDENTIAL_BLOB_SIZE` = 5 × 512 bytes.
+ *
+ * @remarks
+ * Over it, Windows fails with the opaque "The stub received bad data" (node-keytar#112), so the
+ * adapter refuses first, with a clear error (security.md §2).
+ */
+export const WINDOWS_SECRET_LIMIT_BYTES = 2560;
+
+const KEYCHAIN_NAMES: Record<string, string> = {
+  darwin: 'macOS Keychain',
+  win32: 'Windows Credential Manager',
+  linux: 'Secret Service',
+};
+
+/**
+ * Turns a keytar failure into an error that says what to install or start.
+ *
+ * @remarks
+ * keytar's messages come from libsecret, the macOS Security framework or Win32; the Linux ones
+ * (no `org.freedesktop.secrets` provider, no D-Bus session, a locked or dismissed prompt) are the
+ * usual trouble on headless and minimal desktops.
+ */
+export function toKeychainError(error: unknown, platform: NodeJS.Platform): AppError {
+  const detail = error instanceof Error ? error.message : String(error);
+  const store = KEYCHAIN_NAMES[platform] ?? 'OS keychain';
+  const hint =
+    platform === 'linux'
+      ? 'Install and start a Secret Service: on Debian or Ubuntu, `sudo apt install gnome-keyring` and sign in to a desktop session that unlocks it (KWallet or KeePassXC with Secret Service enabled also work). On a headless machine run the console inside `dbus-run-session` after `gnome-keyring-daemon --unlock --components=secrets`.'
+      : platform === 'darwin'
+        ? 'Unlock your login keychain in Keychain Access and allow SSO Setup Console to use it, then try again.'
+        : 'Make sure Windows Credential Manager is available for your account, then try again.';
+  return new AppError(
+    {
+      code: 'KEYCHAIN_UNAVAILABLE',
+      message: `The ${store} could not be used to keep the API token (${detail.trim()}). Nothing was saved.`,
+      hint,
+    },
+    { cause: error },
+  );
+}
+
+/**
+ * Loads keytar's native module, turning a load failure into `KEYCHAIN_UNAVAILABLE`.
+ *
+ * @remarks
+ * Loaded lazily so the console still starts (and the sandbox still works) on a machine where the
+ * native module or libsecret is missing; the failure then surfaces where a secret is needed.
+ */
+export async function loadKeytar(platform: NodeJS.Platform = process.platform): Promise<KeytarApi> {
+  try {
+    const module = (await import('keytar')) as { default?: KeytarApi } & KeytarApi;
+    return module.default ?? module;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
+      // keytar is an optional dependency: npm skips it when its native build fails.
+      throw new AppError(
+        {
+          code: 'KEYCHAIN_UNAVAILABLE',
+          message:
+            'The keychain module (keytar) is not installed: its native build failed or was skipped during npm install. Nothing was saved.',
+          hint:
+            platform === 'linux'
+              ? 'Install its build dependencies (`sudo apt-get install libsecret-1-dev python3 make g++`), then run `npm rebuild keytar` or `npm ci` again. The local sandbox org works without it.'
+              : 'Run `npm ci` again and check its output for keytar. The local sandbox org works without it.',
+        },
+        { cause: error },
+      );
+    }
+    throw toKeychainError(error, platform);
+  }
+}
+
+/**
+ * The OS keychain, through keytar: macOS Keychain, Windows Credential Manager, Secret Service.
+ *
+ * @remarks
+ * keytar has been archived since December 2022 (atom/node-keytar); it is N-API and stable, and
+ * this adapter is the only file that knows it, so a successor can replace it without touching
+ * callers.
+ */
+export class KeytarSecretStore implements SecretStore {
+  readonly #load: () => Promise<KeytarApi>;
+  readonly #platform: NodeJS.Platform;
+  readonly #service: string;
+  #keytar: Promise<KeytarApi> | undefined;
+
+  constructor(
+    options: {
+      load?: () => Promise<KeytarApi>;
+      platform?: NodeJS.Platform;
+      service?: string;
+    } = {},
+  ) {
+    this.#platform = options.platform ?? process.platform;
+    this.#load = options.load ?? (() => loadKeytar(this.#platform));
+    this.#service = options.service ?? KEYCHAIN_SERVICE;
+  }
+
+  info(): SecretStoreInfo {
+    return {
+      kind: `keytar (${KEYCHAIN_NAMES[this.#platform] ?? 'OS keychain'})`,
+      isPersistent: true,
+      isOsProtected: true,
+    };
+  }
+
+  async checkAvailable(): Promise<void> {
+    await this.#call((keytar) => keytar.getPassword(this.#service, '__availability-check__'));
+  }
+
+  get(account: string): Promise<string | null> {
+    return this.#call((keytar) => keytar.getPassword(this.#service, account));
+  }
+
+  async set(account: string, secret: string): Promise<void> {
+    const size = Buffer.byteLength(secret, 'utf8');
+    if (this.#platform === 'win32' && size > WINDOWS_SECRET_LIMIT_BYTES) {
+      throw new AppError({
+        code: 'KEYCHAIN_VALUE_TOO_LARGE',
+        message: `The secret is ${String(size)} bytes; Windows Credential Manager keeps at most ${String(WINDOWS_SECRET_LIMIT_BYTES)} bytes per entry. Nothing was saved.`,
+        hint: 'Use a shorter credential (an API token, or an EC P-256 or RSA-2048 key instead of RSA-4096).',
+      });
+    }
+    await this.#call((keytar) => keytar.setPassword(this.#service, account, secret));
+  }
+
+  delete(account: string): Promise<boolean> {
+    return this.#call((keytar) => keytar.deletePassword(this.#service, account));
+  }
+
+  async listAccounts(): Promise<string[]> {
+    const credentials = await this.#call((keytar) => keytar.findCredentials(this.#service));
+    return credentials.map((credential) => credential.account);
+  }
+
+  async #call<T>(operation: (keytar: KeytarApi) => Promise<T>): Promise<T> {
+    this.#keytar ??= this.#load();
+    let keytar: KeytarApi;
+    try {
+      keytar = await this.#keytar;
+    } catch (error) {
+      // Let a later call try again: the admin may install or unlock the keychain meanwhile.
+      this.#keytar = undefined;
+      throw error;
+    }
+    try {
+      return await operation(keytar);
+    } catch (error) {
+      throw toKeychainError(error, this.#platform);
+    }
+  }
+}

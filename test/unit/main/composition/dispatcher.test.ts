@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+
+import { createDispatcher, type Handlers } from '../../../../main/composition/dispatcher.ts';
+import { createLogger } from '../../../../main/platform/logging/logger.ts';
+import { AppError } from '../../../../shared/errors.ts';
+import { CHANNEL_NAMES } from '../../../../shared/ipc/contract.ts';
+
+function handlers(overrides: Partial<Handlers> = {}): Handlers {
+  const unused = () => Promise.reject(new Error('not used in this test'));
+  const base = Object.fromEntries(
+    CHANNEL_NAMES.map((channel) => [channel, unused]),
+  ) as unknown as Handlers;
+  return { ...base, ...overrides };
+}
+
+function capture() {
+  const lines: string[] = [];
+  return { lines, logger: createLogger({ write: (line) => lines.push(line) }) };
+}
+
+describe('createDispatcher', () => {
+  it('fails at start-up when a contract channel has no handler', () => {
+    const incomplete = handlers();
+    delete (incomplete as Partial<Handlers>)['profiles:remove'];
+    expect(() => createDispatcher(incomplete, capture().logger)).toThrow(/profiles:remove/);
+  });
+
+  it('refuses unknown channels and requests that do not match the schema, without calling a handler', async () => {
+    let calls = 0;
+    const dispatch = createDispatcher(
+      handlers({
+        'profiles:switch': () => {
+          calls += 1;
+          return Promise.resolve({ profiles: [], activeProfileId: null });
+        },
+      }),
+      capture().logger,
+    );
+    expect(await dispatch('profiles:drop-table', {})).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST' },
+    });
+    expect(await dispatch('profiles:switch', { profileId: 42 })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST' },
+    });
+    expect(await dispatch('__proto__', {})).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST' },
+    });
+    expect(calls).toBe(0);
+  });
+
+  it('passes the parsed request and returns the data', async () => {
+    const dispatch = createDispatcher(
+      handlers({
+        'profiles:switch': ({ profileId }) =>
+          Promise.resolve({ profiles: [], activeProfileId: profileId }),
+      }),
+      capture().logger,
+    );
+    expect(await dispatch('profiles:switch', { profileId: 'p1' })).toEqual({
+      ok: true,
+      data: { profiles: [], activeProfileId: 'p1' },
+    });
+  });
+
+  it('turns an AppError into its value, redacting any secret in it', async () => {
+    const token = `00${'a'.repeat(40)}`;
+    const dispatch = createDispatcher(
+      handlers({
+        'profiles:list': () =>
+          Promise.reject(
+            new AppError({
+              code: 'TOKEN_INVALID',
+              message: `bad SSWS ${token}`,
+              hint: 'h',
+              field: 'apiToken',
+            }),
+          ),
+      }),
+      capture().logger,
+    );
+    const result = await dispatch('profiles:list', {});
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'TOKEN_INVALID', field: 'apiToken' },
+    });
+    expect(JSON.stringify(result)).not.toContain(token);
+  });
+
+  it('answers INTERNAL for an unexpected throw, keeping its text out of the answer but in the (redacted) log', async () => {
+    const { lines, logger } = capture();
+    const dispatch = createDispatcher(
+      handlers({ 'profiles:list': () => Promise.reject(new Error('boom Bearer abc.def.ghi')) }),
+      logger,
+    );
+    const result = await dispatch('profiles:list', {});
+    expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(JSON.stringify(result)).not.toContain('boom');
+    expect(lines.join('\n')).toContain('boom Bearer [redacted]');
+  });
+});

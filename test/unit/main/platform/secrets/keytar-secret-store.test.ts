@@ -1,0 +1,78 @@
+import { describe, expect, it, vi } from 'vitest';
+
+import {
+  type KeytarApi,
+  KeytarSecretStore,
+  toKeychainError,
+} from '../../../../../main/platform/secrets/keytar-secret-store.ts';
+
+function fakeKeytar(overrides: Partial<KeytarApi> = {}): KeytarApi {
+  return {
+    getPassword: vi.fn().mockResolvedValue(null),
+    setPassword: vi.fn().mockResolvedValue(undefined),
+    deletePassword: vi.fn().mockResolvedValue(true),
+    findCredentials: vi.fn().mockResolvedValue([]),
+    ...overrides,
+  };
+}
+
+describe('KeytarSecretStore', () => {
+  it('refuses a 3 KB secret on Windows before calling the keychain', async () => {
+    const keytar = fakeKeytar();
+    const store = new KeytarSecretStore({ load: () => Promise.resolve(keytar), platform: 'win32' });
+    await expect(store.set('acct', 'x'.repeat(3072))).rejects.toMatchObject({
+      code: 'KEYCHAIN_VALUE_TOO_LARGE',
+    });
+    expect(keytar.setPassword).not.toHaveBeenCalled();
+  });
+
+  it('accepts the same secret on Linux, where the Secret Service has no such limit', async () => {
+    const keytar = fakeKeytar();
+    const store = new KeytarSecretStore({
+      load: () => Promise.resolve(keytar),
+      platform: 'linux',
+      service: 's',
+    });
+    await store.set('acct', 'x'.repeat(3072));
+    expect(keytar.setPassword).toHaveBeenCalledWith('s', 'acct', 'x'.repeat(3072));
+  });
+
+  it('lists accounts, never passwords', async () => {
+    const keytar = fakeKeytar({
+      findCredentials: vi.fn().mockResolvedValue([{ account: 'a', password: 'p' }]),
+    });
+    const store = new KeytarSecretStore({ load: () => Promise.resolve(keytar), platform: 'linux' });
+    expect(await store.listAccounts()).toEqual(['a']);
+  });
+
+  it('turns a missing Secret Service into KEYCHAIN_UNAVAILABLE with what to install', async () => {
+    const keytar = fakeKeytar({
+      getPassword: vi
+        .fn()
+        .mockRejectedValue(
+          new Error('The name org.freedesktop.secrets was not provided by any .service files'),
+        ),
+    });
+    const store = new KeytarSecretStore({ load: () => Promise.resolve(keytar), platform: 'linux' });
+    const failure = store.checkAvailable();
+    await expect(failure).rejects.toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
+    await expect(failure).rejects.toHaveProperty('hint', expect.stringContaining('gnome-keyring'));
+  });
+
+  it('retries loading keytar after a failed load', async () => {
+    const load = vi
+      .fn<() => Promise<KeytarApi>>()
+      .mockRejectedValueOnce(toKeychainError(new Error('libsecret missing'), 'linux'))
+      .mockResolvedValueOnce(fakeKeytar());
+    const store = new KeytarSecretStore({ load, platform: 'linux' });
+    await expect(store.checkAvailable()).rejects.toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
+    await expect(store.checkAvailable()).resolves.toBeUndefined();
+  });
+
+  it.each([
+    ['darwin', 'Keychain'],
+    ['win32', 'Credential Manager'],
+  ] as const)('names the %s store in its message', (platform, name) => {
+    expect(toKeychainError(new Error('x'), platform).message).toContain(name);
+  });
+});

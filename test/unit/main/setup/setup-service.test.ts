@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+
+import { adminLinksFor } from '../../../../main/setup/setup-service.ts';
+import { createSetupDocument } from '../../../../shared/setup/presets.ts';
+
+/** Admin Console links after an apply: built for Okta's hosts only, one per object touched. */
+describe('adminLinksFor', () => {
+  const applied = {
+    appId: '0oa1',
+    authServerId: 'aus9',
+    objects: { testUserId: '00u7', groups: [{ name: 'Kestra Users', id: '00g3' }] },
+  };
+
+  it('links the app, server, test user, groups and trusted origins on the -admin host', () => {
+    const document = createSetupDocument({ id: 'links', preset: 'spa', label: 'My SPA' });
+    document.assignments.testUser = { firstName: 'Ada', lastName: 'L', email: 'ada@example.com' };
+    expect(adminLinksFor('https://dev-123.okta.com', document, applied)).toEqual([
+      {
+        title: 'App integration “My SPA”',
+        url: 'https://dev-123-admin.okta.com/admin/app/oidc_client/instance/0oa1/#tab-general',
+      },
+      {
+        title: 'Authorization server aus9',
+        url: 'https://dev-123-admin.okta.com/admin/oauth2/as/aus9',
+      },
+      {
+        title: 'Test user ada@example.com',
+        url: 'https://dev-123-admin.okta.com/admin/user/profile/view/00u7',
+      },
+      { title: 'Group “Kestra Users”', url: 'https://dev-123-admin.okta.com/admin/group/00g3' },
+      {
+        title: 'Trusted origins',
+        url: 'https://dev-123-admin.okta.com/admin/access/api/trusted_origins',
+      },
+    ]);
+  });
+
+  it('links only what the setup has: no server, test user or origins for a plain web app', () => {
+    const document = createSetupDocument({ id: 'links', preset: 'web', label: 'Web' });
+    const links = adminLinksFor('https://acme.oktapreview.com', document, {
+      appId: '0oa2',
+      authServerId: undefined,
+      objects: { testUserId: undefined, groups: [] },
+    });
+    expect(links.map((link) => link.url)).toEqual([
+      'https://acme-admin.oktapreview.com/admin/app/oidc_client/instance/0oa2/#tab-general',
+    ]);
+  });
+
+  it('gives no links for an org without a known Admin Console host', () => {
+    const document = createSetupDocument({ id: 'links', preset: 'spa' });
+    expect(adminLinksFor('http://127.0.0.1:4000', document, applied)).toEqual([]);
+    expect(adminLinksFor('https://login.example.com', document, applied)).toEqual([]);
+  });
+});
