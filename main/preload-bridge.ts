@@ -1,13 +1,8 @@
 import type { BridgeApi } from '../shared/ipc/bridge.ts';
+import type { EventEnvelope } from '../shared/ipc/contract.ts';
 import { CHANNEL_NAMES, EVENT_NAMES, type EventName } from '../shared/ipc/contract.ts';
 import { createListenerRegistry } from '../shared/ipc/listener-registry.ts';
 import type { Result } from '../shared/ipc/result.ts';
-
-/** An event as it travels on the single event IPC channel. */
-export interface EventEnvelope {
-  event: string;
-  payload: unknown;
-}
 
 /**
  * Builds the bridge object from the contract and two transport functions.

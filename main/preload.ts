@@ -1,8 +1,8 @@
 import { contextBridge, ipcRenderer } from 'electron';
 
 import { BRIDGE_GLOBAL_NAME } from '../shared/ipc/bridge.ts';
-import { EVENT_IPC_CHANNEL } from '../shared/ipc/contract.ts';
-import { buildBridge, type EventEnvelope } from './preload-bridge.ts';
+import { EVENT_IPC_CHANNEL, type EventEnvelope } from '../shared/ipc/contract.ts';
+import { buildBridge } from './preload-bridge.ts';
 
 // Electron checklist #20: only the contract's functions cross into the page; `ipcRenderer`
 // itself, and the IPC event, never do. Bundled to one CJS file because a sandboxed preload

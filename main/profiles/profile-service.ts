@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { AppError } from '../../shared/errors.ts';
+import type { ProfileList } from '../../shared/ipc/contract.ts';
 import type { EventPayload } from '../../shared/ipc/contract.ts';
 import { parseOrgUrl } from '../../shared/okta/org-url.ts';
 import type { ProfileSummary } from '../../shared/profiles/profile.ts';
@@ -19,12 +20,6 @@ export interface OrgCredentials {
 /** Starts (once) the in-process sandbox org and tells where it is. */
 export interface SandboxLauncher {
   ensureRunning(): Promise<OrgCredentials>;
-}
-
-/** The profile list as the renderer sees it. */
-export interface ProfileList {
-  profiles: ProfileSummary[];
-  activeProfileId: string | null;
 }
 
 /** The fixed id of the local sandbox org's profile: there is one sandbox per console. */

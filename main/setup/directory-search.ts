@@ -1,3 +1,4 @@
+import type { GroupMatch, UserMatch } from '../../shared/ipc/contract.ts';
 import type { ActiveOrg } from '../okta/active-org.ts';
 import { firstItems } from '../okta/collections.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
@@ -5,21 +6,6 @@ import { toOktaAppError } from '../okta/okta-errors.ts';
 
 /** How many matches a search answers with: enough to pick from, small enough to stay instant. */
 export const SEARCH_LIMIT = 20;
-
-/** A user as the wizard's picker shows them. */
-export interface UserMatch {
-  id: string;
-  login: string;
-  displayName: string;
-  status: string;
-}
-
-/** A group as the wizard's picker shows it. */
-export interface GroupMatch {
-  id: string;
-  name: string;
-  description: string;
-}
 
 /**
  * Search-as-you-type over the org's users and groups, for the wizard's assignment step.

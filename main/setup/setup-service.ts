@@ -1,6 +1,7 @@
 import path from 'node:path';
 
 import { AppError } from '../../shared/errors.ts';
+import type { AdminLink, SecretRequest, SetupApplied } from '../../shared/ipc/contract.ts';
 import { adminConsoleUrl } from '../../shared/okta/org-url.ts';
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import type { ActiveOrg } from '../okta/active-org.ts';
@@ -17,33 +18,6 @@ import { type ApplyProgress, type ApplyResult, applySetup, SetupBlockedError } f
 import { createFileJournal } from './apply.ts';
 import { listAppAssignments, listOidcApps } from './existing-apps.ts';
 import { type Plan, planSetup } from './plan.ts';
-
-/** A page of the Okta Admin Console, for the wizard's "open in Okta" links. */
-export interface AdminLink {
-  title: string;
-  url: string;
-}
-
-/** What the renderer learns from an apply: ids and where the secrets went, not the secrets. */
-export interface SetupApplied {
-  orgUrl: string;
-  appId: string;
-  clientId: string;
-  issuer: string;
-  /** The custom authorization server's id; `null` for the org authorization server. */
-  authServerId: string | null;
-  /** Whether this apply put a new client secret in the keychain (shown once on request). */
-  clientSecretStored: boolean;
-  /** The test user's login when this apply created them and kept their password in the keychain. */
-  testUserLogin: string | null;
-  steps: { key: string; title: string; action: 'create' | 'update' | 'unchanged' }[];
-  /** Each object the setup touched, in the Admin Console; empty for an org without one. */
-  adminLinks: AdminLink[];
-}
-
-/** A secret the console kept in the keychain, as `setup:reveal-secret` names it. */
-export type SecretRequest =
-  { secret: 'client-secret'; clientId: string } | { secret: 'test-user-password'; login: string };
 
 /**
  * Links to what an apply touched, in the org's Admin Console.

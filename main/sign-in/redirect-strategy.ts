@@ -1,12 +1,12 @@
 import { createServer } from 'node:net';
 
+import type { REDIRECT_STRATEGY_KINDS } from '../../shared/preview/preview-schemas.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import { createJsonLinesJournal } from '../platform/journal.ts';
 import { TEMPORARY_CALLBACK_PATH } from './loopback-callback.ts';
 
 /** How the redirect back from Okta reaches the console for one preview. */
-export type RedirectStrategyKind =
-  'app-loopback' | 'temporary-loopback' | 'intercept-window' | 'paste-url';
+export type RedirectStrategyKind = (typeof REDIRECT_STRATEGY_KINDS)[number];
 
 /** One sentence per strategy, for the admin: what happens and what it changes. */
 export const STRATEGY_EXPLANATIONS: Record<RedirectStrategyKind, string> = {

@@ -54,9 +54,99 @@ const setupPlan = z.object({
   blockers: z.array(z.string()),
 });
 
-const profileList = z.object({
+/** The profile list as the renderer sees it. */
+export const profileListSchema = z.object({
   profiles: z.array(profileSummarySchema),
   activeProfileId: z.string().nullable(),
+});
+export type ProfileList = z.infer<typeof profileListSchema>;
+
+/** A user as the wizard's picker shows them. */
+export const userMatchSchema = z.object({
+  id: z.string(),
+  login: z.string(),
+  displayName: z.string(),
+  status: z.string(),
+});
+export type UserMatch = z.infer<typeof userMatchSchema>;
+
+/** A group as the wizard's picker shows it. */
+export const groupMatchSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+});
+export type GroupMatch = z.infer<typeof groupMatchSchema>;
+
+/** A page of the Okta Admin Console, for the wizard's "open in Okta" links. */
+export const adminLinkSchema = z.object({ title: z.string(), url: z.string() });
+export type AdminLink = z.infer<typeof adminLinkSchema>;
+
+/** What the renderer learns from an apply: ids and where the secrets went, never the secrets. */
+export const setupAppliedSchema = z.object({
+  orgUrl: z.string(),
+  appId: z.string(),
+  clientId: z.string(),
+  issuer: z.string(),
+  /** The custom authorization server's id; `null` for the org authorization server. */
+  authServerId: z.string().nullable(),
+  /** Whether this apply put a new client secret in the keychain (shown once on request). */
+  clientSecretStored: z.boolean(),
+  /** The login whose generated password is in the keychain, when this apply created it. */
+  testUserLogin: z.string().nullable(),
+  steps: z.array(z.object({ key: z.string(), title: z.string(), action: planAction })),
+  /** Each object in the Okta Admin Console; empty for an org without one (the sandbox). */
+  adminLinks: z.array(adminLinkSchema),
+});
+export type SetupApplied = z.infer<typeof setupAppliedSchema>;
+
+/** An OIDC app integration as the "edit an existing app" picker shows it. */
+export const appMatchSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  clientId: z.string(),
+  applicationType: z.string(),
+  status: z.string(),
+  /** The setup id this console marked the app with, if it created it. */
+  setupId: z.string().nullable(),
+});
+export type AppMatch = z.infer<typeof appMatchSchema>;
+
+/** Who can sign in to an app, and how; `appId: null` before the app exists. */
+export const appAssignmentsSchema = z.object({
+  appId: z.string().nullable(),
+  users: z.array(
+    z.object({
+      id: z.string(),
+      login: z.string(),
+      displayName: z.string(),
+      via: z.enum(['direct', 'group']),
+    }),
+  ),
+  groups: z.array(z.object({ id: z.string(), name: z.string() })),
+  more: z.boolean(),
+});
+export type AppAssignments = z.infer<typeof appAssignmentsSchema>;
+
+/** A secret the console kept in the keychain, as `setup:reveal-secret` names it. */
+export const secretRequestSchema = z.discriminatedUnion('secret', [
+  z.object({ secret: z.literal('client-secret'), clientId: z.string().min(1).max(200) }).strict(),
+  z.object({ secret: z.literal('test-user-password'), login: z.string().min(1).max(320) }).strict(),
+]);
+export type SecretRequest = z.infer<typeof secretRequestSchema>;
+
+/** How a sign-in (the preview's, an export's verification) comes back to the console. */
+export const redirectStrategySchema = z.object({
+  kind: z.enum(REDIRECT_STRATEGY_KINDS),
+  redirectUri: z.string(),
+  /** One sentence for the admin: why this way of receiving the sign-in. */
+  explanation: z.string(),
+});
+
+/** Who signs in; their password (when the console holds it) is revealed on request. */
+export const signInUserSchema = z.object({
+  login: z.string().nullable(),
+  passwordInKeychain: z.boolean(),
 });
 
 /**
@@ -81,7 +171,7 @@ export const CHANNELS = {
       }),
     }),
   },
-  'profiles:list': { request: empty, response: profileList },
+  'profiles:list': { request: empty, response: profileListSchema },
   'profiles:add': {
     request: z
       .object({
@@ -104,28 +194,15 @@ export const CHANNELS = {
   },
   'profiles:switch': {
     request: z.object({ profileId: z.string().max(200) }).strict(),
-    response: profileList,
+    response: profileListSchema,
   },
   'directory:search-users': {
     request: z.object({ query: z.string().max(200) }).strict(),
-    response: z.object({
-      matches: z.array(
-        z.object({
-          id: z.string(),
-          login: z.string(),
-          displayName: z.string(),
-          status: z.string(),
-        }),
-      ),
-      more: z.boolean(),
-    }),
+    response: z.object({ matches: z.array(userMatchSchema), more: z.boolean() }),
   },
   'directory:search-groups': {
     request: z.object({ query: z.string().max(200) }).strict(),
-    response: z.object({
-      matches: z.array(z.object({ id: z.string(), name: z.string(), description: z.string() })),
-      more: z.boolean(),
-    }),
+    response: z.object({ matches: z.array(groupMatchSchema), more: z.boolean() }),
   },
   'setup:plan': {
     request: z.object({ document: setupDocumentSchema }).strict(),
@@ -134,38 +211,12 @@ export const CHANNELS = {
   'setup:apply': {
     request: z.object({ document: setupDocumentSchema, operationId }).strict(),
     // Ids and where the secrets went, never the secrets: they stay in the keychain.
-    response: z.object({
-      orgUrl: z.string(),
-      appId: z.string(),
-      clientId: z.string(),
-      issuer: z.string(),
-      /** The custom authorization server's id; `null` for the org authorization server. */
-      authServerId: z.string().nullable(),
-      clientSecretStored: z.boolean(),
-      /** The login whose generated password is in the keychain, when this apply created it. */
-      testUserLogin: z.string().nullable(),
-      steps: z.array(z.object({ key: z.string(), title: z.string(), action: planAction })),
-      /** Each object in the Okta Admin Console; empty for an org without one (the sandbox). */
-      adminLinks: z.array(z.object({ title: z.string(), url: z.string() })),
-    }),
+    response: setupAppliedSchema,
   },
   'setup:list-apps': {
     // OIDC app integrations whose label starts with `query`, for "edit an existing app".
     request: z.object({ query: z.string().max(200) }).strict(),
-    response: z.object({
-      apps: z.array(
-        z.object({
-          id: z.string(),
-          label: z.string(),
-          clientId: z.string(),
-          applicationType: z.string(),
-          status: z.string(),
-          /** The setup id this console marked the app with, if it created it. */
-          setupId: z.string().nullable(),
-        }),
-      ),
-      more: z.boolean(),
-    }),
+    response: z.object({ apps: z.array(appMatchSchema), more: z.boolean() }),
   },
   'setup:read-app': {
     // An existing app read into the document's terms (with `existingAppId` set).
@@ -175,30 +226,11 @@ export const CHANNELS = {
   'setup:assignments': {
     // Who can already sign in to the document's app, and how; `appId: null` before it exists.
     request: z.object({ document: setupDocumentSchema }).strict(),
-    response: z.object({
-      appId: z.string().nullable(),
-      users: z.array(
-        z.object({
-          id: z.string(),
-          login: z.string(),
-          displayName: z.string(),
-          via: z.enum(['direct', 'group']),
-        }),
-      ),
-      groups: z.array(z.object({ id: z.string(), name: z.string() })),
-      more: z.boolean(),
-    }),
+    response: appAssignmentsSchema,
   },
   'setup:reveal-secret': {
     // The one channel that hands a secret to the renderer, and only when the admin asks.
-    request: z.discriminatedUnion('secret', [
-      z
-        .object({ secret: z.literal('client-secret'), clientId: z.string().min(1).max(200) })
-        .strict(),
-      z
-        .object({ secret: z.literal('test-user-password'), login: z.string().min(1).max(320) })
-        .strict(),
-    ]),
+    request: secretRequestSchema,
     response: z.object({ value: z.string() }),
   },
   'preview:start': {
@@ -224,14 +256,8 @@ export const CHANNELS = {
        * report then says why.
        */
       authorizeUrl: z.string().nullable(),
-      strategy: z.object({
-        kind: z.enum(REDIRECT_STRATEGY_KINDS),
-        redirectUri: z.string(),
-        /** One sentence for the admin: why this way of receiving the sign-in. */
-        explanation: z.string(),
-      }),
-      /** Who signs in; their password (when the console holds it) is revealed on request. */
-      user: z.object({ login: z.string().nullable(), passwordInKeychain: z.boolean() }),
+      strategy: redirectStrategySchema,
+      user: signInUserSchema,
     }),
   },
   'preview:wait': {
@@ -254,7 +280,7 @@ export const CHANNELS = {
   },
   'profiles:remove': {
     request: z.object({ profileId: z.string().max(200) }).strict(),
-    response: profileList,
+    response: profileListSchema,
   },
   'export:targets': {
     request: empty,
@@ -345,13 +371,9 @@ export const CHANNELS = {
     response: z.object({
       verificationId: z.string(),
       authorizeUrl: z.string(),
-      strategy: z.object({
-        kind: z.enum(REDIRECT_STRATEGY_KINDS),
-        redirectUri: z.string(),
-        explanation: z.string(),
-      }),
+      strategy: redirectStrategySchema,
       reading: targetReadingViewSchema,
-      user: z.object({ login: z.string().nullable(), passwordInKeychain: z.boolean() }),
+      user: signInUserSchema,
     }),
   },
   'export:verify-wait': {
@@ -410,6 +432,10 @@ export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
 export function channelResultSchema(channel: Channel) {
   return resultSchema(CHANNELS[channel].response);
 }
+
+/** An event as it travels on the single event channel (Electron IPC, browser mode's stream). */
+export const eventEnvelopeSchema = z.object({ event: z.string(), payload: z.unknown() });
+export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;
 
 /** The IPC channel name that carries main → renderer events. */
 export const EVENT_IPC_CHANNEL = 'sso-console:event';

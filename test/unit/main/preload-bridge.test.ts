@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 
-import { buildBridge, type EventEnvelope } from '../../../main/preload-bridge.ts';
-import { CHANNEL_NAMES } from '../../../shared/ipc/contract.ts';
+import { buildBridge } from '../../../main/preload-bridge.ts';
+import { CHANNEL_NAMES, type EventEnvelope } from '../../../shared/ipc/contract.ts';
 
 describe('buildBridge (Electron checklist #20)', () => {
   it('exposes exactly the contract channels plus on, and no generic invoke', () => {
