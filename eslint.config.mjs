@@ -32,6 +32,161 @@ const RAW_IPC = [
 ];
 
 /**
+ * main/'s folders by layer, bottom to top (README "Architecture"). A folder may import its own
+ * layer's files and the layers beneath it, never a layer above, never a sibling domain.
+ */
+const MAIN_LAYERS = {
+  platform: ['platform'],
+  okta: ['okta'],
+  signIn: ['sign-in'],
+  domains: ['setup', 'preview', 'export', 'profiles'],
+  root: ['composition', 'cli'],
+  glue: ['ipc', 'windows', 'browser'],
+};
+/** The Electron glue and entry files at main/'s top level. */
+const MAIN_TOP_FILES = ['app', 'desktop-app', 'launcher', 'preload', 'preload-bridge'];
+
+/**
+ * A restriction on importing main/'s folders, matched on the specifier: a run of `../` and then
+ * the folder, so `../export/x.ts` (main/export) is caught and `../../shared/export/x.ts` is not.
+ */
+function mainFolders(folders, message) {
+  return { regex: `^(?:\\.\\./)+(?:${folders.join('|')})/`, message };
+}
+
+/** The glue and the entry files: the top layer, which nothing beneath may import. */
+const GLUE_IMPORTS = [
+  mainFolders(
+    MAIN_LAYERS.glue,
+    'Only the glue imports IPC, windows and browser mode; a service gets what it needs as an argument.',
+  ),
+  {
+    regex: `^(?:\\.\\./)+(?:${MAIN_TOP_FILES.join('|')})\\.ts$`,
+    message: 'The entry files are the top of main/: nothing beneath them imports them.',
+  },
+];
+const SANDBOX_IMPORT = mainFolders(
+  ['sandbox'],
+  'Only the composition root reaches the sandbox org (it starts the embedded default org).',
+);
+const NO_RENDERER = { group: ['**/renderer/**'], message: 'main/ may not import renderer/.' };
+const NO_KEYTAR = {
+  group: ['keytar'],
+  message:
+    'Only main/platform/secrets/keytar-secret-store.ts may import keytar (behind the SecretStore interface).',
+};
+const NO_ELECTRON_VALUES = {
+  group: ['electron', 'electron/*'],
+  // Types may be named anywhere in main/ (they vanish at run time); values only in the glue.
+  allowTypeImports: true,
+  message:
+    'Only the Electron glue (windows/, ipc/, app.ts, desktop-app.ts, preload.ts) may import electron: the rest runs in plain Node.',
+};
+
+/** One zone of main/: the folders' files may not import `forbidden` (plus main/'s common bans). */
+function mainZone(files, forbidden, { ignores = [], keytar = false } = {}) {
+  return {
+    files,
+    ignores,
+    patterns: [NO_RENDERER, ...(keytar ? [] : [NO_KEYTAR]), NO_ELECTRON_VALUES, ...forbidden],
+  };
+}
+
+const ABOVE_DOMAINS = [
+  mainFolders(
+    MAIN_LAYERS.root,
+    'Domains and layers never import the composition root or the CLI: they are given what they need.',
+  ),
+  ...GLUE_IMPORTS,
+  SANDBOX_IMPORT,
+];
+const ABOVE_SIGN_IN = [
+  mainFolders(MAIN_LAYERS.domains, 'A layer beneath the domains may not import a domain.'),
+  ...ABOVE_DOMAINS,
+];
+const ABOVE_OKTA = [
+  mainFolders(MAIN_LAYERS.signIn, 'The Okta layer sits beneath sign-in receiving.'),
+  ...ABOVE_SIGN_IN,
+];
+const ABOVE_PLATFORM = [
+  mainFolders(MAIN_LAYERS.okta, 'The platform layer sits beneath the Okta layer.'),
+  ...ABOVE_OKTA,
+];
+
+/** main/'s zones, one per layer (and one per domain, so no domain imports a sibling). */
+const MAIN_ZONES = {
+  platform: mainZone(['main/platform/**/*.ts'], ABOVE_PLATFORM, {
+    ignores: ['main/platform/secrets/keytar-secret-store.ts'],
+  }),
+  keytarAdapter: mainZone(['main/platform/secrets/keytar-secret-store.ts'], ABOVE_PLATFORM, {
+    keytar: true,
+  }),
+  okta: mainZone(['main/okta/**/*.ts'], ABOVE_OKTA),
+  signIn: mainZone(['main/sign-in/**/*.ts'], ABOVE_SIGN_IN),
+  ...Object.fromEntries(
+    MAIN_LAYERS.domains.map((domain) => [
+      domain,
+      mainZone(
+        [`main/${domain}/**/*.ts`],
+        [
+          mainFolders(
+            MAIN_LAYERS.domains.filter((other) => other !== domain),
+            `main/${domain}/ may not import a sibling domain: what two domains share moves down a layer (okta/, sign-in/, platform/).`,
+          ),
+          ...ABOVE_DOMAINS,
+        ],
+      ),
+    ]),
+  ),
+  composition: mainZone(['main/composition/**/*.ts'], GLUE_IMPORTS),
+  cli: mainZone(['main/cli/**/*.ts'], [...GLUE_IMPORTS, SANDBOX_IMPORT]),
+  sandbox: mainZone(
+    ['main/sandbox/**/*.ts'],
+    [
+      mainFolders(
+        [...MAIN_LAYERS.okta, ...MAIN_LAYERS.signIn, ...MAIN_LAYERS.domains, ...MAIN_LAYERS.root],
+        'The sandbox org stands beside the product: it imports only main/platform/ and shared/.',
+      ),
+      ...GLUE_IMPORTS,
+    ],
+  ),
+  browserMode: mainZone(['main/browser/**/*.ts', 'main/launcher.ts'], []),
+  electronGlue: {
+    files: ['main/windows/**/*.ts', 'main/app.ts', 'main/desktop-app.ts'],
+    patterns: [NO_RENDERER, NO_KEYTAR],
+    paths: RAW_IPC,
+  },
+  ipcAndPreload: {
+    files: ['main/ipc/**/*.ts', 'main/preload.ts', 'main/preload-bridge.ts'],
+    patterns: [NO_RENDERER, NO_KEYTAR],
+  },
+};
+
+/** Syntax banned everywhere (tests and tool configs lift parts of it below). */
+const RESTRICTED_SYNTAX = [
+  // Named exports only (conventions §12).
+  { selector: 'ExportDefaultDeclaration', message: 'Use a named export.' },
+  // Electron checklist #15: any `.openExternal`, however the shell object is reached.
+  {
+    selector: "MemberExpression[property.name='openExternal']",
+    message: 'Use openExternalSafe (main/windows/open-external.ts): Electron checklist #15.',
+  },
+];
+
+/** main/'s files outside the Electron glue, where even a dynamic `import('electron')` is banned. */
+const MAIN_OUTSIDE_GLUE = {
+  files: ['main/**/*.ts'],
+  ignores: [
+    'main/windows/**',
+    'main/ipc/**',
+    'main/app.ts',
+    'main/desktop-app.ts',
+    'main/preload.ts',
+    'main/preload-bridge.ts',
+  ],
+};
+
+/**
  * Import zones by runtime (conventions.md §2). Each zone lists what it may never import; the
  * messages say why. Exported so test/lint/ can prove each rule fires.
  */
@@ -68,49 +223,7 @@ export const ZONES = {
       },
     ],
   },
-  main: {
-    files: ['main/**/*.ts'],
-    patterns: [
-      { group: ['**/renderer/**'], message: 'main/ may not import renderer/.' },
-      {
-        group: ['keytar'],
-        message: 'Only main/adapters/ may import keytar (behind the SecretStore interface).',
-      },
-      {
-        group: ['electron', 'electron/*'],
-        // Types may be named anywhere in main/ (they vanish at run time); values only in the glue.
-        allowTypeImports: true,
-        message:
-          'Only the Electron glue (adapters/, windows/, ipc/, preload.ts, app.ts) may import electron.',
-      },
-    ],
-  },
-  electronGlue: {
-    files: ['main/windows/**/*.ts', 'main/app.ts'],
-    patterns: [
-      { group: ['**/renderer/**'], message: 'main/ may not import renderer/.' },
-      {
-        group: ['keytar'],
-        message: 'Only main/adapters/ may import keytar (behind the SecretStore interface).',
-      },
-    ],
-    paths: RAW_IPC,
-  },
-  ipcAndPreload: {
-    files: ['main/ipc/**/*.ts', 'main/preload.ts'],
-    patterns: [
-      { group: ['**/renderer/**'], message: 'main/ may not import renderer/.' },
-      {
-        group: ['keytar'],
-        message: 'Only main/adapters/ may import keytar (behind the SecretStore interface).',
-      },
-    ],
-  },
-  adapters: {
-    files: ['main/adapters/**/*.ts'],
-    patterns: [{ group: ['**/renderer/**'], message: 'main/ may not import renderer/.' }],
-    paths: RAW_IPC,
-  },
+  ...MAIN_ZONES,
   tests: {
     files: ['test/**/*.{ts,tsx}'],
     patterns: [
@@ -148,15 +261,7 @@ export default tseslint.config(
       'simple-import-sort/imports': 'error',
       'simple-import-sort/exports': 'error',
       // Named exports only (conventions §12).
-      'no-restricted-syntax': [
-        'error',
-        { selector: 'ExportDefaultDeclaration', message: 'Use a named export.' },
-        // Electron checklist #15: any `.openExternal`, however the shell object is reached.
-        {
-          selector: "MemberExpression[property.name='openExternal']",
-          message: 'Use openExternalSafe (main/adapters/open-external.ts): Electron checklist #15.',
-        },
-      ],
+      'no-restricted-syntax': ['error', ...RESTRICTED_SYNTAX],
       eqeqeq: 'error',
       curly: 'error',
       'no-eval': 'error',
@@ -184,6 +289,7 @@ export default tseslint.config(
   // main/ zone comes first and the glue's narrower allowances after it.
   ...Object.values(ZONES).map((zone) => ({
     files: zone.files,
+    ...('ignores' in zone ? { ignores: zone.ignores } : {}),
     rules: {
       'no-restricted-imports': [
         'error',
@@ -191,6 +297,21 @@ export default tseslint.config(
       ],
     },
   })),
+  {
+    // A dynamic import escapes no-restricted-imports, so outside the glue it is banned as syntax.
+    ...MAIN_OUTSIDE_GLUE,
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...RESTRICTED_SYNTAX,
+        {
+          selector: 'ImportExpression[source.value=/^electron(\\u002F|$)/]',
+          message:
+            'Only the Electron glue (windows/, ipc/, app.ts, desktop-app.ts, preload.ts) may load electron, statically or with import().',
+        },
+      ],
+    },
+  },
   {
     files: ['renderer/**/*.tsx'],
     plugins: { 'react-hooks': reactHooks },

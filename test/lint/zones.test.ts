@@ -42,13 +42,13 @@ describe('import zones (conventions §2, enforced by eslint.config.mjs)', () => 
       'renderer/features/x.tsx',
       "import { composeConsole } from '../../main/composition/compose.ts';",
     ],
-    ['main/services/okta/x.ts', "import { shell } from 'electron';"],
-    ['main/services/okta/x.ts', "import keytar from 'keytar';"],
+    ['main/okta/x.ts', "import { shell } from 'electron';"],
+    ['main/okta/x.ts', "import keytar from 'keytar';"],
     ['main/sandbox/x.ts', "import { app } from 'electron';"],
     ['main/windows/x.ts', "import keytar from 'keytar';"],
     ['main/windows/x.ts', "import { ipcMain } from 'electron';"],
     ['main/app.ts', "import { ipcMain } from 'electron';"],
-    ['main/adapters/x.ts', "import { ipcRenderer } from 'electron';"],
+    ['main/platform/secrets/keytar-secret-store.ts', "import { ipcRenderer } from 'electron';"],
     ['test/unit/x.test.ts', "import { app } from 'electron';"],
   ])('%s may not: %s', async (filePath, code) => {
     expect(await restrictedImports(filePath, `${code}\nexport const used = 1;\n`)).not.toEqual([]);
@@ -56,8 +56,8 @@ describe('import zones (conventions §2, enforced by eslint.config.mjs)', () => 
 
   it.each([
     ['main/windows/x.ts', "import { BrowserWindow } from 'electron';"],
-    ['main/adapters/x.ts', "import keytar from 'keytar';"],
-    ['main/services/okta/x.ts', "import type { Shell } from 'electron';"],
+    ['main/platform/secrets/keytar-secret-store.ts', "import keytar from 'keytar';"],
+    ['main/okta/x.ts', "import type { Shell } from 'electron';"],
     ['main/ipc/x.ts', "import { ipcMain } from 'electron';"],
     ['main/preload.ts', "import { ipcRenderer } from 'electron';"],
     ['renderer/features/x.tsx', "import { parseOrgUrl } from '../../shared/okta/org-url.ts';"],
@@ -71,5 +71,183 @@ describe('import zones (conventions §2, enforced by eslint.config.mjs)', () => 
   ])('bans openExternal outside the allowlisted wrapper: %s', async (code) => {
     const messages = await lint('main/windows/x.ts', code);
     expect(messages.map((message) => message.ruleId)).toContain('no-restricted-syntax');
+  });
+});
+
+/**
+ * main/'s layers (README "Architecture"): platform < okta < sign-in < domains < composition root
+ * and CLI < glue, with the sandbox beside them. Each forbidden case names the rule it proves.
+ */
+describe('main/ layers (issue 12, enforced by MAIN_ZONES in eslint.config.mjs)', () => {
+  it.each([
+    // Domains and layers may not import the sandbox, IPC, the CLI or the window glue.
+    [
+      'domain → sandbox',
+      'main/setup/x.ts',
+      "import { startSandbox } from '../sandbox/sandbox-server.ts';",
+    ],
+    ['domain → IPC', 'main/preview/x.ts', "import { registerRouter } from '../ipc/router.ts';"],
+    ['domain → CLI', 'main/export/x.ts', "import { CliError } from '../cli/cli-error.ts';"],
+    [
+      'domain → window glue',
+      'main/profiles/x.ts',
+      "import { createMainWindow } from '../windows/main-window.ts';",
+    ],
+    [
+      'domain → browser mode',
+      'main/setup/x.ts',
+      "import { startBrowserServer } from '../browser/browser-server.ts';",
+    ],
+    [
+      'domain → composition root',
+      'main/setup/x.ts',
+      "import { composeConsole } from '../composition/compose.ts';",
+    ],
+    [
+      'Okta layer → sandbox',
+      'main/okta/x.ts',
+      "import { startSandbox } from '../sandbox/sandbox-server.ts';",
+    ],
+    [
+      'platform → sandbox',
+      'main/platform/x.ts',
+      "import { startSandbox } from '../sandbox/sandbox-server.ts';",
+    ],
+    [
+      'CLI → sandbox',
+      'main/cli/x.ts',
+      "import { startSandbox } from '../sandbox/sandbox-server.ts';",
+    ],
+    // A lower layer may not import a higher one.
+    [
+      'platform → Okta layer',
+      'main/platform/x.ts',
+      "import { createOktaClient } from '../okta/okta-client.ts';",
+    ],
+    [
+      'platform → domain',
+      'main/platform/logging/x.ts',
+      "import { createProfileService } from '../../profiles/profile-service.ts';",
+    ],
+    ['platform → entry file', 'main/platform/x.ts', "import { main } from '../app.ts';"],
+    [
+      'Okta layer → sign-in',
+      'main/okta/x.ts',
+      "import { listenForCallback } from '../sign-in/loopback-callback.ts';",
+    ],
+    ['Okta layer → domain', 'main/okta/x.ts', "import { planSetup } from '../setup/plan.ts';"],
+    [
+      'sign-in → domain',
+      'main/sign-in/x.ts',
+      "import { startPreviewRun } from '../preview/preview-run.ts';",
+    ],
+    ['sign-in → CLI', 'main/sign-in/x.ts', "import { CliError } from '../cli/cli-error.ts';"],
+    // A domain never imports a sibling: what two share moves down a layer.
+    [
+      'domain → sibling domain',
+      'main/export/x.ts',
+      "import { createPreviewService } from '../preview/preview-service.ts';",
+    ],
+    [
+      'nested domain file → sibling domain',
+      'main/preview/diagnosis/x.ts',
+      "import { planSetup } from '../../setup/plan.ts';",
+    ],
+    [
+      'domain → sibling domain (profiles)',
+      'main/setup/x.ts',
+      "import { createProfileService } from '../profiles/profile-service.ts';",
+    ],
+    // The sandbox imports only the platform layer and shared/.
+    [
+      'sandbox → Okta layer',
+      'main/sandbox/x.ts',
+      "import { createOktaClient } from '../okta/okta-client.ts';",
+    ],
+    [
+      'sandbox → domain',
+      'main/sandbox/routes/x.ts',
+      "import { planSetup } from '../../setup/plan.ts';",
+    ],
+    [
+      'sandbox → composition root',
+      'main/sandbox/x.ts',
+      "import { composeConsole } from '../composition/compose.ts';",
+    ],
+    // Electron's IPC re-export is for the glue only.
+    [
+      'composition root → electron-ipc',
+      'main/composition/x.ts',
+      "import { electronIpcMain } from '../ipc/electron-ipc.ts';",
+    ],
+    [
+      'CLI → electron-ipc',
+      'main/cli/x.ts',
+      "import { electronIpcMain } from '../ipc/electron-ipc.ts';",
+    ],
+    [
+      'domain → electron-ipc',
+      'main/setup/x.ts',
+      "import { electronIpcMain } from '../ipc/electron-ipc.ts';",
+    ],
+    // Runtime bans inside main/.
+    ['keytar outside its adapter', 'main/okta/x.ts', "import keytar from 'keytar';"],
+    [
+      'electron in browser mode (plain Node)',
+      'main/browser/x.ts',
+      "import { app } from 'electron';",
+    ],
+  ])('%s: %s may not: %s', async (_rule, filePath, code) => {
+    expect(await restrictedImports(filePath, `${code}\nexport const used = 1;\n`)).not.toEqual([]);
+  });
+
+  it.each([
+    [
+      'main/export/x.ts',
+      "import { EXPORT_TARGET_IDS } from '../../shared/export/export-targets.ts';",
+    ],
+    ['main/preview/x.ts', "import { listenForCallback } from '../sign-in/loopback-callback.ts';"],
+    ['main/preview/x.ts', "import { createOktaClient } from '../okta/okta-client.ts';"],
+    ['main/preview/x.ts', "import { createJsonLinesJournal } from '../platform/journal.ts';"],
+    ['main/preview/diagnosis/x.ts', "import { startPreviewRun } from '../preview-run.ts';"],
+    ['main/export/targets/x.ts', "import type { Exporter } from '../exporter.ts';"],
+    ['main/sign-in/x.ts', "import { createOktaClient } from '../okta/okta-client.ts';"],
+    ['main/okta/x.ts', "import { asObject } from '../platform/json.ts';"],
+    ['main/composition/x.ts', "import { startSandbox } from '../sandbox/sandbox-server.ts';"],
+    ['main/composition/x.ts', "import { createSetupService } from '../setup/setup-service.ts';"],
+    ['main/cli/x.ts', "import { createSetupService } from '../setup/setup-service.ts';"],
+    ['main/sandbox/x.ts', "import { readBody } from '../platform/http/read-body.ts';"],
+    [
+      'main/sandbox/oidc/x.ts',
+      "import { OKTA_OAUTH_TEXTS } from '../../../shared/okta/oauth-texts.ts';",
+    ],
+    ['main/app.ts', "import { electronIpcMain } from './ipc/electron-ipc.ts';"],
+    ['main/desktop-app.ts', "import { composeConsole } from './composition/compose.ts';"],
+    ['main/windows/x.ts', "import { composeConsole } from '../composition/compose.ts';"],
+  ])('%s may: %s', async (filePath, code) => {
+    expect(await restrictedImports(filePath, `${code}\nexport const used = 1;\n`)).toEqual([]);
+  });
+
+  async function restrictedSyntax(filePath: string, code: string): Promise<string[]> {
+    return (await lint(filePath, code))
+      .filter((message) => message.ruleId === 'no-restricted-syntax')
+      .map((message) => message.message);
+  }
+
+  it.each([
+    ['main/setup/x.ts', "export async function f() { return import('electron'); }\n"],
+    ['main/composition/x.ts', "export async function f() { return import('electron/main'); }\n"],
+    ['main/browser/x.ts', "export async function f() { return import('electron'); }\n"],
+    ['main/sandbox/x.ts', "export async function f() { return import('electron'); }\n"],
+  ])('import(electron) is banned outside the glue: %s', async (filePath, code) => {
+    expect(await restrictedSyntax(filePath, code)).not.toEqual([]);
+  });
+
+  it.each([
+    ['main/windows/x.ts', "export async function f() { return import('electron'); }\n"],
+    ['main/setup/x.ts', "export async function f() { return import('electron-store'); }\n"],
+    ['main/export/x.ts', "export async function f() { return import('yaml'); }\n"],
+  ])('import() stays allowed where it should: %s', async (filePath, code) => {
+    expect(await restrictedSyntax(filePath, code)).toEqual([]);
   });
 });
