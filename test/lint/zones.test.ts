@@ -75,8 +75,9 @@ describe('import zones (conventions §2, enforced by eslint.config.mjs)', () => 
 });
 
 /**
- * main/'s layers (README "Architecture"): platform < okta < sign-in < domains < composition root
- * and CLI < glue, with the sandbox beside them. Each forbidden case names the rule it proves.
+ * main/'s layers (README "Architecture"), bottom to top: platform, okta, sign-in, the domains,
+ * the composition root and the CLI, the glue; the sandbox beside them. Each forbidden case names
+ * the rule it proves.
  */
 describe('main/ layers (issue 12, enforced by MAIN_ZONES in eslint.config.mjs)', () => {
   it.each([
