@@ -15,18 +15,16 @@ import {
   type SetupDocument,
   SetupDocumentError,
 } from '../../shared/setup/setup-document.ts';
-import { issuerUrl } from '../okta/issuer.ts';
 import { createOktaClient, type OktaClient } from '../okta/okta-client.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
-import { readOrgSnapshot } from '../okta/org-snapshot.ts';
 import { defaultDataDir } from '../platform/data-dir.ts';
 import { clientSecretAccount } from '../platform/secrets/keychain-accounts.ts';
 import { KeytarSecretStore } from '../platform/secrets/keytar-secret-store.ts';
 import { createFileProfileRepository } from '../profiles/profile-repository.ts';
-import { applySetup, SetupBlockedError } from '../setup/apply.ts';
-import { createFileJournal } from '../setup/apply.ts';
-import { hasChanges, type Plan, planSetup } from '../setup/plan.ts';
+import { SetupBlockedError } from '../setup/apply.ts';
+import { hasChanges, type Plan } from '../setup/plan.ts';
 import { renderPlan } from '../setup/render-plan.ts';
+import { createSetupService } from '../setup/setup-service.ts';
 import { CliError } from './cli-error.ts';
 import { listTargets, runExportCommand } from './export-command.ts';
 import { runPreviewCommand } from './preview-command.ts';
@@ -369,83 +367,91 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   const document = readDocument(file);
-  const { client, orgUrl, token } = await connect(values);
-  try {
-    const plan = planSetup(document, await readOrgSnapshot(client, document));
-    if (command === 'plan') {
-      process.stdout.write(
-        values.json === true ? `${JSON.stringify(planJson(plan))}\n` : renderPlan(plan, { orgUrl }),
-      );
-      if (plan.blockers.length > 0) {
-        return 1;
-      }
-      return values['detailed-exitcode'] === true && hasChanges(plan) ? 2 : 0;
-    }
-    if (plan.blockers.length > 0) {
-      throw new SetupBlockedError(plan.blockers);
-    }
-    if (!hasChanges(plan)) {
-      process.stdout.write(
-        values.json === true
-          ? `${JSON.stringify({ changes: false })}\n`
-          : 'Nothing to change: the org already matches the setup document.\n',
-      );
-      return 0;
-    }
-    if (values.json !== true) {
-      process.stdout.write(renderPlan(plan, { orgUrl }));
-    }
-    if (values.yes !== true) {
-      if (!process.stdin.isTTY || process.env.SSO_CONSOLE_API_TOKEN === undefined) {
-        throw new CliError(
-          'apply changes the org and needs a confirmation, but there is no terminal to ask on.',
-          'Review the plan with `sso-console plan`, then run apply with --yes.',
+  const org = await connect(values);
+  const { orgUrl } = org;
+  // The console window's setup service, on the flags' org: one orchestration of plan and apply
+  // (error mapping, keychain, journal), so the CLI and the wizard cannot drift apart.
+  const setup = createSetupService({
+    activeOrg: () => Promise.resolve(org),
+    secrets: new KeytarSecretStore(),
+    dataDir: path.resolve(values['user-data-dir'] ?? defaultDataDir()),
+    emitProgress: (event) => {
+      if (values.json !== true) {
+        process.stderr.write(
+          `${event.state === 'done' ? '✓' : event.state === 'retrying' ? '↻' : '…'} ${event.title}\n`,
         );
       }
-      if (!(await confirm('Apply these changes? Type yes to go on: '))) {
-        process.stderr.write('Nothing was changed.\n');
-        return 1;
-      }
+    },
+  });
+  const plan = await setup.plan(document);
+  if (command === 'plan') {
+    process.stdout.write(
+      values.json === true ? `${JSON.stringify(planJson(plan))}\n` : renderPlan(plan, { orgUrl }),
+    );
+    if (plan.blockers.length > 0) {
+      return 1;
     }
-    const result = await applySetup({
-      client,
-      document,
-      journal: createFileJournal(`${file}.journal.jsonl`),
-      onProgress: (event) => {
-        if (values.json !== true) {
-          process.stderr.write(
-            `${event.state === 'done' ? '✓' : event.state === 'retrying' ? '↻' : '…'} ${event.title}\n`,
-          );
-        }
-      },
-    });
-    const issuer = issuerUrl(orgUrl, result.authServerId);
-    if (values.json === true) {
-      process.stdout.write(
-        `${JSON.stringify({ changes: true, appId: result.appId, clientId: result.clientId, issuer, clientSecret: result.clientSecret ?? null, testUserPassword: result.testUserPassword ?? null })}\n`,
-      );
-    } else {
-      process.stdout.write(
-        [
-          '',
-          `Applied. App id ${result.appId}, client id ${result.clientId}, issuer ${issuer}.`,
-          ...(result.clientSecret === undefined
-            ? []
-            : [`Client secret (shown once; keep it in your secret store): ${result.clientSecret}`]),
-          ...(result.testUserPassword === undefined
-            ? []
-            : [`Test user password (shown once): ${result.testUserPassword}`]),
-          '',
-        ].join('\n'),
-      );
-    }
-    return 0;
-  } catch (error) {
-    if (error instanceof SetupBlockedError || error instanceof CliError) {
-      throw error;
-    }
-    throw toOktaAppError(error, { orgUrl, token, action: `running ${command}` });
+    return values['detailed-exitcode'] === true && hasChanges(plan) ? 2 : 0;
   }
+  if (plan.blockers.length > 0) {
+    throw new SetupBlockedError(plan.blockers);
+  }
+  if (!hasChanges(plan)) {
+    process.stdout.write(
+      values.json === true
+        ? `${JSON.stringify({ changes: false })}\n`
+        : 'Nothing to change: the org already matches the setup document.\n',
+    );
+    return 0;
+  }
+  if (values.json !== true) {
+    process.stdout.write(renderPlan(plan, { orgUrl }));
+  }
+  if (values.yes !== true) {
+    if (!process.stdin.isTTY || process.env.SSO_CONSOLE_API_TOKEN === undefined) {
+      throw new CliError(
+        'apply changes the org and needs a confirmation, but there is no terminal to ask on.',
+        'Review the plan with `sso-console plan`, then run apply with --yes.',
+      );
+    }
+    if (!(await confirm('Apply these changes? Type yes to go on: '))) {
+      process.stderr.write('Nothing was changed.\n');
+      return 1;
+    }
+  }
+  const applied = await setup.apply(document, randomUUID(), {
+    journalFile: `${file}.journal.jsonl`,
+  });
+  // The secrets went to the keychain; they are read back from there to be shown once.
+  const clientSecret = applied.clientSecretStored
+    ? (await setup.revealSecret({ secret: 'client-secret', clientId: applied.clientId })).value
+    : undefined;
+  const testUserPassword =
+    applied.testUserLogin === null
+      ? undefined
+      : (await setup.revealSecret({ secret: 'test-user-password', login: applied.testUserLogin }))
+          .value;
+  const { appId, clientId, issuer } = applied;
+  if (values.json === true) {
+    process.stdout.write(
+      `${JSON.stringify({ changes: true, appId, clientId, issuer, clientSecret: clientSecret ?? null, testUserPassword: testUserPassword ?? null })}\n`,
+    );
+  } else {
+    process.stdout.write(
+      [
+        '',
+        `Applied. App id ${appId}, client id ${clientId}, issuer ${issuer}.`,
+        ...(clientSecret === undefined
+          ? []
+          : [`Client secret (shown once; keep it in your secret store): ${clientSecret}`]),
+        ...(testUserPassword === undefined
+          ? []
+          : [`Test user password (shown once): ${testUserPassword}`]),
+        '',
+      ].join('\n'),
+    );
+  }
+  return 0;
 }
 
 try {

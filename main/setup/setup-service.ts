@@ -117,9 +117,20 @@ export function createSetupService(deps: {
       }
     },
 
-    async apply(document: SetupDocument, operationId: string): Promise<SetupApplied> {
+    /**
+     * Applies the document, keeping the secrets it creates in the keychain.
+     *
+     * @param options - `journalFile`: where the apply journal goes; the console keeps it in its
+     * data folder, the CLI beside the setup document the admin named.
+     */
+    async apply(
+      document: SetupDocument,
+      operationId: string,
+      options: { journalFile?: string } = {},
+    ): Promise<SetupApplied> {
       const org = await activeOrg();
-      const journalFile = path.join(deps.dataDir, 'journals', `${document.id}.jsonl`);
+      const journalFile =
+        options.journalFile ?? path.join(deps.dataDir, 'journals', `${document.id}.jsonl`);
       try {
         const result = await applySetup({
           client: org.client,
