@@ -1,20 +1,9 @@
 import { ORG_AS_SCOPES } from '../../../shared/okta/oauth-texts.ts';
+import { asObject, type JsonObject, stringOf, stringsOf, textOf } from '../../platform/json.ts';
 import type { SandboxApp, SandboxAuthServer, SandboxOrg, SandboxUser } from '../sandbox-org.ts';
-
-type Json = Record<string, unknown>;
 
 /** The OIDC scopes that need `openid` alongside (okta-behaviours.md §11). */
 const OPENID_DEPENDENT_SCOPES = new Set(['profile', 'email', 'address', 'phone', 'groups']);
-
-function asObject(value: unknown): Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Json)
-    : {};
-}
-
-function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
-}
 
 /** The OAuth view of an OIDC app: what the authorize and token endpoints need. */
 export interface OAuthClientView {
@@ -45,23 +34,20 @@ export function oauthClientView(app: SandboxApp): OAuthClientView | undefined {
   const issuerMode = settings.issuer_mode;
   return {
     app,
-    clientId: typeof credentials.client_id === 'string' ? credentials.client_id : app.id,
+    clientId: stringOf(credentials.client_id) ?? app.id,
     active: app.record.status === 'ACTIVE',
     applicationType:
       applicationType === 'browser' || applicationType === 'native' || applicationType === 'service'
         ? applicationType
         : 'web',
-    redirectUris: stringList(settings.redirect_uris),
-    postLogoutRedirectUris: stringList(settings.post_logout_redirect_uris),
-    grantTypes: stringList(settings.grant_types),
-    responseTypes: stringList(settings.response_types),
-    authMethod:
-      typeof credentials.token_endpoint_auth_method === 'string'
-        ? credentials.token_endpoint_auth_method
-        : 'client_secret_basic',
+    redirectUris: stringsOf(settings.redirect_uris),
+    postLogoutRedirectUris: stringsOf(settings.post_logout_redirect_uris),
+    grantTypes: stringsOf(settings.grant_types),
+    responseTypes: stringsOf(settings.response_types),
+    authMethod: stringOf(credentials.token_endpoint_auth_method) ?? 'client_secret_basic',
     pkceRequired: credentials.pkce_required === true,
     issuerMode: issuerMode === 'ORG_URL' || issuerMode === 'CUSTOM_URL' ? issuerMode : 'DYNAMIC',
-    label: typeof app.record.label === 'string' ? app.record.label : app.id,
+    label: stringOf(app.record.label) ?? app.id,
     activeSecrets: app.secrets.filter((s) => s.status === 'ACTIVE').map((s) => s.secret),
   };
 }
@@ -129,25 +115,25 @@ export function needsOpenidScope(scopes: readonly string[]): boolean {
 }
 
 function includes(condition: unknown, value: string, wildcard: string): boolean {
-  const include = stringList(asObject(condition).include);
+  const include = stringsOf(asObject(condition).include);
   return include.includes(wildcard) || include.includes(value);
 }
 
 function peopleMatch(condition: unknown, user: SandboxUser, groupIds: Set<string>): boolean {
   const people = asObject(condition);
   const users = asObject(people.users);
-  if (stringList(users.exclude).includes(user.id)) {
+  if (stringsOf(users.exclude).includes(user.id)) {
     return false;
   }
-  if (stringList(users.include).includes(user.id)) {
+  if (stringsOf(users.include).includes(user.id)) {
     return true;
   }
   const groups = asObject(people.groups);
-  if (stringList(groups.exclude).some((id) => groupIds.has(id))) {
+  if (stringsOf(groups.exclude).some((id) => groupIds.has(id))) {
     return false;
   }
-  const includedGroups = stringList(groups.include);
-  if (includedGroups.length === 0 && stringList(users.include).length === 0) {
+  const includedGroups = stringsOf(groups.include);
+  if (includedGroups.length === 0 && stringsOf(users.include).length === 0) {
     return true;
   }
   return includedGroups.some((id) => id === 'EVERYONE' || groupIds.has(id));
@@ -176,7 +162,8 @@ export function evaluateAccessPolicy(
     user: SandboxUser | undefined;
   },
 ): PolicyDecision | undefined {
-  const byPriority = (a: Json, b: Json) => Number(a.priority ?? 0) - Number(b.priority ?? 0);
+  const byPriority = (a: JsonObject, b: JsonObject) =>
+    Number(a.priority ?? 0) - Number(b.priority ?? 0);
   const policies = [...server.policies.values()]
     .filter((policy) => policy.status === 'ACTIVE')
     .sort(byPriority);
@@ -192,13 +179,13 @@ export function evaluateAccessPolicy(
       .sort(byPriority);
     for (const rule of rules) {
       const conditions = asObject(rule.conditions);
-      if (!stringList(asObject(conditions.grantTypes).include).includes(request.grantType)) {
+      if (!stringsOf(asObject(conditions.grantTypes).include).includes(request.grantType)) {
         continue;
       }
       if (request.user !== undefined && !peopleMatch(conditions.people, request.user, groupIds)) {
         continue;
       }
-      const allowedScopes = stringList(asObject(conditions.scopes).include);
+      const allowedScopes = stringsOf(asObject(conditions.scopes).include);
       if (
         !allowedScopes.includes('*') &&
         !request.scopes.every((scope) => allowedScopes.includes(scope))
@@ -243,7 +230,7 @@ export function groupsClaimsFor(
     if (claim.claimType !== claimType) {
       continue;
     }
-    const tiedScopes = stringList(asObject(claim.conditions).scopes);
+    const tiedScopes = stringsOf(asObject(claim.conditions).scopes);
     if (
       claim.alwaysIncludeInToken !== true &&
       tiedScopes.length > 0 &&
@@ -258,7 +245,7 @@ export function groupsClaimsFor(
         filterType === 'EQUALS' || filterType === 'CONTAINS' || filterType === 'REGEX'
           ? filterType
           : 'STARTS_WITH',
-      value: typeof claim.value === 'string' ? claim.value : '',
+      value: textOf(claim.value),
     });
   }
   return claims;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
+import { asObject, type JsonObject, stringOf } from '../../platform/json.ts';
 import { OKTA_ERRORS, oktaError } from '../okta-errors.ts';
 import { oktaId } from '../okta-ids.ts';
 import type { SandboxApp, SandboxClientSecret, SandboxOrg, SandboxUser } from '../sandbox-org.ts';
@@ -9,17 +10,9 @@ import { applyFilter, pagedResponse, validationFailed } from './list-responses.t
 import type { Route, RouteContext, RouteResult } from './route.ts';
 import { renderUser } from './users.ts';
 
-type Json = Record<string, unknown>;
-
 const APP_READERS = ['SUPER_ADMIN', 'ORG_ADMIN', 'APP_ADMIN', 'READ_ONLY_ADMIN'] as const;
 const APP_WRITERS = ['SUPER_ADMIN', 'ORG_ADMIN', 'APP_ADMIN'] as const;
 const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
-
-function asObject(value: unknown): Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Json)
-    : {};
-}
 
 function newSecret(now: string): SandboxClientSecret {
   return {
@@ -92,11 +85,11 @@ function renderApp(
 
 /** Builds the stored record of an app from what an admin sent; returns an Okta error if invalid. */
 function buildApp(
-  input: Json,
+  input: JsonObject,
   id: string,
   now: string,
   previous?: SandboxApp,
-): { ok: true; record: Json } | { ok: false; error: { status: number; body: unknown } } {
+): { ok: true; record: JsonObject } | { ok: false; error: { status: number; body: unknown } } {
   const signOnMode = input.signOnMode;
   if (signOnMode !== 'OPENID_CONNECT' && signOnMode !== 'BOOKMARK') {
     return {
@@ -111,7 +104,7 @@ function buildApp(
     return { ok: false, error: validationFailed('label', 'The field cannot be left blank') };
   }
   const settings = asObject(input.settings);
-  const record: Json = {
+  const record: JsonObject = {
     id,
     name: signOnMode === 'OPENID_CONNECT' ? 'oidc_client' : 'bookmark',
     label: input.label,
@@ -151,8 +144,7 @@ function buildApp(
   if (!Array.isArray(grantTypes) || grantTypes.length === 0) {
     return { ok: false, error: validationFailed('grant_types', 'The field cannot be left blank') };
   }
-  const applicationType =
-    typeof oauthSettings.application_type === 'string' ? oauthSettings.application_type : 'web';
+  const applicationType = stringOf(oauthSettings.application_type) ?? 'web';
   const redirectUris = Array.isArray(oauthSettings.redirect_uris)
     ? oauthSettings.redirect_uris
     : [];
@@ -180,10 +172,7 @@ function buildApp(
     ...oauthSettings,
   };
   const incoming = asObject(asObject(input.credentials).oauthClient);
-  const method =
-    typeof incoming.token_endpoint_auth_method === 'string'
-      ? incoming.token_endpoint_auth_method
-      : 'client_secret_basic';
+  const method = stringOf(incoming.token_endpoint_auth_method) ?? 'client_secret_basic';
   const pkceDefault = applicationType === 'browser' || applicationType === 'native';
   const pkceRequired =
     typeof incoming.pkce_required === 'boolean' ? incoming.pkce_required : pkceDefault;
@@ -203,9 +192,7 @@ function buildApp(
     oauthClient: {
       autoKeyRotation: true,
       // client_id defaults to the app id and never changes (okta-behaviours.md §3).
-      client_id:
-        previousClient.client_id ??
-        (typeof incoming.client_id === 'string' ? incoming.client_id : id),
+      client_id: previousClient.client_id ?? stringOf(incoming.client_id) ?? id,
       token_endpoint_auth_method: method,
       pkce_required: pkceRequired,
     },
@@ -616,10 +603,10 @@ export const APP_ROUTES: readonly Route[] = [
       if (app === undefined) {
         return appNotFound(context);
       }
-      const userId = asObject(context.body).id;
-      const user = typeof userId === 'string' ? context.org.users.get(userId) : undefined;
+      const userId = stringOf(asObject(context.body).id);
+      const user = userId === undefined ? undefined : context.org.users.get(userId);
       if (user === undefined) {
-        return OKTA_ERRORS.notFound(typeof userId === 'string' ? userId : '', 'User');
+        return OKTA_ERRORS.notFound(userId ?? '', 'User');
       }
       const created = app.users.get(user.id)?.created ?? context.now.toISOString();
       app.users.set(user.id, { created });

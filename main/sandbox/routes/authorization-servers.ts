@@ -1,5 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 
+import { asObject, type JsonObject, stringOf, textOf } from '../../platform/json.ts';
 import { OKTA_ERRORS } from '../okta-errors.ts';
 import { oktaId } from '../okta-ids.ts';
 import { newSigningKey, type SandboxAuthServer, type SandboxOrg } from '../sandbox-org.ts';
@@ -11,8 +12,6 @@ import {
 } from '../system-log.ts';
 import { pagedResponse, validationFailed } from './list-responses.ts';
 import type { Route, RouteContext, RouteResult } from './route.ts';
-
-type Json = Record<string, unknown>;
 
 const READERS = [
   'SUPER_ADMIN',
@@ -35,12 +34,6 @@ const SYSTEM_SCOPES: readonly [string, string][] = [
   ['offline_access', 'Allows the app to request refresh tokens.'],
 ];
 
-function asObject(value: unknown): Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Json)
-    : {};
-}
-
 function newServerSigningKey(now: string): SandboxAuthServer['signingKey'] {
   const { kid, privateKeyPem } = newSigningKey();
   const publicJwk = createPublicKey(privateKeyPem).export({ format: 'jwk' });
@@ -52,7 +45,7 @@ function newServerSigningKey(now: string): SandboxAuthServer['signingKey'] {
   };
 }
 
-function scopeRecord(name: string, description: string, system: boolean): Json {
+function scopeRecord(name: string, description: string, system: boolean): JsonObject {
   return {
     id: oktaId('scp'),
     name,
@@ -116,7 +109,7 @@ export function createAuthServer(
       created: stamp,
       lastUpdated: stamp,
     });
-    const rule: Json = {
+    const rule: JsonObject = {
       id: ruleId,
       type: 'RESOURCE_ACCESS',
       name: 'Default Policy Rule',
@@ -146,7 +139,7 @@ export function createAuthServer(
   return server;
 }
 
-function renderServer(server: SandboxAuthServer, orgUrl: string): Json {
+function renderServer(server: SandboxAuthServer, orgUrl: string): JsonObject {
   const self = `${orgUrl}/api/v1/authorizationServers/${server.id}`;
   const action = server.record.status === 'ACTIVE' ? 'deactivate' : 'activate';
   return {
@@ -187,15 +180,18 @@ interface SubResource {
   idParam: string;
   idPrefix: string;
   typeName: string;
-  collection(context: RouteContext, server: SandboxAuthServer): Map<string, Json> | RouteResult;
+  collection(
+    context: RouteContext,
+    server: SandboxAuthServer,
+  ): Map<string, JsonObject> | RouteResult;
   build(
     context: RouteContext,
-    input: Json,
-    existing: Json | undefined,
-    items: Map<string, Json>,
-  ): Json | RouteResult;
-  render(context: RouteContext, item: Json): Json;
-  canDelete?(item: Json): boolean;
+    input: JsonObject,
+    existing: JsonObject | undefined,
+    items: Map<string, JsonObject>,
+  ): JsonObject | RouteResult;
+  render(context: RouteContext, item: JsonObject): JsonObject;
+  canDelete?(item: JsonObject): boolean;
   hasLifecycle?: boolean;
   /** The System Log: Okta's target type for the item, and the event type of each change. */
   logTargetType: string;
@@ -218,7 +214,7 @@ function subResourceRoutes(kind: SubResource): Route[] {
   const base = `^\\/api\\/v1\\/authorizationServers\\/(?<authServerId>[^/]+)${kind.path}`;
   const withItems = (
     context: RouteContext,
-    run: (items: Map<string, Json>, server: SandboxAuthServer) => RouteResult,
+    run: (items: Map<string, JsonObject>, server: SandboxAuthServer) => RouteResult,
   ): RouteResult => {
     const server = serverOf(context);
     if (server === undefined) {
@@ -229,7 +225,11 @@ function subResourceRoutes(kind: SubResource): Route[] {
   };
   const withItem = (
     context: RouteContext,
-    run: (item: Json, items: Map<string, Json>, server: SandboxAuthServer) => RouteResult,
+    run: (
+      item: JsonObject,
+      items: Map<string, JsonObject>,
+      server: SandboxAuthServer,
+    ) => RouteResult,
   ): RouteResult =>
     withItems(context, (items, server) => {
       const item = items.get(context.params[kind.idParam] ?? '');
@@ -239,7 +239,7 @@ function subResourceRoutes(kind: SubResource): Route[] {
     });
   const logged = (
     action: keyof SubResource['logEvents'],
-    item: Json,
+    item: JsonObject,
     server: SandboxAuthServer,
   ) => {
     const eventType = kind.logEvents[action];
@@ -353,9 +353,9 @@ function subResourceRoutes(kind: SubResource): Route[] {
 }
 
 function requireName(
-  input: Json,
-  items: Map<string, Json>,
-  existing: Json | undefined,
+  input: JsonObject,
+  items: Map<string, JsonObject>,
+  existing: JsonObject | undefined,
 ): RouteResult | undefined {
   if (typeof input.name !== 'string' || input.name.trim() === '') {
     return validationFailed('name', 'The field cannot be left blank');
@@ -372,14 +372,14 @@ function requireName(
 }
 
 /** Scopes and claims carry no timestamps in Okta's answers. */
-function withoutTimestamps(item: Json): Json {
+function withoutTimestamps(item: JsonObject): JsonObject {
   const copy = { ...item };
   delete copy.created;
   delete copy.lastUpdated;
   return copy;
 }
 
-function itemLinks(context: RouteContext, path: string, item: Json): Json {
+function itemLinks(context: RouteContext, path: string, item: JsonObject): JsonObject {
   const self = `${context.orgUrl}/api/v1/authorizationServers/${context.params.authServerId ?? ''}/${path}/${String(item.id)}`;
   return { self: { href: self, hints: { allow: ['GET', 'PUT', 'DELETE'] } } };
 }
@@ -397,11 +397,11 @@ const SCOPES: SubResource = {
     return (
       requireName(input, items, existing) ?? {
         name: input.name,
-        description: typeof input.description === 'string' ? input.description : undefined,
-        displayName: typeof input.displayName === 'string' ? input.displayName : undefined,
+        description: stringOf(input.description),
+        displayName: stringOf(input.displayName),
         system: false,
         default: input.default === true,
-        consent: typeof input.consent === 'string' ? input.consent : 'IMPLICIT',
+        consent: stringOf(input.consent) ?? 'IMPLICIT',
         metadataPublish: input.metadataPublish === 'ALL_CLIENTS' ? 'ALL_CLIENTS' : 'NO_CLIENTS',
         optional: input.optional === true,
       }
@@ -434,13 +434,13 @@ const CLAIMS: SubResource = {
     if (input.claimType !== 'RESOURCE' && input.claimType !== 'IDENTITY') {
       return validationFailed('claimType', 'Must be RESOURCE or IDENTITY');
     }
-    const valueType = typeof input.valueType === 'string' ? input.valueType : 'EXPRESSION';
+    const valueType = stringOf(input.valueType) ?? 'EXPRESSION';
     return {
       name: input.name,
       status: input.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE',
       claimType: input.claimType,
       valueType,
-      value: typeof input.value === 'string' ? input.value : '',
+      value: textOf(input.value),
       alwaysIncludeInToken: input.alwaysIncludeInToken !== false,
       conditions: {
         scopes: Array.isArray(asObject(input.conditions).scopes)
@@ -449,8 +449,7 @@ const CLAIMS: SubResource = {
       },
       ...(valueType === 'GROUPS'
         ? {
-            group_filter_type:
-              typeof input.group_filter_type === 'string' ? input.group_filter_type : 'REGEX',
+            group_filter_type: stringOf(input.group_filter_type) ?? 'REGEX',
           }
         : {}),
       system: false,
@@ -479,7 +478,7 @@ const POLICIES: SubResource = {
     if (problem !== undefined) {
       return problem;
     }
-    const include = asObject(asObject(asObject(input.conditions).clients)).include;
+    const include = asObject(asObject(input.conditions).clients).include;
     if (!Array.isArray(include) || include.length === 0) {
       return validationFailed(
         'conditions.clients.include',
@@ -521,7 +520,7 @@ const RULES: SubResource = {
     if (!server.policies.has(policyId)) {
       return OKTA_ERRORS.notFound(policyId, 'Policy');
     }
-    const rules = server.rules.get(policyId) ?? new Map<string, Json>();
+    const rules = server.rules.get(policyId) ?? new Map<string, JsonObject>();
     server.rules.set(policyId, rules);
     return rules;
   },
@@ -591,7 +590,7 @@ const RULES: SubResource = {
 };
 
 function readServerInput(
-  input: Json,
+  input: JsonObject,
 ): { name: string; description: string; audiences: string[] } | RouteResult {
   if (typeof input.name !== 'string' || input.name.trim() === '') {
     return validationFailed('name', 'The field cannot be left blank');
@@ -606,7 +605,7 @@ function readServerInput(
   }
   return {
     name: input.name,
-    description: typeof input.description === 'string' ? input.description : '',
+    description: textOf(input.description),
     audiences,
   };
 }
