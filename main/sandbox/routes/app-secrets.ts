@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+
+import { OKTA_ERRORS } from '../okta-errors.ts';
+import { oktaId } from '../okta-ids.ts';
+import type { SandboxApp, SandboxClientSecret } from '../sandbox-org.ts';
+import { adminChange, appTarget } from '../system-log.ts';
+import { APP, APP_READERS, APP_WRITERS, appNotFound, appOf } from './app-shared.ts';
+import { validationFailed } from './list-responses.ts';
+import type { Route, RouteContext } from './route.ts';
+
+/**
+ * An OIDC app's client secrets: listing, creating (shown once), reading, deleting and their
+ * lifecycle — Okta allows two ACTIVE at once, which is how a secret is rotated.
+ */
+
+/** A new ACTIVE client secret (also the first secret of a new confidential client). */
+export function newSecret(now: string): SandboxClientSecret {
+  return {
+    id: oktaId('ocs'),
+    status: 'ACTIVE',
+    secret: randomBytes(48).toString('base64url'),
+    created: now,
+    lastUpdated: now,
+  };
+}
+
+/** A client secret as Okta lists it: the secret itself only when `reveal` (create, rotation). */
+function renderSecret(
+  app: SandboxApp,
+  secret: SandboxClientSecret,
+  orgUrl: string,
+  reveal: boolean,
+) {
+  const self = `${orgUrl}/api/v1/apps/${app.id}/credentials/secrets/${secret.id}`;
+  return {
+    id: secret.id,
+    status: secret.status,
+    created: secret.created,
+    lastUpdated: secret.lastUpdated,
+    secret_hash: randomBytes(16).toString('base64url'),
+    ...(reveal ? { client_secret: secret.secret } : {}),
+    _links: {
+      [secret.status === 'ACTIVE' ? 'deactivate' : 'activate']: {
+        href: `${self}/lifecycle/${secret.status === 'ACTIVE' ? 'deactivate' : 'activate'}`,
+        hints: { allow: ['POST'] },
+      },
+    },
+  };
+}
+
+function secretOf(context: RouteContext, app: SandboxApp) {
+  return app.secrets.find((secret) => secret.id === context.params.secretId);
+}
+
+/**
+ * The log event of a client-secret change. Okta documents no event type of its own for these,
+ * so they are logged as the app update they are, with the secret and the change in `debugData`.
+ */
+function secretChange(app: SandboxApp, secret: SandboxClientSecret, change: string) {
+  return adminChange('application.lifecycle.update', appTarget(app), {
+    clientSecretId: secret.id,
+    clientSecretChange: change,
+  });
+}
+
+/** The client-secret routes of an app. */
+export const APP_SECRET_ROUTES: readonly Route[] = [
+  {
+    method: 'GET',
+    pattern: new RegExp(`${APP}\\/credentials\\/secrets$`),
+    allowedRoles: APP_READERS,
+    handle(context) {
+      const app = appOf(context);
+      return app === undefined
+        ? appNotFound(context)
+        : {
+            status: 200,
+            body: app.secrets.map((secret) => renderSecret(app, secret, context.orgUrl, false)),
+          };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`${APP}\\/credentials\\/secrets$`),
+    allowedRoles: APP_WRITERS,
+    handle(context) {
+      const app = appOf(context);
+      if (app === undefined) {
+        return appNotFound(context);
+      }
+      if (app.secrets.length >= 2) {
+        return validationFailed(
+          'client_secret',
+          'You can only have two client secrets per application',
+        );
+      }
+      const secret = newSecret(context.now.toISOString());
+      app.secrets.push(secret);
+      return {
+        status: 201,
+        body: renderSecret(app, secret, context.orgUrl, true),
+        events: [secretChange(app, secret, 'create')],
+      };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`${APP}\\/credentials\\/secrets\\/(?<secretId>[^/]+)$`),
+    allowedRoles: APP_READERS,
+    handle(context) {
+      const app = appOf(context);
+      const secret = app === undefined ? undefined : secretOf(context, app);
+      return app === undefined || secret === undefined
+        ? OKTA_ERRORS.notFound(context.params.secretId ?? '', 'OAuth2ClientSecret')
+        : { status: 200, body: renderSecret(app, secret, context.orgUrl, false) };
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: new RegExp(`${APP}\\/credentials\\/secrets\\/(?<secretId>[^/]+)$`),
+    allowedRoles: APP_WRITERS,
+    handle(context) {
+      const app = appOf(context);
+      const secret = app === undefined ? undefined : secretOf(context, app);
+      if (app === undefined || secret === undefined) {
+        return OKTA_ERRORS.notFound(context.params.secretId ?? '', 'OAuth2ClientSecret');
+      }
+      if (secret.status === 'ACTIVE') {
+        return validationFailed(
+          'client_secret',
+          'Cannot delete an active client secret. Deactivate it first',
+        );
+      }
+      app.secrets = app.secrets.filter((other) => other.id !== secret.id);
+      return { status: 204, body: undefined, events: [secretChange(app, secret, 'delete')] };
+    },
+  },
+  ...(['activate', 'deactivate'] as const).map((action): Route => ({
+    method: 'POST',
+    pattern: new RegExp(
+      `${APP}\\/credentials\\/secrets\\/(?<secretId>[^/]+)\\/lifecycle\\/${action}$`,
+    ),
+    allowedRoles: APP_WRITERS,
+    handle(context) {
+      const app = appOf(context);
+      const secret = app === undefined ? undefined : secretOf(context, app);
+      if (app === undefined || secret === undefined) {
+        return OKTA_ERRORS.notFound(context.params.secretId ?? '', 'OAuth2ClientSecret');
+      }
+      if (
+        action === 'deactivate' &&
+        app.secrets.filter((other) => other.status === 'ACTIVE').length === 1 &&
+        secret.status === 'ACTIVE'
+      ) {
+        return validationFailed('client_secret', 'Cannot deactivate the only active client secret');
+      }
+      secret.status = action === 'activate' ? 'ACTIVE' : 'INACTIVE';
+      secret.lastUpdated = context.now.toISOString();
+      return {
+        status: 200,
+        body: renderSecret(app, secret, context.orgUrl, false),
+        events: [secretChange(app, secret, action)],
+      };
+    },
+  })),
+];
