@@ -48,8 +48,22 @@ function renderSecret(
   };
 }
 
-function secretOf(context: RouteContext, app: SandboxApp) {
-  return app.secrets.find((secret) => secret.id === context.params.secretId);
+/** The path of an app's client secrets, and of one of them (naming its `secretId`). */
+const SECRETS = `${APP}\\/credentials\\/secrets`;
+const ONE_SECRET = `${SECRETS}\\/(?<secretId>[^/]+)`;
+
+/** The app and the secret the path names, or `undefined` when either is missing. */
+function appSecretOf(
+  context: RouteContext,
+): { app: SandboxApp; secret: SandboxClientSecret } | undefined {
+  const app = appOf(context);
+  const secret = app?.secrets.find((candidate) => candidate.id === context.params.secretId);
+  return app === undefined || secret === undefined ? undefined : { app, secret };
+}
+
+/** Okta's 404 for a secret the path names (also when the app is missing). */
+function secretNotFound(context: RouteContext) {
+  return OKTA_ERRORS.notFound(context.params.secretId ?? '', 'OAuth2ClientSecret');
 }
 
 /**
@@ -67,7 +81,7 @@ function secretChange(app: SandboxApp, secret: SandboxClientSecret, change: stri
 export const APP_SECRET_ROUTES: readonly Route[] = [
   {
     method: 'GET',
-    pattern: new RegExp(`${APP}\\/credentials\\/secrets$`),
+    pattern: new RegExp(`${SECRETS}$`),
     allowedRoles: APP_READERS,
     handle(context) {
       const app = appOf(context);
@@ -81,7 +95,7 @@ export const APP_SECRET_ROUTES: readonly Route[] = [
   },
   {
     method: 'POST',
-    pattern: new RegExp(`${APP}\\/credentials\\/secrets$`),
+    pattern: new RegExp(`${SECRETS}$`),
     allowedRoles: APP_WRITERS,
     handle(context) {
       const app = appOf(context);
@@ -105,26 +119,25 @@ export const APP_SECRET_ROUTES: readonly Route[] = [
   },
   {
     method: 'GET',
-    pattern: new RegExp(`${APP}\\/credentials\\/secrets\\/(?<secretId>[^/]+)$`),
+    pattern: new RegExp(`${ONE_SECRET}$`),
     allowedRoles: APP_READERS,
     handle(context) {
-      const app = appOf(context);
-      const secret = app === undefined ? undefined : secretOf(context, app);
-      return app === undefined || secret === undefined
-        ? OKTA_ERRORS.notFound(context.params.secretId ?? '', 'OAuth2ClientSecret')
-        : { status: 200, body: renderSecret(app, secret, context.orgUrl, false) };
+      const found = appSecretOf(context);
+      return found === undefined
+        ? secretNotFound(context)
+        : { status: 200, body: renderSecret(found.app, found.secret, context.orgUrl, false) };
     },
   },
   {
     method: 'DELETE',
-    pattern: new RegExp(`${APP}\\/credentials\\/secrets\\/(?<secretId>[^/]+)$`),
+    pattern: new RegExp(`${ONE_SECRET}$`),
     allowedRoles: APP_WRITERS,
     handle(context) {
-      const app = appOf(context);
-      const secret = app === undefined ? undefined : secretOf(context, app);
-      if (app === undefined || secret === undefined) {
-        return OKTA_ERRORS.notFound(context.params.secretId ?? '', 'OAuth2ClientSecret');
+      const found = appSecretOf(context);
+      if (found === undefined) {
+        return secretNotFound(context);
       }
+      const { app, secret } = found;
       if (secret.status === 'ACTIVE') {
         return validationFailed(
           'client_secret',
@@ -137,16 +150,14 @@ export const APP_SECRET_ROUTES: readonly Route[] = [
   },
   ...(['activate', 'deactivate'] as const).map((action): Route => ({
     method: 'POST',
-    pattern: new RegExp(
-      `${APP}\\/credentials\\/secrets\\/(?<secretId>[^/]+)\\/lifecycle\\/${action}$`,
-    ),
+    pattern: new RegExp(`${ONE_SECRET}\\/lifecycle\\/${action}$`),
     allowedRoles: APP_WRITERS,
     handle(context) {
-      const app = appOf(context);
-      const secret = app === undefined ? undefined : secretOf(context, app);
-      if (app === undefined || secret === undefined) {
-        return OKTA_ERRORS.notFound(context.params.secretId ?? '', 'OAuth2ClientSecret');
+      const found = appSecretOf(context);
+      if (found === undefined) {
+        return secretNotFound(context);
       }
+      const { app, secret } = found;
       if (
         action === 'deactivate' &&
         app.secrets.filter((other) => other.status === 'ACTIVE').length === 1 &&
