@@ -5,8 +5,10 @@ import {
   type SetupDocument,
 } from '../../shared/setup/setup-document.ts';
 import { readAppForDocument } from '../okta/app-document.ts';
+import { issuerUrl } from '../okta/issuer.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import { appFieldsOf } from '../okta/org-snapshot.ts';
+import type { AppliedSetup } from './exporter.ts';
 
 /**
  * A setup document for an app that is already in the org, for `sso-console export --app`: the
@@ -46,13 +48,16 @@ async function authServerNaming(client: OktaClient, clientId: string): Promise<s
   return found.length === 1 ? (found[0] ?? null) : null;
 }
 
-/** The document for `appId`, as `target` will read it; `issuer` picks the server if given. */
-export async function documentFromOrg(
+/**
+ * The document for `appId`, as `target` will read it (`issuer` picks the server if given), and
+ * what is applied of it: the app is in the org already, so its ids are the org's own.
+ */
+export async function setupFromOrg(
   client: OktaClient,
   orgUrl: string,
   appId: string,
   options: { target: ExportTargetId; issuer?: string },
-): Promise<SetupDocument> {
+): Promise<{ document: SetupDocument; applied: AppliedSetup }> {
   const { app, trustedOrigins } = await readAppForDocument(client, appId, orgUrl);
   const raw = (await client.applicationApi.getApplication({ appId })) as unknown as {
     credentials?: { oauthClient?: { client_id?: string } };
@@ -88,7 +93,7 @@ export async function documentFromOrg(
     }
   }
 
-  return {
+  const document: SetupDocument = {
     formatVersion: SETUP_DOCUMENT_VERSION,
     id: `org-${appId}`,
     target: { preset, baseUrl, ...(clientKey === undefined ? {} : { clientKey }) },
@@ -104,5 +109,15 @@ export async function documentFromOrg(
             issuerMode: mode ?? 'ORG_URL',
             scopes: ['openid', 'profile', 'email'],
           },
+  };
+  return {
+    document,
+    applied: {
+      orgUrl,
+      appId,
+      clientId,
+      issuer: issuerUrl(orgUrl, authServerId ?? undefined),
+      authServerId,
+    },
   };
 }
