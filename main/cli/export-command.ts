@@ -1,36 +1,18 @@
-import { mkdir, readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
-
+import { AppError } from '../../shared/errors.ts';
 import type { ExportOutput, ExportTargetId } from '../../shared/export/export-targets.ts';
 import { EXPORT_TARGET_IDS } from '../../shared/export/export-targets.ts';
-import { documentFromOrg } from '../export/document-from-org.ts';
-import { ExportNotReadyError, gatherExportFacts } from '../export/export-facts.ts';
-import { diffMask, renderExports } from '../export/render-exports.ts';
-import { allExporters, exporterFor } from '../export/targets/index.ts';
-import { recordVerification } from '../export/verification-record.ts';
-import {
-  environmentThenKeychain,
-  prepareVerification,
-  VerificationStopped,
-} from '../export/verify-export.ts';
-import { writeExportFile } from '../export/write-export-file.ts';
-import { issuerUrl } from '../okta/issuer.ts';
+import { type ExportService, exportTargetCatalogue } from '../export/export-service.ts';
+import { exporterFor } from '../export/targets/index.ts';
+import { VerificationStopped } from '../export/verify-export.ts';
+import type { WriteOutcome } from '../export/write-export-file.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
-import { listenForCallback } from '../sign-in/loopback-callback.ts';
-import { isLoopbackRedirectUri } from '../sign-in/redirect-strategy.ts';
 import { CliError } from './cli-error.ts';
 import { firstPastedCallback } from './pasted-address.ts';
 import { findApp } from './preview-command.ts';
 
 /** `sso-console export --list-targets`: the catalogue, one target a line. */
 export function listTargets(json: boolean): string {
-  const targets = allExporters().map(({ id, title, description, mergeable, verifiable }) => ({
-    id,
-    title,
-    description,
-    mergeable,
-    verifiable,
-  }));
+  const targets = exportTargetCatalogue();
   if (json) {
     return `${JSON.stringify({ targets })}\n`;
   }
@@ -43,17 +25,15 @@ export function listTargets(json: boolean): string {
     .join('\n')}\n`;
 }
 
-/** Where the command's files go, and what it says. */
+/** Where the command's files go, what it says, and the service that does the work. */
 export interface ExportCommandIo {
   write(text: string): void;
   warn(text: string): void;
   /** Standard input's lines, for a pasted address when the files' redirect URI is not loopback. */
   openPastedLines?: () => { lines: AsyncIterable<string>; close(): void };
   env: NodeJS.ProcessEnv;
-  /** The console's data folder, where verifications are recorded. */
-  dataDir: string;
-  /** The keychain's secret for this org's client, when the console created the app here. */
-  keptSecret(orgUrl: string, clientId: string): Promise<string | undefined>;
+  /** The console window's export service, acting on the flags' org. */
+  exports: ExportService;
 }
 
 function targetOf(value: string | undefined): ExportTargetId {
@@ -71,17 +51,18 @@ function targetOf(value: string | undefined): ExportTargetId {
  * verified by signing in with exactly what they say.
  *
  * @remarks
- * Without `--out` the files go to standard output (one file as is, so it can be piped; several
- * with a header each). With `--out`, a one-file target writes that file, unless the path is a
- * folder (or ends with a slash), which every file goes into by its name — as a several-file
- * target's files always do. An existing, different file is replaced only with `--force`,
- * and its diff is printed first either way (secrets masked). `--inline-secret` is the only way a
- * secret reaches a file; such files are written 0600 and the command says so.
+ * The export service renders, saves and verifies, as it does for the console window; this
+ * command parses the flags into its calls and prints what they answer. Without `--out` the files
+ * go to standard output (one file as is, so it can be piped; several with a header each). With
+ * `--out`, a one-file target writes that file, unless the path is a folder (or ends with a
+ * slash), which every file goes into by its name — as a several-file target's files always do.
+ * An existing, different file is replaced only with `--force`, and its diff is printed first
+ * either way (secrets masked). `--inline-secret` is the only way a secret reaches a file; such
+ * files are written 0600 and the command says so.
  */
 export async function runExportCommand(
   options: {
     client: OktaClient;
-    orgUrl: string;
     app: string;
     target: string | undefined;
     issuer?: string;
@@ -113,70 +94,37 @@ export async function runExportCommand(
   }
   const record = await findApp(options.client, options.app);
   const appId = record.id ?? options.app;
-  const document = await documentFromOrg(options.client, options.orgUrl, appId, {
-    target,
-    ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
-  });
-  const clientId = record.credentials?.oauthClient?.client_id ?? appId;
-  const authServerId =
-    document.issuer.kind === 'custom' && document.issuer.server.kind === 'existing'
-      ? document.issuer.server.id
-      : null;
-  const applied = {
-    orgUrl: options.orgUrl,
-    appId,
-    clientId,
-    issuer: issuerUrl(options.orgUrl, authServerId ?? undefined),
-    authServerId,
-  };
-  let facts;
+  let rendered;
   try {
-    facts = await gatherExportFacts(options.client, applied);
+    rendered = await io.exports.renderApp({
+      appId,
+      target,
+      ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
+      inlineSecret: options.inlineSecret,
+      ...(io.env.SSO_CONSOLE_CLIENT_SECRET === undefined
+        ? {}
+        : { suppliedSecret: io.env.SSO_CONSOLE_CLIENT_SECRET }),
+      ...(options.mergeInto === undefined ? {} : { mergeIntoFile: options.mergeInto }),
+    });
   } catch (error) {
-    if (error instanceof ExportNotReadyError) {
-      throw new CliError(error.message, error.hint);
-    }
-    throw error;
-  }
-
-  let secret: string | undefined;
-  if (options.inlineSecret && document.app.tokenEndpointAuthMethod !== 'none') {
-    secret = io.env.SSO_CONSOLE_CLIENT_SECRET;
-    if (secret === undefined || secret === '') {
-      secret = await io.keptSecret(options.orgUrl, clientId);
-    }
-    if (secret === undefined) {
+    if (error instanceof AppError && error.code === 'SECRET_NOT_FOUND') {
+      // Said in the command line's terms: where to put the secret.
       throw new CliError(
-        `--inline-secret needs the client secret of ${clientId}, and none was given.`,
+        `--inline-secret needs the client secret of ${record.credentials?.oauthClient?.client_id ?? appId}, and none was given.`,
         'Put it in SSO_CONSOLE_CLIENT_SECRET; the console keeps secrets in the keychain only for apps it created on this computer.',
       );
     }
+    throw error;
   }
-  const mergeInto =
-    options.mergeInto === undefined ? undefined : await readMergeTarget(options.mergeInto);
-  const { outputs, refused } = renderExports({
-    targets: [target],
-    document,
-    applied,
-    facts,
-    secret: secret === undefined ? { kind: 'reference' } : { kind: 'inline', value: secret },
-    ...(mergeInto === undefined ? {} : { mergeInto: { target, content: mergeInto } }),
-  });
-  const [output] = outputs;
-  const [refusal] = refused;
+  const [output] = rendered.outputs;
+  const [refusal] = rendered.refused;
   if (output === undefined) {
     throw new CliError(
       refusal?.message ?? `Nothing was written for ${target}.`,
       refusal?.hint ?? '',
     );
   }
-  // Every secret the console knows for the app, masked in any diff it prints.
-  const knownSecrets = [
-    secret,
-    io.env.SSO_CONSOLE_CLIENT_SECRET,
-    await io.keptSecret(options.orgUrl, clientId),
-  ];
-  const written = await emit(output, options, io, knownSecrets);
+  const written = await emit(rendered.renderId, output, options, io);
   if (!written) {
     return 1;
   }
@@ -198,61 +146,40 @@ export async function runExportCommand(
   if (!options.verify) {
     return 0;
   }
-  return await verify(output, io, options.orgUrl, options.user);
+  return await verify(rendered.renderId, target, io, options.user);
 }
 
-async function readMergeTarget(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    throw new CliError(
-      `Cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
-      'Check the path of the file to merge into.',
-    );
-  }
-}
-
-/** Writes or prints the files; `false` when an existing file stands in the way. */
+/**
+ * Writes or prints the files; `false` when an existing file stands in the way. `output` is the
+ * masked rendering: what is printed is revealed from the service, as the window's copy is.
+ */
 async function emit(
+  renderId: string,
   output: ExportOutput,
   options: { out?: string; force: boolean },
   io: ExportCommandIo,
-  knownSecrets: readonly (string | undefined)[],
 ): Promise<boolean> {
-  const exporter = exporterFor(output.target);
+  const { target } = output;
   if (options.out === undefined) {
-    const [only] = output.files;
-    if (output.files.length === 1 && only !== undefined) {
+    const contents = output.files.map((file) => ({
+      name: file.name,
+      content: io.exports.revealFile({ renderId, target, name: file.name }).content,
+    }));
+    const [only] = contents;
+    if (contents.length === 1 && only !== undefined) {
       io.write(only.content);
       return true;
     }
-    for (const file of output.files) {
+    for (const file of contents) {
       io.write(`# ==> ${file.name} <==\n${file.content}\n`);
     }
     return true;
   }
-  // A folder when the target writes several files, or when the path is (or ends like) a folder.
-  const intoFolder =
-    output.files.length > 1 ||
-    options.out.endsWith('/') ||
-    options.out.endsWith(path.sep) ||
-    (await stat(options.out).then(
-      (found) => found.isDirectory(),
-      () => false,
-    ));
-  await mkdir(intoFolder ? options.out : path.dirname(path.resolve(options.out)), {
-    recursive: true,
-  });
+  const destinations = await io.exports.destinationsUnder({ renderId, target, out: options.out });
   let blocked = false;
-  for (const file of output.files) {
-    const destination = intoFolder ? path.join(options.out, file.name) : options.out;
-    const mask = diffMask(exporter, file, knownSecrets);
-    let outcome = await writeOrExplain(destination, {
-      target: destination,
-      content: file.content,
-      sensitive: file.sensitive,
-      mask,
-    });
+  for (const destination of destinations) {
+    const request = { renderId, target, name: destination.name, path: destination.path };
+    let outcome = await saveOrExplain(io.exports, request);
     if (outcome.kind === 'confirm-overwrite') {
       io.warn(`${outcome.path} exists and differs:\n${outcome.diff}\n`);
       if (!options.force) {
@@ -260,99 +187,90 @@ async function emit(
         blocked = true;
         continue;
       }
-      outcome = await writeOrExplain(destination, {
-        target: destination,
-        content: file.content,
-        sensitive: file.sensitive,
-        replaceHash: outcome.replaceHash,
-        mask,
-      });
+      outcome = await saveOrExplain(io.exports, { ...request, replaceHash: outcome.replaceHash });
     }
     if (outcome.kind === 'saved') {
-      io.write(`Wrote ${outcome.path} (mode ${outcome.mode}): ${file.purpose}\n`);
+      io.write(`Wrote ${outcome.path} (mode ${outcome.mode}): ${destination.purpose}\n`);
     }
   }
   return !blocked;
 }
 
-/** Writes, or says which file could not be written and why. */
-async function writeOrExplain(
-  destination: string,
-  options: Parameters<typeof writeExportFile>[0],
-): Promise<Awaited<ReturnType<typeof writeExportFile>>> {
+/** Saves, or says which file could not be written and how to choose another place. */
+async function saveOrExplain(
+  exports: ExportService,
+  request: Parameters<ExportService['saveAt']>[0],
+): Promise<WriteOutcome> {
   try {
-    return await writeExportFile(options);
+    return await exports.saveAt(request);
   } catch (error) {
-    throw new CliError(
-      `Could not write ${destination} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
-      'Choose a folder you can write to with --out.',
-    );
+    // A failed write carries the file system's error; its hint names the flag that chose the place.
+    if (error instanceof AppError && error.cause !== undefined) {
+      throw new CliError(error.message, 'Choose a folder you can write to with --out.');
+    }
+    throw error;
   }
 }
 
-/** `--verify`: signs in with what the files say (see `main/export/verify-export.ts`). */
+/** `--verify`: signs in with what the files say, through the service's verification. */
 async function verify(
-  output: ExportOutput,
+  renderId: string,
+  target: ExportTargetId,
   io: ExportCommandIo,
-  orgUrl: string,
   user?: string,
 ): Promise<number> {
-  const exporter = exporterFor(output.target);
-  if (exporter === undefined) {
-    return 1;
-  }
-  let prepared;
+  let started;
   try {
-    prepared = await prepareVerification({
-      exporter,
-      files: output.files,
-      secrets: environmentThenKeychain(io.env, (clientId) => io.keptSecret(orgUrl, clientId)),
+    started = await io.exports.verifyStart({
+      renderId,
+      target,
+      ...(user === undefined ? {} : { user: { kind: 'existing' as const, login: user } }),
     });
   } catch (error) {
-    if (error instanceof VerificationStopped) {
-      io.write(`\nNot verified: ${error.message}\n`);
+    if (error instanceof AppError && error.cause instanceof VerificationStopped) {
+      io.write(`\nNot verified: ${error.cause.message}\n`);
       return 1;
     }
     throw error;
   }
-  const redirectUri = prepared.reading.redirectUri;
-  const listener = isLoopbackRedirectUri(redirectUri)
-    ? await listenForCallback({ redirectUri }).catch(() => undefined)
-    : undefined;
+  const { verificationId, strategy } = started;
+  const listening = strategy.kind === 'app-loopback';
   io.write(
-    `\nVerify: sign in${user === undefined ? '' : ` as ${user}`} at\n  ${prepared.authorizeUrl}\n${
-      listener === undefined
-        ? `then paste the address the browser ends on (${redirectUri}?…) and press Enter.\n`
-        : `The console listens on ${redirectUri}, the files' own redirect URI.\n`
+    `\nVerify: sign in${user === undefined ? '' : ` as ${user}`} at\n  ${started.authorizeUrl}\n${
+      listening
+        ? `The console listens on ${strategy.redirectUri}, the files' own redirect URI.\n`
+        : `then paste the address the browser ends on (${strategy.redirectUri}?…) and press Enter.\n`
     }`,
   );
-  const pasting = listener === undefined ? io.openPastedLines?.() : undefined;
-  try {
-    const callback =
-      listener === undefined
-        ? await firstPastedCallback(pasting?.lines, redirectUri, (text) => {
-            io.warn(text);
-          })
-        : await listener.callback;
-    if (callback === undefined) {
-      throw new CliError(
-        'Standard input ended before the address was pasted.',
-        'Run the command in a terminal and paste the address the browser ends on.',
-      );
+  const waiting = io.exports.verifyWait(verificationId);
+  // Awaited below; a cancel while the paste is read must not surface as unhandled.
+  waiting.catch(() => undefined);
+  if (!listening) {
+    const pasting = io.openPastedLines?.();
+    try {
+      const callback = await firstPastedCallback(pasting?.lines, strategy.redirectUri, (text) => {
+        io.warn(text);
+      });
+      if (callback === undefined) {
+        await io.exports.verifyCancel(verificationId);
+        throw new CliError(
+          'Standard input ended before the address was pasted.',
+          'Run the command in a terminal and paste the address the browser ends on.',
+        );
+      }
+      io.exports.verifyPaste(verificationId, callback.href);
+    } finally {
+      pasting?.close();
     }
-    const result = await prepared.complete(callback);
-    for (const check of result.checks) {
-      io.write(`${check.ok ? 'ok ' : 'FAIL'} ${check.name}: ${check.detail}\n`);
-    }
-    await recordVerification(io.dataDir, result);
-    io.write(
-      result.ok
-        ? `Verified at ${result.verifiedAt ?? ''}; sha256 ${result.contentHash}.\n`
-        : 'Not verified.\n',
-    );
-    return result.ok ? 0 : 1;
-  } finally {
-    pasting?.close();
-    await listener?.close();
   }
+  const result = await waiting;
+  for (const check of result.checks) {
+    io.write(`${check.ok ? 'ok ' : 'FAIL'} ${check.name}: ${check.detail}\n`);
+  }
+  io.write(
+    result.ok
+      ? `Verified at ${result.verifiedAt ?? ''}; sha256 ${result.contentHash}.\n`
+      : 'Not verified.\n',
+  );
+  return result.ok ? 0 : 1;
 }

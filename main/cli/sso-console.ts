@@ -15,10 +15,10 @@ import {
   type SetupDocument,
   SetupDocumentError,
 } from '../../shared/setup/setup-document.ts';
+import { createExportService } from '../export/export-service.ts';
 import { createOktaClient, type OktaClient } from '../okta/okta-client.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
 import { defaultDataDir } from '../platform/data-dir.ts';
-import { clientSecretAccount } from '../platform/secrets/keychain-accounts.ts';
 import { KeytarSecretStore } from '../platform/secrets/keytar-secret-store.ts';
 import { createFileProfileRepository } from '../profiles/profile-repository.ts';
 import { SetupBlockedError } from '../setup/apply.ts';
@@ -290,11 +290,19 @@ async function main(argv: string[]): Promise<number> {
       );
     }
     const { client, orgUrl, token } = await connect(values);
+    const keychain = new KeytarSecretStore();
+    // The console window's export service, on the flags' org: one orchestration of rendering,
+    // saving and verifying. A keychain that cannot be reached only means no kept secret.
+    const exports = createExportService({
+      activeOrg: () => Promise.resolve({ client, orgUrl, token }),
+      secrets: { get: (account) => keychain.get(account).catch(() => null) },
+      dataDir: path.resolve(values['user-data-dir'] ?? defaultDataDir()),
+      env: process.env,
+    });
     try {
       return await runExportCommand(
         {
           client,
-          orgUrl,
           app: values.app,
           target: values.target,
           ...(values.issuer === undefined ? {} : { issuer: values.issuer }),
@@ -309,11 +317,7 @@ async function main(argv: string[]): Promise<number> {
           write: (text) => process.stdout.write(text),
           warn: (text) => process.stderr.write(text),
           env: process.env,
-          dataDir: path.resolve(values['user-data-dir'] ?? defaultDataDir()),
-          keptSecret: async (keptOrgUrl, clientId) =>
-            (await new KeytarSecretStore()
-              .get(clientSecretAccount(keptOrgUrl, clientId))
-              .catch(() => null)) ?? undefined,
+          exports,
           openPastedLines: standardInputLines,
         },
       );
