@@ -18,7 +18,8 @@ import {
 } from '../sign-in/redirect-strategy.ts';
 import { adviseAfterSuccess, diagnose, type DiagnosisContext } from './diagnosis/diagnose.ts';
 import { gatherOrgFacts, readTrustedOrigin } from './diagnosis/org-facts.ts';
-import { type PreviewResult, runPreview, type TokenEndpointAuthMethod } from './preview-flow.ts';
+import { type PreviewResult, runPreview } from './preview-flow.ts';
+import type { TokenEndpointAuthMethod } from './sign-in-session.ts';
 import {
   cleanUpThrowawayUsers,
   removeThrowawayUser,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 
-import { basicCredentials } from '../../../../main/preview/preview-flow.ts';
 import {
   redactAuthorization,
   redactForm,
@@ -8,6 +7,7 @@ import {
   redactUrl,
   visibleText,
 } from '../../../../main/preview/preview-redaction.ts';
+import { basicCredentials } from '../../../../main/preview/sign-in-session.ts';
 
 describe('redaction for the preview timeline', () => {
   it('redacts one-time values and secrets in the query and fragment, keeping the rest', () => {
