@@ -1,57 +1,15 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 
+import { AppError } from '../../shared/errors.ts';
 import { explainClaim } from '../../shared/preview/claims.ts';
 import type { PreviewReport } from '../../shared/preview/preview-schemas.ts';
-import type { OktaClient } from '../okta/okta-client.ts';
-import { appFieldsOf } from '../okta/org-snapshot.ts';
-import { clientSecretAccount } from '../platform/secrets/keychain-accounts.ts';
-import { KeytarSecretStore } from '../platform/secrets/keytar-secret-store.ts';
-import {
-  cleanUpEarlierPreviews,
-  previewJournals,
-  startPreviewRun,
-} from '../preview/preview-run.ts';
+import type { PreviewService } from '../preview/preview-service.ts';
 import { CliError } from './cli-error.ts';
 import { firstPastedCallback } from './pasted-address.ts';
 
-export interface AppRecord {
-  id?: string;
-  label?: string;
-  signOnMode?: string;
-  credentials?: { oauthClient?: { client_id?: string } };
-}
-
-/** The app by id, or by exact label among OIDC apps (labels are not unique: say so). */
-export async function findApp(client: OktaClient, app: string): Promise<AppRecord> {
-  if (/^0oa[0-9A-Za-z]{10,}$/.test(app)) {
-    return await client.applicationApi.getApplication({ appId: app });
-  }
-  const found: AppRecord[] = [];
-  for await (const candidate of await client.applicationApi.listApplications({
-    q: app,
-    limit: 200,
-  })) {
-    const record = candidate as unknown as AppRecord;
-    if (record.label === app && record.signOnMode === 'OPENID_CONNECT') {
-      found.push(record);
-    }
-  }
-  const [only, ...others] = found;
-  if (only === undefined) {
-    throw new CliError(
-      `No OIDC app integration is labelled "${app}".`,
-      'Give the app id (0oa…) or its exact label, as the Admin Console shows it.',
-    );
-  }
-  if (others.length > 0) {
-    throw new CliError(
-      `${String(found.length)} OIDC app integrations are labelled "${app}": ${found.map((record) => record.id ?? '').join(', ')}.`,
-      'Okta labels are not unique; give the app id with --app.',
-    );
-  }
-  return only;
-}
+// Where `sso-console export` finds its app too.
+export { type AppRecord, findApp } from '../preview/preview-app.ts';
 
 /** Opens the system browser (RFC 8252) without a shell: the URL is one argument. */
 function openSystemBrowser(url: string): void {
@@ -104,23 +62,25 @@ function printHuman(report: PreviewReport): string {
  * `sso-console preview`: signs in to an app with its real settings and reports what happened.
  *
  * @remarks
- * The same run as the wizard's preview (`main/preview/preview-run.ts`). The client secret comes
- * from `SSO_CONSOLE_CLIENT_SECRET` or, for an app the console created on this computer, the
- * keychain; it is never printed. With `--json`, stdout carries exactly two kinds of lines: an
- * `authorize` event when the browser should open, and the final `result`.
+ * The preview service runs it, as it does for the console window; this command passes the flags
+ * to it and prints what it answers. The client secret comes from `SSO_CONSOLE_CLIENT_SECRET` or,
+ * for an app the console created on this computer, the keychain; it is never printed. With
+ * `--json`, stdout carries exactly two kinds of lines: an `authorize` event when the browser
+ * should open, and the final `result`.
  */
 export async function runPreviewCommand(options: {
-  client: OktaClient;
-  orgUrl: string;
+  /** The console window's preview service, acting on the flags' org. */
+  previews: PreviewService;
   app: string;
   issuer?: string;
   user?: string;
   open: boolean;
   json: boolean;
-  dataDir: string;
   write: (text: string) => void;
   /** `--no-app-change`: never add a temporary redirect URI; the admin pastes the address. */
   allowAppChange?: boolean;
+  /** Where the client secret may be given (`SSO_CONSOLE_CLIENT_SECRET`). */
+  env: NodeJS.ProcessEnv;
   /**
    * Opens where pasted addresses come from (standard input's lines), only when the strategy is
    * pasting; closed when the preview ends, so the process can exit.
@@ -129,54 +89,28 @@ export async function runPreviewCommand(options: {
   /** Where a refused paste is explained (standard error). */
   warn?: (text: string) => void;
 }): Promise<number> {
-  const { client, orgUrl } = options;
-  const record = await findApp(client, options.app);
-  if (record.signOnMode !== 'OPENID_CONNECT') {
-    throw new CliError(
-      `The app ${record.id ?? options.app} is not an OIDC app integration (${record.signOnMode ?? 'unknown sign-on mode'}).`,
-      'The preview signs in with OpenID Connect; pick an OIDC app.',
-    );
-  }
-  const fields = appFieldsOf(record);
-  const appId = record.id ?? '';
-  const clientId = record.credentials?.oauthClient?.client_id ?? appId;
-  const method = fields.tokenEndpointAuthMethod as
-    'client_secret_basic' | 'client_secret_post' | 'none';
-  let clientSecret = process.env.SSO_CONSOLE_CLIENT_SECRET;
-  if (method !== 'none' && (clientSecret === undefined || clientSecret === '')) {
-    clientSecret =
-      (await new KeytarSecretStore()
-        .get(clientSecretAccount(orgUrl, clientId))
-        .catch(() => null)) ?? undefined;
-    if (clientSecret === undefined) {
+  let run;
+  try {
+    run = await options.previews.startForApp({
+      app: options.app,
+      ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
+      login: options.user ?? null,
+      ...(options.env.SSO_CONSOLE_CLIENT_SECRET === undefined
+        ? {}
+        : { suppliedSecret: options.env.SSO_CONSOLE_CLIENT_SECRET }),
+      operationId: randomUUID(),
+      allowAppChange: options.allowAppChange ?? true,
+    });
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'SECRET_NOT_FOUND') {
+      // Said in the command line's terms: where to put the secret.
       throw new CliError(
-        `The app ${appId} authenticates with ${method}, and no client secret was given.`,
+        error.message,
         'Put it in SSO_CONSOLE_CLIENT_SECRET; the console keeps secrets in the keychain only for apps it created on this computer.',
       );
     }
+    throw error;
   }
-  const issuer = (options.issuer ?? orgUrl).replace(/\/+$/, '');
-  const authServerId = /\/oauth2\/([^/]+)$/.exec(issuer)?.[1] ?? null;
-  const journals = previewJournals(path.join(options.dataDir, 'journals'));
-  const cleanUp = await cleanUpEarlierPreviews(client, journals);
-  const run = await startPreviewRun({
-    client,
-    journals,
-    app: {
-      id: appId,
-      clientId,
-      redirectUris: fields.redirectUris,
-      tokenEndpointAuthMethod: method,
-    },
-    issuer,
-    authServerId,
-    ...(clientSecret === undefined || method === 'none' ? {} : { clientSecret }),
-    scopes: ['openid', 'profile', 'email'],
-    login: options.user ?? null,
-    diagnosisContext: {},
-    cleanUp,
-    allowAppChange: options.allowAppChange ?? true,
-  });
   let pasting: { lines: AsyncIterable<string>; close(): void } | undefined;
   if (run.authorizeUrl !== null) {
     if (options.json) {

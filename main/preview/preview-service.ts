@@ -20,6 +20,7 @@ import {
 import type { SecretStore } from '../platform/secrets/secret-store.ts';
 import { type InterceptWindowStrategy, PastedCallbackError } from '../sign-in/redirect-strategy.ts';
 import { applyFixToDocument, FixNotApplicableError } from './diagnosis/one-click-fix.ts';
+import { findApp, previewAppOf } from './preview-app.ts';
 import {
   cleanUpEarlierPreviews,
   previewJournals,
@@ -36,6 +37,61 @@ function scopesFor(document: SetupDocument): string[] {
   return document.issuer.kind === 'custom'
     ? document.issuer.scopes
     : ['openid', 'profile', 'email'];
+}
+
+/** What a run signs in to: the app, its issuer, what to ask for and how to explain a failure. */
+type PreviewTarget = Pick<
+  Parameters<typeof startPreviewRun>[0],
+  | 'app'
+  | 'issuer'
+  | 'authServerId'
+  | 'scopes'
+  | 'expectGroupsClaim'
+  | 'browserOrigin'
+  | 'diagnosisContext'
+>;
+
+/**
+ * What the wizard's preview signs in to: the app the document's setup made, as applied in the
+ * org. A setup not applied yet has nothing to sign in to, which is said as `SETUP_BLOCKED`.
+ */
+async function appliedTarget(org: ActiveOrg, document: SetupDocument): Promise<PreviewTarget> {
+  let reading: Awaited<ReturnType<typeof readAppliedSetup>>;
+  try {
+    reading = await readAppliedSetup(org.client, org.orgUrl, document);
+  } catch (error) {
+    if (error instanceof SetupNotAppliedError) {
+      throw new AppError({
+        code: 'SETUP_BLOCKED',
+        message: `${error.message}, so there is nothing to sign in to.`,
+        hint: 'Apply the setup first (Review and apply), then preview the login.',
+      });
+    }
+    throw error;
+  }
+  const { appId, clientId, authServerId, issuer } = reading.applied;
+  const { callback } = PRESETS[document.target.preset].uris(
+    document.target.baseUrl,
+    document.target.clientKey,
+  );
+  return {
+    app: {
+      id: appId,
+      clientId,
+      redirectUris: reading.snapshot.app.fields.redirectUris,
+      tokenEndpointAuthMethod: document.app.tokenEndpointAuthMethod,
+    },
+    issuer,
+    authServerId,
+    scopes: scopesFor(document),
+    ...(document.issuer.groupsClaim === undefined
+      ? {}
+      : { expectGroupsClaim: document.issuer.groupsClaim.name }),
+    ...(document.app.applicationType === 'browser' && URL.canParse(document.target.baseUrl)
+      ? { browserOrigin: new URL(document.target.baseUrl).origin }
+      : {}),
+    diagnosisContext: { document, expectedCallback: callback },
+  };
 }
 
 /**
@@ -66,39 +122,70 @@ export function createPreviewService(deps: {
   const journalDir = path.join(deps.dataDir, 'journals');
   const journals = previewJournals(journalDir);
 
+  /** The secret the console kept for an app it created here, or `null`. */
+  async function keptClientSecret(orgUrl: string, clientId: string): Promise<string | null> {
+    return await deps.secrets.get(clientSecretAccount(orgUrl, clientId));
+  }
+
+  /**
+   * The one way a run is started, whoever asked: the org's client and journals, the progress
+   * events and the redirect strategies' means are the same for the console window and the CLI.
+   */
+  function launch(
+    org: ActiveOrg,
+    target: PreviewTarget,
+    run: {
+      operationId: string;
+      allowAppChange: boolean;
+      cleanUp: string[];
+      clientSecret: string | undefined;
+      login: string | null;
+      throwaway?: { userId: string; login: string };
+    },
+  ): Promise<PreviewRun> {
+    const { throwaway } = run;
+    return startPreviewRun({
+      client: org.client,
+      journals,
+      ...target,
+      ...(run.clientSecret === undefined ? {} : { clientSecret: run.clientSecret }),
+      login: run.login,
+      ...(throwaway === undefined
+        ? {}
+        : {
+            throwaway: {
+              ...throwaway,
+              onRemoved: () =>
+                deps.secrets.delete(testUserPasswordAccount(org.orgUrl, throwaway.login)),
+            },
+          }),
+      cleanUp: run.cleanUp,
+      onEntry: (entry) => {
+        deps.emitProgress({ operationId: run.operationId, entry });
+      },
+      ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+      allowAppChange: run.allowAppChange,
+      ...(deps.interceptWindow === undefined ? {} : { intercept: deps.interceptWindow }),
+    });
+  }
+
   async function start(request: {
     document: SetupDocument;
     user: PreviewUser;
     operationId: string;
     allowAppChange?: boolean;
   }): Promise<PreviewStarted> {
-    const { document, operationId } = request;
+    const { document } = request;
     const org = await activeOrg();
-    const { client, orgUrl } = org;
-    const cleanUp: string[] = [];
+    const { orgUrl } = org;
     try {
       // Whatever an earlier preview left behind goes first.
-      cleanUp.push(...(await cleanUpEarlierPreviews(client, journals)));
-
-      let reading: Awaited<ReturnType<typeof readAppliedSetup>>;
-      try {
-        reading = await readAppliedSetup(client, orgUrl, document);
-      } catch (error) {
-        if (error instanceof SetupNotAppliedError) {
-          throw new AppError({
-            code: 'SETUP_BLOCKED',
-            message: `${error.message}, so there is nothing to sign in to.`,
-            hint: 'Apply the setup first (Review and apply), then preview the login.',
-          });
-        }
-        throw error;
-      }
-      const { snapshot } = reading;
-      const { appId, clientId, authServerId, issuer } = reading.applied;
-      const method = document.app.tokenEndpointAuthMethod;
+      const cleanUp = await cleanUpEarlierPreviews(org.client, journals);
+      const target = await appliedTarget(org, document);
+      const { clientId } = target.app;
       let clientSecret: string | undefined;
-      if (method !== 'none') {
-        clientSecret = (await deps.secrets.get(clientSecretAccount(orgUrl, clientId))) ?? undefined;
+      if (target.app.tokenEndpointAuthMethod !== 'none') {
+        clientSecret = (await keptClientSecret(orgUrl, clientId)) ?? undefined;
         if (clientSecret === undefined) {
           throw new AppError({
             code: 'SECRET_NOT_FOUND',
@@ -107,73 +194,14 @@ export function createPreviewService(deps: {
           });
         }
       }
-
-      // Who signs in.
-      let login: string | null = null;
-      let passwordInKeychain = false;
-      let throwaway: { userId: string; login: string } | undefined;
-      if (request.user.kind === 'test-user') {
-        login = document.assignments.testUser?.email ?? null;
-        if (login === null) {
-          throw new AppError({
-            code: 'INVALID_REQUEST',
-            message: 'This setup has no test user to sign in with.',
-            hint: 'Choose a throwaway user, or someone who already exists.',
-          });
-        }
-        passwordInKeychain =
-          (await deps.secrets.get(testUserPasswordAccount(orgUrl, login))) !== null;
-      } else if (request.user.kind === 'throwaway') {
-        const user = await createThrowawayUser({ client, journal: journals.throwaways }, { appId });
-        await deps.secrets.set(testUserPasswordAccount(orgUrl, user.login), user.password);
-        throwaway = { userId: user.userId, login: user.login };
-        login = user.login;
-        passwordInKeychain = true;
-      } else {
-        login = request.user.login;
-      }
-
-      const { callback } = PRESETS[document.target.preset].uris(
-        document.target.baseUrl,
-        document.target.clientKey,
-      );
-      const run = await startPreviewRun({
-        client,
-        journals,
-        app: {
-          id: appId,
-          clientId,
-          redirectUris: snapshot.app.fields.redirectUris,
-          tokenEndpointAuthMethod: method,
-        },
-        issuer,
-        authServerId,
-        ...(clientSecret === undefined ? {} : { clientSecret }),
-        scopes: scopesFor(document),
-        ...(document.issuer.groupsClaim === undefined
-          ? {}
-          : { expectGroupsClaim: document.issuer.groupsClaim.name }),
-        login,
-        ...(document.app.applicationType === 'browser' && URL.canParse(document.target.baseUrl)
-          ? { browserOrigin: new URL(document.target.baseUrl).origin }
-          : {}),
-        ...(throwaway === undefined
-          ? {}
-          : {
-              throwaway: {
-                ...throwaway,
-                onRemoved: () =>
-                  deps.secrets.delete(testUserPasswordAccount(orgUrl, throwaway.login)),
-              },
-            }),
-        diagnosisContext: { document, expectedCallback: callback },
-        cleanUp,
-        onEntry: (entry) => {
-          deps.emitProgress({ operationId, entry });
-        },
-        ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+      const who = await whoSignsIn(org, document, request.user, target.app.id);
+      const run = await launch(org, target, {
+        operationId: request.operationId,
         allowAppChange: request.allowAppChange ?? true,
-        ...(deps.interceptWindow === undefined ? {} : { intercept: deps.interceptWindow }),
+        cleanUp,
+        clientSecret,
+        login: who.login,
+        ...(who.throwaway === undefined ? {} : { throwaway: who.throwaway }),
       });
 
       const previewId = randomUUID();
@@ -182,7 +210,7 @@ export function createPreviewService(deps: {
         previewId,
         authorizeUrl: run.authorizeUrl,
         strategy: run.strategy,
-        user: { login, passwordInKeychain },
+        user: { login: who.login, passwordInKeychain: who.passwordInKeychain },
       };
     } catch (error) {
       if (error instanceof AppError) {
@@ -194,6 +222,101 @@ export function createPreviewService(deps: {
         action: 'starting the login preview',
       });
     }
+  }
+
+  /**
+   * Who signs in to the wizard's preview: the setup's test user, a throwaway user made (and
+   * journaled) now with its password in the keychain, or someone the admin names.
+   */
+  async function whoSignsIn(
+    org: ActiveOrg,
+    document: SetupDocument,
+    user: PreviewUser,
+    appId: string,
+  ): Promise<{
+    login: string | null;
+    passwordInKeychain: boolean;
+    throwaway?: { userId: string; login: string };
+  }> {
+    if (user.kind === 'test-user') {
+      const login = document.assignments.testUser?.email ?? null;
+      if (login === null) {
+        throw new AppError({
+          code: 'INVALID_REQUEST',
+          message: 'This setup has no test user to sign in with.',
+          hint: 'Choose a throwaway user, or someone who already exists.',
+        });
+      }
+      const password = await deps.secrets.get(testUserPasswordAccount(org.orgUrl, login));
+      return { login, passwordInKeychain: password !== null };
+    }
+    if (user.kind === 'throwaway') {
+      const made = await createThrowawayUser(
+        { client: org.client, journal: journals.throwaways },
+        { appId },
+      );
+      await deps.secrets.set(testUserPasswordAccount(org.orgUrl, made.login), made.password);
+      return {
+        login: made.login,
+        passwordInKeychain: true,
+        throwaway: { userId: made.userId, login: made.login },
+      };
+    }
+    return { login: user.login, passwordInKeychain: false };
+  }
+
+  /**
+   * `sso-console preview`: a run for an app already in the org, named by id or label, rather
+   * than one a setup document describes.
+   *
+   * @remarks
+   * Answers the run itself, since the command line holds it in-process (the console window
+   * reaches its runs by id instead), and leaves Okta's failures unmapped so the command says
+   * them in its own words. The client secret is the one supplied (`SSO_CONSOLE_CLIENT_SECRET`)
+   * or, for an app the console created here, the kept one; without either, `SECRET_NOT_FOUND`.
+   * The issuer is the org's unless one is named (a custom authorization server's).
+   */
+  async function startForApp(request: {
+    app: string;
+    issuer?: string;
+    login: string | null;
+    suppliedSecret?: string;
+    operationId: string;
+    allowAppChange: boolean;
+  }): Promise<PreviewRun> {
+    const org = await activeOrg();
+    const app = previewAppOf(await findApp(org.client, request.app), request.app);
+    const method = app.tokenEndpointAuthMethod;
+    let clientSecret = request.suppliedSecret === '' ? undefined : request.suppliedSecret;
+    if (method !== 'none' && clientSecret === undefined) {
+      clientSecret = (await keptClientSecret(org.orgUrl, app.clientId)) ?? undefined;
+      if (clientSecret === undefined) {
+        throw new AppError({
+          code: 'SECRET_NOT_FOUND',
+          message: `The app ${app.id} authenticates with ${method}, and no client secret was given.`,
+          hint: 'Give the client secret; the console keeps secrets in the keychain only for apps it created on this computer.',
+        });
+      }
+    }
+    const issuer = (request.issuer ?? org.orgUrl).replace(/\/+$/, '');
+    const cleanUp = await cleanUpEarlierPreviews(org.client, journals);
+    return await launch(
+      org,
+      {
+        app,
+        issuer,
+        authServerId: /\/oauth2\/([^/]+)$/.exec(issuer)?.[1] ?? null,
+        scopes: ['openid', 'profile', 'email'],
+        diagnosisContext: {},
+      },
+      {
+        operationId: request.operationId,
+        allowAppChange: request.allowAppChange,
+        cleanUp,
+        clientSecret: method === 'none' ? undefined : clientSecret,
+        login: request.login,
+      },
+    );
   }
 
   function find(previewId: string): PreviewRun {
@@ -210,6 +333,7 @@ export function createPreviewService(deps: {
 
   return {
     start,
+    startForApp,
 
     async wait(previewId: string): Promise<PreviewReport> {
       const preview = find(previewId);
