@@ -20,6 +20,7 @@ import { createOktaClient, type OktaClient } from '../okta/okta-client.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
 import { defaultDataDir } from '../platform/data-dir.ts';
 import { KeytarSecretStore } from '../platform/secrets/keytar-secret-store.ts';
+import { createPreviewService } from '../preview/preview-service.ts';
 import { createFileProfileRepository } from '../profiles/profile-repository.ts';
 import { SetupBlockedError } from '../setup/apply.ts';
 import { hasChanges, type Plan } from '../setup/plan.ts';
@@ -336,10 +337,23 @@ async function main(argv: string[]): Promise<number> {
       );
     }
     const { client, orgUrl, token } = await connect(values);
+    const keychain = new KeytarSecretStore();
+    // The console window's preview service, on the flags' org: one orchestration of the app,
+    // its secret, the journals and the clean-up. A keychain that cannot be reached only means
+    // no kept secret.
+    const previews = createPreviewService({
+      activeOrg: () => Promise.resolve({ client, orgUrl, token }),
+      secrets: {
+        get: (account) => keychain.get(account).catch(() => null),
+        set: (account, value) => keychain.set(account, value),
+        delete: (account) => keychain.delete(account),
+      },
+      dataDir: path.resolve(values['user-data-dir'] ?? defaultDataDir()),
+      emitProgress: () => undefined,
+    });
     try {
       return await runPreviewCommand({
-        client,
-        orgUrl,
+        previews,
         app: values.app,
         ...(values.issuer === undefined ? {} : { issuer: values.issuer }),
         ...(values.user === undefined ? {} : { user: values.user }),
@@ -348,7 +362,7 @@ async function main(argv: string[]): Promise<number> {
         allowAppChange: values['no-app-change'] !== true,
         openPastedLines: standardInputLines,
         warn: (text) => process.stderr.write(text),
-        dataDir: path.resolve(values['user-data-dir'] ?? defaultDataDir()),
+        env: process.env,
         write: (text) => process.stdout.write(text),
       });
     } catch (error) {
