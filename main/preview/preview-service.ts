@@ -106,6 +106,8 @@ async function appliedTarget(org: ActiveOrg, document: SetupDocument): Promise<P
  * and cleans up after itself: a temporary redirect URI and a throwaway user are journaled before
  * they are made, removed when the preview ends, and removed at the next preview if the console
  * died first. `start` answers once the sign-in can begin; `wait` answers with the report.
+ * `sso-console preview` calls `startForApp` on the flags' org, so both paths share one
+ * orchestration and differ only in what they start from (a setup document, or an app id/label).
  */
 export function createPreviewService(deps: {
   /** The org the service acts on: the connected profile's in the console, the flags' on the CLI. */

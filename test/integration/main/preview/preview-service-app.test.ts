@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createOktaClient } from '../../../../main/okta/okta-client.ts';
+import { createPreviewService } from '../../../../main/preview/preview-service.ts';
+import { type RunningSandbox, startSandbox } from '../../../../main/sandbox/sandbox-server.ts';
+import { oidcHttp } from '../../../support/oidc-http.ts';
+import { type OidcAppUnderTest, setUpOidcApp } from '../../../support/oidc-setup.ts';
+import { sdkClient } from '../../../support/sandbox-sdk.ts';
+
+/**
+ * The preview service started from an app already in the org (what `sso-console preview`
+ * calls): found by id or label, its secret supplied or missing, the pasted address accepted.
+ */
+
+const REDIRECT = 'https://kestra.example.com/oauth/callback/okta';
+
+let sandbox: RunningSandbox;
+let app: OidcAppUnderTest;
+let dataDir: string;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ seed: { kind: 'demo' } });
+  app = await setUpOidcApp(sdkClient(sandbox.orgUrl, sandbox.apiToken), {
+    label: 'Service by label',
+    applicationType: 'web',
+    redirectUri: REDIRECT,
+  });
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'sso-console-preview-service-'));
+});
+afterAll(async () => {
+  await sandbox.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function service() {
+  const { orgUrl, apiToken: token } = sandbox;
+  return createPreviewService({
+    activeOrg: () =>
+      Promise.resolve({ orgUrl, token, client: createOktaClient({ orgUrl, token }) }),
+    secrets: {
+      get: () => Promise.resolve(null),
+      set: () => Promise.resolve(),
+      delete: () => Promise.resolve(true),
+    },
+    dataDir,
+    emitProgress: () => undefined,
+  });
+}
+
+describe('preview service, started from an app in the org', () => {
+  it('finds the app by its label and signs in with the supplied secret', async () => {
+    const run = await service().startForApp({
+      app: 'Service by label',
+      login: app.user.login,
+      suppliedSecret: app.clientSecret ?? '',
+      operationId: 'op-1',
+      allowAppChange: false,
+    });
+    expect(run.strategy.kind).toBe('paste-url');
+    const back = await oidcHttp(sandbox.orgUrl, REDIRECT).signInAt(
+      run.authorizeUrl ?? '',
+      app.user,
+    );
+    run.paste(back.toString());
+    const report = await run.report;
+    expect(report).toMatchObject({ ok: true, clientId: app.clientId, issuer: sandbox.orgUrl });
+  });
+
+  it('says SECRET_NOT_FOUND when no secret is supplied or kept', async () => {
+    await expect(
+      service().startForApp({
+        app: app.appId,
+        login: null,
+        operationId: 'op-2',
+        allowAppChange: false,
+      }),
+    ).rejects.toMatchObject({
+      code: 'SECRET_NOT_FOUND',
+      message: `The app ${app.appId} authenticates with client_secret_basic, and no client secret was given.`,
+    });
+  });
+
+  it('refuses a label no OIDC app carries', async () => {
+    await expect(
+      service().startForApp({
+        app: 'No such app',
+        login: null,
+        operationId: 'op-3',
+        allowAppChange: false,
+      }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: 'No OIDC app integration is labelled "No such app".',
+    });
+  });
+});
