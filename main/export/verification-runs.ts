@@ -10,11 +10,11 @@ import {
   testUserPasswordAccount,
 } from '../platform/secrets/keychain-accounts.ts';
 import type { SecretStore } from '../platform/secrets/secret-store.ts';
+import { createCallbackRace } from '../sign-in/callback-race.ts';
 import { listenForCallback } from '../sign-in/loopback-callback.ts';
 import {
   chooseRedirectStrategy,
   type InterceptWindowStrategy,
-  parsePastedCallback,
   probeRedirectPorts,
   type RedirectStrategyKind,
 } from '../sign-in/redirect-strategy.ts';
@@ -100,30 +100,18 @@ async function openReceiver(
     canEditApp: false,
     interceptAvailable: interceptWindow !== undefined,
   });
-  let deliverPasted: ((url: URL) => void) | undefined;
-  const pasted = new Promise<URL>((resolve) => {
-    deliverPasted = resolve;
+  const callbackRace = createCallbackRace({
+    redirectUri,
+    cancelledMessage: 'The verification was cancelled.',
   });
-  const stop = new AbortController();
-  const stopped = new Promise<never>((_, reject) => {
-    stop.signal.addEventListener('abort', () => {
-      reject(new Error('The verification was cancelled.'));
-    });
-  });
-  stopped.catch(() => undefined);
   const listener =
     choice.kind === 'app-loopback' ? await listenForCallback({ redirectUri }) : undefined;
   const intercepted =
     choice.kind === 'intercept-window'
-      ? interceptWindow?.interceptCallback(prepared.authorizeUrl, redirectUri, stop.signal)
+      ? interceptWindow?.interceptCallback(prepared.authorizeUrl, redirectUri, callbackRace.signal)
       : undefined;
   intercepted?.catch(() => undefined);
-  const callback = Promise.race([
-    ...(listener === undefined ? [] : [listener.callback]),
-    ...(intercepted === undefined ? [] : [intercepted]),
-    pasted,
-    stopped,
-  ]);
+  const callback = callbackRace.first([listener?.callback, intercepted]);
   callback.catch(() => undefined);
   return {
     kind: choice.kind,
@@ -132,9 +120,11 @@ async function openReceiver(
         ? "The console listens on the files' own redirect URI while you sign in, so the sign-in uses exactly what the files say."
         : choice.explanation,
     callback,
-    paste: (url) => deliverPasted?.(parsePastedCallback(url, redirectUri)),
+    paste: (url) => {
+      callbackRace.paste(url);
+    },
     close: async () => {
-      stop.abort();
+      callbackRace.cancel();
       await listener?.close();
     },
   };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { PreviewReport, TimelineEntry } from '../../shared/preview/preview-schemas.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import { createJsonLinesJournal } from '../platform/journal.ts';
+import { createCallbackRace } from '../sign-in/callback-race.ts';
 import { listenForCallback } from '../sign-in/loopback-callback.ts';
 import {
   addTemporaryRedirect,
@@ -10,7 +11,6 @@ import {
   cleanUpTemporaryRedirects,
   createFileRedirectJournal,
   type InterceptWindowStrategy,
-  parsePastedCallback,
   probeRedirectPorts,
   type RedirectStrategyKind,
   removeTemporaryRedirect,
@@ -162,17 +162,10 @@ export async function startPreviewRun(options: {
     intercepted.catch(() => undefined);
   }
 
-  let deliverPasted: ((url: URL) => void) | undefined;
-  const pasted = new Promise<URL>((resolve) => {
-    deliverPasted = resolve;
+  const callbackRace = createCallbackRace({
+    redirectUri,
+    cancelledMessage: 'The preview was cancelled.',
   });
-  const abort = new AbortController();
-  const cancelled = new Promise<never>((_, reject) => {
-    abort.signal.addEventListener('abort', () => {
-      reject(new Error('The preview was cancelled.'));
-    });
-  });
-  cancelled.catch(() => undefined);
   let announce: ((url: string | null) => void) | undefined;
   const announced = new Promise<string | null>((resolve) => {
     announce = resolve;
@@ -192,13 +185,7 @@ export async function startPreviewRun(options: {
             announce?.(url);
             return Promise.resolve();
           },
-          receiveCallback: () =>
-            Promise.race([
-              ...(listener === undefined ? [] : [listener.callback]),
-              ...(intercepted === undefined ? [] : [intercepted]),
-              pasted,
-              cancelled,
-            ]),
+          receiveCallback: () => callbackRace.first([listener?.callback, intercepted]),
           ...(options.onEntry === undefined ? {} : { onEntry: options.onEntry }),
         },
         {
@@ -287,10 +274,10 @@ export async function startPreviewRun(options: {
     strategy: { kind: choice.kind, redirectUri, explanation: choice.explanation },
     report,
     paste(url) {
-      deliverPasted?.(parsePastedCallback(url, redirectUri));
+      callbackRace.paste(url);
     },
     cancel() {
-      abort.abort();
+      callbackRace.cancel();
     },
   };
 }
