@@ -4,8 +4,8 @@ import type { BridgeApi } from '../../shared/ipc/bridge.ts';
 import type { ChannelResponse } from '../../shared/ipc/contract.ts';
 import { call } from '../api/call.ts';
 import { ErrorMessage } from '../components/error-message.tsx';
-import { SetupWizard } from '../features/setup/setup-wizard.tsx';
 import { useProfiles } from '../stores/store-context.tsx';
+import { SetupWizard } from './setup-wizard.tsx';
 
 type AppInfo = ChannelResponse<'app:get-info'>;
 

@@ -5,12 +5,12 @@ import type {
   TargetReadingView,
   VerificationResult,
 } from '../../../shared/export/export-targets.ts';
+import { Claims } from '../../components/claims.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { RadioGroup, TextField } from '../../components/fields.tsx';
 import { PastedAddressForm } from '../../components/pasted-address-form.tsx';
+import { SignInAs } from '../../components/sign-in-as.tsx';
 import { useExport, useSetupDocument } from '../../stores/store-context.tsx';
-import { Claims } from '../preview/preview-step.tsx';
-import { SignInAs } from '../preview/sign-in-as.tsx';
 
 type UserChoice = 'test-user' | 'existing';
 

@@ -1,25 +1,21 @@
 import { useState } from 'react';
 
 import type { AppErrorValue } from '../../../shared/errors.ts';
-import { claimTime, explainClaim } from '../../../shared/preview/claims.ts';
 import type { Diagnosis, TimelineEntry } from '../../../shared/preview/preview-schemas.ts';
+import { Claims } from '../../components/claims.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { CheckboxField, RadioGroup, TextField } from '../../components/fields.tsx';
 import { PastedAddressForm } from '../../components/pasted-address-form.tsx';
+import { SignInAs } from '../../components/sign-in-as.tsx';
+import { StepFooter } from '../../components/step-footer.tsx';
 import {
   usePreview,
   useSetupDocument,
   useSetupRun,
   useWizard,
 } from '../../stores/store-context.tsx';
-import { StepFooter } from '../setup/step-footer.tsx';
-import { SignInAs } from './sign-in-as.tsx';
 
 type UserChoice = 'test-user' | 'throwaway' | 'existing';
-
-function show(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
 
 /** The exchanges of the flow, one row each, in order. */
 function Timeline(props: { entries: TimelineEntry[]; label: string }) {
@@ -44,37 +40,6 @@ function Timeline(props: { entries: TimelineEntry[]; label: string }) {
             </td>
             <td>{entry.status ?? '—'}</td>
             <td>{Math.round(entry.durationMs)} ms</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-/** A token's claims, each with what it means; the export's verification shows them too. */
-export function Claims(props: { claims: Record<string, unknown>; label: string }) {
-  return (
-    <table className="claims" aria-label={props.label}>
-      <thead>
-        <tr>
-          <th scope="col">Claim</th>
-          <th scope="col">Value</th>
-          <th scope="col">Meaning</th>
-        </tr>
-      </thead>
-      <tbody>
-        {Object.entries(props.claims).map(([name, value]) => (
-          <tr key={name}>
-            <th scope="row">
-              <code>{name}</code>
-            </th>
-            <td>
-              <code>{show(value)}</code>
-              {claimTime(name, value) !== undefined && (
-                <span className="visually-muted"> ({claimTime(name, value)})</span>
-              )}
-            </td>
-            <td>{explainClaim(name) ?? <span className="visually-muted">Custom claim</span>}</td>
           </tr>
         ))}
       </tbody>

@@ -11,10 +11,10 @@ import {
   SelectField,
   TextField,
 } from '../../components/fields.tsx';
+import { StepFooter } from '../../components/step-footer.tsx';
+import { useStepCheck } from '../../components/use-step-check.ts';
+import { uriFindings } from '../../components/validation.ts';
 import { useDirectory, useSetupDocument } from '../../stores/store-context.tsx';
-import { StepFooter } from './step-footer.tsx';
-import { useStepCheck } from './use-step-check.ts';
-import { uriFindings } from './validation.ts';
 
 const GRANT_LABELS: Record<(typeof GRANT_TYPES)[number], string> = {
   authorization_code: 'Authorization code',

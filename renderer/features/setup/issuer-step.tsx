@@ -12,9 +12,9 @@ import {
   SelectField,
   TextField,
 } from '../../components/fields.tsx';
+import { StepFooter } from '../../components/step-footer.tsx';
+import { useStepCheck } from '../../components/use-step-check.ts';
 import { useProfiles, useSetupDocument } from '../../stores/store-context.tsx';
-import { StepFooter } from './step-footer.tsx';
-import { useStepCheck } from './use-step-check.ts';
 
 /** Okta's issuer modes in one sentence each (okta-behaviours.md §2). */
 const ISSUER_MODE_SENTENCES: Record<

@@ -2,10 +2,10 @@ import { useEffect, useRef } from 'react';
 
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { CheckboxField, TextField } from '../../components/fields.tsx';
+import { StepFooter } from '../../components/step-footer.tsx';
+import { useStepCheck } from '../../components/use-step-check.ts';
 import type { SearchState } from '../../stores/directory-store.ts';
 import { useDirectory, useSetupDocument } from '../../stores/store-context.tsx';
-import { StepFooter } from './step-footer.tsx';
-import { useStepCheck } from './use-step-check.ts';
 
 /** "3 matches", "Searching…", or nothing: announced politely as the admin types. */
 function searchStatus(search: SearchState<unknown>, noun: string): string {

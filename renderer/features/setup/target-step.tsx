@@ -1,9 +1,9 @@
 import { PRESETS } from '../../../shared/setup/presets.ts';
 import { PRESET_IDS } from '../../../shared/setup/setup-document.ts';
 import { RadioGroup, TextField } from '../../components/fields.tsx';
+import { StepFooter } from '../../components/step-footer.tsx';
+import { useStepCheck } from '../../components/use-step-check.ts';
 import { useSetupDocument, useSetupRun } from '../../stores/store-context.tsx';
-import { StepFooter } from './step-footer.tsx';
-import { useStepCheck } from './use-step-check.ts';
 
 /**
  * Step two: which app is getting single sign-on, and where it is served.

@@ -1,8 +1,8 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
+import { SetupWizard } from '../../../../../renderer/app/setup-wizard.tsx';
 import { ExportStep } from '../../../../../renderer/features/export/export-step.tsx';
-import { SetupWizard } from '../../../../../renderer/features/setup/setup-wizard.tsx';
 import { createDirectoryStore } from '../../../../../renderer/stores/directory-store.ts';
 import { createExportStore } from '../../../../../renderer/stores/export-store.ts';
 import { createPreviewStore } from '../../../../../renderer/stores/preview-store.ts';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 
-import type { SetupDocument } from '../../../shared/setup/setup-document.ts';
-import { useSetupDocument } from '../../stores/store-context.tsx';
+import type { SetupDocument } from '../../shared/setup/setup-document.ts';
+import { useSetupDocument } from '../stores/store-context.tsx';
 import { documentProblems, focusFirstField, problemsUnder } from './validation.ts';
 
 /**

@@ -1,15 +1,15 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { SetupFileActions } from '../../../../../renderer/features/setup/setup-file-actions.tsx';
-import { createDirectoryStore } from '../../../../../renderer/stores/directory-store.ts';
-import { createProfilesStore } from '../../../../../renderer/stores/profiles-store.ts';
-import { createSetupDocumentStore } from '../../../../../renderer/stores/setup-document-store.ts';
-import { createSetupRunStore } from '../../../../../renderer/stores/setup-run-store.ts';
-import { StoreProvider } from '../../../../../renderer/stores/store-context.tsx';
-import { createWizardStore } from '../../../../../renderer/stores/wizard-store.ts';
-import { createSetupDocument } from '../../../../../shared/setup/presets.ts';
-import { createFakeBridge } from '../../../../support/fake-bridge.ts';
+import { SetupFileActions } from '../../../../renderer/app/setup-file-actions.tsx';
+import { createDirectoryStore } from '../../../../renderer/stores/directory-store.ts';
+import { createProfilesStore } from '../../../../renderer/stores/profiles-store.ts';
+import { createSetupDocumentStore } from '../../../../renderer/stores/setup-document-store.ts';
+import { createSetupRunStore } from '../../../../renderer/stores/setup-run-store.ts';
+import { StoreProvider } from '../../../../renderer/stores/store-context.tsx';
+import { createWizardStore } from '../../../../renderer/stores/wizard-store.ts';
+import { createSetupDocument } from '../../../../shared/setup/presets.ts';
+import { createFakeBridge } from '../../../support/fake-bridge.ts';
 
 afterEach(cleanup);
 

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 
-import { parseSetupDocument, SetupDocumentError } from '../../../shared/setup/setup-document.ts';
-import { useSetupDocument, useSetupRun, useWizard } from '../../stores/store-context.tsx';
+import { parseSetupDocument, SetupDocumentError } from '../../shared/setup/setup-document.ts';
+import { useSetupDocument, useSetupRun, useWizard } from '../stores/store-context.tsx';
 
 /** `Kestra (prod)` → `kestra-prod`: a file name from the app's label. */
 function fileNameFor(label: string): string {

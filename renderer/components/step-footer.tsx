@@ -1,6 +1,6 @@
 import { useId } from 'react';
 
-import { useWizard } from '../../stores/store-context.tsx';
+import { useWizard } from '../stores/store-context.tsx';
 
 /**
  * Back and Next for a step.

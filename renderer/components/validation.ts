@@ -1,6 +1,6 @@
-import { PRESETS } from '../../../shared/setup/presets.ts';
-import { type SetupDocument, setupDocumentSchema } from '../../../shared/setup/setup-document.ts';
-import { lintRedirectUris, type UriFinding } from '../../../shared/setup/uri-lint.ts';
+import { PRESETS } from '../../shared/setup/presets.ts';
+import { type SetupDocument, setupDocumentSchema } from '../../shared/setup/setup-document.ts';
+import { lintRedirectUris, type UriFinding } from '../../shared/setup/uri-lint.ts';
 
 /** The document's problems by path (`app.label`, `issuer.scopes.0`, …), first message each. */
 export function documentProblems(document: SetupDocument): Map<string, string> {

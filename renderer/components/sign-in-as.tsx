@@ -1,4 +1,4 @@
-import { KeptSecret } from '../setup/result-panel.tsx';
+import { KeptSecret } from './kept-secret.tsx';
 
 /**
  * Who to sign in as, and their password from the keychain on request: the same lines for the

@@ -1,17 +1,17 @@
 import { useEffect, useRef } from 'react';
 
-import { useProfiles, useWizard } from '../../stores/store-context.tsx';
-import { WIZARD_STEPS, type WizardStepId } from '../../stores/wizard-store.ts';
-import { ConnectPage } from '../connect/connect-page.tsx';
-import { ExportStep } from '../export/export-step.tsx';
-import { PreviewStep } from '../preview/preview-step.tsx';
-import { AppStep } from './app-step.tsx';
-import { IssuerStep } from './issuer-step.tsx';
-import { PeopleStep } from './people-step.tsx';
-import { ReviewStep } from './review-step.tsx';
+import { StepFooter } from '../components/step-footer.tsx';
+import { ConnectPage } from '../features/connect/connect-page.tsx';
+import { ExportStep } from '../features/export/export-step.tsx';
+import { PreviewStep } from '../features/preview/preview-step.tsx';
+import { AppStep } from '../features/setup/app-step.tsx';
+import { IssuerStep } from '../features/setup/issuer-step.tsx';
+import { PeopleStep } from '../features/setup/people-step.tsx';
+import { ReviewStep } from '../features/setup/review-step.tsx';
+import { TargetStep } from '../features/setup/target-step.tsx';
+import { useProfiles, useWizard } from '../stores/store-context.tsx';
+import { WIZARD_STEPS, type WizardStepId } from '../stores/wizard-store.ts';
 import { SetupFileActions } from './setup-file-actions.tsx';
-import { StepFooter } from './step-footer.tsx';
-import { TargetStep } from './target-step.tsx';
 
 const STEP_VIEWS: Record<Exclude<WizardStepId, 'connect'>, () => React.JSX.Element> = {
   target: TargetStep,
