@@ -7,22 +7,11 @@ import {
 } from '../../shared/setup/setup-document.ts';
 import { firstItems } from './collections.ts';
 import type { OktaClient } from './okta-client.ts';
+import { type OktaApp, readOktaApp, readOktaTrustedOrigin } from './okta-json.ts';
 import { appFieldsOf } from './org-snapshot.ts';
 
 /** A trusted origin in the document's terms. */
 export type DocumentTrustedOrigin = SetupDocument['trustedOrigins'][number];
-
-type Json = Record<string, unknown>;
-
-function asObject(value: unknown): Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Json)
-    : {};
-}
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
 
 /** How many trusted origins one origin's filtered read asks for: an origin has one, rarely two. */
 const ORIGIN_READ_LIMIT = 20;
@@ -48,9 +37,9 @@ export async function readAppForDocument(
   appId: string,
   orgUrl: string,
 ): Promise<{ app: AppSettings; trustedOrigins: DocumentTrustedOrigin[] }> {
-  let app: unknown;
+  let app: OktaApp;
   try {
-    app = await client.applicationApi.getApplication({ appId });
+    app = readOktaApp(await client.applicationApi.getApplication({ appId }));
   } catch (error) {
     if ((error as { status?: unknown }).status === 404) {
       throw new AppError({
@@ -61,16 +50,16 @@ export async function readAppForDocument(
     }
     throw error;
   }
-  const label = text(asObject(app).label);
-  if (asObject(app).signOnMode !== 'OPENID_CONNECT') {
-    const mode = text(asObject(app).signOnMode) || 'non-OIDC';
+  const label = app.label;
+  if (app.signOnMode !== 'OPENID_CONNECT') {
+    const mode = app.signOnMode || 'non-OIDC';
     throw new AppError({
       code: 'INVALID_REQUEST',
       message: `“${label}” is a ${mode} app integration. Only OIDC app integrations can be edited here.`,
       hint: 'Pick an OIDC app integration, or create a new one with the console.',
     });
   }
-  const fields = appFieldsOf(app);
+  const fields = appFieldsOf(app.json);
   const candidate = {
     label: fields.label,
     existingAppId: appId,
@@ -125,13 +114,13 @@ async function trustedOriginsFor(
         }),
         ORIGIN_READ_LIMIT,
       );
-      return items.filter((item) => item.origin === origin);
+      return items.map(readOktaTrustedOrigin).filter((item) => item.origin === origin);
     }),
   );
   return found.flat().flatMap((item) => {
-    const scopes = ((item.scopes ?? []) as { type?: unknown }[])
-      .map((scope) => String(scope.type))
-      .filter((type): type is 'CORS' | 'REDIRECT' => type === 'CORS' || type === 'REDIRECT');
+    const scopes = item.scopeTypes.filter(
+      (type): type is 'CORS' | 'REDIRECT' => type === 'CORS' || type === 'REDIRECT',
+    );
     return scopes.length === 0 || item.origin === undefined
       ? []
       : [{ name: item.name ?? item.origin, origin: item.origin, scopes }];

@@ -1,6 +1,7 @@
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import { issuerUrl } from './issuer.ts';
 import type { OktaClient } from './okta-client.ts';
+import { readOktaApp } from './okta-json.ts';
 import { readOrgSnapshot } from './org-snapshot.ts';
 import { type OrgSnapshot } from './org-snapshot.ts';
 
@@ -49,9 +50,7 @@ export async function readAppliedSetup(
     );
   }
   const appId = snapshotApp.id;
-  const app = (await client.applicationApi.getApplication({ appId })) as unknown as {
-    credentials?: { oauthClient?: { client_id?: string } };
-  };
+  const app = readOktaApp(await client.applicationApi.getApplication({ appId }));
   const authServerId =
     document.issuer.kind === 'org'
       ? null
@@ -67,7 +66,7 @@ export async function readAppliedSetup(
     applied: {
       orgUrl,
       appId,
-      clientId: app.credentials?.oauthClient?.client_id ?? appId,
+      clientId: app.clientCredentials.clientId ?? appId,
       issuer: issuerUrl(orgUrl, authServerId ?? undefined),
       authServerId,
     },

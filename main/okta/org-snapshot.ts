@@ -1,8 +1,21 @@
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
+import { collect } from './collections.ts';
 import type { OktaClient } from './okta-client.ts';
+import {
+  type OktaApp,
+  readOktaApp,
+  readOktaAuthServer,
+  readOktaClaim,
+  readOktaGroup,
+  readOktaPolicy,
+  readOktaPolicyRule,
+  readOktaScope,
+  readOktaTrustedOrigin,
+  readOktaUser,
+} from './okta-json.ts';
 
-/** Where the console marks the apps it creates: a key of the app's free-form `profile`. */
-export const SETUP_MARK_KEY = 'x-sso-console';
+// Kept here too: the console's bodies and exports import the mark from the snapshot it is read by.
+export { SETUP_MARK_KEY } from './okta-json.ts';
 
 /**
  * What the org holds today for one setup document — only the objects the document names.
@@ -50,56 +63,26 @@ export interface AppFields {
   implicitAssignment: boolean;
 }
 
-type Json = Record<string, unknown>;
-
-function asObject(value: unknown): Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Json)
-    : {};
-}
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
-}
-
-async function collect<T>(collection: AsyncIterable<T | null>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of collection) {
-    if (item !== null) {
-      items.push(item);
-    }
-  }
-  return items;
-}
-
 /** The setup id an app carries in its profile, if the console created it. */
 export function setupMarkOf(app: unknown): string | undefined {
-  const mark = asObject(asObject(asObject(app).profile)[SETUP_MARK_KEY]).setupId;
-  return typeof mark === 'string' ? mark : undefined;
+  return readOktaApp(app).setupId;
 }
 
 /** An Okta app as the console's compared fields. */
 export function appFieldsOf(app: unknown): AppFields {
-  const record = asObject(app);
-  const settings = asObject(record.settings);
-  const oauth = asObject(settings.oauthClient);
-  const credentials = asObject(asObject(record.credentials).oauthClient);
+  const { label, oauthClient, clientCredentials, implicitAssignment } = readOktaApp(app);
   return {
-    label: typeof record.label === 'string' ? record.label : '',
-    applicationType: typeof oauth.application_type === 'string' ? oauth.application_type : '',
-    grantTypes: strings(oauth.grant_types),
-    redirectUris: strings(oauth.redirect_uris),
-    postLogoutRedirectUris: strings(oauth.post_logout_redirect_uris),
-    initiateLoginUri:
-      typeof oauth.initiate_login_uri === 'string' ? oauth.initiate_login_uri : undefined,
-    pkceRequired: credentials.pkce_required === true,
-    tokenEndpointAuthMethod:
-      typeof credentials.token_endpoint_auth_method === 'string'
-        ? credentials.token_endpoint_auth_method
-        : '',
-    consentMethod: typeof oauth.consent_method === 'string' ? oauth.consent_method : '',
-    issuerMode: typeof oauth.issuer_mode === 'string' ? oauth.issuer_mode : '',
-    implicitAssignment: settings.implicitAssignment === true,
+    label,
+    applicationType: oauthClient.applicationType,
+    grantTypes: oauthClient.grantTypes,
+    redirectUris: oauthClient.redirectUris,
+    postLogoutRedirectUris: oauthClient.postLogoutRedirectUris,
+    initiateLoginUri: oauthClient.initiateLoginUri,
+    pkceRequired: clientCredentials.pkceRequired,
+    tokenEndpointAuthMethod: clientCredentials.tokenEndpointAuthMethod,
+    consentMethod: oauthClient.consentMethod,
+    issuerMode: oauthClient.issuerMode,
+    implicitAssignment,
   };
 }
 
@@ -111,10 +94,15 @@ export function appFieldsOf(app: unknown): AppFields {
  * label starts like the document's are checked first (Okta's `q`), then every app, because
  * the admin may have renamed it since.
  */
-export async function findSetupApp(client: OktaClient, document: SetupDocument): Promise<unknown> {
+export async function findSetupApp(
+  client: OktaClient,
+  document: SetupDocument,
+): Promise<OktaApp | undefined> {
   if (document.app.existingAppId !== undefined) {
     try {
-      return await client.applicationApi.getApplication({ appId: document.app.existingAppId });
+      return readOktaApp(
+        await client.applicationApi.getApplication({ appId: document.app.existingAppId }),
+      );
     } catch (error) {
       if ((error as { status?: number }).status === 404) {
         return undefined;
@@ -122,13 +110,14 @@ export async function findSetupApp(client: OktaClient, document: SetupDocument):
       throw error;
     }
   }
-  const byLabel = await collect(
-    await client.applicationApi.listApplications({ q: document.app.label, limit: 200 }),
-  );
-  const marked = (apps: unknown[]) => apps.find((app) => setupMarkOf(app) === document.id);
+  const marked = (apps: unknown[]) =>
+    apps.map(readOktaApp).find((app) => app.setupId === document.id);
   return (
-    marked(byLabel) ??
-    marked(await collect(await client.applicationApi.listApplications({ limit: 200 })))
+    marked(
+      await collect(
+        await client.applicationApi.listApplications({ q: document.app.label, limit: 200 }),
+      ),
+    ) ?? marked(await collect(await client.applicationApi.listApplications({ limit: 200 })))
   );
 }
 
@@ -151,7 +140,7 @@ export async function readOrgSnapshot(
     ...(document.assignments.testUser === undefined ? [] : [document.assignments.testUser.email]),
   ];
   const [app, users, groups, origins] = await Promise.all([
-    findSetupApp(client, document) as Promise<Json | undefined>,
+    findSetupApp(client, document),
     Promise.all(
       logins.map(async (login) => {
         const found = await collect(
@@ -159,20 +148,22 @@ export async function readOrgSnapshot(
             search: `profile.login eq "${login.replaceAll('"', '\\"')}"`,
           }),
         );
-        return [login, found[0]?.id] as const;
+        return [login, found.map(readOktaUser)[0]?.id] as const;
       }),
     ),
     Promise.all(
       document.assignments.groups.map(async ({ name }) => {
         const found = await collect(await client.groupApi.listGroups({ q: name, limit: 200 }));
-        return [name, found.find((group) => group.profile?.name === name)?.id] as const;
+        return [name, found.map(readOktaGroup).find((group) => group.name === name)?.id] as const;
       }),
     ),
     document.trustedOrigins.length === 0
       ? Promise.resolve([])
-      : collect(await client.trustedOriginApi.listTrustedOrigins({})),
+      : (await collect(await client.trustedOriginApi.listTrustedOrigins({}))).map(
+          readOktaTrustedOrigin,
+        ),
   ]);
-  const appId = typeof app?.id === 'string' ? app.id : undefined;
+  const appId = app?.id;
   const usersByLogin = new Map<string, { id: string }>();
   for (const [login, id] of users) {
     if (id !== undefined) {
@@ -188,10 +179,7 @@ export async function readOrgSnapshot(
   const trustedOrigins = new Map<string, { id: string; scopes: string[] }>();
   for (const origin of origins) {
     if (origin.origin !== undefined && origin.id !== undefined) {
-      trustedOrigins.set(origin.origin, {
-        id: origin.id,
-        scopes: ((origin.scopes ?? []) as { type?: unknown }[]).map((scope) => String(scope.type)),
-      });
+      trustedOrigins.set(origin.origin, { id: origin.id, scopes: origin.scopeTypes });
     }
   }
 
@@ -213,7 +201,7 @@ export async function readOrgSnapshot(
     app:
       app === undefined || appId === undefined
         ? undefined
-        : { id: appId, fields: appFieldsOf(app), status: String(app.status) },
+        : { id: appId, fields: appFieldsOf(app.json), status: app.status },
     usersByLogin,
     groupsByName,
     appUserIds,
@@ -238,9 +226,9 @@ async function readAuthServer(
     serverId = issuer.server.id;
   } else {
     const { name } = issuer.server;
-    const servers = await collect(
-      await client.authorizationServerApi.listAuthorizationServers({ q: name }),
-    );
+    const servers = (
+      await collect(await client.authorizationServerApi.listAuthorizationServers({ q: name }))
+    ).map(readOktaAuthServer);
     serverId = servers.find((server) => server.name === name)?.id;
   }
   if (serverId === undefined) {
@@ -255,51 +243,48 @@ async function readAuthServer(
     }
     throw error;
   }
-  const scopes = await collect(
-    await client.authorizationServerApi.listOAuth2Scopes({ authServerId }),
-  );
-  const claims = await collect(
-    await client.authorizationServerApi.listOAuth2Claims({ authServerId }),
-  );
+  const scopes = (
+    await collect(await client.authorizationServerApi.listOAuth2Scopes({ authServerId }))
+  ).map(readOktaScope);
+  const claims = (
+    await collect(await client.authorizationServerApi.listOAuth2Claims({ authServerId }))
+  ).map(readOktaClaim);
   // A policy admits the app when it names it or ALL_CLIENTS (the default server's Default
   // Policy does), with an ACTIVE rule covering its grant types and scopes.
   let admitsClient = false;
   {
-    const policies = await collect(
-      await client.authorizationServerApi.listAuthorizationServerPolicies({ authServerId }),
-    );
+    const policies = (
+      await collect(
+        await client.authorizationServerApi.listAuthorizationServerPolicies({ authServerId }),
+      )
+    ).map(readOktaPolicy);
     for (const policy of policies) {
-      const clients = strings(asObject(asObject(policy.conditions).clients).include);
+      const clients = policy.includedClients;
       const namesApp = appId !== undefined && clients.includes(appId);
       if (policy.status !== 'ACTIVE' || !(namesApp || clients.includes('ALL_CLIENTS'))) {
         continue;
       }
-      const rules = await collect(
-        await client.authorizationServerApi.listAuthorizationServerPolicyRules({
-          authServerId,
-          policyId: policy.id ?? '',
-        }),
-      );
-      admitsClient ||= rules.some((rule) => {
-        const conditions = asObject(rule.conditions);
-        const grants = strings(asObject(conditions.grantTypes).include);
-        const ruleScopes = strings(asObject(conditions.scopes).include);
-        return (
+      const rules = (
+        await collect(
+          await client.authorizationServerApi.listAuthorizationServerPolicyRules({
+            authServerId,
+            policyId: policy.id ?? '',
+          }),
+        )
+      ).map(readOktaPolicyRule);
+      admitsClient ||= rules.some(
+        (rule) =>
           rule.status === 'ACTIVE' &&
-          document.app.grantTypes.every((grant) => grants.includes(grant)) &&
-          (ruleScopes.includes('*') || issuer.scopes.every((scope) => ruleScopes.includes(scope)))
-        );
-      });
+          document.app.grantTypes.every((grant) => rule.grantTypes.includes(grant)) &&
+          (rule.scopes.includes('*') ||
+            issuer.scopes.every((scope) => rule.scopes.includes(scope))),
+      );
     }
   }
   return {
     id: authServerId,
     scopeNames: new Set(scopes.map((scope) => scope.name)),
-    claims: claims.map((claim) => ({
-      name: claim.name ?? '',
-      valueType: claim.valueType ?? '',
-      claimType: claim.claimType ?? '',
-    })),
+    claims: claims.map(({ name, valueType, claimType }) => ({ name, valueType, claimType })),
     admitsClient,
   };
 }

@@ -1,8 +1,20 @@
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
+import { collect } from '../okta/collections.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
+import {
+  type OktaPolicy,
+  type OktaPolicyRule,
+  readOktaApp,
+  readOktaClientSecret,
+  readOktaPolicy,
+  readOktaPolicyRule,
+  readOktaTrustedOrigin,
+  sdkRequestBody,
+} from '../okta/okta-json.ts';
 import { findSetupApp, readOrgSnapshot } from '../okta/org-snapshot.ts';
 import { type OrgSnapshot } from '../okta/org-snapshot.ts';
 import { createJsonLinesJournal } from '../platform/journal.ts';
+import { asObject } from '../platform/json.ts';
 import { generateTestUserPassword } from '../platform/passwords.ts';
 import { appRequestBody } from './okta-bodies.ts';
 import { desiredAppFields, hasChanges, type Plan, planSetup, type PlanStep } from './plan.ts';
@@ -77,18 +89,23 @@ async function perform(step: PlanStep, run: Execution): Promise<string | undefin
   switch (step.kind) {
     case 'app': {
       if (step.action === 'create') {
-        const created = (await client.applicationApi.createApplication({
-          application: appRequestBody(document) as never,
-        })) as { id: string; credentials?: { oauthClient?: { client_secret?: string } } };
-        run.secrets.clientSecret = created.credentials?.oauthClient?.client_secret;
+        const created = readOktaApp(
+          await client.applicationApi.createApplication(
+            sdkRequestBody('application', appRequestBody(document)),
+          ),
+        );
+        run.secrets.clientSecret = created.clientCredentials.clientSecret;
         return created.id;
       }
-      const existing = (await findSetupApp(client, document)) as Record<string, unknown>;
-      const appId = String(existing.id);
+      const existing = await findSetupApp(client, document);
+      if (existing?.id === undefined) {
+        throw new Error('The app integration is no longer in the org; run the apply again.');
+      }
+      const appId = existing.id;
       if (step.changes.some((change) => change.field !== 'status')) {
         await client.applicationApi.replaceApplication({
           appId,
-          application: appRequestBody(document, existing) as never,
+          ...sdkRequestBody('application', appRequestBody(document, existing.json)),
         });
       }
       // Okta's replace ignores `status`; only the lifecycle operation activates an app.
@@ -148,12 +165,13 @@ async function perform(step: PlanStep, run: Execution): Promise<string | undefin
         })),
       };
       if (existing === undefined) {
-        return (await client.trustedOriginApi.createTrustedOrigin({ trustedOrigin: body as never }))
-          .id;
+        return readOktaTrustedOrigin(
+          await client.trustedOriginApi.createTrustedOrigin(sdkRequestBody('trustedOrigin', body)),
+        ).id;
       }
       await client.trustedOriginApi.replaceTrustedOrigin({
         trustedOriginId: existing.id,
-        trustedOrigin: body as never,
+        ...sdkRequestBody('trustedOrigin', body),
       });
       return existing.id;
     }
@@ -235,20 +253,16 @@ async function ensureAccessPolicy(run: Execution): Promise<string> {
   }
   const authServerId = serverIdOf(run);
   const api = client.authorizationServerApi;
-  let policyId: string | undefined;
-  let policyFound: Record<string, unknown> | undefined;
-  for await (const policy of await api.listAuthorizationServerPolicies({ authServerId })) {
-    if (policy?.description?.includes(policyMark(document)) === true) {
-      policyId = policy.id;
-      policyFound = policy as unknown as Record<string, unknown>;
-    }
-  }
+  const policies = (await collect(await api.listAuthorizationServerPolicies({ authServerId }))).map(
+    readOktaPolicy,
+  );
+  // The last one carrying our mark, should an interrupted apply ever have left two.
+  const policyFound = policies.findLast((policy) =>
+    policy.description.includes(policyMark(document)),
+  );
+  let policyId = policyFound?.id;
   const clientId =
-    (
-      (await findSetupApp(client, document)) as {
-        credentials?: { oauthClient?: { client_id?: string } };
-      }
-    ).credentials?.oauthClient?.client_id ?? snapshot.app.id;
+    (await findSetupApp(client, document))?.clientCredentials.clientId ?? snapshot.app.id;
   if (policyId === undefined) {
     const policy = await api.createAuthorizationServerPolicy({
       authServerId,
@@ -266,13 +280,10 @@ async function ensureAccessPolicy(run: Execution): Promise<string> {
   if (policyFound !== undefined) {
     await repairPolicy(api, authServerId, policyFound, clientId);
   }
-  let rule: Record<string, unknown> | undefined;
-  for await (const found of await api.listAuthorizationServerPolicyRules({
-    authServerId,
-    policyId,
-  })) {
-    rule ??= (found ?? undefined) as Record<string, unknown> | undefined;
-  }
+  const [found] = await collect(
+    await api.listAuthorizationServerPolicyRules({ authServerId, policyId }),
+  );
+  const rule = found === undefined ? undefined : readOktaPolicyRule(found);
   if (rule !== undefined) {
     await repairRule(api, authServerId, policyId, rule, app.grantTypes, issuer.scopes);
   } else {
@@ -303,14 +314,6 @@ async function ensureAccessPolicy(run: Execution): Promise<string> {
 
 type AuthorizationServerApi = OktaClient['authorizationServerApi'];
 
-function stringsOf(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
-}
-
-function objectOf(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-}
-
 /**
  * Makes the console's own policy admit the app again, if an admin deactivated it or took the
  * app out of its clients since: the planner asked for an access policy, so finding ours is not
@@ -319,20 +322,22 @@ function objectOf(value: unknown): Record<string, unknown> {
 async function repairPolicy(
   api: AuthorizationServerApi,
   authServerId: string,
-  policy: Record<string, unknown>,
+  policy: OktaPolicy,
   clientId: string,
 ): Promise<void> {
-  const policyId = String(policy.id);
-  const conditions = objectOf(policy.conditions);
-  const clients = stringsOf(objectOf(conditions.clients).include);
+  const policyId = policy.id ?? '';
+  const clients = policy.includedClients;
   if (!clients.includes(clientId) && !clients.includes('ALL_CLIENTS')) {
     await api.replaceAuthorizationServerPolicy({
       authServerId,
       policyId,
-      policy: {
-        ...policy,
-        conditions: { ...conditions, clients: { include: [...clients, clientId] } },
-      },
+      ...sdkRequestBody('policy', {
+        ...policy.json,
+        conditions: {
+          ...asObject(policy.json.conditions),
+          clients: { include: [...clients, clientId] },
+        },
+      }),
     });
   }
   if (policy.status !== 'ACTIVE') {
@@ -348,14 +353,12 @@ async function repairRule(
   api: AuthorizationServerApi,
   authServerId: string,
   policyId: string,
-  rule: Record<string, unknown>,
+  rule: OktaPolicyRule,
   grantTypes: readonly string[],
   scopes: readonly string[],
 ): Promise<void> {
-  const ruleId = String(rule.id);
-  const conditions = objectOf(rule.conditions);
-  const grants = stringsOf(objectOf(conditions.grantTypes).include);
-  const ruleScopes = stringsOf(objectOf(conditions.scopes).include);
+  const ruleId = rule.id ?? '';
+  const { grantTypes: grants, scopes: ruleScopes } = rule;
   const missingGrants = grantTypes.filter((grant) => !grants.includes(grant));
   const missingScopes = ruleScopes.includes('*')
     ? []
@@ -365,14 +368,14 @@ async function repairRule(
       authServerId,
       policyId,
       ruleId,
-      policyRule: {
-        ...rule,
+      ...sdkRequestBody('policyRule', {
+        ...rule.json,
         conditions: {
-          ...conditions,
+          ...asObject(rule.json.conditions),
           grantTypes: { include: [...grants, ...missingGrants] },
           scopes: { include: [...ruleScopes, ...missingScopes] },
         },
-      } as never,
+      }),
     });
   }
   if (rule.status !== 'ACTIVE') {
@@ -471,10 +474,8 @@ export async function applySetup(options: {
   if (hasChanges(planSetup(document, snapshot))) {
     throw new Error('The org still differs from the setup document after the apply; run it again.');
   }
-  const fullApp = (await findSetupApp(client, document)) as {
-    credentials?: { oauthClient?: { client_id?: string; token_endpoint_auth_method?: string } };
-  };
-  const needsSecret = fullApp.credentials?.oauthClient?.token_endpoint_auth_method !== 'none';
+  const credentials = (await findSetupApp(client, document))?.clientCredentials;
+  const needsSecret = credentials?.tokenEndpointAuthMethod !== 'none';
   if (appCreatedHere && needsSecret && secrets.clientSecret === undefined) {
     // The app was created but the answer carrying its secret was lost: issue a new secret and
     // retire the one nobody has seen.
@@ -482,7 +483,7 @@ export async function applySetup(options: {
   }
   return {
     appId: app.id,
-    clientId: fullApp.credentials?.oauthClient?.client_id ?? app.id,
+    clientId: credentials?.clientId ?? app.id,
     clientSecret: secrets.clientSecret,
     authServerId: document.issuer.kind === 'custom' ? snapshot.authServer?.id : undefined,
     testUserPassword: secrets.testUserPassword,
@@ -577,9 +578,10 @@ function afterWrite(
 /** Issues a new client secret and deactivates and deletes the others; returns the new one. */
 async function replaceUnseenSecrets(client: OktaClient, appId: string): Promise<string> {
   const api = client.applicationSSOPublicKeysApi;
-  const fresh = await api.createOAuth2ClientSecret({ appId });
-  for await (const secret of await api.listOAuth2ClientSecrets({ appId })) {
-    if (secret?.id === undefined || secret.id === fresh.id) {
+  const fresh = readOktaClientSecret(await api.createOAuth2ClientSecret({ appId }));
+  for await (const listed of await api.listOAuth2ClientSecrets({ appId })) {
+    const secret = readOktaClientSecret(listed);
+    if (secret.id === undefined || secret.id === fresh.id) {
       continue;
     }
     if (secret.status === 'ACTIVE') {
@@ -587,7 +589,7 @@ async function replaceUnseenSecrets(client: OktaClient, appId: string): Promise<
     }
     await api.deleteOAuth2ClientSecret({ appId, secretId: secret.id });
   }
-  return fresh.client_secret ?? '';
+  return fresh.clientSecret ?? '';
 }
 
 /** Whether a failed write may have been committed: no answer, or a server error. */
