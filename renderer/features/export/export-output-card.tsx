@@ -7,7 +7,11 @@ import type {
   ExportTargetInfo,
 } from '../../../shared/export/export-targets.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
-import { type FileCopyState, fileKey, type FileSaveState } from '../../stores/export-store.ts';
+import {
+  type FileCopyState,
+  fileKey,
+  type FileSaveState,
+} from '../../stores/export/file-delivery-slice.ts';
 import { useExport } from '../../stores/store-context.tsx';
 import { CodeBlock } from './code-block.tsx';
 import { VerifyPanel } from './verify-panel.tsx';

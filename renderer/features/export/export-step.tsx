@@ -3,7 +3,7 @@ import { useEffect, useId, useState } from 'react';
 import type { ExportTargetId, ExportTargetInfo } from '../../../shared/export/export-targets.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { CheckboxField } from '../../components/fields.tsx';
-import type { RefusedTarget } from '../../stores/export-store.ts';
+import type { RefusedTarget } from '../../stores/export/rendering-slice.ts';
 import {
   useExport,
   useSetupDocument,
