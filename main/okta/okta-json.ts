@@ -44,7 +44,7 @@ export interface OktaApp {
   };
   /** `credentials.oauthClient`: the OAuth client's identity and how it authenticates. */
   clientCredentials: {
-    /** `client_id`; Okta makes it the app's id unless one was given. */
+    /** `client_id`; `undefined` when absent or empty, where callers use the app's id, as Okta does. */
     clientId: string | undefined;
     /** `client_secret`: only in the answer that created the app. */
     clientSecret: string | undefined;
@@ -79,7 +79,7 @@ export function readOktaApp(value: unknown): OktaApp {
       issuerMode: textOf(oauth.issuer_mode),
     },
     clientCredentials: {
-      clientId: stringOf(credentials.client_id),
+      clientId: nonEmptyStringOf(credentials.client_id),
       clientSecret: stringOf(credentials.client_secret),
       tokenEndpointAuthMethod: textOf(credentials.token_endpoint_auth_method),
       pkceRequired: credentials.pkce_required === true,
@@ -118,7 +118,7 @@ export interface OktaAppUser {
   id: string | undefined;
   /** `scope`: `USER` when assigned directly, `GROUP` when through a group. */
   scope: string;
-  /** `credentials.userName`: the name the app knows the user by. */
+  /** `credentials.userName`, the name the app knows the user by; `undefined` when absent or empty. */
   userName: string | undefined;
   /** The app's own profile of the user (`profile.name`, `given_name`, `family_name`). */
   profile: { name: string; givenName: string; familyName: string };
@@ -133,7 +133,7 @@ export function readOktaAppUser(value: unknown): OktaAppUser {
   return {
     id: stringOf(json.id),
     scope: textOf(json.scope),
-    userName: stringOf(asObject(json.credentials).userName),
+    userName: nonEmptyStringOf(asObject(json.credentials).userName),
     profile: {
       name: textOf(profile.name),
       givenName: textOf(profile.given_name),
@@ -387,6 +387,11 @@ export function sdkRequestBody<Kind extends keyof SdkRequestBodies>(
 /** `value` if it is an array, else `[]`. */
 function itemsOf(value: unknown): unknown[] {
   return Array.isArray(value) ? (value as unknown[]) : [];
+}
+
+/** `value` if it is a string other than `''`: for names whose empty value means none was given. */
+function nonEmptyStringOf(value: unknown): string | undefined {
+  return textOf(value) || undefined;
 }
 
 /** A policy's or rule's `priority` as a number, `0` when absent. */

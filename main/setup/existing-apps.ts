@@ -1,7 +1,13 @@
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import { firstItems } from '../okta/collections.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
-import { appFieldsOf, findSetupApp, setupMarkOf } from '../okta/org-snapshot.ts';
+import {
+  readOktaApp,
+  readOktaAppUser,
+  readOktaGroup,
+  readOktaGroupAssignment,
+} from '../okta/okta-json.ts';
+import { findSetupApp } from '../okta/org-snapshot.ts';
 import { SEARCH_LIMIT } from './directory-search.ts';
 
 /** How many assigned users and groups the wizard shows: one page of each, never the whole list. */
@@ -24,27 +30,6 @@ export interface AppAssignments {
   users: { id: string; login: string; displayName: string; via: 'direct' | 'group' }[];
   groups: { id: string; name: string }[];
   more: boolean;
-}
-
-type Json = Record<string, unknown>;
-
-function asObject(value: unknown): Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Json)
-    : {};
-}
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
-function isOidc(app: unknown): boolean {
-  return asObject(app).signOnMode === 'OPENID_CONNECT';
-}
-
-function clientIdOf(app: unknown): string {
-  const credentials = asObject(asObject(asObject(app).credentials).oauthClient);
-  return text(credentials.client_id) || text(asObject(app).id);
 }
 
 /**
@@ -72,17 +57,19 @@ export async function listOidcApps(
     SEARCH_LIMIT,
   );
   const prefix = q.toLowerCase();
-  const apps = items.filter(
-    (app) => isOidc(app) && text(app.label).toLowerCase().startsWith(prefix),
-  );
+  const apps = items
+    .map(readOktaApp)
+    .filter(
+      (app) => app.signOnMode === 'OPENID_CONNECT' && app.label.toLowerCase().startsWith(prefix),
+    );
   return {
     apps: apps.map((app) => ({
-      id: text(app.id),
-      label: text(app.label),
-      clientId: clientIdOf(app),
-      applicationType: appFieldsOf(app).applicationType,
-      status: text(app.status),
-      setupId: setupMarkOf(app) ?? null,
+      id: app.id ?? '',
+      label: app.label,
+      clientId: app.clientCredentials.clientId ?? app.id ?? '',
+      applicationType: app.oauthClient.applicationType,
+      status: app.status,
+      setupId: app.setupId ?? null,
     })),
     more,
   };
@@ -102,7 +89,7 @@ export async function listAppAssignments(
   document: SetupDocument,
 ): Promise<AppAssignments> {
   const app = await findSetupApp(client, document);
-  const appId = text(asObject(app).id);
+  const appId = app?.id ?? '';
   if (appId === '') {
     return { appId: null, users: [], groups: [], more: false };
   }
@@ -127,23 +114,21 @@ export async function listAppAssignments(
       ))(),
   ]);
   const groupRows = await Promise.all(
-    groups.items.map(async (assignment) => {
+    groups.items.map(readOktaGroupAssignment).map(async (assignment) => {
       const id = assignment.id ?? '';
-      const embedded = text(asObject(asObject(asObject(assignment._embedded).group).profile).name);
+      const embedded = assignment.group.name ?? '';
       return { id, name: embedded === '' ? await groupName(client, id) : embedded };
     }),
   );
   return {
     appId,
-    users: users.items.map((appUser) => {
-      const user = asObject(asObject(appUser._embedded).user);
-      const profile = asObject(user.profile);
-      const appProfile = asObject(appUser.profile);
-      const login = text(asObject(appUser.credentials).userName) || text(profile.login);
+    users: users.items.map(readOktaAppUser).map((appUser) => {
+      const { user, profile } = appUser;
+      const login = appUser.userName ?? user.login;
       const displayName =
-        [text(profile.firstName), text(profile.lastName)].filter(Boolean).join(' ') ||
-        text(appProfile.name) ||
-        [text(appProfile.given_name), text(appProfile.family_name)].filter(Boolean).join(' ') ||
+        [user.firstName, user.lastName].filter(Boolean).join(' ') ||
+        profile.name ||
+        [profile.givenName, profile.familyName].filter(Boolean).join(' ') ||
         login;
       return {
         id: appUser.id ?? '',
@@ -160,7 +145,7 @@ export async function listAppAssignments(
 /** A group's name, or a note that it is gone (an assignment can outlive its group). */
 async function groupName(client: OktaClient, groupId: string): Promise<string> {
   try {
-    return (await client.groupApi.getGroup({ groupId })).profile?.name ?? groupId;
+    return readOktaGroup(await client.groupApi.getGroup({ groupId })).name ?? groupId;
   } catch (error) {
     if ((error as { status?: unknown }).status === 404) {
       return `Deleted group ${groupId}`;
