@@ -1,4 +1,22 @@
+import { collect } from '../../okta/collections.ts';
 import type { OktaClient } from '../../okta/okta-client.ts';
+import {
+  type OktaAuthServer,
+  type OktaPeopleCondition,
+  type OktaPolicy,
+  type OktaPolicyRule,
+  readOktaApp,
+  readOktaAppUser,
+  readOktaAuthServer,
+  readOktaClaim,
+  readOktaGroup,
+  readOktaPolicy,
+  readOktaPolicyRule,
+  readOktaScope,
+  readOktaTrustedOrigin,
+  readOktaUser,
+} from '../../okta/okta-json.ts';
+import { asObject, textOf } from '../../platform/json.ts';
 
 /**
  * What the diagnosis knows about the org when a preview fails: read once, only what the failed
@@ -100,35 +118,6 @@ export interface SystemLogFact {
   reason: string | null;
 }
 
-type Json = Record<string, unknown>;
-
-function asObject(value: unknown): Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Json)
-    : {};
-}
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
-}
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
-async function collect<T>(collection: AsyncIterable<T | null>, max = Infinity): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of collection) {
-    if (item !== null) {
-      items.push(item);
-    }
-    if (items.length >= max) {
-      break;
-    }
-  }
-  return items;
-}
-
 /** `undefined` for a 404, the value otherwise; other errors propagate. */
 async function unless404<T>(read: () => Promise<T>): Promise<T | undefined> {
   try {
@@ -142,23 +131,26 @@ async function unless404<T>(read: () => Promise<T>): Promise<T | undefined> {
 }
 
 function appFactsOf(app: unknown): AppFacts {
-  const record = asObject(app);
-  const settings = asObject(record.settings);
-  const oauth = asObject(settings.oauthClient);
-  const credentials = asObject(asObject(record.credentials).oauthClient);
-  const id = text(record.id);
+  const {
+    id = '',
+    label,
+    status,
+    oauthClient,
+    clientCredentials,
+    implicitAssignment,
+  } = readOktaApp(app);
   return {
     id,
-    clientId: text(credentials.client_id) || id,
-    label: text(record.label),
-    status: text(record.status),
-    applicationType: text(oauth.application_type),
-    redirectUris: strings(oauth.redirect_uris),
-    grantTypes: strings(oauth.grant_types),
-    pkceRequired: credentials.pkce_required === true,
-    tokenEndpointAuthMethod: text(credentials.token_endpoint_auth_method),
-    issuerMode: text(oauth.issuer_mode),
-    implicitAssignment: settings.implicitAssignment === true,
+    clientId: clientCredentials.clientId ?? id,
+    label,
+    status,
+    applicationType: oauthClient.applicationType,
+    redirectUris: oauthClient.redirectUris,
+    grantTypes: oauthClient.grantTypes,
+    pkceRequired: clientCredentials.pkceRequired,
+    tokenEndpointAuthMethod: clientCredentials.tokenEndpointAuthMethod,
+    issuerMode: oauthClient.issuerMode,
+    implicitAssignment,
   };
 }
 
@@ -241,12 +233,12 @@ export async function gatherOrgFacts(
 }
 
 async function readUser(client: OktaClient, appId: string, login: string): Promise<UserFacts> {
-  const found = await collect(
+  const [found] = await collect(
     await client.userApi.listUsers({
       search: `profile.login eq "${login.replaceAll('"', '\\"')}"`,
     }),
   );
-  const user = found[0];
+  const user = found === undefined ? undefined : readOktaUser(found);
   if (user?.id === undefined) {
     return { login, id: null, status: null, assignment: null, groupIds: [] };
   }
@@ -255,23 +247,23 @@ async function readUser(client: OktaClient, appId: string, login: string): Promi
     unless404(() => client.applicationApi.getApplicationUser({ appId, userId })),
     collect(await client.userApi.listUserGroups({ userId })),
   ]);
-  const scope = appUser?.scope;
+  const scope = appUser === undefined ? undefined : readOktaAppUser(appUser).scope;
   return {
     login,
     id: userId,
-    status: typeof user.status === 'string' ? user.status : null,
+    status: user.status ?? null,
     assignment: scope === 'USER' || scope === 'GROUP' ? scope : null,
-    groupIds: groups.flatMap((group) => group.id ?? []),
+    groupIds: groups.map(readOktaGroup).flatMap((group) => group.id ?? []),
   };
 }
 
 interface RawServer {
   id: string;
-  record: Json | undefined;
+  server: OktaAuthServer | undefined;
   scopeNames: string[];
   missingScopes: string[];
   claims: AuthServerFacts['claims'];
-  policies: { record: Json; rules: Json[] }[];
+  policies: { policy: OktaPolicy; rules: OktaPolicyRule[] }[];
 }
 
 async function readServer(
@@ -280,11 +272,11 @@ async function readServer(
   requestedScopes: string[],
 ): Promise<RawServer> {
   const api = client.authorizationServerApi;
-  const record = await unless404(() => api.getAuthorizationServer({ authServerId }));
-  if (record === undefined) {
+  const found = await unless404(() => api.getAuthorizationServer({ authServerId }));
+  if (found === undefined) {
     return {
       id: authServerId,
-      record: undefined,
+      server: undefined,
       scopeNames: [],
       missingScopes: [],
       claims: [],
@@ -297,25 +289,24 @@ async function readServer(
     collect(await api.listAuthorizationServerPolicies({ authServerId })),
   ]);
   const withRules = await Promise.all(
-    policies.map(async (policy) => ({
-      record: policy as unknown as Json,
-      rules: (await collect(
-        await api.listAuthorizationServerPolicyRules({ authServerId, policyId: policy.id ?? '' }),
-      )) as unknown as Json[],
+    policies.map(readOktaPolicy).map(async (policy) => ({
+      policy,
+      rules: (
+        await collect(
+          await api.listAuthorizationServerPolicyRules({ authServerId, policyId: policy.id ?? '' }),
+        )
+      ).map(readOktaPolicyRule),
     })),
   );
-  const scopeNames = scopes.map((scope) => scope.name);
+  const scopeNames = scopes.map((scope) => readOktaScope(scope).name);
   return {
     id: authServerId,
-    record: record as unknown as Json,
+    server: readOktaAuthServer(found),
     scopeNames,
     missingScopes: requestedScopes.filter((scope) => !scopeNames.includes(scope)),
-    claims: claims.map((claim) => ({
-      name: claim.name ?? '',
-      claimType: claim.claimType ?? '',
-      valueType: claim.valueType ?? '',
-      status: claim.status ?? '',
-    })),
+    claims: claims
+      .map(readOktaClaim)
+      .map(({ name, claimType, valueType, status }) => ({ name, claimType, valueType, status })),
     policies: withRules,
   };
 }
@@ -330,30 +321,26 @@ function evaluatePolicies(
   // Unknown scopes fail before the policy (`invalid_scope`), so rules are judged on the rest.
   const known = requestedScopes.filter((scope) => !server.missingScopes.includes(scope));
   const knownUser = user !== null && user.id !== null ? user : null;
-  const byPriority = (a: Json, b: Json) => Number(a.priority ?? 0) - Number(b.priority ?? 0);
+  const byPriority = (a: { priority: number }, b: { priority: number }) => a.priority - b.priority;
   const policies: PolicyFact[] = [...server.policies]
-    .sort((a, b) => byPriority(a.record, b.record))
-    .map(({ record, rules }) => {
-      const clients = strings(asObject(asObject(record.conditions).clients).include);
+    .sort((a, b) => byPriority(a.policy, b.policy))
+    .map(({ policy, rules }) => {
+      const clients = policy.includedClients;
       return {
-        id: text(record.id),
-        name: text(record.name),
-        status: text(record.status),
+        id: policy.id ?? '',
+        name: policy.name,
+        status: policy.status,
         coversClient: clients.includes('ALL_CLIENTS') || clients.includes(clientId),
-        rules: [...rules].sort(byPriority).map((rule) => {
-          const conditions = asObject(rule.conditions);
-          const ruleScopes = strings(asObject(conditions.scopes).include);
-          return {
-            id: text(rule.id),
-            name: text(rule.name),
-            status: text(rule.status),
-            grantTypes: strings(asObject(conditions.grantTypes).include),
-            scopesNotIncluded: ruleScopes.includes('*')
-              ? []
-              : known.filter((scope) => !ruleScopes.includes(scope)),
-            coversUser: knownUser === null ? null : peopleCover(conditions.people, knownUser),
-          };
-        }),
+        rules: [...rules].sort(byPriority).map((rule) => ({
+          id: rule.id ?? '',
+          name: rule.name,
+          status: rule.status,
+          grantTypes: rule.grantTypes,
+          scopesNotIncluded: rule.scopes.includes('*')
+            ? []
+            : known.filter((scope) => !rule.scopes.includes(scope)),
+          coversUser: knownUser === null ? null : peopleCover(rule.people, knownUser),
+        })),
       };
     });
   let admittedBy: AuthServerFacts['admittedBy'] = null;
@@ -373,13 +360,13 @@ function evaluatePolicies(
       break;
     }
   }
-  const record = server.record;
+  const found = server.server;
   return {
     id: server.id,
-    exists: record !== undefined,
-    status: record === undefined ? null : text(record.status),
-    issuer: record === undefined ? null : text(record.issuer) || null,
-    issuerMode: record === undefined ? null : text(record.issuerMode) || null,
+    exists: found !== undefined,
+    status: found === undefined ? null : found.status,
+    issuer: found === undefined ? null : found.issuer || null,
+    issuerMode: found === undefined ? null : found.issuerMode || null,
     scopeNames: server.scopeNames,
     missingScopes: server.missingScopes,
     claims: server.claims,
@@ -389,22 +376,19 @@ function evaluatePolicies(
 }
 
 /** Okta's people condition: users and groups included/excluded, no condition = everyone. */
-function peopleCover(condition: unknown, user: UserFacts): boolean {
-  const people = asObject(condition);
-  const users = asObject(people.users);
-  const groups = asObject(people.groups);
+function peopleCover({ users, groups }: OktaPeopleCondition, user: UserFacts): boolean {
   const userId = user.id ?? '';
-  if (strings(users.exclude).includes(userId)) {
+  if (users.exclude.includes(userId)) {
     return false;
   }
-  if (strings(users.include).includes(userId)) {
+  if (users.include.includes(userId)) {
     return true;
   }
-  if (strings(groups.exclude).some((id) => user.groupIds.includes(id))) {
+  if (groups.exclude.some((id) => user.groupIds.includes(id))) {
     return false;
   }
-  const included = strings(groups.include);
-  if (included.length === 0 && strings(users.include).length === 0) {
+  const included = groups.include;
+  if (included.length === 0 && users.include.length === 0) {
     return true;
   }
   return included.some((id) => id === 'EVERYONE' || user.groupIds.includes(id));
@@ -416,8 +400,8 @@ export async function readTrustedOrigin(
   origin: string,
 ): Promise<NonNullable<OrgFacts['trustedOrigin']>> {
   const origins = await collect(await client.trustedOriginApi.listTrustedOrigins({}));
-  const found = origins.find((candidate) => candidate.origin === origin);
-  const types = ((found?.scopes ?? []) as { type?: unknown }[]).map((scope) => String(scope.type));
+  const found = origins.map(readOktaTrustedOrigin).find((candidate) => candidate.origin === origin);
+  const types = found?.scopeTypes ?? [];
   return {
     origin,
     exists: found !== undefined,
@@ -474,7 +458,7 @@ async function readDiscovery(
   try {
     const response = await fetcher(url, { redirect: 'manual' });
     const body = response.ok ? asObject(await response.json()) : {};
-    return { url, status: response.status, issuer: text(body.issuer) || null };
+    return { url, status: response.status, issuer: textOf(body.issuer) || null };
   } catch {
     return { url, status: null, issuer: null };
   }
