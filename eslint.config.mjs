@@ -235,6 +235,35 @@ export const ZONES = {
   },
 };
 
+/** The renderer's features (README "Architecture"), one folder each under renderer/features/. */
+const RENDERER_FEATURES = ['connect', 'setup', 'preview', 'export'];
+
+/**
+ * No feature imports another: what two share moves to renderer/components/, and the wizard shell
+ * that lists the steps lives in renderer/app/. One config object per feature, spread at the end
+ * of the list: flat config gives a file the last `no-restricted-imports` that names it, so each
+ * repeats the renderer zone's bans before adding its siblings.
+ */
+const RENDERER_FEATURE_ZONES = RENDERER_FEATURES.map((feature) => ({
+  files: [`renderer/features/${feature}/**/*.{ts,tsx}`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...ZONES.renderer.patterns,
+          {
+            // A run of `../`, maybe `features/`, then a sibling: `../export/x.tsx` and
+            // `../../features/export/x.tsx` are caught, `../../stores/export/x.ts` is not.
+            regex: `^(?:\\.\\./)+(?:features/)?(?:${RENDERER_FEATURES.filter((other) => other !== feature).join('|')})/`,
+            message: `renderer/features/${feature}/ may not import another feature: what two share moves to renderer/components/, the wizard shell is in renderer/app/.`,
+          },
+        ],
+      },
+    ],
+  },
+}));
+
 export default tseslint.config(
   {
     ignores: [
@@ -344,4 +373,5 @@ export default tseslint.config(
     files: ['**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
+  ...RENDERER_FEATURE_ZONES,
 );

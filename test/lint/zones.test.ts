@@ -252,3 +252,86 @@ describe('main/ layers (issue 12, enforced by MAIN_ZONES in eslint.config.mjs)',
     expect(await restrictedSyntax(filePath, code)).toEqual([]);
   });
 });
+
+/**
+ * The renderer's features (issue 12, RENDERER_FEATURE_ZONES in eslint.config.mjs): no feature
+ * imports another; what two share is in renderer/components/, the wizard shell in renderer/app/.
+ */
+describe('renderer features', () => {
+  const FEATURES = ['connect', 'setup', 'preview', 'export'];
+  const SIBLING_MESSAGE = 'may not import another feature';
+
+  it('covers every feature folder on disk', async () => {
+    const { readdirSync } = await import('node:fs');
+    const folders = readdirSync(path.join(root, 'renderer/features'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    expect(folders.sort()).toEqual([...FEATURES].sort());
+  });
+
+  it.each(
+    FEATURES.flatMap((feature) =>
+      FEATURES.filter((other) => other !== feature).map((other) => [
+        `renderer/features/${feature}/x.tsx`,
+        `import { x } from '../${other}/x.tsx';`,
+      ]),
+    ),
+  )('%s may not: %s', async (filePath, code) => {
+    const messages = await restrictedImports(filePath, `${code}\nexport const used = x;\n`);
+    expect(messages.some((message) => message.includes(SIBLING_MESSAGE))).toBe(true);
+  });
+
+  it.each([
+    [
+      'nested file → sibling',
+      'renderer/features/export/sub/x.tsx',
+      "import { Claims } from '../../preview/preview-step.tsx';",
+    ],
+    [
+      'through features/',
+      'renderer/features/export/x.tsx',
+      "import { Claims } from '../../features/preview/preview-step.tsx';",
+    ],
+    [
+      'a type only',
+      'renderer/features/preview/x.tsx',
+      "import type { ResultPanel } from '../setup/result-panel.tsx';",
+    ],
+  ])('%s: %s may not: %s', async (_rule, filePath, code) => {
+    const messages = await restrictedImports(filePath, `${code}\nexport const used = 1;\n`);
+    expect(messages.some((message) => message.includes(SIBLING_MESSAGE))).toBe(true);
+  });
+
+  it.each([
+    ['renderer/features/export/x.tsx', "import { ipcRenderer } from 'electron';"],
+    ['renderer/features/setup/x.tsx', "import path from 'node:path';"],
+    [
+      'renderer/features/preview/x.tsx',
+      "import { composeConsole } from '../../../main/composition/compose.ts';",
+    ],
+  ])('keeps the renderer’s bans inside a feature: %s may not: %s', async (filePath, code) => {
+    expect(await restrictedImports(filePath, `${code}\nexport const used = 1;\n`)).not.toEqual([]);
+  });
+
+  it.each([
+    ['renderer/features/export/x.tsx', "import { VerifyPanel } from './verify-panel.tsx';"],
+    ['renderer/features/export/sub/x.tsx', "import { tokenize } from '../highlight.ts';"],
+    [
+      'renderer/features/preview/x.tsx',
+      "import { StepFooter } from '../../components/step-footer.tsx';",
+    ],
+    [
+      'renderer/features/setup/x.tsx',
+      "import type { RefusedTarget } from '../../stores/export/rendering-slice.ts';",
+    ],
+    [
+      'renderer/features/preview/x.tsx',
+      "import { claimTime } from '../../../shared/preview/claims.ts';",
+    ],
+    ['renderer/app/x.tsx', "import { ExportStep } from '../features/export/export-step.tsx';"],
+    ['renderer/app/x.tsx', "import { StepFooter } from '../components/step-footer.tsx';"],
+    ['renderer/components/x.tsx', "import { KeptSecret } from './kept-secret.tsx';"],
+  ])('%s may: %s', async (filePath, code) => {
+    expect(await restrictedImports(filePath, `${code}\nexport const used = 1;\n`)).toEqual([]);
+  });
+});
