@@ -1,4 +1,12 @@
+import { collect } from '../okta/collections.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
+import {
+  type OktaDiscovery,
+  readOktaAppUser,
+  readOktaDiscovery,
+  readOktaGroup,
+  readOktaGroupAssignment,
+} from '../okta/okta-json.ts';
 import type { AppliedSetup, ExportFacts } from './exporter.ts';
 
 /**
@@ -8,7 +16,7 @@ import type { AppliedSetup, ExportFacts } from './exporter.ts';
  * Read from the org rather than taken from the wizard's memory, so an export made days after the
  * apply (or from the command line) reflects what is there now: the issuer as discovery states it
  * (exported byte for byte, targets.md §0) and the assignments Terraform must list in full. The
- * app and its ids come from `readAppliedSetup` (main/setup/applied-setup.ts).
+ * app and its ids come from `readAppliedSetup` (main/okta/applied-setup.ts).
  */
 
 /** An export that cannot be made yet, with what to do. */
@@ -20,16 +28,6 @@ export class ExportNotReadyError extends Error {
     this.name = 'ExportNotReadyError';
     this.hint = hint;
   }
-}
-
-async function collect<T>(pages: AsyncIterable<T | null>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of pages) {
-    if (item !== null) {
-      items.push(item);
-    }
-  }
-  return items;
 }
 
 /**
@@ -53,7 +51,7 @@ export async function gatherExportFacts(
       'Check that the authorization server is active, then export again.',
     );
   }
-  const discovery = (await response.json()) as ExportFacts['discovery'];
+  const discovery = discoveryFacts(readOktaDiscovery(await response.json()));
   if (discovery.issuer !== applied.issuer) {
     throw new ExportNotReadyError(
       `Discovery states the issuer ${discovery.issuer}, not ${applied.issuer}: the app's tokens will carry the first, and strict targets compare the strings exactly.`,
@@ -70,20 +68,40 @@ export async function gatherExportFacts(
     collect(await client.applicationApi.listApplicationUsers({ appId: applied.appId })),
   ]);
   const assignedGroups = await Promise.all(
-    groupAssignments.map(async (assignment) => {
+    groupAssignments.map(readOktaGroupAssignment).map(async (assignment) => {
       const id = assignment.id ?? '';
-      const embedded = (assignment as { _embedded?: { group?: { profile?: { name?: string } } } })
-        ._embedded?.group?.profile?.name;
-      const name = embedded ?? (await client.groupApi.getGroup({ groupId: id })).profile?.name;
+      const name =
+        assignment.group.name ??
+        readOktaGroup(await client.groupApi.getGroup({ groupId: id })).name;
       return { id, name: name ?? id };
     }),
   );
   // Users assigned directly, not through a group (Terraform's okta_app_user is for those).
   const assignedUsers = users
-    .filter((user) => (user as { scope?: string }).scope !== 'GROUP')
+    .map(readOktaAppUser)
+    .filter((user) => user.scope !== 'GROUP')
     .map((user) => ({
       id: user.id ?? '',
-      login: user.credentials?.userName ?? user.id ?? '',
+      login: user.userName ?? user.id ?? '',
     }));
   return { discovery, assignedGroups, assignedUsers };
+}
+
+/** The discovery document in the exporters' terms: Okta's own field names, absent ones left out. */
+function discoveryFacts(discovery: OktaDiscovery): ExportFacts['discovery'] {
+  return {
+    issuer: discovery.issuer,
+    authorization_endpoint: discovery.authorizationEndpoint,
+    token_endpoint: discovery.tokenEndpoint,
+    ...(discovery.userinfoEndpoint === undefined
+      ? {}
+      : { userinfo_endpoint: discovery.userinfoEndpoint }),
+    ...(discovery.endSessionEndpoint === undefined
+      ? {}
+      : { end_session_endpoint: discovery.endSessionEndpoint }),
+    jwks_uri: discovery.jwksUri,
+    ...(discovery.scopesSupported === undefined
+      ? {}
+      : { scopes_supported: discovery.scopesSupported }),
+  };
 }

@@ -346,6 +346,35 @@ export function readOktaClientSecret(value: unknown): OktaClientSecret {
   };
 }
 
+/** An authorization server's OpenID discovery document (`/.well-known/openid-configuration`). */
+export interface OktaDiscovery {
+  /** `issuer`: the exact `iss` of the server's tokens, which strict clients compare byte for byte. */
+  issuer: string;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  userinfoEndpoint: string | undefined;
+  endSessionEndpoint: string | undefined;
+  jwksUri: string;
+  /** `scopes_supported`: the scopes the server publishes; `undefined` when it lists none. */
+  scopesSupported: string[] | undefined;
+}
+
+/** Reads a discovery document as Okta serves it. */
+export function readOktaDiscovery(value: unknown): OktaDiscovery {
+  const json = asObject(value);
+  return {
+    issuer: textOf(json.issuer),
+    authorizationEndpoint: textOf(json.authorization_endpoint),
+    tokenEndpoint: textOf(json.token_endpoint),
+    userinfoEndpoint: stringOf(json.userinfo_endpoint),
+    endSessionEndpoint: stringOf(json.end_session_endpoint),
+    jwksUri: textOf(json.jwks_uri),
+    scopesSupported: Array.isArray(json.scopes_supported)
+      ? stringsOf(json.scopes_supported)
+      : undefined,
+  };
+}
+
 /**
  * The SDK's declared type of each request body the console writes as plain JSON, by the name of
  * the request's parameter.

@@ -9,6 +9,7 @@ import {
   readOktaAppUser,
   readOktaAuthServer,
   readOktaClaim,
+  readOktaDiscovery,
   readOktaGroup,
   readOktaPolicy,
   readOktaPolicyRule,
@@ -16,7 +17,6 @@ import {
   readOktaTrustedOrigin,
   readOktaUser,
 } from '../../okta/okta-json.ts';
-import { asObject, textOf } from '../../platform/json.ts';
 
 /**
  * What the diagnosis knows about the org when a preview fails: read once, only what the failed
@@ -457,8 +457,8 @@ async function readDiscovery(
   const url = `${issuer}/.well-known/openid-configuration?client_id=${encodeURIComponent(clientId)}`;
   try {
     const response = await fetcher(url, { redirect: 'manual' });
-    const body = response.ok ? asObject(await response.json()) : {};
-    return { url, status: response.status, issuer: textOf(body.issuer) || null };
+    const { issuer } = readOktaDiscovery(response.ok ? await response.json() : {});
+    return { url, status: response.status, issuer: issuer || null };
   } catch {
     return { url, status: null, issuer: null };
   }
