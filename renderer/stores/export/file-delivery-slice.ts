@@ -138,16 +138,35 @@ export function createFileDeliverySlice(
       return revealed.ok ? { ok: true, data: revealed.data.content } : revealed;
     }
 
-    async function download(shown: ShownRendering, target: ExportTargetId, name: string) {
+    /**
+     * The content to take, or `null` when there is nothing to do with it: the files were written
+     * again meanwhile (the answer is dropped), or main refused (`refused` is told why).
+     */
+    async function contentStillShown(
+      shown: ShownRendering,
+      target: ExportTargetId,
+      name: string,
+      refused: (error: AppErrorValue) => void,
+    ): Promise<string | null> {
       const content = await contentToTake(shown, target, name);
       if (!isStillOnScreen(shown)) {
-        return;
+        return null;
       }
       if (!content.ok) {
-        setSave(target, name, { status: 'error', error: content.error });
+        refused(content.error);
+        return null;
+      }
+      return content.data;
+    }
+
+    async function download(shown: ShownRendering, target: ExportTargetId, name: string) {
+      const content = await contentStillShown(shown, target, name, (error) => {
+        setSave(target, name, { status: 'error', error });
+      });
+      if (content === null) {
         return;
       }
-      platform.download(name, content.data);
+      platform.download(name, content);
       setSave(target, name, { status: 'downloaded' });
     }
 
@@ -222,16 +241,14 @@ export function createFileDeliverySlice(
           return;
         }
         setCopy(target, name, { status: 'copying' });
-        const content = await contentToTake(shown, target, name);
-        if (!isStillOnScreen(shown)) {
-          return;
-        }
-        if (!content.ok) {
-          setCopy(target, name, { status: 'error', error: content.error });
+        const content = await contentStillShown(shown, target, name, (error) => {
+          setCopy(target, name, { status: 'error', error });
+        });
+        if (content === null) {
           return;
         }
         try {
-          await platform.writeClipboard(content.data);
+          await platform.writeClipboard(content);
           setCopy(target, name, { status: 'copied' });
         } catch {
           setCopy(target, name, { status: 'unavailable' });

@@ -1,13 +1,9 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import type { ChannelResponse } from '../../../../shared/ipc/contract.ts';
 import type { Result } from '../../../../shared/ipc/result.ts';
 import { deferred, VERIFY_STARTED } from '../../../support/export-renderer-fixtures.ts';
 import { document, renderedStore } from './export/export-store-harness.ts';
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 /**
  * The slices composed into one store: a new rendering resets the file deliveries and ends the

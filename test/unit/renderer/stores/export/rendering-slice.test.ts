@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { createExportStore } from '../../../../../renderer/stores/export-store.ts';
 import type { ChannelResponse } from '../../../../../shared/ipc/contract.ts';
@@ -11,10 +11,6 @@ import {
 } from '../../../../support/export-renderer-fixtures.ts';
 import { createFakeBridge } from '../../../../support/fake-bridge.ts';
 import { document, fakePlatform, SENSITIVE_RENDERED } from './export-store-harness.ts';
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 describe('the export store’s rendering', () => {
   it('renders the chosen targets, with the merge file only for a chosen target', async () => {

@@ -1,14 +1,10 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { defaultExportTarget } from '../../../../../renderer/stores/export/targets-slice.ts';
 import { createExportStore } from '../../../../../renderer/stores/export-store.ts';
 import { CATALOGUE } from '../../../../support/export-renderer-fixtures.ts';
 import { createFakeBridge } from '../../../../support/fake-bridge.ts';
 import { APP_INFO, fakePlatform, renderedStore } from './export-store-harness.ts';
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 describe('defaultExportTarget', () => {
   it('picks the preset’s own target, and a .env for the generic presets', () => {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import type { Result } from '../../../../../shared/ipc/result.ts';
 import {
@@ -7,10 +7,6 @@ import {
   VERIFY_STARTED,
 } from '../../../../support/export-renderer-fixtures.ts';
 import { renderedStore } from './export-store-harness.ts';
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
 
 describe('the export store’s verification', () => {
   it('verifies: starts with the chosen user, shows what the files say, then the result', async () => {
