@@ -1,5 +1,6 @@
 import path from 'node:path';
 
+import type { RedirectStrategy } from '../../shared/ipc/contract.ts';
 import type { PreviewReport, TimelineEntry } from '../../shared/preview/preview-schemas.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import { createJsonLinesJournal } from '../platform/journal.ts';
@@ -12,7 +13,6 @@ import {
   createFileRedirectJournal,
   type InterceptWindowStrategy,
   probeRedirectPorts,
-  type RedirectStrategyKind,
   removeTemporaryRedirect,
   temporaryRedirectUri,
 } from '../sign-in/redirect-strategy.ts';
@@ -67,7 +67,8 @@ export async function cleanUpEarlierPreviews(
 export interface PreviewRun {
   /** Where to sign in; `null` when the flow stopped before the sign-in (see the report). */
   authorizeUrl: string | null;
-  strategy: { kind: RedirectStrategyKind; redirectUri: string; explanation: string };
+  /** How the sign-in comes back, as the contract shows it. */
+  strategy: RedirectStrategy;
   /** The report, after the flow and the cleanup. */
   report: Promise<PreviewReport>;
   /** The final redirected URL, pasted by the admin; throws `PastedCallbackError` if wrong. */

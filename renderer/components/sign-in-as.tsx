@@ -1,3 +1,4 @@
+import type { SignInUser } from '../../shared/ipc/contract.ts';
 import { KeptSecret } from './kept-secret.tsx';
 
 /**
@@ -5,7 +6,7 @@ import { KeptSecret } from './kept-secret.tsx';
  * login preview and the export's verification, which both hand the admin a sign-in to do.
  */
 export function SignInAs(props: {
-  user: { login: string | null; passwordInKeychain: boolean };
+  user: SignInUser;
   /** The password's label, e.g. "Password for the preview". */
   passwordLabel: string;
 }) {

@@ -142,12 +142,14 @@ export const redirectStrategySchema = z.object({
   /** One sentence for the admin: why this way of receiving the sign-in. */
   explanation: z.string(),
 });
+export type RedirectStrategy = z.infer<typeof redirectStrategySchema>;
 
 /** Who signs in; their password (when the console holds it) is revealed on request. */
 export const signInUserSchema = z.object({
   login: z.string().nullable(),
   passwordInKeychain: z.boolean(),
 });
+export type SignInUser = z.infer<typeof signInUserSchema>;
 
 /**
  * Every call the renderer may make into main, as `domain:action` channels.
