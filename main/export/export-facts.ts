@@ -1,7 +1,6 @@
 import { collect } from '../okta/collections.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import {
-  type OktaDiscovery,
   readOktaAppUser,
   readOktaDiscovery,
   readOktaGroup,
@@ -51,7 +50,7 @@ export async function gatherExportFacts(
       'Check that the authorization server is active, then export again.',
     );
   }
-  const discovery = discoveryFacts(readOktaDiscovery(await response.json()));
+  const discovery: ExportFacts['discovery'] = readOktaDiscovery(await response.json());
   if (discovery.issuer !== applied.issuer) {
     throw new ExportNotReadyError(
       `Discovery states the issuer ${discovery.issuer}, not ${applied.issuer}: the app's tokens will carry the first, and strict targets compare the strings exactly.`,
@@ -85,23 +84,4 @@ export async function gatherExportFacts(
       login: user.userName ?? user.id ?? '',
     }));
   return { discovery, assignedGroups, assignedUsers };
-}
-
-/** The discovery document in the exporters' terms: Okta's own field names, absent ones left out. */
-function discoveryFacts(discovery: OktaDiscovery): ExportFacts['discovery'] {
-  return {
-    issuer: discovery.issuer,
-    authorization_endpoint: discovery.authorizationEndpoint,
-    token_endpoint: discovery.tokenEndpoint,
-    ...(discovery.userinfoEndpoint === undefined
-      ? {}
-      : { userinfo_endpoint: discovery.userinfoEndpoint }),
-    ...(discovery.endSessionEndpoint === undefined
-      ? {}
-      : { end_session_endpoint: discovery.endSessionEndpoint }),
-    jwks_uri: discovery.jwksUri,
-    ...(discovery.scopesSupported === undefined
-      ? {}
-      : { scopes_supported: discovery.scopesSupported }),
-  };
 }

@@ -346,17 +346,24 @@ export function readOktaClientSecret(value: unknown): OktaClientSecret {
   };
 }
 
-/** An authorization server's OpenID discovery document (`/.well-known/openid-configuration`). */
+/**
+ * An authorization server's OpenID discovery document (`/.well-known/openid-configuration`).
+ *
+ * @remarks
+ * Unlike the management objects, its fields keep OpenID Connect Discovery's own snake-case
+ * names: the exporters write them under those names, and a target's configuration is checked
+ * against the same spelling.
+ */
 export interface OktaDiscovery {
-  /** `issuer`: the exact `iss` of the server's tokens, which strict clients compare byte for byte. */
+  /** The exact `iss` of the server's tokens, which strict clients compare byte for byte. */
   issuer: string;
-  authorizationEndpoint: string;
-  tokenEndpoint: string;
-  userinfoEndpoint: string | undefined;
-  endSessionEndpoint: string | undefined;
-  jwksUri: string;
-  /** `scopes_supported`: the scopes the server publishes; `undefined` when it lists none. */
-  scopesSupported: string[] | undefined;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  userinfo_endpoint?: string | undefined;
+  end_session_endpoint?: string | undefined;
+  jwks_uri: string;
+  /** The scopes the server publishes; `undefined` when the document has no such list. */
+  scopes_supported?: string[] | undefined;
 }
 
 /** Reads a discovery document as Okta serves it. */
@@ -364,12 +371,12 @@ export function readOktaDiscovery(value: unknown): OktaDiscovery {
   const json = asObject(value);
   return {
     issuer: textOf(json.issuer),
-    authorizationEndpoint: textOf(json.authorization_endpoint),
-    tokenEndpoint: textOf(json.token_endpoint),
-    userinfoEndpoint: stringOf(json.userinfo_endpoint),
-    endSessionEndpoint: stringOf(json.end_session_endpoint),
-    jwksUri: textOf(json.jwks_uri),
-    scopesSupported: Array.isArray(json.scopes_supported)
+    authorization_endpoint: textOf(json.authorization_endpoint),
+    token_endpoint: textOf(json.token_endpoint),
+    userinfo_endpoint: stringOf(json.userinfo_endpoint),
+    end_session_endpoint: stringOf(json.end_session_endpoint),
+    jwks_uri: textOf(json.jwks_uri),
+    scopes_supported: Array.isArray(json.scopes_supported)
       ? stringsOf(json.scopes_supported)
       : undefined,
   };

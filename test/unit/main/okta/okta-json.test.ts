@@ -349,20 +349,20 @@ describe('readOktaDiscovery', () => {
         jwks_uri: 'https://dev-1.okta.com/oauth2/default/v1/keys',
         scopes_supported: ['openid', 'profile'],
       }),
-    ).toEqual({
+    ).toStrictEqual({
       issuer: 'https://dev-1.okta.com/oauth2/default',
-      authorizationEndpoint: 'https://dev-1.okta.com/oauth2/default/v1/authorize',
-      tokenEndpoint: 'https://dev-1.okta.com/oauth2/default/v1/token',
-      userinfoEndpoint: 'https://dev-1.okta.com/oauth2/default/v1/userinfo',
-      endSessionEndpoint: undefined,
-      jwksUri: 'https://dev-1.okta.com/oauth2/default/v1/keys',
-      scopesSupported: ['openid', 'profile'],
+      authorization_endpoint: 'https://dev-1.okta.com/oauth2/default/v1/authorize',
+      token_endpoint: 'https://dev-1.okta.com/oauth2/default/v1/token',
+      userinfo_endpoint: 'https://dev-1.okta.com/oauth2/default/v1/userinfo',
+      end_session_endpoint: undefined,
+      jwks_uri: 'https://dev-1.okta.com/oauth2/default/v1/keys',
+      scopes_supported: ['openid', 'profile'],
     });
   });
 
   it('tells a document that lists no scopes from one that lists none of the asked', () => {
-    expect(readOktaDiscovery({}).scopesSupported).toBeUndefined();
-    expect(readOktaDiscovery({ scopes_supported: [] }).scopesSupported).toEqual([]);
+    expect(readOktaDiscovery({}).scopes_supported).toBeUndefined();
+    expect(readOktaDiscovery({ scopes_supported: [] }).scopes_supported).toEqual([]);
     expect(readOktaDiscovery({ issuer: 7 }).issuer).toBe('');
   });
 });
