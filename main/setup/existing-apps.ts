@@ -1,3 +1,4 @@
+import type { AppAssignments, AppMatch } from '../../shared/ipc/contract.ts';
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import { firstItems } from '../okta/collections.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
@@ -12,25 +13,6 @@ import { SEARCH_LIMIT } from './directory-search.ts';
 
 /** How many assigned users and groups the wizard shows: one page of each, never the whole list. */
 export const ASSIGNMENTS_LIMIT = 50;
-
-/** An OIDC app integration as the "edit an existing app" picker shows it. */
-export interface AppMatch {
-  id: string;
-  label: string;
-  clientId: string;
-  applicationType: string;
-  status: string;
-  /** The setup id the console marked the app with, if it created it. */
-  setupId: string | null;
-}
-
-/** Who can sign in to an app, and how, as the wizard's assignment step shows it. */
-export interface AppAssignments {
-  appId: string | null;
-  users: { id: string; login: string; displayName: string; via: 'direct' | 'group' }[];
-  groups: { id: string; name: string }[];
-  more: boolean;
-}
 
 /**
  * One page of OIDC app integrations whose label starts with `query` (the first ones for an empty
