@@ -183,6 +183,41 @@ async function connect(values: {
   };
 }
 
+/**
+ * What every service the CLI builds shares: the flags' org, the data folder and the keychain.
+ *
+ * @remarks
+ * The services are the console window's; only where their org comes from differs, so it is
+ * decided here once for plan, apply, preview and export.
+ */
+async function serviceContext(values: {
+  'org-url'?: string;
+  profile?: string;
+  'user-data-dir'?: string;
+}) {
+  const org = await connect(values);
+  const keychain = new KeytarSecretStore();
+  return {
+    org,
+    activeOrg: () => Promise.resolve(org),
+    dataDir: path.resolve(values['user-data-dir'] ?? defaultDataDir()),
+    keychain,
+    /** A kept secret: a keychain that cannot be reached only means none is kept. */
+    readKeptSecret: (account: string) => keychain.get(account).catch(() => null),
+  };
+}
+
+/** The app a command works on (`--app ID|LABEL`), or a clear refusal naming the command. */
+function requiredApp(command: string, app: string | undefined): string {
+  if (app === undefined) {
+    throw new CliError(
+      `${command} needs the app: --app ID or --app LABEL.`,
+      'The app id (0oa…) is in the Admin Console, or in `sso-console apply`’s output.',
+    );
+  }
+  return app;
+}
+
 function planJson(plan: Plan) {
   return {
     changes: hasChanges(plan),
@@ -284,27 +319,21 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(listTargets(values.json === true));
       return 0;
     }
-    if (values.app === undefined) {
-      throw new CliError(
-        'export needs the app: --app ID or --app LABEL.',
-        'The app id (0oa…) is in the Admin Console, or in `sso-console apply`’s output.',
-      );
-    }
-    const { client, orgUrl, token } = await connect(values);
-    const keychain = new KeytarSecretStore();
-    // The console window's export service, on the flags' org: one orchestration of rendering,
-    // saving and verifying. A keychain that cannot be reached only means no kept secret.
+    const app = requiredApp('export', values.app);
+    const context = await serviceContext(values);
+    const { client, orgUrl, token } = context.org;
+    // The console window's export service: one orchestration of rendering, saving and verifying.
     const exports = createExportService({
-      activeOrg: () => Promise.resolve({ client, orgUrl, token }),
-      secrets: { get: (account) => keychain.get(account).catch(() => null) },
-      dataDir: path.resolve(values['user-data-dir'] ?? defaultDataDir()),
+      activeOrg: context.activeOrg,
+      secrets: { get: context.readKeptSecret },
+      dataDir: context.dataDir,
       env: process.env,
     });
     try {
       return await runExportCommand(
         {
           client,
-          app: values.app,
+          app,
           target: values.target,
           ...(values.issuer === undefined ? {} : { issuer: values.issuer }),
           ...(values.out === undefined ? {} : { out: values.out }),
@@ -330,31 +359,26 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   if (command === 'preview') {
-    if (values.app === undefined) {
-      throw new CliError(
-        'preview needs the app: --app ID or --app LABEL.',
-        'The app id (0oa…) is in the Admin Console, or in `sso-console apply`’s output.',
-      );
-    }
-    const { client, orgUrl, token } = await connect(values);
-    const keychain = new KeytarSecretStore();
-    // The console window's preview service, on the flags' org: one orchestration of the app,
-    // its secret, the journals and the clean-up. A keychain that cannot be reached only means
-    // no kept secret.
+    const app = requiredApp('preview', values.app);
+    const context = await serviceContext(values);
+    const { orgUrl, token } = context.org;
+    const { keychain } = context;
+    // The console window's preview service: one orchestration of the app, its secret, the
+    // journals and the clean-up.
     const previews = createPreviewService({
-      activeOrg: () => Promise.resolve({ client, orgUrl, token }),
+      activeOrg: context.activeOrg,
       secrets: {
-        get: (account) => keychain.get(account).catch(() => null),
+        get: context.readKeptSecret,
         set: (account, value) => keychain.set(account, value),
         delete: (account) => keychain.delete(account),
       },
-      dataDir: path.resolve(values['user-data-dir'] ?? defaultDataDir()),
+      dataDir: context.dataDir,
       emitProgress: () => undefined,
     });
     try {
       return await runPreviewCommand({
         previews,
-        app: values.app,
+        app,
         ...(values.issuer === undefined ? {} : { issuer: values.issuer }),
         ...(values.user === undefined ? {} : { user: values.user }),
         open: values['no-open'] !== true,
@@ -385,14 +409,14 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   const document = readDocument(file);
-  const org = await connect(values);
-  const { orgUrl } = org;
-  // The console window's setup service, on the flags' org: one orchestration of plan and apply
-  // (error mapping, keychain, journal), so the CLI and the wizard cannot drift apart.
+  const context = await serviceContext(values);
+  const { orgUrl } = context.org;
+  // The console window's setup service: one orchestration of plan and apply (error mapping,
+  // keychain, journal), so the CLI and the wizard cannot drift apart.
   const setup = createSetupService({
-    activeOrg: () => Promise.resolve(org),
-    secrets: new KeytarSecretStore(),
-    dataDir: path.resolve(values['user-data-dir'] ?? defaultDataDir()),
+    activeOrg: context.activeOrg,
+    secrets: context.keychain,
+    dataDir: context.dataDir,
     emitProgress: (event) => {
       if (values.json !== true) {
         process.stderr.write(

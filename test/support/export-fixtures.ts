@@ -1,4 +1,5 @@
 import type { ExportInput, SecretHandling } from '../../main/export/exporter.ts';
+import { ORG_AS_SCOPES } from '../../shared/okta/oauth-texts.ts';
 import { createSetupDocument } from '../../shared/setup/presets.ts';
 import type { PresetId, SetupDocument } from '../../shared/setup/setup-document.ts';
 
@@ -61,15 +62,8 @@ export function exportInputFor(
         userinfo_endpoint: `${base}/userinfo`,
         end_session_endpoint: `${base}/logout`,
         jwks_uri: `${base}/keys`,
-        scopes_supported: [
-          'openid',
-          'profile',
-          'email',
-          'address',
-          'phone',
-          'offline_access',
-          'groups',
-        ],
+        // The org authorization server's scopes, as Okta's discovery lists them.
+        scopes_supported: [...ORG_AS_SCOPES],
       },
       assignedGroups: [
         { id: '00g1fixture2eng3', name: 'Engineering' },
