@@ -7,6 +7,7 @@ import {
 } from '../../shared/setup/setup-document.ts';
 import { firstItems } from './collections.ts';
 import type { OktaClient } from './okta-client.ts';
+import { filterEquals } from './okta-filter.ts';
 import { type OktaApp, readOktaApp, readOktaTrustedOrigin } from './okta-json.ts';
 import { appFieldsOf } from './org-snapshot.ts';
 
@@ -109,7 +110,7 @@ async function trustedOriginsFor(
     origins.map(async (origin) => {
       const { items } = await firstItems(
         await client.trustedOriginApi.listTrustedOrigins({
-          filter: `origin eq "${origin.replaceAll('"', '\\"')}"`,
+          filter: filterEquals('origin', origin),
           limit: ORIGIN_READ_LIMIT,
         }),
         ORIGIN_READ_LIMIT,

@@ -1,6 +1,7 @@
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import { collect } from './collections.ts';
 import type { OktaClient } from './okta-client.ts';
+import { filterEquals } from './okta-filter.ts';
 import {
   type OktaApp,
   readOktaApp,
@@ -145,7 +146,7 @@ export async function readOrgSnapshot(
       logins.map(async (login) => {
         const found = await collect(
           await client.userApi.listUsers({
-            search: `profile.login eq "${login.replaceAll('"', '\\"')}"`,
+            search: filterEquals('profile.login', login),
           }),
         );
         return [login, found.map(readOktaUser)[0]?.id] as const;

@@ -167,7 +167,12 @@ export function compileFilter(expression: string): CompiledFilter {
 
   function parseValue(token: string): Value {
     if (token.startsWith('"')) {
-      return JSON.parse(token) as string;
+      try {
+        return JSON.parse(token) as string;
+      } catch {
+        // An escape JSON does not know (`\@`): Okta's "Invalid filter parameter", not a crash.
+        throw new FilterSyntaxError(`${token} is not a well-formed quoted string`);
+      }
     }
     const lower = token.toLowerCase();
     if (lower === 'true' || lower === 'false') {

@@ -2,6 +2,7 @@ import type { AppAssignments, AppMatch } from '../../shared/ipc/contract.ts';
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import { firstItems } from '../okta/collections.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
+import { filterEquals } from '../okta/okta-filter.ts';
 import {
   readOktaApp,
   readOktaAppUser,
@@ -33,7 +34,7 @@ export async function listOidcApps(
   const { items, more } = await firstItems(
     await client.applicationApi.listApplications(
       q === ''
-        ? { filter: 'name eq "oidc_client"', limit: SEARCH_LIMIT + 1 }
+        ? { filter: filterEquals('name', 'oidc_client'), limit: SEARCH_LIMIT + 1 }
         : { q, limit: SEARCH_LIMIT + 1 },
     ),
     SEARCH_LIMIT,

@@ -1,5 +1,6 @@
 import { collect } from '../../okta/collections.ts';
 import type { OktaClient } from '../../okta/okta-client.ts';
+import { allOf, filterEquals } from '../../okta/okta-filter.ts';
 import {
   type OktaAuthServer,
   type OktaPeopleCondition,
@@ -235,7 +236,7 @@ export async function gatherOrgFacts(
 async function readUser(client: OktaClient, appId: string, login: string): Promise<UserFacts> {
   const [found] = await collect(
     await client.userApi.listUsers({
-      search: `profile.login eq "${login.replaceAll('"', '\\"')}"`,
+      search: filterEquals('profile.login', login),
     }),
   );
   const user = found === undefined ? undefined : readOktaUser(found);
@@ -423,7 +424,10 @@ async function readSystemLog(
         since: since.toISOString(),
         // A bounded query: without `until` the log is a poll that never ends.
         until: new Date(now.getTime() + 60_000).toISOString(),
-        filter: `target.id eq "${request.appId.replaceAll('"', '\\"')}" and outcome.result eq "FAILURE"`,
+        filter: allOf(
+          filterEquals('target.id', request.appId),
+          filterEquals('outcome.result', 'FAILURE'),
+        ),
         sortOrder: 'DESCENDING',
         limit: 20,
       }),

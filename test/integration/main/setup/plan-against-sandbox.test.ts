@@ -124,3 +124,38 @@ describe('planning a Kestra setup against the org', () => {
     ]);
   });
 });
+
+describe('looking users up by logins that would bend a hand-quoted expression', () => {
+  const HOSTILE_LOGINS = [
+    'o"neil@example.com',
+    'back\\slash@example.com',
+    'ends.in.backslash\\@example.com',
+    'ada" or profile.login sw "a@example.com',
+    'grace and bob or carol@example.com',
+  ];
+
+  it('finds each user by exactly their login, and no one for a login that only looks like one', async () => {
+    for (const login of HOSTILE_LOGINS) {
+      await client.userApi.createUser({
+        body: { profile: { login, email: 'hostile@example.com', firstName: 'H', lastName: 'L' } },
+        activate: false,
+      });
+    }
+    const document = kestraDocument('hostile');
+    document.assignments = {
+      users: [
+        ...HOSTILE_LOGINS.map((login) => ({ login })),
+        // Would match every user named "a…" if the quote closed the value early.
+        { login: 'nobody" or profile.login sw "a' },
+      ],
+      groups: [],
+    };
+    const snapshot = await readOrgSnapshot(client, document);
+    expect([...snapshot.usersByLogin.keys()].sort()).toEqual([...HOSTILE_LOGINS].sort());
+    const ids = new Set([...snapshot.usersByLogin.values()].map((user) => user.id));
+    expect(ids.size).toBe(HOSTILE_LOGINS.length);
+    expect(planSetup(document, snapshot).blockers).toEqual([
+      'No user has the login nobody" or profile.login sw "a. Check the spelling, or add them as the test user.',
+    ]);
+  });
+});

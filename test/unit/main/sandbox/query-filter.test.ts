@@ -35,6 +35,7 @@ describe('compileFilter (Okta filter / search grammar)', () => {
     '(status eq "ACTIVE"',
     'status eq "A" extra',
     '"x" eq "y"',
+    'profile.login eq "a\\@example.com"',
   ])('refuses %j', (expression) => {
     expect(() => compileFilter(expression)).toThrow(FilterSyntaxError);
   });
