@@ -16,7 +16,7 @@ import {
   SetupDocumentError,
 } from '../../shared/setup/setup-document.ts';
 import { createExportService } from '../export/export-service.ts';
-import { createOktaClient, type OktaClient } from '../okta/okta-client.ts';
+import { type ActiveOrg, orgFromCredentials } from '../okta/active-org.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
 import { defaultDataDir } from '../platform/data-dir.ts';
 import { KeytarSecretStore } from '../platform/secrets/keytar-secret-store.ts';
@@ -146,24 +146,33 @@ async function profileCredentials(
   return { orgUrl: profile.orgUrl, token };
 }
 
+/**
+ * The flags' org, on a scheduler of its own whose long waits for Okta's rate limits are said on
+ * standard error (standard output stays the command's answer, `--json` included).
+ */
+function orgOf(credentials: { orgUrl: string; token: string }): ActiveOrg {
+  return orgFromCredentials(credentials, {
+    onRateLimitWait: (wait) => {
+      process.stderr.write(`… ${wait.message}\n`);
+    },
+  });
+}
+
 async function connect(values: {
   'org-url'?: string;
   profile?: string;
   'user-data-dir'?: string;
-}): Promise<{
-  client: OktaClient;
-  orgUrl: string;
-  token: string;
-}> {
+}): Promise<ActiveOrg> {
   if (values.profile !== undefined) {
     if (values['org-url'] !== undefined) {
       throw new CliError('Both --profile and --org-url were given.', 'Pick one of them.');
     }
-    const { orgUrl, token } = await profileCredentials(
-      values.profile,
-      path.resolve(values['user-data-dir'] ?? defaultDataDir()),
+    return orgOf(
+      await profileCredentials(
+        values.profile,
+        path.resolve(values['user-data-dir'] ?? defaultDataDir()),
+      ),
     );
-    return { client: createOktaClient({ orgUrl, token }), orgUrl, token };
   }
   if (values['org-url'] === undefined) {
     throw new CliError(
@@ -175,12 +184,7 @@ async function connect(values: {
   if (!parsed.ok) {
     throw new CliError(parsed.error.message, parsed.error.hint);
   }
-  const token = await readToken();
-  return {
-    client: createOktaClient({ orgUrl: parsed.value.orgUrl, token }),
-    orgUrl: parsed.value.orgUrl,
-    token,
-  };
+  return orgOf({ orgUrl: parsed.value.orgUrl, token: await readToken() });
 }
 
 /**

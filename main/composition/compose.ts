@@ -64,6 +64,9 @@ export function composeConsole(options: {
   const activeOrg = createActiveOrg({
     profiles,
     createClient: (credentials) => createOktaClient(credentials),
+    onRateLimitWait: (orgUrl, wait) => {
+      options.emit('okta:rate-limit-wait', { orgUrl, ...wait });
+    },
   });
   const setup = createSetupService({
     activeOrg,

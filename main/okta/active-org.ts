@@ -1,11 +1,19 @@
 import { AppError } from '../../shared/errors.ts';
-import type { OktaClient } from './okta-client.ts';
+import { createOktaClient, type OktaClient } from './okta-client.ts';
+import {
+  createRequestScheduler,
+  type RateLimitWait,
+  type RequestScheduler,
+  type RequestSchedulerOptions,
+} from './request-scheduler.ts';
 
 /** The org the console works on now: its URL, token (main only) and a client for it. */
 export interface ActiveOrg {
   orgUrl: string;
   token: string;
   client: OktaClient;
+  /** The org's one request scheduler, under every client of this org. */
+  scheduler: RequestScheduler;
 }
 
 /**
@@ -13,7 +21,10 @@ export interface ActiveOrg {
  *
  * @remarks
  * One place decides what "no org connected" means and says it, so the wizard's search, plan
- * and apply explain it the same way.
+ * and apply explain it the same way. It also keeps one scheduler per org and one client per
+ * org and token: Okta counts an org's requests together, so a plan, the diagnosis and the
+ * export facts running at once must share one pace rather than each believe it has the whole
+ * limit.
  */
 export function createActiveOrg(deps: {
   /** The connected profiles (the profiles service, given by the composition root). */
@@ -21,8 +32,32 @@ export function createActiveOrg(deps: {
     list(): Promise<{ activeProfileId: string | null }>;
     getCredentials(profileId: string): Promise<{ orgUrl: string; token: string }>;
   };
-  createClient: (credentials: { orgUrl: string; token: string }) => OktaClient;
+  createClient: (credentials: {
+    orgUrl: string;
+    token: string;
+    scheduler: RequestScheduler;
+  }) => OktaClient;
+  /** Hears every long wait for an org's rate limit, e.g. to tell the renderer. */
+  onRateLimitWait?: (orgUrl: string, wait: RateLimitWait) => void;
 }): () => Promise<ActiveOrg> {
+  const schedulers = new Map<string, RequestScheduler>();
+  const clients = new Map<string, { token: string; client: OktaClient }>();
+
+  function schedulerFor(orgUrl: string): RequestScheduler {
+    let scheduler = schedulers.get(orgUrl);
+    if (scheduler === undefined) {
+      scheduler = createRequestScheduler();
+      const { onRateLimitWait } = deps;
+      if (onRateLimitWait !== undefined) {
+        scheduler.onWait((wait) => {
+          onRateLimitWait(orgUrl, wait);
+        });
+      }
+      schedulers.set(orgUrl, scheduler);
+    }
+    return scheduler;
+  }
+
   return async () => {
     const { activeProfileId } = await deps.profiles.list();
     if (activeProfileId === null) {
@@ -32,7 +67,33 @@ export function createActiveOrg(deps: {
         hint: 'Connect an org, or use the local sandbox org, then come back to this step.',
       });
     }
-    const credentials = await deps.profiles.getCredentials(activeProfileId);
-    return { ...credentials, client: deps.createClient(credentials) };
+    const { orgUrl, token } = await deps.profiles.getCredentials(activeProfileId);
+    const scheduler = schedulerFor(orgUrl);
+    let cached = clients.get(orgUrl);
+    if (cached?.token !== token) {
+      // A new token (the org was connected again) gets a new client, on the same scheduler.
+      cached = { token, client: deps.createClient({ orgUrl, token, scheduler }) };
+      clients.set(orgUrl, cached);
+    }
+    return { orgUrl, token, client: cached.client, scheduler };
   };
+}
+
+/**
+ * An org given directly rather than by the active profile (the command line's flags, a test):
+ * a client on a scheduler of its own.
+ */
+export function orgFromCredentials(
+  credentials: { orgUrl: string; token: string },
+  options: {
+    rateLimits?: RequestSchedulerOptions;
+    onRateLimitWait?: (wait: RateLimitWait) => void;
+  } = {},
+): ActiveOrg {
+  const scheduler = createRequestScheduler(options.rateLimits);
+  const { onRateLimitWait } = options;
+  if (onRateLimitWait !== undefined) {
+    scheduler.onWait(onRateLimitWait);
+  }
+  return { ...credentials, scheduler, client: createOktaClient({ ...credentials, scheduler }) };
 }

@@ -2,50 +2,82 @@ import okta from '@okta/okta-sdk-nodejs';
 
 import { AppError } from '../../shared/errors.ts';
 import { isLoopbackHostname } from '../../shared/okta/org-url.ts';
+import { bucketOf } from '../../shared/okta/rate-limit-buckets.ts';
+import {
+  createRequestScheduler,
+  type RequestScheduler,
+  type RequestSchedulerOptions,
+  type ScheduledResponse,
+} from './request-scheduler.ts';
 
 /** The management client the console uses: the real SDK, configured explicitly. */
 export type OktaClient = InstanceType<typeof okta.Client>;
 
-/** How long one management request may take, including the SDK's own 429 retries. */
+/** How long one attempt at a management request may take (waits for a rate limit excluded). */
 export const OKTA_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
- * The SDK's request executor, with two corrections.
+ * The SDK's request executor, replaced: every request goes through the org's
+ * {@link RequestScheduler}, and loopback requests skip the SDK's proxy.
  *
  * @remarks
+ * - The SDK's own executor retries only a 429 that carries `X-Rate-Limit-Reset`, twice, with no
+ *   jitter and no bound on how many requests are in flight (okta-behaviours.md §8); a 429
+ *   without a reset ended an apply. The scheduler paces before a 429 and backs off after one.
  * - It drops the SDK's `HTTPS_PROXY` agent for loopback URLs: the SDK installs it on every
  *   request and ignores `NO_PROXY` (okta-behaviours.md §8, trap 1), which would send sandbox calls
  *   to a corporate proxy.
- * - When Okta's `X-Rate-Limit-Reset` is further away than the request may still wait, it gives
- *   up with Okta's own 429 (which becomes `E0000047`) instead of the SDK's plain `Error`, which
- *   carries no code and would reach the admin as an unexplained failure.
+ * - Each attempt has its own timeout, so a wait for Okta's reset never counts against the
+ *   request, and a retry carries Okta's `X-Okta-Retry-For` / `X-Okta-Retry-Count` as the SDK's do.
+ * - A 5xx or a dropped connection is never retried here: a write may have been committed, and
+ *   the apply engine settles it by reading the org (security.md §6).
  */
-class ConsoleRequestExecutor extends okta.DefaultRequestExecutor {
-  override fetch(request: RequestOptions): ReturnType<okta.DefaultRequestExecutor['fetch']> {
-    if (typeof request.url === 'string' && isLoopbackHostname(new URL(request.url).hostname)) {
-      delete request.agent;
-    }
-    return super.fetch(request);
+class ConsoleRequestExecutor extends okta.RequestExecutor {
+  readonly #scheduler: RequestScheduler;
+  readonly #timeoutMs: number;
+
+  constructor(scheduler: RequestScheduler, timeoutMs: number) {
+    super();
+    this.#scheduler = scheduler;
+    this.#timeoutMs = timeoutMs;
   }
 
-  override parseResponse(
-    request: RequestOptions,
-    response: Parameters<okta.DefaultRequestExecutor['parseResponse']>[1],
-  ): ReturnType<okta.DefaultRequestExecutor['parseResponse']> {
-    // node-fetch's Response type is not installed with the SDK, hence the narrow cast.
-    const { status } = response as unknown as { status: number };
-    if (status === 429 && this.requestTimeout > 0 && this.validateRetryResponseHeaders(response)) {
-      const startedAt = (request as { startTime?: Date }).startTime?.getTime() ?? Date.now();
-      const elapsedMs = Date.now() - startedAt;
-      if (elapsedMs + this.getRetryDelayMs(response) >= this.requestTimeout) {
-        return response;
-      }
+  override fetch(options: RequestOptions): ReturnType<okta.RequestExecutor['fetch']> {
+    const request = options as ExecutorRequest;
+    const url = new URL(String(request.url));
+    if (isLoopbackHostname(url.hostname)) {
+      delete request.agent;
     }
-    return super.parseResponse(request, response);
+    const method = (request.method ?? 'GET').toUpperCase();
+    let retryFor: string | null = null;
+    const answer = this.#scheduler.run(bucketOf(method, url.pathname), async (attempt) => {
+      const headers: Record<string, string> = { ...(request.headers ?? {}) };
+      if (attempt > 0) {
+        headers['X-Okta-Retry-Count'] = String(attempt);
+        if (retryFor !== null) {
+          headers['X-Okta-Retry-For'] = retryFor;
+        }
+      }
+      const attemptRequest: ExecutorRequest = { ...request, headers, timeout: this.#timeoutMs };
+      // node-fetch's Response, whose types are not installed: read through the fields used.
+      const response = (await (super.fetch(
+        attemptRequest,
+      ) as Promise<unknown>)) as ScheduledResponse;
+      retryFor ??= response.headers.get('x-okta-request-id');
+      return response;
+    });
+    return answer;
   }
 }
 
-type RequestOptions = Parameters<okta.DefaultRequestExecutor['fetch']>[0];
+type RequestOptions = Parameters<okta.RequestExecutor['fetch']>[0];
+
+/** The fields of node-fetch's options the executor reads (its types are not installed). */
+type ExecutorRequest = RequestOptions & {
+  method?: string;
+  headers?: Record<string, string>;
+  timeout?: number;
+};
 
 /**
  * Builds a management client for one org and token.
@@ -55,25 +87,28 @@ type RequestOptions = Parameters<okta.DefaultRequestExecutor['fetch']>[0];
  * and `OKTA_CLIENT_*` under the constructor's arguments; explicit values win. It still *reads*
  * those files, so a malformed one makes the constructor throw: that becomes an error naming the
  * files, without their contents (they may hold a token). The default cache is off (`cacheMiddleware: null`):
- * it never expires and would serve stale apps after another admin's change. The SDK retries a 429
- * that carries `X-Rate-Limit-Reset` at most `maxRetries` times.
+ * it never expires and would serve stale apps after another admin's change. Requests go through
+ * `scheduler`: pass the org's own, so that every client of one org shares its limits; without
+ * one, the client gets a scheduler of its own, set by `rateLimits`.
  */
 export function createOktaClient(options: {
   orgUrl: string;
   token: string;
-  maxRetries?: number;
+  scheduler?: RequestScheduler;
+  rateLimits?: RequestSchedulerOptions;
   requestTimeoutMs?: number;
 }): OktaClient {
+  const scheduler = options.scheduler ?? createRequestScheduler(options.rateLimits);
   try {
     return new okta.Client({
       orgUrl: options.orgUrl,
       token: options.token,
       authorizationMode: 'SSWS',
       cacheMiddleware: null,
-      requestExecutor: new ConsoleRequestExecutor({
-        maxRetries: options.maxRetries ?? 2,
-        requestTimeout: options.requestTimeoutMs ?? OKTA_REQUEST_TIMEOUT_MS,
-      }),
+      requestExecutor: new ConsoleRequestExecutor(
+        scheduler,
+        options.requestTimeoutMs ?? OKTA_REQUEST_TIMEOUT_MS,
+      ),
     });
   } catch (error) {
     throw new AppError(

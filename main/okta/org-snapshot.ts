@@ -1,7 +1,7 @@
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import { collect } from './collections.ts';
 import type { OktaClient } from './okta-client.ts';
-import { filterEquals } from './okta-filter.ts';
+import { anyEquals } from './okta-filter.ts';
 import {
   type OktaApp,
   readOktaApp,
@@ -135,23 +135,15 @@ export async function readOrgSnapshot(
   client: OktaClient,
   document: SetupDocument,
 ): Promise<OrgSnapshot> {
-  // Independent reads run together: over the internet each one is a round trip.
+  // Independent reads run together: over the internet each one is a round trip. The org's
+  // request scheduler, beneath every client, bounds how many are in flight and paces them.
   const logins = [
     ...document.assignments.users.map((user) => user.login),
     ...(document.assignments.testUser === undefined ? [] : [document.assignments.testUser.email]),
   ];
   const [app, users, groups, origins] = await Promise.all([
     findSetupApp(client, document),
-    Promise.all(
-      logins.map(async (login) => {
-        const found = await collect(
-          await client.userApi.listUsers({
-            search: filterEquals('profile.login', login),
-          }),
-        );
-        return [login, found.map(readOktaUser)[0]?.id] as const;
-      }),
-    ),
+    findUsersByLogin(client, logins),
     Promise.all(
       document.assignments.groups.map(async ({ name }) => {
         const found = await collect(await client.groupApi.listGroups({ q: name, limit: 200 }));
@@ -165,12 +157,7 @@ export async function readOrgSnapshot(
         ),
   ]);
   const appId = app?.id;
-  const usersByLogin = new Map<string, { id: string }>();
-  for (const [login, id] of users) {
-    if (id !== undefined) {
-      usersByLogin.set(login, { id });
-    }
-  }
+  const usersByLogin = users;
   const groupsByName = new Map<string, { id: string }>();
   for (const [name, id] of groups) {
     if (id !== undefined) {
@@ -210,6 +197,54 @@ export async function readOrgSnapshot(
     trustedOrigins,
     authServer,
   };
+}
+
+/** How many logins one user lookup asks for: a URL of a few kilobytes at most. */
+const LOGINS_PER_LOOKUP = 20;
+
+/**
+ * Finds users by login, a batch of logins per request (`profile.login eq "a" or …`).
+ *
+ * @remarks
+ * A setup may name hundreds of users, and one request per login would spend the `users`
+ * bucket's minute on lookups alone. `filter`, not `search`: Okta's search is eventually
+ * consistent (okta-behaviours.md §6), so a test user created a moment ago could be missing
+ * from it. Logins are unique regardless of case, so the answer is matched the same way.
+ */
+export async function findUsersByLogin(
+  client: OktaClient,
+  logins: readonly string[],
+): Promise<Map<string, { id: string }>> {
+  const wanted = [...new Set(logins)];
+  const batches: string[][] = [];
+  for (let start = 0; start < wanted.length; start += LOGINS_PER_LOOKUP) {
+    batches.push(wanted.slice(start, start + LOGINS_PER_LOOKUP));
+  }
+  const found = (
+    await Promise.all(
+      batches.map(async (batch) =>
+        (
+          await collect(
+            await client.userApi.listUsers({ filter: anyEquals('profile.login', batch) }),
+          )
+        ).map(readOktaUser),
+      ),
+    )
+  ).flat();
+  const idByLogin = new Map<string, string>();
+  for (const user of found) {
+    if (user.id !== undefined) {
+      idByLogin.set(user.login.toLowerCase(), user.id);
+    }
+  }
+  const usersByLogin = new Map<string, { id: string }>();
+  for (const login of wanted) {
+    const id = idByLogin.get(login.toLowerCase());
+    if (id !== undefined) {
+      usersByLogin.set(login, { id });
+    }
+  }
+  return usersByLogin;
 }
 
 /** The custom server of a document, with what the planner compares. */

@@ -2,41 +2,17 @@
  * Okta's rate limits: one counter per bucket, reset 60 seconds after its first request, and a
  * cap on requests in flight (okta-behaviours.md §7).
  */
+import {
+  bucketOf,
+  RATE_LIMIT_BUCKETS,
+  type RateLimitBucket,
+} from '../../shared/okta/rate-limit-buckets.ts';
 
 /** Okta's org tiers whose limits the sandbox knows, lowest first. */
 export const RATE_LIMIT_TIERS = ['integrator-free', 'one-app', 'enterprise', 'workforce'] as const;
 
 /** One of {@link RATE_LIMIT_TIERS}. */
 export type RateLimitTier = (typeof RATE_LIMIT_TIERS)[number];
-
-/**
- * The buckets, named after the endpoints they count (okta-behaviours.md §7's table):
- *
- * - `apps` — `/api/v1/apps` and every `/api/v1/apps/*` below an app (users, groups, secrets…);
- * - `apps/{id}` — `/api/v1/apps/{id}` exactly;
- * - `groups` — `/api/v1/groups`; `groups/{id}` — `/api/v1/groups/{id}` and below;
- * - `users` — `GET`/`POST /api/v1/users`;
- * - `users/{id}:get` — `GET /api/v1/users/{idOrLogin}`; `users/{id}:write` — its POST/PUT/DELETE;
- * - `logs` — `/api/v1/logs`; `oauth2/v1/clients` — dynamic client registration;
- * - `api/v1` — every other management path, authorization servers included;
- * - `oauth2` — the OIDC endpoints under `/oauth2/` (not their `/keys` or `.well-known`).
- */
-export const RATE_LIMIT_BUCKETS = [
-  'apps',
-  'apps/{id}',
-  'groups',
-  'groups/{id}',
-  'users',
-  'users/{id}:get',
-  'users/{id}:write',
-  'logs',
-  'oauth2/v1/clients',
-  'api/v1',
-  'oauth2',
-] as const;
-
-/** One of {@link RATE_LIMIT_BUCKETS}. */
-export type RateLimitBucket = (typeof RATE_LIMIT_BUCKETS)[number];
 
 type BucketLimits = Record<RateLimitBucket, number>;
 
@@ -108,7 +84,8 @@ export const DEFAULT_RATE_LIMIT_TIER: RateLimitTier = 'enterprise';
 /**
  * How a sandbox's rate limits are set: a tier, `'unlimited'`, or a tier with overrides.
  *
- * @example `'integrator-free'`, `{ tier: 'enterprise', buckets: { apps: 2 }, concurrency: 3 }`
+ * @example `'integrator-free'`, `{ tier: 'enterprise', buckets: { apps: 2 }, concurrency: 3 }`,
+ * `{ tier: 'integrator-free', windowSeconds: 5 }`
  */
 export type RateLimitSettings =
   | RateLimitTier
@@ -117,6 +94,11 @@ export type RateLimitSettings =
       tier?: RateLimitTier | 'unlimited';
       buckets?: Partial<Record<RateLimitBucket, number>>;
       concurrency?: number;
+      /**
+       * How long a bucket's window lasts (default 60, as Okta's). Shorter windows let a test
+       * meet a tier's limits, and see them reset, in seconds rather than minutes.
+       */
+      windowSeconds?: number;
     };
 
 /** The limits in force: per bucket and for concurrency. */
@@ -124,9 +106,14 @@ export interface EffectiveRateLimits {
   tier: RateLimitTier | 'unlimited';
   buckets: BucketLimits;
   concurrency: number;
+  /** Seconds from a bucket's first request until its counter resets. */
+  windowSeconds: number;
 }
 
-const SETTINGS_SHAPE = `"<tier>" or { tier?: "<tier>", buckets?: { "<bucket>": <requests per minute> }, concurrency?: <requests in flight> }, where <tier> is one of ${[...RATE_LIMIT_TIERS, 'unlimited'].join(', ')} and <bucket> one of ${RATE_LIMIT_BUCKETS.join(', ')}`;
+/** Okta's window: counters "typically reset every 60 seconds" (okta-behaviours.md §7). */
+const OKTA_WINDOW_SECONDS = 60;
+
+const SETTINGS_SHAPE = `"<tier>" or { tier?: "<tier>", buckets?: { "<bucket>": <requests per window> }, concurrency?: <requests in flight>, windowSeconds?: <seconds, default 60> }, where <tier> is one of ${[...RATE_LIMIT_TIERS, 'unlimited'].join(', ')} and <bucket> one of ${RATE_LIMIT_BUCKETS.join(', ')}`;
 
 function isTier(value: unknown): value is RateLimitTier | 'unlimited' {
   return (
@@ -156,11 +143,13 @@ export function resolveRateLimits(
     tier = DEFAULT_RATE_LIMIT_TIER,
     buckets = {},
     concurrency,
+    windowSeconds = OKTA_WINDOW_SECONDS,
     ...rest
   } = settings as {
     tier?: unknown;
     buckets?: unknown;
     concurrency?: unknown;
+    windowSeconds?: unknown;
   };
   const unknownKeys = Object.keys(rest);
   if (unknownKeys.length > 0) {
@@ -190,55 +179,18 @@ export function resolveRateLimits(
   if (concurrency !== undefined && !isPositiveInteger(concurrency)) {
     return fail('"concurrency" must be a whole number of requests in flight above 0.');
   }
+  if (!isPositiveInteger(windowSeconds) || windowSeconds > 3600) {
+    return fail('"windowSeconds" must be a whole number of seconds from 1 to 3600.');
+  }
   return {
     ok: true,
     limits: {
       tier,
       buckets: limits,
       concurrency: concurrency ?? (tier === 'unlimited' ? UNLIMITED : TIER_CONCURRENCY[tier]),
+      windowSeconds,
     },
   };
-}
-
-/**
- * The bucket a request counts against, or `null` for paths Okta does not limit (discovery
- * documents and signing keys).
- */
-export function bucketOf(method: string, path: string): RateLimitBucket | null {
-  if (
-    path.startsWith('/.well-known/') ||
-    /^\/oauth2\/(?:[^/]+\/)?(?:\.well-known\/|v1\/keys$)/.test(path)
-  ) {
-    return null;
-  }
-  if (path === '/oauth2/v1/clients' || path.startsWith('/oauth2/v1/clients/')) {
-    return 'oauth2/v1/clients';
-  }
-  if (path.startsWith('/oauth2/')) {
-    return 'oauth2';
-  }
-  if (/^\/api\/v1\/apps\/[^/]+$/.test(path)) {
-    return 'apps/{id}';
-  }
-  if (path === '/api/v1/apps' || path.startsWith('/api/v1/apps/')) {
-    return 'apps';
-  }
-  if (path === '/api/v1/groups') {
-    return 'groups';
-  }
-  if (path.startsWith('/api/v1/groups/')) {
-    return 'groups/{id}';
-  }
-  if (path === '/api/v1/users') {
-    return 'users';
-  }
-  if (/^\/api\/v1\/users\/[^/]+$/.test(path)) {
-    return method === 'GET' ? 'users/{id}:get' : 'users/{id}:write';
-  }
-  if (path === '/api/v1/logs') {
-    return 'logs';
-  }
-  return 'api/v1';
 }
 
 /** The rate-limit step of one request: whether it may proceed, and the headers to send. */
@@ -266,7 +218,8 @@ export interface RateLimiter {
 
 /**
  * Counts requests per bucket in fixed windows that open with a bucket's first request and close
- * 60 seconds later (Okta's counters "typically reset every 60 seconds", not on the minute).
+ * 60 seconds later (Okta's counters "typically reset every 60 seconds", not on the minute), or
+ * `windowSeconds` later when a test shortened them.
  *
  * @remarks
  * Windows follow the sandbox clock, so `X-Rate-Limit-Reset` agrees with the `Date` header — the
@@ -289,8 +242,9 @@ export function createRateLimiter(initial: EffectiveRateLimits, clock: () => Dat
         return { bucket, allowed: true, headers: {} };
       }
       const nowMs = clock().getTime();
+      const windowMs = current.windowSeconds * 1000;
       let window = windows.get(bucket);
-      if (window === undefined || nowMs >= window.startMs + 60_000 || nowMs < window.startMs) {
+      if (window === undefined || nowMs >= window.startMs + windowMs || nowMs < window.startMs) {
         window = { startMs: nowMs, used: 0 };
         windows.set(bucket, window);
       }
@@ -305,7 +259,7 @@ export function createRateLimiter(initial: EffectiveRateLimits, clock: () => Dat
         headers: {
           'X-Rate-Limit-Limit': String(limit),
           'X-Rate-Limit-Remaining': String(Math.max(0, limit - window.used)),
-          'X-Rate-Limit-Reset': String(Math.ceil((window.startMs + 60_000) / 1000)),
+          'X-Rate-Limit-Reset': String(Math.ceil((window.startMs + windowMs) / 1000)),
         },
       };
     },

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { bucketOf } from '../../shared/okta/rate-limit-buckets.ts';
 import { BodyTooLargeError } from '../platform/http/read-body.ts';
 import { createControlApi } from './control-api.ts';
 import {
@@ -15,7 +16,6 @@ import { OKTA_ERRORS } from './okta-errors.ts';
 import { requestId as newRequestId } from './okta-ids.ts';
 import { openOrg } from './org-startup.ts';
 import {
-  bucketOf,
   createRateLimiter,
   DEFAULT_RATE_LIMIT_TIER,
   type RateLimitSettings,

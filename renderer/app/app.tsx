@@ -5,6 +5,7 @@ import type { ChannelResponse } from '../../shared/ipc/contract.ts';
 import { call } from '../api/call.ts';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { useProfiles } from '../stores/store-context.tsx';
+import { RateLimitNotice } from './rate-limit-notice.tsx';
 import { SetupWizard } from './setup-wizard.tsx';
 
 type AppInfo = ChannelResponse<'app:get-info'>;
@@ -61,6 +62,7 @@ export function App(props: { api: BridgeApi }) {
           </p>
         )}
       </header>
+      <RateLimitNotice api={props.api} />
       <main id="main" className="app-main" tabIndex={-1}>
         {status === 'loading' || status === 'idle' ? (
           <p role="status">Loading connected orgs…</p>

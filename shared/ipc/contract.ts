@@ -7,6 +7,7 @@ import {
   targetReadingViewSchema,
   verificationResultSchema,
 } from '../export/export-targets.ts';
+import { RATE_LIMIT_BUCKETS } from '../okta/rate-limit-buckets.ts';
 import {
   oneClickFixSchema,
   previewReportSchema,
@@ -405,6 +406,18 @@ export const EVENTS = {
     stepKey: z.string(),
     title: z.string(),
     state: z.enum(['running', 'done', 'retrying']),
+  }),
+  /**
+   * The console is holding its requests to an org for Okta's rate limit (a bucket ran dry, or a
+   * 429 came back): said whatever the operation, so every slow step can show why it waits.
+   */
+  'okta:rate-limit-wait': z.object({
+    orgUrl: z.string(),
+    bucket: z.enum(RATE_LIMIT_BUCKETS),
+    seconds: z.number().int().nonnegative(),
+    reason: z.enum(['rate-limit', 'backoff']),
+    /** "waiting 23 s for Okta's rate limit on apps". */
+    message: z.string(),
   }),
   'profiles:verify-progress': z.object({
     operationId: operationId.nullable(),

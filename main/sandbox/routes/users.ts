@@ -129,18 +129,36 @@ function searchSubjectFor(attributes: readonly string[]): (user: SandboxUser) =>
   return storedAsRendered ? (user) => user : userAttributes;
 }
 
-/** `profile.login eq "…"` alone: how clients look a user up by login. */
-const LOGIN_EQUALS = /^\s*profile\.login\s+[eE][qQ]\s+("(?:[^"\\]|\\.)*")\s*$/;
+/** One `profile.login eq "…"` term, its quoted value captured. */
+const LOGIN_EQUALS_TERM = String.raw`profile\.login\s+[eE][qQ]\s+("(?:[^"\\]|\\.)*")`;
+
+/**
+ * `profile.login eq "…"`, alone or joined by `or`: how clients look users up by login, one or
+ * a batch at a time.
+ */
+const LOGINS_EQUAL = new RegExp(
+  String.raw`^\s*${LOGIN_EQUALS_TERM}(?:\s+[oO][rR]\s+${LOGIN_EQUALS_TERM.replace('(', '(?:')})*\s*$`,
+);
 
 /**
  * The only users an expression can match when an index says so, else `undefined` (scan all).
  *
  * @remarks
- * The expression is still evaluated on each candidate, so the answer is the scan's answer.
+ * The expression is still evaluated on each candidate, so the answer is the scan's answer. The
+ * candidates keep the directory's order, as a scan would list them.
  */
 function candidatesFor(org: SandboxOrg, expression: string | null) {
-  const quoted = expression === null ? undefined : LOGIN_EQUALS.exec(expression)?.[1];
-  return quoted === undefined ? undefined : usersWithLogin(org, JSON.parse(quoted) as string);
+  if (expression === null || !LOGINS_EQUAL.test(expression)) {
+    return undefined;
+  }
+  const logins = [...expression.matchAll(new RegExp(LOGIN_EQUALS_TERM, 'g'))].map(
+    (match) => JSON.parse(match[1] ?? '""') as string,
+  );
+  if (logins.length === 1) {
+    return usersWithLogin(org, logins[0] ?? '');
+  }
+  const found = new Set(logins.flatMap((login) => usersWithLogin(org, login)));
+  return orderedUsers(org).filter((user) => found.has(user));
 }
 
 function listUsers(context: RouteContext) {

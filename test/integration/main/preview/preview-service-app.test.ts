@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createOktaClient } from '../../../../main/okta/okta-client.ts';
+import { orgFromCredentials } from '../../../../main/okta/active-org.ts';
 import { createPreviewService } from '../../../../main/preview/preview-service.ts';
 import { type RunningSandbox, startSandbox } from '../../../../main/sandbox/sandbox-server.ts';
 import { oidcHttp } from '../../../support/oidc-http.ts';
@@ -39,8 +39,7 @@ afterAll(async () => {
 function service() {
   const { orgUrl, apiToken: token } = sandbox;
   return createPreviewService({
-    activeOrg: () =>
-      Promise.resolve({ orgUrl, token, client: createOktaClient({ orgUrl, token }) }),
+    activeOrg: () => Promise.resolve(orgFromCredentials({ orgUrl, token })),
     secrets: {
       get: () => Promise.resolve(null),
       set: () => Promise.resolve(),

@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createOktaClient } from '../../../../main/okta/okta-client.ts';
+import { orgFromCredentials } from '../../../../main/okta/active-org.ts';
 import { type RunningSandbox, startSandbox } from '../../../../main/sandbox/sandbox-server.ts';
 import { createDirectorySearch, SEARCH_LIMIT } from '../../../../main/setup/directory-search.ts';
 import { CHANNELS } from '../../../../shared/ipc/contract.ts';
@@ -40,10 +40,8 @@ function exchangesSoFar(): number {
 }
 
 function search() {
-  const client = createOktaClient({ orgUrl: sandbox.orgUrl, token: sandbox.apiToken });
-  return createDirectorySearch(() =>
-    Promise.resolve({ orgUrl: sandbox.orgUrl, token: sandbox.apiToken, client }),
-  );
+  const org = orgFromCredentials({ orgUrl: sandbox.orgUrl, token: sandbox.apiToken });
+  return createDirectorySearch(() => Promise.resolve(org));
 }
 
 describe('directory search', () => {

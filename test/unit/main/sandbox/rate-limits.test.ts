@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-  bucketOf,
   createRateLimiter,
   type EffectiveRateLimits,
   resolveRateLimits,
@@ -14,37 +13,6 @@ function limits(settings: unknown): EffectiveRateLimits {
   }
   return resolved.limits;
 }
-
-describe('bucketOf (okta-behaviours.md §7)', () => {
-  it.each([
-    ['GET', '/api/v1/apps', 'apps'],
-    ['POST', '/api/v1/apps', 'apps'],
-    ['GET', '/api/v1/apps/0oa1', 'apps/{id}'],
-    ['PUT', '/api/v1/apps/0oa1', 'apps/{id}'],
-    ['GET', '/api/v1/apps/0oa1/users', 'apps'],
-    ['POST', '/api/v1/apps/0oa1/credentials/secrets', 'apps'],
-    ['GET', '/api/v1/groups', 'groups'],
-    ['GET', '/api/v1/groups/00g1/users', 'groups/{id}'],
-    ['GET', '/api/v1/users', 'users'],
-    ['POST', '/api/v1/users', 'users'],
-    ['GET', '/api/v1/users/me', 'users/{id}:get'],
-    ['POST', '/api/v1/users/00u1', 'users/{id}:write'],
-    ['DELETE', '/api/v1/users/00u1', 'users/{id}:write'],
-    ['POST', '/api/v1/users/00u1/lifecycle/activate', 'api/v1'],
-    ['GET', '/api/v1/logs', 'logs'],
-    ['GET', '/api/v1/authorizationServers/default/scopes', 'api/v1'],
-    ['GET', '/api/v1/org', 'api/v1'],
-    ['POST', '/oauth2/v1/clients', 'oauth2/v1/clients'],
-    ['GET', '/oauth2/default/v1/authorize', 'oauth2'],
-    ['POST', '/oauth2/v1/token', 'oauth2'],
-    ['GET', '/oauth2/default/v1/keys', null],
-    ['GET', '/oauth2/v1/keys', null],
-    ['GET', '/oauth2/default/.well-known/openid-configuration', null],
-    ['GET', '/.well-known/openid-configuration', null],
-  ])('%s %s → %s', (method, path, bucket) => {
-    expect(bucketOf(method, path)).toBe(bucket);
-  });
-});
 
 describe('resolveRateLimits', () => {
   it('defaults to the enterprise tier with 75 requests in flight', () => {
@@ -73,6 +41,8 @@ describe('resolveRateLimits', () => {
     [{ buckets: { apps: 0 } }, 'The limit of "apps" must be a whole number of requests above 0.'],
     [{ concurrency: 1.5 }, '"concurrency" must be a whole number of requests in flight above 0.'],
     [{ tier: 'enterprise', burst: 5 }, 'Unknown setting "burst".'],
+    [{ windowSeconds: 0 }, '"windowSeconds" must be a whole number of seconds from 1 to 3600.'],
+    [{ windowSeconds: 2.5 }, '"windowSeconds" must be a whole number of seconds from 1 to 3600.'],
   ])('refuses %j: %s', (settings, problem) => {
     expect(resolveRateLimits(settings)).toMatchObject({ ok: false, problem });
   });
@@ -117,6 +87,29 @@ describe('createRateLimiter', () => {
       allowed: true,
       headers: { 'X-Rate-Limit-Remaining': '1' },
     });
+  });
+
+  it('resets after windowSeconds when a test shortened the window, and says so in Reset', () => {
+    const time = fakeClock('2026-03-01T10:00:00.000Z');
+    const limiter = createRateLimiter(
+      limits({ tier: 'integrator-free', windowSeconds: 5 }),
+      time.clock,
+    );
+    expect(limits({}).windowSeconds).toBe(60);
+    for (let request = 0; request < 20; request += 1) {
+      expect(limiter.take('POST', '/api/v1/apps/0oa1/users').allowed).toBe(true);
+    }
+    const refused = limiter.take('POST', '/api/v1/apps/0oa1/users');
+    expect(refused).toMatchObject({
+      allowed: false,
+      headers: {
+        'X-Rate-Limit-Limit': '20',
+        'X-Rate-Limit-Remaining': '0',
+        'X-Rate-Limit-Reset': String(Date.parse('2026-03-01T10:00:05.000Z') / 1000),
+      },
+    });
+    time.advance(5);
+    expect(limiter.take('POST', '/api/v1/apps/0oa1/users').allowed).toBe(true);
   });
 
   it('starts afresh when the clock is moved back before the window', () => {

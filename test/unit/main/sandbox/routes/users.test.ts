@@ -61,6 +61,12 @@ function expected(expression: string): string[] {
 }
 
 const someone = [...org.users.values()][1234];
+/** A batch of logins as the console looks them up: `profile.login eq "…" or …`, out of order. */
+const batchOfLogins = [2900, 17, 1234, 640]
+  .map((index) => [...org.users.values()][index]?.profile.login ?? '')
+  .concat('nobody@example.com')
+  .map((login) => `profile.login eq ${JSON.stringify(login)}`)
+  .join(' or ');
 
 describe('GET /api/v1/users on a 3,000-user org', () => {
   it.each([
@@ -74,11 +80,14 @@ describe('GET /api/v1/users on a 3,000-user org', () => {
     'lastLogin gt "2026-02-15T00:00:00.000Z"',
     'profile.mobilePhone eq null and profile.firstName sw "m"',
     'type.id pr and status eq "SUSPENDED"',
+    batchOfLogins,
+    `${batchOfLogins} or status eq "SUSPENDED"`,
   ])('search=%s pages through exactly the users that match', (expression) => {
     const wanted = expected(expression);
     const { ids, pages } = walk(`search=${encodeURIComponent(expression)}&limit=200`);
     expect(ids).toEqual(wanted);
     expect(pages).toBe(Math.max(1, Math.ceil(wanted.length / 200)));
+    expect(walk(`filter=${encodeURIComponent(expression)}&limit=200`).ids).toEqual(wanted);
   });
 
   it('lists every user but the deprovisioned ones without a search, 200 a page', () => {

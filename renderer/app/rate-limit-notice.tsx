@@ -1,0 +1,69 @@
+import { useEffect, useState } from 'react';
+
+import type { BridgeApi } from '../../shared/ipc/bridge.ts';
+import { subscribe } from '../api/call.ts';
+
+interface Wait {
+  message: string;
+  untilMs: number;
+}
+
+/**
+ * Says when the console is holding its requests for Okta's rate limit, whatever step is slow.
+ *
+ * @remarks
+ * Main tells every wait of a second or more, from any operation (a plan naming many users, an
+ * apply, a diagnosis). The sentence is announced once, as main wrote it; the countdown beside
+ * it is for the eye only, so a screen reader is not read a number every second. The live region
+ * stays in the page while empty: one that appears with its text is not announced everywhere.
+ */
+export function RateLimitNotice(props: { api: BridgeApi }) {
+  const [wait, setWait] = useState<Wait | null>(null);
+  const [nowMs, setNowMs] = useState(() => Date.now());
+
+  useEffect(
+    () =>
+      subscribe(props.api, 'okta:rate-limit-wait', (event) => {
+        const untilMs = Date.now() + event.seconds * 1000;
+        setNowMs(Date.now());
+        setWait((current) =>
+          current !== null && current.untilMs > untilMs
+            ? current
+            : { message: event.message, untilMs },
+        );
+      }),
+    [props.api],
+  );
+
+  useEffect(() => {
+    if (wait === null) {
+      return undefined;
+    }
+    const timer = setInterval(() => {
+      const now = Date.now();
+      setNowMs(now);
+      if (now >= wait.untilMs) {
+        setWait(null);
+      }
+    }, 1000);
+    return () => {
+      clearInterval(timer);
+    };
+  }, [wait]);
+
+  const secondsLeft = wait === null ? 0 : Math.max(0, Math.ceil((wait.untilMs - nowMs) / 1000));
+  return (
+    <div className="rate-limit-notice" role="status">
+      {wait !== null && (
+        <p>
+          <span className="rate-limit-notice__message">
+            Okta asks the console to slow down: {wait.message}. It goes on by itself.
+          </span>{' '}
+          <span className="rate-limit-notice__left" aria-hidden="true">
+            ({secondsLeft} s left)
+          </span>
+        </p>
+      )}
+    </div>
+  );
+}
