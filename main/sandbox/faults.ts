@@ -1,6 +1,7 @@
 /**
  * Faults the sandbox injects for reliability tests (`/__sandbox/faults`): latency, errors
- * before or after a change is committed, dropped connections, lost responses, 429 storms.
+ * before or after a change is committed, dropped connections, lost responses, 429 storms, and
+ * reads that do not see a new object yet (Okta's replicas are eventually consistent).
  */
 
 /** The 5xx statuses a fault may answer with. */
@@ -33,11 +34,17 @@ export interface Fault {
   latencyMs: number;
   effect: FaultEffect;
   remaining: number;
+  /**
+   * What the request creates is not seen by the next `staleReads` reads that would show it: a
+   * GET of it answers 404, a list leaves it out — as a read served by a replica that has not
+   * caught up. 0: seen at once.
+   */
+  staleReads: number;
 }
 
 /** The body `POST /__sandbox/faults` accepts, as the error message states it. */
 export const FAULT_SHAPE =
-  '{ method: "GET" | "POST" | … | "*", path: "/api/v1/apps" or a pattern like "/api/v1/apps/*" (one segment) or "/api/v1/apps/**" (any rest), times?: number (default 1), latencyMs?: number, then at most one of: status: 429 (with resetSeconds?: number | null), status: 500 | 502 | 503 | 504 (with afterCommit?: boolean), connection: "drop" | "lose-response" }';
+  '{ method: "GET" | "POST" | … | "*", path: "/api/v1/apps" or a pattern like "/api/v1/apps/*" (one segment) or "/api/v1/apps/**" (any rest), times?: number (default 1), latencyMs?: number, staleReads?: number (what the request creates is missed by that many reads), then at most one of: status: 429 (with resetSeconds?: number | null), status: 500 | 502 | 503 | 504 (with afterCommit?: boolean), connection: "drop" | "lose-response" }';
 
 function pathPattern(path: string): RegExp {
   const source = path
@@ -105,23 +112,28 @@ export interface FaultStore {
   add(body: unknown): { ok: true; fault: Fault } | { ok: false; problem: string; expected: string };
   /** The faults that will still catch requests, as the control API lists them. */
   list(): Record<string, unknown>[];
+  /** Removes every fault, and lets every hidden object be seen again. */
   clear(): void;
   /** The first fault matching the request, with one use taken from it. */
   take(method: string, path: string): Fault | undefined;
+  /** The objects `staleReads` faults hide from reads for now. */
+  readonly staleReads: StaleReads;
 }
 
 /** An empty fault store. */
 export function createFaultStore(): FaultStore {
   let faults: Fault[] = [];
   let nextId = 1;
+  const staleReads = createStaleReads();
   return {
+    staleReads,
     add(body) {
       const fail = (problem: string) => ({ ok: false as const, problem, expected: FAULT_SHAPE });
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         return fail('The fault must be a JSON object.');
       }
       const input = body as Record<string, unknown>;
-      const { method, path, times = 1, latencyMs = 0 } = input;
+      const { method, path, times = 1, latencyMs = 0, staleReads = 0 } = input;
       if (typeof method !== 'string' || method === '') {
         return fail('"method" is missing: give an HTTP method, or "*" for any.');
       }
@@ -134,12 +146,20 @@ export function createFaultStore(): FaultStore {
       if (!isWholeNumber(latencyMs, 0)) {
         return fail('"latencyMs" must be a whole number of milliseconds from 0.');
       }
+      if (!isWholeNumber(staleReads, 0)) {
+        return fail('"staleReads" must be a whole number of reads from 0.');
+      }
       const effect = readEffect(input);
       if (typeof effect === 'string') {
         return fail(effect);
       }
-      if (effect.kind === 'latency-only' && latencyMs === 0) {
-        return fail('The fault does nothing: give a latencyMs, a status or a connection fault.');
+      if (effect.kind === 'latency-only' && latencyMs === 0 && staleReads === 0) {
+        return fail(
+          'The fault does nothing: give a latencyMs, staleReads, a status or a connection fault.',
+        );
+      }
+      if (staleReads > 0 && (effect.kind === 'drop' || effect.kind === 'rate-limit')) {
+        return fail('"staleReads" needs a request that is handled; this one never is.');
       }
       const fault: Fault = {
         id: nextId,
@@ -149,6 +169,7 @@ export function createFaultStore(): FaultStore {
         latencyMs,
         effect,
         remaining: times,
+        staleReads,
       };
       nextId += 1;
       faults.push(fault);
@@ -157,12 +178,13 @@ export function createFaultStore(): FaultStore {
     list: () =>
       faults
         .filter((fault) => fault.remaining > 0)
-        .map(({ id, method, path, latencyMs, effect, remaining }) => ({
+        .map(({ id, method, path, latencyMs, effect, remaining, staleReads }) => ({
           id,
           method,
           path,
           remaining,
           ...(latencyMs > 0 ? { latencyMs } : {}),
+          ...(staleReads > 0 ? { staleReads } : {}),
           ...(effect.kind === 'rate-limit'
             ? { status: 429, resetSeconds: effect.resetSeconds }
             : effect.kind === 'error'
@@ -173,6 +195,7 @@ export function createFaultStore(): FaultStore {
         })),
     clear() {
       faults = [];
+      staleReads.clear();
     },
     take(method, path) {
       const fault = faults.find(
@@ -186,6 +209,76 @@ export function createFaultStore(): FaultStore {
         faults = faults.filter((candidate) => candidate.remaining > 0);
       }
       return fault;
+    },
+  };
+}
+
+/**
+ * Objects that reads do not see yet, each for a number of reads (a `staleReads` fault).
+ *
+ * @remarks
+ * A read "would see" an object when its path names the object's id (a GET of it, or of
+ * something below it) or when its answer is a list holding it. Each such read takes one from
+ * the count; at 0 the object reads as it is.
+ */
+export interface StaleReads {
+  /** Hides `id` from the next `reads` reads that would show it. */
+  hide(id: string, reads: number): void;
+  /** The hidden id a read's path names, with one read taken from it; `undefined` if none. */
+  takeByPath(path: string): string | undefined;
+  /** A list answer without the hidden objects, one read taken from each left out. */
+  filterList(body: unknown): unknown;
+  clear(): void;
+}
+
+/** An empty {@link StaleReads}. */
+export function createStaleReads(): StaleReads {
+  const hidden = new Map<string, number>();
+  function take(id: string): void {
+    const left = (hidden.get(id) ?? 1) - 1;
+    if (left <= 0) {
+      hidden.delete(id);
+    } else {
+      hidden.set(id, left);
+    }
+  }
+  return {
+    hide(id, reads) {
+      if (reads > 0) {
+        hidden.set(id, reads);
+      }
+    },
+    takeByPath(path) {
+      if (hidden.size === 0) {
+        return undefined;
+      }
+      const id = path.split('/').find((segment) => hidden.has(segment));
+      if (id !== undefined) {
+        take(id);
+      }
+      return id;
+    },
+    filterList(body) {
+      if (hidden.size === 0 || !Array.isArray(body)) {
+        return body;
+      }
+      const items: unknown[] = body;
+      const seen = new Set<string>();
+      const kept = items.filter((item) => {
+        const id = (item as { id?: unknown } | null)?.id;
+        if (typeof id === 'string' && hidden.has(id)) {
+          seen.add(id);
+          return false;
+        }
+        return true;
+      });
+      for (const id of seen) {
+        take(id);
+      }
+      return kept;
+    },
+    clear() {
+      hidden.clear();
     },
   };
 }

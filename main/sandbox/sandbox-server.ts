@@ -21,6 +21,7 @@ import {
   type RateLimitSettings,
   resolveRateLimits,
 } from './rate-limits.ts';
+import { API_TOKEN_ROUTES } from './routes/api-tokens.ts';
 import { APP_ROUTES } from './routes/apps.ts';
 import { AUTHORIZATION_SERVER_ROUTES } from './routes/authorization-servers.ts';
 import { GROUP_ROUTES } from './routes/groups.ts';
@@ -107,6 +108,8 @@ export interface SandboxExchange {
    * the caller must then not answer.
    */
   interceptAfterCommit(): boolean;
+  /** The injected fault this request met, if any. */
+  readonly fault: Fault | undefined;
 }
 
 /** Every management route the sandbox answers, most specific first where paths overlap. */
@@ -118,7 +121,21 @@ const ROUTES: readonly Route[] = [
   ...AUTHORIZATION_SERVER_ROUTES,
   ...ORG_ROUTES,
   ...LOG_ROUTES,
+  ...API_TOKEN_ROUTES,
 ];
+
+/** The Okta type a 404 names for a path, e.g. `AppInstance` for `/api/v1/apps/{id}…`. */
+function resourceTypeOf(path: string): string {
+  const collection = path.split('/')[3] ?? '';
+  const types: Record<string, string> = {
+    apps: 'AppInstance',
+    users: 'User',
+    groups: 'UserGroup',
+    trustedOrigins: 'TrustedOrigin',
+    authorizationServers: 'AuthorizationServer',
+  };
+  return types[collection] ?? 'Resource';
+}
 
 /** Paths whose exchanges are management API calls, recorded for the conformance check. */
 function isManagementPath(path: string): boolean {
@@ -199,6 +216,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       response,
       url,
       method,
+      fault,
       requestId,
       rateLimitHeaders: {},
       reply(status, body, headers = {}) {
@@ -295,6 +313,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       exchange.reply(status, body, limits);
       return;
     }
+    if (method === 'GET') {
+      const hiddenId = faults.staleReads.takeByPath(url.pathname);
+      if (hiddenId !== undefined) {
+        // A replica that has not seen the object yet: Okta's 404 for it.
+        const { status, body } = OKTA_ERRORS.notFound(hiddenId, resourceTypeOf(url.pathname));
+        exchange.reply(status, body, limits);
+        return;
+      }
+    }
     const params = route.pattern.exec(url.pathname)?.groups ?? {};
     let body: unknown = {};
     if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
@@ -311,6 +338,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       orgUrl,
       url,
       caller: caller.user,
+      callerToken: caller.token,
       params: Object.fromEntries(
         Object.entries(params).map(([key, value]) => [key, decodeURIComponent(value)]),
       ),
@@ -325,11 +353,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         client: logClientOf(request, exchange.requestId),
       });
     }
+    const createdId = (result.body as { id?: unknown } | undefined)?.id;
+    if (exchange.fault !== undefined && result.status < 300 && typeof createdId === 'string') {
+      faults.staleReads.hide(createdId, exchange.fault.staleReads);
+    }
     if (!exchange.interceptAfterCommit()) {
-      exchange.reply(result.status, result.body, {
-        ...limits,
-        ...('headers' in result ? result.headers : {}),
-      });
+      exchange.reply(
+        result.status,
+        method === 'GET' ? faults.staleReads.filterList(result.body) : result.body,
+        {
+          ...limits,
+          ...('headers' in result ? result.headers : {}),
+        },
+      );
     }
   }
 

@@ -246,6 +246,7 @@ export const EVENT_TYPES = {
   'policy.rule.deactivate': { displayMessage: 'Deactivate policy rule' },
   // API tokens.
   'system.api_token.create': { displayMessage: 'Create API token', legacy: 'api.token.create' },
+  'system.api_token.revoke': { displayMessage: 'Revoke API token', legacy: 'api.token.revoke' },
   // Sign-in.
   'user.session.start': {
     displayMessage: 'User login to Okta',

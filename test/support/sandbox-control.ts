@@ -51,6 +51,8 @@ export type SandboxFault = FaultTarget & {
   /** 429 only: seconds until `X-Rate-Limit-Reset`, or `null` for no header. */
   resetSeconds?: number | null;
   connection?: 'drop' | 'lose-response';
+  /** What the request creates is missed (404, left out of lists) by that many reads. */
+  staleReads?: number;
 };
 
 /**

@@ -14,6 +14,8 @@ export interface RouteContext {
   /** The full request URL, on the org's origin (for `Link` and `_links`). */
   url: URL;
   caller: SandboxUser;
+  /** The caller's SSWS token (for `DELETE /api/v1/api-tokens/current`); none for the seed. */
+  callerToken?: string;
   params: Record<string, string>;
   query: URLSearchParams;
   /** The parsed JSON body (`{}` when empty). */

@@ -114,6 +114,48 @@ describe('faults around a commit', () => {
   });
 });
 
+describe('reads that have not caught up (eventual consistency)', () => {
+  it('answers 404 for a new app and leaves it out of lists for the next staleReads reads', async () => {
+    await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
+      method: 'POST',
+      path: '/api/v1/apps',
+      staleReads: 2,
+    });
+    const created = await client.applicationApi.createApplication({
+      application: kestraApp('Eventually consistent'),
+    });
+    const appId = created.id ?? '';
+    await expect(client.applicationApi.getApplication({ appId })).rejects.toMatchObject({
+      status: 404,
+      errorCode: 'E0000007',
+      errorSummary: `Not found: Resource not found: ${appId} (AppInstance)`,
+    });
+    const listed = await collect(await client.applicationApi.listApplications({ limit: 200 }));
+    expect(listed.map((app) => app.id)).not.toContain(appId);
+    // The replica has caught up.
+    await expect(client.applicationApi.getApplication({ appId })).resolves.toHaveProperty(
+      'id',
+      appId,
+    );
+  });
+
+  it('combines with a lost response: the app exists, the client cannot tell, and reads miss it', async () => {
+    await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
+      method: 'POST',
+      path: '/api/v1/apps',
+      connection: 'lose-response',
+      staleReads: 1,
+    });
+    await expect(
+      client.applicationApi.createApplication({ application: kestraApp('Lost and stale') }),
+    ).rejects.toMatchObject({ code: 'ECONNRESET' });
+    const named = async () =>
+      (await collect(await client.applicationApi.listApplications({ q: 'Lost and stale' }))).length;
+    expect(await named()).toBe(0);
+    expect(await named()).toBe(1);
+  });
+});
+
 describe('latency and 429 storms', () => {
   it('holds a slow request while another is answered', async () => {
     await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {

@@ -81,9 +81,35 @@ describe('createFaultStore', () => {
       '"afterCommit" must be true or false.',
     ],
     [{ method: 'GET', path: '/a', latencyMs: -5 }, '"latencyMs" must be a whole number'],
+    [{ method: 'POST', path: '/a', staleReads: 1.5 }, '"staleReads" must be a whole number'],
+    [
+      { method: 'POST', path: '/a', staleReads: 2, connection: 'drop' },
+      '"staleReads" needs a request that is handled',
+    ],
+    [{ method: 'POST', path: '/a' }, 'The fault does nothing'],
   ])('refuses %j: %s', (body, problem) => {
     const added = createFaultStore().add(body);
     expect(added.ok).toBe(false);
     expect(added.ok ? '' : added.problem).toContain(problem);
+  });
+});
+
+describe('createStaleReads', () => {
+  it('hides an object from the reads that would show it, one read each, then shows it', () => {
+    const stale = createFaultStore().staleReads;
+    stale.hide('0oaNEW', 2);
+    const list = [{ id: '0oaOLD' }, { id: '0oaNEW' }];
+    expect(stale.filterList(list)).toEqual([{ id: '0oaOLD' }]);
+    expect(stale.takeByPath('/api/v1/apps/0oaOTHER')).toBeUndefined();
+    expect(stale.takeByPath('/api/v1/apps/0oaNEW/users')).toBe('0oaNEW');
+    expect(stale.filterList(list)).toEqual(list);
+    expect(stale.takeByPath('/api/v1/apps/0oaNEW')).toBeUndefined();
+  });
+
+  it('is cleared with the faults', () => {
+    const store = createFaultStore();
+    store.staleReads.hide('00uNEW', 5);
+    store.clear();
+    expect(store.staleReads.takeByPath('/api/v1/users/00uNEW')).toBeUndefined();
   });
 });
