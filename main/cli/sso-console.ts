@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
@@ -8,13 +8,7 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../../shared/errors.ts';
 import { parseOrgUrl } from '../../shared/okta/org-url.ts';
 import { createSetupDocument, PRESETS } from '../../shared/setup/presets.ts';
-import {
-  parseSetupDocument,
-  PRESET_IDS,
-  type PresetId,
-  type SetupDocument,
-  SetupDocumentError,
-} from '../../shared/setup/setup-document.ts';
+import { PRESET_IDS, type PresetId } from '../../shared/setup/setup-document.ts';
 import { createExportService } from '../export/export-service.ts';
 import { type ActiveOrg, orgFromCredentials } from '../okta/active-org.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
@@ -23,17 +17,22 @@ import { KeytarSecretStore } from '../platform/secrets/keytar-secret-store.ts';
 import { createPreviewService } from '../preview/preview-service.ts';
 import { createFileProfileRepository } from '../profiles/profile-repository.ts';
 import { SetupBlockedError } from '../setup/apply.ts';
-import { hasChanges, type Plan } from '../setup/plan.ts';
-import { renderPlan } from '../setup/render-plan.ts';
 import { createSetupService } from '../setup/setup-service.ts';
 import { CliError } from './cli-error.ts';
 import { listTargets, runExportCommand } from './export-command.ts';
 import { runPreviewCommand } from './preview-command.ts';
+import {
+  readSetupInput,
+  runApplyCommand,
+  runPlanCommand,
+  type SetupCommandIo,
+} from './setup-commands.ts';
 
 const USAGE = `Usage:
   sso-console init --target ${PRESET_IDS.join('|')} [--base-url URL] [--name LABEL] [--client-key KEY] [--out FILE] [--force]
-  sso-console plan FILE [--json] [--detailed-exitcode] (--org-url URL | --profile NAME)
-  sso-console apply FILE [--yes] [--json] (--org-url URL | --profile NAME)
+  sso-console plan FILE [--out PLANFILE] [--json] [--detailed-exitcode] (--org-url URL | --profile NAME)
+  sso-console apply PLANFILE [--json] [--show-secrets] (--org-url URL | --profile NAME)
+  sso-console apply FILE [--yes] [--json] [--show-secrets] (--org-url URL | --profile NAME)
   sso-console export --app ID|LABEL --target ID [--issuer URL] [--out PATH] [--merge-into FILE] [--inline-secret] [--force] [--verify] [--user LOGIN] (--org-url URL | --profile NAME)
   sso-console export --list-targets [--json]
   sso-console preview --app ID|LABEL [--issuer URL] [--user LOGIN] [--no-open] [--no-app-change] [--json] (--org-url URL | --profile NAME)
@@ -42,7 +41,12 @@ The org: --org-url URL with the API token in SSO_CONSOLE_API_TOKEN or on standar
 --profile NAME for an org connected in the console (token from the OS keychain;
 --user-data-dir DIR if the console keeps its data elsewhere).
 plan exits 0 when there is nothing to change; with --detailed-exitcode, 2 when there is
-(as terraform does); 1 on any error.
+(as terraform does); 1 on any error. plan --out PLANFILE saves the plan; apply PLANFILE applies
+exactly that plan, or refuses it and writes nothing when the org changed since (exit 3, with
+the changes). apply FILE plans and applies in one go (--yes: without asking). The client secret
+and the test user's password go to the OS keychain, under the accounts the console uses, and
+are printed only with --show-secrets; apply exits 4 when the org was changed but the keychain
+could not keep one (apply again once it works: a new one is issued into it).
 preview signs in to the app with its real settings in your browser (--no-open: only print the
 link) and exits 0 when the sign-in worked, 1 with a diagnosis when it did not. The issuer is the
 org URL unless --issuer names a custom server (https://your-org.okta.com/oauth2/default); the
@@ -52,38 +56,6 @@ a folder for several files), referencing the client secret unless --inline-secre
 an existing different file is replaced only with --force, after its diff. --verify signs in with
 exactly what the files say. --no-app-change never adds a temporary redirect URI to the app: paste the address
 the browser ends on into standard input instead.`;
-
-function readDocument(file: string): SetupDocument {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new CliError(
-      `Cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
-      'Check the path, or create a document with `sso-console init --target kestra --out FILE`.',
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new CliError(
-      `${file} is not JSON: ${(error as Error).message}.`,
-      'Fix the file, or create a new one with `sso-console init`.',
-    );
-  }
-  try {
-    return parseSetupDocument(json);
-  } catch (error) {
-    if (error instanceof SetupDocumentError) {
-      throw new CliError(
-        `${file}: ${error.message}${error.problems.map((problem) => `\n  - ${problem}`).join('')}`,
-        'Edit the fields listed above.',
-      );
-    }
-    throw error;
-  }
-}
 
 async function readToken(): Promise<string> {
   const fromEnv = process.env.SSO_CONSOLE_API_TOKEN?.trim();
@@ -222,20 +194,6 @@ function requiredApp(command: string, app: string | undefined): string {
   return app;
 }
 
-function planJson(plan: Plan) {
-  return {
-    changes: hasChanges(plan),
-    blockers: plan.blockers,
-    steps: plan.steps.map(({ key, kind, action, title, changes }) => ({
-      key,
-      kind,
-      action,
-      title,
-      changes,
-    })),
-  };
-}
-
 async function confirm(question: string): Promise<boolean> {
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   try {
@@ -282,6 +240,7 @@ async function main(argv: string[]): Promise<number> {
       'merge-into': { type: 'string' },
       'inline-secret': { type: 'boolean' },
       verify: { type: 'boolean' },
+      'show-secrets': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -412,9 +371,9 @@ async function main(argv: string[]): Promise<number> {
       'Create one with `sso-console init`.',
     );
   }
-  const document = readDocument(file);
+  // The file first: one that cannot be used is said before a token is asked for.
+  const input = command === 'plan' ? readSetupInput(file, 'plan') : readSetupInput(file, 'apply');
   const context = await serviceContext(values);
-  const { orgUrl } = context.org;
   // The console window's setup service: one orchestration of plan and apply (error mapping,
   // keychain, journal), so the CLI and the wizard cannot drift apart.
   const setup = createSetupService({
@@ -429,75 +388,34 @@ async function main(argv: string[]): Promise<number> {
       }
     },
   });
-  const plan = await setup.plan(document);
-  if (command === 'plan') {
-    process.stdout.write(
-      values.json === true ? `${JSON.stringify(planJson(plan))}\n` : renderPlan(plan, { orgUrl }),
-    );
-    if (plan.blockers.length > 0) {
-      return 1;
-    }
-    return values['detailed-exitcode'] === true && hasChanges(plan) ? 2 : 0;
-  }
-  if (plan.blockers.length > 0) {
-    throw new SetupBlockedError(plan.blockers);
-  }
-  if (!hasChanges(plan)) {
-    process.stdout.write(
-      values.json === true
-        ? `${JSON.stringify({ changes: false })}\n`
-        : 'Nothing to change: the org already matches the setup document.\n',
-    );
-    return 0;
-  }
-  if (values.json !== true) {
-    process.stdout.write(renderPlan(plan, { orgUrl }));
-  }
-  if (values.yes !== true) {
-    if (!process.stdin.isTTY || process.env.SSO_CONSOLE_API_TOKEN === undefined) {
-      throw new CliError(
-        'apply changes the org and needs a confirmation, but there is no terminal to ask on.',
-        'Review the plan with `sso-console plan`, then run apply with --yes.',
+  const io: SetupCommandIo = {
+    write: (text) => process.stdout.write(text),
+    warn: (text) => process.stderr.write(text),
+    // Standard input can answer only when it is a terminal and did not carry the token.
+    ...(process.stdin.isTTY && process.env.SSO_CONSOLE_API_TOKEN !== undefined ? { confirm } : {}),
+  };
+  const json = values.json === true;
+  return input.kind === 'document' && command === 'plan'
+    ? runPlanCommand(
+        {
+          setup,
+          document: input.document,
+          out: values.out,
+          json,
+          detailedExitCode: values['detailed-exitcode'] === true,
+        },
+        io,
+      )
+    : runApplyCommand(
+        {
+          setup,
+          input,
+          json,
+          yes: values.yes === true,
+          showSecrets: values['show-secrets'] === true,
+        },
+        io,
       );
-    }
-    if (!(await confirm('Apply these changes? Type yes to go on: '))) {
-      process.stderr.write('Nothing was changed.\n');
-      return 1;
-    }
-  }
-  const applied = await setup.apply(document, randomUUID(), {
-    journalFile: `${file}.journal.jsonl`,
-  });
-  // The secrets went to the keychain; they are read back from there to be shown once.
-  const clientSecret = applied.clientSecretStored
-    ? (await setup.revealSecret({ secret: 'client-secret', clientId: applied.clientId })).value
-    : undefined;
-  const testUserPassword =
-    applied.testUserLogin === null
-      ? undefined
-      : (await setup.revealSecret({ secret: 'test-user-password', login: applied.testUserLogin }))
-          .value;
-  const { appId, clientId, issuer } = applied;
-  if (values.json === true) {
-    process.stdout.write(
-      `${JSON.stringify({ changes: true, appId, clientId, issuer, clientSecret: clientSecret ?? null, testUserPassword: testUserPassword ?? null })}\n`,
-    );
-  } else {
-    process.stdout.write(
-      [
-        '',
-        `Applied. App id ${appId}, client id ${clientId}, issuer ${issuer}.`,
-        ...(clientSecret === undefined
-          ? []
-          : [`Client secret (shown once; keep it in your secret store): ${clientSecret}`]),
-        ...(testUserPassword === undefined
-          ? []
-          : [`Test user password (shown once): ${testUserPassword}`]),
-        '',
-      ].join('\n'),
-    );
-  }
-  return 0;
 }
 
 try {

@@ -1,6 +1,6 @@
 import type { EventName, EventPayload } from '../../shared/ipc/contract.ts';
 import { createExportService } from '../export/export-service.ts';
-import { createActiveOrg } from '../okta/active-org.ts';
+import { createActiveOrg, createOrgSchedulers } from '../okta/active-org.ts';
 import { createOktaClient } from '../okta/okta-client.ts';
 import type { Logger } from '../platform/logging/logger.ts';
 import type { SecretStore } from '../platform/secrets/secret-store.ts';
@@ -44,6 +44,11 @@ export function composeConsole(options: {
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
 }): ConsoleCore {
   const sandbox = createEmbeddedSandbox();
+  // One pace per org for every client of it, the connection check's included; its long waits
+  // are told to the renderer whatever the operation.
+  const schedulerFor = createOrgSchedulers((orgUrl, wait) => {
+    options.emit('okta:rate-limit-wait', { orgUrl, ...wait });
+  });
   const profiles = createProfileService({
     repository: createFileProfileRepository(options.dataDir, {
       onSetAside: (movedTo) => {
@@ -53,7 +58,8 @@ export function composeConsole(options: {
       },
     }),
     secrets: options.secrets,
-    createClient: (credentials) => createOktaClient(credentials),
+    createClient: (credentials) =>
+      createOktaClient({ ...credentials, scheduler: schedulerFor(credentials.orgUrl) }),
     sandbox,
     emitProgress: (payload) => {
       options.emit('profiles:verify-progress', payload);
@@ -64,9 +70,7 @@ export function composeConsole(options: {
   const activeOrg = createActiveOrg({
     profiles,
     createClient: (credentials) => createOktaClient(credentials),
-    onRateLimitWait: (orgUrl, wait) => {
-      options.emit('okta:rate-limit-wait', { orgUrl, ...wait });
-    },
+    schedulerFor,
   });
   const setup = createSetupService({
     activeOrg,

@@ -17,14 +17,36 @@ export interface ActiveOrg {
 }
 
 /**
+ * One request scheduler per org, for every client of that org in the process: Okta counts an
+ * org's requests together, so a connection check, a plan, the diagnosis and the export facts
+ * running at once must share one pace rather than each believe it has the whole limit.
+ */
+export function createOrgSchedulers(
+  onRateLimitWait?: (orgUrl: string, wait: RateLimitWait) => void,
+): (orgUrl: string) => RequestScheduler {
+  const schedulers = new Map<string, RequestScheduler>();
+  return (orgUrl) => {
+    let scheduler = schedulers.get(orgUrl);
+    if (scheduler === undefined) {
+      scheduler = createRequestScheduler();
+      if (onRateLimitWait !== undefined) {
+        scheduler.onWait((wait) => {
+          onRateLimitWait(orgUrl, wait);
+        });
+      }
+      schedulers.set(orgUrl, scheduler);
+    }
+    return scheduler;
+  };
+}
+
+/**
  * Resolves the active profile's org for services that act on "the connected org".
  *
  * @remarks
  * One place decides what "no org connected" means and says it, so the wizard's search, plan
- * and apply explain it the same way. It also keeps one scheduler per org and one client per
- * org and token: Okta counts an org's requests together, so a plan, the diagnosis and the
- * export facts running at once must share one pace rather than each believe it has the whole
- * limit.
+ * and apply explain it the same way. It keeps one client per org and token, on the org's
+ * scheduler ({@link createOrgSchedulers}).
  */
 export function createActiveOrg(deps: {
   /** The connected profiles (the profiles service, given by the composition root). */
@@ -37,26 +59,10 @@ export function createActiveOrg(deps: {
     token: string;
     scheduler: RequestScheduler;
   }) => OktaClient;
-  /** Hears every long wait for an org's rate limit, e.g. to tell the renderer. */
-  onRateLimitWait?: (orgUrl: string, wait: RateLimitWait) => void;
+  /** The org's scheduler; see {@link createOrgSchedulers}. */
+  schedulerFor: (orgUrl: string) => RequestScheduler;
 }): () => Promise<ActiveOrg> {
-  const schedulers = new Map<string, RequestScheduler>();
   const clients = new Map<string, { token: string; client: OktaClient }>();
-
-  function schedulerFor(orgUrl: string): RequestScheduler {
-    let scheduler = schedulers.get(orgUrl);
-    if (scheduler === undefined) {
-      scheduler = createRequestScheduler();
-      const { onRateLimitWait } = deps;
-      if (onRateLimitWait !== undefined) {
-        scheduler.onWait((wait) => {
-          onRateLimitWait(orgUrl, wait);
-        });
-      }
-      schedulers.set(orgUrl, scheduler);
-    }
-    return scheduler;
-  }
 
   return async () => {
     const { activeProfileId } = await deps.profiles.list();
@@ -68,7 +74,7 @@ export function createActiveOrg(deps: {
       });
     }
     const { orgUrl, token } = await deps.profiles.getCredentials(activeProfileId);
-    const scheduler = schedulerFor(orgUrl);
+    const scheduler = deps.schedulerFor(orgUrl);
     let cached = clients.get(orgUrl);
     if (cached?.token !== token) {
       // A new token (the org was connected again) gets a new client, on the same scheduler.

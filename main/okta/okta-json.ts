@@ -26,6 +26,9 @@ export interface OktaApp {
   status: string;
   /** `signOnMode`: `OPENID_CONNECT` for the apps the console sets up. */
   signOnMode: string;
+  /** `created` and `lastUpdated`, as ISO timestamps; `undefined` when Okta did not say. */
+  created: string | undefined;
+  lastUpdated: string | undefined;
   /** The setup id in `profile["x-sso-console"].setupId`, if the console created the app. */
   setupId: string | undefined;
   /** `settings.implicitAssignment`: every user of the org may sign in without an assignment. */
@@ -67,6 +70,8 @@ export function readOktaApp(value: unknown): OktaApp {
     label: textOf(json.label),
     status: textOf(json.status),
     signOnMode: textOf(json.signOnMode),
+    created: timestampOf(json.created),
+    lastUpdated: timestampOf(json.lastUpdated),
     setupId: stringOf(asObject(asObject(json.profile)[SETUP_MARK_KEY]).setupId),
     implicitAssignment: settings.implicitAssignment === true,
     oauthClient: {
@@ -178,6 +183,7 @@ export interface OktaTrustedOrigin {
   origin: string | undefined;
   /** The `type` of each of `scopes`: `CORS`, `REDIRECT`, `IFRAME_EMBED`. */
   scopeTypes: string[];
+  lastUpdated: string | undefined;
 }
 
 /** Reads a trusted origin. */
@@ -188,6 +194,7 @@ export function readOktaTrustedOrigin(value: unknown): OktaTrustedOrigin {
     name: stringOf(json.name),
     origin: stringOf(json.origin),
     scopeTypes: itemsOf(json.scopes).flatMap((scope) => stringOf(asObject(scope).type) ?? []),
+    lastUpdated: timestampOf(json.lastUpdated),
   };
 }
 
@@ -200,6 +207,7 @@ export interface OktaAuthServer {
   issuer: string;
   /** `issuerMode`: `ORG_URL`, `CUSTOM_URL` or `DYNAMIC`. */
   issuerMode: string;
+  lastUpdated: string | undefined;
 }
 
 /** Reads a custom authorization server. */
@@ -211,6 +219,7 @@ export function readOktaAuthServer(value: unknown): OktaAuthServer {
     status: textOf(json.status),
     issuer: textOf(json.issuer),
     issuerMode: textOf(json.issuerMode),
+    lastUpdated: timestampOf(json.lastUpdated),
   };
 }
 
@@ -334,6 +343,7 @@ export interface OktaClientSecret {
   status: string;
   /** `client_secret`: the secret itself, shown by Okta when it is created. */
   clientSecret: string | undefined;
+  created: string | undefined;
 }
 
 /** Reads one of an app's client secrets. */
@@ -343,6 +353,7 @@ export function readOktaClientSecret(value: unknown): OktaClientSecret {
     id: stringOf(json.id),
     status: textOf(json.status),
     clientSecret: stringOf(json.client_secret),
+    created: timestampOf(json.created),
   };
 }
 
@@ -423,6 +434,16 @@ export function sdkRequestBody<Kind extends keyof SdkRequestBodies>(
 /** `value` if it is an array, else `[]`. */
 function itemsOf(value: unknown): unknown[] {
   return Array.isArray(value) ? (value as unknown[]) : [];
+}
+
+/**
+ * A timestamp as an ISO string: Okta sends strings, and the SDK's models turn some into `Date`s.
+ */
+function timestampOf(value: unknown): string | undefined {
+  if (value instanceof Date) {
+    return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+  }
+  return stringOf(value);
 }
 
 /** `value` if it is a string other than `''`: for names whose empty value means none was given. */

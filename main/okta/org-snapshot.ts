@@ -27,7 +27,16 @@ export { SETUP_MARK_KEY } from './okta-json.ts';
  */
 export interface OrgSnapshot {
   /** The document's app: the one it names, or the one carrying its mark; `undefined` if none. */
-  app: { id: string; fields: AppFields; status: string } | undefined;
+  app:
+    | {
+        id: string;
+        fields: AppFields;
+        status: string;
+        /** Okta's timestamps: when it was made, and its version for the stale-plan check. */
+        created?: string | undefined;
+        lastUpdated?: string | undefined;
+      }
+    | undefined;
   /** User id by login, for the logins the document names (absent: no such user). */
   usersByLogin: Map<string, { id: string }>;
   /** Group id by name, for the names the document names. */
@@ -36,11 +45,12 @@ export interface OrgSnapshot {
   appUserIds: Set<string>;
   appGroupIds: Set<string>;
   /** Trusted origins by origin URL. */
-  trustedOrigins: Map<string, { id: string; scopes: string[] }>;
+  trustedOrigins: Map<string, { id: string; scopes: string[]; lastUpdated?: string | undefined }>;
   /** The custom authorization server, when the document uses one and it exists. */
   authServer:
     | {
         id: string;
+        lastUpdated?: string | undefined;
         scopeNames: Set<string>;
         claims: { name: string; valueType: string; claimType: string }[];
         /** Whether an ACTIVE policy and rule already admit the client for its grant types. */
@@ -164,10 +174,14 @@ export async function readOrgSnapshot(
       groupsByName.set(name, { id });
     }
   }
-  const trustedOrigins = new Map<string, { id: string; scopes: string[] }>();
+  const trustedOrigins: OrgSnapshot['trustedOrigins'] = new Map();
   for (const origin of origins) {
     if (origin.origin !== undefined && origin.id !== undefined) {
-      trustedOrigins.set(origin.origin, { id: origin.id, scopes: origin.scopeTypes });
+      trustedOrigins.set(origin.origin, {
+        id: origin.id,
+        scopes: origin.scopeTypes,
+        lastUpdated: origin.lastUpdated,
+      });
     }
   }
 
@@ -189,7 +203,13 @@ export async function readOrgSnapshot(
     app:
       app === undefined || appId === undefined
         ? undefined
-        : { id: appId, fields: appFieldsOf(app.json), status: app.status },
+        : {
+            id: appId,
+            fields: appFieldsOf(app.json),
+            status: app.status,
+            created: app.created,
+            lastUpdated: app.lastUpdated,
+          },
     usersByLogin,
     groupsByName,
     appUserIds,
@@ -271,8 +291,11 @@ async function readAuthServer(
     return undefined;
   }
   const authServerId = serverId;
+  let lastUpdated: string | undefined;
   try {
-    await client.authorizationServerApi.getAuthorizationServer({ authServerId });
+    lastUpdated = readOktaAuthServer(
+      await client.authorizationServerApi.getAuthorizationServer({ authServerId }),
+    ).lastUpdated;
   } catch (error) {
     if ((error as { status?: number }).status === 404) {
       return undefined;
@@ -319,6 +342,7 @@ async function readAuthServer(
   }
   return {
     id: authServerId,
+    lastUpdated,
     scopeNames: new Set(scopes.map((scope) => scope.name)),
     claims: claims.map(({ name, valueType, claimType }) => ({ name, valueType, claimType })),
     admitsClient,

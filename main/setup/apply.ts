@@ -1,58 +1,36 @@
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
-import { collect } from '../okta/collections.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
+import { findSetupApp, type OrgSnapshot, readOrgSnapshot } from '../okta/org-snapshot.ts';
 import {
-  type OktaPolicy,
-  type OktaPolicyRule,
-  readOktaApp,
-  readOktaClientSecret,
-  readOktaPolicy,
-  readOktaPolicyRule,
-  readOktaTrustedOrigin,
-  sdkRequestBody,
-} from '../okta/okta-json.ts';
-import { findSetupApp, readOrgSnapshot } from '../okta/org-snapshot.ts';
-import { type OrgSnapshot } from '../okta/org-snapshot.ts';
-import { createJsonLinesJournal } from '../platform/journal.ts';
-import { asObject } from '../platform/json.ts';
-import { generateTestUserPassword } from '../platform/passwords.ts';
-import { appRequestBody } from './okta-bodies.ts';
-import { desiredAppFields, hasChanges, type Plan, planSetup, type PlanStep } from './plan.ts';
+  type ApplyJournal,
+  CLIENT_SECRET_STEP,
+  entriesFor,
+  type JournalEntry,
+  owedSecrets,
+  stepsInDoubt,
+  testUserPasswordStep,
+  unkeptSecretIds,
+} from './apply-journal.ts';
+import { type NewSecret, performWrite } from './okta-writes.ts';
+import {
+  desiredAppFields,
+  hasChanges,
+  NOTHING_OWED,
+  type Plan,
+  planSetup,
+  type PlanStep,
+} from './plan.ts';
+import { type BasisChange, compareBasis } from './plan-basis.ts';
 
-/** One line of the apply journal: written before a change, and again once it is known done. */
-export interface JournalEntry {
-  setupId: string;
-  stepKey: string;
-  phase: 'started' | 'done';
-  at: string;
-  /** The Okta id of the object, once known. */
-  objectId?: string;
-}
+export { type ApplyJournal, createFileJournal, type JournalEntry } from './apply-journal.ts';
+export type { NewSecret } from './okta-writes.ts';
 
-/**
- * Where an apply records what it is about to do and what it did.
- *
- * @remarks
- * The engine writes `started` before every change and `done` after it is confirmed, so after an
- * interruption the console can say which change was in flight. The org itself stays the source
- * of truth: a resumed apply re-reads it and plans again, and the console's mark on its app, the
- * user's login, the group's name and the origin's URL tell what already exists — so nothing is
- * created twice.
- */
-export interface ApplyJournal {
-  append(entry: JournalEntry): Promise<void>;
-}
-
-/** What the admin gets back: ids, the client id, and secrets to show once and keep. */
+/** What an apply did: ids, each step, and where the secrets it made went — never the secrets. */
 export interface ApplyResult {
   appId: string;
   clientId: string;
-  /** Only when this apply created the app or had to issue a new secret. Never logged. */
-  clientSecret: string | undefined;
   /** The custom authorization server that issues the app's tokens; `undefined` for the org's. */
   authServerId: string | undefined;
-  /** The test user's generated password, when this apply created the user. Never logged. */
-  testUserPassword: string | undefined;
   /** Each step with what was done. */
   steps: { key: string; title: string; action: PlanStep['action'] }[];
   /**
@@ -63,6 +41,17 @@ export interface ApplyResult {
     testUserId: string | undefined;
     groups: { name: string; id: string }[];
   };
+  /** Each secret this apply made, and whether the keychain kept it. */
+  secrets: { kind: NewSecret['kind']; kept: boolean }[];
+  /** Why a secret was not kept (the keychain's own error), when one was not. */
+  keychainFailure: unknown;
+}
+
+/** Where an apply's secrets go: the OS keychain, in the console and on the command line. */
+export interface SecretKeeper {
+  /** Proves the keychain takes a secret now; called before the first write when one is due. */
+  check(): Promise<void>;
+  keep(secret: NewSecret): Promise<void>;
 }
 
 /** Progress of an apply, step by step. */
@@ -72,422 +61,337 @@ export type ApplyProgress = (event: {
   state: 'running' | 'done' | 'retrying';
 }) => void;
 
-/** How many times one change is tried, each after the org was re-read to see it is not there. */
+/** How many times one change is tried, each after the org was read to see it is not there. */
 const ATTEMPTS_PER_CHANGE = 3;
 
-interface Execution {
-  client: OktaClient;
-  document: SetupDocument;
-  snapshot: OrgSnapshot;
-  secrets: { clientSecret?: string; testUserPassword?: string };
+/**
+ * The pauses between reads that wait for a write to show: Okta's replicas may answer 404 for an
+ * object made a moment ago (security.md §6.5 and §7 F4), for up to about two seconds.
+ */
+export const CONSISTENCY_DELAYS_MS = [200, 400, 800, 1600] as const;
+
+/** The plan was made on an org that has changed since: nothing was written. */
+export class PlanStaleError extends Error {
+  readonly changes: BasisChange[];
+  /** The plan of the org as it is now, to review instead. */
+  readonly fresh: Plan;
+
+  constructor(changes: BasisChange[], fresh: Plan) {
+    super(
+      `The org changed since this plan was made, so it was not applied and nothing was written:\n${changes
+        .map((change) => `- ${change.title}: ${change.summary}`)
+        .join('\n')}`,
+    );
+    this.name = 'PlanStaleError';
+    this.changes = changes;
+    this.fresh = fresh;
+  }
 }
 
-/** Performs one planned change. Returns the Okta id of what it created or changed. */
-async function perform(step: PlanStep, run: Execution): Promise<string | undefined> {
-  const { client, document, snapshot } = run;
-  const appId = snapshot.app?.id;
+/** The plan cannot be applied: the org lacks something the document needs. */
+export class SetupBlockedError extends Error {
+  readonly blockers: string[];
+
+  constructor(blockers: string[]) {
+    super(`The setup cannot be applied yet:\n- ${blockers.join('\n- ')}`);
+    this.name = 'SetupBlockedError';
+    this.blockers = blockers;
+  }
+}
+
+/** The steps of a plan that make a secret the keychain must keep. */
+function makesSecret(step: PlanStep, document: SetupDocument): boolean {
+  if (step.action === 'unchanged') {
+    return false;
+  }
   switch (step.kind) {
-    case 'app': {
-      if (step.action === 'create') {
-        const created = readOktaApp(
-          await client.applicationApi.createApplication(
-            sdkRequestBody('application', appRequestBody(document)),
-          ),
-        );
-        run.secrets.clientSecret = created.clientCredentials.clientSecret;
-        return created.id;
-      }
-      const existing = await findSetupApp(client, document);
-      if (existing?.id === undefined) {
-        throw new Error('The app integration is no longer in the org; run the apply again.');
-      }
-      const appId = existing.id;
-      if (step.changes.some((change) => change.field !== 'status')) {
-        await client.applicationApi.replaceApplication({
-          appId,
-          ...sdkRequestBody('application', appRequestBody(document, existing.json)),
-        });
-      }
-      // Okta's replace ignores `status`; only the lifecycle operation activates an app.
-      if (existing.status !== 'ACTIVE') {
-        await client.applicationApi.activateApplication({ appId });
-      }
-      return appId;
-    }
-    case 'test-user': {
-      const testUser = document.assignments.testUser;
-      if (testUser === undefined) {
-        return undefined;
-      }
-      const password = generateTestUserPassword();
-      const body = {
-        profile: {
-          firstName: testUser.firstName,
-          lastName: testUser.lastName,
-          email: testUser.email,
-          login: testUser.email,
-        },
-        credentials: { password: { value: password } },
-      };
-      const user = await client.userApi.createUser({ body, activate: true });
-      run.secrets.testUserPassword = password;
-      return user.id;
-    }
-    case 'user-assignment': {
-      const login = step.key.slice('user-assignment:'.length);
-      const userId = snapshot.usersByLogin.get(login)?.id;
-      const assignment = { id: userId ?? '' };
-      await client.applicationApi.assignUserToApplication({
-        appId: appId ?? '',
-        appUser: assignment,
-      });
-      return userId;
-    }
-    case 'group-assignment': {
-      const name = step.key.slice('group-assignment:'.length);
-      const groupId = snapshot.groupsByName.get(name)?.id ?? '';
-      await client.applicationApi.assignGroupToApplication({ appId: appId ?? '', groupId });
-      return groupId;
-    }
-    case 'trusted-origin': {
-      const wanted = document.trustedOrigins.find(
-        (origin) => `trusted-origin:${origin.origin}` === step.key,
-      );
-      if (wanted === undefined) {
-        return undefined;
-      }
-      const existing = snapshot.trustedOrigins.get(wanted.origin);
-      const body = {
-        name: wanted.name,
-        origin: wanted.origin,
-        scopes: [...new Set([...(existing?.scopes ?? []), ...wanted.scopes])].map((type) => ({
-          type,
-        })),
-      };
-      if (existing === undefined) {
-        return readOktaTrustedOrigin(
-          await client.trustedOriginApi.createTrustedOrigin(sdkRequestBody('trustedOrigin', body)),
-        ).id;
-      }
-      await client.trustedOriginApi.replaceTrustedOrigin({
-        trustedOriginId: existing.id,
-        ...sdkRequestBody('trustedOrigin', body),
-      });
-      return existing.id;
-    }
-    case 'auth-server': {
-      if (document.issuer.kind !== 'custom' || document.issuer.server.kind !== 'new') {
-        return undefined;
-      }
-      const { name, audience, description } = document.issuer.server;
-      const server = await client.authorizationServerApi.createAuthorizationServer({
-        authorizationServer: { name, description, audiences: [audience] },
-      });
-      return server.id;
-    }
-    case 'scope': {
-      const name = step.key.slice('scope:'.length);
-      const authServerId = serverIdOf(run);
-      const scope = await client.authorizationServerApi.createOAuth2Scope({
-        authServerId,
-        oAuth2Scope: {
-          name,
-          description: `Requested by ${document.app.label}`,
-          consent: 'IMPLICIT',
-          metadataPublish: 'NO_CLIENTS',
-        },
-      });
-      return scope.id;
-    }
-    case 'claim': {
-      const claim = document.issuer.groupsClaim;
-      if (claim === undefined) {
-        return undefined;
-      }
-      const created = await client.authorizationServerApi.createOAuth2Claim({
-        authServerId: serverIdOf(run),
-        oAuth2Claim: {
-          name: claim.name,
-          status: 'ACTIVE',
-          claimType: 'IDENTITY',
-          valueType: 'GROUPS',
-          group_filter_type: claim.filterType,
-          value: claim.value,
-          alwaysIncludeInToken: true,
-          conditions: { scopes: [] },
-        },
-      });
-      return created.id;
-    }
-    case 'access-policy':
-      return ensureAccessPolicy(run);
+    case 'app':
+      return step.action === 'create' && document.app.tokenEndpointAuthMethod !== 'none';
+    case 'test-user':
+      return step.action === 'create';
+    case 'client-secret':
+    case 'test-user-password':
+      return true;
+    default:
+      return false;
   }
 }
 
-function serverIdOf(run: Execution): string {
-  const id = run.snapshot.authServer?.id;
-  if (id === undefined) {
-    throw new Error('The authorization server is not in the org yet; run the apply again.');
-  }
-  return id;
+/** Whether a failed write may have been committed: no answer, or a server error. */
+function mayHaveFailedInFlight(error: unknown): boolean {
+  const status = (error as { status?: unknown }).status;
+  return typeof status !== 'number' || status >= 500;
 }
 
-/** Where the console marks the access policies it creates: their description. */
-function policyMark(document: SetupDocument): string {
-  return `[sso-console ${document.id}]`;
+/** A failure in a few words for the journal: its status and code, never a body. */
+function describeFailure(error: unknown): string {
+  const { status, errorCode, code, name } = error as Record<string, unknown>;
+  return [status, errorCode ?? code ?? name]
+    .filter((part) => typeof part === 'string' || typeof part === 'number')
+    .map(String)
+    .join(' ');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
- * Creates the access policy that admits the app, and its rule — each only if missing.
+ * Applies a setup document: exactly the plan the admin reviewed, each write recorded in the
+ * journal before it is made, each failure settled by reading the org rather than writing again.
  *
  * @remarks
- * Two writes, so an interruption can fall between them: the policy is found again by the mark in
- * its description, and only the rule is created then. A second policy would still admit the
- * app, but it would be clutter an admin has to clean up.
- */
-async function ensureAccessPolicy(run: Execution): Promise<string> {
-  const { client, document, snapshot } = run;
-  const { issuer, app } = document;
-  if (issuer.kind !== 'custom' || snapshot.app === undefined) {
-    throw new Error('The app must exist before its access policy; run the apply again.');
-  }
-  const authServerId = serverIdOf(run);
-  const api = client.authorizationServerApi;
-  const policies = (await collect(await api.listAuthorizationServerPolicies({ authServerId }))).map(
-    readOktaPolicy,
-  );
-  // The last one carrying our mark, should an interrupted apply ever have left two.
-  const policyFound = policies.findLast((policy) =>
-    policy.description.includes(policyMark(document)),
-  );
-  let policyId = policyFound?.id;
-  const clientId =
-    (await findSetupApp(client, document))?.clientCredentials.clientId ?? snapshot.app.id;
-  if (policyId === undefined) {
-    const policy = await api.createAuthorizationServerPolicy({
-      authServerId,
-      policy: {
-        type: 'OAUTH_AUTHORIZATION_POLICY',
-        name: `${app.label} access`,
-        description: `Lets ${app.label} get tokens. ${policyMark(document)}`,
-        priority: 1,
-        status: 'ACTIVE',
-        conditions: { clients: { include: [clientId] } },
-      },
-    });
-    policyId = policy.id ?? '';
-  }
-  if (policyFound !== undefined) {
-    await repairPolicy(api, authServerId, policyFound, clientId);
-  }
-  const [found] = await collect(
-    await api.listAuthorizationServerPolicyRules({ authServerId, policyId }),
-  );
-  const rule = found === undefined ? undefined : readOktaPolicyRule(found);
-  if (rule !== undefined) {
-    await repairRule(api, authServerId, policyId, rule, app.grantTypes, issuer.scopes);
-  } else {
-    await api.createAuthorizationServerPolicyRule({
-      authServerId,
-      policyId,
-      policyRule: {
-        name: `${app.label} sign-in`,
-        type: 'RESOURCE_ACCESS',
-        priority: 1,
-        conditions: {
-          people: { groups: { include: ['EVERYONE'] } },
-          grantTypes: { include: app.grantTypes },
-          scopes: { include: issuer.scopes },
-        },
-        actions: {
-          token: {
-            accessTokenLifetimeMinutes: 60,
-            refreshTokenLifetimeMinutes: 0,
-            refreshTokenWindowMinutes: 10080,
-          },
-        },
-      },
-    });
-  }
-  return policyId;
-}
-
-type AuthorizationServerApi = OktaClient['authorizationServerApi'];
-
-/**
- * Makes the console's own policy admit the app again, if an admin deactivated it or took the
- * app out of its clients since: the planner asked for an access policy, so finding ours is not
- * enough — it must work.
- */
-async function repairPolicy(
-  api: AuthorizationServerApi,
-  authServerId: string,
-  policy: OktaPolicy,
-  clientId: string,
-): Promise<void> {
-  const policyId = policy.id ?? '';
-  const clients = policy.includedClients;
-  if (!clients.includes(clientId) && !clients.includes('ALL_CLIENTS')) {
-    await api.replaceAuthorizationServerPolicy({
-      authServerId,
-      policyId,
-      ...sdkRequestBody('policy', {
-        ...policy.json,
-        conditions: {
-          ...asObject(policy.json.conditions),
-          clients: { include: [...clients, clientId] },
-        },
-      }),
-    });
-  }
-  if (policy.status !== 'ACTIVE') {
-    await api.activateAuthorizationServerPolicy({ authServerId, policyId });
-  }
-}
-
-/**
- * Makes the console's own rule cover the document's grant types and scopes (a scope added
- * since, e.g. by a one-click fix, is not in it yet) and activates it if it was deactivated.
- */
-async function repairRule(
-  api: AuthorizationServerApi,
-  authServerId: string,
-  policyId: string,
-  rule: OktaPolicyRule,
-  grantTypes: readonly string[],
-  scopes: readonly string[],
-): Promise<void> {
-  const ruleId = rule.id ?? '';
-  const { grantTypes: grants, scopes: ruleScopes } = rule;
-  const missingGrants = grantTypes.filter((grant) => !grants.includes(grant));
-  const missingScopes = ruleScopes.includes('*')
-    ? []
-    : scopes.filter((scope) => !ruleScopes.includes(scope));
-  if (missingGrants.length > 0 || missingScopes.length > 0) {
-    await api.replaceAuthorizationServerPolicyRule({
-      authServerId,
-      policyId,
-      ruleId,
-      ...sdkRequestBody('policyRule', {
-        ...rule.json,
-        conditions: {
-          ...asObject(rule.json.conditions),
-          grantTypes: { include: [...grants, ...missingGrants] },
-          scopes: { include: [...ruleScopes, ...missingScopes] },
-        },
-      }),
-    });
-  }
-  if (rule.status !== 'ACTIVE') {
-    await api.activateAuthorizationServerPolicyRule({ authServerId, policyId, ruleId });
-  }
-}
-
-/**
- * Applies a setup document: plan, then each change in order, each recorded in the journal
- * before it is made, and each failure settled by reading the org rather than by writing again.
- *
- * @remarks
- * A write that fails without an answer (a 5xx, a dropped connection, a response lost after the
- * change was committed) may or may not have happened. The engine never repeats it blind: it
- * re-reads the org and plans again. If the change is there, it moves on; if not, it tries again,
- * up to {@link ATTEMPTS_PER_CHANGE} times. An apply that is stopped outright is resumed the same
- * way — by running it again — and reaches the same end state without duplicates.
+ * - **This plan or none.** With `reviewed`, the org is read again before the first write and
+ *   compared with what the reviewed plan read ({@link compareBasis}); if anything changed, it
+ *   throws {@link PlanStaleError} with the changes and the fresh plan, having written nothing.
+ * - **Nothing twice.** A write that fails without an answer (a 5xx, a dropped connection, a
+ *   response lost after the change was committed) may or may not have happened. The engine never
+ *   repeats it blind: it reads the org again — a few times, since a replica may not show a new
+ *   object at once — and plans again. If the change is there, it moves on; if not, it tries
+ *   again, up to {@link ATTEMPTS_PER_CHANGE} times. An apply stopped outright (a kill, a revoked
+ *   token) is resumed by running it again: writes it left in doubt are settled by reading first.
+ * - **No secret lost.** The keychain is checked before the first write, and each secret goes
+ *   there the moment Okta hands it over. One it cannot keep — the keychain failed, the answer
+ *   carrying it was lost, the process ended — is owed: the next apply replaces it with a new one,
+ *   straight into the keychain (see {@link owedSecrets}). Nobody saw the old one, so nothing
+ *   that works breaks.
  */
 export async function applySetup(options: {
   client: OktaClient;
   document: SetupDocument;
+  /** The org's URL: journal entries and the secrets' keychain accounts are per org. */
+  orgUrl: string;
   journal: ApplyJournal;
+  secrets: SecretKeeper;
+  /** The plan the admin reviewed; without it, the apply takes the plan it makes itself. */
+  reviewed?: Pick<Plan, 'basis' | 'steps'>;
   onProgress?: ApplyProgress;
   clock?: () => Date;
+  /** How long to pause between reads that wait for a write to show (tests shorten them). */
+  consistencyDelaysMs?: readonly number[];
 }): Promise<ApplyResult> {
-  const { client, document, journal } = options;
+  const { client, document, journal, orgUrl } = options;
   const clock = options.clock ?? (() => new Date());
-  const secrets: Execution['secrets'] = {};
-  const done: ApplyResult['steps'] = [];
+  const delays = options.consistencyDelaysMs ?? CONSISTENCY_DELAYS_MS;
+  const history = entriesFor(await journal.read(), document, orgUrl);
+  const record = async (entry: Omit<JournalEntry, 'setupId' | 'orgUrl' | 'at'>) => {
+    const full: JournalEntry = {
+      setupId: document.id,
+      orgUrl,
+      at: clock().toISOString(),
+      ...entry,
+    };
+    await journal.append(full);
+    history.push(full);
+  };
+
+  const made: { kind: NewSecret['kind']; kept: boolean }[] = [];
+  let keychainFailure: unknown = undefined;
   let snapshot = await readOrgSnapshot(client, document);
-  let plan: Plan = planSetup(document, snapshot);
+  // Once the keychain has failed in this apply, owed secrets wait for the next one.
+  const replan = () =>
+    planSetup(
+      document,
+      snapshot,
+      keychainFailure === undefined ? owedSecrets(history, document) : NOTHING_OWED,
+    );
+  let plan = replan();
+
+  if (options.reviewed !== undefined) {
+    const changes = compareBasis(options.reviewed.basis, plan.basis);
+    const stepsOf = (steps: readonly PlanStep[]) =>
+      JSON.stringify(steps.map(({ key, action, changes: fields }) => [key, action, fields]));
+    if (changes.length === 0 && stepsOf(options.reviewed.steps) !== stepsOf(plan.steps)) {
+      // The org reads the same, but this computer's journal owes a secret it did not before.
+      changes.push({
+        key: 'journal',
+        title: 'Secrets this computer owes',
+        summary: 'changed since the review (an apply ran from here meanwhile)',
+        fields: [],
+      });
+    }
+    if (changes.length > 0) {
+      throw new PlanStaleError(changes, plan);
+    }
+  }
   if (plan.blockers.length > 0) {
     throw new SetupBlockedError(plan.blockers);
   }
-  let appCreatedHere = false;
-  for (const planned of plan.steps) {
-    const key = planned.key;
-    for (let attempt = 1; ; attempt += 1) {
-      const current = plan.steps.find((step) => step.key === key);
-      if (current === undefined || current.action === 'unchanged') {
-        // Done by an attempt of ours whose answer was lost, or already there — from the start,
-        // or made by an earlier step (a new server comes with Okta's system scopes).
-        done.push({
-          key,
-          title: planned.title,
-          action: attempt > 1 ? planned.action : 'unchanged',
-        });
-        break;
+
+  // Writes an earlier apply left in flight: the org, just read, says whether each was made.
+  for (const stepKey of stepsInDoubt(history)) {
+    const step = plan.steps.find((candidate) => candidate.key === stepKey);
+    await record({
+      stepKey,
+      phase: step === undefined || step.action === 'unchanged' ? 'found' : 'not-found',
+    });
+  }
+  plan = replan();
+
+  if (plan.steps.some((step) => makesSecret(step, document))) {
+    // Before anything is written: a keychain that cannot keep a secret now would lose it later.
+    await options.secrets.check();
+  }
+
+  const outcome = new Map<string, { title: string; action: PlanStep['action'] }>();
+  for (const step of plan.steps) {
+    outcome.set(step.key, { title: step.title, action: 'unchanged' });
+  }
+  const attempts = new Map<string, number>();
+
+  /** Reads the org again until `settled` holds of the new plan, or the pauses run out. */
+  async function readUntil(settled: (fresh: Plan) => boolean): Promise<boolean> {
+    for (const delay of [0, ...delays]) {
+      if (delay > 0) {
+        await sleep(delay);
       }
-      if (key === 'app' && current.action === 'create') {
-        appCreatedHere = true;
-      }
-      options.onProgress?.({ stepKey: key, title: current.title, state: 'running' });
-      await journal.append({
-        setupId: document.id,
-        stepKey: key,
-        phase: 'started',
-        at: clock().toISOString(),
-      });
-      try {
-        const objectId = await perform(current, { client, document, snapshot, secrets });
-        await journal.append({
-          setupId: document.id,
-          stepKey: key,
-          phase: 'done',
-          at: clock().toISOString(),
-          ...(objectId === undefined ? {} : { objectId }),
-        });
-        options.onProgress?.({ stepKey: key, title: current.title, state: 'done' });
-        done.push({ key, title: current.title, action: current.action });
-        // A confirmed write is known: note it instead of reading the whole org again (a new
-        // server is the exception: it comes with scopes Okta made).
-        snapshot =
-          current.kind === 'auth-server'
-            ? await readOrgSnapshot(client, document)
-            : afterWrite(snapshot, current, objectId, document);
-        plan = planSetup(document, snapshot);
-        break;
-      } catch (error) {
-        if (attempt >= ATTEMPTS_PER_CHANGE || !mayHaveFailedInFlight(error)) {
-          throw error;
-        }
-        options.onProgress?.({ stepKey: key, title: current.title, state: 'retrying' });
-        // Settle what happened by reading, never by writing again blind.
-        snapshot = await readOrgSnapshot(client, document);
-        plan = planSetup(document, snapshot);
+      snapshot = await readOrgSnapshot(client, document);
+      plan = replan();
+      if (settled(plan)) {
+        return true;
       }
     }
+    return false;
   }
-  // Prove the end state from the org itself, not from memory.
-  snapshot = await readOrgSnapshot(client, document);
+
+  /**
+   * Whether a write whose answer never came was made, as the org tells.
+   *
+   * @remarks
+   * A create that may have happened is read for a while (a replica may not show it yet), since
+   * sending it again would make a second one. Assignments are idempotent (a group assignment is
+   * a PUT; assigning a user again updates the assignment), and a secret's step is owed by this
+   * computer's journal, not found in the org: those are read once, or not at all, and sent again.
+   */
+  async function settle(step: PlanStep): Promise<boolean> {
+    if (step.kind === 'client-secret' || step.kind === 'test-user-password') {
+      return false;
+    }
+    const idempotent = step.kind === 'user-assignment' || step.kind === 'group-assignment';
+    const isMade = (fresh: Plan) => {
+      const now = fresh.steps.find((candidate) => candidate.key === step.key);
+      return now === undefined || now.action === 'unchanged';
+    };
+    if (idempotent) {
+      snapshot = await readOrgSnapshot(client, document);
+      plan = replan();
+      return isMade(plan);
+    }
+    return readUntil(isMade);
+  }
+
+  const readAfterWrite = async <T>(read: () => Promise<T | undefined>) => {
+    for (const delay of [0, ...delays]) {
+      if (delay > 0) {
+        await sleep(delay);
+      }
+      const found = await read();
+      if (found !== undefined) {
+        return found;
+      }
+    }
+    return undefined;
+  };
+
+  async function keep(secret: NewSecret): Promise<void> {
+    const stepKey =
+      secret.kind === 'client-secret' ? CLIENT_SECRET_STEP : testUserPasswordStep(secret.login);
+    try {
+      await options.secrets.keep(secret);
+      await record({ stepKey, phase: 'kept' });
+      made.push({ kind: secret.kind, kept: true });
+    } catch (error) {
+      keychainFailure ??= error;
+      await record({ stepKey, phase: 'not-kept', detail: describeFailure(error) });
+      made.push({ kind: secret.kind, kept: false });
+    }
+  }
+
+  for (;;) {
+    const step = plan.steps.find((candidate) => candidate.action !== 'unchanged');
+    if (step === undefined) {
+      break;
+    }
+    if (!outcome.has(step.key)) {
+      outcome.set(step.key, { title: step.title, action: 'unchanged' });
+    }
+    const attempt = (attempts.get(step.key) ?? 0) + 1;
+    attempts.set(step.key, attempt);
+    const { key } = step;
+    options.onProgress?.({
+      stepKey: key,
+      title: step.title,
+      state: attempt > 1 ? 'retrying' : 'running',
+    });
+    await record({
+      stepKey: key,
+      phase: 'started',
+      action: step.action === 'create' ? 'create' : 'update',
+    });
+    try {
+      const written = await performWrite(step, {
+        client,
+        document,
+        snapshot,
+        unkeptSecretIds: unkeptSecretIds(history),
+        readAfterWrite,
+      });
+      await record({
+        stepKey: key,
+        phase: 'done',
+        ...(written.objectId === undefined ? {} : { objectId: written.objectId }),
+      });
+      outcome.set(key, { title: step.title, action: step.action });
+      if (written.secret !== undefined) {
+        await keep(written.secret);
+      }
+      options.onProgress?.({ stepKey: key, title: step.title, state: 'done' });
+      // A confirmed write is known: note it instead of reading the whole org again (a new
+      // server is the exception: it comes with scopes Okta made).
+      if (step.kind === 'auth-server') {
+        snapshot = await readOrgSnapshot(client, document);
+      } else {
+        snapshot = afterWrite(snapshot, step, written.objectId, document);
+      }
+      plan = replan();
+    } catch (error) {
+      if (!mayHaveFailedInFlight(error)) {
+        await record({ stepKey: key, phase: 'failed', detail: describeFailure(error) });
+        throw error;
+      }
+      // Settle what happened by reading, never by writing again blind.
+      const wasMade = await settle(step);
+      await record({ stepKey: key, phase: wasMade ? 'found' : 'not-found' });
+      if (wasMade) {
+        outcome.set(key, { title: step.title, action: step.action });
+      } else if (attempt >= ATTEMPTS_PER_CHANGE) {
+        // Tried enough: say Okta's own failure. The journal holds where to resume.
+        throw error;
+      } else {
+        options.onProgress?.({ stepKey: key, title: step.title, state: 'retrying' });
+      }
+      plan = replan();
+    }
+  }
+
+  // Prove the end state from the org itself, not from memory (waiting out lagging replicas).
+  if (!(await readUntil((fresh) => !hasChanges(fresh) && snapshot.app !== undefined))) {
+    throw new Error(
+      snapshot.app === undefined
+        ? 'The app integration is not in the org after the apply; run it again.'
+        : 'The org still differs from the setup document after the apply; run it again.',
+    );
+  }
   const app = snapshot.app;
   if (app === undefined) {
     throw new Error('The app integration is not in the org after the apply; run it again.');
   }
-  if (hasChanges(planSetup(document, snapshot))) {
-    throw new Error('The org still differs from the setup document after the apply; run it again.');
-  }
-  const credentials = (await findSetupApp(client, document))?.clientCredentials;
-  const needsSecret = credentials?.tokenEndpointAuthMethod !== 'none';
-  if (appCreatedHere && needsSecret && secrets.clientSecret === undefined) {
-    // The app was created but the answer carrying its secret was lost: issue a new secret and
-    // retire the one nobody has seen.
-    secrets.clientSecret = await replaceUnseenSecrets(client, app.id);
-  }
+  const seen = await readAfterWrite(() => findSetupApp(client, document));
   return {
     appId: app.id,
-    clientId: credentials?.clientId ?? app.id,
-    clientSecret: secrets.clientSecret,
+    clientId: seen?.clientCredentials.clientId ?? app.id,
     authServerId: document.issuer.kind === 'custom' ? snapshot.authServer?.id : undefined,
-    testUserPassword: secrets.testUserPassword,
-    steps: done,
+    steps: [...outcome].map(([stepKey, { title, action }]) => ({ key: stepKey, title, action })),
     objects: {
       testUserId:
         document.assignments.testUser === undefined
@@ -498,6 +402,8 @@ export async function applySetup(options: {
         return id === undefined ? [] : [{ name, id }];
       }),
     },
+    secrets: made,
+    keychainFailure,
   };
 }
 
@@ -533,7 +439,12 @@ function afterWrite(
   const id = objectId ?? '';
   switch (step.kind) {
     case 'app':
-      next.app = { id, fields: desiredAppFields(document), status: 'ACTIVE' };
+      next.app = {
+        ...snapshot.app,
+        id: snapshot.app?.id ?? id,
+        fields: desiredAppFields(document),
+        status: 'ACTIVE',
+      };
       break;
     case 'test-user':
       next.usersByLogin.set(step.key.slice('test-user:'.length), { id });
@@ -570,46 +481,9 @@ function afterWrite(
       }
       break;
     case 'auth-server':
+    case 'client-secret':
+    case 'test-user-password':
       break;
   }
   return next;
-}
-
-/** Issues a new client secret and deactivates and deletes the others; returns the new one. */
-async function replaceUnseenSecrets(client: OktaClient, appId: string): Promise<string> {
-  const api = client.applicationSSOPublicKeysApi;
-  const fresh = readOktaClientSecret(await api.createOAuth2ClientSecret({ appId }));
-  for await (const listed of await api.listOAuth2ClientSecrets({ appId })) {
-    const secret = readOktaClientSecret(listed);
-    if (secret.id === undefined || secret.id === fresh.id) {
-      continue;
-    }
-    if (secret.status === 'ACTIVE') {
-      await api.deactivateOAuth2ClientSecret({ appId, secretId: secret.id });
-    }
-    await api.deleteOAuth2ClientSecret({ appId, secretId: secret.id });
-  }
-  return fresh.clientSecret ?? '';
-}
-
-/** Whether a failed write may have been committed: no answer, or a server error. */
-function mayHaveFailedInFlight(error: unknown): boolean {
-  const status = (error as { status?: unknown }).status;
-  return typeof status !== 'number' || status >= 500;
-}
-
-/** The plan cannot be applied: the org lacks something the document needs. */
-export class SetupBlockedError extends Error {
-  readonly blockers: string[];
-
-  constructor(blockers: string[]) {
-    super(`The setup cannot be applied yet:\n- ${blockers.join('\n- ')}`);
-    this.name = 'SetupBlockedError';
-    this.blockers = blockers;
-  }
-}
-
-/** The apply journal in a file; see `createJsonLinesJournal`. */
-export function createFileJournal(file: string): ApplyJournal {
-  return createJsonLinesJournal(file);
 }

@@ -1,5 +1,6 @@
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import type { AppFields, OrgSnapshot } from '../okta/org-snapshot.ts';
+import { type BasisItem, planBasis } from './plan-basis.ts';
 
 /** One field that differs: the org's value and the document's. */
 export interface FieldChange {
@@ -16,8 +17,10 @@ export const STEP_KINDS = [
   'claim',
   'access-policy',
   'app',
+  'client-secret',
   'trusted-origin',
   'test-user',
+  'test-user-password',
   'user-assignment',
   'group-assignment',
 ] as const;
@@ -40,7 +43,25 @@ export interface Plan {
   steps: PlanStep[];
   /** Things the org must have that the console will not create (e.g. a user by login). */
   blockers: string[];
+  /** What the plan read of the org; apply refuses the plan if the org has changed since. */
+  basis: BasisItem[];
 }
+
+/**
+ * Secrets this computer's console made and could not keep (the keychain failed, or the answer
+ * that carried them was lost): the apply issues new ones, into the keychain.
+ *
+ * @remarks
+ * Read from the apply journal, not from Okta: Okta never shows a secret again, so only the
+ * computer that made it knows it was never kept.
+ */
+export interface OwedSecrets {
+  clientSecret: boolean;
+  testUserPassword: boolean;
+}
+
+/** Nothing owed: a first apply, or one whose secrets were all kept. */
+export const NOTHING_OWED: OwedSecrets = { clientSecret: false, testUserPassword: false };
 
 /** The document's app in the console's compared fields. */
 export function desiredAppFields(document: SetupDocument): AppFields {
@@ -99,7 +120,11 @@ function step(
  * scopes and claims before the policy that names them, the app before anything assigned to it,
  * the test user before their assignment.
  */
-export function planSetup(document: SetupDocument, snapshot: OrgSnapshot): Plan {
+export function planSetup(
+  document: SetupDocument,
+  snapshot: OrgSnapshot,
+  owed: OwedSecrets = NOTHING_OWED,
+): Plan {
   const steps: PlanStep[] = [];
   const blockers: string[] = [];
   const { issuer } = document;
@@ -210,6 +235,24 @@ export function planSetup(document: SetupDocument, snapshot: OrgSnapshot): Plan 
           );
         })(),
   );
+  if (
+    owed.clientSecret &&
+    current !== undefined &&
+    document.app.tokenEndpointAuthMethod !== 'none'
+  ) {
+    steps.push(
+      step('client-secret', 'client-secret', 'update', `Client secret of "${desired.label}"`, {
+        changes: [
+          {
+            field: 'clientSecret',
+            before: 'issued, but never kept on this computer',
+            after: 'a new one, kept in the keychain',
+          },
+        ],
+        dependsOn: ['app'],
+      }),
+    );
+  }
 
   if (issuer.kind === 'custom') {
     const admits = snapshot.authServer?.admitsClient === true;
@@ -271,6 +314,26 @@ export function planSetup(document: SetupDocument, snapshot: OrgSnapshot): Plan 
         },
       ),
     );
+    if (owed.testUserPassword && existing !== undefined) {
+      steps.push(
+        step(
+          `test-user-password:${testUser.email}`,
+          'test-user-password',
+          'update',
+          `Password of test user ${testUser.email}`,
+          {
+            changes: [
+              {
+                field: 'password',
+                before: 'set, but never kept on this computer',
+                after: 'a new one, kept in the keychain',
+              },
+            ],
+            dependsOn: [`test-user:${testUser.email}`],
+          },
+        ),
+      );
+    }
     steps.push(
       assignmentStep(
         `user-assignment:${testUser.email}`,
@@ -322,7 +385,7 @@ export function planSetup(document: SetupDocument, snapshot: OrgSnapshot): Plan 
       );
     }
   }
-  return { steps, blockers };
+  return { steps, blockers, basis: planBasis(document, snapshot) };
 }
 
 function assignmentStep(

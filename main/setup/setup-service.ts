@@ -1,7 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 
 import { AppError } from '../../shared/errors.ts';
-import type { AdminLink, SecretRequest, SetupApplied } from '../../shared/ipc/contract.ts';
+import type {
+  AdminLink,
+  SecretRequest,
+  SetupApplied,
+  SetupPlan,
+} from '../../shared/ipc/contract.ts';
 import { adminConsoleUrl } from '../../shared/okta/org-url.ts';
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import type { ActiveOrg } from '../okta/active-org.ts';
@@ -14,10 +20,18 @@ import {
   testUserPasswordAccount,
 } from '../platform/secrets/keychain-accounts.ts';
 import type { SecretStore } from '../platform/secrets/secret-store.ts';
-import { type ApplyProgress, type ApplyResult, applySetup, SetupBlockedError } from './apply.ts';
-import { createFileJournal } from './apply.ts';
+import {
+  type ApplyProgress,
+  type ApplyResult,
+  applySetup,
+  type NewSecret,
+  PlanStaleError,
+  SetupBlockedError,
+} from './apply.ts';
+import { createFileJournal, entriesFor, owedSecrets } from './apply-journal.ts';
 import { listAppAssignments, listOidcApps } from './existing-apps.ts';
 import { type Plan, planSetup } from './plan.ts';
+import type { BasisChange } from './plan-basis.ts';
 
 /**
  * Links to what an apply touched, in the org's Admin Console.
@@ -69,22 +83,97 @@ export function adminLinksFor(
 }
 
 /**
- * Plans and applies setup documents against the active org, for the wizard.
+ * What the admin reads when the keychain failed to keep a secret this apply made — which
+ * secret, the keychain's own words, and why nothing is lost — or `null` when all were kept.
+ *
+ * @remarks
+ * The console does not hold the secret to show it later: a secret held in memory is lost with
+ * the process, and showing it unasked would print it. It lets it go instead, and the next apply
+ * replaces it with a new one, straight into the keychain (see `owedSecrets`): nobody has seen
+ * the old one, so nothing that works breaks.
+ */
+export function keychainWarning(
+  result: Pick<ApplyResult, 'secrets' | 'keychainFailure'>,
+): string | null {
+  const lost = [
+    ...new Set(
+      result.secrets
+        .filter((secret) => !secret.kept)
+        .map((secret) =>
+          secret.kind === 'client-secret' ? 'the client secret' : 'the test user’s password',
+        ),
+    ),
+  ];
+  if (lost.length === 0) {
+    return null;
+  }
+  const failure = result.keychainFailure;
+  const reason =
+    failure instanceof AppError
+      ? `${failure.message} ${failure.hint}`
+      : failure instanceof Error
+        ? failure.message
+        : String(failure);
+  return `The keychain could not keep ${lost.join(' or ')}: ${reason} Nothing is lost: nobody has seen ${lost.length > 1 ? 'them' : 'it'}, and the next apply of this setup issues ${lost.length > 1 ? 'new ones' : 'a new one'} straight into the keychain once it works — apply again then.`;
+}
+
+/** The plans main holds for the admin to apply, newest last; older ones are let go. */
+const PLANS_KEPT = 20;
+
+/** A plan the admin is reviewing: what to apply, where, and what it read. */
+export interface HeldPlan {
+  orgUrl: string;
+  document: SetupDocument;
+  plan: Plan;
+}
+
+/** What an apply of a reviewed plan comes to: applied, or refused because the org changed. */
+export type ApplyOutcome =
+  | { outcome: 'applied'; applied: SetupApplied }
+  | { outcome: 'stale'; changes: BasisChange[]; fresh: { planId: string; plan: Plan } };
+
+/** The plan as the renderer sees it: steps and blockers (what it read stays in main). */
+export function planView(plan: Plan): SetupPlan {
+  return {
+    blockers: plan.blockers,
+    steps: plan.steps.map(({ key, kind, action, title, changes }) => ({
+      key,
+      kind,
+      action,
+      title,
+      changes,
+    })),
+  };
+}
+
+/**
+ * Plans and applies setup documents against the active org, for the wizard and the CLI.
  *
  * @remarks
  * The engine (`main/setup/`) does the work; this service picks the org (the active profile),
- * keeps the journal in the console's data folder, and puts what must stay secret — the client
- * secret, the test user's password — in the OS keychain, so the renderer only ever learns that
- * they are there.
+ * keeps the journal in the console's data folder — one per document, shared by the console and
+ * the CLI so either can resume the other — and puts what must stay secret, the client secret
+ * and the test user's password, in the OS keychain, so the renderer only ever learns that they
+ * are there. A plan is held here under an id: the admin applies exactly the plan they reviewed.
  */
 export function createSetupService(deps: {
   /** The org the service acts on: the connected profile's in the console, the flags' on the CLI. */
   activeOrg: () => Promise<ActiveOrg>;
-  secrets: Pick<SecretStore, 'get' | 'set'>;
+  secrets: Pick<SecretStore, 'get' | 'set' | 'checkAvailable'>;
   dataDir: string;
   emitProgress: (event: Parameters<ApplyProgress>[0] & { operationId: string }) => void;
 }) {
   const { activeOrg } = deps;
+  const held = new Map<string, HeldPlan>();
+
+  function hold(plan: HeldPlan): string {
+    const planId = randomUUID();
+    held.set(planId, plan);
+    for (const oldest of [...held.keys()].slice(0, Math.max(0, held.size - PLANS_KEPT))) {
+      held.delete(oldest);
+    }
+    return planId;
+  }
 
   function asAppError(error: unknown, org: { orgUrl: string; token: string }, action: string) {
     if (error instanceof SetupBlockedError) {
@@ -93,6 +182,9 @@ export function createSetupService(deps: {
         message: error.message,
         hint: 'Change the setup so it names what the org has, or create it in the org first.',
       });
+    }
+    if (error instanceof AppError) {
+      return error;
     }
     return toOktaAppError(error, { orgUrl: org.orgUrl, token: org.token, action });
   }
@@ -107,68 +199,153 @@ export function createSetupService(deps: {
     }
   }
 
+  /** The journal of a document's applies in the data folder, the console's and the CLI's. */
+  function journalFileOf(document: SetupDocument): string {
+    return path.join(deps.dataDir, 'journals', `${document.id}.jsonl`);
+  }
+
+  /** Plans a document against the org, with what the plan read and what this computer owes. */
+  async function planFor(org: ActiveOrg, document: SetupDocument): Promise<Plan> {
+    const journal = createFileJournal(journalFileOf(document));
+    const [snapshot, entries] = await Promise.all([
+      readOrgSnapshot(org.client, document),
+      journal.read(),
+    ]);
+    return planSetup(
+      document,
+      snapshot,
+      owedSecrets(entriesFor(entries, document, org.orgUrl), document),
+    );
+  }
+
+  /**
+   * Applies `reviewed` (a plan of `document` the admin has seen) or, without it, the plan made
+   * now; secrets go to the keychain the moment Okta hands them over.
+   */
+  async function applyDocument(
+    org: ActiveOrg,
+    document: SetupDocument,
+    operationId: string,
+    reviewed: Plan | undefined,
+  ): Promise<ApplyOutcome> {
+    let result: ApplyResult;
+    try {
+      result = await applySetup({
+        client: org.client,
+        document,
+        orgUrl: org.orgUrl,
+        journal: createFileJournal(journalFileOf(document)),
+        secrets: {
+          check: () => deps.secrets.checkAvailable(),
+          keep: (secret) =>
+            deps.secrets.set(
+              secret.kind === 'client-secret'
+                ? clientSecretAccount(org.orgUrl, secret.clientId)
+                : testUserPasswordAccount(org.orgUrl, secret.login),
+              secret.value,
+            ),
+        },
+        ...(reviewed === undefined ? {} : { reviewed }),
+        onProgress: (event) => {
+          deps.emitProgress({ ...event, operationId });
+        },
+      });
+    } catch (error) {
+      if (error instanceof PlanStaleError) {
+        const planId = hold({ orgUrl: org.orgUrl, document, plan: error.fresh });
+        return { outcome: 'stale', changes: error.changes, fresh: { planId, plan: error.fresh } };
+      }
+      throw asAppError(error, org, 'applying the setup');
+    }
+    const testUser = document.assignments.testUser;
+    const kept = (kind: NewSecret['kind']) =>
+      result.secrets.some((secret) => secret.kind === kind && secret.kept);
+    return {
+      outcome: 'applied',
+      applied: {
+        orgUrl: org.orgUrl,
+        appId: result.appId,
+        clientId: result.clientId,
+        issuer: issuerUrl(org.orgUrl, result.authServerId),
+        authServerId: result.authServerId ?? null,
+        clientSecretStored: kept('client-secret'),
+        testUserLogin: kept('test-user-password') && testUser !== undefined ? testUser.email : null,
+        steps: result.steps,
+        adminLinks: adminLinksFor(org.orgUrl, document, result),
+        keychainWarning: keychainWarning(result),
+      },
+    };
+  }
+
   return {
-    async plan(document: SetupDocument): Promise<Plan> {
+    /** Plans a document and holds the plan, for the admin to review and apply by its id. */
+    async plan(document: SetupDocument): Promise<{ planId: string; plan: SetupPlan }> {
       const org = await activeOrg();
       try {
-        return planSetup(document, await readOrgSnapshot(org.client, document));
+        const plan = await planFor(org, document);
+        return { planId: hold({ orgUrl: org.orgUrl, document, plan }), plan: planView(plan) };
+      } catch (error) {
+        throw asAppError(error, org, 'reading the org for the plan');
+      }
+    },
+
+    /** A plan of `document` with what it read, for the CLI's plan file. */
+    async planToKeep(document: SetupDocument): Promise<HeldPlan> {
+      const org = await activeOrg();
+      try {
+        return { orgUrl: org.orgUrl, document, plan: await planFor(org, document) };
       } catch (error) {
         throw asAppError(error, org, 'reading the org for the plan');
       }
     },
 
     /**
-     * Applies the document, keeping the secrets it creates in the keychain.
-     *
-     * @param options - `journalFile`: where the apply journal goes; the console keeps it in its
-     * data folder, the CLI beside the setup document the admin named.
+     * Applies the plan held under `planId`, exactly: refused (nothing written) when the org
+     * changed since it was made, and then answered with the changes and a fresh plan to review.
      */
-    async apply(
+    async applyPlan(planId: string, operationId: string): Promise<ApplyOutcome> {
+      const org = await activeOrg();
+      const plan = held.get(planId);
+      if (plan === undefined) {
+        throw new AppError({
+          code: 'PLAN_NOT_FOUND',
+          message:
+            'The console no longer holds the plan you reviewed (it was made before the console restarted, or many plans ago), so nothing was applied.',
+          hint: 'Review the plan again, then apply it.',
+        });
+      }
+      if (plan.orgUrl !== org.orgUrl) {
+        throw new AppError({
+          code: 'PLAN_NOT_FOUND',
+          message: `The plan you reviewed was made for ${plan.orgUrl}, but the connected org is now ${org.orgUrl}, so nothing was applied.`,
+          hint: 'Review the plan again against the connected org, then apply it.',
+        });
+      }
+      return applyDocument(org, plan.document, operationId, plan.plan);
+    },
+
+    /**
+     * Applies a plan kept outside the console (the CLI's plan file), or — without `reviewed` —
+     * plans and applies in one go (`sso-console apply FILE --yes`).
+     */
+    async applyReviewed(
       document: SetupDocument,
       operationId: string,
-      options: { journalFile?: string } = {},
-    ): Promise<SetupApplied> {
+      reviewed?: HeldPlan,
+    ): Promise<ApplyOutcome> {
       const org = await activeOrg();
-      const journalFile =
-        options.journalFile ?? path.join(deps.dataDir, 'journals', `${document.id}.jsonl`);
-      try {
-        const result = await applySetup({
-          client: org.client,
-          document,
-          journal: createFileJournal(journalFile),
-          onProgress: (event) => {
-            deps.emitProgress({ ...event, operationId });
-          },
+      if (reviewed !== undefined && reviewed.orgUrl !== org.orgUrl) {
+        throw new AppError({
+          code: 'PLAN_NOT_FOUND',
+          message: `The plan was made for ${reviewed.orgUrl}, not for ${org.orgUrl}, so nothing was applied.`,
+          hint: `Apply it with --org-url ${reviewed.orgUrl}, or make a plan for this org with \`sso-console plan FILE --out PLANFILE\`.`,
         });
-        if (result.clientSecret !== undefined) {
-          await deps.secrets.set(
-            clientSecretAccount(org.orgUrl, result.clientId),
-            result.clientSecret,
-          );
-        }
-        const testUser = document.assignments.testUser;
-        if (result.testUserPassword !== undefined && testUser !== undefined) {
-          await deps.secrets.set(
-            testUserPasswordAccount(org.orgUrl, testUser.email),
-            result.testUserPassword,
-          );
-        }
-        return {
-          orgUrl: org.orgUrl,
-          appId: result.appId,
-          clientId: result.clientId,
-          issuer: issuerUrl(org.orgUrl, result.authServerId),
-          authServerId: result.authServerId ?? null,
-          clientSecretStored: result.clientSecret !== undefined,
-          testUserLogin:
-            result.testUserPassword !== undefined && testUser !== undefined ? testUser.email : null,
-          steps: result.steps,
-          adminLinks: adminLinksFor(org.orgUrl, document, result),
-        };
-      } catch (error) {
-        throw asAppError(error, org, 'applying the setup');
       }
+      return applyDocument(org, document, operationId, reviewed?.plan);
     },
+
+    /** Where the journal of `document` is kept, for the CLI to say. */
+    journalFileOf,
 
     /** OIDC app integrations whose label starts with `query`, one page; see {@link listOidcApps}. */
     async listApps(query: string) {

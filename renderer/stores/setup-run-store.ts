@@ -2,7 +2,12 @@ import { createStore } from 'zustand/vanilla';
 
 import type { AppErrorValue } from '../../shared/errors.ts';
 import type { BridgeApi } from '../../shared/ipc/bridge.ts';
-import type { ChannelRequest, ChannelResponse } from '../../shared/ipc/contract.ts';
+import type {
+  ChannelRequest,
+  ChannelResponse,
+  PlanChange,
+  SetupApplied,
+} from '../../shared/ipc/contract.ts';
 import type { Result } from '../../shared/ipc/result.ts';
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import { call, subscribe } from '../api/call.ts';
@@ -10,7 +15,7 @@ import { call, subscribe } from '../api/call.ts';
 /** The plan as main returns it. */
 export type SetupPlan = ChannelResponse<'setup:plan'>['plan'];
 /** What an apply made: ids, issuer, links, and where the secrets went. */
-export type SetupResult = ChannelResponse<'setup:apply'>;
+export type SetupResult = SetupApplied;
 
 /** One apply step as the progress list shows it. */
 export interface ApplyStepProgress {
@@ -24,18 +29,24 @@ export interface SetupRunState {
   plan: {
     status: 'idle' | 'planning' | 'done' | 'error';
     value: SetupPlan | null;
+    /** Main holds the plan under this id; Apply names it, so exactly this plan is applied. */
+    planId: string | null;
     /** The document the plan was made for, as JSON: a changed document needs a new plan. */
     plannedFor: string | null;
     error: AppErrorValue | null;
   };
   apply: {
-    status: 'idle' | 'applying' | 'done' | 'error';
+    /** `stale`: the org changed since the reviewed plan; nothing was written. */
+    status: 'idle' | 'applying' | 'done' | 'error' | 'stale';
     operationId: string | null;
     progress: ApplyStepProgress[];
     result: SetupResult | null;
     error: AppErrorValue | null;
+    /** What changed in the org since the plan the admin reviewed, when `stale`. */
+    changes: PlanChange[];
   };
   makePlan: (document: SetupDocument) => Promise<void>;
+  /** Applies the plan on screen (by its id); `document` is planned again once it is applied. */
   applyPlan: (document: SetupDocument) => Promise<void>;
   /**
    * Fetches a kept secret from the keychain, for the admin who asked to see it.
@@ -54,6 +65,7 @@ export interface SetupRunState {
 const IDLE_PLAN: SetupRunState['plan'] = {
   status: 'idle',
   value: null,
+  planId: null,
   plannedFor: null,
   error: null,
 };
@@ -63,15 +75,17 @@ const IDLE_APPLY: SetupRunState['apply'] = {
   progress: [],
   result: null,
   error: null,
+  changes: [],
 };
 
 /**
  * Planning the setup document against the org, and applying the plan with per-step progress.
  *
  * @remarks
- * Apply sends the document, not the plan: main plans again right before it writes, so a plan
- * that went stale while the admin read it cannot make a wrong change. Progress arrives as events
- * matched by `operationId`, exactly as for the connect flow.
+ * Apply names the plan on screen by the id main holds it under, so what is applied is exactly
+ * what the admin read. If the org changed meanwhile, main writes nothing and answers with the
+ * changes and a fresh plan, which replaces the one on screen for the admin to review. Progress
+ * arrives as events matched by `operationId`, exactly as for the connect flow.
  */
 export function createSetupRunStore(api: BridgeApi) {
   const store = createStore<SetupRunState>()((set, get) => ({
@@ -87,36 +101,60 @@ export function createSetupRunStore(api: BridgeApi) {
       }
       set({
         plan: result.ok
-          ? { status: 'done', value: result.data.plan, plannedFor, error: null }
-          : { status: 'error', value: null, plannedFor, error: result.error },
+          ? {
+              status: 'done',
+              value: result.data.plan,
+              planId: result.data.planId,
+              plannedFor,
+              error: null,
+            }
+          : { status: 'error', value: null, planId: null, plannedFor, error: result.error },
       });
     },
 
     async applyPlan(document) {
       const operationId = crypto.randomUUID();
-      const planned = get().plan.value;
+      const { value: planned, planId } = get().plan;
+      if (planId === null) {
+        return;
+      }
       const progress: ApplyStepProgress[] = (planned?.steps ?? [])
         .filter((step) => step.action !== 'unchanged')
         .map((step) => ({ key: step.key, title: step.title, state: 'pending' }));
       set({ apply: { ...IDLE_APPLY, status: 'applying', operationId, progress } });
-      const result = await call(api, 'setup:apply', { document, operationId });
+      const result = await call(api, 'setup:apply', { planId, operationId });
       if (get().apply.operationId !== operationId) {
         return;
       }
-      set({
-        apply: result.ok
-          ? {
-              ...get().apply,
-              status: 'done',
-              result: result.data,
-              progress: get().apply.progress.map((step) => ({ ...step, state: 'done' })),
-            }
-          : { ...get().apply, status: 'error', error: result.error },
-      });
-      if (result.ok) {
-        // Plan again: "no changes" is the proof that the org now matches the document.
-        await get().makePlan(document);
+      if (!result.ok) {
+        set({ apply: { ...get().apply, status: 'error', error: result.error } });
+        return;
       }
+      const answer = result.data;
+      if (answer.outcome === 'stale') {
+        // Nothing was written: the fresh plan replaces the one on screen, for review.
+        set({
+          apply: { ...IDLE_APPLY, status: 'stale', operationId, changes: answer.changes },
+          plan: {
+            ...get().plan,
+            status: 'done',
+            value: answer.fresh.plan,
+            planId: answer.fresh.planId,
+            error: null,
+          },
+        });
+        return;
+      }
+      set({
+        apply: {
+          ...get().apply,
+          status: 'done',
+          result: answer.applied,
+          progress: get().apply.progress.map((step) => ({ ...step, state: 'done' })),
+        },
+      });
+      // Plan again: "no changes" is the proof that the org now matches the document.
+      await get().makePlan(document);
     },
 
     reveal: (request) => call(api, 'setup:reveal-secret', request),

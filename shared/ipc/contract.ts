@@ -34,25 +34,48 @@ const operationId = z.string().min(1).max(100);
 
 const planAction = z.enum(['create', 'update', 'unchanged']);
 
+/**
+ * One field's value before and after. `before` is absent for a create, `after` for a removal:
+ * JSON drops undefined values.
+ */
+const fieldChange = z.object({
+  field: z.string(),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+});
+
 /** A plan as the review page shows it: each object, what happens to it, and its fields. */
-const setupPlan = z.object({
+export const setupPlanSchema = z.object({
   steps: z.array(
     z.object({
       key: z.string(),
       kind: z.string(),
       action: planAction,
       title: z.string(),
-      // `before` is absent for a create, `after` for a removal: JSON drops undefined values.
-      changes: z.array(
-        z.object({
-          field: z.string(),
-          before: z.unknown().optional(),
-          after: z.unknown().optional(),
-        }),
-      ),
+      changes: z.array(fieldChange),
     }),
   ),
   blockers: z.array(z.string()),
+});
+export type SetupPlan = z.infer<typeof setupPlanSchema>;
+
+/**
+ * One object that changed in the org between the plan the admin reviewed and the apply, and
+ * the facts of it that differ (`before` as reviewed, `after` as the org holds it now).
+ */
+export const planChangeSchema = z.object({
+  key: z.string(),
+  title: z.string(),
+  summary: z.string(),
+  fields: z.array(fieldChange),
+});
+export type PlanChange = z.infer<typeof planChangeSchema>;
+
+/** A plan main holds for the admin to apply: the renderer names it by `planId`. */
+export const reviewedPlanSchema = z.object({
+  /** Names this plan in `setup:apply`; main keeps the document and what the plan read. */
+  planId: z.string(),
+  plan: setupPlanSchema,
 });
 
 /** The profile list as the renderer sees it. */
@@ -98,6 +121,11 @@ export const setupAppliedSchema = z.object({
   steps: z.array(z.object({ key: z.string(), title: z.string(), action: planAction })),
   /** Each object in the Okta Admin Console; empty for an org without one (the sandbox). */
   adminLinks: z.array(adminLinkSchema),
+  /**
+   * Set when the keychain failed to keep a secret this apply made: what happened and what the
+   * console does about it (the next apply issues a new one into the keychain). `null` otherwise.
+   */
+  keychainWarning: z.string().nullable(),
 });
 export type SetupApplied = z.infer<typeof setupAppliedSchema>;
 
@@ -209,12 +237,24 @@ export const CHANNELS = {
   },
   'setup:plan': {
     request: z.object({ document: setupDocumentSchema }).strict(),
-    response: z.object({ plan: setupPlan }),
+    response: reviewedPlanSchema,
   },
   'setup:apply': {
-    request: z.object({ document: setupDocumentSchema, operationId }).strict(),
-    // Ids and where the secrets went, never the secrets: they stay in the keychain.
-    response: setupAppliedSchema,
+    /**
+     * Applies exactly the plan the admin reviewed, named by its id: main holds its document and
+     * what it read, and refuses it (writing nothing) if the org changed since.
+     */
+    request: z.object({ planId: z.string().min(1).max(100), operationId }).strict(),
+    response: z.discriminatedUnion('outcome', [
+      // Ids and where the secrets went, never the secrets: they stay in the keychain.
+      z.object({ outcome: z.literal('applied'), applied: setupAppliedSchema }),
+      // Nothing was written: what changed, and the plan of the org as it is now.
+      z.object({
+        outcome: z.literal('stale'),
+        changes: z.array(planChangeSchema),
+        fresh: reviewedPlanSchema,
+      }),
+    ]),
   },
   'setup:list-apps': {
     // OIDC app integrations whose label starts with `query`, for "edit an existing app".

@@ -16,9 +16,9 @@ import path from 'node:path';
 import { createOktaClient } from '../../main/okta/okta-client.ts';
 import { readOrgSnapshot } from '../../main/okta/org-snapshot.ts';
 import { startSandbox } from '../../main/sandbox/sandbox-server.ts';
-import { applySetup } from '../../main/setup/apply.ts';
 import { type Plan, planSetup } from '../../main/setup/plan.ts';
 import { createSetupDocument } from '../../shared/setup/presets.ts';
+import { applyAndKeep } from '../support/apply-setup.ts';
 import { ROOT } from '../support/processes.ts';
 
 const OUTPUT = path.join(ROOT, 'test-results', 'bench', 'setup.json');
@@ -65,7 +65,7 @@ async function measure(latencyMs: number) {
       });
     }
     const started = performance.now();
-    await applySetup({ client, document, journal: { append: () => Promise.resolve() } });
+    await applyAndKeep({ client, orgUrl: sandbox.orgUrl, document });
     const wallMs = performance.now() - started;
     const exchanges = readdirSync(recordDir).flatMap((file) =>
       readFileSync(path.join(recordDir, file), 'utf8')

@@ -110,7 +110,29 @@ test.describe('bad input gets a clear error in place', () => {
     );
   });
 
-  test('rate limiting is reported with E0000047 after the SDK’s own retries', async ({
+  test('a wait for Okta’s rate limit is shown while the console waits, then it connects', async ({
+    consoleApp,
+    sandboxOrg,
+  }) => {
+    await injectSandboxFault(sandboxOrg.orgUrl, sandboxOrg.apiToken, {
+      method: 'GET',
+      path: '/api/v1/users/me',
+      status: 429,
+      times: 1,
+      resetSeconds: 3,
+    });
+    const form = await submit(consoleApp.page, sandboxOrg.orgUrl, sandboxOrg.apiToken);
+    const notice = consoleApp.page.getByRole('status').filter({ hasText: 'slow down' });
+    await expect(notice).toContainText(/waiting [34] s for Okta's rate limit on reading a user/);
+    await expectNoAxeViolations(consoleApp.page);
+    await expect(
+      consoleApp.page.getByRole('listitem', { name: /SSO Console Sandbox/ }),
+    ).toContainText('admin@sandbox.example', { timeout: 15_000 });
+    await expect(form.getByLabel('API token')).toHaveValue('');
+    await expect(notice).toBeHidden({ timeout: 5_000 });
+  });
+
+  test('rate limiting beyond any Okta window is reported with E0000047 and when to call again', async ({
     consoleApp,
     sandboxOrg,
   }) => {
@@ -119,11 +141,12 @@ test.describe('bad input gets a clear error in place', () => {
       path: '/api/v1/users/me',
       status: 429,
       times: 3,
-      resetSeconds: 0,
+      resetSeconds: 120,
     });
     const form = await submit(consoleApp.page, sandboxOrg.orgUrl, sandboxOrg.apiToken);
     const error = form.locator('[data-error-code="RATE_LIMITED"]');
     await expect(error).toContainText('E0000047');
+    await expect(error).toContainText('Okta allows the next call at');
     await expect(error).toContainText('Wait a minute');
   });
 

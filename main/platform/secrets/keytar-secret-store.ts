@@ -18,6 +18,9 @@ export interface KeytarApi {
  */
 export const WINDOWS_SECRET_LIMIT_BYTES = 2560;
 
+/** The throwaway entry {@link KeytarSecretStore.checkAvailable} writes and removes. */
+const AVAILABILITY_CHECK_ACCOUNT = '__availability-check__';
+
 const KEYCHAIN_NAMES: Record<string, string> = {
   darwin: 'macOS Keychain',
   win32: 'Windows Credential Manager',
@@ -44,7 +47,7 @@ export function toKeychainError(error: unknown, platform: NodeJS.Platform): AppE
   return new AppError(
     {
       code: 'KEYCHAIN_UNAVAILABLE',
-      message: `The ${store} could not be used to keep the API token (${detail.trim()}). Nothing was saved.`,
+      message: `The ${store} could not be used to keep a secret (${detail.trim()}). Nothing was saved.`,
       hint,
     },
     { cause: error },
@@ -116,8 +119,24 @@ export class KeytarSecretStore implements SecretStore {
     };
   }
 
+  /**
+   * Writes, reads back and removes a throwaway entry.
+   *
+   * @remarks
+   * A read alone proves nothing: a locked Secret Service collection answers a read with "no
+   * such secret" (its unlock prompt fails without a display) and refuses only writes, with
+   * "Cannot create an item in a locked collection".
+   */
   async checkAvailable(): Promise<void> {
-    await this.#call((keytar) => keytar.getPassword(this.#service, '__availability-check__'));
+    const probe = `probe-${String(Date.now())}`;
+    await this.#call(async (keytar) => {
+      await keytar.setPassword(this.#service, AVAILABILITY_CHECK_ACCOUNT, probe);
+      const readBack = await keytar.getPassword(this.#service, AVAILABILITY_CHECK_ACCOUNT);
+      await keytar.deletePassword(this.#service, AVAILABILITY_CHECK_ACCOUNT);
+      if (readBack !== probe) {
+        throw new Error('a secret written to it could not be read back');
+      }
+    });
   }
 
   get(account: string): Promise<string | null> {
@@ -142,7 +161,9 @@ export class KeytarSecretStore implements SecretStore {
 
   async listAccounts(): Promise<string[]> {
     const credentials = await this.#call((keytar) => keytar.findCredentials(this.#service));
-    return credentials.map((credential) => credential.account);
+    return credentials
+      .map((credential) => credential.account)
+      .filter((account) => account !== AVAILABILITY_CHECK_ACCOUNT);
   }
 
   async #call<T>(operation: (keytar: KeytarApi) => Promise<T>): Promise<T> {

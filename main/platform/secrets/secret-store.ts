@@ -23,7 +23,10 @@ export interface SecretStoreInfo {
  * store over IPC.
  */
 export interface SecretStore {
-  /** Confirms the backend answers, so a connection can fail before any Okta call. */
+  /**
+   * Confirms the backend keeps a secret now (it answers, and it is unlocked), so what needs one
+   * fails before any Okta call rather than after.
+   */
   checkAvailable(): Promise<void>;
   get(account: string): Promise<string | null>;
   set(account: string, secret: string): Promise<void>;

@@ -55,6 +55,11 @@ export function ResultPanel(props: { result: SetupResult; isPublicClient: boolea
         </ul>
       )}
       <h3>Secrets</h3>
+      {result.keychainWarning !== null && (
+        <div className="error-message" role="alert" data-testid="keychain-warning">
+          <p className="error-message__text">{result.keychainWarning}</p>
+        </div>
+      )}
       {props.isPublicClient ? (
         <p className="visually-muted">
           No client secret: this is a public client, which uses PKCE.

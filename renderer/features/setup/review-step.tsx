@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 
+import type { PlanChange } from '../../../shared/ipc/contract.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import type { ApplyStepProgress, SetupPlan } from '../../stores/setup-run-store.ts';
 import {
@@ -28,6 +29,43 @@ function show(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/**
+ * Fields with their value before and after: struck out and inserted, under the given headings
+ * (no "before" column when there is none, as for a create).
+ */
+function ChangesTable(props: {
+  changes: { field: string; before?: unknown; after?: unknown }[];
+  beforeHeading: string | null;
+  afterHeading: string;
+}) {
+  return (
+    <table className="plan-step__changes">
+      <thead>
+        <tr>
+          <th scope="col">Field</th>
+          {props.beforeHeading !== null && <th scope="col">{props.beforeHeading}</th>}
+          <th scope="col">{props.afterHeading}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.changes.map((change) => (
+          <tr key={change.field}>
+            <th scope="row">{change.field}</th>
+            {props.beforeHeading !== null && (
+              <td>
+                <del>{show(change.before)}</del>
+              </td>
+            )}
+            <td>
+              <ins>{show(change.after)}</ins>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** One object of the plan: what happens to it, and each field that changes. */
 function PlanObject(props: { step: PlanStep }) {
   const { step } = props;
@@ -47,32 +85,55 @@ function PlanObject(props: { step: PlanStep }) {
         </span>
       </p>
       {step.changes.length > 0 && (
-        <table className="plan-step__changes">
-          <thead>
-            <tr>
-              <th scope="col">Field</th>
-              {step.action === 'update' && <th scope="col">Now</th>}
-              <th scope="col">{step.action === 'update' ? 'After apply' : 'Value'}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {step.changes.map((change) => (
-              <tr key={change.field}>
-                <th scope="row">{change.field}</th>
-                {step.action === 'update' && (
-                  <td>
-                    <del>{show(change.before)}</del>
-                  </td>
-                )}
-                <td>
-                  <ins>{show(change.after)}</ins>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ChangesTable
+          changes={step.changes}
+          beforeHeading={step.action === 'update' ? 'Now' : null}
+          afterHeading={step.action === 'update' ? 'After apply' : 'Value'}
+        />
       )}
     </li>
+  );
+}
+
+/**
+ * Why the reviewed plan was not applied: what changed in the org since, object by object, with
+ * each fact as it was when reviewed and as it is now.
+ */
+function StaleNotice(props: { changes: PlanChange[] }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.focus();
+  }, []);
+  return (
+    <div
+      className="error-message stale-plan"
+      role="alert"
+      tabIndex={-1}
+      ref={ref}
+      data-testid="stale-plan"
+    >
+      <p className="error-message__text">
+        The org changed since you reviewed this plan, so nothing was applied.
+      </p>
+      <ul aria-label="What changed in the org">
+        {props.changes.map((change) => (
+          <li key={change.key}>
+            <strong>{change.title}</strong>: {change.summary}
+            {change.fields.length > 0 && (
+              <ChangesTable
+                changes={change.fields}
+                beforeHeading="When you reviewed"
+                afterHeading="Now"
+              />
+            )}
+          </li>
+        ))}
+      </ul>
+      <p className="error-message__hint">
+        Below is the plan of the org as it is now. Review it, then apply it — or go back and change
+        the setup. Someone else may be changing this app: check with them first.
+      </p>
+    </div>
   );
 }
 
@@ -162,6 +223,7 @@ export function ReviewStep() {
           </button>
         </>
       )}
+      {apply.status === 'stale' && <StaleNotice changes={apply.changes} />}
       {plan.status === 'done' && isCurrent && (
         <>
           <p className="plan-summary" data-testid="plan-summary">
@@ -229,7 +291,13 @@ export function ReviewStep() {
           }
           onClick={() => void applyPlan(document)}
         >
-          {isApplying ? 'Applying…' : apply.status === 'error' ? 'Apply again' : 'Apply'}
+          {isApplying
+            ? 'Applying…'
+            : apply.status === 'error'
+              ? 'Apply again'
+              : apply.status === 'stale'
+                ? 'Apply the new plan'
+                : 'Apply'}
         </button>
       </div>
       <div ref={resultRef}>

@@ -1,16 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createOktaClient } from '../../../../main/okta/okta-client.ts';
+import { readOktaApp } from '../../../../main/okta/okta-json.ts';
 import { createLogger } from '../../../../main/platform/logging/logger.ts';
+import { clientSecretAccount } from '../../../../main/platform/secrets/keychain-accounts.ts';
 import { KeytarSecretStore } from '../../../../main/platform/secrets/keytar-secret-store.ts';
 import { createFileProfileRepository } from '../../../../main/profiles/profile-repository.ts';
 import { createProfileService } from '../../../../main/profiles/profile-service.ts';
 import { startNodeScript } from '../../../support/processes.ts';
-import { startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
+import { collect, startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
 
 /**
  * `sso-console` as an admin runs it against `npm run sandbox`: init → plan → apply → plan, with
@@ -38,8 +40,10 @@ async function run(args: string[], env: Record<string, string> = {}) {
 describe('sso-console', () => {
   it('takes a Kestra setup from init to an org with nothing left to plan', async () => {
     const file = path.join(folder, 'kestra.json');
+    const planFile = path.join(folder, 'kestra.plan.json');
+    const dataDir = path.join(folder, 'data-kestra');
     const withToken = { SSO_CONSOLE_API_TOKEN: sandbox.apiToken };
-    const org = ['--org-url', sandbox.orgUrl];
+    const org = ['--org-url', sandbox.orgUrl, '--user-data-dir', dataDir];
 
     const init = await run([
       'init',
@@ -51,34 +55,110 @@ describe('sso-console', () => {
       file,
     ]);
     expect(init.code).toBe(0);
-    const document = JSON.parse(readFileSync(file, 'utf8')) as { app: { redirectUris: string[] } };
+    const document = JSON.parse(readFileSync(file, 'utf8')) as {
+      id: string;
+      app: { redirectUris: string[] };
+    };
     expect(document.app.redirectUris).toEqual(['https://kestra.example.com/oauth/callback/okta']);
 
-    const plan = await run(['plan', file, ...org, '--detailed-exitcode'], withToken);
+    const plan = await run(
+      ['plan', file, ...org, '--detailed-exitcode', '--out', planFile],
+      withToken,
+    );
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain('+ App integration "Kestra"');
     expect(plan.stdout).toContain('Plan: 1 to create, 0 to update, 0 unchanged.');
+    expect(plan.stderr).toContain(`sso-console apply ${planFile}`);
 
-    const apply = await run(['apply', file, ...org, '--yes', '--json'], withToken);
+    const apply = await run(['apply', planFile, ...org, '--json'], withToken);
     expect(apply.code).toBe(0);
-    const result = JSON.parse(apply.stdout) as {
-      appId: string;
-      clientId: string;
-      issuer: string;
-      clientSecret: string;
-    };
-    expect(result).toMatchObject({ issuer: sandbox.orgUrl, clientId: result.appId });
-    expect(result.clientSecret).toMatch(/^[A-Za-z0-9_-]{40,}$/);
-    // The journal records what was done, never a secret.
-    const journal = readFileSync(`${file}.journal.jsonl`, 'utf8');
+    const result = JSON.parse(apply.stdout) as Record<string, unknown> & { clientId: string };
+    expect(result).toMatchObject({
+      outcome: 'applied',
+      issuer: sandbox.orgUrl,
+      clientId: result.appId,
+      clientSecretStored: true,
+      keychainWarning: null,
+    });
+    // The secret went to the keychain, under the console's account, and nowhere else.
+    expect(result).not.toHaveProperty('clientSecret');
+    const secret =
+      (await new KeytarSecretStore().get(clientSecretAccount(sandbox.orgUrl, result.clientId))) ??
+      '';
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    expect(`${apply.stdout}${apply.stderr}`.includes(secret)).toBe(false);
+    // The journal is the console's, in its data folder: what was done, never a secret.
+    const journalFile = path.join(dataDir, 'journals', `${document.id}.jsonl`);
+    expect(apply.stderr).toContain(`Journal: ${journalFile}`);
+    const journal = readFileSync(journalFile, 'utf8');
     expect(journal).toContain('"stepKey":"app","phase":"done"');
-    expect(journal).not.toContain(result.clientSecret);
+    expect(journal).toContain('"stepKey":"client-secret","phase":"kept"');
+    expect(journal.includes(secret)).toBe(false);
     expect(journal).not.toContain(sandbox.apiToken);
-    expect(statSync(`${file}.journal.jsonl`).mode & 0o777).toBe(0o600);
+    expect(statSync(journalFile).mode & 0o777).toBe(0o600);
 
     const again = await run(['plan', file, ...org, '--detailed-exitcode'], withToken);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('No changes: the org already matches the setup document.');
+
+    // Asked for, the secret is printed — read back from the keychain.
+    const shown = await run(
+      ['apply', file, ...org, '--yes', '--json', '--show-secrets'],
+      withToken,
+    );
+    expect(JSON.parse(shown.stdout)).toEqual({ outcome: 'applied', changes: false });
+  });
+
+  it('refuses a plan file when the app was changed since, exits 3 and leaves the other admin’s edit', async () => {
+    const file = path.join(folder, 'stale.json');
+    const planFile = path.join(folder, 'stale.plan.json');
+    const dataDir = path.join(folder, 'data-stale');
+    const withToken = { SSO_CONSOLE_API_TOKEN: sandbox.apiToken };
+    const org = ['--org-url', sandbox.orgUrl, '--user-data-dir', dataDir];
+    await run(['init', '--target', 'kestra', '--name', 'Kestra stale', '--out', file]);
+    expect((await run(['apply', file, ...org, '--yes'], withToken)).code).toBe(0);
+    const document = JSON.parse(readFileSync(file, 'utf8')) as {
+      app: { redirectUris: string[] };
+    };
+    document.app.redirectUris.push('http://localhost:8080/oauth/callback/second');
+    writeFileSync(file, JSON.stringify(document));
+    expect((await run(['plan', file, ...org, '--out', planFile], withToken)).code).toBe(0);
+
+    // Meanwhile another admin edits the app in the Admin Console.
+    const [app] = (
+      await collect(await sandbox.client.applicationApi.listApplications({ q: 'Kestra stale' }))
+    ).filter((candidate) => candidate.label === 'Kestra stale');
+    const appId = app?.id ?? '';
+    const edited = readOktaApp(await sandbox.client.applicationApi.getApplication({ appId }));
+    const theirs = [
+      'http://localhost:8080/oauth/callback/okta',
+      'https://other-admin.example.com/cb',
+    ];
+    await sandbox.client.applicationApi.replaceApplication({
+      appId,
+      application: {
+        ...edited.json,
+        settings: {
+          ...(edited.json.settings as object),
+          oauthClient: {
+            ...(edited.json.settings as { oauthClient: object }).oauthClient,
+            redirect_uris: theirs,
+          },
+        },
+      } as never,
+    });
+
+    const apply = await run(['apply', planFile, ...org], withToken);
+    expect(apply.code).toBe(3);
+    expect(apply.stdout).toContain('The plan is stale: the org changed since it was made');
+    expect(apply.stdout).toContain('~ App integration "Kestra stale": changed in the org');
+    expect(apply.stdout).toContain('https://other-admin.example.com/cb');
+    expect(apply.stderr).toContain('nothing was written');
+    const after = readOktaApp(await sandbox.client.applicationApi.getApplication({ appId }));
+    expect(after.oauthClient.redirectUris).toEqual(theirs);
+
+    const help = await run(['--help']);
+    expect(help.stdout).toContain('(exit 3, with');
   });
 
   it('reads the token from standard input when the environment has none', async () => {

@@ -7,17 +7,17 @@ import { type Browser, chromium } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createExportService } from '../../../../main/export/export-service.ts';
-import { createActiveOrg } from '../../../../main/okta/active-org.ts';
+import { createActiveOrg, createOrgSchedulers } from '../../../../main/okta/active-org.ts';
 import { createOktaClient } from '../../../../main/okta/okta-client.ts';
 import { clientSecretAccount } from '../../../../main/platform/secrets/keychain-accounts.ts';
 import { KeytarSecretStore } from '../../../../main/platform/secrets/keytar-secret-store.ts';
 import type { ProfileService } from '../../../../main/profiles/profile-service.ts';
 import { type RunningSandbox, startSandbox } from '../../../../main/sandbox/sandbox-server.ts';
-import { type ApplyResult, applySetup } from '../../../../main/setup/apply.ts';
 import { isPortFree } from '../../../../main/sign-in/redirect-strategy.ts';
 import { CHANNELS } from '../../../../shared/ipc/contract.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../shared/setup/setup-document.ts';
+import { applyAndKeep } from '../../../support/apply-setup.ts';
 
 /**
  * The wizard's export service against the sandbox, with the real keychain: files rendered from
@@ -29,7 +29,7 @@ let sandbox: RunningSandbox;
 let browser: Browser;
 let folder: string;
 let document: SetupDocument;
-let result: ApplyResult;
+let result: Awaited<ReturnType<typeof applyAndKeep>>;
 const secrets = new KeytarSecretStore();
 
 async function freePort(): Promise<number> {
@@ -55,16 +55,13 @@ beforeAll(async () => {
     lastName: 'Lovelace',
     email: 'ada.export.service@example.com',
   };
-  result = await applySetup({
+  // As the setup service does: the secrets go to the keychain the export reads.
+  result = await applyAndKeep({
     client: createOktaClient({ orgUrl: sandbox.orgUrl, token: sandbox.apiToken }),
+    orgUrl: sandbox.orgUrl,
     document,
-    journal: { append: () => Promise.resolve() },
+    keychain: secrets,
   });
-  // As the setup service does after an apply: the secret is kept in the keychain.
-  await secrets.set(
-    clientSecretAccount(sandbox.orgUrl, result.clientId),
-    result.clientSecret ?? '',
-  );
 });
 afterAll(async () => {
   await secrets.delete(clientSecretAccount(sandbox.orgUrl, result.clientId));
@@ -82,6 +79,7 @@ function service(options: { chooseSavePath?: (name: string) => Promise<string | 
     activeOrg: createActiveOrg({
       profiles,
       createClient: (credentials) => createOktaClient(credentials),
+      schedulerFor: createOrgSchedulers(),
     }),
     secrets,
     dataDir: folder,

@@ -11,7 +11,6 @@ import { exporterFor } from '../../../../main/export/targets/index.ts';
 import { kestraExporter } from '../../../../main/export/targets/kestra.ts';
 import { prepareVerification } from '../../../../main/export/verify-export.ts';
 import { createOktaClient } from '../../../../main/okta/okta-client.ts';
-import { type ApplyResult, applySetup } from '../../../../main/setup/apply.ts';
 import { listenForCallback } from '../../../../main/sign-in/loopback-callback.ts';
 import type {
   ExportedFile,
@@ -20,6 +19,7 @@ import type {
 } from '../../../../shared/export/export-targets.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 import type { PresetId } from '../../../../shared/setup/setup-document.ts';
+import { applyAndKeep } from '../../../support/apply-setup.ts';
 import { startNodeScript } from '../../../support/processes.ts';
 import { startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
 
@@ -65,11 +65,7 @@ async function applied(preset: PresetId, label: string) {
   const login = `${label.toLowerCase().replaceAll(/\W+/g, '.')}@example.com`;
   document.assignments.testUser = { firstName: 'Ada', lastName: 'Lovelace', email: login };
   const client = createOktaClient({ orgUrl: sandbox.orgUrl, token: sandbox.apiToken });
-  const result: ApplyResult = await applySetup({
-    client,
-    document,
-    journal: { append: () => Promise.resolve() },
-  });
+  const result = await applyAndKeep({ client, orgUrl: sandbox.orgUrl, document });
   return { document, result, login, password: result.testUserPassword ?? '' };
 }
 

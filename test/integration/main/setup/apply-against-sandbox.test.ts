@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { issuerUrl } from '../../../../main/okta/issuer.ts';
 import { readOrgSnapshot, setupMarkOf } from '../../../../main/okta/org-snapshot.ts';
-import { applySetup, type JournalEntry } from '../../../../main/setup/apply.ts';
 import { hasChanges, planSetup } from '../../../../main/setup/plan.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../shared/setup/setup-document.ts';
+import { applyAndKeep, memoryJournal } from '../../../support/apply-setup.ts';
 import { injectSandboxFault, type SandboxFault } from '../../../support/sandbox-control.ts';
 import {
   collect,
@@ -38,11 +38,6 @@ function kestra(): SetupDocument {
     testUser: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
   };
   return document;
-}
-
-function memoryJournal() {
-  const entries: JournalEntry[] = [];
-  return { entries, append: (entry: JournalEntry) => Promise.resolve(void entries.push(entry)) };
 }
 
 /** The end state that matters: one marked app, its assignments, one test user. */
@@ -105,8 +100,9 @@ describe('applying a Kestra setup', () => {
     const document = kestra();
     const journal = memoryJournal();
     const progress: string[] = [];
-    const result = await applySetup({
+    const result = await applyAndKeep({
       client,
+      orgUrl: sandbox.orgUrl,
       document,
       journal,
       onProgress: (event) => progress.push(`${event.state} ${event.stepKey}`),
@@ -122,10 +118,21 @@ describe('applying a Kestra setup', () => {
     expect(result.testUserPassword).toMatch(/[A-Z]/);
     expect(result.clientId).toBe(result.appId);
     expect(await endState(document)).toEqual(EXPECTED_END);
-    // The journal says every change before it was made, and again once it was done.
-    expect(journal.entries.map((entry) => `${entry.phase} ${entry.stepKey}`)).toEqual(
-      result.steps.flatMap((step) => [`started ${step.key}`, `done ${step.key}`]),
-    );
+    // The journal says every change before it was made, and again once it was done; and that
+    // each secret went to the keychain the moment Okta handed it over.
+    expect(journal.entries.map((entry) => `${entry.phase} ${entry.stepKey}`)).toEqual([
+      'started app',
+      'done app',
+      'kept client-secret',
+      'started test-user:ada@example.com',
+      'done test-user:ada@example.com',
+      'kept test-user-password:ada@example.com',
+      ...result.steps.slice(2).flatMap((step) => [`started ${step.key}`, `done ${step.key}`]),
+    ]);
+    expect(result.secrets).toEqual([
+      { kind: 'client-secret', kept: true },
+      { kind: 'test-user-password', kept: true },
+    ]);
     expect(progress[0]).toBe('running app');
     expect(JSON.stringify(journal.entries)).not.toContain(result.clientSecret ?? '-');
   });
@@ -151,7 +158,12 @@ describe('applying a Kestra setup', () => {
           times: 1,
           ...fault,
         });
-        const result = await applySetup({ client, document, journal: memoryJournal() });
+        const result = await applyAndKeep({
+          client,
+          orgUrl: sandbox.orgUrl,
+          document,
+          journal: memoryJournal(),
+        });
         expect(await endState(document)).toEqual(EXPECTED_END);
         // A secret nobody saw is replaced, so the admin always gets a working one.
         expect(result.clientSecret).toMatch(/^[A-Za-z0-9_-]{40,}$/);
@@ -175,10 +187,17 @@ describe('applying a Kestra setup', () => {
       times: 3,
       status: 503,
     });
-    await expect(applySetup({ client, document, journal: memoryJournal() })).rejects.toMatchObject({
+    await expect(
+      applyAndKeep({ client, orgUrl: sandbox.orgUrl, document, journal: memoryJournal() }),
+    ).rejects.toMatchObject({
       status: 503,
     });
-    const resumed = await applySetup({ client, document, journal: memoryJournal() });
+    const resumed = await applyAndKeep({
+      client,
+      orgUrl: sandbox.orgUrl,
+      document,
+      journal: memoryJournal(),
+    });
     expect(resumed.steps.map((step) => [step.action, step.key])).toEqual([
       ['unchanged', 'app'],
       ['unchanged', 'test-user:ada@example.com'],
@@ -206,7 +225,12 @@ describe('applying a Kaimu setup on a custom authorization server', () => {
 
   it('creates the server, the missing scope, the claim, the app and the policy that admits it', async () => {
     const document = kaimuOnNewServer();
-    const result = await applySetup({ client, document, journal: memoryJournal() });
+    const result = await applyAndKeep({
+      client,
+      orgUrl: sandbox.orgUrl,
+      document,
+      journal: memoryJournal(),
+    });
     expect(
       result.steps.filter((step) => step.action !== 'unchanged').map((step) => step.key),
     ).toEqual([
@@ -234,7 +258,7 @@ describe('applying a Kaimu setup on a custom authorization server', () => {
       connection: 'lose-response',
       times: 1,
     });
-    await applySetup({ client, document, journal: memoryJournal() });
+    await applyAndKeep({ client, orgUrl: sandbox.orgUrl, document, journal: memoryJournal() });
     const snapshot = await readOrgSnapshot(client, document);
     const policies = await collect(
       await client.authorizationServerApi.listAuthorizationServerPolicies({

@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createActiveOrg } from '../../../../main/okta/active-org.ts';
+import { createActiveOrg, createOrgSchedulers } from '../../../../main/okta/active-org.ts';
 import { createOktaClient, type OktaClient } from '../../../../main/okta/okta-client.ts';
 import { createLogger } from '../../../../main/platform/logging/logger.ts';
 import {
@@ -49,6 +49,7 @@ beforeAll(async () => {
     activeOrg: createActiveOrg({
       profiles,
       createClient: (credentials) => createOktaClient(credentials),
+      schedulerFor: createOrgSchedulers(),
     }),
     secrets,
     dataDir,
@@ -66,7 +67,11 @@ afterAll(async () => {
 });
 
 async function apply(document: SetupDocument) {
-  const applied = await setup.apply(document, `op-${document.id}`);
+  const outcome = await setup.applyReviewed(document, `op-${document.id}`);
+  if (outcome.outcome !== 'applied') {
+    throw new Error('The org changed while the test applied.');
+  }
+  const { applied } = outcome;
   keptAccounts.push(clientSecretAccount(sandbox.orgUrl, applied.clientId));
   if (applied.testUserLogin !== null) {
     keptAccounts.push(testUserPasswordAccount(sandbox.orgUrl, applied.testUserLogin));
@@ -149,7 +154,7 @@ describe('reading an existing app into a document', () => {
       app: read.app,
       trustedOrigins: read.trustedOrigins,
     };
-    const plan = await setup.plan(edited);
+    const { plan } = await setup.plan(edited);
     expect(plan.blockers).toEqual([]);
     expect(plan.steps.filter((step) => step.action !== 'unchanged')).toEqual([]);
   });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { composeConsole } from '../../../../main/composition/compose.ts';
-import { createActiveOrg } from '../../../../main/okta/active-org.ts';
+import { createActiveOrg, createOrgSchedulers } from '../../../../main/okta/active-org.ts';
 import { createOktaClient } from '../../../../main/okta/okta-client.ts';
 import { createLogger } from '../../../../main/platform/logging/logger.ts';
 import {
@@ -51,6 +51,7 @@ function services() {
     activeOrg: createActiveOrg({
       profiles,
       createClient: (credentials) => createOktaClient(credentials),
+      schedulerFor: createOrgSchedulers(),
     }),
     secrets,
     dataDir,
@@ -80,13 +81,17 @@ describe('the setup service', () => {
       email: 'ada.wizard@example.com',
     };
 
-    const plan = await setup.plan(document);
-    expect(CHANNELS['setup:plan'].response.safeParse({ plan }).success).toBe(true);
-    expect(plan.steps.map((step) => step.action)).toEqual(['create', 'create', 'create']);
+    const reviewed = await setup.plan(document);
+    expect(CHANNELS['setup:plan'].response.parse(reviewed)).toEqual(reviewed);
+    expect(reviewed.plan.steps.map((step) => step.action)).toEqual(['create', 'create', 'create']);
 
-    const applied = await setup.apply(document, 'op-1');
+    const outcome = await setup.applyPlan(reviewed.planId, 'op-1');
     // What crosses to the renderer passes the contract and holds no secret.
-    expect(CHANNELS['setup:apply'].response.parse(applied)).toEqual(applied);
+    expect(CHANNELS['setup:apply'].response.parse(outcome)).toEqual(outcome);
+    if (outcome.outcome !== 'applied') {
+      throw new Error(`expected the plan to be applied, got ${outcome.outcome}`);
+    }
+    const { applied } = outcome;
     expect(applied).toMatchObject({
       orgUrl: sandbox.orgUrl,
       issuer: sandbox.orgUrl,
@@ -95,6 +100,7 @@ describe('the setup service', () => {
       testUserLogin: 'ada.wizard@example.com',
       // The sandbox has no Admin Console to link to.
       adminLinks: [],
+      keychainWarning: null,
     });
     const secret = await secrets.get(clientSecretAccount(sandbox.orgUrl, applied.clientId));
     const password = await secrets.get(
@@ -108,14 +114,19 @@ describe('the setup service', () => {
     const journal = path.join(dataDir, 'journals', 'wizard-1.jsonl');
     expect(statSync(journal).mode & 0o777).toBe(0o600);
     expect(readFileSync(journal, 'utf8')).not.toContain(secret ?? '-');
-    expect((await setup.plan(document)).steps.every((step) => step.action === 'unchanged')).toBe(
-      true,
-    );
+    const replanned = await setup.plan(document);
+    expect(replanned.plan.steps.every((step) => step.action === 'unchanged')).toBe(true);
 
     // A second apply creates nothing, so it has no new secret or password to point at.
-    const again = await setup.apply(document, 'op-2');
-    expect(again).toMatchObject({ clientSecretStored: false, testUserLogin: null });
-    expect(again.appId).toBe(applied.appId);
+    const again = await setup.applyPlan(replanned.planId, 'op-2');
+    expect(again).toMatchObject({
+      outcome: 'applied',
+      applied: { clientSecretStored: false, testUserLogin: null, appId: applied.appId },
+    });
+    // An id main does not hold is refused, and nothing is applied.
+    await expect(setup.applyPlan('not-a-plan', 'op-3')).rejects.toMatchObject({
+      code: 'PLAN_NOT_FOUND',
+    });
 
     // Revealed on request, from the keychain, for the active org — and the answer passes the
     // contract, the one channel whose answer is a secret.
@@ -164,9 +175,13 @@ describe('the setup service', () => {
       await core.profiles.add({ orgUrl: sandbox.orgUrl, apiToken: sandbox.apiToken });
       const document = createSetupDocument({ id: 'wizard-dispatch', preset: 'web' });
       document.app.label = 'Dispatched web app';
-      const applied = await core.dispatch('setup:apply', { document, operationId: 'op-d' });
+      const planned = await core.dispatch('setup:plan', { document });
+      const planId = planned.ok ? (planned.data as { planId: string }).planId : '';
+      const applied = await core.dispatch('setup:apply', { planId, operationId: 'op-d' });
       expect(channelResultSchema('setup:apply').safeParse(applied).success).toBe(true);
-      const clientId = applied.ok ? (applied.data as { clientId: string }).clientId : '';
+      const clientId = applied.ok
+        ? (applied.data as { applied: { clientId: string } }).applied.clientId
+        : '';
 
       const revealed = await core.dispatch('setup:reveal-secret', {
         secret: 'client-secret',

@@ -164,7 +164,11 @@ describe('planSetup', () => {
       planSetup(document, emptyOrg()),
       planSetup(kestra(), appliedOrg(kestra())),
     ]) {
-      const overTheWire: unknown = JSON.parse(JSON.stringify({ ok: true, data: { plan } }));
+      // What the plan read stays in main; the renderer gets the steps and the blockers.
+      const view = { steps: plan.steps, blockers: plan.blockers };
+      const overTheWire: unknown = JSON.parse(
+        JSON.stringify({ ok: true, data: { planId: 'p-1', plan: view } }),
+      );
       expect(
         channelResultSchema('setup:plan').safeParse(overTheWire).error?.issues,
       ).toBeUndefined();
@@ -189,5 +193,41 @@ describe('planSetup', () => {
     document.app.implicitAssignment = true;
     const keys = planSetup(document, emptyOrg()).steps.map((step) => step.key);
     expect(keys).not.toContain('group-assignment:Kestra Admins');
+  });
+});
+
+describe('secrets this computer owes', () => {
+  it('plans a new client secret and a new password when the journal says they were never kept', () => {
+    const document = kestra();
+    const plan = planSetup(document, appliedOrg(document), {
+      clientSecret: true,
+      testUserPassword: true,
+    });
+    expect(plan.steps.filter((step) => step.action !== 'unchanged')).toEqual([
+      expect.objectContaining({ key: 'client-secret', kind: 'client-secret', action: 'update' }),
+      expect.objectContaining({
+        key: 'test-user-password:ada@example.com',
+        kind: 'test-user-password',
+        action: 'update',
+        dependsOn: ['test-user:ada@example.com'],
+      }),
+    ]);
+    expect(hasChanges(plan)).toBe(true);
+  });
+
+  it('owes nothing for an app or user that is not there yet, nor a secret for a public client', () => {
+    const document = kestra();
+    const created = planSetup(document, emptyOrg(), {
+      clientSecret: true,
+      testUserPassword: true,
+    });
+    expect(created.steps.map((step) => step.kind)).not.toContain('client-secret');
+    expect(created.steps.map((step) => step.kind)).not.toContain('test-user-password');
+    document.app.tokenEndpointAuthMethod = 'none';
+    const spa = planSetup(document, appliedOrg(document), {
+      clientSecret: true,
+      testUserPassword: false,
+    });
+    expect(spa.steps.map((step) => step.kind)).not.toContain('client-secret');
   });
 });

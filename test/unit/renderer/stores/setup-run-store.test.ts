@@ -30,17 +30,18 @@ const RESULT = {
   testUserLogin: null,
   steps: [{ key: 'app', title: 'App integration "Kestra"', action: 'create' }],
   adminLinks: [],
+  keychainWarning: null,
 };
 
 describe('createSetupRunStore', () => {
   it('plans, then applies with progress matched to this apply, then plans again', async () => {
     let release: () => void = () => undefined;
     const fake = createFakeBridge({
-      'setup:plan': () => ({ ok: true, data: { plan: PLAN } }),
+      'setup:plan': () => ({ ok: true, data: { planId: 'plan-1', plan: PLAN } }),
       'setup:apply': () =>
         new Promise((resolve) => {
           release = () => {
-            resolve({ ok: true, data: RESULT });
+            resolve({ ok: true, data: { outcome: 'applied', applied: RESULT } });
           };
         }),
     });
@@ -78,11 +79,52 @@ describe('createSetupRunStore', () => {
       'setup:apply',
       'setup:plan',
     ]);
+    // The plan on screen is named, not sent: main applies exactly the one it holds.
+    expect(fake.calls[1]?.request).toEqual({ planId: 'plan-1', operationId });
+  });
+
+  it('shows what changed and the fresh plan when the org changed since the review', async () => {
+    const FRESH = {
+      ...PLAN,
+      steps: [{ ...PLAN.steps[0], action: 'update', changes: [] }, PLAN.steps[1]],
+    };
+    const CHANGES = [
+      {
+        key: 'app',
+        title: 'App integration "Kestra"',
+        summary: 'changed in the org',
+        fields: [{ field: 'redirectUris', before: ['a'], after: ['a', 'b'] }],
+      },
+    ];
+    const fake = createFakeBridge({
+      'setup:plan': () => ({ ok: true, data: { planId: 'plan-1', plan: PLAN } }),
+      'setup:apply': () => ({
+        ok: true,
+        data: { outcome: 'stale', changes: CHANGES, fresh: { planId: 'plan-2', plan: FRESH } },
+      }),
+    });
+    const store = createSetupRunStore(fake.api);
+    await store.getState().makePlan(document);
+    await store.getState().applyPlan(document);
+    expect(store.getState().apply).toMatchObject({
+      status: 'stale',
+      changes: CHANGES,
+      result: null,
+    });
+    expect(store.getState().plan).toMatchObject({
+      status: 'done',
+      planId: 'plan-2',
+      value: FRESH,
+      plannedFor: JSON.stringify(document),
+    });
+    // Applying now applies the fresh plan, the one on screen.
+    await store.getState().applyPlan(document);
+    expect(fake.calls.at(-1)?.request).toMatchObject({ planId: 'plan-2' });
   });
 
   it('keeps an apply failure for the admin to read and retry', async () => {
     const fake = createFakeBridge({
-      'setup:plan': () => ({ ok: true, data: { plan: PLAN } }),
+      'setup:plan': () => ({ ok: true, data: { planId: 'plan-1', plan: PLAN } }),
       'setup:apply': () => ({
         ok: false,
         error: { code: 'ORG_UNREACHABLE', message: 'Lost the org', hint: 'Apply again' },

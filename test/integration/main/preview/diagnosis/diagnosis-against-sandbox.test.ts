@@ -16,11 +16,11 @@ import {
 } from '../../../../../main/preview/preview-run.ts';
 import type { OneClickFix } from '../../../../../main/preview/preview-types.ts';
 import { type RunningSandbox, startSandbox } from '../../../../../main/sandbox/sandbox-server.ts';
-import { applySetup, type JournalEntry } from '../../../../../main/setup/apply.ts';
 import { hasChanges, planSetup, type PlanStep } from '../../../../../main/setup/plan.ts';
 import type { PreviewReport } from '../../../../../shared/preview/preview-schemas.ts';
 import { createSetupDocument, PRESETS } from '../../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../../shared/setup/setup-document.ts';
+import { applyAndKeep } from '../../../../support/apply-setup.ts';
 import { oidcHttp } from '../../../../support/oidc-http.ts';
 import type { OidcAppUnderTest } from '../../../../support/oidc-setup.ts';
 import { createSandboxToken } from '../../../../support/sandbox-control.ts';
@@ -45,11 +45,6 @@ afterEach(async () => {
   await sandbox.close();
   rmSync(journalDir, { recursive: true, force: true });
 });
-
-function memoryJournal() {
-  const entries: JournalEntry[] = [];
-  return { entries, append: (entry: JournalEntry) => Promise.resolve(void entries.push(entry)) };
-}
 
 /** A loopback port nobody listens on right now: the target's base URL, so the run can listen. */
 async function freePort(): Promise<number> {
@@ -79,10 +74,13 @@ async function setUp(preset: 'kestra' | 'kaimu', id: string): Promise<Target> {
   });
   const login = `ada.${id}@example.com`;
   document.assignments.testUser = { firstName: 'Ada', lastName: 'Lovelace', email: login };
-  return targetOf(document, await applySetup({ client, document, journal: memoryJournal() }));
+  return targetOf(document, await applyAndKeep({ client, orgUrl: sandbox.orgUrl, document }));
 }
 
-function targetOf(document: SetupDocument, result: Awaited<ReturnType<typeof applySetup>>): Target {
+function targetOf(
+  document: SetupDocument,
+  result: Awaited<ReturnType<typeof applyAndKeep>>,
+): Target {
   const authServerId =
     document.issuer.kind === 'custom'
       ? document.issuer.server.kind === 'new'
@@ -224,7 +222,7 @@ async function fix(target: Target, oneClickFix: OneClickFix | undefined, expecte
   const plan = planSetup(document, await readOrgSnapshot(client, document));
   const changed = plan.steps.filter((step: PlanStep) => step.action !== 'unchanged');
   expect(changed.map((step) => `${step.action} ${step.key}`)).toEqual(expected);
-  await applySetup({ client, document, journal: memoryJournal() });
+  await applyAndKeep({ client, orgUrl: sandbox.orgUrl, document });
   target.document = document;
   const after = planSetup(document, await readOrgSnapshot(client, document));
   expect(hasChanges(after)).toBe(false);
@@ -455,7 +453,7 @@ describe('the diagnosis of a real failed preview, and its one-click fix', () => 
       lastName: 'Lovelace',
       email: 'ada.own@example.com',
     };
-    const result = await applySetup({ client, document, journal: memoryJournal() });
+    const result = await applyAndKeep({ client, orgUrl: sandbox.orgUrl, document });
     const target = targetOf(document, result);
     expect(target.issuer).toBe(`${sandbox.orgUrl}/oauth2/${result.authServerId ?? ''}`);
     const scopes = ['openid', 'email', 'profile', 'kaimu.read'];
@@ -574,7 +572,7 @@ describe('the diagnosis of a real failed preview, and its one-click fix', () => 
     expect(diagnosis.oneClickFix).toBeUndefined();
     expect(diagnosis.cause).toContain(target.app.appId);
     // The fix in words: apply again, then give the target the new client id and secret.
-    const again = await applySetup({ client, document: target.document, journal: memoryJournal() });
+    const again = await applyAndKeep({ client, orgUrl: sandbox.orgUrl, document: target.document });
     await passes(target, {
       app: { id: again.appId, clientId: again.clientId, clientSecret: again.clientSecret },
     });

@@ -6,11 +6,20 @@ import {
   toKeychainError,
 } from '../../../../../main/platform/secrets/keytar-secret-store.ts';
 
+/** keytar over a map: what it is given it answers back, unless a test overrides a call. */
 function fakeKeytar(overrides: Partial<KeytarApi> = {}): KeytarApi {
+  const kept = new Map<string, string>();
   return {
-    getPassword: vi.fn().mockResolvedValue(null),
-    setPassword: vi.fn().mockResolvedValue(undefined),
-    deletePassword: vi.fn().mockResolvedValue(true),
+    getPassword: vi.fn((service: string, account: string) =>
+      Promise.resolve(kept.get(`${service}/${account}`) ?? null),
+    ),
+    setPassword: vi.fn((service: string, account: string, password: string) => {
+      kept.set(`${service}/${account}`, password);
+      return Promise.resolve();
+    }),
+    deletePassword: vi.fn((service: string, account: string) =>
+      Promise.resolve(kept.delete(`${service}/${account}`)),
+    ),
     findCredentials: vi.fn().mockResolvedValue([]),
     ...overrides,
   };
@@ -57,6 +66,35 @@ describe('KeytarSecretStore', () => {
     const failure = store.checkAvailable();
     await expect(failure).rejects.toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
     await expect(failure).rejects.toHaveProperty('hint', expect.stringContaining('gnome-keyring'));
+  });
+
+  it('finds a locked collection, which answers reads with nothing and refuses writes', async () => {
+    const keytar = fakeKeytar({
+      setPassword: vi
+        .fn()
+        .mockRejectedValue(new Error('Cannot create an item in a locked collection')),
+    });
+    const store = new KeytarSecretStore({ load: () => Promise.resolve(keytar), platform: 'linux' });
+    await expect(store.get('anything')).resolves.toBeNull();
+    await expect(store.checkAvailable()).rejects.toMatchObject({
+      code: 'KEYCHAIN_UNAVAILABLE',
+      message: expect.stringContaining('locked collection') as string,
+    });
+  });
+
+  it('leaves no trace of its check, and hides the check from the account list', async () => {
+    const keytar = fakeKeytar({
+      findCredentials: vi
+        .fn()
+        .mockResolvedValue([{ account: '__availability-check__', password: 'x' }]),
+    });
+    const store = new KeytarSecretStore({ load: () => Promise.resolve(keytar), platform: 'linux' });
+    await store.checkAvailable();
+    expect(keytar.deletePassword).toHaveBeenCalledWith(
+      'sso-setup-console',
+      '__availability-check__',
+    );
+    expect(await store.listAccounts()).toEqual([]);
   });
 
   it('retries loading keytar after a failed load', async () => {
