@@ -219,7 +219,14 @@ export async function runApplyCommand(
     }
     reviewed = held;
   }
-  if (!hasChanges(reviewed.plan)) {
+  const changes = hasChanges(reviewed.plan);
+  if (changes) {
+    io.warn(`Journal: ${setup.journalFileOf(document)}\n`);
+  }
+  // Applied even with nothing to change: a write an interrupted apply left in flight is
+  // settled in the journal by reading the org, so the journal says what happened to it.
+  const result = await setup.applyReviewed(document, randomUUID(), reviewed);
+  if (result.outcome === 'applied' && !changes) {
     io.write(
       options.json
         ? `${JSON.stringify({ outcome: 'applied', changes: false })}\n`
@@ -227,8 +234,6 @@ export async function runApplyCommand(
     );
     return 0;
   }
-  io.warn(`Journal: ${setup.journalFileOf(document)}\n`);
-  const result = await setup.applyReviewed(document, randomUUID(), reviewed);
   if (result.outcome === 'stale') {
     if (options.json) {
       io.write(`${JSON.stringify({ outcome: 'stale', changes: result.changes })}\n`);

@@ -5,6 +5,7 @@ import { createFileDelivery } from './file-delivery.ts';
 import { createRenderings } from './renderings.ts';
 import { allExporters } from './targets/index.ts';
 import { createVerificationRuns } from './verification-runs.ts';
+import type { ExportFileSystem } from './write-export-file.ts';
 
 /** Every export target, as the wizard's list and `sso-console export --list-targets` show it. */
 export function exportTargetCatalogue() {
@@ -39,6 +40,8 @@ export function createExportService(deps: {
   fetch?: typeof fetch;
   env?: NodeJS.ProcessEnv;
   now?: () => Date;
+  /** The file operations of a save (Node's, unless a test makes one fail). */
+  files?: ExportFileSystem;
 }) {
   const renderings = createRenderings({
     activeOrg: deps.activeOrg,
@@ -48,6 +51,7 @@ export function createExportService(deps: {
   const delivery = createFileDelivery({
     renderings,
     ...(deps.chooseSavePath === undefined ? {} : { chooseSavePath: deps.chooseSavePath }),
+    ...(deps.files === undefined ? {} : { files: deps.files }),
   });
   const verifications = createVerificationRuns({
     renderings,

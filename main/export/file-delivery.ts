@@ -8,7 +8,7 @@ import type { ChannelResponse } from '../../shared/ipc/contract.ts';
 import { diffMask } from './render-exports.ts';
 import type { Renderings } from './renderings.ts';
 import { exporterFor } from './targets/index.ts';
-import { writeExportFile, type WriteOutcome } from './write-export-file.ts';
+import { type ExportFileSystem, writeExportFile, type WriteOutcome } from './write-export-file.ts';
 
 /**
  * Delivering a rendering's files: revealed with the secret to the admin who asked, downloaded by
@@ -31,6 +31,31 @@ export interface RenderedFileRequest {
 /** What saving a file answers the page: saved, the diff to confirm, cancelled, or download. */
 export type SaveAnswer = ChannelResponse<'export:save'>;
 
+/**
+ * A save that failed, said with its cause and what to do. The save is atomic (a temporary file
+ * renamed over the target), so whatever was at `destination` is still there, whole.
+ */
+function writeFailure(destination: string, error: unknown): AppError {
+  const code = (error as NodeJS.ErrnoException).code ?? String(error);
+  const unchanged =
+    'Nothing was written there: a save replaces a file whole or not at all, and leaves no partial copy.';
+  const hints: Record<string, string> = {
+    ENOSPC: 'The disk is full: free some space, then save again.',
+    EDQUOT: 'Your disk quota is used up: free some space, then save again.',
+    EACCES: 'Choose a folder you can write to, or fix its permissions, then save again.',
+    EPERM: 'Choose a folder you can write to, or fix its permissions, then save again.',
+    EROFS: 'That file system is read-only: choose another folder.',
+  };
+  return new AppError(
+    {
+      code: 'INVALID_REQUEST',
+      message: `Could not write ${destination} (${code}). ${unchanged}`,
+      hint: hints[code] ?? 'Choose a folder you can write to, then save again.',
+    },
+    { cause: error },
+  );
+}
+
 /** Whether `out` names a folder: it ends like one, or is one on disk. */
 async function namesFolder(out: string): Promise<boolean> {
   return (
@@ -48,6 +73,8 @@ export function createFileDelivery(deps: {
   renderings: Pick<Renderings, 'fileOf' | 'outputOf'>;
   /** Electron's save dialog; absent in browser mode, where the page downloads the file. */
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
+  /** The file operations of a save (Node's, unless a test makes one fail). */
+  files?: ExportFileSystem;
 }) {
   /** Paths the save dialog chose whose replacement waits for the admin’s answer, by id. */
   const pendingReplaces = new Map<string, string>();
@@ -70,17 +97,10 @@ export function createFileDelivery(deps: {
         sensitive: file.sensitive,
         ...(replaceHash === undefined ? {} : { replaceHash }),
         mask: diffMask(exporterFor(request.target), file, rendering.knownSecrets),
+        ...(deps.files === undefined ? {} : { files: deps.files }),
       });
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      throw new AppError(
-        {
-          code: 'INVALID_REQUEST',
-          message: `Could not write ${destination} (${code}).`,
-          hint: 'Choose a folder you can write to.',
-        },
-        { cause: error },
-      );
+      throw writeFailure(destination, error);
     }
   }
 

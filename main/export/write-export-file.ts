@@ -21,6 +21,21 @@ export function hashOf(content: string): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
+/**
+ * The file operations a save makes, so a test can make one fail as a full disk or a refused
+ * rename would; the console passes Node's own.
+ */
+export interface ExportFileSystem {
+  readFile: typeof readFile;
+  open: typeof open;
+  chmod: typeof chmod;
+  rename: typeof rename;
+  rm: typeof rm;
+}
+
+/** Node's file system, as every save but a fault test's uses it. */
+export const NODE_FILE_SYSTEM: ExportFileSystem = { readFile, open, chmod, rename, rm };
+
 /** What saving found or did. */
 export type WriteOutcome =
   | { kind: 'saved'; path: string; mode: '0600' | '0644' }
@@ -38,7 +53,9 @@ export async function writeExportFile(options: {
   sensitive: boolean;
   replaceHash?: string;
   mask?: (text: string) => string;
+  files?: ExportFileSystem;
 }): Promise<WriteOutcome> {
+  const { readFile, open, chmod, rename, rm } = options.files ?? NODE_FILE_SYSTEM;
   const target = path.resolve(options.target);
   let existing: string | undefined;
   try {

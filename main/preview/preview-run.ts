@@ -5,7 +5,7 @@ import type { PreviewReport, TimelineEntry } from '../../shared/preview/preview-
 import type { OktaClient } from '../okta/okta-client.ts';
 import { createJsonLinesJournal } from '../platform/journal.ts';
 import { createCallbackRace } from '../sign-in/callback-race.ts';
-import { listenForCallback } from '../sign-in/loopback-callback.ts';
+import { CallbackListenerError, listenForCallback } from '../sign-in/loopback-callback.ts';
 import {
   addTemporaryRedirect,
   chooseRedirectStrategy,
@@ -124,22 +124,38 @@ export async function startPreviewRun(options: {
   allowAppChange?: boolean;
   /** Electron only: the sign-in window that catches the redirect (strategy (c)). */
   intercept?: InterceptWindowStrategy;
+  /** Whether a port is free (default: try to listen on it); a test may answer for a race. */
+  probePort?: (host: string, port: number) => Promise<boolean>;
 }): Promise<PreviewRun> {
   const { client, journals, app } = options;
   const fetchImpl = options.fetch ?? fetch;
   const cleanUp = [...(options.cleanUp ?? [])];
-  const choice = chooseRedirectStrategy({
-    appRedirectUris: app.redirectUris,
-    freePorts: await probeRedirectPorts(app.redirectUris),
-    canEditApp: options.allowAppChange ?? true,
-    interceptAvailable: options.intercept !== undefined,
-  });
+  const freePorts = await probeRedirectPorts(app.redirectUris, options.probePort);
+  const choose = () =>
+    chooseRedirectStrategy({
+      appRedirectUris: app.redirectUris,
+      freePorts,
+      canEditApp: options.allowAppChange ?? true,
+      interceptAvailable: options.intercept !== undefined,
+    });
+  let choice = choose();
+  let listener: Awaited<ReturnType<typeof listenForCallback>> | undefined;
+  // The app's own port may be taken between the probe and the listen (another process, a
+  // second preview): then it counts as busy, and the next strategy is chosen.
+  while (choice.kind === 'app-loopback' && listener === undefined) {
+    try {
+      listener = await listenForCallback({ redirectUri: choice.redirectUri ?? '' });
+    } catch (error) {
+      if (!(error instanceof CallbackListenerError) || error.code !== 'PORT_IN_USE') {
+        throw error;
+      }
+      freePorts.set(choice.redirectUri ?? '', false);
+      choice = choose();
+    }
+  }
   let redirectUri = choice.redirectUri ?? app.redirectUris[0] ?? '';
   let temporary: { appId: string; uri: string } | undefined;
-  let listener: Awaited<ReturnType<typeof listenForCallback>> | undefined;
-  if (choice.kind === 'app-loopback') {
-    listener = await listenForCallback({ redirectUri });
-  } else if (choice.kind === 'temporary-loopback') {
+  if (choice.kind === 'temporary-loopback') {
     listener = await listenForCallback({ redirectUri: temporaryRedirectUri(0) });
     redirectUri = listener.redirectUri;
     temporary = { appId: app.id, uri: redirectUri };

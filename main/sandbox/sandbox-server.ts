@@ -110,6 +110,12 @@ export interface SandboxExchange {
   interceptAfterCommit(): boolean;
   /** The injected fault this request met, if any. */
   readonly fault: Fault | undefined;
+  /**
+   * A management write's JSON body, read as soon as the request arrived (before any injected
+   * latency): Okta has the whole request once the client sent it, and commits it even if the
+   * client goes away while it is being handled.
+   */
+  readonly body: Promise<{ ok: true; value: unknown } | { ok: false }> | undefined;
 }
 
 /** Every management route the sandbox answers, most specific first where paths overlap. */
@@ -211,12 +217,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   ): SandboxExchange {
     const method = request.method ?? 'GET';
     const requestId = newRequestId();
+    const writesBody = method === 'POST' || method === 'PUT' || method === 'PATCH';
     const exchange: SandboxExchange = {
       request,
       response,
       url,
       method,
       fault,
+      body:
+        writesBody && isManagementPath(url.pathname)
+          ? readJsonBody(request).then(
+              (value) => ({ ok: true as const, value }),
+              () => ({ ok: false as const }),
+            )
+          : undefined,
       requestId,
       rateLimitHeaders: {},
       reply(status, body, headers = {}) {
@@ -324,14 +338,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     }
     const params = route.pattern.exec(url.pathname)?.groups ?? {};
     let body: unknown = {};
-    if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
-      try {
-        body = await readJsonBody(request);
-      } catch {
+    if (exchange.body !== undefined) {
+      const read = await exchange.body;
+      if (!read.ok) {
         const { status, body: error } = OKTA_ERRORS.malformedBody();
         exchange.reply(status, error, limits);
         return;
       }
+      body = read.value;
     }
     const result = route.handle({
       org,

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
+import { ROOT } from './processes.ts';
+
 /** The password of the throwaway keyring: it unlocks nothing but this test's own. */
 const KEYRING_PASSWORD = 'private-test-keyring';
 
@@ -15,6 +17,8 @@ export interface PrivateKeyring {
   lock(): void;
   /** Unlocks it again, as an admin who types their password would (a new daemon, same files). */
   unlock(): void;
+  /** A secret the console kept in it, read by a process of its own (libsecret is per process). */
+  get(account: string): Promise<string | null>;
   stop(): Promise<void>;
 }
 
@@ -38,11 +42,9 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, input?: st
  */
 export async function startPrivateKeyring(): Promise<PrivateKeyring> {
   const folder = mkdtempSync(path.join(os.tmpdir(), 'sso-console-private-keyring-'));
-  const bus: ChildProcess = spawn(
-    'dbus-daemon',
-    ['--session', '--nofork', '--print-address=1'],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
+  const bus: ChildProcess = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const address = await new Promise<string>((resolve, reject) => {
     if (bus.stdout === null) {
       reject(new Error('dbus-daemon has no standard output'));
@@ -87,6 +89,19 @@ export async function startPrivateKeyring(): Promise<PrivateKeyring> {
     },
     unlock() {
       unlock(true);
+    },
+    get(account) {
+      const script = `
+        import { KeytarSecretStore } from ${JSON.stringify(path.join(ROOT, 'main/platform/secrets/keytar-secret-store.ts'))};
+        process.stdout.write(JSON.stringify(await new KeytarSecretStore().get(${JSON.stringify(account)})));`;
+      const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        env,
+        encoding: 'utf8',
+      });
+      if (result.status !== 0) {
+        return Promise.reject(new Error(`Reading the private keyring failed: ${result.stderr}`));
+      }
+      return Promise.resolve(JSON.parse(result.stdout) as string | null);
     },
     async stop() {
       // The keyring daemon leaves with its bus.

@@ -81,3 +81,30 @@ export async function collect<T>(collection: AsyncIterable<T | null>): Promise<T
   }
   return items;
 }
+
+/**
+ * What another admin does in the Admin Console: replaces an app's redirect URIs, everything else
+ * of the app kept as it is. Answers the app as it is afterwards.
+ */
+export async function replaceRedirectUrisAsAnotherAdmin(
+  client: OktaSdkClient,
+  appId: string,
+  redirectUris: string[],
+): Promise<Record<string, unknown>> {
+  const app = (await client.applicationApi.getApplication({ appId })) as unknown as {
+    settings: { oauthClient: Record<string, unknown> };
+  } & Record<string, unknown>;
+  await client.applicationApi.replaceApplication({
+    appId,
+    application: {
+      ...app,
+      settings: {
+        ...app.settings,
+        oauthClient: { ...app.settings.oauthClient, redirect_uris: redirectUris },
+      },
+    } as never,
+  });
+  return JSON.parse(
+    JSON.stringify(await client.applicationApi.getApplication({ appId })),
+  ) as Record<string, unknown>;
+}

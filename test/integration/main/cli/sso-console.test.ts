@@ -12,7 +12,11 @@ import { KeytarSecretStore } from '../../../../main/platform/secrets/keytar-secr
 import { createFileProfileRepository } from '../../../../main/profiles/profile-repository.ts';
 import { createProfileService } from '../../../../main/profiles/profile-service.ts';
 import { startNodeScript } from '../../../support/processes.ts';
-import { collect, startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
+import {
+  collect,
+  replaceRedirectUrisAsAnotherAdmin,
+  startSandboxWithClient,
+} from '../../../support/sandbox-sdk.ts';
 
 /**
  * `sso-console` as an admin runs it against `npm run sandbox`: init → plan → apply → plan, with
@@ -129,24 +133,11 @@ describe('sso-console', () => {
       await collect(await sandbox.client.applicationApi.listApplications({ q: 'Kestra stale' }))
     ).filter((candidate) => candidate.label === 'Kestra stale');
     const appId = app?.id ?? '';
-    const edited = readOktaApp(await sandbox.client.applicationApi.getApplication({ appId }));
     const theirs = [
       'http://localhost:8080/oauth/callback/okta',
       'https://other-admin.example.com/cb',
     ];
-    await sandbox.client.applicationApi.replaceApplication({
-      appId,
-      application: {
-        ...edited.json,
-        settings: {
-          ...(edited.json.settings as object),
-          oauthClient: {
-            ...(edited.json.settings as { oauthClient: object }).oauthClient,
-            redirect_uris: theirs,
-          },
-        },
-      } as never,
-    });
+    await replaceRedirectUrisAsAnotherAdmin(sandbox.client, appId, theirs);
 
     const apply = await run(['apply', planFile, ...org], withToken);
     expect(apply.code).toBe(3);

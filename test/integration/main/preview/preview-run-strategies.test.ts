@@ -5,12 +5,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createOktaClient, type OktaClient } from '../../../../main/okta/okta-client.ts';
-import { previewJournals, startPreviewRun } from '../../../../main/preview/preview-run.ts';
 import { type RunningSandbox, startSandbox } from '../../../../main/sandbox/sandbox-server.ts';
 import type { InterceptWindowStrategy } from '../../../../main/sign-in/redirect-strategy.ts';
 import { InterceptWindowClosedError } from '../../../../main/windows/intercept-window.ts';
 import { oidcHttp } from '../../../support/oidc-http.ts';
 import { type OidcAppUnderTest, setUpOidcApp } from '../../../support/oidc-setup.ts';
+import {
+  registeredRedirectUris as redirectUrisOf,
+  startAppPreview,
+} from '../../../support/preview-runs.ts';
 import { sdkClient } from '../../../support/sandbox-sdk.ts';
 
 /**
@@ -44,32 +47,18 @@ afterAll(async () => {
 });
 
 function start(options: { intercept?: InterceptWindowStrategy; allowAppChange: boolean }) {
-  return startPreviewRun({
+  return startAppPreview({
     client,
-    journals: previewJournals(journalDir),
-    app: {
-      id: app.appId,
-      clientId: app.clientId,
-      redirectUris: [REDIRECT],
-      tokenEndpointAuthMethod: 'client_secret_basic',
-    },
-    issuer: sandbox.orgUrl,
-    authServerId: null,
-    ...(app.clientSecret === undefined ? {} : { clientSecret: app.clientSecret }),
-    scopes: ['openid', 'profile', 'email'],
-    login: app.user.login,
-    diagnosisContext: { expectedCallback: REDIRECT },
-    allowAppChange: options.allowAppChange,
-    ...(options.intercept === undefined ? {} : { intercept: options.intercept }),
-    timeoutMs: 30_000,
+    orgUrl: sandbox.orgUrl,
+    journalDir,
+    app,
+    redirectUri: REDIRECT,
+    ...options,
   });
 }
 
-async function registeredRedirectUris(): Promise<string[]> {
-  const read = (await client.applicationApi.getApplication({ appId: app.appId })) as {
-    settings?: { oauthClient?: { redirect_uris?: string[] } };
-  };
-  return read.settings?.oauthClient?.redirect_uris ?? [];
+function registeredRedirectUris(): Promise<string[]> {
+  return redirectUrisOf(client, app.appId);
 }
 
 describe('a preview that may not change the app', () => {

@@ -103,7 +103,7 @@ describe('file delivery', () => {
       delivery.saveAt({ renderId: 'r', target: 'dotenv', name: '.env', path: target }),
     ).rejects.toMatchObject({
       code: 'INVALID_REQUEST',
-      message: `Could not write ${target} (ENOENT).`,
+      message: `Could not write ${target} (ENOENT). Nothing was written there: a save replaces a file whole or not at all, and leaves no partial copy.`,
       cause: { code: 'ENOENT' },
     });
   });
