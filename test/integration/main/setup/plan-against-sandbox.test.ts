@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { orgFromCredentials } from '../../../../main/okta/active-org.ts';
 import { readOrgSnapshot } from '../../../../main/okta/org-snapshot.ts';
+import { startSandbox } from '../../../../main/sandbox/sandbox-server.ts';
 import { appRequestBody } from '../../../../main/setup/okta-bodies.ts';
 import { hasChanges, planSetup } from '../../../../main/setup/plan.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../shared/setup/setup-document.ts';
+import { injectSandboxFault } from '../../../support/sandbox-control.ts';
 import { type OktaSdkClient, startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
 
 /**
@@ -157,5 +160,37 @@ describe('looking users up by logins that would bend a hand-quoted expression', 
     expect(planSetup(document, snapshot).blockers).toEqual([
       'No user has the login nobody" or profile.login sw "a. Check the spelling, or add them as the test user.',
     ]);
+  });
+});
+
+describe('planning a setup that names 300 users under integrator-free limits, 150 ms away', () => {
+  it('reads them all, in batches and at the org’s pace, with no request refused for good', async () => {
+    const large = await startSandbox({
+      seed: { kind: 'large', users: 400, groups: 5, apps: 0 },
+      rateLimits: 'integrator-free',
+    });
+    try {
+      const logins = [...large.org.users.values()]
+        .filter((user) => user.adminRoles.length === 0)
+        .slice(0, 300)
+        .map((user) => user.profile.login);
+      await injectSandboxFault(large.orgUrl, large.apiToken, {
+        method: '*',
+        path: '/api/v1/**',
+        latencyMs: 150,
+        times: 10_000,
+      });
+      const document = kestraDocument('three-hundred');
+      document.assignments = { users: logins.map((login) => ({ login })), groups: [] };
+      const org = orgFromCredentials({ orgUrl: large.orgUrl, token: large.apiToken });
+      const snapshot = await readOrgSnapshot(org.client, document);
+      expect(snapshot.usersByLogin.size).toBe(300);
+      expect(planSetup(document, snapshot).blockers).toEqual([]);
+      // 300 logins, 20 to a request: 15 lookups, well inside the users bucket's 100.
+      expect(org.scheduler.stats()).toMatchObject({ rateLimited: 0 });
+      expect(org.scheduler.stats().sent).toBeLessThan(25);
+    } finally {
+      await large.close();
+    }
   });
 });
