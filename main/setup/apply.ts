@@ -167,12 +167,9 @@ export async function applySetup(options: {
   reviewed?: Pick<Plan, 'basis' | 'steps'>;
   onProgress?: ApplyProgress;
   clock?: () => Date;
-  /** How long to pause between reads that wait for a write to show (tests shorten them). */
-  consistencyDelaysMs?: readonly number[];
 }): Promise<ApplyResult> {
   const { client, document, journal, orgUrl } = options;
   const clock = options.clock ?? (() => new Date());
-  const delays = options.consistencyDelaysMs ?? CONSISTENCY_DELAYS_MS;
   const history = entriesFor(await journal.read(), document, orgUrl);
   const record = async (entry: Omit<JournalEntry, 'setupId' | 'orgUrl' | 'at'>) => {
     const full: JournalEntry = {
@@ -202,11 +199,12 @@ export async function applySetup(options: {
     const stepsOf = (steps: readonly PlanStep[]) =>
       JSON.stringify(steps.map(({ key, action, changes: fields }) => [key, action, fields]));
     if (changes.length === 0 && stepsOf(options.reviewed.steps) !== stepsOf(plan.steps)) {
-      // The org reads the same, but this computer's journal owes a secret it did not before.
+      // The org reads the same, yet the plan differs: this computer's journal changed what it
+      // owes (an apply ran from here meanwhile).
       changes.push({
-        key: 'journal',
-        title: 'Secrets this computer owes',
-        summary: 'changed since the review (an apply ran from here meanwhile)',
+        key: 'plan',
+        title: 'The planned changes',
+        summary: 'differ from the ones you reviewed (an apply from this computer ran meanwhile)',
         fields: [],
       });
     }
@@ -241,7 +239,7 @@ export async function applySetup(options: {
 
   /** Reads the org again until `settled` holds of the new plan, or the pauses run out. */
   async function readUntil(settled: (fresh: Plan) => boolean): Promise<boolean> {
-    for (const delay of [0, ...delays]) {
+    for (const delay of [0, ...CONSISTENCY_DELAYS_MS]) {
       if (delay > 0) {
         await sleep(delay);
       }
@@ -281,7 +279,7 @@ export async function applySetup(options: {
   }
 
   const readAfterWrite = async <T>(read: () => Promise<T | undefined>) => {
-    for (const delay of [0, ...delays]) {
+    for (const delay of [0, ...CONSISTENCY_DELAYS_MS]) {
       if (delay > 0) {
         await sleep(delay);
       }

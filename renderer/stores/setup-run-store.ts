@@ -94,7 +94,9 @@ export function createSetupRunStore(api: BridgeApi) {
 
     async makePlan(document) {
       const plannedFor = JSON.stringify(document);
-      set({ plan: { ...IDLE_PLAN, status: 'planning', plannedFor } });
+      // A refusal was about the plan on screen; a new plan makes it moot.
+      const apply = get().apply.status === 'stale' ? IDLE_APPLY : get().apply;
+      set({ plan: { ...IDLE_PLAN, status: 'planning', plannedFor }, apply });
       const result = await call(api, 'setup:plan', { document });
       if (get().plan.plannedFor !== plannedFor) {
         return;

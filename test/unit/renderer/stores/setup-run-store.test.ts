@@ -120,6 +120,9 @@ describe('createSetupRunStore', () => {
     // Applying now applies the fresh plan, the one on screen.
     await store.getState().applyPlan(document);
     expect(fake.calls.at(-1)?.request).toMatchObject({ planId: 'plan-2' });
+    // A new plan (the admin went back and changed the setup) makes the refusal moot.
+    await store.getState().makePlan(document);
+    expect(store.getState().apply.status).toBe('idle');
   });
 
   it('keeps an apply failure for the admin to read and retry', async () => {
