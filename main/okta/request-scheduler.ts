@@ -72,12 +72,16 @@ export interface RequestScheduler {
   /** Hears every wait from `reportWaitsFromMs` up; returns the function that stops it. */
   onWait(listener: (wait: RateLimitWait) => void): () => void;
   stats(): SchedulerStats;
+  /** Each bucket's limit per window as Okta last said it (`X-Rate-Limit-Limit`). */
+  limitOf(bucket: RateLimitBucket): number | undefined;
 }
 
 /** What the scheduler knows of one bucket, from the last answers' headers. */
 interface BucketState {
   /** Requests left in the current window, as Okta last said; `undefined` when unknown. */
   remaining: number | undefined;
+  /** Requests a window allows, as Okta last said. */
+  limit: number | undefined;
   /** When the window resets, on this machine's clock. */
   resetAtMs: number | undefined;
   /** No request of this bucket starts before then (a reset, or a backoff). */
@@ -174,7 +178,13 @@ export function createRequestScheduler(options: RequestSchedulerOptions = {}): R
   function stateOf(bucket: RateLimitBucket): BucketState {
     let state = buckets.get(bucket);
     if (state === undefined) {
-      state = { remaining: undefined, resetAtMs: undefined, blockedUntilMs: 0, inFlight: 0 };
+      state = {
+        remaining: undefined,
+        limit: undefined,
+        resetAtMs: undefined,
+        blockedUntilMs: 0,
+        inFlight: 0,
+      };
       buckets.set(bucket, state);
     }
     return state;
@@ -327,6 +337,7 @@ export function createRequestScheduler(options: RequestSchedulerOptions = {}): R
     if (limit === 0 || remaining === undefined || resetAtMs === undefined) {
       return;
     }
+    state.limit = limit;
     if (state.resetAtMs !== undefined && Math.abs(resetAtMs - state.resetAtMs) < 1500) {
       // The same window: answers may arrive out of order, and the lowest count is the latest.
       state.remaining = Math.min(state.remaining ?? remaining, remaining);
@@ -387,5 +398,7 @@ export function createRequestScheduler(options: RequestSchedulerOptions = {}): R
     },
 
     stats: () => ({ ...stats }),
+
+    limitOf: (bucket) => buckets.get(bucket)?.limit,
   };
 }

@@ -45,6 +45,8 @@ export interface Plan {
   blockers: string[];
   /** What the plan read of the org; apply refuses the plan if the org has changed since. */
   basis: BasisItem[];
+  /** What the admin should know before applying, that does not stop it (e.g. how long). */
+  notes: string[];
 }
 
 /**
@@ -124,6 +126,7 @@ export function planSetup(
   document: SetupDocument,
   snapshot: OrgSnapshot,
   owed: OwedSecrets = NOTHING_OWED,
+  limits: { appsPerMinute?: number | undefined } = {},
 ): Plan {
   const steps: PlanStep[] = [];
   const blockers: string[] = [];
@@ -385,7 +388,47 @@ export function planSetup(
       );
     }
   }
-  return { steps, blockers, basis: planBasis(document, snapshot) };
+  return {
+    steps,
+    blockers,
+    basis: planBasis(document, snapshot),
+    notes: durationNotes(steps, limits.appsPerMinute),
+  };
+}
+
+/** The kinds of step whose request Okta counts in its `apps` bucket (`/api/v1/apps/*`). */
+const APPS_BUCKET_KINDS: readonly PlanStep['kind'][] = [
+  'client-secret',
+  'user-assignment',
+  'group-assignment',
+];
+
+/**
+ * How long an apply takes when it needs more of Okta's `apps` bucket than a minute allows:
+ * every assignment counts against it (okta-behaviours.md §7), 20 a minute on the smallest plans.
+ */
+function durationNotes(steps: readonly PlanStep[], appsPerMinute: number | undefined): string[] {
+  if (appsPerMinute === undefined || appsPerMinute <= 0) {
+    return [];
+  }
+  const changing = steps.filter((planned) => planned.action !== 'unchanged');
+  const requests = changing.filter(
+    (planned) =>
+      APPS_BUCKET_KINDS.includes(planned.kind) ||
+      (planned.kind === 'app' && planned.action === 'create'),
+  ).length;
+  if (requests <= appsPerMinute) {
+    return [];
+  }
+  const minutes = Math.ceil(requests / appsPerMinute) - 1;
+  const people = changing.filter((planned) => planned.kind === 'user-assignment').length;
+  return [
+    `This apply sends ${String(requests)} requests to Okta's app endpoints, which this org allows ${String(appsPerMinute)} a minute, so it takes about ${String(minutes)} minute${minutes === 1 ? '' : 's'}. The console paces itself and says each wait; an interrupted apply continues where it stopped.${
+      people > appsPerMinute
+        ? ` Assigning one group holding these ${String(people)} people instead would be a single request.`
+        : ''
+    }`,
+  ];
 }
 
 function assignmentStep(

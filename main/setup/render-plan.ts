@@ -30,6 +30,9 @@ export function renderPlan(plan: Plan, context: { orgUrl: string }): string {
   if (plan.blockers.length > 0) {
     lines.push('', 'Cannot apply yet:', ...plan.blockers.map((blocker) => `  ! ${blocker}`));
   }
+  if (plan.notes.length > 0) {
+    lines.push('', ...plan.notes.map((note) => `Note: ${note}`));
+  }
   lines.push(
     '',
     `Plan: ${String(count('create'))} to create, ${String(count('update'))} to update, ${String(count('unchanged'))} unchanged.`,

@@ -136,6 +136,7 @@ export type ApplyOutcome =
 export function planView(plan: Plan): SetupPlan {
   return {
     blockers: plan.blockers,
+    notes: plan.notes,
     steps: plan.steps.map(({ key, kind, action, title, changes }) => ({
       key,
       kind,
@@ -215,6 +216,8 @@ export function createSetupService(deps: {
       document,
       snapshot,
       owedSecrets(entriesFor(entries, document, org.orgUrl), document),
+      // Known from the answers to the reads just made: how many the org allows a minute.
+      { appsPerMinute: org.scheduler.limitOf('apps') },
     );
   }
 

@@ -56,6 +56,8 @@ export const setupPlanSchema = z.object({
     }),
   ),
   blockers: z.array(z.string()),
+  /** What to know before applying that does not stop it, e.g. how long Okta's limits make it. */
+  notes: z.array(z.string()),
 });
 export type SetupPlan = z.infer<typeof setupPlanSchema>;
 

@@ -233,6 +233,11 @@ export function ReviewStep() {
           {changing.length === 0 && blockers.length === 0 && (
             <p>No changes: the org already matches this setup.</p>
           )}
+          {(plan.value?.notes ?? []).map((note) => (
+            <p key={note} className="plan-note" data-testid="plan-note">
+              {note}
+            </p>
+          ))}
           {blockers.length > 0 && (
             <div className="error-message" role="alert">
               <p className="error-message__text">This setup cannot be applied yet:</p>

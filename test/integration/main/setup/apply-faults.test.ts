@@ -153,7 +153,15 @@ describe('1. a 429 storm in the middle of an apply', () => {
       onRateLimitWait: (wait) => waits.push(wait.message),
     });
     const { setup, keychain } = service(org);
-    await applied(setup, document);
+    // The review says up front how long the tier's limit makes it.
+    const reviewed = await setup.plan(document);
+    expect(reviewed.plan.notes).toEqual([
+      expect.stringContaining(
+        "34 requests to Okta's app endpoints, which this org allows 20 a minute",
+      ),
+    ]);
+    const outcome = await setup.applyPlan(reviewed.planId, 'op-integrator-free');
+    expect(outcome.outcome).toBe('applied');
     const stats = org.scheduler.stats();
     // It waited for the apps bucket's reset instead of spending requests on refusals.
     expect(waits.some((wait) => wait.endsWith('on apps'))).toBe(true);

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
 import { type OrgSnapshot } from '../../../../main/okta/org-snapshot.ts';
-import { desiredAppFields, hasChanges, planSetup } from '../../../../main/setup/plan.ts';
+import {
+  desiredAppFields,
+  hasChanges,
+  NOTHING_OWED,
+  planSetup,
+} from '../../../../main/setup/plan.ts';
 import { channelResultSchema } from '../../../../shared/ipc/contract.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../shared/setup/setup-document.ts';
@@ -165,7 +170,7 @@ describe('planSetup', () => {
       planSetup(kestra(), appliedOrg(kestra())),
     ]) {
       // What the plan read stays in main; the renderer gets the steps and the blockers.
-      const view = { steps: plan.steps, blockers: plan.blockers };
+      const view = { steps: plan.steps, blockers: plan.blockers, notes: plan.notes };
       const overTheWire: unknown = JSON.parse(
         JSON.stringify({ ok: true, data: { planId: 'p-1', plan: view } }),
       );
@@ -229,5 +234,45 @@ describe('secrets this computer owes', () => {
       testUserPassword: false,
     });
     expect(spa.steps.map((step) => step.kind)).not.toContain('client-secret');
+  });
+});
+
+describe('how long Okta’s limits make an apply', () => {
+  function withUsers(count: number): SetupDocument {
+    const document = kestra();
+    document.assignments.users = Array.from({ length: count }, (_, index) => ({
+      login: `user${String(index)}@example.com`,
+    }));
+    return document;
+  }
+  function orgWithUsers(document: SetupDocument): OrgSnapshot {
+    return {
+      ...emptyOrg(),
+      usersByLogin: new Map(
+        document.assignments.users.map(({ login }, index) => [
+          login,
+          { id: `00u${String(index)}` },
+        ]),
+      ),
+      groupsByName: new Map([['Kestra Admins', { id: '00g1' }]]),
+    };
+  }
+
+  it('says the apply takes minutes, and that one group would be one request', () => {
+    const document = withUsers(2000);
+    const plan = planSetup(document, orgWithUsers(document), NOTHING_OWED, { appsPerMinute: 20 });
+    // The app, 2,000 people and the test user, and a group: 2,003 requests, 20 a minute.
+    expect(plan.notes).toEqual([
+      "This apply sends 2003 requests to Okta's app endpoints, which this org allows 20 a minute, so it takes about 100 minutes. The console paces itself and says each wait; an interrupted apply continues where it stopped. Assigning one group holding these 2001 people instead would be a single request.",
+    ]);
+  });
+
+  it('says nothing when a minute is enough, or when the limit is not known', () => {
+    const document = withUsers(10);
+    expect(
+      planSetup(document, orgWithUsers(document), NOTHING_OWED, { appsPerMinute: 100 }).notes,
+    ).toEqual([]);
+    const big = withUsers(500);
+    expect(planSetup(big, orgWithUsers(big)).notes).toEqual([]);
   });
 });

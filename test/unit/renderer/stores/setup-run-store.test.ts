@@ -18,6 +18,7 @@ const PLAN = {
     },
   ],
   blockers: [],
+  notes: [],
 };
 
 const RESULT = {
