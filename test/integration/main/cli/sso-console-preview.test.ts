@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { freePort } from '../../../support/free-port.ts';
 import { oidcHttp } from '../../../support/oidc-http.ts';
 import { setUpOidcApp } from '../../../support/oidc-setup.ts';
 import { startNodeScript } from '../../../support/processes.ts';
@@ -27,16 +27,6 @@ afterAll(async () => {
   await sandbox.sandbox.stop();
   rmSync(folder, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => {
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function preview(options: { client: OktaSdkClient; label: string; assign: boolean }) {
   const redirectUri = `http://127.0.0.1:${String(await freePort())}/oauth/callback/okta`;

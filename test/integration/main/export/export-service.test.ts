@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -18,6 +17,7 @@ import { CHANNELS } from '../../../../shared/ipc/contract.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../shared/setup/setup-document.ts';
 import { applyAndKeep } from '../../../support/apply-setup.ts';
+import { freePort } from '../../../support/free-port.ts';
 
 /**
  * The wizard's export service against the sandbox, with the real keychain: files rendered from
@@ -31,14 +31,6 @@ let folder: string;
 let document: SetupDocument;
 let result: Awaited<ReturnType<typeof applyAndKeep>>;
 const secrets = new KeytarSecretStore();
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   sandbox = await startSandbox({ seed: { kind: 'demo' } });

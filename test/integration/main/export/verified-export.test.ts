@@ -1,5 +1,4 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -20,6 +19,7 @@ import type {
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 import type { PresetId } from '../../../../shared/setup/setup-document.ts';
 import { applyAndKeep } from '../../../support/apply-setup.ts';
+import { freePort } from '../../../support/free-port.ts';
 import { startNodeScript } from '../../../support/processes.ts';
 import { startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
 
@@ -45,14 +45,6 @@ afterAll(async () => {
   await sandbox.sandbox.stop();
   rmSync(folder, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Applies a fresh setup for `preset` with a test user, as the wizard would. */
 async function applied(preset: PresetId, label: string) {

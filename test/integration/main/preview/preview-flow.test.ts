@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -20,6 +19,7 @@ import {
   removeTemporaryRedirect,
   temporaryRedirectUri,
 } from '../../../../main/sign-in/redirect-strategy.ts';
+import { freePort } from '../../../support/free-port.ts';
 import { oidcHttp } from '../../../support/oidc-http.ts';
 import { type OidcAppUnderTest, setUpOidcApp } from '../../../support/oidc-setup.ts';
 import { type OktaSdkClient, sdkClient } from '../../../support/sandbox-sdk.ts';
@@ -33,15 +33,6 @@ import { type OktaSdkClient, sdkClient } from '../../../support/sandbox-sdk.ts';
 let sandbox: RunningSandbox;
 let client: OktaSdkClient;
 const apps: Record<'basic' | 'post' | 'none', OidcAppUnderTest> = {} as never;
-
-/** A loopback port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address !== null ? address.port : 0;
-}
 
 beforeAll(async () => {
   sandbox = await startSandbox({ seed: { kind: 'demo' } });

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -21,6 +20,7 @@ import type { PreviewReport } from '../../../../../shared/preview/preview-schema
 import { createSetupDocument, PRESETS } from '../../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../../shared/setup/setup-document.ts';
 import { applyAndKeep } from '../../../../support/apply-setup.ts';
+import { freePort } from '../../../../support/free-port.ts';
 import { oidcHttp } from '../../../../support/oidc-http.ts';
 import type { OidcAppUnderTest } from '../../../../support/oidc-setup.ts';
 import { createSandboxToken } from '../../../../support/sandbox-control.ts';
@@ -45,15 +45,6 @@ afterEach(async () => {
   await sandbox.close();
   rmSync(journalDir, { recursive: true, force: true });
 });
-
-/** A loopback port nobody listens on right now: the target's base URL, so the run can listen. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address !== null ? address.port : 0;
-}
 
 /** A setup the console applied, and what a preview of it needs. */
 interface Target {
