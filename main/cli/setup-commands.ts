@@ -206,6 +206,12 @@ export async function runApplyCommand(
       io.write(renderPlan(held.plan, { orgUrl: held.orgUrl }));
     }
     if (hasChanges(held.plan) && !options.yes) {
+      if (options.json) {
+        throw new CliError(
+          'apply --json does not ask for a confirmation: its output is for a program, not a person.',
+          'Review the plan with `sso-console plan FILE --out PLANFILE`, then `sso-console apply PLANFILE --json`; or add --yes.',
+        );
+      }
       if (io.confirm === undefined) {
         throw new CliError(
           'apply changes the org and needs a confirmation, but there is no terminal to ask on.',
@@ -236,7 +242,9 @@ export async function runApplyCommand(
   }
   if (result.outcome === 'stale') {
     if (options.json) {
-      io.write(`${JSON.stringify({ outcome: 'stale', changes: result.changes })}\n`);
+      io.write(
+        `${JSON.stringify({ outcome: 'stale', changes: result.changes, fresh: result.fresh.plan })}\n`,
+      );
     } else {
       io.write(
         `\nThe plan is stale: the org changed since it was made, so nothing was applied.\n${renderChanges(result.changes)}\n\nThe plan of the org as it is now:\n${renderPlan(result.fresh.plan, { orgUrl: reviewed.orgUrl })}`,

@@ -48,7 +48,7 @@ function writeFailure(destination: string, error: unknown): AppError {
   };
   return new AppError(
     {
-      code: 'INVALID_REQUEST',
+      code: 'FILE_NOT_WRITTEN',
       message: `Could not write ${destination} (${code}). ${unchanged}`,
       hint: hints[code] ?? 'Choose a folder you can write to, then save again.',
     },

@@ -89,14 +89,17 @@ export async function writeExportFile(options: {
   );
   const handle = await open(temporary, 'wx', mode);
   try {
-    await handle.writeFile(options.content, 'utf8');
-    await handle.sync();
+    try {
+      await handle.writeFile(options.content, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
-    await handle.close();
+    // Never leave the temporary copy behind: it may hold the inline secret.
     await rm(temporary, { force: true });
     throw error;
   }
-  await handle.close();
   try {
     // The umask may have narrowed the mode; a sensitive file must be exactly 0600 either way.
     await chmod(temporary, mode);

@@ -62,8 +62,14 @@ class ConsoleRequestExecutor extends okta.RequestExecutor {
       // node-fetch's Response, whose types are not installed: read through the fields used.
       const response = (await (super.fetch(
         attemptRequest,
-      ) as Promise<unknown>)) as ScheduledResponse;
+      ) as Promise<unknown>)) as ScheduledResponse & {
+        text(): Promise<string>;
+      };
       retryFor ??= response.headers.get('x-okta-request-id');
+      // A 429 sent again is not read by the SDK: its body is drained, so its connection is free.
+      response.discard = async () => {
+        await response.text().catch(() => undefined);
+      };
       return response;
     });
     return answer;

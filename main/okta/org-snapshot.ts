@@ -138,8 +138,9 @@ export async function findSetupApp(
  *
  * @remarks
  * Reads never change the org, so the apply engine may repeat them freely after a failure —
- * unlike writes, which it never repeats blind. Users and groups are looked up one by one by
- * login and name (Okta's `search` / `q`), never by listing a directory that may hold 100,000.
+ * unlike writes, which it never repeats blind. Users are looked up by login, twenty to a
+ * request ({@link findUsersByLogin}), and groups by name (Okta's `q`), never by listing a
+ * directory that may hold 100,000.
  */
 export async function readOrgSnapshot(
   client: OktaClient,

@@ -7,6 +7,8 @@ import {
 export interface ScheduledResponse {
   status: number;
   headers: { get(name: string): string | null };
+  /** Reads the body to its end, freeing the connection, when the answer is not passed on. */
+  discard?: () => Promise<void>;
 }
 
 /** A wait long enough to tell the admin about. */
@@ -215,8 +217,10 @@ export function createRequestScheduler(options: RequestSchedulerOptions = {}): R
       // Their answers may say more (or fewer) are left.
       return 'release';
     }
-    // Spent, with nothing in flight: wait for the reset, then probe.
-    const until = (state.resetAtMs ?? nowMs) + random() * RESET_JITTER_MS;
+    // Spent, with nothing in flight: wait for the reset (never longer than Okta's windows, in
+    // case the clocks disagree), then probe.
+    const resetAtMs = Math.min(state.resetAtMs ?? nowMs, nowMs + settings.maxResetWaitMs);
+    const until = resetAtMs + random() * RESET_JITTER_MS;
     block(bucket, until, 'rate-limit');
     return until;
   }
@@ -362,18 +366,19 @@ export function createRequestScheduler(options: RequestSchedulerOptions = {}): R
         stats.sent += 1;
         const limit = headerNumber(response, 'x-rate-limit-limit');
         adjustCeiling(response.status === 429 && limit === 0);
-        release(bucket, response);
         if (response.status !== 429) {
+          release(bucket, response);
           return response;
         }
         stats.rateLimited += 1;
-        if (attempt >= settings.max429Retries) {
-          return response;
-        }
         const nowMs = now();
         const resetAtMs = limit === 0 ? undefined : resetAtLocalMs(response, nowMs);
-        if (resetAtMs !== undefined && resetAtMs - nowMs > settings.maxResetWaitMs) {
-          // Further away than any window of Okta's: give the admin Okta's answer instead.
+        if (
+          attempt >= settings.max429Retries ||
+          (resetAtMs !== undefined && resetAtMs - nowMs > settings.maxResetWaitMs)
+        ) {
+          // Out of patience, or further away than any window of Okta's: Okta's answer goes back.
+          release(bucket, response);
           return response;
         }
         const backoffMs = Math.min(settings.backoffCapMs, settings.backoffBaseMs * 2 ** attempt);
@@ -381,11 +386,16 @@ export function createRequestScheduler(options: RequestSchedulerOptions = {}): R
           resetAtMs === undefined
             ? nowMs + random() * backoffMs
             : Math.max(resetAtMs, nowMs) + random() * RESET_JITTER_MS;
+        // Held before the release, so the requests queued behind this one wait too, rather than
+        // going out at once to meet the same 429.
+        if (bucket !== null) {
+          block(bucket, untilMs, resetAtMs === undefined ? 'backoff' : 'rate-limit');
+        }
+        release(bucket, response);
+        await response.discard?.();
         if (bucket === null) {
           // A path Okta does not count has no bucket to hold its requests: this one waits alone.
           await new Promise((resolve) => setTimeout(resolve, untilMs - nowMs));
-        } else {
-          block(bucket, untilMs, resetAtMs === undefined ? 'backoff' : 'rate-limit');
         }
       }
     },

@@ -1,6 +1,6 @@
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import { createJsonLinesJournal } from '../platform/journal.ts';
-import type { OwedSecrets } from './plan.ts';
+import type { Owed, OwedSecrets } from './plan.ts';
 
 /**
  * One line of the apply journal.
@@ -16,20 +16,34 @@ import type { OwedSecrets } from './plan.ts';
  * flight. The next apply settles it by reading the org before it writes anything.
  *
  * For each secret the console makes, the secret's step records `kept` once it is in the
- * keychain, or `not-kept` when the keychain failed. Never the secret itself: the journal says
- * which object, not what key.
+ * keychain, or `not-kept` when the keychain failed. Before it issues a new client secret, the
+ * step records the ids of the app's secrets (`listed`), so a secret whose answer was lost can be
+ * told from the others later; `not-retired` says the secrets it replaced could not be removed
+ * (the new one is kept all the same). Never a secret itself: the journal says which object, not
+ * what key.
  */
 export interface JournalEntry {
   setupId: string;
   /** The org; journals written before it was recorded have none and count for any org. */
   orgUrl?: string;
   stepKey: string;
-  phase: 'started' | 'done' | 'found' | 'not-found' | 'failed' | 'kept' | 'not-kept';
+  phase:
+    | 'started'
+    | 'done'
+    | 'found'
+    | 'not-found'
+    | 'failed'
+    | 'kept'
+    | 'not-kept'
+    | 'listed'
+    | 'not-retired';
   at: string;
   /** `started` only: what the write does. Older journals have none. */
   action?: 'create' | 'update';
-  /** The Okta id of the object (or of a new client secret), once known. */
+  /** The Okta id of the object (or of a new client secret), once known: on `done` and `found`. */
   objectId?: string;
+  /** `listed` only: the ids of the app's client secrets just before a new one was asked for. */
+  objectIds?: string[];
   /** `failed` and `not-kept`: what went wrong, in words, never a secret. */
   detail?: string;
 }
@@ -89,6 +103,14 @@ function lastCreate(entries: readonly JournalEntry[], stepKey: string): number {
   );
 }
 
+/** The outcome recorded for the write started at `from`; `undefined` while it is in doubt. */
+function outcomeOf(entries: readonly JournalEntry[], from: number): JournalEntry | undefined {
+  const stepKey = entries[from]?.stepKey;
+  return entries.find(
+    (entry, index) => index > from && entry.stepKey === stepKey && OUTCOMES.includes(entry.phase),
+  );
+}
+
 /** Whether `secretStep` recorded `kept` after `from`. */
 function keptSince(entries: readonly JournalEntry[], secretStep: string, from: number): boolean {
   return entries.some(
@@ -105,47 +127,102 @@ export function testUserPasswordStep(login: string): string {
 }
 
 /**
- * The secrets this computer made for a document and never kept.
+ * Whether a create of `stepKey` made here owes a secret: made (or in doubt) and never kept.
+ *
+ * @returns the created object's id (`undefined` while the create is in doubt), or `false`.
+ */
+function owedFor(entries: readonly JournalEntry[], stepKey: string, secretStep: string): Owed {
+  const created = lastCreate(entries, stepKey);
+  if (created < 0 || keptSince(entries, secretStep, created)) {
+    return false;
+  }
+  const outcome = outcomeOf(entries, created);
+  if (outcome === undefined) {
+    return { objectId: undefined };
+  }
+  // A create Okta refused, or one reading showed was never made, made no secret.
+  return outcome.phase === 'done' || outcome.phase === 'found'
+    ? { objectId: outcome.objectId }
+    : false;
+}
+
+/**
+ * The secrets this computer made for a document and never kept, with the object each is owed
+ * for.
  *
  * @remarks
  * A secret is owed when its object was created from here (a `started` create of the app or the
- * test user) and no `kept` came after: the keychain failed, or the answer carrying the secret
- * was lost, or the process ended in between. Nobody can have seen such a secret, so replacing it
- * breaks nothing. Journals from before secrets were recorded have no `action` on their
- * entries and owe nothing: their secrets were kept when their apply ended.
+ * test user that Okta confirmed, that reading found, or that is still in doubt) and no `kept`
+ * came after: the keychain failed, or the answer carrying the secret was lost, or the process
+ * ended in between. The console never handed such a secret out, so replacing it breaks nothing
+ * that works — provided it is the same object: the planner plans the replacement only for the
+ * object whose id the journal holds. Journals from before secrets were recorded have no `action`
+ * on their entries and owe nothing: their secrets were kept when their apply ended.
  */
 export function owedSecrets(
   entries: readonly JournalEntry[],
   document: SetupDocument,
 ): OwedSecrets {
-  const appCreated = lastCreate(entries, 'app');
   const testUser = document.assignments.testUser;
-  const userCreated =
-    testUser === undefined ? -1 : lastCreate(entries, `test-user:${testUser.email}`);
   return {
     clientSecret:
-      document.app.tokenEndpointAuthMethod !== 'none' &&
-      appCreated >= 0 &&
-      !keptSince(entries, CLIENT_SECRET_STEP, appCreated),
+      document.app.tokenEndpointAuthMethod === 'none'
+        ? false
+        : owedFor(entries, 'app', CLIENT_SECRET_STEP),
     testUserPassword:
-      testUser !== undefined &&
-      userCreated >= 0 &&
-      !keptSince(entries, testUserPasswordStep(testUser.email), userCreated),
+      testUser === undefined
+        ? false
+        : owedFor(entries, `test-user:${testUser.email}`, testUserPasswordStep(testUser.email)),
   };
 }
 
 /**
- * The ids of client secrets this computer issued since it created the app and never kept: the
+ * The client secrets this computer issued for the app since it created it, and never kept: the
  * ones a new secret replaces. A secret someone added in the Admin Console is not among them.
+ *
+ * @returns `ids`: secrets whose creation Okta answered; `before`: for each secret whose answer
+ * never came, the ids the app had just before it was asked for (any other, not kept, is it);
+ * `kept`: the ids of secrets that were kept, never to be retired.
  */
-export function unkeptSecretIds(entries: readonly JournalEntry[]): string[] {
+export function unkeptSecrets(entries: readonly JournalEntry[]): {
+  ids: string[];
+  before: string[][];
+  kept: string[];
+} {
   const from = lastCreate(entries, 'app');
-  return entries.flatMap((entry, index) =>
-    index > from &&
-    entry.stepKey === CLIENT_SECRET_STEP &&
-    entry.phase === 'done' &&
-    entry.objectId !== undefined
-      ? [entry.objectId]
-      : [],
-  );
+  const ids: string[] = [];
+  const before: string[][] = [];
+  const kept: string[] = [];
+  let listed: string[] | undefined;
+  let issued: string | undefined;
+  for (const entry of entries.slice(from + 1)) {
+    if (entry.stepKey !== CLIENT_SECRET_STEP) {
+      continue;
+    }
+    if (entry.phase === 'listed') {
+      listed = entry.objectIds ?? [];
+      issued = undefined;
+    } else if (entry.phase === 'done') {
+      issued = entry.objectId;
+      listed = undefined;
+    } else if (entry.phase === 'kept' && issued !== undefined) {
+      kept.push(issued);
+      issued = undefined;
+    } else if (entry.phase === 'not-found' || entry.phase === 'found') {
+      // Asked for, and its answer never came: it may exist, under an id not known here.
+      if (listed !== undefined) {
+        before.push(listed);
+      }
+      listed = undefined;
+    }
+    if (entry.phase === 'not-kept' && issued !== undefined) {
+      ids.push(issued);
+      issued = undefined;
+    }
+  }
+  if (listed !== undefined) {
+    // Asked for by an apply that ended before its answer: in doubt too.
+    before.push(listed);
+  }
+  return { ids, before, kept };
 }

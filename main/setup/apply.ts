@@ -2,6 +2,12 @@ import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import { findSetupApp, type OrgSnapshot, readOrgSnapshot } from '../okta/org-snapshot.ts';
 import {
+  ApplyIncompleteError,
+  ChangedDuringApplyError,
+  PlanStaleError,
+  SetupBlockedError,
+} from './apply-errors.ts';
+import {
   type ApplyJournal,
   CLIENT_SECRET_STEP,
   entriesFor,
@@ -9,7 +15,7 @@ import {
   owedSecrets,
   stepsInDoubt,
   testUserPasswordStep,
-  unkeptSecretIds,
+  unkeptSecrets,
 } from './apply-journal.ts';
 import { type NewSecret, performWrite } from './okta-writes.ts';
 import {
@@ -20,8 +26,14 @@ import {
   planSetup,
   type PlanStep,
 } from './plan.ts';
-import { type BasisChange, compareBasis } from './plan-basis.ts';
+import { compareBasis } from './plan-basis.ts';
 
+export {
+  ApplyIncompleteError,
+  ChangedDuringApplyError,
+  PlanStaleError,
+  SetupBlockedError,
+} from './apply-errors.ts';
 export { type ApplyJournal, createFileJournal, type JournalEntry } from './apply-journal.ts';
 export type { NewSecret } from './okta-writes.ts';
 
@@ -70,35 +82,6 @@ const ATTEMPTS_PER_CHANGE = 3;
  */
 export const CONSISTENCY_DELAYS_MS = [200, 400, 800, 1600] as const;
 
-/** The plan was made on an org that has changed since: nothing was written. */
-export class PlanStaleError extends Error {
-  readonly changes: BasisChange[];
-  /** The plan of the org as it is now, to review instead. */
-  readonly fresh: Plan;
-
-  constructor(changes: BasisChange[], fresh: Plan) {
-    super(
-      `The org changed since this plan was made, so it was not applied and nothing was written:\n${changes
-        .map((change) => `- ${change.title}: ${change.summary}`)
-        .join('\n')}`,
-    );
-    this.name = 'PlanStaleError';
-    this.changes = changes;
-    this.fresh = fresh;
-  }
-}
-
-/** The plan cannot be applied: the org lacks something the document needs. */
-export class SetupBlockedError extends Error {
-  readonly blockers: string[];
-
-  constructor(blockers: string[]) {
-    super(`The setup cannot be applied yet:\n- ${blockers.join('\n- ')}`);
-    this.name = 'SetupBlockedError';
-    this.blockers = blockers;
-  }
-}
-
 /** The steps of a plan that make a secret the keychain must keep. */
 function makesSecret(step: PlanStep, document: SetupDocument): boolean {
   if (step.action === 'unchanged') {
@@ -115,6 +98,25 @@ function makesSecret(step: PlanStep, document: SetupDocument): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * Whether `step`, as planned from a reading of the org, says the write planned as `asked` is
+ * made: an update when nothing is left to change; a create as soon as the object exists, even
+ * if it now differs from the document — creating it again would make a second one.
+ */
+function isMade(step: PlanStep, asked: PlanStep['action'] = step.action): boolean {
+  return asked === 'create' ? step.action !== 'create' : step.action === 'unchanged';
+}
+
+/** The Okta id of what a step made, as a reading of the org shows it (app and test user). */
+function objectIdOf(stepKey: string, snapshot: OrgSnapshot): string | undefined {
+  if (stepKey === 'app') {
+    return snapshot.app?.id;
+  }
+  return stepKey.startsWith('test-user:')
+    ? snapshot.usersByLogin.get(stepKey.slice('test-user:'.length))?.id
+    : undefined;
 }
 
 /** Whether a failed write may have been committed: no answer, or a server error. */
@@ -153,8 +155,8 @@ function sleep(ms: number): Promise<void> {
  * - **No secret lost.** The keychain is checked before the first write, and each secret goes
  *   there the moment Okta hands it over. One it cannot keep — the keychain failed, the answer
  *   carrying it was lost, the process ended — is owed: the next apply replaces it with a new one,
- *   straight into the keychain (see {@link owedSecrets}). Nobody saw the old one, so nothing
- *   that works breaks.
+ *   straight into the keychain (see {@link owedSecrets}). The console never handed the old one
+ *   out, so nothing that works breaks.
  */
 export async function applySetup(options: {
   client: OktaClient;
@@ -165,6 +167,8 @@ export async function applySetup(options: {
   secrets: SecretKeeper;
   /** The plan the admin reviewed; without it, the apply takes the plan it makes itself. */
   reviewed?: Pick<Plan, 'basis' | 'steps'>;
+  /** The org's limit on its `apps` bucket a minute, once known: a fresh plan says how long. */
+  appsPerMinute?: () => number | undefined;
   onProgress?: ApplyProgress;
   clock?: () => Date;
 }): Promise<ApplyResult> {
@@ -191,6 +195,7 @@ export async function applySetup(options: {
       document,
       snapshot,
       keychainFailure === undefined ? owedSecrets(history, document) : NOTHING_OWED,
+      { appsPerMinute: options.appsPerMinute?.() },
     );
   let plan = replan();
 
@@ -204,7 +209,8 @@ export async function applySetup(options: {
       changes.push({
         key: 'plan',
         title: 'The planned changes',
-        summary: 'differ from the ones you reviewed (an apply from this computer ran meanwhile)',
+        summary:
+          'differ from the ones reviewed: this computer owes other secrets than the plan said (an apply ran here meanwhile, or the plan was made on another computer)',
         fields: [],
       });
     }
@@ -219,12 +225,24 @@ export async function applySetup(options: {
   // Writes an earlier apply left in flight: the org, just read, says whether each was made.
   for (const stepKey of stepsInDoubt(history)) {
     const step = plan.steps.find((candidate) => candidate.key === stepKey);
+    const asked = history.findLast(
+      (entry) => entry.stepKey === stepKey && entry.phase === 'started',
+    )?.action;
+    const wasMade = step === undefined || isMade(step, asked === 'create' ? 'create' : 'update');
+    const objectId = wasMade ? objectIdOf(stepKey, snapshot) : undefined;
     await record({
       stepKey,
-      phase: step === undefined || step.action === 'unchanged' ? 'found' : 'not-found',
+      phase: wasMade ? 'found' : 'not-found',
+      ...(objectId === undefined ? {} : { objectId }),
     });
   }
   plan = replan();
+  // What this apply may change: the plan reviewed (the same as this one, or it would have been
+  // refused). A step the org asks for later, from an edit made while this apply runs, is not
+  // done behind the admin's back: the apply stops instead (see the loop below).
+  const reviewedActions = new Map(plan.steps.map((step) => [step.key, step.action]));
+  /** Steps Okta confirmed in this apply, with what was asked of each. */
+  const confirmed = new Map<string, PlanStep['action']>();
 
   if (plan.steps.some((step) => makesSecret(step, document))) {
     // Before anything is written: a keychain that cannot keep a secret now would lose it later.
@@ -252,6 +270,12 @@ export async function applySetup(options: {
     return false;
   }
 
+  /** Whether the step `key` was made, as `fresh` (a plan of the org read again) tells. */
+  const madeIn = (fresh: Plan, step: PlanStep) => {
+    const now = fresh.steps.find((candidate) => candidate.key === step.key);
+    return now === undefined || isMade(now, step.action);
+  };
+
   /**
    * Whether a write whose answer never came was made, as the org tells.
    *
@@ -265,17 +289,12 @@ export async function applySetup(options: {
     if (step.kind === 'client-secret' || step.kind === 'test-user-password') {
       return false;
     }
-    const idempotent = step.kind === 'user-assignment' || step.kind === 'group-assignment';
-    const isMade = (fresh: Plan) => {
-      const now = fresh.steps.find((candidate) => candidate.key === step.key);
-      return now === undefined || now.action === 'unchanged';
-    };
-    if (idempotent) {
+    if (step.kind === 'user-assignment' || step.kind === 'group-assignment') {
       snapshot = await readOrgSnapshot(client, document);
       plan = replan();
-      return isMade(plan);
+      return madeIn(plan, step);
     }
-    return readUntil(isMade);
+    return readUntil((fresh) => madeIn(fresh, step));
   }
 
   const readAfterWrite = async <T>(read: () => Promise<T | undefined>) => {
@@ -310,12 +329,27 @@ export async function applySetup(options: {
     if (step === undefined) {
       break;
     }
-    if (!outcome.has(step.key)) {
-      outcome.set(step.key, { title: step.title, action: 'unchanged' });
-    }
-    const attempt = (attempts.get(step.key) ?? 0) + 1;
-    attempts.set(step.key, attempt);
     const { key } = step;
+    const asked = confirmed.get(key);
+    if (asked !== undefined && !isMade(step, asked)) {
+      // Okta said it was done, yet the org shows it still to do: a replica behind, for a
+      // while — or an answer that lied. Never written again on faith.
+      if (!(await readUntil((fresh) => madeIn(fresh, { ...step, action: asked })))) {
+        throw new ApplyIncompleteError(
+          `Okta confirmed ${step.title}, but the org does not show it; nothing more was written. Run the apply again.`,
+        );
+      }
+      continue;
+    }
+    const isOwnRepair = step.kind === 'client-secret' || step.kind === 'test-user-password';
+    if (!isOwnRepair && reviewedActions.get(key) !== step.action) {
+      throw new ChangedDuringApplyError(step);
+    }
+    if (!outcome.has(key)) {
+      outcome.set(key, { title: step.title, action: 'unchanged' });
+    }
+    const attempt = (attempts.get(key) ?? 0) + 1;
+    attempts.set(key, attempt);
     options.onProgress?.({
       stepKey: key,
       title: step.title,
@@ -331,7 +365,9 @@ export async function applySetup(options: {
         client,
         document,
         snapshot,
-        unkeptSecretIds: unkeptSecretIds(history),
+        unkept: unkeptSecrets(history),
+        noteSecretsBefore: (objectIds) =>
+          record({ stepKey: CLIENT_SECRET_STEP, phase: 'listed', objectIds }),
         readAfterWrite,
       });
       await record({
@@ -340,18 +376,27 @@ export async function applySetup(options: {
         ...(written.objectId === undefined ? {} : { objectId: written.objectId }),
       });
       outcome.set(key, { title: step.title, action: step.action });
+      confirmed.set(key, step.action);
       if (written.secret !== undefined) {
         await keep(written.secret);
       }
+      if (written.after !== undefined) {
+        try {
+          await written.after();
+        } catch (error) {
+          // The new secret is kept; the old ones stay until a later apply. Journaled, not fatal.
+          await record({ stepKey: key, phase: 'not-retired', detail: describeFailure(error) });
+        }
+      }
       options.onProgress?.({ stepKey: key, title: step.title, state: 'done' });
       // A confirmed write is known: note it instead of reading the whole org again (a new
-      // server is the exception: it comes with scopes Okta made).
+      // server is the exception: it comes with scopes Okta made, read once it shows).
       if (step.kind === 'auth-server') {
-        snapshot = await readOrgSnapshot(client, document);
+        await readUntil((fresh) => madeIn(fresh, step));
       } else {
         snapshot = afterWrite(snapshot, step, written.objectId, document);
+        plan = replan();
       }
-      plan = replan();
     } catch (error) {
       if (!mayHaveFailedInFlight(error)) {
         await record({ stepKey: key, phase: 'failed', detail: describeFailure(error) });
@@ -359,9 +404,15 @@ export async function applySetup(options: {
       }
       // Settle what happened by reading, never by writing again blind.
       const wasMade = await settle(step);
-      await record({ stepKey: key, phase: wasMade ? 'found' : 'not-found' });
+      const objectId = wasMade ? objectIdOf(key, snapshot) : undefined;
+      await record({
+        stepKey: key,
+        phase: wasMade ? 'found' : 'not-found',
+        ...(objectId === undefined ? {} : { objectId }),
+      });
       if (wasMade) {
         outcome.set(key, { title: step.title, action: step.action });
+        confirmed.set(key, step.action);
       } else if (attempt >= ATTEMPTS_PER_CHANGE) {
         // Tried enough: say Okta's own failure. The journal holds where to resume.
         throw error;
@@ -374,7 +425,7 @@ export async function applySetup(options: {
 
   // Prove the end state from the org itself, not from memory (waiting out lagging replicas).
   if (!(await readUntil((fresh) => !hasChanges(fresh) && snapshot.app !== undefined))) {
-    throw new Error(
+    throw new ApplyIncompleteError(
       snapshot.app === undefined
         ? 'The app integration is not in the org after the apply; run it again.'
         : 'The org still differs from the setup document after the apply; run it again.',
@@ -382,7 +433,9 @@ export async function applySetup(options: {
   }
   const app = snapshot.app;
   if (app === undefined) {
-    throw new Error('The app integration is not in the org after the apply; run it again.');
+    throw new ApplyIncompleteError(
+      'The app integration is not in the org after the apply; run it again.',
+    );
   }
   const seen = await readAfterWrite(() => findSetupApp(client, document));
   return {

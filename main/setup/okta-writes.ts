@@ -15,6 +15,7 @@ import {
 import { findSetupApp, type OrgSnapshot } from '../okta/org-snapshot.ts';
 import { asObject } from '../platform/json.ts';
 import { generateTestUserPassword } from '../platform/passwords.ts';
+import { ApplyIncompleteError } from './apply-errors.ts';
 import { appRequestBody } from './okta-bodies.ts';
 import type { PlanStep } from './plan.ts';
 
@@ -27,6 +28,11 @@ export type NewSecret =
 export interface WriteOutcome {
   objectId?: string | undefined;
   secret?: NewSecret;
+  /**
+   * What is left to do once the secret is kept (retiring the ones it replaces): run by the
+   * engine after the keychain has the new one, so a failure there loses nothing.
+   */
+  after?: () => Promise<void>;
 }
 
 /** What a write needs besides its step. */
@@ -34,8 +40,14 @@ export interface WriteContext {
   client: OktaClient;
   document: SetupDocument;
   snapshot: OrgSnapshot;
-  /** Client secrets this computer issued and never kept; a new secret replaces them. */
-  unkeptSecretIds: readonly string[];
+  /** Client secrets this computer issued and never kept (see `unkeptSecrets`): a new one replaces them. */
+  unkept: {
+    ids: readonly string[];
+    before: readonly (readonly string[])[];
+    kept: readonly string[];
+  };
+  /** Journals the ids of the app's secrets just before a new one is asked for. */
+  noteSecretsBefore: (ids: string[]) => Promise<void>;
   /**
    * Reads until `read` answers something, for a bounded while: a read right after a write may
    * reach a replica that has not seen it yet (security.md §6.5).
@@ -159,7 +171,9 @@ async function currentApp(context: WriteContext): Promise<OktaApp & { id: string
     return found?.id === undefined ? undefined : { ...found, id: found.id };
   });
   if (app === undefined) {
-    throw new Error('The app integration is no longer in the org; run the apply again.');
+    throw new ApplyIncompleteError(
+      'The app integration is no longer in the org; run the apply again.',
+    );
   }
   return app;
 }
@@ -182,46 +196,58 @@ async function updateApp(step: PlanStep, context: WriteContext): Promise<WriteOu
 }
 
 /**
- * Issues a new client secret in place of the ones nobody kept, and retires those.
+ * Issues a new client secret in place of the ones nobody kept; they are retired once the new one
+ * is kept (the engine runs `after`).
  *
  * @remarks
- * Okta keeps at most two secrets per app: when both places are taken, the unkept ones go first.
- * Only secrets this computer knows it never kept are retired — the app's first secret (dated
- * with the app) and those of earlier replacements — so a secret someone added in the Admin
- * Console and deployed keeps working.
+ * Only secrets this computer knows it issued and never kept are retired — the app's first one
+ * (dated with the app), those of earlier replacements, and any that appeared while an earlier
+ * replacement's answer was lost — so a secret someone added in the Admin Console and deployed
+ * keeps working. Okta keeps at most two secrets and never lets the last active one go, so the
+ * new one is made first; only when both places are taken is an unkept one retired to make room.
+ * The ids left are journaled before the new one is asked for, so if its answer is lost too, the
+ * next apply can tell it from the rest.
  */
 async function replaceUnkeptSecret(context: WriteContext): Promise<WriteOutcome> {
-  const { client } = context;
+  const { client, unkept } = context;
   const app = await currentApp(context);
   const appId = app.id;
   const api = client.applicationSSOPublicKeysApi;
   const createdMs = app.created === undefined ? Number.NaN : Date.parse(app.created);
-  const listed = (await collect(await api.listOAuth2ClientSecrets({ appId }))).map(
+  let listed = (await collect(await api.listOAuth2ClientSecrets({ appId }))).map(
     readOktaClientSecret,
   );
-  const unkept = listed.filter(
-    (secret) =>
-      secret.id !== undefined &&
-      (context.unkeptSecretIds.includes(secret.id) ||
-        (secret.created !== undefined &&
-          Date.parse(secret.created) <= createdMs + FIRST_SECRET_WINDOW_MS)),
-  );
-  const retire = async (secrets: typeof unkept) => {
-    for (const secret of secrets) {
-      const secretId = secret.id ?? '';
-      if (secret.status === 'ACTIVE') {
-        await api.deactivateOAuth2ClientSecret({ appId, secretId });
-      }
-      await api.deleteOAuth2ClientSecret({ appId, secretId });
+  const isUnkept = (secret: (typeof listed)[number]) =>
+    secret.id !== undefined &&
+    !unkept.kept.includes(secret.id) &&
+    (unkept.ids.includes(secret.id) ||
+      (secret.created !== undefined &&
+        Date.parse(secret.created) <= createdMs + FIRST_SECRET_WINDOW_MS) ||
+      unkept.before.some((before) => !before.includes(secret.id ?? '')));
+  const retire = async (secret: (typeof listed)[number]) => {
+    const secretId = secret.id ?? '';
+    if (secret.status === 'ACTIVE') {
+      await api.deactivateOAuth2ClientSecret({ appId, secretId });
     }
+    await api.deleteOAuth2ClientSecret({ appId, secretId });
   };
   if (listed.length >= 2) {
-    await retire(unkept);
+    // Room for the new one: an unkept secret Okta lets go of (not the last active one).
+    const active = listed.filter((secret) => secret.status === 'ACTIVE').length;
+    const spare = listed.find(
+      (secret) => isUnkept(secret) && (secret.status !== 'ACTIVE' || active > 1),
+    );
+    if (spare === undefined) {
+      throw new ApplyIncompleteError(
+        `The app "${app.label}" already has two client secrets that this computer did not make, and Okta keeps at most two; no new one was made.`,
+      );
+    }
+    await retire(spare);
+    listed = listed.filter((secret) => secret !== spare);
   }
+  await context.noteSecretsBefore(listed.flatMap((secret) => secret.id ?? []));
   const fresh = readOktaClientSecret(await api.createOAuth2ClientSecret({ appId }));
-  if (listed.length < 2) {
-    await retire(unkept);
-  }
+  const leftovers = listed.filter(isUnkept);
   return {
     objectId: fresh.id,
     ...(fresh.clientSecret === undefined
@@ -233,6 +259,11 @@ async function replaceUnkeptSecret(context: WriteContext): Promise<WriteOutcome>
             value: fresh.clientSecret,
           },
         }),
+    after: async () => {
+      for (const secret of leftovers) {
+        await retire(secret);
+      }
+    },
   };
 }
 
@@ -314,7 +345,9 @@ async function writeTrustedOrigin(
 function serverIdOf(snapshot: OrgSnapshot): string {
   const id = snapshot.authServer?.id;
   if (id === undefined) {
-    throw new Error('The authorization server is not in the org yet; run the apply again.');
+    throw new ApplyIncompleteError(
+      'The authorization server is not in the org yet; run the apply again.',
+    );
   }
   return id;
 }
@@ -336,7 +369,9 @@ async function ensureAccessPolicy(context: WriteContext): Promise<string> {
   const { client, document, snapshot } = context;
   const { issuer, app } = document;
   if (issuer.kind !== 'custom' || snapshot.app === undefined) {
-    throw new Error('The app must exist before its access policy; run the apply again.');
+    throw new ApplyIncompleteError(
+      'The app must exist before its access policy; run the apply again.',
+    );
   }
   const authServerId = serverIdOf(snapshot);
   const api = client.authorizationServerApi;

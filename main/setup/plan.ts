@@ -58,12 +58,31 @@ export interface Plan {
  * computer that made it knows it was never kept.
  */
 export interface OwedSecrets {
-  clientSecret: boolean;
-  testUserPassword: boolean;
+  clientSecret: Owed;
+  testUserPassword: Owed;
 }
+
+/**
+ * A secret owed for the object this computer created — its Okta id, or `undefined` while the
+ * create is in doubt — or `false` when none is owed.
+ */
+export type Owed = false | { objectId: string | undefined };
 
 /** Nothing owed: a first apply, or one whose secrets were all kept. */
 export const NOTHING_OWED: OwedSecrets = { clientSecret: false, testUserPassword: false };
+
+/**
+ * Whether a secret is owed for `found`, the object the org holds now: only for the one this
+ * computer created (its id in the journal), never for another that took its place since — an
+ * app the document was pointed at, a user someone else made with the same login. A create still
+ * in doubt is matched by the console's own mark, so only `markedOnly` objects count then.
+ */
+function owes(owed: Owed, found: { id: string } | undefined, markedOnly: boolean): boolean {
+  if (owed === false || found === undefined) {
+    return false;
+  }
+  return owed.objectId === undefined ? markedOnly : owed.objectId === found.id;
+}
 
 /** The document's app in the console's compared fields. */
 export function desiredAppFields(document: SetupDocument): AppFields {
@@ -239,8 +258,7 @@ export function planSetup(
         })(),
   );
   if (
-    owed.clientSecret &&
-    current !== undefined &&
+    owes(owed.clientSecret, current, document.app.existingAppId === undefined) &&
     document.app.tokenEndpointAuthMethod !== 'none'
   ) {
     steps.push(
@@ -249,7 +267,7 @@ export function planSetup(
           {
             field: 'clientSecret',
             before: 'issued, but never kept on this computer',
-            after: 'a new one, kept in the keychain',
+            after: 'a new one, kept in the keychain; the unkept one deactivated and deleted',
           },
         ],
         dependsOn: ['app'],
@@ -317,7 +335,7 @@ export function planSetup(
         },
       ),
     );
-    if (owed.testUserPassword && existing !== undefined) {
+    if (owes(owed.testUserPassword, existing, true)) {
       steps.push(
         step(
           `test-user-password:${testUser.email}`,
@@ -397,11 +415,10 @@ export function planSetup(
 }
 
 /** The kinds of step whose request Okta counts in its `apps` bucket (`/api/v1/apps/*`). */
-const APPS_BUCKET_KINDS: readonly PlanStep['kind'][] = [
-  'client-secret',
-  'user-assignment',
-  'group-assignment',
-];
+const APPS_BUCKET_KINDS: readonly PlanStep['kind'][] = ['user-assignment', 'group-assignment'];
+
+/** A new client secret: list, (deactivate and delete the unkept one,) create. */
+const CLIENT_SECRET_REQUESTS = 4;
 
 /**
  * How long an apply takes when it needs more of Okta's `apps` bucket than a minute allows:
@@ -412,18 +429,24 @@ function durationNotes(steps: readonly PlanStep[], appsPerMinute: number | undef
     return [];
   }
   const changing = steps.filter((planned) => planned.action !== 'unchanged');
-  const requests = changing.filter(
-    (planned) =>
-      APPS_BUCKET_KINDS.includes(planned.kind) ||
-      (planned.kind === 'app' && planned.action === 'create'),
-  ).length;
+  const requests = changing.reduce(
+    (count, planned) =>
+      count +
+      (planned.kind === 'client-secret'
+        ? CLIENT_SECRET_REQUESTS
+        : APPS_BUCKET_KINDS.includes(planned.kind) ||
+            (planned.kind === 'app' && planned.action === 'create')
+          ? 1
+          : 0),
+    0,
+  );
   if (requests <= appsPerMinute) {
     return [];
   }
   const minutes = Math.ceil(requests / appsPerMinute) - 1;
   const people = changing.filter((planned) => planned.kind === 'user-assignment').length;
   return [
-    `This apply sends ${String(requests)} requests to Okta's app endpoints, which this org allows ${String(appsPerMinute)} a minute, so it takes about ${String(minutes)} minute${minutes === 1 ? '' : 's'}. The console paces itself and says each wait; an interrupted apply continues where it stopped.${
+    `This apply sends ${String(requests)} requests to Okta's app endpoints, which this org allows ${String(appsPerMinute)} a minute, so it takes about ${String(minutes)} minute${minutes === 1 ? '' : 's'}. The console paces itself and says each wait; if it is interrupted, plan again: the plan starts where it stopped.${
       people > appsPerMinute
         ? ` Assigning one group holding these ${String(people)} people instead would be a single request.`
         : ''

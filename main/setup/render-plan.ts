@@ -1,6 +1,8 @@
-import type { Plan, PlanStep } from './plan.ts';
+import type { SetupPlan } from '../../shared/ipc/contract.ts';
 
-const SYMBOL: Record<PlanStep['action'], string> = { create: '+', update: '~', unchanged: '=' };
+type Action = SetupPlan['steps'][number]['action'];
+
+const SYMBOL: Record<Action, string> = { create: '+', update: '~', unchanged: '=' };
 
 function show(value: unknown): string {
   return value === undefined ? '(none)' : JSON.stringify(value);
@@ -10,7 +12,7 @@ function show(value: unknown): string {
  * A plan as an admin reads it in a terminal, like `terraform plan`: one block per object that
  * changes (`+` create, `~` update) with its fields, the unchanged ones counted, then a summary.
  */
-export function renderPlan(plan: Plan, context: { orgUrl: string }): string {
+export function renderPlan(plan: SetupPlan, context: { orgUrl: string }): string {
   const lines = [`Plan against ${context.orgUrl}`, ''];
   if (!plan.steps.some((planned) => planned.action !== 'unchanged') && plan.blockers.length === 0) {
     lines.push('  No changes: the org already matches the setup document.');
@@ -25,8 +27,7 @@ export function renderPlan(plan: Plan, context: { orgUrl: string }): string {
       );
     }
   }
-  const count = (action: PlanStep['action']) =>
-    plan.steps.filter((step) => step.action === action).length;
+  const count = (action: Action) => plan.steps.filter((step) => step.action === action).length;
   if (plan.blockers.length > 0) {
     lines.push('', 'Cannot apply yet:', ...plan.blockers.map((blocker) => `  ! ${blocker}`));
   }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 
 import { AppError } from '../../shared/errors.ts';
@@ -15,15 +15,18 @@ import { readAppForDocument } from '../okta/app-document.ts';
 import { issuerUrl } from '../okta/issuer.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
 import { readOrgSnapshot } from '../okta/org-snapshot.ts';
+import { acquireLockFile, LockHeldError } from '../platform/lock-file.ts';
 import {
   clientSecretAccount,
   testUserPasswordAccount,
 } from '../platform/secrets/keychain-accounts.ts';
 import type { SecretStore } from '../platform/secrets/secret-store.ts';
 import {
+  ApplyIncompleteError,
   type ApplyProgress,
   type ApplyResult,
   applySetup,
+  ChangedDuringApplyError,
   type NewSecret,
   PlanStaleError,
   SetupBlockedError,
@@ -89,8 +92,8 @@ export function adminLinksFor(
  * @remarks
  * The console does not hold the secret to show it later: a secret held in memory is lost with
  * the process, and showing it unasked would print it. It lets it go instead, and the next apply
- * replaces it with a new one, straight into the keychain (see `owedSecrets`): nobody has seen
- * the old one, so nothing that works breaks.
+ * replaces it with a new one, straight into the keychain (see `owedSecrets`): the console never
+ * handed the old one out, so nothing that works breaks.
  */
 export function keychainWarning(
   result: Pick<ApplyResult, 'secrets' | 'keychainFailure'>,
@@ -108,13 +111,17 @@ export function keychainWarning(
     return null;
   }
   const failure = result.keychainFailure;
-  const reason =
+  // The keychain's own words, without the sentence that fits saving a token ("Nothing was
+  // saved."): here the org was changed, and the next sentences say what happens.
+  const reason = (
     failure instanceof AppError
       ? `${failure.message} ${failure.hint}`
       : failure instanceof Error
         ? failure.message
-        : String(failure);
-  return `The keychain could not keep ${lost.join(' or ')}: ${reason} Nothing is lost: nobody has seen ${lost.length > 1 ? 'them' : 'it'}, and the next apply of this setup issues ${lost.length > 1 ? 'new ones' : 'a new one'} straight into the keychain once it works — apply again then.`;
+        : String(failure)
+  ).replace(' Nothing was saved.', '');
+  const them = lost.length > 1 ? 'them' : 'it';
+  return `The keychain could not keep ${lost.join(' or ')}: ${reason} Nothing is lost: the console never handed ${them} out, and the next apply of this setup replaces ${them} with ${lost.length > 1 ? 'new ones' : 'a new one'}, straight into the keychain, once it works — apply again then.`;
 }
 
 /** The plans main holds for the admin to apply, newest last; older ones are let go. */
@@ -130,7 +137,7 @@ export interface HeldPlan {
 /** What an apply of a reviewed plan comes to: applied, or refused because the org changed. */
 export type ApplyOutcome =
   | { outcome: 'applied'; applied: SetupApplied }
-  | { outcome: 'stale'; changes: BasisChange[]; fresh: { planId: string; plan: Plan } };
+  | { outcome: 'stale'; changes: BasisChange[]; fresh: { planId: string; plan: SetupPlan } };
 
 /** The plan as the renderer sees it: steps and blockers (what it read stays in main). */
 export function planView(plan: Plan): SetupPlan {
@@ -184,6 +191,20 @@ export function createSetupService(deps: {
         hint: 'Change the setup so it names what the org has, or create it in the org first.',
       });
     }
+    if (error instanceof ApplyIncompleteError) {
+      return new AppError({
+        code: 'OKTA_ERROR',
+        message: error.message,
+        hint: 'Review the plan again and apply it: it starts from what the org holds now, and the journal keeps what was done.',
+      });
+    }
+    if (error instanceof ChangedDuringApplyError) {
+      return new AppError({
+        code: 'PLAN_STALE',
+        message: error.message,
+        hint: 'Review the plan again: it starts from where this apply stopped, and shows what changed.',
+      });
+    }
     if (error instanceof AppError) {
       return error;
     }
@@ -200,9 +221,16 @@ export function createSetupService(deps: {
     }
   }
 
-  /** The journal of a document's applies in the data folder, the console's and the CLI's. */
+  /**
+   * The journal of a document's applies in the data folder, the console's and the CLI's: named
+   * by the setup's id when it is a plain name (a UUID, as `init` and the wizard make), else by
+   * its hash — a document from elsewhere must not name a path outside the folder.
+   */
   function journalFileOf(document: SetupDocument): string {
-    return path.join(deps.dataDir, 'journals', `${document.id}.jsonl`);
+    const name = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(document.id)
+      ? document.id
+      : createHash('sha256').update(document.id).digest('hex').slice(0, 32);
+    return path.join(deps.dataDir, 'journals', `${name}.jsonl`);
   }
 
   /** Plans a document against the org, with what the plan read and what this computer owes. */
@@ -225,7 +253,57 @@ export function createSetupService(deps: {
    * Applies `reviewed` (a plan of `document` the admin has seen) or, without it, the plan made
    * now; secrets go to the keychain the moment Okta hands them over.
    */
+  /** The applies running in this process, by org and setup. */
+  const running = new Set<string>();
+
+  /**
+   * Holds the document's apply for this process and for any other on this computer (the
+   * console, a second window, the CLI): two applies of one setup at once would each pass the
+   * stale-plan check before the other wrote, and make the same object twice.
+   */
+  async function lockApply(org: ActiveOrg, document: SetupDocument): Promise<() => Promise<void>> {
+    const key = `${org.orgUrl} ${document.id}`;
+    const busy = (detail: string) =>
+      new AppError({
+        code: 'APPLY_IN_PROGRESS',
+        message: `This setup is already being applied to ${org.orgUrl} (${detail}), so this apply did not start.`,
+        hint: 'Wait for that apply to finish, then review the plan again: it will show what is left.',
+      });
+    if (running.has(key)) {
+      throw busy('from this window');
+    }
+    running.add(key);
+    try {
+      const release = await acquireLockFile(journalFileOf(document).replace(/\.jsonl$/, '.lock'));
+      return async () => {
+        running.delete(key);
+        await release();
+      };
+    } catch (error) {
+      running.delete(key);
+      if (error instanceof LockHeldError) {
+        throw busy(`by process ${String(error.holder.pid)} since ${error.holder.since}`);
+      }
+      throw error;
+    }
+  }
+
   async function applyDocument(
+    org: ActiveOrg,
+    document: SetupDocument,
+    operationId: string,
+    reviewed: Plan | undefined,
+  ): Promise<ApplyOutcome> {
+    const release = await lockApply(org, document);
+    try {
+      return await applyHeld(org, document, operationId, reviewed);
+    } finally {
+      await release();
+    }
+  }
+
+  /** Applies, with the document's apply held; see {@link applyDocument}. */
+  async function applyHeld(
     org: ActiveOrg,
     document: SetupDocument,
     operationId: string,
@@ -249,6 +327,7 @@ export function createSetupService(deps: {
             ),
         },
         ...(reviewed === undefined ? {} : { reviewed }),
+        appsPerMinute: () => org.scheduler.limitOf('apps'),
         onProgress: (event) => {
           deps.emitProgress({ ...event, operationId });
         },
@@ -256,7 +335,11 @@ export function createSetupService(deps: {
     } catch (error) {
       if (error instanceof PlanStaleError) {
         const planId = hold({ orgUrl: org.orgUrl, document, plan: error.fresh });
-        return { outcome: 'stale', changes: error.changes, fresh: { planId, plan: error.fresh } };
+        return {
+          outcome: 'stale',
+          changes: error.changes,
+          fresh: { planId, plan: planView(error.fresh) },
+        };
       }
       throw asAppError(error, org, 'applying the setup');
     }
@@ -324,7 +407,12 @@ export function createSetupService(deps: {
           hint: 'Review the plan again against the connected org, then apply it.',
         });
       }
-      return applyDocument(org, plan.document, operationId, plan.plan);
+      const outcome = await applyDocument(org, plan.document, operationId, plan.plan);
+      if (outcome.outcome === 'applied') {
+        // Applied once: a second apply of it would be of an org it no longer describes.
+        held.delete(planId);
+      }
+      return outcome;
     },
 
     /**

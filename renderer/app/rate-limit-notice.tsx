@@ -5,6 +5,8 @@ import { subscribe } from '../api/call.ts';
 
 interface Wait {
   message: string;
+  /** The org's host: a wait may be for an org other than the active one (one being connected). */
+  host: string;
   untilMs: number;
 }
 
@@ -29,7 +31,7 @@ export function RateLimitNotice(props: { api: BridgeApi }) {
         setWait((current) =>
           current !== null && current.untilMs > untilMs
             ? current
-            : { message: event.message, untilMs },
+            : { message: event.message, host: new URL(event.orgUrl).host, untilMs },
         );
       }),
     [props.api],
@@ -57,7 +59,7 @@ export function RateLimitNotice(props: { api: BridgeApi }) {
       {wait !== null && (
         <p>
           <span className="rate-limit-notice__message">
-            Okta asks the console to slow down: {wait.message}. It goes on by itself.
+            Okta ({wait.host}) asks the console to slow down: {wait.message}. It goes on by itself.
           </span>{' '}
           <span className="rate-limit-notice__left" aria-hidden="true">
             ({secondsLeft} s left)

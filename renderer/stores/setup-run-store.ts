@@ -130,6 +130,9 @@ export function createSetupRunStore(api: BridgeApi) {
       }
       if (!result.ok) {
         set({ apply: { ...get().apply, status: 'error', error: result.error } });
+        // Plan again: what the failed apply did is now in the org (and a plan main no longer
+        // holds is made anew), so applying again applies what is left, reviewed.
+        await get().makePlan(document);
         return;
       }
       const answer = result.data;

@@ -64,7 +64,7 @@ export function ResultPanel(props: { result: SetupResult; isPublicClient: boolea
         <p className="visually-muted">
           No client secret: this is a public client, which uses PKCE.
         </p>
-      ) : (
+      ) : result.keychainWarning !== null && !result.clientSecretStored ? null : (
         <>
           {!result.clientSecretStored && (
             <p className="field__help">
@@ -84,10 +84,12 @@ export function ResultPanel(props: { result: SetupResult; isPublicClient: boolea
           request={{ secret: 'test-user-password', login: result.testUserLogin }}
         />
       )}
-      <p className="field__help">
-        Both are kept in your OS keychain for the login preview and the config export; they are
-        never written to a file or a log.
-      </p>
+      {result.keychainWarning === null && (
+        <p className="field__help">
+          Both are kept in your OS keychain for the login preview and the config export; they are
+          never written to a file or a log.
+        </p>
+      )}
     </section>
   );
 }

@@ -7,7 +7,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ActiveOrg, orgFromCredentials } from '../../../../main/okta/active-org.ts';
 import { KeytarSecretStore } from '../../../../main/platform/secrets/keytar-secret-store.ts';
 import { type RunningSandbox, startSandbox } from '../../../../main/sandbox/sandbox-server.ts';
-import { createFileJournal, type JournalEntry } from '../../../../main/setup/apply-journal.ts';
+import {
+  createFileJournal,
+  type JournalEntry,
+  stepsInDoubt,
+} from '../../../../main/setup/apply-journal.ts';
 import { createSetupService } from '../../../../main/setup/setup-service.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../shared/setup/setup-document.ts';
@@ -248,6 +252,30 @@ describe('4. read-after-create 404 (eventual consistency)', () => {
     await expectPlanned(document, keychain);
   });
 
+  it('creates one authorization server when replicas miss the new one for a while', async () => {
+    const document = createSetupDocument({ id: 'replica-server', preset: 'kaimu' });
+    const name = 'Kaimu replica-lag API';
+    document.issuer = {
+      kind: 'custom',
+      server: { kind: 'new', name, audience: 'kaimu', description: 'For Kaimu' },
+      issuerMode: 'ORG_URL',
+      scopes: ['openid', 'email', 'profile'],
+    };
+    await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
+      method: 'POST',
+      path: '/api/v1/authorizationServers',
+      staleReads: 3,
+    });
+    const { setup } = service();
+    await applied(setup, document);
+    const client = sdkClient(sandbox.orgUrl, sandbox.apiToken);
+    const servers = await collect(await client.authorizationServerApi.listAuthorizationServers({}));
+    expect(servers.filter((server) => server.name === name)).toHaveLength(1);
+    expect((await countMade(orgFromCredentials(admin()).client, document)).apps).toBe(1);
+    const replanned = await setup.plan(document);
+    expect(replanned.plan.steps.filter((step) => step.action !== 'unchanged')).toEqual([]);
+  });
+
   it('reads an app it just made again when a replica answers 404 for it', async () => {
     const document = kestra('replica-404');
     await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
@@ -451,6 +479,79 @@ describe('7. the org changed between plan and apply', () => {
       outcome: 'applied',
     });
     await expectPlanned(document, keychain);
+  });
+});
+
+describe('7b. the org changed while the apply ran', () => {
+  it('stops rather than revert another admin’s edit it was never shown', async () => {
+    const document = kestra('changed-during');
+    const other = sdkClient(sandbox.orgUrl, sandbox.apiToken);
+    const theirs = ['http://localhost:8080/oauth/callback/okta', 'https://theirs.example.com/cb'];
+    // The test user's answer is lost, so the apply reads the org again — after another admin
+    // has edited the app it just made.
+    await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
+      method: 'POST',
+      path: '/api/v1/users',
+      status: 500,
+      afterCommit: true,
+      latencyMs: 300,
+    });
+    const keychain = testKeychain();
+    let edited: Promise<unknown> = Promise.resolve();
+    const setup = createSetupService({
+      activeOrg: () => Promise.resolve(orgFromCredentials(admin())),
+      secrets: keychain,
+      dataDir,
+      emitProgress: (event) => {
+        if (event.stepKey === 'app' && event.state === 'done') {
+          edited = (async () => {
+            const appId = (await countMade(orgFromCredentials(admin()).client, document)).appId;
+            await replaceRedirectUrisAsAnotherAdmin(other, appId ?? '', theirs);
+          })();
+        }
+      },
+    });
+    const reviewed = await setup.plan(document);
+    await expect(setup.applyPlan(reviewed.planId, 'op-changed-during')).rejects.toMatchObject({
+      code: 'PLAN_STALE',
+      message: expect.stringContaining(
+        'App integration "Kestra changed-during" now needs an update, which was not in the plan you reviewed',
+      ) as string,
+    });
+    await edited;
+    const appId = (await countMade(orgFromCredentials(admin()).client, document)).appId ?? '';
+    const now = (await other.applicationApi.getApplication({ appId })) as unknown as {
+      settings: { oauthClient: { redirect_uris: string[] } };
+    };
+    expect(now.settings.oauthClient.redirect_uris).toEqual(theirs);
+    const entries = await journalOf(document);
+    expect(stepsInDoubt(entries)).toEqual([]);
+  });
+});
+
+describe('11. two applies of one setup at once', () => {
+  it('lets one run and refuses the other, so nothing is made twice', async () => {
+    const document = kestra('twice');
+    await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
+      method: 'POST',
+      path: '/api/v1/apps',
+      latencyMs: 800,
+    });
+    // Two consoles (or a console and the CLI) on one computer: two services, one data folder.
+    const first = service();
+    const second = service();
+    const running = first.setup.applyReviewed(document, 'op-first');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await expect(second.setup.applyReviewed(document, 'op-second')).rejects.toMatchObject({
+      code: 'APPLY_IN_PROGRESS',
+      message: expect.stringContaining('is already being applied') as string,
+    });
+    expect(await running).toMatchObject({ outcome: 'applied' });
+    await expectPlanned(document, first.keychain);
+    // Once the first is done, the lock is free.
+    expect(await second.setup.applyReviewed(document, 'op-again')).toMatchObject({
+      outcome: 'applied',
+    });
   });
 });
 

@@ -102,7 +102,7 @@ describe('file delivery', () => {
     await expect(
       delivery.saveAt({ renderId: 'r', target: 'dotenv', name: '.env', path: target }),
     ).rejects.toMatchObject({
-      code: 'INVALID_REQUEST',
+      code: 'FILE_NOT_WRITTEN',
       message: `Could not write ${target} (ENOENT). Nothing was written there: a save replaces a file whole or not at all, and leaves no partial copy.`,
       cause: { code: 'ENOENT' },
     });

@@ -213,6 +213,35 @@ describe('createRequestScheduler', () => {
     expect(scheduler.stats().rateLimited).toBe(1);
   });
 
+  it('holds the requests queued behind a 429 without a reset, so only one meets it', async () => {
+    const scheduler = createRequestScheduler({ maxConcurrency: 1, random: () => 0.5 });
+    let refusals = 1;
+    const sent: number[] = [];
+    const send = async (): Promise<ScheduledResponse> => {
+      sent.push(Date.now());
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      // The bucket said plenty were left, then one 429 with no Reset (a storm's first).
+      if (refusals > 0) {
+        refusals -= 1;
+        return answer(429);
+      }
+      return answer(200, {
+        'X-Rate-Limit-Limit': '100',
+        'X-Rate-Limit-Remaining': '90',
+        'X-Rate-Limit-Reset': String(Math.ceil(Date.now() / 1000) + 60),
+        Date: new Date().toUTCString(),
+      });
+    };
+    const started = Date.now();
+    const answers = await settle(
+      Promise.all(Array.from({ length: 5 }, () => scheduler.run('apps', send))),
+    );
+    expect(answers.every((response) => response.status === 200)).toBe(true);
+    expect(scheduler.stats().rateLimited).toBe(1);
+    // Nothing went out during the backoff (half of 500 ms) that followed the 429.
+    expect(sent.slice(1).every((at) => at - started >= 250)).toBe(true);
+  });
+
   it('gives back a failed send’s place, so the next request goes', async () => {
     const scheduler = createRequestScheduler({ maxConcurrency: 1 });
     await expect(

@@ -5,7 +5,7 @@ import {
   type JournalEntry,
   owedSecrets,
   stepsInDoubt,
-  unkeptSecretIds,
+  unkeptSecrets,
 } from '../../../../main/setup/apply-journal.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 
@@ -23,7 +23,7 @@ function entries(...lines: string[]): JournalEntry[] {
       stepKey,
       phase: phase as JournalEntry['phase'],
       ...(phase === 'started' ? { action: rest === 'update' ? 'update' : 'create' } : {}),
-      ...(phase === 'done' && rest !== undefined ? { objectId: rest } : {}),
+      ...((phase === 'done' || phase === 'found') && rest !== undefined ? { objectId: rest } : {}),
     };
   });
 }
@@ -46,11 +46,14 @@ describe('the apply journal', () => {
   });
 
   it('owes what was created here and never kept: a lost answer, a failed keychain, a kill', () => {
-    const lost = entries('started app', 'found app', 'started test-user:ada@example.com');
-    expect(owedSecrets(lost, document)).toEqual({ clientSecret: true, testUserPassword: true });
+    const lost = entries('started app', 'found app 0oa1', 'started test-user:ada@example.com');
+    expect(owedSecrets(lost, document)).toEqual({
+      clientSecret: { objectId: '0oa1' },
+      testUserPassword: { objectId: undefined },
+    });
     expect(stepsInDoubt(lost)).toEqual(['test-user:ada@example.com']);
     const notKept = entries('started app', 'done app 0oa1', 'not-kept client-secret');
-    expect(owedSecrets(notKept, document).clientSecret).toBe(true);
+    expect(owedSecrets(notKept, document).clientSecret).toEqual({ objectId: '0oa1' });
     // Replaced and kept since: owed no more.
     const replaced = entries(
       ...['started app', 'done app 0oa1', 'not-kept client-secret'],
@@ -75,7 +78,31 @@ describe('the apply journal', () => {
       ...['started app', 'done app 0oa1', 'not-kept client-secret'],
       ...['started client-secret update', 'done client-secret ocs2', 'not-kept client-secret'],
     );
-    expect(unkeptSecretIds(journal)).toEqual(['ocs2']);
+    expect(unkeptSecrets(journal)).toEqual({ ids: ['ocs2'], before: [], kept: [] });
+  });
+
+  it('remembers what an app had before a new secret whose answer was lost, and which were kept', () => {
+    const listed = (ids: string[]): JournalEntry => ({
+      setupId: document.id,
+      orgUrl: ORG,
+      at: '2026-12-06T10:00:00.000Z',
+      stepKey: 'client-secret',
+      phase: 'listed',
+      objectIds: ids,
+    });
+    const journal = [
+      ...entries(
+        'started app',
+        'done app 0oa1',
+        'not-kept client-secret',
+        'started client-secret update',
+      ),
+      listed(['ocs1']),
+      ...entries('not-found client-secret', 'started client-secret update'),
+      listed(['ocs1', 'ocsLOST']),
+      ...entries('done client-secret ocs3', 'kept client-secret'),
+    ];
+    expect(unkeptSecrets(journal)).toEqual({ ids: [], before: [['ocs1']], kept: ['ocs3'] });
   });
 
   it('keeps to one document in one org', () => {

@@ -204,9 +204,10 @@ describe('planSetup', () => {
 describe('secrets this computer owes', () => {
   it('plans a new client secret and a new password when the journal says they were never kept', () => {
     const document = kestra();
+    // appliedOrg: app 0oa1, test user 00u1 — the ones the journal says this computer made.
     const plan = planSetup(document, appliedOrg(document), {
-      clientSecret: true,
-      testUserPassword: true,
+      clientSecret: { objectId: '0oa1' },
+      testUserPassword: { objectId: '00u1' },
     });
     expect(plan.steps.filter((step) => step.action !== 'unchanged')).toEqual([
       expect.objectContaining({ key: 'client-secret', kind: 'client-secret', action: 'update' }),
@@ -223,17 +224,35 @@ describe('secrets this computer owes', () => {
   it('owes nothing for an app or user that is not there yet, nor a secret for a public client', () => {
     const document = kestra();
     const created = planSetup(document, emptyOrg(), {
-      clientSecret: true,
-      testUserPassword: true,
+      clientSecret: { objectId: undefined },
+      testUserPassword: { objectId: undefined },
     });
     expect(created.steps.map((step) => step.kind)).not.toContain('client-secret');
     expect(created.steps.map((step) => step.kind)).not.toContain('test-user-password');
     document.app.tokenEndpointAuthMethod = 'none';
     const spa = planSetup(document, appliedOrg(document), {
-      clientSecret: true,
+      clientSecret: { objectId: '0oa1' },
       testUserPassword: false,
     });
     expect(spa.steps.map((step) => step.kind)).not.toContain('client-secret');
+  });
+
+  it('owes nothing for another object that took the place of the one made here', () => {
+    const document = kestra();
+    // The journal says this computer made app 0oa9 and user 00u9; the org's are others now (the
+    // document was pointed at an existing app; someone else made a user with that login).
+    const others = planSetup(document, appliedOrg(document), {
+      clientSecret: { objectId: '0oa9' },
+      testUserPassword: { objectId: '00u9' },
+    });
+    expect(others.steps.filter((step) => step.action !== 'unchanged')).toEqual([]);
+    // A create still in doubt counts only for the app the console marked, never a named one.
+    document.app.existingAppId = '0oa1';
+    const named = planSetup(document, appliedOrg(document), {
+      clientSecret: { objectId: undefined },
+      testUserPassword: false,
+    });
+    expect(named.steps.map((step) => step.kind)).not.toContain('client-secret');
   });
 });
 
@@ -263,7 +282,7 @@ describe('how long Okta’s limits make an apply', () => {
     const plan = planSetup(document, orgWithUsers(document), NOTHING_OWED, { appsPerMinute: 20 });
     // The app, 2,000 people and the test user, and a group: 2,003 requests, 20 a minute.
     expect(plan.notes).toEqual([
-      "This apply sends 2003 requests to Okta's app endpoints, which this org allows 20 a minute, so it takes about 100 minutes. The console paces itself and says each wait; an interrupted apply continues where it stopped. Assigning one group holding these 2001 people instead would be a single request.",
+      "This apply sends 2003 requests to Okta's app endpoints, which this org allows 20 a minute, so it takes about 100 minutes. The console paces itself and says each wait; if it is interrupted, plan again: the plan starts where it stopped. Assigning one group holding these 2001 people instead would be a single request.",
     ]);
   });
 

@@ -31,7 +31,7 @@ describe('RateLimitNotice', () => {
       bridge.emit('okta:rate-limit-wait', WAIT);
     });
     expect(status.textContent).toContain(
-      "Okta asks the console to slow down: waiting 3 s for Okta's rate limit on apps.",
+      "Okta (acme.okta.com) asks the console to slow down: waiting 3 s for Okta's rate limit on apps.",
     );
     expect(status.textContent).toContain('(3 s left)');
 

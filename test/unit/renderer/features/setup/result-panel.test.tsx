@@ -35,7 +35,7 @@ function renderPanel(result: SetupApplied) {
 describe('ResultPanel', () => {
   it('says in place, as an alert, that the keychain could not keep a secret and why nothing is lost', () => {
     const warning =
-      'The keychain could not keep the client secret: Cannot create an item in a locked collection. Nothing is lost: nobody has seen it, and the next apply of this setup issues a new one straight into the keychain once it works — apply again then.';
+      'The keychain could not keep the client secret: Cannot create an item in a locked collection. Nothing is lost: the console never handed it out, and the next apply of this setup replaces it with a new one, straight into the keychain, once it works — apply again then.';
     renderPanel({ ...APPLIED, keychainWarning: warning });
     expect(screen.getByRole('alert').textContent).toBe(warning);
   });

@@ -1,0 +1,57 @@
+/** The failures of an apply that the engine names, each said to the admin its own way. */
+import type { Plan, PlanStep } from './plan.ts';
+import type { BasisChange } from './plan-basis.ts';
+
+/** The plan was made on an org that has changed since: nothing was written. */
+export class PlanStaleError extends Error {
+  readonly changes: BasisChange[];
+  /** The plan of the org as it is now, to review instead. */
+  readonly fresh: Plan;
+
+  constructor(changes: BasisChange[], fresh: Plan) {
+    super(
+      `The org changed since this plan was made, so it was not applied and nothing was written:\n${changes
+        .map((change) => `- ${change.title}: ${change.summary}`)
+        .join('\n')}`,
+    );
+    this.name = 'PlanStaleError';
+    this.changes = changes;
+    this.fresh = fresh;
+  }
+}
+
+/**
+ * The org changed while the apply ran, so that it now needs a change the admin did not review
+ * (another admin's edit it would revert, an object that appeared): the apply stops there.
+ */
+export class ChangedDuringApplyError extends Error {
+  constructor(step: PlanStep) {
+    super(
+      `The org changed while this apply ran: ${step.title} now needs ${step.action === 'create' ? 'to be created' : 'an update'}, which was not in the plan you reviewed. The apply stopped there; what it did is in its journal, and nothing else was changed.`,
+    );
+    this.name = 'ChangedDuringApplyError';
+  }
+}
+
+/**
+ * The apply could not finish, for a reason the org shows (an object that went, a write Okta
+ * confirmed but the org does not show): nothing more was written, and running it again
+ * continues from what the org holds.
+ */
+export class ApplyIncompleteError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ApplyIncompleteError';
+  }
+}
+
+/** The plan cannot be applied: the org lacks something the document needs. */
+export class SetupBlockedError extends Error {
+  readonly blockers: string[];
+
+  constructor(blockers: string[]) {
+    super(`The setup cannot be applied yet:\n- ${blockers.join('\n- ')}`);
+    this.name = 'SetupBlockedError';
+    this.blockers = blockers;
+  }
+}

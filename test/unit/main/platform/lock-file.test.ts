@@ -1,0 +1,63 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { acquireLockFile, LockHeldError } from '../../../../main/platform/lock-file.ts';
+
+const folders: string[] = [];
+function lockPath(): string {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'lock-file-'));
+  folders.push(folder);
+  return path.join(folder, 'journals', 'setup.lock');
+}
+afterEach(() => {
+  for (const folder of folders.splice(0)) {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+describe('acquireLockFile', () => {
+  it('takes a free lock, refuses it while held, and frees it on release', async () => {
+    const file = lockPath();
+    const release = await acquireLockFile(file, () => new Date('2026-12-06T10:00:00.000Z'));
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      pid: process.pid,
+      since: '2026-12-06T10:00:00.000Z',
+    });
+    await expect(acquireLockFile(file)).rejects.toBeInstanceOf(LockHeldError);
+    await release();
+    const again = await acquireLockFile(file);
+    await again();
+  });
+
+  it('takes over a lock left by a process that is gone (a kill, a crash)', async () => {
+    const file = lockPath();
+    await (
+      await acquireLockFile(file)
+    )();
+    // A pid no process has: the largest Linux allows, plus one.
+    writeFileSync(
+      file,
+      JSON.stringify({ pid: 4_194_305, host: os.hostname(), since: '2026-12-01T00:00:00.000Z' }),
+    );
+    const release = await acquireLockFile(file);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: process.pid });
+    await release();
+  });
+
+  it('respects a lock from another host, whose process it cannot check', async () => {
+    const file = lockPath();
+    await (
+      await acquireLockFile(file)
+    )();
+    writeFileSync(
+      file,
+      JSON.stringify({ pid: 4_194_305, host: 'another-laptop', since: '2026-12-01T00:00:00.000Z' }),
+    );
+    await expect(acquireLockFile(file)).rejects.toMatchObject({
+      holder: { host: 'another-laptop' },
+    });
+  });
+});
