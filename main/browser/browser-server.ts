@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { EventName, EventPayload } from '../../shared/ipc/contract.ts';
 import type { Dispatch } from '../composition/dispatcher.ts';
-import { readRequestBody } from '../platform/http/read-body.ts';
+import { BodyTooLargeError, readRequestBody } from '../platform/http/read-body.ts';
 import type { Logger } from '../platform/logging/logger.ts';
 import { buildCsp } from '../windows/csp.ts';
 import { readAsset, resolveAsset, securityHeaders } from '../windows/static-assets.ts';
@@ -13,7 +13,21 @@ import { readAsset, resolveAsset, securityHeaders } from '../windows/static-asse
 export const CALL_PATH = '/api/call/';
 /** Inside the session prefix: the event stream (server-sent events). */
 export const EVENTS_PATH = '/api/events';
-const MAX_BODY_BYTES = 1_000_000;
+/**
+ * The largest body a contract call may send. The largest request is `export:render` with a file
+ * to merge into (1,000,000 characters, which JSON may escape to several bytes each).
+ */
+const MAX_BODY_BYTES = 8_000_000;
+/**
+ * Event streams open at once: the console's page holds one, a reload briefly two. More are not a
+ * console: each would hold a socket and receive every event.
+ */
+export const MAX_EVENT_STREAMS = 4;
+
+/** Whether a `Content-Type` is JSON: exactly `application/json`, parameters (`charset`) allowed. */
+export function isJsonMediaType(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
+}
 
 /** A running browser-mode server. */
 export interface BrowserServer {
@@ -84,7 +98,7 @@ export async function startBrowserServer(options: {
       refuse(response, 403, 'Refused: contract calls must come from the console page.');
       return;
     }
-    if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
+    if (!isJsonMediaType(request.headers['content-type'])) {
       refuse(response, 415, 'Contract calls send application/json.');
       return;
     }
@@ -94,12 +108,16 @@ export async function startBrowserServer(options: {
       channel = decodeURIComponent(channelPart);
       const text = await readRequestBody(request, MAX_BODY_BYTES);
       body = text === '' ? {} : (JSON.parse(text) as unknown);
-    } catch {
-      refuse(
-        response,
-        400,
-        'The channel name or the JSON body is malformed, or the body is over 1 MB.',
-      );
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        // The rest of the body is still on its way: answered with the connection closed, so
+        // the client's next request opens a fresh one and is answered at once, instead of
+        // the leftover bytes being read as that request.
+        response.shouldKeepAlive = false;
+        refuse(response, 413, 'The body is over 8 MB: a contract call is never that large.');
+        return;
+      }
+      refuse(response, 400, 'The channel name or the JSON body is malformed.');
       return;
     }
     const result = await options.dispatch(channel, body);
@@ -112,6 +130,10 @@ export async function startBrowserServer(options: {
   }
 
   function openEventStream(request: IncomingMessage, response: ServerResponse): void {
+    if (streams.size >= MAX_EVENT_STREAMS) {
+      refuse(response, 429, 'Too many event streams are open for this console; close a tab.');
+      return;
+    }
     response.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',

@@ -21,6 +21,16 @@ export type Handlers = { [C in Channel]: Handler<C> };
 /** Calls the handler of a channel with an unparsed request and always answers with a `Result`. */
 export type Dispatch = (channel: string, rawRequest: unknown) => Promise<Result<unknown>>;
 
+/** The longest channel name (the contract's are under 30) shown of an unknown one. */
+const SHOWN_CHANNEL_LENGTH = 64;
+
+/** An unknown channel name as a log line and an answer show it: cut short, its length said. */
+export function shortened(channel: string): string {
+  return channel.length <= SHOWN_CHANNEL_LENGTH
+    ? channel
+    : `${channel.slice(0, SHOWN_CHANNEL_LENGTH)}… (${String(channel.length)} characters)`;
+}
+
 function invalidRequest(channel: string, detail: string): AppErrorValue {
   return {
     code: 'INVALID_REQUEST',
@@ -46,8 +56,10 @@ export function createDispatcher(handlers: Handlers, logger: Logger): Dispatch {
   }
   return async (channel, rawRequest) => {
     if (!Object.hasOwn(CHANNELS, channel)) {
-      logger.log('warn', 'Refused a call to an unknown channel', { channel });
-      return { ok: false, error: invalidRequest(channel, 'no such channel.') };
+      // Whatever the caller sent, at most a line of it goes to the log and back.
+      const shown = shortened(channel);
+      logger.log('warn', 'Refused a call to an unknown channel', { channel: shown });
+      return { ok: false, error: invalidRequest(shown, 'no such channel.') };
     }
     const name = channel as Channel;
     const parsed = CHANNELS[name].request.safeParse(rawRequest ?? {});

@@ -1,5 +1,5 @@
 import { mkdtempSync } from 'node:fs';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -185,6 +185,96 @@ describe('npm start -- --browser', () => {
     ).toBe(415);
     expect((await callContract('%E0%A4%A')).status).toBe(400);
     expect((await callContract('profiles:list', { body: '{not json' })).status).toBe(400);
+  });
+
+  it('takes JSON only as exactly application/json, parameters allowed', async () => {
+    for (const contentType of ['application/json-evil', 'application/jsonp', 'text/json']) {
+      expect(
+        (await callContract('profiles:list', { headers: { 'Content-Type': contentType } })).status,
+      ).toBe(415);
+    }
+    for (const contentType of ['application/json; charset=utf-8', 'Application/JSON']) {
+      expect(
+        (await callContract('profiles:list', { headers: { 'Content-Type': contentType } })).status,
+      ).toBe(200);
+    }
+  });
+
+  it('answers the next request at once after refusing a body over 8 MB on the same connection', async () => {
+    // One socket, kept alive: what a browser (or curl with two URLs) does.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (body: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(
+          {
+            agent,
+            host: '127.0.0.1',
+            port: new URL(origin).port,
+            path: `${prefix}api/call/profiles:list`,
+            method: 'POST',
+            headers: { Host: host, Origin: origin, 'Content-Type': 'application/json' },
+          },
+          (response) => {
+            let text = '';
+            response.setEncoding('utf8');
+            response.on('data', (chunk: string) => (text += chunk));
+            response.on('end', () => {
+              resolve({ status: response.statusCode ?? 0, body: text });
+            });
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      const oversized = await send(`{"x":"${'a'.repeat(9_000_000)}"}`);
+      expect(oversized.status).toBe(413);
+      const next = await send('{}');
+      expect(next.status).toBe(200);
+      expect(JSON.parse(next.body)).toMatchObject({ ok: true });
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('cuts an unknown channel name short in its answer', async () => {
+    const long = `x${'y'.repeat(5000)}`;
+    const response = await callContract(long);
+    const answer = JSON.parse(response.body) as { error: { message: string } };
+    expect(answer.error.message).toContain('(5001 characters)');
+    expect(answer.error.message.length).toBeLessThan(300);
+  });
+
+  it('keeps at most a few event streams open at once', async () => {
+    const opened: { destroy(): void }[] = [];
+    const open = () =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: new URL(origin).port,
+            path: `${prefix}api/events`,
+            headers: { Host: host, Origin: origin },
+          },
+          (response) => {
+            opened.push(req);
+            resolve(response.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      const statuses: number[] = [];
+      for (let stream = 0; stream < 6; stream += 1) {
+        statuses.push(await open());
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+    } finally {
+      for (const stream of opened) {
+        stream.destroy();
+      }
+    }
   });
 
   it('answers a request that breaks the contract with INVALID_REQUEST', async () => {
