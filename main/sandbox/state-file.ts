@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -350,9 +351,15 @@ export function decodeState(text: string, filePath: string, skeleton: SandboxOrg
   return { org: org as SandboxOrg, adminToken: file.adminToken as string };
 }
 
-/** The temp file a process writes before renaming it over the state file. */
+/**
+ * A new temp file name for a save: the process's pid (so a killed sandbox's leftovers can be
+ * told from a running one's) and a random part, so nobody can plant a file or link there first.
+ */
 function tempPathFor(filePath: string, pid: number): string {
-  return path.join(path.dirname(filePath), `.${path.basename(filePath)}.${String(pid)}.tmp`);
+  return path.join(
+    path.dirname(filePath),
+    `.${path.basename(filePath)}.${String(pid)}.${randomBytes(8).toString('hex')}.tmp`,
+  );
 }
 
 function isRunning(pid: number): boolean {
@@ -377,9 +384,10 @@ function removeStaleTempFiles(filePath: string): void {
     return;
   }
   for (const name of names) {
-    const pid =
+    const middle =
       name.startsWith(prefix) && name.endsWith('.tmp') ? name.slice(prefix.length, -4) : '';
-    if (/^\d+$/.test(pid) && (Number(pid) === process.pid || !isRunning(Number(pid)))) {
+    const pid = /^(\d+)(?:\.[0-9a-f]+)?$/.exec(middle)?.[1];
+    if (pid !== undefined && (Number(pid) === process.pid || !isRunning(Number(pid)))) {
       try {
         unlinkSync(path.join(path.dirname(filePath), name));
       } catch {
@@ -428,15 +436,15 @@ export function readStateFile(
 /**
  * Replaces `filePath` with `text` so that a crash at any moment leaves the old file or the new
  * one, complete: write a temp file beside it (mode 0600: it holds secrets), fsync it, rename it
- * over the target, then fsync the folder so the rename itself survives a power cut.
+ * over the target, then fsync the folder so the rename itself survives a power cut. The temp
+ * file's name is unpredictable and it is created exclusively (never opened if it exists, link or
+ * not), so a file or symbolic link planted in the folder cannot redirect the write.
  */
 export async function writeFileAtomically(filePath: string, text: string): Promise<void> {
   const temp = tempPathFor(filePath, process.pid);
   try {
-    const handle = await open(temp, 'w', 0o600);
+    const handle = await open(temp, 'wx', 0o600);
     try {
-      // A leftover temp file from an earlier process with the same pid keeps its old mode.
-      await handle.chmod(0o600);
       await handle.writeFile(text, 'utf8');
       await handle.sync();
     } finally {

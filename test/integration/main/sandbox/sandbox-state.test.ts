@@ -1,5 +1,4 @@
 import {
-  existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -191,10 +190,13 @@ describe('npm run sandbox -- --state FILE', () => {
         orgUrl: string;
         apiToken: string;
       };
-      const temp = `.${path.basename(file)}.${String(run.child.pid)}.tmp`;
+      // The temp file's name: the pid, then a random part (nobody can plant it first).
+      const tempPrefix = `.${path.basename(file)}.${String(run.child.pid)}.`;
+      const isTemp = (name: string | null) =>
+        name !== null && name.startsWith(tempPrefix) && name.endsWith('.tmp');
       // Odd rounds: kill the moment a save opens its temp file. Even rounds: at some point.
       const watcher = watch(folder, (_event, name) => {
-        if (round % 2 === 1 && name === temp) {
+        if (round % 2 === 1 && isTemp(name)) {
           run.child.kill('SIGKILL');
         }
       });
@@ -220,7 +222,7 @@ describe('npm run sandbox -- --state FILE', () => {
       await run.waitForExit();
       watcher.close();
       clearTimeout(timer);
-      if (existsSync(path.join(folder, temp))) {
+      if (readdirSync(folder).some(isTemp)) {
         killedMidSave += 1;
       }
       const saved = loadSaved(file);

@@ -1,5 +1,13 @@
 import { createPrivateKey } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -255,5 +263,24 @@ describe('createStatePersister', () => {
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(errors).toHaveLength(1);
     expect(readFileSync(file, 'utf8')).toBe('{}');
+  });
+});
+
+describe('writeFileAtomically', () => {
+  it('does not write through a link planted where a save’s temporary file would go', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'state-link-'));
+    try {
+      const file = path.join(folder, 'org.json');
+      const victim = path.join(folder, 'victim.txt');
+      writeFileSync(victim, 'untouched\n');
+      // The name a save used to take, known in advance from the pid alone.
+      symlinkSync(victim, path.join(folder, `.org.json.${String(process.pid)}.tmp`));
+      await writeFileAtomically(file, '{"saved":true}\n');
+      expect(readFileSync(victim, 'utf8')).toBe('untouched\n');
+      expect(readFileSync(file, 'utf8')).toBe('{"saved":true}\n');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
