@@ -189,6 +189,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const rateLimiter = createRateLimiter(limits.limits, clock);
   const send = createJsonSender(clock, newRequestId);
   let orgUrl = '';
+  /** The `Host` values the sandbox answers to, set once it listens. */
+  const allowedHosts = new Set<string>();
   let record: ((exchange: RecordedExchange) => void) | undefined;
   const oidc = createOidcLayer({ org, orgUrl: () => orgUrl });
 
@@ -384,6 +386,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!allowedHosts.has((request.headers.host ?? '').toLowerCase())) {
+      // DNS rebinding: a web page whose name now resolves to 127.0.0.1 still sends its own
+      // name as Host. Its requests must not reach the sign-in page or the control API.
+      send(response, 403, {
+        error: 'foreign_host',
+        message: `This sandbox org answers only to Host ${[...allowedHosts].join(' or ')}.`,
+      });
+      return;
+    }
     const url = new URL(request.url ?? '/', orgUrl);
     if (url.pathname.startsWith('/__sandbox/')) {
       await handleControl(request, response, url.pathname);
@@ -470,6 +481,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   // (The SDL rule's autofix would turn this into https, which nothing here serves.)
   // eslint-disable-next-line @microsoft/sdl/no-insecure-url -- loopback listener
   orgUrl = `http://${host}:${String(port)}`;
+  // The org's own name, and localhost: the name that plays the org's custom domain (README).
+  for (const name of [host, 'localhost', '127.0.0.1']) {
+    allowedHosts.add(`${name}:${String(port)}`);
+  }
   return {
     orgUrl,
     apiToken: adminToken,
