@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { safeUriSchema, webUrlSchema } from '../setup/uri-lint.ts';
+
 /**
  * The login preview's results as they cross from main to the renderer and the command line.
  *
@@ -57,8 +59,8 @@ const ISSUER_MODE = z.enum(['ORG_URL', 'DYNAMIC', 'CUSTOM_URL']);
 export const oneClickFixSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('add-redirect-uri'),
-    uri: z.string(),
-    replaces: z.string().optional(),
+    uri: safeUriSchema,
+    replaces: z.string().max(2048).optional(),
   }),
   z.object({ kind: z.literal('assign-user'), login: z.string() }),
   z.object({ kind: z.literal('add-scope'), scope: z.string() }),
@@ -75,7 +77,7 @@ export const oneClickFixSchema = z.discriminatedUnion('kind', [
     issuerMode: ISSUER_MODE.optional(),
   }),
   z.object({ kind: z.literal('add-groups-claim'), name: z.string() }),
-  z.object({ kind: z.literal('add-trusted-origin'), origin: z.string() }),
+  z.object({ kind: z.literal('add-trusted-origin'), origin: webUrlSchema }),
 ]);
 
 /** A one-click fix; see {@link oneClickFixSchema}. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { safeUriSchema, webUrlSchema } from './uri-lint.ts';
+
 /**
  * The setup document: what an admin wants in Okta for one target app, and nothing else.
  *
@@ -46,9 +48,9 @@ export const appSettingsSchema = z.object({
   existingAppId: z.string().optional(),
   applicationType: z.enum(['web', 'browser', 'native']),
   grantTypes: z.array(z.enum(GRANT_TYPES)).min(1, 'Choose at least one grant type.'),
-  redirectUris: z.array(z.string()),
-  postLogoutRedirectUris: z.array(z.string()),
-  initiateLoginUri: z.string().optional(),
+  redirectUris: z.array(safeUriSchema),
+  postLogoutRedirectUris: z.array(safeUriSchema),
+  initiateLoginUri: webUrlSchema.optional(),
   pkceRequired: z.boolean(),
   tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post', 'none']),
   consentMethod: z.enum(['TRUSTED', 'REQUIRED']),
@@ -62,7 +64,7 @@ export type AppSettings = z.infer<typeof appSettingsSchema>;
 /** A trusted origin a browser app needs (CORS for `/token`, redirect for sign-out). */
 export const trustedOriginSchema = z.object({
   name: nonBlank('The trusted origin name'),
-  origin: nonBlank('The origin'),
+  origin: webUrlSchema,
   scopes: z.array(z.enum(['CORS', 'REDIRECT'])).min(1),
 });
 

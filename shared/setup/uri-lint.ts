@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** One problem with a redirect URI: what is wrong, why it matters, and what to write instead. */
 export interface UriFinding {
   uri: string;
@@ -14,13 +16,66 @@ export interface UriFinding {
     | 'host-mismatch'
     | 'port-mismatch'
     | 'path-case-mismatch'
-    | 'missing-callback';
+    | 'missing-callback'
+    | 'unsafe-scheme'
+    | 'scheme-not-allowed';
   message: string;
   /** The corrected URI, when there is one to offer. */
   fix?: string;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Schemes a browser runs or reads locally rather than navigates to: as a redirect, sign-out or
+ * sign-in URI they would run script in Okta's or the app's context, or open a local file.
+ */
+const UNSAFE_SCHEMES = new Set([
+  'javascript:',
+  'data:',
+  'vbscript:',
+  'file:',
+  'blob:',
+  'about:',
+  'filesystem:',
+]);
+
+/** The scheme of `uri` when it is one no URI the console sends may use; `undefined` otherwise. */
+export function unsafeSchemeOf(uri: string): string | undefined {
+  const scheme = /^\s*([a-z][a-z0-9+.-]*:)/i.exec(uri)?.[1]?.toLowerCase();
+  return scheme !== undefined && UNSAFE_SCHEMES.has(scheme) ? scheme : undefined;
+}
+
+/** Why a URI with an unsafe scheme is refused, as the lint and the schemas say it. */
+export function unsafeSchemeMessage(scheme: string): string {
+  return `Uses the ${scheme} scheme, which a browser runs or reads locally instead of going to an address. Use the https address of your app (or, for a native app, its own scheme).`;
+}
+
+/**
+ * A URI the console may send to Okta or use as a redirect: never one with an unsafe scheme,
+ * whoever sent it (the page, a setup file, a one-click fix). The full lint (`lintRedirectUris`)
+ * explains the rest as the admin types; this is the floor every boundary enforces.
+ */
+export const safeUriSchema = z
+  .string()
+  .max(2048, 'A URI is at most 2,048 characters.')
+  .superRefine((uri, context) => {
+    const scheme = unsafeSchemeOf(uri);
+    if (scheme !== undefined) {
+      context.addIssue({ code: 'custom', message: unsafeSchemeMessage(scheme) });
+    }
+  });
+
+/** A web address (http or https) the console may send: an origin, a sign-in page. */
+export const webUrlSchema = safeUriSchema.refine((uri) => isWebUrl(uri), {
+  message: 'Must be an http or https address, e.g. https://app.example.com.',
+});
+
+/** Whether `uri` is an absolute http or https URL (what every web address here must be). */
+export function isWebUrl(uri: string): boolean {
+  const url = parse(uri);
+  return url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:');
+}
 const PLACEHOLDER = /[{}<>]|X{4,}|yourdomain|your-domain|your_domain|\.\.\./i;
 
 function parse(uri: string): URL | undefined {
@@ -122,6 +177,18 @@ export function lintRedirectUris(
       continue;
     }
     seen.add(uri);
+    // Before the placeholder check: a data: or javascript: URI often holds <…>, and the
+    // admin must hear that the scheme itself is refused, not that a placeholder is left.
+    const unsafe = unsafeSchemeOf(uri);
+    if (unsafe !== undefined) {
+      findings.push({
+        uri,
+        severity: 'error',
+        rule: 'unsafe-scheme',
+        message: unsafeSchemeMessage(unsafe),
+      });
+      continue;
+    }
     if (PLACEHOLDER.test(uri)) {
       findings.push({
         uri,
@@ -150,6 +217,15 @@ export function lintRedirectUris(
         rule: 'not-absolute',
         message:
           'Is not an absolute URI. Write it with its scheme and host, e.g. https://app.example.com/callback.',
+      });
+      continue;
+    }
+    if (options.applicationType !== 'native' && !isWebUrl(uri)) {
+      findings.push({
+        uri,
+        severity: 'error',
+        rule: 'scheme-not-allowed',
+        message: `Uses the ${url.protocol} scheme; a web or single-page app is sent back to an http or https address. Only a native app has a scheme of its own.`,
       });
       continue;
     }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
-import { lintRedirectUris } from '../../../../shared/setup/uri-lint.ts';
+import { CHANNELS } from '../../../../shared/ipc/contract.ts';
+import { createSetupDocument } from '../../../../shared/setup/presets.ts';
+import { parseSetupDocument, SetupDocumentError } from '../../../../shared/setup/setup-document.ts';
+import { lintRedirectUris, unsafeSchemeOf } from '../../../../shared/setup/uri-lint.ts';
 
 const KESTRA_CALLBACK = 'https://kestra.example.com/oauth/callback/okta';
 
@@ -99,5 +102,60 @@ describe('lintRedirectUris', () => {
         applicationType: 'web',
       }),
     ).toEqual([]);
+  });
+});
+
+describe('unsafe schemes, refused wherever a URI enters the console', () => {
+  const UNSAFE = [
+    'javascript:alert(1)',
+    ' JavaScript:alert(document.cookie)',
+    'data:text/html,<script>alert(1)</script>',
+    'vbscript:msgbox(1)',
+    'file:///etc/passwd',
+    'blob:https://example.com/uuid',
+    'about:blank',
+  ];
+
+  it.each(UNSAFE)('the lint refuses %j for every kind of app', (uri) => {
+    for (const applicationType of ['web', 'browser', 'native'] as const) {
+      const [finding] = lintRedirectUris([uri], { kind: 'sign-out', applicationType });
+      expect(finding?.rule).toBe('unsafe-scheme');
+    }
+  });
+
+  it.each(UNSAFE)('the schemas refuse %j: setup documents, one-click fixes', (uri) => {
+    const document = createSetupDocument({ id: 'unsafe', preset: 'web' });
+    for (const edit of [
+      { redirectUris: [uri] },
+      { postLogoutRedirectUris: [uri] },
+      { initiateLoginUri: uri },
+    ]) {
+      expect(() => parseSetupDocument({ ...document, app: { ...document.app, ...edit } })).toThrow(
+        SetupDocumentError,
+      );
+    }
+    expect(
+      CHANNELS['preview:fix'].request.safeParse({
+        document,
+        fix: { kind: 'add-redirect-uri', uri },
+      }).success,
+    ).toBe(false);
+    expect(
+      CHANNELS['preview:fix'].request.safeParse({
+        document,
+        fix: { kind: 'add-trusted-origin', origin: uri },
+      }).success,
+    ).toBe(false);
+  });
+
+  it('lets a native app use its own scheme, and only a native app', () => {
+    const custom = 'com.example.app:/oauth/callback';
+    expect(lintRedirectUris([custom], { kind: 'sign-out', applicationType: 'native' })).toEqual([]);
+    expect(
+      lintRedirectUris([custom], { kind: 'sign-out', applicationType: 'web' }).map(
+        (finding) => finding.rule,
+      ),
+    ).toEqual(['scheme-not-allowed']);
+    expect(unsafeSchemeOf(custom)).toBeUndefined();
   });
 });
