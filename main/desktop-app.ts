@@ -156,7 +156,7 @@ export function startDesktopApp(
         connectedOrigins = connectedOrgOrigins(profiles.map((profile) => profile.orgUrl));
       } catch (error) {
         logger.log('warn', 'Could not read the connected orgs for the link allowlist', {
-          error: error instanceof Error ? error.message : String(error),
+          error,
         });
       }
     };

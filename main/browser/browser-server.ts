@@ -204,7 +204,7 @@ export async function startBrowserServer(options: {
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       options.logger.log('error', 'Browser-mode request failed', {
-        error: error instanceof Error ? error.message : String(error),
+        error,
       });
       if (!response.headersSent) {
         refuse(response, 500, 'Internal error.');

@@ -13,7 +13,9 @@ import { createExportService } from '../export/export-service.ts';
 import { type ActiveOrg, orgFromCredentials } from '../okta/active-org.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
 import { defaultDataDir } from '../platform/data-dir.ts';
+import { createRedactor } from '../platform/logging/redact.ts';
 import { KeytarSecretStore } from '../platform/secrets/keytar-secret-store.ts';
+import { rememberingSecretStore } from '../platform/secrets/remembering-secret-store.ts';
 import { createPreviewService } from '../preview/preview-service.ts';
 import { createFileProfileRepository } from '../profiles/profile-repository.ts';
 import { SetupBlockedError } from '../setup/apply.ts';
@@ -27,6 +29,24 @@ import {
   runPlanCommand,
   type SetupCommandIo,
 } from './setup-commands.ts';
+
+/**
+ * The process's one redactor: it knows the API token and every secret read from or kept in the
+ * keychain, and every message on standard error passes through it. Standard output is the
+ * command's answer, which holds a secret only when the admin asks (`--show-secrets`,
+ * `--inline-secret`).
+ */
+const redactor = createRedactor([process.env.SSO_CONSOLE_CLIENT_SECRET ?? '']);
+
+/** Writes a message to standard error, redacted. */
+function say(text: string): void {
+  process.stderr.write(redactor.text(text));
+}
+
+/** The OS keychain, telling the redactor every secret that passes through it. */
+function keychainStore() {
+  return rememberingSecretStore(new KeytarSecretStore(), redactor);
+}
 
 const USAGE = `Usage:
   sso-console init --target ${PRESET_IDS.join('|')} [--base-url URL] [--name LABEL] [--client-key KEY] [--out FILE] [--force]
@@ -60,6 +80,7 @@ the browser ends on into standard input instead.`;
 async function readToken(): Promise<string> {
   const fromEnv = process.env.SSO_CONSOLE_API_TOKEN?.trim();
   if (fromEnv !== undefined && fromEnv !== '') {
+    redactor.remember(fromEnv);
     return fromEnv;
   }
   if (process.stdin.isTTY) {
@@ -73,6 +94,7 @@ async function readToken(): Promise<string> {
     chunks.push(chunk as Buffer);
   }
   const token = Buffer.concat(chunks).toString('utf8').trim();
+  redactor.remember(token);
   if (token === '') {
     throw new CliError(
       'Standard input was empty: no API token.',
@@ -108,7 +130,7 @@ async function profileCredentials(
       'Run `npm run sandbox` and use --org-url with the URL it prints.',
     );
   }
-  const token = await new KeytarSecretStore().get(profile.orgUrl);
+  const token = await keychainStore().get(profile.orgUrl);
   if (token === null) {
     throw new CliError(
       `The keychain holds no API token for ${profile.orgUrl}.`,
@@ -125,7 +147,7 @@ async function profileCredentials(
 function orgOf(credentials: { orgUrl: string; token: string }): ActiveOrg {
   return orgFromCredentials(credentials, {
     onRateLimitWait: (wait) => {
-      process.stderr.write(`… ${wait.message}\n`);
+      say(`… ${wait.message}\n`);
     },
   });
 }
@@ -172,7 +194,7 @@ async function serviceContext(values: {
   'user-data-dir'?: string;
 }) {
   const org = await connect(values);
-  const keychain = new KeytarSecretStore();
+  const keychain = keychainStore();
   return {
     org,
     activeOrg: () => Promise.resolve(org),
@@ -308,7 +330,7 @@ async function main(argv: string[]): Promise<number> {
         },
         {
           write: (text) => process.stdout.write(text),
-          warn: (text) => process.stderr.write(text),
+          warn: say,
           env: process.env,
           exports,
           openPastedLines: standardInputLines,
@@ -348,7 +370,7 @@ async function main(argv: string[]): Promise<number> {
         json: values.json === true,
         allowAppChange: values['no-app-change'] !== true,
         openPastedLines: standardInputLines,
-        warn: (text) => process.stderr.write(text),
+        warn: say,
         env: process.env,
         write: (text) => process.stdout.write(text),
       });
@@ -382,7 +404,7 @@ async function main(argv: string[]): Promise<number> {
     dataDir: context.dataDir,
     emitProgress: (event) => {
       if (values.json !== true) {
-        process.stderr.write(
+        say(
           `${event.state === 'done' ? '✓' : event.state === 'retrying' ? '↻' : '…'} ${event.title}\n`,
         );
       }
@@ -390,7 +412,7 @@ async function main(argv: string[]): Promise<number> {
   });
   const io: SetupCommandIo = {
     write: (text) => process.stdout.write(text),
-    warn: (text) => process.stderr.write(text),
+    warn: say,
     // Standard input can answer only when it is a terminal and did not carry the token.
     ...(process.stdin.isTTY && process.env.SSO_CONSOLE_API_TOKEN !== undefined ? { confirm } : {}),
   };
@@ -422,18 +444,17 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   if (error instanceof CliError || error instanceof AppError) {
-    process.stderr.write(`sso-console: ${error.message}\n  ${error.hint}\n`);
+    say(`sso-console: ${error.message}\n  ${error.hint}\n`);
   } else if (error instanceof SetupBlockedError) {
-    process.stderr.write(`sso-console: ${error.message}\n`);
+    say(`sso-console: ${error.message}\n`);
   } else if (
     error instanceof TypeError &&
     (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
   ) {
-    process.stderr.write(`sso-console: ${error.message}\n\n${USAGE}\n`);
+    say(`sso-console: ${error.message}\n\n${USAGE}\n`);
   } else {
-    process.stderr.write(
-      `sso-console: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    // Never an SDK error's own message: it can hold a whole response body.
+    say(`sso-console: ${redactor.error(error)}\n`);
   }
   process.exitCode = 1;
 }

@@ -3,6 +3,7 @@ import { createExportService } from '../export/export-service.ts';
 import { createActiveOrg, createOrgSchedulers } from '../okta/active-org.ts';
 import { createOktaClient } from '../okta/okta-client.ts';
 import type { Logger } from '../platform/logging/logger.ts';
+import { rememberingSecretStore } from '../platform/secrets/remembering-secret-store.ts';
 import type { SecretStore } from '../platform/secrets/secret-store.ts';
 import { createPreviewService } from '../preview/preview-service.ts';
 import { createFileProfileRepository } from '../profiles/profile-repository.ts';
@@ -29,7 +30,9 @@ export interface ConsoleCore {
  *
  * @remarks
  * Everything is passed in (data folder, secret store, logger, event sink), so the same function
- * builds the console for the Electron app, browser mode and the integration tests.
+ * builds the console for the Electron app, browser mode and the integration tests. The logger's
+ * redactor learns every secret the store keeps or reads back, and every one a request carries,
+ * becomes known to it.
  */
 export function composeConsole(options: {
   mode: 'electron' | 'browser';
@@ -43,6 +46,8 @@ export function composeConsole(options: {
   /** Electron only: the save dialog for exported files (browser mode downloads them). */
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
 }): ConsoleCore {
+  const redactor = options.logger.redactor;
+  const secrets = rememberingSecretStore(options.secrets, redactor);
   const sandbox = createEmbeddedSandbox();
   // One pace per org for every client of it, the connection check's included; its long waits
   // are told to the renderer whatever the operation.
@@ -57,7 +62,7 @@ export function composeConsole(options: {
         });
       },
     }),
-    secrets: options.secrets,
+    secrets,
     createClient: (credentials) =>
       createOktaClient({ ...credentials, scheduler: schedulerFor(credentials.orgUrl) }),
     sandbox,
@@ -74,7 +79,7 @@ export function composeConsole(options: {
   });
   const setup = createSetupService({
     activeOrg,
-    secrets: options.secrets,
+    secrets,
     dataDir: options.dataDir,
     emitProgress: (payload) => {
       options.emit('setup:apply-progress', payload);
@@ -85,7 +90,7 @@ export function composeConsole(options: {
   // system browser (RFC 8252), in browser mode it opens a new tab.
   const preview = createPreviewService({
     activeOrg,
-    secrets: options.secrets,
+    secrets,
     dataDir: options.dataDir,
     emitProgress: (payload) => {
       options.emit('preview:progress', payload);
@@ -94,7 +99,7 @@ export function composeConsole(options: {
   });
   const exports = createExportService({
     activeOrg,
-    secrets: options.secrets,
+    secrets,
     dataDir: options.dataDir,
     ...(options.interceptWindow === undefined ? {} : { interceptWindow: options.interceptWindow }),
     ...(options.chooseSavePath === undefined ? {} : { chooseSavePath: options.chooseSavePath }),
@@ -107,7 +112,7 @@ export function composeConsole(options: {
     directory,
     preview,
     exports,
-    secrets: options.secrets,
+    secrets,
   });
   return {
     dispatch: createDispatcher(handlers, options.logger),

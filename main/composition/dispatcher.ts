@@ -8,7 +8,7 @@ import {
 } from '../../shared/ipc/contract.ts';
 import type { Result } from '../../shared/ipc/result.ts';
 import type { Logger } from '../platform/logging/logger.ts';
-import { redactSecrets } from '../platform/logging/redact.ts';
+import { isSecretName, type Redactor } from '../platform/logging/redact.ts';
 
 /** A handler for one channel: gets the parsed request, answers with data or throws `AppError`. */
 export type Handler<C extends Channel> = (
@@ -45,11 +45,14 @@ function invalidRequest(channel: string, detail: string): AppErrorValue {
  * @remarks
  * Electron IPC (`main/ipc/router.ts`) and browser mode's HTTP (`main/browser/`) both call this,
  * so request validation and error shaping cannot differ between them. Handlers throw
- * `AppError`s; anything else is logged (redacted) and answered as `INTERNAL`, because a thrown
- * error would lose its code crossing IPC and might carry a secret in its message. Fails at start
- * if a contract channel has no handler.
+ * `AppError`s; anything else is logged (described, never with an SDK's message) and answered as
+ * `INTERNAL`, because a thrown error would lose its code crossing IPC and might carry a secret in
+ * its message. Every secret a request carries under a secret name (the API token being
+ * connected) is remembered by the logger's redactor before the handler runs, so no later log line or
+ * error can show it. Fails at start if a contract channel has no handler.
  */
 export function createDispatcher(handlers: Handlers, logger: Logger): Dispatch {
+  const redactor = logger.redactor;
   const missing = CHANNEL_NAMES.filter((channel) => typeof handlers[channel] !== 'function');
   if (missing.length > 0) {
     throw new Error(`No handler for contract channel(s): ${missing.join(', ')}`);
@@ -73,25 +76,26 @@ export function createDispatcher(handlers: Handlers, logger: Logger): Dispatch {
       });
       return { ok: false, error: invalidRequest(channel, detail) };
     }
+    rememberSecretsIn(parsed.data, redactor);
     try {
       const handler = handlers[name] as (request: unknown) => Promise<unknown>;
       return { ok: true, data: await handler(parsed.data) };
     } catch (error) {
       if (error instanceof AppError) {
-        logger.log('info', 'A call failed', { channel, code: error.code });
+        logger.log('info', 'A call failed', { channel, errorCode: error.code });
         const value = error.toValue();
         return {
           ok: false,
           error: {
             ...value,
-            message: redactSecrets(value.message),
-            hint: redactSecrets(value.hint),
+            message: redactor.text(value.message),
+            hint: redactor.text(value.hint),
           },
         };
       }
       logger.log('error', 'A handler threw unexpectedly', {
         channel,
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        error: redactor.error(error),
       });
       return {
         ok: false,
@@ -103,4 +107,18 @@ export function createDispatcher(handlers: Handlers, logger: Logger): Dispatch {
       };
     }
   };
+}
+
+/** Remembers every string under a secret name in a parsed request, at any depth. */
+function rememberSecretsIn(value: unknown, redactor: Redactor, depth = 0): void {
+  if (typeof value !== 'object' || value === null || depth > 8) {
+    return;
+  }
+  for (const [name, member] of Object.entries(value)) {
+    if (typeof member === 'string' && isSecretName(name)) {
+      redactor.remember(member);
+    } else {
+      rememberSecretsIn(member, redactor, depth + 1);
+    }
+  }
 }

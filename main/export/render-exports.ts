@@ -4,7 +4,7 @@ import type {
   ExportTargetId,
 } from '../../shared/export/export-targets.ts';
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
-import { redactSecrets } from '../platform/logging/redact.ts';
+import { redactText } from '../platform/logging/redact.ts';
 import type { AppliedSetup, Exporter, ExportFacts, SecretHandling } from './exporter.ts';
 import { exporterFor } from './targets/index.ts';
 
@@ -68,7 +68,7 @@ export function renderExports(options: {
  * A mask that hides each of `secrets` wherever it appears, for file content the page shows.
  *
  * @remarks
- * Exact values only. The log redaction (`redactSecrets`) also rewrites anything shaped like
+ * Exact values only. The log redaction (`redactText`) also rewrites anything shaped like
  * `client_secret = …`, which in a config file is often a reference such as
  * `$__env{GF_AUTH_OKTA_CLIENT_SECRET}` that the admin must see, copy and download as it is.
  */
@@ -80,7 +80,8 @@ export function secretMask(secrets: readonly (string | undefined)[]): (text: str
 /**
  * The mask for a diff against a file on disk: the known secrets, any secret the target's reader
  * finds inline in that file (one written by an earlier inline export, or by hand, or a rotated
- * one the keychain never saw), and everything the log redaction catches (API tokens).
+ * one the keychain never saw), and every credential the redactor recognises by its shape (API
+ * tokens, JWTs), named values left for the admin to read.
  */
 export function diffMask(
   exporter: Exporter | undefined,
@@ -98,7 +99,7 @@ export function diffMask(
     const exact = [...known, inline].filter(
       (secret): secret is string => secret !== undefined && secret !== '',
     );
-    return redactSecrets(secretMask(exact)(text), exact);
+    return redactText(secretMask(exact)(text), exact, { names: false });
   };
 }
 

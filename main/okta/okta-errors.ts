@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors.ts';
-import { redactSecrets } from '../platform/logging/redact.ts';
+import { redactText } from '../platform/logging/redact.ts';
 
 /** The fields of the SDK's `OktaApiError` the console reads. */
 interface OktaApiErrorLike {
@@ -119,7 +119,7 @@ export function toOktaAppError(
     return error;
   }
   const secrets = context.token === undefined ? [] : [context.token];
-  const clean = (text: string) => redactSecrets(text, secrets);
+  const clean = (text: string) => redactText(text, secrets);
   if (isOktaApiError(error)) {
     const summary = clean(error.errorSummary ?? '');
     const reference = error.errorId === undefined ? '' : ` (Okta error id ${error.errorId})`;

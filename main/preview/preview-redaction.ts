@@ -1,3 +1,5 @@
+import { isSecretName, REDACTED } from '../platform/logging/redact.ts';
+
 /**
  * Redaction for the login preview's timeline: what the admin may see of each exchange.
  *
@@ -5,38 +7,12 @@
  * The timeline is shown in the UI, printed by the CLI's `--json` and may be saved with a failure
  * for a later diagnosis, so nothing in it may let someone finish or replay the login: codes,
  * `state`, `nonce`, PKCE values, the client secret and every token become {@link REDACTED}, in
- * URLs (query and fragment), form bodies and JSON bodies alike. The names are matched exactly
- * (case-insensitively); everything else — endpoint paths, error texts, claims — stays, because
- * that is what a diagnosis needs.
+ * URLs (query and fragment), form bodies and JSON bodies alike. Names are matched as names,
+ * not searched for in text; everything else — endpoint paths, error texts, claims — stays,
+ * because that is what a diagnosis needs. The names and the marker are the console's one
+ * redactor's (`main/platform/logging/redact.ts`), so the timeline and the log cannot disagree
+ * about what is a secret.
  */
-
-/** What a secret is replaced with. */
-export const REDACTED = '[redacted]';
-
-/** Parameter and JSON member names whose values are secrets or one-time values. */
-const SECRET_NAMES = new Set([
-  'code',
-  'state',
-  'nonce',
-  'code_verifier',
-  'code_challenge',
-  'client_secret',
-  'client_assertion',
-  'access_token',
-  'id_token',
-  'refresh_token',
-  'token',
-  'id_token_hint',
-  'authorization',
-  'password',
-  'session_token',
-  'sessiontoken',
-]);
-
-/** Whether a parameter or member named `name` carries a secret. */
-export function isSecretName(name: string): boolean {
-  return SECRET_NAMES.has(name.toLowerCase());
-}
 
 function redactParams(params: URLSearchParams): void {
   for (const name of new Set(params.keys())) {

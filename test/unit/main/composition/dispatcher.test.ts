@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+
 import { describe, expect, it } from 'vitest';
 
 import { createDispatcher, type Handlers } from '../../../../main/composition/dispatcher.ts';
@@ -99,5 +101,52 @@ describe('createDispatcher', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(JSON.stringify(result)).not.toContain('boom');
     expect(lines.join('\n')).toContain('boom Bearer [redacted]');
+  });
+
+  it('never logs an SDK error’s message, which carries the whole response body', async () => {
+    const HttpError = createRequire(import.meta.url)(
+      '@okta/okta-sdk-nodejs/src/http-error.js',
+    ) as new (url: string, status: number, body: string) => Error;
+    const { lines, logger } = capture();
+    const dispatch = createDispatcher(
+      handlers({
+        'profiles:list': () =>
+          Promise.reject(
+            new HttpError('https://dev-1.okta.com/api/v1/apps', 400, '{"note":"echoed-body-text"}'),
+          ),
+      }),
+      logger,
+    );
+    await dispatch('profiles:list', {});
+    expect(lines.join('\n')).not.toContain('echoed-body-text');
+    expect(lines.join('\n')).toContain('HttpError (HTTP 400)');
+  });
+
+  it('remembers a token a request carries, so no later error or log line shows it', async () => {
+    const typed = 'a-token-of-no-known-shape-at-all';
+    const { lines, logger } = capture();
+    const dispatch = createDispatcher(
+      handlers({
+        'profiles:add': ({ orgUrl }) =>
+          Promise.reject(
+            new AppError({
+              code: 'OKTA_ERROR',
+              message: `${orgUrl} echoed ${typed}`,
+              hint: `retry without ${typed}`,
+            }),
+          ),
+        'profiles:list': () => Promise.reject(new Error(`later: ${typed}`)),
+      }),
+      logger,
+    );
+    const added = await dispatch('profiles:add', {
+      orgUrl: 'https://dev-1.okta.com',
+      apiToken: typed,
+    });
+    await dispatch('profiles:list', {});
+    expect(JSON.stringify(added)).toContain('echoed [redacted]');
+    expect(JSON.stringify(added)).not.toContain(typed);
+    expect(lines.join('\n')).toContain('later: [redacted]');
+    expect(lines.join('\n')).not.toContain(typed);
   });
 });
