@@ -5,6 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createAppProtocolHandler } from '../../../../main/windows/app-protocol.ts';
+import { buildCsp } from '../../../../main/windows/csp.ts';
 import { resolveAsset } from '../../../../main/windows/static-assets.ts';
 
 let root: string;
@@ -45,7 +46,7 @@ describe('createAppProtocolHandler', () => {
     const response = await handle(new Request('app://console/assets/app.js'));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(response.headers.get('content-security-policy')).toBe(buildCsp('ipc'));
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await response.text()).toBe('console.log(1)');
   });
