@@ -11,6 +11,7 @@ import {
   testUserPasswordAccount,
 } from '../../main/platform/secrets/keychain-accounts.ts';
 import { KeytarSecretStore } from '../../main/platform/secrets/keytar-secret-store.ts';
+import { foldersNotPrivate } from '../support/private-folders.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
 import { type ConsoleUnderTest, expect, test } from './support/console-fixture.ts';
 import { startWebAppSignIn } from './support/openid-client-rp.ts';
@@ -145,6 +146,8 @@ async function expectSecretsOnlyInKeychain(consoleApp: ConsoleUnderTest, secrets
   for (const secret of secrets) {
     expect(await findSecretOutsideKeychain(secret, consoleApp, [])).toEqual([]);
   }
+  // Issue 14 item 7: every folder the run made under the data folder (logs, journals, exports).
+  expect(await foldersNotPrivate(consoleApp.dataDir)).toEqual([]);
 }
 
 test('Kestra: the whole wizard, then the test user signs in to the new app', async ({

@@ -11,6 +11,7 @@ import { clientSecretAccount } from '../../../../main/platform/secrets/keychain-
 import { KeytarSecretStore } from '../../../../main/platform/secrets/keytar-secret-store.ts';
 import { createFileProfileRepository } from '../../../../main/profiles/profile-repository.ts';
 import { createProfileService } from '../../../../main/profiles/profile-service.ts';
+import { foldersNotPrivate } from '../../../support/private-folders.ts';
 import { startNodeScript } from '../../../support/processes.ts';
 import {
   collect,
@@ -100,6 +101,8 @@ describe('sso-console', () => {
     expect(journal.includes(secret)).toBe(false);
     expect(journal).not.toContain(sandbox.apiToken);
     expect(statSync(journalFile).mode & 0o777).toBe(0o600);
+    // The data folder the CLI made, and every folder in it (journals, locks), are 0700.
+    expect(await foldersNotPrivate(dataDir)).toEqual([]);
 
     const again = await run(['plan', file, ...org, '--detailed-exitcode'], withToken);
     expect(again.code).toBe(0);
