@@ -2,7 +2,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import type { AppErrorValue } from '../../shared/errors.ts';
 import type { EventName, EventPayload } from '../../shared/ipc/contract.ts';
+import type { Result } from '../../shared/ipc/result.ts';
 import type { Dispatch } from '../composition/dispatcher.ts';
 import { BodyTooLargeError, readRequestBody } from '../platform/http/read-body.ts';
 import type { Logger } from '../platform/logging/logger.ts';
@@ -56,6 +58,35 @@ function refuse(response: ServerResponse, status: number, message: string): void
 }
 
 /**
+ * Refuses a contract call in the contract's own terms: a JSON `{ ok: false, error }` with a
+ * stable code, under the HTTP status that says why.
+ *
+ * @remarks
+ * Whatever reaches the call path is answered with a typed error, never a bare text line (the
+ * contract fuzz test, test/integration/main/browser/contract-fuzz.test.ts, holds it to that).
+ */
+function refuseCall(
+  response: ServerResponse,
+  status: number,
+  error: Pick<AppErrorValue, 'message'> & Partial<AppErrorValue>,
+): void {
+  const answer: Result<never> = {
+    ok: false,
+    error: {
+      code: error.code ?? 'INVALID_REQUEST',
+      message: error.message,
+      hint: error.hint ?? 'This is a bug in the console’s page; reload it. Nothing was changed.',
+    },
+  };
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  response.end(JSON.stringify(answer));
+}
+
+/**
  * Serves the renderer and the IPC contract over loopback HTTP: the console without Electron.
  *
  * @remarks
@@ -91,21 +122,30 @@ export async function startBrowserServer(options: {
     channelPart: string,
   ): Promise<void> {
     if (request.method !== 'POST') {
-      refuse(response, 405, 'Contract calls use POST.');
+      refuseCall(response, 405, { message: 'Contract calls use POST.' });
       return;
     }
     if (request.headers.origin === undefined) {
-      refuse(response, 403, 'Refused: contract calls must come from the console page.');
+      refuseCall(response, 403, {
+        code: 'UNTRUSTED_SENDER',
+        message: 'Refused: contract calls must come from the console page.',
+        hint: 'Only the console’s own page may call it. Nothing was changed.',
+      });
       return;
     }
     if (!isJsonMediaType(request.headers['content-type'])) {
-      refuse(response, 415, 'Contract calls send application/json.');
+      refuseCall(response, 415, { message: 'Contract calls send application/json.' });
       return;
     }
     let channel: string;
-    let body: unknown;
     try {
       channel = decodeURIComponent(channelPart);
+    } catch {
+      refuseCall(response, 400, { message: 'The channel name is not valid percent-encoding.' });
+      return;
+    }
+    let body: unknown;
+    try {
       const text = await readRequestBody(request, MAX_BODY_BYTES);
       body = text === '' ? {} : (JSON.parse(text) as unknown);
     } catch (error) {
@@ -114,10 +154,13 @@ export async function startBrowserServer(options: {
         // the client's next request opens a fresh one and is answered at once, instead of
         // the leftover bytes being read as that request.
         response.shouldKeepAlive = false;
-        refuse(response, 413, 'The body is over 8 MB: a contract call is never that large.');
+        refuseCall(response, 413, {
+          message: 'The body is over 8 MB: a contract call is never that large.',
+        });
         return;
       }
-      refuse(response, 400, 'The channel name or the JSON body is malformed.');
+      // The parser's message is not repeated: it quotes the body.
+      refuseCall(response, 400, { message: 'The body is not JSON.' });
       return;
     }
     const result = await options.dispatch(channel, body);

@@ -31,6 +31,65 @@ export function shortened(channel: string): string {
     : `${channel.slice(0, SHOWN_CHANNEL_LENGTH)}… (${String(channel.length)} characters)`;
 }
 
+/**
+ * The most JSON values (objects, arrays, strings, numbers…) a request may hold. The largest real
+ * one, a setup naming a few thousand people, holds about two per person. Checking a bigger one
+ * would cost zod seconds and gigabytes: 8 MB of `0,` in a document's array is four million
+ * wrong items, each an issue with its path (and zod overflows its stack on a nested one).
+ */
+const MAX_REQUEST_VALUES = 50_000;
+/** Issues a refusal names, each cut to a line: enough to find the fault, never an echo of it. */
+const SHOWN_ISSUES = 5;
+const SHOWN_ISSUE_LENGTH = 200;
+
+/** Whether `value` holds at most `limit` values, counted without recursion (it may be deep). */
+function holdsAtMost(value: unknown, limit: number): boolean {
+  const pending: unknown[] = [value];
+  let count = 0;
+  while (pending.length > 0) {
+    const next = pending.pop();
+    count += 1;
+    if (typeof next === 'object' && next !== null) {
+      for (const member of Object.values(next)) {
+        pending.push(member);
+      }
+    }
+    if (count + pending.length > limit) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The request as its channel's schema parses it, or what is wrong with it (a line or so). */
+function checkRequest(
+  schema: (typeof CHANNELS)[Channel]['request'],
+  request: unknown,
+): { faults: string } | { data: unknown } {
+  if (!holdsAtMost(request, MAX_REQUEST_VALUES)) {
+    return {
+      faults: `it holds more than ${String(MAX_REQUEST_VALUES)} values; no request of the console's is that large.`,
+    };
+  }
+  let parsed: ReturnType<typeof schema.safeParse>;
+  try {
+    parsed = schema.safeParse(request);
+  } catch {
+    // zod recurses with the request's shape; whatever it cannot check is refused, not a crash.
+    return { faults: 'it is too large or too deeply nested to check.' };
+  }
+  if (parsed.success) {
+    return { data: parsed.data };
+  }
+  const issues = parsed.error.issues;
+  const shown = issues.slice(0, SHOWN_ISSUES).map((issue) => {
+    const line = `${issue.path.join('.') || 'request'}: ${issue.message}`;
+    return line.length <= SHOWN_ISSUE_LENGTH ? line : `${line.slice(0, SHOWN_ISSUE_LENGTH)}…`;
+  });
+  const more = issues.length - shown.length;
+  return { faults: `${shown.join('; ')}${more > 0 ? `; and ${String(more)} more` : ''}` };
+}
+
 function invalidRequest(channel: string, detail: string): AppErrorValue {
   return {
     code: 'INVALID_REQUEST',
@@ -65,21 +124,18 @@ export function createDispatcher(handlers: Handlers, logger: Logger): Dispatch {
       return { ok: false, error: invalidRequest(shown, 'no such channel.') };
     }
     const name = channel as Channel;
-    const parsed = CHANNELS[name].request.safeParse(rawRequest ?? {});
-    if (!parsed.success) {
-      const detail = parsed.error.issues
-        .map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`)
-        .join('; ');
+    const checked = checkRequest(CHANNELS[name].request, rawRequest ?? {});
+    if ('faults' in checked) {
       logger.log('warn', 'Refused a request that does not match the contract', {
         channel,
-        detail,
+        detail: checked.faults,
       });
-      return { ok: false, error: invalidRequest(channel, detail) };
+      return { ok: false, error: invalidRequest(channel, checked.faults) };
     }
-    rememberSecretsIn(parsed.data, redactor);
+    rememberSecretsIn(checked.data, redactor);
     try {
       const handler = handlers[name] as (request: unknown) => Promise<unknown>;
-      return { ok: true, data: await handler(parsed.data) };
+      return { ok: true, data: await handler(checked.data) };
     } catch (error) {
       if (error instanceof AppError) {
         logger.log('info', 'A call failed', { channel, errorCode: error.code });
