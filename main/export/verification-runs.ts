@@ -111,7 +111,7 @@ async function openReceiver(
       ? interceptWindow?.interceptCallback(prepared.authorizeUrl, redirectUri, callbackRace.signal)
       : undefined;
   intercepted?.catch(() => undefined);
-  const callback = callbackRace.first([listener?.callback, intercepted]);
+  const callback = callbackRace.first([listener?.callbackFor(prepared.state), intercepted]);
   callback.catch(() => undefined);
   return {
     kind: choice.kind,

@@ -80,6 +80,8 @@ export function environmentThenKeychain(
 export interface PreparedVerification {
   reading: TargetReading;
   authorizeUrl: string;
+  /** The `state` the authorize URL sends, so the loopback listener can turn any other away. */
+  state: string;
   contentHash: string;
   /** Checks made before the sign-in (parse, discovery, scopes). */
   checks: VerificationCheck[];
@@ -266,6 +268,7 @@ export async function prepareVerification(options: {
   return {
     reading,
     authorizeUrl: authorizeUrl.toString(),
+    state,
     contentHash,
     checks,
     async complete(callback) {

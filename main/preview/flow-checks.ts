@@ -1,7 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
-
 import { decodeJwt } from 'jose';
 
+import { sameSecret } from '../platform/same-secret.ts';
 import { OutOfTime, shown, Stop } from './flow-stop.ts';
 import { visibleText } from './preview-redaction.ts';
 import { type Answer, isRecord, parseJson, type RecordedHttp } from './recorded-http.ts';
@@ -36,13 +35,6 @@ export const ORG_ACCESS_TOKEN_REASON =
 
 function stringOrNull(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
-}
-
-/** Constant-time string comparison for `state`: it is a secret until the run ends. */
-function sameSecret(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /**
@@ -134,7 +126,15 @@ export function checkPreflight(preflight: Answer, authorizeUrl: string, redirect
   }
 }
 
-/** The callback's code, once its `state`, `iss` and `error` are checked — in that order. */
+/**
+ * The callback's code, once its `state`, `iss` and `error` are checked — in that order.
+ *
+ * @remarks
+ * The loopback listener already turns away a wrong `state`; this is the check for the callbacks
+ * that come another way (a pasted address, the sign-in window) and the second line for the
+ * listener's. `iss` comes before `error` because RFC 9207 §2.4 forbids taking an error to be
+ * the issuer's before its `iss` says so: a mix-up attacker can send errors too.
+ */
 export function checkCallback(callback: URL, state: string, discovery: Discovery): string {
   const params = callback.searchParams;
   const returned = params.get('state');

@@ -58,7 +58,8 @@ export interface IdTokenVerification {
  *
  * @remarks
  * The checks auth-js lacks run first (RS256 only, `sub`, `iat`, `exp`, trusted audiences, `azp`),
- * then auth-js's own (signature, `iss`, `aud`, `nonce`, lifetime, `at_hash`). A token without
+ * then auth-js's own (signature, `iss`, `aud`, `nonce`, lifetime within `maxClockSkew`,
+ * `at_hash`), with one more JWKS download for a `kid` the first one lacked. A token without
  * `kid` is one auth-js cannot look up, so its signature is checked here against the JWKS's single
  * signing key (RP certification: accept).
  */
@@ -99,7 +100,7 @@ export async function verifyIdToken(
   };
   try {
     if (typeof header.kid === 'string') {
-      await input.auth.token.verify(idTokenObject, validation);
+      await verifyWithOneMoreKeyDownload(input.auth, idTokenObject, validation);
     } else {
       // No kid: auth-js can only look keys up by kid. Its claim checks still run; the signature
       // is checked here against the JWKS's one signing key (RP certification: accept).
@@ -125,6 +126,36 @@ export async function verifyIdToken(
     fail(reason, message);
   }
   return { header, claims };
+}
+
+/** auth-js's words when the JWKS it downloaded holds no key with the token's `kid`. */
+const KID_NOT_FOUND = /^The key id, .*, was not found in the server's keys$/;
+
+/**
+ * auth-js's verification, with the JWKS downloaded once more when the first download lacks the
+ * token's `kid` — and never a third time.
+ *
+ * @remarks
+ * OIDC Core §10.1.1: an OP rotates its key by signing with a new `kid`, and an RP that does not
+ * know that `kid` goes back to `jwks_uri` for it. auth-js goes back only when it held keys
+ * before; each preview starts with none, so auth-js's first download is its last, and a key
+ * published just after it (a JWKS served from a cache that has not caught up) would be refused.
+ * The second call finds that download in auth-js's cache, misses the `kid` in it, and downloads
+ * once more; a `kid` still missing is refused as unknown.
+ */
+async function verifyWithOneMoreKeyDownload(
+  auth: OktaAuth,
+  idToken: IDToken,
+  validation: Parameters<OktaAuth['token']['verify']>[1],
+): Promise<void> {
+  try {
+    await auth.token.verify(idToken, validation);
+  } catch (error) {
+    if (!(error instanceof AuthSdkError) || !KID_NOT_FOUND.test(error.message)) {
+      throw error;
+    }
+    await auth.token.verify(idToken, validation);
+  }
 }
 
 /** security.md §3's checks that auth-js does not make, in the order they are reported. */

@@ -37,8 +37,12 @@ export interface PreviewDeps {
   fetch: typeof fetch;
   /** Opens the authorize URL where the admin signs in: the system browser in the product. */
   openBrowser(url: string): Promise<void>;
-  /** The one redirect back from Okta: the loopback listener's, or a pasted URL. */
-  receiveCallback(): Promise<URL>;
+  /**
+   * The one redirect back from Okta for the sign-in that sent `expectedState`: the loopback
+   * listener's (which turns away any other state and keeps waiting), or a pasted URL. The flow
+   * checks the state again either way.
+   */
+  receiveCallback(expectedState: string): Promise<URL>;
   /** Milliseconds since the epoch; for durations and the deadline. */
   now(): number;
   /** Told of each exchange as it completes (already redacted), for live progress. */
@@ -134,7 +138,7 @@ async function signIn(
 
   // 4. The browser, and exactly one callback.
   doing('waiting for the sign-in in the browser');
-  const callback = await waitForCallback(http, deps, session.authorizeUrl);
+  const callback = await waitForCallback(http, deps, session);
   const code = checkCallback(callback, session.state, discovery);
 
   // 5. The token request, with the app's own client authentication.

@@ -202,7 +202,8 @@ export async function startPreviewRun(options: {
             announce?.(url);
             return Promise.resolve();
           },
-          receiveCallback: () => callbackRace.first([listener?.callback, intercepted]),
+          receiveCallback: (expectedState) =>
+            callbackRace.first([listener?.callbackFor(expectedState), intercepted]),
           ...(options.onEntry === undefined ? {} : { onEntry: options.onEntry }),
         },
         {

@@ -246,17 +246,22 @@ export async function openSignIn(
 
 /**
  * Opens the browser at the authorize URL and waits, within the deadline, for exactly one
- * redirect back; listening starts before the browser opens, so a fast sign-in is not missed.
+ * redirect back; listening starts before the browser opens, so a fast sign-in is not missed,
+ * and knows the sign-in's `state` from the start, so nothing else can pass for it.
  */
 export async function waitForCallback(
   http: RecordedHttp,
-  deps: { openBrowser(url: string): Promise<void>; receiveCallback(): Promise<URL>; now(): number },
-  authorizeUrl: string,
+  deps: {
+    openBrowser(url: string): Promise<void>;
+    receiveCallback(expectedState: string): Promise<URL>;
+    now(): number;
+  },
+  session: Pick<SignInSession, 'authorizeUrl' | 'state'>,
 ): Promise<URL> {
-  const pending = deps.receiveCallback();
+  const pending = deps.receiveCallback(session.state);
   pending.catch(() => undefined);
   const browserStarted = deps.now();
-  await deps.openBrowser(authorizeUrl);
+  await deps.openBrowser(session.authorizeUrl);
   const callback = await http.beforeDeadline(pending);
   http.record({
     step: 'callback',

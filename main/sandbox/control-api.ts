@@ -2,6 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { FaultStore } from './faults.ts';
 import { logClientOf, readJsonBody, type SendJson } from './http-exchange.ts';
+import {
+  RELYING_PARTY_MISBEHAVIOURS,
+  type RelyingPartyFaultStore,
+} from './oidc/relying-party-faults.ts';
 import { type RateLimiter, resolveRateLimits } from './rate-limits.ts';
 import type { SandboxClock } from './sandbox-clock.ts';
 import {
@@ -16,6 +20,8 @@ import { apiTokenId, appendLogEvent, userActor } from './system-log.ts';
 export interface ControlApiDependencies {
   org: SandboxOrg;
   faults: FaultStore;
+  /** The OIDC side's misbehaviours, for relying-party tests. */
+  relyingPartyFaults: RelyingPartyFaultStore;
   rateLimiter: RateLimiter;
   clock: SandboxClock;
   send: SendJson;
@@ -28,6 +34,7 @@ export interface ControlApiDependencies {
 const CONTROL_ROUTES = [
   'POST /__sandbox/api-tokens',
   'GET|POST|DELETE /__sandbox/faults',
+  'GET|POST|DELETE /__sandbox/oidc-faults',
   'GET|PUT /__sandbox/rate-limits',
   'GET|PUT /__sandbox/clock',
 ];
@@ -45,8 +52,8 @@ type ControlHandler = (
 };
 
 /**
- * The sandbox-only control API under `/__sandbox/`: tokens for test users, faults, rate limits
- * and the clock.
+ * The sandbox-only control API under `/__sandbox/`: tokens for test users, faults (the
+ * management API's, and the OIDC side's for relying-party tests), rate limits and the clock.
  *
  * @remarks
  * Never mixed into Okta's paths, and refused (401) without the sandbox admin token — the token
@@ -56,7 +63,7 @@ type ControlHandler = (
 export function createControlApi(
   deps: ControlApiDependencies,
 ): (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void> {
-  const { org, faults, rateLimiter, clock } = deps;
+  const { org, faults, relyingPartyFaults, rateLimiter, clock } = deps;
 
   const clockState = () => ({
     offsetSeconds: clock.offsetSeconds(),
@@ -112,6 +119,44 @@ export function createControlApi(
       },
       DELETE() {
         faults.clear();
+        return { status: 204, body: undefined };
+      },
+    },
+    '/__sandbox/oidc-faults': {
+      GET: () => ({
+        status: 200,
+        body: {
+          ...relyingPartyFaults.list(),
+          misbehaviours: Object.fromEntries(
+            Object.entries(RELYING_PARTY_MISBEHAVIOURS).map(([name, { changes, does }]) => [
+              name,
+              `${changes}: ${does}`,
+            ]),
+          ),
+        },
+      }),
+      POST(_request, body) {
+        const added = relyingPartyFaults.add(body);
+        return added.ok
+          ? {
+              status: 201,
+              body: {
+                id: added.fault.id,
+                misbehaviour: added.fault.misbehaviour,
+                faults: relyingPartyFaults.list().faults.length,
+              },
+            }
+          : {
+              status: 400,
+              body: {
+                error: 'invalid_oidc_fault',
+                message: added.problem,
+                expected: added.expected,
+              },
+            };
+      },
+      DELETE() {
+        relyingPartyFaults.clear();
         return { status: 204, body: undefined };
       },
     },

@@ -12,6 +12,7 @@ import {
 import { createFaultStore, type Fault } from './faults.ts';
 import { createJsonSender, logClientOf, readJsonBody } from './http-exchange.ts';
 import { createOidcLayer } from './oidc/oidc-layer.ts';
+import { createRelyingPartyFaultStore } from './oidc/relying-party-faults.ts';
 import { OKTA_ERRORS } from './okta-errors.ts';
 import { requestId as newRequestId } from './okta-ids.ts';
 import { openOrg } from './org-startup.ts';
@@ -192,7 +193,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   /** The `Host` values the sandbox answers to, set once it listens. */
   const allowedHosts = new Set<string>();
   let record: ((exchange: RecordedExchange) => void) | undefined;
-  const oidc = createOidcLayer({ org, orgUrl: () => orgUrl });
+  const relyingPartyFaults = createRelyingPartyFaultStore();
+  const oidc = createOidcLayer({ org, orgUrl: () => orgUrl, relyingPartyFaults });
 
   function callerOf(request: IncomingMessage): { user: SandboxUser; token: string } | undefined {
     const token = /^SSWS\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
@@ -204,6 +206,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const handleControl = createControlApi({
     org,
     faults,
+    relyingPartyFaults,
     rateLimiter,
     clock: sandboxClock,
     send,

@@ -1,5 +1,7 @@
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+import { sameSecret } from '../platform/same-secret.ts';
 
 /** Why a callback listener could not start; the caller keys on the code, never on the text. */
 export type CallbackListenerErrorCode = 'PORT_IN_USE' | 'NOT_LOOPBACK' | 'INVALID_REDIRECT_URI';
@@ -19,8 +21,13 @@ export class CallbackListenerError extends Error {
 export interface CallbackListener {
   /** The redirect URI to send to Okta, with the real port when the requested one was 0. */
   redirectUri: string;
-  /** The full URL of the one request that reached the callback path. */
-  callback: Promise<URL>;
+  /**
+   * The full URL of the one request on the callback path that carries `expectedState` — the
+   * `state` the sign-in sent. Call it before the browser opens: until then no request can be the
+   * sign-in's, and each is turned away. Calling it again with another state is a mistake in the
+   * caller and throws, since one listener serves one sign-in.
+   */
+  callbackFor(expectedState: string): Promise<URL>;
   /** Stops listening (also when no callback came); safe to call more than once. */
   close(): Promise<void>;
 }
@@ -29,6 +36,17 @@ export interface CallbackListener {
 export const TEMPORARY_CALLBACK_PATH = '/sso-console/preview/callback';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * What every page of the listener is sent with: never cached, no `Referer` to anyone (RFC 9700
+ * §4.2: the URL holds the code), nothing loaded, nothing run.
+ */
+const PAGE_HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Cache-Control': 'no-store',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': "default-src 'none'",
+} as const;
 
 /** The page the browser shows once the callback arrived: nothing in it but where to go next. */
 const DONE_PAGE = `<!DOCTYPE html>
@@ -43,14 +61,41 @@ const DONE_PAGE = `<!DOCTYPE html>
 `;
 
 /**
+ * The page for a request on the callback path that is not this sign-in's: a `state` missing or
+ * not the one sent (an old tab, a forged link — RFC 9700 §4.7). It repeats nothing the request
+ * carried, and says the console is still waiting for the real sign-in.
+ */
+const NOT_THIS_SIGN_IN_PAGE = `<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Not this sign-in — SSO Setup Console</title></head>
+<body><main>
+<h1>This is not the sign-in the console started</h1>
+<p>This address did not come back from the sign-in SSO Setup Console started (it may be from an earlier attempt or from another site), so the console ignored it.</p>
+<p>The console is still waiting: finish the sign-in it opened, or start it again from the console.</p>
+</main></body>
+</html>
+`;
+
+function sendPage(response: ServerResponse, status: 200 | 400, page: string, then?: () => void) {
+  response.writeHead(status, { ...PAGE_HEADERS, Connection: 'close' });
+  response.end(page, then);
+}
+
+/**
  * Listens on a loopback redirect URI for exactly one redirect back from Okta.
  *
  * @remarks
  * RFC 8252 §7.3 and security.md O5/O10: only `http` on a loopback host is accepted (anything
  * else would send the code over the network or to someone else's server). The first request on
- * the exact path resolves {@link CallbackListener.callback} and the server closes at once, so a
- * second redirect (a replay, or a second tab) finds nothing listening; other paths get a 404 and
- * do not count. The page shown says only to return to the console — never the code or state.
+ * the exact path whose `state` is the sign-in's (compared in constant time) resolves
+ * {@link CallbackListener.callbackFor} and the server closes at once, so a second redirect (a
+ * replay, or a second tab) finds nothing listening. A request on the path with no `state` or
+ * another one gets a 400 page and does not count: anyone may send a request to a loopback port,
+ * and if the first one won, a forged or stale redirect would take the sign-in's place and the
+ * real one would find nothing listening (RFC 9700 §4.7). The flow checks `state` again
+ * (`checkCallback`), for the callbacks that do not come through here. Other paths get a 404. The
+ * pages say only to return to the console — never the code or state — and never redirect.
  * Port 0 asks for an ephemeral port, for a temporary redirect URI. A port already taken is a
  * {@link CallbackListenerError} `PORT_IN_USE`, so the caller can pick the next strategy.
  */
@@ -81,6 +126,7 @@ export async function listenForCallback(options: {
   });
   // A listener closed before any callback rejects it; nobody may be waiting, so keep it quiet.
   callback.catch(() => undefined);
+  let expectedState: string | undefined;
   let received = false;
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', uri.origin);
@@ -89,15 +135,14 @@ export async function listenForCallback(options: {
       response.end('Not found');
       return;
     }
+    const state = url.searchParams.get('state') ?? '';
+    // An empty state on either side could only match another empty one: never this sign-in.
+    if (expectedState === undefined || state === '' || !sameSecret(state, expectedState)) {
+      sendPage(response, 400, NOT_THIS_SIGN_IN_PAGE);
+      return;
+    }
     received = true;
-    response.writeHead(200, {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
-      'Referrer-Policy': 'no-referrer',
-      'Content-Security-Policy': "default-src 'none'",
-      Connection: 'close',
-    });
-    response.end(DONE_PAGE, () => {
+    sendPage(response, 200, DONE_PAGE, () => {
       void close();
     });
     settle?.resolve(url);
@@ -129,5 +174,17 @@ export async function listenForCallback(options: {
   });
   const { port } = server.address() as AddressInfo;
   uri.port = String(port);
-  return { redirectUri: uri.toString(), callback, close };
+  return {
+    redirectUri: uri.toString(),
+    callbackFor(state) {
+      if (expectedState !== undefined && expectedState !== state) {
+        throw new Error(
+          'A callback listener serves one sign-in: it already waits for another state.',
+        );
+      }
+      expectedState = state;
+      return callback;
+    },
+    close,
+  };
 }

@@ -123,3 +123,43 @@ export async function setSandboxRateLimits(
     concurrency: number;
   };
 }
+
+/** A relying-party fault `/__sandbox/oidc-faults` accepts (see main/sandbox/oidc/relying-party-faults.ts). */
+export interface SandboxOidcFault {
+  /** One of the names `GET /__sandbox/oidc-faults` lists. */
+  misbehaviour: string;
+  /** How many answers it changes (default 1). */
+  times?: number;
+  /** Only this app's answers. */
+  clientId?: string;
+}
+
+/** Makes the sandbox's OIDC side misbehave in one named way on its next matching answer(s). */
+export async function injectOidcFault(
+  orgUrl: string,
+  adminToken: string,
+  fault: SandboxOidcFault,
+): Promise<{ id: number; misbehaviour: string; faults: number }> {
+  return (await control(orgUrl, adminToken, 'POST', 'oidc-faults', fault)) as {
+    id: number;
+    misbehaviour: string;
+    faults: number;
+  };
+}
+
+/** The relying-party faults still armed, the keys rotated, and every misbehaviour by name. */
+export async function listOidcFaults(
+  orgUrl: string,
+  adminToken: string,
+): Promise<{
+  faults: (SandboxOidcFault & { id: number; remaining: number })[];
+  rotatedKeys: { authorizationServer: string; kid: string }[];
+  misbehaviours: Record<string, string>;
+}> {
+  return (await control(orgUrl, adminToken, 'GET', 'oidc-faults')) as never;
+}
+
+/** Disarms every relying-party fault and rotates every server back to its own key. */
+export async function clearOidcFaults(orgUrl: string, adminToken: string): Promise<void> {
+  await control(orgUrl, adminToken, 'DELETE', 'oidc-faults');
+}

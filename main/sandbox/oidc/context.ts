@@ -6,7 +6,9 @@ import type Provider from 'oidc-provider';
 import type { SandboxAuthServer, SandboxOrg } from '../sandbox-org.ts';
 import type { OAuthServerRef } from '../system-log.ts';
 import { createAuthorizationServerProvider } from './authorization-server-provider.ts';
+import { misbehavingResponses } from './misbehaving-responses.ts';
 import { OidcArtifactStore } from './oidc-storage.ts';
+import type { RelyingPartyFaultStore } from './relying-party-faults.ts';
 
 /**
  * What the sandbox's OIDC endpoints share, passed to each explicitly instead of living in one
@@ -80,9 +82,15 @@ export interface OidcEndpoint {
  * One provider per authorization server and issuer name: the org server at `/oauth2/v1/*` and
  * each custom server at `/oauth2/{id}/v1/*`. Providers are rebuilt when a server's signing key or
  * claims change, and share their artifact store across rebuilds, so a login in flight survives
- * an admin's edit.
+ * an admin's edit. Each provider's answers pass through the relying-party faults, which leave
+ * them untouched while none is armed.
  */
-export function createOidcContext(options: { org: SandboxOrg; orgUrl: () => string }): OidcContext {
+export function createOidcContext(options: {
+  org: SandboxOrg;
+  orgUrl: () => string;
+  /** The relying-party faults (`/__sandbox/oidc-faults`) every provider's answers pass through. */
+  relyingPartyFaults: RelyingPartyFaultStore;
+}): OidcContext {
   const { org, orgUrl } = options;
   const cookieKeys = [randomBytes(32).toString('base64url')];
   const stores = new Map<string, OidcArtifactStore>();
@@ -143,6 +151,9 @@ export function createOidcContext(options: { org: SandboxOrg; orgUrl: () => stri
       cookieKeys,
       isTrustedCorsOrigin,
     });
+    provider.use(
+      misbehavingResponses({ faults: options.relyingPartyFaults, serverKey, signingKey }),
+    );
     providers.set(key, { signature, provider });
     return provider;
   }

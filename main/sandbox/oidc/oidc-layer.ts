@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { SandboxOrg } from '../sandbox-org.ts';
 import { createOidcContext } from './context.ts';
+import type { RelyingPartyFaultStore } from './relying-party-faults.ts';
 import { routeOidcRequest } from './router.ts';
 import { realTimeMs, withSandboxTime } from './sandbox-time.ts';
 
@@ -25,7 +26,11 @@ const OIDC_PATH =
  * and leaves the rest to the provider. Every request runs on the sandbox's clock (see
  * {@link withSandboxTime}), so tokens, codes and sessions age with the org, not the machine.
  */
-export function createOidcLayer(options: { org: SandboxOrg; orgUrl: () => string }): OidcLayer {
+export function createOidcLayer(options: {
+  org: SandboxOrg;
+  orgUrl: () => string;
+  relyingPartyFaults: RelyingPartyFaultStore;
+}): OidcLayer {
   const context = createOidcContext(options);
   return {
     handles: (pathname) => OIDC_PATH.test(pathname),

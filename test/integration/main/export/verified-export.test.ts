@@ -107,13 +107,14 @@ async function signInWithFiles(
     secrets: { resolve: (variable) => Promise.resolve(environment[variable]) },
   });
   const listener = await listenForCallback({ redirectUri: prepared.reading.redirectUri });
+  const callback = listener.callbackFor(prepared.state);
   const page = await browser.newPage();
   try {
     await page.goto(prepared.authorizeUrl);
     await page.getByLabel('Username').fill(user.login);
     await page.getByLabel('Password').fill(user.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    const result = await prepared.complete(await listener.callback);
+    const result = await prepared.complete(await callback);
     return { reading: prepared.reading, result };
   } finally {
     await page.close();

@@ -88,7 +88,7 @@ async function preview(
       {
         fetch,
         openBrowser: headlessBrowser(app, listener.redirectUri, seen),
-        receiveCallback: () => listener.callback,
+        receiveCallback: (state) => listener.callbackFor(state),
         now: Date.now,
       },
       {
@@ -200,7 +200,7 @@ describe('the redirect back', () => {
           await fetch(back);
           second = await fetch(back).catch((error: unknown) => error);
         },
-        receiveCallback: () => listener.callback,
+        receiveCallback: (state) => listener.callbackFor(state),
         now: Date.now,
       },
       {
@@ -218,19 +218,22 @@ describe('the redirect back', () => {
     expect(second).toBeInstanceOf(TypeError); // fetch failed: connection refused
   });
 
-  it('refuses an earlier run’s redirect (state replay) without any token request', async () => {
+  it('turns away an earlier run’s redirect (state replay) on the listener, and completes with its own', async () => {
     const first = await preview('basic', issuer());
     const old = first.seen[0];
     expect(first.result.ok).toBe(true);
     const app = apps.basic;
     const listener = await listenForCallback({ redirectUri: app.redirectUri });
+    const http = oidcHttp(sandbox.orgUrl, listener.redirectUri);
+    let replayed: Response | undefined;
     const result = await runPreview(
       {
         fetch,
-        openBrowser: async () => {
-          await fetch(old ?? '');
+        openBrowser: async (url) => {
+          replayed = await fetch(old ?? '');
+          await fetch(await http.signInAt(url, app.user));
         },
-        receiveCallback: () => listener.callback,
+        receiveCallback: (state) => listener.callbackFor(state),
         now: Date.now,
       },
       {
@@ -244,12 +247,12 @@ describe('the redirect back', () => {
       },
     );
     await listener.close();
-    expect(result.failure).toMatchObject({ stage: 'callback', reason: 'state-mismatch' });
-    expect(result.timeline.map((entry) => entry.step)).toEqual([
-      'discovery',
-      'authorize',
-      'callback',
-    ]);
+    expect(replayed?.status).toBe(400);
+    expect(await replayed?.text()).toContain('This is not the sign-in the console started');
+    expect(result.failure).toBeUndefined();
+    const steps = result.timeline.map((entry) => entry.step);
+    expect(steps.filter((step) => step === 'callback')).toHaveLength(1);
+    expect(steps.filter((step) => step === 'token')).toHaveLength(1);
   });
 
   it('shows Okta refusing a code already redeemed (code replay)', async () => {
@@ -266,7 +269,7 @@ describe('the redirect back', () => {
           back.searchParams.set('code', oldCode);
           await fetch(back);
         },
-        receiveCallback: () => listener.callback,
+        receiveCallback: (state) => listener.callbackFor(state),
         now: Date.now,
       },
       {
@@ -348,7 +351,7 @@ describe('a temporary redirect URI (strategy b)', () => {
         {
           fetch,
           openBrowser: headlessBrowser(app, listener.redirectUri),
-          receiveCallback: () => listener.callback,
+          receiveCallback: (state) => listener.callbackFor(state),
           now: Date.now,
         },
         {

@@ -48,7 +48,7 @@ async function run(
       {
         fetch,
         openBrowser: (url) => browse(url, listener.redirectUri),
-        receiveCallback: () => listener.callback,
+        receiveCallback: (state) => listener.callbackFor(state),
         now: Date.now,
       },
       {

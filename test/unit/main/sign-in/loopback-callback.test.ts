@@ -9,16 +9,72 @@ describe('the loopback callback listener', () => {
     const listener = await listenForCallback({
       redirectUri: 'http://127.0.0.1:0/sso-console/preview/callback',
     });
+    const callback = listener.callbackFor('s');
     const base = listener.redirectUri.replace('/sso-console/preview/callback', '');
-    expect((await fetch(`${base}/other?code=x`)).status).toBe(404);
+    expect((await fetch(`${base}/other?code=x&state=s`)).status).toBe(404);
     const page = await fetch(`${listener.redirectUri}?code=c&state=s`);
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('You can close this window and return to SSO Setup Console');
     expect(html).toContain('<html lang="en">');
     expect(html).not.toContain('code=c');
-    expect((await listener.callback).searchParams.get('state')).toBe('s');
+    expect((await callback).searchParams.get('state')).toBe('s');
     await expect(fetch(`${listener.redirectUri}?code=again&state=s`)).rejects.toThrow(TypeError);
+    await listener.close();
+  });
+
+  it('turns away a wrong state, then a missing one, with an error page, and waits for the real callback', async () => {
+    const listener = await listenForCallback({ redirectUri: 'http://127.0.0.1:0/callback' });
+    const expected = 'the-state-this-sign-in-sent';
+    const callback = listener.callbackFor(expected);
+    let settled = false;
+    void callback.then(() => {
+      settled = true;
+    });
+    for (const query of ['code=forged-code&state=forged-state', 'code=forged-code']) {
+      const page = await fetch(`${listener.redirectUri}?${query}`, { redirect: 'manual' });
+      expect(page.status).toBe(400);
+      expect(page.headers.get('location')).toBeNull();
+      expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+      const html = await page.text();
+      expect(html).toContain('This is not the sign-in the console started');
+      expect(html).toContain('still waiting');
+      // Nothing the request carried is repeated back.
+      expect(html).not.toContain('forged');
+      expect(settled).toBe(false);
+    }
+    const real = await fetch(`${listener.redirectUri}?code=real-code&state=${expected}`);
+    expect(real.status).toBe(200);
+    expect((await callback).searchParams.get('code')).toBe('real-code');
+    await listener.close();
+  });
+
+  it('turns away every callback until it knows the state the sign-in sent', async () => {
+    const listener = await listenForCallback({ redirectUri: 'http://127.0.0.1:0/callback' });
+    expect((await fetch(`${listener.redirectUri}?code=c&state=s`)).status).toBe(400);
+    expect((await fetch(`${listener.redirectUri}?code=c&state=`)).status).toBe(400);
+    const callback = listener.callbackFor('s');
+    expect((await fetch(`${listener.redirectUri}?code=c&state=s`)).status).toBe(200);
+    expect((await callback).searchParams.get('code')).toBe('c');
+    await listener.close();
+  });
+
+  it('serves one sign-in: a second, different state is refused', async () => {
+    const listener = await listenForCallback({ redirectUri: 'http://127.0.0.1:0/callback' });
+    void listener.callbackFor('first');
+    expect(() => listener.callbackFor('second')).toThrow(/one sign-in/);
+    await listener.close();
+  });
+
+  it('never redirects and sends no referrer from the page that ends the sign-in (RFC 9700 §4.2, §4.11)', async () => {
+    const listener = await listenForCallback({ redirectUri: 'http://127.0.0.1:0/callback' });
+    void listener.callbackFor('s');
+    const page = await fetch(`${listener.redirectUri}?code=c&state=s`, { redirect: 'manual' });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('location')).toBeNull();
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('content-security-policy')).toBe("default-src 'none'");
+    expect(page.headers.get('cache-control')).toBe('no-store');
     await listener.close();
   });
 
@@ -44,7 +100,8 @@ describe('the loopback callback listener', () => {
 
   it('rejects the pending callback when closed before one came', async () => {
     const listener = await listenForCallback({ redirectUri: 'http://127.0.0.1:0/cb' });
+    const callback = listener.callbackFor('s');
     await listener.close();
-    await expect(listener.callback).rejects.toThrow(/closed before/);
+    await expect(callback).rejects.toThrow(/closed before/);
   });
 });
