@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -8,6 +8,7 @@ import type { Result } from '../../shared/ipc/result.ts';
 import type { Dispatch } from '../composition/dispatcher.ts';
 import { BodyTooLargeError, readRequestBody } from '../platform/http/read-body.ts';
 import type { Logger } from '../platform/logging/logger.ts';
+import { sameSecret } from '../platform/same-secret.ts';
 import { buildCsp } from '../windows/csp.ts';
 import { readAsset, resolveAsset, securityHeaders } from '../windows/static-assets.ts';
 
@@ -39,12 +40,6 @@ export interface BrowserServer {
   entryUrl: string;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   close(): Promise<void>;
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 function refuse(response: ServerResponse, status: number, message: string): void {
