@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import sdl from '@microsoft/eslint-plugin-sdl';
 import reactHooks from 'eslint-plugin-react-hooks';
+import regexp from 'eslint-plugin-regexp';
 import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import tsdoc from 'eslint-plugin-tsdoc';
 import tseslint from 'typescript-eslint';
@@ -363,6 +364,18 @@ export default tseslint.config(
     // setup engine and the preview build their bodies as plain objects.
     files: ['main/setup/**/*.ts', 'main/preview/**/*.ts'],
     rules: { '@typescript-eslint/no-unsafe-class-instance-assignment': 'off' },
+  },
+  {
+    // Every regex in the product and the sandbox runs on text from outside (log lines, Okta's
+    // answers, files the admin merges, requests to the sandbox): none may backtrack super-linearly
+    // (ReDoS), nor rescan from every position of a long run (the redactor once took 5.5 s on 80 KB
+    // of backslashes that way).
+    files: ['main/**/*.ts', 'shared/**/*.ts', 'renderer/**/*.{ts,tsx}'],
+    plugins: { regexp },
+    rules: {
+      'regexp/no-super-linear-backtracking': 'error',
+      'regexp/no-super-linear-move': 'error',
+    },
   },
   {
     // Tool configs must default-export their config: that is the tool's contract.

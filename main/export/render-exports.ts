@@ -80,8 +80,10 @@ export function secretMask(secrets: readonly (string | undefined)[]): (text: str
 /**
  * The mask for a diff against a file on disk: the known secrets, any secret the target's reader
  * finds inline in that file (one written by an earlier inline export, or by hand, or a rotated
- * one the keychain never saw), and every credential the redactor recognises by its shape (API
- * tokens, JWTs), named values left for the admin to read.
+ * one the keychain never saw), every value under a secret name (a secret the reader could not
+ * find, in another provider's section or a file it cannot read alone) and every credential the
+ * redactor recognises by its shape (API tokens, JWTs). References to a secret kept elsewhere
+ * (`${VAR}`, `$__env{VAR}`) stay, for the admin to read.
  */
 export function diffMask(
   exporter: Exporter | undefined,
@@ -99,7 +101,7 @@ export function diffMask(
     const exact = [...known, inline].filter(
       (secret): secret is string => secret !== undefined && secret !== '',
     );
-    return redactText(secretMask(exact)(text), exact, { names: false });
+    return redactText(secretMask(exact)(text), exact, { keepReferences: true });
   };
 }
 

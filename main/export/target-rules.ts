@@ -1,4 +1,5 @@
 import { PRESETS } from '../../shared/setup/presets.ts';
+import { withoutTrailingSlashes } from '../../shared/text.ts';
 import type { ExportInput, SecretSource } from './exporter.ts';
 import { preExportLint } from './pre-export-lint.ts';
 
@@ -59,7 +60,7 @@ export function assertPassesPreExportLint(input: ExportInput, refusal: LintRefus
 
 /** `http://host:port/` → `http://host:port`: targets join their callback path onto a bare base. */
 export function trimTrailingSlashes(url: string): string {
-  return url.trim().replace(/\/+$/, '');
+  return withoutTrailingSlashes(url.trim());
 }
 
 /**

@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose';
 
+import { withoutTrailingSlashes } from '../../shared/text.ts';
 import { sameSecret } from '../platform/same-secret.ts';
 import { OutOfTime, shown, Stop } from './flow-stop.ts';
 import { visibleText } from './preview-redaction.ts';
@@ -45,7 +46,7 @@ export async function readDiscovery(
   http: RecordedHttp,
   configuredIssuer: string,
 ): Promise<{ url: string; answer: Answer; discovery: Discovery }> {
-  const url = `${configuredIssuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+  const url = `${withoutTrailingSlashes(configuredIssuer)}/.well-known/openid-configuration`;
   let answer: Answer;
   try {
     answer = await http.exchange('discovery', url, { headers: { accept: 'application/json' } });

@@ -94,7 +94,7 @@ export function visibleText(html: string): string {
   };
   return html
     .replaceAll(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replaceAll(/<[^>]*>/g, ' ')
+    .replaceAll(/<[^<>]*>/g, ' ')
     .replaceAll(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity: string, name: string) => {
       if (/^#x/i.test(name)) {
         return String.fromCodePoint(Number.parseInt(name.slice(2), 16));

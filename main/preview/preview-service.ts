@@ -10,6 +10,7 @@ import type {
 } from '../../shared/preview/preview-schemas.ts';
 import { PRESETS } from '../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
+import { withoutTrailingSlashes } from '../../shared/text.ts';
 import type { ActiveOrg } from '../okta/active-org.ts';
 import { readAppliedSetup, SetupNotAppliedError } from '../okta/applied-setup.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
@@ -300,7 +301,7 @@ export function createPreviewService(deps: {
         });
       }
     }
-    const issuer = (request.issuer ?? org.orgUrl).replace(/\/+$/, '');
+    const issuer = withoutTrailingSlashes(request.issuer ?? org.orgUrl);
     const cleanUp = await cleanUpEarlierPreviews(org.client, journals);
     return await launch(
       org,

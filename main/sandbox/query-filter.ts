@@ -151,9 +151,9 @@ function compare(operator: (typeof COMPARISONS)[number], actual: unknown, right:
  */
 export function compileFilter(expression: string): CompiledFilter {
   const attributes = new Set<string>();
-  const tokens = [...expression.matchAll(/\s*("(?:[^"\\]|\\.)*"|\(|\)|[^\s()]+)/g)].map(
-    (m) => m[1] ?? '',
-  );
+  // Tokens only: matchAll skips the spaces between them (a leading `\s*` would rescan a long run
+  // of spaces from each one).
+  const tokens = [...expression.matchAll(/"(?:[^"\\]|\\.)*"|\(|\)|[^\s()]+/g)].map((m) => m[0]);
   let position = 0;
   const peek = () => tokens[position];
   const next = () => {

@@ -1,3 +1,4 @@
+import { withoutTrailingSlashes } from '../text.ts';
 import {
   type AppSettings,
   type IssuerSettings,
@@ -41,7 +42,7 @@ export interface Preset {
 
 /** `http://host:port/` → `http://host:port`: the targets join paths onto a base without one. */
 function trimBase(baseUrl: string): string {
-  return baseUrl.trim().replace(/\/+$/, '');
+  return withoutTrailingSlashes(baseUrl.trim());
 }
 
 const WEB_APP: Preset['app'] = {

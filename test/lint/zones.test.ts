@@ -4,7 +4,12 @@ import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const RULES_UNDER_TEST = new Set(['no-restricted-imports', 'no-restricted-syntax']);
+const RULES_UNDER_TEST = new Set([
+  'no-restricted-imports',
+  'no-restricted-syntax',
+  'regexp/no-super-linear-move',
+  'regexp/no-super-linear-backtracking',
+]);
 // The snippets are virtual files the TypeScript project does not know, so type-aware parsing is
 // switched off and only the rules under test run: the real config, minus what needs types.
 const eslint = new ESLint({
@@ -333,5 +338,32 @@ describe('renderer features', () => {
     ['renderer/components/x.tsx', "import { KeptSecret } from './kept-secret.tsx';"],
   ])('%s may: %s', async (filePath, code) => {
     expect(await restrictedImports(filePath, `${code}\nexport const used = 1;\n`)).toEqual([]);
+  });
+});
+
+describe('regular expressions on outside text (eslint-plugin-regexp)', () => {
+  it.each([
+    // The redactor's once: a run of backslashes rescanned from each one.
+    [
+      'main/platform/logging/x.ts',
+      String.raw`export const named = /(?<![\w-])(?:\\[nrt])*(\\*["']?)([A-Za-z][\w-]*)\1\s*([:=])[ \t]*/g;`,
+    ],
+    [
+      'shared/setup/x.ts',
+      String.raw`export const trim = (url: string) => url.replace(/\/+$/, '');`,
+    ],
+    ['renderer/features/x.tsx', String.raw`export const pairs = /(a+)+b/;`],
+  ])('%s may not hold a super-linear regex: %s', async (filePath, code) => {
+    const rules = (await lint(filePath, code)).map((message) => message.ruleId);
+    expect(rules.some((rule) => rule?.startsWith('regexp/'))).toBe(true);
+  });
+
+  it('lets a linear one through', async () => {
+    expect(
+      await lint(
+        'main/platform/logging/x.ts',
+        String.raw`export const named = /(?<![\w-])(?:\\[nrt])*(\\{0,7}["']?)([A-Za-z][\w-]*)\1\s*([:=])[ \t]*/g;`,
+      ),
+    ).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { Document, parse as parseYaml } from 'yaml';
 
 import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
+import { withoutTrailingSlashes } from '../../../shared/text.ts';
 import {
   type Exporter,
   type ExportInput,
@@ -312,7 +313,7 @@ function readArgoCd(files: readonly ExportedFile[]): TargetReading {
     issuer: textAt(oidcConfig, 'issuer', CONFIG_MAP_FILE, 'oidc.config'),
     clientId: textAt(oidcConfig, 'clientID', CONFIG_MAP_FILE, 'oidc.config'),
     clientSecret,
-    redirectUri: `${url.replace(/\/+$/, '')}${CALLBACK_PATH}`,
+    redirectUri: `${withoutTrailingSlashes(url)}${CALLBACK_PATH}`,
     scopes: readScopes(oidcConfig.requestedScopes),
     tokenEndpointAuthMethod: clientSecret.kind === 'none' ? 'none' : 'client_secret_basic',
   };

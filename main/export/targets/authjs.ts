@@ -1,6 +1,7 @@
 import { parse as parseDotenv } from 'dotenv';
 
 import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
+import { withoutTrailingSlashes } from '../../../shared/text.ts';
 import {
   type Exporter,
   type ExportInput,
@@ -168,7 +169,7 @@ function readAuthJs(files: readonly ExportedFile[]): TargetReading {
       secret === undefined || secret === ''
         ? { kind: 'environment', variable: AUTHJS_SECRET_VARIABLE }
         : { kind: 'inline', value: secret },
-    redirectUri: `${authUrl.replace(/\/+$/, '')}/callback/okta`,
+    redirectUri: `${withoutTrailingSlashes(authUrl)}/callback/okta`,
     scopes: AUTHJS_SCOPES,
     tokenEndpointAuthMethod: 'client_secret_basic',
   };

@@ -91,7 +91,8 @@ class TerraformNames {
       .normalize('NFKD')
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '_')
-      .replace(/^_+|_+$/g, '');
+      // Runs are one underscore by now, so one at either end is all there is to take.
+      .replace(/^_|_$/g, '');
     const base = slug === '' ? fallback : /^[0-9]/.test(slug) ? `${fallback}_${slug}` : slug;
     const taken = this.used.get(resourceType) ?? new Set<string>();
     this.used.set(resourceType, taken);

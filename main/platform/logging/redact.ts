@@ -78,16 +78,20 @@ const SHAPES: readonly (readonly [RegExp, string])[] = [
   // JWTs: base64url segments whose first two start with an encoded '{"' ("eyJ").
   [/(?<=^|[^\w-]|\\[nrt])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
   [/(?<=^|[^\w-]|\\[nrt])00[A-Za-z0-9_-]{38,}/g, REDACTED],
-  // The password in a URL's user information.
-  [/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:)[^/\s@]+@/gi, `$1${REDACTED}@`],
+  // The password in a URL's user information, up to the last `@` before the host (a raw `@` in
+  // a password is common). The scheme starts only where a run of scheme characters starts and is
+  // at most 32 long, and the user part at most 256, so the text is scanned in linear time.
+  [/((?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,31}:\/\/[^/\s:@]{0,256}:)[^/\s]+@/gi, `$1${REDACTED}@`],
 ];
 
 /**
  * A name followed by `:` or `=`: bare (`code=`, `Authorization:`), quoted (`"code":`, `'code':`)
  * or quoted inside a JSON string (`\"code\":`). The closing quote must be the opening one. A
- * JSON escape (`\n`) may come just before it, as when a header block sits in a JSON string.
+ * JSON escape (`\n`) may come just before it, as when a header block sits in a JSON string. The
+ * backslashes before a quote are bounded (three levels of JSON in JSON), so a long run of them
+ * costs linear time, not a rescan from each one.
  */
-const NAMED_VALUE = /(?<![\w-])(?:\\[nrt])*(\\*["']?)([A-Za-z][\w-]*)\1\s*([:=])[ \t]*/g;
+const NAMED_VALUE = /(?<![\w-])(?:\\[nrt])*(\\{0,7}["']?)([A-Za-z][\w-]*)\1\s*([:=])[ \t]*/g;
 
 /**
  * Where a string opening at `start` with `quote` ends: `"` or `'` (backslash escapes), or `\"`,
@@ -189,8 +193,16 @@ function secretValueAt(
   return end === start ? undefined : { end, replacement: REDACTED };
 }
 
+/**
+ * How a config file refers to a secret kept elsewhere: `${VAR}` (Spring, Kestra), `$__env{VAR}`
+ * (Grafana), `$key.path` (Argo CD), `ENV.fetch(…)` / `ENV[…]` (GitLab), `var.name` (Terraform),
+ * `env(…)`, `process.env.VAR`. What follows a secret name in such a form is no secret.
+ */
+const SECRET_REFERENCE =
+  /^["']?(?:\$\{[^}\s]*\}|\$__\w+\{[^}\s]*\}|\$[A-Za-z_][\w.]*|ENV(?:\.fetch\(|\[)|var\.[A-Za-z_]\w*|env\(|process\.env\.)/;
+
 /** Redacts every value under a secret name (see the module's remarks). */
-function redactNamedValues(text: string): string {
+function redactNamedValues(text: string, keepReferences: boolean): string {
   const parts: string[] = [];
   let copiedTo = 0;
   const pattern = new RegExp(NAMED_VALUE.source, NAMED_VALUE.flags);
@@ -200,6 +212,9 @@ function redactNamedValues(text: string): string {
       continue;
     }
     const start = match.index + whole.length;
+    if (keepReferences && SECRET_REFERENCE.test(text.slice(start, start + 64))) {
+      continue;
+    }
     const value = secretValueAt(text, start, name, nameQuote, separator);
     if (value === undefined) {
       continue;
@@ -236,13 +251,13 @@ const MIN_KNOWN_LENGTH = 8;
  * every recognisable credential.
  *
  * @remarks
- * `names: false` keeps named values, for a config file the admin reads: there
- * `client_secret = $__env{…}` is a reference they must see, and an inline secret is a known one.
+ * `keepReferences` is for a config file the admin reads: there `client_secret = $__env{…}` is a
+ * reference they must see, while any other value under a secret name still goes.
  */
 export function redactText(
   text: string,
   known: Iterable<string> = [],
-  options: { names?: boolean } = {},
+  options: { keepReferences?: boolean } = {},
 ): string {
   let redacted = text;
   const forms = [...new Set([...known].filter((secret) => secret.length >= MIN_KNOWN_LENGTH))]
@@ -251,9 +266,7 @@ export function redactText(
   for (const form of forms) {
     redacted = redacted.split(form).join(REDACTED);
   }
-  if (options.names !== false) {
-    redacted = redactNamedValues(redacted);
-  }
+  redacted = redactNamedValues(redacted, options.keepReferences === true);
   for (const [pattern, replacement] of SHAPES) {
     redacted = redacted.replace(pattern, replacement);
   }
@@ -289,7 +302,8 @@ export function redactValue(value: unknown, known: Iterable<string> = []): unkno
     }
     return Object.fromEntries(
       Object.entries(current).map(([name, member]) => [
-        name,
+        // A member's name is text too: a map keyed by token would otherwise print the token.
+        redactText(name, knownList),
         isSecretName(name) && member !== null && member !== undefined
           ? REDACTED
           : walk(member, depth + 1),
@@ -327,7 +341,8 @@ export function describeError(error: unknown, known: Iterable<string> = []): str
 export interface Redactor {
   /** Adds a secret the console now holds (a token typed, a secret read or created). */
   remember(secret: string | null | undefined): void;
-  text(text: string): string;
+  /** `text` redacted; `keepReferences` as in {@link redactText}. */
+  text(text: string, options?: { keepReferences?: boolean }): string;
   value(value: unknown): unknown;
   error(error: unknown): string;
 }
@@ -341,7 +356,7 @@ export function createRedactor(initial: Iterable<string> = []): Redactor {
         known.add(secret);
       }
     },
-    text: (text) => redactText(text, known),
+    text: (text, options) => redactText(text, known, options),
     value: (value) => redactValue(value, known),
     error: (error) => describeError(error, known),
   };

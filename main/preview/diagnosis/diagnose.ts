@@ -73,7 +73,7 @@ export function adviseAfterSuccess(trustedOrigin: OrgFacts['trustedOrigin']): Di
 /** HTML page text as a person reads it: tags dropped, entities decoded, spaces collapsed. */
 export function pageTextOf(html: string): string {
   return html
-    .replaceAll(/<[^>]*>/g, ' ')
+    .replaceAll(/<[^<>]*>/g, ' ')
     .replaceAll(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
     .replaceAll('&quot;', '"')
     .replaceAll('&apos;', "'")

@@ -1,3 +1,4 @@
+import { withoutTrailingSlashes } from '../../../shared/text.ts';
 import { collect } from '../../okta/collections.ts';
 import type { OktaClient } from '../../okta/okta-client.ts';
 import { allOf, filterEquals } from '../../okta/okta-filter.ts';
@@ -188,7 +189,7 @@ export async function gatherOrgFacts(
   request: OrgFactsRequest,
 ): Promise<OrgFacts> {
   const now = (request.clock ?? (() => new Date()))();
-  const orgUrl = client.baseUrl.replace(/\/+$/, '');
+  const orgUrl = withoutTrailingSlashes(client.baseUrl);
   const scopes = [...request.requestedScopes];
   const [app, user, server, trustedOrigin, systemLog] = await Promise.all([
     unless404(() => client.applicationApi.getApplication({ appId: request.appId })),

@@ -72,11 +72,37 @@ describe('redactText', () => {
     }
   });
 
-  it('can keep named values, for a config file the admin reads', () => {
-    const yaml = 'client-secret: ${OKTA_CLIENT_SECRET}\nauth: SSWS ' + TOKEN;
-    expect(redactText(yaml, [], { names: false })).toBe(
-      'client-secret: ${OKTA_CLIENT_SECRET}\nauth: SSWS [redacted]',
+  it('can keep references to a secret kept elsewhere, for a config file the admin reads', () => {
+    const config = [
+      'client-secret: ${OKTA_CLIENT_SECRET}',
+      'client_secret = $__env{GF_AUTH_OKTA_CLIENT_SECRET}',
+      'clientSecret: $oidc.okta.clientSecret',
+      'secret: ENV.fetch("GITLAB_OKTA_CLIENT_SECRET"),',
+      'client_secret = var.okta_client_secret',
+      'other_client_secret: an-inline-secret-nobody-told-us-about',
+      'auth: SSWS ' + TOKEN,
+    ].join('\n');
+    expect(redactText(config, [], { keepReferences: true })).toBe(
+      [
+        'client-secret: ${OKTA_CLIENT_SECRET}',
+        'client_secret = $__env{GF_AUTH_OKTA_CLIENT_SECRET}',
+        'clientSecret: $oidc.okta.clientSecret',
+        'secret: ENV.fetch("GITLAB_OKTA_CLIENT_SECRET"),',
+        'client_secret = var.okta_client_secret',
+        'other_client_secret: [redacted]',
+        'auth: SSWS [redacted]',
+      ].join('\n'),
     );
+  });
+
+  it('takes a raw @ in a URL password whole', () => {
+    expect(redactText('https://admin:p@ss@dev-1.okta.com/api')).toBe(
+      'https://admin:[redacted]@dev-1.okta.com/api',
+    );
+  });
+
+  it('redacts a member name that is itself a credential', () => {
+    expect(JSON.stringify(redactValue({ [TOKEN]: 1 }))).toBe('{"[redacted]":1}');
   });
 });
 
