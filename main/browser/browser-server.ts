@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { AppErrorValue } from '../../shared/errors.ts';
 import type { EventName, EventPayload } from '../../shared/ipc/contract.ts';
 import type { Result } from '../../shared/ipc/result.ts';
-import type { Dispatch } from '../composition/dispatcher.ts';
+import { type Dispatch, shortened } from '../composition/dispatcher.ts';
 import { BodyTooLargeError, readRequestBody } from '../platform/http/read-body.ts';
 import type { Logger } from '../platform/logging/logger.ts';
 import { sameSecret } from '../platform/same-secret.ts';
@@ -187,7 +187,8 @@ export async function startBrowserServer(options: {
     const method = request.method ?? 'GET';
     if (request.headers.host !== expectedHost) {
       options.logger.log('warn', 'Refused a request with a foreign Host header', {
-        host: request.headers.host,
+        // Cut short like a channel name: whoever sends it chooses its length.
+        host: shortened(request.headers.host ?? ''),
       });
       refuse(response, 403, `Refused: this console answers only to Host ${expectedHost}.`);
       return;
@@ -195,7 +196,7 @@ export async function startBrowserServer(options: {
     const requestOrigin = request.headers.origin;
     if (requestOrigin !== undefined && requestOrigin !== origin) {
       options.logger.log('warn', 'Refused a request from a foreign Origin', {
-        origin: requestOrigin,
+        origin: shortened(requestOrigin),
       });
       refuse(response, 403, 'Refused: requests from other sites may not use this console.');
       return;

@@ -8,7 +8,7 @@ import {
 } from '../../shared/ipc/contract.ts';
 import type { Result } from '../../shared/ipc/result.ts';
 import type { Logger } from '../platform/logging/logger.ts';
-import { isSecretName, type Redactor } from '../platform/logging/redact.ts';
+import type { Redactor } from '../platform/logging/redact.ts';
 
 /** A handler for one channel: gets the parsed request, answers with data or throws `AppError`. */
 export type Handler<C extends Channel> = (
@@ -24,7 +24,8 @@ export type Dispatch = (channel: string, rawRequest: unknown) => Promise<Result<
 /** The longest channel name (the contract's are under 30) shown of an unknown one. */
 const SHOWN_CHANNEL_LENGTH = 64;
 
-/** An unknown channel name as a log line and an answer show it: cut short, its length said. */
+/** Text a caller chose the length of (a channel name, a Host header), as a log line or an answer
+ * shows it: cut short, its length said. */
 export function shortened(channel: string): string {
   return channel.length <= SHOWN_CHANNEL_LENGTH
     ? channel
@@ -144,8 +145,10 @@ export function createDispatcher(handlers: Handlers, logger: Logger): Dispatch {
           ok: false,
           error: {
             ...value,
-            message: redactor.text(value.message),
-            hint: redactor.text(value.hint),
+            // A message may quote the config line to write (`client-secret: "${VAR}"`): the
+            // reference stays, any secret goes.
+            message: redactor.text(value.message, { keepReferences: true }),
+            hint: redactor.text(value.hint, { keepReferences: true }),
           },
         };
       }
@@ -165,13 +168,22 @@ export function createDispatcher(handlers: Handlers, logger: Logger): Dispatch {
   };
 }
 
-/** Remembers every string under a secret name in a parsed request, at any depth. */
+/**
+ * The request members that carry a secret from the renderer to main. Only these are remembered:
+ * other members under a secret-like name hold labels (`setup:reveal-secret`'s
+ * `secret: 'client-secret'`), and a label remembered as a secret would be cut out of every later
+ * message. A unit test walks the contract and fails when a new secret-named member is neither
+ * listed here nor a literal or enum.
+ */
+export const REQUEST_SECRET_MEMBERS: ReadonlySet<string> = new Set(['apiToken']);
+
+/** Remembers every string under a {@link REQUEST_SECRET_MEMBERS} name, at any depth. */
 function rememberSecretsIn(value: unknown, redactor: Redactor, depth = 0): void {
   if (typeof value !== 'object' || value === null || depth > 8) {
     return;
   }
   for (const [name, member] of Object.entries(value)) {
-    if (typeof member === 'string' && isSecretName(name)) {
+    if (typeof member === 'string' && REQUEST_SECRET_MEMBERS.has(name)) {
       redactor.remember(member);
     } else {
       rememberSecretsIn(member, redactor, depth + 1);

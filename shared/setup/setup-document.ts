@@ -68,12 +68,28 @@ export const trustedOriginSchema = z.object({
   scopes: z.array(z.enum(['CORS', 'REDIRECT'])).min(1),
 });
 
+/** The most users, and the most groups, one setup document names. */
+export const MAX_ASSIGNED = 10_000;
+
 /** Who may sign in: users and groups by their stable names, and an optional new test user. */
 export const assignmentsSchema = z.object({
-  /** Existing users, by login. */
-  users: z.array(z.object({ login: nonBlank('The login') })),
+  /**
+   * Existing users, by login. At most {@link MAX_ASSIGNED}: beyond that a group is the way (and a
+   * request that large would pass the dispatcher's bound on a request's size).
+   */
+  users: z
+    .array(z.object({ login: nonBlank('The login') }))
+    .max(
+      MAX_ASSIGNED,
+      `A setup names at most ${MAX_ASSIGNED.toLocaleString('en-US')} users: assign a group instead of listing its members.`,
+    ),
   /** Existing groups, by name (Okta group names are unique). */
-  groups: z.array(z.object({ name: nonBlank('The group name') })),
+  groups: z
+    .array(z.object({ name: nonBlank('The group name') }))
+    .max(
+      MAX_ASSIGNED,
+      `A setup names at most ${MAX_ASSIGNED.toLocaleString('en-US')} groups: assign fewer, larger groups.`,
+    ),
   /** A user to create for trying the sign-in, assigned to the app directly. */
   testUser: z
     .object({

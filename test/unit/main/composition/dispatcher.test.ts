@@ -2,10 +2,15 @@ import { createRequire } from 'node:module';
 
 import { describe, expect, it } from 'vitest';
 
-import { createDispatcher, type Handlers } from '../../../../main/composition/dispatcher.ts';
+import {
+  createDispatcher,
+  type Handlers,
+  REQUEST_SECRET_MEMBERS,
+} from '../../../../main/composition/dispatcher.ts';
 import { createLogger } from '../../../../main/platform/logging/logger.ts';
+import { isSecretName } from '../../../../main/platform/logging/redact.ts';
 import { AppError } from '../../../../shared/errors.ts';
-import { CHANNEL_NAMES } from '../../../../shared/ipc/contract.ts';
+import { CHANNEL_NAMES, CHANNELS } from '../../../../shared/ipc/contract.ts';
 
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
   const unused = () => Promise.reject(new Error('not used in this test'));
@@ -148,5 +153,81 @@ describe('createDispatcher', () => {
     expect(JSON.stringify(added)).not.toContain(typed);
     expect(lines.join('\n')).toContain('later: [redacted]');
     expect(lines.join('\n')).not.toContain(typed);
+  });
+});
+
+/** Every member of a zod schema, with the schema of its value, at any depth. */
+function membersOf(
+  schema: unknown,
+  seen = new Set<unknown>(),
+): [string, { def: { type: string } }][] {
+  if (typeof schema !== 'object' || schema === null || seen.has(schema)) {
+    return [];
+  }
+  seen.add(schema);
+  const def = (schema as { def?: Record<string, unknown> }).def ?? {};
+  const inner = [
+    def.innerType,
+    def.element,
+    def.in,
+    def.out,
+    ...((def.options as unknown[] | undefined) ?? []),
+  ];
+  const shape = (def.shape ?? {}) as Record<string, { def: { type: string } }>;
+  return [
+    ...Object.entries(shape).flatMap(([name, member]) => [
+      [name, member] as [string, { def: { type: string } }],
+      ...membersOf(member, seen),
+    ]),
+    ...inner.flatMap((child) => membersOf(child, seen)),
+  ];
+}
+
+/** The type under any optional, nullable or default wrapper. */
+function baseType(schema: { def: { type: string; innerType?: unknown } }): string {
+  const { type, innerType } = schema.def;
+  return ['optional', 'nullable', 'default'].includes(type) && innerType !== undefined
+    ? baseType(innerType as { def: { type: string; innerType?: unknown } })
+    : type;
+}
+
+describe('the secrets a request carries', () => {
+  it('are every secret-named string member of the contract', () => {
+    const unlisted = CHANNEL_NAMES.flatMap((channel) =>
+      membersOf(CHANNELS[channel].request)
+        .filter(([name]) => isSecretName(name) && !REQUEST_SECRET_MEMBERS.has(name))
+        // A boolean (`inlineSecret`), a literal or an enum is a label, never a secret.
+        .filter(([, member]) => baseType(member) === 'string')
+        .map(([name]) => `${channel}: ${name}`),
+    );
+    expect(unlisted).toEqual([]);
+  });
+
+  it('leaves a label under a secret-like name alone, so later messages keep it', async () => {
+    const { logger } = capture();
+    const dispatch = createDispatcher(
+      handlers({
+        'setup:reveal-secret': () =>
+          Promise.reject(
+            new AppError({
+              code: 'SECRET_NOT_FOUND',
+              message:
+                'No client-secret is kept for this app. Add client-secret: "${KESTRA_OIDC_CLIENT_SECRET}".',
+              hint: 'Apply again.',
+            }),
+          ),
+      }),
+      logger,
+    );
+    const answer = await dispatch('setup:reveal-secret', {
+      secret: 'client-secret',
+      clientId: '0oa1',
+    });
+    expect(answer).toMatchObject({
+      error: {
+        message:
+          'No client-secret is kept for this app. Add client-secret: "${KESTRA_OIDC_CLIENT_SECRET}".',
+      },
+    });
   });
 });

@@ -46,6 +46,22 @@ describe('parseSetupDocument', () => {
     );
   });
 
+  it('names at most 10,000 users, saying to assign a group instead', () => {
+    const document = createSetupDocument({ id: 'many', preset: 'kestra' });
+    document.assignments.users = Array.from({ length: 10_001 }, (_, index) => ({
+      login: `user${String(index)}@example.com`,
+    }));
+    expect(() => parseSetupDocument(document)).toThrow(
+      expect.objectContaining({
+        problems: [
+          'assignments.users: A setup names at most 10,000 users: assign a group instead of listing its members.',
+        ],
+      }),
+    );
+    document.assignments.users.pop();
+    expect(parseSetupDocument(document).assignments.users).toHaveLength(10_000);
+  });
+
   it('refuses what is not a document at all', () => {
     expect(() => parseSetupDocument('kestra')).toThrow(SetupDocumentError);
   });
