@@ -4,7 +4,7 @@ import type { SandboxApp, SandboxOrg, SandboxUser } from '../sandbox-org.ts';
 import { adminChange, appTarget, groupTarget, userTarget } from '../system-log.ts';
 import { APP, APP_READERS, APP_WRITERS, appNotFound, appOf } from './app-shared.ts';
 import { membersOf, renderGroup } from './groups.ts';
-import { pagedResponse } from './list-responses.ts';
+import { pagedResponse, startsWithQuery } from './list-responses.ts';
 import type { Route, RouteContext, RouteResult } from './route.ts';
 import { renderUser } from './users.ts';
 
@@ -124,6 +124,9 @@ export const APP_ASSIGNMENT_ROUTES: readonly Route[] = [
       if (app === undefined) {
         return appNotFound(context);
       }
+      // `q`: a prefix of userName, firstName, lastName or email — for OIDC apps userName and
+      // email only (okta-behaviours.md §6).
+      const oidc = app.record.signOnMode === 'OPENID_CONNECT';
       return pagedResponse(
         context,
         appUsers(context.org, app),
@@ -138,6 +141,11 @@ export const APP_ASSIGNMENT_ROUTES: readonly Route[] = [
             entry.created,
             context.query.get('expand'),
           ),
+        startsWithQuery(context, ({ user: { profile } }) =>
+          oidc
+            ? [profile.login, profile.email]
+            : [profile.login, profile.firstName, profile.lastName, profile.email],
+        ),
       );
     },
   },
@@ -214,6 +222,11 @@ export const APP_ASSIGNMENT_ROUTES: readonly Route[] = [
         { default: 20, max: 200 },
         (groupId) => groupId,
         (groupId) => renderGroupAssignment(app, groupId, context, context.query.get('expand')),
+        // `q`: a prefix of the group's name.
+        startsWithQuery(context, (groupId) => {
+          const name = context.org.groups.get(groupId)?.profile.name;
+          return [typeof name === 'string' ? name : undefined];
+        }),
       );
     },
   },

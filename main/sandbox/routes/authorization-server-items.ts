@@ -16,7 +16,12 @@ import {
   serverNotFound,
   serverOf,
 } from './authorization-server-shared.ts';
-import { pagedResponse, validationFailed } from './list-responses.ts';
+import {
+  compileItemFilter,
+  pagedResponse,
+  startsWithQuery,
+  validationFailed,
+} from './list-responses.ts';
 import type { Route, RouteContext, RouteResult } from './route.ts';
 
 /**
@@ -43,6 +48,14 @@ interface SubResource {
     items: Map<string, JsonObject>,
   ): JsonObject | RouteResult;
   render(context: RouteContext, item: JsonObject): JsonObject;
+  /**
+   * The items a list request keeps, from the query parameters management.yaml declares for the
+   * list (`q`, `filter`); an Okta error for an expression it refuses. Absent: the list declares
+   * none but paging.
+   */
+  listMatches?(
+    context: RouteContext,
+  ): { ok: true; matches?: (item: JsonObject) => boolean } | { ok: false; error: RouteResult };
   canDelete?(item: JsonObject): boolean;
   hasLifecycle?: boolean;
   /** The System Log: Okta's target type for the item, and the event type of each change. */
@@ -101,15 +114,20 @@ function subResourceRoutes(kind: SubResource): Route[] {
       pattern: new RegExp(`${base}$`),
       allowedRoles: AUTH_SERVER_READERS,
       handle: (context) =>
-        withItems(context, (items) =>
-          pagedResponse(
+        withItems(context, (items) => {
+          const kept = kind.listMatches?.(context) ?? { ok: true };
+          if (!kept.ok) {
+            return kept.error;
+          }
+          return pagedResponse(
             context,
             [...items.values()],
             AS_LIST_LIMITS,
             (item) => String(item.id),
             (item) => kind.render(context, item),
-          ),
-        ),
+            kept.matches,
+          );
+        }),
     },
     {
       method: 'POST',
@@ -253,6 +271,23 @@ const SCOPES: SubResource = {
     ...withoutTimestamps(item),
     _links: itemLinks(context, 'scopes', item),
   }),
+  // listOAuth2Scopes declares `q` (searches the scope's `name`; matched as a prefix, like every
+  // other `q` — unverified for scopes) and `filter` (an expression on the scope).
+  listMatches(context) {
+    const byName = startsWithQuery(context, (item: JsonObject) => [stringOf(item.name)]);
+    const expression = context.query.get('filter');
+    if (expression === null) {
+      return { ok: true, matches: byName };
+    }
+    const filter = compileItemFilter(expression, () => (item: JsonObject) => item);
+    if (!filter.ok) {
+      return filter;
+    }
+    return {
+      ok: true,
+      matches: (item) => filter.matches(item) && (byName?.(item) ?? true),
+    };
+  },
   canDelete: (item) => item.system !== true,
   logTargetType: 'OAuth2Scope',
   logEvents: {

@@ -50,6 +50,24 @@ export function applyFilter<T>(
 }
 
 /**
+ * The `q` of a list endpoint, as a predicate: Okta matches it as a case-insensitive prefix of any
+ * of an item's searchable values (okta-behaviours.md §6; management.yaml: "only supports the
+ * `startsWith` operation"). `undefined` when the request has no `q`, so every item is listed.
+ */
+export function startsWithQuery<T>(
+  context: RouteContext,
+  searchable: (item: T) => readonly (string | undefined)[],
+): ((item: T) => boolean) | undefined {
+  const q = context.query.get('q');
+  if (q === null) {
+    return undefined;
+  }
+  const prefix = q.toLowerCase();
+  return (item) =>
+    searchable(item).some((value) => value?.toLowerCase().startsWith(prefix) === true);
+}
+
+/**
  * One page of a list as Okta answers it: the rendered items and the `Link` headers.
  *
  * @remarks
