@@ -222,6 +222,8 @@ export interface SpecOperation {
   pattern: RegExp;
   literalSegments: number;
   responses: JsonObject;
+  /** The query parameters the operation (or its path) declares, by name. */
+  queryParameters: string[];
 }
 
 /** What the checker concluded about one exchange. */
@@ -231,6 +233,8 @@ export interface ExchangeVerdict {
   /** How the status was matched: declared by the operation, or a global error Okta sends anywhere. */
   statusMatch: 'declared' | 'global-error' | 'documented-error' | 'unknown-route' | 'undeclared';
   errors: string[];
+  /** The request's query parameters, by name, each once. */
+  queryParameters: string[];
 }
 
 /**
@@ -270,6 +274,10 @@ export function createConformanceChecker(document: JsonObject = loadManagementSp
         )
         .join('/');
       operations.push({
+        queryParameters: declaredQueryParameters([
+          item.parameters ?? null,
+          operation.parameters ?? null,
+        ]),
         operationId: operation.operationId,
         method: method.toUpperCase(),
         template,
@@ -278,6 +286,22 @@ export function createConformanceChecker(document: JsonObject = loadManagementSp
         responses: isObject(operation.responses) ? operation.responses : {},
       });
     }
+  }
+
+  /** The names of the `in: query` parameters in these lists, following `$ref`s to components. */
+  function declaredQueryParameters(lists: Json[]): string[] {
+    const named = isObject(components.parameters) ? components.parameters : {};
+    return lists
+      .flatMap((list) => (Array.isArray(list) ? list : []))
+      .map((parameter) =>
+        isObject(parameter) && typeof parameter.$ref === 'string'
+          ? named[parameter.$ref.replace('#/components/parameters/', '')]
+          : parameter,
+      )
+      .filter(
+        (parameter): parameter is JsonObject => isObject(parameter) && parameter.in === 'query',
+      )
+      .map((parameter) => (typeof parameter.name === 'string' ? parameter.name : ''));
   }
 
   const compiled = new Map<string, ValidateFunction>();
@@ -318,9 +342,38 @@ export function createConformanceChecker(document: JsonObject = loadManagementSp
   function check(exchange: {
     method: string;
     path: string;
+    query?: string;
     status: number;
     body: unknown;
   }): ExchangeVerdict {
+    const verdict = checkResponse(exchange);
+    const queryParameters = [...new Set(new URLSearchParams(exchange.query ?? '').keys())];
+    const operation = findOperation(exchange.method, exchange.path);
+    // Requests, too, are held to the spec: a parameter the operation does not declare is one the
+    // sandbox answered although Okta would not know it — a test that means nothing.
+    const undeclared =
+      operation === undefined
+        ? []
+        : queryParameters.filter((name) => !operation.queryParameters.includes(name));
+    return {
+      ...verdict,
+      queryParameters,
+      errors: [
+        ...undeclared.map(
+          (name) =>
+            `the request's query parameter "${name}" is not declared by ${operation?.operationId ?? ''}`,
+        ),
+        ...verdict.errors,
+      ],
+    };
+  }
+
+  function checkResponse(exchange: {
+    method: string;
+    path: string;
+    status: number;
+    body: unknown;
+  }): Omit<ExchangeVerdict, 'queryParameters'> {
     const operation = findOperation(exchange.method, exchange.path);
     if (operation === undefined) {
       // A path or method Okta does not have: the only right answer is Okta's own 404 error.

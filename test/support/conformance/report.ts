@@ -45,6 +45,8 @@ const coverage = new Map<
   string,
   { method: string; template: string; statuses: Map<number, number> }
 >();
+/** Per operation and query parameter: how often a request with it was answered 2xx, and 4xx. */
+const parameterUse = new Map<string, Map<string, { answered: number; refused: number }>>();
 const violations = new Map<string, { count: number; example: string; errors: string[] }>();
 let globalErrors = 0;
 let documentedErrors = 0;
@@ -58,6 +60,19 @@ for (const exchange of exchanges) {
     };
     entry.statuses.set(exchange.status, (entry.statuses.get(exchange.status) ?? 0) + 1);
     coverage.set(verdict.operationId, entry);
+    const uses =
+      parameterUse.get(verdict.operationId) ??
+      new Map<string, { answered: number; refused: number }>();
+    for (const name of verdict.queryParameters) {
+      const use = uses.get(name) ?? { answered: 0, refused: 0 };
+      if (exchange.status < 300) {
+        use.answered += 1;
+      } else if (exchange.status >= 400 && exchange.status < 500) {
+        use.refused += 1;
+      }
+      uses.set(name, use);
+    }
+    parameterUse.set(verdict.operationId, uses);
   }
   if (verdict.statusMatch === 'global-error') {
     globalErrors += 1;
@@ -79,6 +94,35 @@ for (const exchange of exchanges) {
 
 const rows = [...coverage.entries()].sort(([a], [b]) => a.localeCompare(b));
 const operationsInSpec = checker.operations.length;
+
+/**
+ * Per operation exercised: each query parameter management.yaml declares, as the run met it —
+ * answered (some request with it got a 2xx), only refused (every request with it got a 4xx), or
+ * never sent. A declared parameter the sandbox silently ignored would show as answered; the
+ * integration tables (`list-queries.test.ts`, the users list tests) are what tell it is honoured.
+ */
+const parameterRows = rows.map(([operationId]) => {
+  const declared =
+    checker.operations.find((operation) => operation.operationId === operationId)
+      ?.queryParameters ?? [];
+  const uses =
+    parameterUse.get(operationId) ?? new Map<string, { answered: number; refused: number }>();
+  const answered = declared.filter((name) => (uses.get(name)?.answered ?? 0) > 0);
+  const refused = declared.filter(
+    (name) => (uses.get(name)?.answered ?? 0) === 0 && (uses.get(name)?.refused ?? 0) > 0,
+  );
+  const unexercised = declared.filter((name) => !uses.has(name));
+  return { operationId, declared, answered, refused, unexercised };
+});
+const parameterTotals = parameterRows.reduce(
+  (totals, row) => ({
+    declared: totals.declared + row.declared.length,
+    answered: totals.answered + row.answered.length,
+    refused: totals.refused + row.refused.length,
+    unexercised: totals.unexercised + row.unexercised.length,
+  }),
+  { declared: 0, answered: 0, refused: 0, unexercised: 0 },
+);
 mkdirSync(REPORT_DIR, { recursive: true });
 writeFileSync(
   path.join(REPORT_DIR, 'report.json'),
@@ -95,6 +139,7 @@ writeFileSync(
         path: entry.template,
         statuses: Object.fromEntries(entry.statuses),
       })),
+      parameters: { totals: parameterTotals, operations: parameterRows },
       violations: [...violations.entries()].map(([summary, detail]) => ({ summary, ...detail })),
     },
     null,
@@ -113,6 +158,17 @@ const markdown = [
   ...rows.map(
     ([operationId, entry]) =>
       `| ${operationId} | ${entry.method} | \`${entry.template}\` | ${[...entry.statuses.entries()].map(([status, count]) => `${String(status)} (${String(count)})`).join(', ')} |`,
+  ),
+  '',
+  '## Query parameters',
+  '',
+  `Every request's query parameters must be declared by its operation (an undeclared one is a violation above). Of the ${String(parameterTotals.declared)} parameters the exercised operations declare, ${String(parameterTotals.answered)} were sent and answered, ${String(parameterTotals.refused)} only refused (4xx), ${String(parameterTotals.unexercised)} never sent.`,
+  '',
+  '| operationId | declared | answered | only refused | never sent |',
+  '|---|---|---|---|---|',
+  ...parameterRows.map(
+    (row) =>
+      `| ${row.operationId} | ${row.declared.join(', ') || '—'} | ${row.answered.join(', ') || '—'} | ${row.refused.join(', ') || '—'} | ${row.unexercised.join(', ') || '—'} |`,
   ),
   '',
 ].join('\n');

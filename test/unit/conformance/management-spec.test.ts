@@ -28,7 +28,34 @@ describe('the conformance checker (management.yaml)', () => {
       template: '/api/v1/org',
       statusMatch: 'declared',
       errors: [],
+      queryParameters: [],
     });
+  });
+
+  it('holds the request to the spec too: every query parameter must be declared by the operation', () => {
+    const list = (query: string) =>
+      checker.check({
+        method: 'GET',
+        path: '/api/v1/apps/0oa1/users',
+        query,
+        status: 200,
+        body: [],
+      });
+    expect(list('?q=ada&limit=50&after=x&expand=user').errors).toEqual([]);
+    expect(list('?q=ada').queryParameters).toEqual(['q']);
+    expect(list('?search=profile.email%20sw%20%22a%22&q=a').errors).toEqual([
+      'the request\'s query parameter "search" is not declared by listApplicationUsers',
+    ]);
+    // A parameter declared at the path level counts as the operation's.
+    expect(
+      checker.check({
+        method: 'GET',
+        path: '/api/v1/authorizationServers/aus1/scopes',
+        query: '?q=k&filter=name%20eq%20%22k%22',
+        status: 200,
+        body: [],
+      }).errors,
+    ).toEqual([]);
   });
 
   it('reports a body that breaks the schema', () => {
