@@ -1,8 +1,8 @@
 import type { AppAssignments, AppMatch } from '../../shared/ipc/contract.ts';
+import { notEditableReason, signOnModeName } from '../../shared/okta/sign-on-modes.ts';
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import { firstItems } from '../okta/collections.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
-import { filterEquals } from '../okta/okta-filter.ts';
 import {
   readOktaApp,
   readOktaAppUser,
@@ -16,44 +16,44 @@ import { SEARCH_LIMIT } from './directory-search.ts';
 export const ASSIGNMENTS_LIMIT = 50;
 
 /**
- * One page of OIDC app integrations whose label starts with `query` (the first ones for an empty
- * query).
+ * One page of app integrations whose label starts with `query` (the first ones for an empty
+ * query), of every sign-on mode.
  *
  * @remarks
- * Okta's `q` matches the start of the label *or* the internal name (`oidc_client` for every OIDC
- * app), so the label test is repeated here. Without a query, `filter=name eq "oidc_client"` asks
- * Okta for OIDC apps only, so the page is not spent on bookmarks and SAML apps. With one, `q`
- * and the sign-on mode are tested on the page Okta answered: a page may then show fewer than
- * {@link SEARCH_LIMIT} apps, and `more` says Okta had more matches of `q`.
+ * A real org holds SAML, SWA and bookmark apps beside its OIDC ones; they are listed with the
+ * reason the console will not edit them, so an admin looking for "Grafana" finds their SAML
+ * Grafana and learns why it is not offered, rather than nothing. Okta's `q` matches the start of
+ * the label *or* the internal name (`oidc_client` for every OIDC app), so the label test is
+ * repeated here: a page may then show fewer than {@link SEARCH_LIMIT} apps, and `more` says Okta
+ * had more matches of `q`.
  */
-export async function listOidcApps(
+export async function listApps(
   client: OktaClient,
   query: string,
 ): Promise<{ apps: AppMatch[]; more: boolean }> {
   const q = query.trim();
   const { items, more } = await firstItems(
     await client.applicationApi.listApplications(
-      q === ''
-        ? { filter: filterEquals('name', 'oidc_client'), limit: SEARCH_LIMIT + 1 }
-        : { q, limit: SEARCH_LIMIT + 1 },
+      q === '' ? { limit: SEARCH_LIMIT + 1 } : { q, limit: SEARCH_LIMIT + 1 },
     ),
     SEARCH_LIMIT,
   );
   const prefix = q.toLowerCase();
-  const apps = items
-    .map(readOktaApp)
-    .filter(
-      (app) => app.signOnMode === 'OPENID_CONNECT' && app.label.toLowerCase().startsWith(prefix),
-    );
+  const apps = items.map(readOktaApp).filter((app) => app.label.toLowerCase().startsWith(prefix));
   return {
-    apps: apps.map((app) => ({
-      id: app.id ?? '',
-      label: app.label,
-      clientId: app.clientCredentials.clientId ?? app.id ?? '',
-      applicationType: app.oauthClient.applicationType,
-      status: app.status,
-      setupId: app.setupId ?? null,
-    })),
+    apps: apps.map((app) => {
+      const oidc = app.signOnMode === 'OPENID_CONNECT';
+      return {
+        id: app.id ?? '',
+        label: app.label,
+        signOnMode: app.signOnMode,
+        notEditable: notEditableReason(app.signOnMode),
+        clientId: oidc ? (app.clientCredentials.clientId ?? app.id ?? '') : '',
+        applicationType: oidc ? app.oauthClient.applicationType : signOnModeName(app.signOnMode),
+        status: app.status,
+        setupId: app.setupId ?? null,
+      };
+    }),
     more,
   };
 }

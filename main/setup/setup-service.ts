@@ -32,7 +32,7 @@ import {
   SetupBlockedError,
 } from './apply.ts';
 import { createFileJournal, entriesFor, owedSecrets } from './apply-journal.ts';
-import { listAppAssignments, listOidcApps } from './existing-apps.ts';
+import { listAppAssignments, listApps } from './existing-apps.ts';
 import { type Plan, planSetup } from './plan.ts';
 import type { BasisChange } from './plan-basis.ts';
 
@@ -438,9 +438,9 @@ export function createSetupService(deps: {
     /** Where the journal of `document` is kept, for the CLI to say. */
     journalFileOf,
 
-    /** OIDC app integrations whose label starts with `query`, one page; see {@link listOidcApps}. */
+    /** App integrations whose label starts with `query`, one page; see {@link listApps}. */
     async listApps(query: string) {
-      return withOrg('listing app integrations', (org) => listOidcApps(org.client, query));
+      return withOrg('listing app integrations', (org) => listApps(org.client, query));
     },
 
     /** An existing app in the document's terms; see {@link readAppForDocument}. */

@@ -131,11 +131,20 @@ export const setupAppliedSchema = z.object({
 });
 export type SetupApplied = z.infer<typeof setupAppliedSchema>;
 
-/** An OIDC app integration as the "edit an existing app" picker shows it. */
+/**
+ * An app integration as the "edit an existing app" picker shows it: every sign-on mode, since a
+ * real org holds SAML and SWA apps too; only OIDC ones can be edited.
+ */
 export const appMatchSchema = z.object({
   id: z.string(),
   label: z.string(),
+  /** Okta's `signOnMode`, e.g. `OPENID_CONNECT`, `SAML_2_0`, `AUTO_LOGIN`. */
+  signOnMode: z.string(),
+  /** Why the console will not edit it (not an OIDC app), or `null` when it will. */
+  notEditable: z.string().nullable(),
+  /** The OIDC client id; empty for other sign-on modes. */
   clientId: z.string(),
+  /** `web`, `browser`, `native`, `service`; for other sign-on modes the mode's name. */
   applicationType: z.string(),
   status: z.string(),
   /** The setup id this console marked the app with, if it created it. */

@@ -131,7 +131,7 @@ function ExistingAppPicker(props: { onPicked: () => void }) {
         label="Search app integrations"
         path="picker.apps"
         value={apps.query}
-        help="OIDC app integrations whose name starts with what you type."
+        help="App integrations whose name starts with what you type. Only OIDC ones can be set up here; the others say why."
         onChange={searchApps}
       />
       <p role="status" className="field__help">
@@ -149,18 +149,24 @@ function ExistingAppPicker(props: { onPicked: () => void }) {
             <span>
               <strong>{app.label}</strong>{' '}
               <span className="visually-muted">
-                {app.applicationType} · {app.status} · client {app.clientId}
+                {app.applicationType} · {app.status}
+                {app.clientId !== '' && ` · client ${app.clientId}`}
                 {app.setupId !== null && ' · made by this console'}
               </span>
+              {app.notEditable !== null && (
+                <span className="field__help picker__reason">{app.notEditable}</span>
+              )}
             </span>
-            <button
-              type="button"
-              className="button button--small"
-              disabled={readingId !== null}
-              onClick={() => void pick(app.id)}
-            >
-              {readingId === app.id ? 'Reading…' : `Edit ${app.label}`}
-            </button>
+            {app.notEditable === null && (
+              <button
+                type="button"
+                className="button button--small"
+                disabled={readingId !== null}
+                onClick={() => void pick(app.id)}
+              >
+                {readingId === app.id ? 'Reading…' : `Edit ${app.label}`}
+              </button>
+            )}
           </li>
         ))}
       </ul>

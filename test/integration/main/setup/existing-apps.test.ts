@@ -104,6 +104,8 @@ describe('listing OIDC apps to edit', () => {
     expect(listed.apps[1]).toEqual({
       id: applied.appId,
       label: 'Kestra wizard',
+      signOnMode: 'OPENID_CONNECT',
+      notEditable: null,
       clientId: applied.clientId,
       applicationType: 'web',
       status: 'ACTIVE',
@@ -111,12 +113,31 @@ describe('listing OIDC apps to edit', () => {
     });
   });
 
-  it('leaves out apps that are not OIDC', async () => {
-    // The demo org's "Team Wiki" is a bookmark app.
-    expect(await setup.listApps('Team')).toEqual({ apps: [], more: false });
+  it('lists apps that are not OIDC too, as not editable, saying why', async () => {
+    // The demo org's "Team Wiki" is a bookmark app; a SAML app stands for a real org's others.
+    await client.applicationApi.createApplication({
+      application: {
+        label: 'Team Grafana',
+        signOnMode: 'SAML_2_0',
+        settings: {
+          signOn: { ssoAcsUrl: 'https://grafana.example.com/saml/acs', audience: 'grafana' },
+        },
+      } as never,
+    });
+    const team = await setup.listApps('Team');
+    expect(CHANNELS['setup:list-apps'].response.safeParse(team).success).toBe(true);
+    expect(
+      team.apps.map((app) => [app.label, app.signOnMode, app.applicationType, app.clientId]),
+    ).toEqual([
+      ['Team Wiki', 'BOOKMARK', 'Bookmark', ''],
+      ['Team Grafana', 'SAML_2_0', 'SAML 2.0', ''],
+    ]);
+    expect(team.apps[1]?.notEditable).toBe(
+      'A SAML 2.0 app: the console sets up OIDC sign-in only, and Okta cannot turn an existing app into an OIDC one. Keep editing it in the Admin Console, or create a new OIDC app integration.',
+    );
+    expect(team.apps[0]?.notEditable).toMatch(/^A bookmark app only links to a URL/);
     const all = await setup.listApps('');
-    expect(all.apps.map((app) => app.label)).not.toContain('Team Wiki');
-    expect(all.apps.map((app) => app.label)).toContain('Kaimu');
+    expect(all.apps.find((app) => app.label === 'Kaimu')?.notEditable).toBeNull();
   });
 
   it('answers one page of 20 and says there are more, for a query and for none', async () => {
