@@ -7,9 +7,10 @@ import {
 } from '../../shared/setup/setup-document.ts';
 import { firstItems } from './collections.ts';
 import type { OktaClient } from './okta-client.ts';
-import { filterEquals } from './okta-filter.ts';
+import { anyEquals } from './okta-filter.ts';
 import { type OktaApp, readOktaApp, readOktaTrustedOrigin } from './okta-json.ts';
 import { appFieldsOf } from './org-snapshot.ts';
+import { findTrustedOrigin, originSpellings } from './trusted-origin-match.ts';
 
 /** A trusted origin in the document's terms. */
 export type DocumentTrustedOrigin = SetupDocument['trustedOrigins'][number];
@@ -105,17 +106,20 @@ async function trustedOriginsFor(
   const origins = [
     ...new Set(uris.flatMap((uri) => (URL.canParse(uri) ? [new URL(uri).origin] : []))),
   ].filter((origin) => origin !== 'null');
-  // One filtered read per origin (an app has one or two), never the org's whole list.
+  // One filtered read per origin (an app has one or two), never the org's whole list. Okta keeps
+  // a trusted origin as it was sent, so it is asked for bare and with a trailing `/`, and matched
+  // as an origin (`trusted-origin-match.ts`).
   const found = await Promise.all(
     origins.map(async (origin) => {
       const { items } = await firstItems(
         await client.trustedOriginApi.listTrustedOrigins({
-          filter: filterEquals('origin', origin),
+          filter: anyEquals('origin', originSpellings(origin)),
           limit: ORIGIN_READ_LIMIT,
         }),
         ORIGIN_READ_LIMIT,
       );
-      return items.map(readOktaTrustedOrigin).filter((item) => item.origin === origin);
+      const match = findTrustedOrigin(items.map(readOktaTrustedOrigin), origin);
+      return match === undefined ? [] : [match];
     }),
   );
   return found.flat().flatMap((item) => {

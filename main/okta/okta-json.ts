@@ -341,7 +341,11 @@ export function readOktaPolicyRule(value: unknown): OktaPolicyRule {
 export interface OktaClientSecret {
   id: string | undefined;
   status: string;
-  /** `client_secret`: the secret itself, shown by Okta when it is created. */
+  /**
+   * `client_secret`: the secret itself only in the answer that creates it; every other answer
+   * (list, get, activate, deactivate) masks it (`DRUFXGF9XbLn......a3x3POBiIxDreBCdZuFs5B`), so it
+   * is never a secret to keep or use.
+   */
   clientSecret: string | undefined;
   created: string | undefined;
 }

@@ -14,6 +14,7 @@ import {
   readOktaTrustedOrigin,
   readOktaUser,
 } from './okta-json.ts';
+import { findTrustedOrigin } from './trusted-origin-match.ts';
 
 // Kept here too: the console's bodies and exports import the mark from the snapshot it is read by.
 export { SETUP_MARK_KEY } from './okta-json.ts';
@@ -44,7 +45,10 @@ export interface OrgSnapshot {
   /** The app's direct user assignments and group assignments (ids). */
   appUserIds: Set<string>;
   appGroupIds: Set<string>;
-  /** Trusted origins by origin URL. */
+  /**
+   * Trusted origins by the document's origin URL (the org's may be spelled another way, e.g.
+   * with a trailing `/`: matched as origins, see `trusted-origin-match.ts`).
+   */
   trustedOrigins: Map<string, { id: string; scopes: string[]; lastUpdated?: string | undefined }>;
   /** The custom authorization server, when the document uses one and it exists. */
   authServer:
@@ -175,10 +179,16 @@ export async function readOrgSnapshot(
       groupsByName.set(name, { id });
     }
   }
+  // Keyed by the document's origins: Okta keeps each as it was sent (`https://a.example/` is the
+  // document's `https://a.example`), so the org's are matched to them as origins, not as text.
   const trustedOrigins: OrgSnapshot['trustedOrigins'] = new Map();
-  for (const origin of origins) {
-    if (origin.origin !== undefined && origin.id !== undefined) {
-      trustedOrigins.set(origin.origin, {
+  for (const { origin: wanted } of document.trustedOrigins) {
+    const origin = findTrustedOrigin(
+      origins.filter((candidate) => candidate.id !== undefined),
+      wanted,
+    );
+    if (origin?.id !== undefined) {
+      trustedOrigins.set(wanted, {
         id: origin.id,
         scopes: origin.scopeTypes,
         lastUpdated: origin.lastUpdated,

@@ -9,8 +9,14 @@ export class FilterSyntaxError extends Error {
 type Value = string | number | boolean | null;
 type Predicate = (subject: unknown) => boolean;
 
-/** A compiled expression, and the attribute paths it reads (so callers can pick the subject). */
-export type CompiledFilter = Predicate & { readonly attributes: readonly string[] };
+/**
+ * A compiled expression, the attribute paths it reads (so callers can pick the subject) and the
+ * comparison operators it uses, lower-cased (so an endpoint can refuse what it does not support).
+ */
+export type CompiledFilter = Predicate & {
+  readonly attributes: readonly string[];
+  readonly operators: readonly string[];
+};
 
 const COMPARISONS = ['eq', 'ne', 'sw', 'co', 'gt', 'ge', 'lt', 'le'] as const;
 
@@ -151,6 +157,7 @@ function compare(operator: (typeof COMPARISONS)[number], actual: unknown, right:
  */
 export function compileFilter(expression: string): CompiledFilter {
   const attributes = new Set<string>();
+  const operators = new Set<string>();
   // Tokens only: matchAll skips the spaces between them (a leading `\s*` would rescan a long run
   // of spaces from each one).
   const tokens = [...expression.matchAll(/"(?:[^"\\]|\\.)*"|\(|\)|[^\s()]+/g)].map((m) => m[0]);
@@ -201,6 +208,7 @@ export function compileFilter(expression: string): CompiledFilter {
     }
     attributes.add(token);
     const operator = next().toLowerCase();
+    operators.add(operator);
     // Split and lower-cased once here, not per item: a search scans up to every user.
     const keys = token.split('.');
     if (operator === 'pr') {
@@ -245,5 +253,5 @@ export function compileFilter(expression: string): CompiledFilter {
   if (position !== tokens.length) {
     throw new FilterSyntaxError(`unexpected "${tokens[position] ?? ''}"`);
   }
-  return Object.assign(predicate, { attributes: [...attributes] });
+  return Object.assign(predicate, { attributes: [...attributes], operators: [...operators] });
 }

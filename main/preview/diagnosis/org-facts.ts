@@ -19,6 +19,7 @@ import {
   readOktaTrustedOrigin,
   readOktaUser,
 } from '../../okta/okta-json.ts';
+import { findTrustedOrigin } from '../../okta/trusted-origin-match.ts';
 
 /**
  * What the diagnosis knows about the org when a preview fails: read once, only what the failed
@@ -402,7 +403,8 @@ export async function readTrustedOrigin(
   origin: string,
 ): Promise<NonNullable<OrgFacts['trustedOrigin']>> {
   const origins = await collect(await client.trustedOriginApi.listTrustedOrigins({}));
-  const found = origins.map(readOktaTrustedOrigin).find((candidate) => candidate.origin === origin);
+  // Matched as an origin: Okta keeps `https://a.example/` as it was sent.
+  const found = findTrustedOrigin(origins.map(readOktaTrustedOrigin), origin);
   const types = found?.scopeTypes ?? [];
   return {
     origin,

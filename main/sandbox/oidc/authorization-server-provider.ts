@@ -13,6 +13,7 @@ import Provider, {
 
 import { OKTA_OAUTH_TEXTS } from '../../../shared/okta/oauth-texts.ts';
 import type { SandboxAuthServer, SandboxOrg } from '../sandbox-org.ts';
+import { hashAccessTokensIntoIdTokens } from './id-token-hashes.ts';
 import type { OidcArtifactStore } from './oidc-storage.ts';
 import { ID_TOKEN_EXTRAS, SCOPE_CLAIMS, userClaims } from './okta-claims.ts';
 import {
@@ -102,7 +103,8 @@ export interface ProviderPlacement {
  * @remarks
  * `oidc-provider` does the protocol (it is OpenID-certified); this configuration makes it look
  * like Okta: Okta's endpoint paths, clients read live from the org's apps on every request,
- * Okta's ID-token claims, JWT access tokens on custom servers, no consent screen for trusted
+ * Okta's ID-token claims (`at_hash` included: `id-token-hashes.ts`), JWT access tokens on custom
+ * servers, no consent screen for trusted
  * apps, and assignment and access-policy checks with Okta's texts whenever a user is known. The
  * checks that need no user (client, redirect URI, PKCE, scopes) run earlier, in the Okta layer,
  * because Okta answers them before showing a sign-in page.
@@ -361,6 +363,7 @@ export function createAuthorizationServerProvider(options: {
 
   const provider = new Provider(issuer, configuration);
   provider.proxy = false;
+  hashAccessTokensIntoIdTokens(provider);
   return provider;
 }
 

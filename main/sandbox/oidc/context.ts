@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type Provider from 'oidc-provider';
 
+import { trustedOriginMatches } from '../routes/trusted-origins.ts';
 import type { SandboxAuthServer, SandboxOrg } from '../sandbox-org.ts';
 import type { OAuthServerRef } from '../system-log.ts';
 import { createAuthorizationServerProvider } from './authorization-server-provider.ts';
@@ -34,7 +35,10 @@ export interface OidcContext {
   providerFor(server: SandboxAuthServer | undefined, host: IssuerHost): Provider;
   /** The artifact store of a server (`'org'` or its id), shared by its providers. */
   storeFor(serverKey: string): OidcArtifactStore;
-  /** Whether an origin is an ACTIVE trusted origin with the CORS scope. */
+  /**
+   * Whether an origin is an ACTIVE trusted origin with the CORS scope (kept as sent, so
+   * `https://app.example/` serves the origin `https://app.example`).
+   */
   isTrustedCorsOrigin(origin: string): boolean;
   /** The authorization server as the System Log names it. */
   serverRef(server: SandboxAuthServer | undefined): OAuthServerRef;
@@ -109,7 +113,7 @@ export function createOidcContext(options: {
     return [...org.trustedOrigins.values()].some(
       (trusted) =>
         trusted.status === 'ACTIVE' &&
-        trusted.origin === origin &&
+        trustedOriginMatches(trusted.origin, origin) &&
         trusted.scopes.some((scope) => scope.type === 'CORS'),
     );
   }

@@ -134,8 +134,6 @@ function changedClaims(
       return without('sub');
     case 'id-token-at-hash-wrong':
       return { ...claims, at_hash: atHash(`${accessToken}.another`) };
-    case 'id-token-at-hash-correct':
-      return { ...claims, at_hash: atHash(accessToken) };
     default:
       return undefined;
   }

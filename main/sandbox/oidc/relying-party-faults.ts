@@ -75,10 +75,6 @@ export const RELYING_PARTY_MISBEHAVIOURS = {
     changes: 'token-response',
     does: "The ID token's at_hash is another access token's.",
   },
-  'id-token-at-hash-correct': {
-    changes: 'token-response',
-    does: "The ID token carries the access token's at_hash (as Okta's do).",
-  },
   'id-token-signature-broken': {
     changes: 'token-response',
     does: "The ID token's signature is altered.",

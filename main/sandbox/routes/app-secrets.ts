@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 import { OKTA_ERRORS } from '../okta-errors.ts';
 import { oktaId } from '../okta-ids.ts';
@@ -24,7 +24,37 @@ export function newSecret(now: string): SandboxClientSecret {
   };
 }
 
-/** A client secret as Okta lists it: the secret itself only when `reveal` (create, rotation). */
+/**
+ * A client secret as Okta shows it after its creation: its first 12 and last 22 characters around
+ * six dots, the shape of every `OAuth2ClientSecret` example in management.yaml
+ * (`DRUFXGF9XbLn......a3x3POBiIxDreBCdZuFs5B`: the schema's `client_secret` example and
+ * `oAuthClientSecretListResponse`, `oAuth2ClientSecretResponse`,
+ * `activateOAuth2ClientSecretResponse`, `deactivateOAuth2ClientSecretResponse`). A secret too
+ * short to keep six characters hidden that way (the sandbox makes none) shows only its first and
+ * last quarter.
+ */
+export function maskedSecret(secret: string): string {
+  const long = secret.length >= 12 + 6 + 22;
+  const head = long ? 12 : Math.floor(secret.length / 4);
+  const tail = long ? 22 : Math.floor(secret.length / 4);
+  return `${secret.slice(0, head)}......${secret.slice(secret.length - tail)}`;
+}
+
+/**
+ * `secret_hash`: the same for a secret every time it is shown, so a client can tell secrets apart
+ * by it. Okta's hash function is not documented; its examples are 16 bytes in base64url
+ * (`yk4SVx4sUWVJVbHt6M-UPA`), which the first half of a SHA-256 is too.
+ */
+function secretHash(secret: string): string {
+  return createHash('sha256').update(secret).digest().subarray(0, 16).toString('base64url');
+}
+
+/**
+ * A client secret as Okta renders it: in full only in the answer to its creation (`reveal`),
+ * masked in every other (list, get, activate, deactivate), with the lifecycle link its status
+ * allows and, for an INACTIVE one, its `delete` link (management.yaml
+ * `oAuthClientSecretListResponse`).
+ */
 function renderSecret(
   app: SandboxApp,
   secret: SandboxClientSecret,
@@ -32,18 +62,20 @@ function renderSecret(
   reveal: boolean,
 ) {
   const self = `${orgUrl}/api/v1/apps/${app.id}/credentials/secrets/${secret.id}`;
+  const active = secret.status === 'ACTIVE';
   return {
     id: secret.id,
     status: secret.status,
+    client_secret: reveal ? secret.secret : maskedSecret(secret.secret),
+    secret_hash: secretHash(secret.secret),
     created: secret.created,
     lastUpdated: secret.lastUpdated,
-    secret_hash: randomBytes(16).toString('base64url'),
-    ...(reveal ? { client_secret: secret.secret } : {}),
     _links: {
-      [secret.status === 'ACTIVE' ? 'deactivate' : 'activate']: {
-        href: `${self}/lifecycle/${secret.status === 'ACTIVE' ? 'deactivate' : 'activate'}`,
+      [active ? 'deactivate' : 'activate']: {
+        href: `${self}/lifecycle/${active ? 'deactivate' : 'activate'}`,
         hints: { allow: ['POST'] },
       },
+      ...(active ? {} : { delete: { href: self, hints: { allow: ['DELETE'] } } }),
     },
   };
 }

@@ -4,9 +4,17 @@ import { readLimit } from '../pagination.ts';
 import type { SandboxGroup, SandboxOrg, SandboxUser } from '../sandbox-org.ts';
 import { adminChange, groupTarget, userTarget } from '../system-log.ts';
 import { orderedUsers } from '../user-directory.ts';
+import { renderApp } from './app-shared.ts';
 import { applyFilter, pagedResponse } from './list-responses.ts';
 import { DIRECTORY_READERS, DIRECTORY_WRITERS, type Route, type RouteContext } from './route.ts';
 import { findUser, renderUser } from './users.ts';
+
+/**
+ * `limit` of a group's apps: 20 by default (management.yaml `listAssignedApplicationsForGroup`);
+ * the spec states no maximum, so the sandbox clamps to 200 like `listApplications`
+ * **(unverified)**.
+ */
+const GROUP_APPS_LIMITS = { default: 20, max: 200 };
 
 /** A group in Okta's response shape. */
 export function renderGroup(group: SandboxGroup, orgUrl: string) {
@@ -64,7 +72,10 @@ function isDuplicateName(org: SandboxOrg, name: string, selfId: string | null): 
   );
 }
 
-/** The groups API: `listGroups`, `addGroup`, `getGroup`, `replaceGroup`, `deleteGroup`, members, and `listUserGroups`. */
+/**
+ * The groups API: `listGroups`, `addGroup`, `getGroup`, `replaceGroup`, `deleteGroup`, members,
+ * `listAssignedApplicationsForGroup` and `listUserGroups`.
+ */
 export const GROUP_ROUTES: readonly Route[] = [
   {
     method: 'GET',
@@ -210,6 +221,27 @@ export const GROUP_ROUTES: readonly Route[] = [
         { default: 1000, max: 1000 },
         (user) => user.id,
         (user) => renderUser(user, context.orgUrl),
+      );
+    },
+  },
+  {
+    // listAssignedApplicationsForGroup: the apps the group is assigned to, in the order of
+    // `listApplications`, paged with `after` and `limit` (management.yaml: default 20).
+    method: 'GET',
+    pattern: /^\/api\/v1\/groups\/(?<groupId>[^/]+)\/apps$/,
+    allowedRoles: DIRECTORY_READERS,
+    handle(context) {
+      const group = groupOf(context);
+      if (group === undefined) {
+        return groupNotFound(context);
+      }
+      return pagedResponse(
+        context,
+        [...context.org.apps.values()],
+        GROUP_APPS_LIMITS,
+        (app) => app.id,
+        (app) => renderApp(app, context.orgUrl),
+        (app) => app.groups.has(group.id),
       );
     },
   },

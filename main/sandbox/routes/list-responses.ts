@@ -8,6 +8,14 @@ export function validationFailed(field: string, cause: string): RouteResult {
   return oktaError(400, 'E0000001', `Api validation failed: ${field}`, [`${field}: ${cause}`]);
 }
 
+/** What an endpoint's `filter` supports, when it names its subset (management.yaml's words). */
+export interface SupportedFilter {
+  /** The attribute paths it may read. */
+  attributes: ReadonlySet<string>;
+  /** The comparison operators it may use (`eq`, `sw`, … and `pr`), lower-case. */
+  operators: ReadonlySet<string>;
+}
+
 /**
  * Compiles an Okta `filter` / `search` expression into a predicate on items, or answers
  * `E0000031`.
@@ -15,14 +23,28 @@ export function validationFailed(field: string, cause: string): RouteResult {
  * @remarks
  * `projectFor` gives, for the attribute paths the expression reads, the object it is evaluated
  * on — the rendered resource, so attribute names are the ones clients see (or anything that
- * holds the same values at those paths, which is cheaper for a search over every user).
+ * holds the same values at those paths, which is cheaper for a search over every user). With
+ * `supported`, an expression reading another attribute or using another operator is refused like
+ * one that does not parse, with Okta's "Invalid filter parameter".
  */
 export function compileItemFilter<T>(
   expression: string,
   projectFor: (attributes: readonly string[]) => (item: T) => unknown,
+  supported?: SupportedFilter,
 ): { ok: true; matches: (item: T) => boolean } | { ok: false; error: RouteResult } {
   try {
     const predicate = compileFilter(expression);
+    if (supported !== undefined) {
+      const attribute = predicate.attributes.find((name) => !supported.attributes.has(name));
+      const operator = predicate.operators.find((name) => !supported.operators.has(name));
+      if (attribute !== undefined || operator !== undefined) {
+        throw new FilterSyntaxError(
+          attribute === undefined
+            ? `"${operator ?? ''}" is not supported here`
+            : `"${attribute}" cannot be filtered on here`,
+        );
+      }
+    }
     const project = projectFor(predicate.attributes);
     return { ok: true, matches: (item) => predicate(project(item)) };
   } catch (error) {
@@ -41,11 +63,12 @@ export function applyFilter<T>(
   items: T[],
   expression: string | null,
   project: (item: T) => unknown,
+  supported?: SupportedFilter,
 ): { ok: true; items: T[] } | { ok: false; error: RouteResult } {
   if (expression === null) {
     return { ok: true, items };
   }
-  const filter = compileItemFilter(expression, () => project);
+  const filter = compileItemFilter(expression, () => project, supported);
   return filter.ok ? { ok: true, items: items.filter(filter.matches) } : filter;
 }
 

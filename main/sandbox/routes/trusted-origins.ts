@@ -2,7 +2,12 @@ import { OKTA_ERRORS } from '../okta-errors.ts';
 import { oktaId } from '../okta-ids.ts';
 import type { SandboxTrustedOrigin } from '../sandbox-org.ts';
 import { adminChange, trustedOriginTarget } from '../system-log.ts';
-import { applyFilter, pagedResponse, validationFailed } from './list-responses.ts';
+import {
+  applyFilter,
+  pagedResponse,
+  type SupportedFilter,
+  validationFailed,
+} from './list-responses.ts';
 import type { Route, RouteContext, RouteResult } from './route.ts';
 
 const READERS = ['SUPER_ADMIN', 'ORG_ADMIN', 'READ_ONLY_ADMIN'] as const;
@@ -10,6 +15,8 @@ const WRITERS = ['SUPER_ADMIN', 'ORG_ADMIN'] as const;
 const SCOPE_TYPES = new Set(['CORS', 'REDIRECT', 'IFRAME_EMBED']);
 /** Okta accepts these schemes for trusted origins (okta-behaviours.md §3). */
 const ORIGIN_SCHEMES = new Set(['http:', 'https:', 'ftp:', 'ionic:', 'capacitor:']);
+/** `scheme://host[:port]`, and at most a `/` after it: no path, query, fragment or credentials. */
+const BARE_ORIGIN = /^[a-z][\d+.a-z-]*:\/\/[^\s#/?@]+\/?$/i;
 
 function render(origin: SandboxTrustedOrigin, orgUrl: string) {
   const self = `${orgUrl}/api/v1/trustedOrigins/${origin.id}`;
@@ -23,9 +30,38 @@ function render(origin: SandboxTrustedOrigin, orgUrl: string) {
   };
 }
 
-/** Reads and checks a trusted origin from a request body. */
+/** What a create or a replace sets. */
 type TrustedOriginInput = Pick<SandboxTrustedOrigin, 'name' | 'origin' | 'scopes'>;
 
+/**
+ * The scheme, host and port of a trusted origin as sent, or `undefined` when it is not just
+ * that (a path other than `/`, a query, a fragment, credentials, a scheme Okta does not take).
+ */
+function parseOrigin(value: unknown): URL | undefined {
+  if (typeof value !== 'string' || !BARE_ORIGIN.test(value) || !URL.canParse(value)) {
+    return undefined;
+  }
+  const url = new URL(value);
+  return ORIGIN_SCHEMES.has(url.protocol) && url.host !== '' ? url : undefined;
+}
+
+/**
+ * Whether a trusted origin, as stored, is the origin a browser names in its `Origin` header
+ * (scheme, host and port, never a path): `https://app.example/` is the origin
+ * `https://app.example`. Okta keeps the origin as sent (okta-behaviours.md §3); that it matches
+ * CORS requests the same way is **(unverified)**.
+ */
+export function trustedOriginMatches(stored: string, requestOrigin: string): boolean {
+  const trusted = parseOrigin(stored);
+  const request = URL.canParse(requestOrigin) ? new URL(requestOrigin) : undefined;
+  return (
+    trusted !== undefined &&
+    request !== undefined &&
+    `${trusted.protocol}//${trusted.host}` === `${request.protocol}//${request.host}`
+  );
+}
+
+/** Reads and checks a trusted origin from a request body. */
 function readInput(
   context: RouteContext,
   selfId: string | null,
@@ -34,17 +70,8 @@ function readInput(
   if (typeof body.name !== 'string' || body.name.trim() === '') {
     return { ok: false, error: validationFailed('name', 'The field cannot be left blank') };
   }
-  let origin: URL | undefined;
-  try {
-    origin = typeof body.origin === 'string' ? new URL(body.origin) : undefined;
-  } catch {
-    origin = undefined;
-  }
-  if (
-    origin === undefined ||
-    !ORIGIN_SCHEMES.has(origin.protocol) ||
-    (origin.pathname !== '/' && origin.pathname !== '')
-  ) {
+  const origin = body.origin;
+  if (typeof origin !== 'string' || parseOrigin(origin) === undefined) {
     return {
       ok: false,
       error: validationFailed(
@@ -53,10 +80,10 @@ function readInput(
       ),
     };
   }
-  const normalised = `${origin.protocol}//${origin.host}`;
+  // Kept as sent, a trailing `/` included (okta-behaviours.md §3); so a duplicate is the same text.
   if (
     [...context.org.trustedOrigins.values()].some(
-      (other) => other.id !== selfId && other.origin === normalised,
+      (other) => other.id !== selfId && other.origin === origin,
     )
   ) {
     return {
@@ -84,9 +111,29 @@ function readInput(
     ok: true,
     value: {
       name: body.name,
-      origin: normalised,
+      origin,
       scopes: scopes as SandboxTrustedOrigin['scopes'],
     },
+  };
+}
+
+/**
+ * What `listTrustedOrigins` may filter on: "`name`, `origin`, `status`, and `type` (type of
+ * scopes)" (management.yaml), compared with `eq` — the one operator its example uses; others are
+ * **(unverified)** and refused, as an attribute outside the four is, with `E0000031`.
+ */
+const ORIGIN_FILTER: SupportedFilter = {
+  attributes: new Set(['name', 'origin', 'status', 'type']),
+  operators: new Set(['eq']),
+};
+
+/** A trusted origin as its `filter` sees it: `type` holds the type of each of its scopes. */
+function filterSubject(origin: SandboxTrustedOrigin) {
+  return {
+    name: origin.name,
+    origin: origin.origin,
+    status: origin.status,
+    type: origin.scopes.map((scope) => scope.type),
   };
 }
 
@@ -116,7 +163,12 @@ export const TRUSTED_ORIGIN_ROUTES: readonly Route[] = [
             o.name.toLowerCase().startsWith(prefix) || o.origin.toLowerCase().startsWith(prefix),
         );
       }
-      const filtered = applyFilter(origins, context.query.get('filter'), (o) => o);
+      const filtered = applyFilter(
+        origins,
+        context.query.get('filter'),
+        filterSubject,
+        ORIGIN_FILTER,
+      );
       if (!filtered.ok) {
         return filtered.error;
       }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -291,5 +293,22 @@ describe('the org authorization server', () => {
     expect(await response.text()).toContain(
       'The &#39;post_logout_redirect_uri&#39; parameter must be a Logout redirect URI in the client app settings.',
     );
+  });
+});
+
+describe('at_hash', () => {
+  /** OIDC Core §3.1.3.6: base64url of the left half of SHA-256 of the access token (RS256). */
+  function atHash(accessToken: string): string {
+    return createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
+  }
+
+  it('is in every ID token /token issues with an access token, as in Okta’s, on the org and a custom server', async () => {
+    for (const base of [`${sandbox.orgUrl}/oauth2`, `${sandbox.orgUrl}/oauth2/default`]) {
+      const tokens = await login(base);
+      const jwks = createRemoteJWKSet(new URL(`${base}/v1/keys`));
+      // Signed by the server like the rest of the token, not added afterwards.
+      const { payload } = await jwtVerify(tokens.id_token, jwks, { audience: app.clientId });
+      expect(payload.at_hash).toBe(atHash(tokens.access_token));
+    }
   });
 });

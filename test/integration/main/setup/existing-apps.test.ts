@@ -201,6 +201,34 @@ describe('reading an existing app into a document', () => {
     });
   });
 
+  it('reads the trusted origin of a browser app that Okta keeps with a trailing slash', async () => {
+    const spa = kestraApp('Slash SPA') as unknown as {
+      credentials: { oauthClient: Record<string, unknown> };
+      settings: { oauthClient: Record<string, unknown> };
+    };
+    spa.credentials.oauthClient = { token_endpoint_auth_method: 'none', pkce_required: true };
+    spa.settings.oauthClient.application_type = 'browser';
+    spa.settings.oauthClient.redirect_uris = ['https://slash-spa.example/login/callback'];
+    const created = await client.applicationApi.createApplication({
+      application: spa as unknown as Parameters<
+        OktaClient['applicationApi']['createApplication']
+      >[0]['application'],
+    });
+    await client.trustedOriginApi.createTrustedOrigin({
+      trustedOrigin: {
+        name: 'Slash SPA',
+        origin: 'https://slash-spa.example/',
+        scopes: [{ type: 'CORS' }, { type: 'REDIRECT' }],
+      } as never,
+    });
+    const read = await setup.readApp(created.id ?? '');
+    expect(CHANNELS['setup:read-app'].response.safeParse(read).success).toBe(true);
+    // As Okta holds it: the document then finds it again by the same text.
+    expect(read.trustedOrigins).toEqual([
+      { name: 'Slash SPA', origin: 'https://slash-spa.example/', scopes: ['CORS', 'REDIRECT'] },
+    ]);
+  });
+
   it('leaves out grant types the console does not set up, and refuses a service app', async () => {
     const mixed = kestraApp('Mixed grants') as unknown as {
       settings: { oauthClient: { grant_types: string[] } };

@@ -114,6 +114,37 @@ describe('planning a Kestra setup against the org', () => {
     ]);
   });
 
+  it('finds the trusted origin an admin typed with a trailing slash, which Okta keeps as typed', async () => {
+    const document = createSetupDocument({
+      id: 'slash-origin',
+      preset: 'spa',
+      baseUrl: 'https://slash-origin.example',
+    });
+    document.assignments = { users: [], groups: [] };
+    expect(document.trustedOrigins.map((origin) => origin.origin)).toEqual([
+      'https://slash-origin.example',
+    ]);
+    const typed = await client.trustedOriginApi.createTrustedOrigin({
+      trustedOrigin: {
+        name: 'Typed in the Admin Console',
+        origin: 'https://slash-origin.example/',
+        scopes: [{ type: 'CORS' }],
+      } as never,
+    });
+    expect(typed.origin).toBe('https://slash-origin.example/');
+
+    const snapshot = await readOrgSnapshot(client, document);
+    expect(snapshot.trustedOrigins.get('https://slash-origin.example')).toMatchObject({
+      id: typed.id,
+      scopes: ['CORS'],
+    });
+    // The missing REDIRECT scope is added to that origin; no second one is made.
+    const step = planSetup(document, snapshot).steps.find(
+      (candidate) => candidate.key === 'trusted-origin:https://slash-origin.example',
+    );
+    expect(step?.action).toBe('update');
+  });
+
   it('reads the default server for Kaimu: its scopes exist and its Default Policy admits any client', async () => {
     const document = createSetupDocument({ id: 'kaimu', preset: 'kaimu' });
     const plan = planSetup(document, await readOrgSnapshot(client, document));

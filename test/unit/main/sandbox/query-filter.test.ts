@@ -66,6 +66,13 @@ describe('compileFilter (Okta filter / search grammar)', () => {
         .attributes,
     ).toEqual(['status', 'profile.login', 'id']);
   });
+
+  it('reports the operators it uses, lower-cased, once each', () => {
+    expect(
+      compileFilter('(status EQ "A" or profile.login sw "b") and status eq "C" and id pr')
+        .operators,
+    ).toEqual(['eq', 'sw', 'pr']);
+  });
 });
 
 describe('compileFilter compares strings exactly as lower-casing both sides would', () => {
