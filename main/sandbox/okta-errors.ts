@@ -1,3 +1,4 @@
+import { OKTA_USER_LIFECYCLE_ERRORS } from '../../shared/okta/user-lifecycle-texts.ts';
 import { requestId } from './okta-ids.ts';
 
 /** An Okta management error body (`ModelError` in management.yaml). */
@@ -51,4 +52,18 @@ export const OKTA_ERRORS = {
   rateLimited: () =>
     oktaError(429, 'E0000047', 'API call exceeded rate limit due to too many requests.'),
   internal: () => oktaError(500, 'E0000009', 'Internal Server Error'),
+  /** A user lifecycle operation the user's status does not allow (okta-behaviours.md §5). */
+  userStatusForbids: () =>
+    oktaError(
+      403,
+      OKTA_USER_LIFECYCLE_ERRORS.wrongStatus.errorCode,
+      OKTA_USER_LIFECYCLE_ERRORS.wrongStatus.errorSummary,
+    ),
+  /** `unlock` on a user who is not LOCKED_OUT (okta-behaviours.md §5). */
+  unlockNotAllowed: () =>
+    oktaError(
+      403,
+      OKTA_USER_LIFECYCLE_ERRORS.unlockNotAllowed.errorCode,
+      OKTA_USER_LIFECYCLE_ERRORS.unlockNotAllowed.errorSummary,
+    ),
 };

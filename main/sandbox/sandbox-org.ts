@@ -33,10 +33,25 @@ const ROLE_LABELS: Record<AdminRoleType, string> = {
   REPORT_ADMIN: 'Report Administrator',
 };
 
+/** Every status a user can have: the `UserStatus` enum of management.yaml. */
+export const USER_STATUSES = [
+  'ACTIVE',
+  'DEPROVISIONED',
+  'LOCKED_OUT',
+  'PASSWORD_EXPIRED',
+  'PROVISIONED',
+  'RECOVERY',
+  'STAGED',
+  'SUSPENDED',
+] as const;
+
+/** One of {@link USER_STATUSES}. */
+export type UserStatus = (typeof USER_STATUSES)[number];
+
 /** A sandbox user, stored as the sandbox needs it (rendered to Okta's shape on the way out). */
 export interface SandboxUser {
   id: string;
-  status: 'ACTIVE' | 'STAGED' | 'PROVISIONED' | 'DEPROVISIONED' | 'SUSPENDED';
+  status: UserStatus;
   created: string;
   activated: string | null;
   statusChanged: string | null;

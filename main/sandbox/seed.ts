@@ -3,7 +3,7 @@ import { APP_ROUTES } from './routes/apps.ts';
 import { GROUP_ROUTES } from './routes/groups.ts';
 import type { Route } from './routes/route.ts';
 import { USER_ROUTES } from './routes/users.ts';
-import type { SandboxGroup, SandboxOrg, SandboxUser } from './sandbox-org.ts';
+import type { SandboxGroup, SandboxOrg, SandboxUser, UserStatus } from './sandbox-org.ts';
 
 /** What to put in a fresh sandbox org besides its super admin and `default` server. */
 export type SeedOption =
@@ -115,15 +115,35 @@ function everyoneGroup(org: SandboxOrg): SandboxGroup {
   return everyone;
 }
 
-/** The demo org's people: `activate` and `password` give Okta's three starting statuses. */
-const DEMO_PEOPLE = [
+/**
+ * The demo org's people, one at least in every status management.yaml names: first the six in
+ * Okta's three starting statuses (`activate` and a password decide which), then one per later
+ * status, named after it, each with the documented password and in no group but Everyone.
+ */
+const DEMO_PEOPLE: readonly (readonly [string, string, string, string, UserStatus])[] = [
   ['Alice', 'Martin', 'Engineering', 'Platform Engineer', 'ACTIVE'],
   ['Bilal', 'Haddad', 'Engineering', 'Data Engineer', 'ACTIVE'],
   ['Chen', 'Wei', 'Engineering', 'Site Reliability Engineer', 'ACTIVE'],
   ['Dana', 'Kowalski', 'Finance', 'Finance Manager', 'ACTIVE'],
   ['Emeka', 'Obi', 'Engineering', 'Software Engineer', 'PROVISIONED'],
   ['Farah', 'Nasser', 'Sales', 'Account Executive', 'STAGED'],
-] as const;
+  ['Suspended', 'User', 'Support', 'Suspended account', 'SUSPENDED'],
+  ['Locked', 'User', 'Support', 'Locked-out account', 'LOCKED_OUT'],
+  ['Expired', 'User', 'Support', 'Expired-password account', 'PASSWORD_EXPIRED'],
+  ['Recovery', 'User', 'Support', 'Password-recovery account', 'RECOVERY'],
+  ['Deprovisioned', 'User', 'Support', 'Deactivated account', 'DEPROVISIONED'],
+];
+
+/**
+ * How a demo person who starts ACTIVE reaches a later status: the lifecycle call an admin would
+ * make, or none where no admin call leads there (LOCKED_OUT follows failed sign-ins, RECOVERY a
+ * password reset; the sandbox has neither), and the seed sets the status as Okta would.
+ */
+const DEMO_STATUS_CALLS: Partial<Record<UserStatus, string>> = {
+  SUSPENDED: 'suspend',
+  PASSWORD_EXPIRED: 'expire_password',
+  DEPROVISIONED: 'deactivate',
+};
 
 /** Group name → description and the first names of its members. */
 const DEMO_GROUPS: readonly [string, string, readonly string[]][] = [
@@ -166,19 +186,30 @@ function bookmarkApp(label: string, url: string) {
 }
 
 /**
- * A small org to click through: six people in Okta's three starting statuses, four groups
+ * A small org to click through: eleven people, at least one in each user status, four groups
  * (`Kestra Admins`, `Kestra Users`, `Engineering`, `Finance`), two OIDC apps and a bookmark
  * app with group and user assignments.
  */
-function seedDemo(org: SandboxOrg, call: ManagementCall): SeedSummary {
+function seedDemo(org: SandboxOrg, call: ManagementCall, now: Date): SeedSummary {
   const userIds = new Map<string, string>();
   for (const [firstName, lastName, department, title, status] of DEMO_PEOPLE) {
     const login = demoLogin(firstName, lastName);
+    const hasPassword = status !== 'STAGED' && status !== 'PROVISIONED';
     const created = call('POST', `/api/v1/users?activate=${String(status !== 'STAGED')}`, {
       profile: { firstName, lastName, login, email: login, department, title },
-      ...(status === 'ACTIVE' ? { credentials: { password: { value: SEED_PASSWORD } } } : {}),
+      ...(hasPassword ? { credentials: { password: { value: SEED_PASSWORD } } } : {}),
     });
-    userIds.set(firstName, created.id as string);
+    const id = created.id as string;
+    userIds.set(firstName, id);
+    const lifecycleCall = DEMO_STATUS_CALLS[status];
+    const user = org.users.get(id);
+    if (lifecycleCall !== undefined) {
+      call('POST', `/api/v1/users/${id}/lifecycle/${lifecycleCall}`);
+    } else if (user !== undefined && user.status !== status) {
+      user.status = status;
+      user.statusChanged = now.toISOString();
+      user.lastUpdated = user.statusChanged;
+    }
   }
   const groupIds = new Map<string, string>();
   let groupMemberships = 0;
@@ -240,6 +271,21 @@ function seededRandom(seed: number): () => number {
 }
 
 const LARGE_SEED_PRNG_SEED = 0x5eed_0003;
+
+/**
+ * The large seed's status mix: a user whose roll is below a threshold (and above the previous
+ * one) gets its status — 90 % ACTIVE, then PROVISIONED, STAGED and the later statuses.
+ */
+const LARGE_SEED_STATUS_MIX: readonly [number, UserStatus][] = [
+  [0.9, 'ACTIVE'],
+  [0.93, 'PROVISIONED'],
+  [0.945, 'STAGED'],
+  [0.96, 'SUSPENDED'],
+  [0.97, 'LOCKED_OUT'],
+  [0.98, 'PASSWORD_EXPIRED'],
+  [0.99, 'RECOVERY'],
+  [1, 'DEPROVISIONED'],
+];
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -362,23 +408,18 @@ function seedLarge(
     const login = `${base}${taken === 1 ? '' : String(taken)}@example.com`;
     const departmentIndex = below(DEPARTMENTS.length);
     const roll = random();
-    const status: SandboxUser['status'] =
-      roll < 0.9
-        ? 'ACTIVE'
-        : roll < 0.94
-          ? 'PROVISIONED'
-          : roll < 0.96
-            ? 'STAGED'
-            : roll < 0.98
-              ? 'SUSPENDED'
-              : 'DEPROVISIONED';
+    // The first users take each status in turn, so even a small org has every one.
+    const status: UserStatus =
+      LARGE_SEED_STATUS_MIX[index]?.[1] ??
+      LARGE_SEED_STATUS_MIX.find(([threshold]) => roll < threshold)?.[1] ??
+      'DEPROVISIONED';
     const ageDays = 1 + below(3 * 365);
     const created = stamp(ageDays * day);
     const activated = status === 'STAGED' ? null : stamp((ageDays - random()) * day);
     const statusChanged =
-      status === 'SUSPENDED' || status === 'DEPROVISIONED'
-        ? stamp(below(ageDays) * day)
-        : activated;
+      status === 'ACTIVE' || status === 'PROVISIONED' || status === 'STAGED'
+        ? activated
+        : stamp(below(ageDays) * day);
     const hasPassword = status !== 'STAGED' && status !== 'PROVISIONED';
     const lastLogin =
       status === 'ACTIVE' && random() < 0.8 ? stamp(random() * Math.min(ageDays, 60) * day) : null;
@@ -466,7 +507,7 @@ export function seedOrg(
 ): SeedSummary {
   const call = managementCaller(org, options.admin, options.now);
   if (seed.kind === 'demo') {
-    return seedDemo(org, call);
+    return seedDemo(org, call, options.now);
   }
   const checked = largeSeedFrom(seed);
   if (!checked.ok) {

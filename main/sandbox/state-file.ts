@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
-import { ADMIN_ROLE_TYPES, type SandboxOrg } from './sandbox-org.ts';
+import { ADMIN_ROLE_TYPES, type SandboxOrg, USER_STATUSES } from './sandbox-org.ts';
 
 /**
  * The version of the state file's layout. Raise it when a change would make an older sandbox
@@ -238,7 +238,7 @@ const SAVED_ORG = object({
   users: mapOf(
     object({
       id: isString,
-      status: oneOf(['ACTIVE', 'STAGED', 'PROVISIONED', 'DEPROVISIONED', 'SUSPENDED']),
+      status: oneOf(USER_STATUSES),
       created: isString,
       lastUpdated: isString,
       passwordHash: isStringOrNull,

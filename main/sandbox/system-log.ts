@@ -139,6 +139,12 @@ export const EVENT_TYPES = {
     displayMessage: 'User update password for Okta',
     legacy: 'core.user.config.password_update.success',
   },
+  'user.lifecycle.suspend': { displayMessage: 'Suspend Okta user' }, // (unverified)
+  'user.lifecycle.unsuspend': { displayMessage: 'Unsuspend Okta user' }, // (unverified)
+  'user.account.unlock_by_admin': { displayMessage: 'Unlock user account by admin' }, // (unverified)
+  'user.account.expire_password': { displayMessage: 'Expire user password' }, // (unverified)
+  'user.mfa.factor.reset_all': { displayMessage: 'Reset all factors for user' }, // (unverified)
+  'user.session.clear': { displayMessage: 'Clear user session' }, // (unverified)
   // Groups.
   'group.lifecycle.create': { displayMessage: 'Create Okta group' },
   'group.lifecycle.delete': { displayMessage: 'Delete Okta group' },

@@ -1,10 +1,21 @@
-import { OKTA_ERRORS, oktaError } from '../okta-errors.ts';
+import { OKTA_ERRORS, oktaError, type OktaErrorResponse } from '../okta-errors.ts';
 import { oktaId, randomAlphanumeric } from '../okta-ids.ts';
 import { readLimit } from '../pagination.ts';
 import { hashPassword, meetsPasswordPolicy, PASSWORD_REQUIREMENTS } from '../passwords.ts';
-import type { SandboxOrg, SandboxUser } from '../sandbox-org.ts';
-import { adminChange, userTarget } from '../system-log.ts';
+import {
+  type SandboxOrg,
+  type SandboxUser,
+  USER_STATUSES,
+  type UserStatus,
+} from '../sandbox-org.ts';
+import {
+  type AdminChange,
+  adminChange,
+  type SystemLogEventType,
+  userTarget,
+} from '../system-log.ts';
 import { orderedUsers, usersWithLogin } from '../user-directory.ts';
+import { revokeUserSessions } from '../user-sessions.ts';
 import { compileItemFilter, pagedResponse, validationFailed } from './list-responses.ts';
 import {
   DIRECTORY_READERS,
@@ -39,13 +50,107 @@ function userAttributes(user: SandboxUser) {
   };
 }
 
+/**
+ * Statuses `activate` accepts: STAGED and DEPROVISIONED (management.yaml's activateUser), and
+ * PROVISIONED, which it sends a new activation for. ACTIVE is refused with E0000016, the others
+ * with E0000038.
+ */
+const ACTIVATABLE: ReadonlySet<UserStatus> = new Set(['STAGED', 'PROVISIONED', 'DEPROVISIONED']);
+
+/** The lifecycle operations that move a user between statuses, by path segment. */
+type MoveName = 'suspend' | 'unsuspend' | 'unlock' | 'expire_password' | 'reset_factors';
+
+/** A lifecycle operation that moves a user from some statuses to another (or leaves it). */
+interface StatusMove {
+  /** The statuses it may start from; any other is refused with {@link StatusMove.refusal}. */
+  from: readonly UserStatus[];
+  /** The status it leaves the user in; `null` when it does not change it. */
+  to: UserStatus | null;
+  refusal: () => OktaErrorResponse;
+  event: SystemLogEventType;
+  /** The `_links` relation that offers it (management.yaml's `User._links`). */
+  link?: string;
+}
+
+/**
+ * The status moves of management.yaml's user lifecycle, by path segment under `lifecycle/`.
+ *
+ * @remarks
+ * Allowed statuses are the spec's: suspend "only on users with an ACTIVE status", unsuspend
+ * "only … users that have a SUSPENDED status", unlock "a user with a LOCKED_OUT status" (its
+ * other case, an ACTIVE user blocked from unknown devices, the sandbox does not model),
+ * expire_password moves an ACTIVE user (or one already expired) to PASSWORD_EXPIRED.
+ * reset_factors leaves the status as it is; sandbox users have no factors to reset, and only a
+ * deactivated user is refused (a sandbox choice: Okta does not document it). The refusals are
+ * okta-behaviours.md §5's: E0000032 for unlock, E0000038 for the rest.
+ */
+const STATUS_MOVES: Readonly<Record<MoveName, StatusMove>> = {
+  suspend: {
+    from: ['ACTIVE'],
+    to: 'SUSPENDED',
+    refusal: OKTA_ERRORS.userStatusForbids,
+    event: 'user.lifecycle.suspend',
+    link: 'suspend',
+  },
+  unsuspend: {
+    from: ['SUSPENDED'],
+    to: 'ACTIVE',
+    refusal: OKTA_ERRORS.userStatusForbids,
+    event: 'user.lifecycle.unsuspend',
+    link: 'unsuspend',
+  },
+  unlock: {
+    from: ['LOCKED_OUT'],
+    to: 'ACTIVE',
+    refusal: OKTA_ERRORS.unlockNotAllowed,
+    event: 'user.account.unlock_by_admin',
+    link: 'unlock',
+  },
+  expire_password: {
+    from: ['ACTIVE', 'PASSWORD_EXPIRED'],
+    to: 'PASSWORD_EXPIRED',
+    refusal: OKTA_ERRORS.userStatusForbids,
+    event: 'user.account.expire_password',
+    link: 'expirePassword',
+  },
+  reset_factors: {
+    from: USER_STATUSES.filter((status) => status !== 'DEPROVISIONED'),
+    to: null,
+    refusal: OKTA_ERRORS.userStatusForbids,
+    event: 'user.mfa.factor.reset_all',
+  },
+};
+
+/**
+ * The lifecycle operations a user's status offers, as `_links` relation → path segment: what
+ * the routes below accept for that status (`reset_factors` is left out, as Okta lists it only
+ * for a user enrolled in a factor, and sandbox users have none).
+ */
+function lifecycleActions(status: UserStatus): [string, string][] {
+  const actions: [string, string][] = [];
+  if (ACTIVATABLE.has(status)) {
+    actions.push(['activate', 'activate']);
+  }
+  for (const [path, move] of Object.entries(STATUS_MOVES)) {
+    if (move.link !== undefined && move.from.includes(status)) {
+      actions.push([move.link, path]);
+    }
+  }
+  if (status !== 'DEPROVISIONED') {
+    actions.push(['deactivate', 'deactivate']);
+  }
+  return actions;
+}
+
 /** A user in Okta's response shape. */
 export function renderUser(user: SandboxUser, orgUrl: string) {
   const self = `${orgUrl}/api/v1/users/${user.id}`;
-  // Active users can be deactivated; every other status offers activation.
-  const action =
-    user.status === 'ACTIVE' || user.status === 'SUSPENDED' ? 'deactivate' : 'activate';
-  const lifecycle = { [action]: { href: `${self}/lifecycle/${action}`, method: 'POST' } };
+  const lifecycle = Object.fromEntries(
+    lifecycleActions(user.status).map(([relation, path]) => [
+      relation,
+      { href: `${self}/lifecycle/${path}`, method: 'POST' },
+    ]),
+  );
   return { ...userAttributes(user), _links: { self: { href: self }, ...lifecycle } };
 }
 
@@ -297,10 +402,17 @@ function changeUser(context: RouteContext, mode: 'update' | 'replace') {
   };
 }
 
+/** Moves a user to `status`, stamping `statusChanged` and `lastUpdated` as Okta does. */
+function changeStatus(user: SandboxUser, status: UserStatus, now: Date): void {
+  const stamp = now.toISOString();
+  user.status = status;
+  user.statusChanged = stamp;
+  user.lastUpdated = stamp;
+}
+
 /** Deactivates a user (DEPROVISIONED), answering `status` with no body; logs the change. */
 function deprovision(user: SandboxUser, now: Date, status: 200 | 204): RouteResult {
-  user.status = 'DEPROVISIONED';
-  user.statusChanged = now.toISOString();
+  changeStatus(user, 'DEPROVISIONED', now);
   return {
     status,
     body: undefined,
@@ -308,7 +420,83 @@ function deprovision(user: SandboxUser, now: Date, status: 200 | 204): RouteResu
   };
 }
 
-/** The users API: operations `listUsers`, `createUser`, `getUser`, `updateUser`, `replaceUser`, `deleteUser`, `activateUser`, `deactivateUser`. */
+/**
+ * Applies a status move to the user the request names, or answers why not: the user, or the
+ * Okta error to send.
+ */
+function moveUser(
+  context: RouteContext,
+  name: MoveName,
+): { ok: true; user: SandboxUser; events: AdminChange[] } | { ok: false; error: RouteResult } {
+  const user = userOf(context);
+  if (user === undefined) {
+    return { ok: false, error: OKTA_ERRORS.notFound(context.params.userId ?? '', 'User') };
+  }
+  const move = STATUS_MOVES[name];
+  if (!move.from.includes(user.status)) {
+    return { ok: false, error: move.refusal() };
+  }
+  // A move that leaves the status as it is (reset_factors, expiring an expired password)
+  // changes nothing the user object shows.
+  if (move.to !== null && move.to !== user.status) {
+    changeStatus(user, move.to, context.now);
+  }
+  return { ok: true, user, events: [adminChange(move.event, userTarget(user))] };
+}
+
+/** A route for a move whose answer is 200 with no body (management.yaml's `content: {}`). */
+function bodilessMove(name: Exclude<MoveName, 'expire_password'>): Route {
+  return {
+    method: 'POST',
+    pattern: new RegExp(`^/api/v1/users/(?<userId>[^/]+)/lifecycle/${name}$`),
+    allowedRoles: DIRECTORY_WRITERS,
+    handle(context) {
+      const moved = moveUser(context, name);
+      return moved.ok ? { status: 200, body: undefined, events: moved.events } : moved.error;
+    },
+  };
+}
+
+/** A temporary password that meets Okta's default policy for `login`, like Okta's `F46gy7X4`. */
+function temporaryPassword(login: string): string {
+  for (;;) {
+    const candidate = randomAlphanumeric(8);
+    if (meetsPasswordPolicy(candidate, login)) {
+      return candidate;
+    }
+  }
+}
+
+/** `expire_password` and `expire_password_with_temp_password` (which also sets a password). */
+function expirePassword(context: RouteContext, withTemporaryPassword: boolean): RouteResult {
+  const moved = moveUser(context, 'expire_password');
+  if (!moved.ok) {
+    return moved.error;
+  }
+  const { user, events } = moved;
+  if (!withTemporaryPassword) {
+    // management.yaml: the user (example `ExpirePwdResponse`).
+    return { status: 200, body: renderUser(user, context.orgUrl), events };
+  }
+  const tempPassword = temporaryPassword(user.profile.login);
+  user.passwordHash = hashPassword(tempPassword);
+  user.passwordChanged = context.now.toISOString();
+  user.lastUpdated = user.passwordChanged;
+  if (context.query.get('revokeSessions') === 'true') {
+    revokeUserSessions(context.org, { userId: user.id, oauthTokens: false });
+    events.push(adminChange('user.session.clear', userTarget(user)));
+  }
+  // The spec names `User` as the schema, but its example (`ExpirePwdWithTempPwdResponse`) is
+  // `{ tempPassword }` alone, the shape of the SDK's `TempPassword` model.
+  return { status: 200, body: { tempPassword }, events };
+}
+
+/**
+ * The users API: operations `listUsers`, `createUser`, `getUser`, `updateUser`, `replaceUser`,
+ * `deleteUser`, `activateUser`, `deactivateUser`, `suspendUser`, `unsuspendUser`, `unlockUser`,
+ * `resetFactors`, `expirePassword`, `expirePasswordAndGetTemporaryPassword` and
+ * `revokeUserSessions`.
+ */
 export const USER_ROUTES: readonly Route[] = [
   {
     method: 'GET',
@@ -388,10 +576,11 @@ export const USER_ROUTES: readonly Route[] = [
       if (user.status === 'ACTIVE') {
         return oktaError(403, 'E0000016', 'Activation failed because the user is already active');
       }
-      const stamp = context.now.toISOString();
-      user.status = user.passwordHash === null ? 'PROVISIONED' : 'ACTIVE';
-      user.activated = stamp;
-      user.statusChanged = stamp;
+      if (!ACTIVATABLE.has(user.status)) {
+        return OKTA_ERRORS.userStatusForbids();
+      }
+      changeStatus(user, user.passwordHash === null ? 'PROVISIONED' : 'ACTIVE', context.now);
+      user.activated = user.statusChanged;
       const events = [adminChange('user.lifecycle.activate', userTarget(user))];
       if (context.query.get('sendEmail') === 'false') {
         const activationToken = randomAlphanumeric(20);
@@ -417,14 +606,48 @@ export const USER_ROUTES: readonly Route[] = [
         return OKTA_ERRORS.notFound(context.params.userId ?? '', 'User');
       }
       if (user.status === 'DEPROVISIONED') {
-        return oktaError(
-          403,
-          'E0000038',
-          "This operation is not allowed in the user's current status.",
-        );
+        return OKTA_ERRORS.userStatusForbids();
       }
       // 200 with no body, as management.yaml declares for deactivateUser.
       return deprovision(user, context.now, 200);
+    },
+  },
+  bodilessMove('suspend'),
+  bodilessMove('unsuspend'),
+  bodilessMove('unlock'),
+  bodilessMove('reset_factors'),
+  {
+    method: 'POST',
+    pattern: /^\/api\/v1\/users\/(?<userId>[^/]+)\/lifecycle\/expire_password$/,
+    allowedRoles: DIRECTORY_WRITERS,
+    handle: (context) => expirePassword(context, false),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/v1\/users\/(?<userId>[^/]+)\/lifecycle\/expire_password_with_temp_password$/,
+    allowedRoles: DIRECTORY_WRITERS,
+    handle: (context) => expirePassword(context, true),
+  },
+  {
+    method: 'DELETE',
+    pattern: /^\/api\/v1\/users\/(?<userId>[^/]+)\/sessions$/,
+    allowedRoles: DIRECTORY_WRITERS,
+    handle(context) {
+      const user = userOf(context);
+      if (user === undefined) {
+        return OKTA_ERRORS.notFound(context.params.userId ?? '', 'User');
+      }
+      // forgetDevices (default true) has nothing to clear: sandbox users remember no factors.
+      revokeUserSessions(context.org, {
+        userId: user.id,
+        oauthTokens: context.query.get('oauthTokens') === 'true',
+      });
+      // 204 with no body, as management.yaml declares for revokeUserSessions.
+      return {
+        status: 204,
+        body: undefined,
+        events: [adminChange('user.session.clear', userTarget(user))],
+      };
     },
   },
 ];

@@ -27,7 +27,7 @@ describe('npm run sandbox -- --seed demo', () => {
     await expect
       .poll(() => sandbox.stderr.join('\n'))
       .toMatch(
-        /Seeded in \d+\.\d s: demo — 6 users, 4 groups \(8 memberships\), 3 apps \(5 assignments\)\./,
+        /Seeded in \d+\.\d s: demo — 11 users, 4 groups \(8 memberships\), 3 apps \(5 assignments\)\./,
       );
     expect(sandbox.stdout).toHaveLength(1);
   });
@@ -42,6 +42,17 @@ describe('npm run sandbox -- --seed demo', () => {
       ['dana.kowalski@example.com', 'ACTIVE'],
       ['emeka.obi@example.com', 'PROVISIONED'],
       ['farah.nasser@example.com', 'STAGED'],
+      ['suspended.user@example.com', 'SUSPENDED'],
+      ['locked.user@example.com', 'LOCKED_OUT'],
+      ['expired.user@example.com', 'PASSWORD_EXPIRED'],
+      ['recovery.user@example.com', 'RECOVERY'],
+    ]);
+    // Left out of a plain listing, as Okta leaves DEPROVISIONED users out.
+    const deprovisioned = await collect(
+      await client.userApi.listUsers({ search: 'status eq "DEPROVISIONED"' }),
+    );
+    expect(deprovisioned.map((user) => user.profile?.login)).toEqual([
+      'deprovisioned.user@example.com',
     ]);
     const groups = await collect(await client.groupApi.listGroups({}));
     expect(groups.map((group) => group.profile?.name)).toEqual([

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../../../main/sandbox/passwords.ts';
 import { membersOf } from '../../../../main/sandbox/routes/groups.ts';
 import { GROUP_ROUTES } from '../../../../main/sandbox/routes/groups.ts';
-import { createSandboxOrg, type SandboxOrg } from '../../../../main/sandbox/sandbox-org.ts';
+import {
+  createSandboxOrg,
+  type SandboxOrg,
+  USER_STATUSES,
+} from '../../../../main/sandbox/sandbox-org.ts';
 import {
   largeSeedFrom,
   SEED_PASSWORD,
@@ -58,9 +62,9 @@ describe('the demo seed', () => {
   const byLogin = (login: string) =>
     [...org.users.values()].find((user) => user.profile.login === login);
 
-  it('adds six people in Okta’s starting statuses, the active ones with the documented password', () => {
-    expect(summary).toMatchObject({ kind: 'demo', users: 6, groups: 4, apps: 3 });
-    expect(org.users.size).toBe(7);
+  it('adds eleven people, six of them in Okta’s starting statuses, the active ones with the documented password', () => {
+    expect(summary).toMatchObject({ kind: 'demo', users: 11, groups: 4, apps: 3 });
+    expect(org.users.size).toBe(12);
     const alice = byLogin('alice.martin@example.com');
     expect(alice).toMatchObject({
       status: 'ACTIVE',
@@ -76,6 +80,29 @@ describe('the demo seed', () => {
       status: 'STAGED',
       activated: null,
     });
+  });
+
+  it('adds a person in each later status, named after it, with the documented password', () => {
+    const later = [
+      ['suspended.user@example.com', 'SUSPENDED'],
+      ['locked.user@example.com', 'LOCKED_OUT'],
+      ['expired.user@example.com', 'PASSWORD_EXPIRED'],
+      ['recovery.user@example.com', 'RECOVERY'],
+      ['deprovisioned.user@example.com', 'DEPROVISIONED'],
+    ] as const;
+    for (const [login, status] of later) {
+      const user = byLogin(login);
+      expect(user, login).toMatchObject({ status, statusChanged: now.toISOString() });
+      expect(user?.activated, login).toBe(now.toISOString());
+      expect(verifyPassword(SEED_PASSWORD, user?.passwordHash ?? ''), login).toBe(true);
+      const groups = [...org.groupMembers.values()].filter((members) =>
+        members.has(user?.id ?? ''),
+      );
+      expect(groups, login).toEqual([]);
+    }
+    expect(new Set([...org.users.values()].map((user) => user.status))).toEqual(
+      new Set(USER_STATUSES),
+    );
   });
 
   it('puts people in Kestra Admins, Kestra Users, Engineering and Finance', () => {
@@ -140,9 +167,7 @@ describe('the large seed', () => {
       expect(user.id).toMatch(/^00u[A-Za-z0-9]{17}$/);
     }
     const statuses = new Set(users.map((user) => user.status));
-    expect(statuses).toEqual(
-      new Set(['ACTIVE', 'PROVISIONED', 'STAGED', 'SUSPENDED', 'DEPROVISIONED']),
-    );
+    expect(statuses).toEqual(new Set(USER_STATUSES));
     const active = users.filter((user) => user.status === 'ACTIVE').length;
     expect(active / users.length).toBeGreaterThan(0.85);
     for (const user of users) {
@@ -150,6 +175,17 @@ describe('the large seed', () => {
         .filter(([, members]) => members.has(user.id))
         .map(([groupId]) => org.groups.get(groupId)?.profile.name ?? '');
       expect(groups.some((name) => name.startsWith(String(user.profile.department)))).toBe(true);
+    }
+  });
+
+  it('has a user in every status even when small: the first users take each in turn', () => {
+    const { org } = seeded({ kind: 'large', users: USER_STATUSES.length, groups: 1, apps: 0 });
+    const users = [...org.users.values()].slice(1);
+    expect(new Set(users.map((user) => user.status))).toEqual(new Set(USER_STATUSES));
+    for (const user of users) {
+      const hasPassword = user.status !== 'STAGED' && user.status !== 'PROVISIONED';
+      expect(user.passwordHash !== null, user.status).toBe(hasPassword);
+      expect(user.activated === null, user.status).toBe(user.status === 'STAGED');
     }
   });
 
