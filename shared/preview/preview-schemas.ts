@@ -43,6 +43,8 @@ export const DIAGNOSIS_CODES = [
   'STATE_MISMATCH',
   /** Okta refused the code (invalid_grant "The authorization code is invalid or has expired."). */
   'CODE_INVALID',
+  /** The user who signs in is not ACTIVE (suspended, locked out, password expired, …). */
+  'USER_NOT_ACTIVE',
   /** Any other Okta error, shown with Okta's text. */
   'OKTA_ERROR',
 ] as const;

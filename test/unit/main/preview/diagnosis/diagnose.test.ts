@@ -576,6 +576,58 @@ describe('diagnose: issuer, tokens, claims, origins', () => {
     expect(first?.systemLog).toEqual(events);
   });
 
+  it.each([
+    [
+      'SUSPENDED',
+      /is suspended/,
+      /Unsuspend ada@example\.com: Directory → People → ada@example\.com → More Actions → Unsuspend/,
+    ],
+    ['LOCKED_OUT', /is locked out/, /Unlock ada@example\.com/],
+    ['PASSWORD_EXPIRED', /expired password/, /Reset password/],
+    ['RECOVERY', /password recovery/, /Reset password/],
+    ['STAGED', /never activated/, /Activate ada@example\.com/],
+    ['PROVISIONED', /not finished activation/, /Set password/],
+    ['DEPROVISIONED', /is deactivated/, /Reactivate ada@example\.com/],
+  ])('a sign-in that timed out for a %s user says why, and the fix', (status, cause, fix) => {
+    const base = facts();
+    const user = { ...(base.user ?? ({} as never)), status };
+    const diagnoses = diagnose(
+      { stage: 'timeout', detail: 'no callback in 5 minutes' },
+      facts({ user }),
+    );
+    covered.add('USER_NOT_ACTIVE');
+    expect(diagnoses).toHaveLength(1);
+    expect(diagnoses[0]).toMatchObject({
+      code: 'USER_NOT_ACTIVE',
+      oktaText: `User status: ${status}`,
+    });
+    expect(diagnoses[0]?.cause).toMatch(cause);
+    expect(diagnoses[0]?.fix).toMatch(fix);
+  });
+
+  it('takes Okta’s text for a refused sign-in from the System Log, and keeps other causes after it', () => {
+    const base = facts();
+    const systemLog = [
+      {
+        published: '2026-01-01T00:00:00.000Z',
+        eventType: 'user.session.start',
+        outcome: 'FAILURE',
+        reason: 'USER_NOT_ACTIVE',
+      },
+    ];
+    const diagnoses = diagnose(
+      page('User is not assigned to the client application.'),
+      facts({ user: { ...(base.user ?? ({} as never)), status: 'SUSPENDED' }, systemLog }),
+    );
+    expect(diagnoses[0]).toMatchObject({ code: 'USER_NOT_ACTIVE', oktaText: 'USER_NOT_ACTIVE' });
+    expect(diagnoses.length).toBeGreaterThan(1);
+  });
+
+  it('says nothing of the user’s status when the user is active', () => {
+    const diagnoses = diagnose({ stage: 'timeout', detail: 'no callback' }, facts());
+    expect(diagnoses.map((diagnosis) => diagnosis.code)).toEqual(['OKTA_ERROR']);
+  });
+
   it('has a test for every diagnosis code', () => {
     expect([...covered].sort()).toEqual([...DIAGNOSIS_CODES].sort());
   });
