@@ -17,7 +17,7 @@ import {
   temporaryRedirectUri,
 } from '../sign-in/redirect-strategy.ts';
 import { adviseAfterSuccess, diagnose, type DiagnosisContext } from './diagnosis/diagnose.ts';
-import { gatherOrgFacts, readTrustedOrigin } from './diagnosis/org-facts.ts';
+import { gatherOrgFacts, readTrustedOrigin, readUserStatus } from './diagnosis/org-facts.ts';
 import { type PreviewResult, runPreview } from './preview-flow.ts';
 import type { TokenEndpointAuthMethod } from './sign-in-session.ts';
 import {
@@ -191,34 +191,53 @@ export async function startPreviewRun(options: {
   async function finish(): Promise<PreviewReport> {
     let result: PreviewResult;
     try {
-      result = await runPreview(
-        {
-          fetch: fetchImpl,
-          now: () => Date.now(),
-          // The caller opens it: the page's link (Electron sends it to the system browser), or
-          // the command line's opener.
-          openBrowser: (url) => {
-            startIntercept?.(url);
-            announce?.(url);
-            return Promise.resolve();
-          },
-          receiveCallback: (expectedState) =>
-            callbackRace.first([listener?.callbackFor(expectedState), intercepted]),
-          ...(options.onEntry === undefined ? {} : { onEntry: options.onEntry }),
-        },
-        {
-          issuer: options.issuer,
-          clientId: app.clientId,
-          ...(options.clientSecret === undefined ? {} : { clientSecret: options.clientSecret }),
-          tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
-          redirectUri,
-          scopes: options.scopes,
-          ...(options.expectGroupsClaim === undefined
-            ? {}
-            : { expectGroupsClaim: options.expectGroupsClaim }),
-          timeoutMs: options.timeoutMs ?? PREVIEW_TIMEOUT_MS,
-        },
-      );
+      // A user Okta will not let in (suspended, locked out, …) would only meet "Unable to sign
+      // in" and a preview that times out: say so before the sign-in, with the fix.
+      const status =
+        options.login === null || options.throwaway !== undefined
+          ? null
+          : await readUserStatus(client, options.login);
+      result =
+        status !== null && status !== 'ACTIVE'
+          ? {
+              ok: false,
+              timeline: [],
+              failure: {
+                stage: 'user-status',
+                status,
+                detail: `${options.login ?? ''} is ${status} in the org.`,
+              },
+            }
+          : await runPreview(
+              {
+                fetch: fetchImpl,
+                now: () => Date.now(),
+                // The caller opens it: the page's link (Electron sends it to the system browser), or
+                // the command line's opener.
+                openBrowser: (url) => {
+                  startIntercept?.(url);
+                  announce?.(url);
+                  return Promise.resolve();
+                },
+                receiveCallback: (expectedState) =>
+                  callbackRace.first([listener?.callbackFor(expectedState), intercepted]),
+                ...(options.onEntry === undefined ? {} : { onEntry: options.onEntry }),
+              },
+              {
+                issuer: options.issuer,
+                clientId: app.clientId,
+                ...(options.clientSecret === undefined
+                  ? {}
+                  : { clientSecret: options.clientSecret }),
+                tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
+                redirectUri,
+                scopes: options.scopes,
+                ...(options.expectGroupsClaim === undefined
+                  ? {}
+                  : { expectGroupsClaim: options.expectGroupsClaim }),
+                timeoutMs: options.timeoutMs ?? PREVIEW_TIMEOUT_MS,
+              },
+            );
     } finally {
       announce?.(null);
       closeWindow.abort();

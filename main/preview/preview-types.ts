@@ -60,4 +60,6 @@ export type PreviewFailure =
     }
   | { stage: 'userinfo'; reason: 'sub-mismatch' | 'http'; detail: string }
   | { stage: 'claims'; reason: 'groups-missing'; detail: string }
-  | { stage: 'timeout'; detail: string };
+  | { stage: 'timeout'; detail: string }
+  /** Checked before the sign-in: the user who would sign in is one Okta will not let in. */
+  | { stage: 'user-status'; status: string; detail: string };

@@ -176,6 +176,22 @@ function oidcWebApp(label: string, baseUrl: string, callbackPath: string, logout
   };
 }
 
+/** A custom SAML 2.0 app, as a real org's Grafana or Jira often is. */
+function samlApp(label: string, baseUrl: string) {
+  return {
+    label,
+    signOnMode: 'SAML_2_0',
+    settings: {
+      signOn: { ssoAcsUrl: `${baseUrl}/saml/acs`, audience: `${baseUrl}/saml/metadata` },
+    },
+  };
+}
+
+/** A SWA (secure web authentication) app: Okta fills in a password on the app's own form. */
+function swaApp(label: string, loginUrl: string) {
+  return { label, signOnMode: 'AUTO_LOGIN', settings: { signOn: { loginUrl } } };
+}
+
 function bookmarkApp(label: string, url: string) {
   return {
     name: 'bookmark',
@@ -187,8 +203,8 @@ function bookmarkApp(label: string, url: string) {
 
 /**
  * A small org to click through: eleven people, at least one in each user status, four groups
- * (`Kestra Admins`, `Kestra Users`, `Engineering`, `Finance`), two OIDC apps and a bookmark
- * app with group and user assignments.
+ * (`Kestra Admins`, `Kestra Users`, `Engineering`, `Finance`), two OIDC apps, a bookmark app, a
+ * SAML app (`Grafana`) and a SWA app (`Payroll`), with group and user assignments.
  */
 function seedDemo(org: SandboxOrg, call: ManagementCall, now: Date): SeedSummary {
   const userIds = new Map<string, string>();
@@ -238,11 +254,21 @@ function seedDemo(org: SandboxOrg, call: ManagementCall, now: Date): SeedSummary
   ).id as string;
   const wiki = call('POST', '/api/v1/apps', bookmarkApp('Team Wiki', 'https://wiki.example.com/'))
     .id as string;
+  // A real org's other apps, which the console lists but never offers to set up.
+  const grafana = call('POST', '/api/v1/apps', samlApp('Grafana', 'https://grafana.example.com'))
+    .id as string;
+  const payroll = call(
+    'POST',
+    '/api/v1/apps',
+    swaApp('Payroll', 'https://payroll.example.com/login'),
+  ).id as string;
   const groupAssignments: [string, string][] = [
     [kestra, groupIds.get('Kestra Admins') ?? ''],
     [kestra, groupIds.get('Kestra Users') ?? ''],
     [kaimu, groupIds.get('Engineering') ?? ''],
     [wiki, everyoneGroup(org).id],
+    [grafana, groupIds.get('Engineering') ?? ''],
+    [payroll, everyoneGroup(org).id],
   ];
   for (const [appId, groupId] of groupAssignments) {
     call('PUT', `/api/v1/apps/${appId}/groups/${groupId}`);
@@ -252,7 +278,7 @@ function seedDemo(org: SandboxOrg, call: ManagementCall, now: Date): SeedSummary
     kind: 'demo',
     users: DEMO_PEOPLE.length,
     groups: DEMO_GROUPS.length,
-    apps: 3,
+    apps: 5,
     groupMemberships,
     appAssignments: groupAssignments.length + 1,
   };
@@ -471,7 +497,12 @@ function seedLarge(
       '/api/v1/apps',
       random() < 0.85
         ? oidcWebApp(label, baseUrl, '/oauth/callback', '/logout')
-        : bookmarkApp(label, `${baseUrl}/`),
+        : // The rest by index, not by another draw, so the sequence (and the org) stays the same.
+          [
+            bookmarkApp(label, `${baseUrl}/`),
+            samlApp(label, baseUrl),
+            swaApp(label, `${baseUrl}/login`),
+          ][index % 3],
     );
     const assigned = new Set<SandboxGroup>();
     if (random() < 0.03) {

@@ -409,6 +409,30 @@ test('the login preview from the wizard: sign in in a second page, then the time
   await expect(page.getByTestId('plan-summary')).toHaveText(/^Plan: 0 to create, 0 to update/);
 });
 
+test('the existing-app picker shows a real org’s SAML, SWA and bookmark apps as not editable, saying why', async ({
+  consoleApp,
+}) => {
+  const { page } = consoleApp;
+  await connectLocalSandbox(page);
+  await page.getByRole('radio', { name: 'Kestra' }).check();
+  await page.getByRole('button', { name: 'Next: app integration' }).click();
+  await page.getByRole('radio', { name: 'Edit an existing app integration' }).check();
+  const apps = page.getByRole('list', { name: 'App integrations' });
+  const row = (label: string) =>
+    apps.getByRole('listitem').filter({ has: page.getByText(label, { exact: true }) });
+  await expect(row('Grafana')).toContainText('SAML 2.0 · ACTIVE');
+  await expect(row('Grafana')).toContainText(
+    'A SAML 2.0 app: the console sets up OIDC sign-in only, and Okta cannot turn an existing app into an OIDC one.',
+  );
+  await expect(row('Payroll')).toContainText('A SWA app: the console sets up OIDC sign-in only');
+  await expect(row('Team Wiki')).toContainText('A bookmark app only links to a URL');
+  for (const label of ['Grafana', 'Payroll', 'Team Wiki']) {
+    await expect(row(label).getByRole('button')).toHaveCount(0);
+  }
+  await expect(row('Kaimu').getByRole('button', { name: 'Edit Kaimu' })).toBeEnabled();
+  await expectNoAxeViolations(page);
+});
+
 test('a failed preview is diagnosed in place, its one-click fix goes through review and apply, and the next preview signs in through a pasted address', async ({
   consoleApp,
 }, testInfo) => {
@@ -468,6 +492,20 @@ test('a failed preview is diagnosed in place, its one-click fix goes through rev
     await expect(browser.getByText(/close this window/i)).toBeVisible();
     await browser.close();
   };
+
+  // The demo org's suspended user: Okta would refuse the sign-in, so the preview says so before
+  // it, with the fix, rather than wait at a sign-in page that only says "Unable to sign in".
+  await page.getByRole('radio', { name: /Someone who already exists/ }).check();
+  await page.getByLabel('Login', { exact: true }).fill('suspended.user@example.com');
+  await page.getByRole('button', { name: 'Start the preview' }).click();
+  await expect(page.getByRole('heading', { name: 'The sign-in failed' })).toBeVisible();
+  const suspended = page.getByRole('list', { name: 'Diagnosis' }).getByRole('listitem').first();
+  await expect(suspended).toHaveAttribute('data-diagnosis-code', 'USER_NOT_ACTIVE');
+  await expect(suspended).toContainText('suspended.user@example.com is suspended');
+  await expect(suspended).toContainText(
+    'Fix: Unsuspend suspended.user@example.com: Directory → People → suspended.user@example.com → More Actions → Unsuspend',
+  );
+  await expectNoAxeViolations(page);
 
   await signInAs({ paste: false });
   await expect(page.getByRole('heading', { name: 'The sign-in failed' })).toBeVisible();

@@ -44,7 +44,12 @@ export function diagnose(
       ? primary(failure, facts, context)
       : // A sign-in Okta refused at its page ends the preview by timing out: the user's status
         // is the cause, and the generic "never sent back" would only hide it.
-        [inactive, ...(failure.stage === 'timeout' ? [] : primary(failure, facts, context))];
+        [
+          inactive,
+          ...(failure.stage === 'timeout' || failure.stage === 'user-status'
+            ? []
+            : primary(failure, facts, context)),
+        ];
   const origin = facts.trustedOrigin;
   if (
     origin !== null &&
@@ -153,6 +158,9 @@ function primary(failure: PreviewFailure, facts: OrgFacts, context: DiagnosisCon
       return [oktaError(null, `userinfo failed: ${failure.detail}`)];
     case 'claims':
       return [groupsClaimMissing(failure.detail, facts, context)];
+    case 'user-status':
+      // Only reached for a status the table does not know (one Okta adds later).
+      return [oktaError(`User status: ${failure.status}`, failure.detail)];
     case 'timeout':
       return [
         {
@@ -221,7 +229,7 @@ function userNotActive(failure: PreviewFailure, facts: OrgFacts): Diagnosis | nu
   if (
     user === null ||
     entry === undefined ||
-    !['timeout', 'authorize-page', 'authorize-redirect'].includes(failure.stage)
+    !['user-status', 'timeout', 'authorize-page', 'authorize-redirect'].includes(failure.stage)
   ) {
     return null;
   }

@@ -414,6 +414,18 @@ export async function readTrustedOrigin(
   };
 }
 
+/**
+ * The Okta status of the user with `login` (`ACTIVE`, `SUSPENDED`, …), or `null` when no user has
+ * that login: read before a preview's sign-in, so one Okta would refuse is said at once.
+ */
+export async function readUserStatus(client: OktaClient, login: string): Promise<string | null> {
+  const [found] = await collect(
+    await client.userApi.listUsers({ search: filterEquals('profile.login', login), limit: 1 }),
+    1,
+  );
+  return found === undefined ? null : (readOktaUser(found).status ?? null);
+}
+
 /** Events about the app since the attempt began; `null` when the token may not read the log. */
 async function readSystemLog(
   client: OktaClient,

@@ -27,7 +27,7 @@ describe('npm run sandbox -- --seed demo', () => {
     await expect
       .poll(() => sandbox.stderr.join('\n'))
       .toMatch(
-        /Seeded in \d+\.\d s: demo — 11 users, 4 groups \(8 memberships\), 3 apps \(5 assignments\)\./,
+        /Seeded in \d+\.\d s: demo — 11 users, 4 groups \(8 memberships\), 5 apps \(7 assignments\)\./,
       );
     expect(sandbox.stdout).toHaveLength(1);
   });
@@ -84,6 +84,8 @@ describe('npm run sandbox -- --seed demo', () => {
       ['Kestra (staging)', 'OPENID_CONNECT', 'ACTIVE'],
       ['Kaimu', 'OPENID_CONNECT', 'ACTIVE'],
       ['Team Wiki', 'BOOKMARK', 'ACTIVE'],
+      ['Grafana', 'SAML_2_0', 'ACTIVE'],
+      ['Payroll', 'AUTO_LOGIN', 'ACTIVE'],
     ]);
     const [kestra, kaimu] = apps;
     const kestraGroups = await collect(

@@ -63,7 +63,7 @@ describe('the demo seed', () => {
     [...org.users.values()].find((user) => user.profile.login === login);
 
   it('adds eleven people, six of them in Okta’s starting statuses, the active ones with the documented password', () => {
-    expect(summary).toMatchObject({ kind: 'demo', users: 11, groups: 4, apps: 3 });
+    expect(summary).toMatchObject({ kind: 'demo', users: 11, groups: 4, apps: 5 });
     expect(org.users.size).toBe(12);
     const alice = byLogin('alice.martin@example.com');
     expect(alice).toMatchObject({
@@ -116,14 +116,19 @@ describe('the demo seed', () => {
     expect(logins('Finance')).toEqual(['dana.kowalski@example.com']);
   });
 
-  it('adds two OIDC web apps with client secrets and a bookmark app, assigned to groups and a user', () => {
+  it('adds two OIDC web apps with client secrets, a bookmark, a SAML and a SWA app, assigned to groups and a user', () => {
     const apps = [...org.apps.values()];
     expect(apps.map((app) => [app.record.label, app.record.signOnMode])).toEqual([
       ['Kestra (staging)', 'OPENID_CONNECT'],
       ['Kaimu', 'OPENID_CONNECT'],
       ['Team Wiki', 'BOOKMARK'],
+      ['Grafana', 'SAML_2_0'],
+      ['Payroll', 'AUTO_LOGIN'],
     ]);
-    const [kestra, kaimu, wiki] = apps;
+    const [kestra, kaimu, wiki, grafana, payroll] = apps;
+    expect(grafana?.secrets).toEqual([]);
+    expect(new Set(grafana?.groups.keys())).toEqual(new Set([groupNamed(org, 'Engineering').id]));
+    expect([...(payroll?.groups.keys() ?? [])]).toEqual([groupNamed(org, 'Everyone').id]);
     expect(kestra?.secrets).toHaveLength(1);
     expect(kestra?.record.settings).toMatchObject({
       oauthClient: { redirect_uris: ['https://kestra-staging.example.com/oauth/callback/okta'] },

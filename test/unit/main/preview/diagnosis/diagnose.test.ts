@@ -623,6 +623,20 @@ describe('diagnose: issuer, tokens, claims, origins', () => {
     expect(diagnoses.length).toBeGreaterThan(1);
   });
 
+  it('diagnoses the check before the sign-in the same way, with nothing else', () => {
+    const base = facts();
+    const diagnoses = diagnose(
+      {
+        stage: 'user-status',
+        status: 'LOCKED_OUT',
+        detail: 'ada@example.com is LOCKED_OUT in the org.',
+      },
+      facts({ user: { ...(base.user ?? ({} as never)), status: 'LOCKED_OUT' } }),
+    );
+    expect(diagnoses.map((diagnosis) => diagnosis.code)).toEqual(['USER_NOT_ACTIVE']);
+    expect(diagnoses[0]?.fix).toMatch(/^Unlock ada@example\.com/);
+  });
+
   it('says nothing of the user’s status when the user is active', () => {
     const diagnoses = diagnose({ stage: 'timeout', detail: 'no callback' }, facts());
     expect(diagnoses.map((diagnosis) => diagnosis.code)).toEqual(['OKTA_ERROR']);
