@@ -33,7 +33,9 @@ function signInFailure(
   if (user.passwordHash === null || !verifyPassword(password, user.passwordHash)) {
     return 'INVALID_CREDENTIALS';
   }
-  if (user.status === 'SUSPENDED') {
+  // The System Log's reasons (system-log.ts): a locked account is LOCKED_OUT; suspended and
+  // every other status but ACTIVE is USER_NOT_ACTIVE.
+  if (user.status === 'LOCKED_OUT') {
     return 'LOCKED_OUT';
   }
   if (user.status !== 'ACTIVE') {

@@ -140,20 +140,22 @@ describe('the demo seed’s people in every status', () => {
   });
 
   it('lets only the ACTIVE one sign in: the others get “Unable to sign in”', async () => {
+    // With the System Log's reason for each (system-log.ts, SignInFailureReason): a user with
+    // no password yet fails on the credentials.
     const people = [
-      'suspended.user@example.com',
-      'locked.user@example.com',
-      'expired.user@example.com',
-      'recovery.user@example.com',
-      'deprovisioned.user@example.com',
-      'emeka.obi@example.com',
-      'farah.nasser@example.com',
-    ];
-    for (const login of people) {
+      ['suspended.user@example.com', 'USER_NOT_ACTIVE'],
+      ['locked.user@example.com', 'LOCKED_OUT'],
+      ['expired.user@example.com', 'USER_NOT_ACTIVE'],
+      ['recovery.user@example.com', 'USER_NOT_ACTIVE'],
+      ['deprovisioned.user@example.com', 'USER_NOT_ACTIVE'],
+      ['emeka.obi@example.com', 'INVALID_CREDENTIALS'],
+      ['farah.nasser@example.com', 'INVALID_CREDENTIALS'],
+    ] as const;
+    for (const [login, reason] of people) {
       const answer = await signIn(login, SEED_PASSWORD);
       expect(answer.status, login).toBe(401);
       expect(answer.text, login).toContain('Unable to sign in');
-      expect((await lastSignInOf(login)).result, login).toBe('FAILURE');
+      expect(await lastSignInOf(login), login).toEqual({ result: 'FAILURE', reason });
     }
     expect((await signIn('alice.martin@example.com', SEED_PASSWORD)).status).toBe(303);
   });
