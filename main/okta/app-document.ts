@@ -7,7 +7,7 @@ import {
 } from '../../shared/setup/setup-document.ts';
 import { firstItems } from './collections.ts';
 import type { OktaClient } from './okta-client.ts';
-import { anyEquals } from './okta-filter.ts';
+import { filterEquals } from './okta-filter.ts';
 import { type OktaApp, readOktaApp, readOktaTrustedOrigin } from './okta-json.ts';
 import { appFieldsOf } from './org-snapshot.ts';
 import { findTrustedOrigin, originSpellings } from './trusted-origin-match.ts';
@@ -106,19 +106,25 @@ async function trustedOriginsFor(
   const origins = [
     ...new Set(uris.flatMap((uri) => (URL.canParse(uri) ? [new URL(uri).origin] : []))),
   ].filter((origin) => origin !== 'null');
-  // One filtered read per origin (an app has one or two), never the org's whole list. Okta keeps
-  // a trusted origin as it was sent, so it is asked for bare and with a trailing `/`, and matched
-  // as an origin (`trusted-origin-match.ts`).
+  // One filtered read per spelling of each origin (an app has one or two), never the org's whole
+  // list. Okta keeps a trusted origin as it was sent, so it is asked for bare and with a trailing
+  // `/`, and matched as an origin (`trusted-origin-match.ts`). Each read is a single `eq`: the
+  // spec shows no `or` on this endpoint, and its filter is known to be narrow.
   const found = await Promise.all(
     origins.map(async (origin) => {
-      const { items } = await firstItems(
-        await client.trustedOriginApi.listTrustedOrigins({
-          filter: anyEquals('origin', originSpellings(origin)),
-          limit: ORIGIN_READ_LIMIT,
+      const spellings = await Promise.all(
+        originSpellings(origin).map(async (spelling) => {
+          const { items } = await firstItems(
+            await client.trustedOriginApi.listTrustedOrigins({
+              filter: filterEquals('origin', spelling),
+              limit: ORIGIN_READ_LIMIT,
+            }),
+            ORIGIN_READ_LIMIT,
+          );
+          return items.map(readOktaTrustedOrigin);
         }),
-        ORIGIN_READ_LIMIT,
       );
-      const match = findTrustedOrigin(items.map(readOktaTrustedOrigin), origin);
+      const match = findTrustedOrigin(spellings.flat(), origin);
       return match === undefined ? [] : [match];
     }),
   );

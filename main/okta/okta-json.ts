@@ -26,6 +26,11 @@ export interface OktaApp {
   status: string;
   /** `signOnMode`: `OPENID_CONNECT` for the apps the console sets up. */
   signOnMode: string;
+  /**
+   * `name`, Okta's key for what the app is: `oidc_client` for every custom OIDC app, a catalog
+   * key (`saasure` for Okta's own Admin Console, `okta_enduser`, an OIN app's) otherwise.
+   */
+  name: string;
   /** `created` and `lastUpdated`, as ISO timestamps; `undefined` when Okta did not say. */
   created: string | undefined;
   lastUpdated: string | undefined;
@@ -70,6 +75,7 @@ export function readOktaApp(value: unknown): OktaApp {
     label: textOf(json.label),
     status: textOf(json.status),
     signOnMode: textOf(json.signOnMode),
+    name: textOf(json.name),
     created: timestampOf(json.created),
     lastUpdated: timestampOf(json.lastUpdated),
     setupId: stringOf(asObject(asObject(json.profile)[SETUP_MARK_KEY]).setupId),

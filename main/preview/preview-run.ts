@@ -63,6 +63,13 @@ export async function cleanUpEarlierPreviews(
   return lines;
 }
 
+/**
+ * The statuses Okta lets sign in: ACTIVE, and a user whose password expired or who is in
+ * recovery, whom Okta takes through a password change at sign-in (the diagnosis still explains
+ * them if the sign-in then fails).
+ */
+const SIGNS_IN: ReadonlySet<string> = new Set(['ACTIVE', 'PASSWORD_EXPIRED', 'RECOVERY']);
+
 /** One preview in progress. */
 export interface PreviewRun {
   /** Where to sign in; `null` when the flow stopped before the sign-in (see the report). */
@@ -191,14 +198,14 @@ export async function startPreviewRun(options: {
   async function finish(): Promise<PreviewReport> {
     let result: PreviewResult;
     try {
-      // A user Okta will not let in (suspended, locked out, …) would only meet "Unable to sign
-      // in" and a preview that times out: say so before the sign-in, with the fix.
+      // A user Okta will not let in (suspended, locked out, not activated, deactivated) would
+      // only meet "Unable to sign in" and a preview that times out: say so before the sign-in.
       const status =
         options.login === null || options.throwaway !== undefined
           ? null
           : await readUserStatus(client, options.login);
       result =
-        status !== null && status !== 'ACTIVE'
+        status !== null && !SIGNS_IN.has(status)
           ? {
               ok: false,
               timeline: [],

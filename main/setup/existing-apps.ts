@@ -3,6 +3,7 @@ import { notEditableReason, signOnModeName } from '../../shared/okta/sign-on-mod
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import { firstItems } from '../okta/collections.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
+import { filterEquals } from '../okta/okta-filter.ts';
 import {
   readOktaApp,
   readOktaAppUser,
@@ -22,7 +23,8 @@ export const ASSIGNMENTS_LIMIT = 50;
  * @remarks
  * A real org holds SAML, SWA and bookmark apps beside its OIDC ones; they are listed with the
  * reason the console will not edit them, so an admin looking for "Grafana" finds their SAML
- * Grafana and learns why it is not offered, rather than nothing. Okta's `q` matches the start of
+ * Grafana and learns why it is not offered, rather than nothing. Only custom OIDC apps
+ * (`oidc_client`) are editable: Okta's own apps and OIN catalog apps are OIDC too, but theirs. Okta's `q` matches the start of
  * the label *or* the internal name (`oidc_client` for every OIDC app), so the label test is
  * repeated here: a page may then show fewer than {@link SEARCH_LIMIT} apps, and `more` says Okta
  * had more matches of `q`.
@@ -32,12 +34,26 @@ export async function listApps(
   query: string,
 ): Promise<{ apps: AppMatch[]; more: boolean }> {
   const q = query.trim();
-  const { items, more } = await firstItems(
-    await client.applicationApi.listApplications(
-      q === '' ? { limit: SEARCH_LIMIT + 1 } : { q, limit: SEARCH_LIMIT + 1 },
-    ),
-    SEARCH_LIMIT,
-  );
+  const page = async (request: { q?: string; filter?: string }) =>
+    firstItems(
+      await client.applicationApi.listApplications({ ...request, limit: SEARCH_LIMIT + 1 }),
+      SEARCH_LIMIT,
+    );
+  let items: unknown[];
+  let more: boolean;
+  if (q === '') {
+    // The first page of a big org could be all SAML, SWA and Okta's own apps: the editable ones
+    // come first from a read of their own, then the others fill what room is left.
+    const [editable, all] = await Promise.all([
+      page({ filter: filterEquals('name', 'oidc_client') }),
+      page({}),
+    ]);
+    const others = all.items.filter((item) => readOktaApp(item).name !== 'oidc_client');
+    items = [...editable.items, ...others].slice(0, SEARCH_LIMIT);
+    more = editable.more || all.more || editable.items.length + others.length > SEARCH_LIMIT;
+  } else {
+    ({ items, more } = await page({ q }));
+  }
   const prefix = q.toLowerCase();
   const apps = items.map(readOktaApp).filter((app) => app.label.toLowerCase().startsWith(prefix));
   return {
@@ -47,7 +63,7 @@ export async function listApps(
         id: app.id ?? '',
         label: app.label,
         signOnMode: app.signOnMode,
-        notEditable: notEditableReason(app.signOnMode),
+        notEditable: notEditableReason(app.signOnMode, app.name),
         clientId: oidc ? (app.clientCredentials.clientId ?? app.id ?? '') : '',
         applicationType: oidc ? app.oauthClient.applicationType : signOnModeName(app.signOnMode),
         status: app.status,

@@ -21,12 +21,19 @@ export function signOnModeName(signOnMode: string): string {
 }
 
 /**
- * Why the console will not set up `signOnMode` for OIDC sign-in, or `null` when it will: one
- * sentence that says what the app is and what to do instead.
+ * Why the console will not set up an app for OIDC sign-in, or `null` when it will: one sentence
+ * that says what the app is and what to do instead.
+ *
+ * @remarks
+ * Only custom OIDC apps (`name` `oidc_client`) are the console's to edit. Okta's own apps (the
+ * Admin Console `saasure`, the Dashboard `okta_enduser`) and OIN catalog apps are OIDC too, but
+ * their settings belong to Okta or the catalog.
  */
-export function notEditableReason(signOnMode: string): string | null {
+export function notEditableReason(signOnMode: string, name: string): string | null {
   if (signOnMode === 'OPENID_CONNECT') {
-    return null;
+    return name === 'oidc_client' || name === ''
+      ? null
+      : `An Okta or OIN catalog app (${name}): its sign-in settings belong to Okta or the catalog, not to a setup. Create a new OIDC app integration instead.`;
   }
   if (signOnMode === 'BOOKMARK') {
     return 'A bookmark app only links to a URL; it has no sign-in for the console to set up. Create a new OIDC app integration instead.';

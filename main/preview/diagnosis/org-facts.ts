@@ -20,6 +20,7 @@ import {
   readOktaUser,
 } from '../../okta/okta-json.ts';
 import { findTrustedOrigin } from '../../okta/trusted-origin-match.ts';
+import { asObject } from '../../platform/json.ts';
 
 /**
  * What the diagnosis knows about the org when a preview fails: read once, only what the failed
@@ -416,14 +417,25 @@ export async function readTrustedOrigin(
 
 /**
  * The Okta status of the user with `login` (`ACTIVE`, `SUSPENDED`, …), or `null` when no user has
- * that login: read before a preview's sign-in, so one Okta would refuse is said at once.
+ * that login or it could not be read: read before a preview's sign-in, so one Okta would refuse
+ * is said at once.
+ *
+ * @remarks
+ * `getUser` by login is read from the primary, unlike a search, so an admin who has just
+ * unsuspended the user is not stopped again by a replica that has not caught up. A user on the
+ * way to ACTIVE (`transitioningToStatus`) counts as ACTIVE. Any failure to read (a token without
+ * `okta.users.read`, a 429) answers `null`: the preview then goes on and finds out by signing in.
  */
 export async function readUserStatus(client: OktaClient, login: string): Promise<string | null> {
-  const [found] = await collect(
-    await client.userApi.listUsers({ search: filterEquals('profile.login', login), limit: 1 }),
-    1,
-  );
-  return found === undefined ? null : (readOktaUser(found).status ?? null);
+  try {
+    const json = asObject(await client.userApi.getUser({ userId: login }));
+    if (json.transitioningToStatus === 'ACTIVE') {
+      return 'ACTIVE';
+    }
+    return typeof json.status === 'string' ? json.status : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Events about the app since the attempt began; `null` when the token may not read the log. */

@@ -59,6 +59,7 @@ describe('readOktaApp', () => {
       label: 'Kestra',
       status: 'ACTIVE',
       signOnMode: 'OPENID_CONNECT',
+      name: 'oidc_client',
       setupId: 'setup-1',
       implicitAssignment: false,
       oauthClient: {
