@@ -54,7 +54,7 @@ export async function createThrowawayUser(
 ): Promise<ThrowawayUser> {
   const now = deps.now ?? (() => new Date());
   const login = `${THROWAWAY_LOGIN_PREFIX}${randomBytes(5).toString('hex')}@example.com`;
-  const password = generateTestUserPassword();
+  const password = generateTestUserPassword([login]);
   const entry = { kind: 'throwaway-user', login, appId: options.appId } as const;
   await deps.journal.append({ ...entry, phase: 'creating', at: now().toISOString() });
   const user = await deps.client.userApi.createUser({

@@ -272,7 +272,11 @@ async function createTestUser(context: WriteContext): Promise<WriteOutcome> {
   if (testUser === undefined) {
     return {};
   }
-  const password = generateTestUserPassword();
+  const password = generateTestUserPassword([
+    testUser.email,
+    testUser.firstName,
+    testUser.lastName,
+  ]);
   const body = {
     profile: {
       firstName: testUser.firstName,
@@ -300,7 +304,11 @@ async function setTestUserPassword(context: WriteContext): Promise<WriteOutcome>
   if (testUser === undefined || userId === undefined) {
     return {};
   }
-  const password = generateTestUserPassword();
+  const password = generateTestUserPassword([
+    testUser.email,
+    testUser.firstName,
+    testUser.lastName,
+  ]);
   await client.userApi.updateUser({
     userId,
     user: { credentials: { password: { value: password } } },
