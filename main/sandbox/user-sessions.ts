@@ -16,9 +16,9 @@ const listeners = new WeakMap<SandboxOrg, Set<RevocationListener>>();
  *
  * @remarks
  * The management API does not hold the sessions: `oidc-provider` keeps them, with the tokens, in
- * each authorization server's artifact store (`oidc/oidc-storage.ts`). The OIDC layer is meant to
- * listen here and drop the user's `Session` entries (and, with `oauthTokens`, their
- * `AccessToken`, `RefreshToken`, `AuthorizationCode` and `Grant` entries).
+ * each authorization server's artifact store (`oidc/oidc-storage.ts`). The OIDC layer
+ * (`oidc/context.ts`) listens here and drops the user's `Session` entries (and, with
+ * `oauthTokens`, their `AccessToken`, `RefreshToken`, `AuthorizationCode` and `Grant` entries).
  */
 export function onUserSessionsRevoked(org: SandboxOrg, listener: RevocationListener): () => void {
   let set = listeners.get(org);

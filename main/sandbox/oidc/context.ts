@@ -6,6 +6,7 @@ import type Provider from 'oidc-provider';
 import { trustedOriginMatches } from '../routes/trusted-origins.ts';
 import type { SandboxAuthServer, SandboxOrg } from '../sandbox-org.ts';
 import type { OAuthServerRef } from '../system-log.ts';
+import { onUserSessionsRevoked } from '../user-sessions.ts';
 import { createAuthorizationServerProvider } from './authorization-server-provider.ts';
 import { misbehavingResponses } from './misbehaving-responses.ts';
 import { OidcArtifactStore } from './oidc-storage.ts';
@@ -100,6 +101,21 @@ export function createOidcContext(options: {
   const stores = new Map<string, OidcArtifactStore>();
   const providers = new Map<string, { signature: string; provider: Provider }>();
 
+  const jwtIdsByUser = new Map<string, Set<string>>();
+  const revokedJwtIds = new Set<string>();
+  // `DELETE /api/v1/users/{id}/sessions` ends the user's sessions (and tokens) on every server.
+  onUserSessionsRevoked(org, ({ userId, oauthTokens }) => {
+    for (const store of stores.values()) {
+      store.revokeAccount(userId, oauthTokens);
+    }
+    if (oauthTokens) {
+      for (const id of jwtIdsByUser.get(userId) ?? []) {
+        revokedJwtIds.add(id);
+      }
+      jwtIdsByUser.delete(userId);
+    }
+  });
+
   function storeFor(key: string): OidcArtifactStore {
     let store = stores.get(key);
     if (store === undefined) {
@@ -158,6 +174,15 @@ export function createOidcContext(options: {
     provider.use(
       misbehavingResponses({ faults: options.relyingPartyFaults, serverKey, signingKey }),
     );
+    // A custom server's JWT access tokens are not stored; their ids are kept per user, so ending
+    // a user's sessions with `oauthTokens` can revoke them too.
+    provider.on('access_token.issued', (token: { accountId?: string; jti: string }) => {
+      if (token.accountId !== undefined) {
+        const ids = jwtIdsByUser.get(token.accountId) ?? new Set<string>();
+        ids.add(token.jti);
+        jwtIdsByUser.set(token.accountId, ids);
+      }
+    });
     providers.set(key, { signature, provider });
     return provider;
   }
@@ -176,6 +201,6 @@ export function createOidcContext(options: {
     storeFor,
     isTrustedCorsOrigin,
     serverRef,
-    revokedJwtIds: new Set<string>(),
+    revokedJwtIds,
   };
 }

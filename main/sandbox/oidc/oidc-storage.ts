@@ -73,6 +73,25 @@ export class OidcArtifactStore {
     };
   }
 
+  /**
+   * Forgets every session of `accountId` (`DELETE /api/v1/users/{id}/sessions`), and with
+   * `tokens` also the codes, grants and access and refresh tokens issued to them (`oauthTokens`).
+   * Returns how many entries went.
+   */
+  revokeAccount(accountId: string, tokens: boolean): number {
+    const models = tokens
+      ? ['Session:', 'AccessToken:', 'RefreshToken:', 'AuthorizationCode:', 'Grant:']
+      : ['Session:'];
+    let removed = 0;
+    for (const [id, entry] of this.#entries) {
+      if (entry.payload.accountId === accountId && models.some((model) => id.startsWith(model))) {
+        this.#entries.delete(id);
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
   /** The stored payload of an artifact, e.g. an authorization code, if it is still valid. */
   peek(model: string, id: string): AdapterPayload | undefined {
     const entry = this.#entries.get(`${model}:${id}`);

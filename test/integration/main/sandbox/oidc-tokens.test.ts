@@ -145,6 +145,27 @@ describe('the default authorization server', () => {
   });
 });
 
+describe('ending a user’s sessions (DELETE /api/v1/users/{id}/sessions)', () => {
+  const base = () => `${sandbox.orgUrl}/oauth2/default`;
+
+  it('keeps the user’s tokens without oauthTokens, and revokes them with it', async () => {
+    const kept = await login(base());
+    await client.userApi.revokeUserSessions({ userId: app.user.id });
+    expect(await introspect(base(), kept.access_token)).toMatchObject({ active: true });
+
+    await client.userApi.revokeUserSessions({ userId: app.user.id, oauthTokens: true });
+    expect(await introspect(base(), kept.access_token)).toEqual({ active: false });
+    const refused = await fetch(`${base()}/v1/userinfo`, {
+      headers: { authorization: `Bearer ${kept.access_token}` },
+    });
+    expect(refused.status).toBe(401);
+    // A new sign-in works as before.
+    expect(await introspect(base(), (await login(base())).access_token)).toMatchObject({
+      active: true,
+    });
+  });
+});
+
 describe('issuer_mode', () => {
   async function discoveredIssuer(orgUrl: string, clientId?: string) {
     const url = new URL('/.well-known/openid-configuration', orgUrl);
