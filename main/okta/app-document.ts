@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors.ts';
+import { findTrustedOrigin, originSpellings } from '../../shared/okta/trusted-origin-match.ts';
 import {
   type AppSettings,
   appSettingsSchema,
@@ -10,7 +11,6 @@ import type { OktaClient } from './okta-client.ts';
 import { filterEquals } from './okta-filter.ts';
 import { type OktaApp, readOktaApp, readOktaTrustedOrigin } from './okta-json.ts';
 import { appFieldsOf } from './org-snapshot.ts';
-import { findTrustedOrigin, originSpellings } from './trusted-origin-match.ts';
 
 /** A trusted origin in the document's terms. */
 export type DocumentTrustedOrigin = SetupDocument['trustedOrigins'][number];

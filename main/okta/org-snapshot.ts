@@ -1,3 +1,4 @@
+import { findTrustedOrigin } from '../../shared/okta/trusted-origin-match.ts';
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import { collect } from './collections.ts';
 import type { OktaClient } from './okta-client.ts';
@@ -14,7 +15,6 @@ import {
   readOktaTrustedOrigin,
   readOktaUser,
 } from './okta-json.ts';
-import { findTrustedOrigin } from './trusted-origin-match.ts';
 
 // Kept here too: the console's bodies and exports import the mark from the snapshot it is read by.
 export { SETUP_MARK_KEY } from './okta-json.ts';

@@ -1,3 +1,4 @@
+import { findTrustedOrigin } from '../../../shared/okta/trusted-origin-match.ts';
 import { withoutTrailingSlashes } from '../../../shared/text.ts';
 import { collect } from '../../okta/collections.ts';
 import type { OktaClient } from '../../okta/okta-client.ts';
@@ -19,7 +20,6 @@ import {
   readOktaTrustedOrigin,
   readOktaUser,
 } from '../../okta/okta-json.ts';
-import { findTrustedOrigin } from '../../okta/trusted-origin-match.ts';
 import { asObject } from '../../platform/json.ts';
 
 /**

@@ -1,3 +1,4 @@
+import { sameOrigin } from '../../../shared/okta/trusted-origin-match.ts';
 import { OKTA_ERRORS } from '../okta-errors.ts';
 import { oktaId } from '../okta-ids.ts';
 import type { SandboxTrustedOrigin } from '../sandbox-org.ts';
@@ -52,12 +53,11 @@ function parseOrigin(value: unknown): URL | undefined {
  * CORS requests the same way is **(unverified)**.
  */
 export function trustedOriginMatches(stored: string, requestOrigin: string): boolean {
-  const trusted = parseOrigin(stored);
-  const request = URL.canParse(requestOrigin) ? new URL(requestOrigin) : undefined;
+  // The same rule the console matches by (shared), for values that are origins at all.
   return (
-    trusted !== undefined &&
-    request !== undefined &&
-    `${trusted.protocol}//${trusted.host}` === `${request.protocol}//${request.host}`
+    parseOrigin(stored) !== undefined &&
+    URL.canParse(requestOrigin) &&
+    sameOrigin(stored, requestOrigin)
   );
 }
 

@@ -4,7 +4,7 @@ import {
   findTrustedOrigin,
   originSpellings,
   sameOrigin,
-} from '../../../../main/okta/trusted-origin-match.ts';
+} from '../../../../shared/okta/trusted-origin-match.ts';
 
 describe('matching origins with the trusted origins Okta keeps as sent', () => {
   it.each([
