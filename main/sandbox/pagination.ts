@@ -108,10 +108,13 @@ export function linkHeaders(requestUrl: URL, limit: number, nextCursor: string |
   return links;
 }
 
-/** Reads `limit` from a query: the default when absent, clamped to `max`; `null` when invalid. */
+/**
+ * Reads `limit` from a query: the default when absent, clamped to `max` (and raised to `min`,
+ * when the endpoint declares one); `null` when invalid.
+ */
 export function readLimit(
   query: URLSearchParams,
-  defaults: { default: number; max: number },
+  defaults: { default: number; max: number; min?: number },
 ): number | null {
   const raw = query.get('limit');
   if (raw === null) {
@@ -121,5 +124,5 @@ export function readLimit(
   if (!Number.isInteger(value) || value < 1) {
     return null;
   }
-  return Math.min(value, defaults.max);
+  return Math.max(defaults.min ?? 1, Math.min(value, defaults.max));
 }

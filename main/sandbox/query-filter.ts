@@ -9,13 +9,21 @@ export class FilterSyntaxError extends Error {
 type Value = string | number | boolean | null;
 type Predicate = (subject: unknown) => boolean;
 
+/** One `attribute operator value` (or `attribute pr`) of an expression, the operator lower-cased. */
+export interface FilterTerm {
+  attribute: string;
+  operator: string;
+}
+
 /**
- * A compiled expression, the attribute paths it reads (so callers can pick the subject) and the
- * comparison operators it uses, lower-cased (so an endpoint can refuse what it does not support).
+ * A compiled expression, the attribute paths it reads (so callers can pick the subject), the
+ * comparison operators it uses, lower-cased, and each term pairing the two (so an endpoint can
+ * refuse what it does not support, e.g. `gt` on one attribute only).
  */
 export type CompiledFilter = Predicate & {
   readonly attributes: readonly string[];
   readonly operators: readonly string[];
+  readonly terms: readonly FilterTerm[];
 };
 
 const COMPARISONS = ['eq', 'ne', 'sw', 'co', 'gt', 'ge', 'lt', 'le'] as const;
@@ -158,6 +166,7 @@ function compare(operator: (typeof COMPARISONS)[number], actual: unknown, right:
 export function compileFilter(expression: string): CompiledFilter {
   const attributes = new Set<string>();
   const operators = new Set<string>();
+  const terms: FilterTerm[] = [];
   // Tokens only: matchAll skips the spaces between them (a leading `\s*` would rescan a long run
   // of spaces from each one).
   const tokens = [...expression.matchAll(/"(?:[^"\\]|\\.)*"|\(|\)|[^\s()]+/g)].map((m) => m[0]);
@@ -209,6 +218,7 @@ export function compileFilter(expression: string): CompiledFilter {
     attributes.add(token);
     const operator = next().toLowerCase();
     operators.add(operator);
+    terms.push({ attribute: token, operator });
     // Split and lower-cased once here, not per item: a search scans up to every user.
     const keys = token.split('.');
     if (operator === 'pr') {
@@ -253,5 +263,9 @@ export function compileFilter(expression: string): CompiledFilter {
   if (position !== tokens.length) {
     throw new FilterSyntaxError(`unexpected "${tokens[position] ?? ''}"`);
   }
-  return Object.assign(predicate, { attributes: [...attributes], operators: [...operators] });
+  return Object.assign(predicate, {
+    attributes: [...attributes],
+    operators: [...operators],
+    terms,
+  });
 }

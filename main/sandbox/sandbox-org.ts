@@ -65,6 +65,13 @@ export interface SandboxUser {
   >;
   /** scrypt hash of the password, `salt:hash` in hex; `null` when the user has none. */
   passwordHash: string | null;
+  /**
+   * Consecutive wrong passwords at the sign-in page since the last successful sign-in (absent:
+   * none). Never rendered; kept here so the state file keeps it. Reaching the password policy's
+   * limit locks the user out and starts the count again (oidc/sign-in-lockout.ts), so an admin's
+   * unlock always finds it cleared.
+   */
+  failedSignIns?: number;
   adminRoles: { id: string; type: AdminRoleType; created: string }[];
 }
 
@@ -96,7 +103,22 @@ export interface SandboxApp {
   users: Map<string, { created: string }>;
   /** Group id → its assignment. */
   groups: Map<string, { created: string; lastUpdated: string; priority: number }>;
+  /**
+   * The org authorization server's groups claim of an OIDC app (its Sign On tab), set through
+   * Okta's internal settings endpoint (`routes/app-groups-claim.ts`); not part of the app's JSON.
+   */
+  idTokenGroupsClaim?: SandboxIdTokenGroupsClaim;
 }
+
+/** An app's org-server groups claim, in the internal endpoint's terms. */
+export type SandboxIdTokenGroupsClaim =
+  | {
+      name: string;
+      valueType: 'GROUPS';
+      groupFilterType: 'STARTS_WITH' | 'EQUALS' | 'CONTAINS' | 'REGEX';
+      value: string;
+    }
+  | { name: string; valueType: 'EXPRESSION'; value: string; groupFilterType?: undefined };
 
 /** A trusted origin (CORS, redirect or iframe embedding), as Okta renders it minus `_links`. */
 export interface SandboxTrustedOrigin {

@@ -11,26 +11,19 @@ import {
 } from './exchange-recorder.ts';
 import { createFaultStore, type Fault } from './faults.ts';
 import { createJsonSender, logClientOf, readJsonBody } from './http-exchange.ts';
+import { MANAGEMENT_ROUTES } from './management-routes.ts';
 import { createOidcLayer } from './oidc/oidc-layer.ts';
 import { createRelyingPartyFaultStore } from './oidc/relying-party-faults.ts';
 import { OKTA_ERRORS } from './okta-errors.ts';
 import { requestId as newRequestId } from './okta-ids.ts';
 import { openOrg } from './org-startup.ts';
+import { unimplementedQueryParameter } from './query-parameters.ts';
 import {
   createRateLimiter,
   DEFAULT_RATE_LIMIT_TIER,
   type RateLimitSettings,
   resolveRateLimits,
 } from './rate-limits.ts';
-import { API_TOKEN_ROUTES } from './routes/api-tokens.ts';
-import { APP_ROUTES } from './routes/apps.ts';
-import { AUTHORIZATION_SERVER_ROUTES } from './routes/authorization-servers.ts';
-import { GROUP_ROUTES } from './routes/groups.ts';
-import { LOG_ROUTES } from './routes/logs.ts';
-import { ORG_ROUTES } from './routes/org.ts';
-import type { Route } from './routes/route.ts';
-import { TRUSTED_ORIGIN_ROUTES } from './routes/trusted-origins.ts';
-import { USER_ROUTES } from './routes/users.ts';
 import { createSandboxClock } from './sandbox-clock.ts';
 import type { SandboxOrg, SandboxUser } from './sandbox-org.ts';
 import type { SeedOption, SeedSummary } from './seed.ts';
@@ -118,18 +111,6 @@ export interface SandboxExchange {
    */
   readonly body: Promise<{ ok: true; value: unknown } | { ok: false }> | undefined;
 }
-
-/** Every management route the sandbox answers, most specific first where paths overlap. */
-const ROUTES: readonly Route[] = [
-  ...USER_ROUTES,
-  ...GROUP_ROUTES,
-  ...APP_ROUTES,
-  ...TRUSTED_ORIGIN_ROUTES,
-  ...AUTHORIZATION_SERVER_ROUTES,
-  ...ORG_ROUTES,
-  ...LOG_ROUTES,
-  ...API_TOKEN_ROUTES,
-];
 
 /** The Okta type a 404 names for a path, e.g. `AppInstance` for `/api/v1/apps/{id}…`. */
 function resourceTypeOf(path: string): string {
@@ -305,7 +286,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     return true;
   }
 
-  /** The management API: SSWS auth, route, role check, body, handler, System Log. */
+  /**
+   * The management API: SSWS auth, route, role check, query parameters (only those the route
+   * implements, else `E0000001`), body, handler, System Log.
+   */
   async function handleManagement(exchange: SandboxExchange): Promise<void> {
     const { request, url, method, rateLimitHeaders: limits } = exchange;
     const caller = callerOf(request);
@@ -314,7 +298,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       exchange.reply(status, body, limits);
       return;
     }
-    const candidates = ROUTES.filter((route) => route.pattern.test(url.pathname));
+    const candidates = MANAGEMENT_ROUTES.filter((route) => route.pattern.test(url.pathname));
     const route = candidates.find((candidate) => candidate.method === method);
     if (route === undefined) {
       const { status, body } =
@@ -330,6 +314,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     if (!mayCall) {
       const { status, body } = OKTA_ERRORS.accessDenied();
       exchange.reply(status, body, limits);
+      return;
+    }
+    const unimplemented = unimplementedQueryParameter(route, url.searchParams);
+    if (unimplemented !== undefined) {
+      exchange.reply(unimplemented.status, unimplemented.body, limits);
       return;
     }
     if (method === 'GET') {
@@ -452,7 +441,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     // Runs before any other request is handled (a microtask after the route's synchronous
     // change), so no request ever sees derived lookups older than the org.
     const method = request.method ?? 'GET';
-    if (method !== 'GET' && method !== 'HEAD' && response.statusCode < 400) {
+    // A refused sign-in changes the org too: it counts towards the lockout, or locks the user
+    // out (oidc/sign-in-lockout.ts), and the state file must keep that.
+    const failedSignIn = method === 'POST' && (request.url ?? '').startsWith('/signin/');
+    if (method !== 'GET' && method !== 'HEAD' && (response.statusCode < 400 || failedSignIn)) {
       markDirty();
     }
   }

@@ -1,7 +1,9 @@
 import { hashPassword } from './passwords.ts';
+import { unimplementedQueryParameter } from './query-parameters.ts';
 import { APP_ROUTES } from './routes/apps.ts';
 import { GROUP_ROUTES } from './routes/groups.ts';
 import type { Route } from './routes/route.ts';
+import { USER_LIFECYCLE_ROUTES } from './routes/user-lifecycle.ts';
 import { USER_ROUTES } from './routes/users.ts';
 import type { SandboxGroup, SandboxOrg, SandboxUser, UserStatus } from './sandbox-org.ts';
 
@@ -63,7 +65,12 @@ export function largeSeedFrom(
 /** Origin the seed's internal management calls are made on; nothing stored depends on it. */
 const SEED_ORIGIN = 'https://seed.sandbox.invalid';
 
-const SEED_ROUTES: readonly Route[] = [...USER_ROUTES, ...GROUP_ROUTES, ...APP_ROUTES];
+const SEED_ROUTES: readonly Route[] = [
+  ...USER_ROUTES,
+  ...USER_LIFECYCLE_ROUTES,
+  ...GROUP_ROUTES,
+  ...APP_ROUTES,
+];
 
 type ManagementCall = (
   method: string,
@@ -77,7 +84,8 @@ type ManagementCall = (
  * @remarks
  * Seeded users, groups and apps are made by the very code that serves `POST /api/v1/users` and
  * the rest, so they have Okta's shape and defaults exactly as if an admin had created them. A
- * refusal is a bug in the seed, so it throws with Okta's answer.
+ * refusal — by the route, or by the server's check of query parameters, which the seed goes
+ * through too — is a bug in the seed, so it throws with Okta's answer.
  */
 function managementCaller(org: SandboxOrg, caller: SandboxUser, now: Date): ManagementCall {
   return (method, pathAndQuery, body = {}) => {
@@ -88,16 +96,18 @@ function managementCaller(org: SandboxOrg, caller: SandboxUser, now: Date): Mana
     if (route === undefined) {
       throw new Error(`Seed: no sandbox route answers ${method} ${url.pathname}.`);
     }
-    const result = route.handle({
-      org,
-      orgUrl: SEED_ORIGIN,
-      url,
-      caller,
-      params: route.pattern.exec(url.pathname)?.groups ?? {},
-      query: url.searchParams,
-      body,
-      now,
-    });
+    const result =
+      unimplementedQueryParameter(route, url.searchParams) ??
+      route.handle({
+        org,
+        orgUrl: SEED_ORIGIN,
+        url,
+        caller,
+        params: route.pattern.exec(url.pathname)?.groups ?? {},
+        query: url.searchParams,
+        body,
+        now,
+      });
     if (result.status >= 400) {
       throw new Error(
         `Seed: ${method} ${url.pathname} answered ${String(result.status)}: ${JSON.stringify(result.body)}`,

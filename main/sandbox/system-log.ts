@@ -315,6 +315,10 @@ export const EVENT_TYPES = {
     displayMessage: 'OAuth2 refresh token is granted',
     legacy: 'app.oauth2.as.token.grant.refresh_token_success',
   },
+  // Refresh-token reuse detection (developer.okta.com/docs/guides/refresh-tokens/
+  // refresh-token-rotation names the event types; the display messages are unverified).
+  'app.oauth2.token.detect_reuse': { displayMessage: 'OIDC refresh token reuse detected' },
+  'app.oauth2.as.token.detect_reuse': { displayMessage: 'OAuth2 refresh token reuse detected' },
 } as const satisfies Record<string, EventTypeInfo>;
 
 /** An event type the sandbox emits (a key of {@link EVENT_TYPES}). */
@@ -686,6 +690,41 @@ export function recordSignInAttempt(org: SandboxOrg, attempt: SignInAttempt): Lo
 }
 
 /**
+ * Logs what a user's own sign-in did to their account: `user.account.lock` when the last wrong
+ * password reached the policy's limit, `user.account.update_password` when they set a new
+ * password in place of an expired one. The user is actor and target, as in Okta's events for a
+ * user's own actions.
+ *
+ * @remarks
+ * The lock is logged with `outcome` FAILURE / `LOCKED_OUT`, as public detection-rule fixtures
+ * of Okta's event show it (unverified against a live org).
+ */
+export function recordUserAccountEvent(
+  org: SandboxOrg,
+  event: {
+    eventType: 'user.account.lock' | 'user.account.update_password';
+    user: SandboxUser;
+    client: LogClientInfo;
+  },
+): LogEvent {
+  return appendLogEvent(org, {
+    eventType: event.eventType,
+    actor: userActor(event.user),
+    client: event.client,
+    target: [userTarget(event.user)],
+    outcome:
+      event.eventType === 'user.account.lock'
+        ? { result: 'FAILURE', reason: 'LOCKED_OUT' }
+        : { result: 'SUCCESS' },
+    authenticationContext: {
+      authenticationProvider: 'OKTA_AUTHENTICATION_PROVIDER',
+      credentialProvider: 'OKTA_CREDENTIAL_PROVIDER',
+      credentialType: 'PASSWORD',
+    },
+  });
+}
+
+/**
  * Which authorization server handled an OAuth request: the org's (`/oauth2/v1/…`, events
  * `app.oauth2.*`) or a custom one such as `default` (`/oauth2/{id}/v1/…`, events
  * `app.oauth2.as.*`).
@@ -809,4 +848,37 @@ export function recordOAuthTokenGrant(org: SandboxOrg, grant: OAuthTokenGrant): 
       eventType: `${prefix}.token.grant.${token}` as SystemLogEventType,
     }),
   );
+}
+
+/**
+ * Logs a rotated-out refresh token presented after its leeway: Okta's reuse detection
+ * (`app.oauth2[.as].token.detect_reuse`), which revoked the token's grant, followed by the
+ * refused grant itself (`app.oauth2[.as].token.grant`, `outcome.reason`
+ * `invalid_refresh_token`, the reason support.okta.com's "Refresh Token Invalid or Expired"
+ * article searches for). The detection event's outcome is the sandbox's choice (unverified).
+ */
+export function recordRefreshTokenReuse(
+  org: SandboxOrg,
+  grant: Omit<OAuthTokenGrant, 'outcome' | 'tokens' | 'reason'>,
+): LogEvent[] {
+  const prefix = grant.authServer.kind === 'org' ? 'app.oauth2' : 'app.oauth2.as';
+  const detection = appendLogEvent(org, {
+    eventType: `${prefix}.token.detect_reuse` as SystemLogEventType,
+    actor: oauthActor(grant),
+    client: { ...grant.client, oauthClientId: grant.clientId },
+    outcome: { result: 'FAILURE', reason: 'invalid_refresh_token' },
+    target: oauthTargets(grant),
+    ...(grant.debugData === undefined ? {} : { debugData: grant.debugData }),
+    authenticationContext: {
+      issuer: { id: grant.authServer.issuer, type: 'AUTHORIZATION_SERVER' },
+    },
+  });
+  return [
+    detection,
+    ...recordOAuthTokenGrant(org, {
+      ...grant,
+      outcome: 'FAILURE',
+      reason: 'invalid_refresh_token',
+    }),
+  ];
 }

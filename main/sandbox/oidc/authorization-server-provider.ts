@@ -15,7 +15,7 @@ import { OKTA_OAUTH_TEXTS } from '../../../shared/okta/oauth-texts.ts';
 import type { SandboxAuthServer, SandboxOrg } from '../sandbox-org.ts';
 import { hashAccessTokensIntoIdTokens } from './id-token-hashes.ts';
 import type { OidcArtifactStore } from './oidc-storage.ts';
-import { ID_TOKEN_EXTRAS, SCOPE_CLAIMS, userClaims } from './okta-claims.ts';
+import { ID_TOKEN_EXTRAS, orgGroupsClaimNames, SCOPE_CLAIMS, userClaims } from './okta-claims.ts';
 import {
   evaluateAccessPolicy,
   findClient,
@@ -24,6 +24,7 @@ import {
   isAssigned,
   type OAuthClientView,
 } from './okta-oauth-rules.ts';
+import { refreshTokenSettingsOf } from './refresh-token-rotation.ts';
 
 /** What the Okta layer learned about the client's authentication before `oidc-provider` runs. */
 export interface OidcRequestContext {
@@ -154,6 +155,10 @@ export function createAuthorizationServerProvider(options: {
   }
 
   const policy = interactionPolicy.base();
+  // Okta's apps are trusted (consent_method TRUSTED): `prompt=consent` shows no consent screen.
+  // The Okta layer adds that prompt to requests for `offline_access` (authorize.ts), which the
+  // provider otherwise drops (OIDC Core §11) where Okta issues the refresh token.
+  policy.get('consent')?.checks.remove('consent_prompt');
   // Okta checks assignment and access policy once it knows the user — after sign-in, and on
   // every later request that rides an existing session.
   policy.get('login')?.checks.add(
@@ -219,6 +224,8 @@ export function createAuthorizationServerProvider(options: {
     claims: {
       openid: ['sub', ...ID_TOKEN_EXTRAS, ...groupsClaimNames],
       ...SCOPE_CLAIMS,
+      // The org server's per-app groups claims, released for the `groups` scope (okta-claims.ts).
+      ...(server === undefined ? { groups: orgGroupsClaimNames(org) } : {}),
     },
     features: {
       devInteractions: { enabled: false },
@@ -276,6 +283,14 @@ export function createAuthorizationServerProvider(options: {
       policy,
       url: (_ctx, interaction) => `/signin/${placement.key}/${interaction.uid}`,
     },
+    // The app's `refresh_token.rotation_type` (refresh-token-rotation.ts): ROTATE issues a new
+    // refresh token on every use, STATIC answers with the same one. The leeway of a rotated-out
+    // token is the Okta layer's (token.ts), before the provider sees it.
+    rotateRefreshToken: (ctx) => {
+      const clientId = ctx.oidc.client?.clientId;
+      const view = clientId === undefined ? undefined : findClient(org, clientId);
+      return view !== undefined && refreshTokenSettingsOf(view.app).rotation_type === 'ROTATE';
+    },
     // Okta's apps are trusted (consent_method TRUSTED): no consent screen.
     loadExistingGrant: async (ctx) => {
       const session = ctx.oidc.session;
@@ -295,7 +310,7 @@ export function createAuthorizationServerProvider(options: {
       await grant.save();
       return grant;
     },
-    findAccount: (_ctx, id) => {
+    findAccount: (ctx, id) => {
       const user = userOf(id);
       if (user === undefined) {
         return undefined;
@@ -309,6 +324,7 @@ export function createAuthorizationServerProvider(options: {
             user,
             use: use === 'id_token' ? 'id_token' : 'userinfo',
             scopes: scope.split(' '),
+            clientId: ctx.oidc.client?.clientId,
           }) as AccountClaims,
       };
     },

@@ -126,11 +126,41 @@ function refuseAuthorize(context: OidcContext, call: OidcCall): boolean {
   return false;
 }
 
+/**
+ * Keeps `offline_access` on its way to the provider by adding `consent` to the request's
+ * `prompt`.
+ *
+ * @remarks
+ * Okta issues a refresh token for `offline_access` when the app has the `refresh_token` grant,
+ * whatever the `prompt`; `oidc-provider` drops the scope unless `prompt` includes `consent`
+ * (OIDC Core §11), and the sandbox's providers answer that prompt with no consent screen, as
+ * Okta does for its TRUSTED apps (authorization-server-provider.ts). With `prompt=none`, which
+ * admits no other value, the request is left as it is and gets no refresh token.
+ */
+function keepOfflineAccess(call: OidcCall): void {
+  const { request } = call;
+  const raw = request.url ?? '/';
+  const at = raw.includes('?') ? raw.indexOf('?') : raw.length;
+  const params = new URLSearchParams(raw.slice(at + 1));
+  const scopes = (params.get('scope') ?? '').split(' ');
+  const prompts = (params.get('prompt') ?? '').split(' ').filter(Boolean);
+  if (
+    !scopes.includes('offline_access') ||
+    prompts.includes('none') ||
+    prompts.includes('consent')
+  ) {
+    return;
+  }
+  params.set('prompt', [...prompts, 'consent'].join(' '));
+  request.url = `${raw.slice(0, at)}?${params.toString()}`;
+}
+
 /** A GET to `/authorize` on any server (a POST goes straight to the provider). */
 export const authorizeEndpoint: OidcEndpoint = {
   matches: (call) => call.endpoint === '/v1/authorize' && call.request.method === 'GET',
   async handle(context, call) {
     if (!refuseAuthorize(context, call)) {
+      keepOfflineAccess(call);
       await forwardToProvider(call);
     }
   },

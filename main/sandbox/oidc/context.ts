@@ -10,6 +10,7 @@ import { onUserSessionsRevoked } from '../user-sessions.ts';
 import { createAuthorizationServerProvider } from './authorization-server-provider.ts';
 import { misbehavingResponses } from './misbehaving-responses.ts';
 import { OidcArtifactStore } from './oidc-storage.ts';
+import { orgGroupsClaimNames } from './okta-claims.ts';
 import type { RelyingPartyFaultStore } from './relying-party-faults.ts';
 
 /**
@@ -48,6 +49,25 @@ export interface OidcContext {
    * no record of JWT access tokens, so the sandbox remembers their revocation itself.
    */
   readonly revokedJwtIds: Set<string>;
+  /**
+   * Revokes everything issued under one grant on a server (`'org'` or its id): the stored
+   * tokens, codes and grant, and the JWT access tokens, which are not stored. Okta's answer to a
+   * replayed refresh token (refresh-token-rotation.ts).
+   */
+  revokeGrant(serverKey: string, grantId: string): void;
+  /** Interaction uid → the expired-password sign-in waiting on it (sign-in.ts). */
+  readonly pendingPasswordChanges: Map<string, PendingPasswordChange>;
+}
+
+/**
+ * A sign-in waiting for its user to replace an expired password: the user whose password was
+ * right, for the interaction (by uid, which the browser's interaction cookie names) it belongs
+ * to.
+ */
+export interface PendingPasswordChange {
+  userId: string;
+  /** Sandbox time after which the user must sign in again. */
+  expiresAtMs: number;
 }
 
 /** A form body the router read before routing (it names the client, which picks the issuer). */
@@ -102,6 +122,7 @@ export function createOidcContext(options: {
   const providers = new Map<string, { signature: string; provider: Provider }>();
 
   const jwtIdsByUser = new Map<string, Set<string>>();
+  const jwtIdsByGrant = new Map<string, Set<string>>();
   const revokedJwtIds = new Set<string>();
   // `DELETE /api/v1/users/{id}/sessions` ends the user's sessions (and tokens) on every server.
   onUserSessionsRevoked(org, ({ userId, oauthTokens }) => {
@@ -153,7 +174,7 @@ export function createOidcContext(options: {
         : { kid: server.signingKey.kid, privateKeyPem: server.signingKey.privateKeyPem };
     const claimsSignature =
       server === undefined
-        ? ''
+        ? JSON.stringify(orgGroupsClaimNames(org))
         : JSON.stringify(
             [...server.claims.values()].map((claim) => [claim.name, claim.valueType]),
           ) + JSON.stringify(server.record.audiences);
@@ -176,13 +197,22 @@ export function createOidcContext(options: {
     );
     // A custom server's JWT access tokens are not stored; their ids are kept per user, so ending
     // a user's sessions with `oauthTokens` can revoke them too.
-    provider.on('access_token.issued', (token: { accountId?: string; jti: string }) => {
-      if (token.accountId !== undefined) {
-        const ids = jwtIdsByUser.get(token.accountId) ?? new Set<string>();
-        ids.add(token.jti);
-        jwtIdsByUser.set(token.accountId, ids);
-      }
-    });
+    provider.on(
+      'access_token.issued',
+      (token: { accountId?: string; grantId?: string; jti: string }) => {
+        if (token.accountId !== undefined) {
+          const ids = jwtIdsByUser.get(token.accountId) ?? new Set<string>();
+          ids.add(token.jti);
+          jwtIdsByUser.set(token.accountId, ids);
+        }
+        // And per grant, so a replayed refresh token can revoke them with its grant.
+        if (token.grantId !== undefined) {
+          const ids = jwtIdsByGrant.get(token.grantId) ?? new Set<string>();
+          ids.add(token.jti);
+          jwtIdsByGrant.set(token.grantId, ids);
+        }
+      },
+    );
     providers.set(key, { signature, provider });
     return provider;
   }
@@ -191,6 +221,14 @@ export function createOidcContext(options: {
     return server === undefined
       ? { kind: 'org', issuer: orgUrl() }
       : { kind: 'custom', server, issuer: `${orgUrl()}/oauth2/${server.id}` };
+  }
+
+  function revokeGrant(serverKey: string, grantId: string): void {
+    storeFor(serverKey).revokeGrant(grantId);
+    for (const id of jwtIdsByGrant.get(grantId) ?? []) {
+      revokedJwtIds.add(id);
+    }
+    jwtIdsByGrant.delete(grantId);
   }
 
   return {
@@ -202,5 +240,7 @@ export function createOidcContext(options: {
     isTrustedCorsOrigin,
     serverRef,
     revokedJwtIds,
+    revokeGrant,
+    pendingPasswordChanges: new Map(),
   };
 }

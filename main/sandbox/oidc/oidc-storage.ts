@@ -54,7 +54,11 @@ export class OidcArtifactStore {
       consume: (id) => {
         const payload = live(key(id));
         if (payload !== undefined) {
-          payload.consumed = Math.floor(this.#now() / 1000);
+          const now = this.#now();
+          payload.consumed = Math.floor(now / 1000);
+          // A rotated refresh token's grace period runs from its first use, to the millisecond
+          // (`consumed` has whole seconds): see refresh-token-rotation.ts.
+          payload.firstUsedAtMs ??= now;
         }
         return Promise.resolve();
       },
@@ -90,6 +94,40 @@ export class OidcArtifactStore {
       }
     }
     return removed;
+  }
+
+  /**
+   * Forgets everything issued under one grant — its refresh and access tokens, codes and the
+   * grant itself: Okta's answer to a rotated refresh token replayed after its leeway. Returns
+   * how many entries went.
+   */
+  revokeGrant(grantId: string): number {
+    let removed = 0;
+    for (const [id, entry] of this.#entries) {
+      if (entry.payload.grantId === grantId) {
+        this.#entries.delete(id);
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Lets a used refresh token be redeemed once more, within its grace period: clears the
+   * provider's `consumed` mark (which would make `oidc-provider` revoke the grant) and keeps
+   * `firstUsedAtMs`, so the grace period still runs from the first use. Answers the function
+   * that puts the mark back if nothing used the token meanwhile (the request failed).
+   */
+  reopenRefreshToken(id: string): () => void {
+    const payload = this.#entries.get(`RefreshToken:${id}`)?.payload;
+    const consumed: unknown = payload?.consumed;
+    if (payload === undefined || consumed === undefined) {
+      return () => undefined;
+    }
+    delete payload.consumed;
+    return () => {
+      payload.consumed ??= consumed;
+    };
   }
 
   /** The stored payload of an artifact, e.g. an authorization code, if it is still valid. */

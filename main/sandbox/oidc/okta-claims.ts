@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 
+import {
+  groupsReleasedByExpression,
+  readGroupsExpression,
+} from '../../../shared/okta/groups-expression.ts';
 import type { SandboxAuthServer, SandboxOrg, SandboxUser } from '../sandbox-org.ts';
-import { groupNamesFor, groupsClaimsFor } from './okta-oauth-rules.ts';
+import { findClient, groupNamesFor, groupsClaimsFor } from './okta-oauth-rules.ts';
 
 /** Okta's OIDC standard claims by scope (okta-behaviours.md §1 `claims_supported`). */
 export const SCOPE_CLAIMS: Record<string, string[]> = {
@@ -41,6 +45,8 @@ export function userClaims(options: {
   user: SandboxUser;
   use: 'id_token' | 'userinfo';
   scopes: readonly string[];
+  /** The client the claims are for: the org server's groups claim is a setting of its app. */
+  clientId?: string | undefined;
 }): Record<string, unknown> {
   const { org, server, user, use, scopes } = options;
   const profile = user.profile;
@@ -67,7 +73,66 @@ export function userClaims(options: {
   for (const claim of server === undefined ? [] : groupsClaimsFor(server, 'IDENTITY', scopes)) {
     claims[claim.name] = groupNamesFor(org, user, claim);
   }
+  if (server === undefined && use === 'id_token' && scopes.includes('groups')) {
+    const released = appGroupsClaimOf(org, user, options.clientId);
+    if (released !== undefined) {
+      claims[released.name] = released.groups;
+    }
+  }
   return claims;
+}
+
+/**
+ * The org server's groups claim of the client's app (its Sign On tab) for a user: only in ID
+ * tokens, only for the `groups` scope (Okta's guide "Add a groups claim for the org
+ * authorization server": "you can only create an ID token with a groups claim"; "the scopes that
+ * you need to include … are openid and groups").
+ */
+function appGroupsClaimOf(
+  org: SandboxOrg,
+  user: SandboxUser,
+  clientId: string | undefined,
+): { name: string; groups: string[] } | undefined {
+  const claim =
+    clientId === undefined ? undefined : findClient(org, clientId)?.app.idTokenGroupsClaim;
+  if (claim === undefined) {
+    return undefined;
+  }
+  if (claim.valueType === 'GROUPS') {
+    return {
+      name: claim.name,
+      groups: groupNamesFor(org, user, {
+        name: claim.name,
+        filterType: claim.groupFilterType,
+        value: claim.value,
+      }),
+    };
+  }
+  // Saved only when readable (`routes/app-groups-claim.ts`), so this always reads.
+  const read = readGroupsExpression(claim.value);
+  const everyGroup = groupNamesFor(org, user, {
+    name: claim.name,
+    filterType: 'REGEX',
+    value: '.*',
+  });
+  return {
+    name: claim.name,
+    groups: read.ok ? groupsReleasedByExpression(read.expression, everyGroup) : [],
+  };
+}
+
+/**
+ * The names the org server's apps give their groups claims, sorted: the provider releases only
+ * claims it was told of, under the `groups` scope, so it is rebuilt when this list changes.
+ */
+export function orgGroupsClaimNames(org: SandboxOrg): string[] {
+  const names = new Set<string>();
+  for (const app of org.apps.values()) {
+    if (app.idTokenGroupsClaim !== undefined) {
+      names.add(app.idTokenGroupsClaim.name);
+    }
+  }
+  return [...names].sort();
 }
 
 /** Keeps the claims a set of scopes grants: `sub`, the scopes' standard claims, custom claims. */

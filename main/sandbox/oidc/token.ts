@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { OKTA_OAUTH_TEXTS } from '../../../shared/okta/oauth-texts.ts';
+import { recordOAuthTokenGrant, recordRefreshTokenReuse } from '../system-log.ts';
 import type { OidcRequestContext } from './authorization-server-provider.ts';
 import {
   activeClientOrRefuse,
@@ -10,7 +11,13 @@ import {
 } from './client-auth.ts';
 import type { OidcCall, OidcContext, OidcEndpoint } from './context.ts';
 import { forwardToProvider } from './forwarding.ts';
-import { oauthError } from './http-answers.ts';
+import { logClient, oauthError } from './http-answers.ts';
+import type { OAuthClientView } from './okta-oauth-rules.ts';
+import {
+  judgeRefreshTokenUse,
+  REFRESH_TOKEN_INVALID,
+  refreshTokenSettingsOf,
+} from './refresh-token-rotation.ts';
 
 /**
  * `/token`: Okta's client authentication, grant and code checks in Okta's words, then the
@@ -58,12 +65,83 @@ function checkCode(context: OidcContext, call: OidcCall, form: URLSearchParams, 
   return true;
 }
 
-/** Okta's client authentication and code checks at `/token`; a context when they pass. */
+/**
+ * Okta's refresh-token rules at `/token` (refresh-token-rotation.ts): `refused` once it
+ * answered, `grace` for a used token the provider may redeem once more, else `use`.
+ *
+ * @remarks
+ * `oidc-provider` knows no grace period: it revokes the grant the moment a used refresh token
+ * comes back. So the token is judged here first, on the sandbox clock: unknown, expired or
+ * another client's → Okta's `invalid_grant`; used and still within the app's leeway → let
+ * through once more (the provider then rotates it again); used after the leeway → Okta's reuse
+ * detection, which revokes the whole grant (every refresh and access token issued since the
+ * sign-in) and answers `invalid_grant`. A request without a `refresh_token` is the provider's
+ * to refuse.
+ */
+function checkRefreshToken(
+  context: OidcContext,
+  call: OidcCall,
+  form: URLSearchParams,
+  client: OAuthClientView,
+): 'refused' | 'grace' | 'use' {
+  const { org } = context;
+  const { request, response } = call;
+  const value = form.get('refresh_token') ?? '';
+  if (value === '') {
+    return 'use';
+  }
+  const serverKey = call.server?.id ?? 'org';
+  const store = context.storeFor(serverKey);
+  const token = store.peek('RefreshToken', value);
+  const user = typeof token?.accountId === 'string' ? org.users.get(token.accountId) : undefined;
+  const grant = {
+    authServer: context.serverRef(call.server),
+    app: client.app,
+    clientId: client.clientId,
+    ...(user === undefined ? {} : { user }),
+    debugData: { grantType: 'refresh_token' },
+    client: logClient(request, response),
+  };
+  const refuse = () => {
+    oauthError(response, 400, REFRESH_TOKEN_INVALID.error, REFRESH_TOKEN_INVALID.description);
+    return 'refused' as const;
+  };
+  if (token?.clientId !== client.clientId) {
+    recordOAuthTokenGrant(org, {
+      ...grant,
+      outcome: 'FAILURE',
+      reason: REFRESH_TOKEN_INVALID.logReason,
+    });
+    return refuse();
+  }
+  const use = judgeRefreshTokenUse(
+    token,
+    refreshTokenSettingsOf(client.app),
+    org.clock().getTime(),
+  );
+  if (use === 'reuse') {
+    if (typeof token.grantId === 'string') {
+      context.revokeGrant(serverKey, token.grantId);
+    }
+    recordRefreshTokenReuse(org, grant);
+    return refuse();
+  }
+  return use;
+}
+
+/** What the checks at `/token` let through to the provider. */
+interface CheckedTokenRequest {
+  requestContext: OidcRequestContext;
+  /** A used refresh token within its grace period, to reopen for this one request. */
+  graceRefreshToken?: string;
+}
+
+/** Okta's client authentication, code and refresh-token checks at `/token`; what passed. */
 function checkTokenRequest(
   context: OidcContext,
   call: OidcCall,
   form: URLSearchParams,
-): OidcRequestContext | undefined {
+): CheckedTokenRequest | undefined {
   const { request, response } = call;
   const credentials = clientCredentials(request, form);
   if (refuseMultipleCredentials(credentials, response)) {
@@ -98,21 +176,40 @@ function checkTokenRequest(
   if (grantType === 'authorization_code' && !checkCode(context, call, form, client.clientId)) {
     return undefined;
   }
+  const refresh =
+    grantType === 'refresh_token' ? checkRefreshToken(context, call, form, client) : 'use';
+  if (refresh === 'refused') {
+    return undefined;
+  }
   if (grantType === 'client_credentials' && (form.get('scope') ?? '') === '') {
     oauthError(response, 400, 'invalid_scope', OKTA_OAUTH_TEXTS.noScopes);
     return undefined;
   }
-  return requestContext;
+  return refresh === 'grace'
+    ? { requestContext, graceRefreshToken: form.get('refresh_token') ?? '' }
+    : { requestContext };
 }
 
 /** A POST to `/token` on any server (a GET goes to the provider, which refuses it). */
 export const tokenEndpoint: OidcEndpoint = {
   matches: (call) => call.endpoint === '/v1/token' && call.form !== undefined,
   async handle(context, call) {
-    const requestContext =
+    const checked =
       call.form === undefined ? undefined : checkTokenRequest(context, call, call.form.params);
-    if (requestContext !== undefined) {
-      await forwardToProvider(call, requestContext);
+    if (checked === undefined) {
+      return;
+    }
+    // A grace-period reuse: the provider sees the token unused for this request only, and
+    // marks it used again when it rotates it; if it refuses the request instead, the mark is
+    // put back, so a failed request never turns a used token into a fresh one.
+    const restore =
+      checked.graceRefreshToken === undefined
+        ? undefined
+        : context.storeFor(call.server?.id ?? 'org').reopenRefreshToken(checked.graceRefreshToken);
+    try {
+      await forwardToProvider(call, checked.requestContext);
+    } finally {
+      restore?.();
     }
   },
 };

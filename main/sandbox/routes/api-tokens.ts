@@ -59,6 +59,8 @@ function revoke(org: SandboxOrg, token: string, owner: SandboxUser | undefined):
  */
 export const API_TOKEN_ROUTES: readonly Route[] = [
   {
+    operationId: 'listApiTokens',
+    queryParameters: [],
     method: 'GET',
     pattern: /^\/api\/v1\/api-tokens$/,
     allowedRoles: TOKEN_ADMINS,
@@ -73,6 +75,8 @@ export const API_TOKEN_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'revokeCurrentApiToken',
+    queryParameters: [],
     method: 'DELETE',
     pattern: /^\/api\/v1\/api-tokens\/current$/,
     allowedRoles: 'any',
@@ -83,6 +87,8 @@ export const API_TOKEN_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'getApiToken',
+    queryParameters: [],
     method: 'GET',
     pattern: /^\/api\/v1\/api-tokens\/(?<apiTokenId>[^/]+)$/,
     allowedRoles: TOKEN_ADMINS,
@@ -97,6 +103,8 @@ export const API_TOKEN_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'revokeApiToken',
+    queryParameters: [],
     method: 'DELETE',
     pattern: /^\/api\/v1\/api-tokens\/(?<apiTokenId>[^/]+)$/,
     allowedRoles: TOKEN_ADMINS,

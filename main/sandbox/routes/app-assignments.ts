@@ -4,9 +4,9 @@ import type { SandboxApp, SandboxOrg, SandboxUser } from '../sandbox-org.ts';
 import { adminChange, appTarget, groupTarget, userTarget } from '../system-log.ts';
 import { APP, APP_READERS, APP_WRITERS, appNotFound, appOf } from './app-shared.ts';
 import { membersOf, renderGroup } from './groups.ts';
-import { pagedResponse, startsWithQuery } from './list-responses.ts';
+import { pagedResponse, startsWithQuery, unsupportedValue } from './list-responses.ts';
 import type { Route, RouteContext, RouteResult } from './route.ts';
-import { renderUser } from './users.ts';
+import { renderUser } from './user-shared.ts';
 
 /**
  * Who an app is assigned to: users directly, groups (whose members it reaches), with the log
@@ -113,13 +113,41 @@ function deleteAssignment(context: RouteContext, kind: 'users' | 'groups'): Rout
   return { status: 204, body: undefined, events: [change] };
 }
 
+/**
+ * The `expand` of a request, when it is the one value the sandbox embeds (`user` for app users:
+ * management.yaml's only valid value; `group` for group assignments, whose other value,
+ * `metadata`, the spec does not describe); another value is refused with `E0000001` rather than
+ * answered without what it asked for.
+ */
+function readExpand(
+  context: RouteContext,
+  embeds: 'user' | 'group',
+): { ok: true; expand: string | null } | { ok: false; error: RouteResult } {
+  const expand = context.query.get('expand');
+  return expand === null || expand === embeds
+    ? { ok: true, expand }
+    : { ok: false, error: unsupportedValue('expand', expand, [embeds]) };
+}
+
+/**
+ * `limit` of an app's group assignments: "default 20, minimum 20, maximum 200"
+ * (management.yaml `listApplicationGroupAssignments`).
+ */
+const APP_GROUP_LIMITS = { default: 20, min: 20, max: 200 };
+
 /** The user- and group-assignment routes of an app. */
 export const APP_ASSIGNMENT_ROUTES: readonly Route[] = [
   {
+    operationId: 'listApplicationUsers',
+    queryParameters: ['q', 'expand', 'after', 'limit'],
     method: 'GET',
     pattern: new RegExp(`${APP}\\/users$`),
     allowedRoles: APP_READERS,
     handle(context) {
+      const expanded = readExpand(context, 'user');
+      if (!expanded.ok) {
+        return expanded.error;
+      }
       const app = appOf(context);
       if (app === undefined) {
         return appNotFound(context);
@@ -139,7 +167,7 @@ export const APP_ASSIGNMENT_ROUTES: readonly Route[] = [
             context.orgUrl,
             entry.scope,
             entry.created,
-            context.query.get('expand'),
+            expanded.expand,
           ),
         startsWithQuery(context, ({ user: { profile } }) =>
           oidc
@@ -150,6 +178,8 @@ export const APP_ASSIGNMENT_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'assignUserToApplication',
+    queryParameters: [],
     method: 'POST',
     pattern: new RegExp(`${APP}\\/users$`),
     allowedRoles: APP_WRITERS,
@@ -175,10 +205,16 @@ export const APP_ASSIGNMENT_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'getApplicationUser',
+    queryParameters: ['expand'],
     method: 'GET',
     pattern: new RegExp(`${APP}\\/users\\/(?<userId>[^/]+)$`),
     allowedRoles: APP_READERS,
     handle(context) {
+      const expanded = readExpand(context, 'user');
+      if (!expanded.ok) {
+        return expanded.error;
+      }
       const app = appOf(context);
       if (app === undefined) {
         return appNotFound(context);
@@ -196,22 +232,30 @@ export const APP_ASSIGNMENT_ROUTES: readonly Route[] = [
               context.orgUrl,
               entry.scope,
               entry.created,
-              context.query.get('expand'),
+              expanded.expand,
             ),
           };
     },
   },
   {
+    operationId: 'unassignUserFromApplication',
+    queryParameters: [],
     method: 'DELETE',
     pattern: new RegExp(`${APP}\\/users\\/(?<userId>[^/]+)$`),
     allowedRoles: APP_WRITERS,
     handle: (context) => deleteAssignment(context, 'users'),
   },
   {
+    operationId: 'listApplicationGroupAssignments',
+    queryParameters: ['q', 'expand', 'after', 'limit'],
     method: 'GET',
     pattern: new RegExp(`${APP}\\/groups$`),
     allowedRoles: APP_READERS,
     handle(context) {
+      const expanded = readExpand(context, 'group');
+      if (!expanded.ok) {
+        return expanded.error;
+      }
       const app = appOf(context);
       if (app === undefined) {
         return appNotFound(context);
@@ -219,9 +263,9 @@ export const APP_ASSIGNMENT_ROUTES: readonly Route[] = [
       return pagedResponse(
         context,
         [...app.groups.keys()],
-        { default: 20, max: 200 },
+        APP_GROUP_LIMITS,
         (groupId) => groupId,
-        (groupId) => renderGroupAssignment(app, groupId, context, context.query.get('expand')),
+        (groupId) => renderGroupAssignment(app, groupId, context, expanded.expand),
         // `q`: a prefix of the group's name.
         startsWithQuery(context, (groupId) => {
           const name = context.org.groups.get(groupId)?.profile.name;
@@ -231,6 +275,8 @@ export const APP_ASSIGNMENT_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'assignGroupToApplication',
+    queryParameters: [],
     method: 'PUT',
     pattern: new RegExp(`${APP}\\/groups\\/(?<groupId>[^/]+)$`),
     allowedRoles: APP_WRITERS,
@@ -263,10 +309,16 @@ export const APP_ASSIGNMENT_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'getApplicationGroupAssignment',
+    queryParameters: ['expand'],
     method: 'GET',
     pattern: new RegExp(`${APP}\\/groups\\/(?<groupId>[^/]+)$`),
     allowedRoles: APP_READERS,
     handle(context) {
+      const expanded = readExpand(context, 'group');
+      if (!expanded.ok) {
+        return expanded.error;
+      }
       const app = appOf(context);
       if (app === undefined) {
         return appNotFound(context);
@@ -278,13 +330,15 @@ export const APP_ASSIGNMENT_ROUTES: readonly Route[] = [
               app,
               context.params.groupId ?? '',
               context,
-              context.query.get('expand'),
+              expanded.expand,
             ),
           }
         : OKTA_ERRORS.notFound(context.params.groupId ?? '', 'ApplicationGroupAssignment');
     },
   },
   {
+    operationId: 'unassignApplicationFromGroup',
+    queryParameters: [],
     method: 'DELETE',
     pattern: new RegExp(`${APP}\\/groups\\/(?<groupId>[^/]+)$`),
     allowedRoles: APP_WRITERS,

@@ -112,6 +112,8 @@ function secretChange(app: SandboxApp, secret: SandboxClientSecret, change: stri
 /** The client-secret routes of an app. */
 export const APP_SECRET_ROUTES: readonly Route[] = [
   {
+    operationId: 'listOAuth2ClientSecrets',
+    queryParameters: [],
     method: 'GET',
     pattern: new RegExp(`${SECRETS}$`),
     allowedRoles: APP_READERS,
@@ -126,6 +128,8 @@ export const APP_SECRET_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'createOAuth2ClientSecret',
+    queryParameters: [],
     method: 'POST',
     pattern: new RegExp(`${SECRETS}$`),
     allowedRoles: APP_WRITERS,
@@ -150,6 +154,8 @@ export const APP_SECRET_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'getOAuth2ClientSecret',
+    queryParameters: [],
     method: 'GET',
     pattern: new RegExp(`${ONE_SECRET}$`),
     allowedRoles: APP_READERS,
@@ -161,6 +167,8 @@ export const APP_SECRET_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'deleteOAuth2ClientSecret',
+    queryParameters: [],
     method: 'DELETE',
     pattern: new RegExp(`${ONE_SECRET}$`),
     allowedRoles: APP_WRITERS,
@@ -181,6 +189,8 @@ export const APP_SECRET_ROUTES: readonly Route[] = [
     },
   },
   ...(['activate', 'deactivate'] as const).map((action): Route => ({
+    operationId: `${action}OAuth2ClientSecret`,
+    queryParameters: [],
     method: 'POST',
     pattern: new RegExp(`${ONE_SECRET}\\/lifecycle\\/${action}$`),
     allowedRoles: APP_WRITERS,

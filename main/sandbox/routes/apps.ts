@@ -1,12 +1,13 @@
 import { asObject, type JsonObject, stringOf } from '../../platform/json.ts';
+import { resolveRefreshTokenSettings } from '../oidc/refresh-token-rotation.ts';
 import { oktaError } from '../okta-errors.ts';
 import { oktaId } from '../okta-ids.ts';
-import type { SandboxApp } from '../sandbox-org.ts';
+import type { SandboxApp, SandboxOrg } from '../sandbox-org.ts';
 import { adminChange, appTarget } from '../system-log.ts';
 import { APP_ASSIGNMENT_ROUTES } from './app-assignments.ts';
 import { APP_SECRET_ROUTES, newSecret } from './app-secrets.ts';
 import { APP, APP_READERS, APP_WRITERS, appNotFound, appOf, renderApp } from './app-shared.ts';
-import { applyFilter, pagedResponse, validationFailed } from './list-responses.ts';
+import { applyFilter, pagedResponse, supportedFilter, validationFailed } from './list-responses.ts';
 import type { Route } from './route.ts';
 
 const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
@@ -18,8 +19,18 @@ const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post', 'cl
  * signs users in only to OIDC apps.
  */
 interface OtherSignOnMode {
-  /** The app's `name` when the request gives none: Okta's template for that mode. */
-  name: string;
+  /**
+   * The app's `name`, management.yaml's rule for the mode:
+   * - `generated`: "A unique key is generated for the custom app instance" (SAML 2.0, and SWA
+   *   with `AUTO_LOGIN`); the property is `readOnly`, so what a request sends is ignored;
+   * - `one-of`: the key names of the mode's app definitions, the first when none is sent;
+   * - `catalog`: an OIN app's key, which the request must name ("You can't create a custom SAML
+   *   1.1 app integration instance. Only existing OIN SAML 1.1 app integrations are supported.").
+   */
+  name:
+    | { kind: 'generated' }
+    | { kind: 'one-of'; names: readonly [string, ...string[]] }
+    | { kind: 'catalog' };
   /** Where the mode's own settings live, and which of them are required (the spec's `required`). */
   section: 'app' | 'signOn';
   required: readonly string[];
@@ -31,7 +42,7 @@ interface OtherSignOnMode {
 
 const OTHER_SIGN_ON_MODES: Readonly<Record<string, OtherSignOnMode>> = {
   SAML_2_0: {
-    name: 'saml_app',
+    name: { kind: 'generated' },
     section: 'signOn',
     required: ['ssoAcsUrl', 'audience'],
     // SamlApplicationSettingsSignOn's required members, as Okta fills them for a custom app.
@@ -54,28 +65,33 @@ const OTHER_SIGN_ON_MODES: Readonly<Record<string, OtherSignOnMode>> = {
     }),
     scheme: false,
   },
-  SAML_1_1: { name: 'saml11_app', section: 'app', required: [], scheme: false },
-  AUTO_LOGIN: { name: 'swa_app', section: 'signOn', required: ['loginUrl'], scheme: true },
+  SAML_1_1: { name: { kind: 'catalog' }, section: 'app', required: [], scheme: false },
+  AUTO_LOGIN: {
+    name: { kind: 'generated' },
+    section: 'signOn',
+    required: ['loginUrl'],
+    scheme: true,
+  },
   BROWSER_PLUGIN: {
-    name: 'template_swa',
+    name: { kind: 'one-of', names: ['template_swa', 'template_swa3field'] },
     section: 'app',
     required: ['url', 'usernameField', 'passwordField', 'buttonField'],
     scheme: true,
   },
   BASIC_AUTH: {
-    name: 'template_basic_auth',
+    name: { kind: 'one-of', names: ['template_basic_auth'] },
     section: 'app',
     required: ['url', 'authURL'],
     scheme: true,
   },
   SECURE_PASSWORD_STORE: {
-    name: 'template_sps',
+    name: { kind: 'one-of', names: ['template_sps'] },
     section: 'app',
     required: ['url', 'usernameField', 'passwordField'],
     scheme: true,
   },
   WS_FEDERATION: {
-    name: 'template_wsfed',
+    name: { kind: 'one-of', names: ['template_wsfed'] },
     section: 'app',
     required: [
       'audienceRestriction',
@@ -121,8 +137,78 @@ function buildOtherApp(
   return { ok: true, record };
 }
 
+/**
+ * The unique key Okta generates for a custom SAML or SWA app: the org's subdomain, the label in
+ * lower-case letters and digits, and a counter, e.g. `sandbox_grafana_1` (the form Okta's custom
+ * app keys take; the exact slug rule is Okta's own and unverified).
+ */
+function generatedAppName(org: SandboxOrg, label: string): string {
+  const slug =
+    label
+      .toLowerCase()
+      .replaceAll(/[^a-z0-9]+/gu, '')
+      .slice(0, 40) || 'app';
+  let taken = namesTaken.get(org);
+  if (taken === undefined) {
+    // Built once per org (the large seed makes thousands of apps), then kept up to date here.
+    taken = new Set([...org.apps.values()].map((app) => String(app.record.name)));
+    namesTaken.set(org, taken);
+  }
+  let counter = 1;
+  while (taken.has(`${org.subdomain}_${slug}_${String(counter)}`)) {
+    counter += 1;
+  }
+  const name = `${org.subdomain}_${slug}_${String(counter)}`;
+  taken.add(name);
+  return name;
+}
+
+/** The app names each org has used: a generated key is never handed out twice. */
+const namesTaken = new WeakMap<SandboxOrg, Set<string>>();
+
+/** The `name` an app of another sign-on mode gets, or the error its request earns. */
+function otherAppName(
+  org: SandboxOrg,
+  mode: OtherSignOnMode,
+  signOnMode: string,
+  input: JsonObject,
+  previous: SandboxApp | undefined,
+): { ok: true; name: string } | { ok: false; error: { status: number; body: unknown } } {
+  const sent = stringOf(input.name);
+  switch (mode.name.kind) {
+    case 'generated':
+      return {
+        ok: true,
+        name: stringOf(previous?.record.name) ?? generatedAppName(org, String(input.label)),
+      };
+    case 'one-of':
+      if (sent !== undefined && !mode.name.names.includes(sent)) {
+        return {
+          ok: false,
+          error: validationFailed(
+            'name',
+            `must be one of ${mode.name.names.join(', ')} for a ${signOnMode} app`,
+          ),
+        };
+      }
+      return { ok: true, name: sent ?? mode.name.names[0] };
+    case 'catalog':
+      if (sent === undefined || sent === '') {
+        return {
+          ok: false,
+          error: validationFailed(
+            'name',
+            `A ${signOnMode} app is created from an Okta Integration Network app: name its key. Custom ${signOnMode} apps cannot be created`,
+          ),
+        };
+      }
+      return { ok: true, name: sent };
+  }
+}
+
 /** Builds the stored record of an app from what an admin sent; returns an Okta error if invalid. */
 function buildApp(
+  org: SandboxOrg,
   input: JsonObject,
   id: string,
   now: string,
@@ -147,6 +233,11 @@ function buildApp(
   }
   const settings = asObject(input.settings);
   const other = OTHER_SIGN_ON_MODES[signOnMode];
+  const otherName =
+    other === undefined ? undefined : otherAppName(org, other, signOnMode, input, previous);
+  if (otherName?.ok === false) {
+    return otherName;
+  }
   const record: JsonObject = {
     id,
     name:
@@ -154,7 +245,7 @@ function buildApp(
         ? 'oidc_client'
         : signOnMode === 'BOOKMARK'
           ? 'bookmark'
-          : (stringOf(input.name) ?? other?.name ?? 'app'),
+          : (otherName?.name ?? 'app'),
     label: input.label,
     status: previous?.record.status ?? 'ACTIVE',
     created: previous?.record.created ?? now,
@@ -211,7 +302,17 @@ function buildApp(
       ),
     };
   }
-  asObject(record.settings).oauthClient = {
+  // Validated, defaulted by application type, or kept from before: refresh-token-rotation.ts.
+  const refreshToken = resolveRefreshTokenSettings(oauthSettings.refresh_token, {
+    applicationType,
+    grantTypes,
+    previous: asObject(asObject(previous?.record.settings).oauthClient).refresh_token,
+  });
+  if (!refreshToken.ok) {
+    const { summary, cause } = refreshToken.problem;
+    return { ok: false, error: oktaError(400, 'E0000001', summary, [cause]) };
+  }
+  const oauthClient: JsonObject = {
     application_type: applicationType,
     redirect_uris: redirectUris,
     post_logout_redirect_uris: [],
@@ -221,7 +322,12 @@ function buildApp(
     wildcard_redirect: 'DISABLED',
     idp_initiated_login: { mode: 'DISABLED', default_scope: [] },
     ...oauthSettings,
+    refresh_token: refreshToken.settings,
   };
+  if (refreshToken.settings === undefined) {
+    delete oauthClient.refresh_token;
+  }
+  asObject(record.settings).oauthClient = oauthClient;
   const incoming = asObject(asObject(input.credentials).oauthClient);
   const method = stringOf(incoming.token_endpoint_auth_method) ?? 'client_secret_basic';
   const pkceDefault = applicationType === 'browser' || applicationType === 'native';
@@ -254,9 +360,21 @@ function buildApp(
   return { ok: true, record };
 }
 
+/**
+ * What `listApplications` may filter on: "`id`, `status`, `credentials.signing.kid`,
+ * `settings.slo.enabled`, or `name`" (management.yaml), compared with `eq`, the operator of every
+ * example Okta gives for it; another attribute or operator is refused with `E0000031`.
+ */
+const APP_FILTER = supportedFilter(
+  ['id', 'status', 'credentials.signing.kid', 'settings.slo.enabled', 'name'],
+  ['eq'],
+);
+
 /** The apps API: apps, their lifecycle, client secrets, and user and group assignments. */
 export const APP_ROUTES: readonly Route[] = [
   {
+    operationId: 'listApplications',
+    queryParameters: ['q', 'filter', 'after', 'limit'],
     method: 'GET',
     pattern: /^\/api\/v1\/apps$/,
     allowedRoles: APP_READERS,
@@ -272,7 +390,12 @@ export const APP_ROUTES: readonly Route[] = [
           ),
         );
       }
-      const filtered = applyFilter(apps, context.query.get('filter'), (app) => app.record);
+      const filtered = applyFilter(
+        apps,
+        context.query.get('filter'),
+        (app) => app.record,
+        APP_FILTER,
+      );
       if (!filtered.ok) {
         return filtered.error;
       }
@@ -287,13 +410,15 @@ export const APP_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'createApplication',
+    queryParameters: ['activate'],
     method: 'POST',
     pattern: /^\/api\/v1\/apps$/,
     allowedRoles: APP_WRITERS,
     handle(context) {
       const id = oktaId('0oa');
       const now = context.now.toISOString();
-      const built = buildApp(asObject(context.body), id, now);
+      const built = buildApp(context.org, asObject(context.body), id, now);
       if (!built.ok) {
         return built.error;
       }
@@ -324,6 +449,8 @@ export const APP_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'getApplication',
+    queryParameters: [],
     method: 'GET',
     pattern: new RegExp(`${APP}$`),
     allowedRoles: APP_READERS,
@@ -335,6 +462,8 @@ export const APP_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'replaceApplication',
+    queryParameters: [],
     method: 'PUT',
     pattern: new RegExp(`${APP}$`),
     allowedRoles: APP_WRITERS,
@@ -343,7 +472,13 @@ export const APP_ROUTES: readonly Route[] = [
       if (app === undefined) {
         return appNotFound(context);
       }
-      const built = buildApp(asObject(context.body), app.id, context.now.toISOString(), app);
+      const built = buildApp(
+        context.org,
+        asObject(context.body),
+        app.id,
+        context.now.toISOString(),
+        app,
+      );
       if (!built.ok) {
         return built.error;
       }
@@ -356,6 +491,8 @@ export const APP_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'deleteApplication',
+    queryParameters: [],
     method: 'DELETE',
     pattern: new RegExp(`${APP}$`),
     allowedRoles: APP_WRITERS,
@@ -378,6 +515,8 @@ export const APP_ROUTES: readonly Route[] = [
     },
   },
   ...(['activate', 'deactivate'] as const).map((action): Route => ({
+    operationId: `${action}Application`,
+    queryParameters: [],
     method: 'POST',
     pattern: new RegExp(`${APP}\\/lifecycle\\/${action}$`),
     allowedRoles: APP_WRITERS,

@@ -37,6 +37,18 @@ interface SubResource {
   idParam: string;
   idPrefix: string;
   typeName: string;
+  /**
+   * How management.yaml names its operations: `list<plural>` and `create`, `get`, `replace`,
+   * `delete` (and `activate`, `deactivate`) `<singular>`, e.g. `listOAuth2Scopes`,
+   * `getOAuth2Scope`.
+   */
+  operationNames: { plural: string; singular: string };
+  /**
+   * The query parameters its list implements: those management.yaml declares for the list. A
+   * list that declares no `after` and `limit` answers every item on one page, as the spec gives
+   * no way to ask for the next.
+   */
+  listQueryParameters: readonly string[];
   collection(
     context: RouteContext,
     server: SandboxAuthServer,
@@ -51,7 +63,7 @@ interface SubResource {
   /**
    * The items a list request keeps, from the query parameters management.yaml declares for the
    * list (`q`, `filter`); an Okta error for an expression it refuses. Absent: the list declares
-   * none but paging.
+   * neither.
    */
   listMatches?(
     context: RouteContext,
@@ -108,8 +120,12 @@ function subResourceRoutes(kind: SubResource): Route[] {
         ];
   };
   const itemPattern = new RegExp(`${base}\\/(?<${kind.idParam}>[^/]+)$`);
+  const { plural, singular } = kind.operationNames;
+  const paged = kind.listQueryParameters.includes('limit');
   const routes: Route[] = [
     {
+      operationId: `list${plural}`,
+      queryParameters: kind.listQueryParameters,
       method: 'GET',
       pattern: new RegExp(`${base}$`),
       allowedRoles: AUTH_SERVER_READERS,
@@ -118,6 +134,11 @@ function subResourceRoutes(kind: SubResource): Route[] {
           const kept = kind.listMatches?.(context) ?? { ok: true };
           if (!kept.ok) {
             return kept.error;
+          }
+          if (!paged) {
+            const { matches } = kept;
+            const listed = [...items.values()].filter((item) => matches?.(item) ?? true);
+            return { status: 200, body: listed.map((item) => kind.render(context, item)) };
           }
           return pagedResponse(
             context,
@@ -130,6 +151,8 @@ function subResourceRoutes(kind: SubResource): Route[] {
         }),
     },
     {
+      operationId: `create${singular}`,
+      queryParameters: [],
       method: 'POST',
       pattern: new RegExp(`${base}$`),
       allowedRoles: AUTH_SERVER_WRITERS,
@@ -150,6 +173,8 @@ function subResourceRoutes(kind: SubResource): Route[] {
         }),
     },
     {
+      operationId: `get${singular}`,
+      queryParameters: [],
       method: 'GET',
       pattern: itemPattern,
       allowedRoles: AUTH_SERVER_READERS,
@@ -157,6 +182,8 @@ function subResourceRoutes(kind: SubResource): Route[] {
         withItem(context, (item) => ({ status: 200, body: kind.render(context, item) })),
     },
     {
+      operationId: `replace${singular}`,
+      queryParameters: [],
       method: 'PUT',
       pattern: itemPattern,
       allowedRoles: AUTH_SERVER_WRITERS,
@@ -181,6 +208,8 @@ function subResourceRoutes(kind: SubResource): Route[] {
         }),
     },
     {
+      operationId: `delete${singular}`,
+      queryParameters: [],
       method: 'DELETE',
       pattern: itemPattern,
       allowedRoles: AUTH_SERVER_WRITERS,
@@ -197,6 +226,8 @@ function subResourceRoutes(kind: SubResource): Route[] {
   if (kind.hasLifecycle === true) {
     for (const action of ['activate', 'deactivate'] as const) {
       routes.push({
+        operationId: `${action}${singular}`,
+        queryParameters: [],
         method: 'POST',
         pattern: new RegExp(`${base}\\/(?<${kind.idParam}>[^/]+)\\/lifecycle\\/${action}$`),
         allowedRoles: AUTH_SERVER_WRITERS,
@@ -249,6 +280,8 @@ const SCOPES: SubResource = {
   idParam: 'scopeId',
   idPrefix: 'scp',
   typeName: 'OAuth2Scope',
+  operationNames: { plural: 'OAuth2Scopes', singular: 'OAuth2Scope' },
+  listQueryParameters: ['q', 'filter', 'after', 'limit'],
   collection: (_context, server) => server.scopes,
   build(_context, input, existing, items) {
     if (existing?.system === true) {
@@ -302,6 +335,8 @@ const CLAIMS: SubResource = {
   idParam: 'claimId',
   idPrefix: 'ocl',
   typeName: 'OAuth2Claim',
+  operationNames: { plural: 'OAuth2Claims', singular: 'OAuth2Claim' },
+  listQueryParameters: [],
   collection: (_context, server) => server.claims,
   build(_context, input, existing, items) {
     const problem = requireName(input, items, existing);
@@ -349,6 +384,11 @@ const POLICIES: SubResource = {
   idParam: 'policyId',
   idPrefix: '00p',
   typeName: 'Policy',
+  operationNames: {
+    plural: 'AuthorizationServerPolicies',
+    singular: 'AuthorizationServerPolicy',
+  },
+  listQueryParameters: [],
   collection: (_context, server) => server.policies,
   build(_context, input, existing, items) {
     const problem = requireName(input, items, existing);
@@ -392,6 +432,11 @@ const RULES: SubResource = {
   idParam: 'ruleId',
   idPrefix: '0pr',
   typeName: 'PolicyRule',
+  operationNames: {
+    plural: 'AuthorizationServerPolicyRules',
+    singular: 'AuthorizationServerPolicyRule',
+  },
+  listQueryParameters: [],
   collection(context, server) {
     const policyId = context.params.policyId ?? '';
     if (!server.policies.has(policyId)) {

@@ -183,6 +183,8 @@ const ONE = '^\\/api\\/v1\\/authorizationServers\\/(?<authServerId>[^/]+)';
 /** The authorization servers API, with scopes, claims, policies, rules and signing keys. */
 export const AUTHORIZATION_SERVER_ROUTES: readonly Route[] = [
   {
+    operationId: 'listAuthorizationServers',
+    queryParameters: ['q', 'after', 'limit'],
     method: 'GET',
     pattern: /^\/api\/v1\/authorizationServers$/,
     allowedRoles: AUTH_SERVER_READERS,
@@ -209,6 +211,8 @@ export const AUTHORIZATION_SERVER_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'createAuthorizationServer',
+    queryParameters: [],
     method: 'POST',
     pattern: /^\/api\/v1\/authorizationServers$/,
     allowedRoles: AUTH_SERVER_WRITERS,
@@ -231,6 +235,8 @@ export const AUTHORIZATION_SERVER_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'getAuthorizationServer',
+    queryParameters: [],
     method: 'GET',
     pattern: new RegExp(`${ONE}$`),
     allowedRoles: AUTH_SERVER_READERS,
@@ -242,6 +248,8 @@ export const AUTHORIZATION_SERVER_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'replaceAuthorizationServer',
+    queryParameters: [],
     method: 'PUT',
     pattern: new RegExp(`${ONE}$`),
     allowedRoles: AUTH_SERVER_WRITERS,
@@ -263,6 +271,8 @@ export const AUTHORIZATION_SERVER_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'deleteAuthorizationServer',
+    queryParameters: [],
     method: 'DELETE',
     pattern: new RegExp(`${ONE}$`),
     allowedRoles: AUTH_SERVER_WRITERS,
@@ -280,6 +290,8 @@ export const AUTHORIZATION_SERVER_ROUTES: readonly Route[] = [
     },
   },
   ...(['activate', 'deactivate'] as const).map((action): Route => ({
+    operationId: `${action}AuthorizationServer`,
+    queryParameters: [],
     method: 'POST',
     pattern: new RegExp(`${ONE}\\/lifecycle\\/${action}$`),
     allowedRoles: AUTH_SERVER_WRITERS,
@@ -298,6 +310,8 @@ export const AUTHORIZATION_SERVER_ROUTES: readonly Route[] = [
     },
   })),
   {
+    operationId: 'listAuthorizationServerKeys',
+    queryParameters: [],
     method: 'GET',
     pattern: new RegExp(`${ONE}\\/credentials\\/keys$`),
     allowedRoles: AUTH_SERVER_READERS,

@@ -5,9 +5,24 @@ import type { SandboxGroup, SandboxOrg, SandboxUser } from '../sandbox-org.ts';
 import { adminChange, groupTarget, userTarget } from '../system-log.ts';
 import { orderedUsers } from '../user-directory.ts';
 import { renderApp } from './app-shared.ts';
-import { applyFilter, pagedResponse } from './list-responses.ts';
-import { DIRECTORY_READERS, DIRECTORY_WRITERS, type Route, type RouteContext } from './route.ts';
-import { findUser, renderUser } from './users.ts';
+import {
+  applyFilter,
+  pagedResponse,
+  readSearchSort,
+  searchQueryWithFilter,
+  sortedBySearch,
+  type SupportedFilter,
+  unsupportedValue,
+  validationFailed,
+} from './list-responses.ts';
+import {
+  DIRECTORY_READERS,
+  DIRECTORY_WRITERS,
+  type Route,
+  type RouteContext,
+  type RouteResult,
+} from './route.ts';
+import { findUser, renderUser } from './user-shared.ts';
 
 /**
  * `limit` of a group's apps: 20 by default (management.yaml `listAssignedApplicationsForGroup`);
@@ -73,46 +88,155 @@ function isDuplicateName(org: SandboxOrg, name: string, selfId: string | null): 
 }
 
 /**
- * The groups API: `listGroups`, `addGroup`, `getGroup`, `replaceGroup`, `deleteGroup`, members,
+ * What `listGroups`'s `filter` supports: "the following limited number of properties: `id`,
+ * `type`, `lastUpdated`, and `lastMembershipUpdated`" (management.yaml). The spec names no
+ * operators; the sandbox takes `eq` on each, and the ordering operators on the two timestamps,
+ * as Okta's own examples use them (`lastUpdated gt "…"`) **(unverified beyond those)**.
+ */
+const GROUP_FILTER: SupportedFilter = {
+  allows: ({ attribute, operator }) =>
+    attribute === 'id' || attribute === 'type'
+      ? operator === 'eq'
+      : (attribute === 'lastUpdated' || attribute === 'lastMembershipUpdated') &&
+        ['eq', 'gt', 'ge', 'lt', 'le'].includes(operator),
+};
+
+/**
+ * What `listGroups`'s `search` supports (management.yaml): "all properties except for
+ * `_embedded`, `_links`, and `objectClass`", with `sw`, `eq` and `co` — "`co` with these select
+ * profile attributes: `profile.name` and `profile.description`". The sandbox also takes the
+ * ordering operators and `pr`, which Okta's search examples use; `ne` is refused, as for users.
+ */
+const GROUP_SEARCH: SupportedFilter = {
+  allows: ({ attribute, operator }) =>
+    !/^(?:_embedded|_links|objectClass)(?:\.|$)/.test(attribute) &&
+    (operator === 'co'
+      ? attribute === 'profile.name' || attribute === 'profile.description'
+      : ['eq', 'sw', 'gt', 'ge', 'lt', 'le', 'pr'].includes(operator)),
+};
+
+/** `limit` of `listGroups` with `q`: "The default limit for a query is 300 results". */
+const GROUP_QUERY_LIMITS = { default: 300, max: 10_000 };
+
+/** `limit` of `listGroups` with `search`, `filter` or neither: at most 10,000 (management.yaml). */
+const GROUP_LIST_LIMITS = { default: 10_000, max: 10_000 };
+
+/**
+ * What `expand=stats` embeds (management.yaml's `Group._embedded.stats`): the members and the
+ * apps the group is assigned to, counted; no push mappings and no admin privilege, as the
+ * sandbox models neither group push nor group role assignments.
+ */
+function groupStatsOf(org: SandboxOrg): (group: SandboxGroup) => Record<string, unknown> {
+  const appsCount = new Map<string, number>();
+  for (const app of org.apps.values()) {
+    for (const groupId of app.groups.keys()) {
+      appsCount.set(groupId, (appsCount.get(groupId) ?? 0) + 1);
+    }
+  }
+  return (group) => ({
+    usersCount: membersOf(org, group).length,
+    appsCount: appsCount.get(group.id) ?? 0,
+    groupPushMappingsCount: 0,
+    hasAdminPrivlege: false,
+  });
+}
+
+/**
+ * How `listGroups` renders a group for its `expand` ("Possible values are `stats` and `app`").
+ *
+ * @remarks
+ * `app` embeds the app a group "is sourced from"; sandbox groups are Okta groups or Everyone,
+ * never app groups, so it embeds nothing — which is what Okta answers for such groups.
+ */
+function groupRendererFor(
+  context: RouteContext,
+): { ok: true; render: (group: SandboxGroup) => unknown } | { ok: false; error: RouteResult } {
+  const { org, orgUrl, query } = context;
+  const expand = query.get('expand');
+  if (expand === null || expand === 'app') {
+    return { ok: true, render: (group) => renderGroup(group, orgUrl) };
+  }
+  if (expand !== 'stats') {
+    return { ok: false, error: unsupportedValue('expand', expand, ['stats', 'app']) };
+  }
+  const stats = groupStatsOf(org);
+  return {
+    ok: true,
+    render: (group) => ({ ...renderGroup(group, orgUrl), _embedded: { stats: stats(group) } }),
+  };
+}
+
+/**
+ * `GET /api/v1/groups` (`listGroups`).
+ *
+ * @remarks
+ * As management.yaml describes its parameters: `q` finds groups whose name starts with it, 300
+ * at most by default, without paging; `filter` and `search` keep the groups their expressions
+ * match (both, when both are given), paged with `after` and `limit`; `sortBy` and `sortOrder`
+ * order a search; `expand` embeds `stats`. `q` with `filter` or `search` is refused with
+ * `E0000033`, as `listUsers` refuses it (for groups **(unverified)**): the sandbox will not
+ * silently drop either.
+ */
+function listGroups(context: RouteContext): RouteResult {
+  const { query, org } = context;
+  const q = query.get('q');
+  const filter = query.get('filter');
+  const search = query.get('search');
+  if (q !== null && (filter !== null || search !== null)) {
+    return searchQueryWithFilter();
+  }
+  const renderer = groupRendererFor(context);
+  if (!renderer.ok) {
+    return renderer.error;
+  }
+  const { render } = renderer;
+  let groups = [...org.groups.values()];
+  if (q !== null) {
+    const limit = readLimit(query, GROUP_QUERY_LIMITS);
+    if (limit === null) {
+      return validationFailed('limit', 'must be a positive integer');
+    }
+    const prefix = q.toLowerCase();
+    const matches = groups.filter((group) => group.profile.name.toLowerCase().startsWith(prefix));
+    return { status: 200, body: matches.slice(0, limit).map(render) };
+  }
+  const rendered = (group: SandboxGroup) => renderGroup(group, context.orgUrl);
+  for (const [expression, supported] of [
+    [filter, GROUP_FILTER],
+    [search, GROUP_SEARCH],
+  ] as const) {
+    const kept = applyFilter(groups, expression, rendered, supported);
+    if (!kept.ok) {
+      return kept.error;
+    }
+    groups = kept.items;
+  }
+  const sort = readSearchSort(query);
+  if (!sort.ok) {
+    return sort.error;
+  }
+  if (sort.sort !== undefined) {
+    groups = sortedBySearch(groups, sort.sort, rendered, (group) => group.id);
+  }
+  return pagedResponse(context, groups, GROUP_LIST_LIMITS, (group) => group.id, render);
+}
+
+/**
+ * The groups API: `listGroups`, `createGroup`, `getGroup`, `replaceGroup`, `deleteGroup`, members,
  * `listAssignedApplicationsForGroup` and `listUserGroups`.
  */
 export const GROUP_ROUTES: readonly Route[] = [
   {
+    operationId: 'listGroups',
+    queryParameters: ['q', 'search', 'filter', 'sortBy', 'sortOrder', 'expand', 'after', 'limit'],
     method: 'GET',
     pattern: /^\/api\/v1\/groups$/,
     allowedRoles: DIRECTORY_READERS,
-    handle(context) {
-      const { query, org, orgUrl } = context;
-      let groups = [...org.groups.values()];
-      const q = query.get('q');
-      if (q !== null) {
-        // q: startsWith on the name, default limit 300, no paging (okta-behaviours §6).
-        const limit = readLimit(query, { default: 300, max: 10_000 }) ?? 300;
-        const matches = groups.filter((group) =>
-          group.profile.name.toLowerCase().startsWith(q.toLowerCase()),
-        );
-        return {
-          status: 200,
-          body: matches.slice(0, limit).map((group) => renderGroup(group, orgUrl)),
-        };
-      }
-      const filtered = applyFilter(groups, query.get('search') ?? query.get('filter'), (group) =>
-        renderGroup(group, orgUrl),
-      );
-      if (!filtered.ok) {
-        return filtered.error;
-      }
-      groups = filtered.items;
-      return pagedResponse(
-        context,
-        groups,
-        { default: 10_000, max: 10_000 },
-        (group) => group.id,
-        (group) => renderGroup(group, orgUrl),
-      );
-    },
+    handle: listGroups,
   },
   {
+    operationId: 'createGroup',
+    queryParameters: [],
     method: 'POST',
     pattern: /^\/api\/v1\/groups$/,
     allowedRoles: DIRECTORY_WRITERS,
@@ -145,6 +269,8 @@ export const GROUP_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'getGroup',
+    queryParameters: [],
     method: 'GET',
     pattern: /^\/api\/v1\/groups\/(?<groupId>[^/]+)$/,
     allowedRoles: DIRECTORY_READERS,
@@ -156,6 +282,8 @@ export const GROUP_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'replaceGroup',
+    queryParameters: [],
     method: 'PUT',
     pattern: /^\/api\/v1\/groups\/(?<groupId>[^/]+)$/,
     allowedRoles: DIRECTORY_WRITERS,
@@ -186,6 +314,8 @@ export const GROUP_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'deleteGroup',
+    queryParameters: [],
     method: 'DELETE',
     pattern: /^\/api\/v1\/groups\/(?<groupId>[^/]+)$/,
     allowedRoles: DIRECTORY_WRITERS,
@@ -207,6 +337,8 @@ export const GROUP_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'listGroupUsers',
+    queryParameters: ['after', 'limit'],
     method: 'GET',
     pattern: /^\/api\/v1\/groups\/(?<groupId>[^/]+)\/users$/,
     allowedRoles: DIRECTORY_READERS,
@@ -227,6 +359,8 @@ export const GROUP_ROUTES: readonly Route[] = [
   {
     // listAssignedApplicationsForGroup: the apps the group is assigned to, in the order of
     // `listApplications`, paged with `after` and `limit` (management.yaml: default 20).
+    operationId: 'listAssignedApplicationsForGroup',
+    queryParameters: ['after', 'limit'],
     method: 'GET',
     pattern: /^\/api\/v1\/groups\/(?<groupId>[^/]+)\/apps$/,
     allowedRoles: DIRECTORY_READERS,
@@ -246,6 +380,8 @@ export const GROUP_ROUTES: readonly Route[] = [
     },
   },
   ...(['PUT', 'DELETE'] as const).map((method): Route => ({
+    operationId: method === 'PUT' ? 'assignUserToGroup' : 'unassignUserFromGroup',
+    queryParameters: [],
     method,
     pattern: /^\/api\/v1\/groups\/(?<groupId>[^/]+)\/users\/(?<userId>[^/]+)$/,
     allowedRoles: DIRECTORY_WRITERS,
@@ -279,6 +415,8 @@ export const GROUP_ROUTES: readonly Route[] = [
     },
   })),
   {
+    operationId: 'listUserGroups',
+    queryParameters: [],
     method: 'GET',
     pattern: /^\/api\/v1\/users\/(?<userId>[^/]+)\/groups$/,
     allowedRoles: DIRECTORY_READERS,

@@ -183,6 +183,8 @@ function listLogEvents(context: RouteContext): RouteResult {
 /** The System Log API. */
 export const LOG_ROUTES: readonly Route[] = [
   {
+    operationId: 'listLogEvents',
+    queryParameters: ['since', 'until', 'after', 'filter', 'q', 'limit', 'sortOrder'],
     method: 'GET',
     pattern: /^\/api\/v1\/logs$/,
     allowedRoles: LOG_READERS,

@@ -1,7 +1,7 @@
 import { OKTA_ERRORS } from '../okta-errors.ts';
 import { ADMIN_ROLE_TYPES, type AdminRoleType, roleLabel } from '../sandbox-org.ts';
 import type { Route } from './route.ts';
-import { findUser } from './users.ts';
+import { findUser } from './user-shared.ts';
 
 /** Roles that may read role assignments (`okta.roles.read`). */
 const ROLE_READERS: readonly AdminRoleType[] = ['SUPER_ADMIN', 'ORG_ADMIN'];
@@ -9,6 +9,8 @@ const ROLE_READERS: readonly AdminRoleType[] = ['SUPER_ADMIN', 'ORG_ADMIN'];
 /** The org settings and role-assignment reads: `getOrgSettings`, `listAssignedRolesForUser`. */
 export const ORG_ROUTES: readonly Route[] = [
   {
+    operationId: 'listAssignedRolesForUser',
+    queryParameters: [],
     method: 'GET',
     pattern: /^\/api\/v1\/users\/(?<userId>[^/]+)\/roles$/,
     allowedRoles: ROLE_READERS,
@@ -34,6 +36,8 @@ export const ORG_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'getOrgSettings',
+    queryParameters: [],
     method: 'GET',
     pattern: /^\/api\/v1\/org$/,
     // Any admin may read the org's general settings; a user without an admin role may not.

@@ -38,8 +38,27 @@ export type RouteResult =
 
 /** One operation of Okta's management API, as the sandbox implements it. */
 export interface Route {
+  /**
+   * The operation's `operationId` in management.yaml (e.g. `listUsers`): the name a refusal
+   * gives, and the key by which the unit tests and the conformance report hold the route to the
+   * spec (same method, a path template the pattern matches).
+   */
+  operationId: string;
   method: string;
   pattern: RegExp;
+  /**
+   * The query parameters this route implements: it reads each one and answers as
+   * management.yaml's description of it says.
+   *
+   * @remarks
+   * The server refuses a request with any other query parameter before the handler runs
+   * (query-parameters.ts), because a parameter the sandbox silently ignored would answer as if
+   * it had been honoured — a filter that filtered nothing, an `expand` that embedded nothing —
+   * and a test or the console would pass against the sandbox yet act differently on a real org.
+   * A parameter listed here must be declared by the operation in management.yaml (the unit
+   * tests and the conformance report check it), and must be honoured fully, never in part.
+   */
+  queryParameters: readonly string[];
   /** Admin roles that may call this route; `'any'` lets every valid token through. */
   allowedRoles: readonly AdminRoleType[] | 'any';
   handle(context: RouteContext): RouteResult;

@@ -3,12 +3,7 @@ import { OKTA_ERRORS } from '../okta-errors.ts';
 import { oktaId } from '../okta-ids.ts';
 import type { SandboxTrustedOrigin } from '../sandbox-org.ts';
 import { adminChange, trustedOriginTarget } from '../system-log.ts';
-import {
-  applyFilter,
-  pagedResponse,
-  type SupportedFilter,
-  validationFailed,
-} from './list-responses.ts';
+import { applyFilter, pagedResponse, supportedFilter, validationFailed } from './list-responses.ts';
 import type { Route, RouteContext, RouteResult } from './route.ts';
 
 const READERS = ['SUPER_ADMIN', 'ORG_ADMIN', 'READ_ONLY_ADMIN'] as const;
@@ -122,10 +117,7 @@ function readInput(
  * scopes)" (management.yaml), compared with `eq` — the one operator its example uses; others are
  * **(unverified)** and refused, as an attribute outside the four is, with `E0000031`.
  */
-const ORIGIN_FILTER: SupportedFilter = {
-  attributes: new Set(['name', 'origin', 'status', 'type']),
-  operators: new Set(['eq']),
-};
+const ORIGIN_FILTER = supportedFilter(['name', 'origin', 'status', 'type'], ['eq']);
 
 /** A trusted origin as its `filter` sees it: `type` holds the type of each of its scopes. */
 function filterSubject(origin: SandboxTrustedOrigin) {
@@ -150,6 +142,8 @@ const ONE = '^\\/api\\/v1\\/trustedOrigins\\/(?<trustedOriginId>[^/]+)';
 /** The trusted-origins API: list, create, get, replace, delete, activate, deactivate. */
 export const TRUSTED_ORIGIN_ROUTES: readonly Route[] = [
   {
+    operationId: 'listTrustedOrigins',
+    queryParameters: ['q', 'filter', 'after', 'limit'],
     method: 'GET',
     pattern: /^\/api\/v1\/trustedOrigins$/,
     allowedRoles: READERS,
@@ -182,6 +176,8 @@ export const TRUSTED_ORIGIN_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'createTrustedOrigin',
+    queryParameters: [],
     method: 'POST',
     pattern: /^\/api\/v1\/trustedOrigins$/,
     allowedRoles: WRITERS,
@@ -209,6 +205,8 @@ export const TRUSTED_ORIGIN_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'getTrustedOrigin',
+    queryParameters: [],
     method: 'GET',
     pattern: new RegExp(`${ONE}$`),
     allowedRoles: READERS,
@@ -220,6 +218,8 @@ export const TRUSTED_ORIGIN_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'replaceTrustedOrigin',
+    queryParameters: [],
     method: 'PUT',
     pattern: new RegExp(`${ONE}$`),
     allowedRoles: WRITERS,
@@ -244,6 +244,8 @@ export const TRUSTED_ORIGIN_ROUTES: readonly Route[] = [
     },
   },
   {
+    operationId: 'deleteTrustedOrigin',
+    queryParameters: [],
     method: 'DELETE',
     pattern: new RegExp(`${ONE}$`),
     allowedRoles: WRITERS,
@@ -261,6 +263,8 @@ export const TRUSTED_ORIGIN_ROUTES: readonly Route[] = [
     },
   },
   ...(['activate', 'deactivate'] as const).map((action): Route => ({
+    operationId: `${action}TrustedOrigin`,
+    queryParameters: [],
     method: 'POST',
     pattern: new RegExp(`${ONE}\\/lifecycle\\/${action}$`),
     allowedRoles: WRITERS,

@@ -6,6 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 
 import { ROOT } from '../processes.ts';
+import { findInternalOperation } from './internal-operations.ts';
 
 /** Where Okta's management spec lives: `../shared/okta/management.yaml`, beside the project. */
 export const MANAGEMENT_SPEC_PATH =
@@ -231,32 +232,38 @@ export interface ExchangeVerdict {
   operationId: string | null;
   template: string | null;
   /** How the status was matched: declared by the operation, or a global error Okta sends anywhere. */
-  statusMatch: 'declared' | 'global-error' | 'documented-error' | 'unknown-route' | 'undeclared';
+  statusMatch:
+    'declared' | 'global-error' | 'documented-error' | 'internal' | 'unknown-route' | 'undeclared';
   errors: string[];
   /** The request's query parameters, by name, each once. */
   queryParameters: string[];
 }
 
 /**
- * Checks sandbox responses against the status codes and response schemas of management.yaml.
+ * Every operation of the spec: its method, path template (and the pattern requests are matched
+ * with) and the query parameters it declares.
  *
  * @remarks
- * The operation is found by method and path template, preferring templates with more literal
- * segments (`/users/me/…` over `/users/{userId}/…`). A status the operation does not declare is
- * accepted only for errors Okta returns on every route — 401 (token), 429 (rate limit) and 5xx —
- * and then validated against `ModelError`; any other undeclared status is a violation.
+ * Apart from {@link createConformanceChecker}, which also compiles the spec's schemas (seconds),
+ * so the route-registry tests and the conformance report can read the operations cheaply.
  */
-export function createConformanceChecker(document: JsonObject = loadManagementSpec()) {
-  const converted = toJsonSchema(document) as JsonObject;
-  const components = isObject(converted.components) ? converted.components : {};
-  if (isObject(components.schemas)) {
-    splitDiscriminatedBases(components.schemas);
-  }
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, logger: false });
-  (addFormatsModule as unknown as (ajv: Ajv) => void)(ajv);
-  ajv.addSchema({ ...converted, $id: 'management.json' });
-
-  const paths = isObject(converted.paths) ? converted.paths : {};
+export function listSpecOperations(document: JsonObject = loadManagementSpec()): SpecOperation[] {
+  const components = isObject(document.components) ? document.components : {};
+  const named = isObject(components.parameters) ? components.parameters : {};
+  /** The names of the `in: query` parameters in these lists, following `$ref`s to components. */
+  const declaredQueryParameters = (lists: Json[]): string[] =>
+    lists
+      .flatMap((list) => (Array.isArray(list) ? list : []))
+      .map((parameter) =>
+        isObject(parameter) && typeof parameter.$ref === 'string'
+          ? named[parameter.$ref.replace('#/components/parameters/', '')]
+          : parameter,
+      )
+      .filter(
+        (parameter): parameter is JsonObject => isObject(parameter) && parameter.in === 'query',
+      )
+      .map((parameter) => (typeof parameter.name === 'string' ? parameter.name : ''));
+  const paths = isObject(document.paths) ? document.paths : {};
   const operations: SpecOperation[] = [];
   for (const [template, item] of Object.entries(paths)) {
     if (!isObject(item)) {
@@ -287,22 +294,29 @@ export function createConformanceChecker(document: JsonObject = loadManagementSp
       });
     }
   }
+  return operations;
+}
 
-  /** The names of the `in: query` parameters in these lists, following `$ref`s to components. */
-  function declaredQueryParameters(lists: Json[]): string[] {
-    const named = isObject(components.parameters) ? components.parameters : {};
-    return lists
-      .flatMap((list) => (Array.isArray(list) ? list : []))
-      .map((parameter) =>
-        isObject(parameter) && typeof parameter.$ref === 'string'
-          ? named[parameter.$ref.replace('#/components/parameters/', '')]
-          : parameter,
-      )
-      .filter(
-        (parameter): parameter is JsonObject => isObject(parameter) && parameter.in === 'query',
-      )
-      .map((parameter) => (typeof parameter.name === 'string' ? parameter.name : ''));
+/**
+ * Checks sandbox responses against the status codes and response schemas of management.yaml.
+ *
+ * @remarks
+ * The operation is found by method and path template, preferring templates with more literal
+ * segments (`/users/me/…` over `/users/{userId}/…`). A status the operation does not declare is
+ * accepted only for errors Okta returns on every route — 401 (token), 429 (rate limit) and 5xx —
+ * and then validated against `ModelError`; any other undeclared status is a violation.
+ */
+export function createConformanceChecker(document: JsonObject = loadManagementSpec()) {
+  const converted = toJsonSchema(document) as JsonObject;
+  const components = isObject(converted.components) ? converted.components : {};
+  if (isObject(components.schemas)) {
+    splitDiscriminatedBases(components.schemas);
   }
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, logger: false });
+  (addFormatsModule as unknown as (ajv: Ajv) => void)(ajv);
+  ajv.addSchema({ ...converted, $id: 'management.json' });
+
+  const operations = listSpecOperations(converted);
 
   const compiled = new Map<string, ValidateFunction>();
   function validatorAt(pointer: string): ValidateFunction {
@@ -375,6 +389,20 @@ export function createConformanceChecker(document: JsonObject = loadManagementSp
     body: unknown;
   }): Omit<ExchangeVerdict, 'queryParameters'> {
     const operation = findOperation(exchange.method, exchange.path);
+    const internal =
+      operation === undefined ? findInternalOperation(exchange.method, exchange.path) : undefined;
+    if (internal !== undefined) {
+      // Outside the spec, but a route Okta serves (internal-operations.ts names the source).
+      return {
+        operationId: internal.operationId,
+        template: internal.template,
+        statusMatch: 'internal',
+        errors:
+          exchange.status < 300
+            ? internal.checkAnswer(exchange.body)
+            : oktaErrorShapeErrors(exchange.body),
+      };
+    }
     if (operation === undefined) {
       // A path or method Okta does not have: the only right answer is Okta's own 404 error.
       if (exchange.status === 404) {

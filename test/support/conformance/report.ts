@@ -4,15 +4,21 @@
  *
  * @remarks
  * Runs after the integration and end-to-end tiers (`npm run test:conformance`). Fails when any
- * exchange breaks the spec, and when nothing was recorded at all, so it cannot pass vacuously.
- * The report lists each operation exercised with its statuses and counts.
+ * exchange breaks the spec, when nothing was recorded at all (so it cannot pass vacuously), and
+ * when the sandbox's route registry disagrees with the spec (a route implementing a query
+ * parameter its operation does not declare). The report lists each operation exercised with its
+ * statuses and counts, and each operation's query parameters: declared, implemented by the
+ * sandbox (the rest it refuses), and of those implemented, which the run exercised.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { RecordedExchange } from '../../../main/sandbox/exchange-recorder.ts';
+import { MANAGEMENT_ROUTES } from '../../../main/sandbox/management-routes.ts';
 import { ROOT } from '../processes.ts';
+import { INTERNAL_OPERATIONS } from './internal-operations.ts';
 import { createConformanceChecker } from './management-spec.ts';
+import { compareRoutesWithSpec } from './sandbox-routes.ts';
 
 /** Where the test run's sandboxes record their exchanges. */
 export const EXCHANGES_DIR = path.join(ROOT, 'test-results', 'sandbox-exchanges');
@@ -48,11 +54,17 @@ const coverage = new Map<
 /** Per operation and query parameter: how often a request with it was answered 2xx, and 4xx. */
 const parameterUse = new Map<string, Map<string, { answered: number; refused: number }>>();
 const violations = new Map<string, { count: number; example: string; errors: string[] }>();
+/** Exchanges with the internal routes the console calls (internal-operations.ts), by status. */
+const internalCoverage = new Map<string, Map<number, number>>();
 let globalErrors = 0;
 let documentedErrors = 0;
 for (const exchange of exchanges) {
   const verdict = checker.check(exchange);
-  if (verdict.operationId !== null && verdict.template !== null) {
+  if (verdict.statusMatch === 'internal' && verdict.operationId !== null) {
+    const statuses = internalCoverage.get(verdict.operationId) ?? new Map<number, number>();
+    statuses.set(exchange.status, (statuses.get(exchange.status) ?? 0) + 1);
+    internalCoverage.set(verdict.operationId, statuses);
+  } else if (verdict.operationId !== null && verdict.template !== null) {
     const entry = coverage.get(verdict.operationId) ?? {
       method: exchange.method,
       template: verdict.template,
@@ -96,33 +108,56 @@ const rows = [...coverage.entries()].sort(([a], [b]) => a.localeCompare(b));
 const operationsInSpec = checker.operations.length;
 
 /**
- * Per operation exercised: each query parameter management.yaml declares, as the run met it —
- * answered (some request with it got a 2xx), only refused (every request with it got a 4xx), or
- * never sent. A declared parameter the sandbox silently ignored would show as answered; the
- * integration tables (`list-queries.test.ts`, the users list tests) are what tell it is honoured.
+ * Per operation of the sandbox's route registry: the query parameters management.yaml declares,
+ * those the sandbox implements, those it refuses (declared, not implemented: the server answers
+ * E0000001), and, of the implemented ones, which the run exercised (sent, and answered 2xx),
+ * which it sent but never saw answered 2xx, and which it never sent. That an exercised parameter
+ * is honoured, not just accepted, is what the unit tables (`list-query-parameters.test.ts`) and
+ * the integration tests check; this shows where the run leaves an implemented one untried.
  */
-const parameterRows = rows.map(([operationId]) => {
-  const declared =
-    checker.operations.find((operation) => operation.operationId === operationId)
-      ?.queryParameters ?? [];
-  const uses =
-    parameterUse.get(operationId) ?? new Map<string, { answered: number; refused: number }>();
-  const answered = declared.filter((name) => (uses.get(name)?.answered ?? 0) > 0);
-  const refused = declared.filter(
-    (name) => (uses.get(name)?.answered ?? 0) === 0 && (uses.get(name)?.refused ?? 0) > 0,
-  );
-  const unexercised = declared.filter((name) => !uses.has(name));
-  return { operationId, declared, answered, refused, unexercised };
-});
+const routeRows = compareRoutesWithSpec(MANAGEMENT_ROUTES, checker.operations);
+const registryProblems = routeRows.flatMap((row) => row.problems);
+const parameterRows = routeRows
+  .map((row) => {
+    const declared = row.operation?.queryParameters ?? [];
+    const uses =
+      parameterUse.get(row.operationId) ?? new Map<string, { answered: number; refused: number }>();
+    const implemented = [...row.implemented];
+    return {
+      operationId: row.operationId,
+      inSpec: row.operation !== undefined,
+      declared,
+      implemented,
+      refused: declared.filter((name) => !implemented.includes(name)),
+      exercised: implemented.filter((name) => (uses.get(name)?.answered ?? 0) > 0),
+      sentNeverAnswered: implemented.filter(
+        (name) => uses.has(name) && (uses.get(name)?.answered ?? 0) === 0,
+      ),
+      neverSent: implemented.filter((name) => !uses.has(name)),
+    };
+  })
+  .sort((a, b) => a.operationId.localeCompare(b.operationId));
 const parameterTotals = parameterRows.reduce(
   (totals, row) => ({
+    operations: totals.operations + 1,
     declared: totals.declared + row.declared.length,
-    answered: totals.answered + row.answered.length,
+    implemented: totals.implemented + row.implemented.length,
     refused: totals.refused + row.refused.length,
-    unexercised: totals.unexercised + row.unexercised.length,
+    exercised: totals.exercised + row.exercised.length,
+    sentNeverAnswered: totals.sentNeverAnswered + row.sentNeverAnswered.length,
+    neverSent: totals.neverSent + row.neverSent.length,
   }),
-  { declared: 0, answered: 0, refused: 0, unexercised: 0 },
+  {
+    operations: 0,
+    declared: 0,
+    implemented: 0,
+    refused: 0,
+    exercised: 0,
+    sentNeverAnswered: 0,
+    neverSent: 0,
+  },
 );
+const list = (names: readonly string[]) => names.join(', ') || '—';
 mkdirSync(REPORT_DIR, { recursive: true });
 writeFileSync(
   path.join(REPORT_DIR, 'report.json'),
@@ -140,6 +175,14 @@ writeFileSync(
         statuses: Object.fromEntries(entry.statuses),
       })),
       parameters: { totals: parameterTotals, operations: parameterRows },
+      internalOperations: INTERNAL_OPERATIONS.map((operation) => ({
+        operationId: operation.operationId,
+        method: operation.method,
+        path: operation.template,
+        source: operation.source,
+        statuses: Object.fromEntries(internalCoverage.get(operation.operationId) ?? []),
+      })),
+      routeRegistryProblems: registryProblems,
       violations: [...violations.entries()].map(([summary, detail]) => ({ summary, ...detail })),
     },
     null,
@@ -160,15 +203,26 @@ const markdown = [
       `| ${operationId} | ${entry.method} | \`${entry.template}\` | ${[...entry.statuses.entries()].map(([status, count]) => `${String(status)} (${String(count)})`).join(', ')} |`,
   ),
   '',
+  '## Routes outside management.yaml',
+  '',
+  "Okta routes the console calls that the spec does not have, because Okta's public API has no other way to do what they do. Their answers are checked against the shape of the source named (internal-operations.ts); their errors against Okta's error shape.",
+  '',
+  '| operationId | method | path | source | statuses (count) |',
+  '|---|---|---|---|---|',
+  ...INTERNAL_OPERATIONS.map(
+    (operation) =>
+      `| ${operation.operationId} | ${operation.method} | \`${operation.template}\` | ${operation.source} | ${[...(internalCoverage.get(operation.operationId) ?? new Map<number, number>()).entries()].map(([status, count]) => `${String(status)} (${String(count)})`).join(', ') || 'not exercised'} |`,
+  ),
+  '',
   '## Query parameters',
   '',
-  `Every request's query parameters must be declared by its operation (an undeclared one is a violation above). Of the ${String(parameterTotals.declared)} parameters the exercised operations declare, ${String(parameterTotals.answered)} were sent and answered, ${String(parameterTotals.refused)} only refused (4xx), ${String(parameterTotals.unexercised)} never sent.`,
+  `Every request's query parameters must be declared by its operation (an undeclared one is a violation above), and the sandbox answers only those its route implements, refusing the rest with E0000001. ${String(parameterTotals.operations)} operations in the sandbox's route registry: ${String(parameterTotals.declared)} query parameters declared, ${String(parameterTotals.implemented)} implemented, ${String(parameterTotals.refused)} refused; of the implemented, ${String(parameterTotals.exercised)} exercised (sent and answered 2xx), ${String(parameterTotals.sentNeverAnswered)} sent but never answered 2xx, ${String(parameterTotals.neverSent)} never sent.`,
   '',
-  '| operationId | declared | answered | only refused | never sent |',
-  '|---|---|---|---|---|',
+  '| operationId | declared | implemented | refused by the sandbox | exercised | sent, never 2xx | never sent |',
+  '|---|---|---|---|---|---|---|',
   ...parameterRows.map(
     (row) =>
-      `| ${row.operationId} | ${row.declared.join(', ') || '—'} | ${row.answered.join(', ') || '—'} | ${row.refused.join(', ') || '—'} | ${row.unexercised.join(', ') || '—'} |`,
+      `| ${row.operationId}${row.inSpec ? '' : ' (outside management.yaml)'} | ${list(row.declared)} | ${list(row.implemented)} | ${list(row.refused)} | ${list(row.exercised)} | ${list(row.sentNeverAnswered)} | ${list(row.neverSent)} |`,
   ),
   '',
 ].join('\n');
@@ -177,6 +231,11 @@ writeFileSync(path.join(REPORT_DIR, 'report.md'), markdown);
 process.stdout.write(
   `${markdown}\nReport: ${path.relative(ROOT, path.join(REPORT_DIR, 'report.md'))}\n`,
 );
+if (registryProblems.length > 0) {
+  process.stderr.write(
+    `\nThe sandbox's route registry (main/sandbox/management-routes.ts) disagrees with management.yaml:\n${registryProblems.map((problem) => `- ${problem}`).join('\n')}\n`,
+  );
+}
 if (violations.size > 0) {
   process.stderr.write('\nResponses that break management.yaml:\n');
   for (const [summary, detail] of violations) {
@@ -188,6 +247,9 @@ if (violations.size > 0) {
   process.stderr.write(
     `${String(exchanges.length - [...violations.values()].reduce((sum, v) => sum + v.count, 0))} passed, ${String([...violations.values()].reduce((sum, v) => sum + v.count, 0))} failed\n`,
   );
+  process.exit(1);
+}
+if (registryProblems.length > 0) {
   process.exit(1);
 }
 process.stdout.write(`${String(exchanges.length)} passed, 0 failed\n`);

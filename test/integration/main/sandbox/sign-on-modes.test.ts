@@ -46,13 +46,21 @@ const MODES = [
     settings: {
       signOn: { ssoAcsUrl: 'https://grafana.example.com/saml/acs', audience: 'grafana' },
     },
-    expected: { settings: { signOn: { recipient: 'https://grafana.example.com/saml/acs' } } },
+    expected: {
+      // readOnly in the spec: "A unique key is generated for the custom app instance".
+      name: expect.stringMatching(/^sandbox_saml20app_\d+$/) as unknown as string,
+      settings: { signOn: { recipient: 'https://grafana.example.com/saml/acs' } },
+    },
   },
-  { signOnMode: 'SAML_1_1', settings: { app: {} }, expected: {} },
+  // Only OIN SAML 1.1 apps exist: the request names the catalog key.
+  { signOnMode: 'SAML_1_1', name: 'workday', settings: { app: {} }, expected: { name: 'workday' } },
   {
     signOnMode: 'AUTO_LOGIN',
     settings: { signOn: { loginUrl: 'https://payroll.example.com/login' } },
-    expected: { credentials: { scheme: 'EDIT_USERNAME_AND_PASSWORD' } },
+    expected: {
+      name: expect.stringMatching(/^sandbox_autologinapp_\d+$/) as unknown as string,
+      credentials: { scheme: 'EDIT_USERNAME_AND_PASSWORD' },
+    },
   },
   {
     signOnMode: 'BROWSER_PLUGIN',
@@ -102,6 +110,65 @@ const MODES = [
 ] as const;
 
 describe('apps of every sign-on mode', () => {
+  it('generates a custom SAML app’s name, ignoring one sent, and keeps it on replace', async () => {
+    const body = {
+      label: 'Jira',
+      signOnMode: 'SAML_2_0',
+      name: 'my_own_name',
+      settings: { signOn: { ssoAcsUrl: 'https://jira.example.com/acs', audience: 'jira' } },
+    };
+    // The SDK's Application model has no `name`: read it as the JSON it is.
+    const named = (app: unknown) => app as { name: string; id: string };
+    const first = named(
+      await client.applicationApi.createApplication({ application: body as never }),
+    );
+    const second = named(
+      await client.applicationApi.createApplication({ application: body as never }),
+    );
+    expect(first.name).toMatch(/^sandbox_jira_\d+$/);
+    expect(second.name).toMatch(/^sandbox_jira_\d+$/);
+    expect(second.name).not.toBe(first.name);
+    const replaced = named(
+      await client.applicationApi.replaceApplication({
+        appId: first.id,
+        application: { ...body, label: 'Jira (EU)' } as never,
+      }),
+    );
+    expect(replaced.name).toBe(first.name);
+  });
+
+  it.each([
+    [
+      { signOnMode: 'BROWSER_PLUGIN', name: 'template_basic_auth' },
+      'name: must be one of template_swa, template_swa3field for a BROWSER_PLUGIN app',
+    ],
+    [
+      { signOnMode: 'SAML_1_1' },
+      'name: A SAML_1_1 app is created from an Okta Integration Network app',
+    ],
+  ])('refuses %j with the name it needs', async (application, cause) => {
+    await expect(
+      client.applicationApi.createApplication({
+        application: {
+          label: 'Wrong name',
+          settings: {
+            app: {
+              url: 'https://wiki.example.com/login',
+              usernameField: '#u',
+              passwordField: '#p',
+              buttonField: '#b',
+            },
+          },
+          ...application,
+        } as never,
+      }),
+    ).rejects.toMatchObject({
+      status: 400,
+      errorCode: 'E0000001',
+      errorCauses: [{ errorSummary: expect.stringContaining(cause) as string }],
+    });
+  });
+
   it.each(MODES)(
     '$signOnMode: created, read, listed, assigned, deactivated, activated and deleted',
     async (mode) => {

@@ -141,11 +141,11 @@ describe('the demo seed’s people in every status', () => {
 
   it('lets only the ACTIVE one sign in: the others get “Unable to sign in”', async () => {
     // With the System Log's reason for each (system-log.ts, SignInFailureReason): a user with
-    // no password yet fails on the credentials.
+    // no password yet fails on the credentials. The expired password is the exception: it
+    // signs in, to a password change (sign-in-passwords.test.ts).
     const people = [
       ['suspended.user@example.com', 'USER_NOT_ACTIVE'],
       ['locked.user@example.com', 'LOCKED_OUT'],
-      ['expired.user@example.com', 'USER_NOT_ACTIVE'],
       ['recovery.user@example.com', 'USER_NOT_ACTIVE'],
       ['deprovisioned.user@example.com', 'USER_NOT_ACTIVE'],
       ['emeka.obi@example.com', 'INVALID_CREDENTIALS'],
@@ -158,6 +158,9 @@ describe('the demo seed’s people in every status', () => {
       expect(await lastSignInOf(login), login).toEqual({ result: 'FAILURE', reason });
     }
     expect((await signIn('alice.martin@example.com', SEED_PASSWORD)).status).toBe(303);
+    const expired = await signIn('expired.user@example.com', SEED_PASSWORD);
+    expect(expired.status).toBe(200);
+    expect(expired.text).toContain('Change your password');
   });
 });
 

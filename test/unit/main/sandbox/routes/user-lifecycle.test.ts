@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { meetsPasswordPolicy, verifyPassword } from '../../../../../main/sandbox/passwords.ts';
 import type { RouteResult } from '../../../../../main/sandbox/routes/route.ts';
+import { USER_LIFECYCLE_ROUTES } from '../../../../../main/sandbox/routes/user-lifecycle.ts';
 import { USER_ROUTES } from '../../../../../main/sandbox/routes/users.ts';
 import {
   createSandboxOrg,
@@ -38,7 +39,7 @@ const admin = stored(org.tokens.get(adminToken) ?? '');
 
 function call(method: string, pathAndQuery: string, now = later): RouteResult {
   const url = new URL(pathAndQuery, orgUrl);
-  const route = USER_ROUTES.find(
+  const route = [...USER_ROUTES, ...USER_LIFECYCLE_ROUTES].find(
     (candidate) => candidate.method === method && candidate.pattern.test(url.pathname),
   );
   if (route === undefined) {
