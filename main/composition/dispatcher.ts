@@ -2,9 +2,9 @@ import { AppError, type AppErrorValue } from '../../shared/errors.ts';
 import {
   type Channel,
   CHANNEL_NAMES,
-  type ChannelRequest,
   type ChannelResponse,
   CHANNELS,
+  type ParsedChannelRequest,
 } from '../../shared/ipc/contract.ts';
 import type { Result } from '../../shared/ipc/result.ts';
 import type { Logger } from '../platform/logging/logger.ts';
@@ -12,7 +12,7 @@ import type { Redactor } from '../platform/logging/redact.ts';
 
 /** A handler for one channel: gets the parsed request, answers with data or throws `AppError`. */
 export type Handler<C extends Channel> = (
-  request: Readonly<ChannelRequest<C>>,
+  request: Readonly<ParsedChannelRequest<C>>,
 ) => Promise<ChannelResponse<C>>;
 
 /** One handler per contract channel; a missing one is a compile error. */

@@ -1,3 +1,4 @@
+import { readGroupsExpression } from '../../shared/okta/groups-expression.ts';
 import { PRESETS } from '../../shared/setup/presets.ts';
 import { withoutTrailingSlashes } from '../../shared/text.ts';
 import type { ExportInput, SecretSource } from './exporter.ts';
@@ -258,6 +259,28 @@ export function groupsReleasedByClaim(input: ExportInput): string[] {
   const names = input.facts.assignedGroups.map((group) => group.name);
   if (claim === undefined) {
     return [];
+  }
+  if (claim.type === 'EXPRESSION') {
+    // An expression the console reads releases what it selects; any other is Okta's to
+    // evaluate, so every group is listed rather than one its members need left out.
+    const read = readGroupsExpression(claim.value);
+    if (!read.ok) {
+      return names;
+    }
+    const wantedValue = read.expression.value.toLowerCase();
+    return read.expression.source !== 'OKTA'
+      ? []
+      : names.filter((name) => {
+          const lower = name.toLowerCase();
+          switch (read.expression.function) {
+            case 'startsWith':
+              return lower.startsWith(wantedValue);
+            case 'endsWith':
+              return lower.endsWith(wantedValue);
+            case 'contains':
+              return lower.includes(wantedValue);
+          }
+        });
   }
   const wanted = claim.value.toLowerCase();
   switch (claim.filterType) {

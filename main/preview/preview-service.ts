@@ -34,10 +34,20 @@ import { createThrowawayUser } from './throwaway-user.ts';
 /** What `start` answers: where to sign in, how the sign-in comes back, and as whom. */
 export type PreviewStarted = ChannelResponse<'preview:start'>;
 
+/**
+ * What the preview asks for: a custom server's scopes, or the org server's standard ones plus
+ * `groups` when the setup sets the app's groups claim, which Okta releases only for that scope.
+ */
 function scopesFor(document: SetupDocument): string[] {
-  return document.issuer.kind === 'custom'
-    ? document.issuer.scopes
-    : ['openid', 'profile', 'email'];
+  if (document.issuer.kind === 'custom') {
+    return document.issuer.scopes;
+  }
+  return [
+    'openid',
+    'profile',
+    'email',
+    ...(document.issuer.groupsClaim === undefined ? [] : ['groups']),
+  ];
 }
 
 /** What a run signs in to: the app, its issuer, what to ask for and how to explain a failure. */

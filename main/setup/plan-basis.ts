@@ -110,6 +110,14 @@ export function planBasis(document: SetupDocument, snapshot: OrgSnapshot): Basis
     });
   }
   const { issuer } = document;
+  if (issuer.kind === 'org' && issuer.groupsClaim !== undefined && app !== undefined) {
+    const claim = snapshot.appGroupsClaim;
+    items.push({
+      key: 'app-groups-claim',
+      title: `Groups claim of "${document.app.label}" (Sign On tab)`,
+      facts: claim === undefined ? null : { ...claim },
+    });
+  }
   if (issuer.kind === 'custom') {
     const server = snapshot.authServer;
     const claimName = issuer.groupsClaim?.name;

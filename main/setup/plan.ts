@@ -1,4 +1,4 @@
-import type { SetupDocument } from '../../shared/setup/setup-document.ts';
+import type { GroupsClaim, SetupDocument } from '../../shared/setup/setup-document.ts';
 import type { AppFields, OrgSnapshot } from '../okta/org-snapshot.ts';
 import { type BasisItem, planBasis } from './plan-basis.ts';
 
@@ -17,6 +17,7 @@ export const STEP_KINDS = [
   'claim',
   'access-policy',
   'app',
+  'app-groups-claim',
   'client-secret',
   'trusted-origin',
   'test-user',
@@ -113,6 +114,18 @@ export function appChanges(current: AppFields, desired: AppFields): FieldChange[
     .map((field) => ({ field, before: current[field], after: desired[field] }));
 }
 
+/** A groups claim as the review shows it: `groups: REGEX .*`, `groups: Groups.startsWith(…)`. */
+export function describeGroupsClaim(claim: GroupsClaim): string {
+  return claim.type === 'FILTER'
+    ? `${claim.name}: ${claim.filterType} ${claim.value}`
+    : `${claim.name}: ${claim.value}`;
+}
+
+/** Whether two groups claims release the same groups under the same name. */
+export function sameGroupsClaim(a: GroupsClaim, b: GroupsClaim): boolean {
+  return describeGroupsClaim(a) === describeGroupsClaim(b) && a.type === b.type;
+}
+
 function step(
   key: string,
   kind: PlanStep['kind'],
@@ -152,12 +165,6 @@ export function planSetup(
   const { issuer } = document;
 
   const appDependencies: string[] = [];
-  if (issuer.kind === 'org' && issuer.groupsClaim !== undefined) {
-    // Said rather than skipped: an admin who asked for a claim must not find it missing at sign-in.
-    blockers.push(
-      `A groups claim on the org authorization server is set in the Admin Console (the app's Sign On tab, "Groups claim filter"); Okta's management API has no endpoint for it. Remove the groups claim from this setup and set the filter there after applying, or use a custom authorization server, where the console creates the claim.`,
-    );
-  }
   if (issuer.kind === 'custom') {
     const serverKey = 'auth-server';
     const server = snapshot.authServer;
@@ -214,7 +221,7 @@ export function planSetup(
                   {
                     field: 'groups',
                     before: undefined,
-                    after: `${claim.filterType} ${claim.value}`,
+                    after: describeGroupsClaim(claim),
                   },
                 ],
           },
@@ -272,6 +279,33 @@ export function planSetup(
         ],
         dependsOn: ['app'],
       }),
+    );
+  }
+
+  if (issuer.kind === 'org' && issuer.groupsClaim !== undefined) {
+    // The org server's claim is a setting of the app (its Sign On tab), made once the app is.
+    const wanted = issuer.groupsClaim;
+    const current = snapshot.app === undefined ? undefined : snapshot.appGroupsClaim;
+    const same = current !== undefined && sameGroupsClaim(current, wanted);
+    steps.push(
+      step(
+        'app-groups-claim',
+        'app-groups-claim',
+        same ? 'unchanged' : current === undefined ? 'create' : 'update',
+        `Groups claim "${wanted.name}" in the ID tokens of "${desired.label}"`,
+        {
+          dependsOn: ['app'],
+          changes: same
+            ? []
+            : [
+                {
+                  field: 'groupsClaim',
+                  before: current === undefined ? undefined : describeGroupsClaim(current),
+                  after: describeGroupsClaim(wanted),
+                },
+              ],
+        },
+      ),
     );
   }
 

@@ -484,6 +484,11 @@ export type Channel = keyof typeof CHANNELS;
 export type EventName = keyof typeof EVENTS;
 /** The request a channel takes. */
 export type ChannelRequest<C extends Channel> = z.input<(typeof CHANNELS)[C]['request']>;
+/**
+ * A request as main's handler gets it: parsed by the channel's schema, so with its defaults
+ * filled in (a renderer may leave them out; see {@link ChannelRequest}).
+ */
+export type ParsedChannelRequest<C extends Channel> = z.output<(typeof CHANNELS)[C]['request']>;
 /** The data a channel answers with on success. */
 export type ChannelResponse<C extends Channel> = z.infer<(typeof CHANNELS)[C]['response']>;
 /** The payload of an event. */

@@ -28,14 +28,37 @@ export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'implicit'] a
 
 const nonBlank = (what: string) => z.string().trim().min(1, `${what} cannot be blank.`);
 
-/** Which groups a groups claim releases, with Okta's filter types. */
-export const groupsClaimSchema = z.object({
-  /** The claim's name in the token, usually `groups`. */
-  name: nonBlank('The claim name'),
-  filterType: z.enum(['STARTS_WITH', 'EQUALS', 'CONTAINS', 'REGEX']),
-  /** The filter's value: a prefix, a name, a substring or a regular expression. */
-  value: z.string(),
-});
+/** Okta's group filter types for a groups claim of type FILTER. */
+export const GROUP_FILTER_TYPES = ['STARTS_WITH', 'EQUALS', 'CONTAINS', 'REGEX'] as const;
+
+/**
+ * Which groups a groups claim releases: Okta's two claim types, as the Admin Console's Sign On tab
+ * ("Groups claim type: Filter / Expression") and a custom server's claims offer them.
+ *
+ * @remarks
+ * - `FILTER`: the user's groups whose name passes one of Okta's filter types.
+ * - `EXPRESSION`: an Okta Expression Language expression that yields the groups, e.g.
+ *   `Groups.startsWith("OKTA", "kestra", 100)`.
+ *
+ * Documents written before the type existed name only a filter, so a claim without `type` reads
+ * as `FILTER`: a saved setup keeps its meaning.
+ */
+export const groupsClaimSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('FILTER').default('FILTER'),
+    /** The claim's name in the token, usually `groups`. */
+    name: nonBlank('The claim name'),
+    filterType: z.enum(GROUP_FILTER_TYPES),
+    /** The filter's value: a prefix, a name, a substring or a regular expression. */
+    value: z.string(),
+  }),
+  z.object({
+    type: z.literal('EXPRESSION'),
+    name: nonBlank('The claim name'),
+    /** An Okta Expression Language expression that evaluates to a list of group names. */
+    value: nonBlank('The expression'),
+  }),
+]);
 
 /** A groups claim; see {@link groupsClaimSchema}. */
 export type GroupsClaim = z.infer<typeof groupsClaimSchema>;

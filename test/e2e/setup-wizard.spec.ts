@@ -114,7 +114,13 @@ async function reveal(result: Locator, label: 'Client secret' | 'Test user passw
 /** Signs the test user in to the app at its callback, as the target app's back end would. */
 async function signInAsTestUser(
   page: Page,
-  app: { issuer: string; clientId: string; clientSecret: string; redirectUri: string },
+  app: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string;
+    redirectUri: string;
+    scope?: string;
+  },
   user: { login: string; password: string },
 ) {
   const { configuration, authorizationUrl, finish } = await startWebAppSignIn(app);
@@ -204,9 +210,18 @@ test('Kestra: the whole wizard, then the test user signs in to the new app', asy
   // Issuer: Kestra's guide uses the org authorization server with the Okta URL as issuer.
   await expect(page.getByRole('radio', { name: 'Org authorization server' })).toBeChecked();
   await expect(page.getByRole('radio', { name: 'Okta URL (ORG_URL)' })).toBeChecked();
+  // The org server's groups claim is a setting of the app (its Sign On tab): every group.
+  await page.getByRole('checkbox', { name: 'Add a groups claim' }).check();
+  await expect(page.getByLabel('Groups claim type')).toHaveValue('FILTER');
+  await expect(page.getByLabel('Filter value')).toHaveValue('.*');
   await expectNoAxeViolations(page);
   await expectFitsWidth(page);
   await page.getByRole('button', { name: 'Next: review' }).click();
+  await expect(
+    page.getByRole('list', { name: 'Changes' }).getByRole('listitem', {
+      name: `Groups claim "groups" in the ID tokens of "${label}": create`,
+    }),
+  ).toBeVisible();
 
   const { result, clientId, issuer, orgUrl } = await applyAndReadResult(page, label, (button) =>
     button.click(),
@@ -240,10 +255,16 @@ test('Kestra: the whole wizard, then the test user signs in to the new app', asy
 
   const claims = await signInAsTestUser(
     page,
-    { issuer, clientId, clientSecret, redirectUri: callback },
+    { issuer, clientId, clientSecret, redirectUri: callback, scope: 'openid profile email groups' },
     { login: email, password },
   );
-  expect(claims).toMatchObject({ email, preferred_username: email, name: 'Ada Lovelace' });
+  expect(claims).toMatchObject({
+    email,
+    preferred_username: email,
+    name: 'Ada Lovelace',
+    // The test user is assigned directly, so Okta's built-in group is all they are in.
+    groups: ['Everyone'],
+  });
 });
 
 test('Kaimu: the whole wizard with the keyboard, on the default custom server, then the test user signs in', async ({

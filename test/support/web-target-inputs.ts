@@ -46,7 +46,12 @@ export const EXPORT_VARIANTS: readonly ExportVariant[] = [
 
 /** Adds a groups claim releasing every group (and, on a custom server, the `groups` scope). */
 export function withGroupsClaim(document: SetupDocument): void {
-  document.issuer.groupsClaim = { name: 'groups', filterType: 'REGEX', value: '.*' };
+  document.issuer.groupsClaim = {
+    type: 'FILTER',
+    name: 'groups',
+    filterType: 'REGEX',
+    value: '.*',
+  };
   if (document.issuer.kind === 'custom' && !document.issuer.scopes.includes('groups')) {
     document.issuer.scopes.push('groups');
   }

@@ -295,8 +295,12 @@ function writeServerGroupsClaim(
       attribute('name', hclString(claim.name)),
       attribute('status', hclString('ACTIVE')),
       attribute('claim_type', hclString('IDENTITY')),
-      attribute('value_type', hclString('GROUPS')),
-      attribute('group_filter_type', hclString(claim.filterType)),
+      ...(claim.type === 'FILTER'
+        ? [
+            attribute('value_type', hclString('GROUPS')),
+            attribute('group_filter_type', hclString(claim.filterType)),
+          ]
+        : [attribute('value_type', hclString('EXPRESSION'))]),
       attribute('value', hclString(claim.value)),
       attribute('always_include_in_token', hclBool(true)),
     ],
@@ -436,8 +440,10 @@ function appBody(document: SetupDocument): HclBodyItem[] {
         'groups_claim',
         [],
         [
-          attribute('type', hclString('FILTER')),
-          attribute('filter_type', hclString(issuer.groupsClaim.filterType)),
+          attribute('type', hclString(issuer.groupsClaim.type)),
+          ...(issuer.groupsClaim.type === 'FILTER'
+            ? [attribute('filter_type', hclString(issuer.groupsClaim.filterType))]
+            : []),
           attribute('name', hclString(issuer.groupsClaim.name)),
           attribute('value', hclString(issuer.groupsClaim.value)),
         ],

@@ -748,8 +748,9 @@ function groupsClaimMissing(detail: string, facts: OrgFacts, context: DiagnosisC
     return {
       code: 'GROUPS_CLAIM_MISSING',
       oktaText: null,
-      cause: `The ID token has no "${name}" claim (${detail}). On the org authorization server the groups claim is a setting of the app, and Okta's management API has no endpoint for it.`,
-      fix: `In the Admin Console open Applications → ${facts.app?.label ?? 'the app'} → Sign On → OpenID Connect ID Token → Edit, and set "Groups claim filter" to ${name}, Matches regex, .* (or a narrower filter). Request the groups scope as well.`,
+      cause: `The ID token has no "${name}" claim (${detail}). On the org authorization server the groups claim is a setting of the app (its Sign On tab), and Okta puts it only into ID tokens asked for with the groups scope.`,
+      fix: `Add the groups claim "${name}" to this setup and apply it (the console sets the app's Sign On tab), or in the Admin Console open Applications → ${facts.app?.label ?? 'the app'} → Sign On → OpenID Connect ID Token → Edit and set "Groups claim filter" to ${name}, Matches regex, .* (or a narrower filter). The target must request the groups scope as well.`,
+      oneClickFix: { kind: 'add-groups-claim', name },
     };
   }
   const existing = server.claims.find(

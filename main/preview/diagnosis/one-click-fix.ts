@@ -86,7 +86,7 @@ export function applyFixToDocument(fix: OneClickFix, document: SetupDocument): S
       const issuerMode = fix.issuerMode ?? next.issuer.issuerMode;
       const { groupsClaim } = next.issuer;
       if (fix.issuer === 'org') {
-        // A groups claim moves along: on the org server it becomes a blocker the plan explains.
+        // A groups claim moves along: on the org server it is set on the app's Sign On tab.
         next.issuer = {
           kind: 'org',
           issuerMode,
@@ -105,14 +105,14 @@ export function applyFixToDocument(fix: OneClickFix, document: SetupDocument): S
       return next;
     }
     case 'add-groups-claim': {
-      if (next.issuer.kind !== 'custom') {
-        throw new FixNotApplicableError(
-          'On the org authorization server the groups claim is set in the Admin Console (the app’s Sign On tab, "Groups claim filter"); Okta’s management API has no endpoint for it.',
-        );
-      }
       // Every group of the user, as Okta's own guides start; the admin can narrow the filter.
-      next.issuer.groupsClaim ??= { name: fix.name, filterType: 'REGEX', value: '.*' };
-      next.issuer.groupsClaim.name = fix.name;
+      const claim = next.issuer.groupsClaim ?? {
+        type: 'FILTER' as const,
+        name: fix.name,
+        filterType: 'REGEX' as const,
+        value: '.*',
+      };
+      next.issuer.groupsClaim = { ...claim, name: fix.name };
       return next;
     }
     case 'add-trusted-origin': {

@@ -35,7 +35,15 @@ const ISSUER_MODE_SENTENCES: Record<
   },
 };
 
-const DEFAULT_CLAIM: GroupsClaim = { name: 'groups', filterType: 'REGEX', value: '.*' };
+const DEFAULT_CLAIM: GroupsClaim = {
+  type: 'FILTER',
+  name: 'groups',
+  filterType: 'REGEX',
+  value: '.*',
+};
+
+/** Okta's own example of a groups expression: the Okta groups starting with a prefix. */
+const DEFAULT_EXPRESSION = 'Groups.startsWith("OKTA", "", 100)';
 
 /** The issuer the target app will be configured with, as this document would make it. */
 function issuerPreview(orgUrl: string | undefined, issuer: IssuerSettings): string {
@@ -247,34 +255,25 @@ export function IssuerStep() {
               });
             }}
           />
-          {issuer.kind === 'org' && issuer.groupsClaim === undefined ? (
-            <p className="field__help">
-              Groups claim: on the org authorization server it is set in the Admin Console (the
-              app’s Sign On tab, “Groups claim filter”), which Okta’s management API cannot do.
-              Choose a custom server to have the console create one.
-            </p>
-          ) : (
-            <CheckboxField
-              label="Add a groups claim"
-              path="issuer.groupsClaim"
-              checked={issuer.groupsClaim !== undefined}
-              error={
-                issuer.kind === 'org'
-                  ? 'The org authorization server’s groups claim cannot be set through the API: remove it here, or choose a custom server.'
-                  : undefined
-              }
-              help="Added to the server as an ID token claim, released with the openid scope."
-              onChange={(checked) => {
-                edit((draft) => {
-                  if (checked) {
-                    draft.groupsClaim = DEFAULT_CLAIM;
-                  } else {
-                    delete draft.groupsClaim;
-                  }
-                });
-              }}
-            />
-          )}
+          <CheckboxField
+            label="Add a groups claim"
+            path="issuer.groupsClaim"
+            checked={issuer.groupsClaim !== undefined}
+            help={
+              issuer.kind === 'org'
+                ? 'Set on the app’s Sign On tab: Okta puts it only into ID tokens asked for with the groups scope, never into access tokens.'
+                : 'Added to the server as an ID token claim, released with the openid scope.'
+            }
+            onChange={(checked) => {
+              edit((draft) => {
+                if (checked) {
+                  draft.groupsClaim = DEFAULT_CLAIM;
+                } else {
+                  delete draft.groupsClaim;
+                }
+              });
+            }}
+          />
           {issuer.groupsClaim !== undefined && (
             <fieldset className="subfields">
               <legend>Groups claim</legend>
@@ -292,37 +291,77 @@ export function IssuerStep() {
                 }}
               />
               <SelectField
-                label="Filter"
-                path="issuer.groupsClaim.filterType"
-                value={issuer.groupsClaim.filterType}
+                label="Groups claim type"
+                path="issuer.groupsClaim.type"
+                value={issuer.groupsClaim.type}
                 options={[
-                  { value: 'STARTS_WITH', label: 'Starts with' },
-                  { value: 'EQUALS', label: 'Equals' },
-                  { value: 'CONTAINS', label: 'Contains' },
-                  { value: 'REGEX', label: 'Matches regex' },
+                  { value: 'FILTER', label: 'Filter' },
+                  { value: 'EXPRESSION', label: 'Expression' },
                 ]}
-                onChange={(filterType) => {
+                onChange={(type) => {
                   edit((draft) => {
-                    if (draft.groupsClaim !== undefined) {
-                      draft.groupsClaim.filterType = filterType;
+                    if (draft.groupsClaim === undefined || draft.groupsClaim.type === type) {
+                      return;
                     }
+                    const { name } = draft.groupsClaim;
+                    draft.groupsClaim =
+                      type === 'FILTER'
+                        ? { ...DEFAULT_CLAIM, name }
+                        : { type: 'EXPRESSION', name, value: DEFAULT_EXPRESSION };
                   });
                 }}
               />
-              <TextField
-                label="Filter value"
-                path="issuer.groupsClaim.value"
-                value={issuer.groupsClaim.value}
-                help="e.g. Kestra for “Starts with”, or .* for every group the user is in."
-                error={problem('issuer.groupsClaim.value')}
-                onChange={(value) => {
-                  edit((draft) => {
-                    if (draft.groupsClaim !== undefined) {
-                      draft.groupsClaim.value = value;
-                    }
-                  });
-                }}
-              />
+              {issuer.groupsClaim.type === 'FILTER' ? (
+                <>
+                  <SelectField
+                    label="Filter"
+                    path="issuer.groupsClaim.filterType"
+                    value={issuer.groupsClaim.filterType}
+                    options={[
+                      { value: 'STARTS_WITH', label: 'Starts with' },
+                      { value: 'EQUALS', label: 'Equals' },
+                      { value: 'CONTAINS', label: 'Contains' },
+                      { value: 'REGEX', label: 'Matches regex' },
+                    ]}
+                    onChange={(filterType) => {
+                      edit((draft) => {
+                        if (draft.groupsClaim?.type === 'FILTER') {
+                          draft.groupsClaim.filterType = filterType;
+                        }
+                      });
+                    }}
+                  />
+                  <TextField
+                    label="Filter value"
+                    path="issuer.groupsClaim.value"
+                    value={issuer.groupsClaim.value}
+                    help="e.g. Kestra for “Starts with”, or .* for every group the user is in."
+                    error={problem('issuer.groupsClaim.value')}
+                    onChange={(value) => {
+                      edit((draft) => {
+                        if (draft.groupsClaim !== undefined) {
+                          draft.groupsClaim.value = value;
+                        }
+                      });
+                    }}
+                  />
+                </>
+              ) : (
+                <TextField
+                  label="Expression"
+                  path="issuer.groupsClaim.value"
+                  value={issuer.groupsClaim.value}
+                  help='An Okta Expression Language group function, e.g. Groups.startsWith("OKTA", "Kestra", 100): the user’s Okta groups whose names start with Kestra, at most 100.'
+                  error={problem('issuer.groupsClaim.value')}
+                  onChange={(value) => {
+                    edit((draft) => {
+                      if (draft.groupsClaim !== undefined) {
+                        draft.groupsClaim.value = value;
+                      }
+                    });
+                  }}
+                />
+              )}
             </fieldset>
           )}
         </div>

@@ -22,6 +22,8 @@ export async function startWebAppSignIn(app: {
   clientId: string;
   clientSecret: string;
   redirectUri: string;
+  /** What the app asks for; `openid profile email` unless said. */
+  scope?: string;
 }): Promise<WebAppSignIn> {
   const configuration = await oidcClient.discovery(
     new URL(app.issuer),
@@ -38,7 +40,7 @@ export async function startWebAppSignIn(app: {
   const nonce = oidcClient.randomNonce();
   const authorizationUrl = oidcClient.buildAuthorizationUrl(configuration, {
     redirect_uri: app.redirectUri,
-    scope: 'openid profile email',
+    scope: app.scope ?? 'openid profile email',
     code_challenge: await oidcClient.calculatePKCECodeChallenge(codeVerifier),
     code_challenge_method: 'S256',
     state,

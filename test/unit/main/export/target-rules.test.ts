@@ -146,7 +146,12 @@ describe('requestedScopes', () => {
     expect(requestedScopes(exportInputFor('web')).scopes).toEqual(['openid', 'profile', 'email']);
     const withClaim = exportInputFor('web', {
       adjust: (document) => {
-        document.issuer.groupsClaim = { name: 'groups', filterType: 'REGEX', value: '.*' };
+        document.issuer.groupsClaim = {
+          type: 'FILTER',
+          name: 'groups',
+          filterType: 'REGEX',
+          value: '.*',
+        };
       },
     });
     expect(requestedScopes(withClaim).scopes).toEqual(['openid', 'profile', 'email', 'groups']);
@@ -182,12 +187,41 @@ describe('groupsReleasedByClaim', () => {
 
   it.each([
     [undefined, []],
-    [{ name: 'groups', filterType: 'REGEX', value: '.*' }, ['Engineering', 'Kestra Admins']],
-    [{ name: 'groups', filterType: 'REGEX', value: 'Kestra.*' }, ['Kestra Admins']],
-    [{ name: 'groups', filterType: 'REGEX', value: '(' }, ['Engineering', 'Kestra Admins']],
-    [{ name: 'groups', filterType: 'STARTS_WITH', value: 'kestra' }, ['Kestra Admins']],
-    [{ name: 'groups', filterType: 'EQUALS', value: 'engineering' }, ['Engineering']],
-    [{ name: 'groups', filterType: 'CONTAINS', value: 'admin' }, ['Kestra Admins']],
+    [
+      { type: 'FILTER', name: 'groups', filterType: 'REGEX', value: '.*' },
+      ['Engineering', 'Kestra Admins'],
+    ],
+    [{ type: 'FILTER', name: 'groups', filterType: 'REGEX', value: 'Kestra.*' }, ['Kestra Admins']],
+    [
+      { type: 'FILTER', name: 'groups', filterType: 'REGEX', value: '(' },
+      ['Engineering', 'Kestra Admins'],
+    ],
+    [
+      { type: 'FILTER', name: 'groups', filterType: 'STARTS_WITH', value: 'kestra' },
+      ['Kestra Admins'],
+    ],
+    [
+      { type: 'FILTER', name: 'groups', filterType: 'EQUALS', value: 'engineering' },
+      ['Engineering'],
+    ],
+    [{ type: 'FILTER', name: 'groups', filterType: 'CONTAINS', value: 'admin' }, ['Kestra Admins']],
+    [
+      { type: 'EXPRESSION', name: 'groups', value: 'Groups.startsWith("OKTA", "kestra", 100)' },
+      ['Kestra Admins'],
+    ],
+    [
+      { type: 'EXPRESSION', name: 'groups', value: 'Groups.endsWith("OKTA", "ring", 10)' },
+      ['Engineering'],
+    ],
+    [
+      { type: 'EXPRESSION', name: 'groups', value: 'Groups.contains("active_directory", "e", 10)' },
+      [],
+    ],
+    // Okta evaluates what the console cannot read: every group is listed rather than one left out.
+    [
+      { type: 'EXPRESSION', name: 'groups', value: 'getFilteredGroups(app.profile.allow, "", 40)' },
+      ['Engineering', 'Kestra Admins'],
+    ],
   ] as const)('releases what the filter %j lets through', (claim, expected) => {
     expect(released(claim)).toEqual(expected);
   });

@@ -122,7 +122,12 @@ describe('planSetup', () => {
       throw new Error('Kaimu uses a custom server');
     }
     document.issuer.scopes.push('groups');
-    document.issuer.groupsClaim = { name: 'groups', filterType: 'STARTS_WITH', value: 'Kaimu' };
+    document.issuer.groupsClaim = {
+      type: 'FILTER',
+      name: 'groups',
+      filterType: 'STARTS_WITH',
+      value: 'Kaimu',
+    };
     const org = emptyOrg();
     org.authServer = {
       id: 'default',
@@ -180,17 +185,50 @@ describe('planSetup', () => {
     }
   });
 
-  it('refuses a groups claim on the org server rather than leaving it out silently', () => {
+  it('sets a groups claim on the org server as a setting of the app, once the app exists', () => {
     const document = kestra();
     document.issuer = {
       kind: 'org',
       issuerMode: 'ORG_URL',
-      groupsClaim: { name: 'groups', filterType: 'REGEX', value: '.*' },
+      groupsClaim: { type: 'FILTER', name: 'groups', filterType: 'REGEX', value: '.*' },
     };
-    expect(planSetup(document, emptyOrg()).blockers[0]).toMatch(
-      /^A groups claim on the org authorization server is set in the Admin Console/,
+    const org = emptyOrg();
+    org.groupsByName.set('Kestra Admins', { id: '00g1' });
+    const fresh = planSetup(document, org);
+    expect(fresh.blockers).toEqual([]);
+    const claimStep = fresh.steps.find((step) => step.kind === 'app-groups-claim');
+    expect(claimStep).toMatchObject({
+      action: 'create',
+      dependsOn: ['app'],
+      changes: [{ field: 'groupsClaim', before: undefined, after: 'groups: REGEX .*' }],
+    });
+    const keys = fresh.steps.map((step) => step.key);
+    expect(keys.indexOf('app-groups-claim')).toBeGreaterThan(keys.indexOf('app'));
+    // No custom server's claim: the org server has none of its own.
+    expect(fresh.steps.some((step) => step.kind === 'claim')).toBe(false);
+  });
+
+  it.each([
+    [undefined, 'create'],
+    [{ type: 'FILTER', name: 'groups', filterType: 'REGEX', value: '.*' }, 'unchanged'],
+    [{ type: 'FILTER', name: 'groups', filterType: 'STARTS_WITH', value: 'Kestra' }, 'update'],
+    [{ type: 'EXPRESSION', name: 'groups', value: 'Groups.startsWith("OKTA", "", 100)' }, 'update'],
+    [{ type: 'FILTER', name: 'roles', filterType: 'REGEX', value: '.*' }, 'update'],
+  ] as const)('plans the org-server claim against the app’s %j as %s', (current, action) => {
+    const document = kestra();
+    document.issuer = {
+      kind: 'org',
+      issuerMode: 'ORG_URL',
+      groupsClaim: { type: 'FILTER', name: 'groups', filterType: 'REGEX', value: '.*' },
+    };
+    const org = appliedOrg(document);
+    if (current !== undefined) {
+      org.appGroupsClaim = current;
+    }
+    const steps = planSetup(document, org).steps.filter((step) => step.action !== 'unchanged');
+    expect(steps.map((step) => [step.key, step.action])).toEqual(
+      action === 'unchanged' ? [] : [['app-groups-claim', action]],
     );
-    expect(planSetup(document, emptyOrg()).steps.some((step) => step.kind === 'claim')).toBe(false);
   });
 
   it('skips assignments in Federation Broker Mode, where Okta ignores them', () => {

@@ -96,7 +96,12 @@ describe('grafanaExporter', () => {
 
   it('allows only the groups a STARTS_WITH filter releases, space-separated', () => {
     const output = exportFor(variantNamed('custom-reference'), (document) => {
-      document.issuer.groupsClaim = { name: 'groups', filterType: 'STARTS_WITH', value: 'eng' };
+      document.issuer.groupsClaim = {
+        type: 'FILTER',
+        name: 'groups',
+        filterType: 'STARTS_WITH',
+        value: 'eng',
+      };
     });
     expect(iniOf(output)).toContain('allowed_groups = Engineering\n');
   });

@@ -118,7 +118,12 @@ describe('kestraExporter', () => {
     const output = kestraExporter.export(
       exportInputFor('kestra', {
         adjust: (document) => {
-          document.issuer.groupsClaim = { name: 'groups', filterType: 'STARTS_WITH', value: '' };
+          document.issuer.groupsClaim = {
+            type: 'FILTER',
+            name: 'groups',
+            filterType: 'STARTS_WITH',
+            value: '',
+          };
         },
       }),
     );

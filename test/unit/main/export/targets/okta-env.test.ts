@@ -78,7 +78,12 @@ describe('oktaEnvExporter', () => {
     const output = oktaEnvExporter.export(
       exportInputFor('web', {
         adjust: (document) => {
-          document.issuer.groupsClaim = { name: 'groups', filterType: 'STARTS_WITH', value: '' };
+          document.issuer.groupsClaim = {
+            type: 'FILTER',
+            name: 'groups',
+            filterType: 'STARTS_WITH',
+            value: '',
+          };
         },
       }),
     );

@@ -22,6 +22,7 @@ function orgServerWithGroups(secret: ExportInput['secret'] = { kind: 'reference'
     adjust: (document) => {
       if (document.issuer.kind === 'org') {
         document.issuer.groupsClaim = {
+          type: 'FILTER',
           name: 'groups',
           filterType: 'STARTS_WITH',
           value: 'Kestra',
@@ -41,7 +42,7 @@ function newCustomServer(): ExportInput {
         server: { kind: 'new', name: 'SPA API', audience: 'api://spa', description: 'For the SPA' },
         issuerMode: 'ORG_URL',
         scopes: ['openid', 'profile', 'email', 'groups'],
-        groupsClaim: { name: 'groups', filterType: 'REGEX', value: '.*' },
+        groupsClaim: { type: 'FILTER', name: 'groups', filterType: 'REGEX', value: '.*' },
       };
     },
   });

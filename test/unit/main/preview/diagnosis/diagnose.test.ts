@@ -503,7 +503,7 @@ describe('diagnose: issuer, tokens, claims, origins', () => {
     expect(diagnosis.cause).toContain('API Access Management');
   });
 
-  it('adds the groups claim on a custom server, and says where on the org server', () => {
+  it('adds the groups claim on either server, and says where it lives on each', () => {
     const custom = only(
       { stage: 'claims', reason: 'groups-missing', detail: 'no groups in the ID token' },
       facts({ authServer: customServer() }),
@@ -518,8 +518,9 @@ describe('diagnose: issuer, tokens, claims, origins', () => {
       facts(),
     );
     expect(org.code).toBe('GROUPS_CLAIM_MISSING');
+    expect(org.cause).toContain('groups scope');
     expect(org.fix).toContain('Groups claim filter');
-    expect(org.oneClickFix).toBeUndefined();
+    expect(org.oneClickFix).toEqual({ kind: 'add-groups-claim', name: 'groups' });
   });
 
   it('adds the trusted origin a browser app needs, after the failure it explains', () => {

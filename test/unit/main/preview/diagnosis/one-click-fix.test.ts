@@ -84,15 +84,31 @@ describe('applyFixToDocument', () => {
     });
   });
 
-  it('adds a groups claim on a custom server only', () => {
+  it('adds a groups claim on either server: the org server sets it on the app', () => {
+    for (const document of [kaimu(), kestra()]) {
+      expect(
+        applyFixToDocument({ kind: 'add-groups-claim', name: 'groups' }, document).issuer,
+      ).toMatchObject({
+        kind: document.issuer.kind,
+        groupsClaim: { type: 'FILTER', name: 'groups', filterType: 'REGEX', value: '.*' },
+      });
+    }
+  });
+
+  it('renames an existing groups claim and keeps its filter', () => {
+    const document = kestra();
+    document.issuer.groupsClaim = {
+      type: 'EXPRESSION',
+      name: 'groups',
+      value: 'Groups.startsWith("OKTA", "Kestra", 100)',
+    };
     expect(
-      applyFixToDocument({ kind: 'add-groups-claim', name: 'groups' }, kaimu()).issuer,
-    ).toMatchObject({
-      groupsClaim: { name: 'groups', filterType: 'REGEX', value: '.*' },
+      applyFixToDocument({ kind: 'add-groups-claim', name: 'roles' }, document).issuer.groupsClaim,
+    ).toEqual({
+      type: 'EXPRESSION',
+      name: 'roles',
+      value: 'Groups.startsWith("OKTA", "Kestra", 100)',
     });
-    expect(() =>
-      applyFixToDocument({ kind: 'add-groups-claim', name: 'groups' }, kestra()),
-    ).toThrow(/Groups claim filter/);
   });
 
   it('adds a trusted origin with CORS, or CORS to an origin that lacks it', () => {
