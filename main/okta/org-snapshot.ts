@@ -1,5 +1,6 @@
 import { findTrustedOrigin } from '../../shared/okta/trusted-origin-match.ts';
-import type { SetupDocument } from '../../shared/setup/setup-document.ts';
+import type { GroupsClaim, SetupDocument } from '../../shared/setup/setup-document.ts';
+import { getAppGroupsClaim } from './app-groups-claim.ts';
 import { collect } from './collections.ts';
 import type { OktaClient } from './okta-client.ts';
 import { anyEquals } from './okta-filter.ts';
@@ -31,6 +32,8 @@ export interface OrgSnapshot {
   app:
     | {
         id: string;
+        /** Its OAuth client id (Okta's default is the app id). */
+        clientId?: string | undefined;
         fields: AppFields;
         status: string;
         /** Okta's timestamps: when it was made, and its version for the stale-plan check. */
@@ -50,6 +53,11 @@ export interface OrgSnapshot {
    * with a trailing `/`: matched as origins, see `trusted-origin-match.ts`).
    */
   trustedOrigins: Map<string, { id: string; scopes: string[]; lastUpdated?: string | undefined }>;
+  /**
+   * The app's groups claim on the org authorization server (its Sign On tab), read only when the
+   * document asks for one there and the app exists; `undefined` otherwise or when none is set.
+   */
+  appGroupsClaim?: GroupsClaim | undefined;
   /** The custom authorization server, when the document uses one and it exists. */
   authServer:
     | {
@@ -105,9 +113,12 @@ export function appFieldsOf(app: unknown): AppFields {
  * Finds the document's app: the one it names (`existingAppId`), else the one carrying its mark.
  *
  * @remarks
- * Okta labels are not unique, so a label never identifies an app the console made. Apps whose
- * label starts like the document's are checked first (Okta's `q`), then every app, because
- * the admin may have renamed it since.
+ * Okta labels are not unique, so a label never identifies an app the console made, and the
+ * admin may have renamed it since: the mark, in the app's profile, does. Okta cannot filter on a
+ * profile, so the OIDC apps are listed (`filter=name eq "oidc_client"`: the console makes no
+ * other kind) and the mark looked for. One request in an org of up to 200 OIDC apps; a `q` on the
+ * label first would save nothing on a fresh apply, where it never finds the app, and cost a
+ * round trip before the listing.
  */
 export async function findSetupApp(
   client: OktaClient,
@@ -125,15 +136,10 @@ export async function findSetupApp(
       throw error;
     }
   }
-  const marked = (apps: unknown[]) =>
-    apps.map(readOktaApp).find((app) => app.setupId === document.id);
-  return (
-    marked(
-      await collect(
-        await client.applicationApi.listApplications({ q: document.app.label, limit: 200 }),
-      ),
-    ) ?? marked(await collect(await client.applicationApi.listApplications({ limit: 200 })))
+  const apps = await collect(
+    await client.applicationApi.listApplications({ filter: 'name eq "oidc_client"', limit: 200 }),
   );
+  return apps.map(readOktaApp).find((app) => app.setupId === document.id);
 }
 
 /**
@@ -196,7 +202,11 @@ export async function readOrgSnapshot(
     }
   }
 
-  const [appUsers, appGroups, authServer] = await Promise.all([
+  const readsAppGroupsClaim =
+    appId !== undefined &&
+    document.issuer.kind === 'org' &&
+    document.issuer.groupsClaim !== undefined;
+  const [appUsers, appGroups, authServer, appGroupsClaim] = await Promise.all([
     appId === undefined
       ? Promise.resolve([])
       : collect(await client.applicationApi.listApplicationUsers({ appId })),
@@ -204,6 +214,7 @@ export async function readOrgSnapshot(
       ? Promise.resolve([])
       : collect(await client.applicationApi.listApplicationGroupAssignments({ appId })),
     readAuthServer(client, document, appId),
+    readsAppGroupsClaim ? getAppGroupsClaim(client, appId) : Promise.resolve(undefined),
   ]);
   const appUserIds = new Set(
     appUsers.filter((user) => user.scope === 'USER').flatMap((user) => user.id ?? []),
@@ -216,6 +227,7 @@ export async function readOrgSnapshot(
         ? undefined
         : {
             id: appId,
+            clientId: app.clientCredentials.clientId,
             fields: appFieldsOf(app.json),
             status: app.status,
             created: app.created,
@@ -226,6 +238,7 @@ export async function readOrgSnapshot(
     appUserIds,
     appGroupIds,
     trustedOrigins,
+    ...(appGroupsClaim === undefined ? {} : { appGroupsClaim }),
     authServer,
   };
 }

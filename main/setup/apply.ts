@@ -1,6 +1,6 @@
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
-import { findSetupApp, type OrgSnapshot, readOrgSnapshot } from '../okta/org-snapshot.ts';
+import { type OrgSnapshot, readOrgSnapshot } from '../okta/org-snapshot.ts';
 import {
   ApplyIncompleteError,
   ChangedDuringApplyError,
@@ -17,15 +17,8 @@ import {
   testUserPasswordStep,
   unkeptSecrets,
 } from './apply-journal.ts';
-import { type NewSecret, performWrite } from './okta-writes.ts';
-import {
-  desiredAppFields,
-  hasChanges,
-  NOTHING_OWED,
-  type Plan,
-  planSetup,
-  type PlanStep,
-} from './plan.ts';
+import { type NewSecret, performWrite, type WriteOutcome } from './okta-writes.ts';
+import { desiredAppFields, NOTHING_OWED, type Plan, planSetup, type PlanStep } from './plan.ts';
 import { compareBasis } from './plan-basis.ts';
 
 export {
@@ -175,15 +168,22 @@ export async function applySetup(options: {
   const { client, document, journal, orgUrl } = options;
   const clock = options.clock ?? (() => new Date());
   const history = entriesFor(await journal.read(), document, orgUrl);
-  const record = async (entry: Omit<JournalEntry, 'setupId' | 'orgUrl' | 'at'>) => {
+  // Writes run side by side (see the loop below), so the journal's lines are queued: each is
+  // appended whole and in the order the engine noted it.
+  let journalQueue: Promise<void> = Promise.resolve();
+  const record = (entry: Omit<JournalEntry, 'setupId' | 'orgUrl' | 'at'>) => {
     const full: JournalEntry = {
       setupId: document.id,
       orgUrl,
       at: clock().toISOString(),
       ...entry,
     };
-    await journal.append(full);
-    history.push(full);
+    const appended = journalQueue.then(async () => {
+      await journal.append(full);
+      history.push(full);
+    });
+    journalQueue = appended.catch(() => undefined);
+    return appended;
   };
 
   const made: { kind: NewSecret['kind']; kept: boolean }[] = [];
@@ -324,32 +324,12 @@ export async function applySetup(options: {
     }
   }
 
-  for (;;) {
-    const step = plan.steps.find((candidate) => candidate.action !== 'unchanged');
-    if (step === undefined) {
-      break;
-    }
+  /**
+   * One write, journaled before and after, its secret kept the moment Okta hands it over.
+   * Throws what the write threw; the caller settles it.
+   */
+  async function write(step: PlanStep, attempt: number): Promise<WriteOutcome> {
     const { key } = step;
-    const asked = confirmed.get(key);
-    if (asked !== undefined && !isMade(step, asked)) {
-      // Okta said it was done, yet the org shows it still to do: a replica behind, for a
-      // while — or an answer that lied. Never written again on faith.
-      if (!(await readUntil((fresh) => madeIn(fresh, { ...step, action: asked })))) {
-        throw new ApplyIncompleteError(
-          `Okta confirmed ${step.title}, but the org does not show it; nothing more was written. Run the apply again.`,
-        );
-      }
-      continue;
-    }
-    const isOwnRepair = step.kind === 'client-secret' || step.kind === 'test-user-password';
-    if (!isOwnRepair && reviewedActions.get(key) !== step.action) {
-      throw new ChangedDuringApplyError(step);
-    }
-    if (!outcome.has(key)) {
-      outcome.set(key, { title: step.title, action: 'unchanged' });
-    }
-    const attempt = (attempts.get(key) ?? 0) + 1;
-    attempts.set(key, attempt);
     options.onProgress?.({
       stepKey: key,
       title: step.title,
@@ -360,49 +340,113 @@ export async function applySetup(options: {
       phase: 'started',
       action: step.action === 'create' ? 'create' : 'update',
     });
-    try {
-      const written = await performWrite(step, {
-        client,
-        document,
-        snapshot,
-        unkept: unkeptSecrets(history),
-        noteSecretsBefore: (objectIds) =>
-          record({ stepKey: CLIENT_SECRET_STEP, phase: 'listed', objectIds }),
-        readAfterWrite,
-      });
-      await record({
-        stepKey: key,
-        phase: 'done',
-        ...(written.objectId === undefined ? {} : { objectId: written.objectId }),
-      });
-      outcome.set(key, { title: step.title, action: step.action });
-      confirmed.set(key, step.action);
-      if (written.secret !== undefined) {
-        await keep(written.secret);
+    const written = await performWrite(step, {
+      client,
+      document,
+      snapshot,
+      unkept: unkeptSecrets(history),
+      noteSecretsBefore: (objectIds) =>
+        record({ stepKey: CLIENT_SECRET_STEP, phase: 'listed', objectIds }),
+      readAfterWrite,
+    });
+    await record({
+      stepKey: key,
+      phase: 'done',
+      ...(written.objectId === undefined ? {} : { objectId: written.objectId }),
+    });
+    outcome.set(key, { title: step.title, action: step.action });
+    confirmed.set(key, step.action);
+    if (written.secret !== undefined) {
+      await keep(written.secret);
+    }
+    if (written.after !== undefined) {
+      try {
+        await written.after();
+      } catch (error) {
+        // The new secret is kept; the old ones stay until a later apply. Journaled, not fatal.
+        await record({ stepKey: key, phase: 'not-retired', detail: describeFailure(error) });
       }
-      if (written.after !== undefined) {
-        try {
-          await written.after();
-        } catch (error) {
-          // The new secret is kept; the old ones stay until a later apply. Journaled, not fatal.
-          await record({ stepKey: key, phase: 'not-retired', detail: describeFailure(error) });
+    }
+    options.onProgress?.({ stepKey: key, title: step.title, state: 'done' });
+    return written;
+  }
+
+  for (;;) {
+    const pending = plan.steps.filter((candidate) => candidate.action !== 'unchanged');
+    if (pending.length === 0) {
+      break;
+    }
+    const doubted = pending.find((candidate) => {
+      const asked = confirmed.get(candidate.key);
+      return asked !== undefined && !isMade(candidate, asked);
+    });
+    if (doubted !== undefined) {
+      const asked = confirmed.get(doubted.key) ?? doubted.action;
+      // Okta said it was done, yet the org shows it still to do: a replica behind, for a
+      // while — or an answer that lied. Never written again on faith.
+      if (!(await readUntil((fresh) => madeIn(fresh, { ...doubted, action: asked })))) {
+        throw new ApplyIncompleteError(
+          `Okta confirmed ${doubted.title}, but the org does not show it; nothing more was written. Run the apply again.`,
+        );
+      }
+      continue;
+    }
+    // Every step whose dependencies are done goes at once: independent writes need not wait
+    // for each other, and across the internet each wait is a round trip (a fresh Kestra setup
+    // is three: the reads, the app with the test user, the assignments). The org's request
+    // scheduler, beneath the client, still bounds and paces them.
+    const pendingKeys = new Set(pending.map((candidate) => candidate.key));
+    const ready = pending.filter((candidate) =>
+      candidate.dependsOn.every((key) => !pendingKeys.has(key)),
+    );
+    const batch = ready.length > 0 ? ready : pending.slice(0, 1);
+    for (const step of batch) {
+      const isOwnRepair = step.kind === 'client-secret' || step.kind === 'test-user-password';
+      if (!isOwnRepair && reviewedActions.get(step.key) !== step.action) {
+        throw new ChangedDuringApplyError(step);
+      }
+      if (!outcome.has(step.key)) {
+        outcome.set(step.key, { title: step.title, action: 'unchanged' });
+      }
+    }
+    const tried = batch.map((step) => {
+      const attempt = (attempts.get(step.key) ?? 0) + 1;
+      attempts.set(step.key, attempt);
+      return { step, attempt };
+    });
+    const results = await Promise.allSettled(
+      tried.map(({ step, attempt }) => write(step, attempt)),
+    );
+
+    // The batch's answers, one at a time: what was confirmed is noted in memory (a new server
+    // is the exception: it comes with scopes Okta made, read once it shows), and what failed
+    // without an answer is settled by reading, never by writing again blind.
+    let refused: unknown = undefined;
+    const inDoubt: { step: PlanStep; attempt: number; error: unknown }[] = [];
+    for (const [index, result] of results.entries()) {
+      const { step, attempt } = tried[index] as { step: PlanStep; attempt: number };
+      if (result.status === 'fulfilled') {
+        if (step.kind !== 'auth-server') {
+          snapshot = afterWrite(snapshot, step, result.value, document);
         }
+        continue;
       }
-      options.onProgress?.({ stepKey: key, title: step.title, state: 'done' });
-      // A confirmed write is known: note it instead of reading the whole org again (a new
-      // server is the exception: it comes with scopes Okta made, read once it shows).
-      if (step.kind === 'auth-server') {
-        await readUntil((fresh) => madeIn(fresh, step));
+      const error: unknown = result.reason;
+      if (mayHaveFailedInFlight(error)) {
+        inDoubt.push({ step, attempt, error });
       } else {
-        snapshot = afterWrite(snapshot, step, written.objectId, document);
-        plan = replan();
+        await record({ stepKey: step.key, phase: 'failed', detail: describeFailure(error) });
+        refused ??= error;
       }
-    } catch (error) {
-      if (!mayHaveFailedInFlight(error)) {
-        await record({ stepKey: key, phase: 'failed', detail: describeFailure(error) });
-        throw error;
+    }
+    plan = replan();
+    for (const { step } of tried) {
+      if (step.kind === 'auth-server' && confirmed.get(step.key) === step.action) {
+        await readUntil((fresh) => madeIn(fresh, step));
       }
-      // Settle what happened by reading, never by writing again blind.
+    }
+    for (const { step, attempt, error } of inDoubt) {
+      const { key } = step;
       const wasMade = await settle(step);
       const objectId = wasMade ? objectIdOf(key, snapshot) : undefined;
       await record({
@@ -415,32 +459,30 @@ export async function applySetup(options: {
         confirmed.set(key, step.action);
       } else if (attempt >= ATTEMPTS_PER_CHANGE) {
         // Tried enough: say Okta's own failure. The journal holds where to resume.
-        throw error;
+        refused ??= error;
       } else {
         options.onProgress?.({ stepKey: key, title: step.title, state: 'retrying' });
       }
       plan = replan();
     }
+    if (refused !== undefined) {
+      // Okta's own failure, as the SDK threw it (its status and error code are what callers read).
+      throw refused instanceof Error ? refused : new Error(describeFailure(refused));
+    }
   }
 
-  // Prove the end state from the org itself, not from memory (waiting out lagging replicas).
-  if (!(await readUntil((fresh) => !hasChanges(fresh) && snapshot.app !== undefined))) {
-    throw new ApplyIncompleteError(
-      snapshot.app === undefined
-        ? 'The app integration is not in the org after the apply; run it again.'
-        : 'The org still differs from the setup document after the apply; run it again.',
-    );
-  }
+  // The loop ends when the plan of what Okta confirmed holds nothing more to do. The org is not
+  // read again to prove it: each write's answer was Okta's word for the object, and reading
+  // back what Okta just answered would only cost round trips (a replica may even lag behind it).
   const app = snapshot.app;
   if (app === undefined) {
     throw new ApplyIncompleteError(
       'The app integration is not in the org after the apply; run it again.',
     );
   }
-  const seen = await readAfterWrite(() => findSetupApp(client, document));
   return {
     appId: app.id,
-    clientId: seen?.clientCredentials.clientId ?? app.id,
+    clientId: app.clientId ?? app.id,
     authServerId: document.issuer.kind === 'custom' ? snapshot.authServer?.id : undefined,
     steps: [...outcome].map(([stepKey, { title, action }]) => ({ key: stepKey, title, action })),
     objects: {
@@ -463,15 +505,15 @@ export async function applySetup(options: {
  *
  * @remarks
  * Every write the engine makes answers with what it created, so the next plan can be made from
- * memory; the org is read again only to settle a write that failed, and once at the end to
- * prove the apply reached the document.
+ * memory; the org is read again only to settle a write that failed.
  */
 function afterWrite(
   snapshot: OrgSnapshot,
   step: PlanStep,
-  objectId: string | undefined,
+  written: WriteOutcome,
   document: SetupDocument,
 ): OrgSnapshot {
+  const { objectId } = written;
   const next: OrgSnapshot = {
     ...snapshot,
     usersByLogin: new Map(snapshot.usersByLogin),
@@ -493,6 +535,7 @@ function afterWrite(
       next.app = {
         ...snapshot.app,
         id: snapshot.app?.id ?? id,
+        clientId: written.clientId ?? snapshot.app?.clientId,
         fields: desiredAppFields(document),
         status: 'ACTIVE',
       };
@@ -518,6 +561,9 @@ function afterWrite(
     }
     case 'scope':
       next.authServer?.scopeNames.add(step.key.slice('scope:'.length));
+      break;
+    case 'app-groups-claim':
+      next.appGroupsClaim = document.issuer.groupsClaim;
       break;
     case 'claim':
       next.authServer?.claims.push({

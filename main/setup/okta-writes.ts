@@ -1,4 +1,5 @@
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
+import { setAppGroupsClaim } from '../okta/app-groups-claim.ts';
 import { collect } from '../okta/collections.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import {
@@ -27,6 +28,8 @@ export type NewSecret =
 /** What one write did: the Okta id of its object, and the secret it made, if any. */
 export interface WriteOutcome {
   objectId?: string | undefined;
+  /** An app's client id, from the answer that created it (Okta may set it apart from the id). */
+  clientId?: string | undefined;
   secret?: NewSecret;
   /**
    * What is left to do once the secret is kept (retiring the ones it replaces): run by the
@@ -128,8 +131,9 @@ export async function performWrite(step: PlanStep, context: WriteContext): Promi
           name: claim.name,
           status: 'ACTIVE',
           claimType: 'IDENTITY',
-          valueType: 'GROUPS',
-          group_filter_type: claim.filterType,
+          ...(claim.type === 'FILTER'
+            ? { valueType: 'GROUPS', group_filter_type: claim.filterType }
+            : { valueType: 'EXPRESSION' }),
           value: claim.value,
           alwaysIncludeInToken: true,
           conditions: { scopes: [] },
@@ -139,6 +143,17 @@ export async function performWrite(step: PlanStep, context: WriteContext): Promi
     }
     case 'access-policy':
       return { objectId: await ensureAccessPolicy(context) };
+    case 'app-groups-claim': {
+      // A settings write: sent again after a lost answer it sets the same values, so the engine
+      // needs no read to settle it.
+      await setAppGroupsClaim(
+        client,
+        appId ?? '',
+        document.issuer.groupsClaim,
+        document.issuer.issuerMode,
+      );
+      return { objectId: appId };
+    }
   }
 }
 
@@ -152,6 +167,7 @@ async function createApp(context: WriteContext): Promise<WriteOutcome> {
   const value = created.clientCredentials.clientSecret;
   return {
     objectId: created.id,
+    clientId: created.clientCredentials.clientId,
     ...(value === undefined || created.id === undefined
       ? {}
       : {

@@ -120,19 +120,33 @@ describe('applying a Kestra setup', () => {
     expect(await endState(document)).toEqual(EXPECTED_END);
     // The journal says every change before it was made, and again once it was done; and that
     // each secret went to the keychain the moment Okta handed it over.
-    expect(journal.entries.map((entry) => `${entry.phase} ${entry.stepKey}`)).toEqual([
-      'started app',
-      'done app',
-      'kept client-secret',
-      'started test-user:ada@example.com',
-      'done test-user:ada@example.com',
-      'kept test-user-password:ada@example.com',
-      ...result.steps.slice(2).flatMap((step) => [`started ${step.key}`, `done ${step.key}`]),
-    ]);
-    expect(result.secrets).toEqual([
-      { kind: 'client-secret', kept: true },
-      { kind: 'test-user-password', kept: true },
-    ]);
+    const lines = journal.entries.map((entry) => `${entry.phase} ${entry.stepKey}`);
+    const at = (line: string) => lines.indexOf(line);
+    expect(lines).toHaveLength(result.steps.length * 2 + 2);
+    for (const step of result.steps) {
+      expect(at(`started ${step.key}`), step.key).toBeGreaterThanOrEqual(0);
+      expect(at(`done ${step.key}`), step.key).toBeGreaterThan(at(`started ${step.key}`));
+    }
+    expect(at('kept client-secret')).toBeGreaterThan(at('done app'));
+    expect(at('kept test-user-password:ada@example.com')).toBeGreaterThan(
+      at('done test-user:ada@example.com'),
+    );
+    // The app and the test user are made side by side; the assignments wait for both, and for
+    // both secrets to be kept.
+    expect(at('started test-user:ada@example.com')).toBeLessThan(at('done app'));
+    const firstAssignment = Math.min(
+      ...result.steps.slice(2).map((step) => at(`started ${step.key}`)),
+    );
+    expect(firstAssignment).toBeGreaterThan(
+      Math.max(at('kept client-secret'), at('kept test-user-password:ada@example.com')),
+    );
+    expect(result.secrets).toHaveLength(2);
+    expect(result.secrets).toEqual(
+      expect.arrayContaining([
+        { kind: 'client-secret', kept: true },
+        { kind: 'test-user-password', kept: true },
+      ]),
+    );
     expect(progress[0]).toBe('running app');
     expect(JSON.stringify(journal.entries)).not.toContain(result.clientSecret ?? '-');
   });
@@ -217,7 +231,7 @@ describe('applying a Kaimu setup on a custom authorization server', () => {
       server: { kind: 'new', name: 'Kaimu API', audience: 'kaimu', description: 'For Kaimu' },
       issuerMode: 'ORG_URL',
       scopes: ['openid', 'email', 'profile', 'groups'],
-      groupsClaim: { name: 'groups', filterType: 'STARTS_WITH', value: 'Kaimu' },
+      groupsClaim: { type: 'FILTER', name: 'groups', filterType: 'STARTS_WITH', value: 'Kaimu' },
     };
     document.assignments = { users: [], groups: [{ name: 'Engineering' }] };
     return document;
