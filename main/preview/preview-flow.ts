@@ -47,6 +47,11 @@ export interface PreviewDeps {
   now(): number;
   /** Told of each exchange as it completes (already redacted), for live progress. */
   onEntry?(entry: TimelineEntry): void;
+  /**
+   * The caller's last word before the browser opens, started earlier so it costs no round trip
+   * of its own: a failure stops the preview with it (e.g. a user Okta will not let in).
+   */
+  beforeBrowser?(): Promise<PreviewFailure | undefined>;
 }
 
 /** What a preview found. Safe to show, serialize and send over IPC: it holds no secret. */
@@ -131,10 +136,15 @@ async function signIn(
   // 2. PKCE, state and nonce from auth-js; its requests go through the recorder.
   const session = await openSignIn(http, options, discovered);
 
-  // 3. Pre-flight: Okta's own error pages show before any browser opens.
+  // 3. Pre-flight: Okta's own error pages show before any browser opens. Then the caller's own
+  // check (the user's status), started beside discovery, so it costs no round trip of its own.
   doing('checking the authorize request');
   const preflight = await http.exchange('authorize', session.authorizeUrl, { manual: true });
   checkPreflight(preflight, session.authorizeUrl, options.redirectUri);
+  const refused = await deps.beforeBrowser?.();
+  if (refused !== undefined) {
+    throw new Stop(refused);
+  }
 
   // 4. The browser, and exactly one callback.
   doing('waiting for the sign-in in the browser');

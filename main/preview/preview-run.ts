@@ -200,51 +200,51 @@ export async function startPreviewRun(options: {
     try {
       // A user Okta will not let in (suspended, locked out, not activated, deactivated) would
       // only meet "Unable to sign in" and a preview that times out: say so before the sign-in.
+      // Read beside discovery and the pre-flight, and awaited just before the browser opens.
+      const login = options.login;
       const status =
-        options.login === null || options.throwaway !== undefined
-          ? null
-          : await readUserStatus(client, options.login);
-      result =
-        status !== null && !SIGNS_IN.has(status)
-          ? {
-              ok: false,
-              timeline: [],
-              failure: {
-                stage: 'user-status',
-                status,
-                detail: `${options.login ?? ''} is ${status} in the org.`,
-              },
-            }
-          : await runPreview(
-              {
-                fetch: fetchImpl,
-                now: () => Date.now(),
-                // The caller opens it: the page's link (Electron sends it to the system browser), or
-                // the command line's opener.
-                openBrowser: (url) => {
-                  startIntercept?.(url);
-                  announce?.(url);
-                  return Promise.resolve();
-                },
-                receiveCallback: (expectedState) =>
-                  callbackRace.first([listener?.callbackFor(expectedState), intercepted]),
-                ...(options.onEntry === undefined ? {} : { onEntry: options.onEntry }),
-              },
-              {
-                issuer: options.issuer,
-                clientId: app.clientId,
-                ...(options.clientSecret === undefined
-                  ? {}
-                  : { clientSecret: options.clientSecret }),
-                tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
-                redirectUri,
-                scopes: options.scopes,
-                ...(options.expectGroupsClaim === undefined
-                  ? {}
-                  : { expectGroupsClaim: options.expectGroupsClaim }),
-                timeoutMs: options.timeoutMs ?? PREVIEW_TIMEOUT_MS,
-              },
-            );
+        login === null || options.throwaway !== undefined
+          ? Promise.resolve(null)
+          : readUserStatus(client, login);
+      status.catch(() => undefined);
+      result = await runPreview(
+        {
+          beforeBrowser: async () => {
+            const found = await status;
+            return found === null || SIGNS_IN.has(found)
+              ? undefined
+              : {
+                  stage: 'user-status',
+                  status: found,
+                  detail: `${login ?? ''} is ${found} in the org.`,
+                };
+          },
+          fetch: fetchImpl,
+          now: () => Date.now(),
+          // The caller opens it: the page's link (Electron sends it to the system browser), or
+          // the command line's opener.
+          openBrowser: (url) => {
+            startIntercept?.(url);
+            announce?.(url);
+            return Promise.resolve();
+          },
+          receiveCallback: (expectedState) =>
+            callbackRace.first([listener?.callbackFor(expectedState), intercepted]),
+          ...(options.onEntry === undefined ? {} : { onEntry: options.onEntry }),
+        },
+        {
+          issuer: options.issuer,
+          clientId: app.clientId,
+          ...(options.clientSecret === undefined ? {} : { clientSecret: options.clientSecret }),
+          tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
+          redirectUri,
+          scopes: options.scopes,
+          ...(options.expectGroupsClaim === undefined
+            ? {}
+            : { expectGroupsClaim: options.expectGroupsClaim }),
+          timeoutMs: options.timeoutMs ?? PREVIEW_TIMEOUT_MS,
+        },
+      );
     } finally {
       announce?.(null);
       closeWindow.abort();
