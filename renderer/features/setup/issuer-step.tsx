@@ -311,57 +311,44 @@ export function IssuerStep() {
                   });
                 }}
               />
-              {issuer.groupsClaim.type === 'FILTER' ? (
-                <>
-                  <SelectField
-                    label="Filter"
-                    path="issuer.groupsClaim.filterType"
-                    value={issuer.groupsClaim.filterType}
-                    options={[
-                      { value: 'STARTS_WITH', label: 'Starts with' },
-                      { value: 'EQUALS', label: 'Equals' },
-                      { value: 'CONTAINS', label: 'Contains' },
-                      { value: 'REGEX', label: 'Matches regex' },
-                    ]}
-                    onChange={(filterType) => {
-                      edit((draft) => {
-                        if (draft.groupsClaim?.type === 'FILTER') {
-                          draft.groupsClaim.filterType = filterType;
-                        }
-                      });
-                    }}
-                  />
-                  <TextField
-                    label="Filter value"
-                    path="issuer.groupsClaim.value"
-                    value={issuer.groupsClaim.value}
-                    help="e.g. Kestra for “Starts with”, or .* for every group the user is in."
-                    error={problem('issuer.groupsClaim.value')}
-                    onChange={(value) => {
-                      edit((draft) => {
-                        if (draft.groupsClaim !== undefined) {
-                          draft.groupsClaim.value = value;
-                        }
-                      });
-                    }}
-                  />
-                </>
-              ) : (
-                <TextField
-                  label="Expression"
-                  path="issuer.groupsClaim.value"
-                  value={issuer.groupsClaim.value}
-                  help='An Okta Expression Language group function, e.g. Groups.startsWith("OKTA", "Kestra", 100): the user’s Okta groups whose names start with Kestra, at most 100.'
-                  error={problem('issuer.groupsClaim.value')}
-                  onChange={(value) => {
+              {issuer.groupsClaim.type === 'FILTER' && (
+                <SelectField
+                  label="Filter"
+                  path="issuer.groupsClaim.filterType"
+                  value={issuer.groupsClaim.filterType}
+                  options={[
+                    { value: 'STARTS_WITH', label: 'Starts with' },
+                    { value: 'EQUALS', label: 'Equals' },
+                    { value: 'CONTAINS', label: 'Contains' },
+                    { value: 'REGEX', label: 'Matches regex' },
+                  ]}
+                  onChange={(filterType) => {
                     edit((draft) => {
-                      if (draft.groupsClaim !== undefined) {
-                        draft.groupsClaim.value = value;
+                      if (draft.groupsClaim?.type === 'FILTER') {
+                        draft.groupsClaim.filterType = filterType;
                       }
                     });
                   }}
                 />
               )}
+              <TextField
+                label={issuer.groupsClaim.type === 'FILTER' ? 'Filter value' : 'Expression'}
+                path="issuer.groupsClaim.value"
+                value={issuer.groupsClaim.value}
+                help={
+                  issuer.groupsClaim.type === 'FILTER'
+                    ? 'e.g. Kestra for “Starts with”, or .* for every group the user is in.'
+                    : 'An Okta Expression Language group function, e.g. Groups.startsWith("OKTA", "Kestra", 100): the user’s Okta groups whose names start with Kestra, at most 100.'
+                }
+                error={problem('issuer.groupsClaim.value')}
+                onChange={(value) => {
+                  edit((draft) => {
+                    if (draft.groupsClaim !== undefined) {
+                      draft.groupsClaim.value = value;
+                    }
+                  });
+                }}
+              />
             </fieldset>
           )}
         </div>
