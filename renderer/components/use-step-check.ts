@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import { useSetupDocument } from '../stores/store-context.tsx';
@@ -18,10 +18,10 @@ export function useStepCheck(
 ) {
   const document = useSetupDocument((state) => state.document);
   const [isShowing, setIsShowing] = useState(false);
-  const all = [
-    ...problemsUnder(documentProblems(document), prefixes),
-    ...(extra?.(document) ?? []),
-  ];
+  // Checking the whole document is the step's costliest render work (a setup may name 10,000
+  // users), so it runs when the document changes, not on every render of the step.
+  const problems = useMemo(() => documentProblems(document), [document]);
+  const all = [...problemsUnder(problems, prefixes), ...(extra?.(document) ?? [])];
   const shown = new Map(isShowing ? all : []);
   return {
     document,

@@ -1,11 +1,21 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 
+import type { Assignments } from '../../../shared/setup/setup-document.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { CheckboxField, TextField } from '../../components/fields.tsx';
 import { StepFooter } from '../../components/step-footer.tsx';
 import { useStepCheck } from '../../components/use-step-check.ts';
+import { VirtualList } from '../../components/virtual-list.tsx';
 import type { SearchState } from '../../stores/directory-store.ts';
 import { useDirectory, useSetupDocument } from '../../stores/store-context.tsx';
+
+/**
+ * A row's height before the virtualized list has measured it: one line of text beside a small
+ * button. Measured rows take their own height (a long login wraps).
+ */
+const ROW_HEIGHT_PX = 30;
+/** The same for an assigned user or group: one line of text, no button. */
+const TEXT_ROW_HEIGHT_PX = 24;
 
 /** "3 matches", "Searching…", or nothing: announced politely as the admin types. */
 function searchStatus(search: SearchState<unknown>, noun: string): string {
@@ -28,7 +38,8 @@ function searchStatus(search: SearchState<unknown>, noun: string): string {
  * @remarks
  * Plain buttons in a list rather than a combobox: every match is reachable with Tab and
  * announced with its name, and nothing depends on arrow-key handling that differs by screen
- * reader.
+ * reader. main answers one page (20 matches), so the list is rendered whole today; it goes
+ * through {@link VirtualList} so a bigger page could never make typing slow.
  */
 function DirectoryPicker<T>(props: {
   label: string;
@@ -54,59 +65,171 @@ function DirectoryPicker<T>(props: {
       </p>
       {props.search.error !== null && <ErrorMessage error={props.search.error} />}
       {props.search.matches.length > 0 && (
-        <ul className="picker__list" aria-label={`Matching ${props.noun}s`}>
-          {props.search.matches.map((match) => {
-            const { key, name, detail } = props.describe(match);
+        <VirtualList
+          label={`Matching ${props.noun}s`}
+          className="picker__list"
+          itemClassName="picker__item"
+          estimatedRowHeight={ROW_HEIGHT_PX}
+          items={props.search.matches}
+          itemKey={(match) => props.describe(match).key}
+          renderItem={(match) => {
+            const { name, detail } = props.describe(match);
+            const isChosen = props.isChosen(match);
             return (
-              <li key={key} className="picker__item">
+              <>
                 <span>
                   <strong>{name}</strong> <span className="visually-muted">{detail}</span>
                 </span>
                 <button
                   type="button"
                   className="button button--small"
-                  disabled={props.isChosen(match)}
+                  disabled={isChosen}
                   onClick={() => {
                     props.onChoose(match);
                   }}
                 >
-                  {props.isChosen(match) ? `${name} added` : `Assign ${name}`}
+                  {isChosen ? `${name} added` : `Assign ${name}`}
                 </button>
-              </li>
+              </>
             );
-          })}
-        </ul>
+          }}
+        />
       )}
     </div>
   );
 }
 
-/** What the setup will assign: each with a Remove button. */
-function ChosenList(props: { label: string; names: string[]; onRemove: (name: string) => void }) {
-  if (props.names.length === 0) {
-    return <p className="visually-muted">None yet.</p>;
-  }
+/**
+ * The group search: reads its own search state, so a keystroke re-renders this picker only,
+ * never the step with its (possibly 10,000-row) lists.
+ */
+function GroupPicker(props: { assigned: Assignments['groups'] }) {
+  const update = useSetupDocument((state) => state.update);
+  const groups = useDirectory((state) => state.groups);
+  const searchGroups = useDirectory((state) => state.searchGroups);
+  const assignedNames = useMemo(
+    () => new Set(props.assigned.map((group) => group.name)),
+    [props.assigned],
+  );
   return (
-    <ul className="chosen" aria-label={props.label}>
-      {props.names.map((name) => (
-        <li key={name}>
-          {name}{' '}
-          <button
-            type="button"
-            className="button button--small"
-            onClick={() => {
-              props.onRemove(name);
-            }}
-          >
-            Remove {name}
-          </button>
-        </li>
-      ))}
-    </ul>
+    <DirectoryPicker
+      label="Search groups"
+      path="picker.groups"
+      noun="group"
+      search={groups}
+      onSearch={searchGroups}
+      describe={(group) => ({ key: group.id, name: group.name, detail: group.description })}
+      isChosen={(group) => assignedNames.has(group.name)}
+      onChoose={(group) => {
+        update((draft) => {
+          draft.assignments.groups.push({ name: group.name });
+        });
+      }}
+    />
   );
 }
 
-/** Who can sign in to the app today, and how: directly or through a group. */
+/** The user search; see {@link GroupPicker}. */
+function UserPicker(props: { assigned: Assignments['users'] }) {
+  const update = useSetupDocument((state) => state.update);
+  const users = useDirectory((state) => state.users);
+  const searchUsers = useDirectory((state) => state.searchUsers);
+  const assignedLogins = useMemo(
+    () => new Set(props.assigned.map((user) => user.login)),
+    [props.assigned],
+  );
+  return (
+    <DirectoryPicker
+      label="Search users"
+      path="picker.users"
+      noun="user"
+      search={users}
+      onSearch={searchUsers}
+      describe={(user) => ({
+        key: user.id,
+        name: user.login,
+        detail: `${user.displayName} · ${user.status}`,
+      })}
+      isChosen={(user) => assignedLogins.has(user.login)}
+      onChoose={(user) => {
+        update((draft) => {
+          draft.assignments.users.push({ login: user.login });
+        });
+      }}
+    />
+  );
+}
+
+/**
+ * What the setup will assign, each with a Remove button.
+ *
+ * @remarks
+ * A setup may name up to 10,000 users (`MAX_ASSIGNED`), from a file or a pasted list, so the
+ * list is virtualized once it is long. Removing a row hands the keyboard to the row that takes
+ * its place (or the new last one, or "None yet."), so an admin can remove several in a row
+ * without the focus dropping to the page.
+ */
+function ChosenList(props: { label: string; names: string[]; onRemove: (name: string) => void }) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const refocusAt = useRef<number | null>(null);
+  useEffect(() => {
+    const index = refocusAt.current;
+    refocusAt.current = null;
+    if (index === null || containerRef.current === null) {
+      return;
+    }
+    const row = Math.min(index, props.names.length - 1);
+    containerRef.current
+      .querySelector<HTMLElement>(
+        row < 0 ? '[tabindex="-1"]' : `[data-index="${String(row)}"] button`,
+      )
+      ?.focus();
+  }, [props.names]);
+
+  return (
+    <div ref={containerRef}>
+      {props.names.length === 0 ? (
+        <p className="visually-muted" tabIndex={-1}>
+          None yet.
+        </p>
+      ) : (
+        <VirtualList
+          label={props.label}
+          className="chosen"
+          estimatedRowHeight={ROW_HEIGHT_PX}
+          items={props.names}
+          itemKey={(name) => name}
+          renderItem={(name) => (
+            <>
+              {name}{' '}
+              <button
+                type="button"
+                className="button button--small"
+                onClick={(event) => {
+                  // Only a button that has the focus hands it on; otherwise it stays where it is.
+                  if (event.currentTarget === event.currentTarget.ownerDocument.activeElement) {
+                    refocusAt.current = props.names.indexOf(name);
+                  }
+                  props.onRemove(name);
+                }}
+              >
+                Remove {name}
+              </button>
+            </>
+          )}
+        />
+      )}
+    </div>
+  );
+}
+
+/**
+ * Who can sign in to the app today, and how: directly or through a group.
+ *
+ * @remarks
+ * main reads one page of each (50), so the lists are rendered whole today; they go through
+ * {@link VirtualList} so a longer page would stay fast.
+ */
 function CurrentAssignments() {
   const document = useSetupDocument((state) => state.document);
   const assignments = useDirectory((state) => state.assignments);
@@ -141,20 +264,28 @@ function CurrentAssignments() {
           ) : (
             <>
               <h3>Groups</h3>
-              <ul aria-label="Assigned groups">
-                {assignments.value.groups.map((group) => (
-                  <li key={group.id}>{group.name}</li>
-                ))}
-              </ul>
+              <VirtualList
+                label="Assigned groups"
+                className="assigned"
+                estimatedRowHeight={TEXT_ROW_HEIGHT_PX}
+                items={assignments.value.groups}
+                itemKey={(group) => group.id}
+                renderItem={(group) => group.name}
+              />
               <h3>Users</h3>
-              <ul aria-label="Assigned users">
-                {assignments.value.users.map((user) => (
-                  <li key={user.id}>
+              <VirtualList
+                label="Assigned users"
+                className="assigned"
+                estimatedRowHeight={TEXT_ROW_HEIGHT_PX}
+                items={assignments.value.users}
+                itemKey={(user) => user.id}
+                renderItem={(user) => (
+                  <>
                     {user.displayName} <span className="visually-muted">({user.login})</span> —{' '}
                     {user.via === 'direct' ? 'assigned directly' : 'through a group'}
-                  </li>
-                ))}
-              </ul>
+                  </>
+                )}
+              />
               {assignments.value.more && (
                 <p className="field__help">
                   More are assigned than shown here; the Admin Console lists them all.
@@ -173,10 +304,6 @@ function CurrentAssignments() {
  */
 export function PeopleStep() {
   const update = useSetupDocument((state) => state.update);
-  const users = useDirectory((state) => state.users);
-  const groups = useDirectory((state) => state.groups);
-  const searchUsers = useDirectory((state) => state.searchUsers);
-  const searchGroups = useDirectory((state) => state.searchGroups);
   const { document, problem, check } = useStepCheck(['assignments']);
   const assignments = document.assignments;
   const testUser = assignments.testUser;
@@ -265,20 +392,7 @@ export function PeopleStep() {
               });
             }}
           />
-          <DirectoryPicker
-            label="Search groups"
-            path="picker.groups"
-            noun="group"
-            search={groups}
-            onSearch={searchGroups}
-            describe={(group) => ({ key: group.id, name: group.name, detail: group.description })}
-            isChosen={(group) => assignments.groups.some((g) => g.name === group.name)}
-            onChoose={(group) => {
-              update((draft) => {
-                draft.assignments.groups.push({ name: group.name });
-              });
-            }}
-          />
+          <GroupPicker assigned={assignments.groups} />
           <h2>Users to assign</h2>
           <ChosenList
             label="Users to assign"
@@ -289,24 +403,7 @@ export function PeopleStep() {
               });
             }}
           />
-          <DirectoryPicker
-            label="Search users"
-            path="picker.users"
-            noun="user"
-            search={users}
-            onSearch={searchUsers}
-            describe={(user) => ({
-              key: user.id,
-              name: user.login,
-              detail: `${user.displayName} · ${user.status}`,
-            })}
-            isChosen={(user) => assignments.users.some((u) => u.login === user.login)}
-            onChoose={(user) => {
-              update((draft) => {
-                draft.assignments.users.push({ login: user.login });
-              });
-            }}
-          />
+          <UserPicker assigned={assignments.users} />
         </div>
         <div>
           <CurrentAssignments />

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 
 import type { PlanChange } from '../../../shared/ipc/contract.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
+import { VirtualList } from '../../components/virtual-list.tsx';
 import type { ApplyStepProgress, SetupPlan } from '../../stores/setup-run-store.ts';
 import {
   useProfiles,
@@ -66,15 +67,47 @@ function ChangesTable(props: {
   );
 }
 
-/** One object of the plan: what happens to it, and each field that changes. */
+/** A plan row before it is measured: a title line over a short table of fields. */
+const PLAN_ROW_HEIGHT_PX = 96;
+/** `.plan`'s `gap: 0.75rem`. */
+const PLAN_ROW_GAP_PX = 12;
+
+/** A plan object's row: its class by action, and its name ("App integration "X": create"). */
+function planRow(step: PlanStep) {
+  return {
+    className: `plan-step plan-step--${step.action}`,
+    label: `${step.title}: ${ACTION_WORDS[step.action].word}`,
+  };
+}
+
+/**
+ * The objects of the plan, each with what happens to it and each field that changes.
+ *
+ * @remarks
+ * One row per object, and a setup naming 10,000 users plans 10,000 assignments, so the list is
+ * virtualized once it is long (a scrolling box instead of a page of 10,000 tables).
+ */
+function PlanObjects(props: { label: string; steps: PlanStep[] }) {
+  return (
+    <VirtualList
+      label={props.label}
+      className="plan"
+      items={props.steps}
+      itemKey={(step) => step.key}
+      rowAttributes={planRow}
+      renderItem={(step) => <PlanObject step={step} />}
+      estimatedRowHeight={PLAN_ROW_HEIGHT_PX}
+      rowGapPx={PLAN_ROW_GAP_PX}
+    />
+  );
+}
+
+/** One object of the plan, inside its row: what happens to it, and each field that changes. */
 function PlanObject(props: { step: PlanStep }) {
   const { step } = props;
   const action = ACTION_WORDS[step.action];
   return (
-    <li
-      className={`plan-step plan-step--${step.action}`}
-      aria-label={`${step.title}: ${action.word}`}
-    >
+    <>
       <p className="plan-step__title">
         <span className="plan-step__symbol" aria-hidden="true">
           {action.symbol}
@@ -91,7 +124,7 @@ function PlanObject(props: { step: PlanStep }) {
           afterHeading={step.action === 'update' ? 'After apply' : 'Value'}
         />
       )}
-    </li>
+    </>
   );
 }
 
@@ -137,26 +170,43 @@ function StaleNotice(props: { changes: PlanChange[] }) {
   );
 }
 
-/** Apply progress: each step with its state, announced as it changes. */
+/** One line of apply progress. */
+const PROGRESS_ROW_HEIGHT_PX = 24;
+
+const STATE_WORDS: Record<ApplyStepProgress['state'], string> = {
+  pending: 'waiting',
+  running: 'in progress',
+  retrying: 'retrying',
+  done: 'done',
+};
+
+/**
+ * Apply progress: each step with its state, announced as it changes.
+ *
+ * @remarks
+ * One row per planned change, so thousands for a big setup, each re-rendered as its state
+ * moves: virtualized once long, like the plan.
+ */
 function ApplyProgress(props: { steps: ApplyStepProgress[] }) {
-  const stateWords: Record<ApplyStepProgress['state'], string> = {
-    pending: 'waiting',
-    running: 'in progress',
-    retrying: 'retrying',
-    done: 'done',
-  };
   return (
-    <ol className="verify-progress" aria-label="Apply progress">
-      {props.steps.map((step) => (
-        <li
-          key={step.key}
-          className={`verify-progress__step verify-progress__step--${step.state === 'retrying' ? 'running' : step.state}`}
-        >
+    <VirtualList
+      label="Apply progress"
+      className="verify-progress"
+      isOrdered
+      items={props.steps}
+      itemKey={(step) => step.key}
+      rowAttributes={(step) => ({
+        className: `verify-progress__step verify-progress__step--${step.state === 'retrying' ? 'running' : step.state}`,
+      })}
+      renderItem={(step) => (
+        <>
           <span className="verify-progress__marker" aria-hidden="true" />
-          {step.title} — {stateWords[step.state]}
-        </li>
-      ))}
-    </ol>
+          {step.title} — {STATE_WORDS[step.state]}
+        </>
+      )}
+      estimatedRowHeight={PROGRESS_ROW_HEIGHT_PX}
+      rowGapPx={0}
+    />
   );
 }
 
@@ -251,21 +301,11 @@ export function ReviewStep() {
               </p>
             </div>
           )}
-          {changing.length > 0 && (
-            <ul className="plan" aria-label="Changes">
-              {changing.map((step) => (
-                <PlanObject key={step.key} step={step} />
-              ))}
-            </ul>
-          )}
+          {changing.length > 0 && <PlanObjects label="Changes" steps={changing} />}
           {unchanged.length > 0 && (
             <details className="plan-unchanged">
               <summary>{unchanged.length} unchanged</summary>
-              <ul className="plan" aria-label="Unchanged">
-                {unchanged.map((step) => (
-                  <PlanObject key={step.key} step={step} />
-                ))}
-              </ul>
+              <PlanObjects label="Unchanged" steps={unchanged} />
             </details>
           )}
         </>

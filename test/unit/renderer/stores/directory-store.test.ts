@@ -8,6 +8,35 @@ const wait = (ms: number) =>
     setTimeout(resolve, ms);
   });
 
+/** A group search whose answers the test releases one by one, by query, in any order. */
+function scriptedGroupSearch() {
+  const pending = new Map<string, () => void>();
+  const fake = createFakeBridge({
+    'directory:search-groups': (request) => {
+      const { query } = request as { query: string };
+      return new Promise((resolve) => {
+        pending.set(query, () => {
+          resolve({
+            ok: true,
+            data: { matches: [{ id: `g-${query}`, name: query, description: '' }], more: false },
+          });
+        });
+      });
+    },
+  });
+  return {
+    fake,
+    sent: () => fake.calls.map((call) => (call.request as { query: string }).query),
+    release(query: string) {
+      const answer = pending.get(query);
+      if (answer === undefined) {
+        throw new Error(`No search for "${query}" was sent.`);
+      }
+      answer();
+    },
+  };
+}
+
 describe('createDirectoryStore', () => {
   it('sends one search for a burst of keystrokes, with the last query', async () => {
     const fake = createFakeBridge({
@@ -41,30 +70,34 @@ describe('createDirectoryStore', () => {
     });
   });
 
-  it('keeps only the newest search’s answer when answers arrive out of order', async () => {
-    const releases: (() => void)[] = [];
-    const fake = createFakeBridge({
-      'directory:search-groups': (request) =>
-        new Promise((resolve) => {
-          releases.push(() => {
-            resolve({
-              ok: true,
-              data: {
-                matches: [{ id: 'g', name: (request as { query: string }).query, description: '' }],
-                more: false,
-              },
-            });
-          });
-        }),
-    });
-    const store = createDirectoryStore(fake.api, { debounceMs: 0 });
+  it('never shows an older search’s answer once a newer keystroke was made', async () => {
+    const answers = scriptedGroupSearch();
+    const store = createDirectoryStore(answers.fake.api, { debounceMs: 0 });
     store.getState().searchGroups('Eng');
     await wait(5);
     store.getState().searchGroups('Engineering');
     await wait(5);
-    releases[1]?.();
+    // "Eng" answers after "Engineering" was typed: it is stale, so the box keeps searching.
+    answers.release('Eng');
     await wait(5);
-    releases[0]?.();
+    expect(store.getState().groups).toMatchObject({ status: 'searching', query: 'Engineering' });
+    expect(store.getState().groups.matches).toEqual([]);
+    answers.release('Engineering');
+    await wait(5);
+    expect(store.getState().groups).toMatchObject({ status: 'done', query: 'Engineering' });
+    expect(store.getState().groups.matches.map((group) => group.name)).toEqual(['Engineering']);
+  });
+
+  it('keeps only the newest search’s answer when answers arrive out of order', async () => {
+    const answers = scriptedGroupSearch();
+    const store = createDirectoryStore(answers.fake.api, { debounceMs: 0 });
+    store.getState().searchGroups('Eng');
+    await wait(5);
+    store.getState().searchGroups('Engineering');
+    await wait(5);
+    answers.release('Engineering');
+    await wait(5);
+    answers.release('Eng');
     await wait(5);
     expect(store.getState().groups.matches.map((group) => group.name)).toEqual(['Engineering']);
   });

@@ -1,4 +1,4 @@
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { SetupWizard } from '../../../../../renderer/app/setup-wizard.tsx';
@@ -351,10 +351,12 @@ describe('ExportStep', () => {
 describe('the wizard', () => {
   it('goes from the preview to the export step, with the keyboard on its heading', async () => {
     await renderStep({}, { step: 'preview' });
-    fireEvent.click(screen.getByRole('button', { name: 'Next: export config files' }));
-    await settle();
-    const heading = screen.getByRole('heading', { level: 1, name: 'Export config files' });
-    expect(document.activeElement).toBe(heading);
+    // Each step's code loads on first use (setup-wizard.tsx), so the steps are awaited.
+    fireEvent.click(await screen.findByRole('button', { name: 'Next: export config files' }));
+    const heading = await screen.findByRole('heading', { level: 1, name: 'Export config files' });
+    await waitFor(() => {
+      expect(document.activeElement).toBe(heading);
+    });
     expect(
       screen.getByRole('button', { name: /Export config files/, current: 'step' }),
     ).toBeTruthy();
