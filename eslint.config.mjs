@@ -40,7 +40,7 @@ const MAIN_LAYERS = {
   platform: ['platform'],
   okta: ['okta'],
   signIn: ['sign-in'],
-  domains: ['setup', 'preview', 'export', 'profiles'],
+  domains: ['setup', 'preview', 'export', 'profiles', 'activity', 'teardown'],
   root: ['composition', 'cli'],
   glue: ['ipc', 'windows', 'browser'],
 };

@@ -9,6 +9,7 @@ import { AppError } from '../../shared/errors.ts';
 import { parseOrgUrl } from '../../shared/okta/org-url.ts';
 import { createSetupDocument, PRESETS } from '../../shared/setup/presets.ts';
 import { PRESET_IDS, type PresetId } from '../../shared/setup/setup-document.ts';
+import { createSignInActivityService } from '../activity/sign-in-activity.ts';
 import { createExportService } from '../export/export-service.ts';
 import { type ActiveOrg, orgFromCredentials } from '../okta/active-org.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
@@ -21,8 +22,10 @@ import { createFileProfileRepository } from '../profiles/profile-repository.ts';
 import { SetupBlockedError } from '../setup/apply.ts';
 import { createSetupService } from '../setup/setup-service.ts';
 import { CliError } from './cli-error.ts';
+import { runDestroyCommand } from './destroy-command.ts';
 import { listTargets, runExportCommand } from './export-command.ts';
-import { runPreviewCommand } from './preview-command.ts';
+import { runLogsCommand } from './logs-command.ts';
+import { findApp, runPreviewCommand } from './preview-command.ts';
 import {
   readSetupInput,
   runApplyCommand,
@@ -53,9 +56,11 @@ const USAGE = `Usage:
   sso-console plan FILE [--out PLANFILE] [--json] [--detailed-exitcode] (--org-url URL | --profile NAME)
   sso-console apply PLANFILE [--json] [--show-secrets] (--org-url URL | --profile NAME)
   sso-console apply FILE [--yes] [--json] [--show-secrets] (--org-url URL | --profile NAME)
+  sso-console destroy FILE [--yes] [--json] (--org-url URL | --profile NAME)
   sso-console export --app ID|LABEL --target ID [--issuer URL] [--out PATH] [--merge-into FILE] [--inline-secret] [--force] [--verify] [--user LOGIN] (--org-url URL | --profile NAME)
   sso-console export --list-targets [--json]
   sso-console preview --app ID|LABEL [--issuer URL] [--user LOGIN] [--no-open] [--no-app-change] [--json] (--org-url URL | --profile NAME)
+  sso-console logs --app ID|LABEL [--user TEXT] [--outcome success|failure] [--since ISO|DURATION] [--limit N] [--follow] [--poll SECONDS] [--json] (--org-url URL | --profile NAME)
 
 The org: --org-url URL with the API token in SSO_CONSOLE_API_TOKEN or on standard input, or
 --profile NAME for an org connected in the console (token from the OS keychain;
@@ -67,6 +72,10 @@ the changes). apply FILE plans and applies in one go (--yes: without asking). Th
 and the test user's password go to the OS keychain, under the accounts the console uses, and
 are printed only with --show-secrets; apply exits 4 when the org was changed but the keychain
 could not keep one (apply again once it works: a new one is issued into it).
+destroy removes what the setup made (its app, test user, throwaway users, and the trusted
+origins and custom server objects its journal created) and nothing else: without --yes it
+prints the teardown and exits 2 when there is something to remove, 0 when nothing; with --yes
+it removes it, exit 0 done, 1 on an error (run it again: it resumes).
 preview signs in to the app with its real settings in your browser (--no-open: only print the
 link) and exits 0 when the sign-in worked, 1 with a diagnosis when it did not. The issuer is the
 org URL unless --issuer names a custom server (https://your-org.okta.com/oauth2/default); the
@@ -75,7 +84,10 @@ OS keychain. export writes the target's config files (to standard output, or --o
 a folder for several files), referencing the client secret unless --inline-secret (then mode 0600);
 an existing different file is replaced only with --force, after its diff. --verify signs in with
 exactly what the files say. --no-app-change never adds a temporary redirect URI to the app: paste the address
-the browser ends on into standard input instead.`;
+the browser ends on into standard input instead.
+logs prints the app's sign-ins and failures from the System Log, newest first (--since 1h by
+default, --limit 50), each failure with its diagnosis; --follow keeps polling (every --poll
+seconds, default 10) and prints new ones as they come until Ctrl+C (exit 0).`;
 
 async function readToken(): Promise<string> {
   const fromEnv = process.env.SSO_CONSOLE_API_TOKEN?.trim();
@@ -236,6 +248,46 @@ function standardInputLines(): { lines: AsyncIterable<string>; close(): void } {
   };
 }
 
+/** `sso-console destroy FILE`: see `runDestroyCommand`. */
+async function runDestroy(
+  file: string | undefined,
+  values: {
+    'org-url'?: string;
+    profile?: string;
+    'user-data-dir'?: string;
+    yes?: boolean;
+    json?: boolean;
+  },
+): Promise<number> {
+  if (file === undefined) {
+    throw new CliError(
+      'destroy needs the setup document: sso-console destroy FILE.',
+      'Name the setup document the setup was applied from.',
+    );
+  }
+  // The file first: one that cannot be used is said before a token is asked for.
+  const { document } = readSetupInput(file, 'plan');
+  const context = await serviceContext(values);
+  const setup = createSetupService({
+    activeOrg: context.activeOrg,
+    secrets: context.keychain,
+    dataDir: context.dataDir,
+    emitProgress: () => undefined,
+  });
+  return runDestroyCommand(
+    {
+      org: context.org,
+      document,
+      dataDir: context.dataDir,
+      journalFile: setup.journalFileOf(document),
+      forgetSecret: (account) => context.keychain.delete(account),
+      yes: values.yes === true,
+      json: values.json === true,
+    },
+    { write: (text) => process.stdout.write(text), warn: say },
+  );
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -263,6 +315,11 @@ async function main(argv: string[]): Promise<number> {
       'inline-secret': { type: 'boolean' },
       verify: { type: 'boolean' },
       'show-secrets': { type: 'boolean' },
+      outcome: { type: 'string' },
+      since: { type: 'string' },
+      limit: { type: 'string' },
+      poll: { type: 'string' },
+      follow: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -381,10 +438,58 @@ async function main(argv: string[]): Promise<number> {
       throw toOktaAppError(error, { orgUrl, token, action: 'running the preview' });
     }
   }
+  if (command === 'logs') {
+    const app = requiredApp('logs', values.app);
+    const context = await serviceContext(values);
+    const { client, orgUrl, token } = context.org;
+    const stop = new AbortController();
+    const onInterrupt = () => {
+      stop.abort();
+    };
+    process.once('SIGINT', onInterrupt);
+    try {
+      const record = await findApp(client, app);
+      return await runLogsCommand(
+        {
+          activity: createSignInActivityService({ activeOrg: context.activeOrg }),
+          appId: record.id ?? app,
+          ...(values.user === undefined ? {} : { user: values.user }),
+          ...(values.outcome === undefined ? {} : { outcome: values.outcome }),
+          ...(values.since === undefined ? {} : { since: values.since }),
+          ...(values.limit === undefined ? {} : { limit: values.limit }),
+          ...(values.poll === undefined ? {} : { poll: values.poll }),
+          follow: values.follow === true,
+          json: values.json === true,
+        },
+        {
+          write: (text) => process.stdout.write(text),
+          warn: say,
+          now: () => new Date(),
+          signal: stop.signal,
+        },
+      );
+    } catch (error) {
+      if (error instanceof CliError) {
+        throw error;
+      }
+      if ((error as { status?: number }).status === 404) {
+        throw new CliError(
+          `This org has no app with the id ${app}.`,
+          'Give the app id (0oa…) or its exact label, as the Admin Console shows it.',
+        );
+      }
+      throw toOktaAppError(error, { orgUrl, token, action: 'reading the System Log' });
+    } finally {
+      process.off('SIGINT', onInterrupt);
+    }
+  }
+  if (command === 'destroy') {
+    return runDestroy(file, values);
+  }
   if (command !== 'plan' && command !== 'apply') {
     throw new CliError(
       `Unknown command "${command}".`,
-      'Use init, plan, apply, preview or export; --help shows how.',
+      'Use init, plan, apply, destroy, preview, export or logs; --help shows how.',
     );
   }
   if (file === undefined) {

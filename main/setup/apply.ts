@@ -223,7 +223,8 @@ export async function applySetup(options: {
   }
 
   // Writes an earlier apply left in flight: the org, just read, says whether each was made.
-  for (const stepKey of stepsInDoubt(history)) {
+  // A teardown's own `destroy:` steps are its to settle (main/teardown/), never the apply's.
+  for (const stepKey of stepsInDoubt(history).filter((key) => !key.startsWith('destroy:'))) {
     const step = plan.steps.find((candidate) => candidate.key === stepKey);
     const asked = history.findLast(
       (entry) => entry.stepKey === stepKey && entry.phase === 'started',

@@ -45,6 +45,10 @@ export const DIAGNOSIS_CODES = [
   'CODE_INVALID',
   /** The user who signs in is not ACTIVE (suspended, locked out, password expired, …). */
   'USER_NOT_ACTIVE',
+  /** A wrong password at Okta's sign-in page (System Log reason INVALID_CREDENTIALS). */
+  'INVALID_CREDENTIALS',
+  /** A username no user of the org has (System Log reason VERIFICATION_ERROR). */
+  'UNKNOWN_USER',
   /** Any other Okta error, shown with Okta's text. */
   'OKTA_ERROR',
 ] as const;

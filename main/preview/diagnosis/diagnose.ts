@@ -1,4 +1,5 @@
 import { OKTA_OAUTH_TEXTS, ORG_AS_SCOPES } from '../../../shared/okta/oauth-texts.ts';
+import { USER_STATUS_EXPLANATIONS } from '../../../shared/preview/sign-in-event-diagnosis.ts';
 import type { SetupDocument } from '../../../shared/setup/setup-document.ts';
 import { lintRedirectUris } from '../../../shared/setup/uri-lint.ts';
 import type { Diagnosis, OneClickFix, PreviewFailure } from '../preview-types.ts';
@@ -174,50 +175,6 @@ function primary(failure: PreviewFailure, facts: OrgFacts, context: DiagnosisCon
 }
 
 /**
- * What each user status Okta refuses a sign-in for means, and what the admin does about it
- * (management.yaml `UserStatus`; the lifecycle operations that leave each one).
- */
-const INACTIVE_STATUSES: Readonly<
-  Record<string, { means: string; fix: (login: string) => string }>
-> = {
-  SUSPENDED: {
-    means: 'is suspended, so Okta refuses every sign-in',
-    fix: (login) =>
-      `Unsuspend ${login}: Directory → People → ${login} → More Actions → Unsuspend (API: POST /api/v1/users/{id}/lifecycle/unsuspend).`,
-  },
-  LOCKED_OUT: {
-    means: 'is locked out (too many failed sign-ins), so Okta refuses every sign-in until unlocked',
-    fix: (login) =>
-      `Unlock ${login}: Directory → People → ${login} → Unlock (API: POST /api/v1/users/{id}/lifecycle/unlock).`,
-  },
-  PASSWORD_EXPIRED: {
-    means: 'has an expired password, so the sign-in stops at a password change',
-    fix: (login) =>
-      `Sign in as ${login} and set a new password when Okta asks, or reset it: Directory → People → ${login} → Reset password.`,
-  },
-  RECOVERY: {
-    means: 'is in password recovery, so the sign-in waits for the reset to finish',
-    fix: (login) =>
-      `Finish the password reset sent to ${login}, or reset the password again: Directory → People → ${login} → Reset password.`,
-  },
-  STAGED: {
-    means: 'was never activated, so the user has no password to sign in with',
-    fix: (login) =>
-      `Activate ${login}: Directory → People → ${login} → Activate (API: POST /api/v1/users/{id}/lifecycle/activate).`,
-  },
-  PROVISIONED: {
-    means: 'has not finished activation (no password set yet)',
-    fix: (login) =>
-      `Have ${login} finish activation from the email Okta sent, or set a password: Directory → People → ${login} → Set password.`,
-  },
-  DEPROVISIONED: {
-    means: 'is deactivated, so Okta refuses every sign-in',
-    fix: (login) =>
-      `Reactivate ${login}: Directory → People → ${login} → Activate, or sign in as another user.`,
-  },
-};
-
-/**
  * A diagnosis for a sign-in by a user Okta will not let in, or `null`: the user's status is read
  * from the org, and the System Log's reason for the refused sign-in, when there is one, is Okta's
  * text.
@@ -225,7 +182,7 @@ const INACTIVE_STATUSES: Readonly<
 function userNotActive(failure: PreviewFailure, facts: OrgFacts): Diagnosis | null {
   const user = facts.user;
   const status = user?.status ?? null;
-  const entry = status === null ? undefined : INACTIVE_STATUSES[status];
+  const entry = status === null ? undefined : USER_STATUS_EXPLANATIONS[status];
   if (
     user === null ||
     entry === undefined ||

@@ -13,6 +13,8 @@ import Provider, {
 
 import { OKTA_OAUTH_TEXTS } from '../../../shared/okta/oauth-texts.ts';
 import type { SandboxAuthServer, SandboxOrg } from '../sandbox-org.ts';
+import { recordOAuthAuthorize } from '../system-log.ts';
+import { logClient } from './http-answers.ts';
 import { hashAccessTokensIntoIdTokens } from './id-token-hashes.ts';
 import type { OidcArtifactStore } from './oidc-storage.ts';
 import { ID_TOKEN_EXTRAS, orgGroupsClaimNames, SCOPE_CLAIMS, userClaims } from './okta-claims.ts';
@@ -172,8 +174,24 @@ export function createAuthorizationServerProvider(options: {
           return interactionPolicy.Check.NO_NEED_TO_PROMPT;
         }
         const view = findClient(org, client.clientId);
+        // A refused `/authorize` goes to the System Log like the Okta layer's own refusals
+        // (authorize.ts), with the user now known as actor.
+        const refuse = (description: string) => {
+          recordOAuthAuthorize(org, {
+            authServer:
+              server === undefined ? { kind: 'org', issuer } : { kind: 'custom', server, issuer },
+            ...(view === undefined ? {} : { app: view.app }),
+            clientId: client.clientId,
+            user,
+            outcome: 'FAILURE',
+            reason: 'access_denied',
+            debugData: { errorDescription: description },
+            client: logClient(ctx.req, ctx.res),
+          });
+          return new errors.AccessDenied(description);
+        };
         if (view === undefined || !isAssigned(org, view.app, user.id)) {
-          throw new errors.AccessDenied(OKTA_OAUTH_TEXTS.notAssigned);
+          throw refuse(OKTA_OAUTH_TEXTS.notAssigned);
         }
         if (
           server !== undefined &&
@@ -184,7 +202,7 @@ export function createAuthorizationServerProvider(options: {
             user,
           }) === undefined
         ) {
-          throw new errors.AccessDenied(OKTA_OAUTH_TEXTS.policyFailed);
+          throw refuse(OKTA_OAUTH_TEXTS.policyFailed);
         }
         return interactionPolicy.Check.NO_NEED_TO_PROMPT;
       },

@@ -49,14 +49,17 @@ function refuseAuthorize(context: OidcContext, call: OidcCall): boolean {
   const params = call.url.searchParams;
   const clientId = params.get('client_id') ?? undefined;
   const client = clientId === undefined ? undefined : findClient(org, clientId);
-  const logRefusal = (reason: string) => {
+  const logRefusal = (reason: string, errorDescription?: string) => {
     recordOAuthAuthorize(org, {
       authServer: context.serverRef(server),
       ...(client === undefined ? {} : { app: client.app }),
       clientId: clientId ?? '',
       outcome: 'FAILURE',
       reason,
-      debugData: { redirectUri: params.get('redirect_uri') ?? '' },
+      debugData: {
+        redirectUri: params.get('redirect_uri') ?? '',
+        ...(errorDescription === undefined ? {} : { errorDescription }),
+      },
       client: logClient(request, response),
     });
   };
@@ -81,7 +84,7 @@ function refuseAuthorize(context: OidcContext, call: OidcCall): boolean {
     return true;
   }
   const refuse = (error: string, description: string) => {
-    logRefusal(error);
+    logRefusal(error, description);
     redirectError(response, redirectUri, params, error, description);
     return true;
   };

@@ -21,7 +21,7 @@ import { usersWithLogin } from '../user-directory.ts';
 import { errorPage } from './authorization-server-provider.ts';
 import type { IssuerHost, OidcContext } from './context.ts';
 import { logClient, sendHtml } from './http-answers.ts';
-import { findClient } from './okta-oauth-rules.ts';
+import { findClient, isAssigned } from './okta-oauth-rules.ts';
 import { clearFailedSignIns, countFailedSignIn } from './sign-in-lockout.ts';
 import {
   PASSWORD_CHANGE_LOST_TEXT,
@@ -111,11 +111,13 @@ async function finishSignIn(
   const { org } = context;
   user.lastLogin = org.clock().toISOString();
   const app = findClient(org, page.clientId)?.app;
+  // Into the app only when the user may use it; otherwise `/authorize` refuses next and logs it.
+  const signsInToApp = app !== undefined && isAssigned(org, app, user.id);
   recordSignInAttempt(org, {
     login,
     user,
     outcome: 'SUCCESS',
-    ...(app === undefined ? {} : { app }),
+    ...(signsInToApp ? { app } : {}),
     client,
   });
   await provider.interactionFinished(
@@ -138,7 +140,9 @@ async function answerSignIn(post: SignInPost): Promise<void> {
   // The directory's login index: a sign-in must not scan 100,000 users.
   const user = usersWithLogin(org, login)[0];
   const failure = signInFailure(user, password);
-  const client = logClient(request, response);
+  // The sign-in page serves one app's `/authorize`: its events name that client (`client.id`),
+  // so an app's sign-in activity finds the failures at its page.
+  const client = { ...logClient(request, response), oauthClientId: page.clientId };
   if (failure !== undefined || user === undefined) {
     recordSignInAttempt(org, {
       login,
