@@ -106,7 +106,8 @@ export function keychainWarning(
           secret.kind === 'client-secret' ? 'the client secret' : 'the test user’s password',
         ),
     ),
-  ];
+    // The same words whichever of the secrets, made side by side, met the keychain first.
+  ].sort();
   if (lost.length === 0) {
     return null;
   }
@@ -121,7 +122,9 @@ export function keychainWarning(
         : String(failure)
   ).replace(' Nothing was saved.', '');
   const them = lost.length > 1 ? 'them' : 'it';
-  return `The keychain could not keep ${lost.join(' or ')}: ${reason} Nothing is lost: the console never handed ${them} out, and the next apply of this setup replaces ${them} with ${lost.length > 1 ? 'new ones' : 'a new one'}, straight into the keychain, once it works — apply again then.`;
+  // A period, not a colon: "password: …" reads to the redactor as a named secret, and the
+  // keychain's reason after it would be hidden.
+  return `The keychain could not keep ${lost.join(' or ')}. ${reason} Nothing is lost: the console never handed ${them} out, and the next apply of this setup replaces ${them} with ${lost.length > 1 ? 'new ones' : 'a new one'}, straight into the keychain, once it works — apply again then.`;
 }
 
 /** The plans main holds for the admin to apply, newest last; older ones are let go. */

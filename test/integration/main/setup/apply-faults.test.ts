@@ -595,20 +595,24 @@ describe('8. the keychain locked at apply time', () => {
     try {
       const document = kestra('locked-during');
       const args = applyArgs(document);
-      await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
-        method: 'POST',
-        path: '/api/v1/apps',
-        latencyMs: 1500,
-      });
+      // The app and the test user are made side by side: both are slow, so both secrets arrive
+      // after the lock.
+      for (const faultPath of ['/api/v1/apps', '/api/v1/users']) {
+        await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
+          method: 'POST',
+          path: faultPath,
+          latencyMs: 1500,
+        });
+      }
       const first = cli(args, keyring.env);
-      // The keychain was checked; the app is being created: now the screen locks.
+      // The keychain was checked; the app and the user are being created: now the screen locks.
       await stderrLine(first, /^… App integration/);
       keyring.lock();
       expect(await first.waitForExit()).toBe(4);
       const warning = first.stderr.join('\n');
       // The app and the test user are made side by side: both secrets met the locked keychain.
       expect(warning).toContain(
-        'The keychain could not keep the test user’s password or the client secret',
+        'The keychain could not keep the client secret or the test user’s password. The Secret Service could not be used',
       );
       expect(warning).toContain('Nothing is lost');
       expect((await countMade(orgFromCredentials(admin()).client, document)).apps).toBe(1);
