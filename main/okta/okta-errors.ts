@@ -200,3 +200,15 @@ export function toOktaAppError(
     hint: 'Try again. If it persists, report it with the console log.',
   });
 }
+
+/**
+ * A failure in a few words for a journal: its HTTP status and Okta's error code, never a body
+ * (which may echo what was sent). The apply's and the teardown's journals both note failures so.
+ */
+export function describeFailure(error: unknown): string {
+  const { status, errorCode, code, name } = error as Record<string, unknown>;
+  return [status, errorCode ?? code ?? name]
+    .filter((part) => typeof part === 'string' || typeof part === 'number')
+    .map(String)
+    .join(' ');
+}

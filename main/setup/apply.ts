@@ -1,5 +1,6 @@
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
+import { describeFailure } from '../okta/okta-errors.ts';
 import { type OrgSnapshot, readOrgSnapshot } from '../okta/org-snapshot.ts';
 import {
   ApplyIncompleteError,
@@ -116,15 +117,6 @@ function objectIdOf(stepKey: string, snapshot: OrgSnapshot): string | undefined 
 function mayHaveFailedInFlight(error: unknown): boolean {
   const status = (error as { status?: unknown }).status;
   return typeof status !== 'number' || status >= 500;
-}
-
-/** A failure in a few words for the journal: its status and code, never a body. */
-function describeFailure(error: unknown): string {
-  const { status, errorCode, code, name } = error as Record<string, unknown>;
-  return [status, errorCode ?? code ?? name]
-    .filter((part) => typeof part === 'string' || typeof part === 'number')
-    .map(String)
-    .join(' ');
 }
 
 function sleep(ms: number): Promise<void> {

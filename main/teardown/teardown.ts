@@ -1,6 +1,6 @@
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
-import { toOktaAppError } from '../okta/okta-errors.ts';
+import { describeFailure, toOktaAppError } from '../okta/okta-errors.ts';
 import { readSetupObjects } from '../okta/setup-objects.ts';
 import {
   clientSecretAccount,
@@ -106,15 +106,6 @@ function removalsInDoubt(lines: readonly JournalLine[]): string[] {
 function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown }).status;
   return typeof status === 'number' ? status : undefined;
-}
-
-/** A failure in a few words for the journal: its status and code, never a body. */
-function describeFailure(error: unknown): string {
-  const { status, errorCode, code, name } = error as Record<string, unknown>;
-  return [status, errorCode ?? code ?? name]
-    .filter((part) => typeof part === 'string' || typeof part === 'number')
-    .map(String)
-    .join(' ');
 }
 
 /** Sends Okta the one removal, deactivating first what Okta deletes only when inactive. */
