@@ -41,7 +41,14 @@ import { applyAndKeep, testKeychain } from '../support/apply-setup.ts';
 import { ROOT } from '../support/processes.ts';
 import { collect, kestraApp } from '../support/sandbox-sdk.ts';
 
-const OUTPUT = path.join(ROOT, 'test-results', 'bench', 'setup.json');
+const OUTPUT =
+  process.env.BENCH_SETUP_OUTPUT ?? path.join(ROOT, 'test-results', 'bench', 'setup.json');
+/** The tiers P2 runs under (`BENCH_TIERS=enterprise` for one). */
+const TIERS = (process.env.BENCH_TIERS ?? 'enterprise,integrator-free')
+  .split(',')
+  .filter((tier): tier is 'enterprise' | 'integrator-free' =>
+    ['enterprise', 'integrator-free'].includes(tier),
+  );
 const LATENCY_MS = 150;
 const P1_RUNS = 5;
 const BULK_USERS = Number(process.env.BENCH_USERS ?? 2000);
@@ -413,7 +420,7 @@ const machine = {
 const p1Loopback = await p1(0);
 const p1Delayed = await p1(LATENCY_MS);
 const p2Results = [];
-for (const tier of ['enterprise', 'integrator-free'] as const) {
+for (const tier of TIERS) {
   p2Results.push(await p2(tier));
 }
 
