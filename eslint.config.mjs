@@ -40,7 +40,7 @@ const MAIN_LAYERS = {
   platform: ['platform'],
   okta: ['okta'],
   signIn: ['sign-in'],
-  domains: ['setup', 'preview', 'export', 'profiles', 'activity', 'teardown'],
+  domains: ['setup', 'preview', 'export', 'profiles', 'activity', 'teardown', 'managed-apps'],
   root: ['composition', 'cli'],
   glue: ['ipc', 'windows', 'browser'],
 };

@@ -24,6 +24,7 @@ import { createSetupService } from '../setup/setup-service.ts';
 import { CliError } from './cli-error.ts';
 import { runDestroyCommand } from './destroy-command.ts';
 import { listTargets, runExportCommand } from './export-command.ts';
+import { runListCommand } from './list-command.ts';
 import { runLogsCommand } from './logs-command.ts';
 import { findApp, runPreviewCommand } from './preview-command.ts';
 import {
@@ -61,6 +62,7 @@ const USAGE = `Usage:
   sso-console export --list-targets [--json]
   sso-console preview --app ID|LABEL [--issuer URL] [--user LOGIN] [--no-open] [--no-app-change] [--json] (--org-url URL | --profile NAME)
   sso-console logs --app ID|LABEL [--user TEXT] [--outcome success|failure] [--since ISO|DURATION] [--limit N] [--follow] [--poll SECONDS] [--json] (--org-url URL | --profile NAME)
+  sso-console list [--json] (--org-url URL | --profile NAME)
 
 The org: --org-url URL with the API token in SSO_CONSOLE_API_TOKEN or on standard input, or
 --profile NAME for an org connected in the console (token from the OS keychain;
@@ -87,7 +89,10 @@ exactly what the files say. --no-app-change never adds a temporary redirect URI 
 the browser ends on into standard input instead.
 logs prints the app's sign-ins and failures from the System Log, newest first (--since 1h by
 default, --limit 50), each failure with its diagnosis; --follow keeps polling (every --poll
-seconds, default 10) and prints new ones as they come until Ctrl+C (exit 0).`;
+seconds, default 10) and prints new ones as they come until Ctrl+C (exit 0).
+list shows every app this console created or adopted in the org: status, issuer, target, users
+and groups assigned, client secret age, last verified export, drift (the plan of its setup
+document is not empty) and the document applied on this computer; exit 0, 1 on an error.`;
 
 async function readToken(): Promise<string> {
   const fromEnv = process.env.SSO_CONSOLE_API_TOKEN?.trim();
@@ -486,10 +491,17 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'destroy') {
     return runDestroy(file, values);
   }
+  if (command === 'list') {
+    const context = await serviceContext(values);
+    return runListCommand(
+      { org: context.org, dataDir: context.dataDir, json: values.json === true, now: new Date() },
+      { write: (text) => process.stdout.write(text) },
+    );
+  }
   if (command !== 'plan' && command !== 'apply') {
     throw new CliError(
       `Unknown command "${command}".`,
-      'Use init, plan, apply, destroy, preview, export or logs; --help shows how.',
+      'Use init, plan, apply, destroy, preview, export, logs or list; --help shows how.',
     );
   }
   if (file === undefined) {

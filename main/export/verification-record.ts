@@ -14,7 +14,7 @@ export async function recordVerification(
   dataDir: string,
   result: VerificationResult,
 ): Promise<void> {
-  await createJsonLinesJournal(path.join(dataDir, 'exports', 'verifications.jsonl')).append({
+  await createJsonLinesJournal<VerificationRecord>(verificationsFile(dataDir)).append({
     target: result.target,
     ok: result.ok,
     contentHash: result.contentHash,
@@ -22,4 +22,25 @@ export async function recordVerification(
     issuer: result.reading?.issuer ?? null,
     clientId: result.reading?.clientId ?? null,
   });
+}
+
+/** One line of the record of verifications; see {@link recordVerification}. */
+export interface VerificationRecord {
+  target: string;
+  ok: boolean;
+  /** SHA-256 over the verified files' names and contents. */
+  contentHash: string;
+  /** `null` when the sign-in failed. */
+  verifiedAt: string | null;
+  issuer: string | null;
+  clientId: string | null;
+}
+
+function verificationsFile(dataDir: string): string {
+  return path.join(dataDir, 'exports', 'verifications.jsonl');
+}
+
+/** Every verification recorded in the data folder, oldest first (none: `[]`). */
+export async function readVerifications(dataDir: string): Promise<VerificationRecord[]> {
+  return createJsonLinesJournal<VerificationRecord>(verificationsFile(dataDir)).read();
 }

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 
 import { AppError } from '../../shared/errors.ts';
@@ -15,6 +15,7 @@ import { readAppForDocument } from '../okta/app-document.ts';
 import { issuerUrl } from '../okta/issuer.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
 import { readOrgSnapshot } from '../okta/org-snapshot.ts';
+import { keepSetupDocument, setupFileName } from '../platform/kept-setup-documents.ts';
 import { acquireLockFile, LockHeldError } from '../platform/lock-file.ts';
 import {
   clientSecretAccount,
@@ -230,10 +231,7 @@ export function createSetupService(deps: {
    * its hash — a document from elsewhere must not name a path outside the folder.
    */
   function journalFileOf(document: SetupDocument): string {
-    const name = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(document.id)
-      ? document.id
-      : createHash('sha256').update(document.id).digest('hex').slice(0, 32);
-    return path.join(deps.dataDir, 'journals', `${name}.jsonl`);
+    return path.join(deps.dataDir, 'journals', `${setupFileName(document.id)}.jsonl`);
   }
 
   /** Plans a document against the org, with what the plan read and what this computer owes. */
@@ -299,6 +297,9 @@ export function createSetupService(deps: {
   ): Promise<ApplyOutcome> {
     const release = await lockApply(org, document);
     try {
+      // Before the first write: an apply that stops midway has still made what the document
+      // names, and `sso-console list` says which document an app came from.
+      await keepSetupDocument(deps.dataDir, document);
       return await applyHeld(org, document, operationId, reviewed);
     } finally {
       await release();
