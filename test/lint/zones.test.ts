@@ -164,6 +164,27 @@ describe('main/ layers (issue 12, enforced by MAIN_ZONES in eslint.config.mjs)',
       'main/setup/x.ts',
       "import { createProfileService } from '../profiles/profile-service.ts';",
     ],
+    // The day-two domains are domains too: none reaches into the setup engine it reads.
+    [
+      'domain → sibling domain (teardown → setup)',
+      'main/teardown/x.ts',
+      "import { planSetup } from '../setup/plan.ts';",
+    ],
+    [
+      'domain → sibling domain (activity → preview)',
+      'main/activity/x.ts',
+      "import { diagnose } from '../preview/diagnosis/diagnose.ts';",
+    ],
+    [
+      'domain → sibling domain (managed-apps → setup)',
+      'main/managed-apps/x.ts',
+      "import { hasChanges } from '../setup/plan.ts';",
+    ],
+    [
+      'Okta layer → domain (teardown)',
+      'main/okta/x.ts',
+      "import { planTeardown } from '../teardown/teardown-plan.ts';",
+    ],
     // The sandbox imports only the platform layer and shared/.
     [
       'sandbox → Okta layer',
