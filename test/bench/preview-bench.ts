@@ -44,6 +44,7 @@ import { oidcHttp } from '../support/oidc-http.ts';
 import { type OidcAppUnderTest, setUpOidcApp } from '../support/oidc-setup.ts';
 import { ROOT } from '../support/processes.ts';
 import { sdkClient } from '../support/sandbox-sdk.ts';
+import { benchMachine } from './bench-machine.ts';
 
 const OUTPUT = path.join(ROOT, 'test-results', 'bench', 'preview.json');
 const RUNS = Number(process.env.BENCH_PREVIEW_RUNS ?? 20);
@@ -433,19 +434,6 @@ function packageVersion(name: string): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
-function machine() {
-  const cpus = os.cpus();
-  return {
-    cpuModel: cpus[0]?.model ?? 'unknown',
-    cores: cpus.length,
-    memoryGb: round(os.totalmem() / 1e9),
-    loadAverage1m: round(os.loadavg()[0] ?? 0, 2),
-    platform: `${os.platform()} ${os.release()}`,
-    node: process.version,
-    openidClient: packageVersion('openid-client'),
-  };
-}
-
 function printTable(header: string[], cells: string[][]): void {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...cells.map((cell) => cell[column]?.length ?? 0)),
@@ -457,7 +445,7 @@ function printTable(header: string[], cells: string[][]): void {
   );
 }
 
-const machineAtStart = machine();
+const machineAtStart = benchMachine({ openidClient: packageVersion('openid-client') });
 const benchStarted = performance.now();
 process.stdout.write(
   `Preview benchmark: the console's preview run against openid-client, ${String(RUNS)} runs each\n`,

@@ -33,6 +33,7 @@ import { type Browser, chromium, type Page } from '@playwright/test';
 import { SETUP_DOCUMENT_STORAGE_KEY } from '../../renderer/stores/setup-document-store.ts';
 import { createSetupDocument } from '../../shared/setup/presets.ts';
 import { type CapturedProcess, ROOT, startNodeScript } from '../support/processes.ts';
+import { benchMachine } from './bench-machine.ts';
 
 const OUTPUT = path.join(ROOT, 'test-results', 'bench', 'renderer.json');
 const CHROMIUM = process.env.SSO_CONSOLE_CHROMIUM ?? '/usr/bin/chromium';
@@ -623,30 +624,10 @@ async function measureScroll(page: Page) {
   };
 }
 
-function machine(browserVersion: string) {
-  const cpus = os.cpus();
-  let commit = 'unknown';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
-  } catch {
-    // Not a git checkout: the commit is just left out.
-  }
-  return {
-    cpuModel: cpus[0]?.model ?? 'unknown',
-    cores: cpus.length,
-    memoryGb: round(os.totalmem() / 1e9),
-    loadAverage1m: round(os.loadavg()[0] ?? 0, 2),
-    platform: `${os.platform()} ${os.release()}`,
-    node: process.version,
-    chromium: browserVersion,
-    commit,
-  };
-}
-
 ensureBuilt();
 const benchStarted = performance.now();
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-const machineAtStart = machine(browser.version());
+const machineAtStart = benchMachine({ chromium: browser.version() });
 process.stdout.write(
   `Renderer benchmark: browser mode in Chromium ${browser.version()}, large seed\n`,
 );

@@ -11,13 +11,13 @@
  * Prints a table and writes `test-results/bench/sandbox.json` with the machine it ran on. Not
  * part of `npm test`: timings belong here, never in tests.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import { LARGE_SEED_DEFAULTS } from '../../main/sandbox/seed.ts';
 import { type CapturedProcess, ROOT, startNodeScript } from '../support/processes.ts';
+import { benchMachine } from './bench-machine.ts';
 
 const STARTUP_RUNS = 3;
 const SEARCHES_PER_KIND = 30;
@@ -217,25 +217,6 @@ async function measureStateFile() {
   }
 }
 
-function machine() {
-  const cpus = os.cpus();
-  let commit = 'unknown';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
-  } catch {
-    // Not a git checkout: the commit is just left out.
-  }
-  return {
-    cpuModel: cpus[0]?.model ?? 'unknown',
-    cores: cpus.length,
-    memoryGb: round(os.totalmem() / 1e9),
-    loadAverage1m: round(os.loadavg()[0] ?? 0, 2),
-    platform: `${os.platform()} ${os.release()}`,
-    node: process.version,
-    commit,
-  };
-}
-
 function printTable(rows: [string, string][]): void {
   const width = Math.max(...rows.map(([name]) => name.length));
   for (const [name, value] of rows) {
@@ -244,7 +225,7 @@ function printTable(rows: [string, string][]): void {
 }
 
 const benchStarted = performance.now();
-const machineAtStart = machine();
+const machineAtStart = benchMachine();
 process.stdout.write(
   `Sandbox benchmark: large seed ${LARGE_SEED_DEFAULTS.users.toLocaleString('en-US')} users / ${LARGE_SEED_DEFAULTS.groups.toLocaleString('en-US')} groups / ${LARGE_SEED_DEFAULTS.apps.toLocaleString('en-US')} apps\n`,
 );

@@ -40,6 +40,7 @@ import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import { applyAndKeep, testKeychain } from '../support/apply-setup.ts';
 import { ROOT } from '../support/processes.ts';
 import { collect, kestraApp } from '../support/sandbox-sdk.ts';
+import { benchMachine } from './bench-machine.ts';
 
 const OUTPUT =
   process.env.BENCH_SETUP_OUTPUT ?? path.join(ROOT, 'test-results', 'bench', 'setup.json');
@@ -411,12 +412,7 @@ async function p2(tier: 'integrator-free' | 'enterprise') {
   }
 }
 
-const machine = {
-  cpu: os.cpus()[0]?.model,
-  cores: os.cpus().length,
-  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-  node: process.version,
-};
+const machine = benchMachine();
 const p1Loopback = await p1(0);
 const p1Delayed = await p1(LATENCY_MS);
 const p2Results = [];

@@ -9,10 +9,10 @@
  * named as missing rather than left out silently.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 import { ROOT } from '../support/processes.ts';
+import { benchMachine } from './bench-machine.ts';
 
 const DIR = path.join(ROOT, 'test-results', 'bench');
 
@@ -139,12 +139,7 @@ const rows = [
   ...fromTable(sources['renderer.json (P3, P4)']).sort((a, b) => a.figure.localeCompare(b.figure)),
   ...fromTable(sources['preview.json (P5)']),
 ];
-const machine = {
-  cpu: os.cpus()[0]?.model,
-  cores: os.cpus().length,
-  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-  node: process.version,
-};
+const machine = benchMachine();
 const cells = [
   ['figure', 'ours', 'peer or bound', 'ratio', 'goal', 'pass'],
   ...rows.map((row) => [
@@ -159,7 +154,7 @@ const cells = [
 const widths =
   cells[0]?.map((_, column) => Math.max(...cells.map((row) => row[column]?.length ?? 0))) ?? [];
 process.stdout.write(
-  `\nIssue 16's figures, side by side (${machine.cpu ?? 'CPU'}, ${String(machine.cores)} cores, ${String(machine.memoryGiB)} GiB, Node ${machine.node})\n`,
+  `\nIssue 16's figures, side by side (${machine.cpuModel}, ${String(machine.cores)} cores, ${String(machine.memoryGb)} GB, Node ${machine.node})\n`,
 );
 for (const row of cells) {
   process.stdout.write(
