@@ -40,7 +40,17 @@ const MAIN_LAYERS = {
   platform: ['platform'],
   okta: ['okta'],
   signIn: ['sign-in'],
-  domains: ['setup', 'preview', 'export', 'profiles', 'activity', 'teardown', 'managed-apps'],
+  domains: [
+    'setup',
+    'preview',
+    'export',
+    'profiles',
+    'activity',
+    'teardown',
+    'managed-apps',
+    'rotation',
+    'drift',
+  ],
   root: ['composition', 'cli'],
   glue: ['ipc', 'windows', 'browser'],
 };

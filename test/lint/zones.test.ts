@@ -181,6 +181,16 @@ describe('main/ layers (issue 12, enforced by MAIN_ZONES in eslint.config.mjs)',
       "import { hasChanges } from '../setup/plan.ts';",
     ],
     [
+      'domain → sibling domain (rotation → export)',
+      'main/rotation/x.ts',
+      "import { createExportService } from '../export/export-service.ts';",
+    ],
+    [
+      'domain → sibling domain (drift → setup)',
+      'main/drift/x.ts',
+      "import { planSetup } from '../setup/plan.ts';",
+    ],
+    [
       'Okta layer → domain (teardown)',
       'main/okta/x.ts',
       "import { planTeardown } from '../teardown/teardown-plan.ts';",
