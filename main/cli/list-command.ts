@@ -30,7 +30,13 @@ const COLUMNS: readonly [string, (app: ManagedApp) => string][] = [
     (app) =>
       app.lastVerifiedExport === null
         ? '—'
-        : `${app.lastVerifiedExport.verifiedAt} ${app.lastVerifiedExport.target}`,
+        : [
+            app.lastVerifiedExport.verifiedAt,
+            app.lastVerifiedExport.target,
+            ...(app.lastVerifiedExport.files.length === 0
+              ? []
+              : [`(${app.lastVerifiedExport.files.join(', ')})`]),
+          ].join(' '),
   ],
   ['DRIFT', (app) => (app.drift === null ? '?' : app.drift ? 'yes' : 'no')],
   [

@@ -229,7 +229,7 @@ export function createVerificationRuns(deps: {
       try {
         const callback = await run.receiver.callback;
         const result = await run.prepared.complete(callback);
-        await recordVerification(deps.dataDir, result);
+        await recordVerification(deps.dataDir, result, run.prepared.fileNames);
         return result;
       } catch (error) {
         throw new AppError({

@@ -83,6 +83,8 @@ export interface PreparedVerification {
   /** The `state` the authorize URL sends, so the loopback listener can turn any other away. */
   state: string;
   contentHash: string;
+  /** The names of the files read, for the record of verifications. */
+  fileNames: string[];
   /** Checks made before the sign-in (parse, discovery, scopes). */
   checks: VerificationCheck[];
   /** Redeems the callback with the files' values and checks the tokens. */
@@ -270,6 +272,7 @@ export async function prepareVerification(options: {
     authorizeUrl: authorizeUrl.toString(),
     state,
     contentHash,
+    fileNames: files.map((file) => file.name),
     checks,
     async complete(callback) {
       const done = [...checks];

@@ -31,9 +31,14 @@ export interface ManagedApp {
   secretAgeDays: number | null;
   /**
    * The last export verified for its client id (`exports/verifications.jsonl`): when, for which
-   * target, and the SHA-256 of the files that signed in. The record keeps no file names.
+   * target, which files (empty for records older than the file names) and their SHA-256.
    */
-  lastVerifiedExport: { verifiedAt: string; target: string; contentHash: string } | null;
+  lastVerifiedExport: {
+    verifiedAt: string;
+    target: string;
+    files: string[];
+    contentHash: string;
+  } | null;
   /** Whether the plan of its document has changes; `null` without a kept document. */
   drift: boolean | null;
   /** The kept document it came from (`<data folder>/setups/<setup id>.json`), if any. */
@@ -47,6 +52,8 @@ export interface VerificationSummary {
   /** `null` when the sign-in failed. */
   verifiedAt: string | null;
   target: string;
+  /** Absent in records written before the file names were kept. */
+  files?: string[];
   contentHash: string;
 }
 
@@ -117,14 +124,14 @@ export function lastVerifiedExport(
   clientId: string,
 ): ManagedApp['lastVerifiedExport'] {
   let latest: ManagedApp['lastVerifiedExport'] = null;
-  for (const { ok, clientId: verified, verifiedAt, target, contentHash } of records) {
+  for (const { ok, clientId: verified, verifiedAt, target, files, contentHash } of records) {
     if (
       ok &&
       verified === clientId &&
       verifiedAt !== null &&
       (latest === null || Date.parse(verifiedAt) >= Date.parse(latest.verifiedAt))
     ) {
-      latest = { verifiedAt, target, contentHash };
+      latest = { verifiedAt, target, files: files ?? [], contentHash };
     }
   }
   return latest;

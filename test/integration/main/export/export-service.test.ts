@@ -174,6 +174,7 @@ describe('the export service', () => {
       target: 'kestra',
       ok: true,
       contentHash: verified.contentHash,
+      files: rendered.outputs[0]?.files.map((file) => file.name),
     });
   });
 

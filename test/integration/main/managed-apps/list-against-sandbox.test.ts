@@ -116,6 +116,7 @@ describe('sso-console list against the sandbox', () => {
       target: 'kestra',
       ok: true,
       contentHash: 'abc123',
+      files: ['application.yml'],
       verifiedAt: '2026-12-07T03:00:00.000Z',
       issuer: sandbox.orgUrl,
       clientId: createdApp.clientId,
@@ -139,6 +140,7 @@ describe('sso-console list against the sandbox', () => {
     expect(after[1]?.lastVerifiedExport).toEqual({
       verifiedAt: '2026-12-07T03:00:00.000Z',
       target: 'kestra',
+      files: ['application.yml'],
       contentHash: 'abc123',
     });
 
@@ -147,6 +149,6 @@ describe('sso-console list against the sandbox', () => {
     const lines = table.stdout;
     expect(lines[0]).toMatch(/^LABEL\s+ID\s+STATUS\s+ISSUER\s+TARGET\s+USERS\s+GROUPS/);
     expect(lines.slice(1).map((line) => /^(\S+)/.exec(line)?.[1])).toEqual(['Adopted', 'Made']);
-    expect(lines[2]).toMatch(/\s2\s+1\s+0 d\s+2026-12-07T03:00:00.000Z kestra\s+yes\s+/);
+    expect(lines[2]).toMatch(/\s2\s+1\s+0 d\s+2026-12-07T03:00:00.000Z kestra \(application\.yml\)\s+yes\s+/);
   });
 });

@@ -76,6 +76,7 @@ describe('lastVerifiedExport', () => {
     clientId,
     verifiedAt,
     target: 'kestra',
+    ...(verifiedAt === '2026-12-01T00:00:00Z' ? {} : { files: ['application.yml'] }),
     contentHash: `h-${String(verifiedAt)}`,
   });
   it('is the latest successful verification of the client', () => {
@@ -93,8 +94,12 @@ describe('lastVerifiedExport', () => {
     ).toEqual({
       verifiedAt: '2026-12-03T00:00:00Z',
       target: 'kestra',
+      files: ['application.yml'],
       contentHash: 'h-2026-12-03T00:00:00Z',
     });
+  });
+  it('names no files for a record written before the files were kept', () => {
+    expect(lastVerifiedExport([record('c1', '2026-12-01T00:00:00Z')], 'c1')?.files).toEqual([]);
   });
   it('is null when none was recorded', () => {
     expect(lastVerifiedExport([record('c2', '2026-12-06T00:00:00Z')], 'c1')).toBeNull();

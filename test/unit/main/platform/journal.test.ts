@@ -4,7 +4,10 @@ import path from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { recordVerification } from '../../../../main/export/verification-record.ts';
+import {
+  readVerifications,
+  recordVerification,
+} from '../../../../main/export/verification-record.ts';
 import { createJsonLinesJournal } from '../../../../main/platform/journal.ts';
 
 const folders: string[] = [];
@@ -44,15 +47,22 @@ describe('createJsonLinesJournal', () => {
 });
 
 describe('recordVerification', () => {
-  it('keeps the record in a 0700 exports folder', async () => {
+  it('keeps the record, with the verified files’ names, in a 0700 exports folder', async () => {
     const dataDir = folder();
-    await recordVerification(dataDir, {
-      target: 'kestra',
-      ok: true,
-      contentHash: 'abc',
-      verifiedAt: '2026-12-06T10:00:00.000Z',
-    } as never);
+    await recordVerification(
+      dataDir,
+      {
+        target: 'kestra',
+        ok: true,
+        contentHash: 'abc',
+        verifiedAt: '2026-12-06T10:00:00.000Z',
+      } as never,
+      ['application.yml'],
+    );
     expect(statSync(path.join(dataDir, 'exports')).mode & 0o777).toBe(0o700);
     expect(statSync(path.join(dataDir, 'exports', 'verifications.jsonl')).mode & 0o777).toBe(0o600);
+    expect(await readVerifications(dataDir)).toEqual([
+      expect.objectContaining({ contentHash: 'abc', files: ['application.yml'] }),
+    ]);
   });
 });
