@@ -38,11 +38,10 @@ import * as oidcClient from 'openid-client';
 import { createOktaClient, type OktaClient } from '../../main/okta/okta-client.ts';
 import { previewJournals, startPreviewRun } from '../../main/preview/preview-run.ts';
 import type { TimelineEntry } from '../../main/preview/preview-types.ts';
-import { type RunningSandbox, startSandbox } from '../../main/sandbox/sandbox-server.ts';
 import { freePort } from '../support/free-port.ts';
 import { oidcHttp } from '../support/oidc-http.ts';
 import { type OidcAppUnderTest, setUpOidcApp } from '../support/oidc-setup.ts';
-import { ROOT } from '../support/processes.ts';
+import { ROOT, startNodeScript } from '../support/processes.ts';
 import { sdkClient } from '../support/sandbox-sdk.ts';
 import { benchMachine } from './bench-machine.ts';
 
@@ -77,7 +76,7 @@ interface Run {
 }
 
 interface Bench {
-  sandbox: RunningSandbox;
+  sandbox: { orgUrl: string; apiToken: string };
   client: OktaClient;
   app: OidcAppUnderTest & { clientSecret: string };
   journalDir: string;
@@ -450,11 +449,21 @@ const benchStarted = performance.now();
 process.stdout.write(
   `Preview benchmark: the console's preview run against openid-client, ${String(RUNS)} runs each\n`,
 );
-const sandbox = await startSandbox({
-  seed: { kind: 'demo' },
-  rateLimits: 'unlimited',
-  recordDir: '',
-});
+// The org runs in a process of its own, as Okta runs on machines of its own: its work for the
+// preview's extra requests (the pre-flight, the user's status) must not be billed to the
+// console's event loop, nor the peer's requests to openid-client's. Without a record folder it
+// keeps no exchanges on disk.
+const sandboxEnv = { ...process.env };
+delete sandboxEnv.SSO_CONSOLE_SANDBOX_RECORD_DIR;
+const sandboxProcess = startNodeScript(
+  'main/sandbox/cli.ts',
+  ['--json', '--seed', 'demo', '--rate-limits', 'unlimited'],
+  sandboxEnv,
+);
+const sandbox = JSON.parse(await sandboxProcess.waitForLine(/^\{/, 60_000)) as {
+  orgUrl: string;
+  apiToken: string;
+};
 const journalDir = mkdtempSync(path.join(os.tmpdir(), 'preview-bench-'));
 try {
   const made = await setUpOidcApp(sdkClient(sandbox.orgUrl, sandbox.apiToken), {
@@ -575,6 +584,6 @@ try {
     `\nWrote ${path.relative(ROOT, OUTPUT)} in ${String(output.benchSeconds)} s\n`,
   );
 } finally {
-  await sandbox.close();
+  await sandboxProcess.stop();
   rmSync(journalDir, { recursive: true, force: true });
 }
