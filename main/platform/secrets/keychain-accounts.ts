@@ -12,3 +12,28 @@ export function clientSecretAccount(orgUrl: string, clientId: string): string {
 export function testUserPasswordAccount(orgUrl: string, login: string): string {
   return `test-user:${orgUrl}:${login}`;
 }
+
+/**
+ * The keychain account of the new client secret a rotation made and has not yet swapped in.
+ *
+ * @remarks
+ * Beside {@link clientSecretAccount}, not over it: until the old secret is retired, the preview,
+ * the export and the target all still run on the old one, and the console must not lose either.
+ * When the rotation finishes, the new secret moves to `clientSecretAccount` and this one is
+ * emptied.
+ */
+export function pendingClientSecretAccount(orgUrl: string, clientId: string): string {
+  return `client-secret-pending:${orgUrl}:${clientId}`;
+}
+
+/**
+ * The pending account beside an app's {@link clientSecretAccount}, or `undefined` when `account`
+ * is not one: how a rotation's verification finds the new secret where the export looks for the
+ * app's secret.
+ */
+export function pendingAccountOf(account: string): string | undefined {
+  const prefix = 'client-secret:';
+  return account.startsWith(prefix)
+    ? `client-secret-pending:${account.slice(prefix.length)}`
+    : undefined;
+}
