@@ -1,14 +1,12 @@
-import path from 'node:path';
-
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import { readVerifications } from '../export/verification-record.ts';
 import { listManagedApps, type ManagedApp } from '../managed-apps/managed-apps.ts';
 import type { ActiveOrg } from '../okta/active-org.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
 import type { OrgSnapshot } from '../okta/org-snapshot.ts';
-import { readKeptSetupDocuments, setupFileName } from '../platform/kept-setup-documents.ts';
-import { createFileJournal, entriesFor, owedSecrets } from '../setup/apply-journal.ts';
-import { hasChanges, planSetup } from '../setup/plan.ts';
+import { readKeptSetupDocuments } from '../platform/kept-setup-documents.ts';
+import { hasChanges } from '../setup/plan.ts';
+import { setupPlanner } from './drift-command.ts';
 
 /** What `list` prints to. */
 export interface ListCommandIo {
@@ -75,13 +73,9 @@ export function renderManagedAppsTable(apps: readonly ManagedApp[]): string {
  * `sso-console plan` of the document would show a change.
  */
 export function planDrift(dataDir: string, orgUrl: string) {
-  return async (document: SetupDocument, snapshot: OrgSnapshot): Promise<boolean> => {
-    const journalFile = path.join(dataDir, 'journals', `${setupFileName(document.id)}.jsonl`);
-    const entries = await createFileJournal(journalFile).read();
-    return hasChanges(
-      planSetup(document, snapshot, owedSecrets(entriesFor(entries, document, orgUrl), document)),
-    );
-  };
+  const plan = setupPlanner(dataDir);
+  return async (document: SetupDocument, snapshot: OrgSnapshot): Promise<boolean> =>
+    hasChanges(await plan(orgUrl, document, snapshot));
 }
 
 /**

@@ -23,10 +23,12 @@ import { SetupBlockedError } from '../setup/apply.ts';
 import { createSetupService } from '../setup/setup-service.ts';
 import { CliError } from './cli-error.ts';
 import { runDestroyCommand } from './destroy-command.ts';
+import { driftServiceFor, runDriftCommand } from './drift-command.ts';
 import { listTargets, runExportCommand } from './export-command.ts';
 import { runListCommand } from './list-command.ts';
 import { runLogsCommand } from './logs-command.ts';
 import { findApp, runPreviewCommand } from './preview-command.ts';
+import { rotationServiceFor, runRotateSecretCommand } from './rotate-secret-command.ts';
 import {
   readSetupInput,
   runApplyCommand,
@@ -63,6 +65,8 @@ const USAGE = `Usage:
   sso-console preview --app ID|LABEL [--issuer URL] [--user LOGIN] [--no-open] [--no-app-change] [--json] (--org-url URL | --profile NAME)
   sso-console logs --app ID|LABEL [--user TEXT] [--outcome success|failure] [--since ISO|DURATION] [--limit N] [--follow] [--poll SECONDS] [--json] (--org-url URL | --profile NAME)
   sso-console list [--json] (--org-url URL | --profile NAME)
+  sso-console rotate-secret --app ID|LABEL [--target ID [--issuer URL] [--out PATH] [--inline-secret] [--force] [--verify] [--user LOGIN]] [--status | --finish [--yes] | --cancel [--yes]] [--show-secret] [--json] (--org-url URL | --profile NAME)
+  sso-console drift --app ID|LABEL [FILE] [--target-file PATH] [--target ID] [--adopt|--restore] [--json] (--org-url URL | --profile NAME)
 
 The org: --org-url URL with the API token in SSO_CONSOLE_API_TOKEN or on standard input, or
 --profile NAME for an org connected in the console (token from the OS keychain;
@@ -92,7 +96,22 @@ default, --limit 50), each failure with its diagnosis; --follow keeps polling (e
 seconds, default 10) and prints new ones as they come until Ctrl+C (exit 0).
 list shows every app this console created or adopted in the org: status, issuer, target, users
 and groups assigned, client secret age, last verified export, drift (the plan of its setup
-document is not empty) and the document applied on this computer; exit 0, 1 on an error.`;
+document is not empty) and the document applied on this computer; exit 0, 1 on an error.
+rotate-secret replaces the app's client secret without downtime, one step per run (each resumes
+an interrupted one): it makes a second secret and keeps it in the OS keychain (printed only with
+--show-secret), with --target writes the target's files with it (--out), and with --verify signs
+in with exactly those files; exit 2 while it waits for you to deploy and verify, 0 once verified,
+1 when the sign-in failed or on an error. The old secret keeps working until --finish --yes, your
+confirmation that the target runs on the new one, deactivates and deletes it (exit 0; refused
+until verified; without --yes it only says what it would do, exit 2). --status says where it
+stands (exit 0 none in progress, 2 in progress); --cancel --yes deletes the new secret instead.
+drift compares the app with its setup document (the one kept by its last apply, or FILE) field
+by field: path, document value, Okta value. --adopt writes Okta's values into the document
+(where it is kept, and FILE); --restore applies the document. --target-file checks the config
+file a target runs with (read as --target reads it; default the document's target) against Okta:
+client id, active app, issuer, redirect URI, token endpoint method, secret reference, each
+finding with its fix. Exit 0 no drift, 2 drift found (after --adopt or --restore: drift left),
+1 on an error (as terraform plan -detailed-exitcode).`;
 
 async function readToken(): Promise<string> {
   const fromEnv = process.env.SSO_CONSOLE_API_TOKEN?.trim();
@@ -293,6 +312,54 @@ async function runDestroy(
   );
 }
 
+/** `sso-console drift --app …`: see `runDriftCommand`. */
+async function runDrift(
+  file: string | undefined,
+  values: {
+    'org-url'?: string;
+    profile?: string;
+    'user-data-dir'?: string;
+    app?: string;
+    target?: string;
+    'target-file'?: string;
+    adopt?: boolean;
+    restore?: boolean;
+    json?: boolean;
+  },
+): Promise<number> {
+  const app = requiredApp('drift', values.app);
+  // The file first: one that cannot be used is said before a token is asked for.
+  const source =
+    file === undefined ? undefined : { document: readSetupInput(file, 'plan').document, file };
+  const context = await serviceContext(values);
+  const setup = createSetupService({
+    activeOrg: context.activeOrg,
+    secrets: context.keychain,
+    dataDir: context.dataDir,
+    emitProgress: (event) => {
+      if (values.json !== true) {
+        say(
+          `${event.state === 'done' ? '✓' : event.state === 'retrying' ? '↻' : '…'} ${event.title}\n`,
+        );
+      }
+    },
+  });
+  return runDriftCommand(
+    {
+      drift: driftServiceFor({ ...context, setup, env: process.env }),
+      org: context.org,
+      app,
+      source,
+      targetFile: values['target-file'],
+      target: values.target,
+      adopt: values.adopt === true,
+      restore: values.restore === true,
+      json: values.json === true,
+    },
+    { write: (text) => process.stdout.write(text), warn: say },
+  );
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -325,6 +392,13 @@ async function main(argv: string[]): Promise<number> {
       limit: { type: 'string' },
       poll: { type: 'string' },
       follow: { type: 'boolean' },
+      status: { type: 'boolean' },
+      finish: { type: 'boolean' },
+      cancel: { type: 'boolean' },
+      'show-secret': { type: 'boolean' },
+      adopt: { type: 'boolean' },
+      restore: { type: 'boolean' },
+      'target-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -491,6 +565,46 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'destroy') {
     return runDestroy(file, values);
   }
+  if (command === 'rotate-secret') {
+    const app = requiredApp('rotate-secret', values.app);
+    const context = await serviceContext(values);
+    const { client, orgUrl, token } = context.org;
+    try {
+      return await runRotateSecretCommand(
+        {
+          client,
+          app,
+          ...(values.target === undefined ? {} : { target: values.target }),
+          ...(values.issuer === undefined ? {} : { issuer: values.issuer }),
+          ...(values.out === undefined ? {} : { out: values.out }),
+          ...(values.user === undefined ? {} : { user: values.user }),
+          inlineSecret: values['inline-secret'] === true,
+          force: values.force === true,
+          verify: values.verify === true,
+          status: values.status === true,
+          finish: values.finish === true,
+          cancel: values.cancel === true,
+          yes: values.yes === true,
+          showSecret: values['show-secret'] === true,
+          json: values.json === true,
+        },
+        {
+          write: (text) => process.stdout.write(text),
+          warn: say,
+          rotations: rotationServiceFor(context),
+          openPastedLines: standardInputLines,
+        },
+      );
+    } catch (error) {
+      if (error instanceof CliError || error instanceof AppError) {
+        throw error;
+      }
+      throw toOktaAppError(error, { orgUrl, token, action: 'rotating the client secret' });
+    }
+  }
+  if (command === 'drift') {
+    return runDrift(file, values);
+  }
   if (command === 'list') {
     const context = await serviceContext(values);
     return runListCommand(
@@ -501,7 +615,7 @@ async function main(argv: string[]): Promise<number> {
   if (command !== 'plan' && command !== 'apply') {
     throw new CliError(
       `Unknown command "${command}".`,
-      'Use init, plan, apply, destroy, preview, export, logs or list; --help shows how.',
+      'Use init, plan, apply, destroy, preview, export, logs, list, drift or rotate-secret; --help shows how.',
     );
   }
   if (file === undefined) {

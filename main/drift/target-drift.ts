@@ -1,0 +1,279 @@
+import { OKTA_OAUTH_TEXTS } from '../../shared/okta/oauth-texts.ts';
+
+/**
+ * Drift against the deployed target: the config file the target runs with, read the way the
+ * target reads it, checked against what Okta holds — each finding with its fix.
+ *
+ * @remarks
+ * Pure: the service reads the file, the org and the secret, and this module only judges. The
+ * reading comes from the export's own reader for the target (given to the service as a
+ * function: a domain never imports a sibling), so "the file says client id X" means what the
+ * target itself would take from it, not what a search of the text found. The text is searched
+ * only to say where to make the fix.
+ */
+
+/** Where the target takes its client secret from, as the export's reader says. */
+export type TargetSecretSource =
+  { kind: 'inline'; value: string } | { kind: 'environment'; variable: string } | { kind: 'none' };
+
+/** The values a target takes from its file (the export's `TargetReading`, structurally). */
+export interface TargetValues {
+  issuer: string;
+  clientId: string;
+  clientSecret: TargetSecretSource;
+  redirectUri: string;
+  scopes: readonly string[];
+  tokenEndpointAuthMethod: string;
+}
+
+/** A config file as the admin pointed at it. */
+export interface TargetFile {
+  /** The file's name as the target's reader expects it, e.g. `application.yml`. */
+  name: string;
+  /** Where it is on disk, as the admin gave it. */
+  path: string;
+  content: string;
+}
+
+/** The app the document manages, as Okta has it now. */
+export interface ManagedAppFacts {
+  id: string;
+  label: string;
+  clientId: string;
+  status: string;
+  redirectUris: readonly string[];
+  tokenEndpointAuthMethod: string;
+}
+
+/** What the service found out for the checks. */
+export interface TargetFacts {
+  app: ManagedAppFacts;
+  /**
+   * The app whose client id the file gives, when it is not the managed app's: `null` when the
+   * org has no app with that client id.
+   */
+  fileClientApp: { id: string; label: string; status: string } | null;
+  /** The issuer the app's tokens carry (the document's: the org's, or its custom server's). */
+  expectedIssuer: string;
+  /** Whether the file's secret reference resolves here (env, then the keychain); `null`: none needed. */
+  secretResolves: boolean | null;
+}
+
+/** The checks a target file goes through, in order. */
+export const TARGET_CHECKS = [
+  'read',
+  'client-id',
+  'app-active',
+  'issuer',
+  'redirect-uri',
+  'auth-method',
+  'secret',
+  'sign-in',
+] as const;
+
+/** One check of the target file: what was found and, when it failed, what to change where. */
+export interface TargetFinding {
+  check: (typeof TARGET_CHECKS)[number];
+  ok: boolean;
+  detail: string;
+  /** What to change, and where; `null` when the check passed. */
+  fix: string | null;
+  /** The file and line the fix is made at, when the value is written there; else `null`. */
+  at: { file: string; line: number } | null;
+}
+
+/** The first line (1-based) of `file` holding `text`, or `null`. */
+export function lineOf(file: TargetFile, text: string): number | null {
+  if (text === '') {
+    return null;
+  }
+  const index = file.content.split('\n').findIndex((line) => line.includes(text));
+  return index === -1 ? null : index + 1;
+}
+
+function at(file: TargetFile, ...texts: string[]): TargetFinding['at'] {
+  for (const text of texts) {
+    const line = lineOf(file, text);
+    if (line !== null) {
+      return { file: file.path, line };
+    }
+  }
+  return null;
+}
+
+function where(found: TargetFinding['at'], file: TargetFile): string {
+  return found === null ? `in ${file.path}` : `in ${found.file} line ${String(found.line)}`;
+}
+
+const pass = (check: TargetFinding['check'], detail: string): TargetFinding => ({
+  check,
+  ok: true,
+  detail,
+  fix: null,
+  at: null,
+});
+
+/** The file could not be read the way the target reads it: the reader's own words. */
+export function unreadableFinding(
+  file: TargetFile,
+  target: string,
+  message: string,
+): TargetFinding {
+  return {
+    check: 'read',
+    ok: false,
+    detail: `${file.path} cannot be read as ${target} reads it: ${message}`,
+    fix: `Correct ${file.path} as the message says, or name the right target with --target (the file must be the one the target runs with).`,
+    at: null,
+  };
+}
+
+/** The registered redirect URI the file most likely meant: same path, else same origin. */
+function closestRegistered(sent: string, registered: readonly string[]): string | undefined {
+  if (!URL.canParse(sent)) {
+    return registered[0];
+  }
+  const url = new URL(sent);
+  const parsed = registered.filter((uri) => URL.canParse(uri)).map((uri) => new URL(uri));
+  return (
+    parsed.find((uri) => uri.pathname === url.pathname) ??
+    parsed.find((uri) => uri.origin === url.origin) ??
+    parsed[0]
+  )?.toString();
+}
+
+/**
+ * Checks what the target reads from its file against Okta: the client id is the app's and the
+ * app is active, the issuer is exactly the app's, the redirect URI the target sends is
+ * registered, the token endpoint method matches, and the secret reference resolves.
+ */
+export function checkTargetValues(
+  file: TargetFile,
+  target: string,
+  values: TargetValues,
+  facts: TargetFacts,
+): TargetFinding[] {
+  const findings: TargetFinding[] = [
+    pass(
+      'read',
+      `Read ${file.path} as ${target} does: client id ${values.clientId}, issuer ${values.issuer}, redirect URI ${values.redirectUri}.`,
+    ),
+  ];
+  const { app } = facts;
+
+  if (values.clientId === app.clientId) {
+    findings.push(pass('client-id', `The client id ${values.clientId} is "${app.label}"'s.`));
+  } else {
+    const found = at(file, values.clientId);
+    findings.push({
+      check: 'client-id',
+      ok: false,
+      detail:
+        facts.fileClientApp === null
+          ? `The file's client id ${values.clientId} is no app's in the org: Okta answers every sign-in with "${OKTA_OAUTH_TEXTS.unknownClientId}"`
+          : `The file's client id ${values.clientId} is another app's ("${facts.fileClientApp.label}", ${facts.fileClientApp.status}), not "${app.label}"'s.`,
+      fix: `Replace the client id ${values.clientId} with ${app.clientId} ${where(found, file)}, and redeploy the target.`,
+      at: found,
+    });
+  }
+
+  findings.push(
+    app.status === 'ACTIVE'
+      ? pass('app-active', `"${app.label}" is active.`)
+      : {
+          check: 'app-active',
+          ok: false,
+          detail: `"${app.label}" is ${app.status} in Okta, which refuses every sign-in to it.`,
+          fix: 'Activate the app: `sso-console drift --app … --restore` does, or Applications › the app › Activate in the Admin Console.',
+          at: null,
+        },
+  );
+
+  if (values.issuer === facts.expectedIssuer) {
+    findings.push(pass('issuer', `The issuer is exactly ${values.issuer}.`));
+  } else {
+    const found = at(file, values.issuer);
+    findings.push({
+      check: 'issuer',
+      ok: false,
+      detail: `The file's issuer is ${values.issuer}, but the app's tokens carry ${facts.expectedIssuer}; the target rejects tokens whose iss is not exactly its issuer.`,
+      fix: `Replace ${values.issuer} with ${facts.expectedIssuer} ${where(found, file)}.`,
+      at: found,
+    });
+  }
+
+  if (app.redirectUris.includes(values.redirectUri)) {
+    findings.push(
+      pass('redirect-uri', `The redirect URI ${values.redirectUri} is registered on the app.`),
+    );
+  } else {
+    const closest = closestRegistered(values.redirectUri, app.redirectUris);
+    const origin = URL.canParse(values.redirectUri)
+      ? new URL(values.redirectUri).origin
+      : values.redirectUri;
+    const found = at(file, values.redirectUri, origin);
+    findings.push({
+      check: 'redirect-uri',
+      ok: false,
+      detail: `${target} sends the redirect URI ${values.redirectUri}, which is not registered on "${app.label}" (it has ${app.redirectUris.length === 0 ? 'none' : app.redirectUris.join(', ')}): Okta answers every sign-in with "${OKTA_OAUTH_TEXTS.redirectUriNotRegistered}"`,
+      fix: `${
+        closest === undefined
+          ? 'Change the file'
+          : `Change the file so ${target} sends ${closest} (it builds the URI from the address ${where(found, file)})`
+      }, or, if ${values.redirectUri} is right, add it to app.redirectUris in the setup document and run \`sso-console drift --app … --restore\`.`,
+      at: found,
+    });
+  }
+
+  if (values.tokenEndpointAuthMethod === app.tokenEndpointAuthMethod) {
+    findings.push(
+      pass(
+        'auth-method',
+        `The token endpoint method is ${values.tokenEndpointAuthMethod}, as the app's.`,
+      ),
+    );
+  } else {
+    findings.push({
+      check: 'auth-method',
+      ok: false,
+      detail: `The file authenticates at /token with ${values.tokenEndpointAuthMethod}, but the app expects ${app.tokenEndpointAuthMethod}: Okta refuses the code exchange with invalid_client.`,
+      fix: `Set the token endpoint method to ${app.tokenEndpointAuthMethod} in ${file.path}.`,
+      at: null,
+    });
+  }
+
+  const source = values.clientSecret;
+  if (facts.secretResolves === null || source.kind === 'none') {
+    findings.push(
+      values.tokenEndpointAuthMethod === 'none'
+        ? pass('secret', 'A public client: no client secret.')
+        : {
+            check: 'secret',
+            ok: false,
+            detail: `The file says ${values.tokenEndpointAuthMethod} but gives no client secret.`,
+            fix: `Give the client secret in ${file.path}, by reference to an environment variable (as the console's export writes it).`,
+            at: null,
+          },
+    );
+  } else if (facts.secretResolves) {
+    findings.push(
+      pass(
+        'secret',
+        source.kind === 'environment'
+          ? `The client secret resolves from ${source.variable}.`
+          : 'The client secret is in the file.',
+      ),
+    );
+  } else {
+    const variable = source.kind === 'environment' ? source.variable : '';
+    const found = at(file, variable);
+    findings.push({
+      check: 'secret',
+      ok: false,
+      detail: `The file takes the client secret from ${variable}, which is not set here, and this computer's keychain keeps no secret for client ${app.clientId}.`,
+      fix: `Set ${variable} to the app's client secret where the target runs (the reference is ${where(found, file)}); to check it here, set ${variable} for this command too.`,
+      at: found,
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  checkTargetValues,
+  lineOf,
+  type TargetFacts,
+  type TargetFile,
+  type TargetValues,
+  unreadableFinding,
+} from '../../../../main/drift/target-drift.ts';
+
+const file: TargetFile = {
+  name: 'application.yml',
+  path: '/srv/kestra/application.yml',
+  content: [
+    'kestra:',
+    '  url: https://kestra.example.com',
+    'micronaut:',
+    '  security:',
+    '    oauth2:',
+    '      clients:',
+    '        okta:',
+    '          client-id: 0oaRIGHT123456789',
+    '          client-secret: ${OKTA_CLIENT_SECRET}',
+    '          openid:',
+    '            issuer: https://acme.okta.com',
+  ].join('\n'),
+};
+
+const values: TargetValues = {
+  issuer: 'https://acme.okta.com',
+  clientId: '0oaRIGHT123456789',
+  clientSecret: { kind: 'environment', variable: 'OKTA_CLIENT_SECRET' },
+  redirectUri: 'https://kestra.example.com/oauth/callback/okta',
+  scopes: ['openid', 'profile', 'email'],
+  tokenEndpointAuthMethod: 'client_secret_basic',
+};
+
+const facts: TargetFacts = {
+  app: {
+    id: '0oaRIGHT123456789',
+    label: 'Kestra',
+    clientId: '0oaRIGHT123456789',
+    status: 'ACTIVE',
+    redirectUris: ['https://kestra.example.com/oauth/callback/okta'],
+    tokenEndpointAuthMethod: 'client_secret_basic',
+  },
+  fileClientApp: null,
+  expectedIssuer: 'https://acme.okta.com',
+  secretResolves: true,
+};
+
+const failed = (findings: ReturnType<typeof checkTargetValues>) =>
+  findings.filter((finding) => !finding.ok);
+
+describe('checkTargetValues', () => {
+  it('passes every check when the file matches the app', () => {
+    const findings = checkTargetValues(file, 'kestra', values, facts);
+    expect(findings.map((finding) => [finding.check, finding.ok])).toEqual([
+      ['read', true],
+      ['client-id', true],
+      ['app-active', true],
+      ['issuer', true],
+      ['redirect-uri', true],
+      ['auth-method', true],
+      ['secret', true],
+    ]);
+    expect(findings.every((finding) => finding.fix === null && finding.at === null)).toBe(true);
+  });
+
+  it('says the client id is another app’s, and where to put the right one', () => {
+    const wrong = { ...values, clientId: '0oaOTHER123456789' };
+    const content = file.content.replace('0oaRIGHT123456789', '0oaOTHER123456789');
+    const findings = checkTargetValues({ ...file, content }, 'kestra', wrong, {
+      ...facts,
+      fileClientApp: { id: '0oaOTHER123456789', label: 'Grafana', status: 'ACTIVE' },
+    });
+    expect(failed(findings)).toEqual([
+      {
+        check: 'client-id',
+        ok: false,
+        detail:
+          'The file\'s client id 0oaOTHER123456789 is another app\'s ("Grafana", ACTIVE), not "Kestra"\'s.',
+        fix: 'Replace the client id 0oaOTHER123456789 with 0oaRIGHT123456789 in /srv/kestra/application.yml line 8, and redeploy the target.',
+        at: { file: '/srv/kestra/application.yml', line: 8 },
+      },
+    ]);
+  });
+
+  it('points an unregistered callback at the address it is built from and the registered one', () => {
+    const moved = {
+      ...values,
+      redirectUri: 'https://kestra.moved.example.com/oauth/callback/okta',
+    };
+    const content = file.content.replace('kestra.example.com', 'kestra.moved.example.com');
+    const [finding] = failed(checkTargetValues({ ...file, content }, 'kestra', moved, facts));
+    expect(finding?.check).toBe('redirect-uri');
+    expect(finding?.fix).toBe(
+      'Change the file so kestra sends https://kestra.example.com/oauth/callback/okta (it builds the URI from the address in /srv/kestra/application.yml line 2), or, if https://kestra.moved.example.com/oauth/callback/okta is right, add it to app.redirectUris in the setup document and run `sso-console drift --app … --restore`.',
+    );
+    expect(finding?.at).toEqual({ file: '/srv/kestra/application.yml', line: 2 });
+  });
+
+  it('catches a wrong issuer, an inactive app, another auth method and a secret that does not resolve', () => {
+    const findings = checkTargetValues(
+      file,
+      'kestra',
+      {
+        ...values,
+        issuer: 'https://acme.okta.com/',
+        tokenEndpointAuthMethod: 'client_secret_post',
+      },
+      { ...facts, app: { ...facts.app, status: 'INACTIVE' }, secretResolves: false },
+    );
+    expect(failed(findings).map((finding) => [finding.check, finding.fix])).toEqual([
+      ['app-active', expect.stringContaining('Activate the app')],
+      [
+        'issuer',
+        'Replace https://acme.okta.com/ with https://acme.okta.com in /srv/kestra/application.yml.',
+      ],
+      [
+        'auth-method',
+        'Set the token endpoint method to client_secret_basic in /srv/kestra/application.yml.',
+      ],
+      [
+        'secret',
+        "Set OKTA_CLIENT_SECRET to the app's client secret where the target runs (the reference is in /srv/kestra/application.yml line 9); to check it here, set OKTA_CLIENT_SECRET for this command too.",
+      ],
+    ]);
+  });
+
+  it('accepts a public client without a secret, and refuses a confidential one without', () => {
+    const pub = {
+      ...values,
+      clientSecret: { kind: 'none' } as const,
+      tokenEndpointAuthMethod: 'none',
+    };
+    const publicFacts = {
+      ...facts,
+      app: { ...facts.app, tokenEndpointAuthMethod: 'none' },
+      secretResolves: null,
+    };
+    expect(failed(checkTargetValues(file, 'kestra', pub, publicFacts))).toEqual([]);
+    const noSecret = { ...values, clientSecret: { kind: 'none' } as const };
+    expect(
+      failed(checkTargetValues(file, 'kestra', noSecret, { ...facts, secretResolves: null })),
+    ).toMatchObject([
+      { check: 'secret', detail: 'The file says client_secret_basic but gives no client secret.' },
+    ]);
+  });
+});
+
+describe('lineOf and unreadableFinding', () => {
+  it('finds the first line holding a text, 1-based, and nothing for empty text', () => {
+    expect(lineOf(file, 'micronaut:')).toBe(3);
+    expect(lineOf(file, 'absent')).toBeNull();
+    expect(lineOf(file, '')).toBeNull();
+  });
+
+  it('carries the reader’s message', () => {
+    expect(unreadableFinding(file, 'kestra', 'application.yml is not valid YAML: x')).toMatchObject(
+      {
+        check: 'read',
+        ok: false,
+        detail:
+          '/srv/kestra/application.yml cannot be read as kestra reads it: application.yml is not valid YAML: x',
+      },
+    );
+  });
+});
