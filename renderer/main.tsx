@@ -5,13 +5,17 @@ import { createRoot } from 'react-dom/client';
 
 import { getBridge } from './api/bridge.ts';
 import { App } from './app/app.tsx';
+import { createActivityStore } from './stores/activity-store.ts';
+import { createConsoleViewStore } from './stores/console-view-store.ts';
 import { createDirectoryStore } from './stores/directory-store.ts';
 import { createExportStore } from './stores/export-store.ts';
+import { createManagedAppsStore } from './stores/managed-apps-store.ts';
 import { createPreviewStore } from './stores/preview-store.ts';
 import { createProfilesStore } from './stores/profiles-store.ts';
 import { createSetupDocumentStore } from './stores/setup-document-store.ts';
 import { createSetupRunStore } from './stores/setup-run-store.ts';
 import { StoreProvider } from './stores/store-context.tsx';
+import { createTeardownStore } from './stores/teardown-store.ts';
 import { createWizardStore } from './stores/wizard-store.ts';
 
 const api = getBridge();
@@ -26,6 +30,10 @@ const stores = {
   setupRun: createSetupRunStore(api),
   preview: createPreviewStore(api),
   export: createExportStore(api),
+  consoleView: createConsoleViewStore(),
+  managedApps: createManagedAppsStore(api),
+  teardown: createTeardownStore(api),
+  activity: createActivityStore(api),
 };
 const container = document.getElementById('root');
 if (container === null) {

@@ -11,6 +11,7 @@ import { createProfileService, type ProfileService } from '../profiles/profile-s
 import { createDirectorySearch } from '../setup/directory-search.ts';
 import { createSetupService } from '../setup/setup-service.ts';
 import type { InterceptWindowStrategy } from '../sign-in/redirect-strategy.ts';
+import { createDayTwoService } from './day-two.ts';
 import { createDispatcher, type Dispatch } from './dispatcher.ts';
 import { createEmbeddedSandbox } from './embedded-sandbox.ts';
 import { createHandlers } from './handlers.ts';
@@ -104,6 +105,16 @@ export function composeConsole(options: {
     ...(options.interceptWindow === undefined ? {} : { interceptWindow: options.interceptWindow }),
     ...(options.chooseSavePath === undefined ? {} : { chooseSavePath: options.chooseSavePath }),
   });
+  // The managed apps, teardown and sign-in activity, on the same org, keychain and journals.
+  const dayTwo = createDayTwoService({
+    activeOrg,
+    dataDir: options.dataDir,
+    journalFileOf: (document) => setup.journalFileOf(document),
+    forgetSecret: (account) => secrets.delete(account),
+    emitTeardownProgress: (payload) => {
+      options.emit('teardown:progress', payload);
+    },
+  });
   const handlers = createHandlers({
     mode: options.mode,
     version: options.version,
@@ -112,6 +123,7 @@ export function composeConsole(options: {
     directory,
     preview,
     exports,
+    dayTwo,
     secrets,
   });
   return {

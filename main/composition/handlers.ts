@@ -4,6 +4,7 @@ import type { PreviewService } from '../preview/preview-service.ts';
 import type { ProfileService } from '../profiles/profile-service.ts';
 import type { DirectorySearch } from '../setup/directory-search.ts';
 import type { SetupService } from '../setup/setup-service.ts';
+import type { DayTwoService } from './day-two.ts';
 import type { Handlers } from './dispatcher.ts';
 
 /**
@@ -21,6 +22,7 @@ export function createHandlers(deps: {
   directory: DirectorySearch;
   preview: PreviewService;
   exports: ExportService;
+  dayTwo: DayTwoService;
   secrets: Pick<SecretStore, 'info'>;
 }): Handlers {
   return {
@@ -71,5 +73,11 @@ export function createHandlers(deps: {
       await deps.exports.verifyCancel(verificationId);
       return {};
     },
+    'managed-apps:list': () => deps.dayTwo.listApps(),
+    'managed-apps:document': ({ setupId }) => deps.dayTwo.document(setupId),
+    'teardown:plan': ({ setupId }) => deps.dayTwo.planTeardown(setupId),
+    'teardown:apply': (request) => deps.dayTwo.applyTeardown(request),
+    'activity:list': (request) => deps.dayTwo.listActivity(request),
+    'activity:page': ({ cursor }) => deps.dayTwo.activityPage(cursor),
   };
 }

@@ -4,7 +4,8 @@ import type { BridgeApi } from '../../shared/ipc/bridge.ts';
 import type { ChannelResponse } from '../../shared/ipc/contract.ts';
 import { call } from '../api/call.ts';
 import { ErrorMessage } from '../components/error-message.tsx';
-import { useProfiles } from '../stores/store-context.tsx';
+import { useConsoleView, useProfiles } from '../stores/store-context.tsx';
+import { ConsoleNav, DayTwoArea } from './console-nav.tsx';
 import { RateLimitNotice } from './rate-limit-notice.tsx';
 import { SetupWizard } from './setup-wizard.tsx';
 
@@ -25,6 +26,9 @@ export function App(props: { api: BridgeApi }) {
     state.profiles.find((profile) => profile.id === state.activeProfileId),
   );
   const [info, setInfo] = useState<AppInfo | null>(null);
+  const view = useConsoleView((state) => state.view);
+  // The managed apps are an org's: with none connected, only setting up (connecting) is offered.
+  const hasOrg = activeProfile !== undefined;
 
   useEffect(() => {
     void load();
@@ -45,6 +49,7 @@ export function App(props: { api: BridgeApi }) {
       </a>
       <header className="app-header">
         <p className="app-header__title">SSO Setup Console</p>
+        {hasOrg && <ConsoleNav />}
         <p className="app-header__org" aria-live="polite">
           {activeProfile === undefined ? (
             'No org connected'
@@ -68,6 +73,8 @@ export function App(props: { api: BridgeApi }) {
           <p role="status">Loading connected orgs…</p>
         ) : status === 'error' && listError !== null ? (
           <ErrorMessage error={listError} />
+        ) : hasOrg && view.kind !== 'setup' ? (
+          <DayTwoArea view={view} />
         ) : (
           <SetupWizard />
         )}

@@ -1,12 +1,16 @@
 import { createContext, type ReactNode, useContext } from 'react';
 import { useStore } from 'zustand';
 
+import type { ActivityState, ActivityStore } from './activity-store.ts';
+import type { ConsoleViewState, ConsoleViewStore } from './console-view-store.ts';
 import type { DirectoryState, DirectoryStore } from './directory-store.ts';
 import type { ExportState, ExportStore } from './export-store.ts';
+import type { ManagedAppsState, ManagedAppsStore } from './managed-apps-store.ts';
 import type { PreviewState, PreviewStore } from './preview-store.ts';
 import type { ProfilesState, ProfilesStore } from './profiles-store.ts';
 import type { SetupDocumentState, SetupDocumentStore } from './setup-document-store.ts';
 import type { SetupRunState, SetupRunStore } from './setup-run-store.ts';
+import type { TeardownState, TeardownStore } from './teardown-store.ts';
 import type { WizardState, WizardStore } from './wizard-store.ts';
 
 /** The renderer's stores, one per concern; each is built by its own factory. */
@@ -18,6 +22,10 @@ export interface Stores {
   setupRun?: SetupRunStore;
   preview?: PreviewStore;
   export?: ExportStore;
+  consoleView?: ConsoleViewStore;
+  managedApps?: ManagedAppsStore;
+  teardown?: TeardownStore;
+  activity?: ActivityStore;
 }
 
 const StoresContext = createContext<Stores | null>(null);
@@ -70,4 +78,36 @@ export function usePreview<T>(selector: (state: PreviewState) => T): T {
 /** Reads a slice of the config-file export store. */
 export function useExport<T>(selector: (state: ExportState) => T): T {
   return useStore(useStores('export'), selector);
+}
+
+/** Reads a slice of the console view store ("Set up" or "Managed apps"). */
+export function useConsoleView<T>(selector: (state: ConsoleViewState) => T): T {
+  return useStore(useStores('consoleView'), selector);
+}
+
+/** Reads a slice of the managed apps store. */
+export function useManagedApps<T>(selector: (state: ManagedAppsState) => T): T {
+  return useStore(useStores('managedApps'), selector);
+}
+
+/** Reads a slice of the teardown store. */
+export function useTeardown<T>(selector: (state: TeardownState) => T): T {
+  return useStore(useStores('teardown'), selector);
+}
+
+/** Reads a slice of the sign-in activity store. */
+export function useActivity<T>(selector: (state: ActivityState) => T): T {
+  return useStore(useStores('activity'), selector);
+}
+
+/**
+ * The stores themselves, for an action that drives several at once (opening a managed app's
+ * document in the wizard replaces the document, forgets the last run and moves the wizard).
+ */
+export function useStoreHandles(): Stores {
+  const stores = useContext(StoresContext);
+  if (stores === null) {
+    throw new Error('This component needs a <StoreProvider> above it.');
+  }
+  return stores;
 }

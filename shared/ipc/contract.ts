@@ -9,6 +9,7 @@ import {
 } from '../export/export-targets.ts';
 import { RATE_LIMIT_BUCKETS } from '../okta/rate-limit-buckets.ts';
 import {
+  DIAGNOSIS_CODES,
   oneClickFixSchema,
   previewReportSchema,
   previewUserSchema,
@@ -190,6 +191,91 @@ export const signInUserSchema = z.object({
   passwordInKeychain: z.boolean(),
 });
 export type SignInUser = z.infer<typeof signInUserSchema>;
+
+/**
+ * An app the console created or adopted in the connected org, as the managed apps view lists it
+ * (the same facts as `sso-console list --json`).
+ */
+export const managedAppSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  /** Okta's `status`: `ACTIVE` or `INACTIVE`. */
+  status: z.string(),
+  clientId: z.string(),
+  /** `created`: it carries the console's mark; `adopted`: a kept document names it. */
+  managedAs: z.enum(['created', 'adopted']),
+  issuer: z.string(),
+  /** The target preset of its kept document; `null` without one. */
+  target: z.string().nullable(),
+  users: z.number().int().nonnegative(),
+  groups: z.number().int().nonnegative(),
+  /** Whole days since its active client secret was made; `null` for a public client or none. */
+  secretAgeDays: z.number().int().nonnegative().nullable(),
+  /** The last verified export for its client id: when, which target, the files' SHA-256. */
+  lastVerifiedExport: z
+    .object({ verifiedAt: z.string(), target: z.string(), contentHash: z.string() })
+    .nullable(),
+  /** Whether the plan of its kept document has changes; `null` without a kept document. */
+  drift: z.boolean().nullable(),
+  /** The kept setup document it came from: its setup id and file. */
+  document: z.object({ id: z.string(), file: z.string() }).nullable(),
+});
+export type ManagedAppView = z.infer<typeof managedAppSchema>;
+
+/** A teardown as the admin reviews it before confirming: what goes, what stays, and why. */
+export const teardownPlanViewSchema = z.object({
+  /** Names this plan in `teardown:apply`: exactly what was reviewed is removed. */
+  planId: z.string(),
+  orgUrl: z.string(),
+  removals: z.array(
+    z.object({
+      key: z.string(),
+      kind: z.string(),
+      title: z.string(),
+      objectId: z.string(),
+      why: z.string(),
+    }),
+  ),
+  leftAlone: z.array(z.object({ title: z.string(), why: z.string() })),
+  /** How many keychain entries are forgotten once their objects are gone. */
+  keychainEntries: z.number().int().nonnegative(),
+});
+export type TeardownPlanView = z.infer<typeof teardownPlanViewSchema>;
+
+/** One sign-in to an app, or a failure, from the System Log; a failure with its diagnosis. */
+export const activityEntrySchema = z.object({
+  uuid: z.string(),
+  published: z.string(),
+  eventType: z.string(),
+  /** The login (as typed, for an unknown user); `null` when no user was known yet. */
+  login: z.string().nullable(),
+  displayName: z.string().nullable(),
+  outcome: z.enum(['SUCCESS', 'FAILURE']),
+  /** Okta's `outcome.reason`. */
+  reason: z.string().nullable(),
+  /** The preview's diagnosis code, Okta's text, the cause and the fix. */
+  diagnosis: z
+    .object({
+      code: z.enum(DIAGNOSIS_CODES),
+      oktaText: z.string().nullable(),
+      cause: z.string(),
+      fix: z.string(),
+    })
+    .nullable(),
+});
+export type ActivityEntry = z.infer<typeof activityEntrySchema>;
+
+/** The activity filters: part of the login (any case) and the outcome. */
+const activityFiltersSchema = {
+  user: z.string().max(200).optional(),
+  outcome: z.enum(['SUCCESS', 'FAILURE']).optional(),
+};
+
+/** A page of activity; `cursor` names the next page, which main holds (Okta's link never leaves). */
+const activityPageSchema = z.object({
+  entries: z.array(activityEntrySchema),
+  cursor: z.string().nullable(),
+});
 
 /**
  * Every call the renderer may make into main, as `domain:action` channels.
@@ -442,6 +528,53 @@ export const CHANNELS = {
     request: z.object({ verificationId: z.string().max(100) }).strict(),
     response: z.object({}),
   },
+  'managed-apps:list': {
+    // Every app the console created or adopted in the connected org, by label.
+    request: empty,
+    response: z.object({ orgUrl: z.string(), apps: z.array(managedAppSchema) }),
+  },
+  'managed-apps:document': {
+    // The setup document an app came from, as kept by its last apply, to open in the wizard.
+    request: z.object({ setupId: z.string().min(1).max(200) }).strict(),
+    response: z.object({ document: setupDocumentSchema }),
+  },
+  'teardown:plan': {
+    // What removing the setup would delete, read from the org and the journals; removes nothing.
+    request: z.object({ setupId: z.string().min(1).max(200) }).strict(),
+    response: teardownPlanViewSchema,
+  },
+  'teardown:apply': {
+    // Removes exactly the reviewed plan, journaled and resumable; progress as events.
+    request: z.object({ planId: z.string().min(1).max(100), operationId }).strict(),
+    response: z.object({
+      removed: z.array(z.object({ key: z.string(), title: z.string() })),
+      keychainEntriesForgotten: z.number().int().nonnegative(),
+      /** A keychain entry that could not be removed, in words; `null` when all went. */
+      keychainWarning: z.string().nullable(),
+    }),
+  },
+  'activity:list': {
+    /**
+     * One app's sign-ins and failures since a time, newest first: the first page, or (with a
+     * later `since`) what arrived since the last poll.
+     */
+    request: z
+      .object({
+        appId: z.string().min(1).max(200),
+        since: z.iso.datetime(),
+        limit: z.number().int().min(1).max(1000).optional(),
+        ...activityFiltersSchema,
+      })
+      .strict(),
+    response: activityPageSchema.extend({
+      app: z.object({ id: z.string(), label: z.string(), clientId: z.string() }),
+    }),
+  },
+  'activity:page': {
+    // The page after an earlier answer, named by its cursor.
+    request: z.object({ cursor: z.string().min(1).max(100) }).strict(),
+    response: activityPageSchema,
+  },
 } as const;
 
 /**
@@ -469,6 +602,12 @@ export const EVENTS = {
     reason: z.enum(['rate-limit', 'backoff']),
     /** "waiting 23 s for Okta's rate limit on apps". */
     message: z.string(),
+  }),
+  'teardown:progress': z.object({
+    operationId,
+    key: z.string(),
+    title: z.string(),
+    state: z.enum(['removing', 'removed', 'retrying']),
   }),
   'profiles:verify-progress': z.object({
     operationId: operationId.nullable(),

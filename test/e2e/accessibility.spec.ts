@@ -73,3 +73,31 @@ test('shows progress while verifying', async ({ consoleApp, sandboxOrg }) => {
   );
   await expect(page.getByRole('listitem', { name: /SSO Console Sandbox/ })).toBeVisible();
 });
+
+test('reaches "Managed apps" with the keyboard alone, fits 1280×800, and passes axe light and dark', async ({
+  consoleApp,
+}) => {
+  const { page } = consoleApp;
+  await page.getByRole('button', { name: 'Use the local sandbox org' }).click();
+  await expect(page.getByRole('listitem', { name: /Local sandbox org/ })).toContainText('Active');
+  const managed = page
+    .getByRole('navigation', { name: 'Console' })
+    .getByRole('button', { name: 'Managed apps' });
+  await managed.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Managed apps', level: 1 })).toBeFocused();
+  await expect(managed).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('status').filter({ hasText: /managed app|No app/ })).toBeVisible();
+  await expect(page.getByText(/No app this console created or adopted is in/)).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expectNoAxeViolations(page);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expectNoAxeViolations(page);
+  // Back to the wizard with the keyboard: it is where the admin left it.
+  await page
+    .getByRole('navigation', { name: 'Console' })
+    .getByRole('button', { name: 'Set up' })
+    .press('Enter');
+  await expect(page.getByRole('region', { name: 'Connect your Okta org' })).toBeVisible();
+});

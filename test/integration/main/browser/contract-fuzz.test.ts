@@ -129,8 +129,12 @@ function exampleOf(schema: z.ZodType, branch: number): Json {
     case 'number':
       return 1;
     case 'string':
-      // Passes every string rule of the requests: non-blank, a safe web URI, short.
-      return def.format === 'email' ? 'ada@example.com' : 'https://app.example.com';
+      // Passes every string rule of the requests: non-blank, a safe web URI (or date-time), short.
+      return def.format === 'email'
+        ? 'ada@example.com'
+        : def.format === 'datetime'
+          ? '2026-12-07T03:00:00Z'
+          : 'https://app.example.com';
     default:
       throw new Error(`The fuzz cannot build a value for a zod "${def.type}"; teach exampleOf.`);
   }
