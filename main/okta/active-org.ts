@@ -47,12 +47,25 @@ export function createOrgSchedulers(
  * One place decides what "no org connected" means and says it, so the wizard's search, plan
  * and apply explain it the same way. It keeps one client per org and token, on the org's
  * scheduler ({@link createOrgSchedulers}).
+ *
+ * The resolved org is kept until the profiles say they changed (`profiles.onChange`: a connect,
+ * a re-check, a switch, a removal, a new token), because resolving it reads the profile file and
+ * the keychain, and the user search resolves it on every keystroke (issue 16, P3). A change
+ * drops what was kept, including a resolution still running, so a call that starts after the
+ * change always reads the profiles and the keychain again: a switched, removed or re-tokened
+ * profile is never acted on with the credentials it had. A failed resolution (no org
+ * connected, no token in the keychain) is not kept: the next call tries again. Without
+ * `onChange` nothing is kept, since nothing would say when to drop it. What the console cannot
+ * see — a keychain entry edited by another program — is read again after the next change; the
+ * profile's Verify is one, and it reads the keychain itself.
  */
 export function createActiveOrg(deps: {
   /** The connected profiles (the profiles service, given by the composition root). */
   profiles: {
     list(): Promise<{ activeProfileId: string | null }>;
     getCredentials(profileId: string): Promise<{ orgUrl: string; token: string }>;
+    /** Calls `listener` after any change to the profiles or their tokens. */
+    onChange?(listener: () => void): () => void;
   };
   createClient: (credentials: {
     orgUrl: string;
@@ -64,7 +77,7 @@ export function createActiveOrg(deps: {
 }): () => Promise<ActiveOrg> {
   const clients = new Map<string, { token: string; client: OktaClient }>();
 
-  return async () => {
+  async function resolve(): Promise<ActiveOrg> {
     const { activeProfileId } = await deps.profiles.list();
     if (activeProfileId === null) {
       throw new AppError({
@@ -82,6 +95,27 @@ export function createActiveOrg(deps: {
       clients.set(orgUrl, cached);
     }
     return { orgUrl, token, client: cached.client, scheduler };
+  }
+
+  if (deps.profiles.onChange === undefined) {
+    return resolve;
+  }
+  /** The active org as last resolved (or being resolved); null once the profiles changed. */
+  let kept: Promise<ActiveOrg> | null = null;
+  deps.profiles.onChange(() => {
+    kept = null;
+  });
+  return () => {
+    if (kept === null) {
+      const resolving = resolve();
+      kept = resolving;
+      resolving.catch(() => {
+        if (kept === resolving) {
+          kept = null;
+        }
+      });
+    }
+    return kept;
   };
 }
 

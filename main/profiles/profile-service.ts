@@ -99,11 +99,25 @@ export function createProfileService(deps: {
     return { profiles: file.profiles, activeProfileId: file.activeProfileId };
   }
 
+  const changeListeners = new Set<() => void>();
+  /** Tells every {@link onChange} listener; one that throws cannot stop the others or the caller. */
+  function notifyChange(): void {
+    for (const listener of changeListeners) {
+      try {
+        listener();
+      } catch (error) {
+        deps.logger.log('error', 'A profile change listener failed', { error });
+      }
+    }
+  }
+
   // Mutations run one at a time: each reads the profile file, changes it and writes it back, so
   // two overlapping ones (a sandbox and an Okta connect started together) would lose one.
+  // Each one, once settled, tells the listeners that profiles may have changed — a failed one
+  // too, since it may have replaced a keychain entry before putting it back.
   let queue: Promise<unknown> = Promise.resolve();
   function exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = queue.then(work, work);
+    const run = queue.then(work, work).finally(notifyChange);
     queue = run.catch(() => undefined);
     return run;
   }
@@ -250,6 +264,23 @@ export function createProfileService(deps: {
   return {
     list,
     getCredentials,
+
+    /**
+     * Calls `listener` after every connect, re-check, switch and removal, whatever its outcome;
+     * returns the function that stops it.
+     *
+     * @remarks
+     * For whoever keeps what {@link getCredentials} answered (the active org's resolver, so a
+     * search need not read the profile file and the keychain on every keystroke): the active
+     * profile, its org or its token may differ afterwards, so anything kept must be read again.
+     * It is called once the change is on disk and in the keychain, never before.
+     */
+    onChange(listener: () => void): () => void {
+      changeListeners.add(listener);
+      return () => {
+        changeListeners.delete(listener);
+      };
+    },
     add: (request: Parameters<typeof addOkta>[0]) => exclusive(() => addOkta(request)),
     addSandbox: (operationId: string | null = null) =>
       exclusive(() => addSandbox(operationId, { activate: true })),

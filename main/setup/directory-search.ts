@@ -14,7 +14,9 @@ export const SEARCH_LIMIT = 20;
  * An org may hold 100,000 users, so nothing here lists a directory: each search asks Okta for
  * one page of matches (`q`, which matches the start of first name, last name or email; one
  * more than shown, to know whether there are more) and stops reading there — the SDK's
- * iterator fetches the next page only when asked.
+ * iterator fetches the next page only when asked. The org comes from `activeOrg`, which keeps
+ * what it resolved until the profiles change (`createActiveOrg`), so a keystroke costs one
+ * request to Okta and no read of the profile file or the keychain (issue 16, P3).
  */
 export function createDirectorySearch(activeOrg: () => Promise<ActiveOrg>) {
   /** Runs one search against the active org, with Okta's failures explained. */

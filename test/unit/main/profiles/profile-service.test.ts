@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -221,5 +221,54 @@ describe('createProfileService', () => {
     const b = await service.add({ orgUrl: 'https://b.okta.com', apiToken: TOKEN });
     await service.verify(a.id);
     expect((await service.list()).activeProfileId).toBe(b.id);
+  });
+});
+
+describe('createProfileService onChange', () => {
+  it('tells listeners after each connect, re-check, switch and removal, once it is saved', async () => {
+    const { service, dataDir } = setup();
+    const seen: (string | null)[] = [];
+    const stop = service.onChange(() => {
+      // Read straight from disk: the listener runs once the change is written.
+      seen.push(
+        (
+          JSON.parse(readFileSync(path.join(dataDir, 'profiles.json'), 'utf8')) as {
+            activeProfileId: string | null;
+          }
+        ).activeProfileId,
+      );
+    });
+    const a = await service.add({ orgUrl: 'https://a.okta.com', apiToken: TOKEN });
+    const b = await service.add({ orgUrl: 'https://b.okta.com', apiToken: TOKEN });
+    await service.verify(a.id);
+    await service.switchTo(a.id);
+    await service.remove(a.id);
+    expect(seen).toEqual([a.id, b.id, b.id, a.id, b.id]);
+
+    stop();
+    await service.switchTo(b.id);
+    expect(seen).toHaveLength(5);
+  });
+
+  it('tells listeners after a failed connect too, and a failing listener stops nothing', async () => {
+    let failSaves = false;
+    const { service } = setup(fakeClient(), { failSaves: () => failSaves });
+    await service.add({ orgUrl: 'https://a.okta.com', apiToken: TOKEN });
+    const calls: string[] = [];
+    service.onChange(() => {
+      calls.push('first');
+      throw new Error('listener bug');
+    });
+    service.onChange(() => calls.push('second'));
+
+    failSaves = true;
+    await expect(
+      service.add({ orgUrl: 'https://a.okta.com', apiToken: `${TOKEN.slice(0, -4)}wxyz` }),
+    ).rejects.toThrow('disk full');
+    expect(calls).toEqual(['first', 'second']);
+
+    failSaves = false;
+    await service.switchTo((await service.list()).profiles[0]?.id ?? '');
+    expect(calls).toEqual(['first', 'second', 'first', 'second']);
   });
 });

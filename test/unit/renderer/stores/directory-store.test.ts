@@ -38,7 +38,7 @@ function scriptedGroupSearch() {
 }
 
 describe('createDirectoryStore', () => {
-  it('sends one search for a burst of keystrokes, with the last query', async () => {
+  it('merges a burst of keystrokes: its first query at once, its last once input is quiet', async () => {
     const fake = createFakeBridge({
       'directory:search-users': (request) => ({
         ok: true,
@@ -56,18 +56,40 @@ describe('createDirectoryStore', () => {
       }),
     });
     const store = createDirectoryStore(fake.api, { debounceMs: 10 });
-    for (const query of ['a', 'ad', 'ada']) {
+    for (const query of ['a', 'ad', 'adal', 'ada']) {
       store.getState().searchUsers(query);
     }
     expect(store.getState().users.status).toBe('searching');
+    expect(fake.calls).toEqual([{ channel: 'directory:search-users', request: { query: 'a' } }]);
     await wait(40);
-    expect(fake.calls).toEqual([{ channel: 'directory:search-users', request: { query: 'ada' } }]);
+    expect(fake.calls).toEqual([
+      { channel: 'directory:search-users', request: { query: 'a' } },
+      { channel: 'directory:search-users', request: { query: 'ada' } },
+    ]);
     expect(store.getState().users).toMatchObject({
       status: 'done',
       query: 'ada',
       more: false,
       matches: [{ login: 'ada@example.com' }],
     });
+  });
+
+  it('sends a keystroke that follows a pause at once, with no wait', async () => {
+    const fake = createFakeBridge({
+      'directory:search-users': () => ({ ok: true, data: { matches: [], more: false } }),
+    });
+    const store = createDirectoryStore(fake.api, { debounceMs: 10 });
+    for (const query of ['a', 'ad', 'ada']) {
+      store.getState().searchUsers(query);
+      // Sent before any timer could run: nothing waits for a debounce.
+      expect(fake.calls.at(-1)).toEqual({
+        channel: 'directory:search-users',
+        request: { query },
+      });
+      await wait(25);
+    }
+    expect(fake.calls).toHaveLength(3);
+    expect(store.getState().users).toMatchObject({ status: 'done', query: 'ada' });
   });
 
   it('never shows an older search’s answer once a newer keystroke was made', async () => {
