@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { AppError } from '../../shared/errors.ts';
-import type { ExportedFile, ExportTargetId } from '../../shared/export/export-targets.ts';
+import type { ExportTargetId } from '../../shared/export/export-targets.ts';
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import {
   createDriftService,
@@ -11,10 +11,14 @@ import {
   type DriftService,
   type OrgDriftReport,
   type TargetDriftReport,
+  type TargetSignIn,
 } from '../drift/drift-service.ts';
 import type { TargetFile, TargetValues } from '../drift/target-drift.ts';
+import { createExportService, type ExportService } from '../export/export-service.ts';
 import { ExportReadError } from '../export/exporter.ts';
 import { exporterFor } from '../export/targets/index.ts';
+import { asExportedFile } from '../export/verification-runs.ts';
+import { VerificationStopped } from '../export/verify-export.ts';
 import type { ActiveOrg } from '../okta/active-org.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
 import type { OrgSnapshot } from '../okta/org-snapshot.ts';
@@ -24,6 +28,7 @@ import { createFileJournal, entriesFor, owedSecrets } from '../setup/apply-journ
 import { type Plan, planSetup } from '../setup/plan.ts';
 import type { SetupService } from '../setup/setup-service.ts';
 import { CliError } from './cli-error.ts';
+import { firstPastedCallback } from './pasted-address.ts';
 import { findApp } from './preview-command.ts';
 
 /**
@@ -43,23 +48,13 @@ export function setupPlanner(dataDir: string) {
   };
 }
 
-const LANGUAGES: Record<string, ExportedFile['language']> = {
-  '.yml': 'yaml',
-  '.yaml': 'yaml',
-  '.json': 'json',
-  '.ini': 'ini',
-  '.toml': 'toml',
-  '.rb': 'ruby',
-  '.tf': 'hcl',
-};
-
 /**
  * Reads `file` with the export's reader for `target`. The reader looks for the file by the name
  * the export gives it (`application.yml`); the admin's may be called otherwise
  * (`kestra-prod.yml`), so a reader that misses its file is asked again with the file under the
- * name it looked for.
+ * name it looked for. Answers the values and that name.
  */
-export function readTargetFile(target: string, file: TargetFile): TargetValues {
+function readAs(target: string, file: TargetFile): { values: TargetValues; name: string } {
   const exporter = exporterFor(target as ExportTargetId);
   if (exporter?.read === undefined) {
     throw new Error(
@@ -68,21 +63,12 @@ export function readTargetFile(target: string, file: TargetFile): TargetValues {
         : `${exporter.title} files cannot be read back by the console.`,
     );
   }
-  const read = (files: ExportedFile[]) => exporter.read?.(files);
-  const as = (name: string): TargetValues => {
-    const values = read([
-      {
-        name,
-        content: file.content,
-        language: LANGUAGES[path.extname(name)] ?? 'dotenv',
-        sensitive: false,
-        purpose: 'The config file the target runs with.',
-      },
-    ]);
+  const as = (name: string): { values: TargetValues; name: string } => {
+    const values = exporter.read?.([asExportedFile(name, file.content)]);
     if (values === undefined) {
       throw new Error(`${exporter.title} files cannot be read back by the console.`);
     }
-    return values;
+    return { values, name };
   };
   try {
     return as(file.name);
@@ -92,6 +78,48 @@ export function readTargetFile(target: string, file: TargetFile): TargetValues {
     }
     throw error;
   }
+}
+
+/** The values `target` takes from `file`, read by the export's reader; see {@link readAs}. */
+export function readTargetFile(target: string, file: TargetFile): TargetValues {
+  return readAs(target, file).values;
+}
+
+/**
+ * The export's verification of files as deployed, as the drift service's sign-in: the file goes
+ * under the name the target's reader takes it by, and is recorded by where it is.
+ */
+export function targetSignIn(
+  exports: Pick<ExportService, 'verifyFilesStart' | 'verifyWait' | 'verifyPaste' | 'verifyCancel'>,
+): TargetSignIn {
+  return {
+    start: async ({ target, file, login }) => {
+      let name = file.name;
+      try {
+        name = readAs(target, file).name;
+      } catch {
+        // The verification reads the file again and says what is wrong with it, as a check.
+      }
+      try {
+        const started = await exports.verifyFilesStart({
+          target: target as ExportTargetId,
+          files: [{ name, content: file.content, path: file.path }],
+          ...(login === undefined ? {} : { user: { kind: 'existing' as const, login } }),
+        });
+        return { kind: 'started', started };
+      } catch (error) {
+        if (error instanceof AppError && error.cause instanceof VerificationStopped) {
+          return { kind: 'stopped', result: error.cause.result };
+        }
+        throw error;
+      }
+    },
+    wait: (verificationId) => exports.verifyWait(verificationId),
+    paste: (verificationId, url) => {
+      exports.verifyPaste(verificationId, url);
+    },
+    cancel: (verificationId) => exports.verifyCancel(verificationId),
+  };
 }
 
 /**
@@ -105,9 +133,22 @@ export function driftServiceFor(options: {
   setup: Pick<SetupService, 'applyReviewed'>;
   readKeptSecret: (account: string) => Promise<string | null>;
   env: NodeJS.ProcessEnv;
+  /**
+   * The export service whose verification signs in with a target's file: the console window's
+   * own (with its sign-in window); else one over the same org, keychain and environment.
+   */
+  exports?: Pick<ExportService, 'verifyFilesStart' | 'verifyWait' | 'verifyPaste' | 'verifyCancel'>;
 }): DriftService {
   const { setup } = options;
   const plan = setupPlanner(options.dataDir);
+  const exports =
+    options.exports ??
+    createExportService({
+      activeOrg: options.activeOrg,
+      secrets: { get: options.readKeptSecret },
+      dataDir: options.dataDir,
+      env: options.env,
+    });
   return createDriftService({
     activeOrg: options.activeOrg,
     dataDir: options.dataDir,
@@ -131,6 +172,7 @@ export function driftServiceFor(options: {
       const { orgUrl } = await options.activeOrg();
       return (await options.readKeptSecret(clientSecretAccount(orgUrl, clientId))) !== null;
     },
+    signIn: targetSignIn(exports),
   });
 }
 
@@ -181,11 +223,18 @@ export function renderOrgDrift(report: OrgDriftReport, appFlag: string): string 
   return lines.join('\n');
 }
 
-/** A target file's checks, each failed one with its fix. */
+/** A target file's checks, each failed one with its fix; a sign-in's own checks under it. */
 export function renderTargetDrift(report: TargetDriftReport): string {
   const lines = [`Target file ${report.file}, read as ${report.target}:`];
   for (const finding of report.findings) {
     lines.push(`  ${finding.ok ? '✓' : '✗'} ${finding.check}: ${finding.detail}`);
+    if (finding.check === 'sign-in' && report.signIn !== undefined) {
+      lines.push(
+        ...report.signIn.checks.map(
+          (check) => `      ${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}`,
+        ),
+      );
+    }
     if (finding.fix !== null) {
       lines.push(`      fix: ${finding.fix}`);
     }
@@ -204,6 +253,78 @@ export function renderTargetDrift(report: TargetDriftReport): string {
 export interface DriftCommandIo {
   write(text: string): void;
   warn(text: string): void;
+  /** Standard input's lines, for a pasted address when the file's redirect URI is not loopback. */
+  openPastedLines?: () => { lines: AsyncIterable<string>; close(): void };
+}
+
+/**
+ * `--sign-in`: the target file's checks, then a sign-in with exactly the file through the
+ * export's verification, prompted as `export --verify` prompts it — the console listens on the
+ * file's own loopback redirect URI, or the admin pastes the address the browser ends on.
+ */
+async function checkTargetWithSignIn(
+  options: {
+    drift: DriftService;
+    appId: string;
+    target: string | undefined;
+    file: TargetFile;
+    source: DocumentSource | undefined;
+    user: string | undefined;
+    json: boolean;
+  },
+  io: DriftCommandIo,
+): Promise<TargetDriftReport> {
+  const { drift, user } = options;
+  const { report, signIn } = await drift.startTargetSignIn(
+    options.appId,
+    options.target,
+    options.file,
+    {
+      ...(options.source === undefined ? {} : { source: options.source }),
+      ...(user === undefined ? {} : { login: user }),
+    },
+  );
+  if (signIn === null) {
+    return report;
+  }
+  const { verificationId, strategy } = signIn;
+  const listening = strategy.kind === 'app-loopback';
+  io.write(
+    options.json
+      ? `${JSON.stringify({ event: 'authorize', url: signIn.authorizeUrl, redirectUri: strategy.redirectUri, listening })}
+`
+      : `Sign in with exactly ${options.file.path}: sign in${user === undefined ? '' : ` as ${user}`} at
+  ${signIn.authorizeUrl}
+${
+  listening
+    ? `The console listens on ${strategy.redirectUri}, the file's own redirect URI.
+`
+    : `then paste the address the browser ends on (${strategy.redirectUri}?…) and press Enter.
+`
+}`,
+  );
+  const waiting = drift.finishTargetSignIn(verificationId);
+  // Awaited below; a cancel while the paste is read must not surface as unhandled.
+  waiting.catch(() => undefined);
+  if (!listening) {
+    const pasting = io.openPastedLines?.();
+    try {
+      const callback = await firstPastedCallback(pasting?.lines, strategy.redirectUri, (text) => {
+        io.warn(text);
+      });
+      if (callback === undefined) {
+        await drift.cancelTargetSignIn(verificationId);
+        throw new CliError(
+          'Standard input ended before the address was pasted.',
+          'Run the command in a terminal and paste the address the browser ends on.',
+        );
+      }
+      drift.pasteTargetSignIn(verificationId, callback.href);
+    } finally {
+      pasting?.close();
+    }
+  }
+  return await waiting;
 }
 
 /**
@@ -223,6 +344,10 @@ export async function runDriftCommand(
     source: DocumentSource | undefined;
     targetFile: string | undefined;
     target: string | undefined;
+    /** Sign in with exactly the target file, through the export's verification. */
+    signIn: boolean;
+    /** Who signs in (`--user LOGIN`); else whoever does. */
+    user: string | undefined;
     adopt: boolean;
     restore: boolean;
     json: boolean;
@@ -234,6 +359,18 @@ export async function runDriftCommand(
     throw new CliError(
       'Both --adopt and --restore were given.',
       'Pick one: --adopt writes Okta’s values into the document, --restore applies the document to Okta.',
+    );
+  }
+  if (options.signIn && options.targetFile === undefined) {
+    throw new CliError(
+      '--sign-in signs in with a target’s config file, and no --target-file was given.',
+      'Add --target-file PATH, the config file the target runs with.',
+    );
+  }
+  if (options.user !== undefined && !options.signIn) {
+    throw new CliError(
+      '--user names who signs in, and drift signs in only with --sign-in.',
+      'Add --sign-in (with --target-file PATH), or drop --user.',
     );
   }
   // The file first: one that cannot be read is said before the org is asked anything.
@@ -299,7 +436,20 @@ export async function runDriftCommand(
 
   let targetReport: TargetDriftReport | undefined;
   if (targetFile !== undefined) {
-    targetReport = await drift.checkTarget(appId, options.target, targetFile, source);
+    targetReport = options.signIn
+      ? await checkTargetWithSignIn(
+          {
+            drift,
+            appId,
+            target: options.target,
+            file: targetFile,
+            source,
+            user: options.user,
+            json,
+          },
+          io,
+        )
+      : await drift.checkTarget(appId, options.target, targetFile, source);
     result.target = targetReport;
     if (!json) {
       io.write(renderTargetDrift(targetReport));

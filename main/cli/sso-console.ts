@@ -66,7 +66,7 @@ const USAGE = `Usage:
   sso-console logs --app ID|LABEL [--user TEXT] [--outcome success|failure] [--since ISO|DURATION] [--limit N] [--follow] [--poll SECONDS] [--json] (--org-url URL | --profile NAME)
   sso-console list [--json] (--org-url URL | --profile NAME)
   sso-console rotate-secret --app ID|LABEL [--target ID [--issuer URL] [--out PATH] [--inline-secret] [--force] [--verify] [--user LOGIN]] [--status | --finish [--yes] | --cancel [--yes]] [--show-secret] [--json] (--org-url URL | --profile NAME)
-  sso-console drift --app ID|LABEL [FILE] [--target-file PATH] [--target ID] [--adopt|--restore] [--json] (--org-url URL | --profile NAME)
+  sso-console drift --app ID|LABEL [FILE] [--target-file PATH [--target ID] [--sign-in [--user LOGIN]]] [--adopt|--restore] [--json] (--org-url URL | --profile NAME)
 
 The org: --org-url URL with the API token in SSO_CONSOLE_API_TOKEN or on standard input, or
 --profile NAME for an org connected in the console (token from the OS keychain;
@@ -110,8 +110,11 @@ by field: path, document value, Okta value. --adopt writes Okta's values into th
 (where it is kept, and FILE); --restore applies the document. --target-file checks the config
 file a target runs with (read as --target reads it; default the document's target) against Okta:
 client id, active app, issuer, redirect URI, token endpoint method, secret reference, each
-finding with its fix. Exit 0 no drift, 2 drift found (after --adopt or --restore: drift left),
-1 on an error (as terraform plan -detailed-exitcode).`;
+finding with its fix. --sign-in then signs in with exactly that file, as export --verify does (at
+the printed URL; paste the address the browser ends on unless the console listens on the file's
+loopback redirect URI), and reports its checks as a finding with its fix. Exit 0 no drift, 2
+drift found (after --adopt or --restore: drift left; a failed sign-in), 1 on an error (as
+terraform plan -detailed-exitcode).`;
 
 async function readToken(): Promise<string> {
   const fromEnv = process.env.SSO_CONSOLE_API_TOKEN?.trim();
@@ -322,6 +325,8 @@ async function runDrift(
     app?: string;
     target?: string;
     'target-file'?: string;
+    'sign-in'?: boolean;
+    user?: string;
     adopt?: boolean;
     restore?: boolean;
     json?: boolean;
@@ -352,11 +357,17 @@ async function runDrift(
       source,
       targetFile: values['target-file'],
       target: values.target,
+      signIn: values['sign-in'] === true,
+      user: values.user,
       adopt: values.adopt === true,
       restore: values.restore === true,
       json: values.json === true,
     },
-    { write: (text) => process.stdout.write(text), warn: say },
+    {
+      write: (text) => process.stdout.write(text),
+      warn: say,
+      openPastedLines: standardInputLines,
+    },
   );
 }
 
@@ -399,6 +410,7 @@ async function main(argv: string[]): Promise<number> {
       adopt: { type: 'boolean' },
       restore: { type: 'boolean' },
       'target-file': { type: 'string' },
+      'sign-in': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

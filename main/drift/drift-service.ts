@@ -3,7 +3,7 @@ import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 import { AppError } from '../../shared/errors.ts';
-import { EXPORT_TARGET_IDS } from '../../shared/export/export-targets.ts';
+import { EXPORT_TARGET_IDS, type VerificationResult } from '../../shared/export/export-targets.ts';
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import type { ActiveOrg } from '../okta/active-org.ts';
 import { issuerUrl } from '../okta/issuer.ts';
@@ -24,6 +24,8 @@ import {
 } from './org-drift.ts';
 import {
   checkTargetValues,
+  signInFinding,
+  signInNotAttempted,
   type TargetFile,
   type TargetFinding,
   type TargetValues,
@@ -33,12 +35,14 @@ import {
 /**
  * Drift, both ways, as a service the console window's handlers and `sso-console drift` call
  * alike: the org against the setup document (check, Adopt, Restore), and a deployed target's
- * config file against the org.
+ * config file against the org — statically, and by signing in with exactly that file.
  *
  * @remarks
- * The setup domain's planner and applier and the export domain's target readers arrive as
- * functions (a domain never imports a sibling); the command line and the composition wire
- * them. Every answer names the document it compared — the one kept in the data folder by the
+ * The setup domain's planner and applier, the export domain's target readers and its
+ * verification (the sign-in with a file) arrive as functions (a domain never imports a
+ * sibling); the command line and the composition wire them. The sign-in runs in two steps, as
+ * the export's verification does, because a person signs in between: start, then finish (with a
+ * pasted address when the console cannot listen on the file's redirect URI). Every answer names the document it compared — the one kept in the data folder by the
  * last apply, or a file the admin gave — so Adopt writes back exactly where it read.
  */
 
@@ -68,6 +72,40 @@ export interface DriftServiceDeps {
   readTarget(target: string, file: TargetFile): TargetValues;
   /** Whether the secret the file references resolves here: the environment, then the keychain. */
   secretResolves(variable: string, clientId: string): Promise<boolean>;
+  /** The sign-in with a target's file (the export's verification); absent: none is offered. */
+  signIn?: TargetSignIn;
+}
+
+/** A sign-in with a target's file, started: where the admin signs in and how it comes back. */
+export interface StartedTargetSignIn {
+  verificationId: string;
+  authorizeUrl: string;
+  /** `app-loopback`: the console listens on the file's redirect URI; otherwise paste the address. */
+  strategy: { kind: string; redirectUri: string; explanation: string };
+  /** Who signs in (`null`: whoever does), and whether the keychain holds their password. */
+  user: { login: string | null; passwordInKeychain: boolean };
+}
+
+/**
+ * The export's verification, started from a target's file as it is deployed rather than from a
+ * rendering: the same reading, secret resolution, certified sign-in, checks and record.
+ */
+export interface TargetSignIn {
+  /**
+   * Reads `file` with `target`'s reader and opens the sign-in; `stopped` when it cannot even
+   * begin (the secret does not resolve, discovery or the scopes fail), with every check made.
+   */
+  start(request: {
+    target: string;
+    file: TargetFile;
+    login?: string;
+  }): Promise<
+    | { kind: 'started'; started: StartedTargetSignIn }
+    | { kind: 'stopped'; result: VerificationResult }
+  >;
+  wait(verificationId: string): Promise<VerificationResult>;
+  paste(verificationId: string, url: string): void;
+  cancel(verificationId: string): Promise<void>;
 }
 
 /** The org's drift from a document, with what was compared. */
@@ -97,6 +135,41 @@ export interface TargetDriftReport {
   /** Whether every check passed. */
   ok: boolean;
   findings: TargetFinding[];
+  /**
+   * The sign-in with exactly the file, when one was asked for and ran: every check the export's
+   * verification made (its `sign-in` finding says the outcome and the fix).
+   */
+  signIn?: Pick<VerificationResult, 'ok' | 'checks' | 'verifiedAt' | 'contentHash'>;
+}
+
+/** A target check waiting for its sign-in. */
+interface PendingSignIn {
+  report: TargetDriftReport;
+  file: TargetFile;
+}
+
+/** `report` with the sign-in's finding (and its checks) added. */
+function withSignIn(
+  report: TargetDriftReport,
+  finding: TargetFinding,
+  result?: VerificationResult,
+): TargetDriftReport {
+  const findings = [...report.findings, finding];
+  return {
+    ...report,
+    ok: findings.every((found) => found.ok),
+    findings,
+    ...(result === undefined
+      ? {}
+      : {
+          signIn: {
+            ok: result.ok,
+            checks: result.checks,
+            verifiedAt: result.verifiedAt,
+            contentHash: result.contentHash,
+          },
+        }),
+  };
 }
 
 /** Writes `text` to `file` atomically (temporary file, fsync, rename), keeping its mode. */
@@ -131,6 +204,33 @@ function manages(document: SetupDocument, app: OktaApp & { id: string }): boolea
 
 /** Creates the drift service; see the module comment. */
 export function createDriftService(deps: DriftServiceDeps) {
+  const pendingSignIns = new Map<string, PendingSignIn>();
+
+  function signInOf(): TargetSignIn {
+    if (deps.signIn === undefined) {
+      throw new AppError({
+        code: 'INVALID_REQUEST',
+        message:
+          'This console was started without the export’s verification, so it cannot sign in with a target’s file.',
+        hint: 'Check the file without the sign-in.',
+      });
+    }
+    return deps.signIn;
+  }
+
+  /** The finding of a finished sign-in with `file`, judged against what the file says. */
+  function finishedFinding(
+    report: TargetDriftReport,
+    file: TargetFile,
+    result: VerificationResult,
+  ): TargetDriftReport {
+    return withSignIn(
+      report,
+      signInFinding(file, deps.readTarget(report.target, file), result, report.app),
+      result,
+    );
+  }
+
   async function withOrg<T>(action: string, run: (org: ActiveOrg) => Promise<T>): Promise<T> {
     const org = await deps.activeOrg();
     try {
@@ -305,6 +405,64 @@ export function createDriftService(deps: DriftServiceDeps) {
         }
         return checkWith(org, chosen, app, document, file);
       });
+    },
+
+    /**
+     * {@link checkTarget}, then a sign-in with exactly the file, through the export's
+     * verification: the admin signs in at `signIn.authorizeUrl`, and {@link finishTargetSignIn}
+     * adds its finding. When the checks already failed, Okta would refuse the sign-in for the
+     * reasons they give, so none is started (`signIn: null`) and the sign-in's finding says so;
+     * likewise when it cannot begin (a secret that does not resolve, discovery, scopes).
+     */
+    async startTargetSignIn(
+      appId: string,
+      target: string | undefined,
+      file: TargetFile,
+      options: { source?: DocumentSource; login?: string } = {},
+    ): Promise<{ report: TargetDriftReport; signIn: StartedTargetSignIn | null }> {
+      const signIn = signInOf();
+      const report = await service.checkTarget(appId, target, file, options.source);
+      if (!report.ok) {
+        return { report: withSignIn(report, signInNotAttempted()), signIn: null };
+      }
+      const begun = await signIn.start({
+        target: report.target,
+        file,
+        ...(options.login === undefined ? {} : { login: options.login }),
+      });
+      if (begun.kind === 'stopped') {
+        return { report: finishedFinding(report, file, begun.result), signIn: null };
+      }
+      pendingSignIns.set(begun.started.verificationId, { report, file });
+      return { report, signIn: begun.started };
+    },
+
+    /** Waits for the sign-in {@link startTargetSignIn} began; the report with its finding. */
+    async finishTargetSignIn(verificationId: string): Promise<TargetDriftReport> {
+      const pending = pendingSignIns.get(verificationId);
+      if (pending === undefined) {
+        throw new AppError({
+          code: 'INVALID_REQUEST',
+          message: 'That sign-in with the target’s file has ended.',
+          hint: 'Check the target’s file with the sign-in again.',
+        });
+      }
+      try {
+        return finishedFinding(pending.report, pending.file, await signInOf().wait(verificationId));
+      } finally {
+        pendingSignIns.delete(verificationId);
+      }
+    },
+
+    /** The address the browser ended on, pasted by the admin. */
+    pasteTargetSignIn(verificationId: string, url: string): void {
+      signInOf().paste(verificationId, url);
+    },
+
+    /** Ends a sign-in without waiting for it; frees the file's port. */
+    async cancelTargetSignIn(verificationId: string): Promise<void> {
+      pendingSignIns.delete(verificationId);
+      await signInOf().cancel(verificationId);
     },
   };
   return service;

@@ -277,3 +277,151 @@ export function checkTargetValues(
   }
   return findings;
 }
+
+/** A sign-in's checks, as the export's verification reports them (`VerificationResult`). */
+export interface SignInOutcome {
+  ok: boolean;
+  checks: readonly { name: string; ok: boolean; detail: string }[];
+}
+
+/** The sign-in was not tried: the checks before it already show why Okta would refuse it. */
+export function signInNotAttempted(): TargetFinding {
+  return {
+    check: 'sign-in',
+    ok: false,
+    detail:
+      'Not signed in: the checks above already show that Okta would refuse a sign-in with this file, for the reasons they give.',
+    fix: 'Make the fixes above, then run the check with the sign-in again.',
+    at: null,
+  };
+}
+
+/**
+ * What to change when the token exchange refuses the file's client credentials: the secret the
+ * file gives (inline, or by the variable it names) is not one of the app's active secrets.
+ */
+function secretRefusedFix(
+  file: TargetFile,
+  values: TargetValues,
+  appLabel: string,
+): { fix: string; at: TargetFinding['at'] } {
+  const source = values.clientSecret;
+  const adminPath = `Admin Console › Applications › "${appLabel}" › General › Client Credentials`;
+  if (source.kind === 'environment') {
+    const found = at(file, source.variable);
+    return {
+      fix: `Set ${source.variable} (referenced ${where(found, file)}) to one of "${appLabel}"'s active client secrets where the target runs, and restart it; ${adminPath} shows them. The sign-in here used ${source.variable} from this command's environment, else this computer's keychain entry for client ${values.clientId}.`,
+      at: found,
+    };
+  }
+  if (source.kind === 'inline') {
+    const found = at(file, source.value);
+    return {
+      fix: `Replace the client secret written ${where(found, file)} with one of "${appLabel}"'s active client secrets (${adminPath}), or better, reference an environment variable that holds it; then redeploy the target.`,
+      at: found,
+    };
+  }
+  return {
+    fix: `Give "${appLabel}"'s client secret in ${file.path}, by reference to an environment variable.`,
+    at: null,
+  };
+}
+
+/**
+ * The sign-in with exactly the file, as a finding: passed, or the first check that failed with
+ * what to change. The checks are the export's verification's (read, secret, discovery, scopes,
+ * sign-in, issuer, audience, email); a refusal is matched on Okta's own words
+ * ({@link OKTA_OAUTH_TEXTS}), as the preview's diagnosis is.
+ */
+export function signInFinding(
+  file: TargetFile,
+  values: TargetValues,
+  outcome: SignInOutcome,
+  app: { label: string },
+): TargetFinding {
+  const failed = outcome.checks.find((check) => !check.ok);
+  if (outcome.ok || failed === undefined) {
+    const signedIn = outcome.checks.find((check) => check.name === 'sign-in');
+    return pass(
+      'sign-in',
+      `Signed in with exactly ${file.path}: ${signedIn?.detail ?? 'every check passed.'}`,
+    );
+  }
+  const finding = (fix: string, found: TargetFinding['at'] = null): TargetFinding => ({
+    check: 'sign-in',
+    ok: false,
+    detail:
+      failed.name === 'sign-in'
+        ? failed.detail
+        : `The sign-in with exactly ${file.path} stopped at its ${failed.name} check: ${failed.detail}`,
+    fix,
+    at: found,
+  });
+  const again = 'then run the check with the sign-in again';
+  switch (failed.name) {
+    case 'secret': {
+      const variable =
+        values.clientSecret.kind === 'environment' ? values.clientSecret.variable : 'the variable';
+      return finding(
+        `Set ${variable} for this command to the app's client secret (this computer's keychain keeps none for client ${values.clientId}), ${again}.`,
+        values.clientSecret.kind === 'environment' ? at(file, variable) : null,
+      );
+    }
+    case 'discovery':
+    case 'issuer': {
+      const found = at(file, values.issuer);
+      return finding(
+        `Make the issuer ${where(found, file)} exactly the issuer the app's authorization server names in its discovery document and tokens, ${again}.`,
+        found,
+      );
+    }
+    case 'scopes': {
+      const found = at(file, values.scopes.join(' '), values.scopes.join(','), 'openid');
+      return finding(
+        `Request only scopes the authorization server lists: remove the ones named above from the scopes ${where(found, file)}, or add them to the server (Security › API › the server › Scopes); ${again}.`,
+        found,
+      );
+    }
+    case 'audience': {
+      const found = at(file, values.clientId);
+      return finding(
+        `The ID token is not for the client id ${values.clientId} ${where(found, file)}: give "${app.label}"'s client id there, ${again}.`,
+        found,
+      );
+    }
+    case 'email': {
+      const found = at(file, values.scopes.join(' '), values.scopes.join(','), 'openid');
+      return finding(
+        `Add the email scope to the scopes ${where(found, file)}, so the ID token carries the email the target keys users on; ${again}.`,
+        found,
+      );
+    }
+    case 'sign-in': {
+      const said = failed.detail;
+      if (said.includes('invalid_client') || said.includes(OKTA_OAUTH_TEXTS.badSecret)) {
+        const refused = secretRefusedFix(file, values, app.label);
+        return finding(refused.fix, refused.at);
+      }
+      if (said.includes(OKTA_OAUTH_TEXTS.notAssigned)) {
+        return finding(
+          `Assign the user who signed in to "${app.label}" (add them to assignments.users in the setup document, then restore it with \`sso-console drift --app … --restore\`), or sign in as someone assigned; ${again}.`,
+        );
+      }
+      if (said.includes(OKTA_OAUTH_TEXTS.policyFailed)) {
+        return finding(
+          `Let "${app.label}" through an access policy rule of the custom authorization server (the setup document's issuer.server; \`sso-console drift --app … --restore\` puts its policy back), ${again}.`,
+        );
+      }
+      if (said.includes(OKTA_OAUTH_TEXTS.codeInvalid)) {
+        return finding(
+          `The code expired or was used before it was exchanged: ${again}, and finish the sign-in within a minute.`,
+        );
+      }
+      return finding(
+        `The file's client id, issuer, redirect URI and method already match the app, so the refusal lies with the user who signed in or the org's policies: fix what Okta says above, ${again}.`,
+      );
+    }
+    default:
+      return finding(`Fix what the check says, ${again}.`);
+  }
+}

@@ -27,7 +27,8 @@ export function exportTargetCatalogue() {
  * (`renderings.ts`), their files delivered (`file-delivery.ts`), and verifications of them run and
  * recorded (`verification-runs.ts`). Saving and verifying name a rendering, so what is saved and
  * verified is exactly what was shown. The command line calls the same methods as the window, and
- * the few that only it needs (an app named by id, a path it names): one orchestration for both.
+ * the few that only it needs (an app named by id, a path it names, files already deployed): one
+ * orchestration for both.
  */
 export function createExportService(deps: {
   /** The org the service acts on: the connected profile's in the console, the flags' on the CLI. */
@@ -55,6 +56,7 @@ export function createExportService(deps: {
   });
   const verifications = createVerificationRuns({
     renderings,
+    orgUrl: async () => (await deps.activeOrg()).orgUrl,
     secrets: deps.secrets,
     dataDir: deps.dataDir,
     env: deps.env ?? process.env,
@@ -74,6 +76,12 @@ export function createExportService(deps: {
     /** The command line's save, at a path it names. */
     saveAt: delivery.saveAt,
     verifyStart: verifications.start,
+    /**
+     * A verification of files given as they are deployed (name, content, where they are), not
+     * of a kept rendering: `sso-console drift --sign-in` signs in with the target's own file
+     * through the same reading, checks and record. Waited for, pasted to and cancelled as any.
+     */
+    verifyFilesStart: verifications.startFiles,
     verifyWait: verifications.wait,
     verifyPaste: verifications.paste,
     verifyCancel: verifications.cancel,

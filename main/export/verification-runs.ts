@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
 import { AppError } from '../../shared/errors.ts';
-import type { ExportTargetId, VerificationResult } from '../../shared/export/export-targets.ts';
+import type {
+  ExportedFile,
+  ExportTargetId,
+  VerificationResult,
+} from '../../shared/export/export-targets.ts';
 import type { ChannelResponse } from '../../shared/ipc/contract.ts';
 import type { PreviewUser } from '../../shared/preview/preview-schemas.ts';
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
@@ -18,7 +22,9 @@ import {
   probeRedirectPorts,
   type RedirectStrategyKind,
 } from '../sign-in/redirect-strategy.ts';
+import type { Exporter } from './exporter.ts';
 import type { Renderings } from './renderings.ts';
+import { exporterFor } from './targets/index.ts';
 import { recordVerification } from './verification-record.ts';
 import {
   environmentThenKeychain,
@@ -53,6 +59,44 @@ interface SignInReceiver {
 interface RunningVerification {
   prepared: PreparedVerification;
   receiver: SignInReceiver;
+  /** What the record of verifications names: the files' names, or where deployed files are. */
+  recordedFiles: string[];
+}
+
+/**
+ * A file the target already runs with, as the admin gave it: its name as the target's reader
+ * looks for it (`application.yml`), its content, and where it is (for the record).
+ */
+export interface DeployedFile {
+  name: string;
+  content: string;
+  /** Where the file is, e.g. `/etc/kestra/application.yml`; recorded instead of the name. */
+  path?: string;
+}
+
+const LANGUAGES: Record<string, ExportedFile['language']> = {
+  yml: 'yaml',
+  yaml: 'yaml',
+  json: 'json',
+  ini: 'ini',
+  toml: 'toml',
+  rb: 'ruby',
+  tf: 'hcl',
+};
+
+/**
+ * `name` and `content` as an export file, so the target's reader takes a deployed file exactly
+ * as it takes one the export wrote; its language is its extension's (`.env` and the rest: dotenv).
+ */
+export function asExportedFile(name: string, content: string): ExportedFile {
+  const extension = name.includes('.') ? (name.split('.').at(-1) ?? '') : '';
+  return {
+    name,
+    content,
+    language: LANGUAGES[extension.toLowerCase()] ?? 'dotenv',
+    sensitive: false,
+    purpose: 'The config file the target runs with.',
+  };
 }
 
 /** What a started verification tells the admin: where to sign in, as whom, how it comes back. */
@@ -62,7 +106,10 @@ export type StartedVerification = ChannelResponse<'export:verify-start'>;
  * Who signs in, said before anything else: a wrong choice is cheaper to say than a discovery
  * round trip. No user (the command line without `--user`) is whoever signs in.
  */
-function loginOf(user: PreviewUser | undefined, document: SetupDocument): string | null {
+function loginOf(
+  user: PreviewUser | undefined,
+  document: SetupDocument | undefined,
+): string | null {
   if (user === undefined) {
     return null;
   }
@@ -70,6 +117,13 @@ function loginOf(user: PreviewUser | undefined, document: SetupDocument): string
     return user.login;
   }
   if (user.kind === 'test-user') {
+    if (document === undefined) {
+      throw new AppError({
+        code: 'INVALID_REQUEST',
+        message: 'Files given as they are deployed have no setup to take a test user from.',
+        hint: 'Name who signs in by their login, or leave it to whoever signs in.',
+      });
+    }
     const login = document.assignments.testUser?.email;
     if (login === undefined) {
       throw new AppError({
@@ -133,6 +187,8 @@ async function openReceiver(
 /** Runs verifications of `renderings`; see the module's remarks. */
 export function createVerificationRuns(deps: {
   renderings: Pick<Renderings, 'outputOf'>;
+  /** The org URL of the active org: whose keychain entries a deployed file's secret is under. */
+  orgUrl: () => Promise<string>;
   secrets: Pick<SecretStore, 'get'>;
   /** Where verifications are recorded (`exports/verifications.jsonl`). */
   dataDir: string;
@@ -162,6 +218,61 @@ export function createVerificationRuns(deps: {
     await found?.receiver.close();
   }
 
+  /**
+   * Reads `files` back as the target would, resolves their secret (the environment, then this
+   * org's keychain entry for the client id they give), and opens the way the sign-in comes back.
+   */
+  async function begin(request: {
+    exporter: Exporter;
+    files: readonly ExportedFile[];
+    orgUrl: string;
+    login: string | null;
+    recordedFiles: string[];
+  }): Promise<StartedVerification> {
+    const { exporter, orgUrl, login } = request;
+    let prepared: PreparedVerification;
+    try {
+      prepared = await prepareVerification({
+        exporter,
+        files: request.files,
+        secrets: environmentThenKeychain(
+          deps.env,
+          async (clientId) =>
+            (await deps.secrets.get(clientSecretAccount(orgUrl, clientId))) ?? undefined,
+        ),
+        ...(deps.now === undefined ? {} : { now: deps.now }),
+      });
+    } catch (error) {
+      if (error instanceof VerificationStopped) {
+        throw new AppError(
+          {
+            code: 'EXPORT_NOT_VERIFIED',
+            message: `The ${exporter.title} files cannot be signed in with: ${error.message}`,
+            hint: 'Fix what the check names, write the files again, and verify.',
+          },
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+    const passwordInKeychain =
+      login !== null && (await deps.secrets.get(testUserPasswordAccount(orgUrl, login))) !== null;
+    const receiver = await openReceiver(prepared, deps.interceptWindow);
+    const verificationId = randomUUID();
+    running.set(verificationId, { prepared, receiver, recordedFiles: request.recordedFiles });
+    return {
+      verificationId,
+      authorizeUrl: prepared.authorizeUrl,
+      strategy: {
+        kind: receiver.kind,
+        redirectUri: prepared.reading.redirectUri,
+        explanation: receiver.explanation,
+      },
+      reading: readingView(prepared.reading),
+      user: { login, passwordInKeychain },
+    };
+  }
+
   return {
     /**
      * Reads the files back as the target would and opens the way the sign-in comes back.
@@ -177,50 +288,53 @@ export function createVerificationRuns(deps: {
         request.renderId,
         request.target,
       );
-      const login = loginOf(request.user, rendering.document);
-      let prepared: PreparedVerification;
-      try {
-        prepared = await prepareVerification({
-          exporter,
-          files: output.files,
-          secrets: environmentThenKeychain(
-            deps.env,
-            async (clientId) =>
-              (await deps.secrets.get(clientSecretAccount(rendering.orgUrl, clientId))) ??
-              undefined,
-          ),
-          ...(deps.now === undefined ? {} : { now: deps.now }),
+      return begin({
+        exporter,
+        files: output.files,
+        orgUrl: rendering.orgUrl,
+        login: loginOf(request.user, rendering.document),
+        recordedFiles: output.files.map((file) => file.name),
+      });
+    },
+
+    /**
+     * {@link start} for files the admin gives as they are deployed, rather than a rendering the
+     * service keeps: the same reading, secret resolution, sign-in, checks and record, so a
+     * deployed file is verified by exactly the path an exported one is.
+     *
+     * @remarks
+     * The secret a file references resolves as for an export: the console's environment, then
+     * the keychain entry of the active org for the client id the file gives. The record names
+     * each file by where it is, when given.
+     */
+    startFiles: async (request: {
+      target: ExportTargetId;
+      files: readonly DeployedFile[];
+      user?: PreviewUser;
+    }): Promise<StartedVerification> => {
+      const exporter = exporterFor(request.target);
+      if (exporter === undefined) {
+        throw new AppError({
+          code: 'INVALID_REQUEST',
+          message: `"${request.target}" is not an export target.`,
+          hint: '`sso-console export --list-targets` lists them.',
         });
-      } catch (error) {
-        if (error instanceof VerificationStopped) {
-          throw new AppError(
-            {
-              code: 'EXPORT_NOT_VERIFIED',
-              message: `The ${exporter.title} files cannot be signed in with: ${error.message}`,
-              hint: 'Fix what the check names, write the files again, and verify.',
-            },
-            { cause: error },
-          );
-        }
-        throw error;
       }
-      const passwordInKeychain =
-        login !== null &&
-        (await deps.secrets.get(testUserPasswordAccount(rendering.orgUrl, login))) !== null;
-      const receiver = await openReceiver(prepared, deps.interceptWindow);
-      const verificationId = randomUUID();
-      running.set(verificationId, { prepared, receiver });
-      return {
-        verificationId,
-        authorizeUrl: prepared.authorizeUrl,
-        strategy: {
-          kind: receiver.kind,
-          redirectUri: prepared.reading.redirectUri,
-          explanation: receiver.explanation,
-        },
-        reading: readingView(prepared.reading),
-        user: { login, passwordInKeychain },
-      };
+      if (request.files.length === 0) {
+        throw new AppError({
+          code: 'INVALID_REQUEST',
+          message: 'No file was given to sign in with.',
+          hint: 'Give the config file the target runs with.',
+        });
+      }
+      const login = loginOf(request.user, undefined);
+      return begin({
+        exporter,
+        files: request.files.map((file) => asExportedFile(file.name, file.content)),
+        orgUrl: await deps.orgUrl(),
+        login,
+        recordedFiles: request.files.map((file) => file.path ?? file.name),
+      });
     },
 
     /** Waits for the sign-in, checks the tokens, records the result, and ends the run. */
@@ -229,7 +343,7 @@ export function createVerificationRuns(deps: {
       try {
         const callback = await run.receiver.callback;
         const result = await run.prepared.complete(callback);
-        await recordVerification(deps.dataDir, result, run.prepared.fileNames);
+        await recordVerification(deps.dataDir, result, run.recordedFiles);
         return result;
       } catch (error) {
         throw new AppError({

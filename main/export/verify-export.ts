@@ -123,7 +123,33 @@ function messageOf(error: unknown): string {
   if (error instanceof oidc.AuthorizationResponseError || error instanceof oidc.ResponseBodyError) {
     return `${error.error}${error.error_description === undefined ? '' : `: ${error.error_description}`}`;
   }
+  // A 401 whose WWW-Authenticate header carries the error instead of the body.
+  const challenged =
+    error instanceof oidc.WWWAuthenticateChallengeError
+      ? error.cause.find((challenge) => challenge.parameters.error !== undefined)?.parameters
+      : undefined;
+  if (challenged?.error !== undefined) {
+    return `${challenged.error}${challenged.error_description === undefined ? '' : `: ${challenged.error_description}`}`;
+  }
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Where the sign-in stopped, said before Okta's words: a refusal on the redirect back (the
+ * user, the policy) and one at the token exchange (the secret, the method) are fixed in
+ * different places, so whoever reads the check (the wizard, `drift --sign-in`'s fix) can tell.
+ */
+function failedAt(error: unknown): string {
+  if (error instanceof oidc.AuthorizationResponseError) {
+    return ' on the redirect back from Okta';
+  }
+  if (
+    error instanceof oidc.ResponseBodyError ||
+    error instanceof oidc.WWWAuthenticateChallengeError
+  ) {
+    return ' at the token exchange';
+  }
+  return '';
 }
 
 /**
@@ -297,7 +323,7 @@ export async function prepareVerification(options: {
         done.push({
           name: 'sign-in',
           ok: false,
-          detail: `The sign-in with the files' values failed: ${messageOf(error)}`,
+          detail: `The sign-in with the files' values failed${failedAt(error)}: ${messageOf(error)}`,
         });
         return result(false, null);
       }

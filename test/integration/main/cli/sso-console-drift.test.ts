@@ -4,6 +4,8 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { freePort } from '../../../support/free-port.ts';
+import { oidcHttp } from '../../../support/oidc-http.ts';
 import { startNodeScript } from '../../../support/processes.ts';
 import { startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
 
@@ -28,11 +30,22 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-async function run(args: string[]) {
-  const cli = startNodeScript('main/cli/sso-console.ts', [...args, ...org], {
-    ...process.env,
+/** The command's environment: the API token, no client secret unless `extra` sets one. */
+function environment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const secretNames = new Set(['SSO_CONSOLE_CLIENT_SECRET', 'OKTA_CLIENT_SECRET']);
+  return {
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !secretNames.has(name))),
     SSO_CONSOLE_API_TOKEN: sandbox.apiToken,
-  });
+    ...extra,
+  };
+}
+
+function start(args: string[], extra: NodeJS.ProcessEnv = {}) {
+  return startNodeScript('main/cli/sso-console.ts', [...args, ...org], environment(extra));
+}
+
+async function run(args: string[]) {
+  const cli = start(args);
   const code = await cli.waitForExit();
   return { code, stdout: cli.stdout.join('\n'), stderr: cli.stderr.join('\n') };
 }
@@ -197,6 +210,86 @@ describe('sso-console drift', () => {
       'client-id',
     ]);
   });
+
+  it('--sign-in signs in with exactly the target file: exit 0 when it does, 2 with its fix when the secret is wrong', async () => {
+    const baseUrl = `http://127.0.0.1:${String(await freePort())}`;
+    const document = path.join(folder, 'kestra-sign-in.json');
+    const login = 'ada.drift.cli@example.com';
+    expect(
+      (
+        await run([
+          'init',
+          '--target',
+          'kestra',
+          '--base-url',
+          baseUrl,
+          '--name',
+          'Kestra sign-in',
+          '--out',
+          document,
+        ])
+      ).code,
+    ).toBe(0);
+    const written = JSON.parse(readFileSync(document, 'utf8')) as {
+      assignments: { testUser?: unknown };
+    };
+    written.assignments.testUser = { firstName: 'Ada', lastName: 'Lovelace', email: login };
+    writeFileSync(document, JSON.stringify(written));
+    const applied = await run(['apply', document, '--yes', '--json', '--show-secrets']);
+    expect(applied.code, applied.stderr).toBe(0);
+    const { appId: app, testUserPassword } = JSON.parse(applied.stdout) as {
+      appId: string;
+      testUserPassword: string;
+    };
+    const deployed = path.join(folder, 'sign-in', 'application.yml');
+    expect(
+      (await run(['export', '--app', app, '--target', 'kestra', '--out', deployed])).code,
+    ).toBe(0);
+    const http = oidcHttp(sandbox.orgUrl, `${baseUrl}/oauth/callback/okta`);
+    const signIn = async (extra: NodeJS.ProcessEnv) => {
+      const cli = start(
+        ['drift', '--app', app, '--target-file', deployed, '--sign-in', '--user', login],
+        extra,
+      );
+      const url = (await cli.waitForLine(/^\s+http\S+\/v1\/authorize\?/)).trim();
+      await cli.waitForLine(/The console listens on http:\/\/127\.0\.0\.1/);
+      await fetch(await http.signInAt(url, { login, password: testUserPassword }));
+      const code = await cli.waitForExit();
+      return { code, stdout: cli.stdout.join('\n'), stderr: cli.stderr.join('\n') };
+    };
+
+    // The file references OKTA_CLIENT_SECRET; unset here, the keychain's secret for the client.
+    const good = await signIn({});
+    expect(good.code, good.stdout + good.stderr).toBe(0);
+    expect(good.stdout).toContain(`Sign in with exactly ${deployed}: sign in as ${login} at`);
+    expect(good.stdout).toContain(
+      `✓ sign-in: Signed in with exactly ${deployed}: Signed in as ${login}`,
+    );
+    expect(good.stdout).toContain('The target file matches Okta.');
+
+    const wrong = await signIn({ OKTA_CLIENT_SECRET: 'not-the-apps-client-secret' });
+    expect(wrong.code, wrong.stderr).toBe(2);
+    expect(wrong.stdout).toContain('✓ secret: The client secret resolves from OKTA_CLIENT_SECRET.');
+    expect(wrong.stdout).toContain(
+      "✗ sign-in: The sign-in with the files' values failed at the token exchange: invalid_client:",
+    );
+    expect(wrong.stdout).toContain(`fix: Set OKTA_CLIENT_SECRET (referenced in ${deployed} line `);
+    const records = readFileSync(
+      path.join(folder, 'data', 'exports', 'verifications.jsonl'),
+      'utf8',
+    )
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { ok: boolean; files: string[] });
+    expect(records.slice(-2).map((record) => [record.ok, record.files])).toEqual([
+      [true, [deployed]],
+      [false, [deployed]],
+    ]);
+
+    const alone = await run(['drift', '--app', app, '--sign-in']);
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toContain('--sign-in signs in with a target’s config file');
+  }, 120_000);
 
   it('exits 1 on an error: both --adopt and --restore, an unknown app, no document', async () => {
     const both = await run(['drift', '--app', appId, '--adopt', '--restore']);

@@ -178,6 +178,50 @@ describe('the export service', () => {
     });
   });
 
+  it('verifies files given as they are deployed by the same sign-in, and records where they are', async () => {
+    const exports = service();
+    const rendered = await exports.render({ document, targets: ['kestra'], inlineSecret: false });
+    const name = rendered.outputs[0]?.files[0]?.name ?? '';
+    const { content } = exports.revealFile({ renderId: rendered.renderId, target: 'kestra', name });
+    const deployed = { name, content, path: '/etc/kestra/application.yml' };
+    // A deployed file has no setup to take a test user from: the login is named.
+    await expect(
+      exports.verifyFilesStart({
+        target: 'kestra',
+        files: [deployed],
+        user: { kind: 'test-user' },
+      }),
+    ).rejects.toThrow('have no setup to take a test user from');
+
+    const started = await exports.verifyFilesStart({
+      target: 'kestra',
+      files: [deployed],
+      user: { kind: 'existing', login: 'ada.export.service@example.com' },
+    });
+    expect(CHANNELS['export:verify-start'].response.safeParse(started).success).toBe(true);
+    expect(started.strategy.kind).toBe('app-loopback');
+    expect(started.reading).toMatchObject({ clientId: result.clientId, issuer: sandbox.orgUrl });
+    expect(started.user).toEqual({
+      login: 'ada.export.service@example.com',
+      passwordInKeychain: true,
+    });
+    const page = await browser.newPage();
+    await page.goto(started.authorizeUrl);
+    await page.getByLabel('Username').fill('ada.export.service@example.com');
+    await page.getByLabel('Password').fill(result.testUserPassword ?? '');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const verified = await exports.verifyWait(started.verificationId);
+    await page.close();
+    expect(verified.ok).toBe(true);
+    const record = readFileSync(path.join(folder, 'exports', 'verifications.jsonl'), 'utf8');
+    expect(JSON.parse(record.trim().split('\n').at(-1) ?? '{}')).toMatchObject({
+      target: 'kestra',
+      ok: true,
+      contentHash: verified.contentHash,
+      files: ['/etc/kestra/application.yml'],
+    });
+  });
+
   it('frees the files’ port when a verification is cancelled without being waited for', async () => {
     const exports = service();
     const rendered = await exports.render({ document, targets: ['kestra'], inlineSecret: false });

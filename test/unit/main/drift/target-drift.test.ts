@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   checkTargetValues,
   lineOf,
+  signInFinding,
+  signInNotAttempted,
   type TargetFacts,
   type TargetFile,
   type TargetValues,
@@ -166,5 +168,117 @@ describe('lineOf and unreadableFinding', () => {
           '/srv/kestra/application.yml cannot be read as kestra reads it: application.yml is not valid YAML: x',
       },
     );
+  });
+});
+
+describe('signInFinding', () => {
+  const checksUpTo = (last: { name: string; ok: boolean; detail: string }) => [
+    { name: 'read', ok: true, detail: 'Read application.yml as Kestra does.' },
+    { name: 'secret', ok: true, detail: 'The client secret resolves from OKTA_CLIENT_SECRET.' },
+    { name: 'discovery', ok: true, detail: 'The discovery document’s issuer is exact.' },
+    { name: 'scopes', ok: true, detail: 'Every scope is on the server.' },
+    last,
+  ];
+
+  it('passes with the sign-in’s own words when every check passed', () => {
+    const finding = signInFinding(
+      file,
+      values,
+      {
+        ok: true,
+        checks: checksUpTo({ name: 'sign-in', ok: true, detail: 'Signed in as ada@example.com.' }),
+      },
+      { label: 'Kestra' },
+    );
+    expect(finding).toEqual({
+      check: 'sign-in',
+      ok: true,
+      detail: 'Signed in with exactly /srv/kestra/application.yml: Signed in as ada@example.com.',
+      fix: null,
+      at: null,
+    });
+  });
+
+  it('a refused secret at the token exchange: set the variable the file names, at its line', () => {
+    const detail =
+      "The sign-in with the files' values failed at the token exchange: invalid_client: The client secret supplied for a confidential client is invalid.";
+    const finding = signInFinding(
+      file,
+      values,
+      { ok: false, checks: checksUpTo({ name: 'sign-in', ok: false, detail }) },
+      { label: 'Kestra' },
+    );
+    expect(finding.ok).toBe(false);
+    expect(finding.detail).toBe(detail);
+    expect(finding.fix).toBe(
+      'Set OKTA_CLIENT_SECRET (referenced in /srv/kestra/application.yml line 9) to one of "Kestra"\'s active client secrets where the target runs, and restart it; Admin Console › Applications › "Kestra" › General › Client Credentials shows them. The sign-in here used OKTA_CLIENT_SECRET from this command\'s environment, else this computer\'s keychain entry for client 0oaRIGHT123456789.',
+    );
+    expect(finding.at).toEqual({ file: '/srv/kestra/application.yml', line: 9 });
+  });
+
+  it('a refused inline secret: replace it at its line, never quoting it', () => {
+    const inline = file.content.replace('${OKTA_CLIENT_SECRET}', 'not-the-secret-value');
+    const finding = signInFinding(
+      { ...file, content: inline },
+      { ...values, clientSecret: { kind: 'inline', value: 'not-the-secret-value' } },
+      {
+        ok: false,
+        checks: checksUpTo({
+          name: 'sign-in',
+          ok: false,
+          detail: 'failed at the token exchange: invalid_client: x',
+        }),
+      },
+      { label: 'Kestra' },
+    );
+    expect(finding.fix).toMatch(
+      /^Replace the client secret written in \/srv\/kestra\/application.yml line 9 with one of "Kestra"'s active client secrets/,
+    );
+    expect(finding.fix?.includes('not-the-secret-value')).toBe(false);
+  });
+
+  it('an unassigned user, an expired code and a stray scope each get their own fix', () => {
+    const judge = (last: { name: string; ok: boolean; detail: string }) =>
+      signInFinding(file, values, { ok: false, checks: checksUpTo(last) }, { label: 'Kestra' });
+    expect(
+      judge({
+        name: 'sign-in',
+        ok: false,
+        detail:
+          'The sign-in failed on the redirect back from Okta: access_denied: User is not assigned to the client application.',
+      }).fix,
+    ).toMatch(/^Assign the user who signed in to "Kestra"/);
+    expect(
+      judge({
+        name: 'sign-in',
+        ok: false,
+        detail:
+          'The sign-in failed at the token exchange: invalid_grant: The authorization code is invalid or has expired.',
+      }).fix,
+    ).toMatch(/^The code expired or was used before it was exchanged/);
+    const scopes = signInFinding(
+      file,
+      values,
+      {
+        ok: false,
+        checks: [
+          { name: 'read', ok: true, detail: 'Read.' },
+          {
+            name: 'scopes',
+            ok: false,
+            detail: 'The server does not list groups among its scopes.',
+          },
+        ],
+      },
+      { label: 'Kestra' },
+    );
+    expect(scopes.detail).toBe(
+      'The sign-in with exactly /srv/kestra/application.yml stopped at its scopes check: The server does not list groups among its scopes.',
+    );
+    expect(scopes.fix).toMatch(/^Request only scopes the authorization server lists/);
+  });
+
+  it('says a sign-in was not tried when the checks before it failed', () => {
+    expect(signInNotAttempted()).toMatchObject({ check: 'sign-in', ok: false, at: null });
   });
 });
