@@ -164,13 +164,15 @@ export function driftServiceFor(options: {
       }
     },
     readTarget: readTargetFile,
-    secretResolves: async (variable, clientId) => {
+    secretSource: async (variable, clientId) => {
       const value = options.env[variable];
       if (value !== undefined && value !== '') {
-        return true;
+        return 'environment';
       }
       const { orgUrl } = await options.activeOrg();
-      return (await options.readKeptSecret(clientSecretAccount(orgUrl, clientId))) !== null;
+      return (await options.readKeptSecret(clientSecretAccount(orgUrl, clientId))) === null
+        ? null
+        : 'keychain';
     },
     signIn: targetSignIn(exports),
   });

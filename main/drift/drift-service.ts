@@ -70,8 +70,11 @@ export interface DriftServiceDeps {
    * reader's message when the file does not hold what the target needs.
    */
   readTarget(target: string, file: TargetFile): TargetValues;
-  /** Whether the secret the file references resolves here: the environment, then the keychain. */
-  secretResolves(variable: string, clientId: string): Promise<boolean>;
+  /**
+   * Where the secret the file references resolves here: the environment, then the keychain;
+   * `null` when neither holds it.
+   */
+  secretSource(variable: string, clientId: string): Promise<'environment' | 'keychain' | null>;
   /** The sign-in with a target's file (the export's verification); absent: none is offered. */
   signIn?: TargetSignIn;
 }
@@ -522,13 +525,11 @@ export function createDriftService(deps: DriftServiceDeps) {
               : snapshot?.authServer?.id,
           );
     const secret = values.clientSecret;
+    // The app's: the secret the target needs is the app's, whatever client id the file gives.
+    const secretSource =
+      secret.kind === 'environment' ? await deps.secretSource(secret.variable, clientId) : null;
     const secretResolves =
-      secret.kind === 'none'
-        ? null
-        : secret.kind === 'inline'
-          ? true
-          : // The app's: the secret the target needs is the app's, whatever client id the file gives.
-            await deps.secretResolves(secret.variable, clientId);
+      secret.kind === 'none' ? null : secret.kind === 'inline' ? true : secretSource !== null;
     const findings = checkTargetValues(file, target, values, {
       app: {
         ...summary,
@@ -539,6 +540,7 @@ export function createDriftService(deps: DriftServiceDeps) {
       fileClientApp,
       expectedIssuer,
       secretResolves,
+      ...(secretSource === null ? {} : { secretFrom: secretSource }),
     });
     return {
       target,

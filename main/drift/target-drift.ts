@@ -57,6 +57,11 @@ export interface TargetFacts {
   expectedIssuer: string;
   /** Whether the file's secret reference resolves here (env, then the keychain); `null`: none needed. */
   secretResolves: boolean | null;
+  /**
+   * Where a referenced secret resolved: this command's environment, or (the variable unset here)
+   * this computer's keychain entry for the app's client; absent when the file holds it inline.
+   */
+  secretFrom?: 'environment' | 'keychain';
 }
 
 /** The checks a target file goes through, in order. */
@@ -259,9 +264,11 @@ export function checkTargetValues(
     findings.push(
       pass(
         'secret',
-        source.kind === 'environment'
-          ? `The client secret resolves from ${source.variable}.`
-          : 'The client secret is in the file.',
+        source.kind !== 'environment'
+          ? 'The client secret is in the file.'
+          : facts.secretFrom === 'keychain'
+            ? `${source.variable} is not set here; this computer’s keychain keeps the client secret of ${app.clientId}, which ${source.variable} must hold where the target runs.`
+            : `The client secret resolves from ${source.variable}, set in this command’s environment.`,
       ),
     );
   } else {

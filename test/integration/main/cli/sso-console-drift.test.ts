@@ -162,6 +162,9 @@ describe('sso-console drift', () => {
     const good = await run(['drift', '--app', appId, '--target-file', deployed]);
     expect(good.code, good.stdout + good.stderr).toBe(0);
     expect(good.stdout).toContain('The target file matches Okta.');
+    expect(good.stdout).toContain(
+      '✓ secret: OKTA_CLIENT_SECRET is not set here; this computer’s keychain keeps the client secret of',
+    );
 
     const content = readFileSync(deployed, 'utf8');
     const wrong = path.join(folder, 'kestra-prod.yml');
@@ -269,7 +272,9 @@ describe('sso-console drift', () => {
 
     const wrong = await signIn({ OKTA_CLIENT_SECRET: 'not-the-apps-client-secret' });
     expect(wrong.code, wrong.stderr).toBe(2);
-    expect(wrong.stdout).toContain('✓ secret: The client secret resolves from OKTA_CLIENT_SECRET.');
+    expect(wrong.stdout).toContain(
+      '✓ secret: The client secret resolves from OKTA_CLIENT_SECRET, set in this command’s environment.',
+    );
     expect(wrong.stdout).toContain(
       "✗ sign-in: The sign-in with the files' values failed at the token exchange: invalid_client:",
     );

@@ -103,6 +103,19 @@ describe('checkTargetValues', () => {
     expect(finding?.at).toEqual({ file: '/srv/kestra/application.yml', line: 2 });
   });
 
+  it('says where a referenced secret resolved: this command’s environment, or the keychain', () => {
+    const secretDetail = (secretFrom: 'environment' | 'keychain') =>
+      checkTargetValues(file, 'kestra', values, { ...facts, secretFrom }).find(
+        (finding) => finding.check === 'secret',
+      )?.detail;
+    expect(secretDetail('environment')).toBe(
+      'The client secret resolves from OKTA_CLIENT_SECRET, set in this command’s environment.',
+    );
+    expect(secretDetail('keychain')).toBe(
+      'OKTA_CLIENT_SECRET is not set here; this computer’s keychain keeps the client secret of 0oaRIGHT123456789, which OKTA_CLIENT_SECRET must hold where the target runs.',
+    );
+  });
+
   it('catches a wrong issuer, an inactive app, another auth method and a secret that does not resolve', () => {
     const findings = checkTargetValues(
       file,
