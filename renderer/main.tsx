@@ -8,10 +8,12 @@ import { App } from './app/app.tsx';
 import { createActivityStore } from './stores/activity-store.ts';
 import { createConsoleViewStore } from './stores/console-view-store.ts';
 import { createDirectoryStore } from './stores/directory-store.ts';
+import { createDriftStore } from './stores/drift-store.ts';
 import { createExportStore } from './stores/export-store.ts';
 import { createManagedAppsStore } from './stores/managed-apps-store.ts';
 import { createPreviewStore } from './stores/preview-store.ts';
 import { createProfilesStore } from './stores/profiles-store.ts';
+import { createRotationStore } from './stores/rotation-store.ts';
 import { createSetupDocumentStore } from './stores/setup-document-store.ts';
 import { createSetupRunStore } from './stores/setup-run-store.ts';
 import { StoreProvider } from './stores/store-context.tsx';
@@ -34,6 +36,8 @@ const stores = {
   managedApps: createManagedAppsStore(api),
   teardown: createTeardownStore(api),
   activity: createActivityStore(api),
+  rotation: createRotationStore(api),
+  drift: createDriftStore(api),
 };
 const container = document.getElementById('root');
 if (container === null) {

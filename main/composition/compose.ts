@@ -1,4 +1,5 @@
 import type { EventName, EventPayload } from '../../shared/ipc/contract.ts';
+import { driftServiceFor } from '../cli/drift-command.ts';
 import { createExportService } from '../export/export-service.ts';
 import { createActiveOrg, createOrgSchedulers } from '../okta/active-org.ts';
 import { createOktaClient } from '../okta/okta-client.ts';
@@ -8,6 +9,7 @@ import type { SecretStore } from '../platform/secrets/secret-store.ts';
 import { createPreviewService } from '../preview/preview-service.ts';
 import { createFileProfileRepository } from '../profiles/profile-repository.ts';
 import { createProfileService, type ProfileService } from '../profiles/profile-service.ts';
+import { createRotationService } from '../rotation/rotation-service.ts';
 import { createDirectorySearch } from '../setup/directory-search.ts';
 import { createSetupService } from '../setup/setup-service.ts';
 import type { InterceptWindowStrategy } from '../sign-in/redirect-strategy.ts';
@@ -115,6 +117,34 @@ export function composeConsole(options: {
       options.emit('teardown:progress', payload);
     },
   });
+  // Secret rotation: its own export, over the new secret first and no environment, so a
+  // verification can only sign in with the new secret (see createRotationService).
+  const rotations = createRotationService({
+    activeOrg,
+    secrets,
+    dataDir: options.dataDir,
+    createExports: (rotationSecrets) =>
+      createExportService({
+        activeOrg,
+        secrets: rotationSecrets,
+        dataDir: options.dataDir,
+        env: {},
+        ...(options.interceptWindow === undefined
+          ? {}
+          : { interceptWindow: options.interceptWindow }),
+        ...(options.chooseSavePath === undefined ? {} : { chooseSavePath: options.chooseSavePath }),
+      }),
+  });
+  // Drift, wired as `sso-console drift` wires it: the setup's planner and applier, the export's
+  // readers, and this console's own export for a sign-in with a target's file.
+  const drift = driftServiceFor({
+    activeOrg,
+    dataDir: options.dataDir,
+    setup,
+    readKeptSecret: (account) => secrets.get(account),
+    env: process.env,
+    exports,
+  });
   const handlers = createHandlers({
     mode: options.mode,
     version: options.version,
@@ -124,6 +154,8 @@ export function composeConsole(options: {
     preview,
     exports,
     dayTwo,
+    rotations,
+    drift,
     secrets,
   });
   return {
@@ -131,6 +163,7 @@ export function composeConsole(options: {
     profiles,
     stop: async () => {
       await exports.stop();
+      await rotations.files.stop();
       await sandbox.stop();
     },
   };

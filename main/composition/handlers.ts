@@ -1,7 +1,9 @@
+import type { DriftService } from '../drift/drift-service.ts';
 import type { ExportService } from '../export/export-service.ts';
 import type { SecretStore } from '../platform/secrets/secret-store.ts';
 import type { PreviewService } from '../preview/preview-service.ts';
 import type { ProfileService } from '../profiles/profile-service.ts';
+import type { RotationService } from '../rotation/rotation-service.ts';
 import type { DirectorySearch } from '../setup/directory-search.ts';
 import type { SetupService } from '../setup/setup-service.ts';
 import type { DayTwoService } from './day-two.ts';
@@ -23,6 +25,9 @@ export function createHandlers(deps: {
   preview: PreviewService;
   exports: ExportService;
   dayTwo: DayTwoService;
+  /** Secret rotation; its `revealNewSecret` is the command line's alone and has no channel. */
+  rotations: RotationService<ExportService>;
+  drift: DriftService;
   secrets: Pick<SecretStore, 'info'>;
 }): Handlers {
   return {
@@ -79,5 +84,34 @@ export function createHandlers(deps: {
     'teardown:apply': (request) => deps.dayTwo.applyTeardown(request),
     'activity:list': (request) => deps.dayTwo.listActivity(request),
     'activity:page': ({ cursor }) => deps.dayTwo.activityPage(cursor),
+    'rotation:status': ({ appId }) => deps.rotations.status({ appId }),
+    'rotation:start': ({ appId }) => deps.rotations.start({ appId }),
+    // Always referenced: the new secret goes to the keychain, never to the window.
+    'rotation:render': ({ appId, target }) =>
+      deps.rotations.render({ appId, target, inlineSecret: false }),
+    'rotation:save': (request) => deps.rotations.files.save(request),
+    'rotation:verify-start': ({ appId, renderId, login }) =>
+      deps.rotations.verifyStart({
+        appId,
+        renderId,
+        ...(login === undefined ? {} : { user: { kind: 'existing' as const, login } }),
+      }),
+    'rotation:verify-wait': ({ verificationId }) => deps.rotations.verifyWait({ verificationId }),
+    'rotation:verify-paste': (request) => {
+      deps.rotations.verifyPaste(request);
+      return Promise.resolve({});
+    },
+    'rotation:verify-cancel': async ({ verificationId }) => {
+      await deps.rotations.verifyCancel({ verificationId });
+      return {};
+    },
+    'rotation:finish': ({ appId }) =>
+      deps.rotations.finish({ appId, confirmTargetRunsOnNewSecret: true }),
+    'rotation:cancel': ({ appId }) => deps.rotations.cancel({ appId }),
+    'drift:check': ({ appId }) => deps.drift.check(appId),
+    'drift:adopt': ({ appId }) => deps.drift.adopt(appId),
+    'drift:restore': ({ appId }) => deps.drift.restore(appId),
+    'drift:check-target': ({ appId, target, path }) =>
+      deps.drift.checkTargetAt(appId, target, path),
   };
 }

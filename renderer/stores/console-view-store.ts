@@ -2,13 +2,15 @@ import { createStore } from 'zustand/vanilla';
 
 /**
  * Where the admin is in the console: the setup wizard, or the day-two views of the connected
- * org's managed apps (the list, an app's teardown, an app's sign-in activity).
+ * org's managed apps (the list, an app's teardown, sign-in activity, secret rotation, drift).
  */
 export type ConsoleView =
   | { kind: 'setup' }
   | { kind: 'managed-apps' }
   | { kind: 'teardown'; appId: string }
-  | { kind: 'activity'; appId: string };
+  | { kind: 'activity'; appId: string }
+  | { kind: 'rotation'; appId: string }
+  | { kind: 'drift'; appId: string };
 
 /** The console view store's state and actions. */
 export interface ConsoleViewState {

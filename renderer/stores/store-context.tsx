@@ -4,10 +4,12 @@ import { useStore } from 'zustand';
 import type { ActivityState, ActivityStore } from './activity-store.ts';
 import type { ConsoleViewState, ConsoleViewStore } from './console-view-store.ts';
 import type { DirectoryState, DirectoryStore } from './directory-store.ts';
+import type { DriftState, DriftStore } from './drift-store.ts';
 import type { ExportState, ExportStore } from './export-store.ts';
 import type { ManagedAppsState, ManagedAppsStore } from './managed-apps-store.ts';
 import type { PreviewState, PreviewStore } from './preview-store.ts';
 import type { ProfilesState, ProfilesStore } from './profiles-store.ts';
+import type { RotationState, RotationStore } from './rotation-store.ts';
 import type { SetupDocumentState, SetupDocumentStore } from './setup-document-store.ts';
 import type { SetupRunState, SetupRunStore } from './setup-run-store.ts';
 import type { TeardownState, TeardownStore } from './teardown-store.ts';
@@ -26,6 +28,8 @@ export interface Stores {
   managedApps?: ManagedAppsStore;
   teardown?: TeardownStore;
   activity?: ActivityStore;
+  rotation?: RotationStore;
+  drift?: DriftStore;
 }
 
 const StoresContext = createContext<Stores | null>(null);
@@ -98,6 +102,16 @@ export function useTeardown<T>(selector: (state: TeardownState) => T): T {
 /** Reads a slice of the sign-in activity store. */
 export function useActivity<T>(selector: (state: ActivityState) => T): T {
   return useStore(useStores('activity'), selector);
+}
+
+/** Reads a slice of the secret rotation store. */
+export function useRotation<T>(selector: (state: RotationState) => T): T {
+  return useStore(useStores('rotation'), selector);
+}
+
+/** Reads a slice of the drift store. */
+export function useDrift<T>(selector: (state: DriftState) => T): T {
+  return useStore(useStores('drift'), selector);
 }
 
 /**

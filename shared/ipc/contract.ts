@@ -277,6 +277,145 @@ const activityPageSchema = z.object({
   cursor: z.string().nullable(),
 });
 
+/** Written files: named by `renderId` for saving and verifying them; refused targets with why. */
+const renderedFilesSchema = z.object({
+  /** Names this rendering in `export:save`, `export:reveal-file` and `export:verify-start`. */
+  renderId: z.string(),
+  outputs: z.array(exportOutputSchema),
+  /** Targets that could not be exported, each with the reason (e.g. no matching callback). */
+  refused: z.array(
+    z.object({ target: z.enum(EXPORT_TARGET_IDS), message: z.string(), hint: z.string() }),
+  ),
+});
+
+/** Saving one written file, named by its rendering; `replace` after the diff was shown. */
+const saveFileRequestShape = {
+  renderId: z.string().max(100),
+  target: z.enum(EXPORT_TARGET_IDS),
+  name: z.string().max(200),
+  replace: z
+    .object({ id: z.string().max(100), hash: z.string().max(100) })
+    .strict()
+    .optional(),
+};
+
+/** How saving one file went; see `export:save`. */
+const savedFileSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('saved'), path: z.string(), mode: z.enum(['0600', '0644']) }),
+  z.object({ kind: z.literal('cancelled') }),
+  z.object({ kind: z.literal('download') }),
+  z.object({
+    kind: z.literal('confirm-overwrite'),
+    /** Shown to the admin; the replace names it by `replaceId`. */
+    path: z.string(),
+    /** A unified diff from the file on disk to the new one (secrets masked). */
+    diff: z.string(),
+    replaceHash: z.string(),
+    replaceId: z.string(),
+  }),
+]);
+
+/** A verification's sign-in, begun: where to sign in, how it comes back, what the files say. */
+const verificationStartedSchema = z.object({
+  verificationId: z.string(),
+  authorizeUrl: z.string(),
+  strategy: redirectStrategySchema,
+  reading: targetReadingViewSchema,
+  user: signInUserSchema,
+});
+
+/** The phases of a secret rotation, as `main/rotation/` journals them, and how it ended. */
+export const ROTATION_PHASES = [
+  'none',
+  'creating',
+  'awaiting-verification',
+  'awaiting-confirmation',
+  'retiring',
+  'finished',
+  'cancelled',
+] as const;
+
+/**
+ * Where an app's secret rotation stands: its client secrets (ids, status, age and role — never a
+ * value), what is verified, and the admin's next step in words.
+ */
+export const rotationStatusSchema = z.object({
+  appId: z.string(),
+  clientId: z.string(),
+  label: z.string(),
+  rotationId: z.string().nullable(),
+  phase: z.enum(ROTATION_PHASES),
+  secrets: z.array(
+    z.object({
+      id: z.string(),
+      status: z.string(),
+      created: z.string().optional(),
+      /** `old`: the one being replaced; `new`: the one made by the rotation. */
+      role: z.enum(['old', 'new', 'other']),
+    }),
+  ),
+  /** The new files' successful sign-in: which target, their SHA-256, when. */
+  verified: z
+    .object({ target: z.enum(EXPORT_TARGET_IDS), contentHash: z.string(), at: z.string() })
+    .nullable(),
+  next: z.string(),
+});
+export type RotationStatusView = z.infer<typeof rotationStatusSchema>;
+
+/** An app's drift from its setup document, field by field (`sso-console drift --json`'s `org`). */
+export const orgDriftReportSchema = z.object({
+  orgUrl: z.string(),
+  app: z.object({ id: z.string(), label: z.string(), clientId: z.string(), status: z.string() }),
+  /** The document compared: its setup id and the copy kept by the last apply. */
+  document: z.object({
+    id: z.string(),
+    keptFile: z.string().nullable(),
+    file: z.string().nullable(),
+  }),
+  drift: z.object({
+    /** Whether the plan of the document is not empty (or cannot be applied). */
+    drifted: z.boolean(),
+    fields: z.array(
+      z.object({
+        key: z.string(),
+        title: z.string(),
+        /** Where it is in the setup document, e.g. `app.redirectUris`. */
+        path: z.string(),
+        documentValue: z.unknown(),
+        oktaValue: z.unknown(),
+        adoptable: z.boolean(),
+        /** Why Adopt cannot take it ("Restore only"); `null` when it can. */
+        adoptNote: z.string().nullable(),
+      }),
+    ),
+    /** What the org lacks that the console will not create (a user, a group). */
+    blockers: z.array(z.string()),
+  }),
+});
+export type OrgDriftReportView = z.infer<typeof orgDriftReportSchema>;
+
+/** A target's config file checked against the org: each check, and the fix of a failed one. */
+export const targetDriftReportSchema = z.object({
+  target: z.string(),
+  file: z.string(),
+  app: z.object({ id: z.string(), label: z.string(), clientId: z.string() }),
+  ok: z.boolean(),
+  findings: z.array(
+    z.object({
+      check: z.string(),
+      ok: z.boolean(),
+      detail: z.string(),
+      fix: z.string().nullable(),
+      /** The file and line the fix is made at, when the value is written there. */
+      at: z.object({ file: z.string(), line: z.number().int() }).nullable(),
+    }),
+  ),
+});
+export type TargetDriftReportView = z.infer<typeof targetDriftReportSchema>;
+
+/** An app named by its id, as the day-two channels take it. */
+const appRequest = z.object({ appId: z.string().min(1).max(200) }).strict();
+
 /**
  * Every call the renderer may make into main, as `domain:action` channels.
  *
@@ -444,15 +583,7 @@ export const CHANNELS = {
           .optional(),
       })
       .strict(),
-    response: z.object({
-      /** Names this rendering in `export:save`, `export:reveal-file` and `export:verify-start`. */
-      renderId: z.string(),
-      outputs: z.array(exportOutputSchema),
-      /** Targets that could not be exported, each with the reason (e.g. no matching callback). */
-      refused: z.array(
-        z.object({ target: z.enum(EXPORT_TARGET_IDS), message: z.string(), hint: z.string() }),
-      ),
-    }),
+    response: renderedFilesSchema,
   },
   'export:reveal-file': {
     // A file with its inline secret, for the admin who asked to copy or download it.
@@ -473,31 +604,8 @@ export const CHANNELS = {
      * and the page asks again with `replace` — the opaque id of the path the dialog chose and
      * the hash of the file whose diff the admin saw.
      */
-    request: z
-      .object({
-        renderId: z.string().max(100),
-        target: z.enum(EXPORT_TARGET_IDS),
-        name: z.string().max(200),
-        replace: z
-          .object({ id: z.string().max(100), hash: z.string().max(100) })
-          .strict()
-          .optional(),
-      })
-      .strict(),
-    response: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('saved'), path: z.string(), mode: z.enum(['0600', '0644']) }),
-      z.object({ kind: z.literal('cancelled') }),
-      z.object({ kind: z.literal('download') }),
-      z.object({
-        kind: z.literal('confirm-overwrite'),
-        /** Shown to the admin; the replace names it by `replaceId`. */
-        path: z.string(),
-        /** A unified diff from the file on disk to the new one (secrets masked). */
-        diff: z.string(),
-        replaceHash: z.string(),
-        replaceId: z.string(),
-      }),
-    ]),
+    request: z.object(saveFileRequestShape).strict(),
+    response: savedFileSchema,
   },
   'export:verify-start': {
     // Signs in with exactly what the files say; answers once the sign-in can begin.
@@ -508,13 +616,7 @@ export const CHANNELS = {
         user: previewUserSchema,
       })
       .strict(),
-    response: z.object({
-      verificationId: z.string(),
-      authorizeUrl: z.string(),
-      strategy: redirectStrategySchema,
-      reading: targetReadingViewSchema,
-      user: signInUserSchema,
-    }),
+    response: verificationStartedSchema,
   },
   'export:verify-wait': {
     request: z.object({ verificationId: z.string().max(100) }).strict(),
@@ -574,6 +676,104 @@ export const CHANNELS = {
     // The page after an earlier answer, named by its cursor.
     request: z.object({ cursor: z.string().min(1).max(100) }).strict(),
     response: activityPageSchema,
+  },
+  'rotation:status': {
+    // Where the app's secret rotation stands, read from the journal and the org; changes nothing.
+    request: appRequest,
+    response: rotationStatusSchema,
+  },
+  'rotation:start': {
+    // Starts (or resumes) a rotation up to the second secret made and kept in the keychain.
+    request: appRequest,
+    response: rotationStatusSchema,
+  },
+  'rotation:render': {
+    /**
+     * The target's files for the new secret. Always with the secret referenced: the new secret
+     * stays in the keychain, and no channel ever hands it to the window.
+     */
+    request: z
+      .object({ appId: z.string().min(1).max(200), target: z.enum(EXPORT_TARGET_IDS) })
+      .strict(),
+    response: renderedFilesSchema,
+  },
+  'rotation:save': {
+    // Saves one of the rotation's files, as `export:save` does (a dialog, or `download`).
+    request: z.object(saveFileRequestShape).strict(),
+    response: savedFileSchema,
+  },
+  'rotation:verify-start': {
+    // Signs in with exactly the rotation's new files; without `login`, whoever signs in.
+    request: z
+      .object({
+        appId: z.string().min(1).max(200),
+        renderId: z.string().max(100),
+        login: z.string().min(1).max(200).optional(),
+      })
+      .strict(),
+    response: verificationStartedSchema,
+  },
+  'rotation:verify-wait': {
+    // The sign-in's outcome; a success is journaled as the new secret's proof.
+    request: z.object({ verificationId: z.string().max(100) }).strict(),
+    response: verificationResultSchema,
+  },
+  'rotation:verify-paste': {
+    request: z.object({ verificationId: z.string().max(100), url: z.string().max(8192) }).strict(),
+    response: z.object({}),
+  },
+  'rotation:verify-cancel': {
+    request: z.object({ verificationId: z.string().max(100) }).strict(),
+    response: z.object({}),
+  },
+  'rotation:finish': {
+    // The admin's confirmation that the target runs on the new secret: the old one is retired.
+    request: z
+      .object({ appId: z.string().min(1).max(200), confirmTargetRunsOnNewSecret: z.literal(true) })
+      .strict(),
+    response: z.object({
+      status: rotationStatusSchema,
+      /** The keychain no longer holding the new secret, in words; `null` when all is well. */
+      keychainWarning: z.string().nullable(),
+    }),
+  },
+  'rotation:cancel': {
+    // Ends the rotation before the swap: the new secret is removed, the old one kept.
+    request: appRequest,
+    response: rotationStatusSchema,
+  },
+  'drift:check': {
+    // The app against its kept setup document, field by field; changes nothing.
+    request: appRequest,
+    response: orgDriftReportSchema,
+  },
+  'drift:adopt': {
+    // Okta's values into the kept document; what Adopt cannot take stays as drift.
+    request: appRequest,
+    response: z.object({
+      adopted: z.array(z.string()),
+      written: z.array(z.string()),
+      after: orgDriftReportSchema,
+    }),
+  },
+  'drift:restore': {
+    // Plans and applies the kept document (journaled, locked), then compares again.
+    request: appRequest,
+    response: orgDriftReportSchema,
+  },
+  'drift:check-target': {
+    /**
+     * Reads the config file at `path` on this computer (the console is local) with the target's
+     * reader and checks it against Okta. `target`: the document's when left out.
+     */
+    request: z
+      .object({
+        appId: z.string().min(1).max(200),
+        target: z.enum(EXPORT_TARGET_IDS).optional(),
+        path: z.string().min(1).max(4096),
+      })
+      .strict(),
+    response: targetDriftReportSchema,
   },
 } as const;
 
@@ -638,9 +838,24 @@ export const CHANNEL_NAMES = Object.keys(CHANNELS) as Channel[];
 /** All event names, in contract order. */
 export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
 
-/** The schema of a channel's whole answer, success or failure. */
-export function channelResultSchema(channel: Channel) {
+/** Each channel's answer schema, built on first use: zod builds a schema in about 0.1 ms. */
+const channelResultSchemas = new Map<Channel, ReturnType<typeof buildChannelResultSchema>>();
+
+function buildChannelResultSchema(channel: Channel) {
   return resultSchema(CHANNELS[channel].response);
+}
+
+/**
+ * The schema of a channel's whole answer, success or failure; built once per channel, since the
+ * renderer checks every answer (a search per keystroke among them) against it.
+ */
+export function channelResultSchema(channel: Channel) {
+  let schema = channelResultSchemas.get(channel);
+  if (schema === undefined) {
+    schema = buildChannelResultSchema(channel);
+    channelResultSchemas.set(channel, schema);
+  }
+  return schema;
 }
 
 /** An event as it travels on the single event channel (Electron IPC, browser mode's stream). */

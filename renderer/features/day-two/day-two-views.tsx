@@ -1,11 +1,13 @@
 import type { ConsoleView } from '../../stores/console-view-store.ts';
 import { ActivityView } from './activity-view.tsx';
+import { DriftView } from './drift-view.tsx';
 import { ManagedAppsView } from './managed-apps-view.tsx';
+import { RotationView } from './rotation-view.tsx';
 import { TeardownView } from './teardown-view.tsx';
 
 /**
- * The day-two views of the connected org: the managed apps, an app's teardown, an app's
- * sign-in activity. One chunk, loaded the first time the admin opens "Managed apps".
+ * The day-two views of the connected org: the managed apps, and an app's teardown, sign-in
+ * activity, secret rotation and drift. One chunk, loaded the first time the admin opens "Managed apps".
  */
 export function DayTwoViews(props: { view: Exclude<ConsoleView, { kind: 'setup' }> }) {
   const { view } = props;
@@ -16,5 +18,9 @@ export function DayTwoViews(props: { view: Exclude<ConsoleView, { kind: 'setup' 
       return <TeardownView key={view.appId} appId={view.appId} />;
     case 'activity':
       return <ActivityView key={view.appId} appId={view.appId} />;
+    case 'rotation':
+      return <RotationView key={view.appId} appId={view.appId} />;
+    case 'drift':
+      return <DriftView key={view.appId} appId={view.appId} />;
   }
 }

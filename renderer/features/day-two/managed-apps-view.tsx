@@ -130,10 +130,6 @@ function ManagedAppCard(props: { app: ManagedAppView }) {
           or torn down from here. To change it, choose “Edit an existing app” in Set up.
         </p>
       )}
-      {/*
-        The app's actions. "Rotate secret" and "Check drift" (issue 17, items 2 and 3) belong in
-        this group too, beside "Tear down", once their views exist.
-      */}
       <div
         className="managed-app__actions"
         role="group"
@@ -177,6 +173,28 @@ function ManagedAppCard(props: { app: ManagedAppView }) {
         >
           Sign-in activity
         </button>
+        {app.secretAgeDays !== null && (
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              show({ kind: 'rotation', appId: app.id });
+            }}
+          >
+            Rotate secret
+          </button>
+        )}
+        {setupId !== null && (
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              show({ kind: 'drift', appId: app.id });
+            }}
+          >
+            Check drift
+          </button>
+        )}
         {setupId !== null && (
           <button
             type="button"

@@ -97,7 +97,7 @@ describe('ManagedAppsView', () => {
     expect(screen.getByRole('status').textContent).toBe('2 managed apps.');
   });
 
-  it('offers open, preview, export, activity and teardown; rotation and drift are not offered yet', async () => {
+  it('offers open, preview, export, activity, secret rotation, drift and teardown', async () => {
     renderView(LISTED);
     const actions = await screen.findByRole('group', { name: 'Actions for Kestra' });
     expect(
@@ -109,6 +109,8 @@ describe('ManagedAppsView', () => {
       'Preview the login',
       'Export config files',
       'Sign-in activity',
+      'Rotate secret',
+      'Check drift',
       'Tear down…',
     ]);
   });
@@ -166,11 +168,15 @@ describe('ManagedAppsView', () => {
     expect(stores.consoleView.getState().view).toEqual({ kind: 'managed-apps' });
   });
 
-  it('moves to the activity and the teardown of an app', async () => {
+  it('moves to the activity, rotation, drift and teardown of an app', async () => {
     const { stores } = renderView(LISTED);
     const kestra = await screen.findByRole('article', { name: /Kestra/ });
     fireEvent.click(within(kestra).getByRole('button', { name: 'Sign-in activity' }));
     expect(stores.consoleView.getState().view).toEqual({ kind: 'activity', appId: '0oa1' });
+    fireEvent.click(within(kestra).getByRole('button', { name: 'Rotate secret' }));
+    expect(stores.consoleView.getState().view).toEqual({ kind: 'rotation', appId: '0oa1' });
+    fireEvent.click(within(kestra).getByRole('button', { name: 'Check drift' }));
+    expect(stores.consoleView.getState().view).toEqual({ kind: 'drift', appId: '0oa1' });
     fireEvent.click(within(kestra).getByRole('button', { name: 'Tear down…' }));
     expect(stores.consoleView.getState().view).toEqual({ kind: 'teardown', appId: '0oa1' });
   });
