@@ -149,7 +149,16 @@ const MAIN_ZONES = {
       ),
     ]),
   ),
-  composition: mainZone(['main/composition/**/*.ts'], GLUE_IMPORTS),
+  composition: mainZone(
+    ['main/composition/**/*.ts'],
+    [
+      mainFolders(
+        ['cli'],
+        'The CLI sits on the composition root, not beneath it: wiring both share lives in main/composition/, and the CLI imports it.',
+      ),
+      ...GLUE_IMPORTS,
+    ],
+  ),
   cli: mainZone(['main/cli/**/*.ts'], [...GLUE_IMPORTS, SANDBOX_IMPORT]),
   sandbox: mainZone(
     ['main/sandbox/**/*.ts'],

@@ -1,12 +1,9 @@
-import type { SetupDocument } from '../../shared/setup/setup-document.ts';
+import { planDrift } from '../composition/day-two-wiring.ts';
 import { readVerifications } from '../export/verification-record.ts';
 import { listManagedApps, type ManagedApp } from '../managed-apps/managed-apps.ts';
 import type { ActiveOrg } from '../okta/active-org.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
-import type { OrgSnapshot } from '../okta/org-snapshot.ts';
 import { readKeptSetupDocuments } from '../platform/kept-setup-documents.ts';
-import { hasChanges } from '../setup/plan.ts';
-import { setupPlanner } from './drift-command.ts';
 
 /** What `list` prints to. */
 export interface ListCommandIo {
@@ -65,17 +62,6 @@ export function renderManagedAppsTable(apps: readonly ManagedApp[]): string {
     )
     .join('\n')
     .concat('\n');
-}
-
-/**
- * Drift as `plan` would see it: the setup's planner over what the org holds now, with the
- * secrets this computer owes (from the setup's journal), so `list` says drift exactly when
- * `sso-console plan` of the document would show a change.
- */
-export function planDrift(dataDir: string, orgUrl: string) {
-  const plan = setupPlanner(dataDir);
-  return async (document: SetupDocument, snapshot: OrgSnapshot): Promise<boolean> =>
-    hasChanges(await plan(orgUrl, document, snapshot));
 }
 
 /**

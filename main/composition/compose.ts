@@ -1,5 +1,4 @@
 import type { EventName, EventPayload } from '../../shared/ipc/contract.ts';
-import { driftServiceFor } from '../cli/drift-command.ts';
 import { createExportService } from '../export/export-service.ts';
 import { createActiveOrg, createOrgSchedulers } from '../okta/active-org.ts';
 import { createOktaClient } from '../okta/okta-client.ts';
@@ -14,6 +13,7 @@ import { createDirectorySearch } from '../setup/directory-search.ts';
 import { createSetupService } from '../setup/setup-service.ts';
 import type { InterceptWindowStrategy } from '../sign-in/redirect-strategy.ts';
 import { createDayTwoService } from './day-two.ts';
+import { driftServiceFor } from './day-two-wiring.ts';
 import { createDispatcher, type Dispatch } from './dispatcher.ts';
 import { createEmbeddedSandbox } from './embedded-sandbox.ts';
 import { createHandlers } from './handlers.ts';

@@ -15,7 +15,6 @@ import {
   type ActivityFilters,
   createSignInActivityService,
 } from '../activity/sign-in-activity.ts';
-import { planDrift } from '../cli/list-command.ts';
 import { readVerifications } from '../export/verification-record.ts';
 import { listManagedApps } from '../managed-apps/managed-apps.ts';
 import type { ActiveOrg } from '../okta/active-org.ts';
@@ -27,6 +26,7 @@ import { THROWAWAY_LOGIN_PREFIX } from '../preview/throwaway-user.ts';
 import { createFileJournal } from '../setup/apply-journal.ts';
 import { destroySetup, planTeardownFromOrg, type TeardownDeps } from '../teardown/teardown.ts';
 import type { TeardownPlan } from '../teardown/teardown-plan.ts';
+import { planDrift } from './day-two-wiring.ts';
 
 /**
  * The console's day-two work on the connected org: the managed apps, the teardown of a setup,

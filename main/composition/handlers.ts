@@ -1,3 +1,4 @@
+import { redirectStrategySchema } from '../../shared/ipc/contract.ts';
 import type { DriftService } from '../drift/drift-service.ts';
 import type { ExportService } from '../export/export-service.ts';
 import type { SecretStore } from '../platform/secrets/secret-store.ts';
@@ -7,6 +8,7 @@ import type { RotationService } from '../rotation/rotation-service.ts';
 import type { DirectorySearch } from '../setup/directory-search.ts';
 import type { SetupService } from '../setup/setup-service.ts';
 import type { DayTwoService } from './day-two.ts';
+import { targetFileAt } from './day-two-wiring.ts';
 import type { Handlers } from './dispatcher.ts';
 
 /**
@@ -113,5 +115,35 @@ export function createHandlers(deps: {
     'drift:restore': ({ appId }) => deps.drift.restore(appId),
     'drift:check-target': ({ appId, target, path }) =>
       deps.drift.checkTargetAt(appId, target, path),
+    'drift:target-sign-in-start': async ({ appId, target, path, login }) => {
+      const { report, signIn } = await deps.drift.startTargetSignIn(
+        appId,
+        target,
+        await targetFileAt(path),
+        login === undefined ? {} : { login },
+      );
+      return {
+        report,
+        signIn:
+          signIn === null
+            ? null
+            : {
+                verificationId: signIn.verificationId,
+                authorizeUrl: signIn.authorizeUrl,
+                strategy: redirectStrategySchema.parse(signIn.strategy),
+                user: signIn.user,
+              },
+      };
+    },
+    'drift:target-sign-in-wait': ({ verificationId }) =>
+      deps.drift.finishTargetSignIn(verificationId),
+    'drift:target-sign-in-paste': ({ verificationId, url }) => {
+      deps.drift.pasteTargetSignIn(verificationId, url);
+      return Promise.resolve({});
+    },
+    'drift:target-sign-in-cancel': async ({ verificationId }) => {
+      await deps.drift.cancelTargetSignIn(verificationId);
+      return {};
+    },
   };
 }

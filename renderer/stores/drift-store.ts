@@ -13,6 +13,26 @@ import { call } from '../api/call.ts';
 /** What the drift store is doing against the org. */
 export type DriftBusy = 'checking' | 'adopting' | 'restoring';
 
+/** A sign-in with a target's file, begun: where to sign in and how it comes back. */
+export type TargetSignInStarted = NonNullable<
+  ChannelResponse<'drift:target-sign-in-start'>['signIn']
+>;
+
+/**
+ * The check of a target's config file: `checking` the file alone; `starting` the check and then
+ * the sign-in with it; `waiting` for the admin to sign in.
+ */
+export interface TargetCheck {
+  status: 'idle' | 'checking' | 'starting' | 'waiting' | 'done' | 'error';
+  /** The file's findings (with the sign-in's, once it ran). */
+  report: TargetDriftReportView | null;
+  error: AppErrorValue | null;
+  /** The sign-in waiting for the admin; `null` otherwise. */
+  signIn: TargetSignInStarted | null;
+  /** Chosen by the store per attempt, so an answer to an earlier attempt is dropped. */
+  operationId: string | null;
+}
+
 /** The drift store's state and actions. */
 export interface DriftState {
   appId: string | null;
@@ -25,12 +45,8 @@ export interface DriftState {
   /** Whether the last action was a Restore that went through. */
   restored: boolean;
   error: { during: DriftBusy; value: AppErrorValue } | null;
-  /** The check of a target's config file. */
-  targetCheck: {
-    status: 'idle' | 'checking' | 'done' | 'error';
-    report: TargetDriftReportView | null;
-    error: AppErrorValue | null;
-  };
+  /** The check of a target's config file, and the sign-in with it. */
+  targetCheck: TargetCheck;
   check: (appId: string) => Promise<void>;
   adopt: () => Promise<void>;
   askRestore: () => void;
@@ -38,10 +54,25 @@ export interface DriftState {
   restore: () => Promise<void>;
   /** Checks the file at `path` on this computer; `target` left out: the document's. */
   checkTarget: (path: string, target: ExportTargetId | null) => Promise<void>;
+  /**
+   * Checks the file, then signs in with exactly it through the export's verification; `login`
+   * empty: whoever signs in. The admin signs in at the address main answers with.
+   */
+  signInWithTarget: (path: string, target: ExportTargetId | null, login: string) => Promise<void>;
+  /** The address the browser ended on, when the console cannot listen on the file's URI. */
+  pasteTargetSignIn: (url: string) => Promise<AppErrorValue | null>;
+  /** Ends the sign-in without waiting for it; the file's findings so far stay. */
+  cancelTargetSignIn: () => Promise<void>;
   reset: () => void;
 }
 
-const NO_TARGET_CHECK = { status: 'idle', report: null, error: null } as const;
+const NO_TARGET_CHECK: TargetCheck = {
+  status: 'idle',
+  report: null,
+  error: null,
+  signIn: null,
+  operationId: null,
+};
 
 const IDLE = {
   appId: null,
@@ -65,6 +96,22 @@ const IDLE = {
  */
 export function createDriftStore(api: BridgeApi) {
   return createStore<DriftState>()((set, get) => {
+    /** Ends a sign-in still waiting (another check, another app, the view closed): frees its port. */
+    function endSignIn() {
+      const { signIn, status } = get().targetCheck;
+      if (signIn !== null && status === 'waiting') {
+        void call(api, 'drift:target-sign-in-cancel', { verificationId: signIn.verificationId });
+      }
+    }
+
+    /** Starts a target check attempt; `current` says whether it is still the one on screen. */
+    function beginTargetCheck(status: 'checking' | 'starting') {
+      endSignIn();
+      const operationId = crypto.randomUUID();
+      set({ targetCheck: { status, report: null, error: null, signIn: null, operationId } });
+      return { operationId, current: () => get().targetCheck.operationId === operationId };
+    }
+
     async function orgStep<T>(
       busy: DriftBusy,
       run: (appId: string) => Promise<{ ok: true; data: T } | { ok: false; error: AppErrorValue }>,
@@ -91,6 +138,7 @@ export function createDriftStore(api: BridgeApi) {
 
       async check(appId) {
         if (get().appId !== appId) {
+          endSignIn();
           set({ ...IDLE, appId });
         }
         set({ adopted: null, restored: false });
@@ -138,23 +186,98 @@ export function createDriftStore(api: BridgeApi) {
         if (appId === null || path.trim() === '') {
           return;
         }
-        set({ targetCheck: { status: 'checking', report: null, error: null } });
+        const { operationId, current } = beginTargetCheck('checking');
         const answer = await call(api, 'drift:check-target', {
           appId,
           path: path.trim(),
           ...(target === null ? {} : { target }),
         });
-        if (get().appId !== appId) {
+        if (get().appId !== appId || !current()) {
           return;
         }
         set({
-          targetCheck: answer.ok
-            ? { status: 'done', report: answer.data, error: null }
-            : { status: 'error', report: null, error: answer.error },
+          targetCheck: {
+            ...NO_TARGET_CHECK,
+            operationId,
+            ...(answer.ok
+              ? { status: 'done', report: answer.data }
+              : { status: 'error', error: answer.error }),
+          },
         });
       },
 
+      async signInWithTarget(path, target, login) {
+        const { appId } = get();
+        if (appId === null || path.trim() === '') {
+          return;
+        }
+        const { operationId, current } = beginTargetCheck('starting');
+        const started = await call(api, 'drift:target-sign-in-start', {
+          appId,
+          path: path.trim(),
+          ...(target === null ? {} : { target }),
+          ...(login.trim() === '' ? {} : { login: login.trim() }),
+        });
+        if (get().appId !== appId || !current()) {
+          if (started.ok && started.data.signIn !== null) {
+            void call(api, 'drift:target-sign-in-cancel', {
+              verificationId: started.data.signIn.verificationId,
+            });
+          }
+          return;
+        }
+        if (!started.ok) {
+          set({
+            targetCheck: { ...NO_TARGET_CHECK, operationId, status: 'error', error: started.error },
+          });
+          return;
+        }
+        const { report, signIn } = started.data;
+        if (signIn === null) {
+          // No sign-in was started: the report's sign-in finding says why, with its fix.
+          set({ targetCheck: { ...NO_TARGET_CHECK, operationId, status: 'done', report } });
+          return;
+        }
+        set({
+          targetCheck: { ...NO_TARGET_CHECK, operationId, status: 'waiting', report, signIn },
+        });
+        const finished = await call(api, 'drift:target-sign-in-wait', {
+          verificationId: signIn.verificationId,
+        });
+        if (get().appId !== appId || !current()) {
+          return;
+        }
+        set({
+          targetCheck: finished.ok
+            ? { ...NO_TARGET_CHECK, operationId, status: 'done', report: finished.data }
+            : { ...NO_TARGET_CHECK, operationId, status: 'error', error: finished.error },
+        });
+      },
+
+      async pasteTargetSignIn(url) {
+        const { signIn, status } = get().targetCheck;
+        if (signIn === null || status !== 'waiting') {
+          return null;
+        }
+        const answer = await call(api, 'drift:target-sign-in-paste', {
+          verificationId: signIn.verificationId,
+          url,
+        });
+        return answer.ok ? null : answer.error;
+      },
+
+      async cancelTargetSignIn() {
+        const { signIn, status } = get().targetCheck;
+        if (signIn === null || status !== 'waiting') {
+          return;
+        }
+        // Cleared, as the rotation's verification is: the wait's answer (the cancel) is dropped.
+        set({ targetCheck: NO_TARGET_CHECK });
+        await call(api, 'drift:target-sign-in-cancel', { verificationId: signIn.verificationId });
+      },
+
       reset() {
+        endSignIn();
         set({ ...IDLE });
       },
     };

@@ -27,6 +27,26 @@ export const EXPORT_TARGET_IDS = [
 /** One of {@link EXPORT_TARGET_IDS}. */
 export type ExportTargetId = (typeof EXPORT_TARGET_IDS)[number];
 
+/**
+ * Each target's title, as the export's catalogue (`export:targets`) gives it: for pickers that
+ * name a target without loading the catalogue (the rotation's and drift's). Main's exporters
+ * carry the same titles; a test holds the two together.
+ */
+export const EXPORT_TARGET_TITLES: Readonly<Record<ExportTargetId, string>> = {
+  kestra: 'Kestra',
+  kaimu: 'Kaimu',
+  'okta-env': 'Okta CLI .okta.env',
+  dotenv: 'Generic .env',
+  json: 'Generic JSON',
+  'spring-boot': 'Spring Boot',
+  grafana: 'Grafana',
+  argocd: 'Argo CD',
+  'oauth2-proxy': 'oauth2-proxy',
+  authjs: 'Auth.js',
+  gitlab: 'GitLab',
+  terraform: 'Terraform (okta provider)',
+};
+
 /** The syntax of an exported file, for highlighting and for picking its parser. */
 export const FILE_LANGUAGES = ['yaml', 'json', 'dotenv', 'ini', 'toml', 'ruby', 'hcl'] as const;
 

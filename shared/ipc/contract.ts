@@ -5,6 +5,7 @@ import {
   exportOutputSchema,
   exportTargetInfoSchema,
   targetReadingViewSchema,
+  verificationCheckSchema,
   verificationResultSchema,
 } from '../export/export-targets.ts';
 import { RATE_LIMIT_BUCKETS } from '../okta/rate-limit-buckets.ts';
@@ -410,8 +411,31 @@ export const targetDriftReportSchema = z.object({
       at: z.object({ file: z.string(), line: z.number().int() }).nullable(),
     }),
   ),
+  /**
+   * The sign-in with exactly the file, when one ran: every check the export's verification made
+   * (the `sign-in` finding says the outcome and the fix). Never a token or a secret.
+   */
+  signIn: z
+    .object({
+      ok: z.boolean(),
+      checks: z.array(verificationCheckSchema),
+      verifiedAt: z.string().nullable(),
+      contentHash: z.string(),
+    })
+    .optional(),
 });
 export type TargetDriftReportView = z.infer<typeof targetDriftReportSchema>;
+
+/**
+ * A sign-in with a target's file, begun: where to sign in and how it comes back, as the export's
+ * verification answers (`export:verify-start`), without the reading (the findings hold it).
+ */
+const targetSignInStartedSchema = z.object({
+  verificationId: z.string(),
+  authorizeUrl: z.string(),
+  strategy: redirectStrategySchema,
+  user: signInUserSchema,
+});
 
 /** An app named by its id, as the day-two channels take it. */
 const appRequest = z.object({ appId: z.string().min(1).max(200) }).strict();
@@ -774,6 +798,38 @@ export const CHANNELS = {
       })
       .strict(),
     response: targetDriftReportSchema,
+  },
+  'drift:target-sign-in-start': {
+    /**
+     * `drift:check-target`, then a sign-in with exactly that file through the export's
+     * verification (without `login`, whoever signs in). `signIn` is `null` when none was
+     * started — the checks already failed, or it could not begin — and the report says why.
+     */
+    request: z
+      .object({
+        appId: z.string().min(1).max(200),
+        target: z.enum(EXPORT_TARGET_IDS).optional(),
+        path: z.string().min(1).max(4096),
+        login: z.string().min(1).max(200).optional(),
+      })
+      .strict(),
+    response: z.object({
+      report: targetDriftReportSchema,
+      signIn: targetSignInStartedSchema.nullable(),
+    }),
+  },
+  'drift:target-sign-in-wait': {
+    // The sign-in's outcome: the file's report with the sign-in's finding, its checks and fix.
+    request: z.object({ verificationId: z.string().max(100) }).strict(),
+    response: targetDriftReportSchema,
+  },
+  'drift:target-sign-in-paste': {
+    request: z.object({ verificationId: z.string().max(100), url: z.string().max(8192) }).strict(),
+    response: z.object({}),
+  },
+  'drift:target-sign-in-cancel': {
+    request: z.object({ verificationId: z.string().max(100) }).strict(),
+    response: z.object({}),
   },
 } as const;
 

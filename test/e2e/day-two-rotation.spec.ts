@@ -20,7 +20,8 @@ import { expect, test } from './support/console-fixture.ts';
  * without downtime (the old secret signs in until the admin confirms, the new files verify by
  * signing in in the browser, then the old secret is refused at /token, and the org never holds
  * no ACTIVE secret); and drift made behind the console's back, shown field by field, restored,
- * and a deployed application.yml with a wrong client id caught with its fix. Both views pass axe.
+ * a deployed application.yml with a wrong client id caught with its fix, and the file as exported
+ * signed in with from the drift view ("Sign in with this file"). Both views pass axe.
  */
 
 const ADA = {
@@ -352,4 +353,27 @@ test('drift: an edit behind the console’s back shown field by field and restor
   );
   await checkView(page);
   await page.screenshot({ path: testInfo.outputPath('drift-target.png'), fullPage: true });
+
+  // The deployed file as exported (under the admin's own name): Ada signs in with exactly it.
+  const goodFile = path.join(folder, 'kestra-prod.yml');
+  writeFileSync(goodFile, deployed);
+  await form.getByLabel('Path of the config file').fill(goodFile);
+  await form.getByLabel('Who signs in with the file (login)').fill(ADA.login);
+  await form.getByRole('button', { name: 'Sign in with this file' }).click();
+  const href =
+    (await page.getByRole('link', { name: 'Open the sign-in page' }).getAttribute('href')) ?? '';
+  const browser = await systemBrowserPage(page, testInfo);
+  await browser.goto(href);
+  await browser.getByLabel('Username').fill(ADA.login);
+  await browser.getByLabel('Password').fill(ADA.password);
+  await browser.getByRole('button', { name: 'Sign in' }).click();
+  await expect(browser.getByText(/close this window/i)).toBeVisible();
+  await browser.close();
+  await expect(
+    page.getByText(/kestra-prod\.yml, read as Kestra, matches Okta and signed in .* · sha256/),
+  ).toBeVisible();
+  await expect(findings.locator('li[data-check="sign-in"]')).toContainText('Passed: sign-in');
+  await expect(page.getByRole('list', { name: 'Sign-in checks' })).not.toContainText('Failed');
+  await checkView(page);
+  await page.screenshot({ path: testInfo.outputPath('drift-sign-in.png'), fullPage: true });
 });

@@ -1,11 +1,18 @@
 import { useEffect, useId, useRef, useState } from 'react';
 
-import { EXPORT_TARGET_IDS, type ExportTargetId } from '../../../shared/export/export-targets.ts';
+import {
+  EXPORT_TARGET_IDS,
+  EXPORT_TARGET_TITLES,
+  type ExportTargetId,
+} from '../../../shared/export/export-targets.ts';
 import type { OrgDriftReportView, TargetDriftReportView } from '../../../shared/ipc/contract.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { SelectField, TextField } from '../../components/fields.tsx';
+import { PastedAddressForm } from '../../components/pasted-address-form.tsx';
+import { SignInAs } from '../../components/sign-in-as.tsx';
+import type { TargetSignInStarted } from '../../stores/drift-store.ts';
 import { useConsoleView, useDrift, useManagedApps } from '../../stores/store-context.tsx';
-import { fileNameOf } from './format.ts';
+import { fileNameOf, localTime } from './format.ts';
 import { useHeadingFocus } from './use-heading-focus.ts';
 
 const BUSY_TEXT = {
@@ -13,6 +20,23 @@ const BUSY_TEXT = {
   adopting: 'Writing Okta’s values into the setup document…',
   restoring: 'Restoring: planning and applying the setup document to the org…',
 } as const;
+
+/** Whether a link target is an http(s) address; anything else is never made a link. */
+function isWebAddress(url: string): boolean {
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/** A target's title when it is one of the export's targets, else the name as given. */
+function targetTitle(target: string): string {
+  return (EXPORT_TARGET_IDS as readonly string[]).includes(target)
+    ? EXPORT_TARGET_TITLES[target as ExportTargetId]
+    : target;
+}
 
 /** A field's value as the admin reads it: text as it is, anything else as JSON. */
 function valueText(value: unknown): string {
@@ -66,16 +90,19 @@ function DriftTable(props: { report: OrgDriftReportView }) {
   );
 }
 
-/** A target file's findings, each failed one with its fix and where to make it. */
+/** A target file's findings, each failed one with its fix; the sign-in's own checks under it. */
 function TargetFindings(props: { report: TargetDriftReportView }) {
   const { report } = props;
   const failed = report.findings.filter((finding) => !finding.ok).length;
+  const read = `${report.file}, read as ${targetTitle(report.target)}`;
   return (
     <div className={`verification ${report.ok ? '' : 'verification--failed'}`}>
       <p className="verification__headline">
         {report.ok
-          ? `${report.file}, read as ${report.target}, matches Okta.`
-          : `${report.file}, read as ${report.target}, does not match Okta: ${String(failed)} finding${failed === 1 ? '' : 's'} to fix.`}
+          ? report.signIn?.ok === true && report.signIn.verifiedAt !== null
+            ? `${read}, matches Okta and signed in ${localTime(report.signIn.verifiedAt)} · sha256 ${report.signIn.contentHash.slice(0, 12)}.`
+            : `${read}, matches Okta.`
+          : `${read}, does not match Okta: ${String(failed)} finding${failed === 1 ? '' : 's'} to fix.`}
       </p>
       <ul className="checks" aria-label="Findings">
         {report.findings.map((finding) => (
@@ -89,6 +116,25 @@ function TargetFindings(props: { report: TargetDriftReportView }) {
             </span>
             <span className="visually-hidden">{finding.ok ? 'Passed: ' : 'Failed: '}</span>
             <strong>{finding.check}</strong> — {finding.detail}
+            {finding.check === 'sign-in' && report.signIn !== undefined && (
+              // Indented under the finding, as the fix is: the checks the sign-in made.
+              <div className="drift-fix">
+                <ul className="checks" aria-label="Sign-in checks">
+                  {report.signIn.checks.map((check) => (
+                    <li
+                      key={check.name}
+                      className={check.ok ? 'check check--ok' : 'check check--failed'}
+                    >
+                      <span className="check__mark" aria-hidden="true">
+                        {check.ok ? '✓' : '✗'}
+                      </span>
+                      <span className="visually-hidden">{check.ok ? 'Passed: ' : 'Failed: '}</span>
+                      <strong>{check.name}</strong> — {check.detail}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            )}
             {finding.fix !== null && (
               <p className="drift-fix">
                 <strong>Fix:</strong> {finding.fix}
@@ -101,14 +147,53 @@ function TargetFindings(props: { report: TargetDriftReportView }) {
   );
 }
 
+/** The sign-in with the file, waiting for the admin: where to sign in, or paste the address. */
+function TargetSignInWaiting(props: { started: TargetSignInStarted }) {
+  const { started } = props;
+  const paste = useDrift((state) => state.pasteTargetSignIn);
+  return (
+    <div className="verify__sign-in" aria-busy="true">
+      <p>{started.strategy.explanation}</p>
+      {started.strategy.kind === 'intercept-window' ? (
+        <p>Sign in in the window the console opened.</p>
+      ) : isWebAddress(started.authorizeUrl) ? (
+        <p>
+          <a href={started.authorizeUrl} target="_blank" rel="noreferrer">
+            Open the sign-in page
+          </a>{' '}
+          <span className="visually-muted">(in your browser)</span>
+        </p>
+      ) : (
+        <p className="field__error">
+          The sign-in address is not a web address, so the console does not link to it:{' '}
+          <code>{started.authorizeUrl}</code>
+        </p>
+      )}
+      <SignInAs user={started.user} passwordLabel="Password for the sign-in" />
+      <p role="status">Waiting for the sign-in with the file…</p>
+      <PastedAddressForm path="drift.pasted" onPaste={paste} />
+    </div>
+  );
+}
+
+const TARGET_BUSY_TEXT = {
+  checking: 'Reading the file and checking it against Okta…',
+  starting: 'Checking the file against Okta and preparing the sign-in with it…',
+} as const;
+
 /** The check of a deployed config file: its path on this computer and the target reading it. */
 function TargetFileCheck(props: { defaultTarget: string | null }) {
   const targetCheck = useDrift((state) => state.targetCheck);
   const checkTarget = useDrift((state) => state.checkTarget);
+  const signInWithTarget = useDrift((state) => state.signInWithTarget);
+  const cancelSignIn = useDrift((state) => state.cancelTargetSignIn);
   const [filePath, setFilePath] = useState('');
   const [target, setTarget] = useState<ExportTargetId | ''>('');
+  const [login, setLogin] = useState('');
   const headingId = useId();
-  const checking = targetCheck.status === 'checking';
+  const { status } = targetCheck;
+  const busy = status === 'checking' || status === 'starting' || status === 'waiting';
+  const chosenTarget = target === '' ? null : target;
   return (
     <>
       <h2 id={headingId}>Check a deployed config file</h2>
@@ -116,14 +201,17 @@ function TargetFileCheck(props: { defaultTarget: string | null }) {
         Point at the config file the target runs with, on this computer (for example a copy of its
         application.yml). The console reads it with the export’s reader for the target and checks it
         against Okta: the client id, the app being active, the issuer, the redirect URI, the token
-        endpoint method and the secret reference. Each finding comes with its fix.
+        endpoint method and the secret reference. Each finding comes with its fix. Sign in with this
+        file proves it end to end: the console signs in with exactly what the file says, as the
+        export’s verification does — as the login you give (someone assigned to the app, who types
+        their own password), or as whoever signs in.
       </p>
       <form
         aria-labelledby={headingId}
         className="drift-target-form"
         onSubmit={(event) => {
           event.preventDefault();
-          void checkTarget(filePath, target === '' ? null : target);
+          void checkTarget(filePath, chosenTarget);
         }}
       >
         <TextField
@@ -143,22 +231,54 @@ function TargetFileCheck(props: { defaultTarget: string | null }) {
               label:
                 props.defaultTarget === null
                   ? 'The setup document’s'
-                  : `The setup document’s (${props.defaultTarget})`,
+                  : `The setup document’s (${targetTitle(props.defaultTarget)})`,
             },
-            ...EXPORT_TARGET_IDS.map((id) => ({ value: id, label: id })),
+            ...EXPORT_TARGET_IDS.map((id) => ({ value: id, label: EXPORT_TARGET_TITLES[id] })),
           ]}
           onChange={setTarget}
         />
-        <button
-          type="submit"
-          className="button button--primary"
-          disabled={checking || filePath.trim() === ''}
-        >
-          {checking ? 'Checking the file…' : 'Check the file'}
-        </button>
+        <TextField
+          label="Who signs in with the file (login)"
+          path="drift.signInLogin"
+          value={login}
+          onChange={setLogin}
+          placeholder="Anyone assigned to the app"
+        />
+        <div className="step-footer">
+          <button
+            type="submit"
+            className="button button--primary"
+            disabled={busy || filePath.trim() === ''}
+          >
+            {status === 'checking' ? 'Checking the file…' : 'Check the file'}
+          </button>
+          <button
+            type="button"
+            className="button"
+            disabled={busy || filePath.trim() === ''}
+            onClick={() => void signInWithTarget(filePath, chosenTarget, login)}
+          >
+            {status === 'starting' ? 'Starting the sign-in…' : 'Sign in with this file'}
+          </button>
+          {status === 'waiting' && (
+            <button type="button" className="button" onClick={() => void cancelSignIn()}>
+              Cancel the sign-in
+            </button>
+          )}
+        </div>
       </form>
+      {(status === 'checking' || status === 'starting') && (
+        <p role="status" aria-busy="true">
+          {TARGET_BUSY_TEXT[status]}
+        </p>
+      )}
       {targetCheck.error !== null && <ErrorMessage error={targetCheck.error} />}
-      {targetCheck.report !== null && <TargetFindings report={targetCheck.report} />}
+      {status === 'waiting' && targetCheck.signIn !== null && (
+        <TargetSignInWaiting started={targetCheck.signIn} />
+      )}
+      {targetCheck.report !== null && status !== 'waiting' && (
+        <TargetFindings report={targetCheck.report} />
+      )}
     </>
   );
 }

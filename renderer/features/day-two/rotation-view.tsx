@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 
 import {
   EXPORT_TARGET_IDS,
+  EXPORT_TARGET_TITLES,
   type ExportTargetId,
   type VerificationResult,
 } from '../../../shared/export/export-targets.ts';
@@ -416,7 +417,8 @@ export function RotationView(props: { appId: string }) {
               <>
                 <dt>Verified</dt>
                 <dd>
-                  {status.verified.target} files signed in {localTime(status.verified.at)} (sha256{' '}
+                  {EXPORT_TARGET_TITLES[status.verified.target]} files signed in{' '}
+                  {localTime(status.verified.at)} (sha256{' '}
                   <code>{status.verified.contentHash.slice(0, 12)}</code>)
                 </dd>
               </>
@@ -461,7 +463,7 @@ export function RotationView(props: { appId: string }) {
             value={target ?? ''}
             options={[
               ...(target === null ? [{ value: '' as const, label: 'Choose the target…' }] : []),
-              ...EXPORT_TARGET_IDS.map((id) => ({ value: id, label: id })),
+              ...EXPORT_TARGET_IDS.map((id) => ({ value: id, label: EXPORT_TARGET_TITLES[id] })),
             ]}
             onChange={(value) => {
               if (value !== '') {

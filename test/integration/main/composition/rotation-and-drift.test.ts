@@ -278,4 +278,69 @@ describe('drift through the dispatcher', () => {
     ).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
     rmSync(folder, { recursive: true, force: true });
   });
+  it('signs in with exactly a deployed file: a good one passes with its checks, a wrong one is not tried', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'drift-sign-in-'));
+    const file = path.join(folder, 'kestra-prod.yml');
+    writeFileSync(file, deployedYaml);
+    const bodiesBefore = bodies.length;
+
+    const started = await data('drift:target-sign-in-start', { appId, path: file, login: ADA });
+    expect(started.report.ok).toBe(true);
+    expect(started.signIn?.strategy).toMatchObject({ kind: 'app-loopback', redirectUri });
+    expect(started.signIn?.user).toEqual({ login: ADA, passwordInKeychain: false });
+    const verificationId = started.signIn?.verificationId ?? '';
+    const waiting = call('drift:target-sign-in-wait', { verificationId });
+    const back = await oidcHttp(sandbox.orgUrl, redirectUri).signInAt(
+      started.signIn?.authorizeUrl ?? '',
+      { login: ADA, password: PASSWORD },
+    );
+    await fetch(back);
+    const finished = await waiting;
+    if (!finished.ok) {
+      throw new Error(`the sign-in failed: ${finished.error.message}`);
+    }
+    expect(finished.data.ok).toBe(true);
+    expect(finished.data.findings.at(-1)).toMatchObject({ check: 'sign-in', ok: true, fix: null });
+    expect(finished.data.signIn?.ok).toBe(true);
+    expect(finished.data.signIn?.verifiedAt).not.toBeNull();
+    expect(finished.data.signIn?.checks.length).toBeGreaterThan(0);
+    expect(finished.data.signIn?.checks.every((check) => check.ok)).toBe(true);
+    // The sign-in is over: waiting on it again says so.
+    expect(await call('drift:target-sign-in-wait', { verificationId })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST' },
+    });
+
+    // A file Okta would refuse is not signed in with: the finding says why, with its fix.
+    writeFileSync(file, deployedYaml.replace(clientId, '0oaWRONGCLIENT1234567'));
+    const refused = await data('drift:target-sign-in-start', { appId, path: file });
+    expect(refused.signIn).toBeNull();
+    expect(refused.report.ok).toBe(false);
+    const notTried = refused.report.findings.find((finding) => finding.check === 'sign-in');
+    expect(notTried?.ok).toBe(false);
+    expect(notTried?.fix).not.toBeNull();
+
+    // A sign-in cancelled before anyone signs in ends, and frees the file's port.
+    writeFileSync(file, deployedYaml);
+    const again = await data('drift:target-sign-in-start', { appId, path: file });
+    const cancelledId = again.signIn?.verificationId ?? '';
+    const abandoned = call('drift:target-sign-in-wait', { verificationId: cancelledId });
+    expect(await data('drift:target-sign-in-cancel', { verificationId: cancelledId })).toEqual({});
+    expect((await abandoned).ok).toBe(false);
+    const reopened = await data('drift:target-sign-in-start', { appId, path: file });
+    expect(reopened.signIn?.strategy.kind).toBe('app-loopback');
+    await data('drift:target-sign-in-cancel', {
+      verificationId: reopened.signIn?.verificationId ?? '',
+    });
+
+    // An unreadable path is said in words; no answer carried the app's secret.
+    expect(
+      await call('drift:target-sign-in-start', { appId, path: path.join(folder, 'absent.yml') }),
+    ).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+    const secret = (await secrets.get(clientSecretAccount(sandbox.orgUrl, clientId))) ?? '';
+    expect(secret).not.toBe('');
+    expect(bodies.slice(bodiesBefore).join('\n')).not.toContain(secret);
+    expect(logLines.join('\n')).not.toContain(secret);
+    rmSync(folder, { recursive: true, force: true });
+  });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { driftServiceFor } from '../../../../main/cli/drift-command.ts';
+import { driftServiceFor } from '../../../../main/composition/day-two-wiring.ts';
 import type { DriftService } from '../../../../main/drift/drift-service.ts';
 import { createExportService } from '../../../../main/export/export-service.ts';
 import { type ActiveOrg, orgFromCredentials } from '../../../../main/okta/active-org.ts';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { createDriftStore } from '../../../../renderer/stores/drift-store.ts';
 import type { OrgDriftReportView, TargetDriftReportView } from '../../../../shared/ipc/contract.ts';
@@ -50,6 +50,48 @@ const TARGET: TargetDriftReportView = {
 };
 
 const ok = <T>(data: T) => ({ ok: true, data });
+
+/** A file whose static checks pass, before its sign-in. */
+const CHECKED: TargetDriftReportView = {
+  ...TARGET,
+  ok: true,
+  findings: [{ check: 'client-id', ok: true, detail: 'The app’s.', fix: null, at: null }],
+};
+
+/** The same file after it signed in. */
+const SIGNED_IN: TargetDriftReportView = {
+  ...CHECKED,
+  findings: [
+    ...CHECKED.findings,
+    { check: 'sign-in', ok: true, detail: 'Signed in with the file.', fix: null, at: null },
+  ],
+  signIn: {
+    ok: true,
+    checks: [{ name: 'token', ok: true, detail: 'The code was exchanged.' }],
+    verifiedAt: '2026-12-07T01:00:00.000Z',
+    contentHash: 'c'.repeat(64),
+  },
+};
+
+const STARTED = {
+  verificationId: 'v-1',
+  authorizeUrl: 'https://acme.okta.com/oauth2/v1/authorize?client_id=0oa1client',
+  strategy: {
+    kind: 'paste-url',
+    redirectUri: 'https://kestra.example.com/oauth/callback/okta',
+    explanation: 'The console cannot listen on the file’s redirect URI: paste the address.',
+  },
+  user: { login: 'ada@example.com', passwordInKeychain: false },
+};
+
+/** An answer the test gives when it chooses. */
+function deferred<T>() {
+  let resolve: (value: T) => void = () => undefined;
+  const promise = new Promise<T>((settle) => {
+    resolve = settle;
+  });
+  return { promise, resolve };
+}
 
 describe('createDriftStore', () => {
   it('checks, and restores only after the admin was asked', async () => {
@@ -123,6 +165,126 @@ describe('createDriftStore', () => {
       { appId: '0oa1', path: '/etc/kestra/application.yml', target: 'kestra' },
     ]);
     expect(store.getState().targetCheck.report?.findings[0]?.fix).toContain('line 6');
+  });
+
+  it('signs in with a target file: the checks, the sign-in to do, then the finding with its checks', async () => {
+    const wait = deferred<unknown>();
+    const fake = createFakeBridge({
+      'drift:check': () => ok(CLEAN),
+      'drift:target-sign-in-start': () => ok({ report: CHECKED, signIn: STARTED }),
+      'drift:target-sign-in-paste': () => ok({}),
+      'drift:target-sign-in-wait': () => wait.promise,
+    });
+    const store = createDriftStore(fake.api);
+    await store.getState().check('0oa1');
+    const signingIn = store
+      .getState()
+      .signInWithTarget(' /etc/kestra/application.yml ', 'kestra', ' ada@example.com ');
+    expect(store.getState().targetCheck.status).toBe('starting');
+    await vi.waitFor(() => {
+      expect(store.getState().targetCheck.status).toBe('waiting');
+    });
+    expect(store.getState().targetCheck).toMatchObject({ report: CHECKED, signIn: STARTED });
+    expect(await store.getState().pasteTargetSignIn('https://kestra.example.com/cb?code=x')).toBe(
+      null,
+    );
+    wait.resolve(ok(SIGNED_IN));
+    await signingIn;
+    expect(store.getState().targetCheck).toMatchObject({
+      status: 'done',
+      report: SIGNED_IN,
+      signIn: null,
+      error: null,
+    });
+    expect(fake.calls.filter((made) => made.channel !== 'drift:check')).toEqual([
+      {
+        channel: 'drift:target-sign-in-start',
+        request: {
+          appId: '0oa1',
+          path: '/etc/kestra/application.yml',
+          target: 'kestra',
+          login: 'ada@example.com',
+        },
+      },
+      { channel: 'drift:target-sign-in-wait', request: { verificationId: 'v-1' } },
+      {
+        channel: 'drift:target-sign-in-paste',
+        request: { verificationId: 'v-1', url: 'https://kestra.example.com/cb?code=x' },
+      },
+    ]);
+  });
+
+  it('shows the report when no sign-in could start, and the error when it could not finish', async () => {
+    const notAttempted: TargetDriftReportView = {
+      ...TARGET,
+      findings: [
+        ...TARGET.findings,
+        {
+          check: 'sign-in',
+          ok: false,
+          detail: 'Not attempted: the checks above failed.',
+          fix: 'Fix the findings above, then sign in again.',
+          at: null,
+        },
+      ],
+    };
+    const refusal = { code: 'INVALID_REQUEST', message: 'That sign-in has ended.', hint: '-' };
+    let started = 0;
+    const fake = createFakeBridge({
+      'drift:check': () => ok(CLEAN),
+      'drift:target-sign-in-start': () =>
+        (started += 1) === 1
+          ? ok({ report: notAttempted, signIn: null })
+          : ok({ report: CHECKED, signIn: STARTED }),
+      'drift:target-sign-in-wait': () => ({ ok: false, error: refusal }),
+    });
+    const store = createDriftStore(fake.api);
+    await store.getState().check('0oa1');
+    await store.getState().signInWithTarget('/etc/kestra/application.yml', null, '');
+    expect(store.getState().targetCheck).toMatchObject({ status: 'done', report: notAttempted });
+    expect(fake.calls.at(-1)).toEqual({
+      channel: 'drift:target-sign-in-start',
+      request: { appId: '0oa1', path: '/etc/kestra/application.yml' },
+    });
+    await store.getState().signInWithTarget('/etc/kestra/application.yml', null, '');
+    expect(store.getState().targetCheck).toMatchObject({
+      status: 'error',
+      report: null,
+      error: refusal,
+    });
+  });
+
+  it('cancels a waiting sign-in, and ends one left waiting when another check starts', async () => {
+    const fake = createFakeBridge({
+      'drift:check': () => ok(CLEAN),
+      'drift:check-target': () => ok(TARGET),
+      'drift:target-sign-in-start': () => ok({ report: CHECKED, signIn: STARTED }),
+      // Never answered: the sign-in waits until it is cancelled.
+      'drift:target-sign-in-wait': () => new Promise(() => undefined),
+      'drift:target-sign-in-cancel': () => ok({}),
+    });
+    const store = createDriftStore(fake.api);
+    await store.getState().check('0oa1');
+    void store.getState().signInWithTarget('/etc/kestra/application.yml', null, '');
+    await vi.waitFor(() => {
+      expect(store.getState().targetCheck.status).toBe('waiting');
+    });
+    await store.getState().cancelTargetSignIn();
+    expect(store.getState().targetCheck).toMatchObject({ status: 'idle', signIn: null });
+    expect(fake.calls.at(-1)).toEqual({
+      channel: 'drift:target-sign-in-cancel',
+      request: { verificationId: 'v-1' },
+    });
+
+    void store.getState().signInWithTarget('/etc/kestra/application.yml', null, '');
+    await vi.waitFor(() => {
+      expect(store.getState().targetCheck.status).toBe('waiting');
+    });
+    await store.getState().checkTarget('/etc/kestra/application.yml', null);
+    expect(store.getState().targetCheck).toMatchObject({ status: 'done', report: TARGET });
+    expect(
+      fake.calls.filter((made) => made.channel === 'drift:target-sign-in-cancel'),
+    ).toHaveLength(2);
   });
 
   it('says a failure with the step it failed in', async () => {

@@ -127,6 +127,14 @@ describe('RotationView', () => {
     );
     expect(screen.getByRole('button', { name: 'Verify by signing in' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Retire the old secret' })).toBeNull();
+    // The target picker names the targets by their titles, as the export's catalogue does.
+    const picker = screen.getByRole('combobox', { name: 'Target' });
+    const options = within(picker).getAllByRole('option');
+    expect(options.map((option) => option.textContent)).toContain('Spring Boot');
+    expect(options.find((option) => (option as HTMLOptionElement).selected)?.textContent).toBe(
+      'Kestra',
+    );
+    expect(options.map((option) => option.textContent)).not.toContain('spring-boot');
   });
 
   it('starts a rotation, and the keyboard moves on to the new files', async () => {
