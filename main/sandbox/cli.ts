@@ -15,11 +15,16 @@ import {
   type SeedOption,
   type SeedSummary,
 } from './seed.ts';
+import {
+  addSignInHistory,
+  MAX_SIGN_IN_HISTORY,
+  type SignInHistorySummary,
+} from './sign-in-history.ts';
 import { StateFileError } from './state-file.ts';
 
 const TIERS = [...RATE_LIMIT_TIERS, 'unlimited'].join(', ');
 
-const USAGE = `Usage: npm run sandbox -- [--json] [--port N] [--seed demo|large [--users N] [--groups N] [--apps N]] [--state FILE] [--rate-limits TIER] [--concurrency N]
+const USAGE = `Usage: npm run sandbox -- [--json] [--port N] [--seed demo|large [--users N] [--groups N] [--apps N] [--log-events N]] [--state FILE] [--rate-limits TIER] [--concurrency N]
 
 Starts a local Okta-compatible org on 127.0.0.1 and runs until stopped (Ctrl+C).
   --json               print exactly one JSON line {"orgUrl": "...", "apiToken": "..."} once ready
@@ -28,6 +33,9 @@ Starts a local Okta-compatible org on 127.0.0.1 and runs until stopped (Ctrl+C).
   --seed demo          add a few users, groups (Kestra Admins, Engineering, …) and apps to a fresh org
   --seed large         add many users, groups and apps (same ones every time), for search and paging;
                        --users N, --groups N, --apps N set how many (default ${LARGE_SEED_DEFAULTS.users.toLocaleString('en-US')}, ${LARGE_SEED_DEFAULTS.groups.toLocaleString('en-US')}, ${LARGE_SEED_DEFAULTS.apps.toLocaleString('en-US')})
+  --log-events N       with --seed: N past sign-ins (successes, wrong passwords, unknown and unassigned
+                       users) in the System Log for the seed's first OIDC app ("Kestra (staging)" in
+                       the demo), over the last 7 days, the same every time; 0 to ${MAX_SIGN_IN_HISTORY.toLocaleString('en-US')}
   --state FILE         keep the org in FILE across restarts: loaded if it exists (the seed is then
                        ignored), else created; saved within 0.2 s of each change and on exit
   --rate-limits TIER   Okta's per-bucket limits of TIER: ${TIERS}
@@ -49,6 +57,7 @@ let values: {
   users?: string;
   groups?: string;
   apps?: string;
+  'log-events'?: string;
   state?: string;
   help?: boolean;
 };
@@ -63,6 +72,7 @@ try {
       users: { type: 'string' },
       groups: { type: 'string' },
       apps: { type: 'string' },
+      'log-events': { type: 'string' },
       state: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -117,6 +127,27 @@ function seedFromFlags(): SeedOption | undefined {
 }
 
 const seed = seedFromFlags();
+
+/** How many past sign-ins `--log-events` asks for; exits when it makes no sense. */
+function logEventsFromFlags(): number | undefined {
+  const raw = values['log-events'];
+  if (raw === undefined) {
+    return undefined;
+  }
+  if (seed === undefined) {
+    fail(
+      'sandbox: --log-events adds sign-ins for a seeded app, so it needs --seed demo or --seed large.',
+    );
+  }
+  const count = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(count) || count > MAX_SIGN_IN_HISTORY) {
+    fail(
+      `sandbox: --log-events must be a whole number from 0 to ${MAX_SIGN_IN_HISTORY.toLocaleString('en-US')}, not "${raw}".`,
+    );
+  }
+  return count;
+}
+const logEvents = logEventsFromFlags();
 if (values.state?.trim() === '') {
   fail('sandbox: --state needs a file path, e.g. --state sandbox-org.json.');
 }
@@ -154,9 +185,28 @@ const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
 if (sandbox.seeded !== undefined) {
   say(`Seeded in ${seconds} s: ${describeSeed(sandbox.seeded)}.`);
 }
+if (logEvents !== undefined && sandbox.seeded !== undefined) {
+  const historyStartedAt = performance.now();
+  // The seed's first OIDC app: the demo's "Kestra (staging)", the large seed's first one.
+  const app = [...sandbox.org.apps.values()].find(
+    (candidate) => candidate.record.signOnMode === 'OPENID_CONNECT',
+  );
+  if (app === undefined) {
+    fail('sandbox: --log-events needs an OIDC app in the seed; add --apps 1 or more.');
+  }
+  const history: SignInHistorySummary = addSignInHistory(sandbox.org, {
+    app,
+    entries: logEvents,
+    now: sandbox.org.clock(),
+    orgUrl: sandbox.orgUrl,
+  });
+  say(
+    `Logged ${history.entries.toLocaleString('en-US')} past sign-ins for ${String(app.record.label)} (${app.id}) in ${((performance.now() - historyStartedAt) / 1000).toFixed(1)} s: ${history.successes.toLocaleString('en-US')} successes, ${history.wrongPasswords.toLocaleString('en-US')} wrong passwords, ${history.unknownUsers.toLocaleString('en-US')} unknown users, ${history.notAssigned.toLocaleString('en-US')} not assigned (${history.events.toLocaleString('en-US')} events since ${history.from}).`,
+  );
+}
 if (sandbox.loadedFromState) {
   say(
-    `Loaded the org from ${statePath ?? ''} in ${seconds} s: ${sandbox.org.users.size.toLocaleString('en-US')} users.${seed === undefined ? '' : ' (--seed ignored: the file already holds an org.)'}`,
+    `Loaded the org from ${statePath ?? ''} in ${seconds} s: ${sandbox.org.users.size.toLocaleString('en-US')} users.${seed === undefined ? '' : ` (--seed${logEvents === undefined ? '' : ' and --log-events'} ignored: the file already holds an org.)`}`,
   );
 }
 

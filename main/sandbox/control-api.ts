@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { FaultStore } from './faults.ts';
 import { logClientOf, readJsonBody, type SendJson } from './http-exchange.ts';
+import { oauthClientView } from './oidc/okta-oauth-rules.ts';
 import {
   RELYING_PARTY_MISBEHAVIOURS,
   type RelyingPartyFaultStore,
@@ -14,6 +15,7 @@ import {
   type AdminRoleType,
   type SandboxOrg,
 } from './sandbox-org.ts';
+import { addSignInHistory, DEFAULT_HISTORY_DAYS, MAX_SIGN_IN_HISTORY } from './sign-in-history.ts';
 import { apiTokenId, appendLogEvent, userActor } from './system-log.ts';
 
 /** What the control API works on. */
@@ -24,6 +26,8 @@ export interface ControlApiDependencies {
   relyingPartyFaults: RelyingPartyFaultStore;
   rateLimiter: RateLimiter;
   clock: SandboxClock;
+  /** The org's URL (known once the server listens), for the issuer in logged OAuth events. */
+  orgUrl: () => string;
   send: SendJson;
   /** Whether the request carries the sandbox admin token. */
   isSandboxAdmin(request: IncomingMessage): boolean;
@@ -37,6 +41,7 @@ const CONTROL_ROUTES = [
   'GET|POST|DELETE /__sandbox/oidc-faults',
   'GET|PUT /__sandbox/rate-limits',
   'GET|PUT /__sandbox/clock',
+  'POST /__sandbox/sign-in-history',
 ];
 
 function isAdminRoleType(value: unknown): value is AdminRoleType {
@@ -176,6 +181,53 @@ export function createControlApi(
         }
         rateLimiter.configure(resolved.limits);
         return { status: 200, body: rateLimiter.limits() };
+      },
+    },
+    '/__sandbox/sign-in-history': {
+      // Past sign-ins of one app in the System Log (sign-in-history.ts), for trying the
+      // console's sign-in activity on many of them.
+      POST(_request, input) {
+        const body = (input ?? {}) as { appId?: unknown; entries?: unknown; days?: unknown };
+        const expected = `{ appId: string, entries: 0…${String(MAX_SIGN_IN_HISTORY)}, days?: number (default ${String(DEFAULT_HISTORY_DAYS)}) }`;
+        const app = typeof body.appId === 'string' ? org.apps.get(body.appId) : undefined;
+        if (app === undefined || oauthClientView(app) === undefined) {
+          return {
+            status: 400,
+            body: {
+              error: 'invalid_sign_in_history',
+              message: 'appId must be the id of an OIDC app in the org.',
+              expected,
+            },
+          };
+        }
+        const entries = body.entries;
+        const days = body.days ?? DEFAULT_HISTORY_DAYS;
+        if (
+          typeof entries !== 'number' ||
+          !Number.isInteger(entries) ||
+          entries < 0 ||
+          entries > MAX_SIGN_IN_HISTORY ||
+          typeof days !== 'number' ||
+          !Number.isFinite(days) ||
+          days <= 0
+        ) {
+          return {
+            status: 400,
+            body: {
+              error: 'invalid_sign_in_history',
+              message: `entries must be a whole number from 0 to ${String(MAX_SIGN_IN_HISTORY)}, and days a positive number.`,
+              expected,
+            },
+          };
+        }
+        const summary = addSignInHistory(org, {
+          app,
+          entries,
+          days,
+          now: clock.now(),
+          orgUrl: deps.orgUrl(),
+        });
+        return { status: 201, body: summary };
       },
     },
     '/__sandbox/clock': {

@@ -190,6 +190,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     relyingPartyFaults,
     rateLimiter,
     clock: sandboxClock,
+    orgUrl: () => orgUrl,
     send,
     newRequestId,
     isSandboxAdmin: (request) => callerOf(request)?.user.id === org.tokens.get(adminToken),

@@ -295,7 +295,7 @@ function seedDemo(org: SandboxOrg, call: ManagementCall, now: Date): SeedSummary
 }
 
 /** Mulberry32: a tiny, fast PRNG, so the same large seed gives the same org every time. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

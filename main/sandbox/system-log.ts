@@ -21,7 +21,7 @@ import type {
  */
 
 /** How many events the log keeps: the newest {@link SYSTEM_LOG_CAPACITY}; older ones drop off. */
-export const SYSTEM_LOG_CAPACITY = 50_000;
+export const SYSTEM_LOG_CAPACITY = 150_000;
 
 /** `LogActor`: who did it. */
 export interface LogActor {
@@ -83,9 +83,12 @@ export interface LogEvent {
   request: { ipChain: { ip: string; version: 'V4' | 'V6' }[] };
 }
 
-/** The org's log: events in the order they were stored, each with its storage sequence number. */
+/**
+ * The org's log: events in the order they were stored, each with its storage sequence number
+ * and its `published` time in milliseconds (parsed once, not on every query of the log).
+ */
 export interface SystemLog {
-  entries: { seq: number; event: LogEvent }[];
+  entries: { seq: number; event: LogEvent; publishedMs: number }[];
   nextSeq: number;
 }
 
@@ -379,8 +382,27 @@ const BROWSER_NAMES: readonly [string, string][] = [
   ['Safari/', 'SAFARI'],
 ];
 
-/** Okta's reading of a user agent: browser family, OS and device kind. */
-function describeUserAgent(raw: string): LogEvent['client']['userAgent'] & { device: string } {
+type UserAgentReading = LogEvent['client']['userAgent'] & { device: string };
+
+/** The last user agents read: a client sends the same one on every request. */
+const userAgentReadings = new Map<string, UserAgentReading>();
+const USER_AGENT_READINGS_KEPT = 64;
+
+/** Okta's reading of a user agent: browser family, OS and device kind (remembered for reuse). */
+function describeUserAgent(raw: string): UserAgentReading {
+  const known = userAgentReadings.get(raw);
+  if (known !== undefined) {
+    return known;
+  }
+  if (userAgentReadings.size >= USER_AGENT_READINGS_KEPT) {
+    userAgentReadings.clear();
+  }
+  const reading = readUserAgent(raw);
+  userAgentReadings.set(raw, reading);
+  return reading;
+}
+
+function readUserAgent(raw: string): UserAgentReading {
   const nameOf = (names: readonly [string, string][], fallback: string) =>
     names.find(([fragment]) => raw.includes(fragment))?.[1] ?? fallback;
   const browser = nameOf(BROWSER_NAMES, 'UNKNOWN');
@@ -456,7 +478,7 @@ export function appendLogEvent(org: SandboxOrg, input: LogEventInput): LogEvent 
     },
   };
   const log = org.systemLog;
-  log.entries.push({ seq: log.nextSeq, event });
+  log.entries.push({ seq: log.nextSeq, event, publishedMs: Date.parse(event.published) });
   log.nextSeq += 1;
   if (log.entries.length > SYSTEM_LOG_CAPACITY) {
     log.entries.shift();

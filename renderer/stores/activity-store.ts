@@ -76,8 +76,46 @@ export interface ActivityStoreDeps {
   pollIntervalMs?: number;
 }
 
+/** Orders two strings by their UTF-16 code units, as ISO timestamps and uuids sort. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Newest first, ties by uuid.
+ *
+ * @remarks
+ * Plain code-unit comparison, not `localeCompare`: `published` is an ISO 8601 UTC time, which
+ * sorts as text, and a locale-aware comparison costs about a microsecond each, which a sort of
+ * 50,000 entries (some 800,000 comparisons) would turn into most of a second.
+ */
 function byNewest(a: ActivityEntry, b: ActivityEntry): number {
-  return b.published.localeCompare(a.published) || b.uuid.localeCompare(a.uuid);
+  return compareText(b.published, a.published) || compareText(b.uuid, a.uuid);
+}
+
+/** Merges two lists that are each newest first into one, in one pass. */
+function mergeNewestFirst(
+  first: readonly ActivityEntry[],
+  second: readonly ActivityEntry[],
+): ActivityEntry[] {
+  const merged: ActivityEntry[] = [];
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    const a = first[i];
+    const b = second[j];
+    if (a === undefined || b === undefined) {
+      // One list is used up: the rest of the other follows as it is.
+      return a === undefined ? merged.concat(second.slice(j)) : merged.concat(first.slice(i));
+    }
+    if (byNewest(a, b) <= 0) {
+      merged.push(a);
+      i += 1;
+    } else {
+      merged.push(b);
+      j += 1;
+    }
+  }
 }
 
 /**
@@ -227,8 +265,9 @@ export function createActivityStore(api: BridgeApi, deps: ActivityStoreDeps = {}
         set({
           loadingMore: false,
           hasMore: cursor !== null,
-          // A page is older than everything shown: appended as it is, already newest first.
-          entries: added.length === 0 ? get().entries : [...get().entries, ...added],
+          // A page is older than everything shown: appended as it is, already newest first
+          // (`concat` copies the references in one go, where a spread walks an iterator).
+          entries: added.length === 0 ? get().entries : get().entries.concat(added),
         });
       },
 
@@ -290,9 +329,10 @@ export function createActivityStore(api: BridgeApi, deps: ActivityStoreDeps = {}
             inOrder.length === 0
               ? entries
               : first === undefined || last === undefined || byNewest(last, first) <= 0
-                ? [...inOrder, ...entries]
-                : // An event stored late, older than the newest shown: placed by its time.
-                  [...inOrder, ...entries].sort(byNewest),
+                ? inOrder.concat(entries)
+                : // An event stored late, older than the newest shown: placed by its time, in
+                  // one merge of the two ordered lists rather than a sort of all of them.
+                  mergeNewestFirst(inOrder, entries),
         });
       },
 

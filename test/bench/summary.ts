@@ -40,19 +40,25 @@ interface TableRow {
   peer?: number;
   unit: string;
   goal: string;
-  ratio: number;
+  ratio: number | null;
   pass: boolean | null;
 }
 
-/** Rows of a benchmark that writes its own `table` (renderer, preview). */
-function fromTable(json: Record<string, unknown> | undefined): Row[] {
+/**
+ * Rows of a benchmark that writes its own `table` (renderer, activity, preview); rows it only
+ * reports (no bound, `pass: null`) are kept when `informative` says so.
+ */
+function fromTable(json: Record<string, unknown> | undefined, informative = false): Row[] {
   const table = (json?.table ?? []) as TableRow[];
   return table
-    .filter((row) => row.pass !== null)
+    .filter((row) => informative || row.pass !== null)
     .map((row) => ({
       figure: row.figure,
       ours: `${String(row.ours)} ${row.unit}`,
-      peerOrBound: `${String(row.peer ?? row.bound ?? '')} ${row.unit}`,
+      peerOrBound:
+        row.peer === undefined && row.bound === undefined
+          ? '—'
+          : `${String(row.peer ?? row.bound ?? '')} ${row.unit}`,
       ratio: row.ratio,
       goal: row.goal,
       pass: row.pass,
@@ -129,6 +135,7 @@ function fromSetup(json: Record<string, unknown> | undefined): Row[] {
 const sources = {
   'setup.json (P1, P2)': read('setup.json'),
   'renderer.json (P3, P4)': read('renderer.json'),
+  'activity.json (issue 17: sign-in activity, 50,000 events)': read('activity.json'),
   'preview.json (P5)': read('preview.json'),
 };
 const missing = Object.entries(sources)
@@ -137,6 +144,7 @@ const missing = Object.entries(sources)
 const rows = [
   ...fromSetup(sources['setup.json (P1, P2)']),
   ...fromTable(sources['renderer.json (P3, P4)']).sort((a, b) => a.figure.localeCompare(b.figure)),
+  ...fromTable(sources['activity.json (issue 17: sign-in activity, 50,000 events)'], true),
   ...fromTable(sources['preview.json (P5)']),
 ];
 const machine = benchMachine();

@@ -17,6 +17,21 @@ const WINDOWS: readonly { hours: number; label: string }[] = [
   { hours: 24 * 90, label: 'Last 90 days (all Okta keeps)' },
 ];
 
+/**
+ * The time of an entry, as {@link localTime} shows it, through one formatter for every row.
+ *
+ * @remarks
+ * `toLocaleString` with options builds a new `Intl.DateTimeFormat` on every call, which the
+ * activity benchmark found to be the largest share of the work per row while scrolling 50,000
+ * entries; one formatter made once gives the same text.
+ */
+const ENTRY_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+function entryTime(iso: string): string {
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? iso : ENTRY_TIME.format(time);
+}
+
 /** One sign-in or failure; a failure with its diagnosis code, Okta's words, cause and fix. */
 function renderEntry(entry: ActivityEntry) {
   const who =
@@ -28,7 +43,7 @@ function renderEntry(entry: ActivityEntry) {
   return (
     <div className="activity-entry__body">
       <p className="activity-entry__line">
-        <span className="activity-entry__time">{localTime(entry.published)}</span>
+        <span className="activity-entry__time">{entryTime(entry.published)}</span>
         <span
           className={`badge ${entry.outcome === 'SUCCESS' ? 'badge--success' : 'badge--danger'}`}
         >
