@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import { AppError } from '../../shared/errors.ts';
@@ -104,27 +103,6 @@ function readAs(target: string, file: TargetFile): { values: TargetValues; name:
 /** The values `target` takes from `file`, read by the export's reader; see {@link readAs}. */
 export function readTargetFile(target: string, file: TargetFile): TargetValues {
   return readAs(target, file).values;
-}
-
-/**
- * The config file at `filePath` on this computer, as the console window names it (the console is
- * local: main reads the file, the page only gives its path); unreadable said in words, as
- * `drift:check-target` says it.
- */
-export async function targetFileAt(filePath: string): Promise<TargetFile> {
-  try {
-    return {
-      name: path.basename(filePath),
-      path: filePath,
-      content: await readFile(filePath, 'utf8'),
-    };
-  } catch (error) {
-    throw new AppError({
-      code: 'INVALID_REQUEST',
-      message: `${filePath} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}), so it was not checked.`,
-      hint: 'Point at the config file the target runs with, e.g. a copy of its application.yml.',
-    });
-  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { redirectStrategySchema } from '../../shared/ipc/contract.ts';
-import type { DriftService } from '../drift/drift-service.ts';
+import { type DriftService, targetFileAt } from '../drift/drift-service.ts';
 import type { ExportService } from '../export/export-service.ts';
 import type { SecretStore } from '../platform/secrets/secret-store.ts';
 import type { PreviewService } from '../preview/preview-service.ts';
@@ -8,7 +8,6 @@ import type { RotationService } from '../rotation/rotation-service.ts';
 import type { DirectorySearch } from '../setup/directory-search.ts';
 import type { SetupService } from '../setup/setup-service.ts';
 import type { DayTwoService } from './day-two.ts';
-import { targetFileAt } from './day-two-wiring.ts';
 import type { Handlers } from './dispatcher.ts';
 
 /**

@@ -205,6 +205,27 @@ function manages(document: SetupDocument, app: OktaApp & { id: string }): boolea
   );
 }
 
+/**
+ * The config file at `filePath` on this computer, as the console window names it (the console is
+ * local: main reads the file, the page only gives its path); unreadable said in words, so the
+ * window's check and its sign-in with the file say it alike.
+ */
+export async function targetFileAt(filePath: string): Promise<TargetFile> {
+  try {
+    return {
+      name: path.basename(filePath),
+      path: filePath,
+      content: await readFile(filePath, 'utf8'),
+    };
+  } catch (error) {
+    throw new AppError({
+      code: 'INVALID_REQUEST',
+      message: `${filePath} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}), so it was not checked.`,
+      hint: 'Point at the config file the target runs with, e.g. a copy of its application.yml.',
+    });
+  }
+}
+
 /** Creates the drift service; see the module comment. */
 export function createDriftService(deps: DriftServiceDeps) {
   const pendingSignIns = new Map<string, PendingSignIn>();
@@ -469,23 +490,6 @@ export function createDriftService(deps: DriftServiceDeps) {
     },
   };
   return service;
-
-  /** The config file at `filePath`, as the admin pointed at it; unreadable said in words. */
-  async function targetFileAt(filePath: string): Promise<TargetFile> {
-    try {
-      return {
-        name: path.basename(filePath),
-        path: filePath,
-        content: await readFile(filePath, 'utf8'),
-      };
-    } catch (error) {
-      throw new AppError({
-        code: 'INVALID_REQUEST',
-        message: `${filePath} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}), so it was not checked.`,
-        hint: 'Point at the config file the target runs with, e.g. a copy of its application.yml.',
-      });
-    }
-  }
 
   async function checkWith(
     org: ActiveOrg,

@@ -29,8 +29,8 @@ export type ExportTargetId = (typeof EXPORT_TARGET_IDS)[number];
 
 /**
  * Each target's title, as the export's catalogue (`export:targets`) gives it: for pickers that
- * name a target without loading the catalogue (the rotation's and drift's). Main's exporters
- * carry the same titles; a test holds the two together.
+ * name a target without loading the catalogue (the rotation's and drift's). The one list of
+ * titles: main's exporters take theirs from it.
  */
 export const EXPORT_TARGET_TITLES: Readonly<Record<ExportTargetId, string>> = {
   kestra: 'Kestra',

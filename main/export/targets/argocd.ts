@@ -1,6 +1,10 @@
 import { Document, parse as parseYaml } from 'yaml';
 
-import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
+import {
+  EXPORT_TARGET_TITLES,
+  type ExportedFile,
+  type ExportOutput,
+} from '../../../shared/export/export-targets.ts';
 import { withoutTrailingSlashes } from '../../../shared/text.ts';
 import {
   type Exporter,
@@ -35,7 +39,7 @@ import {
 
 const CONFIG_MAP_FILE = 'argocd-cm.yaml';
 const SECRET_FILE = 'argocd-secret.yaml';
-const TITLE = 'Argo CD';
+const TITLE = EXPORT_TARGET_TITLES.argocd;
 const NAMESPACE = 'argocd';
 
 /** The `argocd-secret` key `oidc.config` names; `$` makes Argo CD look it up there. */

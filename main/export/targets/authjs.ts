@@ -1,6 +1,10 @@
 import { parse as parseDotenv } from 'dotenv';
 
-import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
+import {
+  EXPORT_TARGET_TITLES,
+  type ExportedFile,
+  type ExportOutput,
+} from '../../../shared/export/export-targets.ts';
 import { withoutTrailingSlashes } from '../../../shared/text.ts';
 import {
   type Exporter,
@@ -27,7 +31,7 @@ import {
  */
 
 const FILE_NAME = '.env.local';
-const TITLE = 'Auth.js';
+const TITLE = EXPORT_TARGET_TITLES.authjs;
 
 /** Auth.js reads the Okta provider's secret from this variable. */
 export const AUTHJS_SECRET_VARIABLE = 'AUTH_OKTA_SECRET';

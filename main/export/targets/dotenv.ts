@@ -1,6 +1,10 @@
 import { parse as parseDotenv } from 'dotenv';
 
-import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
+import {
+  EXPORT_TARGET_TITLES,
+  type ExportedFile,
+  type ExportOutput,
+} from '../../../shared/export/export-targets.ts';
 import { PRESETS } from '../../../shared/setup/presets.ts';
 import {
   type Exporter,
@@ -174,7 +178,7 @@ function readDotenv(files: readonly ExportedFile[]): TargetReading {
 /** A generic `.env`; see the module comment. */
 export const dotenvExporter: Exporter = {
   id: 'dotenv',
-  title: 'Generic .env',
+  title: EXPORT_TARGET_TITLES.dotenv,
   description:
     'A .env with OIDC_* variables: issuer, client, redirect URIs, scopes, authentication method and endpoints.',
   mergeable: false,

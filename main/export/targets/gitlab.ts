@@ -15,7 +15,11 @@ import {
   // notice would open the output of every command that loads the exporters.
 } from '@ruby/prism/src/nodes.js';
 
-import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
+import {
+  EXPORT_TARGET_TITLES,
+  type ExportedFile,
+  type ExportOutput,
+} from '../../../shared/export/export-targets.ts';
 import {
   type Exporter,
   type ExportInput,
@@ -46,7 +50,7 @@ import {
  */
 
 const FILE_NAME = 'gitlab.rb';
-const TITLE = 'GitLab';
+const TITLE = EXPORT_TARGET_TITLES.gitlab;
 
 /** The variable `ENV.fetch` reads when `gitlab-ctl reconfigure` evaluates the file. */
 export const GITLAB_SECRET_VARIABLE = 'GITLAB_OKTA_CLIENT_SECRET';

@@ -1,6 +1,10 @@
 import { parse as parseIni } from 'ini';
 
-import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
+import {
+  EXPORT_TARGET_TITLES,
+  type ExportedFile,
+  type ExportOutput,
+} from '../../../shared/export/export-targets.ts';
 import {
   type Exporter,
   type ExportInput,
@@ -29,7 +33,7 @@ import {
  */
 
 const FILE_NAME = 'grafana.ini';
-const TITLE = 'Grafana';
+const TITLE = EXPORT_TARGET_TITLES.grafana;
 
 /**
  * Grafana's own override for `[auth.okta] client_secret` (`GF_<SECTION>_<KEY>`). The file names

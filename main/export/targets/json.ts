@@ -1,4 +1,8 @@
-import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
+import {
+  EXPORT_TARGET_TITLES,
+  type ExportedFile,
+  type ExportOutput,
+} from '../../../shared/export/export-targets.ts';
 import {
   type Exporter,
   type ExportInput,
@@ -160,7 +164,7 @@ function readJson(files: readonly ExportedFile[]): TargetReading {
 /** A generic `oidc.json`; see the module comment. */
 export const jsonExporter: Exporter = {
   id: 'json',
-  title: 'Generic JSON',
+  title: EXPORT_TARGET_TITLES.json,
   description:
     'oidc.json with the issuer, endpoints, client, redirect URIs, scopes and authentication method.',
   mergeable: false,

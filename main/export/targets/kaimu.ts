@@ -1,7 +1,11 @@
 import { parse as parseDotenv } from 'dotenv';
 import { Document, parseDocument, Scalar } from 'yaml';
 
-import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
+import {
+  EXPORT_TARGET_TITLES,
+  type ExportedFile,
+  type ExportOutput,
+} from '../../../shared/export/export-targets.ts';
 import {
   type Exporter,
   type ExportInput,
@@ -429,7 +433,7 @@ function readKaimu(files: readonly ExportedFile[]): TargetReading {
 /** Kaimu: `docker-compose.override.yaml` and `.env`; see the module comment. */
 export const kaimuExporter: Exporter = {
   id: 'kaimu',
-  title: 'Kaimu',
+  title: EXPORT_TARGET_TITLES.kaimu,
   description:
     'docker-compose.override.yaml setting OIDC_PROVIDERS on the backend, and the .env values it takes (base URL, secret when inline).',
   mergeable: false,

@@ -1,6 +1,10 @@
 import { Document, isMap, parseDocument, Scalar, YAMLSeq } from 'yaml';
 
-import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
+import {
+  EXPORT_TARGET_TITLES,
+  type ExportedFile,
+  type ExportOutput,
+} from '../../../shared/export/export-targets.ts';
 import {
   type Exporter,
   type ExportInput,
@@ -397,7 +401,7 @@ function readKestra(files: readonly { name: string; content: string }[]): Target
 /** Kestra: `application.yml` with a Micronaut OAuth client; see the module comment. */
 export const kestraExporter: Exporter = {
   id: 'kestra',
-  title: 'Kestra',
+  title: EXPORT_TARGET_TITLES.kestra,
   description:
     'application.yml with a Micronaut OAuth client for Okta, sign-out and kestra.url; merges into an existing file.',
   mergeable: true,

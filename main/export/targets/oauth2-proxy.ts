@@ -1,6 +1,10 @@
 import { parse as parseToml } from 'smol-toml';
 
-import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
+import {
+  EXPORT_TARGET_TITLES,
+  type ExportedFile,
+  type ExportOutput,
+} from '../../../shared/export/export-targets.ts';
 import {
   type Exporter,
   type ExportInput,
@@ -30,7 +34,7 @@ import {
  */
 
 const FILE_NAME = 'oauth2-proxy.cfg';
-const TITLE = 'oauth2-proxy';
+const TITLE = EXPORT_TARGET_TITLES['oauth2-proxy'];
 
 /** oauth2-proxy's environment form of `client_secret`. */
 export const OAUTH2_PROXY_SECRET_VARIABLE = 'OAUTH2_PROXY_CLIENT_SECRET';

@@ -1,6 +1,10 @@
 import { parse as parseDotenv } from 'dotenv';
 
-import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
+import {
+  EXPORT_TARGET_TITLES,
+  type ExportedFile,
+  type ExportOutput,
+} from '../../../shared/export/export-targets.ts';
 import {
   type Exporter,
   type ExportInput,
@@ -158,7 +162,7 @@ function readOktaEnv(files: readonly ExportedFile[]): TargetReading {
 /** The Okta CLI's `.okta.env`; see the module comment. */
 export const oktaEnvExporter: Exporter = {
   id: 'okta-env',
-  title: 'Okta CLI .okta.env',
+  title: EXPORT_TARGET_TITLES['okta-env'],
   description:
     'The .okta.env file Okta’s samples source: issuer, client id, redirect URI, and the secret when inline.',
   mergeable: false,

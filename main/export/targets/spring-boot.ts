@@ -1,6 +1,10 @@
 import { Document, parse as parseYaml } from 'yaml';
 
-import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
+import {
+  EXPORT_TARGET_TITLES,
+  type ExportedFile,
+  type ExportOutput,
+} from '../../../shared/export/export-targets.ts';
 import {
   type Exporter,
   type ExportInput,
@@ -24,7 +28,7 @@ import {
  */
 
 const FILE_NAME = 'application.yml';
-const TITLE = 'Spring Boot';
+const TITLE = EXPORT_TARGET_TITLES['spring-boot'];
 
 /** Spring resolves this placeholder from the environment (relaxed binding uses the same name). */
 export const SPRING_SECRET_VARIABLE = 'OKTA_OAUTH2_CLIENT_SECRET';

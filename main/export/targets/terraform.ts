@@ -1,4 +1,8 @@
-import type { ExportedFile, ExportOutput } from '../../../shared/export/export-targets.ts';
+import {
+  EXPORT_TARGET_TITLES,
+  type ExportedFile,
+  type ExportOutput,
+} from '../../../shared/export/export-targets.ts';
 import type { SetupDocument } from '../../../shared/setup/setup-document.ts';
 import { SETUP_MARK_KEY } from '../../okta/org-snapshot.ts';
 import type { Exporter, ExportInput } from '../exporter.ts';
@@ -723,7 +727,7 @@ function exportTerraform(input: ExportInput): ExportOutput {
 /** The Terraform target; see the module comment. */
 export const terraformExporter: Exporter = {
   id: 'terraform',
-  title: 'Terraform (okta provider)',
+  title: EXPORT_TARGET_TITLES.terraform,
   description:
     'main.tf with the okta provider’s resources for the app, its assignments and authorization server, and import blocks that adopt what the console created.',
   mergeable: false,

@@ -6,12 +6,13 @@ import {
   type ExportTargetId,
 } from '../../../shared/export/export-targets.ts';
 import type { OrgDriftReportView, TargetDriftReportView } from '../../../shared/ipc/contract.ts';
+import { CheckItem, ChecksList } from '../../components/checks.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { SelectField, TextField } from '../../components/fields.tsx';
-import { PastedAddressForm } from '../../components/pasted-address-form.tsx';
-import { SignInAs } from '../../components/sign-in-as.tsx';
+import { SignInWaiting } from '../../components/sign-in-waiting.tsx';
 import type { TargetSignInStarted } from '../../stores/drift-store.ts';
-import { useConsoleView, useDrift, useManagedApps } from '../../stores/store-context.tsx';
+import { useDrift, useManagedApps } from '../../stores/store-context.tsx';
+import { BackToManagedApps } from './back-to-managed-apps.tsx';
 import { fileNameOf, localTime } from './format.ts';
 import { useHeadingFocus } from './use-heading-focus.ts';
 
@@ -20,16 +21,6 @@ const BUSY_TEXT = {
   adopting: 'Writing Okta’s values into the setup document…',
   restoring: 'Restoring: planning and applying the setup document to the org…',
 } as const;
-
-/** Whether a link target is an http(s) address; anything else is never made a link. */
-function isWebAddress(url: string): boolean {
-  try {
-    const { protocol } = new URL(url);
-    return protocol === 'https:' || protocol === 'http:';
-  } catch {
-    return false;
-  }
-}
 
 /** A target's title when it is one of the export's targets, else the name as given. */
 function targetTitle(target: string): string {
@@ -106,33 +97,17 @@ function TargetFindings(props: { report: TargetDriftReportView }) {
       </p>
       <ul className="checks" aria-label="Findings">
         {report.findings.map((finding) => (
-          <li
+          <CheckItem
             key={finding.check}
-            className={finding.ok ? 'check check--ok' : 'check check--failed'}
-            data-check={finding.check}
+            ok={finding.ok}
+            name={finding.check}
+            detail={finding.detail}
+            dataCheck={finding.check}
           >
-            <span className="check__mark" aria-hidden="true">
-              {finding.ok ? '✓' : '✗'}
-            </span>
-            <span className="visually-hidden">{finding.ok ? 'Passed: ' : 'Failed: '}</span>
-            <strong>{finding.check}</strong> — {finding.detail}
             {finding.check === 'sign-in' && report.signIn !== undefined && (
               // Indented under the finding, as the fix is: the checks the sign-in made.
               <div className="drift-fix">
-                <ul className="checks" aria-label="Sign-in checks">
-                  {report.signIn.checks.map((check) => (
-                    <li
-                      key={check.name}
-                      className={check.ok ? 'check check--ok' : 'check check--failed'}
-                    >
-                      <span className="check__mark" aria-hidden="true">
-                        {check.ok ? '✓' : '✗'}
-                      </span>
-                      <span className="visually-hidden">{check.ok ? 'Passed: ' : 'Failed: '}</span>
-                      <strong>{check.name}</strong> — {check.detail}
-                    </li>
-                  ))}
-                </ul>
+                <ChecksList checks={report.signIn.checks} label="Sign-in checks" />
               </div>
             )}
             {finding.fix !== null && (
@@ -140,7 +115,7 @@ function TargetFindings(props: { report: TargetDriftReportView }) {
                 <strong>Fix:</strong> {finding.fix}
               </p>
             )}
-          </li>
+          </CheckItem>
         ))}
       </ul>
     </div>
@@ -152,27 +127,13 @@ function TargetSignInWaiting(props: { started: TargetSignInStarted }) {
   const { started } = props;
   const paste = useDrift((state) => state.pasteTargetSignIn);
   return (
-    <div className="verify__sign-in" aria-busy="true">
-      <p>{started.strategy.explanation}</p>
-      {started.strategy.kind === 'intercept-window' ? (
-        <p>Sign in in the window the console opened.</p>
-      ) : isWebAddress(started.authorizeUrl) ? (
-        <p>
-          <a href={started.authorizeUrl} target="_blank" rel="noreferrer">
-            Open the sign-in page
-          </a>{' '}
-          <span className="visually-muted">(in your browser)</span>
-        </p>
-      ) : (
-        <p className="field__error">
-          The sign-in address is not a web address, so the console does not link to it:{' '}
-          <code>{started.authorizeUrl}</code>
-        </p>
-      )}
-      <SignInAs user={started.user} passwordLabel="Password for the sign-in" />
-      <p role="status">Waiting for the sign-in with the file…</p>
-      <PastedAddressForm path="drift.pasted" onPaste={paste} />
-    </div>
+    <SignInWaiting
+      started={started}
+      passwordLabel="Password for the sign-in"
+      waitingText="Waiting for the sign-in with the file…"
+      pastePath="drift.pasted"
+      onPaste={paste}
+    />
   );
 }
 
@@ -298,7 +259,6 @@ export function DriftView(props: { appId: string }) {
   );
   const appsStatus = useManagedApps((state) => state.status);
   const loadApps = useManagedApps((state) => state.load);
-  const show = useConsoleView((state) => state.show);
   const report = useDrift((state) => state.report);
   const busy = useDrift((state) => state.busy);
   const error = useDrift((state) => state.error);
@@ -460,17 +420,7 @@ export function DriftView(props: { appId: string }) {
       <TargetFileCheck defaultTarget={app?.target ?? null} />
 
       <div className="step-footer">
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            reset();
-            show({ kind: 'managed-apps' });
-            void loadApps();
-          }}
-        >
-          Back to managed apps
-        </button>
+        <BackToManagedApps reset={reset} />
       </div>
     </section>
   );

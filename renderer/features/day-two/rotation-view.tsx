@@ -7,11 +7,12 @@ import {
   type VerificationResult,
 } from '../../../shared/export/export-targets.ts';
 import type { RotationStatusView } from '../../../shared/ipc/contract.ts';
+import { ChecksList } from '../../components/checks.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { CheckboxField, SelectField, TextField } from '../../components/fields.tsx';
-import { PastedAddressForm } from '../../components/pasted-address-form.tsx';
-import { SignInAs } from '../../components/sign-in-as.tsx';
-import { useConsoleView, useManagedApps, useRotation } from '../../stores/store-context.tsx';
+import { SignInWaiting } from '../../components/sign-in-waiting.tsx';
+import { useManagedApps, useRotation } from '../../stores/store-context.tsx';
+import { BackToManagedApps } from './back-to-managed-apps.tsx';
 import { localTime } from './format.ts';
 import { useHeadingFocus } from './use-heading-focus.ts';
 
@@ -32,16 +33,6 @@ const BUSY_TEXT = {
   finishing: 'Retiring the old secret: deactivating, then deleting it…',
   cancelling: 'Removing the new secret; the old one stays…',
 } as const;
-
-/** Whether a link target is an http(s) address; anything else is never made a link. */
-function isWebAddress(url: string): boolean {
-  try {
-    const { protocol } = new URL(url);
-    return protocol === 'https:' || protocol === 'http:';
-  } catch {
-    return false;
-  }
-}
 
 /** The environment variables a file references (`${NAME}`), which hold the secret when deployed. */
 function referencedVariables(content: string): string[] {
@@ -94,17 +85,7 @@ function SignInResult(props: { result: VerificationResult }) {
           ? `Verified with the new secret ${localTime(result.verifiedAt)} · sha256 ${result.contentHash.slice(0, 12)}`
           : 'Not verified: signing in with the new files failed. Both secrets still work.'}
       </p>
-      <ul className="checks" aria-label="Checks">
-        {result.checks.map((check) => (
-          <li key={check.name} className={check.ok ? 'check check--ok' : 'check check--failed'}>
-            <span className="check__mark" aria-hidden="true">
-              {check.ok ? '✓' : '✗'}
-            </span>
-            <span className="visually-hidden">{check.ok ? 'Passed: ' : 'Failed: '}</span>
-            <strong>{check.name}</strong> — {check.detail}
-          </li>
-        ))}
-      </ul>
+      <ChecksList checks={result.checks} label="Checks" />
     </div>
   );
 }
@@ -288,27 +269,13 @@ function VerifyNewFiles() {
         <ErrorMessage error={verification.error} />
       )}
       {started !== null && status === 'waiting' && (
-        <div className="verify__sign-in" aria-busy="true">
-          <p>{started.strategy.explanation}</p>
-          {started.strategy.kind === 'intercept-window' ? (
-            <p>Sign in in the window the console opened.</p>
-          ) : isWebAddress(started.authorizeUrl) ? (
-            <p>
-              <a href={started.authorizeUrl} target="_blank" rel="noreferrer">
-                Open the sign-in page
-              </a>{' '}
-              <span className="visually-muted">(in your browser)</span>
-            </p>
-          ) : (
-            <p className="field__error">
-              The sign-in address is not a web address, so the console does not link to it:{' '}
-              <code>{started.authorizeUrl}</code>
-            </p>
-          )}
-          <SignInAs user={started.user} passwordLabel="Password for the verification" />
-          <p role="status">Waiting for the sign-in…</p>
-          <PastedAddressForm path="rotation.pasted" onPaste={paste} />
-        </div>
+        <SignInWaiting
+          started={started}
+          passwordLabel="Password for the verification"
+          waitingText="Waiting for the sign-in…"
+          pastePath="rotation.pasted"
+          onPaste={paste}
+        />
       )}
       {verification?.result !== null && verification?.result !== undefined && (
         <SignInResult result={verification.result} />
@@ -333,7 +300,6 @@ export function RotationView(props: { appId: string }) {
   );
   const appsStatus = useManagedApps((state) => state.status);
   const loadApps = useManagedApps((state) => state.load);
-  const show = useConsoleView((state) => state.show);
   const status = useRotation((state) => state.status);
   const busy = useRotation((state) => state.busy);
   const error = useRotation((state) => state.error);
@@ -551,17 +517,7 @@ export function RotationView(props: { appId: string }) {
       )}
 
       <div className="step-footer">
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            reset();
-            show({ kind: 'managed-apps' });
-            void loadApps();
-          }}
-        >
-          Back to managed apps
-        </button>
+        <BackToManagedApps reset={reset} />
       </div>
     </section>
   );

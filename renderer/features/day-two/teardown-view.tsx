@@ -1,8 +1,9 @@
 import { useEffect } from 'react';
 
 import { ErrorMessage } from '../../components/error-message.tsx';
-import { useConsoleView, useManagedApps, useTeardown } from '../../stores/store-context.tsx';
+import { useManagedApps, useTeardown } from '../../stores/store-context.tsx';
 import type { RemovalProgress } from '../../stores/teardown-store.ts';
+import { BackToManagedApps } from './back-to-managed-apps.tsx';
 import { useHeadingFocus } from './use-heading-focus.ts';
 
 const PROGRESS_TEXT: Record<RemovalProgress['state'], string> = {
@@ -11,26 +12,6 @@ const PROGRESS_TEXT: Record<RemovalProgress['state'], string> = {
   retrying: 'the answer was lost; checking the org and trying again…',
   removed: 'removed',
 };
-
-/** Back to the list, read again so a removed app is gone from it. */
-function BackToList(props: { label?: string }) {
-  const show = useConsoleView((state) => state.show);
-  const load = useManagedApps((state) => state.load);
-  const reset = useTeardown((state) => state.reset);
-  return (
-    <button
-      type="button"
-      className="button"
-      onClick={() => {
-        reset();
-        show({ kind: 'managed-apps' });
-        void load();
-      }}
-    >
-      {props.label ?? 'Back to managed apps'}
-    </button>
-  );
-}
 
 /**
  * The teardown of one managed app's setup: the plan first — each object it would remove and why
@@ -55,6 +36,7 @@ export function TeardownView(props: { appId: string }) {
   const error = useTeardown((state) => state.error);
   const makePlan = useTeardown((state) => state.makePlan);
   const apply = useTeardown((state) => state.apply);
+  const reset = useTeardown((state) => state.reset);
   const heading = useHeadingFocus();
   const setupId = app?.document?.id ?? null;
 
@@ -182,7 +164,10 @@ export function TeardownView(props: { appId: string }) {
           </button>
         )}
         {status !== 'applying' && (
-          <BackToList label={status === 'done' ? 'Back to managed apps' : 'Cancel'} />
+          <BackToManagedApps
+            reset={reset}
+            label={status === 'done' ? 'Back to managed apps' : 'Cancel'}
+          />
         )}
       </div>
     </section>

@@ -5,27 +5,14 @@ import type {
   TargetReadingView,
   VerificationResult,
 } from '../../../shared/export/export-targets.ts';
+import { ChecksList } from '../../components/checks.tsx';
 import { Claims } from '../../components/claims.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { RadioGroup, TextField } from '../../components/fields.tsx';
-import { PastedAddressForm } from '../../components/pasted-address-form.tsx';
-import { SignInAs } from '../../components/sign-in-as.tsx';
+import { SignInWaiting } from '../../components/sign-in-waiting.tsx';
 import { useExport, useSetupDocument } from '../../stores/store-context.tsx';
 
 type UserChoice = 'test-user' | 'existing';
-
-/**
- * Whether a link target is an http(s) address; anything else (`javascript:`, `file:`) is never
- * made a link, even though it comes from main, because it ends up in an `href`.
- */
-function isWebAddress(url: string): boolean {
-  try {
-    const { protocol } = new URL(url);
-    return protocol === 'https:' || protocol === 'http:';
-  } catch {
-    return false;
-  }
-}
 
 /** What the verification read from the files: the values the target will sign in with. */
 function Reading(props: { reading: TargetReadingView; label: string }) {
@@ -94,17 +81,7 @@ export function VerificationSummary(props: { result: VerificationResult }) {
           'Not verified: signing in with these files failed.'
         )}
       </p>
-      <ul className="checks" aria-label="Checks">
-        {result.checks.map((check) => (
-          <li key={check.name} className={check.ok ? 'check check--ok' : 'check check--failed'}>
-            <span className="check__mark" aria-hidden="true">
-              {check.ok ? '✓' : '✗'}
-            </span>
-            <span className="visually-hidden">{check.ok ? 'Passed: ' : 'Failed: '}</span>
-            <strong>{check.name}</strong> — {check.detail}
-          </li>
-        ))}
-      </ul>
+      <ChecksList checks={result.checks} label="Checks" />
       {result.reading !== null && <Reading reading={result.reading} label="What the files say" />}
       {result.claims !== null && <Claims claims={result.claims} label="ID token claims" />}
     </div>
@@ -207,33 +184,15 @@ export function VerifyPanel(props: { target: ExportTargetId }) {
       )}
       {error !== null && <ErrorMessage error={error} />}
       {started !== null && status === 'waiting' && (
-        <div className="verify__sign-in" aria-busy="true">
-          <p>{started.strategy.explanation}</p>
-          {started.strategy.kind === 'intercept-window' ? (
-            // The console's own window shows the sign-in and stops the redirect; signing in in
-            // the browser instead would land on the app's real address.
-            <p>Sign in in the window the console opened.</p>
-          ) : isWebAddress(started.authorizeUrl) ? (
-            <p>
-              <a href={started.authorizeUrl} target="_blank" rel="noreferrer">
-                Open the sign-in page
-              </a>{' '}
-              <span className="visually-muted">(in your browser)</span>
-            </p>
-          ) : (
-            <p className="field__error">
-              The sign-in address is not a web address, so the console does not link to it:{' '}
-              <code>{started.authorizeUrl}</code>
-            </p>
-          )}
-          <SignInAs user={started.user} passwordLabel="Password for the verification" />
+        <SignInWaiting
+          started={started}
+          passwordLabel="Password for the verification"
+          waitingText="Waiting for the sign-in…"
+          pastePath={`export.${target}.pasted`}
+          onPaste={(address) => paste(target, address)}
+        >
           <Reading reading={started.reading} label="What the files say" />
-          <p role="status">Waiting for the sign-in…</p>
-          <PastedAddressForm
-            path={`export.${target}.pasted`}
-            onPaste={(address) => paste(target, address)}
-          />
-        </div>
+        </SignInWaiting>
       )}
       {result !== null && <VerificationSummary result={result} />}
     </div>

@@ -4,20 +4,17 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { composeConsole, type ConsoleCore } from '../../../../main/composition/compose.ts';
-import { createLogger } from '../../../../main/platform/logging/logger.ts';
+import type { ConsoleCore } from '../../../../main/composition/compose.ts';
 import { clientSecretAccount } from '../../../../main/platform/secrets/keychain-accounts.ts';
 import { KeytarSecretStore } from '../../../../main/platform/secrets/keytar-secret-store.ts';
 import { type RunningSandbox, startSandbox } from '../../../../main/sandbox/sandbox-server.ts';
 import {
   type ActivityEntry,
-  type Channel,
-  type ChannelResponse,
-  channelResultSchema,
   type EventName,
   type ManagedAppView,
 } from '../../../../shared/ipc/contract.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
+import { composedAgainstSandbox, dispatcherCalls } from '../../../support/dispatched-console.ts';
 import { oidcHttp } from '../../../support/oidc-http.ts';
 import { collect, type OktaSdkClient, sdkClient } from '../../../support/sandbox-sdk.ts';
 
@@ -42,23 +39,7 @@ const logLines: string[] = [];
 const events: { event: EventName; payload: unknown }[] = [];
 const bodies: string[] = [];
 
-/** Calls a channel as the renderer does, checks the answer against the contract, keeps its body. */
-async function call<C extends Channel>(channel: C, request: unknown) {
-  const result = await core.dispatch(channel, request);
-  expect(channelResultSchema(channel).safeParse(result).success).toBe(true);
-  bodies.push(JSON.stringify(result));
-  return result as
-    | { ok: true; data: ChannelResponse<C> }
-    | { ok: false; error: { code: string; message: string } };
-}
-
-async function data<C extends Channel>(channel: C, request: unknown) {
-  const result = await call(channel, request);
-  if (!result.ok) {
-    throw new Error(`${channel} failed: ${result.error.code} ${result.error.message}`);
-  }
-  return result.data;
-}
+const { call, data, apply } = dispatcherCalls(() => core, bodies);
 
 let appId = '';
 let clientId = '';
@@ -80,15 +61,13 @@ beforeAll(async () => {
     });
   }
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'day-two-'));
-  core = composeConsole({
-    mode: 'browser',
-    version: '0.0.0-test',
+  core = await composedAgainstSandbox({
+    sandbox,
     dataDir,
     secrets,
-    logger: createLogger({ write: (line) => logLines.push(line), minLevel: 'debug' }),
+    logLines,
     emit: (event, payload) => events.push({ event, payload }),
   });
-  await core.profiles.add({ orgUrl: sandbox.orgUrl, apiToken: sandbox.apiToken });
   const document = createSetupDocument({
     id: 'day-two-composition',
     preset: 'kestra',
@@ -96,13 +75,7 @@ beforeAll(async () => {
     label: 'Day two Kestra',
   });
   document.assignments.users = [{ login: ADA }];
-  const planned = await data('setup:plan', { document });
-  const applied = await data('setup:apply', { planId: planned.planId, operationId: 'op-apply' });
-  if (applied.outcome !== 'applied') {
-    throw new Error('the setup was not applied');
-  }
-  appId = applied.applied.appId;
-  clientId = applied.applied.clientId;
+  ({ appId, clientId } = await apply(document));
 });
 
 afterAll(async () => {

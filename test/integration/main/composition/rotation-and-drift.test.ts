@@ -4,20 +4,15 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { composeConsole, type ConsoleCore } from '../../../../main/composition/compose.ts';
-import { createLogger } from '../../../../main/platform/logging/logger.ts';
+import type { ConsoleCore } from '../../../../main/composition/compose.ts';
 import {
   clientSecretAccount,
   pendingClientSecretAccount,
 } from '../../../../main/platform/secrets/keychain-accounts.ts';
 import { KeytarSecretStore } from '../../../../main/platform/secrets/keytar-secret-store.ts';
 import { type RunningSandbox, startSandbox } from '../../../../main/sandbox/sandbox-server.ts';
-import {
-  type Channel,
-  type ChannelResponse,
-  channelResultSchema,
-} from '../../../../shared/ipc/contract.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
+import { composedAgainstSandbox, dispatcherCalls } from '../../../support/dispatched-console.ts';
 import { freePort } from '../../../support/free-port.ts';
 import { oidcHttp } from '../../../support/oidc-http.ts';
 import { collect, type OktaSdkClient, sdkClient } from '../../../support/sandbox-sdk.ts';
@@ -47,23 +42,7 @@ let deployedYaml = '';
 const logLines: string[] = [];
 const bodies: string[] = [];
 
-/** Calls a channel as the renderer does, checks the answer against the contract, keeps its body. */
-async function call<C extends Channel>(channel: C, request: unknown) {
-  const result = await core.dispatch(channel, request);
-  expect(channelResultSchema(channel).safeParse(result).success).toBe(true);
-  bodies.push(JSON.stringify(result));
-  return result as
-    | { ok: true; data: ChannelResponse<C> }
-    | { ok: false; error: { code: string; message: string } };
-}
-
-async function data<C extends Channel>(channel: C, request: unknown) {
-  const result = await call(channel, request);
-  if (!result.ok) {
-    throw new Error(`${channel} failed: ${result.error.code} ${result.error.message}`);
-  }
-  return result.data;
-}
+const { call, data, apply } = dispatcherCalls(() => core, bodies);
 
 /** The app's client secrets as the management API lists them. */
 async function secretsInOrg() {
@@ -108,15 +87,7 @@ beforeAll(async () => {
     activate: true,
   });
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'rotation-drift-'));
-  core = composeConsole({
-    mode: 'browser',
-    version: '0.0.0-test',
-    dataDir,
-    secrets,
-    logger: createLogger({ write: (line) => logLines.push(line), minLevel: 'debug' }),
-    emit: () => undefined,
-  });
-  await core.profiles.add({ orgUrl: sandbox.orgUrl, apiToken: sandbox.apiToken });
+  core = await composedAgainstSandbox({ sandbox, dataDir, secrets, logLines });
   // A loopback base URL nobody listens on: the verification listens on the files' redirect URI.
   const baseUrl = `http://127.0.0.1:${String(await freePort())}`;
   redirectUri = `${baseUrl}/oauth/callback/okta`;
@@ -127,13 +98,7 @@ beforeAll(async () => {
     label: 'Rotated Kestra',
   });
   document.assignments.users = [{ login: ADA }];
-  const planned = await data('setup:plan', { document });
-  const applied = await data('setup:apply', { planId: planned.planId, operationId: 'op-apply' });
-  if (applied.outcome !== 'applied') {
-    throw new Error('the setup was not applied');
-  }
-  appId = applied.applied.appId;
-  clientId = applied.applied.clientId;
+  ({ appId, clientId } = await apply(document));
 });
 
 afterAll(async () => {

@@ -1,20 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { driftServiceFor } from '../../../../main/composition/day-two-wiring.ts';
 import type { DriftService } from '../../../../main/drift/drift-service.ts';
-import { createExportService } from '../../../../main/export/export-service.ts';
-import { type ActiveOrg, orgFromCredentials } from '../../../../main/okta/active-org.ts';
+import type { ActiveOrg } from '../../../../main/okta/active-org.ts';
 import { keptSetupDocumentFile } from '../../../../main/platform/kept-setup-documents.ts';
-import { type RunningSandbox, startSandbox } from '../../../../main/sandbox/sandbox-server.ts';
-import { createSetupService, type SetupService } from '../../../../main/setup/setup-service.ts';
+import type { RunningSandbox } from '../../../../main/sandbox/sandbox-server.ts';
+import type { SetupService } from '../../../../main/setup/setup-service.ts';
 import { AppError } from '../../../../shared/errors.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../shared/setup/setup-document.ts';
 import { testKeychain } from '../../../support/apply-setup.ts';
+import { type DriftSandbox, startDriftSandbox } from '../../../support/drift-sandbox.ts';
 import { type OktaSdkClient, sdkClient } from '../../../support/sandbox-sdk.ts';
 
 /**
@@ -31,30 +30,17 @@ let org: ActiveOrg;
 let sdk: OktaSdkClient;
 let setup: SetupService;
 let drift: DriftService;
+let world: DriftSandbox;
 const keychain = testKeychain();
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ seed: { kind: 'demo' }, rateLimits: 'unlimited' });
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'sso-console-drift-'));
-  org = orgFromCredentials({ orgUrl: sandbox.orgUrl, token: sandbox.apiToken });
+  world = await startDriftSandbox('sso-console-drift-', keychain);
+  ({ sandbox, dataDir, org, setup } = world);
   sdk = sdkClient(sandbox.orgUrl, sandbox.apiToken);
-  setup = createSetupService({
-    activeOrg: () => Promise.resolve(org),
-    secrets: keychain,
-    dataDir,
-    emitProgress: () => undefined,
-  });
-  drift = driftServiceFor({
-    activeOrg: () => Promise.resolve(org),
-    dataDir,
-    setup,
-    readKeptSecret: (account) => keychain.get(account),
-    env: {},
-  });
+  drift = world.driftWith({});
 });
 afterAll(async () => {
-  await sandbox.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await world.close();
 });
 
 async function applied(
@@ -206,25 +192,10 @@ describe('drift against the org', () => {
 });
 
 describe('drift against the deployed target', () => {
-  async function deployedKestraFile(appId: string): Promise<string> {
-    const exports = createExportService({
-      activeOrg: () => Promise.resolve(org),
-      secrets: keychain,
-      dataDir,
-      env: {},
-    });
-    const rendered = await exports.renderApp({ appId, target: 'kestra', inlineSecret: false });
-    const content = rendered.outputs[0]?.files.find((f) => f.name === 'application.yml')?.content;
-    if (content === undefined) {
-      throw new Error('no application.yml rendered');
-    }
-    return content;
-  }
-
   it('passes the application.yml the console exported, and catches a wrong client id and an unregistered callback, each with its fix', async () => {
     const { appId } = await applied('drift-target', 'Drift target');
     const clientId = (await drift.check(appId)).app.clientId;
-    const good = await deployedKestraFile(appId);
+    const good = await world.exportedKestraFile(appId);
     const fileAt = (content: string) => ({
       name: 'application.yml',
       path: '/srv/kestra/application.yml',
@@ -277,7 +248,7 @@ describe('drift against the deployed target', () => {
 
   it('says when the referenced secret does not resolve, and when the file is not the target’s', async () => {
     const { appId } = await applied('drift-secret', 'Drift secret');
-    const good = await deployedKestraFile(appId);
+    const good = await world.exportedKestraFile(appId);
     const noKeychain = driftServiceFor({
       activeOrg: () => Promise.resolve(org),
       dataDir,

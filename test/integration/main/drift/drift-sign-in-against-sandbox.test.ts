@@ -1,21 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { driftServiceFor } from '../../../../main/composition/day-two-wiring.ts';
-import type { DriftService } from '../../../../main/drift/drift-service.ts';
-import { createExportService } from '../../../../main/export/export-service.ts';
-import { type ActiveOrg, orgFromCredentials } from '../../../../main/okta/active-org.ts';
 import {
   clientSecretAccount,
   testUserPasswordAccount,
 } from '../../../../main/platform/secrets/keychain-accounts.ts';
-import { type RunningSandbox, startSandbox } from '../../../../main/sandbox/sandbox-server.ts';
-import { createSetupService, type SetupService } from '../../../../main/setup/setup-service.ts';
+import type { RunningSandbox } from '../../../../main/sandbox/sandbox-server.ts';
+import type { SetupService } from '../../../../main/setup/setup-service.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 import { testKeychain } from '../../../support/apply-setup.ts';
+import { type DriftSandbox, startDriftSandbox } from '../../../support/drift-sandbox.ts';
 import { freePort } from '../../../support/free-port.ts';
 import { oidcHttp } from '../../../support/oidc-http.ts';
 
@@ -29,36 +25,17 @@ import { oidcHttp } from '../../../support/oidc-http.ts';
 
 let sandbox: RunningSandbox;
 let dataDir: string;
-let org: ActiveOrg;
 let setup: SetupService;
+let world: DriftSandbox;
 const keychain = testKeychain();
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ seed: { kind: 'demo' }, rateLimits: 'unlimited' });
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'sso-console-drift-sign-in-'));
-  org = orgFromCredentials({ orgUrl: sandbox.orgUrl, token: sandbox.apiToken });
-  setup = createSetupService({
-    activeOrg: () => Promise.resolve(org),
-    secrets: keychain,
-    dataDir,
-    emitProgress: () => undefined,
-  });
+  world = await startDriftSandbox('sso-console-drift-sign-in-', keychain);
+  ({ sandbox, dataDir, setup } = world);
 });
 afterAll(async () => {
-  await sandbox.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await world.close();
 });
-
-/** The drift service as `sso-console drift` wires it, with `env` as the command's environment. */
-function driftWith(env: NodeJS.ProcessEnv): DriftService {
-  return driftServiceFor({
-    activeOrg: () => Promise.resolve(org),
-    dataDir,
-    setup,
-    readKeptSecret: (account) => keychain.get(account),
-    env,
-  });
-}
 
 /** A Kestra setup applied with a test user; its application.yml as the console exports it. */
 async function deployedKestra(id: string, baseUrl: string) {
@@ -70,17 +47,7 @@ async function deployedKestra(id: string, baseUrl: string) {
     throw new Error('the setup was not applied');
   }
   const { appId } = outcome.applied;
-  const exports = createExportService({
-    activeOrg: () => Promise.resolve(org),
-    secrets: keychain,
-    dataDir,
-    env: {},
-  });
-  const rendered = await exports.renderApp({ appId, target: 'kestra', inlineSecret: false });
-  const content = rendered.outputs[0]?.files.find((f) => f.name === 'application.yml')?.content;
-  if (content === undefined) {
-    throw new Error('no application.yml rendered');
-  }
+  const content = await world.exportedKestraFile(appId);
   const password = (await keychain.get(testUserPasswordAccount(sandbox.orgUrl, login))) ?? '';
   return {
     appId,
@@ -100,7 +67,7 @@ function lastVerification(): Record<string, unknown> {
 describe('drift against the deployed target, signing in with the file', () => {
   it('signs in with a good exported application.yml through a pasted address, and records it', async () => {
     const kestra = await deployedKestra('drift-sign-in-good', 'https://kestra.example.com');
-    const drift = driftWith({});
+    const drift = world.driftWith({});
     // The admin's copy under another name: the reader takes it as application.yml.
     const file = {
       name: 'kestra-prod.yml',
@@ -166,7 +133,9 @@ describe('drift against the deployed target, signing in with the file', () => {
       `http://localhost:${String(await freePort())}`,
     );
     // The target's OKTA_CLIENT_SECRET, as this shell has it: not the app's secret.
-    const drift = driftWith({ OKTA_CLIENT_SECRET: 'a-secret-okta-never-issued-for-this-app' });
+    const drift = world.driftWith({
+      OKTA_CLIENT_SECRET: 'a-secret-okta-never-issued-for-this-app',
+    });
     const file = {
       name: 'application.yml',
       path: '/etc/kestra/application.yml',
@@ -217,7 +186,7 @@ describe('drift against the deployed target, signing in with the file', () => {
 
   it('does not sign in when the checks already fail, and says why one cannot begin', async () => {
     const kestra = await deployedKestra('drift-sign-in-skipped', 'https://kestra.example.com');
-    const drift = driftWith({});
+    const drift = world.driftWith({});
     const clientId = (await drift.check(kestra.appId)).app.clientId;
     const { report, signIn } = await drift.startTargetSignIn(kestra.appId, 'kestra', {
       name: 'application.yml',

@@ -1,97 +1,18 @@
 import { describe, expect, it, vi } from 'vitest';
 
 import { createDriftStore } from '../../../../renderer/stores/drift-store.ts';
-import type { OrgDriftReportView, TargetDriftReportView } from '../../../../shared/ipc/contract.ts';
+import {
+  CHECKED,
+  CLEAN,
+  DRIFTED,
+  NOT_SIGNED_IN,
+  ok,
+  SIGNED_IN,
+  TARGET,
+  TARGET_SIGN_IN,
+} from '../../../support/day-two-fixtures.ts';
+import { deferred } from '../../../support/export-renderer-fixtures.ts';
 import { createFakeBridge } from '../../../support/fake-bridge.ts';
-
-const CLEAN: OrgDriftReportView = {
-  orgUrl: 'https://acme.okta.com',
-  app: { id: '0oa1', label: 'Kestra', clientId: '0oa1client', status: 'ACTIVE' },
-  document: { id: 'setup-1', keptFile: '/data/setups/setup-1.json', file: null },
-  drift: { drifted: false, fields: [], blockers: [] },
-};
-
-const DRIFTED: OrgDriftReportView = {
-  ...CLEAN,
-  drift: {
-    drifted: true,
-    fields: [
-      {
-        key: 'app',
-        title: 'App integration "Kestra"',
-        path: 'app.redirectUris',
-        documentValue: ['https://kestra.example.com/oauth/callback/okta'],
-        oktaValue: [
-          'https://kestra.example.com/oauth/callback/okta',
-          'https://elsewhere.example.com/cb',
-        ],
-        adoptable: true,
-        adoptNote: null,
-      },
-    ],
-    blockers: [],
-  },
-};
-
-const TARGET: TargetDriftReportView = {
-  target: 'kestra',
-  file: '/etc/kestra/application.yml',
-  app: { id: '0oa1', label: 'Kestra', clientId: '0oa1client' },
-  ok: false,
-  findings: [
-    {
-      check: 'client-id',
-      ok: false,
-      detail: 'The file’s client id 0oaWRONG is no app’s in the org.',
-      fix: 'Replace the client id 0oaWRONG with 0oa1client in /etc/kestra/application.yml line 6, and redeploy the target.',
-      at: { file: '/etc/kestra/application.yml', line: 6 },
-    },
-  ],
-};
-
-const ok = <T>(data: T) => ({ ok: true, data });
-
-/** A file whose static checks pass, before its sign-in. */
-const CHECKED: TargetDriftReportView = {
-  ...TARGET,
-  ok: true,
-  findings: [{ check: 'client-id', ok: true, detail: 'The app’s.', fix: null, at: null }],
-};
-
-/** The same file after it signed in. */
-const SIGNED_IN: TargetDriftReportView = {
-  ...CHECKED,
-  findings: [
-    ...CHECKED.findings,
-    { check: 'sign-in', ok: true, detail: 'Signed in with the file.', fix: null, at: null },
-  ],
-  signIn: {
-    ok: true,
-    checks: [{ name: 'token', ok: true, detail: 'The code was exchanged.' }],
-    verifiedAt: '2026-12-07T01:00:00.000Z',
-    contentHash: 'c'.repeat(64),
-  },
-};
-
-const STARTED = {
-  verificationId: 'v-1',
-  authorizeUrl: 'https://acme.okta.com/oauth2/v1/authorize?client_id=0oa1client',
-  strategy: {
-    kind: 'paste-url',
-    redirectUri: 'https://kestra.example.com/oauth/callback/okta',
-    explanation: 'The console cannot listen on the file’s redirect URI: paste the address.',
-  },
-  user: { login: 'ada@example.com', passwordInKeychain: false },
-};
-
-/** An answer the test gives when it chooses. */
-function deferred<T>() {
-  let resolve: (value: T) => void = () => undefined;
-  const promise = new Promise<T>((settle) => {
-    resolve = settle;
-  });
-  return { promise, resolve };
-}
 
 describe('createDriftStore', () => {
   it('checks, and restores only after the admin was asked', async () => {
@@ -103,6 +24,7 @@ describe('createDriftStore', () => {
     await store.getState().check('0oa1');
     expect(store.getState().report?.drift.fields.map((field) => field.path)).toEqual([
       'app.redirectUris',
+      'app.status',
     ]);
 
     await store.getState().restore();
@@ -164,14 +86,17 @@ describe('createDriftStore', () => {
       { appId: '0oa1', path: '/etc/kestra/application.yml' },
       { appId: '0oa1', path: '/etc/kestra/application.yml', target: 'kestra' },
     ]);
-    expect(store.getState().targetCheck.report?.findings[0]?.fix).toContain('line 6');
+    expect(
+      store.getState().targetCheck.report?.findings.find((finding) => finding.check === 'client-id')
+        ?.fix,
+    ).toContain('line 6');
   });
 
   it('signs in with a target file: the checks, the sign-in to do, then the finding with its checks', async () => {
     const wait = deferred<unknown>();
     const fake = createFakeBridge({
       'drift:check': () => ok(CLEAN),
-      'drift:target-sign-in-start': () => ok({ report: CHECKED, signIn: STARTED }),
+      'drift:target-sign-in-start': () => ok({ report: CHECKED, signIn: TARGET_SIGN_IN }),
       'drift:target-sign-in-paste': () => ok({}),
       'drift:target-sign-in-wait': () => wait.promise,
     });
@@ -184,7 +109,7 @@ describe('createDriftStore', () => {
     await vi.waitFor(() => {
       expect(store.getState().targetCheck.status).toBe('waiting');
     });
-    expect(store.getState().targetCheck).toMatchObject({ report: CHECKED, signIn: STARTED });
+    expect(store.getState().targetCheck).toMatchObject({ report: CHECKED, signIn: TARGET_SIGN_IN });
     expect(await store.getState().pasteTargetSignIn('https://kestra.example.com/cb?code=x')).toBe(
       null,
     );
@@ -215,33 +140,20 @@ describe('createDriftStore', () => {
   });
 
   it('shows the report when no sign-in could start, and the error when it could not finish', async () => {
-    const notAttempted: TargetDriftReportView = {
-      ...TARGET,
-      findings: [
-        ...TARGET.findings,
-        {
-          check: 'sign-in',
-          ok: false,
-          detail: 'Not attempted: the checks above failed.',
-          fix: 'Fix the findings above, then sign in again.',
-          at: null,
-        },
-      ],
-    };
     const refusal = { code: 'INVALID_REQUEST', message: 'That sign-in has ended.', hint: '-' };
     let started = 0;
     const fake = createFakeBridge({
       'drift:check': () => ok(CLEAN),
       'drift:target-sign-in-start': () =>
         (started += 1) === 1
-          ? ok({ report: notAttempted, signIn: null })
-          : ok({ report: CHECKED, signIn: STARTED }),
+          ? ok({ report: NOT_SIGNED_IN, signIn: null })
+          : ok({ report: CHECKED, signIn: TARGET_SIGN_IN }),
       'drift:target-sign-in-wait': () => ({ ok: false, error: refusal }),
     });
     const store = createDriftStore(fake.api);
     await store.getState().check('0oa1');
     await store.getState().signInWithTarget('/etc/kestra/application.yml', null, '');
-    expect(store.getState().targetCheck).toMatchObject({ status: 'done', report: notAttempted });
+    expect(store.getState().targetCheck).toMatchObject({ status: 'done', report: NOT_SIGNED_IN });
     expect(fake.calls.at(-1)).toEqual({
       channel: 'drift:target-sign-in-start',
       request: { appId: '0oa1', path: '/etc/kestra/application.yml' },
@@ -258,7 +170,7 @@ describe('createDriftStore', () => {
     const fake = createFakeBridge({
       'drift:check': () => ok(CLEAN),
       'drift:check-target': () => ok(TARGET),
-      'drift:target-sign-in-start': () => ok({ report: CHECKED, signIn: STARTED }),
+      'drift:target-sign-in-start': () => ok({ report: CHECKED, signIn: TARGET_SIGN_IN }),
       // Never answered: the sign-in waits until it is cancelled.
       'drift:target-sign-in-wait': () => new Promise(() => undefined),
       'drift:target-sign-in-cancel': () => ok({}),

@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
 import { createManagedAppsStore } from '../../../../renderer/stores/managed-apps-store.ts';
-import type { ManagedAppView } from '../../../../shared/ipc/contract.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
+import { managedApp } from '../../../support/day-two-fixtures.ts';
 import { createFakeBridge } from '../../../support/fake-bridge.ts';
 
-const MANAGED_APP: ManagedAppView = {
-  id: '0oa1',
-  label: 'Kestra',
-  status: 'ACTIVE',
-  clientId: '0oa1client',
-  managedAs: 'created',
-  issuer: 'https://acme.okta.com',
-  target: 'kestra',
-  users: 3,
-  groups: 1,
-  secretAgeDays: 12,
-  lastVerifiedExport: null,
-  drift: false,
-  document: { id: 'setup-1', file: '/data/setups/setup-1.json' },
-};
+const MANAGED_APP = managedApp({ users: 3, groups: 1, secretAgeDays: 12 });
 
 describe('createManagedAppsStore', () => {
   it('shows only the latest of two loads, whichever answers first', async () => {

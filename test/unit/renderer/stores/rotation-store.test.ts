@@ -2,56 +2,14 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { createRotationStore } from '../../../../renderer/stores/rotation-store.ts';
 import type { ChannelResponse, RotationStatusView } from '../../../../shared/ipc/contract.ts';
+import {
+  ok,
+  ROTATION_CONFIRMING,
+  ROTATION_FILES,
+  ROTATION_NONE,
+  ROTATION_WAITING,
+} from '../../../support/day-two-fixtures.ts';
 import { createFakeBridge } from '../../../support/fake-bridge.ts';
-
-const BASE: RotationStatusView = {
-  appId: '0oa1',
-  clientId: '0oa1client',
-  label: 'Kestra',
-  rotationId: null,
-  phase: 'none',
-  secrets: [{ id: 'ocs1', status: 'ACTIVE', created: '2026-01-01T00:00:00.000Z', role: 'other' }],
-  verified: null,
-  next: 'Start a rotation to give the app a second client secret.',
-};
-
-const WAITING: RotationStatusView = {
-  ...BASE,
-  rotationId: 'r1',
-  phase: 'awaiting-verification',
-  secrets: [
-    { id: 'ocs1', status: 'ACTIVE', created: '2026-01-01T00:00:00.000Z', role: 'old' },
-    { id: 'ocs2', status: 'ACTIVE', created: '2026-12-07T00:00:00.000Z', role: 'new' },
-  ],
-  next: 'Deploy the new files, then verify them by signing in.',
-};
-
-const CONFIRMING: RotationStatusView = {
-  ...WAITING,
-  phase: 'awaiting-confirmation',
-  verified: { target: 'kestra', contentHash: 'a'.repeat(64), at: '2026-12-07T01:00:00.000Z' },
-};
-
-const FILES: ChannelResponse<'rotation:render'> = {
-  renderId: 'render-1',
-  outputs: [
-    {
-      target: 'kestra',
-      files: [
-        {
-          name: 'application.yml',
-          content: 'client-secret: "${OKTA_CLIENT_SECRET}"\n',
-          language: 'yaml',
-          sensitive: false,
-          purpose: 'Kestra’s configuration.',
-        },
-      ],
-      nextSteps: ['Set OKTA_CLIENT_SECRET to the new secret.'],
-      warnings: [],
-    },
-  ],
-  refused: [],
-};
 
 const STARTED: ChannelResponse<'rotation:verify-start'> = {
   verificationId: 'verify-1',
@@ -72,13 +30,11 @@ const STARTED: ChannelResponse<'rotation:verify-start'> = {
   user: { login: 'ada@example.com', passwordInKeychain: false },
 };
 
-const ok = <T>(data: T) => ({ ok: true, data });
-
 describe('createRotationStore', () => {
   it('opens an app mid-rotation where it stands, and writes the new files again for its target', async () => {
     const fake = createFakeBridge({
-      'rotation:status': () => ok(WAITING),
-      'rotation:render': () => ok(FILES),
+      'rotation:status': () => ok(ROTATION_WAITING),
+      'rotation:render': () => ok(ROTATION_FILES),
     });
     const store = createRotationStore(fake.api);
     await store.getState().open('0oa1', 'kestra');
@@ -91,17 +47,17 @@ describe('createRotationStore', () => {
   });
 
   it('starts, verifies by signing in with the new files, then confirms with an explicit true', async () => {
-    let phase: RotationStatusView = BASE;
+    let phase: RotationStatusView = ROTATION_NONE;
     const fake = createFakeBridge({
       'rotation:status': () => ok(phase),
       'rotation:start': () => {
-        phase = WAITING;
-        return ok(WAITING);
+        phase = ROTATION_WAITING;
+        return ok(ROTATION_WAITING);
       },
-      'rotation:render': () => ok(FILES),
+      'rotation:render': () => ok(ROTATION_FILES),
       'rotation:verify-start': () => ok(STARTED),
       'rotation:verify-wait': () => {
-        phase = CONFIRMING;
+        phase = ROTATION_CONFIRMING;
         return ok({
           ok: true,
           target: 'kestra',
@@ -114,7 +70,7 @@ describe('createRotationStore', () => {
       },
       'rotation:finish': () =>
         ok({
-          status: { ...BASE, phase: 'finished', rotationId: null },
+          status: { ...ROTATION_NONE, phase: 'finished', rotationId: null },
           keychainWarning: null,
         }),
     });
@@ -144,16 +100,19 @@ describe('createRotationStore', () => {
 
   it('downloads a referenced file in browser mode, and never one that would hold the secret', async () => {
     const download = vi.fn();
-    const sensitive = structuredClone(FILES);
+    const sensitive = structuredClone(ROTATION_FILES);
     const fake = createFakeBridge({
-      'rotation:status': () => ok(WAITING),
-      'rotation:render': () => ok(FILES),
+      'rotation:status': () => ok(ROTATION_WAITING),
+      'rotation:render': () => ok(ROTATION_FILES),
       'rotation:save': () => ok({ kind: 'download' }),
     });
     const store = createRotationStore(fake.api, { download, writeClipboard: vi.fn() });
     await store.getState().open('0oa1', 'kestra');
     await store.getState().save('application.yml');
-    expect(download).toHaveBeenCalledWith('application.yml', FILES.outputs[0]?.files[0]?.content);
+    expect(download).toHaveBeenCalledWith(
+      'application.yml',
+      ROTATION_FILES.outputs[0]?.files[0]?.content,
+    );
     expect(store.getState().saves['application.yml']).toEqual({ status: 'downloaded' });
 
     const file = sensitive.outputs[0]?.files[0];
@@ -168,8 +127,8 @@ describe('createRotationStore', () => {
 
   it('replaces an existing file only after its diff, naming it as main answered', async () => {
     const fake = createFakeBridge({
-      'rotation:status': () => ok(WAITING),
-      'rotation:render': () => ok(FILES),
+      'rotation:status': () => ok(ROTATION_WAITING),
+      'rotation:render': () => ok(ROTATION_FILES),
       'rotation:save': (request) =>
         (request as { replace?: unknown }).replace === undefined
           ? ok({
@@ -209,7 +168,7 @@ describe('createRotationStore', () => {
           ? new Promise((resolve) => {
               answer = resolve;
             })
-          : ok(BASE),
+          : ok(ROTATION_NONE),
       'rotation:start': () => ({
         ok: false,
         error: { code: 'KEYCHAIN_UNAVAILABLE', message: 'No keychain.', hint: 'Unlock it.' },
@@ -218,7 +177,7 @@ describe('createRotationStore', () => {
     const store = createRotationStore(fake.api);
     const slow = store.getState().open('slow', null);
     await store.getState().open('0oa1', null);
-    answer(ok({ ...WAITING, appId: 'slow' }));
+    answer(ok({ ...ROTATION_WAITING, appId: 'slow' }));
     await slow;
     expect(store.getState().status?.appId).toBe('0oa1');
 
@@ -232,12 +191,12 @@ describe('createRotationStore', () => {
 
   it('cancels a waiting sign-in when the rotation is cancelled', async () => {
     const fake = createFakeBridge({
-      'rotation:status': () => ok(WAITING),
-      'rotation:render': () => ok(FILES),
+      'rotation:status': () => ok(ROTATION_WAITING),
+      'rotation:render': () => ok(ROTATION_FILES),
       'rotation:verify-start': () => ok(STARTED),
       'rotation:verify-wait': () => new Promise(() => undefined),
       'rotation:verify-cancel': () => ok({}),
-      'rotation:cancel': () => ok({ ...BASE, phase: 'cancelled' }),
+      'rotation:cancel': () => ok({ ...ROTATION_NONE, phase: 'cancelled' }),
     });
     const store = createRotationStore(fake.api);
     await store.getState().open('0oa1', 'kestra');

@@ -7,12 +7,9 @@ import {
 } from '../../../../../shared/export/export-targets.ts';
 
 describe('exporterFor', () => {
-  it.each(EXPORT_TARGET_IDS)(
-    'has an exporter for %s whose title is the one the pickers show',
-    (id) => {
-      const exporter = exporterFor(id);
-      expect(exporter?.id).toBe(id);
-      expect(exporter?.title).toBe(EXPORT_TARGET_TITLES[id]);
-    },
-  );
+  it.each(EXPORT_TARGET_IDS)('has an exporter for %s, titled by its own id', (id) => {
+    const exporter = exporterFor(id);
+    expect(exporter?.id).toBe(id);
+    expect(exporter?.title).toBe(EXPORT_TARGET_TITLES[id]);
+  });
 });

@@ -4,138 +4,26 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DriftView } from '../../../../../renderer/features/day-two/drift-view.tsx';
 import { createConsoleViewStore } from '../../../../../renderer/stores/console-view-store.ts';
 import { createDriftStore } from '../../../../../renderer/stores/drift-store.ts';
-import { createManagedAppsStore } from '../../../../../renderer/stores/managed-apps-store.ts';
 import { createProfilesStore } from '../../../../../renderer/stores/profiles-store.ts';
 import { StoreProvider } from '../../../../../renderer/stores/store-context.tsx';
-import type {
-  ManagedAppView,
-  OrgDriftReportView,
-  TargetDriftReportView,
-} from '../../../../../shared/ipc/contract.ts';
+import {
+  bridgeListing,
+  CHECKED,
+  CLEAN,
+  DRIFTED,
+  managedApp,
+  NOT_SIGNED_IN,
+  ok,
+  SIGNED_IN,
+  TARGET,
+  TARGET_SIGN_IN,
+} from '../../../../support/day-two-fixtures.ts';
+import { deferred } from '../../../../support/export-renderer-fixtures.ts';
 import { createFakeBridge } from '../../../../support/fake-bridge.ts';
 
 afterEach(cleanup);
 
-const APP: ManagedAppView = {
-  id: '0oa1',
-  label: 'Kestra',
-  status: 'ACTIVE',
-  clientId: '0oa1client',
-  managedAs: 'created',
-  issuer: 'https://acme.okta.com',
-  target: 'kestra',
-  users: 1,
-  groups: 0,
-  secretAgeDays: 0,
-  lastVerifiedExport: null,
-  drift: true,
-  document: { id: 'setup-1', file: '/data/setups/setup-1.json' },
-};
-
-const CLEAN: OrgDriftReportView = {
-  orgUrl: 'https://acme.okta.com',
-  app: { id: '0oa1', label: 'Kestra', clientId: '0oa1client', status: 'ACTIVE' },
-  document: { id: 'setup-1', keptFile: '/data/setups/setup-1.json', file: null },
-  drift: { drifted: false, fields: [], blockers: [] },
-};
-
-const DRIFTED: OrgDriftReportView = {
-  ...CLEAN,
-  drift: {
-    drifted: true,
-    fields: [
-      {
-        key: 'app',
-        title: 'App integration "Kestra"',
-        path: 'app.redirectUris',
-        documentValue: ['https://kestra.example.com/cb'],
-        oktaValue: ['https://kestra.example.com/cb', 'https://elsewhere.example.com/cb'],
-        adoptable: true,
-        adoptNote: null,
-      },
-      {
-        key: 'app',
-        title: 'App integration "Kestra"',
-        path: 'app.status',
-        documentValue: 'ACTIVE',
-        oktaValue: 'INACTIVE',
-        adoptable: false,
-        adoptNote: 'An inactive app cannot be written into a setup document.',
-      },
-    ],
-    blockers: [],
-  },
-};
-
-const TARGET: TargetDriftReportView = {
-  target: 'kestra',
-  file: '/etc/kestra/application.yml',
-  app: { id: '0oa1', label: 'Kestra', clientId: '0oa1client' },
-  ok: false,
-  findings: [
-    { check: 'read', ok: true, detail: 'Read as kestra.', fix: null, at: null },
-    {
-      check: 'client-id',
-      ok: false,
-      detail: 'The file’s client id 0oaWRONG is no app’s in the org.',
-      fix: 'Replace the client id 0oaWRONG with 0oa1client in /etc/kestra/application.yml line 6, and redeploy the target.',
-      at: { file: '/etc/kestra/application.yml', line: 6 },
-    },
-  ],
-};
-
-const ok = <T,>(data: T) => ({ ok: true, data });
-
-/** The deployed file's static checks, all passed, before its sign-in. */
-const CHECKED: TargetDriftReportView = {
-  ...TARGET,
-  ok: true,
-  findings: [{ check: 'client-id', ok: true, detail: 'The app’s client id.', fix: null, at: null }],
-};
-
-/** The same file once Ada signed in with it. */
-const SIGNED_IN: TargetDriftReportView = {
-  ...CHECKED,
-  findings: [
-    ...CHECKED.findings,
-    {
-      check: 'sign-in',
-      ok: true,
-      detail: 'Signed in with exactly the file as ada@example.com.',
-      fix: null,
-      at: null,
-    },
-  ],
-  signIn: {
-    ok: true,
-    checks: [
-      { name: 'discovery', ok: true, detail: 'The issuer’s discovery document was read.' },
-      { name: 'token', ok: true, detail: 'The code was exchanged with the file’s secret.' },
-    ],
-    verifiedAt: '2026-12-07T01:00:00.000Z',
-    contentHash: 'c'.repeat(64),
-  },
-};
-
-const STARTED = {
-  verificationId: 'v-1',
-  authorizeUrl: 'https://acme.okta.com/oauth2/v1/authorize?client_id=0oa1client',
-  strategy: {
-    kind: 'paste-url',
-    redirectUri: 'https://kestra.example.com/oauth/callback/okta',
-    explanation: 'The console cannot listen on the file’s redirect URI: paste the address.',
-  },
-  user: { login: 'ada@example.com', passwordInKeychain: false },
-};
-
-/** An answer the test gives when it chooses. */
-function deferred<T>() {
-  let resolve: (value: T) => void = () => undefined;
-  const promise = new Promise<T>((settle) => {
-    resolve = settle;
-  });
-  return { promise, resolve };
-}
+const APP = managedApp({ drift: true });
 
 /** Fills the target check's form with a path (and who signs in). */
 async function fillTargetForm(login = '') {
@@ -151,12 +39,7 @@ async function fillTargetForm(login = '') {
 }
 
 async function renderView(answers: Parameters<typeof createFakeBridge>[0]) {
-  const fake = createFakeBridge({
-    'managed-apps:list': () => ok({ orgUrl: 'https://acme.okta.com', apps: [APP] }),
-    ...answers,
-  });
-  const managedApps = createManagedAppsStore(fake.api);
-  await managedApps.getState().load();
+  const { fake, managedApps } = await bridgeListing(APP, answers);
   render(
     <StoreProvider
       profiles={createProfilesStore(fake.api)}
@@ -243,15 +126,15 @@ describe('DriftView', () => {
     const wait = deferred<unknown>();
     const { fake } = await renderView({
       'drift:check': () => ok(CLEAN),
-      'drift:target-sign-in-start': () => ok({ report: CHECKED, signIn: STARTED }),
+      'drift:target-sign-in-start': () => ok({ report: CHECKED, signIn: TARGET_SIGN_IN }),
       'drift:target-sign-in-paste': () => ok({}),
       'drift:target-sign-in-wait': () => wait.promise,
     });
     const form = await fillTargetForm('ada@example.com');
     fireEvent.click(within(form).getByRole('button', { name: 'Sign in with this file' }));
     const link = await screen.findByRole('link', { name: 'Open the sign-in page' });
-    expect(link.getAttribute('href')).toBe(STARTED.authorizeUrl);
-    expect(screen.getByText(STARTED.strategy.explanation)).toBeTruthy();
+    expect(link.getAttribute('href')).toBe(TARGET_SIGN_IN.authorizeUrl);
+    expect(screen.getByText(TARGET_SIGN_IN.strategy.explanation)).toBeTruthy();
     expect(screen.getByText('Waiting for the sign-in with the file…')).toBeTruthy();
     expect(screen.getByText(/Sign in as/).textContent).toContain('ada@example.com');
     expect(within(form).getByRole('button', { name: 'Check the file' })).toHaveProperty(
@@ -285,26 +168,13 @@ describe('DriftView', () => {
   });
 
   it('says why no sign-in was made, with the fix, and a failed one’s error in place', async () => {
-    const notAttempted: TargetDriftReportView = {
-      ...TARGET,
-      findings: [
-        ...TARGET.findings,
-        {
-          check: 'sign-in',
-          ok: false,
-          detail: 'Not attempted: Okta would refuse it for the findings above.',
-          fix: 'Fix the findings above, redeploy, then sign in with the file again.',
-          at: null,
-        },
-      ],
-    };
     let starts = 0;
     await renderView({
       'drift:check': () => ok(CLEAN),
       'drift:target-sign-in-start': () =>
         (starts += 1) === 1
-          ? ok({ report: notAttempted, signIn: null })
-          : ok({ report: CHECKED, signIn: STARTED }),
+          ? ok({ report: NOT_SIGNED_IN, signIn: null })
+          : ok({ report: CHECKED, signIn: TARGET_SIGN_IN }),
       'drift:target-sign-in-wait': () => ({
         ok: false,
         error: {
@@ -333,7 +203,7 @@ describe('DriftView', () => {
   it('cancels a sign-in waiting for the admin', async () => {
     const { fake } = await renderView({
       'drift:check': () => ok(CLEAN),
-      'drift:target-sign-in-start': () => ok({ report: CHECKED, signIn: STARTED }),
+      'drift:target-sign-in-start': () => ok({ report: CHECKED, signIn: TARGET_SIGN_IN }),
       'drift:target-sign-in-wait': () => new Promise(() => undefined),
       'drift:target-sign-in-cancel': () => ok({}),
     });

@@ -3,94 +3,26 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { RotationView } from '../../../../../renderer/features/day-two/rotation-view.tsx';
 import { createConsoleViewStore } from '../../../../../renderer/stores/console-view-store.ts';
-import { createManagedAppsStore } from '../../../../../renderer/stores/managed-apps-store.ts';
 import { createProfilesStore } from '../../../../../renderer/stores/profiles-store.ts';
 import { createRotationStore } from '../../../../../renderer/stores/rotation-store.ts';
 import { StoreProvider } from '../../../../../renderer/stores/store-context.tsx';
-import type {
-  ChannelResponse,
-  ManagedAppView,
-  RotationStatusView,
-} from '../../../../../shared/ipc/contract.ts';
+import {
+  bridgeListing,
+  managedApp,
+  ok,
+  ROTATION_CONFIRMING,
+  ROTATION_FILES,
+  ROTATION_NONE,
+  ROTATION_WAITING,
+} from '../../../../support/day-two-fixtures.ts';
 import { createFakeBridge } from '../../../../support/fake-bridge.ts';
 
 afterEach(cleanup);
 
-const APP: ManagedAppView = {
-  id: '0oa1',
-  label: 'Kestra',
-  status: 'ACTIVE',
-  clientId: '0oa1client',
-  managedAs: 'created',
-  issuer: 'https://acme.okta.com',
-  target: 'kestra',
-  users: 1,
-  groups: 0,
-  secretAgeDays: 40,
-  lastVerifiedExport: null,
-  drift: false,
-  document: { id: 'setup-1', file: '/data/setups/setup-1.json' },
-};
-
-const NONE: RotationStatusView = {
-  appId: '0oa1',
-  clientId: '0oa1client',
-  label: 'Kestra',
-  rotationId: null,
-  phase: 'none',
-  secrets: [{ id: 'ocsOLD', status: 'ACTIVE', created: '2026-01-01T00:00:00.000Z', role: 'other' }],
-  verified: null,
-  next: 'Start a rotation to give the app a second client secret.',
-};
-
-const WAITING: RotationStatusView = {
-  ...NONE,
-  rotationId: 'r1',
-  phase: 'awaiting-verification',
-  secrets: [
-    { id: 'ocsOLD', status: 'ACTIVE', created: '2026-01-01T00:00:00.000Z', role: 'old' },
-    { id: 'ocsNEW', status: 'ACTIVE', created: '2026-12-07T00:00:00.000Z', role: 'new' },
-  ],
-  next: 'Deploy the new files (or set the new secret where the target reads it), then verify them by signing in.',
-};
-
-const CONFIRMING: RotationStatusView = {
-  ...WAITING,
-  phase: 'awaiting-confirmation',
-  verified: { target: 'kestra', contentHash: 'b'.repeat(64), at: '2026-12-07T01:00:00.000Z' },
-  next: 'Confirm the target runs on the new secret; the old one is then deactivated and deleted.',
-};
-
-const FILES: ChannelResponse<'rotation:render'> = {
-  renderId: 'render-1',
-  outputs: [
-    {
-      target: 'kestra',
-      files: [
-        {
-          name: 'application.yml',
-          content: 'client-secret: "${OKTA_CLIENT_SECRET}"\n',
-          language: 'yaml',
-          sensitive: false,
-          purpose: 'Kestra’s configuration.',
-        },
-      ],
-      nextSteps: ['Set OKTA_CLIENT_SECRET where Kestra runs, then restart it.'],
-      warnings: [],
-    },
-  ],
-  refused: [],
-};
-
-const ok = <T,>(data: T) => ({ ok: true, data });
+const APP = managedApp({ secretAgeDays: 40 });
 
 async function renderView(answers: Parameters<typeof createFakeBridge>[0]) {
-  const fake = createFakeBridge({
-    'managed-apps:list': () => ok({ orgUrl: 'https://acme.okta.com', apps: [APP] }),
-    ...answers,
-  });
-  const managedApps = createManagedAppsStore(fake.api);
-  await managedApps.getState().load();
+  const { fake, managedApps } = await bridgeListing(APP, answers);
   const consoleView = createConsoleViewStore({ kind: 'rotation', appId: '0oa1' });
   render(
     <StoreProvider
@@ -108,8 +40,8 @@ async function renderView(answers: Parameters<typeof createFakeBridge>[0]) {
 describe('RotationView', () => {
   it('shows where a rotation stands when opened mid-way: secrets by role, the new files, verify', async () => {
     await renderView({
-      'rotation:status': () => ok(WAITING),
-      'rotation:render': () => ok(FILES),
+      'rotation:status': () => ok(ROTATION_WAITING),
+      'rotation:render': () => ok(ROTATION_FILES),
     });
     expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1 }));
     expect(await screen.findByText(/New secret made and kept in the keychain/)).toBeTruthy();
@@ -138,14 +70,14 @@ describe('RotationView', () => {
   });
 
   it('starts a rotation, and the keyboard moves on to the new files', async () => {
-    let status = NONE;
+    let status = ROTATION_NONE;
     const { fake } = await renderView({
       'rotation:status': () => ok(status),
       'rotation:start': () => {
-        status = WAITING;
-        return ok(WAITING);
+        status = ROTATION_WAITING;
+        return ok(ROTATION_WAITING);
       },
-      'rotation:render': () => ok(FILES),
+      'rotation:render': () => ok(ROTATION_FILES),
     });
     fireEvent.click(await screen.findByRole('button', { name: 'Start rotation' }));
     expect(await screen.findByRole('list', { name: 'New files' })).toBeTruthy();
@@ -157,10 +89,14 @@ describe('RotationView', () => {
 
   it('retires the old secret only once the admin confirms the target runs on the new one', async () => {
     const { fake } = await renderView({
-      'rotation:status': () => ok(CONFIRMING),
+      'rotation:status': () => ok(ROTATION_CONFIRMING),
       'rotation:finish': () =>
         ok({
-          status: { ...NONE, phase: 'finished', secrets: [{ ...NONE.secrets[0], id: 'ocsNEW' }] },
+          status: {
+            ...ROTATION_NONE,
+            phase: 'finished',
+            secrets: [{ ...ROTATION_NONE.secrets[0], id: 'ocsNEW' }],
+          },
           keychainWarning: null,
         }),
     });
@@ -178,8 +114,8 @@ describe('RotationView', () => {
 
   it('cancels before the swap only after asking, keeping the old secret', async () => {
     const { fake } = await renderView({
-      'rotation:status': () => ok(CONFIRMING),
-      'rotation:cancel': () => ok({ ...NONE, phase: 'cancelled' }),
+      'rotation:status': () => ok(ROTATION_CONFIRMING),
+      'rotation:cancel': () => ok({ ...ROTATION_NONE, phase: 'cancelled' }),
     });
     fireEvent.click(await screen.findByRole('button', { name: 'Cancel the rotation…' }));
     const confirm = screen.getByRole('button', { name: 'Delete the new secret' });
@@ -193,7 +129,7 @@ describe('RotationView', () => {
 
   it('says a refused step in place', async () => {
     await renderView({
-      'rotation:status': () => ok(NONE),
+      'rotation:status': () => ok(ROTATION_NONE),
       'rotation:start': () => ({
         ok: false,
         error: {

@@ -3,30 +3,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { TeardownView } from '../../../../../renderer/features/day-two/teardown-view.tsx';
 import { createConsoleViewStore } from '../../../../../renderer/stores/console-view-store.ts';
-import { createManagedAppsStore } from '../../../../../renderer/stores/managed-apps-store.ts';
 import { createProfilesStore } from '../../../../../renderer/stores/profiles-store.ts';
 import { StoreProvider } from '../../../../../renderer/stores/store-context.tsx';
 import { createTeardownStore } from '../../../../../renderer/stores/teardown-store.ts';
-import type { ManagedAppView, TeardownPlanView } from '../../../../../shared/ipc/contract.ts';
-import { createFakeBridge } from '../../../../support/fake-bridge.ts';
+import type { TeardownPlanView } from '../../../../../shared/ipc/contract.ts';
+import { bridgeListing, managedApp } from '../../../../support/day-two-fixtures.ts';
 
 afterEach(cleanup);
 
-const APP: ManagedAppView = {
-  id: '0oa1',
-  label: 'Kestra',
-  status: 'ACTIVE',
-  clientId: '0oa1',
-  managedAs: 'created',
-  issuer: 'https://acme.okta.com',
-  target: 'kestra',
-  users: 1,
-  groups: 0,
-  secretAgeDays: 0,
-  lastVerifiedExport: null,
-  drift: false,
-  document: { id: 'setup-1', file: '/data/setups/setup-1.json' },
-};
+const APP = managedApp({ clientId: '0oa1' });
 
 const PLAN: TeardownPlanView = {
   planId: 'teardown-1',
@@ -45,16 +30,10 @@ const PLAN: TeardownPlanView = {
 };
 
 async function renderView(apply: () => unknown) {
-  const fake = createFakeBridge({
-    'managed-apps:list': () => ({
-      ok: true,
-      data: { orgUrl: 'https://acme.okta.com', apps: [APP] },
-    }),
+  const { fake, managedApps } = await bridgeListing(APP, {
     'teardown:plan': () => ({ ok: true, data: PLAN }),
     'teardown:apply': apply,
   });
-  const managedApps = createManagedAppsStore(fake.api);
-  await managedApps.getState().load();
   const consoleView = createConsoleViewStore({ kind: 'teardown', appId: '0oa1' });
   render(
     <StoreProvider
