@@ -1,4 +1,9 @@
-import { defaultRangeExtractor, type Range, useVirtualizer } from '@tanstack/react-virtual';
+import {
+  defaultRangeExtractor,
+  measureElement as measureRowHeight,
+  type Range,
+  useVirtualizer,
+} from '@tanstack/react-virtual';
 import { memo, type ReactNode, useCallback, useRef, useState } from 'react';
 
 /**
@@ -40,6 +45,11 @@ export interface VirtualListProps<T> {
   isOrdered?: boolean;
   /** A row's usual height in CSS pixels, before it has been measured. */
   estimatedRowHeight: number;
+  /**
+   * The kind of a row whose height depends on its item (a sign-in is one line, a failure carries
+   * its diagnosis): an unmeasured row is estimated at the last measured height of its kind.
+   */
+  rowKind?: (item: T) => string;
   /** The space between rows in CSS pixels, as the list's CSS `gap` has it (default 5). */
   rowGapPx?: number;
 }
@@ -148,7 +158,53 @@ const ROW_GAP_PX = 5;
 function VirtualizedRows<T>(props: VirtualListProps<T>) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [focusedIndex, setFocusedIndex] = useState<number | null>(null);
-  const { items, itemKey } = props;
+  const { items, itemKey, rowKind, estimatedRowHeight } = props;
+  // TanStack lays out every row again from the first one whose options or measured height
+  // changed. So the key and the estimate keep their identity across the renders a scroll causes
+  // (a new function each render would lay out all 50,000 rows each frame), and a row of a known
+  // kind is estimated at its kind's measured height, so measuring it as it scrolls in rarely
+  // moves the rows after it.
+  const latest = useRef({ items, itemKey, rowKind, estimatedRowHeight });
+  latest.current = { items, itemKey, rowKind, estimatedRowHeight };
+  const kindHeights = useRef(new Map<string, number>());
+  // A new list is laid out whole, every row's estimate asked for: each item's kind is worked out
+  // once, not again for each page a long list grows by.
+  const kinds = useRef(new WeakMap<object, string>());
+  const kindOf = useCallback((index: number): string | undefined => {
+    const { items: rows, rowKind: kind } = latest.current;
+    const item = rows[index];
+    if (kind === undefined || item === undefined) {
+      return undefined;
+    }
+    if (typeof item !== 'object' || item === null) {
+      return kind(item);
+    }
+    let known = kinds.current.get(item);
+    if (known === undefined) {
+      known = kind(item);
+      kinds.current.set(item, known);
+    }
+    return known;
+  }, []);
+  // A new list (filtered, paged, polled) is a new key function, so TanStack lays it out afresh;
+  // a scroll is not.
+  const getItemKey = useCallback(
+    (index: number): string | number => {
+      const item = items[index];
+      return item === undefined ? index : latest.current.itemKey(item);
+    },
+    [items],
+  );
+  const estimateSize = useCallback(
+    (index: number): number => {
+      const kind = kindOf(index);
+      return (
+        (kind === undefined ? undefined : kindHeights.current.get(kind)) ??
+        latest.current.estimatedRowHeight
+      );
+    },
+    [kindOf],
+  );
   // Keeps the focused row in the DOM wherever the view is (TanStack's "sticky rows" recipe).
   const rangeExtractor = useCallback(
     (range: Range) => {
@@ -167,10 +223,15 @@ function VirtualizedRows<T>(props: VirtualListProps<T>) {
   const virtualizer = useVirtualizer({
     count: items.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => props.estimatedRowHeight,
-    getItemKey: (index) => {
-      const item = items[index];
-      return item === undefined ? index : itemKey(item);
+    estimateSize,
+    getItemKey,
+    measureElement: (element, entry, instance) => {
+      const height = measureRowHeight(element, entry, instance);
+      const kind = kindOf(instance.indexFromElement(element));
+      if (kind !== undefined) {
+        kindHeights.current.set(kind, height);
+      }
+      return height;
     },
     overscan: OVERSCAN_ROWS,
     gap: props.rowGapPx ?? ROW_GAP_PX,

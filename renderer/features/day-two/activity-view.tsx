@@ -32,6 +32,31 @@ function entryTime(iso: string): string {
   return Number.isNaN(time) ? iso : ENTRY_TIME.format(time);
 }
 
+/** How many characters a bucket of {@link entryKind} spans: about a third of a wrapped line. */
+const TEXT_LENGTH_BUCKET = 24;
+
+/**
+ * Rows of one kind are about as tall as each other: a sign-in is as tall as its first line, a
+ * failure as its diagnosis's texts, which differ by the login they name. So the kind is the
+ * outcome, the code and the length of each line's text to a third of a line: a row wraps as the
+ * last one of its kind did, and the virtual list's estimate for it is that row's height.
+ */
+function entryKind(entry: ActivityEntry): string {
+  const bucket = (...texts: (string | null)[]) =>
+    Math.round(texts.join('').length / TEXT_LENGTH_BUCKET);
+  const first = bucket(entry.displayName, entry.login, entry.eventType);
+  const diagnosis = entry.diagnosis;
+  return diagnosis === null
+    ? `${entry.outcome}:${entry.reason ?? ''}:${String(first)}`
+    : [
+        diagnosis.code,
+        first,
+        bucket(diagnosis.code, entry.reason, diagnosis.cause),
+        bucket(diagnosis.oktaText),
+        bucket(diagnosis.fix),
+      ].join(':');
+}
+
 /** One sign-in or failure; a failure with its diagnosis code, Okta's words, cause and fix. */
 function renderEntry(entry: ActivityEntry) {
   const who =
@@ -245,6 +270,7 @@ export function ActivityView(props: { appId: string }) {
           rowAttributes={entryAttributes}
           className="activity-list"
           estimatedRowHeight={44}
+          rowKind={entryKind}
         />
       )}
       <div className="step-footer">
