@@ -17,7 +17,9 @@
  *
  * The browser step is the same helper for both (`test/support/oidc-http.ts`'s `signInAt`: the
  * authorize URL, the sandbox's sign-in form, the redirects, stopping at the redirect back), and
- * timed the same way; the preview then lands on its listener, as a browser would. Every run is
+ * timed the same way; then the browser lands on the redirect URI: the preview's listener, or the
+ * web server of the app built on openid-client, whose callback route hands the URL over (as a
+ * real relying party receives it; its server is up before the run starts). Every run is
  * checked (the ID token's `sub` and `email`, userinfo's, a revocation answered 200), so the bench
  * cannot pass on runs that failed. Runs alternate between the contenders, after warm-up runs,
  * on loopback and with 150 ms added to every request the sandbox answers (a latency fault on
@@ -30,6 +32,7 @@
  * `test-results/bench/preview.json` with the machine. Timings belong here, never in tests.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -267,11 +270,44 @@ const PEER_STAGES = [
   'discovery',
   'PKCE, authorize URL',
   'sign-in (automated browser)',
+  'callback on the loopback listener',
   'code exchange',
   'JWKS + ID token verification',
   'userinfo',
   'revocation',
 ] as const;
+
+/**
+ * The web server of an app built on `openid-client`: the browser lands on its redirect URI and
+ * the app's callback route hands the URL it was called at to `authorizationCodeGrant`. An app's
+ * server runs before any sign-in starts, so it is started before the run's clock; the preview
+ * opens its listener inside its run, and that is timed as its own stage.
+ */
+async function appServer(redirectUri: string) {
+  const { port, pathname } = new URL(redirectUri);
+  let received: (url: URL) => void = () => undefined;
+  const callback = new Promise<URL>((resolve) => {
+    received = resolve;
+  });
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url ?? '/', redirectUri);
+    if (url.pathname === pathname) {
+      received(url);
+    }
+    response.writeHead(200, { 'content-type': 'text/plain' }).end('Signed in.');
+  });
+  await new Promise<void>((resolve) => server.listen(Number(port), '127.0.0.1', resolve));
+  return {
+    callback,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+}
 
 /**
  * One sign-in by `openid-client`, the same flow: `verifySignature` turns on its check of the ID
@@ -280,6 +316,21 @@ const PEER_STAGES = [
 async function peerRun(bench: Bench, verifySignature: boolean): Promise<Run> {
   const { app } = bench;
   const requests: { url: string; start: number }[] = [];
+  const server = await appServer(app.redirectUri);
+  try {
+    return await peerSignIn(bench, verifySignature, requests, server.callback);
+  } finally {
+    await server.close();
+  }
+}
+
+async function peerSignIn(
+  bench: Bench,
+  verifySignature: boolean,
+  requests: { url: string; start: number }[],
+  appCallback: Promise<URL>,
+): Promise<Run> {
+  const { app } = bench;
   const started = performance.now();
   const configuration = await oidcClient.discovery(
     new URL(bench.sandbox.orgUrl),
@@ -316,7 +367,12 @@ async function peerRun(bench: Bench, verifySignature: boolean): Promise<Run> {
   const prepared = performance.now();
   const back = await signIn(bench, authorizationUrl.href);
   const signedIn = performance.now();
-  const tokens = await oidcClient.authorizationCodeGrant(configuration, back, {
+  // The browser lands on the app's server, as it lands on the preview's listener.
+  const landed = await fetch(back);
+  await landed.text();
+  const callback = await appCallback;
+  const received = performance.now();
+  const tokens = await oidcClient.authorizationCodeGrant(configuration, callback, {
     pkceCodeVerifier: codeVerifier,
     expectedState: state,
     expectedNonce: nonce,
@@ -349,6 +405,7 @@ async function peerRun(bench: Bench, verifySignature: boolean): Promise<Run> {
     discovered,
     prepared,
     signedIn,
+    received,
     keysStarted,
     exchanged,
     readUserinfo,
