@@ -149,6 +149,8 @@ describe('sso-console list against the sandbox', () => {
     const lines = table.stdout;
     expect(lines[0]).toMatch(/^LABEL\s+ID\s+STATUS\s+ISSUER\s+TARGET\s+USERS\s+GROUPS/);
     expect(lines.slice(1).map((line) => /^(\S+)/.exec(line)?.[1])).toEqual(['Adopted', 'Made']);
-    expect(lines[2]).toMatch(/\s2\s+1\s+0 d\s+2026-12-07T03:00:00.000Z kestra \(application\.yml\)\s+yes\s+/);
+    expect(lines[2]).toMatch(
+      /\s2\s+1\s+0 d\s+2026-12-07T03:00:00.000Z kestra \(application\.yml\)\s+yes\s+/,
+    );
   });
 });
