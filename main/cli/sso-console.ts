@@ -30,6 +30,7 @@ import { runListCommand } from './list-command.ts';
 import { runLogsCommand } from './logs-command.ts';
 import { findApp, runPreviewCommand } from './preview-command.ts';
 import { rotationServiceFor, runRotateSecretCommand } from './rotate-secret-command.ts';
+import { runScopesCommand } from './scopes-command.ts';
 import {
   readSetupInput,
   runApplyCommand,
@@ -68,6 +69,7 @@ const USAGE = `Usage:
   sso-console list [--json] (--org-url URL | --profile NAME)
   sso-console rotate-secret --app ID|LABEL [--target ID [--issuer URL] [--out PATH] [--inline-secret] [--force] [--verify] [--user LOGIN]] [--status | --finish [--yes] | --cancel [--yes]] [--show-secret] [--json] (--org-url URL | --profile NAME)
   sso-console drift --app ID|LABEL [FILE] [--target-file PATH [--target ID] [--sign-in [--user LOGIN]]] [--adopt|--restore] [--json] (--org-url URL | --profile NAME)
+  sso-console scopes --target ${PRESET_IDS.join('|')} [--granted SCOPE,SCOPE…] [--json]
 
 The org: --org-url URL with the API token in SSO_CONSOLE_API_TOKEN or on standard input, or
 --profile NAME for an org connected in the console (token from the OS keychain;
@@ -115,7 +117,11 @@ finding with its fix. --sign-in then signs in with exactly that file, as export 
 the printed URL; paste the address the browser ends on unless the console listens on the file's
 loopback redirect URI), and reports its checks as a finding with its fix. Exit 0 no drift, 2
 drift found (after --adopt or --restore: drift left; a failed sign-in), 1 on an error (as
-terraform plan -detailed-exitcode).`;
+terraform plan -detailed-exitcode).
+scopes prints the okta.* scopes and the admin role an OAuth 2.0 service app needs for the
+target's setup (users, groups and a test user assigned), the preview, export, logs, list,
+rotate-secret and destroy, each scope with the calls that need it; --granted names the scopes the
+service app holds, to see which are missing and which are never used. Needs no org; exit 0.`;
 
 async function readToken(): Promise<string> {
   const fromEnv = process.env.SSO_CONSOLE_API_TOKEN?.trim();
@@ -412,6 +418,7 @@ async function main(argv: string[]): Promise<number> {
       restore: { type: 'boolean' },
       'target-file': { type: 'string' },
       'sign-in': { type: 'boolean' },
+      granted: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -445,6 +452,24 @@ async function main(argv: string[]): Promise<number> {
     writeFileSync(out, `${JSON.stringify(document, null, 2)}\n`, { mode: 0o644 });
     process.stdout.write(
       `Wrote ${out}: ${PRESETS[document.target.preset].name}, "${document.app.label}", callback ${document.app.redirectUris.join(', ')}.\nNext: sso-console plan ${out} --org-url URL\n`,
+    );
+    return 0;
+  }
+  if (command === 'scopes') {
+    const target = values.target;
+    if (target === undefined || !(PRESET_IDS as readonly string[]).includes(target)) {
+      throw new CliError(
+        `--target must be one of ${PRESET_IDS.join(', ')}${target === undefined ? '' : `, not "${target}"`}.`,
+        'The scopes follow from what the target’s setup makes: e.g. sso-console scopes --target kestra.',
+      );
+    }
+    const granted = values.granted?.split(/[\s,]+/).filter((scope) => scope !== '');
+    process.stdout.write(
+      runScopesCommand({
+        preset: target as PresetId,
+        ...(granted === undefined ? {} : { granted }),
+        json: values.json === true,
+      }),
     );
     return 0;
   }
@@ -628,7 +653,7 @@ async function main(argv: string[]): Promise<number> {
   if (command !== 'plan' && command !== 'apply') {
     throw new CliError(
       `Unknown command "${command}".`,
-      'Use init, plan, apply, destroy, preview, export, logs, list, drift or rotate-secret; --help shows how.',
+      'Use init, plan, apply, destroy, preview, export, logs, list, drift, rotate-secret or scopes; --help shows how.',
     );
   }
   if (file === undefined) {

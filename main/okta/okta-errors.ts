@@ -1,4 +1,11 @@
 import { AppError } from '../../shared/errors.ts';
+import {
+  GRANT_SCOPES_PATH,
+  isOperationId,
+  MANAGEMENT_OPERATIONS,
+  type OperationId,
+  operationsAtPath,
+} from '../../shared/okta/management-scopes.ts';
 import { redactText } from '../platform/logging/redact.ts';
 
 /** The fields of the SDK's `OktaApiError` the console reads. */
@@ -7,6 +14,7 @@ interface OktaApiErrorLike {
   errorCode: string;
   errorSummary?: string;
   errorId?: string;
+  url?: string;
   headers?: { get(name: string): string | null };
 }
 
@@ -43,6 +51,98 @@ function rateLimitResetTime(error: OktaApiErrorLike): string | undefined {
   return Number.isFinite(reset) && reset > 0
     ? new Date(reset * 1000).toISOString().slice(11, 19)
     : undefined;
+}
+
+/**
+ * The auth-params of a `WWW-Authenticate: Bearer …` challenge (RFC 6750 §3), by name.
+ *
+ * @remarks
+ * Okta answers a call whose access token lacks the operation's scope with 403, `E0000006` in
+ * the body and a challenge that names the scope, e.g.
+ *
+ * ```
+ * Bearer authorization_uri="…", realm="…", scope="okta.users.read", error="insufficient_scope",
+ *   error_description="The access token provided does not contain the required scopes.", resource="/api/v1/users"
+ * ```
+ *
+ * Quoted values may hold commas, so this reads one param at a time from the start rather than
+ * splitting.
+ */
+export function parseBearerChallenge(header: string): Record<string, string> {
+  const params: Record<string, string> = {};
+  const match = /^\s*Bearer\b/i.exec(header);
+  if (match === null) {
+    return params;
+  }
+  const param = /^[\s,]*([A-Za-z_][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/;
+  let rest = header.slice(match[0].length);
+  for (let found = param.exec(rest); found !== null; found = param.exec(rest)) {
+    const name = (found[1] ?? '').toLowerCase();
+    params[name] = found[2] === undefined ? (found[3] ?? '') : found[2].replaceAll(/\\(.)/g, '$1');
+    rest = rest.slice(found[0].length);
+  }
+  return params;
+}
+
+/**
+ * The scopes that would have let a refused call through, and the operation it was.
+ *
+ * @remarks
+ * The operation comes from the caller when it knows it, else from the request's path (the SDK's
+ * error holds the URL, not the method, so a path may name several operations). Okta's own
+ * `scope` in the challenge is preferred when it names one: it is what Okta checked.
+ */
+function scopesToGrant(
+  error: OktaApiErrorLike,
+  challenge: Record<string, string>,
+  operationId: OperationId | undefined,
+): { scopes: string[]; operations: OperationId[] } {
+  let operations: OperationId[] = [];
+  if (operationId !== undefined) {
+    operations = [operationId];
+  } else if (error.url !== undefined && URL.canParse(error.url)) {
+    operations = operationsAtPath(new URL(error.url).pathname);
+  }
+  const named = (challenge.scope ?? '')
+    .split(/\s+/)
+    .filter((scope) => /^okta\.[\w.]+$/.test(scope));
+  const fromCatalogue = [
+    ...new Set(operations.flatMap((id) => [...MANAGEMENT_OPERATIONS[id].scopes])),
+  ];
+  return { scopes: named.length > 0 ? named : fromCatalogue, operations };
+}
+
+/** A 403 for a scope the access token lacks, naming the scope to grant and where. */
+function insufficientScopeError(
+  error: OktaApiErrorLike,
+  challenge: Record<string, string>,
+  context: { action: string; operationId?: string },
+  clean: (text: string) => string,
+): AppError {
+  const { scopes, operations } = scopesToGrant(
+    error,
+    challenge,
+    context.operationId !== undefined && isOperationId(context.operationId)
+      ? context.operationId
+      : undefined,
+  );
+  const reference = error.errorId === undefined ? '' : ` (Okta error id ${error.errorId})`;
+  const said = clean(challenge.error_description ?? error.errorSummary ?? '');
+  const call = operations.length === 0 ? 'this call' : operations.join(' or ');
+  const scopeText =
+    scopes.length === 0
+      ? 'a scope the console does not know for this call'
+      : scopes.length === 1
+        ? `the scope ${scopes[0] ?? ''}`
+        : `one of the scopes ${scopes.join(', ')}`;
+  return new AppError({
+    code: 'PERMISSION_DENIED',
+    message: `Okta refused ${context.action}: the service app’s access token lacks ${scopeText}, which ${call} needs — ${said} (HTTP ${String(error.status)} ${error.errorCode}, insufficient_scope)${reference}.`,
+    hint:
+      scopes.length === 0
+        ? `Grant the scope the operation lists in Okta’s API reference (${GRANT_SCOPES_PATH}), then connect again.`
+        : `Grant ${scopes.join(' or ')} (${GRANT_SCOPES_PATH} next to ${scopes[0] ?? ''}), then connect again so the console’s next access token carries it. \`sso-console scopes\` lists every scope the planned work needs.`,
+  });
 }
 
 /** Network error codes (Node and node-fetch) that mean the org could not be reached. */
@@ -113,7 +213,13 @@ function findNetworkCode(error: unknown): string | undefined {
  */
 export function toOktaAppError(
   error: unknown,
-  context: { orgUrl: string; token?: string; action: string },
+  context: {
+    orgUrl: string;
+    token?: string;
+    action: string;
+    /** The management.yaml operation that failed, when the caller knows it. */
+    operationId?: string;
+  },
 ): AppError {
   if (error instanceof AppError) {
     return error;
@@ -132,13 +238,18 @@ export function toOktaAppError(
           field: 'apiToken',
         });
       case 'E0000006':
-      case 'E0000015':
+      case 'E0000015': {
+        const challenge = parseBearerChallenge(error.headers?.get('www-authenticate') ?? '');
+        if (challenge.error === 'insufficient_scope') {
+          return insufficientScopeError(error, challenge, context, clean);
+        }
         return new AppError({
           code: 'PERMISSION_DENIED',
           message: `The token is valid, but its owner may not do this: ${context.action} was refused — ${summary} (${error.errorCode})${reference}.`,
           hint: 'Use a token created by an admin who can manage applications and read the org (Super Administrator, or Org Administrator with Application Administrator), or ask a Super Administrator to grant that role.',
           field: 'apiToken',
         });
+      }
       case 'E0000047': {
         const resetAt = rateLimitResetTime(error);
         return new AppError({
