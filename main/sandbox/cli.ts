@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { oauthClientView } from './oidc/okta-oauth-rules.ts';
 import {
   DEFAULT_RATE_LIMIT_TIER,
   RATE_LIMIT_TIERS,
@@ -14,6 +15,7 @@ import {
   SEED_PASSWORD,
   type SeedOption,
   type SeedSummary,
+  SERVICE_APP_LABEL,
 } from './seed.ts';
 import {
   addSignInHistory,
@@ -28,6 +30,7 @@ const USAGE = `Usage: npm run sandbox -- [--json] [--port N] [--seed demo|large 
 
 Starts a local Okta-compatible org on 127.0.0.1 and runs until stopped (Ctrl+C).
   --json               print exactly one JSON line {"orgUrl": "...", "apiToken": "..."} once ready
+                       (plus "serviceAppClientId" when the org has the demo seed's service app)
                        (progress lines go to stderr)
   --port N             listen on port N (0, the default, picks a free port)
   --seed demo          add a few users, groups (Kestra Admins, Engineering, …) and apps to a fresh org
@@ -210,9 +213,21 @@ if (sandbox.loadedFromState) {
   );
 }
 
+/** The demo seed's service app, whether seeded now or loaded from the state file. */
+const serviceAppClientId =
+  sandbox.seeded?.serviceAppClientId ??
+  [...sandbox.org.apps.values()]
+    .filter((app) => app.record.label === SERVICE_APP_LABEL)
+    .map((app) => oauthClientView(app)?.clientId)
+    .find((clientId) => clientId !== undefined);
+
 if (json) {
   process.stdout.write(
-    `${JSON.stringify({ orgUrl: sandbox.orgUrl, apiToken: sandbox.apiToken })}\n`,
+    `${JSON.stringify({
+      orgUrl: sandbox.orgUrl,
+      apiToken: sandbox.apiToken,
+      ...(serviceAppClientId === undefined ? {} : { serviceAppClientId }),
+    })}\n`,
   );
 } else {
   process.stdout.write(
@@ -227,6 +242,11 @@ if (json) {
         ? []
         : [
             `  Sign-in:   seeded users with a password use ${SEED_PASSWORD}${seed.kind === 'demo' ? ' (e.g. alice.martin@example.com)' : ''}`,
+          ]),
+      ...(serviceAppClientId === undefined
+        ? []
+        : [
+            `  Service app: ${SERVICE_APP_LABEL}, client id ${serviceAppClientId} (private_key_jwt; register your own key to use it)`,
           ]),
       'Connect the console to it with these values. Press Ctrl+C to stop.',
       '',

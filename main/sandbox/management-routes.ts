@@ -1,4 +1,5 @@
 import { API_TOKEN_ROUTES } from './routes/api-tokens.ts';
+import { APP_GRANT_ROUTES } from './routes/app-grants.ts';
 import { APP_GROUPS_CLAIM_ROUTES } from './routes/app-groups-claim.ts';
 import { APP_ROUTES } from './routes/apps.ts';
 import { AUTHORIZATION_SERVER_ROUTES } from './routes/authorization-servers.ts';
@@ -25,6 +26,7 @@ export const MANAGEMENT_ROUTES: readonly Route[] = [
   ...GROUP_ROUTES,
   ...APP_ROUTES,
   ...APP_GROUPS_CLAIM_ROUTES,
+  ...APP_GRANT_ROUTES,
   ...TRUSTED_ORIGIN_ROUTES,
   ...AUTHORIZATION_SERVER_ROUTES,
   ...ORG_ROUTES,

@@ -108,6 +108,29 @@ export interface SandboxApp {
    * Okta's internal settings endpoint (`routes/app-groups-claim.ts`); not part of the app's JSON.
    */
   idTokenGroupsClaim?: SandboxIdTokenGroupsClaim;
+  /**
+   * The `okta.*` scopes granted to the app (its "Okta API Scopes" tab; `/api/v1/apps/{appId}/grants`),
+   * by grant id: the only Okta scopes the org authorization server issues to it.
+   */
+  scopeGrants?: Map<string, SandboxScopeGrant>;
+  /**
+   * Admin roles assigned to the app as a client (`/oauth2/v1/clients/{clientId}/roles`): what
+   * bounds a service app's access tokens, as an admin's roles bound their SSWS tokens.
+   */
+  adminRoles?: { id: string; type: AdminRoleType; created: string }[];
+}
+
+/**
+ * A scope consent grant of an app (`OAuth2ScopeConsentGrant` in management.yaml). Its issuer is
+ * always the org authorization server's, the org URL, so it is rendered rather than kept.
+ */
+export interface SandboxScopeGrant {
+  id: string;
+  scopeId: string;
+  /** The admin who granted it (user id), for `createdBy`. */
+  createdBy: string;
+  created: string;
+  lastUpdated: string;
 }
 
 /** An app's org-server groups claim, in the internal endpoint's terms. */

@@ -11,8 +11,9 @@ import {
 } from './exchange-recorder.ts';
 import { createFaultStore, type Fault } from './faults.ts';
 import { createJsonSender, logClientOf, readJsonBody } from './http-exchange.ts';
+import { createManagementAuth, isRefusal } from './management-auth.ts';
 import { MANAGEMENT_ROUTES } from './management-routes.ts';
-import { createOidcLayer } from './oidc/oidc-layer.ts';
+import { createOidcLayer, isManagementOnOAuthPath } from './oidc/oidc-layer.ts';
 import { createRelyingPartyFaultStore } from './oidc/relying-party-faults.ts';
 import { OKTA_ERRORS } from './okta-errors.ts';
 import { requestId as newRequestId } from './okta-ids.ts';
@@ -27,7 +28,7 @@ import {
 import { createSandboxClock } from './sandbox-clock.ts';
 import type { SandboxOrg, SandboxUser } from './sandbox-org.ts';
 import type { SeedOption, SeedSummary } from './seed.ts';
-import { apiTokenId, logAdminChanges } from './system-log.ts';
+import { apiTokenId, clientActor, logAdminChanges } from './system-log.ts';
 import { forgetUserLookups } from './user-directory.ts';
 
 /** A running sandbox org. */
@@ -127,7 +128,7 @@ function resourceTypeOf(path: string): string {
 
 /** Paths whose exchanges are management API calls, recorded for the conformance check. */
 function isManagementPath(path: string): boolean {
-  return path.startsWith('/api/');
+  return path.startsWith('/api/') || isManagementOnOAuthPath(path);
 }
 
 /**
@@ -136,7 +137,8 @@ function isManagementPath(path: string): boolean {
  * @remarks
  * Plain Node, no Electron: the console embeds it as the default org, `npm run sandbox` runs it
  * alone, and the tests use it as their Okta. It answers like Okta where the console depends on
- * it: SSWS auth with `E0000011`, role checks with `E0000006`, Okta's error objects, per-bucket
+ * it: SSWS auth with `E0000011`, a service app's OAuth access tokens (Bearer or DPoP) held to
+ * each operation's `okta.*` scope (management-auth.ts), role checks with `E0000006`, Okta's error objects, per-bucket
  * rate limits with `X-Rate-Limit-*` and a concurrency cap, `Date` and `X-Okta-Request-Id` on
  * every response, and a System Log of every change. Test-only controls live under
  * `/__sandbox/`, never mixed into Okta's paths, and need the sandbox's admin token.
@@ -177,6 +179,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const relyingPartyFaults = createRelyingPartyFaultStore();
   const oidc = createOidcLayer({ org, orgUrl: () => orgUrl, relyingPartyFaults });
 
+  const auth = createManagementAuth({
+    org,
+    orgUrl: () => orgUrl,
+    clientAccessToken: (value) => oidc.clientAccessToken(value),
+  });
+
+  /** The SSWS caller of a control request (the control API takes SSWS tokens only). */
   function callerOf(request: IncomingMessage): { user: SandboxUser; token: string } | undefined {
     const token = /^SSWS\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     const userId = token === undefined ? undefined : org.tokens.get(token);
@@ -288,15 +297,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   }
 
   /**
-   * The management API: SSWS auth, route, role check, query parameters (only those the route
-   * implements, else `E0000001`), body, handler, System Log.
+   * The management API: auth (SSWS, or a service app's Bearer/DPoP access token), route, the
+   * access token's scopes, role check, query parameters (only those the route implements, else
+   * `E0000001`), body, handler, System Log.
    */
   async function handleManagement(exchange: SandboxExchange): Promise<void> {
     const { request, url, method, rateLimitHeaders: limits } = exchange;
-    const caller = callerOf(request);
-    if (caller === undefined) {
-      const { status, body } = OKTA_ERRORS.invalidToken();
-      exchange.reply(status, body, limits);
+    const caller = await auth.authenticate(request, url);
+    if (isRefusal(caller)) {
+      exchange.reply(caller.status, caller.body, { ...limits, ...caller.headers });
       return;
     }
     const candidates = MANAGEMENT_ROUTES.filter((route) => route.pattern.test(url.pathname));
@@ -305,6 +314,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       const { status, body } =
         candidates.length > 0 ? OKTA_ERRORS.methodNotAllowed() : OKTA_ERRORS.pathNotFound();
       exchange.reply(status, body, limits);
+      return;
+    }
+    const missingScope = auth.refuseMissingScope(caller, route.operationId, url);
+    if (missingScope !== undefined) {
+      exchange.reply(missingScope.status, missingScope.body, {
+        ...limits,
+        ...missingScope.headers,
+      });
       return;
     }
     const mayCall =
@@ -347,7 +364,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       orgUrl,
       url,
       caller: caller.user,
-      callerToken: caller.token,
+      ...(caller.kind === 'ssws' ? { callerToken: caller.token } : {}),
       params: Object.fromEntries(
         Object.entries(params).map(([key, value]) => [key, decodeURIComponent(value)]),
       ),
@@ -358,7 +375,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     if ('events' in result && result.events !== undefined) {
       logAdminChanges(org, result.events, {
         caller: caller.user,
-        apiTokenId: apiTokenId(caller.token),
+        ...(caller.kind === 'ssws'
+          ? { apiTokenId: apiTokenId(caller.token) }
+          : { actor: clientActor(caller.app, caller.clientId) }),
         client: logClientOf(request, exchange.requestId),
       });
     }

@@ -1,5 +1,8 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+
 import { hashPassword } from './passwords.ts';
 import { unimplementedQueryParameter } from './query-parameters.ts';
+import { APP_GRANT_ROUTES } from './routes/app-grants.ts';
 import { APP_ROUTES } from './routes/apps.ts';
 import { GROUP_ROUTES } from './routes/groups.ts';
 import type { Route } from './routes/route.ts';
@@ -35,7 +38,31 @@ export interface SeedSummary {
   apps: number;
   groupMemberships: number;
   appAssignments: number;
+  /** The demo seed's service app ({@link SERVICE_APP_LABEL}): its client id. */
+  serviceAppClientId?: string;
 }
+
+/** The label of the demo seed's API services app. */
+export const SERVICE_APP_LABEL = 'Console service app';
+
+/**
+ * The Okta API scopes granted to the demo's service app: what the console's work needs
+ * (okta-behaviours.md §13) — apps, users, groups, authorization servers, trusted origins, the
+ * System Log.
+ */
+export const SERVICE_APP_SCOPES = [
+  'okta.apps.read',
+  'okta.apps.manage',
+  'okta.users.read',
+  'okta.users.manage',
+  'okta.groups.read',
+  'okta.groups.manage',
+  'okta.authorizationServers.read',
+  'okta.authorizationServers.manage',
+  'okta.trustedOrigins.read',
+  'okta.trustedOrigins.manage',
+  'okta.logs.read',
+] as const;
 
 type LargeSeedCount = keyof typeof LARGE_SEED_DEFAULTS;
 
@@ -70,6 +97,7 @@ const SEED_ROUTES: readonly Route[] = [
   ...USER_LIFECYCLE_ROUTES,
   ...GROUP_ROUTES,
   ...APP_ROUTES,
+  ...APP_GRANT_ROUTES,
 ];
 
 type ManagementCall = (
@@ -186,6 +214,37 @@ function oidcWebApp(label: string, baseUrl: string, callbackPath: string, logout
   };
 }
 
+/**
+ * An API services app that authenticates with `private_key_jwt`, registered with the public half
+ * of a key pair made here. The private half is dropped at once: nobody can sign in as this app,
+ * which is there to be seen (and to show Okta's shape); tests and the console register their own
+ * key on an app of their own.
+ */
+function serviceApp(label: string) {
+  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = {
+    ...publicKey.export({ format: 'jwk' }),
+    kid: randomBytes(16).toString('base64url'),
+    use: 'sig',
+    alg: 'RS256',
+  };
+  return {
+    name: 'oidc_client',
+    label,
+    signOnMode: 'OPENID_CONNECT',
+    credentials: { oauthClient: { token_endpoint_auth_method: 'private_key_jwt' } },
+    settings: {
+      oauthClient: {
+        application_type: 'service',
+        grant_types: ['client_credentials'],
+        response_types: ['token'],
+        redirect_uris: [],
+        jwks: { keys: [jwk] },
+      },
+    },
+  };
+}
+
 /** A custom SAML 2.0 app, as a real org's Grafana or Jira often is. */
 function samlApp(label: string, baseUrl: string) {
   return {
@@ -214,7 +273,8 @@ function bookmarkApp(label: string, url: string) {
 /**
  * A small org to click through: eleven people, at least one in each user status, four groups
  * (`Kestra Admins`, `Kestra Users`, `Engineering`, `Finance`), two OIDC apps, a bookmark app, a
- * SAML app (`Grafana`) and a SWA app (`Payroll`), with group and user assignments.
+ * SAML app (`Grafana`) and a SWA app (`Payroll`), with group and user assignments; and an API
+ * services app (`Console service app`) with Okta API scopes granted and the Org Admin role.
  */
 function seedDemo(org: SandboxOrg, call: ManagementCall, now: Date): SeedSummary {
   const userIds = new Map<string, string>();
@@ -284,13 +344,23 @@ function seedDemo(org: SandboxOrg, call: ManagementCall, now: Date): SeedSummary
     call('PUT', `/api/v1/apps/${appId}/groups/${groupId}`);
   }
   call('POST', `/api/v1/apps/${kaimu}/users`, { id: userIds.get('Dana') });
+  const service = call('POST', '/api/v1/apps', serviceApp(SERVICE_APP_LABEL));
+  const serviceAppId = service.id as string;
+  const clientId =
+    (service.credentials as { oauthClient?: { client_id?: string } } | undefined)?.oauthClient
+      ?.client_id ?? serviceAppId;
+  for (const scopeId of SERVICE_APP_SCOPES) {
+    call('POST', `/api/v1/apps/${serviceAppId}/grants`, { issuer: SEED_ORIGIN, scopeId });
+  }
+  call('POST', `/oauth2/v1/clients/${clientId}/roles`, { type: 'ORG_ADMIN' });
   return {
     kind: 'demo',
     users: DEMO_PEOPLE.length,
     groups: DEMO_GROUPS.length,
-    apps: 5,
+    apps: 6,
     groupMemberships,
     appAssignments: groupAssignments.length + 1,
+    serviceAppClientId: clientId,
   };
 }
 

@@ -189,6 +189,11 @@ function object(checks: Record<string, Check>): Check {
   };
 }
 
+/** A field that may be absent (older state files lack it), else passes `check`. */
+function optional(check: Check): Check {
+  return (value, at) => (value === undefined ? undefined : check(value, at));
+}
+
 function listOf(check: Check): Check {
   return (value, at) => {
     if (!Array.isArray(value)) {
@@ -270,6 +275,9 @@ const SAVED_ORG = object({
       ),
       users: isSavedMap,
       groups: isSavedMap,
+      // A service app's Okta API scope grants and client admin roles (routes/app-grants.ts).
+      scopeGrants: optional(mapOf(object({ id: isString, scopeId: isString }), true)),
+      adminRoles: optional(listOf(object({ id: isString, type: oneOf(ADMIN_ROLE_TYPES) }))),
     }),
     true,
   ),

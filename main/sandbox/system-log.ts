@@ -192,6 +192,10 @@ export const EVENT_TYPES = {
   'application.user_membership.remove': {
     displayMessage: 'Remove users application membership',
   },
+  // Okta API scopes and admin roles of a client app (display messages unverified).
+  'app.oauth2.admin.consent.grant': { displayMessage: 'Grant admin consent to scope' },
+  'app.oauth2.admin.consent.revoke': { displayMessage: 'Revoke admin consent to scope' },
+  'app.oauth2.client.privilege.grant': { displayMessage: 'Grant client privilege' },
   // Trusted origins (display messages unverified).
   'security.trusted_origin.create': { displayMessage: 'Create trusted origin' },
   'security.trusted_origin.update': { displayMessage: 'Update trusted origin' },
@@ -605,9 +609,20 @@ export function adminChange(
 /** Who made an admin change, through which token, from where. */
 export interface AdminRequest {
   caller: SandboxUser;
-  /** The SSWS token's id ({@link apiTokenId}), for `transaction.detail.requestApiTokenId`. */
-  apiTokenId: string;
+  /**
+   * The SSWS token's id ({@link apiTokenId}), for `transaction.detail.requestApiTokenId`; none
+   * for a service app's OAuth access token.
+   */
+  apiTokenId?: string;
+  /** The actor when it is not the caller as a user: a service app ({@link clientActor}). */
+  actor?: LogActor;
   client: LogClientInfo;
+}
+
+/** A service app acting with its OAuth access token, as an event's actor. */
+export function clientActor(app: SandboxApp, clientId: string): LogActor {
+  const label = typeof app.record.label === 'string' ? app.record.label : clientId;
+  return { id: clientId, type: 'PublicClientApp', alternateId: clientId, displayName: label };
 }
 
 /**
@@ -622,11 +637,12 @@ export function logAdminChanges(
   for (const change of changes) {
     appendLogEvent(org, {
       eventType: change.eventType,
-      actor: userActor(request.caller),
+      actor: request.actor ?? userActor(request.caller),
       client: request.client,
       target: change.target,
       ...(change.debugData === undefined ? {} : { debugData: change.debugData }),
-      transactionDetail: { requestApiTokenId: request.apiTokenId },
+      transactionDetail:
+        request.apiTokenId === undefined ? {} : { requestApiTokenId: request.apiTokenId },
     });
   }
 }

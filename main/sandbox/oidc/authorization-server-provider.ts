@@ -12,6 +12,7 @@ import Provider, {
 } from 'oidc-provider';
 
 import { OKTA_OAUTH_TEXTS } from '../../../shared/okta/oauth-texts.ts';
+import { OKTA_API_SCOPES } from '../operation-scopes.ts';
 import type { SandboxAuthServer, SandboxOrg } from '../sandbox-org.ts';
 import { recordOAuthAuthorize } from '../system-log.ts';
 import { logClient } from './http-answers.ts';
@@ -33,7 +34,7 @@ export interface OidcRequestContext {
   /** The secret the client presented, when it is one of the app's ACTIVE secrets. */
   presentedSecret?: string;
   /** How the client authenticated on this request (`none` when it sent no secret). */
-  authMethodUsed?: 'client_secret_basic' | 'client_secret_post' | 'none';
+  authMethodUsed?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
 }
 
 /** Per-request facts shared between the Okta layer and the provider's callbacks. */
@@ -61,11 +62,17 @@ function clientMetadata(view: OAuthClientView): ClientMetadata {
     ...(grantTypes.includes('authorization_code') ? ['code'] : []),
     ...(grantTypes.includes('implicit') ? ['id_token', 'id_token token'] : []),
   ];
+  const keyClient = view.authMethod === 'private_key_jwt';
   return {
     client_id: view.clientId,
-    ...(publicClient
+    ...(publicClient || keyClient
       ? {}
       : { client_secret: context?.presentedSecret ?? view.activeSecrets[0] ?? randomHex() }),
+    // A service app's public keys (`settings.oauthClient.jwks`), which verify its assertions.
+    ...(keyClient ? { jwks: { keys: view.jwks } } : {}),
+    // Okta's `dpop_bound_access_tokens`: the provider then refuses a token request without a
+    // DPoP proof and binds the token to the proof's key.
+    ...(view.dpopBound ? { dpop_bound_access_tokens: true } : {}),
     client_name: view.label,
     application_type: view.applicationType === 'native' ? 'native' : 'web',
     redirect_uris: view.redirectUris,
@@ -231,7 +238,7 @@ export function createAuthorizationServerProvider(options: {
       revocation: `${prefix}/revoke`,
       introspection: `${prefix}/introspect`,
     },
-    clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post'],
+    clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     pkce: {
       // The Okta layer enforces Okta's rule (required for `none` and `pkce_required`).
       required: () => false,
@@ -245,8 +252,23 @@ export function createAuthorizationServerProvider(options: {
       // The org server's per-app groups claims, released for the `groups` scope (okta-claims.ts).
       ...(server === undefined ? { groups: orgGroupsClaimNames(org) } : {}),
     },
+    enabledJWA: {
+      // RS256 too: the Okta SDK signs its DPoP proofs with the service app's RSA key.
+      dPoPSigningAlgValues: ['ES256', 'RS256', 'PS256', 'Ed25519', 'EdDSA'],
+    },
     features: {
       devInteractions: { enabled: false },
+      // RFC 9449. Okta first answers a DPoP app's token request with `use_dpop_nonce` and a
+      // `DPoP-Nonce` header (the Okta SDK expects that round), so a nonce is required of every
+      // app that requires DPoP; the others never get here with a proof (token.ts drops it).
+      dPoP: {
+        enabled: true,
+        nonceSecret: randomBytes(32),
+        requireNonce: (ctx) => {
+          const clientId = ctx.oidc.client?.clientId;
+          return clientId !== undefined && findClient(org, clientId)?.dpopBound === true;
+        },
+      },
       // Stated rather than left to the provider's defaults (which print a notice): a client may
       // revoke or introspect only the tokens issued to it (RFC 7009 §2.1, RFC 7662 §4). Okta's
       // answer to another client's token is unverified; refusing it is the RFC's.
@@ -274,7 +296,28 @@ export function createAuthorizationServerProvider(options: {
       },
       clientCredentials: { enabled: true },
       ...(audience === undefined
-        ? {}
+        ? {
+            // The org server's client-credentials tokens are for Okta's own API: audience the
+            // org URL, and only Okta API scopes (the Okta layer has checked them against the
+            // app's grants, token.ts). Other grants ask for no resource, as before.
+            resourceIndicators: {
+              enabled: true,
+              defaultResource: (ctx) =>
+                ctx.oidc.params?.grant_type === 'client_credentials' ? placement.orgUrl : undefined,
+              useGrantedResource: () => false,
+              getResourceServerInfo: (_ctx, resource) => {
+                if (resource !== placement.orgUrl) {
+                  throw new errors.InvalidTarget();
+                }
+                return {
+                  audience: placement.orgUrl,
+                  accessTokenFormat: 'opaque',
+                  accessTokenTTL: 3600,
+                  scope: [...OKTA_API_SCOPES].join(' '),
+                };
+              },
+            },
+          }
         : {
             resourceIndicators: {
               enabled: true,
@@ -387,6 +430,8 @@ export function createAuthorizationServerProvider(options: {
       Session: 2 * 3600,
       Grant: 14 * 24 * 3600,
       RefreshToken: 7 * 24 * 3600,
+      // Okta's access tokens live an hour, client-credentials ones too.
+      ClientCredentials: 3600,
     },
     renderError: (ctx, out) => {
       ctx.type = 'html';

@@ -18,7 +18,8 @@ export type ClientCredentials =
       ok: true;
       clientId: string | undefined;
       secret: string | undefined;
-      via: 'basic' | 'post' | 'none';
+      /** `assertion`: a `client_assertion` in the form (`private_key_jwt`). */
+      via: 'basic' | 'post' | 'none' | 'assertion';
     }
   | { ok: false; multiple: true };
 
@@ -40,6 +41,20 @@ export function clientCredentials(
     const secret = colon === -1 ? undefined : decodeURIComponent(decoded.slice(colon + 1));
     return { ok: true, clientId: id, secret, via: 'basic' };
   }
+  const assertion = form.get('client_assertion') ?? undefined;
+  if (assertion !== undefined && postedSecret !== undefined) {
+    return { ok: false, multiple: true };
+  }
+  if (assertion !== undefined) {
+    // The SDK sends no `client_id` with an assertion: the client is the assertion's subject
+    // (RFC 7523 §3). Its signature is checked by the provider, with the app's JWKS.
+    return {
+      ok: true,
+      clientId: form.get('client_id') ?? assertionSubject(assertion),
+      secret: undefined,
+      via: 'assertion',
+    };
+  }
   const clientId = form.get('client_id') ?? undefined;
   return {
     ok: true,
@@ -48,6 +63,22 @@ export function clientCredentials(
     via: postedSecret === undefined ? 'none' : 'post',
   };
 }
+
+/** The `sub` of a client assertion, read without verifying it (the provider verifies it). */
+function assertionSubject(assertion: string): string | undefined {
+  try {
+    const payload: unknown = JSON.parse(
+      Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    );
+    const sub = (payload as { sub?: unknown } | null)?.sub;
+    return typeof sub === 'string' ? sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `client_assertion_type` of a JWT client assertion (RFC 7523 §2.2). */
+export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** Answers Okta's refusal when credentials came two ways at once; `true` when it answered. */
 export function refuseMultipleCredentials(
@@ -82,9 +113,30 @@ export function activeClientOrRefuse(
  */
 export function authenticateClient(
   client: OAuthClientView,
-  credentials: { secret: string | undefined; via: 'basic' | 'post' | 'none' },
+  credentials: { secret: string | undefined; via: 'basic' | 'post' | 'none' | 'assertion' },
   response: ServerResponse,
 ): OidcRequestContext | undefined {
+  if (client.authMethod === 'private_key_jwt') {
+    // Only a signed assertion authenticates such a client; the provider checks its signature
+    // against the app's JWKS, its audience, expiry and `jti` (replay).
+    if (credentials.via !== 'assertion') {
+      oauthError(
+        response,
+        401,
+        'invalid_client',
+        credentials.secret === undefined
+          ? OKTA_OAUTH_TEXTS.noCredentials
+          : OKTA_OAUTH_TEXTS.wrongAuthMethod,
+      );
+      return undefined;
+    }
+    return { authMethodUsed: 'private_key_jwt' };
+  }
+  if (credentials.via === 'assertion') {
+    // An assertion for a client registered with a secret (or none): not its method.
+    oauthError(response, 401, 'invalid_client', OKTA_OAUTH_TEXTS.wrongAuthMethod);
+    return undefined;
+  }
   if (client.authMethod === 'none') {
     if (credentials.secret !== undefined) {
       oauthError(response, 401, 'invalid_client', OKTA_OAUTH_TEXTS.wrongAuthMethod);

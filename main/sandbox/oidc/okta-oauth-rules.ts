@@ -21,6 +21,10 @@ export interface OAuthClientView {
   label: string;
   /** Secrets that authenticate the client now (Okta allows two ACTIVE ones, for rotation). */
   activeSecrets: string[];
+  /** The public keys of a `private_key_jwt` client (`settings.oauthClient.jwks.keys`). */
+  jwks: JsonObject[];
+  /** Whether Okta requires DPoP-bound access tokens (`dpop_bound_access_tokens`). */
+  dpopBound: boolean;
 }
 
 /** Reads an app as an OAuth client; `undefined` for apps that are not OIDC (bookmarks). */
@@ -49,7 +53,22 @@ export function oauthClientView(app: SandboxApp): OAuthClientView | undefined {
     issuerMode: issuerMode === 'ORG_URL' || issuerMode === 'CUSTOM_URL' ? issuerMode : 'DYNAMIC',
     label: stringOf(app.record.label) ?? app.id,
     activeSecrets: app.secrets.filter((s) => s.status === 'ACTIVE').map((s) => s.secret),
+    jwks: publicKeysOf(asObject(settings.jwks).keys),
+    dpopBound: settings.dpop_bound_access_tokens === true,
   };
+}
+
+/**
+ * The public JWKs of a key list, with any private member dropped: an admin may paste a whole
+ * key pair, and only the public half may ever verify (or be rendered).
+ */
+function publicKeysOf(keys: unknown): JsonObject[] {
+  const privateMembers = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
+  return (Array.isArray(keys) ? keys : [])
+    .map((key) => asObject(key))
+    .map((key) =>
+      Object.fromEntries(Object.entries(key).filter(([name]) => !privateMembers.has(name))),
+    );
 }
 
 /** Finds the OIDC app whose `client_id` this is (it is the app id unless the admin chose one). */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { OKTA_OAUTH_TEXTS } from '../../../shared/okta/oauth-texts.ts';
+import { OKTA_API_SCOPES } from '../operation-scopes.ts';
 import { recordOAuthTokenGrant, recordRefreshTokenReuse } from '../system-log.ts';
 import type { OidcRequestContext } from './authorization-server-provider.ts';
 import {
@@ -129,6 +130,26 @@ function checkRefreshToken(
   return use;
 }
 
+/**
+ * The requested scopes the org authorization server may not issue to this client: on the org
+ * server, client credentials carry only Okta API scopes (`okta.*`), and only those granted to
+ * the app (`/api/v1/apps/{appId}/grants`).
+ */
+function scopesNotGranted(client: OAuthClientView, requested: readonly string[]): string[] {
+  const granted = new Set([...(client.app.scopeGrants?.values() ?? [])].map((g) => g.scopeId));
+  return requested.filter(
+    (scope) => scope !== '' && (!OKTA_API_SCOPES.has(scope) || !granted.has(scope)),
+  );
+}
+
+/**
+ * Okta's refusal of scopes the app may not request (unverified wording: the phrase and the
+ * list are what Okta's answer is known to carry).
+ */
+export function scopesNotAllowed(scopes: readonly string[]): string {
+  return `The following scopes are not allowed: ${scopes.join(', ')}`;
+}
+
 /** What the checks at `/token` let through to the provider. */
 interface CheckedTokenRequest {
   requestContext: OidcRequestContext;
@@ -184,6 +205,23 @@ function checkTokenRequest(
   if (grantType === 'client_credentials' && (form.get('scope') ?? '') === '') {
     oauthError(response, 400, 'invalid_scope', OKTA_OAUTH_TEXTS.noScopes);
     return undefined;
+  }
+  if (grantType === 'client_credentials' && call.server === undefined) {
+    const refused = scopesNotGranted(client, (form.get('scope') ?? '').split(' '));
+    if (refused.length > 0) {
+      oauthError(response, 400, 'invalid_scope', scopesNotAllowed(refused));
+      return undefined;
+    }
+  }
+  if (client.dpopBound && typeof request.headers.dpop !== 'string') {
+    // Okta's answer to a DPoP app's token request without a proof (unverified wording).
+    oauthError(response, 400, 'invalid_dpop_proof', 'The DPoP proof JWT header is missing.');
+    return undefined;
+  }
+  if (!client.dpopBound) {
+    // The SDK sends a DPoP proof with every token request; an app that does not require DPoP
+    // gets a Bearer token, as from Okta, which ignores the proof for such an app.
+    delete request.headers.dpop;
   }
   return refresh === 'grace'
     ? { requestContext, graceRefreshToken: form.get('refresh_token') ?? '' }

@@ -27,9 +27,26 @@ describe('npm run sandbox -- --seed demo', () => {
     await expect
       .poll(() => sandbox.stderr.join('\n'))
       .toMatch(
-        /Seeded in \d+\.\d s: demo — 11 users, 4 groups \(8 memberships\), 5 apps \(7 assignments\)\./,
+        /Seeded in \d+\.\d s: demo — 11 users, 4 groups \(8 memberships\), 6 apps \(7 assignments\)\./,
       );
     expect(sandbox.stdout).toHaveLength(1);
+  });
+
+  it('names the seed’s service app in its JSON line; the app has its Okta API scopes', async () => {
+    const ready = JSON.parse(sandbox.stdout[0] ?? '{}') as { serviceAppClientId?: string };
+    const apps = await collect(await client.applicationApi.listApplications({}));
+    const service = apps.find((app) => app.label === 'Console service app');
+    expect(ready.serviceAppClientId).toBe(service?.id);
+    const grants = await collect(
+      await client.applicationApi.listScopeConsentGrants({ appId: service?.id ?? '' }),
+    );
+    expect(grants.map((grant) => grant.scopeId)).toContain('okta.apps.manage');
+    const roles = await collect(
+      await client.roleAssignmentApi.listRolesForClient({
+        clientId: ready.serviceAppClientId ?? '',
+      }),
+    );
+    expect(roles.map((role) => role.type)).toEqual(['ORG_ADMIN']);
   });
 
   it('lists the demo people and their groups', async () => {
@@ -86,6 +103,7 @@ describe('npm run sandbox -- --seed demo', () => {
       ['Team Wiki', 'BOOKMARK', 'ACTIVE'],
       ['Grafana', 'SAML_2_0', 'ACTIVE'],
       ['Payroll', 'AUTO_LOGIN', 'ACTIVE'],
+      ['Console service app', 'OPENID_CONNECT', 'ACTIVE'],
     ]);
     const [kestra, kaimu] = apps;
     const kestraGroups = await collect(

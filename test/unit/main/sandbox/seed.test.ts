@@ -13,6 +13,8 @@ import {
   SEED_PASSWORD,
   type SeedOption,
   seedOrg,
+  SERVICE_APP_LABEL,
+  SERVICE_APP_SCOPES,
 } from '../../../../main/sandbox/seed.ts';
 
 const now = new Date('2026-03-01T00:00:00.000Z');
@@ -63,7 +65,7 @@ describe('the demo seed', () => {
     [...org.users.values()].find((user) => user.profile.login === login);
 
   it('adds eleven people, six of them in Okta’s starting statuses, the active ones with the documented password', () => {
-    expect(summary).toMatchObject({ kind: 'demo', users: 11, groups: 4, apps: 5 });
+    expect(summary).toMatchObject({ kind: 'demo', users: 11, groups: 4, apps: 6 });
     expect(org.users.size).toBe(12);
     const alice = byLogin('alice.martin@example.com');
     expect(alice).toMatchObject({
@@ -124,6 +126,7 @@ describe('the demo seed', () => {
       ['Team Wiki', 'BOOKMARK'],
       ['Grafana', 'SAML_2_0'],
       ['Payroll', 'AUTO_LOGIN'],
+      ['Console service app', 'OPENID_CONNECT'],
     ]);
     const [kestra, kaimu, wiki, grafana, payroll] = apps;
     expect(grafana?.secrets).toEqual([]);
@@ -138,6 +141,29 @@ describe('the demo seed', () => {
     );
     expect([...(kaimu?.users.keys() ?? [])]).toEqual([byLogin('dana.kowalski@example.com')?.id]);
     expect([...(wiki?.groups.keys() ?? [])]).toEqual([groupNamed(org, 'Everyone').id]);
+  });
+
+  it('adds an API services app with a public key only, Okta API scopes and the Org Admin role', () => {
+    const service = [...org.apps.values()].find((app) => app.record.label === SERVICE_APP_LABEL);
+    expect(service?.record).toMatchObject({
+      signOnMode: 'OPENID_CONNECT',
+      credentials: { oauthClient: { token_endpoint_auth_method: 'private_key_jwt' } },
+      settings: {
+        oauthClient: { application_type: 'service', grant_types: ['client_credentials'] },
+      },
+    });
+    expect(summary.serviceAppClientId).toBe(service?.id);
+    // No secret, and no private key anywhere: nobody can act as the seed's app.
+    expect(service?.secrets).toEqual([]);
+    const keys = (service?.record.settings as { oauthClient: { jwks: { keys: object[] } } })
+      .oauthClient.jwks.keys;
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
+    expect(keys[0]).not.toHaveProperty('d');
+    expect([...(service?.scopeGrants?.values() ?? [])].map((grant) => grant.scopeId)).toEqual([
+      ...SERVICE_APP_SCOPES,
+    ]);
+    expect(service?.adminRoles?.map((role) => role.type)).toEqual(['ORG_ADMIN']);
   });
 });
 

@@ -153,6 +153,22 @@ describe('encodeState / decodeState', () => {
       },
       /is damaged: org\.apps is not a saved Map/,
     ],
+    [
+      'a service app with an unknown client role',
+      (file) => {
+        const apps = (
+          (file.org as Record<string, unknown>).apps as {
+            $map: [string, { adminRoles?: { type: string }[] }][];
+          }
+        ).$map;
+        const service = apps.find(([, app]) => app.adminRoles !== undefined);
+        if (service?.[1].adminRoles?.[0] !== undefined) {
+          service[1].adminRoles[0].type = 'KING';
+        }
+        return file;
+      },
+      /is damaged: org\.apps\["0oa[A-Za-z0-9]{17}"\]\.adminRoles\[0\]\.type is not one of SUPER_ADMIN/,
+    ],
   ];
 
   it.each(damaged)(
