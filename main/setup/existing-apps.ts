@@ -63,7 +63,7 @@ export async function listApps(
         id: app.id ?? '',
         label: app.label,
         signOnMode: app.signOnMode,
-        notEditable: notEditableReason(app.signOnMode, app.name),
+        notEditable: notEditableReason(app.signOnMode, app.name, app.oauthClient.applicationType),
         clientId: oidc ? (app.clientCredentials.clientId ?? app.id ?? '') : '',
         applicationType: oidc ? app.oauthClient.applicationType : signOnModeName(app.signOnMode),
         status: app.status,

@@ -27,13 +27,21 @@ export function signOnModeName(signOnMode: string): string {
  * @remarks
  * Only custom OIDC apps (`name` `oidc_client`) are the console's to edit. Okta's own apps (the
  * Admin Console `saasure`, the Dashboard `okta_enduser`) and OIN catalog apps are OIDC too, but
- * their settings belong to Okta or the catalog.
+ * their settings belong to Okta or the catalog. An API services app (`application_type`
+ * `service`) is a custom OIDC app too, but it signs no one in: it is a machine's client.
  */
-export function notEditableReason(signOnMode: string, name: string): string | null {
+export function notEditableReason(
+  signOnMode: string,
+  name: string,
+  applicationType?: string,
+): string | null {
   if (signOnMode === 'OPENID_CONNECT') {
-    return name === 'oidc_client' || name === ''
-      ? null
-      : `An Okta or OIN catalog app (${name}): its sign-in settings belong to Okta or the catalog, not to a setup. Create a new OIDC app integration instead.`;
+    if (name !== 'oidc_client' && name !== '') {
+      return `An Okta or OIN catalog app (${name}): its sign-in settings belong to Okta or the catalog, not to a setup. Create a new OIDC app integration instead.`;
+    }
+    return applicationType === 'service'
+      ? 'An API services app: it gets tokens for itself (client credentials) and signs no one in, so it has no sign-in for the console to set up. Create a new OIDC app integration instead.'
+      : null;
   }
   if (signOnMode === 'BOOKMARK') {
     return 'A bookmark app only links to a URL; it has no sign-in for the console to set up. Create a new OIDC app integration instead.';

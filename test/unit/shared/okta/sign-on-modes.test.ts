@@ -17,6 +17,13 @@ describe('notEditableReason', () => {
     expect(notEditableReason(signOnMode, name)).toMatch(reason);
   });
 
+  it('refuses an API services app, which signs no one in', () => {
+    expect(notEditableReason('OPENID_CONNECT', 'oidc_client', 'service')).toMatch(
+      /^An API services app: it gets tokens for itself \(client credentials\)/,
+    );
+    expect(notEditableReason('OPENID_CONNECT', 'oidc_client', 'web')).toBeNull();
+  });
+
   it('names a mode Okta adds later by itself', () => {
     expect(signOnModeName('FUTURE_MODE')).toBe('FUTURE_MODE');
   });
