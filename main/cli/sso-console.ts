@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { randomUUID } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 
 import { AppError } from '../../shared/errors.ts';
 import { parseOrgUrl } from '../../shared/okta/org-url.ts';
+import { connectMethodOf } from '../../shared/profiles/profile.ts';
 import { createSetupDocument, PRESETS } from '../../shared/setup/presets.ts';
 import { PRESET_IDS, type PresetId } from '../../shared/setup/setup-document.ts';
 import { createSignInActivityService } from '../activity/sign-in-activity.ts';
@@ -14,12 +16,15 @@ import { driftServiceFor } from '../composition/day-two-wiring.ts';
 import { createExportService } from '../export/export-service.ts';
 import { type ActiveOrg, orgFromCredentials } from '../okta/active-org.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
+import { readPrivateKey } from '../okta/service-app-key.ts';
 import { defaultDataDir } from '../platform/data-dir.ts';
-import { createRedactor } from '../platform/logging/redact.ts';
+import { createRedactor, privateKeySecrets } from '../platform/logging/redact.ts';
+import { serviceAppKeyAccount } from '../platform/secrets/keychain-accounts.ts';
 import { KeytarSecretStore } from '../platform/secrets/keytar-secret-store.ts';
 import { rememberingSecretStore } from '../platform/secrets/remembering-secret-store.ts';
 import { createPreviewService } from '../preview/preview-service.ts';
 import { createFileProfileRepository } from '../profiles/profile-repository.ts';
+import { consoleServiceAppScopes, type OrgCredentials } from '../profiles/profile-service.ts';
 import { SetupBlockedError } from '../setup/apply.ts';
 import { createSetupService } from '../setup/setup-service.ts';
 import { CliError } from './cli-error.ts';
@@ -72,7 +77,10 @@ const USAGE = `Usage:
   sso-console scopes --target ${PRESET_IDS.join('|')} [--granted SCOPE,SCOPE…] [--json]
 
 The org: --org-url URL with the API token in SSO_CONSOLE_API_TOKEN or on standard input, or
---profile NAME for an org connected in the console (token from the OS keychain;
+with an OAuth 2.0 service app: SSO_CONSOLE_CLIENT_ID and SSO_CONSOLE_PRIVATE_KEY_FILE (PEM or
+JWK; SSO_CONSOLE_KEY_ID for the key's kid when the file has none, SSO_CONSOLE_SCOPES to ask
+for fewer scopes than \`scopes\` lists), or
+--profile NAME for an org connected in the console (token or key from the OS keychain;
 --user-data-dir DIR if the console keeps its data elsewhere).
 plan exits 0 when there is nothing to change; with --detailed-exitcode, 2 when there is
 (as terraform does); 1 on any error. plan --out PLANFILE saves the plan; apply PLANFILE applies
@@ -154,10 +162,7 @@ async function readToken(): Promise<string> {
  * The org of a profile the console saved: its URL from the profile file, its token from the OS
  * keychain — the same ones the desktop console uses.
  */
-async function profileCredentials(
-  name: string,
-  dataDir: string,
-): Promise<{ orgUrl: string; token: string }> {
+async function profileCredentials(name: string, dataDir: string): Promise<OrgCredentials> {
   const { profiles } = await createFileProfileRepository(dataDir).load();
   const profile = profiles.find(
     (candidate) => candidate.label === name || candidate.id === name || candidate.orgUrl === name,
@@ -176,6 +181,23 @@ async function profileCredentials(
       'Run `npm run sandbox` and use --org-url with the URL it prints.',
     );
   }
+  const method = connectMethodOf(profile);
+  if (method.type === 'service-app') {
+    const privateKey = await keychainStore().get(
+      serviceAppKeyAccount(profile.orgUrl, method.keyId),
+    );
+    if (privateKey === null) {
+      throw new CliError(
+        `The keychain holds no private key for the service app ${method.clientId} of ${profile.orgUrl}.`,
+        'Connect the org again in the console, or use --org-url with SSO_CONSOLE_CLIENT_ID and SSO_CONSOLE_PRIVATE_KEY_FILE.',
+      );
+    }
+    privateKeySecrets(privateKey).forEach((part) => {
+      redactor.remember(part);
+    });
+    const { clientId, keyId, scopes } = method;
+    return { orgUrl: profile.orgUrl, token: privateKey, serviceApp: { clientId, keyId, scopes } };
+  }
   const token = await keychainStore().get(profile.orgUrl);
   if (token === null) {
     throw new CliError(
@@ -190,7 +212,7 @@ async function profileCredentials(
  * The flags' org, on a scheduler of its own whose long waits for Okta's rate limits are said on
  * standard error (standard output stays the command's answer, `--json` included).
  */
-function orgOf(credentials: { orgUrl: string; token: string }): ActiveOrg {
+function orgOf(credentials: OrgCredentials): ActiveOrg {
   return orgFromCredentials(credentials, {
     onRateLimitWait: (wait) => {
       say(`… ${wait.message}\n`);
@@ -224,7 +246,59 @@ async function connect(values: {
   if (!parsed.ok) {
     throw new CliError(parsed.error.message, parsed.error.hint);
   }
+  const serviceApp = await readServiceApp();
+  if (serviceApp !== undefined) {
+    return orgOf({ orgUrl: parsed.value.orgUrl, ...serviceApp });
+  }
   return orgOf({ orgUrl: parsed.value.orgUrl, token: await readToken() });
+}
+
+/**
+ * A service app from the environment, for CI without a keychain: `SSO_CONSOLE_CLIENT_ID` and
+ * `SSO_CONSOLE_PRIVATE_KEY_FILE` (a PEM block or a private JWK), with `SSO_CONSOLE_SCOPES` to
+ * ask for fewer scopes than the planner's full list. `undefined` when neither is set.
+ *
+ * @remarks
+ * The key file's content is known to the redactor before anything else reads it, so no message
+ * can carry it; an error about the file names the file, never its content.
+ */
+async function readServiceApp(): Promise<Pick<OrgCredentials, 'token' | 'serviceApp'> | undefined> {
+  const clientId = process.env.SSO_CONSOLE_CLIENT_ID?.trim() ?? '';
+  const keyFile = process.env.SSO_CONSOLE_PRIVATE_KEY_FILE?.trim() ?? '';
+  if (clientId === '' && keyFile === '') {
+    return undefined;
+  }
+  if (clientId === '' || keyFile === '') {
+    throw new CliError(
+      `A service app needs both SSO_CONSOLE_CLIENT_ID and SSO_CONSOLE_PRIVATE_KEY_FILE; only ${clientId === '' ? 'SSO_CONSOLE_PRIVATE_KEY_FILE' : 'SSO_CONSOLE_CLIENT_ID'} is set.`,
+      'Set both (the app’s client id, and the file holding the private key whose public half is registered on the app), or neither to use an API token.',
+    );
+  }
+  let text: string;
+  try {
+    text = await readFile(keyFile, 'utf8');
+  } catch (error) {
+    throw new CliError(
+      `SSO_CONSOLE_PRIVATE_KEY_FILE names ${keyFile}, which could not be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'}).`,
+      'Point it at the PEM or JWK file of the service app’s private key.',
+    );
+  }
+  privateKeySecrets(text).forEach((part) => {
+    redactor.remember(part);
+  });
+  let key: ReturnType<typeof readPrivateKey>;
+  try {
+    key = readPrivateKey(text, keyFile, process.env.SSO_CONSOLE_KEY_ID?.trim());
+  } catch (error) {
+    const appError = error as AppError;
+    throw new CliError(appError.message, appError.hint);
+  }
+  privateKeySecrets(key.privateKey).forEach((part) => {
+    redactor.remember(part);
+  });
+  const fromEnv = process.env.SSO_CONSOLE_SCOPES?.trim() ?? '';
+  const scopes = fromEnv === '' ? consoleServiceAppScopes() : fromEnv.split(/[\s,]+/u);
+  return { token: key.privateKey, serviceApp: { clientId, keyId: key.keyId, scopes } };
 }
 
 /**

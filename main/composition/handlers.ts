@@ -39,6 +39,14 @@ export function createHandlers(deps: {
     'profiles:add-sandbox': async ({ operationId }) => ({
       profile: await deps.profiles.addSandbox(operationId ?? null),
     }),
+    'profiles:new-service-app-key': (request) => deps.profiles.newServiceAppKey(request),
+    'profiles:add-service-app': async (request) => ({
+      profile: await deps.profiles.addServiceApp(request),
+    }),
+    'profiles:create-service-app': async (request) => ({
+      profile: await deps.profiles.createServiceApp(request),
+    }),
+    'profiles:forget-token': ({ profileId }) => deps.profiles.forgetToken(profileId),
     'profiles:verify': async ({ profileId }) => ({
       profile: await deps.profiles.verify(profileId),
     }),

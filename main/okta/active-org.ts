@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors.ts';
-import { createOktaClient, type OktaClient } from './okta-client.ts';
+import { createOktaClient, type OktaClient, type ServiceAppIdentity } from './okta-client.ts';
 import {
   createRequestScheduler,
   type RateLimitWait,
@@ -10,7 +10,10 @@ import {
 /** The org the console works on now: its URL, token (main only) and a client for it. */
 export interface ActiveOrg {
   orgUrl: string;
+  /** The API token, or a service app's private key (see `serviceApp`). */
   token: string;
+  /** Set when the org is connected with a service app rather than an API token. */
+  serviceApp?: ServiceAppIdentity | undefined;
   client: OktaClient;
   /** The org's one request scheduler, under every client of this org. */
   scheduler: RequestScheduler;
@@ -63,19 +66,22 @@ export function createActiveOrg(deps: {
   /** The connected profiles (the profiles service, given by the composition root). */
   profiles: {
     list(): Promise<{ activeProfileId: string | null }>;
-    getCredentials(profileId: string): Promise<{ orgUrl: string; token: string }>;
+    getCredentials(
+      profileId: string,
+    ): Promise<{ orgUrl: string; token: string; serviceApp?: ServiceAppIdentity | undefined }>;
     /** Calls `listener` after any change to the profiles or their tokens. */
     onChange?(listener: () => void): () => void;
   };
   createClient: (credentials: {
     orgUrl: string;
     token: string;
+    serviceApp?: ServiceAppIdentity | undefined;
     scheduler: RequestScheduler;
   }) => OktaClient;
   /** The org's scheduler; see {@link createOrgSchedulers}. */
   schedulerFor: (orgUrl: string) => RequestScheduler;
 }): () => Promise<ActiveOrg> {
-  const clients = new Map<string, { token: string; client: OktaClient }>();
+  const clients = new Map<string, { token: string; identity: string; client: OktaClient }>();
 
   async function resolve(): Promise<ActiveOrg> {
     const { activeProfileId } = await deps.profiles.list();
@@ -86,15 +92,21 @@ export function createActiveOrg(deps: {
         hint: 'Connect an org, or use the local sandbox org, then come back to this step.',
       });
     }
-    const { orgUrl, token } = await deps.profiles.getCredentials(activeProfileId);
+    const { orgUrl, token, serviceApp } = await deps.profiles.getCredentials(activeProfileId);
     const scheduler = deps.schedulerFor(orgUrl);
     let cached = clients.get(orgUrl);
-    if (cached?.token !== token) {
-      // A new token (the org was connected again) gets a new client, on the same scheduler.
-      cached = { token, client: deps.createClient({ orgUrl, token, scheduler }) };
+    const identity = JSON.stringify(serviceApp ?? null);
+    if (cached?.token !== token || cached.identity !== identity) {
+      // A new token, key or service app (the org was connected again) gets a new client, on the
+      // same scheduler.
+      cached = {
+        token,
+        identity,
+        client: deps.createClient({ orgUrl, token, serviceApp, scheduler }),
+      };
       clients.set(orgUrl, cached);
     }
-    return { orgUrl, token, client: cached.client, scheduler };
+    return { orgUrl, token, serviceApp, client: cached.client, scheduler };
   }
 
   if (deps.profiles.onChange === undefined) {
@@ -124,7 +136,7 @@ export function createActiveOrg(deps: {
  * a client on a scheduler of its own.
  */
 export function orgFromCredentials(
-  credentials: { orgUrl: string; token: string },
+  credentials: { orgUrl: string; token: string; serviceApp?: ServiceAppIdentity | undefined },
   options: {
     rateLimits?: RequestSchedulerOptions;
     onRateLimitWait?: (wait: RateLimitWait) => void;

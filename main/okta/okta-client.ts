@@ -86,7 +86,23 @@ type ExecutorRequest = RequestOptions & {
 };
 
 /**
- * Builds a management client for one org and token.
+ * The public facts of an API services app the console signs in as; its private key travels
+ * beside them as the credentials' `token`.
+ *
+ * @remarks
+ * The SDK asks the org authorization server for an access token with client credentials and a
+ * client assertion signed with the key (`private_key_jwt`), and answers a `use_dpop_nonce` by
+ * binding its tokens with DPoP (RFC 9449), so an app that requires DPoP works too. The token
+ * carries `scopes` and nothing more: they must be granted to the app.
+ */
+export interface ServiceAppIdentity {
+  clientId: string;
+  keyId: string;
+  scopes: readonly string[];
+}
+
+/**
+ * Builds a management client for one org and token (or service app).
  *
  * @remarks
  * Everything is passed explicitly because the SDK merges `~/.okta/okta.yaml`, `./okta.yaml`
@@ -99,17 +115,31 @@ type ExecutorRequest = RequestOptions & {
  */
 export function createOktaClient(options: {
   orgUrl: string;
+  /** The API token, or for a service app ({@link OktaClient} in `PrivateKey` mode) its private key. */
   token: string;
+  /** Set for a service app: the SDK then signs in with client credentials and `private_key_jwt`. */
+  serviceApp?: ServiceAppIdentity | undefined;
   scheduler?: RequestScheduler;
   rateLimits?: RequestSchedulerOptions;
   requestTimeoutMs?: number;
 }): OktaClient {
   const scheduler = options.scheduler ?? createRequestScheduler(options.rateLimits);
   try {
+    const { serviceApp } = options;
+    const authorization =
+      serviceApp === undefined
+        ? { token: options.token, authorizationMode: 'SSWS' }
+        : {
+            authorizationMode: 'PrivateKey',
+            clientId: serviceApp.clientId,
+            scopes: [...serviceApp.scopes],
+            // A string, so the SDK's parse makes its own object (it writes `alg` into it).
+            privateKey: options.token,
+            keyId: serviceApp.keyId,
+          };
     return new okta.Client({
       orgUrl: options.orgUrl,
-      token: options.token,
-      authorizationMode: 'SSWS',
+      ...authorization,
       cacheMiddleware: null,
       requestExecutor: new ConsoleRequestExecutor(
         scheduler,

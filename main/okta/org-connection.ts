@@ -103,3 +103,53 @@ export async function verifyOrgConnection(options: {
   }
   return { orgName, owner, adminRoles };
 }
+
+/**
+ * Proves a service app can sign in to an org and read it, before anything is saved.
+ *
+ * @remarks
+ * A service app acts as no user, so `users/me` means nothing to it; the check is the org's
+ * settings (`GET /api/v1/org`, `okta.orgs.read`), the one call of the planner's `connect` task
+ * an app can make. The SDK first gets an access token with the app's key, so a wrong client id,
+ * an unregistered key or an ungranted scope shows at `check-token`. The "owner" reported is the
+ * app itself, and its admin roles are not read: that would need `okta.roles.read`, which the
+ * planned work never uses (least privilege), so the step is skipped.
+ */
+export async function verifyServiceAppConnection(options: {
+  client: OktaClient;
+  orgUrl: string;
+  clientId: string;
+  privateKey: string;
+  onProgress: VerifyProgress;
+}): Promise<VerifiedConnection> {
+  const { client, orgUrl, clientId, privateKey, onProgress } = options;
+  onProgress('reach-org', 'running');
+  let orgName: string;
+  try {
+    const org = await client.orgSettingApi.getOrgSettings();
+    orgName = org.companyName ?? org.subdomain ?? new URL(orgUrl).hostname;
+  } catch (error) {
+    const appError = toOktaAppError(error, {
+      orgUrl,
+      token: privateKey,
+      action: `signing in as the service app ${clientId} and reading the org settings`,
+      operationId: 'getOrgSettings',
+    });
+    const reached = appError.code !== 'ORG_UNREACHABLE' && appError.code !== 'ORG_NOT_OKTA';
+    onProgress('reach-org', reached ? 'done' : 'failed');
+    if (reached) {
+      onProgress('check-token', 'failed');
+    }
+    throw appError;
+  }
+  onProgress('reach-org', 'done');
+  onProgress('check-token', 'done');
+  onProgress('read-org', 'running');
+  onProgress('read-org', 'done');
+  onProgress('read-roles', 'skipped');
+  return {
+    orgName,
+    owner: { id: clientId, login: clientId, displayName: `Service app ${clientId}` },
+    adminRoles: null,
+  };
+}

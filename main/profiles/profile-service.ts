@@ -4,17 +4,40 @@ import { AppError } from '../../shared/errors.ts';
 import type { ProfileList } from '../../shared/ipc/contract.ts';
 import type { EventPayload } from '../../shared/ipc/contract.ts';
 import { parseOrgUrl } from '../../shared/okta/org-url.ts';
-import type { ProfileSummary } from '../../shared/profiles/profile.ts';
-import type { OktaClient } from '../okta/okta-client.ts';
-import { verifyOrgConnection } from '../okta/org-connection.ts';
+import {
+  connectMethodOf,
+  type ProfileSummary,
+  type VerifyStep,
+} from '../../shared/profiles/profile.ts';
+import { planPrivileges, TASK_IDS } from '../okta/least-privilege.ts';
+import type { OktaClient, ServiceAppIdentity } from '../okta/okta-client.ts';
+import { verifyOrgConnection, verifyServiceAppConnection } from '../okta/org-connection.ts';
+import { generateServiceAppKey, type PublicJwk } from '../okta/service-app-key.ts';
 import type { Logger } from '../platform/logging/logger.ts';
+import { serviceAppKeyAccount } from '../platform/secrets/keychain-accounts.ts';
 import type { SecretStore } from '../platform/secrets/secret-store.ts';
 import type { ProfileRepository } from './profile-repository.ts';
+import { provisionServiceApp } from './service-app-provisioning.ts';
 
-/** Credentials for one org: main-only, never sent to the renderer. */
+/**
+ * Credentials for one org: main-only, never sent to the renderer.
+ *
+ * @remarks
+ * `token` is the secret the SDK signs in with: the API token, or for a service app
+ * (`serviceApp` set) its private key. Either way it is what every error text is redacted of.
+ */
 export interface OrgCredentials {
   orgUrl: string;
   token: string;
+  serviceApp?: ServiceAppIdentity | undefined;
+}
+
+/**
+ * The scopes a service app profile asks for by default: the least-privilege planner's list for
+ * everything the console does (every task), so any setup, preview, export or day-two action works.
+ */
+export function consoleServiceAppScopes(): string[] {
+  return planPrivileges(TASK_IDS).scopes.map((planned) => planned.scope);
 }
 
 /** Starts (once) the in-process sandbox org and tells where it is. */
@@ -84,6 +107,18 @@ export function createProfileService(deps: {
   const clock = deps.clock ?? (() => new Date());
 
   async function verify(credentials: OrgCredentials, operationId: string | null) {
+    const onProgress = (step: VerifyStep, state: 'running' | 'done' | 'failed' | 'skipped') => {
+      deps.emitProgress({ operationId, orgUrl: credentials.orgUrl, step, state });
+    };
+    if (credentials.serviceApp !== undefined) {
+      return verifyServiceAppConnection({
+        client: deps.createClient(credentials),
+        orgUrl: credentials.orgUrl,
+        clientId: credentials.serviceApp.clientId,
+        privateKey: credentials.token,
+        onProgress,
+      });
+    }
     return verifyOrgConnection({
       client: deps.createClient(credentials),
       orgUrl: credentials.orgUrl,
@@ -201,6 +236,117 @@ export function createProfileService(deps: {
     return profile;
   }
 
+  /**
+   * Makes a key pair for a service app of `orgUrl`: the private key goes straight into the
+   * keychain, the public JWK is answered for the admin to register.
+   *
+   * @remarks
+   * The key is stored before anything is answered, so a public key the admin registers always
+   * has its private half. A key never connected stays in the keychain under its `kid` (the
+   * admin may register it later); removing the org's profile does not know it.
+   */
+  async function newServiceAppKey(request: { orgUrl: string }): Promise<{
+    orgUrl: string;
+    keyId: string;
+    publicJwk: PublicJwk;
+    scopes: string[];
+    roles: string[];
+  }> {
+    const orgUrl = parseOrThrow(request.orgUrl);
+    await deps.secrets.checkAvailable();
+    const key = generateServiceAppKey();
+    await deps.secrets.set(serviceAppKeyAccount(orgUrl, key.keyId), key.privateKey);
+    deps.logger.log('info', 'Made a service app key pair', { orgUrl, keyId: key.keyId });
+    const plan = planPrivileges(TASK_IDS);
+    return {
+      orgUrl,
+      keyId: key.keyId,
+      publicJwk: key.publicJwk,
+      scopes: plan.scopes.map((planned) => planned.scope),
+      roles: plan.roles,
+    };
+  }
+
+  /** The private key of `keyId` from the keychain, or an error saying it is gone. */
+  async function serviceAppKey(orgUrl: string, keyId: string): Promise<string> {
+    const privateKey = await deps.secrets.get(serviceAppKeyAccount(orgUrl, keyId));
+    if (privateKey === null) {
+      throw new AppError({
+        code: 'TOKEN_MISSING',
+        message: `The keychain holds no private key ${keyId} for ${orgUrl}; it may have been deleted outside the console.`,
+        hint: 'Make a new key pair in the console, register its public key on the service app in Okta, and connect again.',
+      });
+    }
+    return privateKey;
+  }
+
+  /**
+   * Connects `orgUrl` as an API services app with the key `keyId` the console made.
+   *
+   * @remarks
+   * Same order as the token's: verify with the real SDK in `PrivateKey` mode, then save. The
+   * profile of the org is reused (one per org), so connecting with a service app switches the
+   * org's profile from its token; the token stays in the keychain until {@link forgetToken}.
+   */
+  async function addServiceApp(request: {
+    orgUrl: string;
+    clientId: string;
+    keyId: string;
+    scopes?: readonly string[] | undefined;
+    label?: string | undefined;
+    operationId?: string | undefined;
+  }): Promise<ProfileSummary> {
+    const orgUrl = parseOrThrow(request.orgUrl);
+    const clientId = request.clientId.trim();
+    if (!/^[\w.-]{1,200}$/.test(clientId)) {
+      throw new AppError({
+        code: 'INVALID_REQUEST',
+        message: 'The client id is empty or has characters an Okta client id never has.',
+        hint: 'Copy the Client ID from the service app’s General tab in the Admin Console.',
+        field: 'clientId',
+      });
+    }
+    const operationId = request.operationId ?? null;
+    await deps.secrets.checkAvailable();
+    const privateKey = await serviceAppKey(orgUrl, request.keyId);
+    const scopes = [...(request.scopes ?? consoleServiceAppScopes())];
+    const serviceApp = { clientId, keyId: request.keyId, scopes };
+    const connection = await verify({ orgUrl, token: privateKey, serviceApp }, operationId);
+    deps.emitProgress({ operationId, orgUrl, step: 'save-token', state: 'running' });
+    const profile = await saveProfile(
+      (existing) => ({
+        id:
+          existing.find((other) => other.kind === 'okta' && other.orgUrl === orgUrl)?.id ??
+          randomUUID(),
+        kind: 'okta',
+        label: request.label?.trim() ? request.label.trim() : connection.orgName,
+        orgUrl,
+        orgName: connection.orgName,
+        owner: connection.owner,
+        adminRoles: connection.adminRoles,
+        tokenHint: null,
+        verifiedAt: clock().toISOString(),
+        method: { type: 'service-app', ...serviceApp },
+      }),
+      { activate: true },
+    );
+    deps.emitProgress({ operationId, orgUrl, step: 'save-token', state: 'done' });
+    deps.logger.log('info', 'Connected an org with a service app', {
+      orgUrl,
+      profileId: profile.id,
+      clientId,
+    });
+    return profile;
+  }
+
+  function parseOrThrow(input: string): string {
+    const parsed = parseOrgUrl(input);
+    if (!parsed.ok) {
+      throw new AppError(parsed.error);
+    }
+    return parsed.value.orgUrl;
+  }
+
   async function addSandbox(
     operationId: string | null,
     options: { activate: boolean },
@@ -249,6 +395,15 @@ export function createProfileService(deps: {
       }
       return deps.sandbox.ensureRunning();
     }
+    const method = connectMethodOf(profile);
+    if (method.type === 'service-app') {
+      const { clientId, keyId, scopes } = method;
+      return {
+        orgUrl: profile.orgUrl,
+        token: await serviceAppKey(profile.orgUrl, keyId),
+        serviceApp: { clientId, keyId, scopes },
+      };
+    }
     const token = await deps.secrets.get(profile.orgUrl);
     if (token === null) {
       throw new AppError({
@@ -282,6 +437,76 @@ export function createProfileService(deps: {
       };
     },
     add: (request: Parameters<typeof addOkta>[0]) => exclusive(() => addOkta(request)),
+    newServiceAppKey: (request: Parameters<typeof newServiceAppKey>[0]) =>
+      exclusive(() => newServiceAppKey(request)),
+    addServiceApp: (request: Parameters<typeof addServiceApp>[0]) =>
+      exclusive(() => addServiceApp(request)),
+
+    /**
+     * With a profile connected by API token: makes the console's API services app (key, planned
+     * scopes, planned roles; see {@link provisionServiceApp}) and switches the profile to it.
+     *
+     * @remarks
+     * A rerun finds the app it made by its label instead of making a second. The token stays in
+     * the keychain until the admin chooses to forget it.
+     */
+    createServiceApp: async (request: { profileId: string; operationId?: string | undefined }) => {
+      const profile = await find(request.profileId);
+      if (profile.kind !== 'okta' || connectMethodOf(profile).type !== 'api-token') {
+        throw new AppError({
+          code: 'INVALID_REQUEST',
+          message: `${profile.label} is not connected with an API token, so the console cannot create a service app with it.`,
+          hint: 'Connect the org with an API token of an admin who may create apps and assign roles (Super Administrator), then try again.',
+        });
+      }
+      const credentials = await getCredentials(profile.id);
+      const plan = planPrivileges(TASK_IDS);
+      const scopes = plan.scopes.map((planned) => planned.scope);
+      const made = await exclusive(() =>
+        provisionServiceApp({
+          client: deps.createClient(credentials),
+          orgUrl: credentials.orgUrl,
+          token: credentials.token,
+          secrets: deps.secrets,
+          scopes,
+          roles: plan.roles,
+        }),
+      );
+      deps.logger.log('info', 'Made the console’s service app', {
+        orgUrl: credentials.orgUrl,
+        clientId: made.clientId,
+        created: made.created,
+      });
+      return exclusive(() =>
+        addServiceApp({
+          orgUrl: credentials.orgUrl,
+          clientId: made.clientId,
+          keyId: made.keyId,
+          scopes,
+          label: profile.label,
+          operationId: request.operationId,
+        }),
+      );
+    },
+
+    /**
+     * Deletes the API token a profile no longer uses from the keychain, once it connects with a
+     * service app: refused while the profile still uses the token.
+     */
+    forgetToken: (profileId: string) =>
+      exclusive(async () => {
+        const profile = await find(profileId);
+        if (profile.kind !== 'okta' || connectMethodOf(profile).type !== 'service-app') {
+          throw new AppError({
+            code: 'INVALID_REQUEST',
+            message: `${profile.label} still connects with its API token, so the token cannot be forgotten.`,
+            hint: 'Connect the org with a service app first.',
+          });
+        }
+        await deps.secrets.delete(profile.orgUrl);
+        deps.logger.log('info', 'Forgot the API token of an org', { orgUrl: profile.orgUrl });
+        return list();
+      }),
     addSandbox: (operationId: string | null = null) =>
       exclusive(() => addSandbox(operationId, { activate: true })),
 
@@ -329,6 +554,10 @@ export function createProfileService(deps: {
         const profile = await find(profileId);
         if (profile.kind === 'okta') {
           await deps.secrets.delete(profile.orgUrl);
+          const method = connectMethodOf(profile);
+          if (method.type === 'service-app') {
+            await deps.secrets.delete(serviceAppKeyAccount(profile.orgUrl, method.keyId));
+          }
         }
         const file = await deps.repository.load();
         const profiles = file.profiles.filter((p) => p.id !== profileId);

@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla';
 
 import type { AppErrorValue } from '../../shared/errors.ts';
 import type { BridgeApi } from '../../shared/ipc/bridge.ts';
+import type { ChannelResponse } from '../../shared/ipc/contract.ts';
 import type { ProfileSummary, VerifyStep } from '../../shared/profiles/profile.ts';
 import { call, subscribe } from '../api/call.ts';
 
@@ -15,6 +16,19 @@ export interface ConnectForm {
   label: string;
 }
 
+/** What the service-app form sends once the admin registered the key. */
+export interface ServiceAppForm {
+  orgUrl: string;
+  clientId: string;
+  label: string;
+}
+
+/**
+ * A key pair main made for a service app: its public JWK and the planned scopes and roles. The
+ * private key stayed in main (in the keychain); nothing here is secret.
+ */
+export type ServiceAppKey = ChannelResponse<'profiles:new-service-app-key'>;
+
 /** The profiles store's state and actions. */
 export interface ProfilesState {
   status: 'idle' | 'loading' | 'ready' | 'error';
@@ -26,7 +40,7 @@ export interface ProfilesState {
   busyProfileId: string | null;
   connect: {
     status: 'idle' | 'running' | 'error' | 'done';
-    target: 'okta' | 'sandbox' | null;
+    target: 'okta' | 'sandbox' | 'service-app' | null;
     /** Matches progress events to this attempt; see the contract's `operationId`. */
     operationId: string | null;
     error: AppErrorValue | null;
@@ -38,6 +52,17 @@ export interface ProfilesState {
   connectOkta: (form: ConnectForm) => Promise<AppErrorValue | null>;
   /** Connects the local sandbox org; resolves the failure, or `null` on success. */
   connectSandbox: () => Promise<AppErrorValue | null>;
+  /** The key pair made for the service app being connected, or `null` before one is made. */
+  serviceAppKey: ServiceAppKey | null;
+  serviceAppKeyError: AppErrorValue | null;
+  /** Asks main for a new key pair for `orgUrl`; only the public half comes back. */
+  newServiceAppKey: (orgUrl: string) => Promise<AppErrorValue | null>;
+  /** Connects with the service app that holds {@link serviceAppKey}; the failure, or `null`. */
+  connectServiceApp: (form: ServiceAppForm) => Promise<AppErrorValue | null>;
+  /** Deletes the API token of a profile that now connects with a service app. */
+  forgetToken: (profileId: string) => Promise<void>;
+  /** With a token profile: main makes the console's service app and switches the profile to it. */
+  createServiceApp: (profileId: string) => Promise<void>;
   switchTo: (profileId: string) => Promise<void>;
   verify: (profileId: string) => Promise<void>;
   remove: (profileId: string) => Promise<void>;
@@ -63,7 +88,7 @@ const IDLE_CONNECT: ProfilesState['connect'] = {
 export function createProfilesStore(api: BridgeApi) {
   const store = createStore<ProfilesState>()((set, get) => {
     async function connectWith(
-      target: 'okta' | 'sandbox',
+      target: 'okta' | 'sandbox' | 'service-app',
       run: (operationId: string) => ReturnType<typeof call<'profiles:add'>>,
     ): Promise<AppErrorValue | null> {
       const operationId = crypto.randomUUID();
@@ -106,6 +131,8 @@ export function createProfilesStore(api: BridgeApi) {
       listError: null,
       busyProfileId: null,
       connect: IDLE_CONNECT,
+      serviceAppKey: null,
+      serviceAppKeyError: null,
 
       async load() {
         if (get().status === 'idle') {
@@ -136,6 +163,57 @@ export function createProfilesStore(api: BridgeApi) {
           call(api, 'profiles:add-sandbox', { operationId }),
         );
       },
+
+      async newServiceAppKey(orgUrl) {
+        set({ serviceAppKeyError: null });
+        const result = await call(api, 'profiles:new-service-app-key', { orgUrl });
+        if (!result.ok) {
+          set({ serviceAppKeyError: result.error });
+          return result.error;
+        }
+        set({ serviceAppKey: result.data });
+        return null;
+      },
+
+      async connectServiceApp(form) {
+        const key = get().serviceAppKey;
+        if (key === null) {
+          const error: AppErrorValue = {
+            code: 'INVALID_REQUEST',
+            message: 'No key pair was made for this service app yet.',
+            hint: 'Choose “Make a key pair” first, register its public key, then connect.',
+          };
+          set({ connect: { ...IDLE_CONNECT, status: 'error', target: 'service-app', error } });
+          return error;
+        }
+        const label = form.label.trim();
+        const failure = await connectWith('service-app', (operationId) =>
+          call(api, 'profiles:add-service-app', {
+            orgUrl: form.orgUrl,
+            clientId: form.clientId,
+            keyId: key.keyId,
+            operationId,
+            ...(label === '' ? {} : { label }),
+          }),
+        );
+        if (failure === null) {
+          set({ serviceAppKey: null });
+        }
+        return failure;
+      },
+
+      async createServiceApp(profileId) {
+        set({ busyProfileId: profileId, listError: null });
+        const result = await call(api, 'profiles:create-service-app', { profileId });
+        await get().load();
+        if (!result.ok) {
+          set({ listError: result.error });
+        }
+        clearBusy(profileId);
+      },
+
+      forgetToken: (profileId) =>
+        changeList(profileId, () => call(api, 'profiles:forget-token', { profileId })),
 
       switchTo: (profileId) =>
         changeList(profileId, () => call(api, 'profiles:switch', { profileId })),

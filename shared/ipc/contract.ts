@@ -83,6 +83,21 @@ export const reviewedPlanSchema = z.object({
 });
 
 /** The profile list as the renderer sees it. */
+/** A service app's public key as a JWK: public members only, never `d` or its primes. */
+export const publicJwkSchema = z
+  .object({
+    kty: z.string(),
+    kid: z.string(),
+    use: z.literal('sig'),
+    alg: z.string(),
+    n: z.string().optional(),
+    e: z.string().optional(),
+    crv: z.string().optional(),
+    x: z.string().optional(),
+    y: z.string().optional(),
+  })
+  .strict();
+
 export const profileListSchema = z.object({
   profiles: z.array(profileSummarySchema),
   activeProfileId: z.string().nullable(),
@@ -478,6 +493,42 @@ export const CHANNELS = {
   'profiles:add-sandbox': {
     request: z.object({ operationId: operationId.optional() }).strict(),
     response: z.object({ profile: profileSummarySchema }),
+  },
+  // Makes a service app's key pair in main: the private key goes to the keychain, only the
+  // public JWK comes back, with the planner's scopes and roles for the admin to grant.
+  'profiles:new-service-app-key': {
+    request: z.object({ orgUrl: z.string().max(2048) }).strict(),
+    response: z.object({
+      orgUrl: z.string(),
+      keyId: z.string(),
+      publicJwk: publicJwkSchema,
+      scopes: z.array(z.string()),
+      roles: z.array(z.string()),
+    }),
+  },
+  'profiles:add-service-app': {
+    request: z
+      .object({
+        orgUrl: z.string().max(2048),
+        clientId: z.string().max(200),
+        keyId: z.string().max(200),
+        label: z.string().max(120).optional(),
+        operationId: operationId.optional(),
+      })
+      .strict(),
+    response: z.object({ profile: profileSummarySchema }),
+  },
+  // With a token profile: the console makes its own service app and switches the profile to it.
+  'profiles:create-service-app': {
+    request: z
+      .object({ profileId: z.string().max(200), operationId: operationId.optional() })
+      .strict(),
+    response: z.object({ profile: profileSummarySchema }),
+  },
+  // Deletes the API token of a profile that now connects with a service app.
+  'profiles:forget-token': {
+    request: z.object({ profileId: z.string().max(200) }).strict(),
+    response: profileListSchema,
   },
   'profiles:verify': {
     request: z.object({ profileId: z.string().max(200) }).strict(),

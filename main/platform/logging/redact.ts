@@ -9,8 +9,9 @@
  *   `client_secret`, `clientSecret`, `secret`, `private_key`, any `…token`, `code`, `state`,
  *   `code_verifier`, `nonce`, `Authorization`, `Cookie` — in JSON (compact, pretty, or itself
  *   inside a JSON string), form bodies, URLs (query and fragment) and header lines;
- * - an `SSWS`, `Bearer`, `Basic` or `DPoP` credential, a JWT or an Okta API token wherever it
- *   appears, even under no name.
+ * - an `SSWS`, `Bearer`, `Basic` or `DPoP` credential, a JWT, an Okta API token or a PEM private
+ *   key block wherever it appears, even under no name (a service app's private JWK is known as a
+ *   secret, whole and member by member: see {@link privateKeySecrets}).
  *
  * Texts are scanned, not parsed, because what needs redacting is often not valid JSON: an SDK
  * error's message is "HTTP 400 " followed by the response body. Structured values (a log line's
@@ -78,6 +79,8 @@ const SHAPES: readonly (readonly [RegExp, string])[] = [
   // JWTs: base64url segments whose first two start with an encoded '{"' ("eyJ").
   [/(?<=^|[^\w-]|\\[nrt])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
   [/(?<=^|[^\w-]|\\[nrt])00[A-Za-z0-9_-]{38,}/g, REDACTED],
+  // A private key as a PEM block (a service app's key read from a file), whole.
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
   // The password in a URL's user information, up to the last `@` before the host (a raw `@` in
   // a password is common). The scheme starts only where a run of scheme characters starts and is
   // at most 32 long, and the user part at most 256, so the text is scanned in linear time.
@@ -364,4 +367,31 @@ export function createRedactor(initial: Iterable<string> = []): Redactor {
     redactor.remember(secret);
   }
   return redactor;
+}
+
+/** The members of a private JWK that are secret (RFC 7518 §6.2.2 and §6.3.2). */
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const;
+
+/**
+ * The texts of a secret the redactor must know: the secret itself and, for a private JWK (a
+ * service app's key, as the keychain holds it), each of its secret members, so neither the key
+ * nor a piece of it can appear in a log line or an error.
+ */
+export function privateKeySecrets(secret: string): string[] {
+  const secrets = [secret];
+  if (!secret.trimStart().startsWith('{')) {
+    return secrets;
+  }
+  try {
+    const jwk = JSON.parse(secret) as Record<string, unknown>;
+    for (const member of PRIVATE_JWK_MEMBERS) {
+      const value = jwk[member];
+      if (typeof value === 'string' && value.length >= 8) {
+        secrets.push(value);
+      }
+    }
+  } catch {
+    // Not JSON: only the whole text is a secret.
+  }
+  return secrets;
 }

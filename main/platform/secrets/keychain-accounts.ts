@@ -37,3 +37,15 @@ export function pendingAccountOf(account: string): string | undefined {
     ? `client-secret-pending:${account.slice(prefix.length)}`
     : undefined;
 }
+
+/**
+ * The keychain account of a service app's private key (a private JWK, as JSON), per org and key
+ * id: the console made the key pair, and the private half lives here and nowhere else.
+ *
+ * @remarks
+ * Keyed by the key's `kid`, not the client id, because the key exists before the admin has
+ * registered it and knows the client id; the profile records the `kid`.
+ */
+export function serviceAppKeyAccount(orgUrl: string, keyId: string): string {
+  return `service-app-key:${orgUrl}:${keyId}`;
+}

@@ -1,5 +1,8 @@
+import { useId, useState } from 'react';
+
 import { useProfiles } from '../../stores/store-context.tsx';
 import { ConnectOrgForm } from './connect-org-form.tsx';
+import { ConnectServiceAppForm } from './connect-service-app-form.tsx';
 import { ProfileList } from './profile-list.tsx';
 import { SandboxChoice } from './sandbox-choice.tsx';
 
@@ -31,10 +34,50 @@ export function ConnectPage() {
           {!hasSandbox && <SandboxChoice isDefault={isFirstRun} />}
           <section className="card" aria-labelledby="okta-heading">
             <h3 id="okta-heading">Connect your Okta org</h3>
-            <ConnectOrgForm />
+            <ConnectMethodChoice />
           </section>
         </div>
       </section>
     </div>
+  );
+}
+
+/**
+ * How to connect a real org: an API token, or an API services app with a private key (OAuth 2.0
+ * client credentials), which many security teams require instead of tokens on admin accounts.
+ */
+function ConnectMethodChoice() {
+  const [method, setMethod] = useState<'api-token' | 'service-app'>('api-token');
+  const name = useId();
+  return (
+    <>
+      <fieldset className="method-choice">
+        <legend>Connect with</legend>
+        <label>
+          <input
+            type="radio"
+            name={name}
+            checked={method === 'api-token'}
+            onChange={() => {
+              setMethod('api-token');
+            }}
+          />{' '}
+          {/* Not "API token": that names the token field below. */}
+          Token (SSWS)
+        </label>
+        <label>
+          <input
+            type="radio"
+            name={name}
+            checked={method === 'service-app'}
+            onChange={() => {
+              setMethod('service-app');
+            }}
+          />{' '}
+          Service app (OAuth 2.0, private key)
+        </label>
+      </fieldset>
+      {method === 'api-token' ? <ConnectOrgForm /> : <ConnectServiceAppForm />}
+    </>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 
-import type { ProfileSummary } from '../../../shared/profiles/profile.ts';
+import { connectMethodOf, type ProfileSummary } from '../../../shared/profiles/profile.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { useProfiles } from '../../stores/store-context.tsx';
 
@@ -10,6 +10,9 @@ function ProfileItem(props: { profile: ProfileSummary; isActive: boolean }) {
   const switchTo = useProfiles((state) => state.switchTo);
   const verify = useProfiles((state) => state.verify);
   const remove = useProfiles((state) => state.remove);
+  const forgetToken = useProfiles((state) => state.forgetToken);
+  const createServiceApp = useProfiles((state) => state.createServiceApp);
+  const method = connectMethodOf(profile);
   const [isConfirmingRemove, setIsConfirmingRemove] = useState(false);
   const confirmRef = useRef<HTMLButtonElement>(null);
   const isBusy = busyProfileId === profile.id;
@@ -40,24 +43,41 @@ function ProfileItem(props: { profile: ProfileSummary; isActive: boolean }) {
           <dd>{profile.orgUrl}</dd>
           <dt>Org name</dt>
           <dd>{profile.orgName}</dd>
-          <dt>Token owner</dt>
-          <dd>
-            {profile.owner.displayName} ({profile.owner.login})
-          </dd>
-          <dt>Admin roles</dt>
-          <dd>
-            {profile.adminRoles === null
-              ? 'Not readable with this token'
-              : profile.adminRoles.length === 0
-                ? 'None'
-                : profile.adminRoles.join(', ')}
-          </dd>
-          <dt>API token</dt>
-          <dd>
-            {profile.tokenHint === null
-              ? 'Held in memory by the local sandbox'
-              : `In the OS keychain, ending …${profile.tokenHint}`}
-          </dd>
+          {method.type === 'service-app' ? (
+            <>
+              <dt>Connects as</dt>
+              <dd>Service app {method.clientId} (OAuth 2.0, private key)</dd>
+              <dt>Private key</dt>
+              <dd>In the OS keychain (key id {method.keyId})</dd>
+              <dt>Scopes asked for</dt>
+              <dd>{method.scopes.join(', ')}</dd>
+            </>
+          ) : (
+            <>
+              <dt>Token owner</dt>
+              <dd>
+                {profile.owner.displayName} ({profile.owner.login})
+              </dd>
+            </>
+          )}
+          {method.type === 'api-token' && <dt>Admin roles</dt>}
+          {method.type === 'api-token' && (
+            <dd>
+              {profile.adminRoles === null
+                ? 'Not readable with this token'
+                : profile.adminRoles.length === 0
+                  ? 'None'
+                  : profile.adminRoles.join(', ')}
+            </dd>
+          )}
+          {method.type === 'api-token' && <dt>API token</dt>}
+          {method.type === 'api-token' && (
+            <dd>
+              {profile.tokenHint === null
+                ? 'Held in memory by the local sandbox'
+                : `In the OS keychain, ending …${profile.tokenHint}`}
+            </dd>
+          )}
         </dl>
       </div>
       {isConfirmingRemove ? (
@@ -69,7 +89,9 @@ function ProfileItem(props: { profile: ProfileSummary; isActive: boolean }) {
           <p>
             Remove “{profile.label}”?{' '}
             {profile.kind === 'okta'
-              ? 'Its API token is deleted from the OS keychain. Nothing changes in the org.'
+              ? method.type === 'service-app'
+                ? 'Its private key (and any API token left) is deleted from the OS keychain. Nothing changes in the org.'
+                : 'Its API token is deleted from the OS keychain. Nothing changes in the org.'
               : 'Nothing changes in any org.'}
           </p>
           <button
@@ -111,6 +133,27 @@ function ProfileItem(props: { profile: ProfileSummary; isActive: boolean }) {
           >
             {isBusy ? 'Working…' : `Verify ${profile.label}`}
           </button>
+          {profile.kind === 'okta' && method.type === 'api-token' && (
+            <button
+              type="button"
+              className="button"
+              title="Makes an API services app with a new key, the planned scopes and admin role, and connects with it instead of the token"
+              onClick={() => void createServiceApp(profile.id)}
+              disabled={isBusy}
+            >
+              Create a service app for {profile.label}
+            </button>
+          )}
+          {method.type === 'service-app' && (
+            <button
+              type="button"
+              className="button"
+              onClick={() => void forgetToken(profile.id)}
+              disabled={isBusy}
+            >
+              Forget the API token of {profile.label}
+            </button>
+          )}
           <button
             type="button"
             className="button"

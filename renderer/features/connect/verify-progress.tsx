@@ -9,6 +9,12 @@ const STEP_LABELS: Record<VerifyStep, string> = {
   'save-token': 'Keep the token in the OS keychain',
 };
 
+/** The labels that differ when the connection is a service app's (no token, no owner). */
+const SERVICE_APP_LABELS: Partial<Record<VerifyStep, string>> = {
+  'check-token': 'Sign in as the service app with its private key',
+  'read-roles': 'Read the admin roles (not needed: the planned scopes do not include it)',
+};
+
 const STATE_LABELS: Record<StepState | 'pending', string> = {
   pending: 'waiting',
   running: 'in progress',
@@ -21,6 +27,8 @@ const STATE_LABELS: Record<StepState | 'pending', string> = {
 export function VerifyProgress(props: {
   steps: Partial<Record<VerifyStep, StepState>>;
   includeKeychain: boolean;
+  /** How the connection signs in; an API token when absent. */
+  method?: 'api-token' | 'service-app';
 }) {
   const steps = VERIFY_STEPS.filter((step) => props.includeKeychain || step !== 'save-token');
   return (
@@ -30,7 +38,9 @@ export function VerifyProgress(props: {
         return (
           <li key={step} className={`verify-progress__step verify-progress__step--${state}`}>
             <span className="verify-progress__marker" aria-hidden="true" />
-            {STEP_LABELS[step]} <span className="visually-muted">— {STATE_LABELS[state]}</span>
+            {(props.method === 'service-app' ? SERVICE_APP_LABELS[step] : undefined) ??
+              STEP_LABELS[step]}{' '}
+            <span className="visually-muted">— {STATE_LABELS[state]}</span>
           </li>
         );
       })}
