@@ -11,7 +11,7 @@ import type { TargetFile } from '../drift/target-drift.ts';
 import type { ActiveOrg } from '../okta/active-org.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
 import { CliError } from './cli-error.ts';
-import { firstPastedCallback } from './pasted-address.ts';
+import { completeCliSignIn } from './cli-sign-in.ts';
 import { findApp } from './preview-command.ts';
 
 function show(value: unknown): string {
@@ -125,44 +125,23 @@ async function checkTargetWithSignIn(
   if (signIn === null) {
     return report;
   }
-  const { verificationId, strategy } = signIn;
-  const listening = strategy.kind === 'app-loopback';
-  io.write(
-    options.json
-      ? `${JSON.stringify({ event: 'authorize', url: signIn.authorizeUrl, redirectUri: strategy.redirectUri, listening })}
-`
-      : `Sign in with exactly ${options.file.path}: sign in${user === undefined ? '' : ` as ${user}`} at
-  ${signIn.authorizeUrl}
-${
-  listening
-    ? `The console listens on ${strategy.redirectUri}, the file's own redirect URI.
-`
-    : `then paste the address the browser ends on (${strategy.redirectUri}?…) and press Enter.
-`
-}`,
+  return await completeCliSignIn(
+    signIn,
+    {
+      lead: `Sign in with exactly ${options.file.path}: sign in`,
+      owner: "the file's",
+      user,
+      json: options.json,
+    },
+    io,
+    {
+      wait: (verificationId) => drift.finishTargetSignIn(verificationId),
+      cancel: (verificationId) => drift.cancelTargetSignIn(verificationId),
+      paste: (verificationId, url) => {
+        drift.pasteTargetSignIn(verificationId, url);
+      },
+    },
   );
-  const waiting = drift.finishTargetSignIn(verificationId);
-  // Awaited below; a cancel while the paste is read must not surface as unhandled.
-  waiting.catch(() => undefined);
-  if (!listening) {
-    const pasting = io.openPastedLines?.();
-    try {
-      const callback = await firstPastedCallback(pasting?.lines, strategy.redirectUri, (text) => {
-        io.warn(text);
-      });
-      if (callback === undefined) {
-        await drift.cancelTargetSignIn(verificationId);
-        throw new CliError(
-          'Standard input ended before the address was pasted.',
-          'Run the command in a terminal and paste the address the browser ends on.',
-        );
-      }
-      drift.pasteTargetSignIn(verificationId, callback.href);
-    } finally {
-      pasting?.close();
-    }
-  }
-  return await waiting;
 }
 
 /**

@@ -7,7 +7,7 @@ import { VerificationStopped } from '../export/verify-export.ts';
 import type { WriteOutcome } from '../export/write-export-file.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import { CliError } from './cli-error.ts';
-import { firstPastedCallback } from './pasted-address.ts';
+import { completeCliSignIn, printChecks } from './cli-sign-in.ts';
 import { findApp } from './preview-command.ts';
 
 /** `sso-console export --list-targets`: the catalogue, one target a line. */
@@ -26,6 +26,25 @@ export function listTargets(json: boolean): string {
 }
 
 /** Where the command's files go, what it says, and the service that does the work. */
+/**
+ * The output of a render for one target, or a `CliError` saying why there is none: the target's
+ * own refusal (with its hint) when it gave one. Shared by `export` and `rotate-secret --target`.
+ */
+export function onlyOutput<Output>(
+  rendered: { outputs: readonly Output[]; refused: readonly { message: string; hint?: string }[] },
+  target: string,
+): Output {
+  const [output] = rendered.outputs;
+  const [refusal] = rendered.refused;
+  if (output === undefined) {
+    throw new CliError(
+      refusal?.message ?? `Nothing was written for ${target}.`,
+      refusal?.hint ?? '',
+    );
+  }
+  return output;
+}
+
 export interface ExportCommandIo {
   write(text: string): void;
   warn(text: string): void;
@@ -116,14 +135,7 @@ export async function runExportCommand(
     }
     throw error;
   }
-  const [output] = rendered.outputs;
-  const [refusal] = rendered.refused;
-  if (output === undefined) {
-    throw new CliError(
-      refusal?.message ?? `Nothing was written for ${target}.`,
-      refusal?.hint ?? '',
-    );
-  }
+  const output = onlyOutput(rendered, target);
   const written = await emit(rendered.renderId, output, options, io);
   if (!written) {
     return 1;
@@ -233,40 +245,21 @@ async function verify(
     }
     throw error;
   }
-  const { verificationId, strategy } = started;
-  const listening = strategy.kind === 'app-loopback';
-  io.write(
-    `\nVerify: sign in${user === undefined ? '' : ` as ${user}`} at\n  ${started.authorizeUrl}\n${
-      listening
-        ? `The console listens on ${strategy.redirectUri}, the files' own redirect URI.\n`
-        : `then paste the address the browser ends on (${strategy.redirectUri}?…) and press Enter.\n`
-    }`,
+  const result = await completeCliSignIn(
+    started,
+    { lead: '\nVerify: sign in', owner: "the files'", user, json: false },
+    io,
+    {
+      wait: (verificationId) => io.exports.verifyWait(verificationId),
+      cancel: (verificationId) => io.exports.verifyCancel(verificationId),
+      paste: (verificationId, url) => {
+        io.exports.verifyPaste(verificationId, url);
+      },
+    },
   );
-  const waiting = io.exports.verifyWait(verificationId);
-  // Awaited below; a cancel while the paste is read must not surface as unhandled.
-  waiting.catch(() => undefined);
-  if (!listening) {
-    const pasting = io.openPastedLines?.();
-    try {
-      const callback = await firstPastedCallback(pasting?.lines, strategy.redirectUri, (text) => {
-        io.warn(text);
-      });
-      if (callback === undefined) {
-        await io.exports.verifyCancel(verificationId);
-        throw new CliError(
-          'Standard input ended before the address was pasted.',
-          'Run the command in a terminal and paste the address the browser ends on.',
-        );
-      }
-      io.exports.verifyPaste(verificationId, callback.href);
-    } finally {
-      pasting?.close();
-    }
-  }
-  const result = await waiting;
-  for (const check of result.checks) {
-    io.write(`${check.ok ? 'ok ' : 'FAIL'} ${check.name}: ${check.detail}\n`);
-  }
+  printChecks(result.checks, (text) => {
+    io.write(text);
+  });
   io.write(
     result.ok
       ? `Verified at ${result.verifiedAt ?? ''}; sha256 ${result.contentHash}.\n`

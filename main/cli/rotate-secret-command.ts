@@ -9,7 +9,8 @@ import type { SecretStore } from '../platform/secrets/secret-store.ts';
 import type { RotationStatus } from '../rotation/rotation.ts';
 import { createRotationService, type RotationService } from '../rotation/rotation-service.ts';
 import { CliError } from './cli-error.ts';
-import { firstPastedCallback } from './pasted-address.ts';
+import { completeCliSignIn, printChecks } from './cli-sign-in.ts';
+import { onlyOutput } from './export-command.ts';
 import { findApp } from './preview-command.ts';
 
 /** What `rotate-secret` prints to, and the rotation service over the flags' org. */
@@ -200,14 +201,7 @@ export async function runRotateSecretCommand(
     ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
     inlineSecret: options.inlineSecret,
   });
-  const [output] = rendered.outputs;
-  const [refusal] = rendered.refused;
-  if (output === undefined) {
-    throw new CliError(
-      refusal?.message ?? `Nothing was written for ${target}.`,
-      refusal?.hint ?? '',
-    );
-  }
+  const output = onlyOutput(rendered, target);
   const written = await writeFiles(rendered.renderId, target, options, io);
   if (!options.verify) {
     print(status, shown);
@@ -287,42 +281,22 @@ async function verify(
     }
     throw error;
   }
-  const { verificationId, strategy } = started;
-  const listening = strategy.kind === 'app-loopback';
   // Where to sign in is part of the answer (standard output), as `export --verify` prints it.
-  io.write(
-    options.json
-      ? `${JSON.stringify({ event: 'authorize', url: started.authorizeUrl, redirectUri: strategy.redirectUri, listening })}\n`
-      : `Verify: sign in${user === undefined ? '' : ` as ${user}`} at\n  ${started.authorizeUrl}\n${
-          listening
-            ? `The console listens on ${strategy.redirectUri}, the files' own redirect URI.\n`
-            : `then paste the address the browser ends on (${strategy.redirectUri}?…) and press Enter.\n`
-        }`,
+  const result = await completeCliSignIn(
+    started,
+    { lead: 'Verify: sign in', owner: "the files'", user, json: options.json },
+    io,
+    {
+      wait: (verificationId) => rotations.verifyWait({ verificationId }),
+      cancel: (verificationId) => rotations.verifyCancel({ verificationId }),
+      paste: (verificationId, url) => {
+        rotations.verifyPaste({ verificationId, url });
+      },
+    },
   );
-  const waiting = rotations.verifyWait({ verificationId });
-  waiting.catch(() => undefined);
-  if (!listening) {
-    const pasting = io.openPastedLines?.();
-    try {
-      const callback = await firstPastedCallback(pasting?.lines, strategy.redirectUri, (text) => {
-        io.warn(text);
-      });
-      if (callback === undefined) {
-        await rotations.verifyCancel({ verificationId });
-        throw new CliError(
-          'Standard input ended before the address was pasted.',
-          'Run the command in a terminal and paste the address the browser ends on.',
-        );
-      }
-      rotations.verifyPaste({ verificationId, url: callback.href });
-    } finally {
-      pasting?.close();
-    }
-  }
-  const result = await waiting;
-  for (const check of result.checks) {
-    io.warn(`${check.ok ? 'ok ' : 'FAIL'} ${check.name}: ${check.detail}\n`);
-  }
+  printChecks(result.checks, (text) => {
+    io.warn(text);
+  });
   io.warn(
     result.ok
       ? `Verified with the new secret at ${result.verifiedAt ?? ''}; sha256 ${result.contentHash}. Confirm the target runs on it with --finish --yes.\n`

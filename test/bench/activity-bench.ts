@@ -27,33 +27,35 @@
  * and writes `test-results/bench/activity.json` with the machine. Timings belong here, never in
  * tests.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 
 import { activityFilter } from '../../main/activity/sign-in-activity.ts';
 import { createSetupDocument } from '../../shared/setup/presets.ts';
-import { type CapturedProcess, ROOT, startNodeScript } from '../support/processes.ts';
-import { benchMachine } from './bench-machine.ts';
+import { ROOT, startNodeScript } from '../support/processes.ts';
+import {
+  benchEnv,
+  benchResultHead,
+  type BenchSandbox,
+  median,
+  percentile,
+  printMachine,
+  printTable,
+  round,
+  type RunningConsole,
+  scrollAndTimeFrames,
+  startBenchBrowser,
+  startBenchSandbox,
+  startConsole,
+  VIEWPORT,
+  writeResult,
+} from './browser-measures.ts';
 
 const OUTPUT = path.join(ROOT, 'test-results', 'bench', 'activity.json');
-const CHROMIUM = process.env.SSO_CONSOLE_CHROMIUM ?? '/usr/bin/chromium';
-/** The e2e tier's flags (playwright.config.ts): no GPU, no background traffic. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
-const VIEWPORT = { width: 1280, height: 800 };
-
 const EVENTS = Number(process.env.BENCH_ACTIVITY_EVENTS ?? 50_000);
 /** The history reaches 6 days back, so all of it is inside the view's "Last 7 days". */
 const HISTORY_DAYS = 6;
@@ -69,42 +71,11 @@ const LABEL = 'Kestra activity bench';
 
 const GOALS = { frameMs: 16, overRoundTripMs: 30 };
 
-/** The sandbox and consoles started here must not record exchanges for the conformance step. */
-const env = { ...process.env };
-delete env.SSO_CONSOLE_SANDBOX_RECORD_DIR;
+type Sandbox = BenchSandbox;
 
-/** The nearest-rank percentile of `values`. */
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-const median = (values: readonly number[]) => percentile(values, 50);
-const round = (value: number, digits = 1) => Number(value.toFixed(digits));
-
-function ensureBuilt(): void {
-  if (!existsSync(path.join(ROOT, 'out', 'renderer', 'index.html'))) {
-    process.stdout.write('out/renderer is missing: running `npm run build --silent` first.\n');
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-  }
-}
-
-interface Sandbox {
-  process: CapturedProcess;
-  orgUrl: string;
-  apiToken: string;
-}
-
-async function startDemoSandbox(): Promise<Sandbox> {
-  const child = startNodeScript(
-    'main/sandbox/cli.ts',
-    ['--json', '--seed', 'demo', '--rate-limits', 'unlimited', '--port', '0'],
-    env,
-  );
-  const { orgUrl, apiToken } = JSON.parse(await child.waitForLine(/^\{/, 60_000)) as {
-    orgUrl: string;
-    apiToken: string;
-  };
-  return { process: child, orgUrl, apiToken };
+/** The sandbox with the demo seed (Alice, "Kestra Users"). */
+function startDemoSandbox(): Promise<Sandbox> {
+  return startBenchSandbox('demo', 60_000);
 }
 
 async function sandboxFetch(sandbox: Sandbox, pathOrUrl: string, init: RequestInit = {}) {
@@ -123,36 +94,6 @@ async function sandboxFetch(sandbox: Sandbox, pathOrUrl: string, init: RequestIn
     );
   }
   return response;
-}
-
-interface RunningConsole {
-  process: CapturedProcess;
-  url: string;
-  dataDir: string;
-  stop(): Promise<void>;
-}
-
-async function startConsole(): Promise<RunningConsole> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'activity-bench-'));
-  const child = startNodeScript(
-    'main/launcher.ts',
-    ['--browser', '--no-open', '--port', '0', '--user-data-dir', dataDir],
-    env,
-  );
-  const line = await child.waitForLine(/running in browser mode at http/, 60_000);
-  const url = /(http:\/\/\S+)/.exec(line)?.[1];
-  if (url === undefined) {
-    throw new Error(`The console printed no URL: ${line}`);
-  }
-  return {
-    process: child,
-    url,
-    dataDir,
-    async stop() {
-      await child.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 interface BenchApp {
@@ -181,7 +122,7 @@ async function managedAppWithHistory(sandbox: Sandbox, running: RunningConsole) 
     const cli = startNodeScript(
       'main/cli/sso-console.ts',
       ['apply', file, '--yes', '--org-url', sandbox.orgUrl, '--user-data-dir', running.dataDir],
-      { ...env, SSO_CONSOLE_API_TOKEN: sandbox.apiToken },
+      { ...benchEnv, SSO_CONSOLE_API_TOKEN: sandbox.apiToken },
     );
     const code = await cli.waitForExit();
     if (code !== 0) {
@@ -334,69 +275,6 @@ async function loadEveryPage(): Promise<
 }
 
 /**
- * In the page: scrolls the activity's list top to bottom, `pxPerFrame` each frame, and times every
- * frame from its start to the end of its rendering work on the main thread (P3's method).
- */
-function scrollAndTimeFrames({ pxPerFrame, rows }: { pxPerFrame: number; rows: number }) {
-  const box = document.querySelector<HTMLElement>(
-    '[role="group"][aria-label^="Sign-ins and failures"]',
-  );
-  if (box === null) {
-    throw new Error('No virtualized "Sign-ins and failures" list on the page.');
-  }
-  const frameMs: number[] = [];
-  const intervalMs: number[] = [];
-  let longAnimationFrames = 0;
-  const observer = new PerformanceObserver((list) => {
-    longAnimationFrames += list.getEntries().length;
-  });
-  if (PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')) {
-    observer.observe({ type: 'long-animation-frame' });
-  }
-  return new Promise<{
-    frameMs: number[];
-    intervalMs: number[];
-    longAnimationFrames: number;
-    rowsInDom: number;
-    lastRowShown: boolean;
-    scrolledPx: number;
-  }>((resolve) => {
-    let position = 0;
-    let previous: number | null = null;
-    box.scrollTop = 0;
-    const frame = (frameStart: number) => {
-      if (previous !== null) {
-        intervalMs.push(frameStart - previous);
-      }
-      previous = frameStart;
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        frameMs.push(performance.now() - frameStart);
-      };
-      channel.port2.postMessage(null);
-      if (position >= box.scrollHeight - box.clientHeight) {
-        requestAnimationFrame(() => {
-          observer.disconnect();
-          resolve({
-            frameMs,
-            intervalMs,
-            longAnimationFrames,
-            rowsInDom: box.querySelectorAll('li').length,
-            lastRowShown: box.querySelector(`li[aria-posinset="${String(rows)}"]`) !== null,
-            scrolledPx: position,
-          });
-        });
-        return;
-      }
-      position += pxPerFrame;
-      box.scrollTop = position;
-      requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
-  });
-}
-
-/**
  * In the page, before a filter is applied: times the form's submit to the filtered list's count
  * in the status line (after "Reading the System Log…") and to the end of the frame showing it.
  */
@@ -524,18 +402,15 @@ async function measureFilters(
   return runs;
 }
 
-ensureBuilt();
-const benchStarted = performance.now();
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-const machineAtStart = benchMachine({ chromium: browser.version() });
-process.stdout.write(
-  `Activity benchmark: browser mode in Chromium ${browser.version()}, ${EVENTS.toLocaleString('en-US')} sign-ins of one managed app\n`,
+const { browser, machineAtStart, benchStarted } = await startBenchBrowser(
+  (version) =>
+    `Activity benchmark: browser mode in Chromium ${version}, ${EVENTS.toLocaleString('en-US')} sign-ins of one managed app`,
 );
 let sandbox: Sandbox | undefined;
 let running: RunningConsole | undefined;
 try {
   sandbox = await startDemoSandbox();
-  running = await startConsole();
+  running = await startConsole('activity-bench-');
   const { app, history, historyMs } = await managedAppWithHistory(sandbox, running);
   process.stdout.write(
     `  history: ${String(history.entries)} entries (${String(history.events)} events) logged in ${String(round(historyMs, 0))} ms\n`,
@@ -570,6 +445,7 @@ try {
   const scroll = await page.evaluate(scrollAndTimeFrames, {
     pxPerFrame: SCROLL_PX_PER_FRAME,
     rows: EVENTS,
+    listLabel: 'Sign-ins and failures',
   });
   process.stdout.write(
     `  scroll: ${String(scroll.frameMs.length)} frames over ${String(scroll.scrolledPx)} px, p95 ${String(round(percentile(scroll.frameMs, 95)))} ms\n`,
@@ -631,10 +507,7 @@ try {
   ];
 
   const result = {
-    timestamp: new Date().toISOString(),
-    machine: machineAtStart,
-    loadAverage1mAtEnd: round(os.loadavg()[0] ?? 0, 2),
-    goals: GOALS,
+    ...benchResultHead(machineAtStart, GOALS),
     table: [...rows, ...informative],
     history: { ...history, requestMs: round(historyMs, 0) },
     paging: {
@@ -689,26 +562,18 @@ try {
     benchSeconds: round((performance.now() - benchStarted) / 1000),
   };
 
-  const header = ['figure', 'ours', 'bound', 'ratio', 'goal', 'pass'];
-  const cells = result.table.map((row) => [
-    row.figure,
-    `${String(row.ours)} ${row.unit}`,
-    'bound' in row ? `${String(row.bound)} ${row.unit}` : '—',
-    row.ratio === null ? '—' : row.ratio.toFixed(2),
-    row.goal,
-    row.pass === null ? '—' : row.pass ? 'yes' : 'NO',
-  ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...cells.map((cell) => cell[column]?.length ?? 0)),
+  printTable(
+    ['figure', 'ours', 'bound', 'ratio', 'goal', 'pass'],
+    result.table.map((row) => [
+      row.figure,
+      `${String(row.ours)} ${row.unit}`,
+      'bound' in row ? `${String(row.bound)} ${row.unit}` : '—',
+      row.ratio === null ? '—' : row.ratio.toFixed(2),
+      row.goal,
+      row.pass === null ? '—' : row.pass ? 'yes' : 'NO',
+    ]),
   );
-  const line = (cell: string[]) =>
-    `| ${cell.map((text, column) => text.padEnd(widths[column] ?? 0)).join(' | ')} |`;
-  process.stdout.write(
-    `\n${line(header)}\n| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |\n${cells.map(line).join('\n')}\n`,
-  );
-  process.stdout.write(
-    `\nMachine: ${machineAtStart.cpuModel}, ${String(machineAtStart.cores)} cores, ${String(machineAtStart.memoryGb)} GB, Node ${machineAtStart.node}, Chromium ${machineAtStart.chromium}, load ${String(machineAtStart.loadAverage1m)} at start, ${String(result.loadAverage1mAtEnd)} at end\n`,
-  );
+  printMachine(machineAtStart, result.loadAverage1mAtEnd);
   process.stdout.write(
     `Paging: p50 ${String(result.paging.paintedP50Ms)} ms painted (rendered p95 ${String(result.paging.renderedP95Ms)} ms), max ${String(result.paging.paintedMaxMs)} ms; straight to the sandbox p50 ${String(result.paging.directRoundTripP50Ms)} ms\n`,
   );
@@ -718,11 +583,7 @@ try {
   process.stdout.write(
     `Filters: painted p50 ${String(result.filters.paintedP50Ms)} ms, rendered p95 ${String(result.filters.renderedP95Ms)} ms; the same first page through the console p50 ${String(result.filters.throughConsoleP50Ms)} ms (p95 ${String(result.filters.throughConsoleP95Ms)} ms); heap ${String(result.heap.usedMb)} MB used of ${String(result.heap.totalMb)} MB\n`,
   );
-  mkdirSync(path.dirname(OUTPUT), { recursive: true });
-  writeFileSync(OUTPUT, `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(
-    `\nWrote ${path.relative(ROOT, OUTPUT)} in ${String(result.benchSeconds)} s\n`,
-  );
+  writeResult(OUTPUT, result);
 } finally {
   await running?.stop();
   await sandbox?.process.stop();

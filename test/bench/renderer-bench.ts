@@ -21,34 +21,33 @@
  * and writes `test-results/bench/renderer.json` with the machine. Timings belong here, never in
  * tests.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-import { type Browser, chromium, type Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 
 import { SETUP_DOCUMENT_STORAGE_KEY } from '../../renderer/stores/setup-document-store.ts';
 import { createSetupDocument } from '../../shared/setup/presets.ts';
-import { type CapturedProcess, ROOT, startNodeScript } from '../support/processes.ts';
-import { benchMachine } from './bench-machine.ts';
+import { ROOT } from '../support/processes.ts';
+import {
+  benchResultHead,
+  type BenchSandbox,
+  median,
+  percentile,
+  printMachine,
+  printTable,
+  round,
+  type RunningConsole,
+  scrollAndTimeFrames,
+  startBenchBrowser,
+  startBenchSandbox,
+  startConsole,
+  VIEWPORT,
+  writeResult,
+} from './browser-measures.ts';
 
 const OUTPUT = path.join(ROOT, 'test-results', 'bench', 'renderer.json');
-const CHROMIUM = process.env.SSO_CONSOLE_CHROMIUM ?? '/usr/bin/chromium';
-/** The e2e tier's flags (playwright.config.ts): no GPU, no background traffic. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
-const VIEWPORT = { width: 1280, height: 800 };
-
 const STARTUP_RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 10);
 const TYPED_QUERIES = 30;
 /** Between two letters: a quick typist, about eight keys a second. */
@@ -67,61 +66,6 @@ const GOALS = {
   overRoundTripMs: 30,
   frameMs: 16,
 };
-
-/** The sandbox and consoles started here must not record exchanges for the conformance step. */
-const env = { ...process.env };
-delete env.SSO_CONSOLE_SANDBOX_RECORD_DIR;
-
-/** The nearest-rank percentile of `values`. */
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-const median = (values: readonly number[]) => percentile(values, 50);
-const round = (value: number, digits = 1) => Number(value.toFixed(digits));
-/** Milliseconds on the wall clock shared by this process and the browser's pages. */
-const wallClockMs = () => performance.timeOrigin + performance.now();
-
-function ensureBuilt(): void {
-  if (!existsSync(path.join(ROOT, 'out', 'renderer', 'index.html'))) {
-    process.stdout.write('out/renderer is missing: running `npm run build --silent` first.\n');
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-  }
-}
-
-interface RunningConsole {
-  process: CapturedProcess;
-  url: string;
-  /** When the server printed its URL: it is listening from then on. */
-  serverReadyAt: number;
-  dataDir: string;
-  stop(): Promise<void>;
-}
-
-async function startConsole(): Promise<RunningConsole> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'renderer-bench-'));
-  const child = startNodeScript(
-    'main/launcher.ts',
-    ['--browser', '--no-open', '--port', '0', '--user-data-dir', dataDir],
-    env,
-  );
-  const line = await child.waitForLine(/running in browser mode at http/, 60_000);
-  const serverReadyAt = wallClockMs();
-  const url = /(http:\/\/\S+)/.exec(line)?.[1];
-  if (url === undefined) {
-    throw new Error(`The console printed no URL: ${line}`);
-  }
-  return {
-    process: child,
-    url,
-    serverReadyAt,
-    dataDir,
-    async stop() {
-      await child.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** Stamps, on the shared wall clock, the moment the page's root says it is ready. */
 function stampReadiness(): void {
@@ -178,7 +122,7 @@ async function measureStartup(browser: Browser) {
         );
       }
     });
-    const running = await startConsole();
+    const running = await startConsole('renderer-bench-');
     try {
       await page.goto(running.url);
       const readyAt = await waitForReady(page);
@@ -211,23 +155,11 @@ async function measureStartup(browser: Browser) {
   };
 }
 
-interface SandboxOrg {
-  process: CapturedProcess;
-  orgUrl: string;
-  apiToken: string;
-}
+type SandboxOrg = BenchSandbox;
 
-async function startLargeSandbox(): Promise<SandboxOrg> {
-  const child = startNodeScript(
-    'main/sandbox/cli.ts',
-    ['--json', '--seed', 'large', '--rate-limits', 'unlimited', '--port', '0'],
-    env,
-  );
-  const { orgUrl, apiToken } = JSON.parse(await child.waitForLine(/^\{/, 180_000)) as {
-    orgUrl: string;
-    apiToken: string;
-  };
-  return { process: child, orgUrl, apiToken };
+/** The sandbox with the large seed (100,000 users), which takes a while to build. */
+function startLargeSandbox(): Promise<SandboxOrg> {
+  return startBenchSandbox('large', 180_000);
 }
 
 type SeededUser = { profile: { login: string; firstName: string; lastName: string } };
@@ -541,73 +473,11 @@ async function measureSearch(
   };
 }
 
-/**
- * In the page: scrolls the list of `rows` rows top to bottom, `pxPerFrame` each frame, and times every frame
- * from its start to the end of its rendering work on the main thread (a message posted from the
- * frame's animation frame callback runs once style, layout and paint are done).
- */
-function scrollAndTimeFrames({ pxPerFrame, rows }: { pxPerFrame: number; rows: number }) {
-  const box = document.querySelector<HTMLElement>('[role="group"][aria-label^="Users to assign"]');
-  if (box === null) {
-    throw new Error('No virtualized "Users to assign" list on the page.');
-  }
-  const frameMs: number[] = [];
-  const intervalMs: number[] = [];
-  let longAnimationFrames = 0;
-  const observer = new PerformanceObserver((list) => {
-    longAnimationFrames += list.getEntries().length;
-  });
-  if (PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')) {
-    observer.observe({ type: 'long-animation-frame' });
-  }
-  return new Promise<{
-    frameMs: number[];
-    intervalMs: number[];
-    longAnimationFrames: number;
-    rowsInDom: number;
-    lastRowShown: boolean;
-    scrolledPx: number;
-  }>((resolve) => {
-    let position = 0;
-    let previous: number | null = null;
-    box.scrollTop = 0;
-    const frame = (frameStart: number) => {
-      if (previous !== null) {
-        intervalMs.push(frameStart - previous);
-      }
-      previous = frameStart;
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        frameMs.push(performance.now() - frameStart);
-      };
-      channel.port2.postMessage(null);
-      if (position >= box.scrollHeight - box.clientHeight) {
-        // One more frame, so the last one's work is recorded too.
-        requestAnimationFrame(() => {
-          observer.disconnect();
-          resolve({
-            frameMs,
-            intervalMs,
-            longAnimationFrames,
-            rowsInDom: box.querySelectorAll('li').length,
-            lastRowShown: box.querySelector(`li[aria-posinset="${String(rows)}"]`) !== null,
-            scrolledPx: position,
-          });
-        });
-        return;
-      }
-      position += pxPerFrame;
-      box.scrollTop = position;
-      requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
-  });
-}
-
 async function measureScroll(page: Page) {
   const result = await page.evaluate(scrollAndTimeFrames, {
     pxPerFrame: SCROLL_PX_PER_FRAME,
     rows: CHOSEN_USERS,
+    listLabel: 'Users to assign',
   });
   return {
     what: `"Users to assign" naming ${CHOSEN_USERS.toLocaleString('en-US')} users, scrolled top to bottom ${String(SCROLL_PX_PER_FRAME)} px a frame; frame time: from the frame's start (requestAnimationFrame timestamp) to the end of its main-thread rendering work`,
@@ -624,12 +494,8 @@ async function measureScroll(page: Page) {
   };
 }
 
-ensureBuilt();
-const benchStarted = performance.now();
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-const machineAtStart = benchMachine({ chromium: browser.version() });
-process.stdout.write(
-  `Renderer benchmark: browser mode in Chromium ${browser.version()}, large seed\n`,
+const { browser, machineAtStart, benchStarted } = await startBenchBrowser(
+  (version) => `Renderer benchmark: browser mode in Chromium ${version}, large seed`,
 );
 let sandbox: SandboxOrg | undefined;
 let consoleForSearch: RunningConsole | undefined;
@@ -639,7 +505,7 @@ try {
   sandbox = await startLargeSandbox();
   const users = await seededLogins(sandbox);
   const queries = queriesFrom(users);
-  consoleForSearch = await startConsole();
+  consoleForSearch = await startConsole('renderer-bench-');
   const context = await browser.newContext({ viewport: VIEWPORT });
   await context.addInitScript(recordSearchRequests);
   const page = await context.newPage();
@@ -708,10 +574,7 @@ try {
   }));
 
   const result = {
-    timestamp: new Date().toISOString(),
-    machine: machineAtStart,
-    loadAverage1mAtEnd: round(os.loadavg()[0] ?? 0, 2),
-    goals: GOALS,
+    ...benchResultHead(machineAtStart, GOALS),
     table: rows,
     startup,
     search,
@@ -719,37 +582,25 @@ try {
     benchSeconds: round((performance.now() - benchStarted) / 1000),
   };
 
-  const header = ['figure', 'ours', 'bound/peer', 'ratio', 'goal', 'pass'];
-  const cells = rows.map((row) => [
-    row.figure,
-    `${String(row.ours)} ${row.unit}`,
-    `${String(row.bound)} ${row.unit}`,
-    row.ratio.toFixed(2),
-    row.goal,
-    row.pass ? 'yes' : 'NO',
-  ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...cells.map((cell) => cell[column]?.length ?? 0)),
+  printTable(
+    ['figure', 'ours', 'bound/peer', 'ratio', 'goal', 'pass'],
+    rows.map((row) => [
+      row.figure,
+      `${String(row.ours)} ${row.unit}`,
+      `${String(row.bound)} ${row.unit}`,
+      row.ratio.toFixed(2),
+      row.goal,
+      row.pass ? 'yes' : 'NO',
+    ]),
   );
-  const line = (cell: string[]) =>
-    `| ${cell.map((text, column) => text.padEnd(widths[column] ?? 0)).join(' | ')} |`;
-  process.stdout.write(
-    `\n${line(header)}\n| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |\n${cells.map(line).join('\n')}\n`,
-  );
-  process.stdout.write(
-    `\nMachine: ${machineAtStart.cpuModel}, ${String(machineAtStart.cores)} cores, ${String(machineAtStart.memoryGb)} GB, Node ${machineAtStart.node}, Chromium ${machineAtStart.chromium}, load ${String(machineAtStart.loadAverage1m)} at start, ${String(result.loadAverage1mAtEnd)} at end\n`,
-  );
+  printMachine(machineAtStart, result.loadAverage1mAtEnd);
   process.stdout.write(
     `Search: ${String(search.lettersTyped)} letters typed, ${String(search.requestsSent)} searches sent; rendered p50 ${String(search.renderedP50Ms)} ms, painted p50 ${String(search.paintedP50Ms)} ms; over each query's own round trip, p95: rendered ${String(search.renderedOverRoundTripP95Ms)} ms, painted ${String(search.paintedOverRoundTripP95Ms)} ms; round trip p50 ${String(search.roundTripP50Ms)} ms straight to the sandbox, ${String(search.throughConsoleP50Ms)} ms through the console (p95 ${String(search.throughConsoleP95Ms)} ms)\n`,
   );
   process.stdout.write(
     `Scroll: ${String(scroll.frames)} frames, p50 ${String(scroll.frameP50Ms)} ms, max ${String(scroll.frameMaxMs)} ms; frame interval p95 ${String(scroll.intervalP95Ms)} ms; ${String(scroll.longAnimationFrames)} long animation frames; ${String(scroll.rowsInDomAtEnd)} rows in the DOM at the end\n`,
   );
-  mkdirSync(path.dirname(OUTPUT), { recursive: true });
-  writeFileSync(OUTPUT, `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(
-    `\nWrote ${path.relative(ROOT, OUTPUT)} in ${String(result.benchSeconds)} s\n`,
-  );
+  writeResult(OUTPUT, result);
 } finally {
   await consoleForSearch?.stop();
   await sandbox?.process.stop();

@@ -1,10 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 
-import type { Page, TestInfo } from '@playwright/test';
-import { chromium } from '@playwright/test';
+import type { Page } from '@playwright/test';
 
 import { clientSecretAccount } from '../../main/platform/secrets/keychain-accounts.ts';
 import { KeytarSecretStore } from '../../main/platform/secrets/keytar-secret-store.ts';
@@ -13,7 +11,9 @@ import { oidcHttp } from '../support/oidc-http.ts';
 import { startNodeScript } from '../support/processes.ts';
 import { collect, type OktaSdkClient, sdkClient } from '../support/sandbox-sdk.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
+import { applyWithCli, connectWithToken } from './support/cli-apply.ts';
 import { expect, test } from './support/console-fixture.ts';
+import { signInInSystemBrowser } from './support/system-browser.ts';
 
 /**
  * Day two in the console, continued: a Kestra app's client secret rotated from the window
@@ -40,20 +40,6 @@ async function freeLoopbackPort(): Promise<number> {
   const address = server.address();
   await new Promise((resolve) => server.close(resolve));
   return typeof address === 'object' && address !== null ? address.port : 0;
-}
-
-/** A page standing in for the system browser the sign-in opens in. */
-async function systemBrowserPage(page: Page, testInfo: TestInfo): Promise<Page> {
-  if (testInfo.project.name !== 'electron') {
-    return page.context().newPage();
-  }
-  const browser = await chromium.launch({
-    executablePath: process.env.SSO_CONSOLE_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox'],
-  });
-  const opened = await browser.newPage();
-  opened.on('close', () => void browser.close());
-  return opened;
 }
 
 /** Ada assigned to a Kestra setup, applied by the command line into the console's data folder. */
@@ -86,18 +72,14 @@ async function appliedKestra(options: {
     label: options.label,
   });
   setup.assignments.users = [{ login: ADA.login }];
-  const folder = mkdtempSync(path.join(os.tmpdir(), 'sso-console-e2e-rotation-'));
-  const file = path.join(folder, 'kestra.json');
-  writeFileSync(file, JSON.stringify(setup));
-  const cli = startNodeScript(
-    'main/cli/sso-console.ts',
-    ['apply', file, '--yes', '--org-url', orgUrl, '--user-data-dir', dataDir],
-    { ...process.env, SSO_CONSOLE_API_TOKEN: apiToken },
-  );
-  expect(await cli.waitForExit(), cli.stderr.join('\n')).toBe(0);
-  const [app] = (await collect(
-    await client.applicationApi.listApplications({ q: options.label }),
-  )) as unknown as { id: string; credentials: { oauthClient: { client_id: string } } }[];
+  const { app, folder } = await applyWithCli({
+    client,
+    orgUrl,
+    apiToken,
+    dataDir,
+    setup,
+    folderPrefix: 'sso-console-e2e-rotation-',
+  });
   return {
     appId: app?.id ?? '',
     clientId: app?.credentials.oauthClient.client_id ?? '',
@@ -108,11 +90,7 @@ async function appliedKestra(options: {
 
 /** Connects the console to the org and opens an app's card in "Managed apps". */
 async function openCard(page: Page, orgUrl: string, apiToken: string, label: string) {
-  const form = page.getByRole('region', { name: 'Connect your Okta org' });
-  await form.getByLabel('Org URL').fill(orgUrl);
-  await form.getByLabel('API token').fill(apiToken);
-  await form.getByRole('button', { name: 'Verify and connect' }).click();
-  await expect(page.getByRole('banner')).toContainText('Active org: SSO Console Sandbox');
+  await connectWithToken(page, orgUrl, apiToken);
   await page
     .getByRole('navigation', { name: 'Console' })
     .getByRole('button', { name: 'Managed apps' })
@@ -223,13 +201,7 @@ test('rotate a Kestra app’s secret from the window: old works until confirmed,
   await page.getByRole('button', { name: 'Verify by signing in' }).click();
   const href =
     (await page.getByRole('link', { name: 'Open the sign-in page' }).getAttribute('href')) ?? '';
-  const browser = await systemBrowserPage(page, testInfo);
-  await browser.goto(href);
-  await browser.getByLabel('Username').fill(ADA.login);
-  await browser.getByLabel('Password').fill(ADA.password);
-  await browser.getByRole('button', { name: 'Sign in' }).click();
-  await expect(browser.getByText(/close this window/i)).toBeVisible();
-  await browser.close();
+  await signInInSystemBrowser(page, testInfo, href, ADA);
   await expect(
     page.getByText(/^Verified with the new secret .* · sha256 [0-9a-f]{12}/),
   ).toBeVisible();
@@ -362,13 +334,7 @@ test('drift: an edit behind the console’s back shown field by field and restor
   await form.getByRole('button', { name: 'Sign in with this file' }).click();
   const href =
     (await page.getByRole('link', { name: 'Open the sign-in page' }).getAttribute('href')) ?? '';
-  const browser = await systemBrowserPage(page, testInfo);
-  await browser.goto(href);
-  await browser.getByLabel('Username').fill(ADA.login);
-  await browser.getByLabel('Password').fill(ADA.password);
-  await browser.getByRole('button', { name: 'Sign in' }).click();
-  await expect(browser.getByText(/close this window/i)).toBeVisible();
-  await browser.close();
+  await signInInSystemBrowser(page, testInfo, href, ADA);
   await expect(
     page.getByText(/kestra-prod\.yml, read as Kestra, matches Okta and signed in .* · sha256/),
   ).toBeVisible();

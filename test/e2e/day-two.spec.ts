@@ -1,12 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-
 import { createSetupDocument } from '../../shared/setup/presets.ts';
 import { oidcHttp } from '../support/oidc-http.ts';
-import { startNodeScript } from '../support/processes.ts';
 import { collect, sdkClient } from '../support/sandbox-sdk.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
+import { applyWithCli, connectWithToken } from './support/cli-apply.ts';
 import { expect, test } from './support/console-fixture.ts';
 
 /**
@@ -65,28 +61,20 @@ test('managed apps: counts, sign-in failures with their diagnosis, and teardown'
   });
   setup.assignments.users = [{ login: ASSIGNED.login }];
   setup.assignments.groups = [{ name: GROUP }];
-  const folder = mkdtempSync(path.join(os.tmpdir(), 'sso-console-e2e-day-two-'));
-  const file = path.join(folder, 'kestra.json');
-  writeFileSync(file, JSON.stringify(setup));
-  const cli = startNodeScript(
-    'main/cli/sso-console.ts',
-    ['apply', file, '--yes', '--org-url', orgUrl, '--user-data-dir', dataDir],
-    { ...process.env, SSO_CONSOLE_API_TOKEN: apiToken },
-  );
-  expect(await cli.waitForExit(), cli.stderr.join('\n')).toBe(0);
-  const [app] = (await collect(
-    await client.applicationApi.listApplications({ q: 'Kestra day two' }),
-  )) as unknown as { id: string; credentials: { oauthClient: { client_id: string } } }[];
+  const { app } = await applyWithCli({
+    client,
+    orgUrl,
+    apiToken,
+    dataDir,
+    setup,
+    folderPrefix: 'sso-console-e2e-day-two-',
+  });
   expect(app).toBeDefined();
   const appId = app?.id ?? '';
   const clientId = app?.credentials.oauthClient.client_id ?? '';
 
   // Connect the console to the org; the areas appear.
-  const form = page.getByRole('region', { name: 'Connect your Okta org' });
-  await form.getByLabel('Org URL').fill(orgUrl);
-  await form.getByLabel('API token').fill(apiToken);
-  await form.getByRole('button', { name: 'Verify and connect' }).click();
-  await expect(page.getByRole('banner')).toContainText('Active org: SSO Console Sandbox');
+  await connectWithToken(page, orgUrl, apiToken);
   const areas = page.getByRole('navigation', { name: 'Console' });
   await areas.getByRole('button', { name: 'Managed apps' }).click();
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
-import { chromium, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { type Locator, type Page } from '@playwright/test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { parse as parseYaml } from 'yaml';
 
@@ -17,6 +17,7 @@ import { type ConsoleUnderTest, expect, test } from './support/console-fixture.t
 import { startWebAppSignIn } from './support/openid-client-rp.ts';
 import { startRelyingPartyServer } from './support/relying-party-server.ts';
 import { findSecretOutsideKeychain } from './support/secret-scan.ts';
+import { signInInSystemBrowser, systemBrowserPage } from './support/system-browser.ts';
 
 /**
  * The whole wizard, as an admin goes through it: the local sandbox org (the console's default),
@@ -38,24 +39,6 @@ test.afterEach(async () => {
 /** The step fits the 1280×800 window's width: nothing to scroll sideways. */
 async function expectFitsWidth(page: Page) {
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
-}
-
-/**
- * A page in "the system browser", where the admin signs in (RFC 8252). In browser mode it is a
- * second page of the test's Chromium; against the Electron app, a separate Chromium, since the
- * app's own windows are not a system browser.
- */
-async function systemBrowserPage(page: Page, testInfo: TestInfo): Promise<Page> {
-  if (testInfo.project.name !== 'electron') {
-    return page.context().newPage();
-  }
-  const browser = await chromium.launch({
-    executablePath: process.env.SSO_CONSOLE_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox'],
-  });
-  const opened = await browser.newPage();
-  opened.on('close', () => void browser.close());
-  return opened;
 }
 
 async function connectLocalSandbox(page: Page) {
@@ -491,8 +474,8 @@ test('a failed preview is diagnosed in place, its one-click fix goes through rev
     const href =
       (await signIn.getByRole('link', { name: 'Open the sign-in page' }).getAttribute('href')) ??
       '';
-    const browser = await systemBrowserPage(page, testInfo);
     if (options.paste) {
+      const browser = await systemBrowserPage(page, testInfo);
       // The browser still has Dana's Okta session, so Okta sends it straight back. Follow the
       // redirects with the browser's cookies, but stop short of the app's callback — the
       // address the browser would have ended on is what the admin pastes.
@@ -506,12 +489,7 @@ test('a failed preview is diagnosed in place, its one-click fix goes through rev
       await browser.close();
       return;
     }
-    await browser.goto(href);
-    await browser.getByLabel('Username').fill(dana.login);
-    await browser.getByLabel('Password').fill(dana.password);
-    await browser.getByRole('button', { name: 'Sign in' }).click();
-    await expect(browser.getByText(/close this window/i)).toBeVisible();
-    await browser.close();
+    await signInInSystemBrowser(page, testInfo, href, dana);
   };
 
   // The demo org's suspended user: Okta would refuse the sign-in, so the preview says so before
@@ -626,13 +604,7 @@ test('export: the Kestra application.yml written after apply, downloaded and par
   const href =
     (await card.getByRole('link', { name: 'Open the sign-in page' }).getAttribute('href')) ?? '';
   const password = (await keychain.get(testUserPasswordAccount(orgUrl, email))) ?? '';
-  const browser = await systemBrowserPage(page, testInfo);
-  await browser.goto(href);
-  await browser.getByLabel('Username').fill(email);
-  await browser.getByLabel('Password').fill(password);
-  await browser.getByRole('button', { name: 'Sign in' }).click();
-  await expect(browser.getByText(/close this window/i)).toBeVisible();
-  await browser.close();
+  await signInInSystemBrowser(page, testInfo, href, { login: email, password });
 
   await expect(card.getByText(/^Verified .* · sha256 [0-9a-f]{12}/)).toBeVisible();
   const checks = card.getByRole('list', { name: 'Checks' });

@@ -1,18 +1,17 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   clientSecretAccount,
   testUserPasswordAccount,
 } from '../../../../main/platform/secrets/keychain-accounts.ts';
 import { KeytarSecretStore } from '../../../../main/platform/secrets/keytar-secret-store.ts';
+import { cliAgainstSandbox } from '../../../support/cli-sandbox.ts';
 import { freePort } from '../../../support/free-port.ts';
 import { oidcHttp } from '../../../support/oidc-http.ts';
 import { startNodeScript } from '../../../support/processes.ts';
-import { startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
 
 /**
  * The command line keeps what it creates: `init`, `apply --yes`, `preview --json` and
@@ -21,45 +20,13 @@ import { startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
  * and the test user's password where the console keeps them, in the OS keychain.
  */
 
-let sandbox: Awaited<ReturnType<typeof startSandboxWithClient>>;
-let folder: string;
+const cli = cliAgainstSandbox('sso-console-keychain-');
+const { environment, start, run } = cli;
 const keychain = new KeytarSecretStore();
-
-beforeAll(async () => {
-  sandbox = await startSandboxWithClient(['--seed', 'demo']);
-  folder = mkdtempSync(path.join(tmpdir(), 'sso-console-keychain-'));
-});
-afterAll(async () => {
-  await sandbox.sandbox.stop();
-  rmSync(folder, { recursive: true, force: true });
-});
-
-/** The environment of every command: the API token, and no secret of any other kind. */
-function environment(): NodeJS.ProcessEnv {
-  const secretNames = new Set(['SSO_CONSOLE_CLIENT_SECRET', 'OKTA_CLIENT_SECRET']);
-  return {
-    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !secretNames.has(name))),
-    SSO_CONSOLE_API_TOKEN: sandbox.apiToken,
-  };
-}
-
-function start(args: string[]) {
-  return startNodeScript(
-    'main/cli/sso-console.ts',
-    [...args, '--org-url', sandbox.orgUrl, '--user-data-dir', path.join(folder, 'data')],
-    environment(),
-  );
-}
-
-async function run(args: string[]) {
-  const cli = start(args);
-  const code = await cli.waitForExit();
-  return { code, stdout: cli.stdout.join('\n'), stderr: cli.stderr.join('\n') };
-}
 
 describe('sso-console on a keychain session', () => {
   it('applies, previews and exports with the secrets it kept, printing none unasked', async () => {
-    const file = path.join(folder, 'kestra.json');
+    const file = path.join(cli.folder, 'kestra.json');
     const baseUrl = `http://127.0.0.1:${String(await freePort())}`;
     const init = startNodeScript(
       'main/cli/sso-console.ts',
@@ -85,8 +52,8 @@ describe('sso-console on a keychain session', () => {
     };
     expect(applied).toMatchObject({ clientSecretStored: true, testUserLogin: login });
     const secret =
-      (await keychain.get(clientSecretAccount(sandbox.orgUrl, applied.clientId))) ?? '';
-    const password = (await keychain.get(testUserPasswordAccount(sandbox.orgUrl, login))) ?? '';
+      (await keychain.get(clientSecretAccount(cli.sandbox.orgUrl, applied.clientId))) ?? '';
+    const password = (await keychain.get(testUserPasswordAccount(cli.sandbox.orgUrl, login))) ?? '';
     expect(secret.length).toBeGreaterThan(30);
     expect(password.length).toBeGreaterThan(8);
     // Nothing printed either, in JSON or in words.
@@ -106,7 +73,7 @@ describe('sso-console on a keychain session', () => {
       '--json',
     ]);
     const event = JSON.parse(await preview.waitForLine(/"event":"authorize"/)) as { url: string };
-    const back = await oidcHttp(sandbox.orgUrl, `${baseUrl}/oauth/callback/okta`).signInAt(
+    const back = await oidcHttp(cli.sandbox.orgUrl, `${baseUrl}/oauth/callback/okta`).signInAt(
       event.url,
       { login, password },
     );
@@ -121,7 +88,7 @@ describe('sso-console on a keychain session', () => {
     expect(preview.stdout.join('\n').includes(secret)).toBe(false);
 
     // The export writes the kept secret into the file, as asked, and shows it nowhere else.
-    const out = path.join(folder, 'export');
+    const out = path.join(cli.folder, 'export');
     const exported = await run([
       'export',
       '--app',

@@ -1,8 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { createOktaClient } from '../../../../main/okta/okta-client.ts';
 import {
@@ -12,10 +11,10 @@ import {
 import { KeytarSecretStore } from '../../../../main/platform/secrets/keytar-secret-store.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 import { applyAndKeep } from '../../../support/apply-setup.ts';
+import { cliAgainstSandbox } from '../../../support/cli-sandbox.ts';
 import { freePort } from '../../../support/free-port.ts';
 import { oidcHttp } from '../../../support/oidc-http.ts';
-import { startNodeScript } from '../../../support/processes.ts';
-import { collect, startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
+import { collect } from '../../../support/sandbox-sdk.ts';
 
 /**
  * `sso-console rotate-secret` against `npm run sandbox`, on a keychain session, with its exit
@@ -25,49 +24,14 @@ import { collect, startSandboxWithClient } from '../../../support/sandbox-sdk.ts
  * /token until the finish, and is refused (invalid_client) after it.
  */
 
-let sandbox: Awaited<ReturnType<typeof startSandboxWithClient>>;
-let folder: string;
+const cli = cliAgainstSandbox('sso-console-rotate-', ['rotate-secret']);
+const { start } = cli;
 // The console's own keychain service, as the command line uses it (a private keyring session).
 const keychain = new KeytarSecretStore();
 
-beforeAll(async () => {
-  sandbox = await startSandboxWithClient(['--seed', 'demo']);
-  folder = mkdtempSync(path.join(tmpdir(), 'sso-console-rotate-'));
-});
-afterAll(async () => {
-  await sandbox.sandbox.stop();
-  rmSync(folder, { recursive: true, force: true });
-});
-
-/** The environment of every command: the API token, and no client secret. */
-function environment(): NodeJS.ProcessEnv {
-  const secretNames = new Set(['SSO_CONSOLE_CLIENT_SECRET', 'OKTA_CLIENT_SECRET']);
-  return {
-    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !secretNames.has(name))),
-    SSO_CONSOLE_API_TOKEN: sandbox.apiToken,
-  };
-}
-
-function start(args: string[]) {
-  return startNodeScript(
-    'main/cli/sso-console.ts',
-    [
-      'rotate-secret',
-      ...args,
-      '--org-url',
-      sandbox.orgUrl,
-      '--user-data-dir',
-      path.join(folder, 'data'),
-    ],
-    environment(),
-  );
-}
-
 async function run(args: string[]) {
-  const cli = start(args);
-  const code = await cli.waitForExit();
-  const stdout = cli.stdout.join('\n');
-  return { code, stdout, stderr: cli.stderr.join('\n'), last: lastJson(cli.stdout) };
+  const { code, stdout, stderr, lines } = await cli.run(args);
+  return { code, stdout, stderr, last: lastJson(lines) };
 }
 
 function lastJson(lines: string[]): Record<string, unknown> {
@@ -80,8 +44,8 @@ async function kestra(label: string) {
   const document = createSetupDocument({ id: `cli-${label}`, preset: 'kestra', baseUrl, label });
   const login = `${label.toLowerCase().replaceAll(/\W+/g, '.')}@example.com`;
   document.assignments.testUser = { firstName: 'Ada', lastName: 'Lovelace', email: login };
-  const client = createOktaClient({ orgUrl: sandbox.orgUrl, token: sandbox.apiToken });
-  const result = await applyAndKeep({ client, orgUrl: sandbox.orgUrl, document, keychain });
+  const client = createOktaClient({ orgUrl: cli.sandbox.orgUrl, token: cli.sandbox.apiToken });
+  const result = await applyAndKeep({ client, orgUrl: cli.sandbox.orgUrl, document, keychain });
   return {
     appId: result.appId,
     clientId: result.clientId,
@@ -96,9 +60,9 @@ type App = Awaited<ReturnType<typeof kestra>>;
 
 /** Signs the test user in and exchanges the code at /token with `secret`. */
 async function exchangeWith(app: App, secret: string) {
-  const http = oidcHttp(sandbox.orgUrl, app.redirectUri);
+  const http = oidcHttp(cli.sandbox.orgUrl, app.redirectUri);
   const back = await http.signInAt(
-    http.authorizeUrl(`${sandbox.orgUrl}/oauth2`, {
+    http.authorizeUrl(`${cli.sandbox.orgUrl}/oauth2`, {
       client_id: app.clientId,
       response_type: 'code',
       scope: 'openid email',
@@ -109,7 +73,7 @@ async function exchangeWith(app: App, secret: string) {
     app.user,
   );
   return http.token(
-    `${sandbox.orgUrl}/oauth2`,
+    `${cli.sandbox.orgUrl}/oauth2`,
     {
       grant_type: 'authorization_code',
       code: back.searchParams.get('code') ?? '',
@@ -121,7 +85,7 @@ async function exchangeWith(app: App, secret: string) {
 
 async function secretsOf(appId: string) {
   return collect(
-    await sandbox.client.applicationSSOPublicKeysApi.listOAuth2ClientSecrets({ appId }),
+    await cli.sandbox.client.applicationSSOPublicKeysApi.listOAuth2ClientSecrets({ appId }),
   );
 }
 
@@ -135,7 +99,7 @@ describe('sso-console rotate-secret', () => {
     expect((await run(['--app', app.appId, '--target', 'nope'])).code).toBe(1);
 
     // Start: the second secret, kept in the keychain; the files written with it referenced.
-    const out = path.join(folder, 'kestra');
+    const out = path.join(cli.folder, 'kestra');
     const started = await run([
       '--app',
       app.appId,
@@ -149,7 +113,7 @@ describe('sso-console rotate-secret', () => {
     expect(started.code).toBe(2);
     expect(started.last.phase).toBe('awaiting-verification');
     const newSecret =
-      (await keychain.get(pendingClientSecretAccount(sandbox.orgUrl, app.clientId))) ?? '';
+      (await keychain.get(pendingClientSecretAccount(cli.sandbox.orgUrl, app.clientId))) ?? '';
     expect(newSecret.length).toBeGreaterThan(30);
     expect(`${started.stdout}${started.stderr}`.includes(newSecret)).toBe(false);
     const [written = ''] = readdirSync(out);
@@ -186,7 +150,7 @@ describe('sso-console rotate-secret', () => {
       listening: boolean;
     };
     expect(event.listening).toBe(true);
-    const back = await oidcHttp(sandbox.orgUrl, app.redirectUri).signInAt(event.url, app.user);
+    const back = await oidcHttp(cli.sandbox.orgUrl, app.redirectUri).signInAt(event.url, app.user);
     await fetch(back);
     expect(await verifying.waitForExit()).toBe(0);
     expect(lastJson(verifying.stdout).phase).toBe('awaiting-confirmation');
@@ -210,7 +174,9 @@ describe('sso-console rotate-secret', () => {
     expect(refused.body.error).toBe('invalid_client');
     expect((await exchangeWith(app, newSecret)).status).toBe(200);
     expect(await secretsOf(app.appId)).toHaveLength(1);
-    expect(await keychain.get(clientSecretAccount(sandbox.orgUrl, app.clientId))).toBe(newSecret);
+    expect(await keychain.get(clientSecretAccount(cli.sandbox.orgUrl, app.clientId))).toBe(
+      newSecret,
+    );
     expect((await run(['--app', app.appId, '--status'])).code).toBe(0);
   }, 180_000); // a dozen processes, each starting Node on the sources
 
@@ -219,7 +185,7 @@ describe('sso-console rotate-secret', () => {
     const shown = await run(['--app', app.appId, '--show-secret', '--json']);
     expect(shown.code).toBe(2);
     const newSecret =
-      (await keychain.get(pendingClientSecretAccount(sandbox.orgUrl, app.clientId))) ?? '';
+      (await keychain.get(pendingClientSecretAccount(cli.sandbox.orgUrl, app.clientId))) ?? '';
     expect(shown.last.newSecret).toBe(newSecret);
     expect((await exchangeWith(app, newSecret)).status).toBe(200);
     // Resumed without it: the same secret, not shown.
