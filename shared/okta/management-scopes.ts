@@ -90,6 +90,8 @@ const LOG_READERS: readonly AdminRole[] = [
 ];
 /** Roles that may list another admin's role assignments. */
 const ROLE_READERS: readonly AdminRole[] = ['SUPER_ADMIN', 'ORG_ADMIN'];
+/** Only a super admin may give an admin role, to a user or to a client app. */
+const ROLE_ASSIGNERS: readonly AdminRole[] = ['SUPER_ADMIN'];
 
 /** An operation of management.yaml the console calls. */
 export interface SpecOperation {
@@ -361,6 +363,21 @@ export const MANAGEMENT_OPERATIONS = {
     '/api/v1/users/{userId}/roles',
     'okta.roles.read',
     ROLE_READERS,
+  ),
+  // Making the console's own service app from a token profile ("Create it for me").
+  listScopeConsentGrants: spec('GET', `${APP}/grants`, 'okta.appGrants.read', APP_READERS),
+  grantConsentToScope: spec('POST', `${APP}/grants`, 'okta.appGrants.manage', APP_WRITERS),
+  listRolesForClient: spec(
+    'GET',
+    '/oauth2/v1/clients/{clientId}/roles',
+    'okta.roles.read',
+    ROLE_READERS,
+  ),
+  assignRoleToClient: spec(
+    'POST',
+    '/oauth2/v1/clients/{clientId}/roles',
+    'okta.roles.manage',
+    ROLE_ASSIGNERS,
   ),
 } as const satisfies Record<string, ManagementOperation>;
 
