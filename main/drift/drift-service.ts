@@ -205,12 +205,35 @@ function manages(document: SetupDocument, app: OktaApp & { id: string }): boolea
   );
 }
 
+/** Larger than any target's config file: 1 MiB. */
+const MAX_TARGET_FILE_BYTES = 1024 * 1024;
+
 /**
  * The config file at `filePath` on this computer, as the console window names it (the console is
  * local: main reads the file, the page only gives its path); unreadable said in words, so the
  * window's check and its sign-in with the file say it alike.
  */
 export async function targetFileAt(filePath: string): Promise<TargetFile> {
+  let found;
+  try {
+    found = await stat(filePath);
+  } catch (error) {
+    throw new AppError({
+      code: 'INVALID_REQUEST',
+      message: `${filePath} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}), so it was not checked.`,
+      hint: 'Point at the config file the target runs with, e.g. a copy of its application.yml.',
+    });
+  }
+  // A device, a pipe or a folder is no config file, and reading one could stall the console.
+  if (!found.isFile() || found.size > MAX_TARGET_FILE_BYTES) {
+    throw new AppError({
+      code: 'INVALID_REQUEST',
+      message: found.isFile()
+        ? `${filePath} is ${String(Math.ceil(found.size / 1024))} KiB; a target’s config file is far smaller, so it was not checked.`
+        : `${filePath} is not a regular file, so it was not checked.`,
+      hint: 'Point at the config file the target runs with, e.g. a copy of its application.yml.',
+    });
+  }
   try {
     return {
       name: path.basename(filePath),

@@ -118,7 +118,21 @@ const pass = (check: TargetFinding['check'], detail: string): TargetFinding => (
   at: null,
 });
 
-/** The file could not be read the way the target reads it: the reader's own words. */
+/**
+ * A reader's message without what it quotes of the file: parsers copy the offending lines into
+ * their messages (YAML's excerpt after the first line, JSON's quoted text), and a file named by
+ * mistake may hold anything — keys, passwords — which must not reach the window or a log. The
+ * position (line, column) and the kind of error stay.
+ */
+export function withoutQuotedContent(message: string): string {
+  const [firstLine = ''] = message.split('\n');
+  return firstLine
+    .replace(/"[^"]*"?(\.\.\.)?/g, '“…”')
+    .replace(/'[^']*'?/g, '‘…’')
+    .replace(/:\s*$/, '');
+}
+
+/** The file could not be read the way the target reads it: the reader's words, never the file's. */
 export function unreadableFinding(
   file: TargetFile,
   target: string,
@@ -127,7 +141,7 @@ export function unreadableFinding(
   return {
     check: 'read',
     ok: false,
-    detail: `${file.path} cannot be read as ${target} reads it: ${message}`,
+    detail: `${file.path} cannot be read as ${target} reads it: ${withoutQuotedContent(message)}`,
     fix: `Correct ${file.path} as the message says, or name the right target with --target (the file must be the one the target runs with).`,
     at: null,
   };

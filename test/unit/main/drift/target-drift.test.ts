@@ -9,6 +9,7 @@ import {
   type TargetFile,
   type TargetValues,
   unreadableFinding,
+  withoutQuotedContent,
 } from '../../../../main/drift/target-drift.ts';
 
 const file: TargetFile = {
@@ -293,5 +294,23 @@ describe('signInFinding', () => {
 
   it('says a sign-in was not tried when the checks before it failed', () => {
     expect(signInNotAttempted()).toMatchObject({ check: 'sign-in', ok: false, at: null });
+  });
+});
+
+describe('withoutQuotedContent', () => {
+  it('keeps a parser’s position and kind of error, never what it quotes of the file', () => {
+    const yaml =
+      'Implicit map keys need to be followed by map values at line 1, column 1:\n\naws_secret_access_key = wJalrXUtnFEMI\n^^^^^^\n';
+    expect(withoutQuotedContent(yaml)).toBe(
+      'Implicit map keys need to be followed by map values at line 1, column 1',
+    );
+    const json = `Unexpected token 'a', "[default]\naws_secret"... is not valid JSON`;
+    expect(withoutQuotedContent(json)).toBe('Unexpected token ‘…’, “…”');
+    expect(withoutQuotedContent('password: "hunter2SECRET" is wrong')).not.toContain('hunter2');
+  });
+
+  it('is what an unreadable file’s finding says', () => {
+    const finding = unreadableFinding(file, 'kestra', 'bad "password: hunter2SECRET"');
+    expect(finding.detail).not.toContain('hunter2');
   });
 });
