@@ -375,10 +375,15 @@ function rotationSteps(deps: RotationDeps, app: RotationApp) {
       if (rotation === undefined) {
         throw refusal(`No rotation of "${app.label}" is in progress.`, 'Nothing to cancel.');
       }
-      // Once the old secret may have been deactivated, the new one is all the app has.
-      if (rotation.entries.some((entry) => entry.step === 'deactivate-started')) {
+      // Once the admin confirmed the target runs on the new secret, that secret must stay; and
+      // once the old one may have been deactivated, the new one is all the app has.
+      if (
+        rotation.entries.some(
+          (entry) => entry.step === 'confirmed' || entry.step === 'deactivate-started',
+        )
+      ) {
         throw refusal(
-          `The rotation of "${app.label}" is past the admin's confirmation: the old secret is being retired.`,
+          `The rotation of "${app.label}" is past the admin's confirmation: the target runs on the new secret, and the old one is being retired.`,
           'Finish it (rotate-secret --finish --yes).',
         );
       }
