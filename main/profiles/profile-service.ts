@@ -157,6 +157,30 @@ export function createProfileService(deps: {
     return run;
   }
 
+  /**
+   * An org profile just verified, whichever way it connects: it keeps the id of the org's profile
+   * it replaces (one profile per org), and the admin's label or else the org's name.
+   */
+  function connectedProfile(
+    existing: readonly ProfileSummary[],
+    orgUrl: string,
+    label: string | undefined,
+    connection: Awaited<ReturnType<typeof verify>>,
+  ) {
+    return {
+      id:
+        existing.find((other) => other.kind === 'okta' && other.orgUrl === orgUrl)?.id ??
+        randomUUID(),
+      kind: 'okta' as const,
+      label: label?.trim() ? label.trim() : connection.orgName,
+      orgUrl,
+      orgName: connection.orgName,
+      owner: connection.owner,
+      adminRoles: connection.adminRoles,
+      verifiedAt: clock().toISOString(),
+    };
+  }
+
   /** Inserts or replaces a profile built from the current file; `activate` makes it active. */
   async function saveProfile(
     build: (existing: ProfileSummary[]) => ProfileSummary,
@@ -209,17 +233,8 @@ export function createProfileService(deps: {
     try {
       profile = await saveProfile(
         (existing) => ({
-          id:
-            existing.find((other) => other.kind === 'okta' && other.orgUrl === orgUrl)?.id ??
-            randomUUID(),
-          kind: 'okta',
-          label: request.label?.trim() ? request.label.trim() : connection.orgName,
-          orgUrl,
-          orgName: connection.orgName,
-          owner: connection.owner,
-          adminRoles: connection.adminRoles,
+          ...connectedProfile(existing, orgUrl, request.label, connection),
           tokenHint: token.slice(-4),
-          verifiedAt: clock().toISOString(),
         }),
         { activate: true },
       );
@@ -315,17 +330,8 @@ export function createProfileService(deps: {
     deps.emitProgress({ operationId, orgUrl, step: 'save-token', state: 'running' });
     const profile = await saveProfile(
       (existing) => ({
-        id:
-          existing.find((other) => other.kind === 'okta' && other.orgUrl === orgUrl)?.id ??
-          randomUUID(),
-        kind: 'okta',
-        label: request.label?.trim() ? request.label.trim() : connection.orgName,
-        orgUrl,
-        orgName: connection.orgName,
-        owner: connection.owner,
-        adminRoles: connection.adminRoles,
+        ...connectedProfile(existing, orgUrl, request.label, connection),
         tokenHint: null,
-        verifiedAt: clock().toISOString(),
         method: { type: 'service-app', ...serviceApp },
       }),
       { activate: true },
