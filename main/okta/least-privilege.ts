@@ -1,7 +1,9 @@
+import { AppError } from '../../shared/errors.ts';
 import {
   ADMIN_ROLE_LABELS,
   ADMIN_ROLES,
   type AdminRole,
+  GRANT_SCOPES_PATH,
   MANAGEMENT_OPERATIONS,
   type OperationId,
 } from '../../shared/okta/management-scopes.ts';
@@ -455,4 +457,36 @@ export function unusedScopes(granted: readonly string[], planned: PrivilegePlan)
 export function missingScopes(granted: readonly string[], planned: PrivilegePlan): string[] {
   const have = new Set(granted);
   return planned.scopes.map(({ scope }) => scope).filter((scope) => !have.has(scope));
+}
+
+/**
+ * Refuses, before any call, work that needs scopes the connected service app was not granted:
+ * each missing scope with the task that needs it and where to grant it.
+ *
+ * @remarks
+ * For work that writes (an apply, a preview's throwaway user): refused halfway by Okta's 403, it
+ * would leave the org half changed. Reads need no such check, since the 403 is diagnosed the same
+ * way. An API token passes (it acts with its admin's roles, which the connect check reports).
+ */
+export function requireGrantedScopes(
+  org: { serviceApp?: { clientId: string; scopes: readonly string[] } | undefined },
+  tasks: readonly TaskId[],
+  action: string,
+): void {
+  if (org.serviceApp === undefined) {
+    return;
+  }
+  const plan = planPrivileges(tasks);
+  const missing = missingScopes(org.serviceApp.scopes, plan);
+  if (missing.length === 0) {
+    return;
+  }
+  const why = plan.scopes
+    .filter(({ scope }) => missing.includes(scope))
+    .map(({ scope, reasons }) => `${scope} (${reasons.map(({ title }) => title).join('; ')})`);
+  throw new AppError({
+    code: 'PERMISSION_DENIED',
+    message: `The service app ${org.serviceApp.clientId} may not do all of ${action}, so nothing was changed: it was not granted ${why.join(', ')}.`,
+    hint: `Grant ${missing.join(' and ')} (${GRANT_SCOPES_PATH}), then verify the org again (Connect an org › Verify) so the console asks for ${missing.length === 1 ? 'it' : 'them'}.`,
+  });
 }

@@ -3,6 +3,7 @@ import okta from '@okta/okta-sdk-nodejs';
 import { AppError } from '../../shared/errors.ts';
 import { isLoopbackHostname } from '../../shared/okta/org-url.ts';
 import { bucketOf } from '../../shared/okta/rate-limit-buckets.ts';
+import { ServiceAppTokenError } from './okta-errors.ts';
 import {
   createRequestScheduler,
   type RequestScheduler,
@@ -72,8 +73,62 @@ class ConsoleRequestExecutor extends okta.RequestExecutor {
       };
       return response;
     });
+    if (url.pathname.endsWith(ORG_TOKEN_PATH)) {
+      return answer.then((response) => refuseFailedTokenResponse(response as TokenResponse, url));
+    }
     return answer;
   }
+}
+
+/** The org authorization server's token endpoint, where the SDK gets a service app's token. */
+const ORG_TOKEN_PATH = '/oauth2/v1/token';
+
+type TokenResponse = ScheduledResponse & {
+  clone(): { text(): Promise<string> };
+};
+
+/**
+ * Turns the token endpoint's refusal into an error the console can explain.
+ *
+ * @remarks
+ * The SDK (7.x, `src/oauth.js`) pipes the token response through `Http.errorFilter`, which is
+ * `undefined` there (`./http` exports `{ Http }`), so a refused token request is kept as the
+ * "access token": the next call goes out with `Bearer undefined` and Okta's 401 `E0000011`
+ * "Invalid token provided" is all the admin would see, whether the scope was not granted, the key
+ * not registered or the client id mistyped. Okta's own answer is read here instead and thrown as a
+ * {@link ServiceAppTokenError}. `use_dpop_nonce` passes through: the SDK answers it by sending its
+ * DPoP proof again with the nonce (RFC 9449 §8).
+ */
+async function refuseFailedTokenResponse<T extends TokenResponse>(
+  response: T,
+  url: URL,
+): Promise<T> {
+  if (response.status >= 200 && response.status < 300) {
+    return response;
+  }
+  const text = await response
+    .clone()
+    .text()
+    .catch(() => '');
+  let body: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === 'object' && parsed !== null) {
+      body = parsed as Record<string, unknown>;
+    }
+  } catch {
+    // Not JSON (a proxy's page): the status alone is told.
+  }
+  if (body.error === 'use_dpop_nonce') {
+    return response;
+  }
+  const words = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  throw new ServiceAppTokenError({
+    httpStatus: response.status,
+    url: url.href,
+    error: words(body.error) ?? words(body.errorCode),
+    description: words(body.error_description) ?? words(body.errorSummary),
+  });
 }
 
 type RequestOptions = Parameters<okta.RequestExecutor['fetch']>[0];

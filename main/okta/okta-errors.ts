@@ -8,6 +8,94 @@ import {
 } from '../../shared/okta/management-scopes.ts';
 import { redactText } from '../platform/logging/redact.ts';
 
+/**
+ * The org authorization server refused a service app's access token request (client
+ * credentials with `private_key_jwt`): Okta's OAuth error, as its token endpoint said it.
+ *
+ * @remarks
+ * Carries `httpStatus`, not `status`: the SDK retries a call once after any 401 with a fresh token,
+ * which for a refused token request would only ask again.
+ */
+export class ServiceAppTokenError extends Error {
+  readonly httpStatus: number;
+  readonly url: string;
+  /** `invalid_scope`, `invalid_client`, `invalid_dpop_proof`… (or Okta's `errorCode`). */
+  readonly error: string | undefined;
+  readonly description: string | undefined;
+
+  constructor(answer: {
+    httpStatus: number;
+    url: string;
+    error: string | undefined;
+    description: string | undefined;
+  }) {
+    super(
+      `Okta's token endpoint answered HTTP ${String(answer.httpStatus)} ${answer.error ?? ''}: ${answer.description ?? ''}`,
+    );
+    this.name = 'ServiceAppTokenError';
+    this.httpStatus = answer.httpStatus;
+    this.url = answer.url;
+    this.error = answer.error;
+    this.description = answer.description;
+  }
+}
+
+/** The scopes Okta's `invalid_scope` answer names ("The following scopes are not allowed: …"). */
+export function scopesNotAllowed(description: string | undefined): string[] {
+  return (description ?? '').match(/\bokta\.[\w.]+/g) ?? [];
+}
+
+/** A refused token request, said as what to fix on the service app. */
+function serviceAppTokenAppError(
+  error: ServiceAppTokenError,
+  context: { action: string; clientId?: string | undefined },
+  clean: (text: string) => string,
+): AppError {
+  const app =
+    context.clientId === undefined ? 'the service app' : `the service app ${context.clientId}`;
+  const said = clean(error.description ?? '');
+  const answer = `HTTP ${String(error.httpStatus)} ${error.error ?? 'without an OAuth error'}${said === '' ? '' : `: “${said}”`}`;
+  const notAllowed = scopesNotAllowed(error.description);
+  if (error.error === 'invalid_scope' && notAllowed.length > 0) {
+    return new AppError({
+      code: 'PERMISSION_DENIED',
+      message: `Okta would not give ${app} an access token while ${context.action}: ${notAllowed.length === 1 ? 'the scope' : 'the scopes'} ${notAllowed.join(', ')} ${notAllowed.length === 1 ? 'is' : 'are'} not granted to it (${answer}).`,
+      hint: `Grant ${notAllowed.join(' and ')} (${GRANT_SCOPES_PATH}), then connect again; or connect with fewer scopes, and the work that needs ${notAllowed.length === 1 ? 'it' : 'them'} will be refused. \`sso-console scopes\` tells what each scope is for.`,
+      field: 'clientId',
+    });
+  }
+  if (error.error === 'invalid_client') {
+    return new AppError({
+      code: 'TOKEN_INVALID',
+      message: `Okta did not accept ${app}'s sign-in while ${context.action} (${answer}).`,
+      hint: 'Check the Client ID (the app’s General tab), that the app is an API Services app set to “Public key / Private key” client authentication, and that the public key the console showed is registered there and Active. A key made on another computer, or deleted from this keychain, cannot sign: make a new one.',
+      field: 'clientId',
+    });
+  }
+  if (error.error === 'unauthorized_client' || error.error === 'unsupported_grant_type') {
+    return new AppError({
+      code: 'TOKEN_INVALID',
+      message: `Okta does not let ${app} use client credentials (${answer}).`,
+      hint: 'Connect with an API Services app (Applications › Create App Integration › API Services): only such an app has the Client Credentials grant the console signs in with.',
+      field: 'clientId',
+    });
+  }
+  if (error.error === 'invalid_dpop_proof' || error.error === 'use_dpop_nonce') {
+    return new AppError({
+      code: 'TOKEN_INVALID',
+      message: `Okta refused ${app}'s DPoP proof while ${context.action} (${answer}).`,
+      hint: 'The app requires DPoP-bound tokens (“Require Demonstrating Proof of Possession (DPoP) header in token requests”). The console sends a proof with every request; if this persists, check the machine’s clock, or turn the setting off on the app.',
+      field: 'clientId',
+    });
+  }
+  return new AppError({
+    code: error.httpStatus >= 500 ? 'OKTA_ERROR' : 'TOKEN_INVALID',
+    message: `Okta refused ${app}'s access token request while ${context.action} (${answer}).`,
+    hint: 'Check the service app in the Admin Console (its client authentication, public key, granted scopes and status), then connect again.',
+    field: 'clientId',
+  });
+}
+
 /** The fields of the SDK's `OktaApiError` the console reads. */
 interface OktaApiErrorLike {
   status: number;
@@ -219,6 +307,8 @@ export function toOktaAppError(
     action: string;
     /** The management.yaml operation that failed, when the caller knows it. */
     operationId?: string;
+    /** The service app the console signed in as, when it did. */
+    clientId?: string | undefined;
   },
 ): AppError {
   if (error instanceof AppError) {
@@ -226,6 +316,9 @@ export function toOktaAppError(
   }
   const secrets = context.token === undefined ? [] : [context.token];
   const clean = (text: string) => redactText(text, secrets);
+  if (error instanceof ServiceAppTokenError) {
+    return serviceAppTokenAppError(error, context, clean);
+  }
   if (isOktaApiError(error)) {
     const summary = clean(error.errorSummary ?? '');
     const reference = error.errorId === undefined ? '' : ` (Okta error id ${error.errorId})`;

@@ -1,6 +1,7 @@
+import { OKTA_API_SCOPES } from '../../shared/okta/okta-api-scopes.ts';
 import type { VerifyStep } from '../../shared/profiles/profile.ts';
 import type { OktaClient } from './okta-client.ts';
-import { toOktaAppError } from './okta-errors.ts';
+import { scopesNotAllowed, ServiceAppTokenError, toOktaAppError } from './okta-errors.ts';
 
 /** What verifying a token established about the org and the token's owner. */
 export interface VerifiedConnection {
@@ -134,6 +135,7 @@ export async function verifyServiceAppConnection(options: {
       token: privateKey,
       action: `signing in as the service app ${clientId} and reading the org settings`,
       operationId: 'getOrgSettings',
+      clientId,
     });
     const reached = appError.code !== 'ORG_UNREACHABLE' && appError.code !== 'ORG_NOT_OKTA';
     onProgress('reach-org', reached ? 'done' : 'failed');
@@ -152,4 +154,31 @@ export async function verifyServiceAppConnection(options: {
     owner: { id: clientId, login: clientId, displayName: `Service app ${clientId}` },
     adminRoles: null,
   };
+}
+
+/**
+ * The `okta.*` scopes granted to a service app, or `null` when Okta did not say.
+ *
+ * @remarks
+ * A service app may not read its own grants without `okta.appGrants.read`, which nothing else the
+ * console does needs, so it asks instead: one token request for every scope Okta defines. Okta
+ * refuses it with `invalid_scope` naming the scopes not granted (the sandbox does; Okta's exact
+ * list is unverified), and the rest are granted. A refusal for another reason (a wrong key, a
+ * mistyped client id) is left to the connection check that follows, which explains it.
+ */
+export async function probeGrantedScopes(
+  clientFor: (scopes: readonly string[]) => OktaClient,
+): Promise<string[] | null> {
+  const all: string[] = [...OKTA_API_SCOPES];
+  try {
+    await clientFor(all).orgSettingApi.getOrgSettings();
+    return all;
+  } catch (error) {
+    if (!(error instanceof ServiceAppTokenError)) {
+      // The token was issued with every scope; the call itself failed for another reason.
+      return all;
+    }
+    const refused = error.error === 'invalid_scope' ? scopesNotAllowed(error.description) : [];
+    return refused.length === 0 ? null : all.filter((scope) => !refused.includes(scope));
+  }
 }

@@ -13,6 +13,7 @@ import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import { withoutTrailingSlashes } from '../../shared/text.ts';
 import type { ActiveOrg } from '../okta/active-org.ts';
 import { readAppliedSetup, SetupNotAppliedError } from '../okta/applied-setup.ts';
+import { requireGrantedScopes } from '../okta/least-privilege.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
 import {
   clientSecretAccount,
@@ -191,6 +192,7 @@ export function createPreviewService(deps: {
     const { document } = request;
     const org = await activeOrg();
     const { orgUrl } = org;
+    requireGrantedScopes(org, ['preview'], 'the login preview');
     try {
       // Whatever an earlier preview left behind goes first.
       const cleanUp = await cleanUpEarlierPreviews(org.client, journals);
@@ -298,6 +300,7 @@ export function createPreviewService(deps: {
     allowAppChange: boolean;
   }): Promise<PreviewRun> {
     const org = await activeOrg();
+    requireGrantedScopes(org, ['preview'], 'the login preview');
     const app = previewAppOf(await findApp(org.client, request.app), request.app);
     const method = app.tokenEndpointAuthMethod;
     let clientSecret = request.suppliedSecret === '' ? undefined : request.suppliedSecret;

@@ -11,7 +11,11 @@ import {
 } from '../../shared/profiles/profile.ts';
 import { planPrivileges, TASK_IDS } from '../okta/least-privilege.ts';
 import type { OktaClient, ServiceAppIdentity } from '../okta/okta-client.ts';
-import { verifyOrgConnection, verifyServiceAppConnection } from '../okta/org-connection.ts';
+import {
+  probeGrantedScopes,
+  verifyOrgConnection,
+  verifyServiceAppConnection,
+} from '../okta/org-connection.ts';
 import { generateServiceAppKey, type PublicJwk } from '../okta/service-app-key.ts';
 import type { Logger } from '../platform/logging/logger.ts';
 import { serviceAppKeyAccount } from '../platform/secrets/keychain-accounts.ts';
@@ -127,6 +131,36 @@ export function createProfileService(deps: {
         deps.emitProgress({ operationId, orgUrl: credentials.orgUrl, step, state });
       },
     });
+  }
+
+  /**
+   * What a service app asks for in its access tokens: the planned scopes it was granted, and what
+   * the admin should hear about (planned but not granted, granted but never used).
+   *
+   * @remarks
+   * Asking only for the granted ones lets an admin grant less than everything (no teardown, say):
+   * the console connects, and what needs a missing scope is refused and named before it starts.
+   */
+  async function serviceAppScopes(
+    orgUrl: string,
+    privateKey: string,
+    identity: { clientId: string; keyId: string },
+    planned: readonly string[],
+  ): Promise<{ scopes: string[]; notGranted?: string[]; unused?: string[] }> {
+    const granted = await probeGrantedScopes((scopes) =>
+      deps.createClient({ orgUrl, token: privateKey, serviceApp: { ...identity, scopes } }),
+    );
+    if (granted === null) {
+      return { scopes: [...planned] };
+    }
+    const usable = planned.filter((scope) => granted.includes(scope));
+    const everything = consoleServiceAppScopes();
+    return {
+      // None usable: ask for them all, so the connection check names what to grant.
+      scopes: usable.length > 0 ? usable : [...planned],
+      notGranted: planned.filter((scope) => !granted.includes(scope)),
+      unused: granted.filter((scope) => !everything.includes(scope)),
+    };
   }
 
   async function list(): Promise<ProfileList> {
@@ -324,15 +358,21 @@ export function createProfileService(deps: {
     const operationId = request.operationId ?? null;
     await deps.secrets.checkAvailable();
     const privateKey = await serviceAppKey(orgUrl, request.keyId);
-    const scopes = [...(request.scopes ?? consoleServiceAppScopes())];
-    const serviceApp = { clientId, keyId: request.keyId, scopes };
+    const identity = { clientId, keyId: request.keyId };
+    const checked = await serviceAppScopes(
+      orgUrl,
+      privateKey,
+      identity,
+      request.scopes ?? consoleServiceAppScopes(),
+    );
+    const serviceApp = { ...identity, scopes: checked.scopes };
     const connection = await verify({ orgUrl, token: privateKey, serviceApp }, operationId);
     deps.emitProgress({ operationId, orgUrl, step: 'save-token', state: 'running' });
     const profile = await saveProfile(
       (existing) => ({
         ...connectedProfile(existing, orgUrl, request.label, connection),
         tokenHint: null,
-        method: { type: 'service-app', ...serviceApp },
+        method: { type: 'service-app', ...serviceApp, ...checked },
       }),
       { activate: true },
     );
@@ -528,10 +568,28 @@ export function createProfileService(deps: {
         if (profile.kind === 'sandbox') {
           return addSandbox(null, { activate: false });
         }
-        const credentials = await getCredentials(profileId);
+        let credentials = await getCredentials(profileId);
+        let method = connectMethodOf(profile);
+        if (method.type === 'service-app' && credentials.serviceApp !== undefined) {
+          // Grants change in the Admin Console: a re-check asks again for everything planned.
+          const { clientId, keyId } = method;
+          const checked = await serviceAppScopes(
+            profile.orgUrl,
+            credentials.token,
+            { clientId, keyId },
+            consoleServiceAppScopes(),
+          );
+          method = { type: 'service-app', clientId, keyId, ...checked };
+          credentials = { ...credentials, serviceApp: { clientId, keyId, scopes: checked.scopes } };
+        }
         const connection = await verify(credentials, null);
         return saveProfile(
-          () => ({ ...profile, ...connection, verifiedAt: clock().toISOString() }),
+          () => ({
+            ...profile,
+            ...connection,
+            ...(profile.method === undefined ? {} : { method }),
+            verifiedAt: clock().toISOString(),
+          }),
           {
             activate: false,
           },

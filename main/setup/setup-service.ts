@@ -13,6 +13,7 @@ import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import type { ActiveOrg } from '../okta/active-org.ts';
 import { readAppForDocument } from '../okta/app-document.ts';
 import { issuerUrl } from '../okta/issuer.ts';
+import { requireGrantedScopes, tasksForSetup } from '../okta/least-privilege.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
 import { readOrgSnapshot } from '../okta/org-snapshot.ts';
 import { keepSetupDocument, setupFileName } from '../platform/kept-setup-documents.ts';
@@ -236,6 +237,11 @@ export function createSetupService(deps: {
 
   /** Plans a document against the org, with what the plan read and what this computer owes. */
   async function planFor(org: ActiveOrg, document: SetupDocument): Promise<Plan> {
+    requireGrantedScopes(
+      org,
+      tasksForSetup(document, { extra: [] }),
+      `the setup of ${document.app.label}`,
+    );
     const journal = createFileJournal(journalFileOf(document));
     const [snapshot, entries] = await Promise.all([
       readOrgSnapshot(org.client, document),

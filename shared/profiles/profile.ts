@@ -17,6 +17,13 @@ export const connectMethodSchema = z.discriminatedUnion('type', [
     keyId: z.string().min(1),
     /** The `okta.*` scopes the console asks for in each access token. */
     scopes: z.array(z.string()),
+    /**
+     * Scopes the console's work needs that the app was not granted when last checked: what needs
+     * them is refused until they are granted. Absent when Okta did not say which it refused.
+     */
+    notGranted: z.array(z.string()).optional(),
+    /** Scopes granted to the app that nothing the console does uses: revoke them. */
+    unused: z.array(z.string()).optional(),
   }),
 ]);
 

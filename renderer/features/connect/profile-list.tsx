@@ -51,6 +51,27 @@ function ProfileItem(props: { profile: ProfileSummary; isActive: boolean }) {
               <dd>In the OS keychain (key id {method.keyId})</dd>
               <dt>Scopes asked for</dt>
               <dd>{method.scopes.join(', ')}</dd>
+              {method.notGranted !== undefined && method.notGranted.length > 0 && (
+                <>
+                  <dt>Not granted</dt>
+                  <dd>
+                    {method.notGranted.join(', ')}: what needs{' '}
+                    {method.notGranted.length === 1 ? 'it' : 'them'} is refused before it starts.
+                    Grant {method.notGranted.length === 1 ? 'it' : 'them'} on the app’s Okta API
+                    Scopes tab, then verify again.
+                  </dd>
+                </>
+              )}
+              {method.unused !== undefined && method.unused.length > 0 && (
+                <>
+                  <dt>Granted, never used</dt>
+                  <dd>
+                    {method.unused.join(', ')}: nothing the console does needs{' '}
+                    {method.unused.length === 1 ? 'it' : 'them'}. Revoke{' '}
+                    {method.unused.length === 1 ? 'it' : 'them'} for least privilege.
+                  </dd>
+                </>
+              )}
             </>
           ) : (
             <>
