@@ -107,3 +107,50 @@ test('connects with a service app: shows the public key, registers it, reaches t
   await expect(listed).toBeHidden();
   expect(await keychain.get(accounts[0] ?? '')).toBeNull();
 });
+
+test('creates its own service app with the API token, switches to it, and forgets the token on request', async ({
+  consoleApp,
+  sandboxOrg,
+}, testInfo) => {
+  const { page } = consoleApp;
+  const form = page.getByRole('region', { name: 'Connect your Okta org' });
+  await form.getByLabel('Org URL').fill(sandboxOrg.orgUrl);
+  await form.getByLabel('API token').fill(sandboxOrg.apiToken);
+  await form.getByLabel(/Label/).fill('Made for me');
+  await form.getByRole('button', { name: 'Verify and connect' }).click();
+  const item = page.getByRole('listitem', { name: /Made for me/ });
+  await expect(item).toContainText('ending …');
+  expect(await keychain.get(sandboxOrg.orgUrl)).toBe(sandboxOrg.apiToken);
+
+  await item.getByRole('button', { name: 'Create a service app for Made for me' }).click();
+  await expect(item).toContainText(/Service app 0oa\w+ \(OAuth 2\.0, private key\)/);
+  // Granted exactly the planner's scopes: nothing missing, nothing unused.
+  await expect(item).not.toContainText('Not granted');
+  await expect(item).not.toContainText('Granted, never used');
+  const scopes = planPrivileges(TASK_IDS).scopes.map(({ scope }) => scope);
+  await expect(item).toContainText(scopes.join(', '));
+  await expectNoAxeViolations(page);
+
+  // The token is still in the keychain until the admin says so.
+  expect(await keychain.get(sandboxOrg.orgUrl)).toBe(sandboxOrg.apiToken);
+  await item.getByRole('button', { name: 'Forget the API token of Made for me' }).click();
+  await expect.poll(() => keychain.get(sandboxOrg.orgUrl)).toBeNull();
+
+  // Still connected, as the service app: the wizard's first step reads the org.
+  await page.getByRole('button', { name: 'Next: target app' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Target app' })).toBeFocused();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  const keys = (await keychain.listAccounts()).filter((account) =>
+    account.startsWith(`service-app-key:${sandboxOrg.orgUrl}:`),
+  );
+  expect(keys.length).toBeGreaterThan(0);
+  for (const account of keys) {
+    const privateJwk = JSON.parse((await keychain.get(account)) ?? '{}') as Record<string, string>;
+    expect(
+      await findSecretOutsideKeychain(privateJwk.d ?? '', consoleApp, [testInfo.outputDir]),
+    ).toEqual([]);
+  }
+  expect(
+    await findSecretOutsideKeychain(sandboxOrg.apiToken, consoleApp, [testInfo.outputDir]),
+  ).toEqual([]);
+});

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 
+import { type JWK, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createActiveOrg, createOrgSchedulers } from '../../../../main/okta/active-org.ts';
@@ -77,6 +78,7 @@ async function registerServiceApp(
   publicJwk: PublicJwk,
   scopes: readonly string[],
   roles: readonly string[],
+  options: { dpop?: boolean } = {},
 ): Promise<{ appId: string; clientId: string }> {
   const created = (await admin.applicationApi.createApplication({
     application: {
@@ -91,6 +93,7 @@ async function registerServiceApp(
           response_types: ['token'],
           redirect_uris: [],
           jwks: { keys: [publicJwk] },
+          ...(options.dpop === true ? { dpop_bound_access_tokens: true } : {}),
         },
       },
     } as never,
@@ -110,6 +113,19 @@ async function registerServiceApp(
     });
   }
   return { appId, clientId };
+}
+
+/** A `private_key_jwt` client assertion for the org's token endpoint (RFC 7523). */
+async function clientAssertion(privateJwk: JWK, clientId: string): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'RS256', kid: privateJwk.kid ?? '' })
+    .setIssuer(clientId)
+    .setSubject(clientId)
+    .setAudience(`${sandbox.orgUrl}/oauth2/v1/token`)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .setJti(crypto.randomUUID())
+    .sign(await importJWK(privateJwk, 'RS256'));
 }
 
 /** Every file under `dir`, as text. */
@@ -294,10 +310,71 @@ describe('connecting with a service app and running the Kestra setup on it', () 
       'SUPER_ADMIN',
     ]);
     const before = await service.list();
-    await expect(
-      service.addServiceApp({ orgUrl: sandbox.orgUrl, clientId, keyId: other.keyId }),
-    ).rejects.toMatchObject({ name: 'AppError' });
+    const refused = await service
+      .addServiceApp({ orgUrl: sandbox.orgUrl, clientId, keyId: other.keyId })
+      .then(
+        () => undefined,
+        (error: unknown) => error as { name: string; code: string; message: string },
+      );
+    // Okta's own answer, not the SDK's `Bearer undefined` and its E0000011 about an API token.
+    expect(refused).toMatchObject({ name: 'AppError', code: 'TOKEN_INVALID' });
+    expect(refused?.message).toContain(`the service app ${clientId}`);
+    expect(refused?.message).toContain('invalid_client');
+    expect(refused?.message).not.toContain('API token');
     expect(await service.list()).toEqual(before);
+  });
+
+  it('meets a service app that requires DPoP: every token and call carries a proof', async () => {
+    const service = newService();
+    const key = await service.newServiceAppKey({ orgUrl: sandbox.orgUrl });
+    madeAccounts.push(serviceAppKeyAccount(sandbox.orgUrl, key.keyId));
+    const plan = planPrivileges(TASK_IDS);
+    const { clientId } = await registerServiceApp(key.publicJwk, key.scopes, plan.roles, {
+      dpop: true,
+    });
+    const profile = await service.addServiceApp({
+      orgUrl: sandbox.orgUrl,
+      clientId,
+      keyId: key.keyId,
+      label: 'DPoP service app',
+    });
+    expect(profile.method).toMatchObject({ type: 'service-app', clientId, notGranted: [] });
+
+    // The app requires DPoP: a token request without a proof is refused, as Okta refuses it.
+    const privateKey = (await secrets.get(serviceAppKeyAccount(sandbox.orgUrl, key.keyId))) ?? '';
+    const assertion = await clientAssertion(JSON.parse(privateKey) as JWK, clientId);
+    const bare = await fetch(`${sandbox.orgUrl}/oauth2/v1/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        scope: 'okta.apps.read',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      }),
+    });
+    expect(bare.status).toBe(400);
+    expect(((await bare.json()) as { error: string }).error).toBe('invalid_dpop_proof');
+
+    // The console's own path: the active org lists apps and the CLI lists the managed ones.
+    const activeOrg = createActiveOrg({
+      profiles: service,
+      createClient: (credentials) => createOktaClient(credentials),
+      schedulerFor: createOrgSchedulers(),
+    });
+    const org = await activeOrg();
+    const labels: string[] = [];
+    for await (const app of await org.client.applicationApi.listApplications({ limit: 5 })) {
+      labels.push(app?.label ?? '');
+    }
+    expect(labels.length).toBeGreaterThan(0);
+    const listed = startNodeScript('main/cli/sso-console.ts', [
+      'list',
+      '--profile',
+      'DPoP service app',
+      '--user-data-dir',
+      dataDir,
+    ]);
+    expect(await listed.waitForExit(), listed.stderr.join('\n')).toBe(0);
   });
 
   it('creates its own service app with the API token, once, and switches the profile to it', async () => {
