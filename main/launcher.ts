@@ -97,7 +97,6 @@ if (electronBinary !== null) {
     rendererDir: path.join(root, 'out', 'renderer'),
     shouldOpenBrowser: values['no-open'] !== true && hasDisplay,
     print: (line) => process.stdout.write(`${line}\n`),
-    logLine: (line) => process.stderr.write(`${line}\n`),
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -15,8 +15,11 @@ export interface BrowserModeOptions {
   shouldOpenBrowser: boolean;
   /** Where the one line with the URL goes (stdout). */
   print: (line: string) => void;
-  /** Where log lines go besides the log file (stderr). */
-  logLine: (line: string) => void;
+  /**
+   * Where log lines go besides the log file (`console.log` in the data folder), if anywhere:
+   * `npm start` keeps the terminal to the URL.
+   */
+  logLine?: (line: string) => void;
 }
 
 async function readVersion(): Promise<string> {
@@ -39,7 +42,7 @@ export async function runBrowserMode(options: BrowserModeOptions): Promise<Brows
   const logger = createLogger({
     write: (line) => {
       logFile.write(line);
-      options.logLine(line);
+      options.logLine?.(line);
     },
   });
   // Events can only reach the browser once the server exists; until then there is no page.
