@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -41,41 +42,59 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * What every page of the listener is sent with: never cached, no `Referer` to anyone (RFC 9700
  * §4.2: the URL holds the code), nothing loaded, nothing run.
  */
+/**
+ * The pages' one style sheet: the system's light or dark theme (`color-scheme`, system colours),
+ * like the console's window. Allowed by its hash, so the policy still lets nothing else in.
+ */
+const PAGE_STYLE = `body { font: 16px/1.5 system-ui, sans-serif; margin: 0; display: grid; place-items: center; min-height: 100vh; background: Canvas; color: CanvasText; }
+main { width: min(30rem, 90vw); padding: 2rem; border: 1px solid GrayText; border-radius: 8px; }
+h1 { font-size: 1.4rem; margin-top: 0; }
+.done h1::before { content: "✓ "; color: #2e7d32; }
+.refused { border-left: 4px solid #c62828; }
+.muted { font-size: 0.9rem; }`;
+
 const PAGE_HEADERS = {
   'Content-Type': 'text/html; charset=utf-8',
   'Cache-Control': 'no-store',
   'Referrer-Policy': 'no-referrer',
-  'Content-Security-Policy': "default-src 'none'",
+  'Content-Security-Policy': `default-src 'none'; style-src 'sha256-${createHash('sha256').update(PAGE_STYLE).digest('base64')}'`,
 } as const;
 
-/** The page the browser shows once the callback arrived: nothing in it but where to go next. */
-const DONE_PAGE = `<!DOCTYPE html>
+/** A page of the listener: its title, and a main whose class says how it went. */
+function listenerPage(options: { title: string; kind: 'done' | 'refused'; body: string }): string {
+  return `<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign-in received — SSO Setup Console</title></head>
-<body><main>
-<h1>Sign-in received</h1>
-<p>You can close this window and return to SSO Setup Console.</p>
+<meta name="color-scheme" content="light dark">
+<title>${options.title} — SSO Setup Console</title>
+<style>${PAGE_STYLE}</style></head>
+<body><main class="${options.kind}">
+${options.body}
 </main></body>
 </html>
 `;
+}
+
+/** The page the browser shows once the callback arrived: nothing in it but where to go next. */
+const DONE_PAGE = listenerPage({
+  title: 'Sign-in received',
+  kind: 'done',
+  body: `<h1>Sign-in received</h1>
+<p>You can close this tab and return to SSO Setup Console: it is checking the sign-in now.</p>`,
+});
 
 /**
  * The page for a request on the callback path that is not this sign-in's: a `state` missing or
  * not the one sent (an old tab, a forged link — RFC 9700 §4.7). It repeats nothing the request
  * carried, and says the console is still waiting for the real sign-in.
  */
-const NOT_THIS_SIGN_IN_PAGE = `<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Not this sign-in — SSO Setup Console</title></head>
-<body><main>
-<h1>This is not the sign-in the console started</h1>
+const NOT_THIS_SIGN_IN_PAGE = listenerPage({
+  title: 'Not this sign-in',
+  kind: 'refused',
+  body: `<h1>This is not the sign-in the console started</h1>
 <p>This address did not come back from the sign-in SSO Setup Console started (it may be from an earlier attempt or from another site), so the console ignored it.</p>
-<p>The console is still waiting: finish the sign-in it opened, or start it again from the console.</p>
-</main></body>
-</html>
-`;
+<p class="muted">The console is still waiting: finish the sign-in it opened, or start it again from the console.</p>`,
+});
 
 function sendPage(response: ServerResponse, status: 200 | 400, page: string, then?: () => void) {
   response.writeHead(status, { ...PAGE_HEADERS, Connection: 'close' });

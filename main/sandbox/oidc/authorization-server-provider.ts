@@ -462,12 +462,21 @@ function escapeHtml(text: string): string {
     .replaceAll("'", '&#39;');
 }
 
-/** Okta's bare HTML error page: a title and one sentence (the live markup is unverified). */
+/**
+ * Okta's bare HTML error page: a title and one sentence (the live markup is unverified), in the
+ * system's light or dark theme like the sandbox's sign-in page.
+ */
 export function errorPage(title: string, sentence: string | undefined): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<style>
+  body { font: 16px/1.5 system-ui, sans-serif; margin: 0; display: grid; place-items: center; min-height: 100vh; background: Canvas; color: CanvasText; }
+  main { width: min(30rem, 90vw); padding: 2rem; border: 1px solid GrayText; border-left: 4px solid #c62828; border-radius: 8px; }
+  h1 { font-size: 1.4rem; margin-top: 0; }
+</style></head>
 <body>
 <main>
 <h1>${escapeHtml(title)}</h1>

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 
 import { describe, expect, it } from 'vitest';
@@ -15,8 +16,15 @@ describe('the loopback callback listener', () => {
     const page = await fetch(`${listener.redirectUri}?code=c&state=s`);
     expect(page.status).toBe(200);
     const html = await page.text();
-    expect(html).toContain('You can close this window and return to SSO Setup Console');
+    expect(html).toContain('You can close this tab and return to SSO Setup Console');
     expect(html).toContain('<html lang="en">');
+    // Styled in the system's light or dark theme, with only its own style sheet allowed.
+    expect(html).toContain('<meta name="color-scheme" content="light dark">');
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
+    expect(style).toContain('Canvas');
+    expect(page.headers.get('content-security-policy')).toBe(
+      `default-src 'none'; style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`,
+    );
     expect(html).not.toContain('code=c');
     expect((await callback).searchParams.get('state')).toBe('s');
     await expect(fetch(`${listener.redirectUri}?code=again&state=s`)).rejects.toThrow(TypeError);
@@ -73,7 +81,10 @@ describe('the loopback callback listener', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('location')).toBeNull();
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
-    expect(page.headers.get('content-security-policy')).toBe("default-src 'none'");
+    // Nothing loads or runs: only the page's own style sheet, by its hash.
+    expect(page.headers.get('content-security-policy')).toMatch(
+      /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]{43}='$/,
+    );
     expect(page.headers.get('cache-control')).toBe('no-store');
     await listener.close();
   });
