@@ -39,6 +39,7 @@ export const ERROR_CODES = [
   'EXPORT_REFUSED',
   'FILE_NOT_WRITTEN',
   'EXPORT_NOT_VERIFIED',
+  'CANCELLED',
   'INTERNAL',
 ] as const;
 

@@ -47,6 +47,8 @@ export function createHandlers(deps: {
       profile: await deps.profiles.createServiceApp(request),
     }),
     'profiles:forget-token': ({ profileId }) => deps.profiles.forgetToken(profileId),
+    'profiles:cancel-connect': ({ operationId }) =>
+      Promise.resolve({ cancelled: deps.profiles.cancelConnect(operationId) }),
     'profiles:verify': async ({ profileId }) => ({
       profile: await deps.profiles.verify(profileId),
     }),

@@ -110,7 +110,37 @@ export function createProfileService(deps: {
 }) {
   const clock = deps.clock ?? (() => new Date());
 
+  /** The connects still verifying, by operation id: what cancels each. */
+  const pendingConnects = new Map<string, (error: AppError) => void>();
+
+  /**
+   * Runs a connect's verification so that {@link cancelConnect} can stop waiting for it.
+   *
+   * @remarks
+   * An org that never answers holds a connect for the request timeout (30 s), and with it the
+   * queue every profile change waits in. A cancel rejects at once, before anything is stored;
+   * the request itself runs out in the background and its answer is dropped.
+   */
+  async function cancellable<T>(operationId: string | null, work: Promise<T>): Promise<T> {
+    if (operationId === null) {
+      return work;
+    }
+    const cancelled = new Promise<never>((_resolve, reject) => {
+      pendingConnects.set(operationId, reject);
+    });
+    try {
+      return await Promise.race([work, cancelled]);
+    } finally {
+      pendingConnects.delete(operationId);
+      work.catch(() => undefined);
+    }
+  }
+
   async function verify(credentials: OrgCredentials, operationId: string | null) {
+    return cancellable(operationId, verifyNow(credentials, operationId));
+  }
+
+  async function verifyNow(credentials: OrgCredentials, operationId: string | null) {
     const onProgress = (step: VerifyStep, state: 'running' | 'done' | 'failed' | 'skipped') => {
       deps.emitProgress({ operationId, orgUrl: credentials.orgUrl, step, state });
     };
@@ -465,6 +495,22 @@ export function createProfileService(deps: {
   return {
     list,
     getCredentials,
+
+    /**
+     * Stops a connect that is still verifying: it fails with `CANCELLED` and saves nothing.
+     * Answers whether one was running under that id (it may have just finished).
+     */
+    cancelConnect(operationId: string): boolean {
+      const cancel = pendingConnects.get(operationId);
+      cancel?.(
+        new AppError({
+          code: 'CANCELLED',
+          message: 'The connection was cancelled before the org answered, so nothing was saved.',
+          hint: 'Check the org URL and your network (VPN, proxy), then connect again.',
+        }),
+      );
+      return cancel !== undefined;
+    },
 
     /**
      * Calls `listener` after every connect, re-check, switch and removal, whatever its outcome;

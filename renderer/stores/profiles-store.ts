@@ -67,6 +67,8 @@ export interface ProfilesState {
   verify: (profileId: string) => Promise<void>;
   remove: (profileId: string) => Promise<void>;
   resetConnect: () => void;
+  /** Stops waiting for the running connect: main saves nothing, and it fails as `CANCELLED`. */
+  cancelConnect: () => Promise<void>;
 }
 
 const IDLE_CONNECT: ProfilesState['connect'] = {
@@ -233,6 +235,14 @@ export function createProfilesStore(api: BridgeApi) {
 
       resetConnect() {
         set({ connect: IDLE_CONNECT });
+      },
+
+      async cancelConnect() {
+        const { status, operationId } = get().connect;
+        if (status === 'running' && operationId !== null) {
+          // The connect's own answer (CANCELLED) then ends the attempt, with its message.
+          await call(api, 'profiles:cancel-connect', { operationId });
+        }
       },
     };
   });

@@ -530,6 +530,11 @@ export const CHANNELS = {
     request: z.object({ profileId: z.string().max(200) }).strict(),
     response: profileListSchema,
   },
+  // Stops waiting for a connect still verifying (an org that never answers): nothing is saved.
+  'profiles:cancel-connect': {
+    request: z.object({ operationId }).strict(),
+    response: z.object({ cancelled: z.boolean() }),
+  },
   'profiles:verify': {
     request: z.object({ profileId: z.string().max(200) }).strict(),
     response: z.object({ profile: profileSummarySchema }),

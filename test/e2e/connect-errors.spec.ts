@@ -80,6 +80,30 @@ test.describe('bad input gets a clear error in place', () => {
     await expect(form.getByLabel('Org URL')).toHaveAttribute('aria-invalid', 'true');
   });
 
+  test('a connect to an org that never answers can be cancelled, and saves nothing', async ({
+    consoleApp,
+  }) => {
+    // Accepts connections and never answers, like an org behind a black-holing firewall.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = silent.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const form = await submit(consoleApp.page, `http://127.0.0.1:${String(port)}`, A_TOKEN);
+      await expect(form.getByRole('button', { name: 'Verifying…' })).toBeDisabled();
+      await form.getByRole('button', { name: 'Cancel' }).click();
+      const error = form.locator('[data-error-code="CANCELLED"]');
+      await expect(error).toContainText('nothing was saved');
+      await expect(form.getByRole('button', { name: 'Verify and connect' })).toBeEnabled();
+      await expect(form.getByRole('button', { name: 'Cancel' })).toHaveCount(0);
+      await expect(consoleApp.page.locator('body')).not.toBeFocused();
+      await expect(consoleApp.page.getByRole('listitem', { name: /127\.0\.0\.1/ })).toHaveCount(0);
+      await expectNoAxeViolations(consoleApp.page);
+    } finally {
+      silent.close();
+    }
+  });
+
   test('an invalid token is reported with Okta’s E0000011 next to the token', async ({
     consoleApp,
     sandboxOrg,

@@ -22,6 +22,7 @@ function hasProgress(steps: object): boolean {
 export function ConnectOrgForm() {
   const connect = useProfiles((state) => state.connect);
   const connectOkta = useProfiles((state) => state.connectOkta);
+  const cancelConnect = useProfiles((state) => state.cancelConnect);
   const [orgUrl, setOrgUrl] = useState('');
   const [apiToken, setApiToken] = useState('');
   const [label, setLabel] = useState('');
@@ -149,9 +150,16 @@ export function ConnectOrgForm() {
       {connect.target === 'okta' && (isRunning || hasProgress(connect.steps)) && (
         <VerifyProgress steps={connect.steps} includeKeychain />
       )}
-      <button type="submit" className="button button--primary" disabled={isRunning}>
-        {isRunning ? 'Verifying…' : 'Verify and connect'}
-      </button>
+      <div className="profile__actions">
+        <button type="submit" className="button button--primary" disabled={isRunning}>
+          {isRunning ? 'Verifying…' : 'Verify and connect'}
+        </button>
+        {isRunning && (
+          <button type="button" className="button" onClick={() => void cancelConnect()}>
+            Cancel
+          </button>
+        )}
+      </div>
     </form>
   );
 }

@@ -27,6 +27,7 @@ export function ConnectServiceAppForm() {
   const keyError = useProfiles((state) => state.serviceAppKeyError);
   const newServiceAppKey = useProfiles((state) => state.newServiceAppKey);
   const connectServiceApp = useProfiles((state) => state.connectServiceApp);
+  const cancelConnect = useProfiles((state) => state.cancelConnect);
   const [orgUrl, setOrgUrl] = useState('');
   const [clientId, setClientId] = useState('');
   const [label, setLabel] = useState('');
@@ -251,9 +252,16 @@ export function ConnectServiceAppForm() {
         <VerifyProgress steps={connect.steps} includeKeychain={false} method="service-app" />
       )}
       {keyIsForOrg && (
-        <button type="submit" className="button button--primary" disabled={isRunning}>
-          {isRunning ? 'Verifying…' : 'Verify and connect'}
-        </button>
+        <div className="profile__actions">
+          <button type="submit" className="button button--primary" disabled={isRunning}>
+            {isRunning ? 'Verifying…' : 'Verify and connect'}
+          </button>
+          {isRunning && (
+            <button type="button" className="button" onClick={() => void cancelConnect()}>
+              Cancel
+            </button>
+          )}
+        </div>
       )}
     </form>
   );

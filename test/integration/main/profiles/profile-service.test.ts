@@ -176,6 +176,30 @@ describe('connecting an org with the real SDK and keychain', () => {
     });
   });
 
+  it('stops waiting for an org that never answers when the connect is cancelled, saving nothing', async () => {
+    // Takes the request and never answers.
+    const silent: Server = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const orgUrl = `http://127.0.0.1:${String(port)}`;
+    const { service } = newService();
+    try {
+      const connecting = service.add({ orgUrl, apiToken: sandbox.apiToken, operationId: 'op-1' });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(service.cancelConnect('op-1')).toBe(true);
+      await expect(connecting).rejects.toMatchObject({ code: 'CANCELLED' });
+      expect(service.cancelConnect('op-1')).toBe(false);
+      expect((await service.list()).profiles).toEqual([]);
+      expect(await secrets.get(orgUrl)).toBeNull();
+      // The queue of profile changes is free at once, not after the request's timeout.
+      const sandboxProfile = await service.addSandbox();
+      expect(sandboxProfile.kind).toBe('sandbox');
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+
   it('reports a web server that is not Okta as ORG_NOT_OKTA', async () => {
     const notOkta: Server = createServer((_request, response) => {
       response.writeHead(404, { 'Content-Type': 'text/html' });
