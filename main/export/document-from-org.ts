@@ -9,6 +9,9 @@ import { issuerUrl } from '../okta/issuer.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import { appFieldsOf } from '../okta/org-snapshot.ts';
 import type { AppliedSetup } from './exporter.ts';
+import { readServerGrants } from './issuer-candidates.ts';
+import { ExportIssuerChoiceError, serverIdOfIssuer } from './issuer-choice.ts';
+import { exportIssuerFor } from './issuer-for-app.ts';
 
 /**
  * A setup document for an app that is already in the org, for `sso-console export --app`: the
@@ -22,35 +25,34 @@ import type { AppliedSetup } from './exporter.ts';
  * their exporter pick the URI that matches.
  */
 
+/** The custom server `issuer` names in this org (`null`: the org's); refused when neither. */
+function authServerIdOf(orgUrl: string, issuer: string): string | null {
+  const id = serverIdOfIssuer(orgUrl, issuer);
+  if (id === undefined) {
+    throw new ExportIssuerChoiceError(
+      `${issuer} is not an issuer of ${orgUrl}: the org authorization server's is ${orgUrl}, a custom server's ${orgUrl}/oauth2/{id}.`,
+      'Give --issuer the issuer of a server of this org, exactly as written.',
+      [orgUrl],
+    );
+  }
+  return id;
+}
+
 const CALLBACK_RULES: Partial<Record<ExportTargetId, { preset: PresetId; pattern: RegExp }>> = {
   kestra: { preset: 'kestra', pattern: /^(.*)\/oauth\/callback\/([^/?#]+)$/ },
   kaimu: { preset: 'kaimu', pattern: /^(.*)\/auth\/oidc\/([^/?#]+)\/callback$/ },
 };
 
-/** The custom server whose access policies name `clientId`, if exactly one does. */
-async function authServerNaming(client: OktaClient, clientId: string): Promise<string | null> {
-  const found: string[] = [];
-  for await (const server of await client.authorizationServerApi.listAuthorizationServers({})) {
-    if (server?.id === undefined || server.status !== 'ACTIVE') {
-      continue;
-    }
-    const serverId = server.id;
-    for await (const policy of await client.authorizationServerApi.listAuthorizationServerPolicies({
-      authServerId: serverId,
-    })) {
-      const include = policy?.conditions?.clients?.include ?? [];
-      if (include.includes(clientId)) {
-        found.push(serverId);
-        break;
-      }
-    }
-  }
-  return found.length === 1 ? (found[0] ?? null) : null;
-}
-
 /**
- * The document for `appId`, as `target` will read it (`issuer` picks the server if given), and
- * what is applied of it: the app is in the org already, so its ids are the org's own.
+ * The document for `appId`, as `target` will read it, and what is applied of it: the app is in
+ * the org already, so its ids are the org's own.
+ *
+ * @remarks
+ * `issuer` is the issuer to export, as the export service chose it (`issuer-for-app.ts`: the
+ * admin's `--issuer`, the kept setup document, or the org's policies); without one it is chosen
+ * from the org alone. For a custom server, the scopes are those its access policy grants the
+ * client and the groups claim is the server's (`readServerGrants`), so the file requests what
+ * the setup made rather than a fixed three.
  */
 export async function setupFromOrg(
   client: OktaClient,
@@ -68,12 +70,12 @@ export async function setupFromOrg(
     (value) => value === issuerMode,
   );
 
-  const fromIssuer =
-    options.issuer === undefined
-      ? undefined
-      : (/\/oauth2\/([^/]+)\/?$/.exec(options.issuer)?.[1] ?? null);
   const authServerId =
-    fromIssuer === undefined ? await authServerNaming(client, clientId) : fromIssuer;
+    options.issuer === undefined
+      ? (await exportIssuerFor({ client, orgUrl, appId })).authServerId
+      : authServerIdOf(orgUrl, options.issuer);
+  const grants =
+    authServerId === null ? undefined : await readServerGrants(client, authServerId, clientId);
 
   const rule = CALLBACK_RULES[options.target];
   let preset: PresetId =
@@ -107,7 +109,8 @@ export async function setupFromOrg(
             kind: 'custom',
             server: { kind: 'existing', id: authServerId },
             issuerMode: mode ?? 'ORG_URL',
-            scopes: ['openid', 'profile', 'email'],
+            scopes: grants?.scopes ?? ['openid', 'profile', 'email'],
+            ...(grants?.groupsClaim === undefined ? {} : { groupsClaim: grants.groupsClaim }),
           },
   };
   return {

@@ -1,8 +1,12 @@
+import { AppError } from '../../shared/errors.ts';
 import type { ActiveOrg } from '../okta/active-org.ts';
+import { toOktaAppError } from '../okta/okta-errors.ts';
 import type { SecretStore } from '../platform/secrets/secret-store.ts';
 import type { InterceptWindowStrategy } from '../sign-in/redirect-strategy.ts';
 import { createFileDelivery } from './file-delivery.ts';
-import { createRenderings } from './renderings.ts';
+import type { IssuerChoice } from './issuer-choice.ts';
+import { exportIssuerFor } from './issuer-for-app.ts';
+import { type AppRenderRequest, createRenderings, type RenderAnswer } from './renderings.ts';
 import { allExporters } from './targets/index.ts';
 import { createVerificationRuns } from './verification-runs.ts';
 import type { ExportFileSystem } from './write-export-file.ts';
@@ -67,8 +71,43 @@ export function createExportService(deps: {
   return {
     targets: () => ({ targets: exportTargetCatalogue() }),
     render: renderings.render,
-    /** The command line's render: an app already in the org, for one target. */
-    renderApp: renderings.renderApp,
+    /**
+     * The command line's render: an app already in the org, for one target, with the issuer its
+     * setup chose (`issuer-for-app.ts`) and, when the org could not settle it, a warning saying
+     * so with the files.
+     */
+    renderApp: async (request: AppRenderRequest): Promise<RenderAnswer> => {
+      const org = await deps.activeOrg();
+      let choice: IssuerChoice;
+      try {
+        choice = await exportIssuerFor({
+          client: org.client,
+          orgUrl: org.orgUrl,
+          appId: request.appId,
+          requested: request.issuer,
+          dataDir: deps.dataDir,
+        });
+      } catch (error) {
+        throw error instanceof AppError
+          ? error
+          : toOktaAppError(error, {
+              orgUrl: org.orgUrl,
+              token: org.token,
+              action: 'reading which authorization server issues the app’s tokens',
+            });
+      }
+      const answer = await renderings.renderApp({ ...request, issuer: choice.issuer });
+      const { warning } = choice;
+      return warning === undefined
+        ? answer
+        : {
+            ...answer,
+            outputs: answer.outputs.map((output) => ({
+              ...output,
+              warnings: [warning, ...output.warnings],
+            })),
+          };
+    },
     revealFile: delivery.revealFile,
     save: delivery.save,
     /** The command line's `--out`: where each file goes. */

@@ -164,6 +164,9 @@ export const TASKS: Record<TaskId, Task> = {
       'listTrustedOrigins',
       'listAuthorizationServers',
       'listAuthorizationServerPolicies',
+      // The issuer's scopes and groups claim, when the export reads them from the org.
+      'listAuthorizationServerPolicyRules',
+      'listOAuth2Claims',
       'replaceApplication',
     ],
   },
