@@ -256,7 +256,7 @@ export const ZONES = {
 };
 
 /** The renderer's features (README "Architecture"), one folder each under renderer/features/. */
-const RENDERER_FEATURES = ['connect', 'setup', 'preview', 'export', 'day-two'];
+const RENDERER_FEATURES = ['connect', 'setup', 'preview', 'export', 'day-two', 'keychain'];
 
 /**
  * No feature imports another: what two share moves to renderer/components/, and the wizard shell

@@ -3,6 +3,7 @@ import { createExportService } from '../export/export-service.ts';
 import { createActiveOrg, createOrgSchedulers } from '../okta/active-org.ts';
 import { createOktaClient } from '../okta/okta-client.ts';
 import type { Logger } from '../platform/logging/logger.ts';
+import { createKeychainChoice } from '../platform/secrets/keychain-choice.ts';
 import { rememberingSecretStore } from '../platform/secrets/remembering-secret-store.ts';
 import type { SecretStore } from '../platform/secrets/secret-store.ts';
 import { createPreviewService } from '../preview/preview-service.ts';
@@ -50,7 +51,9 @@ export function composeConsole(options: {
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
 }): ConsoleCore {
   const redactor = options.logger.redactor;
-  const secrets = rememberingSecretStore(options.secrets, redactor);
+  // The OS keychain, or this session's memory once the admin chose it with none reachable.
+  const keychain = createKeychainChoice(options.secrets);
+  const secrets = rememberingSecretStore(keychain, redactor);
   const sandbox = createEmbeddedSandbox();
   // One pace per org for every client of it, the connection check's included; its long waits
   // are told to the renderer whatever the operation.
@@ -157,6 +160,7 @@ export function composeConsole(options: {
     rotations,
     drift,
     secrets,
+    keychain,
   });
   return {
     dispatch: createDispatcher(handlers, options.logger),

@@ -1,6 +1,7 @@
 import { redirectStrategySchema } from '../../shared/ipc/contract.ts';
 import { type DriftService, targetFileAt } from '../drift/drift-service.ts';
 import type { ExportService } from '../export/export-service.ts';
+import { checkBeforeMaking, type KeychainChoice } from '../platform/secrets/keychain-choice.ts';
 import type { SecretStore } from '../platform/secrets/secret-store.ts';
 import type { PreviewService } from '../preview/preview-service.ts';
 import type { ProfileService } from '../profiles/profile-service.ts';
@@ -29,11 +30,16 @@ export function createHandlers(deps: {
   /** Secret rotation; its `revealNewSecret` is the command line's alone and has no channel. */
   rotations: RotationService<ExportService>;
   drift: DriftService;
-  secrets: Pick<SecretStore, 'info'>;
+  secrets: Pick<SecretStore, 'info' | 'checkAvailable'>;
+  /** Where secrets go: the keychain, or this session's memory once the admin chose it. */
+  keychain: Pick<KeychainChoice, 'status' | 'keepInSessionMemory'>;
 }): Handlers {
   return {
     'app:get-info': () =>
       Promise.resolve({ mode: deps.mode, version: deps.version, secretStore: deps.secrets.info() }),
+    'keychain:status': () => deps.keychain.status(),
+    // The request's `consequencesRead: true` is the admin's explicit choice; nothing else calls it.
+    'keychain:keep-in-memory': () => deps.keychain.keepInSessionMemory(),
     'profiles:list': () => deps.profiles.list(),
     'profiles:add': async (request) => ({ profile: await deps.profiles.add(request) }),
     'profiles:add-sandbox': async ({ operationId }) => ({
@@ -63,7 +69,16 @@ export function createHandlers(deps: {
     'setup:assignments': ({ document }) => deps.setup.assignments(document),
     // The answer is a secret: the dispatcher never logs answers, and nothing here may either.
     'setup:reveal-secret': (request) => deps.setup.revealSecret(request),
-    'preview:start': (request) => deps.preview.start(request),
+    'preview:start': async (request) => {
+      if (request.user.kind === 'throwaway') {
+        // A throwaway user's password is a secret made in the org: the store must keep it first.
+        await checkBeforeMaking(
+          deps.secrets,
+          'The preview did not start, and made no throwaway user: its password could not be kept.',
+        );
+      }
+      return deps.preview.start(request);
+    },
     'preview:wait': ({ previewId }) => deps.preview.wait(previewId),
     'preview:paste-callback': ({ previewId, url }) => {
       deps.preview.pasteCallback(previewId, url);

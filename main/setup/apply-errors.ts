@@ -55,3 +55,21 @@ export class SetupBlockedError extends Error {
     this.blockers = blockers;
   }
 }
+
+/**
+ * The plan makes a secret (a client secret, a test user's password) and the store that would
+ * keep it cannot now: refused before the first write, so nothing was applied.
+ */
+export class SecretsCannotBeKeptError extends Error {
+  /** The secrets the plan would have made. */
+  readonly secrets: ('client-secret' | 'test-user-password')[];
+
+  constructor(secrets: ('client-secret' | 'test-user-password')[], cause: unknown) {
+    super(
+      `This apply would make ${secrets.map((kind) => (kind === 'client-secret' ? 'a client secret' : 'a test user’s password')).join(' and ')} that the console cannot keep now, so it was not started: nothing was written to the org.`,
+      { cause },
+    );
+    this.name = 'SecretsCannotBeKeptError';
+    this.secrets = secrets;
+  }
+}

@@ -6,6 +6,7 @@ import {
   ApplyIncompleteError,
   ChangedDuringApplyError,
   PlanStaleError,
+  SecretsCannotBeKeptError,
   SetupBlockedError,
 } from './apply-errors.ts';
 import {
@@ -26,6 +27,7 @@ export {
   ApplyIncompleteError,
   ChangedDuringApplyError,
   PlanStaleError,
+  SecretsCannotBeKeptError,
   SetupBlockedError,
 } from './apply-errors.ts';
 export { type ApplyJournal, createFileJournal, type JournalEntry } from './apply-journal.ts';
@@ -76,21 +78,24 @@ const ATTEMPTS_PER_CHANGE = 3;
  */
 export const CONSISTENCY_DELAYS_MS = [200, 400, 800, 1600] as const;
 
-/** The steps of a plan that make a secret the keychain must keep. */
-function makesSecret(step: PlanStep, document: SetupDocument): boolean {
+/** The secret `step` makes, which the keychain must keep; `undefined` for one that makes none. */
+function secretMadeBy(step: PlanStep, document: SetupDocument): NewSecret['kind'] | undefined {
   if (step.action === 'unchanged') {
-    return false;
+    return undefined;
   }
   switch (step.kind) {
     case 'app':
-      return step.action === 'create' && document.app.tokenEndpointAuthMethod !== 'none';
+      return step.action === 'create' && document.app.tokenEndpointAuthMethod !== 'none'
+        ? 'client-secret'
+        : undefined;
     case 'test-user':
-      return step.action === 'create';
+      return step.action === 'create' ? 'test-user-password' : undefined;
     case 'client-secret':
+      return 'client-secret';
     case 'test-user-password':
-      return true;
+      return 'test-user-password';
     default:
-      return false;
+      return undefined;
   }
 }
 
@@ -137,11 +142,13 @@ function sleep(ms: number): Promise<void> {
  *   object at once — and plans again. If the change is there, it moves on; if not, it tries
  *   again, up to {@link ATTEMPTS_PER_CHANGE} times. An apply stopped outright (a kill, a revoked
  *   token) is resumed by running it again: writes it left in doubt are settled by reading first.
- * - **No secret lost.** The keychain is checked before the first write, and each secret goes
- *   there the moment Okta hands it over. One it cannot keep — the keychain failed, the answer
- *   carrying it was lost, the process ended — is owed: the next apply replaces it with a new one,
- *   straight into the keychain (see {@link owedSecrets}). The console never handed the old one
- *   out, so nothing that works breaks.
+ * - **No secret lost.** When the plan makes a secret, the keychain is checked before the first
+ *   write; one that cannot keep it now refuses the apply ({@link SecretsCannotBeKeptError}),
+ *   having written nothing. Each secret goes there the moment Okta hands it over. One it cannot
+ *   keep after all — the keychain failed midway, the answer carrying it was lost, the process
+ *   ended — is owed: the next apply replaces it with a new one, straight into the keychain (see
+ *   {@link owedSecrets}). The console never handed the old one out, so nothing that works
+ *   breaks.
  */
 export async function applySetup(options: {
   client: OktaClient;
@@ -237,9 +244,16 @@ export async function applySetup(options: {
   /** Steps Okta confirmed in this apply, with what was asked of each. */
   const confirmed = new Map<string, PlanStep['action']>();
 
-  if (plan.steps.some((step) => makesSecret(step, document))) {
+  const secretsDue = [
+    ...new Set(plan.steps.flatMap((step) => secretMadeBy(step, document) ?? [])),
+  ].sort();
+  if (secretsDue.length > 0) {
     // Before anything is written: a keychain that cannot keep a secret now would lose it later.
-    await options.secrets.check();
+    try {
+      await options.secrets.check();
+    } catch (error) {
+      throw new SecretsCannotBeKeptError(secretsDue, error);
+    }
   }
 
   const outcome = new Map<string, { title: string; action: PlanStep['action'] }>();

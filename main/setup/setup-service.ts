@@ -31,6 +31,7 @@ import {
   ChangedDuringApplyError,
   type NewSecret,
   PlanStaleError,
+  SecretsCannotBeKeptError,
   SetupBlockedError,
 } from './apply.ts';
 import { createFileJournal, entriesFor, owedSecrets } from './apply-journal.ts';
@@ -114,19 +115,44 @@ export function keychainWarning(
     return null;
   }
   const failure = result.keychainFailure;
-  // The keychain's own words, without the sentence that fits saving a token ("Nothing was
-  // saved."): here the org was changed, and the next sentences say what happens.
-  const reason = (
+  // The keychain's own words say only what failed; the next sentences say what happens.
+  const reason =
     failure instanceof AppError
       ? `${failure.message} ${failure.hint}`
       : failure instanceof Error
         ? failure.message
-        : String(failure)
-  ).replace(' Nothing was saved.', '');
+        : String(failure);
   const them = lost.length > 1 ? 'them' : 'it';
   // A period, not a colon: "password: …" reads to the redactor as a named secret, and the
   // keychain's reason after it would be hidden.
   return `The keychain could not keep ${lost.join(' or ')}. ${reason} Nothing is lost: the console never handed ${them} out, and the next apply of this setup replaces ${them} with ${lost.length > 1 ? 'new ones' : 'a new one'}, straight into the keychain, once it works — apply again then.`;
+}
+
+/**
+ * What the admin reads when an apply was refused because the keychain cannot keep the secrets
+ * it would make: the keychain's own words, that nothing was written, and the two ways on.
+ *
+ * @remarks
+ * Said before the first write, so it is the one keychain message that may say the org is
+ * unchanged. The secrets are named as they are (a client secret, a test user's password), never
+ * as a token.
+ */
+export function refusedForKeychain(error: SecretsCannotBeKeptError): AppError {
+  const cause: unknown = error.cause;
+  const what = error.secrets
+    .map((kind) => (kind === 'client-secret' ? 'a client secret' : 'a test user’s password'))
+    .join(' and ');
+  const reason =
+    cause instanceof Error ? cause.message : 'The keychain could not keep a secret now.';
+  const howTo = cause instanceof AppError ? `${cause.hint} ` : '';
+  return new AppError(
+    {
+      code: 'KEYCHAIN_UNAVAILABLE',
+      message: `${reason} This setup makes ${what}, which no one can read back from Okta later and the console keeps only in the OS keychain, so the apply was refused before its first change: nothing was written to the org.`,
+      hint: `${howTo}Then apply again. Or keep secrets in this session’s memory only, from the keychain notice at the top of the console window (they are lost when the console quits).`,
+    },
+    { cause: error },
+  );
 }
 
 /** The plans main holds for the admin to apply, newest last; older ones are let go. */
@@ -189,6 +215,9 @@ export function createSetupService(deps: {
   }
 
   function asAppError(error: unknown, org: { orgUrl: string; token: string }, action: string) {
+    if (error instanceof SecretsCannotBeKeptError) {
+      return refusedForKeychain(error);
+    }
     if (error instanceof SetupBlockedError) {
       return new AppError({
         code: 'SETUP_BLOCKED',

@@ -4,6 +4,7 @@ import type { BridgeApi } from '../../shared/ipc/bridge.ts';
 import type { ChannelResponse } from '../../shared/ipc/contract.ts';
 import { call } from '../api/call.ts';
 import { ErrorMessage } from '../components/error-message.tsx';
+import { KeychainNotice } from '../features/keychain/keychain-notice.tsx';
 import { useConsoleView, useProfiles } from '../stores/store-context.tsx';
 import { ConsoleNav, DayTwoArea } from './console-nav.tsx';
 import { RateLimitNotice } from './rate-limit-notice.tsx';
@@ -68,6 +69,7 @@ export function App(props: { api: BridgeApi }) {
         )}
       </header>
       <RateLimitNotice api={props.api} />
+      <KeychainNotice api={props.api} />
       <main id="main" className="app-main" tabIndex={-1}>
         {status === 'loading' || status === 'idle' ? (
           <p role="status">Loading connected orgs…</p>

@@ -452,6 +452,30 @@ const targetSignInStartedSchema = z.object({
   user: signInUserSchema,
 });
 
+/**
+ * Where the console keeps the secrets it makes, and whether the OS keychain can keep them now:
+ * what the window's notice at start says.
+ *
+ * @remarks
+ * `session-memory` only ever follows the admin's explicit choice (`keychain:keep-in-memory`),
+ * never a silent fallback. Holds no secret: names, a reason, a count.
+ */
+export const keychainStatusSchema = z.object({
+  /** Where the secrets the console makes go now. */
+  store: z.enum(['keychain', 'session-memory']),
+  /** The OS keychain's name here: Secret Service, macOS Keychain, Windows Credential Manager. */
+  keychainName: z.string(),
+  /** Whether the keychain kept and gave back a throwaway secret just now. */
+  isReachable: z.boolean(),
+  /** Why it did not, in the keychain's own words; `null` when it did. */
+  problem: z.string().nullable(),
+  /** How to get one on the console's OS: what to install, start or unlock, and a command. */
+  help: z.object({ text: z.string(), command: z.string().nullable() }),
+  /** How many secrets this session's memory holds, all lost when the console quits. */
+  secretsInMemory: z.number().int().nonnegative(),
+});
+export type KeychainStatus = z.infer<typeof keychainStatusSchema>;
+
 /** An app named by its id, as the day-two channels take it. */
 const appRequest = z.object({ appId: z.string().min(1).max(200) }).strict();
 
@@ -476,6 +500,16 @@ export const CHANNELS = {
         isOsProtected: z.boolean(),
       }),
     }),
+  },
+  /** Checks the OS keychain now (a throwaway secret kept and removed) and says where secrets go. */
+  'keychain:status': { request: empty, response: keychainStatusSchema },
+  /**
+   * The admin's explicit choice, with the consequences read: keep secrets in this session's
+   * memory, lost when the console quits. Taken only while no keychain is reachable.
+   */
+  'keychain:keep-in-memory': {
+    request: z.object({ consequencesRead: z.literal(true) }).strict(),
+    response: keychainStatusSchema,
   },
   'profiles:list': { request: empty, response: profileListSchema },
   'profiles:add': {

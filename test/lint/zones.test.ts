@@ -300,7 +300,7 @@ describe('main/ layers (issue 12, enforced by MAIN_ZONES in eslint.config.mjs)',
  * imports another; what two share is in renderer/components/, the wizard shell in renderer/app/.
  */
 describe('renderer features', () => {
-  const FEATURES = ['connect', 'setup', 'preview', 'export', 'day-two'];
+  const FEATURES = ['connect', 'setup', 'preview', 'export', 'day-two', 'keychain'];
   const SIBLING_MESSAGE = 'may not import another feature';
 
   it('covers every feature folder on disk', async () => {

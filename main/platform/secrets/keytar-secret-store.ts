@@ -27,28 +27,80 @@ const KEYCHAIN_NAMES: Record<string, string> = {
   linux: 'Secret Service',
 };
 
+/** The name of the OS keychain the console uses on `platform`, as the admin knows it. */
+export function keychainNameOf(platform: NodeJS.Platform): string {
+  return KEYCHAIN_NAMES[platform] ?? 'OS keychain';
+}
+
+/**
+ * The one command that runs the console on a headless Linux machine with a Secret Service: its
+ * own D-Bus session, a gnome-keyring unlocked with a password typed once, and browser mode.
+ *
+ * @remarks
+ * The password is read without echo and piped, never passed as an argument (it would show in
+ * `ps`). gnome-keyring keeps the keyring encrypted with it under `~/.local/share/keyrings`, so
+ * the secrets outlive the session and the next run unlocks them with the same password; an
+ * empty password would keep that file unencrypted.
+ */
+export const HEADLESS_LINUX_COMMAND =
+  'dbus-run-session -- bash -c \'read -rsp "Keyring password? " pw; echo; printf %s "$pw" | gnome-keyring-daemon --unlock --components=secrets >/dev/null; unset pw; npm start -- --browser\'';
+
+/**
+ * How to get a keychain the console can use on `platform`: what to install, start or unlock.
+ *
+ * @remarks
+ * One text for every place that says it (an error's hint, the console's notice at start), so
+ * they cannot disagree. The Linux trouble is the usual one: no `org.freedesktop.secrets`
+ * provider, no D-Bus session (headless, SSH, containers), or a locked collection whose unlock
+ * prompt cannot show without a display.
+ */
+export function keychainHelp(platform: NodeJS.Platform): { text: string; command: string | null } {
+  switch (platform) {
+    case 'linux':
+      return {
+        text: 'Start a Secret Service in your D-Bus session: gnome-keyring (on Debian or Ubuntu, `sudo apt install gnome-keyring`), or KWallet or KeePassXC with Secret Service enabled; signing in to a desktop session usually starts and unlocks it. On a headless machine, start the console inside its own D-Bus session with an unlocked keyring:',
+        command: HEADLESS_LINUX_COMMAND,
+      };
+    case 'darwin':
+      return {
+        text: 'The console uses your login keychain in the macOS Keychain: unlock it in Keychain Access, and allow SSO Setup Console to use it when macOS asks.',
+        command: null,
+      };
+    case 'win32':
+      return {
+        text: 'The console uses Windows Credential Manager: sign in to Windows with an account that has it (some service and restricted accounts do not), and check that the Credential Manager service is running.',
+        command: null,
+      };
+    default:
+      return {
+        text: 'The console uses the OS keychain through keytar (macOS Keychain, Windows Credential Manager or a Secret Service); start the one this system has.',
+        command: null,
+      };
+  }
+}
+
+/** {@link keychainHelp} as one line, for an error's hint or the command line. */
+export function keychainHint(platform: NodeJS.Platform): string {
+  const help = keychainHelp(platform);
+  return help.command === null ? help.text : `${help.text} \`${help.command}\``;
+}
+
 /**
  * Turns a keytar failure into an error that says what to install or start.
  *
  * @remarks
  * keytar's messages come from libsecret, the macOS Security framework or Win32; the Linux ones
  * (no `org.freedesktop.secrets` provider, no D-Bus session, a locked or dismissed prompt) are the
- * usual trouble on headless and minimal desktops.
+ * usual trouble on headless and minimal desktops. The message says only what happened: the
+ * caller knows whether anything was kept, written or changed before, and says so itself.
  */
 export function toKeychainError(error: unknown, platform: NodeJS.Platform): AppError {
   const detail = error instanceof Error ? error.message : String(error);
-  const store = KEYCHAIN_NAMES[platform] ?? 'OS keychain';
-  const hint =
-    platform === 'linux'
-      ? 'Install and start a Secret Service: on Debian or Ubuntu, `sudo apt install gnome-keyring` and sign in to a desktop session that unlocks it (KWallet or KeePassXC with Secret Service enabled also work). On a headless machine run the console inside `dbus-run-session` after `gnome-keyring-daemon --unlock --components=secrets`.'
-      : platform === 'darwin'
-        ? 'Unlock your login keychain in Keychain Access and allow SSO Setup Console to use it, then try again.'
-        : 'Make sure Windows Credential Manager is available for your account, then try again.';
   return new AppError(
     {
       code: 'KEYCHAIN_UNAVAILABLE',
-      message: `The ${store} could not be used to keep a secret (${detail.trim()}). Nothing was saved.`,
-      hint,
+      message: `The ${keychainNameOf(platform)} could not be used (${detail.trim()}), so the console cannot keep or read secrets there now.`,
+      hint: keychainHint(platform),
     },
     { cause: error },
   );
@@ -72,7 +124,7 @@ export async function loadKeytar(platform: NodeJS.Platform = process.platform): 
         {
           code: 'KEYCHAIN_UNAVAILABLE',
           message:
-            'The keychain module (keytar) is not installed: its native build failed or was skipped during npm install. Nothing was saved.',
+            'The keychain module (keytar) is not installed (its native build failed or was skipped during npm install), so the console cannot keep or read secrets in the OS keychain.',
           hint:
             platform === 'linux'
               ? 'Install its build dependencies (`sudo apt-get install libsecret-1-dev python3 make g++`), then run `npm rebuild keytar` or `npm ci` again. The local sandbox org works without it.'
@@ -113,7 +165,7 @@ export class KeytarSecretStore implements SecretStore {
 
   info(): SecretStoreInfo {
     return {
-      kind: `keytar (${KEYCHAIN_NAMES[this.#platform] ?? 'OS keychain'})`,
+      kind: `keytar (${keychainNameOf(this.#platform)})`,
       isPersistent: true,
       isOsProtected: true,
     };
@@ -148,8 +200,8 @@ export class KeytarSecretStore implements SecretStore {
     if (this.#platform === 'win32' && size > WINDOWS_SECRET_LIMIT_BYTES) {
       throw new AppError({
         code: 'KEYCHAIN_VALUE_TOO_LARGE',
-        message: `The secret is ${String(size)} bytes; Windows Credential Manager keeps at most ${String(WINDOWS_SECRET_LIMIT_BYTES)} bytes per entry. Nothing was saved.`,
-        hint: 'Use a shorter credential (an API token, or an EC P-256 or RSA-2048 key instead of RSA-4096).',
+        message: `The secret is ${String(size)} bytes; Windows Credential Manager keeps at most ${String(WINDOWS_SECRET_LIMIT_BYTES)} bytes per entry, so it was not kept.`,
+        hint: 'Only a service app’s private key gets this large: make the key pair again as EC P-256 or RSA-2048 instead of RSA-4096.',
       });
     }
     await this.#call((keytar) => keytar.setPassword(this.#service, account, secret));

@@ -1,6 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 
+import { createRedactor } from '../../../../../main/platform/logging/redact.ts';
 import {
+  keychainHelp,
+  keychainHint,
   type KeytarApi,
   KeytarSecretStore,
   toKeychainError,
@@ -112,5 +115,26 @@ describe('KeytarSecretStore', () => {
     ['win32', 'Credential Manager'],
   ] as const)('names the %s store in its message', (platform, name) => {
     expect(toKeychainError(new Error('x'), platform).message).toContain(name);
+  });
+
+  it.each(['linux', 'darwin', 'win32'] as const)(
+    'says on %s only what happened: not that nothing was saved, nor that the secret is a token',
+    (platform) => {
+      const error = toKeychainError(new Error('Could not connect'), platform);
+      expect(error.message).not.toContain('Nothing was saved');
+      expect(`${error.message} ${error.hint}`).not.toContain('API token');
+      expect(error.hint).toBe(keychainHint(platform));
+    },
+  );
+
+  it('gives the one command that runs the console headless on Linux, whole through the redactor', () => {
+    const help = keychainHelp('linux');
+    expect(help.command).toMatch(/^dbus-run-session -- bash -c '.*npm start -- --browser'$/);
+    // The password is typed without echo and piped, never an argument.
+    expect(help.command).toContain('read -rsp');
+    expect(help.command).toContain('| gnome-keyring-daemon --unlock --components=secrets');
+    // Error hints pass the redactor: a "password: …" in the command would be cut.
+    const hint = keychainHint('linux');
+    expect(createRedactor([]).text(hint)).toBe(hint);
   });
 });
