@@ -6,6 +6,7 @@ import type {
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import { redactText } from '../platform/logging/redact.ts';
 import type { AppliedSetup, Exporter, ExportFacts, SecretHandling } from './exporter.ts';
+import { MergeRefusedError } from './merge-yaml.ts';
 import { exporterFor } from './targets/index.ts';
 
 /** A target that could not be exported, with why and what to do. */
@@ -57,7 +58,10 @@ export function renderExports(options: {
       refused.push({
         target,
         message: error instanceof Error ? error.message : String(error),
-        hint: `Change the setup so ${exporter.title} can use it (see the message), apply it, and export again.`,
+        hint:
+          error instanceof MergeRefusedError
+            ? `Fix the file to merge into as the message says, or export ${exporter.title} without merging and merge by hand.`
+            : `Change the setup so ${exporter.title} can use it (see the message), apply it, and export again.`,
       });
     }
   }

@@ -27,6 +27,8 @@ import {
   type SecretSource,
   type TargetReading,
 } from '../exporter.ts';
+import { type BlockMarkers, findManagedBlock, mergeManagedBlock } from '../merge-block.ts';
+import { MergeRefusedError } from '../merge-yaml.ts';
 import { parseRubySync } from '../ruby-parser.ts';
 import {
   assertConfidentialClient,
@@ -39,7 +41,11 @@ import {
 
 /**
  * GitLab (Linux package) signing in through its OpenID Connect OmniAuth provider (targets.md §5):
- * a `gitlab.rb` fragment for `/etc/gitlab/gitlab.rb`.
+ * a `gitlab.rb` block for `/etc/gitlab/gitlab.rb`, between BEGIN and END marker lines that make it
+ * the export's own: merging into the admin's `gitlab.rb` appends the block once and later replaces
+ * only what is between the markers (`merge-block.ts`). Settings the admin already assigns outside
+ * the block (who may create accounts, whether they are blocked, account linking) are left to the
+ * admin and named in the next steps; a provider list of the admin's own is never replaced.
  *
  * @remarks
  * `gitlab.rb` is Ruby, evaluated by `gitlab-ctl reconfigure`, so the referenced secret is
@@ -107,15 +113,7 @@ function exportGitLab(input: ExportInput): ExportOutput {
     `        redirect_uri: ${rubyString(callback.redirectUri)}`,
     '      }',
   ];
-  const content = [
-    '# Okta sign-in for GitLab (Linux package), written by SSO Setup Console.',
-    `# Okta app ${input.applied.appId}; sign-in redirect URI ${callback.redirectUri}.`,
-    '# Merge into /etc/gitlab/gitlab.rb, then run: sudo gitlab-ctl reconfigure',
-    '',
-    "# Create a GitLab account at a user's first Okta sign-in; GitLab blocks it until an admin approves.",
-    `gitlab_rails['omniauth_allow_single_sign_on'] = [${rubyString(PROVIDER_NAME)}]`,
-    "gitlab_rails['omniauth_block_auto_created_users'] = true",
-    '',
+  const providerLines = [
     "gitlab_rails['omniauth_providers'] = [",
     '  {',
     `    name: ${rubyString(PROVIDER_NAME)},`,
@@ -125,19 +123,49 @@ function exportGitLab(input: ExportInput): ExportOutput {
     '    }',
     '  }',
     ']',
-    '',
-  ].join('\n');
+  ];
+  const leftToAdmin =
+    input.mergeInto === undefined
+      ? new Map<string, AdminAssignment>()
+      : adminAssignments(input.mergeInto);
+  for (const key of leftToAdmin.keys()) {
+    if (!(ACCOUNT_SETTINGS as readonly string[]).includes(key)) {
+      leftToAdmin.delete(key);
+    }
+  }
+  const block = gitlabBlock({
+    appId: input.applied.appId,
+    redirectUri: callback.redirectUri,
+    providerLines,
+    leftToAdmin,
+  });
+  const merged =
+    input.mergeInto === undefined
+      ? undefined
+      : mergeManagedBlock(input.mergeInto, block, BLOCK_MARKERS, FILE_NAME);
 
   const file: ExportedFile = {
     name: FILE_NAME,
     language: 'ruby',
-    content,
+    content: merged?.content ?? `${block.join('\n')}\n`,
     sensitive: inlineSecret !== undefined,
-    purpose: 'Settings to merge into /etc/gitlab/gitlab.rb on the GitLab server.',
+    purpose:
+      merged === undefined
+        ? 'The Okta block to add to /etc/gitlab/gitlab.rb on the GitLab server.'
+        : 'Your gitlab.rb with the Okta block merged in; it replaces /etc/gitlab/gitlab.rb.',
   };
-  const nextSteps = [
-    `Merge ${FILE_NAME} into /etc/gitlab/gitlab.rb on the GitLab server; if gitlab.rb already sets omniauth_providers, add the Okta entry to that list instead of a second assignment.`,
-  ];
+  const nextSteps: string[] = [];
+  if (merged === undefined) {
+    nextSteps.push(
+      `Add ${FILE_NAME} to the end of /etc/gitlab/gitlab.rb on the GitLab server, keeping its BEGIN and END lines (a later export with gitlab.rb to merge into replaces only what is between them). If gitlab.rb already assigns omniauth_providers, add the Okta entry to that list instead of a second assignment.`,
+    );
+  } else {
+    nextSteps.push(
+      merged.outcome === 'unchanged'
+        ? `The merge changes nothing: your ${FILE_NAME} already holds this Okta block.`
+        : `The merge ${merged.outcome === 'appended' ? 'appends' : 'replaces'} the block between the "${BLOCK_MARKERS.begin}" and "${BLOCK_MARKERS.end}" lines; every other line of your ${FILE_NAME} stays as it was, byte for byte. Check the diff, then replace /etc/gitlab/gitlab.rb with the merged file.`,
+    );
+  }
   if (inlineSecret === undefined) {
     nextSteps.push(
       `Put the app's client secret in the environment variable ${GITLAB_SECRET_VARIABLE} for the reconfigure run (gitlab.rb reads it with ENV.fetch), e.g. read -rs ${GITLAB_SECRET_VARIABLE}; export ${GITLAB_SECRET_VARIABLE}; then sudo --preserve-env=${GITLAB_SECRET_VARIABLE} gitlab-ctl reconfigure. Reconfigure stops with KeyError if the variable is missing. Run reconfigure this way every time, or the next plain reconfigure fails.`,
@@ -145,9 +173,9 @@ function exportGitLab(input: ExportInput): ExportOutput {
   } else {
     nextSteps.push('Run sudo gitlab-ctl reconfigure to apply it.');
   }
-  nextSteps.push(
-    'New users are blocked until an admin approves them (Admin Area › Users › Pending approval); set omniauth_block_auto_created_users to false to let the Okta assignment decide alone. To link existing GitLab accounts by email, add gitlab_rails[\'omniauth_auto_link_user\'] = ["openid_connect"].',
-  );
+  const accounts = accountSteps(leftToAdmin);
+  nextSteps.push(...accounts.steps);
+  warnings.push(...accounts.warnings);
   if (inlineSecret === undefined) {
     warnings.push(
       `GitLab package upgrades run gitlab-ctl reconfigure themselves, without ${GITLAB_SECRET_VARIABLE}, and that run stops with KeyError. Before upgrading, export the variable in the upgrading shell, or create /etc/gitlab/skip-auto-reconfigure and reconfigure by hand afterwards.`,
@@ -284,6 +312,186 @@ function literalText(hash: Record<string, RubyValue>, key: string, where: string
   return value;
 }
 
+/** The marker lines of the block the export owns in `gitlab.rb`. */
+const BLOCK_MARKERS: BlockMarkers = {
+  begin: '# BEGIN SSO Setup Console',
+  end: '# END SSO Setup Console',
+};
+
+/** The settings around the provider list that decide who gets in at a first Okta sign-in. */
+const ACCOUNT_SETTINGS = [
+  'omniauth_allow_single_sign_on',
+  'omniauth_block_auto_created_users',
+  'omniauth_auto_link_user',
+  'omniauth_enabled',
+] as const;
+
+/** A `gitlab_rails[…] =` assignment the admin's file makes outside the export's block. */
+interface AdminAssignment {
+  line: number;
+  value: RubyValue;
+}
+
+/** The 1-based line of a byte offset into `bytes` (prism's locations count UTF-8 bytes). */
+function lineOfByte(bytes: Uint8Array, offset: number): number {
+  let line = 1;
+  for (let index = 0; index < offset && index < bytes.length; index += 1) {
+    if (bytes[index] === 0x0a) {
+      line += 1;
+    }
+  }
+  return line;
+}
+
+/** A value as the admin wrote it, for a sentence (literals only; anything else by its kind). */
+function shownValue(value: RubyValue): string {
+  if (value instanceof EnvironmentValue) {
+    return `ENV["${value.variable}"]`;
+  }
+  if (value instanceof UnreadableExpression) {
+    return `an expression (${value.nodeType})`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Whether a setting that lists providers (or says `true` for all) includes the Okta one. */
+function coversProvider(value: RubyValue): boolean {
+  return value === true || (Array.isArray(value) && value.includes(PROVIDER_NAME));
+}
+
+/**
+ * What the admin's `gitlab.rb` already assigns outside the export's block, read with Ruby's own
+ * parser: the export leaves those settings to the admin, and refuses to add a second provider list.
+ *
+ * @throws Error when the file is not valid Ruby, or assigns `omniauth_providers` itself (a second
+ * list in the block would silently replace the admin's providers).
+ */
+function adminAssignments(mergeInto: string): Map<string, AdminAssignment> {
+  const { program, errors } = parseRubySync(mergeInto);
+  const firstError = errors[0];
+  if (firstError !== undefined) {
+    throw new MergeRefusedError(
+      `The ${FILE_NAME} to merge into is not valid Ruby (line ${String(firstError.line)}: ${firstError.message}). Fix it (or export without merging) and try again.`,
+    );
+  }
+  const block = findManagedBlock(mergeInto, BLOCK_MARKERS, FILE_NAME);
+  const bytes = new TextEncoder().encode(mergeInto);
+  const found = new Map<string, AdminAssignment>();
+  for (const statement of program.statements.body) {
+    if (
+      !(statement instanceof CallNode) ||
+      statement.name !== '[]=' ||
+      !(statement.receiver instanceof CallNode) ||
+      statement.receiver.name !== 'gitlab_rails' ||
+      statement.receiver.receiver !== null
+    ) {
+      continue;
+    }
+    const [key, value] = statement.arguments_?.arguments_ ?? [];
+    if (!(key instanceof StringNode) || value === undefined) {
+      continue;
+    }
+    const line = lineOfByte(bytes, statement.location.startOffset);
+    if (block !== undefined && line >= block.first && line <= block.last) {
+      continue;
+    }
+    found.set(key.unescaped.value, { line, value: rubyValue(value) });
+  }
+  const providers = found.get('omniauth_providers');
+  if (providers !== undefined) {
+    const names = Array.isArray(providers.value)
+      ? providers.value
+          .map((entry) => (isHash(entry) && typeof entry.name === 'string' ? entry.name : '?'))
+          .join(', ')
+      : '';
+    throw new MergeRefusedError(
+      `Your ${FILE_NAME} already assigns gitlab_rails['omniauth_providers'] on line ${String(providers.line)}${names === '' ? '' : ` (${names})`}; a second list in the export's block would replace it and drop those providers. Export without merging and add its "${PROVIDER_NAME}" entry to that list by hand.`,
+    );
+  }
+  return found;
+}
+
+/** The lines of the block the export owns, markers included. */
+function gitlabBlock(options: {
+  appId: string;
+  redirectUri: string;
+  providerLines: readonly string[];
+  leftToAdmin: ReadonlyMap<string, AdminAssignment>;
+}): string[] {
+  const lines = [
+    `${BLOCK_MARKERS.begin}: Okta sign-in. This block is the export's: exporting again with this file to merge into replaces everything down to the END line, and nothing else.`,
+    `# Okta app ${options.appId}; sign-in redirect URI ${options.redirectUri}.`,
+    '# Apply it with: sudo gitlab-ctl reconfigure',
+  ];
+  if (!options.leftToAdmin.has('omniauth_allow_single_sign_on')) {
+    lines.push(
+      '# A first Okta sign-in creates a GitLab account for someone who has none.',
+      `gitlab_rails['omniauth_allow_single_sign_on'] = [${rubyString(PROVIDER_NAME)}]`,
+    );
+  }
+  if (!options.leftToAdmin.has('omniauth_block_auto_created_users')) {
+    lines.push(
+      "# Those new accounts wait for an admin's approval (GitLab's default); false lets them in at once.",
+      "gitlab_rails['omniauth_block_auto_created_users'] = true",
+    );
+  }
+  lines.push(...options.providerLines, `${BLOCK_MARKERS.end}: Okta sign-in`);
+  return lines;
+}
+
+/**
+ * GitLab's traps at the first sign-in, each with what the export set and what the admin decides:
+ * new accounts allowed, new accounts blocked, existing accounts linked.
+ */
+function accountSteps(leftToAdmin: ReadonlyMap<string, AdminAssignment>): {
+  steps: string[];
+  warnings: string[];
+} {
+  const steps: string[] = [];
+  const warnings: string[] = [];
+  const allow = leftToAdmin.get('omniauth_allow_single_sign_on');
+  if (allow === undefined) {
+    steps.push(
+      `New accounts: the export sets omniauth_allow_single_sign_on to ["${PROVIDER_NAME}"], so the first Okta sign-in of someone without a GitLab account creates one.`,
+    );
+  } else if (coversProvider(allow.value)) {
+    steps.push(
+      `New accounts: your gitlab.rb sets omniauth_allow_single_sign_on (line ${String(allow.line)}) to ${shownValue(allow.value)}, which lets Okta create accounts; the merge leaves it.`,
+    );
+  } else {
+    steps.push(
+      `New accounts: your gitlab.rb sets omniauth_allow_single_sign_on (line ${String(allow.line)}) to ${shownValue(allow.value)}, without "${PROVIDER_NAME}", so GitLab refuses the Okta sign-in of anyone who has no GitLab account yet. The merge leaves it: add "${PROVIDER_NAME}" to it if Okta users should get accounts.`,
+    );
+  }
+  const block = leftToAdmin.get('omniauth_block_auto_created_users');
+  if (block === undefined) {
+    steps.push(
+      'Blocked new accounts: the export sets omniauth_block_auto_created_users to true (GitLab’s default), so each new account waits in Admin Area › Users › Pending approval until an admin approves it. You decide: set it to false to let the Okta app’s assignments alone decide who gets in.',
+    );
+  } else {
+    steps.push(
+      `Blocked new accounts: your gitlab.rb sets omniauth_block_auto_created_users (line ${String(block.line)}) to ${shownValue(block.value)}; the merge leaves it. ${block.value === false ? 'New accounts can sign in at once.' : 'New accounts wait in Admin Area › Users › Pending approval until an admin approves them.'}`,
+    );
+  }
+  const link = leftToAdmin.get('omniauth_auto_link_user');
+  if (link === undefined) {
+    steps.push(
+      `Existing accounts: the export does not set omniauth_auto_link_user, so an Okta sign-in whose email belongs to an existing GitLab account fails ("Email has already been taken") until its owner connects Okta under Edit profile › Account › Service sign-in. You decide: add gitlab_rails['omniauth_auto_link_user'] = ["${PROVIDER_NAME}"] to link them by email at their first Okta sign-in.`,
+    );
+  } else {
+    steps.push(
+      `Existing accounts: your gitlab.rb sets omniauth_auto_link_user (line ${String(link.line)}) to ${shownValue(link.value)}; the merge leaves it. ${coversProvider(link.value) ? 'An Okta sign-in is linked by email to the existing account.' : `Okta sign-ins are not linked by email: an existing user connects Okta under Edit profile › Account › Service sign-in.`}`,
+    );
+  }
+  const enabled = leftToAdmin.get('omniauth_enabled');
+  if (enabled?.value === false) {
+    warnings.push(
+      `Your gitlab.rb sets omniauth_enabled to false (line ${String(enabled.line)}), which turns off every OmniAuth provider, Okta's too: set it to true or remove it.`,
+    );
+  }
+  return { steps, warnings };
+}
+
 function readSecret(value: RubyValue | undefined): SecretSource {
   if (value instanceof EnvironmentValue) {
     return { kind: 'environment', variable: value.variable };
@@ -393,8 +601,8 @@ export const gitlabExporter: Exporter = {
   id: 'gitlab',
   title: TITLE,
   description:
-    'gitlab.rb omniauth_providers entry for OpenID Connect; the secret read with ENV.fetch at reconfigure.',
-  mergeable: false,
+    'gitlab.rb omniauth_providers entry for OpenID Connect, as one managed block; the secret read with ENV.fetch at reconfigure; merges into an existing file.',
+  mergeable: true,
   verifiable: true,
   export: exportGitLab,
   read: readGitLab,

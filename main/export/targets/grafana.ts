@@ -12,6 +12,8 @@ import {
   type SecretSource,
   type TargetReading,
 } from '../exporter.ts';
+import { type IniMergeResult, mergeIniSettings } from '../merge-ini.ts';
+import { mergeSummary } from '../merge-yaml.ts';
 import {
   assertConfidentialClient,
   assertPassesPreExportLint,
@@ -56,13 +58,14 @@ const UNSAFE_IN_INI = /[;#\\\r\n]/;
 /** Group names that are also safe inside the JSON list (a quote would need a backslash). */
 const UNSAFE_IN_GROUP_LIST = /[;#"\\\r\n]/;
 
-function iniLine(key: string, value: string): string {
+/** A key and its value, once the value is known to read back as written. */
+function entry(key: string, value: string): [string, string] {
   if (UNSAFE_IN_INI.test(value)) {
     throw new Error(
       `Cannot write ${key} into ${FILE_NAME}: the value holds a character (; # \\ or a line break) that grafana.ini would read as a comment or an escape.`,
     );
   }
-  return `${key} = ${value}`;
+  return [key, value];
 }
 
 /** A claim name as a JMESPath identifier, quoted when it is not a bare one. */
@@ -82,6 +85,10 @@ interface GrafanaIni {
   content: string;
   warnings: string[];
   allowedGroups: string[];
+  /** What a merge into the admin's file did; `undefined` for a new file. */
+  merged: IniMergeResult | undefined;
+  /** The commented `role_attribute_path` example a new file carries. */
+  roleExample: string[];
 }
 
 function grafanaIni(input: ExportInput): GrafanaIni {
@@ -110,6 +117,40 @@ function grafanaIni(input: ExportInput): GrafanaIni {
     );
   }
 
+  const rootUrl = entry('root_url', `${callback.baseUrl}/`);
+  const authKeys: [string, string][] = [
+    entry('enabled', 'true'),
+    entry('name', 'Okta'),
+    entry('icon', 'okta'),
+    entry('allow_sign_up', 'true'),
+    entry('client_id', input.applied.clientId),
+    // Grafana expands $__env{…} when it reads the file, so the secret stays in its environment.
+    entry('client_secret', inlineSecret ?? `$__env{${GRAFANA_SECRET_VARIABLE}}`),
+    entry('scopes', scopes.join(' ')),
+    entry('auth_url', discovery.authorization_endpoint),
+    entry('token_url', discovery.token_endpoint),
+    entry('api_url', discovery.userinfo_endpoint),
+    entry('use_pkce', 'true'),
+  ];
+  if (allowedGroups.length > 0) {
+    authKeys.push(entry('allowed_groups', allowedGroupsValue(allowedGroups)));
+  }
+  const exampleGroup = allowedGroups[0];
+  const roleExample = [
+    '; Grafana roles from Okta: a JMESPath over the ID token and userinfo claims, e.g.',
+    exampleGroup === undefined || claim === undefined
+      ? "; role_attribute_path = contains(groups[*], 'Grafana Admins') && 'Admin' || 'Viewer'"
+      : `; role_attribute_path = contains(${jmesPathField(claim)}[*], '${exampleGroup.replace(/'/g, "\\'")}') && 'Admin' || 'Viewer'`,
+  ];
+
+  if (input.mergeInto !== undefined) {
+    const merged = mergeIniSettings(input.mergeInto, [
+      // Grafana builds the callback from root_url, and ends it with a slash before appending.
+      { name: 'server', keys: [rootUrl] },
+      { name: 'auth.okta', keys: authKeys, newSectionComments: [] },
+    ]);
+    return { content: merged.content, warnings, allowedGroups, merged, roleExample };
+  }
   const lines = [
     '; Okta sign-in for Grafana, written by SSO Setup Console.',
     `; Okta app ${input.applied.appId}; sign-in redirect URI ${callback.redirectUri}.`,
@@ -117,40 +158,20 @@ function grafanaIni(input: ExportInput): GrafanaIni {
     '',
     '[server]',
     // Grafana builds the callback from root_url, and ends it with a slash before appending.
-    iniLine('root_url', `${callback.baseUrl}/`),
+    ...[rootUrl].map(([key, value]) => `${key} = ${value}`),
     '',
     '[auth.okta]',
-    iniLine('enabled', 'true'),
-    iniLine('name', 'Okta'),
-    iniLine('icon', 'okta'),
-    iniLine('allow_sign_up', 'true'),
-    iniLine('client_id', input.applied.clientId),
-    // Grafana expands $__env{…} when it reads the file, so the secret stays in its environment.
-    iniLine('client_secret', inlineSecret ?? `$__env{${GRAFANA_SECRET_VARIABLE}}`),
-    iniLine('scopes', scopes.join(' ')),
-    iniLine('auth_url', discovery.authorization_endpoint),
-    iniLine('token_url', discovery.token_endpoint),
-    iniLine('api_url', discovery.userinfo_endpoint),
-    iniLine('use_pkce', 'true'),
-  ];
-  if (allowedGroups.length > 0) {
-    lines.push(iniLine('allowed_groups', allowedGroupsValue(allowedGroups)));
-  }
-  const exampleGroup = allowedGroups[0];
-  lines.push(
-    '; Grafana roles from Okta: a JMESPath over the ID token and userinfo claims, e.g.',
-    exampleGroup === undefined || claim === undefined
-      ? "; role_attribute_path = contains(groups[*], 'Grafana Admins') && 'Admin' || 'Viewer'"
-      : `; role_attribute_path = contains(${jmesPathField(claim)}[*], '${exampleGroup.replace(/'/g, "\\'")}') && 'Admin' || 'Viewer'`,
+    ...authKeys.map(([key, value]) => `${key} = ${value}`),
+    ...roleExample,
     '',
-  );
-  return { content: lines.join('\n'), warnings, allowedGroups };
+  ];
+  return { content: lines.join('\n'), warnings, allowedGroups, merged: undefined, roleExample };
 }
 
 function exportGrafana(input: ExportInput): ExportOutput {
   assertPassesPreExportLint(input, { opening: `Cannot export the ${TITLE} configuration:` });
   assertConfidentialClient(input, TITLE);
-  const { content, warnings, allowedGroups } = grafanaIni(input);
+  const { content, warnings, allowedGroups, merged, roleExample } = grafanaIni(input);
   const inlineSecret = inlineSecretOf(input);
   const file: ExportedFile = {
     name: FILE_NAME,
@@ -158,11 +179,19 @@ function exportGrafana(input: ExportInput): ExportOutput {
     content,
     sensitive: inlineSecret !== undefined,
     purpose:
-      'The [server] root_url and [auth.okta] sections to merge into Grafana’s grafana.ini (e.g. /etc/grafana/grafana.ini).',
+      merged === undefined
+        ? 'The [server] root_url and [auth.okta] sections to merge into Grafana’s grafana.ini (e.g. /etc/grafana/grafana.ini).'
+        : 'Your grafana.ini with [server] root_url and the [auth.okta] keys merged in; it replaces the one Grafana reads.',
   };
-  const nextSteps = [
-    `Merge the [server] and [auth.okta] sections of ${FILE_NAME} into Grafana's configuration file (/etc/grafana/grafana.ini for the packages; a mounted file or custom.ini for containers). If your grafana.ini already sets root_url, it must equal this one: Grafana builds the sign-in redirect URI from it.`,
-  ];
+  const nextSteps =
+    merged === undefined
+      ? [
+          `Merge the [server] and [auth.okta] sections of ${FILE_NAME} into Grafana's configuration file (/etc/grafana/grafana.ini for the packages; a mounted file or custom.ini for containers), or export again with that file to merge into. If your grafana.ini already sets root_url, it must equal this one: Grafana builds the sign-in redirect URI from it.`,
+        ]
+      : [
+          mergeSummary(FILE_NAME, merged),
+          `Replace Grafana's configuration file (/etc/grafana/grafana.ini for the packages; the mounted file for containers) with the merged ${FILE_NAME}.`,
+        ];
   if (inlineSecret === undefined) {
     nextSteps.push(
       `Set the environment variable ${GRAFANA_SECRET_VARIABLE} to the app's client secret in Grafana's environment (systemd: sudo systemctl edit grafana-server and add Environment=${GRAFANA_SECRET_VARIABLE}=…; Docker: -e ${GRAFANA_SECRET_VARIABLE}=…). Grafana reads it through $__env{${GRAFANA_SECRET_VARIABLE}}.`,
@@ -170,8 +199,13 @@ function exportGrafana(input: ExportInput): ExportOutput {
   }
   nextSteps.push(
     'Restart Grafana (sudo systemctl restart grafana-server, or restart the container); the sign-in page then shows “Sign in with Okta”.',
-    'To give Okta groups Grafana roles, set role_attribute_path in [auth.okta] (the file has a commented example).',
+    roleMappingStep(input, content, roleExample),
   );
+  if (allowedGroups.length > 0) {
+    nextSteps.push(
+      `The export set allowed_groups to ${allowedGroups.join(', ')}: Grafana refuses the sign-in of anyone in none of them. Remove allowed_groups to let the Okta app's assignments alone decide.`,
+    );
+  }
   warnings.push(
     'Grafana 10.4 and later keep settings saved on Administration › Authentication › Okta in its database, and those override this file. If Okta was set up there before, reset it there.',
   );
@@ -184,6 +218,26 @@ function exportGrafana(input: ExportInput): ExportOutput {
     warnings.unshift(inlineSecretWarning(FILE_NAME));
   }
   return { target: 'grafana', files: [file], nextSteps, warnings };
+}
+
+/**
+ * Grafana's trap at the first sign-in: without `role_attribute_path` every Okta user gets the
+ * default role, whatever their groups. The export never picks roles for groups (which group
+ * administers Grafana is the admin's call), so the step says what is set and what is left.
+ */
+function roleMappingStep(input: ExportInput, content: string, roleExample: string[]): string {
+  const claim = groupsClaimName(input);
+  const tree = parseIni(content) as { auth?: { okta?: Record<string, unknown> } };
+  const existing = tree.auth?.okta?.role_attribute_path;
+  if (typeof existing === 'string' && existing.trim() !== '') {
+    return `Roles: your grafana.ini already sets role_attribute_path (${existing.trim()}); the merge left it as it was. Check that it reads the "${claim ?? 'groups'}" claim the way Okta sends it.`;
+  }
+  const example = (roleExample[1] ?? '').replace(/^;\s*/, '');
+  const groups =
+    claim === undefined
+      ? 'The setup releases no groups claim, so there are no groups to map yet: add a groups claim to the setup first.'
+      : `The ID token carries the Okta groups in the "${claim}" claim, which role_attribute_path can read.`;
+  return `Roles: the export sets no role_attribute_path, so every Okta user gets Grafana's default role ([users] auto_assign_org_role, Viewer unless changed), whatever their groups. You decide which groups get Editor or Admin: add to [auth.okta] a line such as ${example}. ${groups}`;
 }
 
 function textIn(section: Record<string, unknown>, key: string): string | undefined {
@@ -310,8 +364,8 @@ export const grafanaExporter: Exporter = {
   id: 'grafana',
   title: TITLE,
   description:
-    'grafana.ini [auth.okta] with the discovered endpoints, the secret from $__env, and allowed groups.',
-  mergeable: false,
+    'grafana.ini [auth.okta] with the discovered endpoints, the secret from $__env, and allowed groups; merges into an existing file.',
+  mergeable: true,
   verifiable: true,
   export: exportGrafana,
   read: readGrafana,

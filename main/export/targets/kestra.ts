@@ -13,6 +13,13 @@ import {
   type TargetReading,
 } from '../exporter.ts';
 import {
+  MergeRefusedError,
+  mergeSummary,
+  mergeYamlSettings,
+  parserMessage,
+  type YamlSetting,
+} from '../merge-yaml.ts';
+import {
   assertPassesPreExportLint,
   environmentSecret,
   findRegisteredCallback,
@@ -62,8 +69,6 @@ const CLIENT_KEY_PATTERN = /^[a-z0-9]+$/;
 
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
 
-type YamlPath = readonly string[];
-
 /** A double-quoted YAML string: pitfall 6, `{{ x }}` unquoted is a flow mapping. */
 function quotedScalar(value: string): Scalar<string> {
   const scalar = new Scalar(value);
@@ -80,37 +85,18 @@ function quotedList(values: readonly string[]): YAMLSeq<Scalar<string>> {
 }
 
 /**
- * The existing `application.yml` to merge into, parsed so that its comments, key order and
- * unrelated keys survive (pitfall 5: Kestra reads one YAML document; a second top-level
- * `micronaut:` would be a duplicate key, so the export deep-merges instead of appending).
+ * The existing `application.yml` to merge into, parsed only to read what it already says (the
+ * merge itself edits its text, so lines it does not own stay byte for byte; see `merge-yaml.ts`).
  */
-function baseDocument(mergeInto: string | undefined): Document {
-  if (mergeInto === undefined) {
-    return new Document({});
-  }
+function existingDocument(mergeInto: string): Document {
   const document = parseDocument(mergeInto);
   const firstError = document.errors[0];
   if (firstError !== undefined) {
-    throw new Error(
-      `The application.yml to merge into is not valid YAML: ${firstError.message} Fix it (or export without merging) and try again.`,
-    );
-  }
-  if (document.contents !== null && !isMap(document.contents)) {
-    throw new Error(
-      'The application.yml to merge into is not a YAML mapping of settings at its top level, so the Micronaut keys cannot be merged into it.',
+    throw new MergeRefusedError(
+      `The application.yml to merge into is not valid YAML: ${parserMessage(firstError.message)} Fix it (or export without merging) and try again.`,
     );
   }
   return document;
-}
-
-function setting(document: Document, path: YamlPath, value: unknown): void {
-  try {
-    document.setIn(path, value);
-  } catch {
-    throw new Error(
-      `The application.yml to merge into has a value at a parent of "${path.join('.')}" that is not a mapping, so the setting cannot be added. Fix that key and try again.`,
-    );
-  }
 }
 
 /**
@@ -118,8 +104,89 @@ function setting(document: Document, path: YamlPath, value: unknown): void {
  * callbacks were registered for the document's base URL, and Kestra lives at its `kestra.url`.
  */
 function existingKestraUrl(document: Document): string | undefined {
+  if (!isMap(document.contents)) {
+    return undefined;
+  }
   const value: unknown = document.getIn(['kestra', 'url']);
   return typeof value === 'string' ? value : undefined;
+}
+
+/** Every setting the Kestra export owns, in the order a new file lists them. */
+function kestraSettings(options: {
+  clientKey: string;
+  clientId: string;
+  secret: string | undefined;
+  scopes: readonly string[];
+  authMethod: string;
+  issuer: string;
+  pkce: boolean;
+  hasSignOut: boolean;
+  base: string;
+  groupsClaim: string | undefined;
+}): YamlSetting[] {
+  const client = ['micronaut', 'security', 'oauth2', 'clients', options.clientKey];
+  const settings: YamlSetting[] = [
+    { path: ['micronaut', 'security', 'oauth2', 'enabled'], value: true },
+    { path: [...client, 'client-id'], value: options.clientId },
+  ];
+  if (options.secret !== undefined) {
+    settings.push({ path: [...client, 'client-secret'], value: options.secret });
+  }
+  settings.push(
+    { path: [...client, 'scopes'], value: options.scopes },
+    { path: [...client, 'token', 'auth-method'], value: options.authMethod },
+    { path: [...client, 'openid', 'issuer'], value: options.issuer },
+  );
+  if (options.pkce) {
+    settings.push({
+      path: [...client, 'openid', 'authorization', 'code-challenge-method'],
+      value: 'S256',
+    });
+  }
+  // Pitfall 3: Okta returns to /logout with a GET, which Micronaut refuses unless allowed. With
+  // no sign-out URI registered, Okta would refuse the return, so end-session stays off.
+  if (options.hasSignOut) {
+    settings.push(
+      { path: [...client, 'openid', 'end-session', 'enabled'], value: true },
+      {
+        path: ['micronaut', 'security', 'oauth2', 'openid', 'end-session', 'redirect-uri'],
+        value: SIGN_OUT_PATH,
+      },
+      { path: ['micronaut', 'security', 'endpoints', 'logout', 'get-allowed'], value: true },
+    );
+  } else {
+    settings.push({ path: [...client, 'openid', 'end-session', 'enabled'], value: false });
+  }
+  settings.push({
+    path: ['kestra', 'url'],
+    value: `${options.base}/`,
+    // The same address with or without its trailing slash: a merge leaves it as written.
+    isAlreadyRight: (existing) =>
+      typeof existing === 'string' && trimTrailingSlashes(existing) === options.base,
+  });
+  if (options.groupsClaim !== undefined) {
+    settings.push({
+      path: ['kestra', 'security', 'oidc', 'groups-claim-path'],
+      value: options.groupsClaim,
+    });
+  }
+  return settings;
+}
+
+/** A new `application.yml` holding `settings`, every string double-quoted (pitfall 6). */
+function newApplicationYml(settings: readonly YamlSetting[]): string {
+  const yaml = new Document({});
+  for (const { path, value } of settings) {
+    yaml.setIn(
+      path,
+      typeof value === 'string'
+        ? quotedScalar(value)
+        : typeof value === 'boolean'
+          ? value
+          : quotedList(value),
+    );
+  }
+  return yaml.toString({ lineWidth: 0 });
 }
 
 function exportKestra(input: ExportInput): ExportOutput {
@@ -147,74 +214,58 @@ function exportKestra(input: ExportInput): ExportOutput {
   const signOut = `${base}${SIGN_OUT_PATH}`;
   const hasSignOut = document.app.postLogoutRedirectUris.includes(signOut);
 
-  const yaml = baseDocument(input.mergeInto);
-  const existingUrl = existingKestraUrl(yaml);
+  const existing = input.mergeInto === undefined ? undefined : existingDocument(input.mergeInto);
+  const existingUrl = existing === undefined ? undefined : existingKestraUrl(existing);
   if (existingUrl !== undefined && trimTrailingSlashes(existingUrl) !== base) {
     throw new Error(
       `The application.yml to merge into says Kestra is at "${existingUrl}" (kestra.url), but the callback was registered for "${base}". Set the setup's base URL to Kestra's address and apply it, or correct kestra.url, then export again.`,
     );
   }
 
-  const client = ['micronaut', 'security', 'oauth2', 'clients', clientKey];
-  setting(yaml, ['micronaut', 'security', 'oauth2', 'enabled'], true);
-  setting(yaml, [...client, 'client-id'], quotedScalar(applied.clientId));
-  if (secret.kind !== 'none') {
-    setting(
-      yaml,
-      [...client, 'client-secret'],
-      quotedScalar(secret.kind === 'inline' ? secret.value : `\${${KESTRA_SECRET_VARIABLE}}`),
-    );
-  }
-  const { scopes } = requestedScopes(input);
-  setting(yaml, [...client, 'scopes'], quotedList(scopes));
-  setting(
-    yaml,
-    [...client, 'token', 'auth-method'],
-    quotedScalar(document.app.tokenEndpointAuthMethod),
-  );
-  setting(yaml, [...client, 'openid', 'issuer'], quotedScalar(issuer));
-  if (document.app.pkceRequired) {
-    setting(
-      yaml,
-      [...client, 'openid', 'authorization', 'code-challenge-method'],
-      quotedScalar('S256'),
-    );
-  }
-  // Pitfall 3: Okta returns to /logout with a GET, which Micronaut refuses unless allowed. With
-  // no sign-out URI registered, Okta would refuse the return, so end-session stays off.
-  if (hasSignOut) {
-    setting(yaml, [...client, 'openid', 'end-session', 'enabled'], true);
-    setting(
-      yaml,
-      ['micronaut', 'security', 'oauth2', 'openid', 'end-session', 'redirect-uri'],
-      quotedScalar(SIGN_OUT_PATH),
-    );
-    setting(yaml, ['micronaut', 'security', 'endpoints', 'logout', 'get-allowed'], true);
-  } else {
-    setting(yaml, [...client, 'openid', 'end-session', 'enabled'], false);
-  }
-  setting(yaml, ['kestra', 'url'], quotedScalar(`${base}/`));
-  if (document.issuer.groupsClaim !== undefined) {
-    setting(
-      yaml,
-      ['kestra', 'security', 'oidc', 'groups-claim-path'],
-      quotedScalar(document.issuer.groupsClaim.name),
-    );
-  }
+  const settings = kestraSettings({
+    clientKey,
+    clientId: applied.clientId,
+    secret:
+      secret.kind === 'none'
+        ? undefined
+        : secret.kind === 'inline'
+          ? secret.value
+          : `\${${KESTRA_SECRET_VARIABLE}}`,
+    scopes: requestedScopes(input).scopes,
+    authMethod: document.app.tokenEndpointAuthMethod,
+    issuer,
+    pkce: document.app.pkceRequired,
+    hasSignOut,
+    base,
+    groupsClaim: document.issuer.groupsClaim?.name,
+  });
+  const merged =
+    input.mergeInto === undefined
+      ? undefined
+      : mergeYamlSettings(input.mergeInto, {
+          fileName: FILE_NAME,
+          settings,
+          quoteStrings: true,
+          keys: 'exact',
+        });
 
   const file: ExportedFile = {
     name: FILE_NAME,
     language: 'yaml',
-    content: yaml.toString({ lineWidth: 0 }),
+    content: merged?.content ?? newApplicationYml(settings),
     sensitive: secret.kind === 'inline',
     purpose: `Kestra's configuration with the Micronaut OAuth client "${clientKey}" for Okta.`,
   };
 
-  const nextSteps = [
-    input.mergeInto === undefined
-      ? `Merge ${FILE_NAME} into Kestra's configuration: the file Kestra starts with, or the KESTRA_CONFIGURATION block in docker-compose.yml (keep one top-level "micronaut:" key).`
-      : `Replace Kestra's configuration file with the merged ${FILE_NAME} (or paste it into the KESTRA_CONFIGURATION block in docker-compose.yml).`,
-  ];
+  const nextSteps =
+    merged === undefined
+      ? [
+          `Merge ${FILE_NAME} into Kestra's configuration: the file Kestra starts with, or the KESTRA_CONFIGURATION block in docker-compose.yml (keep one top-level "micronaut:" key), or export again with that file to merge into.`,
+        ]
+      : [
+          mergeSummary(FILE_NAME, merged),
+          `Replace Kestra's configuration file with the merged ${FILE_NAME} (or paste it into the KESTRA_CONFIGURATION block in docker-compose.yml).`,
+        ];
   if (secret.kind === 'reference') {
     nextSteps.push(
       `Set ${KESTRA_SECRET_VARIABLE} to the app's client secret in Kestra's environment (e.g. the kestra service's environment in docker-compose.yml); Micronaut resolves \${${KESTRA_SECRET_VARIABLE}} at start-up and refuses to start while it is unset.`,
@@ -230,7 +281,7 @@ function exportKestra(input: ExportInput): ExportOutput {
     warnings.push(inlineSecretWarning(FILE_NAME));
   }
   warnings.push(
-    `If no Okta button appears, Kestra could not read ${issuer}/.well-known/openid-configuration at start-up: Micronaut disables the client without an error (targets.md §2, pitfall 2).`,
+    `If no Okta button appears, Kestra could not read ${issuer}/.well-known/openid-configuration at start-up: Micronaut then disables the client without an error. Check that the Kestra host can reach that address, then restart Kestra.`,
     `Behind a reverse proxy, Kestra must see its public address (${base}) in the Host or X-Forwarded-* headers (micronaut.server.host-resolution), or it sends its internal address as the redirect URI.`,
   );
   if (!hasSignOut) {
@@ -247,7 +298,7 @@ function exportKestra(input: ExportInput): ExportOutput {
 }
 
 /** A plain YAML value at `path`, or `undefined`. */
-function valueAt(tree: unknown, path: YamlPath): unknown {
+function valueAt(tree: unknown, path: readonly string[]): unknown {
   let node = tree;
   for (const key of path) {
     if (typeof node !== 'object' || node === null || Array.isArray(node)) {

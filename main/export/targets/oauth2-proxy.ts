@@ -60,6 +60,18 @@ function isLoopback(url: URL): boolean {
   return url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
 }
 
+/**
+ * oauth2-proxy's trap at the first sign-in: it refuses an ID token whose `email_verified` is
+ * false, with an error page rather than a clear message, unless told not to check. The export
+ * keeps the check; whose email is verified is decided in Okta.
+ */
+function verifiedEmailStep(scopes: readonly string[]): string {
+  const scopeNote = scopes.includes('email')
+    ? 'The export requests the email scope, so Okta puts email and email_verified in the ID token.'
+    : 'The setup does not request the email scope, so Okta sends no email and oauth2-proxy cannot tell who signed in: add the email scope to the setup.';
+  return `Verified email: oauth2-proxy refuses a sign-in whose ID token says email_verified: false, and the export leaves insecure_oidc_allow_unverified_email off. ${scopeNote} Okta sends email_verified: true only for users whose primary email it has verified; you decide: have the others verify their email in Okta, or set insecure_oidc_allow_unverified_email = true knowingly.`;
+}
+
 function exportOauth2Proxy(input: ExportInput): ExportOutput {
   assertPassesPreExportLint(input, { opening: `Cannot export the ${TITLE} configuration:` });
   assertConfidentialClient(input, TITLE);
@@ -127,11 +139,10 @@ function exportOauth2Proxy(input: ExportInput): ExportOutput {
     );
   }
   nextSteps.push(
-    `Set the environment variable ${OAUTH2_PROXY_COOKIE_VARIABLE} to a new random value of 16, 24 or 32 bytes, e.g. the output of: openssl rand -base64 32 | tr -- '+/' '-_' (oauth2-proxy refuses to start with any other length).`,
+    `Cookie secret: the export writes none (a secret it made up would sit in its files and logs). Set the environment variable ${OAUTH2_PROXY_COOKIE_VARIABLE} to a new random value of exactly 16, 24 or 32 bytes, e.g. the output of: openssl rand -base64 32 | tr -- '+/' '-_' (32 bytes once decoded). oauth2-proxy refuses to start with any other length ("cookie_secret must be 16, 24, or 32 bytes to create an AES cipher").`,
     `Restart oauth2-proxy so it reads the file and ${environment.join(' and ')}.`,
-  );
-  warnings.push(
-    'email_domains = ["*"] lets in every user Okta signs in: the app’s assignments in Okta are the gate. Narrow it (e.g. ["example.com"]) if oauth2-proxy should check too.',
+    verifiedEmailStep(scopes),
+    'Who gets in: the export set email_domains = ["*"], so every user Okta signs in is let through and the Okta app’s assignments are the gate. You decide whether oauth2-proxy checks too: narrow email_domains, or add allowed_groups (with oidc_groups_claim) for the groups that may pass.',
   );
   const redirect = new URL(callback.redirectUri);
   if (redirect.protocol === 'http:' && !isLoopback(redirect)) {

@@ -1,4 +1,4 @@
-import { Document, parse as parseYaml } from 'yaml';
+import { Document, parseAllDocuments } from 'yaml';
 
 import {
   EXPORT_TARGET_TITLES,
@@ -13,6 +13,14 @@ import {
   type TargetReading,
 } from '../exporter.ts';
 import {
+  mergeSummary,
+  mergeYamlSettings,
+  parserMessage,
+  type YamlMergeResult,
+  type YamlSetting,
+  type YamlValue,
+} from '../merge-yaml.ts';
+import {
   assertPassesPreExportLint,
   findRegisteredCallback,
   groupsClaimName,
@@ -24,7 +32,8 @@ import {
 
 /**
  * Spring Boot with `okta-spring-boot-starter` (targets.md §10): one `application.yml` with the
- * `okta.oauth2` keys the starter maps onto Spring Security's `okta` client registration.
+ * `okta.oauth2` keys the starter maps onto Spring Security's `okta` client registration. Merged into
+ * the admin's own `application.yml`, only those keys change (`merge-yaml.ts`).
  */
 
 const FILE_NAME = 'application.yml';
@@ -36,7 +45,120 @@ export const SPRING_SECRET_VARIABLE = 'OKTA_OAUTH2_CLIENT_SECRET';
 /** Spring Security's login route for the registration named `okta`. */
 const CALLBACK_PATH = '/login/oauth2/code/okta';
 
-function springYaml(input: ExportInput): { content: string; warnings: string[] } {
+/** Spring's keys for the `okta` registration and provider, which win over `okta.oauth2.*`. */
+const REGISTRATION = ['spring', 'security', 'oauth2', 'client', 'registration', 'okta'] as const;
+const PROVIDER = ['spring', 'security', 'oauth2', 'client', 'provider', 'okta'] as const;
+
+/**
+ * Whether a document of `application.yml` applies only under a condition (a profile, a cloud
+ * platform): Spring reads it only then, so the default settings are not there.
+ */
+function isConditionalDocument(tree: unknown): boolean {
+  // The legacy form is `spring.profiles: prod`; `spring.profiles.active` (a mapping) is no condition.
+  const legacy = springProperty(tree, ['spring', 'profiles']);
+  return (
+    typeof legacy === 'string' ||
+    Array.isArray(legacy) ||
+    springProperty(tree, ['spring', 'config', 'activate', 'on-profile']) !== undefined ||
+    springProperty(tree, ['spring', 'config', 'activate', 'on-cloud-platform']) !== undefined
+  );
+}
+
+/** A new `application.yml` holding the export's keys, under a comment saying where it came from. */
+function newSpringYaml(
+  input: ExportInput,
+  oauth2: Record<string, unknown>,
+  registration: Record<string, unknown>,
+  redirectUri: string,
+): string {
+  const document = new Document({
+    okta: { oauth2 },
+    spring: { security: { oauth2: { client: { registration: { okta: registration } } } } },
+  });
+  document.commentBefore = [
+    ' Okta sign-in for Spring Boot with okta-spring-boot-starter, written by SSO Setup Console.',
+    ` Okta app ${input.applied.appId}; sign-in redirect URI ${redirectUri}.`,
+  ].join('\n');
+  return document.toString({ lineWidth: 0 });
+}
+
+/**
+ * Merges the export's keys into the admin's `application.yml`; see `merge-yaml.ts`.
+ *
+ * @remarks
+ * Keys are matched as Spring binds them (`clientId` is `client-id`, and `okta.oauth2.issuer` may
+ * be one dotted key). The settings go into the file's first document that applies without a
+ * profile; a profile document that sets one of them overrides it while that profile is active,
+ * which a warning says. Where the file already has `spring.security.oauth2.client.registration.okta`
+ * client id, secret or scopes, or the `okta` provider's `issuer-uri`, they win over `okta.oauth2.*`,
+ * so they are set to the same values; they are never added.
+ */
+function mergedSpringYaml(
+  mergeInto: string,
+  oauth2: Record<string, unknown>,
+  registration: Record<string, unknown>,
+  isPublic: boolean,
+): { result: YamlMergeResult; warnings: string[] } {
+  const settings: YamlSetting[] = [];
+  for (const [key, value] of Object.entries(oauth2)) {
+    settings.push({ path: ['okta', 'oauth2', key], value: value as YamlValue });
+  }
+  for (const [key, value] of Object.entries(registration)) {
+    settings.push({ path: [...REGISTRATION, key], value: value as YamlValue });
+  }
+  const overrides: [readonly string[], unknown][] = [
+    [[...REGISTRATION, 'client-id'], oauth2['client-id']],
+    [[...REGISTRATION, 'scope'], oauth2.scopes],
+    [[...PROVIDER, 'issuer-uri'], oauth2.issuer],
+  ];
+  if (!isPublic) {
+    overrides.push([[...REGISTRATION, 'client-secret'], oauth2['client-secret']]);
+  }
+  if (registration['client-authentication-method'] === undefined) {
+    overrides.push([[...REGISTRATION, 'client-authentication-method'], 'client_secret_basic']);
+  }
+  for (const [path, value] of overrides) {
+    settings.push({ path, value: value as YamlValue, onlyIfPresent: true });
+  }
+  const result = mergeYamlSettings(mergeInto, {
+    fileName: FILE_NAME,
+    settings,
+    quoteStrings: false,
+    keys: 'spring-relaxed',
+    pickDocument: (documents) => {
+      const index = documents.findIndex(
+        (document) => !isConditionalDocument(document.toJS() as unknown),
+      );
+      return index === -1 ? undefined : index;
+    },
+  });
+  const warnings: string[] = [];
+  const documents = parseAllDocuments(result.content);
+  if (Array.isArray(documents)) {
+    for (const document of documents) {
+      const tree: unknown = document.toJS();
+      if (!isConditionalDocument(tree)) {
+        continue;
+      }
+      const overridden = settings
+        .filter((setting) => springProperty(tree, setting.path) !== undefined)
+        .map((setting) => setting.path.join('.'));
+      if (overridden.length > 0) {
+        const profile = springProperty(tree, ['spring', 'config', 'activate', 'on-profile']);
+        warnings.push(
+          `A document of your ${FILE_NAME} for ${typeof profile === 'string' ? `the profile "${profile}"` : 'a profile'} also sets ${overridden.join(', ')}; while it is active, those values replace the merged ones. Remove them there, or make them agree.`,
+        );
+      }
+    }
+  }
+  return { result, warnings };
+}
+
+function springYaml(input: ExportInput): {
+  content: string;
+  warnings: string[];
+  merged: YamlMergeResult | undefined;
+} {
   const callback = findRegisteredCallback(input, {
     kind: 'follows-path',
     targetTitle: TITLE,
@@ -76,16 +198,22 @@ function springYaml(input: ExportInput): { content: string; warnings: string[] }
     registration['client-authentication-method'] = 'client_secret_post';
   }
 
-  const document = new Document({
-    okta: { oauth2 },
-    spring: { security: { oauth2: { client: { registration: { okta: registration } } } } },
-  });
-  document.commentBefore = [
-    ' Okta sign-in for Spring Boot with okta-spring-boot-starter, written by SSO Setup Console.',
-    ` Okta app ${input.applied.appId}; sign-in redirect URI ${callback.redirectUri}.`,
-  ].join('\n');
-
   const warnings = [...callback.warnings, ...scopeWarnings];
+  let merged: YamlMergeResult | undefined;
+  let content: string;
+  if (input.mergeInto === undefined) {
+    content = newSpringYaml(input, oauth2, registration, callback.redirectUri);
+  } else {
+    const merge = mergedSpringYaml(
+      input.mergeInto,
+      oauth2,
+      registration,
+      app.tokenEndpointAuthMethod === 'none',
+    );
+    merged = merge.result;
+    content = merge.result.content;
+    warnings.push(...merge.warnings);
+  }
   if (input.document.issuer.kind === 'org') {
     warnings.push(
       'This app uses the org authorization server: sign-in works, but its access tokens cannot be validated by the app, so the starter’s resource-server (bearer token) support needs a custom authorization server.',
@@ -101,32 +229,61 @@ function springYaml(input: ExportInput): { content: string; warnings: string[] }
       'The app has no sign-out redirect URI, so post-logout-redirect-uri is not set and signing out ends only the app’s session, not Okta’s.',
     );
   }
-  return { content: document.toString({ lineWidth: 0 }), warnings };
+  return { content, warnings, merged };
 }
 
 function exportSpringBoot(input: ExportInput): ExportOutput {
   assertPassesPreExportLint(input, { opening: `Cannot export the ${TITLE} configuration:` });
-  const { content, warnings } = springYaml(input);
+  const { content, warnings, merged } = springYaml(input);
   const inlineSecret = inlineSecretOf(input);
   const isPublic = input.document.app.tokenEndpointAuthMethod === 'none';
+  const issuer = input.facts.discovery.issuer;
   const file: ExportedFile = {
     name: FILE_NAME,
     language: 'yaml',
     content,
     sensitive: inlineSecret !== undefined,
     purpose:
-      'Spring Boot configuration for okta-spring-boot-starter; goes in src/main/resources/ (or merge its keys into your application.yml).',
+      merged === undefined
+        ? 'Spring Boot configuration for okta-spring-boot-starter; goes in src/main/resources/ (or merge its keys into your application.yml).'
+        : 'Your application.yml with the okta-spring-boot-starter keys merged in; it replaces the one in src/main/resources/.',
   };
   const nextSteps = [
     'Add the dependency com.okta.spring:okta-spring-boot-starter to the app (Maven or Gradle).',
-    `Put ${FILE_NAME} in src/main/resources/, or merge its okta and spring keys into the application.yml you have.`,
+    ...(merged === undefined
+      ? [
+          `Put ${FILE_NAME} in src/main/resources/, or export again with your application.yml to merge into (the export then changes only its okta and spring.security keys).`,
+        ]
+      : [
+          mergeSummary(FILE_NAME, merged),
+          `Replace src/main/resources/${FILE_NAME} with the merged file.`,
+        ]),
   ];
   if (!isPublic && inlineSecret === undefined) {
     nextSteps.push(
       `Set the environment variable ${SPRING_SECRET_VARIABLE} to the app's client secret wherever the app runs; Spring fills \${${SPRING_SECRET_VARIABLE}} from it at start-up.`,
     );
   }
-  nextSteps.push('Restart the app so it reads the new configuration.');
+  // The starter's one hard rule (targets.md §10): its property validation refuses any issuer that
+  // is not https, and the app does not start.
+  const isHttps = issuer.startsWith('https://');
+  nextSteps.push(
+    isHttps
+      ? `okta-spring-boot-starter refuses to start unless okta.oauth2.issuer is an https URL; the export set ${issuer}, which is. Keep it https wherever you override it (OKTA_OAUTH2_ISSUER, a profile).`
+      : `okta-spring-boot-starter refuses to start unless okta.oauth2.issuer is an https URL, and the export set ${issuer}. Serve the issuer over https, or sign in with Spring Security's own client instead of the starter (spring.security.oauth2.client.provider.okta.issuer-uri).`,
+  );
+  const groupsClaim = groupsClaimName(input);
+  nextSteps.push(
+    groupsClaim === undefined
+      ? 'The setup releases no groups claim, so the starter gives signed-in users no group authorities: your security configuration can tell users apart only by their scopes and email.'
+      : `The export set okta.oauth2.groups-claim to "${groupsClaim}", so each Okta group becomes an authority of the same name; you decide which authorities each URL requires in your security configuration (e.g. hasAuthority("Admins")).`,
+    'Restart the app so it reads the new configuration.',
+  );
+  if (!isHttps) {
+    warnings.unshift(
+      `The issuer ${issuer} is not https: okta-spring-boot-starter will refuse to start with it.`,
+    );
+  }
   if (inlineSecret !== undefined) {
     warnings.unshift(inlineSecretWarning(FILE_NAME));
   }
@@ -216,6 +373,54 @@ function readScopes(tree: unknown): string[] {
   throw new ExportReadError(FILE_NAME, `${FILE_NAME} does not set okta.oauth2.scopes.`);
 }
 
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `over` laid on `under`, mappings merged key by key, as Spring layers its documents. */
+function layered(under: Record<string, unknown>, over: Record<string, unknown>) {
+  const result: Record<string, unknown> = { ...under };
+  for (const [key, value] of Object.entries(over)) {
+    const below = result[key];
+    result[key] = isMapping(below) && isMapping(value) ? layered(below, value) : value;
+  }
+  return result;
+}
+
+/**
+ * The settings Spring uses with no profile active: every document of the file that applies
+ * without a condition, later ones over earlier ones (profile documents are skipped).
+ */
+function defaultSettings(content: string): Record<string, unknown> {
+  const parsed = parseAllDocuments(content);
+  const documents = Array.isArray(parsed) ? parsed : [];
+  let tree: Record<string, unknown> | undefined;
+  for (const document of documents) {
+    const firstError = document.errors[0];
+    if (firstError !== undefined) {
+      throw new ExportReadError(
+        FILE_NAME,
+        `${FILE_NAME} is not valid YAML: ${parserMessage(firstError.message)}`,
+      );
+    }
+    const part: unknown = document.toJS();
+    if (part === null || part === undefined || isConditionalDocument(part)) {
+      continue;
+    }
+    if (!isMapping(part)) {
+      throw new ExportReadError(FILE_NAME, `${FILE_NAME} is not a YAML mapping.`);
+    }
+    tree = layered(tree ?? {}, part);
+  }
+  if (tree === undefined) {
+    throw new ExportReadError(
+      FILE_NAME,
+      `${FILE_NAME} has no settings that apply without a profile.`,
+    );
+  }
+  return tree;
+}
+
 /**
  * Reads `application.yml` the way Spring binds it: nested or dotted keys, relaxed names, the
  * secret as a written value or a whole `${VARIABLE}` placeholder.
@@ -229,18 +434,7 @@ function readSpringBoot(files: readonly ExportedFile[]): TargetReading {
   if (file === undefined) {
     throw new ExportReadError(FILE_NAME, `The export has no ${FILE_NAME}.`);
   }
-  let tree: unknown;
-  try {
-    tree = parseYaml(file.content);
-  } catch (error) {
-    throw new ExportReadError(
-      FILE_NAME,
-      `${FILE_NAME} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  if (typeof tree !== 'object' || tree === null || Array.isArray(tree)) {
-    throw new ExportReadError(FILE_NAME, `${FILE_NAME} is not a YAML mapping.`);
-  }
+  const tree = defaultSettings(file.content);
   const registration = ['spring', 'security', 'oauth2', 'client', 'registration', 'okta'];
   const redirectUri = springProperty(tree, [...registration, 'redirect-uri']);
   if (typeof redirectUri !== 'string' || !URL.canParse(redirectUri)) {
@@ -279,8 +473,8 @@ export const springBootExporter: Exporter = {
   id: 'spring-boot',
   title: TITLE,
   description:
-    'application.yml for okta-spring-boot-starter (okta.oauth2 issuer, client id, secret placeholder, scopes).',
-  mergeable: false,
+    'application.yml for okta-spring-boot-starter (okta.oauth2 issuer, client id, secret placeholder, scopes); merges into an existing file.',
+  mergeable: true,
   verifiable: true,
   export: exportSpringBoot,
   read: readSpringBoot,

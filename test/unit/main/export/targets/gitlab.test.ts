@@ -12,6 +12,7 @@ import {
   readerOf,
 } from '../../../../support/export-assertions.ts';
 import { FIXTURE_CLIENT_SECRET } from '../../../../support/export-fixtures.ts';
+import { changedLines } from '../../../../support/merge-assertions.ts';
 import {
   EXPORT_VARIANTS,
   targetInputFor,
@@ -196,5 +197,89 @@ describe('gitlabExporter', () => {
     ).toThrow(
       'sends the redirect URI https://gitlab.example.com/users/auth/openid_connect/callback',
     );
+  });
+
+  describe('merging into an existing gitlab.rb, as one managed block', () => {
+    /** The top of the gitlab.rb the Linux package installs, as an admin has edited it. */
+    const EXISTING = [
+      '## GitLab configuration settings',
+      '##! This file is generated during initial installation and **is not** modified',
+      '##! during upgrades.',
+      '',
+      "external_url 'https://gitlab.example.com'",
+      '',
+      '### OmniAuth Settings',
+      "# gitlab_rails['omniauth_enabled'] = nil",
+      "# gitlab_rails['omniauth_allow_single_sign_on'] = ['saml']",
+      "gitlab_rails['omniauth_block_auto_created_users'] = false   # we trust Okta's assignments",
+      "# gitlab_rails['omniauth_providers'] = [",
+      '#   { name: "github", app_id: "YOUR_APP_ID" }',
+      '# ]',
+      "gitlab_rails['time_zone'] = 'UTC'",
+      '',
+    ].join('\n');
+
+    function merge(mergeInto: string, adjust?: Parameters<typeof targetInputFor>[2]) {
+      return gitlabExporter.export({ ...targetInputFor(ADDRESS, REFERENCE, adjust), mergeInto });
+    }
+
+    it('appends its block and changes no line of the file, leaving the admin’s own settings', () => {
+      const output = merge(EXISTING);
+      const content = rubyOf(output);
+      const { removed, added } = changedLines(EXISTING, content);
+      expect(removed).toEqual([]);
+      expect(content.startsWith(EXISTING)).toBe(true);
+      expect(added[0]).toBe('');
+      expect(added[1]).toMatch(/^# BEGIN SSO Setup Console/);
+      expect(added.at(-1)).toMatch(/^# END SSO Setup Console/);
+      // The admin already decided about blocking new accounts: the block does not override it.
+      expect(added.join('\n')).not.toContain('omniauth_block_auto_created_users');
+      expect(added.join('\n')).toContain("gitlab_rails['omniauth_allow_single_sign_on']");
+      expect(parseRuby(content).errors).toEqual([]);
+      expect(readBack(content)).toMatchObject({
+        clientId: '0oa1fixture2client3',
+        redirectUri: 'https://gitlab.example.com/users/auth/openid_connect/callback',
+      });
+      expect(output.nextSteps.join('\n')).toContain(
+        'your gitlab.rb sets omniauth_block_auto_created_users (line 10) to false; the merge leaves it',
+      );
+    });
+
+    it('changes nothing when merged into its own result', () => {
+      const content = rubyOf(merge(EXISTING));
+      const again = merge(content);
+      expect(rubyOf(again)).toBe(content);
+      expect(again.nextSteps[0]).toContain('The merge changes nothing');
+    });
+
+    it('replaces only the lines of its block when the setup changed', () => {
+      const first = rubyOf(merge(EXISTING));
+      const second = rubyOf(
+        merge(first, (document) => {
+          document.app.pkceRequired = true;
+        }),
+      );
+      const { removed, added } = changedLines(first, second);
+      expect(removed).toEqual([]);
+      expect(added).toEqual(['      pkce: true,']);
+      expect(readBack(second).clientId).toBe('0oa1fixture2client3');
+    });
+
+    it('refuses a file that assigns its own provider list, which a second list would replace', () => {
+      expect(() => merge(`${EXISTING}${providerFile(VALID_ARGS)}`)).toThrow(
+        "already assigns gitlab_rails['omniauth_providers'] on line 15 (openid_connect)",
+      );
+    });
+
+    it('refuses a file that is not Ruby, and broken markers', () => {
+      expect(() => merge("gitlab_rails['x'] = [\n")).toThrow('is not valid Ruby');
+      expect(() => merge('# BEGIN SSO Setup Console: Okta sign-in\n')).toThrow(
+        'the export owns exactly the lines between one of each',
+      );
+    });
+
+    it('is listed as mergeable, so the command line takes --merge-into', () => {
+      expect(gitlabExporter.mergeable).toBe(true);
+    });
   });
 });

@@ -12,6 +12,7 @@ import {
   readerOf,
 } from '../../../../support/export-assertions.ts';
 import { FIXTURE_CLIENT_SECRET } from '../../../../support/export-fixtures.ts';
+import { changedLines } from '../../../../support/merge-assertions.ts';
 import {
   EXPORT_VARIANTS,
   targetInputFor,
@@ -169,5 +170,82 @@ describe('grafanaExporter', () => {
         document.app.redirectUris = ['https://grafana.example.com/login/generic_oauth'];
       }),
     ).toThrow('sends the redirect URI https://grafana.example.com/login/okta');
+  });
+
+  describe('merging into an existing grafana.ini', () => {
+    /** An excerpt of Grafana's shipped sample.ini, as an admin has edited it. */
+    const EXISTING = [
+      '##################### Grafana Configuration #####################',
+      'app_mode = production',
+      '',
+      '#################################### Server ####################################',
+      '[server]',
+      '# Protocol (http, https, h2, socket)',
+      ';protocol = http',
+      'http_port = 3000    ; the port Grafana listens on',
+      '# The full public facing url you use in browser, used for redirects and emails',
+      ';root_url = %(protocol)s://%(domain)s:%(http_port)s/',
+      '',
+      '#################################### Okta OAuth #######################',
+      '[auth.okta]',
+      ';name = Okta',
+      'enabled = false ; turned on by the SSO rollout',
+      ';icon = okta',
+      'client_id = 0oa1fixture2client3   ; the app the console made',
+      ';scopes = openid profile email groups',
+      "role_attribute_path = contains(groups[*], 'Grafana Admins') && 'Admin' || 'Viewer'",
+      '',
+      '[users]',
+      'auto_assign_org_role = Editor',
+      '',
+    ].join('\n');
+
+    function merge(mergeInto: string) {
+      return grafanaExporter.export({ ...targetInputFor(ADDRESS, REFERENCE), mergeInto });
+    }
+
+    it('changes only the keys it owns; an unchanged client_id keeps its line and comment', () => {
+      const output = merge(EXISTING);
+      const content = iniOf(output);
+      const { removed, added } = changedLines(EXISTING, content);
+      expect(removed).toEqual(['enabled = false ; turned on by the SSO rollout']);
+      expect(added).toContain('enabled = true ; turned on by the SSO rollout');
+      // A missing key goes right under the file's commented-out sample of it.
+      expect(content).toContain(
+        ';root_url = %(protocol)s://%(domain)s:%(http_port)s/\nroot_url = https://grafana.example.com/\n',
+      );
+      expect(content).toContain(';name = Okta\nname = Okta\n');
+      expect(content).toContain('\nclient_id = 0oa1fixture2client3   ; the app the console made\n');
+
+      const tree = parseIni(content) as {
+        users: Record<string, unknown>;
+        auth: { okta: Record<string, unknown> };
+      };
+      expect(tree.users.auto_assign_org_role).toBe('Editor');
+      expect(tree.auth.okta.role_attribute_path).toBe(
+        "contains(groups[*], 'Grafana Admins') && 'Admin' || 'Viewer'",
+      );
+      expect(readBack(content)).toMatchObject({
+        clientId: '0oa1fixture2client3',
+        redirectUri: 'https://grafana.example.com/login/okta',
+        clientSecret: { kind: 'environment', variable: 'GF_AUTH_OKTA_CLIENT_SECRET' },
+      });
+      const steps = output.nextSteps.join('\n');
+      expect(steps).toContain('[auth.okta] client_id already held the right value');
+      expect(steps).toContain('your grafana.ini already sets role_attribute_path');
+    });
+
+    it('changes nothing when merged into its own result', () => {
+      const content = iniOf(merge(EXISTING));
+      expect(iniOf(merge(content))).toBe(content);
+    });
+
+    it('appends the sections a file lacks, keeping every byte it had', () => {
+      const existing = '[users]\r\nauto_assign_org_role = Viewer';
+      const content = iniOf(merge(existing));
+      expect(content.startsWith(`${existing}\r\n`)).toBe(true);
+      expect(content).not.toMatch(/[^\r]\n/);
+      expect(readBack(content).redirectUri).toBe('https://grafana.example.com/login/okta');
+    });
   });
 });

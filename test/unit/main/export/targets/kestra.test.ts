@@ -4,6 +4,7 @@ import { parse, parseDocument } from 'yaml';
 import { ExportReadError } from '../../../../../main/export/exporter.ts';
 import { kestraExporter } from '../../../../../main/export/targets/kestra.ts';
 import { exportInputFor, FIXTURE_CLIENT_SECRET } from '../../../../support/export-fixtures.ts';
+import { changedLines } from '../../../../support/merge-assertions.ts';
 
 const INLINE = { kind: 'inline', value: FIXTURE_CLIENT_SECRET } as const;
 
@@ -179,6 +180,67 @@ describe('kestraExporter', () => {
     // Pitfall 5: one document, one top-level micronaut key.
     expect(content.match(/^micronaut:/gm)).toHaveLength(1);
     expect(parseDocument(content).errors).toEqual([]);
+  });
+
+  it('merges by adding lines only, so every line of the existing file stays byte for byte', () => {
+    const content = onlyFile(
+      kestraExporter.export(exportInputFor('kestra', { mergeInto: EXISTING_APPLICATION_YML })),
+    ).content;
+    expect(changedLines(EXISTING_APPLICATION_YML, content).removed).toEqual([]);
+  });
+
+  it('leaves a kestra.url that is already right as written, comment and all (issue 21)', () => {
+    const existing = [
+      '# Kestra on the build host',
+      'kestra:',
+      '  url: http://localhost:8080/ # public URL',
+      '  repository:',
+      '    type:   postgres     # spaced the way the admin likes it',
+      'micronaut:',
+      '  server:',
+      '    port: 8080',
+      '  security:',
+      '    oauth2:',
+      '      clients:',
+      '        okta:',
+      "          client-id: 'last-years-client' # the client before this one",
+      '          scopes: [openid]',
+      '',
+    ].join('\n');
+    const output = kestraExporter.export(exportInputFor('kestra', { mergeInto: existing }));
+    const content = onlyFile(output).content;
+    const { removed, added } = changedLines(existing, content);
+    // Only the two values the export owns and holds differently are rewritten, in place: the
+    // changed client id keeps its comment, and nothing else of the file moves.
+    expect(removed).toEqual([
+      "          client-id: 'last-years-client' # the client before this one",
+      '          scopes: [openid]',
+    ]);
+    expect(added.slice(0, 2)).toEqual([
+      '          client-id: "0oa1fixture2client3" # the client before this one',
+      '          scopes: ["openid", "profile", "email"]',
+    ]);
+    expect(content).toContain('\n  url: http://localhost:8080/ # public URL\n');
+    expect(output.nextSteps[0]).toContain('kestra.url already held the right value');
+    expect(parseDocument(content).errors).toEqual([]);
+    expect(read(content)).toMatchObject({
+      clientId: '0oa1fixture2client3',
+      redirectUri: 'http://localhost:8080/oauth/callback/okta',
+      scopes: ['openid', 'profile', 'email'],
+    });
+    // Merging the merged file again changes nothing: every value is already right.
+    const again = kestraExporter.export(exportInputFor('kestra', { mergeInto: content }));
+    expect(onlyFile(again).content).toBe(content);
+    expect(again.nextSteps[0]).toContain('The merge changes nothing');
+  });
+
+  it('keeps kestra.url written without its trailing slash, since it names the same address', () => {
+    const existing = 'kestra:\n  url: http://localhost:8080 # no slash\n';
+    const content = onlyFile(
+      kestraExporter.export(exportInputFor('kestra', { mergeInto: existing })),
+    ).content;
+    expect(content.startsWith(existing)).toBe(true);
+    expect(read(content).redirectUri).toBe('http://localhost:8080/oauth/callback/okta');
   });
 
   it('refuses to merge into a file that is not YAML', () => {

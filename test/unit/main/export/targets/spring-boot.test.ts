@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 
 import { ExportReadError } from '../../../../../main/export/exporter.ts';
 import { springBootExporter } from '../../../../../main/export/targets/spring-boot.ts';
@@ -11,6 +11,7 @@ import {
   readerOf,
 } from '../../../../support/export-assertions.ts';
 import { FIXTURE_CLIENT_SECRET } from '../../../../support/export-fixtures.ts';
+import { changedLines } from '../../../../support/merge-assertions.ts';
 import {
   EXPORT_VARIANTS,
   targetInputFor,
@@ -161,6 +162,122 @@ describe('springBootExporter', () => {
 
   it('refuses an export without application.yml', () => {
     expect(() => read([])).toThrow('no application.yml');
+  });
+
+  describe('merging into an existing application.yml', () => {
+    const EXISTING = [
+      '# Acme orders service',
+      'spring:',
+      '  profiles:',
+      '    active: local   # activates a profile: no condition on this document',
+      '  application:',
+      '    name: orders   # shows in the logs',
+      '  datasource:',
+      '    url: jdbc:postgresql://db:5432/orders',
+      '    password: ${DB_PASSWORD}',
+      '  security:',
+      '    oauth2:',
+      '      client:',
+      '        registration:',
+      '          okta:',
+      '            client-id: last-years-client   # must agree with okta.oauth2',
+      'okta:',
+      '  oauth2:',
+      '    issuer: https://acme.okta.com   # the org server',
+      '    clientId: last-years-client',
+      'server:',
+      '  port: 8080',
+      '---',
+      'spring:',
+      '  config:',
+      '    activate:',
+      '      on-profile: test',
+      'okta:',
+      '  oauth2:',
+      '    issuer: https://test.example.com',
+      '',
+    ].join('\n');
+
+    function merge(mergeInto: string) {
+      return springBootExporter.export({ ...targetInputFor(ADDRESS, REFERENCE), mergeInto });
+    }
+
+    it('changes only the keys it owns, in place, keeping an unchanged issuer and its comment', () => {
+      const output = merge(EXISTING);
+      const content = yamlOf(output);
+      const { removed, added } = changedLines(EXISTING, content);
+      // Spring's relaxed names: clientId is client-id, so it is replaced, never duplicated; the
+      // registration's client id wins over okta.oauth2 in Spring, so it is kept in agreement.
+      expect(removed).toEqual([
+        '            client-id: last-years-client   # must agree with okta.oauth2',
+        '    clientId: last-years-client',
+      ]);
+      expect(added).toContain(
+        '            client-id: 0oa1fixture2client3   # must agree with okta.oauth2',
+      );
+      expect(added).toContain('    clientId: 0oa1fixture2client3');
+      expect(content).toContain('\n    issuer: https://acme.okta.com   # the org server\n');
+      expect(content.match(/client-id|clientId/g)).toHaveLength(2);
+
+      const documents = parseAllDocuments(content);
+      expect(Array.isArray(documents) && documents.every((doc) => doc.errors.length === 0)).toBe(
+        true,
+      );
+      expect(readBack(content)).toEqual({
+        issuer: 'https://acme.okta.com',
+        clientId: '0oa1fixture2client3',
+        clientSecret: { kind: 'environment', variable: 'OKTA_OAUTH2_CLIENT_SECRET' },
+        redirectUri: 'http://localhost:8080/login/oauth2/code/okta',
+        scopes: ['openid', 'profile', 'email'],
+        tokenEndpointAuthMethod: 'client_secret_basic',
+      });
+      expect(output.warnings.join('\n')).toContain(
+        'the profile "test" also sets okta.oauth2.issuer',
+      );
+      expect(output.nextSteps.join('\n')).toContain(
+        'okta.oauth2.issuer already held the right value',
+      );
+    });
+
+    it('changes nothing when merged into its own result', () => {
+      const content = yamlOf(merge(EXISTING));
+      const again = merge(content);
+      expect(yamlOf(again)).toBe(content);
+      expect(again.nextSteps.join('\n')).toContain('The merge changes nothing');
+    });
+
+    it('is listed as mergeable, so the command line takes --merge-into', () => {
+      expect(springBootExporter.mergeable).toBe(true);
+    });
+
+    it('refuses a file whose every document applies to a profile only', () => {
+      expect(() =>
+        merge('spring:\n  config:\n    activate:\n      on-profile: a\n---\nspring.profiles: b\n'),
+      ).toThrow('every one applies to a profile only');
+    });
+  });
+
+  it('reads only the documents Spring uses without a profile', () => {
+    const content = [
+      'okta.oauth2.issuer: https://acme.okta.com',
+      'okta.oauth2.client-id: 0oa1',
+      'okta.oauth2.scopes: openid,email',
+      'spring.security.oauth2.client.registration.okta.redirect-uri: http://localhost:8080/login/oauth2/code/okta',
+      '---',
+      'spring.config.activate.on-profile: prod',
+      'okta.oauth2.issuer: https://prod.example.com',
+    ].join('\n');
+    expect(readBack(content).issuer).toBe('https://acme.okta.com');
+  });
+
+  it('tells the admin the starter refuses an issuer that is not https', () => {
+    const input = targetInputFor(ADDRESS, REFERENCE);
+    input.facts.discovery.issuer = 'http://127.0.0.1:7000';
+    const output = springBootExporter.export(input);
+    expect(output.warnings[0]).toContain('okta-spring-boot-starter will refuse to start with it');
+    expect(output.nextSteps.join('\n')).toContain(
+      'spring.security.oauth2.client.provider.okta.issuer-uri',
+    );
   });
 
   it('refuses to export a placeholder issuer', () => {

@@ -1,11 +1,10 @@
-# Okta sign-in for GitLab (Linux package), written by SSO Setup Console.
+# BEGIN SSO Setup Console: Okta sign-in. This block is the export's: exporting again with this file to merge into replaces everything down to the END line, and nothing else.
 # Okta app 0oa1fixture2app3; sign-in redirect URI https://gitlab.example.com/users/auth/openid_connect/callback.
-# Merge into /etc/gitlab/gitlab.rb, then run: sudo gitlab-ctl reconfigure
-
-# Create a GitLab account at a user's first Okta sign-in; GitLab blocks it until an admin approves.
+# Apply it with: sudo gitlab-ctl reconfigure
+# A first Okta sign-in creates a GitLab account for someone who has none.
 gitlab_rails['omniauth_allow_single_sign_on'] = ["openid_connect"]
+# Those new accounts wait for an admin's approval (GitLab's default); false lets them in at once.
 gitlab_rails['omniauth_block_auto_created_users'] = true
-
 gitlab_rails['omniauth_providers'] = [
   {
     name: "openid_connect",
@@ -26,3 +25,4 @@ gitlab_rails['omniauth_providers'] = [
     }
   }
 ]
+# END SSO Setup Console: Okta sign-in
