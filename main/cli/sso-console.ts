@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { randomUUID } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -9,7 +8,6 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../../shared/errors.ts';
 import { parseOrgUrl } from '../../shared/okta/org-url.ts';
 import { connectMethodOf } from '../../shared/profiles/profile.ts';
-import { createSetupDocument, PRESETS } from '../../shared/setup/presets.ts';
 import { PRESET_IDS, type PresetId } from '../../shared/setup/setup-document.ts';
 import { createSignInActivityService } from '../activity/sign-in-activity.ts';
 import { driftServiceFor } from '../composition/day-two-wiring.ts';
@@ -31,6 +29,7 @@ import { CliError } from './cli-error.ts';
 import { runDestroyCommand } from './destroy-command.ts';
 import { runDriftCommand } from './drift-command.ts';
 import { listTargets, runExportCommand } from './export-command.ts';
+import { runInitCommand } from './init-command.ts';
 import { runListCommand } from './list-command.ts';
 import { runLogsCommand } from './logs-command.ts';
 import { findApp, runPreviewCommand } from './preview-command.ts';
@@ -502,30 +501,18 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined && values.help !== true ? 1 : 0;
   }
   if (command === 'init') {
-    const target = values.target;
-    if (target === undefined || !(PRESET_IDS as readonly string[]).includes(target)) {
-      throw new CliError(
-        `--target must be one of ${PRESET_IDS.join(', ')}${target === undefined ? '' : `, not "${target}"`}.`,
-        'Kestra and Kaimu follow their own Okta guides; web, spa and native are generic.',
-      );
-    }
-    const out = values.out ?? 'sso-setup.json';
-    if (existsSync(out) && values.force !== true) {
-      throw new CliError(
-        `${out} already exists.`,
-        'Pick another --out FILE, or add --force to replace it.',
-      );
-    }
-    const document = createSetupDocument({
-      id: randomUUID(),
-      preset: target as PresetId,
-      ...(values['base-url'] === undefined ? {} : { baseUrl: values['base-url'] }),
-      ...(values.name === undefined ? {} : { label: values.name }),
-      ...(values['client-key'] === undefined ? {} : { clientKey: values['client-key'] }),
-    });
-    writeFileSync(out, `${JSON.stringify(document, null, 2)}\n`, { mode: 0o644 });
     process.stdout.write(
-      `Wrote ${out}: ${PRESETS[document.target.preset].name}, "${document.app.label}", callback ${document.app.redirectUris.join(', ')}.\nNext: sso-console plan ${out} --org-url URL\n`,
+      runInitCommand(
+        {
+          target: values.target,
+          baseUrl: values['base-url'],
+          name: values.name,
+          clientKey: values['client-key'],
+          out: values.out,
+          force: values.force === true,
+        },
+        randomUUID,
+      ),
     );
     return 0;
   }

@@ -1,4 +1,5 @@
 import type { ExportTargetId } from '../../shared/export/export-targets.ts';
+import { type Preset, PRESETS, presetForExportTarget } from '../../shared/setup/presets.ts';
 import {
   type PresetId,
   SETUP_DOCUMENT_VERSION,
@@ -20,9 +21,9 @@ import { exportIssuerFor } from './issuer-for-app.ts';
  * @remarks
  * The app's settings are read the way the wizard reads an existing app (`readAppForDocument`).
  * What the org cannot say is derived from the app's redirect URIs by the target's own callback
- * rule: Kestra's base URL and client key from `<base>/oauth/callback/<key>`, Kaimu's from
- * `<base>/auth/oidc/<slug>/callback`; other targets take the first redirect URI's origin and let
- * their exporter pick the URI that matches.
+ * rule, inverted ({@link baseOfCallback}): Kestra's base URL and client key from
+ * `<base>/oauth/callback/<key>`, Grafana's root URL from `<root_url>/login/okta`, and so on for
+ * every target with a preset; a generic format takes the first redirect URI's origin.
  */
 
 /** The custom server `issuer` names in this org (`null`: the org's); refused when neither. */
@@ -38,10 +39,38 @@ function authServerIdOf(orgUrl: string, issuer: string): string | null {
   return id;
 }
 
-const CALLBACK_RULES: Partial<Record<ExportTargetId, { preset: PresetId; pattern: RegExp }>> = {
-  kestra: { preset: 'kestra', pattern: /^(.*)\/oauth\/callback\/([^/?#]+)$/ },
-  kaimu: { preset: 'kaimu', pattern: /^(.*)\/auth\/oidc\/([^/?#]+)\/callback$/ },
-};
+/**
+ * The base URL (and client key) from which `preset` builds `uri` as its callback, or
+ * `undefined` when `uri` is not one of its callbacks.
+ *
+ * @remarks
+ * Inverts the preset's own rule rather than a second copy of it: the callback is built from a
+ * stand-in base URL and client key, and the rest of it must match `uri` exactly.
+ */
+export function baseOfCallback(
+  preset: Preset,
+  uri: string,
+): { baseUrl: string; clientKey: string | undefined } | undefined {
+  const base = 'https://base.invalid';
+  const key = 'clientkeysentinel';
+  const hasKey = preset.defaultClientKey !== undefined;
+  const template = preset.uris(base, hasKey ? key : undefined).callback;
+  if (!template.startsWith(base)) {
+    return undefined;
+  }
+  const rest = template
+    .slice(base.length)
+    .replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(key, '([^/?#]+)');
+  const match = new RegExp(`^(https?://.+?)${rest}$`).exec(uri);
+  if (match === null) {
+    return undefined;
+  }
+  return {
+    baseUrl: match[1] ?? '',
+    clientKey: hasKey ? decodeURIComponent(match[2] ?? '') : undefined,
+  };
+}
 
 /**
  * The document for `appId`, as `target` will read it, and what is applied of it: the app is in
@@ -77,21 +106,27 @@ export async function setupFromOrg(
   const grants =
     authServerId === null ? undefined : await readServerGrants(client, authServerId, clientId);
 
-  const rule = CALLBACK_RULES[options.target];
+  // The target's preset, and the base URL its callback rule was built from.
+  const targetPreset = presetForExportTarget(options.target);
   let preset: PresetId =
-    app.applicationType === 'browser' ? 'spa' : app.applicationType === 'native' ? 'native' : 'web';
+    targetPreset ??
+    (app.applicationType === 'browser'
+      ? 'spa'
+      : app.applicationType === 'native'
+        ? 'native'
+        : 'web');
   let baseUrl = URL.canParse(app.redirectUris[0] ?? '')
     ? new URL(app.redirectUris[0] ?? '').origin
     : orgUrl;
   let clientKey: string | undefined;
-  if (rule !== undefined) {
-    const match = app.redirectUris
-      .map((uri) => rule.pattern.exec(uri))
-      .find((found) => found !== null);
-    preset = rule.preset;
-    if (match !== undefined) {
-      baseUrl = match[1] ?? baseUrl;
-      clientKey = match[2];
+  if (targetPreset !== undefined) {
+    const found = app.redirectUris
+      .map((uri) => baseOfCallback(PRESETS[targetPreset], uri))
+      .find((match) => match !== undefined);
+    preset = targetPreset;
+    if (found !== undefined) {
+      baseUrl = found.baseUrl;
+      clientKey = found.clientKey;
     }
   }
 

@@ -21,6 +21,12 @@ export const EXPORT_TARGET_IDS = [
   'oauth2-proxy',
   'authjs',
   'gitlab',
+  'vault',
+  'outline',
+  'jenkins',
+  'gitea',
+  'harbor',
+  'jupyterhub',
   'terraform',
 ] as const;
 
@@ -44,6 +50,12 @@ export const EXPORT_TARGET_TITLES: Readonly<Record<ExportTargetId, string>> = {
   'oauth2-proxy': 'oauth2-proxy',
   authjs: 'Auth.js',
   gitlab: 'GitLab',
+  vault: 'HashiCorp Vault',
+  outline: 'Outline',
+  jenkins: 'Jenkins',
+  gitea: 'Gitea / Forgejo',
+  harbor: 'Harbor',
+  jupyterhub: 'JupyterHub',
   terraform: 'Terraform (okta provider)',
 };
 

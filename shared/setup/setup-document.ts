@@ -14,8 +14,33 @@ import { safeUriSchema, webUrlSchema } from './uri-lint.ts';
  */
 export const SETUP_DOCUMENT_VERSION = 1;
 
-/** The target apps the console knows how to configure; see `presets.ts`. */
-export const PRESET_IDS = ['kestra', 'kaimu', 'web', 'spa', 'native'] as const;
+/**
+ * The target apps the console knows how to configure; see `presets.ts`.
+ *
+ * @remarks
+ * An app with an export target of its own has the target's id: `init --target grafana` and
+ * `export --target grafana` are one choice. `web`, `spa` and `native` are the generic app
+ * types. Ids are only ever added: a saved document names one, and must still read.
+ */
+export const PRESET_IDS = [
+  'kestra',
+  'kaimu',
+  'grafana',
+  'argocd',
+  'gitlab',
+  'gitea',
+  'jenkins',
+  'harbor',
+  'vault',
+  'outline',
+  'jupyterhub',
+  'oauth2-proxy',
+  'spring-boot',
+  'authjs',
+  'web',
+  'spa',
+  'native',
+] as const;
 
 /** One of {@link PRESET_IDS}. */
 export type PresetId = (typeof PRESET_IDS)[number];

@@ -3,15 +3,21 @@ import type { Exporter } from '../exporter.ts';
 import { argocdExporter } from './argocd.ts';
 import { authjsExporter } from './authjs.ts';
 import { dotenvExporter } from './dotenv.ts';
+import { giteaExporter } from './gitea.ts';
 import { gitlabExporter } from './gitlab.ts';
 import { grafanaExporter } from './grafana.ts';
+import { harborExporter } from './harbor.ts';
+import { jenkinsExporter } from './jenkins.ts';
 import { jsonExporter } from './json.ts';
+import { jupyterhubExporter } from './jupyterhub.ts';
 import { kaimuExporter } from './kaimu.ts';
 import { kestraExporter } from './kestra.ts';
 import { oauth2ProxyExporter } from './oauth2-proxy.ts';
 import { oktaEnvExporter } from './okta-env.ts';
+import { outlineExporter } from './outline.ts';
 import { springBootExporter } from './spring-boot.ts';
 import { terraformExporter } from './terraform.ts';
+import { vaultExporter } from './vault.ts';
 
 /**
  * Every exporter, by target id, in the catalogue's order (Kestra and Kaimu first).
@@ -32,6 +38,12 @@ const EXPORTERS: readonly Exporter[] = [
   oauth2ProxyExporter,
   authjsExporter,
   gitlabExporter,
+  vaultExporter,
+  outlineExporter,
+  jenkinsExporter,
+  giteaExporter,
+  harborExporter,
+  jupyterhubExporter,
   terraformExporter,
 ];
 

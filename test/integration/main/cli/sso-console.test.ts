@@ -11,6 +11,7 @@ import { clientSecretAccount } from '../../../../main/platform/secrets/keychain-
 import { KeytarSecretStore } from '../../../../main/platform/secrets/keytar-secret-store.ts';
 import { createFileProfileRepository } from '../../../../main/profiles/profile-repository.ts';
 import { createProfileService } from '../../../../main/profiles/profile-service.ts';
+import { PRESET_IDS } from '../../../../shared/setup/setup-document.ts';
 import { foldersNotPrivate } from '../../../support/private-folders.ts';
 import { startNodeScript } from '../../../support/processes.ts';
 import {
@@ -193,9 +194,10 @@ describe('sso-console', () => {
     expect(badToken.stderr).toContain('E0000011');
     expect(badToken.stderr).not.toContain('not-a-real-token-0123456789');
 
-    const unknownTarget = await run(['init', '--target', 'jenkins']);
+    // Refused before anything is written: no file appears where it would have gone.
+    const unknownTarget = await run(['init', '--target', 'minio']);
     expect(unknownTarget.stderr).toContain(
-      '--target must be one of kestra, kaimu, web, spa, native, not "jenkins".',
+      `--target must be one of ${PRESET_IDS.join(', ')}, not "minio".`,
     );
   });
 

@@ -17,7 +17,7 @@ import type {
   FileLanguage,
 } from '../../../../shared/export/export-targets.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
-import type { PresetId } from '../../../../shared/setup/setup-document.ts';
+import type { PresetId, SetupDocument } from '../../../../shared/setup/setup-document.ts';
 import { applyAndKeep } from '../../../support/apply-setup.ts';
 import { freePort } from '../../../support/free-port.ts';
 import { startNodeScript } from '../../../support/processes.ts';
@@ -46,14 +46,19 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-/** Applies a fresh setup for `preset` with a test user, as the wizard would. */
-async function applied(preset: PresetId, label: string) {
+/** Applies a fresh setup for `preset` with a test user, as the wizard would (then `adjust`). */
+async function applied(
+  preset: PresetId,
+  label: string,
+  adjust?: (document: SetupDocument) => void,
+) {
   const document = createSetupDocument({
     id: `export-${label}`,
     preset,
     baseUrl: `http://localhost:${String(await freePort())}`,
     label,
   });
+  adjust?.(document);
   const login = `${label.toLowerCase().replaceAll(/\W+/g, '.')}@example.com`;
   document.assignments.testUser = { firstName: 'Ada', lastName: 'Lovelace', email: login };
   const client = createOktaClient({ orgUrl: sandbox.orgUrl, token: sandbox.apiToken });
@@ -131,18 +136,64 @@ function expectReadingMatches(
   expect(reading.redirectUri).toBe(expected.redirectUri);
 }
 
-const CASES: { target: ExportTargetId; preset: PresetId; server: 'org' | 'default' }[] = [
+const CASES: {
+  target: ExportTargetId;
+  preset: PresetId;
+  server: 'org' | 'default';
+  /** A change to the preset's document before it is applied. */
+  adjust?: (document: SetupDocument) => void;
+  /** What else the target's files must say, beyond the values the sign-in uses. */
+  check?: (files: ExportedFile[]) => void;
+}[] = [
   { target: 'kestra', preset: 'kestra', server: 'org' },
   { target: 'kaimu', preset: 'kaimu', server: 'default' },
   { target: 'okta-env', preset: 'kaimu', server: 'default' },
   { target: 'dotenv', preset: 'web', server: 'org' },
   { target: 'json', preset: 'web', server: 'org' },
+  {
+    target: 'vault',
+    preset: 'vault',
+    server: 'default',
+    // The role lets `vault login -method=oidc` sign in too, on the CLI's own callback.
+    check: (files) => {
+      const role = files.find((file) => file.name === 'vault-oidc-role.json')?.content ?? '{}';
+      const parsed = JSON.parse(role) as { allowed_redirect_uris?: string[] };
+      expect(parsed.allowed_redirect_uris).toContain('http://localhost:8250/oidc/callback');
+    },
+  },
+  { target: 'outline', preset: 'outline', server: 'org' },
+  { target: 'jenkins', preset: 'jenkins', server: 'org' },
+  { target: 'gitea', preset: 'gitea', server: 'org' },
+  {
+    target: 'harbor',
+    preset: 'harbor',
+    server: 'default',
+    // Without the preset's groups scope: the setup creates it unpublished (metadataPublish
+    // NO_CLIENTS), so discovery does not list it and the verification's scope check refuses it
+    // although Okta would grant it (targets.md §14) — a limit of the verification, not of Harbor.
+    // The custom server, offline_access, the refresh grant and oidc_logout stay.
+    adjust: (document) => {
+      if (document.issuer.kind === 'custom') {
+        document.issuer.scopes = document.issuer.scopes.filter((scope) => scope !== 'groups');
+        delete document.issuer.groupsClaim;
+      }
+    },
+    // Harbor's CLI secrets need the refresh token that offline_access asks for.
+    check: (files) => {
+      const settings = files.find((file) => file.name === 'harbor-oidc.json')?.content ?? '{}';
+      expect(JSON.parse(settings)).toMatchObject({
+        oidc_scope: expect.stringContaining('offline_access') as unknown,
+        oidc_logout: true,
+      });
+    },
+  },
+  { target: 'jupyterhub', preset: 'jupyterhub', server: 'org' },
 ];
 
 describe('verified export: sign in with exactly what the files say', () => {
-  for (const { target, preset, server } of CASES) {
+  for (const { target, preset, server, adjust, check } of CASES) {
     it(`${target}: exported by the CLI, read back from disk, signed in with openid-client`, async () => {
-      const setup = await applied(preset, `Export ${target}`);
+      const setup = await applied(preset, `Export ${target}`, adjust);
       const out = path.join(folder, target);
       const exported = await exportWithCli([
         '--app',
@@ -161,6 +212,7 @@ describe('verified export: sign in with exactly what the files say', () => {
       for (const file of files) {
         expect(file.content.includes(secret)).toBe(false);
       }
+      check?.(files);
 
       // The target's environment holds the secret under the name the files give.
       const exporter = exporterFor(target);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { adminLinksFor } from '../../../../main/setup/setup-service.ts';
+import { toKeychainError } from '../../../../main/platform/secrets/keytar-secret-store.ts';
+import { SecretsCannotBeKeptError } from '../../../../main/setup/apply-errors.ts';
+import { adminLinksFor, refusedForKeychain } from '../../../../main/setup/setup-service.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 
 /** Admin Console links after an apply: built for Okta's hosts only, one per object touched. */
@@ -51,5 +53,30 @@ describe('adminLinksFor', () => {
     const document = createSetupDocument({ id: 'links', preset: 'spa' });
     expect(adminLinksFor('http://127.0.0.1:4000', document, applied)).toEqual([]);
     expect(adminLinksFor('https://login.example.com', document, applied)).toEqual([]);
+  });
+});
+
+describe('refusedForKeychain', () => {
+  const keychainDown = toKeychainError(new Error('Could not connect'), 'linux');
+
+  it('names the secrets as they are, says nothing was written, and gives both ways on', () => {
+    const refused = refusedForKeychain(
+      new SecretsCannotBeKeptError(['client-secret', 'test-user-password'], keychainDown),
+    );
+    expect(refused.code).toBe('KEYCHAIN_UNAVAILABLE');
+    expect(refused.message).toBe(
+      'The Secret Service could not be used (Could not connect), so the console cannot keep or read secrets there now. This setup makes a client secret and a test user’s password, which no one can read back from Okta later and the console keeps only in the OS keychain, so the apply was refused before its first change: nothing was written to the org.',
+    );
+    expect(refused.hint).toMatch(/^Start a Secret Service .*dbus-run-session.* Then apply again\./);
+    expect(refused.hint).toContain('this session’s memory only');
+    expect(`${refused.message} ${refused.hint}`).not.toMatch(/API token|Nothing was saved/);
+  });
+
+  it('names only the one secret a setup makes', () => {
+    const refused = refusedForKeychain(
+      new SecretsCannotBeKeptError(['test-user-password'], keychainDown),
+    );
+    expect(refused.message).toContain('This setup makes a test user’s password, which');
+    expect(refused.message).not.toContain('client secret');
   });
 });
