@@ -1,11 +1,12 @@
 import type { ExportTargetId } from '../../shared/export/export-targets.ts';
-import { type Preset, PRESETS, presetForExportTarget } from '../../shared/setup/presets.ts';
+import { type Preset, presetForExportTarget, PRESETS } from '../../shared/setup/presets.ts';
 import {
   type PresetId,
   SETUP_DOCUMENT_VERSION,
   type SetupDocument,
 } from '../../shared/setup/setup-document.ts';
 import { readAppForDocument } from '../okta/app-document.ts';
+import { getAppGroupsClaim } from '../okta/app-groups-claim.ts';
 import { issuerUrl } from '../okta/issuer.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import { appFieldsOf } from '../okta/org-snapshot.ts';
@@ -105,6 +106,13 @@ export async function setupFromOrg(
       : authServerIdOf(orgUrl, options.issuer);
   const grants =
     authServerId === null ? undefined : await readServerGrants(client, authServerId, clientId);
+  // On the org server, the app's own groups claim (Sign On tab), which a target such as Grafana
+  // maps roles from. Its route is internal and opened by no OAuth scope: a service app cannot
+  // read it, and the file then asks for no groups.
+  const orgGroupsClaim =
+    authServerId === null
+      ? await getAppGroupsClaim(client, appId).catch(() => undefined)
+      : undefined;
 
   // The target's preset, and the base URL its callback rule was built from.
   const targetPreset = presetForExportTarget(options.target);
@@ -139,7 +147,11 @@ export async function setupFromOrg(
     assignments: { users: [], groups: [] },
     issuer:
       authServerId === null
-        ? { kind: 'org', issuerMode: mode ?? 'ORG_URL' }
+        ? {
+            kind: 'org',
+            issuerMode: mode ?? 'ORG_URL',
+            ...(orgGroupsClaim === undefined ? {} : { groupsClaim: orgGroupsClaim }),
+          }
         : {
             kind: 'custom',
             server: { kind: 'existing', id: authServerId },

@@ -4,6 +4,7 @@ import { toOktaAppError } from '../okta/okta-errors.ts';
 import type { SecretStore } from '../platform/secrets/secret-store.ts';
 import type { InterceptWindowStrategy } from '../sign-in/redirect-strategy.ts';
 import { createFileDelivery } from './file-delivery.ts';
+import { scopesOfServer } from './issuer-candidates.ts';
 import type { IssuerChoice } from './issuer-choice.ts';
 import { exportIssuerFor } from './issuer-for-app.ts';
 import { type AppRenderRequest, createRenderings, type RenderAnswer } from './renderings.ts';
@@ -64,6 +65,10 @@ export function createExportService(deps: {
     secrets: deps.secrets,
     dataDir: deps.dataDir,
     env: deps.env ?? process.env,
+    serverScopes: async (issuer) => {
+      const org = await deps.activeOrg();
+      return scopesOfServer(org.client, org.orgUrl, issuer);
+    },
     ...(deps.interceptWindow === undefined ? {} : { interceptWindow: deps.interceptWindow }),
     ...(deps.now === undefined ? {} : { now: deps.now }),
   });

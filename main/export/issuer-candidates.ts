@@ -4,6 +4,7 @@ import { issuerUrl } from '../okta/issuer.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import { readOktaAuthServer, readOktaPolicy, readOktaPolicyRule } from '../okta/okta-json.ts';
 import { asObject, stringOf, textOf } from '../platform/json.ts';
+import { serverIdOfIssuer } from './issuer-choice.ts';
 
 /**
  * What the org says about which authorization server an app's setup chose, for an export that
@@ -158,4 +159,33 @@ export async function readServerGrants(
     scopes: scopesOfRules(rules),
     groupsClaim: claims.find((claim) => claim.name === 'groups') ?? claims[0],
   };
+}
+
+/**
+ * The scope names a custom server of this org defines, published in discovery or not; `undefined`
+ * for the org server, an issuer of another org, or a server that cannot be read.
+ *
+ * @remarks
+ * For the export's verification: discovery lists only the scopes published to all clients, and
+ * the setup makes its own unpublished, which Okta grants all the same.
+ */
+export async function scopesOfServer(
+  client: OktaClient,
+  orgUrl: string,
+  issuer: string,
+): Promise<string[] | undefined> {
+  const authServerId = serverIdOfIssuer(orgUrl, issuer);
+  if (authServerId === null || authServerId === undefined) {
+    return undefined;
+  }
+  try {
+    const scopes = await collect(
+      await client.authorizationServerApi.listOAuth2Scopes({ authServerId }),
+    );
+    return scopes
+      .map((scope) => stringOf(asObject(scope).name))
+      .filter((name) => name !== undefined);
+  } catch {
+    return undefined;
+  }
 }

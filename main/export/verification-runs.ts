@@ -195,6 +195,8 @@ export function createVerificationRuns(deps: {
   interceptWindow?: InterceptWindowStrategy;
   /** Where a secret the files reference is looked up first, as the target would. */
   env: NodeJS.ProcessEnv;
+  /** The scopes an issuer's server defines, unpublished ones too (see `prepareVerification`). */
+  serverScopes?: (issuer: string) => Promise<readonly string[] | undefined>;
   now?: () => Date;
 }) {
   const running = new Map<string, RunningVerification>();
@@ -240,6 +242,7 @@ export function createVerificationRuns(deps: {
           async (clientId) =>
             (await deps.secrets.get(clientSecretAccount(orgUrl, clientId))) ?? undefined,
         ),
+        ...(deps.serverScopes === undefined ? {} : { serverScopes: deps.serverScopes }),
         ...(deps.now === undefined ? {} : { now: deps.now }),
       });
     } catch (error) {

@@ -161,6 +161,11 @@ export async function prepareVerification(options: {
   exporter: Exporter;
   files: readonly ExportedFile[];
   secrets: SecretResolver;
+  /**
+   * The scopes the issuer's server defines, published in discovery or not, read through the
+   * management API; `undefined` when they cannot be read (the org server, another org).
+   */
+  serverScopes?: (issuer: string) => Promise<readonly string[] | undefined>;
   now?: () => Date;
 }): Promise<PreparedVerification> {
   const { exporter, files } = options;
@@ -266,18 +271,27 @@ export async function prepareVerification(options: {
   const supported = config.serverMetadata().scopes_supported;
   const unsupported =
     supported === undefined ? [] : reading.scopes.filter((scope) => !supported.includes(scope));
-  if (unsupported.length > 0) {
+  // A custom server publishes in discovery only the scopes set to `metadataPublish: ALL_CLIENTS`;
+  // the setup makes its own unpublished (NO_CLIENTS), and Okta grants them all the same
+  // (targets.md §14): the server's own list settles those.
+  const defined =
+    unsupported.length === 0
+      ? undefined
+      : await options.serverScopes?.(reading.issuer).catch(() => undefined);
+  const unpublished = unsupported.filter((scope) => defined?.includes(scope) === true);
+  const missing = unsupported.filter((scope) => !unpublished.includes(scope));
+  if (missing.length > 0) {
     checks.push({
       name: 'scopes',
       ok: false,
-      detail: `The server does not list ${unsupported.join(', ')} among its scopes; the sign-in would fail with invalid_scope.`,
+      detail: `The server does not ${defined === undefined ? 'list' : 'define'} ${missing.join(', ')} among its scopes; the sign-in would fail with invalid_scope.`,
     });
     return stop(reading);
   }
   checks.push({
     name: 'scopes',
     ok: true,
-    detail: `Every scope the files request (${reading.scopes.join(' ')}) is on the server.`,
+    detail: `Every scope the files request (${reading.scopes.join(' ')}) is on the server${unpublished.length === 0 ? '' : ` (${unpublished.join(', ')} defined there but not published in its discovery document, which Okta does not require)`}.`,
   });
 
   // 4. The authorize URL with the files' redirect URI and scopes, PKCE S256, state and nonce.

@@ -167,7 +167,15 @@ export const TASKS: Record<TaskId, Task> = {
       // The issuer's scopes and groups claim, when the export reads them from the org.
       'listAuthorizationServerPolicyRules',
       'listOAuth2Claims',
+      // The verification's check of scopes a custom server defines but does not publish.
+      'listOAuth2Scopes',
       'replaceApplication',
+    ],
+    optional: [
+      {
+        operationId: 'getAppOauthGroupsClaim',
+        why: 'reads the app’s org-server groups claim for `export --app`; refused (no scope opens it), the file asks for no groups claim',
+      },
     ],
   },
   activity: {

@@ -6,6 +6,7 @@ import { type Browser, chromium } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { TargetReading } from '../../../../main/export/exporter.ts';
+import { scopesOfServer } from '../../../../main/export/issuer-candidates.ts';
 import { exporterFor } from '../../../../main/export/targets/index.ts';
 import { kestraExporter } from '../../../../main/export/targets/kestra.ts';
 import { prepareVerification } from '../../../../main/export/verify-export.ts';
@@ -66,6 +67,17 @@ async function applied(
   return { document, result, login, password: result.testUserPassword ?? '' };
 }
 
+/** Puts the test user in a new group and assigns the group to the app, as an admin would. */
+async function putTestUserInAssignedGroup(appId: string, login: string, name: string) {
+  const client = createOktaClient({ orgUrl: sandbox.orgUrl, token: sandbox.apiToken });
+  const group = await client.groupApi.createGroup({
+    group: { profile: { name, description: 'Members map to a role in the target' } },
+  });
+  const user = await client.userApi.getUser({ userId: login });
+  await client.groupApi.assignUserToGroup({ groupId: group.id ?? '', userId: user.id ?? '' });
+  await client.applicationApi.assignGroupToApplication({ appId, groupId: group.id ?? '' });
+}
+
 /** Runs `sso-console export`; answers the exit code and what it printed. */
 async function exportWithCli(args: string[], env: Record<string, string> = {}) {
   const cli = startNodeScript(
@@ -110,6 +122,13 @@ async function signInWithFiles(
     files,
     // The target's environment, nothing else: no keychain, no setup document.
     secrets: { resolve: (variable) => Promise.resolve(environment[variable]) },
+    // As the console reads them: scopes the setup made unpublished are not in discovery.
+    serverScopes: (issuer) =>
+      scopesOfServer(
+        createOktaClient({ orgUrl: sandbox.orgUrl, token: sandbox.apiToken }),
+        sandbox.orgUrl,
+        issuer,
+      ),
   });
   const listener = await listenForCallback({ redirectUri: prepared.reading.redirectUri });
   const callback = listener.callbackFor(prepared.state);
@@ -144,8 +163,19 @@ const CASES: {
   adjust?: (document: SetupDocument) => void;
   /** What else the target's files must say, beyond the values the sign-in uses. */
   check?: (files: ExportedFile[]) => void;
+  /**
+   * The target reads a groups claim (role mapping, RBAC): the test user is put in a group
+   * assigned to the app, and the verification's ID token must carry it.
+   */
+  groupsClaim?: true;
 }[] = [
   { target: 'kestra', preset: 'kestra', server: 'org' },
+  { target: 'spring-boot', preset: 'spring-boot', server: 'default' },
+  { target: 'grafana', preset: 'grafana', server: 'org', groupsClaim: true },
+  { target: 'argocd', preset: 'argocd', server: 'default', groupsClaim: true },
+  { target: 'oauth2-proxy', preset: 'oauth2-proxy', server: 'default' },
+  { target: 'authjs', preset: 'authjs', server: 'org' },
+  { target: 'gitlab', preset: 'gitlab', server: 'org' },
   { target: 'kaimu', preset: 'kaimu', server: 'default' },
   { target: 'okta-env', preset: 'kaimu', server: 'default' },
   { target: 'dotenv', preset: 'web', server: 'org' },
@@ -168,22 +198,16 @@ const CASES: {
     target: 'harbor',
     preset: 'harbor',
     server: 'default',
-    // Without the preset's groups scope: the setup creates it unpublished (metadataPublish
-    // NO_CLIENTS), so discovery does not list it and the verification's scope check refuses it
-    // although Okta would grant it (targets.md §14) — a limit of the verification, not of Harbor.
-    // The custom server, offline_access, the refresh grant and oidc_logout stay.
-    adjust: (document) => {
-      if (document.issuer.kind === 'custom') {
-        document.issuer.scopes = document.issuer.scopes.filter((scope) => scope !== 'groups');
-        delete document.issuer.groupsClaim;
-      }
-    },
-    // Harbor's CLI secrets need the refresh token that offline_access asks for.
+    // Harbor's CLI secrets need the refresh token that offline_access asks for; the groups
+    // scope the setup made is unpublished (NO_CLIENTS), and the verification still passes it.
     check: (files) => {
       const settings = files.find((file) => file.name === 'harbor-oidc.json')?.content ?? '{}';
       expect(JSON.parse(settings)).toMatchObject({
         oidc_scope: expect.stringContaining('offline_access') as unknown,
         oidc_logout: true,
+      });
+      expect(JSON.parse(settings)).toMatchObject({
+        oidc_scope: expect.stringContaining('groups') as unknown,
       });
     },
   },
@@ -191,9 +215,13 @@ const CASES: {
 ];
 
 describe('verified export: sign in with exactly what the files say', () => {
-  for (const { target, preset, server, adjust, check } of CASES) {
+  for (const { target, preset, server, adjust, check, groupsClaim } of CASES) {
     it(`${target}: exported by the CLI, read back from disk, signed in with openid-client`, async () => {
       const setup = await applied(preset, `Export ${target}`, adjust);
+      const groupName = `${target} admins`;
+      if (groupsClaim === true) {
+        await putTestUserInAssignedGroup(setup.result.appId, setup.login, groupName);
+      }
       const out = path.join(folder, target);
       const exported = await exportWithCli([
         '--app',
@@ -232,6 +260,10 @@ describe('verified export: sign in with exactly what the files say', () => {
       expect(result.ok).toBe(true);
       expect(result.claims?.email).toBe(setup.login);
       expect(result.verifiedAt).not.toBeNull();
+      if (groupsClaim === true) {
+        // What the target maps roles from: the group, in the ID token the files signed in to.
+        expect(result.claims?.groups).toEqual(expect.arrayContaining([groupName]));
+      }
     });
   }
 
