@@ -102,7 +102,9 @@ export async function runExportCommand(
   if (options.mergeInto !== undefined && !exporter.mergeable) {
     throw new CliError(
       `${exporter.title} files cannot be merged into an existing file.`,
-      'Drop --merge-into, or write to a new file with --out and merge by hand.',
+      exporter.id === 'argocd'
+        ? 'Drop --merge-into: the Argo CD files are merge patches already. Apply each to your own object with `kubectl -n argocd patch configmap argocd-cm --type merge --patch-file argocd-cm.patch.yaml` (and likewise argocd-rbac-cm, and the secret), which keeps every key they do not name.'
+        : 'Drop --merge-into, or write to a new file with --out and merge by hand.',
     );
   }
   if (options.verify && exporter.read === undefined) {
