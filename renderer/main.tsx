@@ -27,7 +27,7 @@ const stores = {
     storage: window.localStorage,
     newId: () => crypto.randomUUID(),
   }),
-  wizard: createWizardStore(),
+  wizard: createWizardStore('connect', { storage: window.sessionStorage }),
   directory: createDirectoryStore(api),
   setupRun: createSetupRunStore(api),
   preview: createPreviewStore(api),

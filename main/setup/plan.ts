@@ -1,4 +1,5 @@
 import type { GroupsClaim, SetupDocument } from '../../shared/setup/setup-document.ts';
+import { documentAddressProblems } from '../../shared/setup/uri-lint.ts';
 import type { AppFields, OrgSnapshot } from '../okta/org-snapshot.ts';
 import { type BasisItem, planBasis } from './plan-basis.ts';
 
@@ -161,7 +162,9 @@ export function planSetup(
   limits: { appsPerMinute?: number | undefined } = {},
 ): Plan {
   const steps: PlanStep[] = [];
-  const blockers: string[] = [];
+  // The wizard refuses these where they are typed; a file or the command line reaches here
+  // without it, and Okta would take a scheme-less address as a path and keep it.
+  const blockers: string[] = documentAddressProblems(document).map(([, message]) => message);
   const { issuer } = document;
 
   const appDependencies: string[] = [];

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 import type { AppErrorValue } from '../../shared/errors.ts';
 import type { ChannelRequest } from '../../shared/ipc/contract.ts';
@@ -23,22 +23,40 @@ export function KeptSecret(props: {
   const [error, setError] = useState<AppErrorValue | null>(null);
   const [copyState, setCopyState] = useState<string>('');
   const [isLoading, setIsLoading] = useState(false);
+  const showRef = useRef<HTMLButtonElement>(null);
+  const copyRef = useRef<HTMLButtonElement>(null);
+  // Which button replaced the one the admin pressed, to hand the keyboard to once rendered.
+  const focusNext = useRef<'copy' | 'show' | null>(null);
+
+  // Show and Hide each replace themselves with the other state's buttons: the keyboard goes
+  // to Copy (the next thing to do with a shown secret) or back to Show, never to the body.
+  useEffect(() => {
+    if (focusNext.current !== null) {
+      (focusNext.current === 'copy' ? copyRef : showRef).current?.focus();
+      focusNext.current = null;
+    }
+  });
 
   return (
     <div className="kept-secret">
       <p className="kept-secret__label">{props.label}</p>
       {value === null ? (
         <button
+          ref={showRef}
           type="button"
           className="button"
-          disabled={isLoading}
+          aria-disabled={isLoading ? true : undefined}
           onClick={() => {
+            if (isLoading) {
+              return;
+            }
             setIsLoading(true);
             void reveal(props.request).then((result) => {
               setIsLoading(false);
               if (result.ok) {
                 setValue(result.data.value);
                 setError(null);
+                focusNext.current = 'copy';
               } else {
                 setError(result.error);
               }
@@ -53,6 +71,7 @@ export function KeptSecret(props: {
             {value}
           </code>
           <button
+            ref={copyRef}
             type="button"
             className="button button--small"
             onClick={() => {
@@ -76,6 +95,7 @@ export function KeptSecret(props: {
             onClick={() => {
               setValue(null);
               setCopyState('');
+              focusNext.current = 'show';
             }}
           >
             Hide

@@ -1,10 +1,21 @@
 import { PRESETS } from '../../shared/setup/presets.ts';
 import { type SetupDocument, setupDocumentSchema } from '../../shared/setup/setup-document.ts';
-import { lintRedirectUris, type UriFinding } from '../../shared/setup/uri-lint.ts';
+import {
+  documentAddressProblems,
+  lintRedirectUris,
+  type UriFinding,
+} from '../../shared/setup/uri-lint.ts';
 
-/** The document's problems by path (`app.label`, `issuer.scopes.0`, …), first message each. */
+/**
+ * The document's problems by path (`app.label`, `issuer.scopes.0`, …), first message each.
+ *
+ * @remarks
+ * Addresses come first (a base URL or origin without its scheme), so their message — which
+ * names the fix — wins over the schema's generic one for the same path. They are the same
+ * checks the plan in main refuses to apply, so the wizard never lets through what main refuses.
+ */
 export function documentProblems(document: SetupDocument): Map<string, string> {
-  const problems = new Map<string, string>();
+  const problems = new Map<string, string>(documentAddressProblems(document));
   const result = setupDocumentSchema.safeParse(document);
   if (!result.success) {
     for (const issue of result.error.issues) {

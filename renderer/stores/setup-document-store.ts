@@ -5,10 +5,51 @@ import {
   parseSetupDocument,
   type PresetId,
   type SetupDocument,
+  setupDocumentSchema,
 } from '../../shared/setup/setup-document.ts';
 
 /** Where the document is kept between runs: the renderer's local storage, under one key. */
 export const SETUP_DOCUMENT_STORAGE_KEY = 'sso-console.setup-document';
+
+/**
+ * Where a kept document that could not be restored is set aside, as it was, so starting fresh
+ * never destroys it: the admin can still find it (and a later console may read it).
+ */
+export const UNRESTORED_DOCUMENT_STORAGE_KEY = 'sso-console.setup-document.unrestored';
+
+/**
+ * Problems a half-filled setup has while the admin fills it in: a blank name, an email being
+ * typed, no grant type ticked yet, an address without its scheme. A document with only these
+ * is the admin's draft, and is restored as it is; anything else (a wrong type, an unknown preset,
+ * a newer format) means the kept value is not a draft of this console's document.
+ */
+const DRAFT_ISSUE_CODES: ReadonlySet<string> = new Set([
+  'too_small',
+  'too_big',
+  'invalid_format',
+  'custom',
+]);
+
+/**
+ * Reads a kept document: a complete one through the schema, a draft with only
+ * {@link DRAFT_ISSUE_CODES} problems as it was kept (the wizard shows those problems in place).
+ */
+function restoreKept(value: unknown): SetupDocument {
+  try {
+    return parseSetupDocument(value);
+  } catch (error) {
+    const result = setupDocumentSchema.safeParse(value);
+    if (
+      !result.success &&
+      result.error.issues.every((issue) => DRAFT_ISSUE_CODES.has(issue.code))
+    ) {
+      // Structurally the document (every type, enum and literal is right): the failures are
+      // the values the admin has not finished, which the store holds while they are typed.
+      return value as SetupDocument;
+    }
+    throw error;
+  }
+}
 
 /** The setup document store's state and actions. */
 export interface SetupDocumentState {
@@ -29,6 +70,8 @@ export interface SetupDocumentState {
   update: (recipe: (draft: SetupDocument) => void) => void;
   /** Replaces the document with one opened from a file (already parsed). */
   replace: (document: SetupDocument) => void;
+  /** The admin has read {@link SetupDocumentState.restoreProblem}; it is no longer shown. */
+  dismissRestoreProblem: () => void;
 }
 
 /**
@@ -38,7 +81,9 @@ export interface SetupDocumentState {
  * A factory taking the storage and the id source, so tests pass in-memory ones. The document
  * holds no secret by design (see `setup-document.ts`), which is what makes local storage an
  * acceptable home for it. A kept document that no longer parses (an older console's, a hand
- * edit) is not silently dropped: the store starts fresh and says why.
+ * edit) is not silently dropped: the store starts fresh, sets the old one aside and says why. A
+ * half-filled one (blank fields, an address being typed) is a draft, not a failure: it is
+ * restored as it was, so a reload in the middle of a setup loses nothing.
  */
 export function createSetupDocumentStore(deps: {
   storage: Pick<Storage, 'getItem' | 'setItem'>;
@@ -54,11 +99,12 @@ export function createSetupDocumentStore(deps: {
       return { document: fresh('kestra'), restoreProblem: null };
     }
     try {
-      return { document: parseSetupDocument(JSON.parse(kept)), restoreProblem: null };
+      return { document: restoreKept(JSON.parse(kept)), restoreProblem: null };
     } catch (error) {
+      deps.storage.setItem(UNRESTORED_DOCUMENT_STORAGE_KEY, kept);
       return {
         document: fresh('kestra'),
-        restoreProblem: `The setup kept from the last run could not be read (${error instanceof Error ? error.message : String(error)}), so a new one was started.`,
+        restoreProblem: `The setup kept from the last run could not be restored (${error instanceof Error ? error.message : String(error)}), so a new one was started. The old one was set aside in this window's storage under ${UNRESTORED_DOCUMENT_STORAGE_KEY}; open a setup file to continue from a saved copy.`,
       };
     }
   }
@@ -113,6 +159,10 @@ export function createSetupDocumentStore(deps: {
 
     replace(document) {
       set({ document, restoreProblem: null });
+    },
+
+    dismissRestoreProblem() {
+      set({ restoreProblem: null });
     },
   }));
 

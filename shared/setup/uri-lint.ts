@@ -6,6 +6,7 @@ export interface UriFinding {
   severity: 'error' | 'warning';
   rule:
     | 'not-absolute'
+    | 'missing-scheme'
     | 'placeholder'
     | 'wildcard'
     | 'fragment'
@@ -77,6 +78,138 @@ export function isWebUrl(uri: string): boolean {
   return url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:');
 }
 const PLACEHOLDER = /[{}<>]|X{4,}|yourdomain|your-domain|your_domain|\.\.\./i;
+
+/**
+ * A host, with an optional port, at the start of what was typed: `localhost:8080/`,
+ * `app.example.com/callback`, `127.0.0.1:9000`, `[::1]:8250`.
+ *
+ * @remarks
+ * A single label is not a host here (`myapp:/callback` is a native app's own scheme), except
+ * `localhost`; a dotted name followed by `:` and a digit is a host and port, never a scheme,
+ * since a scheme's colon is followed by `/` or the rest of the URI (`com.example.app:/cb`).
+ */
+const HOST_FIRST =
+  /^(localhost|\[[0-9a-f:.]+\]|\d{1,3}(?:\.\d{1,3}){3}|[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?::\d{1,5})?(?:[/?#]|$)/i;
+
+/**
+ * The address `uri` was meant to be when it was typed without its scheme (`localhost:8080/` →
+ * `http://localhost:8080/`, `app.example.com/cb` → `https://app.example.com/cb`), or
+ * `undefined` when it has one (or is no address at all).
+ *
+ * @remarks
+ * `new URL('localhost:8080/')` parses — as the scheme `localhost:` with the path `8080/` — so a
+ * parse is no proof of a scheme: that is how a scheme-less base URL used to pass every step and
+ * reach Okta as a redirect URI. This computer's own names get `http` (a loopback address needs
+ * no TLS, and a local app rarely has it); any other host gets `https`.
+ */
+export function withMissingScheme(uri: string): string | undefined {
+  const trimmed = uri.trim();
+  const bare = trimmed.startsWith('//') ? trimmed.slice(2) : trimmed;
+  const host = HOST_FIRST.exec(bare)?.[1];
+  if (host === undefined) {
+    return undefined;
+  }
+  const scheme = LOOPBACK_HOSTS.has(host.toLowerCase()) ? 'http' : 'https';
+  return `${scheme}://${bare}`;
+}
+
+/** What an address that must be a web address (a base URL, an origin) gets wrong, if anything. */
+export interface WebAddressProblem {
+  rule: 'missing-scheme' | 'not-absolute' | 'scheme-not-allowed' | 'missing-host';
+  message: string;
+  /** The address to use instead, when there is one to offer. */
+  fix?: string;
+}
+
+/**
+ * Checks an address that must be an http or https URL with a host: the target app's base URL,
+ * a trusted origin, an initiate-login URI. `what` names it in the message ("The base URL").
+ */
+export function checkWebAddress(value: string, what: string): WebAddressProblem | undefined {
+  const address = value.trim();
+  if (address === '') {
+    return undefined;
+  }
+  const fix = withMissingScheme(address);
+  if (fix !== undefined) {
+    return {
+      rule: 'missing-scheme',
+      message: `${what} has no scheme, so Okta would get ${address} as a path rather than an address. Write it with http:// or https://, e.g. ${fix}.`,
+      fix,
+    };
+  }
+  const url = parse(address);
+  if (url === undefined) {
+    return {
+      rule: 'not-absolute',
+      message: `${what} is not an address. Write it with its scheme and host, e.g. https://app.example.com.`,
+    };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return {
+      rule: 'scheme-not-allowed',
+      message: `${what} uses the ${url.protocol} scheme; it must be an http or https address, e.g. https://app.example.com.`,
+    };
+  }
+  if (url.hostname === '') {
+    return {
+      rule: 'missing-host',
+      message: `${what} has no host. Write it as scheme and host, e.g. https://app.example.com.`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The document's addresses that are not addresses, by path: the base URL, each redirect URI
+ * typed without its scheme, each trusted origin.
+ *
+ * @remarks
+ * The schema keeps a half-filled document valid enough to keep (a blank or scheme-less base URL
+ * is what an admin has while typing), so these are checked on their own: the wizard shows them
+ * where they are typed, and the plan in main refuses to apply them — so a document that skipped
+ * the wizard (a file, the command line) cannot create an app whose redirect URI is a bare path.
+ */
+export function documentAddressProblems(document: {
+  target: { baseUrl: string };
+  app: {
+    redirectUris: readonly string[];
+    postLogoutRedirectUris: readonly string[];
+  };
+  trustedOrigins: readonly { origin: string }[];
+}): [path: string, message: string][] {
+  const problems: [string, string][] = [];
+  const baseUrl = checkWebAddress(document.target.baseUrl, 'The app’s base URL');
+  if (baseUrl !== undefined) {
+    problems.push(['target.baseUrl', baseUrl.message]);
+  }
+  const lists = [
+    ['app.redirectUris', document.app.redirectUris, 'The sign-in redirect URI'],
+    [
+      'app.postLogoutRedirectUris',
+      document.app.postLogoutRedirectUris,
+      'The sign-out redirect URI',
+    ],
+  ] as const;
+  for (const [path, uris, what] of lists) {
+    uris.forEach((uri, index) => {
+      const fix = withMissingScheme(uri);
+      if (fix !== undefined) {
+        problems.push([
+          `${path}.${String(index)}`,
+          `${what} ${uri} has no scheme. Write it with http:// or https://, e.g. ${fix}.`,
+        ]);
+      }
+    });
+  }
+  document.trustedOrigins.forEach((trusted, index) => {
+    const problem = checkWebAddress(trusted.origin, `The trusted origin ${trusted.origin}`);
+    if (problem !== undefined) {
+      problems.push([`trustedOrigins.${String(index)}.origin`, problem.message]);
+    }
+  });
+  return problems;
+}
 
 function parse(uri: string): URL | undefined {
   try {
@@ -206,6 +339,18 @@ export function lintRedirectUris(
         rule: 'wildcard',
         message:
           'Contains a wildcard. Okta allows one only in the lowest subdomain with wildcard redirects switched on, and discourages it; register each exact URI instead.',
+      });
+      continue;
+    }
+    const schemeFix = withMissingScheme(uri);
+    if (schemeFix !== undefined) {
+      // Before parsing: `localhost:8080/callback` parses, as the scheme `localhost:`.
+      findings.push({
+        uri,
+        severity: 'error',
+        rule: 'missing-scheme',
+        message: `Has no scheme, so Okta would take it for a path. Write it with http:// or https://.`,
+        fix: schemeFix,
       });
       continue;
     }

@@ -21,7 +21,9 @@ test('the whole connect flow works with the keyboard alone', async ({ consoleApp
   const removeButton = local.getByRole('button', { name: 'Remove…' });
   await removeButton.focus();
   await page.keyboard.press('Enter');
-  // The confirmation takes the focus, so Enter confirms.
+  // The confirmation takes the focus on its safe answer: a stray Enter keeps the org.
+  await expect(local.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Tab');
   await expect(page.getByRole('button', { name: 'Remove Local sandbox org' })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(local).toBeHidden();

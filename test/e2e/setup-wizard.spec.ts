@@ -383,7 +383,7 @@ test('the login preview from the wizard: sign in in a second page, then the time
   await browser.getByLabel('Username').fill(email);
   await browser.getByLabel('Password').fill(password);
   await browser.getByRole('button', { name: 'Sign in' }).click();
-  await expect(browser.getByText(/close this window/i)).toBeVisible();
+  await expect(browser.getByText(/close this tab/i)).toBeVisible();
   expect(new URL(browser.url()).pathname).toBe('/sso-console/preview/callback');
   await browser.close();
 

@@ -89,7 +89,7 @@ test('the review step refuses a plan the org has moved away from, shows the chan
   );
   const changed = stale.getByRole('list', { name: 'What changed in the org' });
   await expect(changed).toContainText('App integration "Kestra reviewed": changed in the org');
-  const redirects = changed.getByRole('row', { name: /^redirectUris/ });
+  const redirects = changed.getByRole('row', { name: /^Sign-in redirect URIs/ });
   await expect(redirects).toContainText(THEIRS);
   await expectNoAxeViolations(page);
   await page.screenshot({ path: testInfo.outputPath('stale-plan.png'), fullPage: true });

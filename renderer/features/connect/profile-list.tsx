@@ -14,13 +14,21 @@ function ProfileItem(props: { profile: ProfileSummary; isActive: boolean }) {
   const createServiceApp = useProfiles((state) => state.createServiceApp);
   const method = connectMethodOf(profile);
   const [isConfirmingRemove, setIsConfirmingRemove] = useState(false);
-  const confirmRef = useRef<HTMLButtonElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const removeRef = useRef<HTMLButtonElement>(null);
+  const wasConfirming = useRef(false);
   const isBusy = busyProfileId === profile.id;
   const headingId = `profile-${profile.id}-name`;
 
+  // The question takes the keyboard on its safe answer, Cancel: a stray Enter keeps the org.
+  // Once it is answered with Cancel (or Escape), the keyboard goes back to "Remove…".
   useEffect(() => {
     if (isConfirmingRemove) {
-      confirmRef.current?.focus();
+      wasConfirming.current = true;
+      cancelRef.current?.focus();
+    } else if (wasConfirming.current) {
+      wasConfirming.current = false;
+      removeRef.current?.focus();
     }
   }, [isConfirmingRemove]);
 
@@ -106,6 +114,12 @@ function ProfileItem(props: { profile: ProfileSummary; isActive: boolean }) {
           className="profile__confirm"
           role="group"
           aria-label={`Confirm removing ${profile.label}`}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') {
+              event.stopPropagation();
+              setIsConfirmingRemove(false);
+            }
+          }}
         >
           <p>
             Remove “{profile.label}”?{' '}
@@ -116,15 +130,7 @@ function ProfileItem(props: { profile: ProfileSummary; isActive: boolean }) {
               : 'Nothing changes in any org.'}
           </p>
           <button
-            ref={confirmRef}
-            type="button"
-            className="button button--danger"
-            onClick={() => void remove(profile.id)}
-            disabled={isBusy}
-          >
-            Remove {profile.label}
-          </button>
-          <button
+            ref={cancelRef}
             type="button"
             className="button"
             onClick={() => {
@@ -132,6 +138,14 @@ function ProfileItem(props: { profile: ProfileSummary; isActive: boolean }) {
             }}
           >
             Cancel
+          </button>
+          <button
+            type="button"
+            className="button button--danger"
+            onClick={() => void remove(profile.id)}
+            disabled={isBusy}
+          >
+            Remove {profile.label}
           </button>
         </div>
       ) : (
@@ -176,6 +190,7 @@ function ProfileItem(props: { profile: ProfileSummary; isActive: boolean }) {
             </button>
           )}
           <button
+            ref={removeRef}
             type="button"
             className="button"
             onClick={() => {

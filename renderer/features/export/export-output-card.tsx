@@ -217,7 +217,9 @@ export function ExportOutputCard(props: { output: ExportOutput; info: ExportTarg
       aria-labelledby={headingId}
       data-export-target={output.target}
     >
-      <h2 id={headingId}>{info.title}</h2>
+      <h2 id={headingId} tabIndex={-1}>
+        {info.title}
+      </h2>
       {output.warnings.map((warning) => (
         <p key={warning} className="note note--warning" role="note">
           {warning}

@@ -1,14 +1,18 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 
 import type { ExportTargetId, ExportTargetInfo } from '../../../shared/export/export-targets.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { CheckboxField } from '../../components/fields.tsx';
+import { isFocusKept } from '../../components/focus.ts';
+import { FooterBar } from '../../components/step-footer.tsx';
 import type { RefusedTarget } from '../../stores/export/rendering-slice.ts';
 import {
+  useConsoleView,
   useExport,
+  useProfiles,
   useSetupDocument,
   useSetupRun,
-  useWizard,
+  useStoreHandles,
 } from '../../stores/store-context.tsx';
 import { ExportOutputCard } from './export-output-card.tsx';
 
@@ -124,6 +128,66 @@ function summarise(fileCount: number, targetCount: number): string {
 }
 
 /**
+ * Starts the next setup: a fresh document from the same preset, and every step's results of
+ * this one (plan, apply, preview, files) forgotten, at the target step.
+ */
+function useSetUpAnother(): () => void {
+  const stores = useStoreHandles();
+  return () => {
+    const preset = stores.setupDocument?.getState().document.target.preset ?? 'kestra';
+    stores.setupDocument?.getState().startFromPreset(preset);
+    stores.setupRun?.getState().reset();
+    const { preview, export: exported } = stores;
+    preview?.setState(preview.getInitialState(), true);
+    exported?.setState(exported.getInitialState(), true);
+    stores.wizard?.getState().startOver();
+  };
+}
+
+/**
+ * The end of the wizard: what is done, and where to go from here — another app, or this one
+ * among the managed apps. Shown once the files are written; it says "verified" once a
+ * verification signed in with them.
+ */
+function EndOfSetup(props: { appLabel: string; isVerified: boolean }) {
+  const orgLabel = useProfiles(
+    (state) => state.profiles.find((profile) => profile.id === state.activeProfileId)?.label,
+  );
+  const show = useConsoleView((state) => state.show);
+  return (
+    <section
+      className={`card outcome ${props.isVerified ? 'outcome--success' : ''}`}
+      aria-labelledby="end-heading"
+      data-testid="end-of-setup"
+    >
+      <h2 id="end-heading" tabIndex={-1}>
+        {props.isVerified
+          ? `${props.appLabel} is set up and verified`
+          : `${props.appLabel} is set up in ${orgLabel ?? 'the org'}`}
+      </h2>
+      <p>
+        {props.isVerified
+          ? 'Signing in with the exported files worked. Deploy them where the app runs.'
+          : 'Save or copy each file, then verify it by signing in with what it says.'}{' '}
+        The app is listed under Managed apps, where you can check its sign-ins, rotate its secret or
+        remove it.
+      </p>
+      <p>
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            show({ kind: 'managed-apps' });
+          }}
+        >
+          Go to Managed apps
+        </button>
+      </p>
+    </section>
+  );
+}
+
+/**
  * The step after the preview: the config files the target apps read, written from what was
  * applied, to copy, save and verify.
  *
@@ -137,7 +201,6 @@ function summarise(fileCount: number, targetCount: number): string {
 export function ExportStep() {
   const document = useSetupDocument((state) => state.document);
   const applied = useSetupRun((state) => state.apply.result);
-  const back = useWizard((state) => state.back);
   const catalogue = useExport((state) => state.catalogue);
   const chosen = useExport((state) => state.chosen);
   const inlineSecret = useExport((state) => state.inlineSecret);
@@ -146,8 +209,35 @@ export function ExportStep() {
   const setChosen = useExport((state) => state.setChosen);
   const setInlineSecret = useExport((state) => state.setInlineSecret);
   const render = useExport((state) => state.render);
-  const reasonId = useId();
+  const isVerified = useExport((state) =>
+    Object.values(state.verifications).some((verification) => verification.result?.ok === true),
+  );
+  const setUpAnother = useSetUpAnother();
+  const resultsRef = useRef<HTMLDivElement>(null);
   const preset = document.target.preset;
+  const renderingStatus = rendering.status;
+
+  // Once the files are written, the keyboard goes to the first target's card, where its files
+  // are saved and verified; when none was written it stays on the button (the error is
+  // announced), and never drops to the page body.
+  const wasRendering = useRef(false);
+  useEffect(() => {
+    if (renderingStatus === 'loading') {
+      wasRendering.current = true;
+      return;
+    }
+    if (!wasRendering.current) {
+      return;
+    }
+    wasRendering.current = false;
+    const results = resultsRef.current;
+    const firstCard = results?.querySelector<HTMLElement>('.export-output h2');
+    if (firstCard !== null && firstCard !== undefined) {
+      firstCard.focus();
+    } else if (!isFocusKept()) {
+      results?.closest('section')?.querySelector<HTMLElement>('[data-primary-action]')?.focus();
+    }
+  }, [renderingStatus]);
 
   useEffect(() => {
     void load(preset);
@@ -161,6 +251,7 @@ export function ExportStep() {
   const isRendering = rendering.status === 'loading';
   const blockedReason = chosen.length === 0 ? 'Choose at least one target.' : null;
   const fileCount = rendering.outputs.reduce((count, output) => count + output.files.length, 0);
+  const hasFiles = rendering.status === 'done' && fileCount > 0;
 
   return (
     <section className="step" aria-labelledby="export-heading">
@@ -212,22 +303,6 @@ export function ExportStep() {
           {mergeable.map((info) => (
             <MergeFilePicker key={info.id} info={info} />
           ))}
-          <div className="step-footer">
-            <button
-              type="button"
-              className="button button--primary"
-              disabled={isRendering || blockedReason !== null}
-              aria-describedby={blockedReason === null ? undefined : reasonId}
-              onClick={() => void render(document)}
-            >
-              {isRendering ? 'Writing the files…' : 'Write the files'}
-            </button>
-            {blockedReason !== null && (
-              <p className="field__help" id={reasonId}>
-                {blockedReason}
-              </p>
-            )}
-          </div>
         </>
       )}
       <p role="status" className="export-status">
@@ -238,7 +313,7 @@ export function ExportStep() {
             : ''}
       </p>
       {rendering.error !== null && <ErrorMessage error={rendering.error} />}
-      <div className="export-results" aria-busy={isRendering}>
+      <div className="export-results" aria-busy={isRendering} ref={resultsRef}>
         {rendering.refused.map((refused) => (
           <RefusedExplanation
             key={refused.target}
@@ -256,12 +331,37 @@ export function ExportStep() {
           };
           return <ExportOutputCard key={output.target} output={output} info={info} />;
         })}
+        {hasFiles && <EndOfSetup appLabel={document.app.label} isVerified={isVerified} />}
       </div>
-      <div className="step-footer">
-        <button type="button" className="button" onClick={back}>
-          Back
-        </button>
-      </div>
+      <FooterBar
+        primary={
+          hasFiles
+            ? { label: 'Set up another app', onClick: setUpAnother }
+            : {
+                label: isRendering ? 'Writing the files…' : 'Write the files',
+                isBusy: isRendering || catalogue.status !== 'ready',
+                disabledReason:
+                  catalogue.status === 'ready' ? (blockedReason ?? undefined) : undefined,
+                onClick: () => void render(document),
+              }
+        }
+      >
+        {hasFiles && (
+          <button
+            type="button"
+            className="button"
+            aria-disabled={isRendering ? true : undefined}
+            disabled={blockedReason !== null}
+            onClick={() => {
+              if (!isRendering) {
+                void render(document);
+              }
+            }}
+          >
+            {isRendering ? 'Writing the files…' : 'Write the files again'}
+          </button>
+        )}
+      </FooterBar>
     </section>
   );
 }

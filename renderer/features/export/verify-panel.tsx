@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 
 import type {
   ExportTargetId,
@@ -9,6 +9,7 @@ import { ChecksList } from '../../components/checks.tsx';
 import { Claims } from '../../components/claims.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { RadioGroup, TextField } from '../../components/fields.tsx';
+import { isFocusKept } from '../../components/focus.ts';
 import { SignInWaiting } from '../../components/sign-in-waiting.tsx';
 import { useExport, useSetupDocument } from '../../stores/store-context.tsx';
 
@@ -71,7 +72,7 @@ export function VerificationSummary(props: { result: VerificationResult }) {
       className={`verification ${result.ok ? 'verification--ok' : 'verification--failed'}`}
       data-verified={result.ok}
     >
-      <p className="verification__headline">
+      <p className="verification__headline" tabIndex={-1}>
         {result.ok && result.verifiedAt !== null ? (
           <>
             Verified <VerifiedAt iso={result.verifiedAt} /> · sha256{' '}
@@ -118,10 +119,34 @@ export function VerifyPanel(props: { target: ExportTargetId }) {
   const started = verification?.started ?? null;
   const error = verification?.error ?? null;
   const result = verification?.result ?? null;
+  const panelRef = useRef<HTMLDivElement>(null);
+
+  // The keyboard follows the verification: to the sign-in link once the sign-in can begin (it
+  // used to take 31 Tabs to reach), to the outcome when the sign-in comes back from the
+  // browser's tab, and back to the Verify button when it was dropped on an error or cancel.
+  const previousStatus = useRef(status);
+  useEffect(() => {
+    const panel = panelRef.current;
+    const before = previousStatus.current;
+    previousStatus.current = status;
+    if (panel === null || before === status) {
+      return;
+    }
+    if (status === 'waiting') {
+      (
+        panel.querySelector<HTMLElement>('.verify__sign-in a[href]') ??
+        panel.querySelector<HTMLElement>('.verify__sign-in p')
+      )?.focus();
+    } else if (status === 'done') {
+      panel.querySelector<HTMLElement>('.verification__headline')?.focus();
+    } else if (!isFocusKept()) {
+      panel.querySelector<HTMLElement>('[data-verify-action]')?.focus();
+    }
+  }, [status]);
 
   return (
     // Not a labelled section: every card has one, and same-named regions confuse landmark lists.
-    <div className="verify">
+    <div className="verify" ref={panelRef}>
       <h3>Verify the files</h3>
       <p className="field__help">
         The console reads these files the way the app does, then signs in with what it found.
@@ -154,10 +179,16 @@ export function VerifyPanel(props: { target: ExportTargetId }) {
       <div className="step-footer">
         <button
           type="button"
-          className="button button--primary"
-          disabled={isRunning || blockedReason !== null}
+          className="button"
+          data-verify-action
+          // Busy stays focusable, so the keyboard is not dropped while the sign-in starts.
+          disabled={blockedReason !== null}
+          aria-disabled={isRunning ? true : undefined}
           aria-describedby={blockedReason === null ? undefined : reasonId}
           onClick={() => {
+            if (isRunning) {
+              return;
+            }
             void start(
               target,
               isExisting ? { kind: 'existing', login: login.trim() } : { kind: 'test-user' },

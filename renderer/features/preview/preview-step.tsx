@@ -1,13 +1,14 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 import type { AppErrorValue } from '../../../shared/errors.ts';
 import type { Diagnosis, TimelineEntry } from '../../../shared/preview/preview-schemas.ts';
 import { Claims } from '../../components/claims.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { CheckboxField, RadioGroup, TextField } from '../../components/fields.tsx';
+import { isFocusKept } from '../../components/focus.ts';
 import { PastedAddressForm } from '../../components/pasted-address-form.tsx';
 import { SignInAs } from '../../components/sign-in-as.tsx';
-import { StepFooter } from '../../components/step-footer.tsx';
+import { FooterBar } from '../../components/step-footer.tsx';
 import {
   usePreview,
   useSetupDocument,
@@ -83,7 +84,7 @@ function DiagnosisCard(props: { diagnosis: Diagnosis }) {
       {oneClick !== undefined && (
         <button
           type="button"
-          className="button button--primary"
+          className="button"
           onClick={() => {
             void fixWith(document, oneClick).then((result) => {
               if (result.ok) {
@@ -128,10 +129,49 @@ export function PreviewStep() {
   );
   const [login, setLogin] = useState('');
   const [allowAppChange, setAllowAppChange] = useState(true);
+  const next = useWizard((state) => state.next);
   const isRunning = status === 'starting' || status === 'waiting';
+  const isSignedIn = status === 'done' && report?.ok === true;
+  const signInRef = useRef<HTMLElement>(null);
+  const reportHeadingRef = useRef<HTMLHeadingElement>(null);
+  const stepRef = useRef<HTMLElement>(null);
+
+  // The keyboard follows the preview: to the sign-in link once it can begin (the next thing to
+  // do), to the report's heading when the sign-in comes back from the browser's tab, and back
+  // to the primary action after a cancel — never left on the page body.
+  useEffect(() => {
+    if (status === 'waiting') {
+      const link = signInRef.current?.querySelector<HTMLElement>('a[href]');
+      (link ?? signInRef.current?.querySelector<HTMLElement>('h2'))?.focus();
+    } else if (status === 'done') {
+      reportHeadingRef.current?.focus();
+    } else if (status === 'error' && !isFocusKept()) {
+      stepRef.current?.querySelector<HTMLElement>('[data-primary-action]')?.focus();
+    }
+  }, [status]);
+
+  function startPreview() {
+    void start(document, choice === 'existing' ? { kind: 'existing', login } : { kind: choice }, {
+      allowAppChange,
+    });
+  }
+
+  async function cancelPreview() {
+    await cancel();
+    stepRef.current?.querySelector<HTMLElement>('[data-primary-action]')?.focus();
+  }
+
+  // After a sign-in, the next step is what to do; until then, the preview itself.
+  const primary = isSignedIn
+    ? { label: 'Next: export config files', onClick: next }
+    : {
+        label: status === 'starting' ? 'Preparing the preview…' : 'Start the preview',
+        isBusy: isRunning,
+        onClick: startPreview,
+      };
 
   return (
-    <section className="step" aria-labelledby="preview-heading">
+    <section className="step" aria-labelledby="preview-heading" ref={stepRef}>
       <h1 id="preview-heading" tabIndex={-1}>
         Preview the login
       </h1>
@@ -179,31 +219,17 @@ export function PreviewStep() {
         onChange={setAllowAppChange}
         help="Needed only when none of the app’s redirect URIs is a free loopback address; it is removed right after. Clear it for an app you may not change: the sign-in then comes back through the console’s own sign-in window (desktop app) or an address you paste."
       />
-      <div className="step-footer">
-        <button
-          type="button"
-          className="button button--primary"
-          disabled={isRunning}
-          onClick={() =>
-            void start(
-              document,
-              choice === 'existing' ? { kind: 'existing', login } : { kind: choice },
-              { allowAppChange },
-            )
-          }
-        >
-          {status === 'starting' ? 'Preparing the preview…' : 'Start the preview'}
-        </button>
-        {isRunning && (
-          <button type="button" className="button" onClick={() => void cancel()}>
-            Cancel
-          </button>
-        )}
-      </div>
       {error !== null && <ErrorMessage error={error} />}
       {started !== null && status === 'waiting' && (
-        <section className="card" aria-labelledby="sign-in-heading" aria-busy="true">
-          <h2 id="sign-in-heading">Sign in</h2>
+        <section
+          className="card"
+          aria-labelledby="sign-in-heading"
+          aria-busy="true"
+          ref={signInRef}
+        >
+          <h2 id="sign-in-heading" tabIndex={-1}>
+            Sign in
+          </h2>
           <p>{started.strategy.explanation}</p>
           {started.strategy.kind === 'intercept-window' && (
             // The console's own window shows the sign-in and stops the redirect; signing in in
@@ -225,10 +251,19 @@ export function PreviewStep() {
       )}
       {live.length > 0 && status !== 'done' && <Timeline entries={live} label="Exchanges so far" />}
       {report !== null && (
-        <section aria-labelledby="report-heading">
-          <h2 id="report-heading" tabIndex={-1}>
+        <section
+          aria-labelledby="report-heading"
+          className={report.ok ? 'outcome outcome--success' : 'outcome outcome--failed'}
+        >
+          <h2 id="report-heading" tabIndex={-1} ref={reportHeadingRef}>
             {report.ok ? 'Signed in' : 'The sign-in failed'}
           </h2>
+          {report.ok && (
+            <p>
+              {document.app.label} signs in with Okta as set up. Next, export the config files the
+              app reads.
+            </p>
+          )}
           {report.diagnosis.length > 0 && (
             <ul className="diagnoses" aria-label="Diagnosis">
               {report.diagnosis.map((diagnosis) => (
@@ -266,7 +301,22 @@ export function PreviewStep() {
           )}
         </section>
       )}
-      <StepFooter nextLabel="Next: export config files" onNext={() => true} />
+      <FooterBar primary={primary}>
+        {isRunning && (
+          <button type="button" className="button" onClick={() => void cancelPreview()}>
+            Cancel
+          </button>
+        )}
+        {isSignedIn ? (
+          <button type="button" className="button" onClick={startPreview}>
+            Preview again
+          </button>
+        ) : (
+          <button type="button" className="button" onClick={next}>
+            Next: export config files
+          </button>
+        )}
+      </FooterBar>
     </section>
   );
 }

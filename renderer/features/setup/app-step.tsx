@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 
 import type { AppErrorValue } from '../../../shared/errors.ts';
 import { GRANT_TYPES, type SetupDocument } from '../../../shared/setup/setup-document.ts';
-import type { UriFinding } from '../../../shared/setup/uri-lint.ts';
+import { checkWebAddress, type UriFinding } from '../../../shared/setup/uri-lint.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import {
   CheckboxField,
@@ -21,6 +21,39 @@ const GRANT_LABELS: Record<(typeof GRANT_TYPES)[number], string> = {
   refresh_token: 'Refresh token',
   implicit: 'Implicit (hybrid)',
 };
+
+/** What this step edits: the app's settings but its name (the target step asks that). */
+const APP_STEP_PATHS = [
+  'app.existingAppId',
+  'app.applicationType',
+  'app.grantTypes',
+  'app.redirectUris',
+  'app.postLogoutRedirectUris',
+  'app.initiateLoginUri',
+  'app.pkceRequired',
+  'app.tokenEndpointAuthMethod',
+  'app.consentMethod',
+  'app.implicitAssignment',
+  'trustedOrigins',
+] as const;
+
+/** Each trusted origin that is not a web address, with the address to use when there is one. */
+function originFindings(origins: readonly string[]): UriFinding[] {
+  return origins.flatMap((origin): UriFinding[] => {
+    const problem = checkWebAddress(origin, 'The origin');
+    return problem === undefined
+      ? []
+      : [
+          {
+            uri: origin,
+            severity: 'error',
+            rule: problem.rule === 'missing-scheme' ? 'missing-scheme' : 'not-absolute',
+            message: problem.message,
+            ...(problem.fix === undefined ? {} : { fix: problem.fix }),
+          },
+        ];
+  });
+}
 
 /** Lint errors as step problems, so Next stops on them like on schema problems. */
 function uriProblems(document: SetupDocument): [string, string][] {
@@ -180,7 +213,8 @@ function ExistingAppPicker(props: { onPicked: () => void }) {
  */
 export function AppStep() {
   const update = useSetupDocument((state) => state.update);
-  const { document, problem, check } = useStepCheck(['app', 'trustedOrigins'], uriProblems);
+  // The name is asked once, on the target step, and checked there.
+  const { document, problem, check } = useStepCheck(APP_STEP_PATHS, uriProblems);
   const [mode, setMode] = useState<'new' | 'existing'>(
     document.app.existingAppId === undefined ? 'new' : 'existing',
   );
@@ -218,6 +252,12 @@ export function AppStep() {
           }
         }}
       />
+      {mode === 'new' && (
+        <p className="note">
+          Creates <strong>{app.label === '' ? 'an app integration' : app.label}</strong>, named on
+          the Target app step.
+        </p>
+      )}
       {mode === 'existing' && (
         <>
           {app.existingAppId !== undefined && !isPicking ? (
@@ -244,17 +284,6 @@ export function AppStep() {
       )}
       <div className="form-grid">
         <div>
-          <TextField
-            label="App integration name"
-            path="app.label"
-            value={app.label}
-            error={problem('app.label')}
-            onChange={(label) => {
-              edit((draft) => {
-                draft.label = label;
-              });
-            }}
-          />
           <SelectField
             label="Application type"
             path="app.applicationType"
@@ -448,7 +477,22 @@ export function AppStep() {
                   );
                 });
               }}
-            />
+            >
+              <UriFindings
+                findings={originFindings(document.trustedOrigins.map((trusted) => trusted.origin))}
+                label="trusted origins"
+                onFix={(finding) => {
+                  update((draft) => {
+                    for (const trusted of draft.trustedOrigins) {
+                      if (trusted.origin === finding.uri && finding.fix !== undefined) {
+                        trusted.name = trusted.name.replace(finding.uri, finding.fix);
+                        trusted.origin = finding.fix;
+                      }
+                    }
+                  });
+                }}
+              />
+            </ListField>
           )}
         </div>
       </div>

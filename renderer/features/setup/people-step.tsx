@@ -83,9 +83,13 @@ function DirectoryPicker<T>(props: {
                 <button
                   type="button"
                   className="button button--small"
-                  disabled={isChosen}
+                  // Not `disabled`: a button disabled under the keyboard drops it to the page
+                  // body; this one keeps it, and says the match was added.
+                  aria-disabled={isChosen ? true : undefined}
                   onClick={() => {
-                    props.onChoose(match);
+                    if (!isChosen) {
+                      props.onChoose(match);
+                    }
                   }}
                 >
                   {isChosen ? `${name} added` : `Assign ${name}`}

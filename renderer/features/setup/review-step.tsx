@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 
 import type { PlanChange } from '../../../shared/ipc/contract.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
+import { FooterBar } from '../../components/step-footer.tsx';
 import { VirtualList } from '../../components/virtual-list.tsx';
 import type { ApplyStepProgress, SetupPlan } from '../../stores/setup-run-store.ts';
 import {
@@ -20,19 +21,76 @@ const ACTION_WORDS: Record<PlanStep['action'], { symbol: string; word: string }>
   unchanged: { symbol: '=', word: 'unchanged' },
 };
 
-function show(value: unknown): string {
+/**
+ * The plan's field names as Okta's Admin Console labels them (okta-behaviours.md §3); the API
+ * name stays on hover, for an admin who reads the API or Terraform.
+ */
+const FIELD_LABELS: Record<string, string> = {
+  label: 'App integration name',
+  applicationType: 'Application type',
+  grantTypes: 'Grant types',
+  redirectUris: 'Sign-in redirect URIs',
+  postLogoutRedirectUris: 'Sign-out redirect URIs',
+  initiateLoginUri: 'Initiate login URI',
+  pkceRequired: 'Require PKCE',
+  tokenEndpointAuthMethod: 'Client authentication',
+  consentMethod: 'User consent',
+  issuerMode: 'Issuer',
+  implicitAssignment: 'Federation Broker Mode',
+  status: 'Status',
+  clientSecret: 'Client secret',
+  groupsClaim: 'Groups claim',
+  groups: 'Groups claim',
+  name: 'Name',
+  audiences: 'Audience',
+  clients: 'Assigned to clients',
+  scopes: 'Scopes',
+  login: 'Username',
+  password: 'Password',
+};
+
+/** Values as the Admin Console words them, where the API's differ. */
+const VALUE_LABELS: Record<string, Record<string, string>> = {
+  applicationType: { web: 'Web', browser: 'Single-page app', native: 'Native' },
+  tokenEndpointAuthMethod: {
+    client_secret_basic: 'Client secret (HTTP Basic)',
+    client_secret_post: 'Client secret (in the request body)',
+    none: 'None (PKCE)',
+  },
+  consentMethod: { TRUSTED: 'Not required', REQUIRED: 'Required' },
+  issuerMode: { ORG_URL: 'Okta URL', DYNAMIC: 'Dynamic', CUSTOM_URL: 'Custom URL' },
+  grantTypes: {
+    authorization_code: 'Authorization code',
+    refresh_token: 'Refresh token',
+    implicit: 'Implicit (hybrid)',
+  },
+};
+
+/** A field's Admin Console label, or its API name when the console has none for it. */
+export function fieldLabel(field: string): string {
+  return FIELD_LABELS[field] ?? field;
+}
+
+function show(value: unknown, field?: string): string {
+  const words = field === undefined ? undefined : VALUE_LABELS[field];
+  const word = (item: unknown) =>
+    typeof item === 'string' ? (words?.[item] ?? item) : JSON.stringify(item);
   if (value === undefined || value === null) {
     return '(none)';
   }
-  if (Array.isArray(value)) {
-    return value.length === 0 ? '(none)' : value.map((item) => String(item)).join(', ');
+  if (typeof value === 'boolean') {
+    return value ? 'Yes' : 'No';
   }
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (Array.isArray(value)) {
+    return value.length === 0 ? '(none)' : value.map((item) => word(item)).join(', ');
+  }
+  return word(value);
 }
 
 /**
  * Fields with their value before and after: struck out and inserted, under the given headings
- * (no "before" column when there is none, as for a create).
+ * (no "before" column when there is none, as for a create). Each field is named as the Admin
+ * Console names it, with the API name on hover.
  */
 function ChangesTable(props: {
   changes: { field: string; before?: unknown; after?: unknown }[];
@@ -51,20 +109,64 @@ function ChangesTable(props: {
       <tbody>
         {props.changes.map((change) => (
           <tr key={change.field}>
-            <th scope="row">{change.field}</th>
+            <th scope="row">
+              <span title={`API name: ${change.field}`} data-api-name={change.field}>
+                {fieldLabel(change.field)}
+              </span>
+            </th>
             {props.beforeHeading !== null && (
               <td>
-                <del>{show(change.before)}</del>
+                <del>{show(change.before, change.field)}</del>
               </td>
             )}
             <td>
-              <ins>{show(change.after)}</ins>
+              <ins>{show(change.after, change.field)}</ins>
             </td>
           </tr>
         ))}
       </tbody>
     </table>
   );
+}
+
+/** Who a step's key names: `user-assignment:<login>` → `<login>`. */
+function subjectOf(step: PlanStep): string {
+  return step.key.slice(step.key.indexOf(':') + 1);
+}
+
+/**
+ * What happens to a plan object, as a sentence: "ada\@example.com will be assigned to the
+ * app", "Test user ada\@example.com will be created and assigned to the app".
+ */
+function sentence(step: PlanStep, alsoAssigned: boolean): string {
+  const isUnchanged = step.action === 'unchanged';
+  switch (step.kind) {
+    case 'user-assignment':
+      return isUnchanged
+        ? `${subjectOf(step)} is already assigned to the app`
+        : `${subjectOf(step)} will be assigned to the app`;
+    case 'group-assignment':
+      return isUnchanged
+        ? `Group "${subjectOf(step)}" is already assigned to the app`
+        : `Group "${subjectOf(step)}" will be assigned to the app`;
+    case 'test-user':
+      // Merged only within one list, so the assignment changes exactly when the user does.
+      if (alsoAssigned) {
+        return isUnchanged
+          ? `${step.title} exists and is assigned to the app`
+          : `${step.title} will be created and assigned to the app`;
+      }
+      break;
+    default:
+      break;
+  }
+  return `${step.title} ${isUnchanged ? 'stays as it is' : `will be ${ACTION_WORDS[step.action].word}d`}`;
+}
+
+/** The test user's own assignment, which the review says in the test user's sentence. */
+function testUserAssignmentKey(steps: readonly PlanStep[]): string | null {
+  const testUser = steps.find((step) => step.kind === 'test-user');
+  return testUser === undefined ? null : `user-assignment:${subjectOf(testUser)}`;
 }
 
 /** A plan row before it is measured: a title line over a short table of fields. */
@@ -85,17 +187,28 @@ function planRow(step: PlanStep) {
  *
  * @remarks
  * One row per object, and a setup naming 10,000 users plans 10,000 assignments, so the list is
- * virtualized once it is long (a scrolling box instead of a page of 10,000 tables).
+ * virtualized once it is long (a scrolling box instead of a page of 10,000 tables). The test
+ * user's assignment is said with the test user ("will be created and assigned") when both
+ * change together, rather than as a row of its own.
  */
 function PlanObjects(props: { label: string; steps: PlanStep[] }) {
+  const assignmentKey = testUserAssignmentKey(props.steps);
+  const assignment = props.steps.find((step) => step.key === assignmentKey);
+  const steps =
+    assignment === undefined ? props.steps : props.steps.filter((step) => step !== assignment);
   return (
     <VirtualList
       label={props.label}
       className="plan"
-      items={props.steps}
+      items={steps}
       itemKey={(step) => step.key}
       rowAttributes={planRow}
-      renderItem={(step) => <PlanObject step={step} />}
+      renderItem={(step) => (
+        <PlanObject
+          step={step}
+          alsoAssigned={step.kind === 'test-user' && assignment !== undefined}
+        />
+      )}
       estimatedRowHeight={PLAN_ROW_HEIGHT_PX}
       rowGapPx={PLAN_ROW_GAP_PX}
     />
@@ -103,7 +216,7 @@ function PlanObjects(props: { label: string; steps: PlanStep[] }) {
 }
 
 /** One object of the plan, inside its row: what happens to it, and each field that changes. */
-function PlanObject(props: { step: PlanStep }) {
+function PlanObject(props: { step: PlanStep; alsoAssigned: boolean }) {
   const { step } = props;
   const action = ACTION_WORDS[step.action];
   return (
@@ -112,10 +225,7 @@ function PlanObject(props: { step: PlanStep }) {
         <span className="plan-step__symbol" aria-hidden="true">
           {action.symbol}
         </span>{' '}
-        {step.title}{' '}
-        <span className="plan-step__action">
-          will be {action.word === 'unchanged' ? 'left unchanged' : `${action.word}d`}
-        </span>
+        {sentence(step, props.alsoAssigned)}.
       </p>
       {step.changes.length > 0 && (
         <ChangesTable
@@ -224,7 +334,6 @@ export function ReviewStep() {
   const apply = useSetupRun((state) => state.apply);
   const makePlan = useSetupRun((state) => state.makePlan);
   const applyPlan = useSetupRun((state) => state.applyPlan);
-  const back = useWizard((state) => state.back);
   const next = useWizard((state) => state.next);
   const orgLabel = useProfiles(
     (state) => state.profiles.find((profile) => profile.id === state.activeProfileId)?.label,
@@ -252,6 +361,29 @@ export function ReviewStep() {
     steps.filter((step) => step.action === action).length;
   const blockers = plan.value?.blockers ?? [];
   const isApplying = apply.status === 'applying';
+  const isPlanned = plan.status === 'done' && isCurrent;
+  // The one primary action: Apply while there is something to apply; once the org matches the
+  // setup (applied, or already so), the next step.
+  const hasNothingToApply = isPlanned && blockers.length === 0 && changing.length === 0;
+  const primary = hasNothingToApply
+    ? { label: 'Next: preview the login', onClick: next }
+    : {
+        label: isApplying
+          ? 'Applying…'
+          : apply.status === 'error'
+            ? 'Apply again'
+            : apply.status === 'stale'
+              ? 'Apply the new plan'
+              : 'Apply',
+        isBusy: isApplying || plan.status === 'planning',
+        disabledReason:
+          plan.status === 'error'
+            ? 'The plan could not be made: plan again.'
+            : isPlanned && blockers.length > 0
+              ? 'Go back and change what stops the setup, then review again.'
+              : undefined,
+        onClick: () => void applyPlan(document),
+      };
 
   return (
     <section className="step" aria-labelledby="review-heading">
@@ -322,44 +454,15 @@ export function ReviewStep() {
           </p>
         </>
       )}
-      <div className="step-footer">
-        <button type="button" className="button" onClick={back} disabled={isApplying}>
-          Back
-        </button>
-        <button
-          type="button"
-          className="button button--primary"
-          disabled={
-            !(plan.status === 'done' && isCurrent && blockers.length === 0) ||
-            isApplying ||
-            (apply.status === 'done' && changing.length === 0)
-          }
-          onClick={() => void applyPlan(document)}
-        >
-          {isApplying
-            ? 'Applying…'
-            : apply.status === 'error'
-              ? 'Apply again'
-              : apply.status === 'stale'
-                ? 'Apply the new plan'
-                : 'Apply'}
-        </button>
-      </div>
       <div ref={resultRef}>
         {apply.status === 'done' && apply.result !== null && (
-          <>
-            <ResultPanel
-              result={apply.result}
-              isPublicClient={document.app.tokenEndpointAuthMethod === 'none'}
-            />
-            <div className="step-footer">
-              <button type="button" className="button button--primary" onClick={next}>
-                Next: preview the login
-              </button>
-            </div>
-          </>
+          <ResultPanel
+            result={apply.result}
+            isPublicClient={document.app.tokenEndpointAuthMethod === 'none'}
+          />
         )}
       </div>
+      <FooterBar isBackDisabled={isApplying} primary={primary} />
     </section>
   );
 }

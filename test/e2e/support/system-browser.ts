@@ -36,6 +36,6 @@ export async function signInInSystemBrowser(
   await browser.getByLabel('Username').fill(user.login);
   await browser.getByLabel('Password').fill(user.password);
   await browser.getByRole('button', { name: 'Sign in' }).click();
-  await expect(browser.getByText(/close this window/i)).toBeVisible();
+  await expect(browser.getByText(/close this tab/i)).toBeVisible();
   await browser.close();
 }

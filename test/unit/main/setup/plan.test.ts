@@ -159,6 +159,23 @@ describe('planSetup', () => {
     ]);
   });
 
+  it('refuses an address without its scheme, naming the address to write instead', () => {
+    // What used to reach Okta: a base URL typed as localhost:8080/, and the callback made of it.
+    const document = createSetupDocument({
+      id: 'setup-1',
+      preset: 'kestra',
+      baseUrl: 'localhost:8080/',
+      label: 'Kestra',
+    });
+    expect(document.app.redirectUris).toEqual(['localhost:8080/oauth/callback/okta']);
+    const { blockers } = planSetup(document, emptyOrg());
+    expect(blockers).toEqual([
+      'The app’s base URL has no scheme, so Okta would get localhost:8080 as a path rather than an address. Write it with http:// or https://, e.g. http://localhost:8080.',
+      'The sign-in redirect URI localhost:8080/oauth/callback/okta has no scheme. Write it with http:// or https://, e.g. http://localhost:8080/oauth/callback/okta.',
+      'The sign-out redirect URI localhost:8080/logout has no scheme. Write it with http:// or https://, e.g. http://localhost:8080/logout.',
+    ]);
+  });
+
   it('says a missing custom server needs API Access Management', () => {
     const plan = planSetup(createSetupDocument({ id: 'setup-1', preset: 'kaimu' }), emptyOrg());
     expect(plan.blockers[0]).toMatch(

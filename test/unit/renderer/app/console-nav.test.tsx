@@ -5,7 +5,9 @@ import { App } from '../../../../renderer/app/app.tsx';
 import { createActivityStore } from '../../../../renderer/stores/activity-store.ts';
 import { createConsoleViewStore } from '../../../../renderer/stores/console-view-store.ts';
 import { createDirectoryStore } from '../../../../renderer/stores/directory-store.ts';
+import { createExportStore } from '../../../../renderer/stores/export-store.ts';
 import { createManagedAppsStore } from '../../../../renderer/stores/managed-apps-store.ts';
+import { createPreviewStore } from '../../../../renderer/stores/preview-store.ts';
 import { createProfilesStore } from '../../../../renderer/stores/profiles-store.ts';
 import { createSetupDocumentStore } from '../../../../renderer/stores/setup-document-store.ts';
 import { createSetupRunStore } from '../../../../renderer/stores/setup-run-store.ts';
@@ -51,6 +53,8 @@ function renderApp(activeProfileId: string | null) {
       wizard={createWizardStore()}
       directory={createDirectoryStore(fake.api)}
       setupRun={createSetupRunStore(fake.api)}
+      preview={createPreviewStore(fake.api)}
+      export={createExportStore(fake.api)}
       consoleView={consoleView}
       managedApps={createManagedAppsStore(fake.api)}
       teardown={createTeardownStore(fake.api)}

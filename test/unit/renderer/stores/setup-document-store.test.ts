@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createSetupDocumentStore,
   SETUP_DOCUMENT_STORAGE_KEY,
+  UNRESTORED_DOCUMENT_STORAGE_KEY,
 } from '../../../../renderer/stores/setup-document-store.ts';
 
 function memoryStorage(initial: Record<string, string> = {}) {
@@ -44,9 +45,44 @@ describe('createSetupDocumentStore', () => {
     });
     const store = createSetupDocumentStore({ storage, newId });
     expect(store.getState().restoreProblem).toMatch(
-      /could not be read \(This setup document is format 9, newer than this console reads/,
+      /could not be restored \(This setup document is format 9, newer than this console reads/,
     );
     expect(store.getState().document.formatVersion).toBe(1);
+    // The old one is set aside as it was, not overwritten by the fresh one.
+    expect(storage.items.get(UNRESTORED_DOCUMENT_STORAGE_KEY)).toBe('{"formatVersion":9}');
+    store.getState().update((draft) => {
+      draft.app.label = 'Fresh';
+    });
+    expect(storage.items.get(UNRESTORED_DOCUMENT_STORAGE_KEY)).toBe('{"formatVersion":9}');
+    store.getState().dismissRestoreProblem();
+    expect(store.getState().restoreProblem).toBeNull();
+  });
+
+  it('restores a half-filled setup as it was kept, blanks and unfinished addresses included', () => {
+    const storage = memoryStorage();
+    const store = createSetupDocumentStore({ storage, newId });
+    store.getState().setTarget({ baseUrl: 'localhost:8080/' });
+    store.getState().update((draft) => {
+      draft.app.label = '';
+      draft.app.grantTypes = [];
+      draft.assignments.testUser = { firstName: 'Ada', lastName: '', email: 'ada@' };
+    });
+
+    // The reload.
+    const again = createSetupDocumentStore({ storage, newId });
+    expect(again.getState().restoreProblem).toBeNull();
+    expect(again.getState().document).toEqual(store.getState().document);
+    expect(again.getState().document.target.baseUrl).toBe('localhost:8080/');
+  });
+
+  it('does not take a kept value of the wrong shape for a draft', () => {
+    const storage = memoryStorage();
+    const store = createSetupDocumentStore({ storage, newId });
+    const kept = { ...store.getState().document, target: { preset: 'nope', baseUrl: 1 } };
+    storage.items.set(SETUP_DOCUMENT_STORAGE_KEY, JSON.stringify(kept));
+    const again = createSetupDocumentStore({ storage, newId });
+    expect(again.getState().restoreProblem).toMatch(/could not be restored/);
+    expect(again.getState().document.target.preset).toBe('kestra');
   });
 
   it('moves derived URIs with the base URL and client key, but leaves hand-edited ones alone', () => {

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../../../shared/ipc/contract.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 import { parseSetupDocument, SetupDocumentError } from '../../../../shared/setup/setup-document.ts';
-import { lintRedirectUris, unsafeSchemeOf } from '../../../../shared/setup/uri-lint.ts';
+import {
+  checkWebAddress,
+  documentAddressProblems,
+  lintRedirectUris,
+  unsafeSchemeOf,
+  withMissingScheme,
+} from '../../../../shared/setup/uri-lint.ts';
 
 const KESTRA_CALLBACK = 'https://kestra.example.com/oauth/callback/okta';
 
@@ -157,5 +163,77 @@ describe('unsafe schemes, refused wherever a URI enters the console', () => {
       ),
     ).toEqual(['scheme-not-allowed']);
     expect(unsafeSchemeOf(custom)).toBeUndefined();
+  });
+});
+
+describe('addresses typed without their scheme', () => {
+  it.each([
+    ['localhost:8080/', 'http://localhost:8080/'],
+    ['localhost', 'http://localhost'],
+    ['127.0.0.1:9000/cb', 'http://127.0.0.1:9000/cb'],
+    ['[::1]:8250/callback', 'http://[::1]:8250/callback'],
+    ['kestra.example.com/oauth/callback/okta', 'https://kestra.example.com/oauth/callback/okta'],
+    ['app.example.com:8443', 'https://app.example.com:8443'],
+    ['//app.example.com/cb', 'https://app.example.com/cb'],
+  ])('reads %s as %s', (typed, meant) => {
+    expect(withMissingScheme(typed)).toBe(meant);
+  });
+
+  it.each([
+    'https://app.example.com',
+    'http://localhost:8080/',
+    // A native app's own scheme (RFC 8252 §7.1) is a scheme, not a host.
+    'com.example.app:/callback',
+    'myapp:/callback',
+    'not an address',
+    '',
+  ])('leaves %s alone', (uri) => {
+    expect(withMissingScheme(uri)).toBeUndefined();
+  });
+
+  it('refuses a scheme-less redirect URI with the fix, even though `new URL` parses it', () => {
+    expect(URL.canParse('localhost:8080/oauth/callback/okta')).toBe(true);
+    const findings = signIn(['localhost:8080/oauth/callback/okta'], null);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        rule: 'missing-scheme',
+        severity: 'error',
+        fix: 'http://localhost:8080/oauth/callback/okta',
+      }),
+    ]);
+    // A native app too: `localhost:` is no app's own scheme.
+    expect(
+      lintRedirectUris(['localhost:8250/cb'], { kind: 'sign-in', applicationType: 'native' }),
+    ).toEqual([
+      expect.objectContaining({ rule: 'missing-scheme', fix: 'http://localhost:8250/cb' }),
+    ]);
+  });
+
+  it('checks a web address for a scheme and a host, saying what to write', () => {
+    expect(checkWebAddress('localhost:8080/', 'The app’s base URL')).toEqual({
+      rule: 'missing-scheme',
+      message:
+        'The app’s base URL has no scheme, so Okta would get localhost:8080/ as a path rather than an address. Write it with http:// or https://, e.g. http://localhost:8080/.',
+      fix: 'http://localhost:8080/',
+    });
+    expect(checkWebAddress('ftp://files.example.com', 'The origin')?.rule).toBe(
+      'scheme-not-allowed',
+    );
+    expect(checkWebAddress('kestra', 'The origin')?.rule).toBe('not-absolute');
+    expect(checkWebAddress('http://localhost:8080', 'The origin')).toBeUndefined();
+    // Blank is the schema's to say ("cannot be blank").
+    expect(checkWebAddress('  ', 'The origin')).toBeUndefined();
+  });
+
+  it('lists a document’s scheme-less addresses by path', () => {
+    const document = createSetupDocument({ id: 's', preset: 'spa', baseUrl: 'localhost:5173' });
+    expect(documentAddressProblems(document).map(([path]) => path)).toEqual([
+      'target.baseUrl',
+      'app.redirectUris.0',
+      'app.postLogoutRedirectUris.0',
+      'trustedOrigins.0.origin',
+    ]);
+    const fine = createSetupDocument({ id: 's', preset: 'spa' });
+    expect(documentAddressProblems(fine)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { SetupWizard } from '../../../../../renderer/app/setup-wizard.tsx';
 import { ExportStep } from '../../../../../renderer/features/export/export-step.tsx';
+import { createConsoleViewStore } from '../../../../../renderer/stores/console-view-store.ts';
 import { createDirectoryStore } from '../../../../../renderer/stores/directory-store.ts';
 import { createExportStore } from '../../../../../renderer/stores/export-store.ts';
 import { createPreviewStore } from '../../../../../renderer/stores/preview-store.ts';
@@ -69,6 +70,7 @@ async function renderStep(
     directory: createDirectoryStore(fake.api),
     setupRun: createSetupRunStore(fake.api),
     preview: createPreviewStore(fake.api),
+    consoleView: createConsoleViewStore(),
     export: createExportStore(fake.api, {
       download: vi.fn(),
       writeClipboard: vi.fn(() => Promise.resolve()),
@@ -203,17 +205,20 @@ describe('ExportStep', () => {
         (element instanceof HTMLInputElement ? element.labels?.[0]?.textContent : null) ??
         element.textContent,
     );
+    // The step's bar comes last: Back, writing again, and the one primary action.
     const order = [
       'Kestra',
       'Put the client secret in the files',
       'Merge into an existing application.yml',
-      'Write the files',
       'application.yml contents',
       'Copy',
       'Save…',
       'Login',
       'Verify by signing in',
+      'Go to Managed apps',
       'Back',
+      'Write the files again',
+      'Set up another app',
     ];
     const positions = order.map((name) => names.indexOf(name));
     expect(positions.every((position) => position >= 0)).toBe(true);
@@ -325,15 +330,17 @@ describe('ExportStep', () => {
       'checked',
       true,
     );
-    fireEvent.click(within(card).getByRole('button', { name: 'Verify by signing in' }));
+    const verify = within(card).getByRole('button', { name: 'Verify by signing in' });
+    verify.focus();
+    fireEvent.click(verify);
     await settle();
     expect(
       fake.calls.find((call) => call.channel === 'export:verify-start')?.request,
     ).toMatchObject({ user: { kind: 'test-user' } });
-    expect(within(card).getByRole('button', { name: 'Starting the sign-in…' })).toHaveProperty(
-      'disabled',
-      true,
-    );
+    // Busy, yet still focusable: the keyboard is not dropped while the sign-in starts.
+    const busy = within(card).getByRole('button', { name: 'Starting the sign-in…' });
+    expect(busy.getAttribute('aria-disabled')).toBe('true');
+    expect(globalThis.document.activeElement).toBe(busy);
   });
 
   it('explains a failed rendering in place', async () => {

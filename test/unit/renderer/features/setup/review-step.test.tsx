@@ -1,0 +1,111 @@
+import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { ReviewStep } from '../../../../../renderer/features/setup/review-step.tsx';
+import { createProfilesStore } from '../../../../../renderer/stores/profiles-store.ts';
+import { createSetupDocumentStore } from '../../../../../renderer/stores/setup-document-store.ts';
+import { createSetupRunStore } from '../../../../../renderer/stores/setup-run-store.ts';
+import { StoreProvider } from '../../../../../renderer/stores/store-context.tsx';
+import { createWizardStore } from '../../../../../renderer/stores/wizard-store.ts';
+import { createFakeBridge } from '../../../../support/fake-bridge.ts';
+
+afterEach(cleanup);
+
+const PLAN = {
+  steps: [
+    {
+      key: 'app',
+      kind: 'app',
+      action: 'create',
+      title: 'App integration "Kestra"',
+      changes: [
+        { field: 'tokenEndpointAuthMethod', after: 'client_secret_basic' },
+        { field: 'implicitAssignment', after: false },
+        { field: 'redirectUris', after: ['http://localhost:8080/oauth/callback/okta'] },
+      ],
+      dependsOn: [],
+    },
+    {
+      key: 'test-user:ada@example.com',
+      kind: 'test-user',
+      action: 'create',
+      title: 'Test user ada@example.com',
+      changes: [{ field: 'login', after: 'ada@example.com' }],
+      dependsOn: [],
+    },
+    {
+      key: 'user-assignment:ada@example.com',
+      kind: 'user-assignment',
+      action: 'create',
+      title: 'ada@example.com assigned to the app',
+      changes: [],
+      dependsOn: ['app'],
+    },
+    {
+      key: 'group-assignment:Kestra Admins',
+      kind: 'group-assignment',
+      action: 'create',
+      title: 'Group "Kestra Admins" assigned to the app',
+      changes: [],
+      dependsOn: ['app'],
+    },
+  ],
+  blockers: [],
+  notes: [],
+};
+
+async function renderReview() {
+  const fake = createFakeBridge({
+    'setup:plan': () => ({ ok: true, data: { planId: 'plan-1', plan: PLAN } }),
+  });
+  render(
+    <StoreProvider
+      profiles={createProfilesStore(fake.api)}
+      setupDocument={createSetupDocumentStore({
+        storage: { getItem: () => null, setItem: () => undefined },
+        newId: () => 'setup-1',
+      })}
+      wizard={createWizardStore('review')}
+      setupRun={createSetupRunStore(fake.api)}
+    >
+      <ReviewStep />
+    </StoreProvider>,
+  );
+  await act(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  });
+}
+
+describe('ReviewStep', () => {
+  it('names fields as the Admin Console does, with the API name on hover', async () => {
+    await renderReview();
+    const app = screen.getByRole('listitem', { name: 'App integration "Kestra": create' });
+    const auth = within(app).getByRole('rowheader', { name: 'Client authentication' });
+    expect(auth.querySelector('[title]')?.getAttribute('title')).toBe(
+      'API name: tokenEndpointAuthMethod',
+    );
+    const broker = within(app).getByRole('row', { name: /^Federation Broker Mode/ });
+    expect(broker.textContent).toContain('No');
+    expect(within(app).getByRole('row', { name: /^Client authentication/ }).textContent).toContain(
+      'Client secret (HTTP Basic)',
+    );
+    expect(app.textContent).not.toMatch(/tokenEndpointAuthMethod|implicitAssignment/);
+  });
+
+  it('says what happens in sentences, the test user created and assigned in one', async () => {
+    await renderReview();
+    const changes = screen.getByRole('list', { name: 'Changes' });
+    expect(changes.textContent).toContain(
+      'Test user ada@example.com will be created and assigned to the app.',
+    );
+    expect(changes.textContent).toContain('Group "Kestra Admins" will be assigned to the app.');
+    expect(changes.textContent).not.toContain('assigned to the app will be created');
+    expect(within(changes).getAllByRole('listitem')).toHaveLength(3);
+  });
+
+  it('has one primary action, Apply, in the step’s bar', async () => {
+    await renderReview();
+    const primary = document.querySelectorAll('.button--primary');
+    expect([...primary].map((button) => button.textContent)).toEqual(['Apply']);
+  });
+});
