@@ -64,7 +64,7 @@ describe('toOktaAppError on a refused service-app token request', () => {
   it('never repeats the key it signed with', () => {
     const key = '{"kty":"RSA","d":"secret-d"}';
     const explained = explain(refusal(400, 'invalid_request', `bad ${key}`), key);
-    expect(`${explained.message} ${explained.hint ?? ''}`).not.toContain('secret-d');
+    expect(`${explained.message} ${explained.hint}`).not.toContain('secret-d');
   });
 
   it('tells a failing org from a refused request', () => {
