@@ -87,6 +87,7 @@ export async function runExportCommand(
     issuer?: string;
     out?: string;
     mergeInto?: string;
+    targetVersion?: string;
     inlineSecret: boolean;
     verify: boolean;
     force: boolean;
@@ -126,6 +127,7 @@ export async function runExportCommand(
         ? {}
         : { suppliedSecret: io.env.SSO_CONSOLE_CLIENT_SECRET }),
       ...(options.mergeInto === undefined ? {} : { mergeIntoFile: options.mergeInto }),
+      ...(options.targetVersion === undefined ? {} : { targetVersion: options.targetVersion }),
     });
   } catch (error) {
     if (error instanceof AppError && error.code === 'SECRET_NOT_FOUND') {

@@ -66,7 +66,7 @@ const USAGE = `Usage:
   sso-console apply PLANFILE [--json] [--show-secrets] (--org-url URL | --profile NAME)
   sso-console apply FILE [--yes] [--json] [--show-secrets] (--org-url URL | --profile NAME)
   sso-console destroy FILE [--yes] [--json] (--org-url URL | --profile NAME)
-  sso-console export --app ID|LABEL --target ID [--issuer URL] [--out PATH] [--merge-into FILE] [--inline-secret] [--force] [--verify] [--user LOGIN] (--org-url URL | --profile NAME)
+  sso-console export --app ID|LABEL --target ID [--issuer URL] [--out PATH] [--merge-into FILE] [--target-version VERSION] [--inline-secret] [--force] [--verify] [--user LOGIN] (--org-url URL | --profile NAME)
   sso-console export --list-targets [--json]
   sso-console preview --app ID|LABEL [--issuer URL] [--user LOGIN] [--no-open] [--no-app-change] [--json] (--org-url URL | --profile NAME)
   sso-console logs --app ID|LABEL [--user TEXT] [--outcome success|failure] [--since ISO|DURATION] [--limit N] [--follow] [--poll SECONDS] [--json] (--org-url URL | --profile NAME)
@@ -99,7 +99,12 @@ client secret comes from SSO_CONSOLE_CLIENT_SECRET or, for apps the console crea
 OS keychain. export writes the target's config files (to standard output, or --out PATH: a file, or
 a folder for several files), referencing the client secret unless --inline-secret (then mode 0600);
 an existing different file is replaced only with --force, after its diff. --verify signs in with
-exactly what the files say. --no-app-change never adds a temporary redirect URI to the app: paste the address
+exactly what the files say. Without --issuer, export writes the issuer the app's setup chose: the
+setup document applied on this computer, else the one custom server whose access policy names
+the app (two are refused: choose with --issuer), else the org's. --merge-into FILE merges into a
+file you already run (Kestra, Spring Boot, Grafana, GitLab), touching only what the export owns;
+--target-version VERSION writes for the version you run where the format depends on it (the
+Jenkins oic-auth plugin, e.g. 4.520.v1c5b_4a_9c3b_d7). --no-app-change never adds a temporary redirect URI to the app: paste the address
 the browser ends on into standard input instead.
 logs prints the app's sign-ins and failures from the System Log, newest first (--since 1h by
 default, --limit 50), each failure with its diagnosis; --follow keeps polling (every --poll
@@ -475,6 +480,7 @@ async function main(argv: string[]): Promise<number> {
       'no-app-change': { type: 'boolean' },
       'list-targets': { type: 'boolean' },
       'merge-into': { type: 'string' },
+      'target-version': { type: 'string' },
       'inline-secret': { type: 'boolean' },
       verify: { type: 'boolean' },
       'show-secrets': { type: 'boolean' },
@@ -558,6 +564,9 @@ async function main(argv: string[]): Promise<number> {
           ...(values.issuer === undefined ? {} : { issuer: values.issuer }),
           ...(values.out === undefined ? {} : { out: values.out }),
           ...(values['merge-into'] === undefined ? {} : { mergeInto: values['merge-into'] }),
+          ...(values['target-version'] === undefined
+            ? {}
+            : { targetVersion: values['target-version'] }),
           ...(values.user === undefined ? {} : { user: values.user }),
           inlineSecret: values['inline-secret'] === true,
           verify: values.verify === true,

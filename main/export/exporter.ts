@@ -54,6 +54,11 @@ export interface ExportInput {
   secret: SecretHandling;
   /** An existing file's content to merge into, for targets with `mergeable: true`. */
   mergeInto?: string;
+  /**
+   * The version of the target the admin runs, for a target whose config format changed between
+   * versions (Jenkins' oic-auth plugin); its exporter refuses a version it cannot write for.
+   */
+  targetVersion?: string;
 }
 
 /** Where the client secret comes from, as the target reads its config. */

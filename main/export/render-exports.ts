@@ -27,6 +27,8 @@ export function renderExports(options: {
   facts: ExportFacts;
   secret: SecretHandling;
   mergeInto?: { target: ExportTargetId; content: string };
+  /** The version of one target the admin runs (see `ExportInput.targetVersion`). */
+  targetVersion?: { target: ExportTargetId; version: string };
 }): { outputs: ExportOutput[]; refused: RefusedExport[] } {
   const outputs: ExportOutput[] = [];
   const refused: RefusedExport[] = [];
@@ -52,6 +54,9 @@ export function renderExports(options: {
           facts: options.facts,
           secret: options.secret,
           ...(mergeInto === undefined ? {} : { mergeInto }),
+          ...(options.targetVersion?.target === target
+            ? { targetVersion: options.targetVersion.version }
+            : {}),
         }),
       );
     } catch (error) {

@@ -60,6 +60,8 @@ export interface AppRenderRequest {
   suppliedSecret?: string;
   /** A file on disk to merge into, for mergeable targets. */
   mergeIntoFile?: string;
+  /** The version of the target the admin runs, where the format depends on it. */
+  targetVersion?: string;
 }
 
 function maskedAnswer(
@@ -149,6 +151,7 @@ export function createRenderings(deps: {
       inlineSecret: boolean;
       suppliedSecret?: string;
       mergeInto?: () => Promise<{ target: ExportTargetId; content: string } | undefined>;
+      targetVersion?: { target: ExportTargetId; version: string };
     },
   ): Promise<RenderAnswer> {
     const { document, applied } = setup;
@@ -165,6 +168,7 @@ export function createRenderings(deps: {
       facts,
       secret: secret === undefined ? { kind: 'reference' } : { kind: 'inline', value: secret },
       ...(mergeInto === undefined ? {} : { mergeInto }),
+      ...(options.targetVersion === undefined ? {} : { targetVersion: options.targetVersion }),
     });
     // The app's secret is masked wherever the page would see it, inline or not; a diff
     // against a file on disk also masks what the target's reader finds inline there.
@@ -228,6 +232,9 @@ export function createRenderings(deps: {
           ...(request.suppliedSecret === undefined
             ? {}
             : { suppliedSecret: request.suppliedSecret }),
+          ...(request.targetVersion === undefined
+            ? {}
+            : { targetVersion: { target: request.target, version: request.targetVersion } }),
           ...(mergeIntoFile === undefined
             ? {}
             : {

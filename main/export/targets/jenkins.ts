@@ -293,8 +293,17 @@ function authorizationStep(claim: string | undefined): string {
   return `Authorization: the export sets the security realm only. Jenkins user ids become Okta logins (preferred_username), so grants made to local accounts no longer match anyone; in your authorization strategy (e.g. Matrix-based security under jenkins.authorizationStrategy) grant Overall/Read to the people who may use Jenkins and Overall/Administer to its admins. ${groups}`;
 }
 
+/**
+ * The file for the plugin version the admin runs (`--target-version`), else for 4.600+; a
+ * version the plugin's configuration cannot be written for is refused with what to do.
+ */
 function exportJenkins(input: ExportInput): ExportOutput {
-  return exportJenkinsFor(input, DEFAULT_OIC_PLUGIN_LINE);
+  return exportJenkinsFor(
+    input,
+    input.targetVersion === undefined
+      ? DEFAULT_OIC_PLUGIN_LINE
+      : oicPluginLineOf(input.targetVersion),
+  );
 }
 
 function objectAt(value: unknown, path: string): Record<string, unknown> {

@@ -120,6 +120,19 @@ describe('jenkinsExporter', () => {
     expect(read(output.files).redirectUri).toBe(CALLBACK);
   });
 
+  it('writes for the version the admin names (--target-version), and refuses one it cannot', () => {
+    const named = jenkinsExporter.export({ ...inputFor(), targetVersion: '4.453.v4d7765c854f4' });
+    expect(yamlOf(named)).toBe(
+      yamlOf(exportJenkinsFor(inputFor(), oicPluginLineOf('4.453.v4d7765c854f4'))),
+    );
+    expect(yamlOf(jenkinsExporter.export(inputFor()))).toBe(
+      yamlOf(exportJenkinsFor(inputFor(), '4.600')),
+    );
+    expect(() => jenkinsExporter.export({ ...inputFor(), targetVersion: '1.8' })).toThrow(
+      /Update the OpenID Connect Authentication plugin to 4\.350 or later/,
+    );
+  });
+
   it('tells the plugin line from the version Jenkins shows', () => {
     expect(oicPluginLineOf('4.600.vd5a_61e076596')).toBe('4.600');
     expect(oicPluginLineOf('4.715.vf202e4229f61')).toBe('4.600');
