@@ -112,6 +112,19 @@ export function createProfileService(deps: {
 
   /** The connects still verifying, by operation id: what cancels each. */
   const pendingConnects = new Map<string, (error: AppError) => void>();
+  /**
+   * Connects cancelled before their verification began (the cancel can overtake the keychain
+   * check that comes first): each is refused as soon as it gets there. Bounded, oldest out.
+   */
+  const cancelledEarly = new Set<string>();
+
+  function cancelledError(): AppError {
+    return new AppError({
+      code: 'CANCELLED',
+      message: 'The connection was cancelled before the org answered, so nothing was saved.',
+      hint: 'Check the org URL and your network (VPN, proxy), then connect again.',
+    });
+  }
 
   /**
    * Runs a connect's verification so that {@link cancelConnect} can stop waiting for it.
@@ -124,6 +137,10 @@ export function createProfileService(deps: {
   async function cancellable<T>(operationId: string | null, work: Promise<T>): Promise<T> {
     if (operationId === null) {
       return work;
+    }
+    if (cancelledEarly.delete(operationId)) {
+      work.catch(() => undefined);
+      throw cancelledError();
     }
     const cancelled = new Promise<never>((_resolve, reject) => {
       pendingConnects.set(operationId, reject);
@@ -497,19 +514,22 @@ export function createProfileService(deps: {
     getCredentials,
 
     /**
-     * Stops a connect that is still verifying: it fails with `CANCELLED` and saves nothing.
-     * Answers whether one was running under that id (it may have just finished).
+     * Stops a connect: it fails with `CANCELLED` and saves nothing. Answers whether it was
+     * verifying; one not verifying yet (its keychain check comes first) is refused when it gets
+     * there, and one already finished is left as it is.
      */
     cancelConnect(operationId: string): boolean {
       const cancel = pendingConnects.get(operationId);
-      cancel?.(
-        new AppError({
-          code: 'CANCELLED',
-          message: 'The connection was cancelled before the org answered, so nothing was saved.',
-          hint: 'Check the org URL and your network (VPN, proxy), then connect again.',
-        }),
-      );
-      return cancel !== undefined;
+      if (cancel === undefined) {
+        // Not verifying yet (or already done): refused if it gets there.
+        cancelledEarly.add(operationId);
+        for (const oldest of [...cancelledEarly].slice(0, Math.max(0, cancelledEarly.size - 20))) {
+          cancelledEarly.delete(oldest);
+        }
+        return false;
+      }
+      cancel(cancelledError());
+      return true;
     },
 
     /**

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/errors.ts';
 import { KEYCHAIN_SERVICE, type SecretStore, type SecretStoreInfo } from './secret-store.ts';
 
@@ -18,8 +19,12 @@ export interface KeytarApi {
  */
 export const WINDOWS_SECRET_LIMIT_BYTES = 2560;
 
-/** The throwaway entry {@link KeytarSecretStore.checkAvailable} writes and removes. */
-const AVAILABILITY_CHECK_ACCOUNT = '__availability-check__';
+/**
+ * The prefix of the throwaway entries {@link KeytarSecretStore.checkAvailable} writes and removes:
+ * each check names its own, so two consoles (or the console and the command line) checking at
+ * once never read or delete each other's probe.
+ */
+const AVAILABILITY_CHECK_PREFIX = '__availability-check__';
 
 const KEYCHAIN_NAMES: Record<string, string> = {
   darwin: 'macOS Keychain',
@@ -180,11 +185,12 @@ export class KeytarSecretStore implements SecretStore {
    * "Cannot create an item in a locked collection".
    */
   async checkAvailable(): Promise<void> {
-    const probe = `probe-${String(Date.now())}`;
+    const probe = `probe-${randomUUID()}`;
+    const account = `${AVAILABILITY_CHECK_PREFIX}:${randomUUID()}`;
     await this.#call(async (keytar) => {
-      await keytar.setPassword(this.#service, AVAILABILITY_CHECK_ACCOUNT, probe);
-      const readBack = await keytar.getPassword(this.#service, AVAILABILITY_CHECK_ACCOUNT);
-      await keytar.deletePassword(this.#service, AVAILABILITY_CHECK_ACCOUNT);
+      await keytar.setPassword(this.#service, account, probe);
+      const readBack = await keytar.getPassword(this.#service, account);
+      await keytar.deletePassword(this.#service, account);
       if (readBack !== probe) {
         throw new Error('a secret written to it could not be read back');
       }
@@ -211,11 +217,30 @@ export class KeytarSecretStore implements SecretStore {
     return this.#call((keytar) => keytar.deletePassword(this.#service, account));
   }
 
+  /**
+   * Every account of this service but the availability checks' probes.
+   *
+   * @remarks
+   * libsecret's search fails with "No such secret item" when an entry it found is deleted
+   * before it reads it (another console, or the command line, removing a secret at that
+   * moment): the search is made again, up to three times, before that is reported.
+   */
   async listAccounts(): Promise<string[]> {
-    const credentials = await this.#call((keytar) => keytar.findCredentials(this.#service));
+    let credentials: { account: string }[] = [];
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        credentials = await this.#call((keytar) => keytar.findCredentials(this.#service));
+        break;
+      } catch (error) {
+        const vanished = /No such secret item/i.test(String((error as { cause?: unknown }).cause));
+        if (!vanished || attempt === 3) {
+          throw error;
+        }
+      }
+    }
     return credentials
       .map((credential) => credential.account)
-      .filter((account) => account !== AVAILABILITY_CHECK_ACCOUNT);
+      .filter((account) => !account.startsWith(AVAILABILITY_CHECK_PREFIX));
   }
 
   async #call<T>(operation: (keytar: KeytarApi) => Promise<T>): Promise<T> {

@@ -191,6 +191,11 @@ describe('connecting an org with the real SDK and keychain', () => {
       expect(service.cancelConnect('op-1')).toBe(false);
       expect((await service.list()).profiles).toEqual([]);
       expect(await secrets.get(orgUrl)).toBeNull();
+      // A cancel that overtakes the connect (still checking the keychain) is not lost.
+      expect(service.cancelConnect('op-2')).toBe(false);
+      await expect(
+        service.add({ orgUrl, apiToken: sandbox.apiToken, operationId: 'op-2' }),
+      ).rejects.toMatchObject({ code: 'CANCELLED' });
       // The queue of profile changes is free at once, not after the request's timeout.
       const sandboxProfile = await service.addSandbox();
       expect(sandboxProfile.kind).toBe('sandbox');

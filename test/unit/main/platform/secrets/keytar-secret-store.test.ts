@@ -89,15 +89,38 @@ describe('KeytarSecretStore', () => {
     const keytar = fakeKeytar({
       findCredentials: vi
         .fn()
-        .mockResolvedValue([{ account: '__availability-check__', password: 'x' }]),
+        .mockResolvedValue([{ account: '__availability-check__:left-by-a-crash', password: 'x' }]),
     });
     const store = new KeytarSecretStore({ load: () => Promise.resolve(keytar), platform: 'linux' });
     await store.checkAvailable();
-    expect(keytar.deletePassword).toHaveBeenCalledWith(
-      'sso-setup-console',
-      '__availability-check__',
-    );
+    const written = vi.mocked(keytar.setPassword).mock.calls[0]?.[1] ?? '';
+    expect(written).toMatch(/^__availability-check__:/);
+    expect(keytar.deletePassword).toHaveBeenCalledWith('sso-setup-console', written);
     expect(await store.listAccounts()).toEqual([]);
+  });
+
+  it('checks with a probe of its own, so two checks at once never spoil each other', async () => {
+    const keytar = fakeKeytar();
+    const store = new KeytarSecretStore({ load: () => Promise.resolve(keytar), platform: 'linux' });
+    await Promise.all([store.checkAvailable(), store.checkAvailable(), store.checkAvailable()]);
+    const accounts = vi.mocked(keytar.setPassword).mock.calls.map(([, account]) => account);
+    expect(new Set(accounts).size).toBe(3);
+  });
+
+  it('searches again when an entry vanishes while it lists (another process deleting it)', async () => {
+    const vanished = Object.assign(new Error('x'), {});
+    const keytar = fakeKeytar({
+      findCredentials: vi
+        .fn()
+        .mockRejectedValueOnce(
+          Object.assign(vanished, {
+            message: 'No such secret item at path: /org/freedesktop/secrets/collection/login/39',
+          }),
+        )
+        .mockResolvedValueOnce([{ account: 'kept', password: 'x' }]),
+    });
+    const store = new KeytarSecretStore({ load: () => Promise.resolve(keytar), platform: 'linux' });
+    expect(await store.listAccounts()).toEqual(['kept']);
   });
 
   it('retries loading keytar after a failed load', async () => {
