@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import { AppError } from '../../../shared/errors.ts';
 import { KEYCHAIN_SERVICE, type SecretStore, type SecretStoreInfo } from './secret-store.ts';
 
