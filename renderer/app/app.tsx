@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 
 import type { BridgeApi } from '../../shared/ipc/bridge.ts';
 import type { ChannelResponse } from '../../shared/ipc/contract.ts';
@@ -31,14 +31,20 @@ export function App(props: { api: BridgeApi }) {
   // The managed apps are an org's: with none connected, only setting up (connecting) is offered.
   const hasOrg = activeProfile !== undefined;
 
-  useEffect(() => {
-    void load();
+  // Where secrets go can change after start (the admin keeps them in this session's memory), so
+  // the header asks again whenever the keychain notice learns something.
+  const readInfo = useCallback(() => {
     void call(props.api, 'app:get-info', {}).then((result) => {
       if (result.ok) {
         setInfo(result.data);
       }
     });
-  }, [load, props.api]);
+  }, [props.api]);
+
+  useEffect(() => {
+    void load();
+    readInfo();
+  }, [load, readInfo]);
 
   return (
     <div
@@ -69,7 +75,7 @@ export function App(props: { api: BridgeApi }) {
         )}
       </header>
       <RateLimitNotice api={props.api} />
-      <KeychainNotice api={props.api} />
+      <KeychainNotice api={props.api} onStatus={readInfo} />
       <main id="main" className="app-main" tabIndex={-1}>
         {status === 'loading' || status === 'idle' ? (
           <p role="status">Loading connected orgs…</p>

@@ -28,8 +28,12 @@ const CONSEQUENCES = [
  * to the button that opened it, and the notice that replaces a choice made or a keychain found
  * takes it in turn.
  */
-export function KeychainNotice(props: { api: BridgeApi }) {
-  const { api } = props;
+export function KeychainNotice(props: {
+  api: BridgeApi;
+  /** Told after each answer about the keychain, so what else shows where secrets go is redrawn. */
+  onStatus?: (status: KeychainStatus) => void;
+}) {
+  const { api, onStatus } = props;
   const [status, setStatus] = useState<KeychainStatus | null>(null);
   const [isChecking, setIsChecking] = useState(false);
   const [checkedAt, setCheckedAt] = useState<string | null>(null);
@@ -49,6 +53,7 @@ export function KeychainNotice(props: { api: BridgeApi }) {
     setIsChecking(false);
     if (result.ok) {
       setStatus(result.data);
+      onStatus?.(result.data);
       setError(null);
       setCheckedAt(new Date().toLocaleTimeString());
       if (result.data.isReachable && result.data.store === 'keychain') {
@@ -57,7 +62,7 @@ export function KeychainNotice(props: { api: BridgeApi }) {
     } else {
       setError(result.error);
     }
-  }, [api]);
+  }, [api, onStatus]);
 
   useEffect(() => {
     // The handler answers whatever the keychain does; only a window cut off from main fails
@@ -65,9 +70,10 @@ export function KeychainNotice(props: { api: BridgeApi }) {
     void call(api, 'keychain:status', {}).then((result) => {
       if (result.ok) {
         setStatus(result.data);
+        onStatus?.(result.data);
       }
     });
-  }, [api]);
+  }, [api, onStatus]);
 
   useEffect(() => {
     const target = focusNext.current;
@@ -90,6 +96,7 @@ export function KeychainNotice(props: { api: BridgeApi }) {
       return;
     }
     setStatus(result.data);
+    onStatus?.(result.data);
     setIsConfirming(false);
     // Main keeps the keychain when it answered meanwhile: then there is no notice to focus.
     focusNext.current = result.data.store === 'session-memory' ? 'memory' : 'main';
