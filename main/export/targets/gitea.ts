@@ -5,7 +5,7 @@ import {
   type ExportedFile,
   type ExportOutput,
 } from '../../../shared/export/export-targets.ts';
-import type { Preset } from '../../../shared/setup/presets.ts';
+import { goPathEscape } from '../../../shared/setup/presets.ts';
 import { withoutTrailingSlashes } from '../../../shared/text.ts';
 import {
   type Exporter,
@@ -72,74 +72,6 @@ const SAFE_SOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 function callbackPath(name: string): string {
   return `/user/oauth2/${goPathEscape(name)}/callback`;
 }
-
-/**
- * Go's `url.PathEscape`: everything is percent-encoded except the unreserved characters and
- * `$&+:=@` (which a path segment may hold), as Gitea builds the callback with it.
- */
-export function goPathEscape(segment: string): string {
-  let out = '';
-  for (const byte of new TextEncoder().encode(segment)) {
-    const char = String.fromCharCode(byte);
-    out += /[A-Za-z0-9\-_.~$&+:=@]/.test(char)
-      ? char
-      : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
-}
-
-function trimBase(baseUrl: string): string {
-  return withoutTrailingSlashes(baseUrl.trim());
-}
-
-/**
- * What the preset for Gitea / Forgejo carries, from the target's own rules (for
- * `shared/setup/presets.ts`, which the export may not import into).
- *
- * @remarks
- * A web app with a secret and no PKCE (released Gitea sends none); the org server with the app's
- * own groups claim, which `--group-claim-name` reads for `--admin-group` and
- * `--restricted-group`. Gitea has no RP-initiated sign-out in its releases (#36724 is newer), so
- * there is no sign-out URI; `GET <ROOT_URL>user/oauth2/<name>` starts a sign-in.
- */
-export const PRESET_FACTS = {
-  name: 'Gitea / Forgejo',
-  description:
-    'Gitea or Forgejo with an OpenID Connect authentication source (admin auth add-oauth): a web app with a client secret.',
-  category: 'app',
-  exportTarget: 'gitea',
-  keywords: ['forgejo', 'git', 'code hosting', 'app.ini', 'add-oauth', 'devops'],
-  defaultBaseUrl: 'http://localhost:3000',
-  defaultClientKey: DEFAULT_SOURCE_NAME,
-  uris: (baseUrl, clientKey) => ({
-    callback: `${trimBase(baseUrl)}${callbackPath(clientKey ?? DEFAULT_SOURCE_NAME)}`,
-    signOut: undefined,
-    initiateLogin: `${trimBase(baseUrl)}/user/oauth2/${goPathEscape(clientKey ?? DEFAULT_SOURCE_NAME)}`,
-  }),
-  app: {
-    applicationType: 'web',
-    grantTypes: ['authorization_code'],
-    pkceRequired: false,
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    consentMethod: 'TRUSTED',
-    implicitAssignment: false,
-  },
-  issuer: {
-    kind: 'org',
-    issuerMode: 'ORG_URL',
-    groupsClaim: { type: 'FILTER', name: 'groups', filterType: 'REGEX', value: '.*' },
-  },
-  notes: {
-    clientKey:
-      'The authentication source’s name (--name): Gitea shows it on the sign-in button and uses it as the callback’s segment, <ROOT_URL>user/oauth2/<name>/callback. Renaming the source breaks the callback.',
-    callback:
-      'Gitea builds the callback from [server] ROOT_URL: the base URL must be ROOT_URL exactly, as browsers reach Gitea.',
-    issuer:
-      'Gitea reads discovery at --auto-discover-url (the issuer’s /.well-known/openid-configuration) and checks the ID token’s iss against discovery’s issuer.',
-    scopes:
-      'Without --scopes Gitea asks only for openid, and Okta then sends no email: the export passes openid, profile and email (and groups for the groups claim).',
-  },
-} satisfies Omit<Preset, 'id'>;
 
 /** The source name the setup implies: its client key, or `okta`. */
 function sourceNameOf(input: ExportInput): string {

@@ -5,8 +5,6 @@ import {
   type ExportedFile,
   type ExportOutput,
 } from '../../../shared/export/export-targets.ts';
-import type { Preset } from '../../../shared/setup/presets.ts';
-import { withoutTrailingSlashes } from '../../../shared/text.ts';
 import {
   type Exporter,
   type ExportInput,
@@ -66,61 +64,6 @@ const BOOLEAN_KEYS = new Set([
   'oidc_logout',
   'primary_auth_mode',
 ]);
-
-function trimBase(baseUrl: string): string {
-  return withoutTrailingSlashes(baseUrl.trim());
-}
-
-/**
- * What the preset for Harbor carries, from the target's own rules (for
- * `shared/setup/presets.ts`).
- *
- * @remarks
- * A web app with a secret and PKCE (Harbor sends S256 on every sign-in since 2.13) and the
- * refresh token grant, which Harbor needs to keep CLI secrets working; the default custom server
- * with `offline_access` and a groups scope and claim, which `oidc_groups_claim` and
- * `oidc_admin_group` read. Harbor's sign-out returns to `<external_url>/account/sign-in`.
- */
-export const PRESET_FACTS = {
-  name: 'Harbor',
-  description:
-    'Harbor’s OIDC authentication mode: a web app with a secret, PKCE and refresh tokens, and a groups claim on the default custom server.',
-  category: 'app',
-  exportTarget: 'harbor',
-  keywords: ['registry', 'container registry', 'docker', 'oci', 'helm', 'goharbor'],
-  defaultBaseUrl: 'https://localhost',
-  defaultClientKey: undefined,
-  uris: (baseUrl) => ({
-    callback: `${trimBase(baseUrl)}${CALLBACK_PATH}`,
-    signOut: `${trimBase(baseUrl)}${SIGN_OUT_PATH}`,
-    // Harbor's portal starts its OIDC sign-in itself; a GET address for it was not confirmed in
-    // Harbor's source (its router was not at hand), so none is registered.
-    initiateLogin: undefined,
-  }),
-  app: {
-    applicationType: 'web',
-    grantTypes: ['authorization_code', 'refresh_token'],
-    pkceRequired: true,
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    consentMethod: 'TRUSTED',
-    implicitAssignment: false,
-  },
-  issuer: {
-    kind: 'custom',
-    server: { kind: 'existing', id: 'default' },
-    issuerMode: 'ORG_URL',
-    scopes: ['openid', 'profile', 'email', OFFLINE_ACCESS, 'groups'],
-    groupsClaim: { type: 'FILTER', name: 'groups', filterType: 'REGEX', value: '.*' },
-  },
-  notes: {
-    callback:
-      'Harbor sends <external_url>/c/oidc/callback: the base URL must be harbor.yml’s external_url (or https://<hostname>), as browsers reach Harbor.',
-    issuer:
-      'oidc_endpoint is the issuer; go-oidc refuses it unless it equals discovery’s issuer exactly (no trailing slash).',
-    scopes:
-      'Harbor has no default scopes. offline_access gives Harbor the refresh token its CLI secrets (docker login) depend on; groups feeds oidc_groups_claim and oidc_admin_group.',
-  },
-} satisfies Omit<Preset, 'id'>;
 
 /** The scopes Harbor should send: the setup's, plus offline_access when refresh tokens are on. */
 function harborScopes(input: ExportInput): { scopes: string[]; warnings: string[] } {

@@ -5,8 +5,6 @@ import {
   type ExportedFile,
   type ExportOutput,
 } from '../../../shared/export/export-targets.ts';
-import type { AppSettings, IssuerSettings } from '../../../shared/setup/setup-document.ts';
-import { withoutTrailingSlashes } from '../../../shared/text.ts';
 import {
   type Exporter,
   type ExportInput,
@@ -84,10 +82,6 @@ const FLAT_ENDPOINTS = [
   'automanualconfigure',
 ] as const;
 
-function trimBase(baseUrl: string): string {
-  return withoutTrailingSlashes(baseUrl.trim());
-}
-
 /**
  * The plugin line a version string belongs to, as Jenkins shows it (Manage Jenkins › Plugins ›
  * Installed, or `jenkins-plugin-cli --list`), e.g. `4.600.vd5a_61e076596` or `4.453.v4d7765c854f4`.
@@ -113,56 +107,6 @@ export function oicPluginLineOf(version: string): OicPluginLine {
     `oic-auth ${version} takes its endpoints as flat keys, which this export does not write. Update the OpenID Connect Authentication plugin to 4.350 or later (Manage Jenkins › Plugins › Updates) and export again.`,
   );
 }
-
-/**
- * What the Jenkins preset needs (wired into `shared/setup/presets.ts` by its owner).
- *
- * @remarks
- * - A web app with a secret and PKCE: the plugin sends S256 with the `pkce` property.
- * - The org server with the app's groups claim (regex `.*`): Jenkins reads groups from userinfo
- *   and then the ID token, so Okta's ID-token-only claim is found, and matrix authorization can
- *   grant to Okta groups.
- * - `<root>/securityRealm/commenceLogin` (the realm's login URL, a GET) starts a sign-in; after
- *   Okta's logout Jenkins returns to `postLogoutRedirectUrl`, the root URL.
- */
-export const PRESET_FACTS = {
-  name: 'Jenkins',
-  description:
-    'Jenkins with the OpenID Connect Authentication plugin, as Configuration as Code: a web app with a secret and PKCE, and a groups claim for authorization.',
-  keywords: ['ci', 'jcasc', 'configuration as code', 'oic-auth', 'pipelines'],
-  defaultBaseUrl: 'http://localhost:8080',
-  defaultClientKey: undefined,
-  uris: (baseUrl: string) => ({
-    callback: `${trimBase(baseUrl)}${CALLBACK_PATH}`,
-    signOut: `${trimBase(baseUrl)}/`,
-    initiateLogin: `${trimBase(baseUrl)}/securityRealm/commenceLogin`,
-  }),
-  extraRedirectUris: (): string[] => [],
-  app: {
-    applicationType: 'web',
-    grantTypes: ['authorization_code'],
-    pkceRequired: true,
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    consentMethod: 'TRUSTED',
-    implicitAssignment: false,
-  } satisfies Omit<
-    AppSettings,
-    'label' | 'existingAppId' | 'redirectUris' | 'postLogoutRedirectUris' | 'initiateLoginUri'
-  >,
-  issuer: {
-    kind: 'org',
-    issuerMode: 'ORG_URL',
-    groupsClaim: { type: 'FILTER', name: 'groups', filterType: 'REGEX', value: '.*' },
-  } satisfies IssuerSettings,
-  notes: {
-    callback:
-      'Jenkins sends <root URL>securityRealm/finishLogin, from Manage Jenkins › System › Jenkins URL (unclassified.location.url): the base URL must be that address.',
-    issuer:
-      'The plugin reads Okta’s discovery document (wellKnownOpenIDConfigurationUrl = issuer + /.well-known/openid-configuration).',
-    scopes:
-      'Without scopesOverride the plugin asks for every scope discovery lists; the export writes openid profile email (and groups) instead.',
-  },
-} as const;
 
 /**
  * A value as JCasC reads it: JCasC expands `${…}` everywhere, and `^${` is its escape for a

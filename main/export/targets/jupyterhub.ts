@@ -3,8 +3,6 @@ import {
   type ExportedFile,
   type ExportOutput,
 } from '../../../shared/export/export-targets.ts';
-import type { Preset } from '../../../shared/setup/presets.ts';
-import { withoutTrailingSlashes } from '../../../shared/text.ts';
 import {
   type Exporter,
   type ExportInput,
@@ -63,57 +61,6 @@ const GENERIC_CLASS_NAMES = new Set([
 
 /** The traits a user must match one of to sign in at all (oauthenticator 16+). */
 const ALLOW_TRAITS = ['allow_all', 'allow_existing_users', 'allowed_users', 'allowed_groups'];
-
-function trimBase(baseUrl: string): string {
-  return withoutTrailingSlashes(baseUrl.trim());
-}
-
-/**
- * What the preset for JupyterHub carries, from the target's own rules (for
- * `shared/setup/presets.ts`).
- *
- * @remarks
- * A web app with a secret and PKCE (`enable_pkce`, on by default since oauthenticator 17.1); the
- * org server with the app's own groups claim, read from the ID token for `manage_groups`.
- * JupyterHub has no RP-initiated sign-out (`logout_redirect_url` is a static address), so there
- * is no sign-out URI; `GET <hub>/hub/oauth_login` starts a sign-in.
- */
-export const PRESET_FACTS = {
-  name: 'JupyterHub',
-  description:
-    'JupyterHub with oauthenticator’s GenericOAuthenticator: a web app with a secret and PKCE, and the groups claim in the ID token.',
-  category: 'app',
-  exportTarget: 'jupyterhub',
-  keywords: ['jupyter', 'notebooks', 'oauthenticator', 'python', 'data science'],
-  defaultBaseUrl: 'http://localhost:8000',
-  defaultClientKey: undefined,
-  uris: (baseUrl) => ({
-    callback: `${trimBase(baseUrl)}${CALLBACK_PATH}`,
-    signOut: undefined,
-    initiateLogin: `${trimBase(baseUrl)}/hub/oauth_login`,
-  }),
-  app: {
-    applicationType: 'web',
-    grantTypes: ['authorization_code'],
-    pkceRequired: true,
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    consentMethod: 'TRUSTED',
-    implicitAssignment: false,
-  },
-  issuer: {
-    kind: 'org',
-    issuerMode: 'ORG_URL',
-    groupsClaim: { type: 'FILTER', name: 'groups', filterType: 'REGEX', value: '.*' },
-  },
-  notes: {
-    callback:
-      'JupyterHub receives the sign-in at <hub URL>/hub/oauth_callback (oauth_callback_url): the base URL is the hub’s public address, with JupyterHub’s base_url if it has one.',
-    issuer:
-      'GenericOAuthenticator reads no discovery: the export writes the authorize and token endpoints out, and takes the user’s claims from the ID token.',
-    scopes:
-      'GenericOAuthenticator asks for no scope unless told: the export sets openid, profile and email (and groups for manage_groups).',
-  },
-} satisfies Omit<Preset, 'id'>;
 
 function assignment(trait: string, value: string): string {
   return `c.GenericOAuthenticator.${trait} = ${value}`;

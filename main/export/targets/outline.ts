@@ -5,7 +5,6 @@ import {
   type ExportedFile,
   type ExportOutput,
 } from '../../../shared/export/export-targets.ts';
-import type { AppSettings, IssuerSettings } from '../../../shared/setup/setup-document.ts';
 import { withoutTrailingSlashes } from '../../../shared/text.ts';
 import {
   type Exporter,
@@ -61,52 +60,6 @@ const DISPLAY_NAME = 'Okta';
 function trimBase(baseUrl: string): string {
   return withoutTrailingSlashes(baseUrl.trim());
 }
-
-/**
- * What the Outline preset needs (wired into `shared/setup/presets.ts` by its owner).
- *
- * @remarks
- * - A web app with a secret sent in the body (`client_secret_post`) and no PKCE: Outline's manual
- *   configuration sends none, so requiring it would refuse every sign-in.
- * - The org server: Outline takes the endpoints one by one and needs only the standard claims;
- *   it reads `email` and `preferred_username` (or `name`) from userinfo.
- * - `GET <URL>/auth/oidc` starts a sign-in (Okta's initiate login URI); Outline's sign-out does
- *   not come back through Okta with a registered URI.
- */
-export const PRESET_FACTS = {
-  name: 'Outline',
-  description:
-    'Outline’s OIDC sign-in (OIDC_* environment): a web app that posts its client secret, on the org authorization server.',
-  keywords: ['wiki', 'knowledge base', 'docs', 'notion'],
-  defaultBaseUrl: 'http://localhost:3000',
-  defaultClientKey: undefined,
-  uris: (baseUrl: string) => ({
-    callback: `${trimBase(baseUrl)}${CALLBACK_PATH}`,
-    signOut: undefined,
-    initiateLogin: `${trimBase(baseUrl)}/auth/oidc`,
-  }),
-  extraRedirectUris: (): string[] => [],
-  app: {
-    applicationType: 'web',
-    grantTypes: ['authorization_code', 'refresh_token'],
-    pkceRequired: false,
-    tokenEndpointAuthMethod: 'client_secret_post',
-    consentMethod: 'TRUSTED',
-    implicitAssignment: false,
-  } satisfies Omit<
-    AppSettings,
-    'label' | 'existingAppId' | 'redirectUris' | 'postLogoutRedirectUris' | 'initiateLoginUri'
-  >,
-  issuer: { kind: 'org', issuerMode: 'ORG_URL' } satisfies IssuerSettings,
-  notes: {
-    callback:
-      'Outline sends <URL>/auth/oidc.callback: the base URL must be Outline’s URL variable exactly, as browsers reach it.',
-    issuer:
-      'Outline takes the authorize, token and userinfo endpoints one by one; the export copies them from discovery.',
-    scopes:
-      'Outline asks for openid profile email (OIDC_SCOPES) and refuses a user whose userinfo has no email.',
-  },
-} as const;
 
 function envLine(name: string, value: string): string {
   if (/['\r\n]/.test(value)) {

@@ -3,8 +3,6 @@ import {
   type ExportedFile,
   type ExportOutput,
 } from '../../../shared/export/export-targets.ts';
-import type { AppSettings, IssuerSettings } from '../../../shared/setup/setup-document.ts';
-import { withoutTrailingSlashes } from '../../../shared/text.ts';
 import {
   type Exporter,
   type ExportInput,
@@ -69,65 +67,6 @@ const UI_CALLBACK_PATH = `/ui/vault/auth/${MOUNT}/oidc/callback`;
 
 /** A CLI callback Okta may register: loopback, any port, `/oidc/callback`. */
 const CLI_CALLBACK = /^http:\/\/(?:localhost|127\.0\.0\.1)(?::\d+)?\/oidc\/callback$/;
-
-/** The base URL as the preset writes it: no trailing slash. */
-function trimBase(baseUrl: string): string {
-  return withoutTrailingSlashes(baseUrl.trim());
-}
-
-/**
- * What the Vault preset needs (wired into `shared/setup/presets.ts` by its owner): the callback
- * rule, the CLI's extra callback, the app Okta registers and the issuer it is set up on.
- *
- * @remarks
- * - Web app with a secret, PKCE required: Vault always sends S256 in the code flow.
- * - The `default` custom server with `groups`: Vault's Okta page takes the issuer of an
- *   authorization server as `oidc_discovery_url`, and the groups claim is what Vault's external
- *   groups map to policies. Okta's groups claim is in the ID token only, which Vault reads.
- * - No sign-out URI (Vault signs out of itself only) and no initiate login URI (the UI's login
- *   page needs a click to start).
- */
-export const PRESET_FACTS = {
-  name: 'HashiCorp Vault',
-  description:
-    'Vault’s OIDC auth method (UI and `vault login -method=oidc`): a web app with a secret and PKCE, groups from the default custom server.',
-  keywords: ['hashicorp', 'secrets', 'oidc auth method', 'vault login'],
-  defaultBaseUrl: 'http://localhost:8200',
-  defaultClientKey: undefined,
-  uris: (baseUrl: string) => ({
-    callback: `${trimBase(baseUrl)}${UI_CALLBACK_PATH}`,
-    signOut: undefined,
-    initiateLogin: undefined,
-  }),
-  /** Registered beside the callback: the CLI's listener (Vault docs, "Redirect URIs"). */
-  extraRedirectUris: (): string[] => [VAULT_CLI_CALLBACK],
-  app: {
-    applicationType: 'web',
-    grantTypes: ['authorization_code'],
-    pkceRequired: true,
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    consentMethod: 'TRUSTED',
-    implicitAssignment: false,
-  } satisfies Omit<
-    AppSettings,
-    'label' | 'existingAppId' | 'redirectUris' | 'postLogoutRedirectUris' | 'initiateLoginUri'
-  >,
-  issuer: {
-    kind: 'custom',
-    server: { kind: 'existing', id: 'default' },
-    issuerMode: 'ORG_URL',
-    scopes: ['openid', 'profile', 'email', 'groups'],
-    groupsClaim: { type: 'FILTER', name: 'groups', filterType: 'REGEX', value: '.*' },
-  } satisfies IssuerSettings,
-  notes: {
-    callback:
-      'Vault’s UI sends <Vault address>/ui/vault/auth/oidc/oidc/callback (the mount is the middle oidc); the CLI sends http://localhost:8250/oidc/callback. Both must be registered in Okta and in the role’s allowed_redirect_uris.',
-    issuer:
-      'oidc_discovery_url is the issuer, exactly as discovery states it: Vault (go-oidc) refuses any other string.',
-    scopes:
-      'Vault always asks for openid and adds the role’s oidc_scopes; Vault’s Okta page asks for profile, and groups feeds the role’s groups_claim.',
-  },
-} as const;
 
 function jsonText(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;

@@ -2,13 +2,9 @@ import { parse as parseIni } from 'ini';
 import { describe, expect, it } from 'vitest';
 
 import { ExportReadError } from '../../../../../main/export/exporter.ts';
-import {
-  GITEA_SECRET_VARIABLE,
-  giteaExporter,
-  goPathEscape,
-  PRESET_FACTS,
-} from '../../../../../main/export/targets/gitea.ts';
+import { GITEA_SECRET_VARIABLE, giteaExporter } from '../../../../../main/export/targets/gitea.ts';
 import type { ExportOutput } from '../../../../../shared/export/export-targets.ts';
+import { PRESETS } from '../../../../../shared/setup/presets.ts';
 import {
   expectSecretHandledAsAsked,
   fileNamed,
@@ -16,8 +12,7 @@ import {
   notesOf,
   readerOf,
 } from '../../../../support/export-assertions.ts';
-import { FIXTURE_CLIENT_SECRET } from '../../../../support/export-fixtures.ts';
-import { presetFactsInput } from '../../../../support/preset-facts-inputs.ts';
+import { exportInputFor, FIXTURE_CLIENT_SECRET } from '../../../../support/export-fixtures.ts';
 import { wordsAsShellRunsThem } from '../../../../support/run-config-files.ts';
 import {
   EXPORT_VARIANTS,
@@ -197,7 +192,11 @@ describe('giteaExporter', () => {
         document.target.clientKey = 'Okta SSO';
       }),
     ).toThrow('would percent-encode it (Okta%20SSO)');
-    expect(goPathEscape('a b/c;d,e?f$&+:=@~')).toBe('a%20b%2Fc%3Bd%2Ce%3Ff$&+:=@~');
+    expect(() =>
+      exportFor(REFERENCE, (document) => {
+        document.target.clientKey = 'a b/c;d,e?f$&+:=@~';
+      }),
+    ).toThrow('would percent-encode it (a%20b%2Fc%3Bd%2Ce%3Ff$&+:=@~)');
   });
 
   it('refuses when the app does not register the callback Gitea sends', () => {
@@ -225,12 +224,12 @@ describe('giteaExporter', () => {
   });
 });
 
-describe('Gitea’s preset facts', () => {
-  it('make an app whose export sends the preset’s callback, without PKCE, with the basic method', () => {
-    const input = presetFactsInput(PRESET_FACTS);
+describe('Gitea’s preset', () => {
+  it('makes an app whose export sends the preset’s callback, without PKCE, with the basic method', () => {
+    const input = exportInputFor('gitea');
     const output = giteaExporter.export(input);
     const reading = read(output.files);
-    const uris = PRESET_FACTS.uris('http://localhost:3000', 'okta');
+    const uris = PRESETS.gitea.uris('http://localhost:3000', 'okta');
     expect(reading.redirectUri).toBe(uris.callback);
     expect(uris).toEqual({
       callback: 'http://localhost:3000/user/oauth2/okta/callback',

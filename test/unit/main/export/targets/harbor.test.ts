@@ -5,9 +5,9 @@ import { ExportReadError } from '../../../../../main/export/exporter.ts';
 import {
   HARBOR_SECRET_VARIABLE,
   harborExporter,
-  PRESET_FACTS,
 } from '../../../../../main/export/targets/harbor.ts';
 import type { ExportOutput } from '../../../../../shared/export/export-targets.ts';
+import { PRESETS } from '../../../../../shared/setup/presets.ts';
 import {
   expectSecretHandledAsAsked,
   fileNamed,
@@ -15,8 +15,7 @@ import {
   notesOf,
   readerOf,
 } from '../../../../support/export-assertions.ts';
-import { FIXTURE_CLIENT_SECRET } from '../../../../support/export-fixtures.ts';
-import { presetFactsInput } from '../../../../support/preset-facts-inputs.ts';
+import { exportInputFor, FIXTURE_CLIENT_SECRET } from '../../../../support/export-fixtures.ts';
 import {
   EXPORT_VARIANTS,
   targetInputFor,
@@ -173,12 +172,12 @@ describe('harborExporter', () => {
   });
 });
 
-describe('Harbor’s preset facts', () => {
-  it('make an app whose export sends the preset’s callback and scopes, with sign-out', () => {
-    const input = presetFactsInput(PRESET_FACTS);
+describe('Harbor’s preset', () => {
+  it('makes an app whose export sends the preset’s callback and scopes, with sign-out', () => {
+    const input = exportInputFor('harbor');
     const output = harborExporter.export(input);
     const reading = read(output.files);
-    expect(reading.redirectUri).toBe(PRESET_FACTS.uris('https://localhost').callback);
+    expect(reading.redirectUri).toBe(PRESETS.harbor.uris('https://localhost', undefined).callback);
     expect(input.document.app.postLogoutRedirectUris).toEqual([
       'https://localhost/account/sign-in',
     ]);

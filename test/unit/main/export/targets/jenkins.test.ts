@@ -6,9 +6,9 @@ import {
   exportJenkinsFor,
   jenkinsExporter,
   oicPluginLineOf,
-  PRESET_FACTS,
 } from '../../../../../main/export/targets/jenkins.ts';
 import type { ExportOutput } from '../../../../../shared/export/export-targets.ts';
+import { PRESETS } from '../../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../../shared/setup/setup-document.ts';
 import {
   expectSecretHandledAsAsked,
@@ -33,7 +33,7 @@ const read = readerOf(jenkinsExporter);
 
 /** The app as the Jenkins preset makes it: PKCE required. */
 function asPreset(document: SetupDocument): void {
-  document.app.pkceRequired = true;
+  document.app.pkceRequired = PRESETS.jenkins.app.pkceRequired;
 }
 
 function inputFor(
@@ -242,13 +242,15 @@ describe('jenkinsExporter', () => {
     ).toThrow(`sends the redirect URI ${CALLBACK}`);
   });
 
-  it('states the preset facts the exporter writes for', () => {
-    expect(PRESET_FACTS.uris(`${BASE}/`)).toEqual({
+  it('is the export its preset’s callback rule and app settings are for', () => {
+    const preset = PRESETS.jenkins;
+    expect(preset.exportTarget).toBe('jenkins');
+    expect(preset.uris(`${BASE}/`, undefined)).toEqual({
       callback: CALLBACK,
       signOut: `${BASE}/`,
       initiateLogin: `${BASE}/securityRealm/commenceLogin`,
     });
-    expect(PRESET_FACTS.app).toMatchObject({
+    expect(preset.app).toMatchObject({
       pkceRequired: true,
       tokenEndpointAuthMethod: 'client_secret_basic',
     });

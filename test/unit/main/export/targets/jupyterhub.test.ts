@@ -4,9 +4,9 @@ import { ExportReadError } from '../../../../../main/export/exporter.ts';
 import {
   JUPYTERHUB_SECRET_VARIABLE,
   jupyterhubExporter,
-  PRESET_FACTS,
 } from '../../../../../main/export/targets/jupyterhub.ts';
 import type { ExportOutput } from '../../../../../shared/export/export-targets.ts';
+import { PRESETS } from '../../../../../shared/setup/presets.ts';
 import {
   expectSecretHandledAsAsked,
   fileNamed,
@@ -14,8 +14,7 @@ import {
   notesOf,
   readerOf,
 } from '../../../../support/export-assertions.ts';
-import { FIXTURE_CLIENT_SECRET } from '../../../../support/export-fixtures.ts';
-import { presetFactsInput } from '../../../../support/preset-facts-inputs.ts';
+import { exportInputFor, FIXTURE_CLIENT_SECRET } from '../../../../support/export-fixtures.ts';
 import { configAsPythonRunsIt } from '../../../../support/run-config-files.ts';
 import {
   EXPORT_VARIANTS,
@@ -166,12 +165,14 @@ describe('jupyterhubExporter', () => {
   });
 });
 
-describe('JupyterHub’s preset facts', () => {
-  it('make an app whose export sends the preset’s callback, with PKCE on, the basic method', () => {
-    const input = presetFactsInput(PRESET_FACTS);
+describe('JupyterHub’s preset', () => {
+  it('makes an app whose export sends the preset’s callback, with PKCE on, the basic method', () => {
+    const input = exportInputFor('jupyterhub');
     const output = jupyterhubExporter.export(input);
     const reading = read(output.files);
-    expect(reading.redirectUri).toBe(PRESET_FACTS.uris('http://localhost:8000').callback);
+    expect(reading.redirectUri).toBe(
+      PRESETS.jupyterhub.uris('http://localhost:8000', undefined).callback,
+    );
     expect(reading.tokenEndpointAuthMethod).toBe(input.document.app.tokenEndpointAuthMethod);
     expect(input.document.app.pkceRequired).toBe(true);
     expect(configOf(output)).toContain('enable_pkce = True');

@@ -2,8 +2,9 @@ import { parse as parseDotenv } from 'dotenv';
 import { describe, expect, it } from 'vitest';
 
 import { ExportReadError } from '../../../../../main/export/exporter.ts';
-import { outlineExporter, PRESET_FACTS } from '../../../../../main/export/targets/outline.ts';
+import { outlineExporter } from '../../../../../main/export/targets/outline.ts';
 import type { ExportOutput } from '../../../../../shared/export/export-targets.ts';
+import { PRESETS } from '../../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../../shared/setup/setup-document.ts';
 import {
   expectSecretHandledAsAsked,
@@ -27,7 +28,8 @@ const read = readerOf(outlineExporter);
 
 /** The app as the Outline preset makes it: the secret posted in the body, no PKCE. */
 function asPreset(document: SetupDocument): void {
-  document.app.tokenEndpointAuthMethod = 'client_secret_post';
+  document.app.tokenEndpointAuthMethod = PRESETS.outline.app.tokenEndpointAuthMethod;
+  document.app.pkceRequired = PRESETS.outline.app.pkceRequired;
 }
 
 function exportFor(
@@ -144,13 +146,15 @@ describe('outlineExporter', () => {
     ).toThrow(`sends the redirect URI ${BASE}/auth/oidc.callback`);
   });
 
-  it('states the preset facts the exporter writes for', () => {
-    expect(PRESET_FACTS.uris(`${BASE}/`)).toEqual({
+  it('is the export its preset’s callback rule and app settings are for', () => {
+    const preset = PRESETS.outline;
+    expect(preset.exportTarget).toBe('outline');
+    expect(preset.uris(`${BASE}/`, undefined)).toEqual({
       callback: `${BASE}/auth/oidc.callback`,
       signOut: undefined,
       initiateLogin: `${BASE}/auth/oidc`,
     });
-    expect(PRESET_FACTS.app).toMatchObject({
+    expect(preset.app).toMatchObject({
       pkceRequired: false,
       tokenEndpointAuthMethod: 'client_secret_post',
     });

@@ -3,12 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 import { ExportReadError } from '../../../../../main/export/exporter.ts';
-import {
-  PRESET_FACTS,
-  VAULT_CLI_CALLBACK,
-  vaultExporter,
-} from '../../../../../main/export/targets/vault.ts';
+import { VAULT_CLI_CALLBACK, vaultExporter } from '../../../../../main/export/targets/vault.ts';
 import type { ExportedFile, ExportOutput } from '../../../../../shared/export/export-targets.ts';
+import { PRESETS } from '../../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../../shared/setup/setup-document.ts';
 import {
   expectSecretHandledAsAsked,
@@ -31,10 +28,10 @@ const ADDRESS = { baseUrl: BASE, callbackPath: '/ui/vault/auth/oidc/oidc/callbac
 const REFERENCE = variantNamed('org-reference');
 const read = readerOf(vaultExporter);
 
-/** The app as the Vault preset makes it: both callbacks, PKCE required. */
+/** The app as the Vault preset makes it: both callbacks (the CLI's too), PKCE required. */
 function asPreset(document: SetupDocument): void {
-  document.app.redirectUris.push(VAULT_CLI_CALLBACK);
-  document.app.pkceRequired = true;
+  document.app.redirectUris.push(...(PRESETS.vault.extraRedirectUris ?? []));
+  document.app.pkceRequired = PRESETS.vault.app.pkceRequired;
 }
 
 function exportFor(
@@ -217,10 +214,12 @@ describe('vaultExporter', () => {
     );
   });
 
-  it('states the preset facts the exporter writes for', () => {
-    expect(PRESET_FACTS.uris(`${BASE}/`).callback).toBe(UI_CALLBACK);
-    expect(PRESET_FACTS.extraRedirectUris()).toEqual([VAULT_CLI_CALLBACK]);
-    expect(PRESET_FACTS.app).toMatchObject({
+  it('is the export its preset’s callback rule, CLI redirect URI and app settings are for', () => {
+    const preset = PRESETS.vault;
+    expect(preset.exportTarget).toBe('vault');
+    expect(preset.uris(`${BASE}/`, undefined).callback).toBe(UI_CALLBACK);
+    expect(preset.extraRedirectUris).toEqual([VAULT_CLI_CALLBACK]);
+    expect(preset.app).toMatchObject({
       pkceRequired: true,
       tokenEndpointAuthMethod: 'client_secret_basic',
     });
