@@ -92,8 +92,14 @@ function trimBase(baseUrl: string): string {
  * percent-encoded, as Gitea escapes an authentication source's name in its callback.
  */
 export function goPathEscape(segment: string): string {
+  // A lone surrogate (possible in a name read from JSON) is U+FFFD, as UTF-8 encoding makes it;
+  // encodeURIComponent would throw on it.
+  const wellFormed = segment.replaceAll(
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    '\uFFFD',
+  );
   // encodeURIComponent leaves !'()* as they are and encodes $&+:=@, which Go does the other way.
-  return encodeURIComponent(segment)
+  return encodeURIComponent(wellFormed)
     .replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
     .replace(/%(24|26|2B|3A|3D|40)/g, (_escape, hex: string) =>
       String.fromCharCode(Number.parseInt(hex, 16)),

@@ -11,6 +11,7 @@ import {
   createSetupDocument,
   followInitiateLoginUri,
   GENERIC_EXPORT_TARGET_IDS,
+  goPathEscape,
   isGenericExportTarget,
   presetForExportTarget,
   PRESETS,
@@ -401,5 +402,24 @@ describe('followInitiateLoginUri', () => {
     document.target.baseUrl = 'https://gitlab.example.com';
     followInitiateLoginUri(document, before);
     expect(document.app).not.toHaveProperty('initiateLoginUri');
+  });
+});
+
+describe('goPathEscape, as Go’s url.PathEscape escapes a Gitea source name', () => {
+  it.each([
+    ['okta', 'okta'],
+    ['my okta', 'my%20okta'],
+    ["a!b'c(d)e*f", 'a%21b%27c%28d%29e%2Af'],
+    ['a$b&c+d:e=f@g', 'a$b&c+d:e=f@g'],
+    ['a/b?c#d', 'a%2Fb%3Fc%23d'],
+    ['é', '%C3%A9'],
+  ])('%s → %s', (name, escaped) => {
+    expect(goPathEscape(name)).toBe(escaped);
+  });
+
+  it('encodes a lone surrogate as U+FFFD, as UTF-8 encoding does, instead of throwing', () => {
+    expect(goPathEscape('a\ud800b')).toBe('a%EF%BF%BDb');
+    expect(goPathEscape('\udc00')).toBe('%EF%BF%BD');
+    expect(goPathEscape('😀')).toBe('%F0%9F%98%80');
   });
 });
