@@ -243,6 +243,7 @@ export function createVerificationRuns(deps: {
             (await deps.secrets.get(clientSecretAccount(orgUrl, clientId))) ?? undefined,
         ),
         ...(deps.serverScopes === undefined ? {} : { serverScopes: deps.serverScopes }),
+        ...(login === null ? {} : { loginHint: login }),
         ...(deps.now === undefined ? {} : { now: deps.now }),
       });
     } catch (error) {

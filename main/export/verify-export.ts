@@ -54,7 +54,18 @@ export interface SecretResolver {
    * the secret the console kept in the keychain for this org's `clientId` (the target's
    * deployment holds the same one).
    */
-  resolve(variable: string, clientId: string): Promise<string | undefined>;
+  resolve(variable: string, clientId: string): Promise<string | ResolvedSecret | undefined>;
+}
+
+/**
+ * A secret with where it was found, so the verification names its real source: the variable
+ * the files name, or the keychain standing in for it (issue 19: the check said
+ * "resolves from OKTA_CLIENT_SECRET" when that variable was unset and the keychain supplied it).
+ * A resolver that answers with a bare string found it in the variable.
+ */
+export interface ResolvedSecret {
+  value: string;
+  from: 'environment' | 'keychain';
 }
 
 /**
@@ -69,9 +80,11 @@ export function environmentThenKeychain(
   return {
     resolve: async (variable, clientId) => {
       const fromEnvironment = env[variable];
-      return fromEnvironment !== undefined && fromEnvironment !== ''
-        ? fromEnvironment
-        : await keptSecret(clientId);
+      if (fromEnvironment !== undefined && fromEnvironment !== '') {
+        return { value: fromEnvironment, from: 'environment' };
+      }
+      const kept = await keptSecret(clientId);
+      return kept === undefined ? undefined : { value: kept, from: 'keychain' };
     },
   };
 }
@@ -166,6 +179,11 @@ export async function prepareVerification(options: {
    * management API; `undefined` when they cannot be read (the org server, another org).
    */
   serverScopes?: (issuer: string) => Promise<readonly string[] | undefined>;
+  /**
+   * Who is expected to sign in, sent as `login_hint` so the sign-in page opens with the
+   * username filled in; the files' values are all the sign-in uses otherwise.
+   */
+  loginHint?: string;
   now?: () => Date;
 }): Promise<PreparedVerification> {
   const { exporter, files } = options;
@@ -208,11 +226,14 @@ export async function prepareVerification(options: {
 
   // 2. The secret, from where the target gets it.
   let secret: string | undefined;
+  let resolvedFrom: ResolvedSecret['from'] = 'environment';
   const source = reading.clientSecret;
   if (source.kind === 'inline') {
     secret = source.value;
   } else if (source.kind === 'environment') {
-    secret = await options.secrets.resolve(source.variable, reading.clientId);
+    const resolved = await options.secrets.resolve(source.variable, reading.clientId);
+    secret = typeof resolved === 'object' ? resolved.value : resolved;
+    resolvedFrom = typeof resolved === 'object' ? resolved.from : 'environment';
     if (secret === undefined) {
       checks.push({
         name: 'secret',
@@ -235,7 +256,9 @@ export async function prepareVerification(options: {
     ok: true,
     detail:
       source.kind === 'environment'
-        ? `The client secret resolves from ${source.variable}.`
+        ? resolvedFrom === 'keychain'
+          ? `The files take the client secret from ${source.variable}, which is not set here: the console used the secret it keeps in the keychain for client ${reading.clientId}. Set ${source.variable} where the app runs.`
+          : `The client secret resolves from ${source.variable}.`
         : source.kind === 'inline'
           ? 'The client secret is in the files.'
           : 'A public client: no client secret.',
@@ -305,6 +328,7 @@ export async function prepareVerification(options: {
     code_challenge_method: 'S256',
     state,
     nonce,
+    ...(options.loginHint === undefined ? {} : { login_hint: options.loginHint }),
   });
 
   return {

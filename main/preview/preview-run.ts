@@ -239,6 +239,8 @@ export async function startPreviewRun(options: {
           tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
           redirectUri,
           scopes: options.scopes,
+          // The sign-in page opens with the login filled in: one field fewer to type.
+          ...(options.login === null ? {} : { loginHint: options.login }),
           ...(options.expectGroupsClaim === undefined
             ? {}
             : { expectGroupsClaim: options.expectGroupsClaim }),

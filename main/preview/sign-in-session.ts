@@ -28,6 +28,12 @@ export interface SignInSettings {
   scopes: string[];
   /** Allowed clock difference for `exp` and `iat`, in seconds (default 60, security.md §3). */
   clockSkewSeconds?: number;
+  /**
+   * Who is expected to sign in, sent as `login_hint` (OIDC Core §3.1.2.1) so Okta's sign-in page
+   * (and the sandbox's) opens with the username filled in. A hint only: whoever signs in is
+   * still checked by the flow, and the password is never part of it.
+   */
+  loginHint?: string;
 }
 
 /** RFC 6749 §2.3.1: each part is form-url-encoded before `id:secret` is Base64-encoded. */
@@ -163,7 +169,10 @@ export async function openSignIn(
       'original-uri': { storageProvider: memory() },
     },
   });
-  const tokenParams = await auth.token.prepareTokenParams({ codeChallengeMethod: 'S256' });
+  const tokenParams = await auth.token.prepareTokenParams({
+    codeChallengeMethod: 'S256',
+    ...(settings.loginHint === undefined ? {} : { loginHint: settings.loginHint }),
+  });
 
   async function redeem(code: string): Promise<Record<string, unknown>> {
     if (settings.tokenEndpointAuthMethod === 'client_secret_basic') {

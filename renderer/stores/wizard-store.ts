@@ -30,6 +30,11 @@ export interface WizardState {
   /** Why the kept place could not be restored (the wizard then starts at the beginning). */
   restoreProblem: string | null;
   goTo: (step: WizardStepId) => void;
+  /**
+   * Goes to `step` past the steps before it, each marked reached: a preset's quick path skips
+   * the steps its preset filled, and the step list still opens every one of them.
+   */
+  skipTo: (step: WizardStepId) => void;
   next: () => void;
   back: () => void;
   /** Back to the target step for a new setup: every later step is to be reached again. */
@@ -103,6 +108,14 @@ export function createWizardStore(
           ? `The wizard could not be restored to the step you were on (${restored.problem}), so it starts at the beginning. What you typed is kept.`
           : null,
       goTo,
+      skipTo: (step) => {
+        const index = WIZARD_STEPS.findIndex((candidate) => candidate.id === step);
+        const before = get().reached;
+        const passed = WIZARD_STEPS.slice(0, index + 1)
+          .map((candidate) => candidate.id)
+          .filter((id) => !before.includes(id));
+        set({ step, reached: [...before, ...passed] });
+      },
       next: () => {
         offset(1);
       },

@@ -153,7 +153,7 @@ test('Kestra: the whole wizard, then the test user signs in to the new app', asy
   await page.getByLabel('App integration name').fill(label);
   const callback = `${relyingParty.origin}/oauth/callback/okta`;
   await expect(page.getByText(`Callback: ${callback}`)).toBeVisible();
-  await page.getByRole('button', { name: 'Next: app integration' }).click();
+  await page.getByRole('button', { name: 'Customize' }).click();
 
   // App integration: the preset's values, and live URI lint with a one-click fix.
   const signIn = page.getByLabel('Sign-in redirect URIs (one per line)');
@@ -274,7 +274,7 @@ test('Kaimu: the whole wizard with the keyboard, on the default custom server, t
   await type(page.getByLabel(/base URL/), relyingParty.origin);
   await type(page.getByLabel('Client key'), 'corp-okta');
   const callback = `${relyingParty.origin}/auth/oidc/corp-okta/callback`;
-  await press(page.getByRole('button', { name: 'Next: app integration' }), 'Enter');
+  await press(page.getByRole('button', { name: 'Customize' }), 'Enter');
   await expect(page.getByLabel('Sign-in redirect URIs (one per line)')).toHaveValue(callback);
   // Kaimu has no sign-out.
   await expect(page.getByLabel('Sign-out redirect URIs (one per line)')).toHaveValue('');
@@ -318,7 +318,7 @@ test('Kaimu: the whole wizard with the keyboard, on the default custom server, t
 
   // A new setup can pick the app just made, and reads its settings back.
   await press(page.getByRole('button', { name: 'New setup' }), 'Enter');
-  await press(page.getByRole('button', { name: 'Next: app integration' }), 'Enter');
+  await press(page.getByRole('button', { name: 'Customize' }), 'Enter');
   await press(page.getByRole('radio', { name: 'Edit an existing app integration' }), 'Space');
   await type(page.getByLabel('Search app integrations'), 'Kaimu');
   const pick = page.getByRole('button', { name: 'Edit Kaimu' }).first();
@@ -355,7 +355,7 @@ test('the login preview from the wizard: sign in in a second page, then the time
   // a temporary loopback redirect URI instead, and must remove it afterwards.
   await page.getByLabel(/base URL/).fill(relyingParty.origin);
   await page.getByLabel('App integration name').fill('Kestra preview');
-  await page.getByRole('button', { name: 'Next: app integration' }).click();
+  await page.getByRole('button', { name: 'Customize' }).click();
   await page.getByRole('button', { name: 'Next: users and groups' }).click();
   await fillTestUser(page, email);
   await page.getByRole('button', { name: 'Next: issuer' }).click();
@@ -419,7 +419,7 @@ test('the existing-app picker shows a real org’s SAML, SWA and bookmark apps a
   const { page } = consoleApp;
   await connectLocalSandbox(page);
   await page.getByRole('radio', { name: 'Kestra' }).check();
-  await page.getByRole('button', { name: 'Next: app integration' }).click();
+  await page.getByRole('button', { name: 'Customize' }).click();
   await page.getByRole('radio', { name: 'Edit an existing app integration' }).check();
   const apps = page.getByRole('list', { name: 'App integrations' });
   const row = (label: string) =>
@@ -448,7 +448,7 @@ test('a failed preview is diagnosed in place, its one-click fix goes through rev
   await page.getByRole('radio', { name: 'Kestra' }).check();
   await page.getByLabel(/base URL/).fill(relyingParty.origin);
   await page.getByLabel('App integration name').fill('Kestra fix');
-  await page.getByRole('button', { name: 'Next: app integration' }).click();
+  await page.getByRole('button', { name: 'Customize' }).click();
   await page.getByRole('button', { name: 'Next: users and groups' }).click();
   await page.getByRole('button', { name: 'Next: issuer' }).click();
   await page.getByRole('button', { name: 'Next: review' }).click();
@@ -548,7 +548,7 @@ test('export: the Kestra application.yml written after apply, downloaded and par
   await page.getByRole('radio', { name: 'Kestra' }).check();
   await page.getByLabel(/base URL/).fill(`http://localhost:${String(port)}`);
   await page.getByLabel('App integration name').fill('Kestra export');
-  await page.getByRole('button', { name: 'Next: app integration' }).click();
+  await page.getByRole('button', { name: 'Customize' }).click();
   await page.getByRole('button', { name: 'Next: users and groups' }).click();
   await fillTestUser(page, email);
   await page.getByRole('button', { name: 'Next: issuer' }).click();
@@ -558,7 +558,12 @@ test('export: the Kestra application.yml written after apply, downloaded and par
   );
   await page.getByRole('button', { name: 'Next: preview the login' }).click();
   await page.getByRole('button', { name: 'Next: export config files' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Export config files' })).toBeFocused();
+  // The files are written as the step opens: no click to see them, the keyboard on their card.
+  await expect(
+    page
+      .getByRole('region', { name: 'Kestra', exact: true })
+      .getByRole('heading', { level: 2, name: 'Kestra' }),
+  ).toBeFocused();
   await expect(
     page
       .getByRole('group', { name: 'Targets' })
@@ -567,7 +572,6 @@ test('export: the Kestra application.yml written after apply, downloaded and par
   await expect(
     page.getByRole('checkbox', { name: 'Put the client secret in the files' }),
   ).not.toBeChecked();
-  await page.getByRole('button', { name: 'Write the files' }).click();
 
   const card = page.getByRole('region', { name: 'Kestra', exact: true });
   const contents = card.getByRole('region', { name: 'application.yml contents' });

@@ -63,7 +63,7 @@ test('the review step refuses a plan the org has moved away from, shows the chan
   await expect(page.getByRole('banner')).toContainText('Active org: SSO Console Sandbox');
   for (const next of [
     'Next: target app',
-    'Next: app integration',
+    'Customize',
     'Next: users and groups',
     'Next: issuer',
     'Next: review',

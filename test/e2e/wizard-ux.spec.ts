@@ -111,7 +111,7 @@ test('a base URL without its scheme is refused where it is typed, with the fix o
   await expectNoAxeViolations(page);
 
   // Next refuses it too, in place.
-  await page.getByRole('button', { name: 'Next: app integration' }).click();
+  await page.getByRole('button', { name: 'Customize' }).click();
   await expectFocusOn(page, baseUrl);
   await expect(page.getByRole('heading', { level: 1, name: 'Target app' })).toBeVisible();
 
@@ -120,7 +120,7 @@ test('a base URL without its scheme is refused where it is typed, with the fix o
   await expect(baseUrl).toHaveAttribute('aria-invalid', 'false');
   await expect(fix).toBeHidden();
   await expectFocusOn(page, baseUrl);
-  await page.getByRole('button', { name: 'Next: app integration' }).click();
+  await page.getByRole('button', { name: 'Customize' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'App integration' })).toBeFocused();
   await expect(page.getByLabel('Sign-in redirect URIs (one per line)')).toHaveValue(
     'http://localhost:8080/oauth/callback/okta',
@@ -172,7 +172,7 @@ test('a half-filled setup survives a reload, and a setup that cannot be restored
   // Finished later, after the reload, as if nothing happened.
   await page.getByLabel(/base URL/).fill('http://localhost:8080');
   await page.getByLabel('App integration name').fill('Kestra after a reload');
-  await page.getByRole('button', { name: 'Next: app integration' }).click();
+  await page.getByRole('button', { name: 'Customize' }).click();
   await page.reload();
   await expect(page.getByRole('heading', { level: 1, name: 'App integration' })).toBeVisible();
   await expect(
@@ -227,7 +227,9 @@ test('the keyboard is never dropped: Assign, the preview, Show password, the ret
     .click();
   await page.getByRole('button', { name: 'Apply', exact: true }).click();
   await expectFocusOn(page, page.getByRole('heading', { name: 'Setup applied' }));
-  // Applied: the next step is the one primary action, not Apply again.
+  // Applied: signing in as the test user is the one primary action, not Apply again; the plain
+  // Next beside it opens the preview without starting it.
+  await expect(page.locator('[data-primary-action]')).toHaveText('Sign in as the test user');
   const next = page.getByRole('button', { name: 'Next: preview the login' });
   await expect(next).toBeInViewport();
   await expect(page.locator('.button--primary')).toHaveCount(1);
@@ -257,10 +259,12 @@ test('the keyboard is never dropped: Assign, the preview, Show password, the ret
   await expectNoAxeViolations(page);
   await toExport.click();
 
-  // Write: the keyboard goes to the target's card.
-  await expect(page.getByRole('heading', { level: 1, name: 'Export config files' })).toBeFocused();
-  await page.getByRole('button', { name: 'Write the files' }).click();
+  // The files are written as the step opens, and the keyboard goes to the target's card; so it
+  // does when they are written again.
   const card = page.getByRole('region', { name: 'Kestra', exact: true });
+  await expectFocusOn(page, card.getByRole('heading', { level: 2, name: 'Kestra' }));
+  await expect(card.getByRole('region', { name: 'application.yml contents' })).toBeInViewport();
+  await page.getByRole('button', { name: 'Write the files again' }).click();
   await expectFocusOn(page, card.getByRole('heading', { level: 2, name: 'Kestra' }));
 
   // Verify: the keyboard goes to the sign-in link, then to the outcome.

@@ -233,7 +233,13 @@ export function ExportStep() {
     const results = resultsRef.current;
     const firstCard = results?.querySelector<HTMLElement>('.export-output h2');
     if (firstCard !== null && firstCard !== undefined) {
-      firstCard.focus();
+      // The card's top at the top of the window: its file is in view, not just its heading.
+      firstCard.focus({ preventScroll: true });
+      const card = firstCard.closest('section');
+      // jsdom, where the unit tests run, does not implement scrolling.
+      if (card !== null && typeof card.scrollIntoView === 'function') {
+        card.scrollIntoView({ block: 'start' });
+      }
     } else if (!isFocusKept()) {
       results?.closest('section')?.querySelector<HTMLElement>('[data-primary-action]')?.focus();
     }
@@ -243,12 +249,30 @@ export function ExportStep() {
     void load(preset);
   }, [load, preset]);
 
+  // The files are written as the step opens, once the setup is applied and the targets are
+  // known: what the admin came for is on screen without a click. Nothing reaches the disk until
+  // a file is saved, so writing them here is only showing them. The keyboard then goes to the
+  // first file's card, as after Write, which brings it into view above the fold.
+  const isReadyToWrite =
+    applied !== null &&
+    catalogue.status === 'ready' &&
+    renderingStatus === 'idle' &&
+    chosen.length > 0;
+  useEffect(() => {
+    if (isReadyToWrite) {
+      void render(document);
+    }
+  }, [isReadyToWrite, render, document]);
+
   const titleOf = (id: ExportTargetId) =>
     catalogue.targets.find((target) => target.id === id)?.title ?? id;
   const mergeable = catalogue.targets.filter(
     (target) => target.mergeable && chosen.includes(target.id),
   );
   const isRendering = rendering.status === 'loading';
+  const write = () => {
+    void render(document);
+  };
   const blockedReason = chosen.length === 0 ? 'Choose at least one target.' : null;
   const fileCount = rendering.outputs.reduce((count, output) => count + output.files.length, 0);
   const hasFiles = rendering.status === 'done' && fileCount > 0;
@@ -342,7 +366,7 @@ export function ExportStep() {
                 isBusy: isRendering || catalogue.status !== 'ready',
                 disabledReason:
                   catalogue.status === 'ready' ? (blockedReason ?? undefined) : undefined,
-                onClick: () => void render(document),
+                onClick: write,
               }
         }
       >
@@ -354,7 +378,7 @@ export function ExportStep() {
             disabled={blockedReason !== null}
             onClick={() => {
               if (!isRendering) {
-                void render(document);
+                write();
               }
             }}
           >

@@ -6,6 +6,7 @@ import { FooterBar } from '../../components/step-footer.tsx';
 import { VirtualList } from '../../components/virtual-list.tsx';
 import type { ApplyStepProgress, SetupPlan } from '../../stores/setup-run-store.ts';
 import {
+  usePreview,
   useProfiles,
   useSetupDocument,
   useSetupRun,
@@ -335,6 +336,7 @@ export function ReviewStep() {
   const makePlan = useSetupRun((state) => state.makePlan);
   const applyPlan = useSetupRun((state) => state.applyPlan);
   const next = useWizard((state) => state.next);
+  const startPreview = usePreview((state) => state.start);
   const orgLabel = useProfiles(
     (state) => state.profiles.find((profile) => profile.id === state.activeProfileId)?.label,
   );
@@ -365,25 +367,36 @@ export function ReviewStep() {
   // The one primary action: Apply while there is something to apply; once the org matches the
   // setup (applied, or already so), the next step.
   const hasNothingToApply = isPlanned && blockers.length === 0 && changing.length === 0;
-  const primary = hasNothingToApply
-    ? { label: 'Next: preview the login', onClick: next }
-    : {
-        label: isApplying
-          ? 'Applying…'
-          : apply.status === 'error'
-            ? 'Apply again'
-            : apply.status === 'stale'
-              ? 'Apply the new plan'
-              : 'Apply',
-        isBusy: isApplying || plan.status === 'planning',
-        disabledReason:
-          plan.status === 'error'
-            ? 'The plan could not be made: plan again.'
-            : isPlanned && blockers.length > 0
-              ? 'Go back and change what stops the setup, then review again.'
-              : undefined,
-        onClick: () => void applyPlan(document),
-      };
+  // With a test user, the next thing is to sign in as them: one action opens the preview and
+  // starts it (as the preview step's own default would), rather than a Next and a Start.
+  const signsInAsTestUser = hasNothingToApply && document.assignments.testUser !== undefined;
+  const primary = signsInAsTestUser
+    ? {
+        label: 'Sign in as the test user',
+        onClick: () => {
+          next();
+          void startPreview(document, { kind: 'test-user' }, { allowAppChange: true });
+        },
+      }
+    : hasNothingToApply
+      ? { label: 'Next: preview the login', onClick: next }
+      : {
+          label: isApplying
+            ? 'Applying…'
+            : apply.status === 'error'
+              ? 'Apply again'
+              : apply.status === 'stale'
+                ? 'Apply the new plan'
+                : 'Apply',
+          isBusy: isApplying || plan.status === 'planning',
+          disabledReason:
+            plan.status === 'error'
+              ? 'The plan could not be made: plan again.'
+              : isPlanned && blockers.length > 0
+                ? 'Go back and change what stops the setup, then review again.'
+                : undefined,
+          onClick: () => void applyPlan(document),
+        };
 
   return (
     <section className="step" aria-labelledby="review-heading">
@@ -462,7 +475,13 @@ export function ReviewStep() {
           />
         )}
       </div>
-      <FooterBar isBackDisabled={isApplying} primary={primary} />
+      <FooterBar isBackDisabled={isApplying} primary={primary}>
+        {signsInAsTestUser && (
+          <button type="button" className="button" onClick={next}>
+            Next: preview the login
+          </button>
+        )}
+      </FooterBar>
     </section>
   );
 }

@@ -9,11 +9,55 @@ import {
   PRESETS,
   searchPresets,
 } from '../../../shared/setup/presets.ts';
-import { PRESET_IDS, type PresetId } from '../../../shared/setup/setup-document.ts';
+import {
+  PRESET_IDS,
+  type PresetId,
+  type SetupDocument,
+} from '../../../shared/setup/setup-document.ts';
 import { TextField } from '../../components/fields.tsx';
-import { StepFooter } from '../../components/step-footer.tsx';
+import { FooterBar } from '../../components/step-footer.tsx';
 import { useStepCheck } from '../../components/use-step-check.ts';
-import { useSetupDocument, useSetupRun } from '../../stores/store-context.tsx';
+import { documentProblems, problemsUnder, uriFindings } from '../../components/validation.ts';
+import { useSetupDocument, useSetupRun, useWizard } from '../../stores/store-context.tsx';
+import type { WizardStepId } from '../../stores/wizard-store.ts';
+
+/**
+ * The test user a preset's quick path adds: a plain name, and an address at `example.com`,
+ * which RFC 2606 reserves, so no mail Okta sends about the user reaches anyone.
+ *
+ * @remarks
+ * One per preset, so a second app of the same kind reuses it (the plan finds it and only
+ * assigns it), and its password stays the one the keychain holds.
+ */
+function presetTestUser(preset: Preset): NonNullable<SetupDocument['assignments']['testUser']> {
+  return {
+    firstName: 'Test',
+    lastName: `${preset.name} User`,
+    email: `${preset.id}.tester@example.com`,
+  };
+}
+
+/** The steps the quick path skips, each with the parts of the document it edits. */
+const SKIPPED_STEPS: readonly [WizardStepId, readonly string[]][] = [
+  ['app', ['app', 'trustedOrigins']],
+  ['people', ['assignments']],
+  ['issuer', ['issuer']],
+];
+
+/**
+ * Where the quick path lands: Review, or the first skipped step with a problem (a value edited
+ * there earlier that does not hold), which then shows it.
+ */
+function quickPathStep(document: SetupDocument): WizardStepId {
+  const problems = documentProblems(document);
+  const { signIn, signOut } = uriFindings(document);
+  const hasUriError = [...signIn, ...signOut].some((finding) => finding.severity === 'error');
+  const failing = SKIPPED_STEPS.find(
+    ([id, prefixes]) =>
+      problemsUnder(problems, prefixes).length > 0 || (id === 'app' && hasUriError),
+  );
+  return failing?.[0] ?? 'review';
+}
 
 /**
  * The presets as one radio group, in a fieldset per category, narrowed by a search field.
@@ -128,7 +172,25 @@ export function TargetStep() {
   const update = useSetupDocument((state) => state.update);
   const resetRun = useSetupRun((state) => state.reset);
   const { document, problem, check } = useStepCheck(['target', 'app.label']);
+  const next = useWizard((state) => state.next);
+  const skipTo = useWizard((state) => state.skipTo);
   const preset = PRESETS[document.target.preset];
+
+  /**
+   * The quick path: the preset already filled the app, the issuer and who signs in; this adds
+   * the test user (the preview and the export's verification sign in as them) and goes to
+   * Review. The skipped steps stay open from the step list.
+   */
+  const setUpWithDefaults = () => {
+    if (!check()) {
+      return;
+    }
+    const testUser = document.assignments.testUser ?? presetTestUser(preset);
+    update((draft) => {
+      draft.assignments.testUser = testUser;
+    });
+    skipTo(quickPathStep({ ...document, assignments: { ...document.assignments, testUser } }));
+  };
   const { callback } = preset.uris(document.target.baseUrl, document.target.clientKey);
 
   /** Moves the base URL or client key, and the initiate login URI derived from them with it. */
@@ -147,7 +209,12 @@ export function TargetStep() {
       </h1>
       <p className="lede">
         Choose the app that will sign in with Okta. Its preset fills in what its own guide asks for,
-        and its export writes the app’s config; you can change every value in the next steps.
+        and its export writes the app’s config.
+      </p>
+      <p className="lede">
+        <strong>Set up with {preset.name}’s defaults</strong> goes straight to Review, with a test
+        user, <code>{document.assignments.testUser?.email ?? presetTestUser(preset).email}</code>,
+        to sign in as. <strong>Customize</strong> walks through every value first.
       </p>
       <PresetPicker
         value={document.target.preset}
@@ -197,7 +264,21 @@ export function TargetStep() {
           });
         }}
       />
-      <StepFooter nextLabel="Next: app integration" onNext={check} />
+      <FooterBar
+        primary={{ label: `Set up with ${preset.name}’s defaults`, onClick: setUpWithDefaults }}
+      >
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            if (check()) {
+              next();
+            }
+          }}
+        >
+          Customize
+        </button>
+      </FooterBar>
     </section>
   );
 }

@@ -54,7 +54,7 @@ describe('SetupWizard', () => {
     // The first step shown is where the page starts: the keyboard is not moved there.
     expect(document.activeElement).not.toBe(target);
 
-    fireEvent.click(screen.getByRole('button', { name: 'Next: app integration' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Customize' }));
     const app = await screen.findByRole('heading', { level: 1, name: 'App integration' });
     await waitFor(() => {
       expect(document.activeElement).toBe(app);

@@ -1,7 +1,8 @@
-import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { ReviewStep } from '../../../../../renderer/features/setup/review-step.tsx';
+import { createPreviewStore } from '../../../../../renderer/stores/preview-store.ts';
 import { createProfilesStore } from '../../../../../renderer/stores/profiles-store.ts';
 import { createSetupDocumentStore } from '../../../../../renderer/stores/setup-document-store.ts';
 import { createSetupRunStore } from '../../../../../renderer/stores/setup-run-store.ts';
@@ -54,19 +55,27 @@ const PLAN = {
   notes: [],
 };
 
-async function renderReview() {
+async function renderReview(options: { plan?: typeof PLAN; withTestUser?: boolean } = {}) {
   const fake = createFakeBridge({
-    'setup:plan': () => ({ ok: true, data: { planId: 'plan-1', plan: PLAN } }),
+    'setup:plan': () => ({ ok: true, data: { planId: 'plan-1', plan: options.plan ?? PLAN } }),
   });
+  const setupDocument = createSetupDocumentStore({
+    storage: { getItem: () => null, setItem: () => undefined },
+    newId: () => 'setup-1',
+  });
+  if (options.withTestUser === true) {
+    setupDocument.getState().update((draft) => {
+      draft.assignments.testUser = { firstName: 'Ada', lastName: 'L', email: 'ada@example.com' };
+    });
+  }
+  const wizard = createWizardStore('review');
   render(
     <StoreProvider
       profiles={createProfilesStore(fake.api)}
-      setupDocument={createSetupDocumentStore({
-        storage: { getItem: () => null, setItem: () => undefined },
-        newId: () => 'setup-1',
-      })}
-      wizard={createWizardStore('review')}
+      setupDocument={setupDocument}
+      wizard={wizard}
       setupRun={createSetupRunStore(fake.api)}
+      preview={createPreviewStore(fake.api)}
     >
       <ReviewStep />
     </StoreProvider>,
@@ -74,6 +83,7 @@ async function renderReview() {
   await act(async () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
   });
+  return { fake, wizard };
 }
 
 describe('ReviewStep', () => {
@@ -101,6 +111,23 @@ describe('ReviewStep', () => {
     expect(changes.textContent).toContain('Group "Kestra Admins" will be assigned to the app.');
     expect(changes.textContent).not.toContain('assigned to the app will be created');
     expect(within(changes).getAllByRole('listitem')).toHaveLength(3);
+  });
+
+  it('once the org matches a setup with a test user, signs in as them in one action', async () => {
+    const unchanged = {
+      ...PLAN,
+      steps: PLAN.steps.map((step) => ({ ...step, action: 'unchanged', changes: [] })),
+    };
+    const { fake, wizard } = await renderReview({ plan: unchanged, withTestUser: true });
+    const primary = document.querySelectorAll('.button--primary');
+    expect([...primary].map((button) => button.textContent)).toEqual(['Sign in as the test user']);
+    expect(screen.getByRole('button', { name: 'Next: preview the login' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in as the test user' }));
+    expect(wizard.getState().step).toBe('preview');
+    expect(fake.calls.find((call) => call.channel === 'preview:start')?.request).toMatchObject({
+      user: { kind: 'test-user' },
+      allowAppChange: true,
+    });
   });
 
   it('has one primary action, Apply, in the step’s bar', async () => {

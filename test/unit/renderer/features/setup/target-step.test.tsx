@@ -15,7 +15,7 @@ afterEach(() => {
   cleanup();
 });
 
-function renderTargetStep() {
+function renderTargetStep(wizard = createWizardStore('target')) {
   const fake = createFakeBridge({});
   const setupDocument = createSetupDocumentStore({
     storage: { getItem: () => null, setItem: () => undefined },
@@ -25,7 +25,7 @@ function renderTargetStep() {
     <StoreProvider
       profiles={createProfilesStore(fake.api)}
       setupDocument={setupDocument}
-      wizard={createWizardStore('target')}
+      wizard={wizard}
       setupRun={createSetupRunStore(fake.api)}
     >
       <TargetStep />
@@ -35,6 +35,38 @@ function renderTargetStep() {
 }
 
 describe('TargetStep', () => {
+  it('sets up with the preset’s defaults: a test user added, straight to Review, the skipped steps open', () => {
+    const wizard = createWizardStore('target');
+    const store = renderTargetStep(wizard);
+    const primary = document.querySelectorAll('.button--primary');
+    expect([...primary].map((button) => button.textContent)).toEqual([
+      'Set up with Kestra’s defaults',
+    ]);
+    fireEvent.click(screen.getByRole('button', { name: 'Set up with Kestra’s defaults' }));
+    expect(store.getState().document.assignments.testUser).toEqual({
+      firstName: 'Test',
+      lastName: 'Kestra User',
+      email: 'kestra.tester@example.com',
+    });
+    expect(wizard.getState().step).toBe('review');
+    expect([...wizard.getState().reached].sort()).toEqual([
+      'app',
+      'connect',
+      'issuer',
+      'people',
+      'review',
+      'target',
+    ]);
+  });
+
+  it('Customize walks the steps as before, with no test user added', () => {
+    const wizard = createWizardStore('target');
+    const store = renderTargetStep(wizard);
+    fireEvent.click(screen.getByRole('button', { name: 'Customize' }));
+    expect(wizard.getState().step).toBe('app');
+    expect(store.getState().document.assignments.testUser).toBeUndefined();
+  });
+
   it('offers every preset as one labelled radio, grouped by kind', () => {
     renderTargetStep();
     const picker = screen.getByRole('group', { name: 'Preset' });
