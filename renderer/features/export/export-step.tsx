@@ -22,6 +22,9 @@ const MERGE_FILE_MAX_CHARS = 1_000_000;
 /** The file each mergeable target merges into, as its admins know it. */
 const MERGE_FILE_NAMES: Partial<Record<ExportTargetId, string>> = {
   kestra: 'application.yml',
+  'spring-boot': 'application.yml',
+  grafana: 'grafana.ini',
+  gitlab: 'gitlab.rb',
 };
 
 /** How the inline secret is protected, and what it still risks; shown while it is chosen. */
@@ -72,7 +75,7 @@ function MergeFilePicker(props: { info: ExportTargetInfo }) {
       <input
         id={inputId}
         type="file"
-        accept=".yml,.yaml,.json,.toml,.ini,.env,.conf,text/*"
+        accept=".yml,.yaml,.json,.toml,.ini,.rb,.env,.conf,text/*"
         aria-describedby={helpId}
         onChange={(event) => {
           const file = event.target.files?.[0];

@@ -1,6 +1,7 @@
 import type { AppErrorValue } from '../../../shared/errors.ts';
 import type { ExportTargetId, ExportTargetInfo } from '../../../shared/export/export-targets.ts';
 import type { BridgeApi } from '../../../shared/ipc/bridge.ts';
+import { PRESETS } from '../../../shared/setup/presets.ts';
 import type { PresetId } from '../../../shared/setup/setup-document.ts';
 import { call } from '../../api/call.ts';
 import type { ExportSliceCreator } from '../export-store.ts';
@@ -35,11 +36,12 @@ export interface ExportTargetsSlice {
 }
 
 /**
- * The target the export starts with for a preset: its own config for Kestra and Kaimu, a
- * `.env` for the generic presets, whose apps are unknown.
+ * The target the export starts with for a preset: its own app's config (the preset and the
+ * export target are one choice, made on the target step), a `.env` for the generic presets,
+ * whose apps are unknown.
  */
 export function defaultExportTarget(preset: PresetId): ExportTargetId {
-  return preset === 'kestra' || preset === 'kaimu' ? preset : 'dotenv';
+  return PRESETS[preset].exportTarget ?? 'dotenv';
 }
 
 /**

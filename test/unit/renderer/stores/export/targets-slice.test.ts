@@ -10,6 +10,8 @@ describe('defaultExportTarget', () => {
   it('picks the preset’s own target, and a .env for the generic presets', () => {
     expect(defaultExportTarget('kestra')).toBe('kestra');
     expect(defaultExportTarget('kaimu')).toBe('kaimu');
+    expect(defaultExportTarget('grafana')).toBe('grafana');
+    expect(defaultExportTarget('jupyterhub')).toBe('jupyterhub');
     expect(defaultExportTarget('web')).toBe('dotenv');
     expect(defaultExportTarget('spa')).toBe('dotenv');
   });
