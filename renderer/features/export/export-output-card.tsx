@@ -33,7 +33,8 @@ function describe(
     case 'cancelled':
       return 'Not saved.';
     case 'downloaded':
-      return `Downloaded as ${name}.`;
+      // Browser mode hands the file to the browser, which alone knows its folder.
+      return `Downloaded as ${name} into your browser’s download folder (usually ~/Downloads): move it to where the app reads it.`;
     default:
       break;
   }
