@@ -4,6 +4,7 @@ import type { ExportTargetId, ExportTargetInfo } from '../../../shared/export/ex
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { CheckboxField } from '../../components/fields.tsx';
 import { isFocusKept } from '../../components/focus.ts';
+import { KeptSecret } from '../../components/kept-secret.tsx';
 import { FooterBar } from '../../components/step-footer.tsx';
 import type { RefusedTarget } from '../../stores/export/rendering-slice.ts';
 import {
@@ -358,6 +359,22 @@ export function ExportStep() {
           };
           return <ExportOutputCard key={output.target} output={output} info={info} />;
         })}
+        {hasFiles &&
+          applied !== null &&
+          !inlineSecret &&
+          document.app.tokenEndpointAuthMethod !== 'none' && (
+            <section className="card" aria-labelledby="export-secret-heading">
+              <h2 id="export-secret-heading">The client secret the files refer to</h2>
+              <p className="field__help">
+                The files name an environment variable instead of the secret: set it to this value
+                where {document.app.label} runs (the next steps above say which variable).
+              </p>
+              <KeptSecret
+                label="Client secret"
+                request={{ secret: 'client-secret', clientId: applied.clientId }}
+              />
+            </section>
+          )}
         {hasFiles && <EndOfSetup appLabel={document.app.label} isVerified={isVerified} />}
       </div>
       <FooterBar
