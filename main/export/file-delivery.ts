@@ -94,7 +94,8 @@ export function createFileDelivery(deps: {
       return await writeExportFile({
         target: destination,
         content: file.content,
-        sensitive: file.sensitive,
+        // Mode 0600 for the client secret, and for the admin's own file merged into.
+        sensitive: file.sensitive || rendering.mergedTarget === request.target,
         ...(replaceHash === undefined ? {} : { replaceHash }),
         mask: diffMask(exporterFor(request.target), file, rendering.knownSecrets),
         ...(deps.files === undefined ? {} : { files: deps.files }),

@@ -36,6 +36,11 @@ export interface Rendering {
   outputs: ExportOutput[];
   /** The app's secret as the console knows it (inline, or kept in the keychain), for masks. */
   knownSecrets: (string | undefined)[];
+  /**
+   * The target whose files were merged into the admin's own file, which may hold secrets of its
+   * own (a database password): written readable by their owner only.
+   */
+  mergedTarget?: ExportTargetId;
 }
 
 /** What a render answers: the files masked, and the targets that refused, with why. */
@@ -178,7 +183,13 @@ export function createRenderings(deps: {
       await keptSecret(org.orgUrl, applied.clientId),
     ];
     const renderId = randomUUID();
-    kept.set(renderId, { orgUrl: org.orgUrl, document, outputs, knownSecrets });
+    kept.set(renderId, {
+      orgUrl: org.orgUrl,
+      document,
+      outputs,
+      knownSecrets,
+      ...(mergeInto === undefined ? {} : { mergedTarget: mergeInto.target }),
+    });
     for (const key of [...kept.keys()].slice(0, -KEPT_RENDERINGS)) {
       kept.delete(key);
     }

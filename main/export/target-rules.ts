@@ -374,3 +374,16 @@ export function pickPostLogoutRedirectUri(input: ExportInput, baseUrl: string): 
 export function environmentSecret(variable: string): SecretSource {
   return { kind: 'environment', variable };
 }
+
+/**
+ * `text` for one line of a comment in an exported file: any control character (a line break
+ * would end the comment and make the rest a command) shown as `?`.
+ *
+ * @remarks
+ * The setup document's schema already refuses them in names and addresses; this keeps a value
+ * from elsewhere (an app read from the org) from reaching a script as code all the same.
+ */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it replaces
+  return text.replaceAll(/[\u0000-\u001f\u007f]/g, '?');
+}

@@ -241,9 +241,11 @@ export function createVerificationRuns(deps: {
           deps.env,
           async (clientId) =>
             (await deps.secrets.get(clientSecretAccount(orgUrl, clientId))) ?? undefined,
+          orgUrl,
         ),
         ...(deps.serverScopes === undefined ? {} : { serverScopes: deps.serverScopes }),
         ...(login === null ? {} : { loginHint: login }),
+        orgUrl,
         ...(deps.now === undefined ? {} : { now: deps.now }),
       });
     } catch (error) {

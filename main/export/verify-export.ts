@@ -54,7 +54,11 @@ export interface SecretResolver {
    * the secret the console kept in the keychain for this org's `clientId` (the target's
    * deployment holds the same one).
    */
-  resolve(variable: string, clientId: string): Promise<string | ResolvedSecret | undefined>;
+  resolve(
+    variable: string,
+    clientId: string,
+    issuer: string,
+  ): Promise<string | ResolvedSecret | undefined>;
 }
 
 /**
@@ -76,12 +80,19 @@ export interface ResolvedSecret {
 export function environmentThenKeychain(
   env: NodeJS.ProcessEnv,
   keptSecret: (clientId: string) => Promise<string | undefined>,
+  /** The connected org: the keychain's secret goes only to its issuers. */
+  orgUrl?: string,
 ): SecretResolver {
   return {
-    resolve: async (variable, clientId) => {
+    resolve: async (variable, clientId, issuer) => {
       const fromEnvironment = env[variable];
       if (fromEnvironment !== undefined && fromEnvironment !== '') {
         return { value: fromEnvironment, from: 'environment' };
+      }
+      // Files naming another org's issuer (edited by hand, or someone else's) never get this
+      // org's kept secret: it would be sent to that issuer's token endpoint.
+      if (orgUrl !== undefined && !isSameOrigin(issuer, orgUrl)) {
+        return undefined;
       }
       const kept = await keptSecret(clientId);
       return kept === undefined ? undefined : { value: kept, from: 'keychain' };
@@ -184,6 +195,8 @@ export async function prepareVerification(options: {
    * username filled in; the files' values are all the sign-in uses otherwise.
    */
   loginHint?: string;
+  /** The connected org: the login hint goes only to its issuers. */
+  orgUrl?: string;
   now?: () => Date;
 }): Promise<PreparedVerification> {
   const { exporter, files } = options;
@@ -231,7 +244,11 @@ export async function prepareVerification(options: {
   if (source.kind === 'inline') {
     secret = source.value;
   } else if (source.kind === 'environment') {
-    const resolved = await options.secrets.resolve(source.variable, reading.clientId);
+    const resolved = await options.secrets.resolve(
+      source.variable,
+      reading.clientId,
+      reading.issuer,
+    );
     secret = typeof resolved === 'object' ? resolved.value : resolved;
     resolvedFrom = typeof resolved === 'object' ? resolved.from : 'environment';
     if (secret === undefined) {
@@ -328,7 +345,10 @@ export async function prepareVerification(options: {
     code_challenge_method: 'S256',
     state,
     nonce,
-    ...(options.loginHint === undefined ? {} : { login_hint: options.loginHint }),
+    ...(options.loginHint === undefined ||
+    (options.orgUrl !== undefined && !isSameOrigin(reading.issuer, options.orgUrl))
+      ? {}
+      : { login_hint: options.loginHint }),
   });
 
   return {
@@ -400,4 +420,9 @@ export async function prepareVerification(options: {
       );
     },
   };
+}
+
+/** Whether two URLs share scheme, host and port (an unparseable one shares nothing). */
+function isSameOrigin(a: string, b: string): boolean {
+  return URL.canParse(a) && URL.canParse(b) && new URL(a).origin === new URL(b).origin;
 }

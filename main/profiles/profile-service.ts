@@ -406,11 +406,10 @@ export function createProfileService(deps: {
     await deps.secrets.checkAvailable();
     const privateKey = await serviceAppKey(orgUrl, request.keyId);
     const identity = { clientId, keyId: request.keyId };
-    const checked = await serviceAppScopes(
-      orgUrl,
-      privateKey,
-      identity,
-      request.scopes ?? consoleServiceAppScopes(),
+    // Cancellable too: the probe is the connect's first call to the org.
+    const checked = await cancellable(
+      operationId,
+      serviceAppScopes(orgUrl, privateKey, identity, request.scopes ?? consoleServiceAppScopes()),
     );
     const serviceApp = { ...identity, scopes: checked.scopes };
     const connection = await verify({ orgUrl, token: privateKey, serviceApp }, operationId);

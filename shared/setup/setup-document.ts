@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-import { safeUriSchema, webUrlSchema } from './uri-lint.ts';
+import {
+  CONTROL_CHARACTER_MESSAGE,
+  hasControlCharacter,
+  safeUriSchema,
+  webUrlSchema,
+} from './uri-lint.ts';
 
 /**
  * The setup document: what an admin wants in Okta for one target app, and nothing else.
@@ -51,7 +56,12 @@ export const ISSUER_MODES = ['ORG_URL', 'DYNAMIC', 'CUSTOM_URL'] as const;
 /** Grant types the console sets up (a subset of what Okta offers, by design). */
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'implicit'] as const;
 
-const nonBlank = (what: string) => z.string().trim().min(1, `${what} cannot be blank.`);
+const nonBlank = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${what} cannot be blank.`)
+    .refine((text) => !hasControlCharacter(text), `${what}: ${CONTROL_CHARACTER_MESSAGE}`);
 
 /** Okta's group filter types for a groups claim of type FILTER. */
 export const GROUP_FILTER_TYPES = ['STARTS_WITH', 'EQUALS', 'CONTAINS', 'REGEX'] as const;
@@ -195,7 +205,10 @@ export const setupDocumentSchema = z.object({
     /** Where the target app is served, e.g. `http://localhost:8080`; callbacks derive from it. */
     baseUrl: nonBlank('The app’s base URL'),
     /** Kestra's Micronaut client key / Kaimu's provider slug: the callback's last segment. */
-    clientKey: z.string().optional(),
+    clientKey: z
+      .string()
+      .refine((text) => !hasControlCharacter(text), `The client key: ${CONTROL_CHARACTER_MESSAGE}`)
+      .optional(),
   }),
   app: appSettingsSchema,
   trustedOrigins: z.array(trustedOriginSchema),

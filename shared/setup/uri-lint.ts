@@ -47,6 +47,22 @@ export function unsafeSchemeOf(uri: string): string | undefined {
   return scheme !== undefined && UNSAFE_SCHEMES.has(scheme) ? scheme : undefined;
 }
 
+/**
+ * Whether `text` holds a line break or another control character.
+ *
+ * @remarks
+ * The URL parser drops tabs and line breaks, so `new URL` alone accepts a URI that would break
+ * a line of an exported file (a shell script's comment, a YAML key) and inject the next one.
+ */
+export function hasControlCharacter(text: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are what it finds
+  return /[\u0000-\u001f\u007f]/.test(text);
+}
+
+/** Why a value with a control character is refused. */
+export const CONTROL_CHARACTER_MESSAGE =
+  'Holds a line break or another control character, which no address or name has (it would break the lines of the exported files). Type it on one line.';
+
 /** Why a URI with an unsafe scheme is refused, as the lint and the schemas say it. */
 export function unsafeSchemeMessage(scheme: string): string {
   return `Uses the ${scheme} scheme, which a browser runs or reads locally instead of going to an address. Use the https address of your app (or, for a native app, its own scheme).`;
@@ -61,6 +77,10 @@ export const safeUriSchema = z
   .string()
   .max(2048, 'A URI is at most 2,048 characters.')
   .superRefine((uri, context) => {
+    if (hasControlCharacter(uri)) {
+      context.addIssue({ code: 'custom', message: CONTROL_CHARACTER_MESSAGE });
+      return;
+    }
     const scheme = unsafeSchemeOf(uri);
     if (scheme !== undefined) {
       context.addIssue({ code: 'custom', message: unsafeSchemeMessage(scheme) });

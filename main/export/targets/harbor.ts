@@ -19,6 +19,7 @@ import {
   groupsClaimName,
   inlineSecretOf,
   inlineSecretWarning,
+  oneLine,
   requestedScopes,
 } from '../target-rules.ts';
 
@@ -119,7 +120,7 @@ function exportHarbor(input: ExportInput): ExportOutput {
   };
   const yamlLines = [
     `# Okta sign-in for ${TITLE}, written by SSO Setup Console.`,
-    `# Okta app ${input.applied.appId}; sign-in redirect URI ${callback.redirectUri}.`,
+    `# Okta app ${input.applied.appId}; sign-in redirect URI ${oneLine(callback.redirectUri)}.`,
     '# Harbor builds its OIDC callback from this address: <external_url>/c/oidc/callback.',
     '# Merge into harbor.yml (then ./prepare and docker compose up -d); with the Helm chart, set',
     '# externalURL to the same address instead.',

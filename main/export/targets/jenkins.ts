@@ -132,6 +132,18 @@ export function exportJenkinsFor(input: ExportInput, line: OicPluginLine): Expor
   const claim = groupsClaimName(input);
   const rootUrl = `${callback.baseUrl}/`;
   const signOut = pickPostLogoutRedirectUri(input, callback.baseUrl);
+  // Configuration as Code expands ${…} in every value it reads (a file's contents, with
+  // ${readFile:…}): an address holding it would not be the address Jenkins uses.
+  for (const [what, value] of [
+    ['root URL', rootUrl],
+    ['sign-out redirect URI', signOut ?? ''],
+  ] as const) {
+    if (value.includes('${')) {
+      throw new Error(
+        `Cannot export the ${TITLE} configuration: the ${what} ${value} holds "\${", which Jenkins' Configuration as Code would expand when it loads the file. Use the address Jenkins is reached at, without it.`,
+      );
+    }
+  }
   const pkce = input.document.app.pkceRequired;
 
   const oic: Record<string, unknown> = {

@@ -23,6 +23,7 @@ import {
   groupsClaimName,
   inlineSecretOf,
   inlineSecretWarning,
+  oneLine,
   requestedScopes,
 } from '../target-rules.ts';
 
@@ -88,7 +89,7 @@ function exportJupyterHub(input: ExportInput): ExportOutput {
 
   const lines = [
     `# Okta sign-in for ${TITLE} (oauthenticator's GenericOAuthenticator), written by SSO Setup Console.`,
-    `# Okta app ${input.applied.appId}; sign-in redirect URI ${callback.redirectUri}.`,
+    `# Okta app ${input.applied.appId}; sign-in redirect URI ${oneLine(callback.redirectUri)}.`,
     '# Add these lines to jupyterhub_config.py; they need oauthenticator 17.1 or later.',
     'import os',
     '',

@@ -19,6 +19,7 @@ import {
   groupsClaimName,
   inlineSecretOf,
   inlineSecretWarning,
+  oneLine,
   requestedScopes,
 } from '../target-rules.ts';
 
@@ -88,7 +89,7 @@ function exportOauth2Proxy(input: ExportInput): ExportOutput {
 
   const lines = [
     '# Okta sign-in for oauth2-proxy, written by SSO Setup Console.',
-    `# Okta app ${input.applied.appId}; sign-in redirect URI ${callback.redirectUri}.`,
+    `# Okta app ${input.applied.appId}; sign-in redirect URI ${oneLine(callback.redirectUri)}.`,
     '',
     'provider = "oidc"',
     'provider_display_name = "Okta"',

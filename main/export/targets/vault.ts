@@ -17,6 +17,7 @@ import {
   groupsClaimName,
   inlineSecretOf,
   inlineSecretWarning,
+  oneLine,
   requestedScopes,
 } from '../target-rules.ts';
 
@@ -122,7 +123,7 @@ function exportVault(input: ExportInput): ExportOutput {
   const script = [
     '#!/bin/sh',
     `# Okta sign-in for HashiCorp Vault, written by SSO Setup Console.`,
-    `# Okta app ${input.applied.appId}; sign-in redirect URIs ${[callback.redirectUri, ...cliCallbacks].join(', ')}.`,
+    `# Okta app ${input.applied.appId}; sign-in redirect URIs ${oneLine([callback.redirectUri, ...cliCallbacks].join(', '))}.`,
     '# Run where the vault CLI reaches your Vault (VAULT_ADDR) with a token that may manage auth methods.',
     'set -eu',
     'cd "$(dirname "$0")"',

