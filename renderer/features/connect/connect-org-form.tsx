@@ -19,7 +19,10 @@ function hasProgress(steps: object): boolean {
  * field they concern (`field` in the error value) or above the button otherwise. The token field
  * is cleared after every attempt: it lives in the page only while typed.
  */
-export function ConnectOrgForm() {
+export function ConnectOrgForm(props: {
+  /** Another choice is the screen's one primary action (the sandbox, on a first run). */
+  isSecondary?: boolean;
+}) {
   const connect = useProfiles((state) => state.connect);
   const connectOkta = useProfiles((state) => state.connectOkta);
   const cancelConnect = useProfiles((state) => state.cancelConnect);
@@ -151,7 +154,11 @@ export function ConnectOrgForm() {
         <VerifyProgress steps={connect.steps} includeKeychain />
       )}
       <div className="profile__actions">
-        <button type="submit" className="button button--primary" disabled={isRunning}>
+        <button
+          type="submit"
+          className={props.isSecondary === true ? 'button' : 'button button--primary'}
+          disabled={isRunning}
+        >
           {isRunning ? 'Verifying…' : 'Verify and connect'}
         </button>
         {isRunning && (

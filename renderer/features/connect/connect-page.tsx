@@ -34,7 +34,7 @@ export function ConnectPage() {
           {!hasSandbox && <SandboxChoice isDefault={isFirstRun} />}
           <section className="card" aria-labelledby="okta-heading">
             <h3 id="okta-heading">Connect your Okta org</h3>
-            <ConnectMethodChoice />
+            <ConnectMethodChoice isSecondary={isFirstRun && !hasSandbox} />
           </section>
         </div>
       </section>
@@ -46,7 +46,7 @@ export function ConnectPage() {
  * How to connect a real org: an API token, or an API services app with a private key (OAuth 2.0
  * client credentials), which many security teams require instead of tokens on admin accounts.
  */
-function ConnectMethodChoice() {
+function ConnectMethodChoice(props: { isSecondary: boolean }) {
   const [method, setMethod] = useState<'api-token' | 'service-app'>('api-token');
   const name = useId();
   return (
@@ -77,7 +77,11 @@ function ConnectMethodChoice() {
           Service app (OAuth 2.0, private key)
         </label>
       </fieldset>
-      {method === 'api-token' ? <ConnectOrgForm /> : <ConnectServiceAppForm />}
+      {method === 'api-token' ? (
+        <ConnectOrgForm isSecondary={props.isSecondary} />
+      ) : (
+        <ConnectServiceAppForm isSecondary={props.isSecondary} />
+      )}
     </>
   );
 }

@@ -21,7 +21,10 @@ function roleLabel(role: string): string {
  * the Admin Console with the scopes and role the least-privilege planner lists. The admin then
  * pastes the app's client id and the console verifies the connection with the real key.
  */
-export function ConnectServiceAppForm() {
+export function ConnectServiceAppForm(props: {
+  /** Another choice is the screen's one primary action (the sandbox, on a first run). */
+  isSecondary?: boolean;
+}) {
   const connect = useProfiles((state) => state.connect);
   const key = useProfiles((state) => state.serviceAppKey);
   const keyError = useProfiles((state) => state.serviceAppKeyError);
@@ -253,7 +256,11 @@ export function ConnectServiceAppForm() {
       )}
       {keyIsForOrg && (
         <div className="profile__actions">
-          <button type="submit" className="button button--primary" disabled={isRunning}>
+          <button
+            type="submit"
+            className={props.isSecondary === true ? 'button' : 'button button--primary'}
+            disabled={isRunning}
+          >
             {isRunning ? 'Verifying…' : 'Verify and connect'}
           </button>
           {isRunning && (
