@@ -268,6 +268,7 @@ function CurrentAssignments() {
           ) : (
             <>
               <h3>Groups</h3>
+              {assignments.value.groups.length === 0 && <p className="visually-muted">None.</p>}
               <VirtualList
                 label="Assigned groups"
                 className="assigned"
@@ -277,6 +278,7 @@ function CurrentAssignments() {
                 renderItem={(group) => group.name}
               />
               <h3>Users</h3>
+              {assignments.value.users.length === 0 && <p className="visually-muted">None.</p>}
               <VirtualList
                 label="Assigned users"
                 className="assigned"
