@@ -341,7 +341,8 @@ describe('verified export: sign in with exactly what the files say', () => {
     const forced = await exportWithCli([...args, '--force']);
     expect(forced.code).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(before);
-  });
+    // Three command-line processes, each starting Node and the SDK: slow on a loaded machine.
+  }, 90_000);
 
   it('--verify signs in with what the written file says, and records it in the output', async () => {
     const setup = await applied('kestra', 'Export verify');
