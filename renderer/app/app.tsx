@@ -4,6 +4,7 @@ import type { BridgeApi } from '../../shared/ipc/bridge.ts';
 import type { ChannelResponse } from '../../shared/ipc/contract.ts';
 import { call } from '../api/call.ts';
 import { ErrorMessage } from '../components/error-message.tsx';
+import { SecretsPlaceContext } from '../components/secrets-place.tsx';
 import { KeychainNotice } from '../features/keychain/keychain-notice.tsx';
 import { useConsoleView, useProfiles } from '../stores/store-context.tsx';
 import { ConsoleNav, DayTwoArea } from './console-nav.tsx';
@@ -76,17 +77,21 @@ export function App(props: { api: BridgeApi }) {
       </header>
       <RateLimitNotice api={props.api} />
       <KeychainNotice api={props.api} onStatus={readInfo} />
-      <main id="main" className="app-main" tabIndex={-1}>
-        {status === 'loading' || status === 'idle' ? (
-          <p role="status">Loading connected orgs…</p>
-        ) : status === 'error' && listError !== null ? (
-          <ErrorMessage error={listError} />
-        ) : hasOrg && view.kind !== 'setup' ? (
-          <DayTwoArea view={view} />
-        ) : (
-          <SetupWizard />
-        )}
-      </main>
+      <SecretsPlaceContext.Provider
+        value={info !== null && !info.secretStore.isPersistent ? 'memory' : 'keychain'}
+      >
+        <main id="main" className="app-main" tabIndex={-1}>
+          {status === 'loading' || status === 'idle' ? (
+            <p role="status">Loading connected orgs…</p>
+          ) : status === 'error' && listError !== null ? (
+            <ErrorMessage error={listError} />
+          ) : hasOrg && view.kind !== 'setup' ? (
+            <DayTwoArea view={view} />
+          ) : (
+            <SetupWizard />
+          )}
+        </main>
+      </SecretsPlaceContext.Provider>
     </div>
   );
 }

@@ -145,6 +145,12 @@ test('without a keychain: said at start, apply refused before any write, then ap
     const written = writesTo(recordDir);
     expect(written.filter((write) => write === 'POST /api/v1/apps')).toHaveLength(1);
     expect(written.filter((write) => write === 'POST /api/v1/users')).toHaveLength(1);
+    // Said where they really are: memory, not the keychain.
+    const appliedPanel = page.getByRole('region', { name: 'Setup applied' });
+    await expect(appliedPanel).toContainText('Both are kept in this session’s memory');
+    await expect(appliedPanel).not.toContainText('OS keychain');
+    await expect(page.getByRole('banner')).toContainText('secrets in');
+    await expect(page.getByRole('banner')).not.toContainText('Secret Service');
     await page.getByRole('button', { name: 'Show client secret' }).click();
     await expect(page.getByRole('region', { name: 'Setup applied' })).toContainText(
       /[A-Za-z0-9_-]{40,}/,

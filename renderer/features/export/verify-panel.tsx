@@ -10,6 +10,7 @@ import { Claims } from '../../components/claims.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { RadioGroup, TextField } from '../../components/fields.tsx';
 import { isFocusKept } from '../../components/focus.ts';
+import { useSecretsPlaceName } from '../../components/secrets-place.tsx';
 import { SignInWaiting } from '../../components/sign-in-waiting.tsx';
 import { useExport, useSetupDocument } from '../../stores/store-context.tsx';
 
@@ -100,6 +101,7 @@ export function VerificationSummary(props: { result: VerificationResult }) {
  * the sign-in, so a wrong value is visible even before Okta refuses it.
  */
 export function VerifyPanel(props: { target: ExportTargetId }) {
+  const secretsPlace = useSecretsPlaceName();
   const { target } = props;
   const testUser = useSetupDocument((state) => state.document.assignments.testUser);
   const verification = useExport((state) => state.verifications[target]);
@@ -161,7 +163,7 @@ export function VerifyPanel(props: { target: ExportTargetId }) {
             {
               value: 'test-user',
               label: 'The setup’s test user',
-              description: `${testUser.email}; the password is in your OS keychain.`,
+              description: `${testUser.email}; the password is in ${secretsPlace}.`,
             },
             { value: 'existing', label: 'Someone assigned to the app (types their own password)' },
           ]}

@@ -11,6 +11,7 @@ import {
   SelectField,
   TextField,
 } from '../../components/fields.tsx';
+import { useSecretsPlaceName } from '../../components/secrets-place.tsx';
 import { StepFooter } from '../../components/step-footer.tsx';
 import { useStepCheck } from '../../components/use-step-check.ts';
 import { uriFindings } from '../../components/validation.ts';
@@ -212,6 +213,7 @@ function ExistingAppPicker(props: { onPicked: () => void }) {
  * as it is typed.
  */
 export function AppStep() {
+  const secretsPlace = useSecretsPlaceName();
   const update = useSetupDocument((state) => state.update);
   // The name is asked once, on the target step, and checked there.
   const { document, problem, check } = useStepCheck(APP_STEP_PATHS, uriProblems);
@@ -345,7 +347,7 @@ export function AppStep() {
             ]}
             help={
               app.applicationType === 'web'
-                ? 'Okta generates the secret once; the console keeps it in your OS keychain.'
+                ? `Okta generates the secret once; the console keeps it in ${secretsPlace}.`
                 : 'Browser and native apps cannot keep a secret; they prove themselves with PKCE.'
             }
             onChange={(method) => {

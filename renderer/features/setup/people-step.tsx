@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import type { Assignments } from '../../../shared/setup/setup-document.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { CheckboxField, TextField } from '../../components/fields.tsx';
+import { useSecretsPlaceName } from '../../components/secrets-place.tsx';
 import { StepFooter } from '../../components/step-footer.tsx';
 import { useStepCheck } from '../../components/use-step-check.ts';
 import { VirtualList } from '../../components/virtual-list.tsx';
@@ -309,6 +310,7 @@ function CurrentAssignments() {
  * Step four: who may sign in — a new test user, and existing users and groups found by search.
  */
 export function PeopleStep() {
+  const secretsPlace = useSecretsPlaceName();
   const update = useSetupDocument((state) => state.update);
   const { document, problem, check } = useStepCheck(['assignments']);
   const assignments = document.assignments;
@@ -332,7 +334,7 @@ export function PeopleStep() {
             label="Create a test user to try the sign-in"
             path="assignments.testUser"
             checked={testUser !== undefined}
-            help="Created active with a generated password, which is shown once after apply and kept in your OS keychain."
+            help={`Created active with a generated password, which is shown once after apply and kept in ${secretsPlace}.`}
             onChange={(checked) => {
               update((draft) => {
                 if (checked) {

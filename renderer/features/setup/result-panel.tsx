@@ -1,4 +1,5 @@
 import { KeptSecret } from '../../components/kept-secret.tsx';
+import { useSecretsPlaceName } from '../../components/secrets-place.tsx';
 import type { SetupResult } from '../../stores/setup-run-store.ts';
 
 /**
@@ -6,6 +7,7 @@ import type { SetupResult } from '../../stores/setup-run-store.ts';
  * Admin Console, and the kept secrets on request.
  */
 export function ResultPanel(props: { result: SetupResult; isPublicClient: boolean }) {
+  const secretsPlace = useSecretsPlaceName();
   const { result } = props;
   return (
     <section className="card result" aria-labelledby="result-heading">
@@ -86,7 +88,7 @@ export function ResultPanel(props: { result: SetupResult; isPublicClient: boolea
       )}
       {result.keychainWarning === null && (
         <p className="field__help">
-          Both are kept in your OS keychain for the login preview and the config export; they are
+          Both are kept in {secretsPlace} for the login preview and the config export; they are
           never written to a file or a log.
         </p>
       )}
