@@ -32,15 +32,21 @@ export interface ServiceApp {
 }
 
 /**
- * Creates an API services app with `private_key_jwt` and a new key, grants it `scopes` and
- * assigns it `role` (none when `null`), through the admin's SSWS client.
+ * Registers an API services app with `private_key_jwt` and the given public key, as an admin
+ * does in the Admin Console, through the admin's SSWS client: its Okta API scopes granted and
+ * its admin roles assigned.
  */
-export async function createServiceApp(
+export async function registerServiceApp(
   admin: OktaSdkClient,
   orgUrl: string,
-  options: { label?: string; scopes: readonly string[]; role: string | null; dpop?: boolean },
-): Promise<ServiceApp> {
-  const { privateJwk, publicJwk } = newServiceKey();
+  options: {
+    publicJwk: object;
+    label?: string;
+    scopes: readonly string[];
+    roles: readonly string[];
+    dpop?: boolean;
+  },
+): Promise<{ appId: string; clientId: string }> {
   const created = (await admin.applicationApi.createApplication({
     application: {
       name: 'oidc_client',
@@ -53,7 +59,7 @@ export async function createServiceApp(
           grant_types: ['client_credentials'],
           response_types: ['token'],
           redirect_uris: [],
-          jwks: { keys: [publicJwk] },
+          jwks: { keys: [options.publicJwk] },
           ...(options.dpop === true ? { dpop_bound_access_tokens: true } : {}),
         },
       },
@@ -69,12 +75,32 @@ export async function createServiceApp(
       oAuth2ScopeConsentGrant: { issuer: orgUrl, scopeId },
     });
   }
-  if (options.role !== null) {
+  for (const role of options.roles) {
     await admin.roleAssignmentApi.assignRoleToClient({
       clientId,
-      assignRoleRequest: { type: options.role } as never,
+      assignRoleRequest: { type: role } as never,
     });
   }
+  return { appId, clientId };
+}
+
+/**
+ * Creates an API services app with `private_key_jwt` and a new key, grants it `scopes` and
+ * assigns it `role` (none when `null`), through the admin's SSWS client.
+ */
+export async function createServiceApp(
+  admin: OktaSdkClient,
+  orgUrl: string,
+  options: { label?: string; scopes: readonly string[]; role: string | null; dpop?: boolean },
+): Promise<ServiceApp> {
+  const { privateJwk, publicJwk } = newServiceKey();
+  const { appId, clientId } = await registerServiceApp(admin, orgUrl, {
+    publicJwk,
+    scopes: options.scopes,
+    roles: options.role === null ? [] : [options.role],
+    ...(options.label === undefined ? {} : { label: options.label }),
+    ...(options.dpop === undefined ? {} : { dpop: options.dpop }),
+  });
   return { appId, clientId, privateJwk };
 }
 

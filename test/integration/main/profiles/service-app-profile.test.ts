@@ -2,7 +2,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 
-import { importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createActiveOrg, createOrgSchedulers } from '../../../../main/okta/active-org.ts';
@@ -31,6 +30,11 @@ import { applyAndKeep } from '../../../support/apply-setup.ts';
 import { freePort } from '../../../support/free-port.ts';
 import { oidcHttp } from '../../../support/oidc-http.ts';
 import { startNodeScript } from '../../../support/processes.ts';
+import {
+  type PrivateJwk,
+  registerServiceApp as registerWith,
+  requestToken,
+} from '../../../support/service-app.ts';
 
 /**
  * A profile that connects with an API services app: the console makes the key pair, the admin
@@ -73,59 +77,20 @@ function newService() {
   });
 }
 
-/** What an admin does in the Admin Console: an API services app with the key, scopes and role. */
-async function registerServiceApp(
+/** What an admin does in the Admin Console: an API services app with the key, scopes and roles. */
+function registerServiceApp(
   publicJwk: PublicJwk,
   scopes: readonly string[],
   roles: readonly string[],
   options: { dpop?: boolean } = {},
 ): Promise<{ appId: string; clientId: string }> {
-  const created = (await admin.applicationApi.createApplication({
-    application: {
-      name: 'oidc_client',
-      label: 'Service app an admin made',
-      signOnMode: 'OPENID_CONNECT',
-      credentials: { oauthClient: { token_endpoint_auth_method: 'private_key_jwt' } },
-      settings: {
-        oauthClient: {
-          application_type: 'service',
-          grant_types: ['client_credentials'],
-          response_types: ['token'],
-          redirect_uris: [],
-          jwks: { keys: [publicJwk] },
-          ...(options.dpop === true ? { dpop_bound_access_tokens: true } : {}),
-        },
-      },
-    } as never,
-  })) as unknown as { id: string; credentials: { oauthClient: { client_id: string } } };
-  const appId = created.id;
-  const clientId = created.credentials.oauthClient.client_id;
-  for (const scopeId of scopes) {
-    await admin.applicationApi.grantConsentToScope({
-      appId,
-      oAuth2ScopeConsentGrant: { issuer: sandbox.orgUrl, scopeId },
-    });
-  }
-  for (const role of roles) {
-    await admin.roleAssignmentApi.assignRoleToClient({
-      clientId,
-      assignRoleRequest: { type: role } as never,
-    });
-  }
-  return { appId, clientId };
-}
-
-/** A `private_key_jwt` client assertion for the org's token endpoint (RFC 7523). */
-async function clientAssertion(privateJwk: JWK, clientId: string): Promise<string> {
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'RS256', kid: privateJwk.kid ?? '' })
-    .setIssuer(clientId)
-    .setSubject(clientId)
-    .setAudience(`${sandbox.orgUrl}/oauth2/v1/token`)
-    .setIssuedAt()
-    .setExpirationTime('5m')
-    .setJti(crypto.randomUUID())
-    .sign(await importJWK(privateJwk, 'RS256'));
+  return registerWith(admin, sandbox.orgUrl, {
+    publicJwk,
+    label: 'Service app an admin made',
+    scopes,
+    roles,
+    ...options,
+  });
 }
 
 /** Every file under `dir`, as text. */
@@ -342,16 +307,12 @@ describe('connecting with a service app and running the Kestra setup on it', () 
 
     // The app requires DPoP: a token request without a proof is refused, as Okta refuses it.
     const privateKey = (await secrets.get(serviceAppKeyAccount(sandbox.orgUrl, key.keyId))) ?? '';
-    const assertion = await clientAssertion(JSON.parse(privateKey) as JWK, clientId);
-    const bare = await fetch(`${sandbox.orgUrl}/oauth2/v1/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        scope: 'okta.apps.read',
-        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-        client_assertion: assertion,
-      }),
-    });
+    const privateJwk = JSON.parse(privateKey) as PrivateJwk;
+    const bare = await requestToken(
+      sandbox.orgUrl,
+      { appId: '', clientId, privateJwk },
+      'okta.apps.read',
+    );
     expect(bare.status).toBe(400);
     expect(((await bare.json()) as { error: string }).error).toBe('invalid_dpop_proof');
 

@@ -18,6 +18,7 @@ import { createSetupService } from '../../../../main/setup/setup-service.ts';
 import { connectMethodOf } from '../../../../shared/profiles/profile.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 import { startNodeScript } from '../../../support/processes.ts';
+import { registerServiceApp as registerWith } from '../../../support/service-app.ts';
 
 /**
  * A service app granted less than the planner lists, connected through the console's own path:
@@ -60,38 +61,13 @@ function newService() {
 }
 
 /** An API services app with the key, as an admin registers it in the Admin Console. */
-async function registerServiceApp(publicJwk: PublicJwk, scopes: readonly string[]) {
-  const created = (await admin.applicationApi.createApplication({
-    application: {
-      name: 'oidc_client',
-      label: 'Service app granted less',
-      signOnMode: 'OPENID_CONNECT',
-      credentials: { oauthClient: { token_endpoint_auth_method: 'private_key_jwt' } },
-      settings: {
-        oauthClient: {
-          application_type: 'service',
-          grant_types: ['client_credentials'],
-          response_types: ['token'],
-          redirect_uris: [],
-          jwks: { keys: [publicJwk] },
-        },
-      },
-    } as never,
-  })) as unknown as { id: string; credentials: { oauthClient: { client_id: string } } };
-  for (const scopeId of scopes) {
-    await admin.applicationApi.grantConsentToScope({
-      appId: created.id,
-      oAuth2ScopeConsentGrant: { issuer: sandbox.orgUrl, scopeId },
-    });
-  }
-  const plan = planPrivileges(TASK_IDS);
-  for (const role of plan.roles) {
-    await admin.roleAssignmentApi.assignRoleToClient({
-      clientId: created.credentials.oauthClient.client_id,
-      assignRoleRequest: { type: role } as never,
-    });
-  }
-  return { appId: created.id, clientId: created.credentials.oauthClient.client_id };
+function registerServiceApp(publicJwk: PublicJwk, scopes: readonly string[]) {
+  return registerWith(admin, sandbox.orgUrl, {
+    publicJwk,
+    label: 'Service app granted less',
+    scopes,
+    roles: planPrivileges(TASK_IDS).roles,
+  });
 }
 
 async function grantIds(appId: string): Promise<Map<string, string>> {
