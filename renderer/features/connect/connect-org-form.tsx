@@ -4,6 +4,7 @@ import type { AppErrorValue } from '../../../shared/errors.ts';
 import { parseOrgUrl } from '../../../shared/okta/org-url.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { useProfiles } from '../../stores/store-context.tsx';
+import { OrgUrlField } from './org-url-field.tsx';
 import { VerifyProgress } from './verify-progress.tsx';
 
 function hasProgress(steps: object): boolean {
@@ -34,10 +35,8 @@ export function ConnectOrgForm(props: {
   const tokenRef = useRef<HTMLInputElement>(null);
   const formErrorRef = useRef<HTMLDivElement>(null);
   const ids = {
-    url: useId(),
     token: useId(),
     label: useId(),
-    urlError: useId(),
     tokenError: useId(),
   };
 
@@ -85,31 +84,16 @@ export function ConnectOrgForm(props: {
       noValidate
       aria-busy={isRunning}
     >
-      <div className="field">
-        <label htmlFor={ids.url}>Org URL</label>
-        <input
-          id={ids.url}
-          ref={orgUrlRef}
-          type="url"
-          inputMode="url"
-          autoComplete="url"
-          spellCheck={false}
-          placeholder="https://dev-123456.okta.com"
-          value={orgUrl}
-          onChange={(event) => {
-            setOrgUrl(event.target.value);
-          }}
-          onBlur={() => {
-            if (orgUrl !== '') {
-              setIsUrlTouched(true);
-            }
-          }}
-          aria-invalid={urlError !== null}
-          aria-describedby={urlError === null ? undefined : ids.urlError}
-          disabled={isRunning}
-        />
-        {urlError !== null && <ErrorMessage error={urlError} id={ids.urlError} />}
-      </div>
+      <OrgUrlField
+        inputRef={orgUrlRef}
+        value={orgUrl}
+        onChange={setOrgUrl}
+        onTouched={() => {
+          setIsUrlTouched(true);
+        }}
+        error={urlError}
+        disabled={isRunning}
+      />
       <div className="field">
         <label htmlFor={ids.token}>API token</label>
         <input

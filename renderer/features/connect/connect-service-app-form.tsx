@@ -5,6 +5,7 @@ import { ADMIN_ROLE_LABELS, type AdminRole } from '../../../shared/okta/manageme
 import { parseOrgUrl } from '../../../shared/okta/org-url.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { useProfiles } from '../../stores/store-context.tsx';
+import { OrgUrlField } from './org-url-field.tsx';
 import { VerifyProgress } from './verify-progress.tsx';
 
 function roleLabel(role: string): string {
@@ -41,10 +42,8 @@ export function ConnectServiceAppForm(props: {
   const clientIdRef = useRef<HTMLInputElement>(null);
   const formErrorRef = useRef<HTMLDivElement>(null);
   const ids = {
-    url: useId(),
     clientId: useId(),
     label: useId(),
-    urlError: useId(),
     clientIdError: useId(),
     jwk: useId(),
   };
@@ -108,31 +107,16 @@ export function ConnectServiceAppForm(props: {
       aria-busy={isRunning || isMakingKey}
       aria-label="Connect with a service app"
     >
-      <div className="field">
-        <label htmlFor={ids.url}>Org URL</label>
-        <input
-          id={ids.url}
-          ref={orgUrlRef}
-          type="url"
-          inputMode="url"
-          autoComplete="url"
-          spellCheck={false}
-          placeholder="https://dev-123456.okta.com"
-          value={orgUrl}
-          onChange={(event) => {
-            setOrgUrl(event.target.value);
-          }}
-          onBlur={() => {
-            if (orgUrl !== '') {
-              setIsUrlTouched(true);
-            }
-          }}
-          aria-invalid={urlError !== null}
-          aria-describedby={urlError === null ? undefined : ids.urlError}
-          disabled={isRunning}
-        />
-        {urlError !== null && <ErrorMessage error={urlError} id={ids.urlError} />}
-      </div>
+      <OrgUrlField
+        inputRef={orgUrlRef}
+        value={orgUrl}
+        onChange={setOrgUrl}
+        onTouched={() => {
+          setIsUrlTouched(true);
+        }}
+        error={urlError}
+        disabled={isRunning}
+      />
       {!keyIsForOrg && (
         <div className="field">
           <button
