@@ -5,7 +5,7 @@ import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } 
 
 import type { Discovery } from './flow-checks.ts';
 import { type IdTokenReason, OutOfTime, shown, Stop } from './flow-stop.ts';
-import { type Answer, isRecord, parseJson, type RecordedHttp } from './recorded-http.ts';
+import { type Answer, isRecord, parseJson } from './recorded-http.ts';
 
 /** A JWKS key auth-js and the flow may use to check an RS256 signature. */
 export function isSigningKey(key: unknown): key is JWK {
@@ -36,10 +36,9 @@ const AUTH_JS_REASONS: [RegExp, IdTokenReason][] = [
   [/hash/i, 'at_hash'],
 ];
 
-/** What verifying one ID token needs: the run's auth-js, its recorder and what was asked. */
+/** What verifying one ID token needs: the run's auth-js, its JWKS and what was asked. */
 export interface IdTokenVerification {
   auth: OktaAuth;
-  http: RecordedHttp;
   discovery: Discovery;
   clientId: string;
   scopes: string[];
@@ -50,6 +49,10 @@ export interface IdTokenVerification {
   nonce: string;
   /** The last answer of the JWKS endpoint, so an unreadable key set is said as such. */
   lastKeysAnswer: () => Answer | undefined;
+  /** Whether auth-js's keys are the download made before the token arrived. */
+  keysWereEarly: () => boolean;
+  /** The JWKS as it is after the token, for a token without `kid`. */
+  downloadKeys: () => Promise<Answer>;
 }
 
 /**
@@ -100,7 +103,7 @@ export async function verifyIdToken(
   };
   try {
     if (typeof header.kid === 'string') {
-      await verifyWithOneMoreKeyDownload(input.auth, idTokenObject, validation);
+      await verifyWithOneMoreKeyDownload(input, idTokenObject, validation);
     } else {
       // No kid: auth-js can only look keys up by kid. Its claim checks still run; the signature
       // is checked here against the JWKS's one signing key (RP certification: accept).
@@ -132,29 +135,43 @@ export async function verifyIdToken(
 const KID_NOT_FOUND = /^The key id, .*, was not found in the server's keys$/;
 
 /**
- * auth-js's verification, with the JWKS downloaded once more when the first download lacks the
- * token's `kid` — and never a third time.
+ * auth-js's verification, with the JWKS downloaded once more when the first download after the
+ * token lacks the token's `kid` — and never a third time.
  *
  * @remarks
  * OIDC Core §10.1.1: an OP rotates its key by signing with a new `kid`, and an RP that does not
  * know that `kid` goes back to `jwks_uri` for it. auth-js goes back only when it held keys
  * before; each preview starts with none, so auth-js's first download is its last, and a key
  * published just after it (a JWKS served from a cache that has not caught up) would be refused.
- * The second call finds that download in auth-js's cache, misses the `kid` in it, and downloads
+ * The next call finds that download in auth-js's cache, misses the `kid` in it, and downloads
  * once more; a `kid` still missing is refused as unknown.
+ *
+ * The keys downloaded while the admin signed in are what any RP holds from before: a `kid` they
+ * lack sends the verification to `jwks_uri` as above, for a first download after the token and
+ * one more — so a key rotated during the sign-in is accepted exactly as before, bounded still.
  */
 async function verifyWithOneMoreKeyDownload(
-  auth: OktaAuth,
+  input: Pick<IdTokenVerification, 'auth' | 'keysWereEarly'>,
   idToken: IDToken,
   validation: Parameters<OktaAuth['token']['verify']>[1],
 ): Promise<void> {
-  try {
-    await auth.token.verify(idToken, validation);
-  } catch (error) {
-    if (!(error instanceof AuthSdkError) || !KID_NOT_FOUND.test(error.message)) {
-      throw error;
+  // One more download after the first one after the token; keys read before it are not that one.
+  let downloadsLeft = 1;
+  for (;;) {
+    try {
+      await input.auth.token.verify(idToken, validation);
+      return;
+    } catch (error) {
+      if (!(error instanceof AuthSdkError) || !KID_NOT_FOUND.test(error.message)) {
+        throw error;
+      }
+      if (!input.keysWereEarly()) {
+        if (downloadsLeft === 0) {
+          throw error;
+        }
+        downloadsLeft -= 1;
+      }
     }
-    await auth.token.verify(idToken, validation);
   }
 }
 
@@ -201,13 +218,15 @@ function checkClaimsAuthJsLacks(
   }
 }
 
+/**
+ * A token without `kid` checked against the JWKS's one signing key, read after the token: with no
+ * `kid`, a key rotated during the sign-in could not be told from a wrong signature.
+ */
 async function verifyWithSingleKey(
-  input: Pick<IdTokenVerification, 'http' | 'discovery' | 'idToken'>,
+  input: Pick<IdTokenVerification, 'downloadKeys' | 'discovery' | 'idToken'>,
   fail: (reason: 'kid' | 'signature', detail: string) => never,
 ): Promise<void> {
-  const answer = await input.http.exchange('keys', input.discovery.jwks_uri, {
-    headers: { accept: 'application/json' },
-  });
+  const answer = await input.downloadKeys();
   const jwks = parseJson(answer.text);
   if (answer.status !== 200 || !isRecord(jwks) || !Array.isArray(jwks.keys)) {
     fail(

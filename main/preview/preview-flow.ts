@@ -146,8 +146,11 @@ async function signIn(
     throw new Stop(refused);
   }
 
-  // 4. The browser, and exactly one callback.
+  // 4. The browser, and exactly one callback; the signing keys are downloaded meanwhile.
   doing('waiting for the sign-in in the browser');
+  if (options.scopes.includes('openid')) {
+    session.prefetchKeys();
+  }
   const callback = await waitForCallback(http, deps, session);
   const code = checkCallback(callback, session.state, discovery);
 
@@ -174,7 +177,6 @@ async function signIn(
     const idToken = checkIdTokenPresent(raw);
     const { header, claims } = await verifyIdToken({
       auth: session.auth,
-      http,
       discovery,
       clientId: options.clientId,
       scopes: options.scopes,
@@ -185,6 +187,8 @@ async function signIn(
       accessToken,
       nonce: session.nonce,
       lastKeysAnswer: () => session.lastKeysAnswer(),
+      keysWereEarly: () => session.keysWereEarly(),
+      downloadKeys: () => session.downloadKeys(),
     });
     result.idToken = { header, claims };
     idTokenObject = {

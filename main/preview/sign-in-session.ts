@@ -11,7 +11,14 @@ import { type Discovery, tokenBody } from './flow-checks.ts';
 import { OutOfTime, Stop } from './flow-stop.ts';
 import { isSigningKey } from './id-token-verification.ts';
 import { redactUrl } from './preview-redaction.ts';
-import { type Answer, isRecord, parseJson, type RecordedHttp, type Step } from './recorded-http.ts';
+import {
+  type Answer,
+  type ExchangeInit,
+  isRecord,
+  parseJson,
+  type RecordedHttp,
+  type Step,
+} from './recorded-http.ts';
 
 /** How the app authenticates at the token endpoint, as configured in Okta. */
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -53,6 +60,15 @@ export interface SignInSession {
   nonce: string;
   /** The last answer of the JWKS endpoint (auth-js downloads the keys itself). */
   lastKeysAnswer(): Answer | undefined;
+  /**
+   * Starts downloading the JWKS now, while the admin signs in, for the ID token's verification
+   * to use; see {@link openSignIn}.
+   */
+  prefetchKeys(): void;
+  /** Whether the keys auth-js last received are the early download, read before the token. */
+  keysWereEarly(): boolean;
+  /** The JWKS as it is now, downloaded after the token (for a token without `kid`). */
+  downloadKeys(): Promise<Answer>;
   /** Redeems the code with the app's own client authentication; the token response's members. */
   redeem(code: string): Promise<Record<string, unknown>>;
   /** userinfo's claims, refused when they describe someone else than the ID token. */
@@ -81,6 +97,12 @@ function memory() {
  * The discovery document was already read and checked, so it is served to auth-js again rather
  * than fetched again. The JWKS is handed over with its RS256 signing keys only (security.md §3:
  * `use: enc` keys never check a signature).
+ *
+ * The JWKS is downloaded while the admin signs in ({@link SignInSession.prefetchKeys}), as a
+ * relying party that caches its OP's keys holds them before a token arrives, so the verification
+ * waits for no round trip of its own (issue 16, P5). The early download is handed to auth-js once,
+ * and only if it answered 200; otherwise auth-js asks for the keys when the token is verified, so
+ * a JWKS that failed for a moment fails nothing.
  */
 export async function openSignIn(
   http: RecordedHttp,
@@ -101,6 +123,41 @@ export async function openSignIn(
   ]);
   let lastTokenAnswer: Answer | undefined;
   let lastKeysAnswer: Answer | undefined;
+  let earlyKeys: Promise<Answer | undefined> | undefined;
+  let keysWereEarly = false;
+  const keysRequest = { headers: { accept: 'application/json' } };
+
+  function prefetchKeys(): void {
+    if (earlyKeys !== undefined) {
+      return;
+    }
+    // A network error here is not the run's: the keys are asked for again at verification.
+    earlyKeys = http.exchange('keys', discovery.jwks_uri, keysRequest).then(
+      (answer) => answer,
+      (error: unknown) => {
+        if (error instanceof OutOfTime) {
+          throw error;
+        }
+        return undefined;
+      },
+    );
+    earlyKeys.catch(() => undefined);
+  }
+
+  /** The early download once, if it answered 200; a new download otherwise. */
+  async function readKeys(init: ExchangeInit): Promise<Answer> {
+    const early = earlyKeys;
+    earlyKeys = Promise.resolve(undefined);
+    const prefetched = early === undefined ? undefined : await http.beforeDeadline(early);
+    keysWereEarly = prefetched?.status === 200;
+    const answer =
+      prefetched?.status === 200
+        ? prefetched
+        : await http.exchange('keys', discovery.jwks_uri, init);
+    lastKeysAnswer = answer;
+    return answer;
+  }
+
   const httpRequestClient: HttpRequestClient = async (method, url, init) => {
     if (url === discovered.url) {
       return { status: 200, responseText: discovered.answer.text, headers: {} };
@@ -121,13 +178,15 @@ export async function openSignIn(
           ? init.data
           : JSON.stringify(init.data);
     const step = endpointSteps.get(url) ?? 'discovery';
-    const answer = await http.exchange(step, url, { method, headers, body });
+    const answer =
+      step === 'keys' && method === 'GET'
+        ? await readKeys({ method, headers })
+        : await http.exchange(step, url, { method, headers, body });
     let responseText = answer.text;
     if (step === 'token') {
       lastTokenAnswer = answer;
     }
     if (step === 'keys') {
-      lastKeysAnswer = answer;
       const jwks = parseJson(answer.text);
       if (answer.status === 200 && isRecord(jwks) && Array.isArray(jwks.keys)) {
         responseText = JSON.stringify({ ...jwks, keys: jwks.keys.filter(isSigningKey) });
@@ -248,6 +307,13 @@ export async function openSignIn(
     state: tokenParams.state ?? '',
     nonce: tokenParams.nonce ?? '',
     lastKeysAnswer: () => lastKeysAnswer,
+    prefetchKeys,
+    keysWereEarly: () => keysWereEarly,
+    async downloadKeys() {
+      const answer = await http.exchange('keys', discovery.jwks_uri, keysRequest);
+      lastKeysAnswer = answer;
+      return answer;
+    },
     redeem,
     readUserinfo,
   };

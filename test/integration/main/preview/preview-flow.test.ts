@@ -146,9 +146,10 @@ describe.each(['org', 'default'] as const)('a preview on the %s authorization se
       expect(result.timeline.map((entry) => entry.step)).toEqual([
         'discovery',
         'authorize',
+        // Downloaded while the user signs in, so the verification waits for no round trip.
+        'keys',
         'callback',
         'token',
-        'keys',
         'userinfo',
       ]);
       const token = result.timeline.find((entry) => entry.step === 'token');
@@ -175,7 +176,7 @@ describe.each(['org', 'default'] as const)('a preview on the %s authorization se
         code_challenge_method: 'S256',
         response_type: 'code',
       });
-      const callback = new URL(result.timeline[2]?.url ?? '');
+      const callback = new URL(result.timeline[3]?.url ?? '');
       expect(callback.searchParams.get('code')).toBe('[redacted]');
       const code = seen[0]?.searchParams.get('code');
       expect(code).toBeTruthy();

@@ -367,7 +367,7 @@ describe('the diagnosis of a real failed preview, and its one-click fix', () => 
     const { run, report, diagnosis } = await failing(target, { user: outsider });
     // Okta refuses after the sign-in: the redirect back carries the error.
     expect(run.authorizeUrl).not.toBeNull();
-    expect(steps(report)).toEqual(['discovery', 'authorize', 'callback']);
+    expect(steps(report)).toEqual(['discovery', 'authorize', 'keys', 'callback']);
     expect(diagnosis).toMatchObject({
       code: 'USER_NOT_ASSIGNED',
       oktaText: 'User is not assigned to the client application.',
@@ -494,7 +494,7 @@ describe('the diagnosis of a real failed preview, and its one-click fix', () => 
     });
     // The preview does PKCE, so it gets as far as /token, where it sends the secret.
     const { report, diagnosis } = await failing(target);
-    expect(steps(report)).toEqual(['discovery', 'authorize', 'callback', 'token']);
+    expect(steps(report)).toEqual(['discovery', 'authorize', 'keys', 'callback', 'token']);
     expect(report.timeline.at(-1)).toMatchObject({ step: 'token', status: 401 });
     expect(diagnosis).toMatchObject({
       code: 'CLIENT_AUTH_MISMATCH',
@@ -682,7 +682,8 @@ describe('the diagnosis of a real preview whose callback or code went wrong', ()
       browse: () => Promise.resolve(),
     });
     expect(run.authorizeUrl).not.toBeNull();
-    expect(steps(report)).toEqual(['discovery', 'authorize']);
+    // The signing keys were read while the preview waited for the sign-in.
+    expect(steps(report)).toEqual(['discovery', 'authorize', 'keys']);
     expect(diagnosis).toMatchObject({ code: 'OKTA_ERROR', oktaText: null });
     expect(diagnosis.cause).toContain('waiting for the sign-in in the browser');
   });
