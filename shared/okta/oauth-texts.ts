@@ -51,3 +51,13 @@ export const ORG_AS_SCOPES = new Set([
   'offline_access',
   'groups',
 ]);
+
+/**
+ * Okta's `invalid_scope` answer at `/token` for scopes the app may not request (unverified
+ * wording: the phrase and the list are what Okta's answer is known to carry). The sandbox says
+ * it; the console reads only the `okta.*` scopes out of it (`main/okta/okta-errors.ts`), so a
+ * rewording by Okta costs the console nothing but the sentence.
+ */
+export function oktaScopesNotAllowed(scopes: readonly string[]): string {
+  return `The following scopes are not allowed: ${scopes.join(', ')}`;
+}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { OKTA_OAUTH_TEXTS } from '../../../shared/okta/oauth-texts.ts';
+import { OKTA_OAUTH_TEXTS, oktaScopesNotAllowed } from '../../../shared/okta/oauth-texts.ts';
 import { OKTA_API_SCOPES } from '../operation-scopes.ts';
 import { recordOAuthTokenGrant, recordRefreshTokenReuse } from '../system-log.ts';
 import type { OidcRequestContext } from './authorization-server-provider.ts';
@@ -142,14 +142,6 @@ function scopesNotGranted(client: OAuthClientView, requested: readonly string[])
   );
 }
 
-/**
- * Okta's refusal of scopes the app may not request (unverified wording: the phrase and the
- * list are what Okta's answer is known to carry).
- */
-export function scopesNotAllowed(scopes: readonly string[]): string {
-  return `The following scopes are not allowed: ${scopes.join(', ')}`;
-}
-
 /** What the checks at `/token` let through to the provider. */
 interface CheckedTokenRequest {
   requestContext: OidcRequestContext;
@@ -209,7 +201,7 @@ function checkTokenRequest(
   if (grantType === 'client_credentials' && call.server === undefined) {
     const refused = scopesNotGranted(client, (form.get('scope') ?? '').split(' '));
     if (refused.length > 0) {
-      oauthError(response, 400, 'invalid_scope', scopesNotAllowed(refused));
+      oauthError(response, 400, 'invalid_scope', oktaScopesNotAllowed(refused));
       return undefined;
     }
   }

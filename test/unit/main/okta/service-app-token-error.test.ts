@@ -5,6 +5,7 @@ import {
   ServiceAppTokenError,
   toOktaAppError,
 } from '../../../../main/okta/okta-errors.ts';
+import { oktaScopesNotAllowed } from '../../../../shared/okta/oauth-texts.ts';
 
 const ORG = 'https://dev-1.okta.com';
 
@@ -28,9 +29,10 @@ function explain(error: unknown, token = 'PRIVATE-KEY-JSON') {
 
 describe('scopesNotAllowed', () => {
   it('reads the scopes Okta names in its invalid_scope answer', () => {
-    expect(
-      scopesNotAllowed('The following scopes are not allowed: okta.users.manage, okta.logs.read'),
-    ).toEqual(['okta.users.manage', 'okta.logs.read']);
+    // Okta's sentence, as the sandbox says it.
+    expect(scopesNotAllowed(oktaScopesNotAllowed(['okta.users.manage', 'okta.logs.read']))).toEqual(
+      ['okta.users.manage', 'okta.logs.read'],
+    );
     expect(scopesNotAllowed('No scopes were requested.')).toEqual([]);
     expect(scopesNotAllowed(undefined)).toEqual([]);
   });
