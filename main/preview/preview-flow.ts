@@ -48,8 +48,9 @@ export interface PreviewDeps {
   /** Told of each exchange as it completes (already redacted), for live progress. */
   onEntry?(entry: TimelineEntry): void;
   /**
-   * The caller's last word before the browser opens, started earlier so it costs no round trip
-   * of its own: a failure stops the preview with it (e.g. a user Okta will not let in).
+   * The caller's last word before the browser opens (e.g. a user Okta will not let in): started
+   * once discovery answered, beside the authorize request's preparation and pre-flight, so it
+   * costs no round trip of its own; a failure stops the preview with it.
    */
   beforeBrowser?(): Promise<PreviewFailure | undefined>;
 }
@@ -132,16 +133,18 @@ async function signIn(
   // 1. Discovery, before anything is sent to the authorization endpoint.
   const discovered = await readDiscovery(http, options.issuer);
   const { discovery } = discovered;
+  const callersCheck = deps.beforeBrowser?.();
+  callersCheck?.catch(() => undefined);
 
   // 2. PKCE, state and nonce from auth-js; its requests go through the recorder.
   const session = await openSignIn(http, options, discovered);
 
   // 3. Pre-flight: Okta's own error pages show before any browser opens. Then the caller's own
-  // check (the user's status), started beside discovery, so it costs no round trip of its own.
+  // check (the user's status), started beside it, so it costs no round trip of its own.
   doing('checking the authorize request');
   const preflight = await http.exchange('authorize', session.authorizeUrl, { manual: true });
   checkPreflight(preflight, session.authorizeUrl, options.redirectUri);
-  const refused = await deps.beforeBrowser?.();
+  const refused = await callersCheck;
   if (refused !== undefined) {
     throw new Stop(refused);
   }

@@ -200,17 +200,15 @@ export async function startPreviewRun(options: {
     try {
       // A user Okta will not let in (suspended, locked out, not activated, deactivated) would
       // only meet "Unable to sign in" and a preview that times out: say so before the sign-in.
-      // Read beside discovery and the pre-flight, and awaited just before the browser opens.
+      // Read beside the pre-flight, and awaited just before the browser opens.
       const login = options.login;
-      const status =
-        login === null || options.throwaway !== undefined
-          ? Promise.resolve(null)
-          : readUserStatus(client, login);
-      status.catch(() => undefined);
       result = await runPreview(
         {
           beforeBrowser: async () => {
-            const found = await status;
+            const found =
+              login === null || options.throwaway !== undefined
+                ? null
+                : await readUserStatus(client, login);
             return found === null || SIGNS_IN.has(found)
               ? undefined
               : {
