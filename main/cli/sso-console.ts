@@ -23,7 +23,7 @@ import { rememberingSecretStore } from '../platform/secrets/remembering-secret-s
 import { createPreviewService } from '../preview/preview-service.ts';
 import { createFileProfileRepository } from '../profiles/profile-repository.ts';
 import { consoleServiceAppScopes, type OrgCredentials } from '../profiles/profile-service.ts';
-import { SetupBlockedError } from '../setup/apply.ts';
+import { ApplyCancelledError, SetupBlockedError } from '../setup/apply.ts';
 import { createSetupService } from '../setup/setup-service.ts';
 import { CliError } from './cli-error.ts';
 import { runDestroyCommand } from './destroy-command.ts';
@@ -40,6 +40,7 @@ import {
   runApplyCommand,
   runPlanCommand,
   type SetupCommandIo,
+  type SetupInput,
 } from './setup-commands.ts';
 
 /**
@@ -87,7 +88,9 @@ exactly that plan, or refuses it and writes nothing when the org changed since (
 the changes). apply FILE plans and applies in one go (--yes: without asking). The client secret
 and the test user's password go to the OS keychain, under the accounts the console uses, and
 are printed only with --show-secrets; apply exits 4 when the org was changed but the keychain
-could not keep one (apply again once it works: a new one is issued into it).
+could not keep one (apply again once it works: a new one is issued into it). Ctrl+C during an
+apply cancels it before its next request to Okta (a request already sent is answered and
+recorded first) and exits 130; run the apply again to finish (a second Ctrl+C quits at once).
 destroy removes what the setup made (its app, test user, throwaway users, and the trusted
 origins and custom server objects its journal created) and nothing else: without --yes it
 prints the teardown and exits 2 when there is something to remove, 0 when nothing; with --yes
@@ -735,12 +738,15 @@ async function main(argv: string[]): Promise<number> {
   // The file first: one that cannot be used is said before a token is asked for.
   const input = command === 'plan' ? readSetupInput(file, 'plan') : readSetupInput(file, 'apply');
   const context = await serviceContext(values);
+  /** Ctrl+C during an apply: see {@link applyUntilInterrupted}. */
+  const interrupt = new AbortController();
   // The console window's setup service: one orchestration of plan and apply (error mapping,
   // keychain, journal), so the CLI and the wizard cannot drift apart.
   const setup = createSetupService({
     activeOrg: context.activeOrg,
     secrets: context.keychain,
     dataDir: context.dataDir,
+    interrupt: interrupt.signal,
     emitProgress: (event) => {
       if (values.json !== true) {
         say(
@@ -767,16 +773,67 @@ async function main(argv: string[]): Promise<number> {
         },
         io,
       )
-    : runApplyCommand(
-        {
-          setup,
-          input,
-          json,
-          yes: values.yes === true,
-          showSecrets: values['show-secrets'] === true,
-        },
-        io,
+    : applyUntilInterrupted(interrupt, input, () =>
+        runApplyCommand(
+          {
+            setup,
+            input,
+            json,
+            yes: values.yes === true,
+            showSecrets: values['show-secrets'] === true,
+          },
+          io,
+        ),
       );
+}
+
+/** The exit code of an apply cancelled by Ctrl+C: 128 + SIGINT, as a shell says it. */
+const CANCELLED_EXIT = 130;
+
+/**
+ * Runs `apply` with Ctrl+C cancelling it the safe way, as the console's Cancel does.
+ *
+ * @remarks
+ * Without this, Ctrl+C ends the process at once, possibly with a create in flight: the journal
+ * still lets the next apply settle it by reading the org, but a secret Okta sent in that answer
+ * would be lost (and replaced by the next apply). Here the first Ctrl+C aborts the apply's
+ * signal: it stops before its next request (one waiting for a rate limit is dropped at once),
+ * every answer already coming is journaled and its secret kept, and the command says what was
+ * made and exits {@link CANCELLED_EXIT}. The listener is removed after the first Ctrl+C, so a
+ * second one ends the process as usual, for an admin who cannot wait for a slow answer.
+ */
+async function applyUntilInterrupted(
+  interrupt: AbortController,
+  input: SetupInput,
+  run: () => Promise<number>,
+): Promise<number> {
+  const onInterrupt = () => {
+    interrupt.abort();
+    say(
+      '\nCancelling: the apply stops before its next request to Okta (a request already sent is answered and recorded first). Press Ctrl+C again to quit at once.\n',
+    );
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'CANCELLED') {
+      throw error;
+    }
+    const cause: unknown = error.cause;
+    const wroteNothing =
+      cause instanceof ApplyCancelledError && cause.made.length + cause.inDoubt.length === 0;
+    const again =
+      input.kind === 'plan-file' && !wroteNothing
+        ? `plan it again (sso-console plan SETUP_FILE --out PLANFILE) and apply the new plan: ${input.file} still describes the org before this apply`
+        : `run sso-console apply ${input.file} again`;
+    say(
+      `sso-console: ${error.message}\n  To finish the setup, ${again}; it continues from the journal and creates nothing twice.\n`,
+    );
+    return CANCELLED_EXIT;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
 }
 
 try {

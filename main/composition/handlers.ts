@@ -64,6 +64,8 @@ export function createHandlers(deps: {
     'directory:search-groups': ({ query }) => deps.directory.groups(query),
     'setup:plan': ({ document }) => deps.setup.plan(document),
     'setup:apply': ({ planId, operationId }) => deps.setup.applyPlan(planId, operationId),
+    'setup:apply-cancel': ({ operationId }) =>
+      Promise.resolve({ cancelled: deps.setup.cancelApply(operationId) }),
     'setup:list-apps': ({ query }) => deps.setup.listApps(query),
     'setup:read-app': ({ appId }) => deps.setup.readApp(appId),
     'setup:assignments': ({ document }) => deps.setup.assignments(document),

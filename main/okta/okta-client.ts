@@ -10,6 +10,7 @@ import {
   type RequestSchedulerOptions,
   type ScheduledResponse,
 } from './request-scheduler.ts';
+import { currentRequestScope } from './request-scope.ts';
 
 /** The management client the console uses: the real SDK, configured explicitly. */
 export type OktaClient = InstanceType<typeof okta.Client>;
@@ -32,6 +33,10 @@ export const OKTA_REQUEST_TIMEOUT_MS = 30_000;
  *   request, and a retry carries Okta's `X-Okta-Retry-For` / `X-Okta-Retry-Count` as the SDK's do.
  * - A 5xx or a dropped connection is never retried here: a write may have been committed, and
  *   the apply engine settles it by reading the org (security.md §6).
+ * - A request made inside a cancellable operation (`inRequestScope`, e.g. an apply) is
+ *   queued with that operation's signal, so a cancel drops it from the scheduler's queue rather
+ *   than waiting out a rate limit; and each write sent is counted on the scope, so the operation
+ *   knows whether a step it stopped can have changed the org.
  */
 class ConsoleRequestExecutor extends okta.RequestExecutor {
   readonly #scheduler: RequestScheduler;
@@ -50,8 +55,11 @@ class ConsoleRequestExecutor extends okta.RequestExecutor {
       delete request.agent;
     }
     const method = (request.method ?? 'GET').toUpperCase();
+    const scope = currentRequestScope();
+    // The org's token endpoint changes nothing in it: a service app's access token is not a write.
+    const isWrite = method !== 'GET' && method !== 'HEAD' && !url.pathname.endsWith(ORG_TOKEN_PATH);
     let retryFor: string | null = null;
-    const answer = this.#scheduler.run(bucketOf(method, url.pathname), async (attempt) => {
+    const send = async (attempt: number) => {
       const headers: Record<string, string> = { ...(request.headers ?? {}) };
       if (attempt > 0) {
         headers['X-Okta-Retry-Count'] = String(attempt);
@@ -60,18 +68,28 @@ class ConsoleRequestExecutor extends okta.RequestExecutor {
         }
       }
       const attemptRequest: ExecutorRequest = { ...request, headers, timeout: this.#timeoutMs };
+      if (scope !== undefined && isWrite) {
+        scope.writesSent += 1;
+      }
       // node-fetch's Response, whose types are not installed: read through the fields used.
       const response = (await (super.fetch(
         attemptRequest,
       ) as Promise<unknown>)) as ScheduledResponse & {
         text(): Promise<string>;
       };
+      if (scope !== undefined && isWrite && response.status === 429) {
+        // Okta refused it without doing anything (okta-behaviours.md §7).
+        scope.writesSent -= 1;
+      }
       retryFor ??= response.headers.get('x-okta-request-id');
       // A 429 sent again is not read by the SDK: its body is drained, so its connection is free.
       response.discard = async () => {
         await response.text().catch(() => undefined);
       };
       return response;
+    };
+    const answer = this.#scheduler.run(bucketOf(method, url.pathname), send, {
+      signal: scope?.signal,
     });
     if (url.pathname.endsWith(ORG_TOKEN_PATH)) {
       return answer.then((response) => refuseFailedTokenResponse(response as TokenResponse, url));

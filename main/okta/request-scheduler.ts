@@ -60,16 +60,38 @@ export interface RequestSchedulerOptions {
   random?: () => number;
 }
 
+/**
+ * A request the scheduler dropped before sending it, because the operation it belongs to was
+ * cancelled (its signal aborted) while it waited for its turn, a rate limit's reset or a backoff.
+ *
+ * @remarks
+ * Okta never saw it (or saw only attempts it refused with a 429, which change nothing), so the
+ * caller knows for sure that this request changed nothing in the org.
+ */
+export class RequestCancelledError extends Error {
+  constructor() {
+    super('The request was not sent to Okta: the operation it belonged to was cancelled.');
+    this.name = 'RequestCancelledError';
+  }
+}
+
 /** Paces every request to one org; see {@link createRequestScheduler}. */
 export interface RequestScheduler {
   /**
    * Sends a request when its bucket and the org's concurrency allow, and sends it again after
    * a 429 once Okta's reset (or a backoff) has passed. Answers the last response; a 429 only
    * when the retries are spent or the reset is too far away.
+   *
+   * With `signal`, the request is dropped from the queue the moment the signal aborts while it
+   * waits (its turn, a reset, a backoff), rejecting with {@link RequestCancelledError}; the
+   * other requests in the queue keep their places. An attempt already sent is never abandoned:
+   * its answer is awaited and given back as usual (only a 429 answer, which changed nothing, is
+   * not sent again).
    */
   run(
     bucket: RateLimitBucket | null,
     send: (attempt: number) => Promise<ScheduledResponse>,
+    options?: { signal?: AbortSignal | undefined },
   ): Promise<ScheduledResponse>;
   /** Hears every wait from `reportWaitsFromMs` up; returns the function that stops it. */
   onWait(listener: (wait: RateLimitWait) => void): () => void;
@@ -94,6 +116,25 @@ interface BucketState {
 interface Waiter {
   bucket: RateLimitBucket | null;
   grant: () => void;
+}
+
+/** Waits `ms`, or less when `signal` aborts (then rejects with {@link RequestCancelledError}). */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(new RequestCancelledError());
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new RequestCancelledError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 const DEFAULTS = {
@@ -329,9 +370,38 @@ export function createRequestScheduler(options: RequestSchedulerOptions = {}): R
     }
   }
 
-  function acquire(bucket: RateLimitBucket | null): Promise<void> {
-    return new Promise((grant) => {
-      waiters.push({ bucket, grant });
+  /**
+   * Waits for a place to send a request of `bucket`. An abort of `signal` takes the waiter out
+   * of the queue at once, and the wake-up timer is set again for the waiters left (none left:
+   * no timer, so a process that cancelled its last request can end).
+   */
+  function acquire(bucket: RateLimitBucket | null, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted === true) {
+        reject(new RequestCancelledError());
+        return;
+      }
+      const onAbort = () => {
+        const index = waiters.indexOf(waiter);
+        if (index < 0) {
+          return;
+        }
+        waiters.splice(index, 1);
+        clearTimeout(wakeTimer);
+        wakeTimer = undefined;
+        wakeAtMs = Number.POSITIVE_INFINITY;
+        reject(new RequestCancelledError());
+        pump();
+      };
+      const waiter: Waiter = {
+        bucket,
+        grant: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      waiters.push(waiter);
       pump();
     });
   }
@@ -369,9 +439,10 @@ export function createRequestScheduler(options: RequestSchedulerOptions = {}): R
   }
 
   return {
-    async run(bucket, send) {
+    async run(bucket, send, options = {}) {
+      const { signal } = options;
       for (let attempt = 0; ; attempt += 1) {
-        await acquire(bucket);
+        await acquire(bucket, signal);
         let response: ScheduledResponse;
         try {
           response = await send(attempt);
@@ -411,7 +482,7 @@ export function createRequestScheduler(options: RequestSchedulerOptions = {}): R
         await response.discard?.();
         if (bucket === null) {
           // A path Okta does not count has no bucket to hold its requests: this one waits alone.
-          await new Promise((resolve) => setTimeout(resolve, untilMs - nowMs));
+          await pause(untilMs - nowMs, signal);
         }
       }
     },

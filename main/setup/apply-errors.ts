@@ -73,3 +73,31 @@ export class SecretsCannotBeKeptError extends Error {
     this.secrets = secrets;
   }
 }
+
+/**
+ * The admin cancelled the apply: it stopped before its next request to Okta. What it made
+ * before is journaled; applying again continues from there.
+ */
+export class ApplyCancelledError extends Error {
+  /** Changes Okta confirmed (or reading the org found) in this apply, by title. */
+  readonly made: string[];
+  /** Changes of the plan not made: never sent, or stopped before any request of theirs went. */
+  readonly notMade: string[];
+  /**
+   * Changes stopped after some of their requests went out (a step of several requests): the
+   * next apply reads the org to see what of them is there before it writes anything.
+   */
+  readonly inDoubt: string[];
+
+  constructor(outcome: { made: string[]; notMade: string[]; inDoubt: string[] }) {
+    super(
+      outcome.made.length === 0 && outcome.inDoubt.length === 0
+        ? 'The apply was cancelled before its first change: nothing was written to the org.'
+        : `The apply was cancelled: it stopped before its next request to Okta, with ${String(outcome.made.length)} of ${String(outcome.made.length + outcome.notMade.length + outcome.inDoubt.length)} changes made.`,
+    );
+    this.name = 'ApplyCancelledError';
+    this.made = outcome.made;
+    this.notMade = outcome.notMade;
+    this.inDoubt = outcome.inDoubt;
+  }
+}

@@ -10,7 +10,10 @@ import type { Owed, OwedSecrets } from './plan.ts';
  * - `done`: Okta answered that it was made;
  * - `found` / `not-found`: the answer was lost (or a 5xx came back), and reading the org showed
  *   the change was, or was not, made;
- * - `failed`: Okta refused it (a 4xx, a revoked token), and the apply stopped.
+ * - `failed`: Okta refused it (a 4xx, a revoked token), and the apply stopped;
+ * - `not-sent`: the admin cancelled the apply before any request of the write reached Okta
+ *   (it waited for a rate limit's reset, say): nothing was made. A write cancelled after one of
+ *   its requests went out records no outcome: it is in doubt, like one cut off by a kill.
  *
  * A `started` with no outcome after it is a write in doubt: the process ended while it was in
  * flight. The next apply settles it by reading the org before it writes anything.
@@ -33,6 +36,7 @@ export interface JournalEntry {
     | 'found'
     | 'not-found'
     | 'failed'
+    | 'not-sent'
     | 'kept'
     | 'not-kept'
     | 'listed'
@@ -69,7 +73,13 @@ export function createFileJournal(file: string): ApplyJournal {
   return createJsonLinesJournal<JournalEntry>(file);
 }
 
-const OUTCOMES: readonly JournalEntry['phase'][] = ['done', 'found', 'not-found', 'failed'];
+const OUTCOMES: readonly JournalEntry['phase'][] = [
+  'done',
+  'found',
+  'not-found',
+  'failed',
+  'not-sent',
+];
 
 /** The journal's entries about one document in one org. */
 export function entriesFor(
@@ -208,6 +218,9 @@ export function unkeptSecrets(entries: readonly JournalEntry[]): {
     } else if (entry.phase === 'kept' && issued !== undefined) {
       kept.push(issued);
       issued = undefined;
+    } else if (entry.phase === 'not-sent') {
+      // Cancelled before it was asked for: no secret was made, so none is unaccounted for.
+      listed = undefined;
     } else if (entry.phase === 'not-found' || entry.phase === 'found') {
       // Asked for, and its answer never came: it may exist, under an id not known here.
       if (listed !== undefined) {

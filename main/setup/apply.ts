@@ -2,7 +2,10 @@ import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import { describeFailure } from '../okta/okta-errors.ts';
 import { type OrgSnapshot, readOrgSnapshot } from '../okta/org-snapshot.ts';
+import { RequestCancelledError } from '../okta/request-scheduler.ts';
+import { inRequestScope, type RequestScope } from '../okta/request-scope.ts';
 import {
+  ApplyCancelledError,
   ApplyIncompleteError,
   ChangedDuringApplyError,
   PlanStaleError,
@@ -24,6 +27,7 @@ import { desiredAppFields, NOTHING_OWED, type Plan, planSetup, type PlanStep } f
 import { compareBasis } from './plan-basis.ts';
 
 export {
+  ApplyCancelledError,
   ApplyIncompleteError,
   ChangedDuringApplyError,
   PlanStaleError,
@@ -124,13 +128,67 @@ function mayHaveFailedInFlight(error: unknown): boolean {
   return typeof status !== 'number' || status >= 500;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or until `signal` aborts: the read after it is then dropped at once. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted === true) {
+      resolve();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** A write the admin cancelled before any request of it could change the org; journaled so. */
+class StepNotSentError extends Error {
+  constructor() {
+    super('The change was cancelled before it was sent to Okta.');
+    this.name = 'StepNotSentError';
+  }
+}
+
+/** What a cancelled apply tells of its steps: each step's key and title, by what became of it. */
+interface ApplyTally {
+  /** The changes this apply set out to make (the reviewed plan's, less what is unchanged). */
+  planned: Map<string, string>;
+  /** Made in this apply: Okta confirmed it, or reading the org found it. */
+  made: Map<string, string>;
+  /** Stopped after some of their requests went out: the next apply reads the org for them. */
+  inDoubt: Map<string, string>;
+}
+
+/** The options of {@link applySetup}. */
+export interface ApplyOptions {
+  client: OktaClient;
+  document: SetupDocument;
+  /** The org's URL: journal entries and the secrets' keychain accounts are per org. */
+  orgUrl: string;
+  journal: ApplyJournal;
+  secrets: SecretKeeper;
+  /** The plan the admin reviewed; without it, the apply takes the plan it makes itself. */
+  reviewed?: Pick<Plan, 'basis' | 'steps'>;
+  /** The org's limit on its `apps` bucket a minute, once known: a fresh plan says how long. */
+  appsPerMinute?: () => number | undefined;
+  onProgress?: ApplyProgress;
+  clock?: () => Date;
+  /**
+   * Cancels the apply: it stops before its next request to Okta and throws
+   * {@link ApplyCancelledError}. A request already sent is answered and journaled as ever; one
+   * waiting in the org's scheduler (for a rate limit's reset, say) is dropped at once.
+   */
+  signal?: AbortSignal;
 }
 
 /**
  * Applies a setup document: exactly the plan the admin reviewed, each write recorded in the
  * journal before it is made, each failure settled by reading the org rather than writing again.
+ * It can be cancelled (`signal`) and resumed.
  *
  * @remarks
  * - **This plan or none.** With `reviewed`, the org is read again before the first write and
@@ -149,22 +207,48 @@ function sleep(ms: number): Promise<void> {
  *   ended — is owed: the next apply replaces it with a new one, straight into the keychain (see
  *   {@link owedSecrets}). The console never handed the old one out, so nothing that works
  *   breaks.
+ * - **Cancel.** When `signal` aborts, the apply stops before its next request: every Okta request
+ * it makes runs in a request scope ({@link inRequestScope}) carrying the signal, so one waiting
+ * in the org's scheduler is dropped at once, while one already sent is answered, journaled and
+ * its secret kept as ever. The steps are checked between too. A step stopped before any of its
+ * writes reached Okta is journaled `not-sent`; one stopped halfway through its requests (an
+ * update and its activation, say) stays in doubt, for the next apply to settle by reading the
+ * org, as after a kill. The apply then throws {@link ApplyCancelledError}, saying what was made;
+ * applying again continues from the journal and creates nothing twice.
  */
-export async function applySetup(options: {
-  client: OktaClient;
-  document: SetupDocument;
-  /** The org's URL: journal entries and the secrets' keychain accounts are per org. */
-  orgUrl: string;
-  journal: ApplyJournal;
-  secrets: SecretKeeper;
-  /** The plan the admin reviewed; without it, the apply takes the plan it makes itself. */
-  reviewed?: Pick<Plan, 'basis' | 'steps'>;
-  /** The org's limit on its `apps` bucket a minute, once known: a fresh plan says how long. */
-  appsPerMinute?: () => number | undefined;
-  onProgress?: ApplyProgress;
-  clock?: () => Date;
-}): Promise<ApplyResult> {
-  const { client, document, journal, orgUrl } = options;
+export async function applySetup(options: ApplyOptions): Promise<ApplyResult> {
+  const { signal } = options;
+  const tally: ApplyTally = { planned: new Map(), made: new Map(), inDoubt: new Map() };
+  const scope: RequestScope = { signal, writesSent: 0 };
+  try {
+    return await inRequestScope(scope, () => applyWithin(options, tally));
+  } catch (error) {
+    if (signal?.aborted !== true) {
+      throw error;
+    }
+    const notMade = [...tally.planned]
+      .filter(([key]) => !tally.made.has(key) && !tally.inDoubt.has(key))
+      .map(([, title]) => title);
+    throw new ApplyCancelledError({
+      made: [...tally.made.values()],
+      notMade,
+      inDoubt: [...tally.inDoubt.values()],
+    });
+  }
+}
+
+/** {@link applySetup}, inside its request scope; notes in `tally` what became of each step. */
+async function applyWithin(options: ApplyOptions, tally: ApplyTally): Promise<ApplyResult> {
+  const { client, document, journal, orgUrl, signal } = options;
+  /** A function, not `signal.aborted` inline: the compiler would keep it narrowed past awaits. */
+  const isCancelled = () => signal?.aborted === true;
+  /** Between steps: a cancelled apply goes no further (the caller says what it did). */
+  const stopIfCancelled = () => {
+    if (isCancelled()) {
+      throw new RequestCancelledError();
+    }
+  };
+  stopIfCancelled();
   const clock = options.clock ?? (() => new Date());
   const history = entriesFor(await journal.read(), document, orgUrl);
   // Writes run side by side (see the loop below), so the journal's lines are queued: each is
@@ -241,6 +325,11 @@ export async function applySetup(options: {
   // refused). A step the org asks for later, from an edit made while this apply runs, is not
   // done behind the admin's back: the apply stops instead (see the loop below).
   const reviewedActions = new Map(plan.steps.map((step) => [step.key, step.action]));
+  for (const step of plan.steps) {
+    if (step.action !== 'unchanged') {
+      tally.planned.set(step.key, step.title);
+    }
+  }
   /** Steps Okta confirmed in this apply, with what was asked of each. */
   const confirmed = new Map<string, PlanStep['action']>();
 
@@ -266,7 +355,7 @@ export async function applySetup(options: {
   async function readUntil(settled: (fresh: Plan) => boolean): Promise<boolean> {
     for (const delay of [0, ...CONSISTENCY_DELAYS_MS]) {
       if (delay > 0) {
-        await sleep(delay);
+        await sleep(delay, signal);
       }
       snapshot = await readOrgSnapshot(client, document);
       plan = replan();
@@ -307,7 +396,7 @@ export async function applySetup(options: {
   const readAfterWrite = async <T>(read: () => Promise<T | undefined>) => {
     for (const delay of [0, ...CONSISTENCY_DELAYS_MS]) {
       if (delay > 0) {
-        await sleep(delay);
+        await sleep(delay, signal);
       }
       const found = await read();
       if (found !== undefined) {
@@ -337,6 +426,10 @@ export async function applySetup(options: {
    */
   async function write(step: PlanStep, attempt: number): Promise<WriteOutcome> {
     const { key } = step;
+    if (isCancelled()) {
+      // Cancelled before it started: not even journaled.
+      throw new StepNotSentError();
+    }
     options.onProgress?.({
       stepKey: key,
       title: step.title,
@@ -347,15 +440,29 @@ export async function applySetup(options: {
       phase: 'started',
       action: step.action === 'create' ? 'create' : 'update',
     });
-    const written = await performWrite(step, {
-      client,
-      document,
-      snapshot,
-      unkept: unkeptSecrets(history),
-      noteSecretsBefore: (objectIds) =>
-        record({ stepKey: CLIENT_SECRET_STEP, phase: 'listed', objectIds }),
-      readAfterWrite,
-    });
+    // The step's own scope, to count its writes: a cancelled step none of whose writes went out
+    // made nothing, for sure.
+    const stepScope: RequestScope = { signal, writesSent: 0 };
+    let written: WriteOutcome;
+    try {
+      written = await inRequestScope(stepScope, () =>
+        performWrite(step, {
+          client,
+          document,
+          snapshot,
+          unkept: unkeptSecrets(history),
+          noteSecretsBefore: (objectIds) =>
+            record({ stepKey: CLIENT_SECRET_STEP, phase: 'listed', objectIds }),
+          readAfterWrite,
+        }),
+      );
+    } catch (error) {
+      if (isCancelled() && stepScope.writesSent === 0) {
+        await record({ stepKey: key, phase: 'not-sent' });
+        throw new StepNotSentError();
+      }
+      throw error;
+    }
     await record({
       stepKey: key,
       phase: 'done',
@@ -363,6 +470,7 @@ export async function applySetup(options: {
     });
     outcome.set(key, { title: step.title, action: step.action });
     confirmed.set(key, step.action);
+    tally.made.set(key, step.title);
     if (written.secret !== undefined) {
       await keep(written.secret);
     }
@@ -379,6 +487,7 @@ export async function applySetup(options: {
   }
 
   for (;;) {
+    stopIfCancelled();
     const pending = plan.steps.filter((candidate) => candidate.action !== 'unchanged');
     if (pending.length === 0) {
       break;
@@ -439,6 +548,10 @@ export async function applySetup(options: {
         continue;
       }
       const error: unknown = result.reason;
+      if (error instanceof StepNotSentError) {
+        // Cancelled before it went out, and journaled so.
+        continue;
+      }
       if (mayHaveFailedInFlight(error)) {
         inDoubt.push({ step, attempt, error });
       } else {
@@ -447,6 +560,14 @@ export async function applySetup(options: {
       }
     }
     plan = replan();
+    if (isCancelled()) {
+      // Cancelled: what is in doubt stays so in the journal, for the next apply to settle by
+      // reading the org before it writes anything — no read, no write more now.
+      for (const { step } of inDoubt) {
+        tally.inDoubt.set(step.key, step.title);
+      }
+      stopIfCancelled();
+    }
     for (const { step } of tried) {
       if (step.kind === 'auth-server' && confirmed.get(step.key) === step.action) {
         await readUntil((fresh) => madeIn(fresh, step));
@@ -464,6 +585,7 @@ export async function applySetup(options: {
       if (wasMade) {
         outcome.set(key, { title: step.title, action: step.action });
         confirmed.set(key, step.action);
+        tally.made.set(key, step.title);
       } else if (attempt >= ATTEMPTS_PER_CHANGE) {
         // Tried enough: say Okta's own failure. The journal holds where to resume.
         refused ??= error;

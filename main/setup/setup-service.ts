@@ -24,6 +24,7 @@ import {
 } from '../platform/secrets/keychain-accounts.ts';
 import type { SecretStore } from '../platform/secrets/secret-store.ts';
 import {
+  ApplyCancelledError,
   ApplyIncompleteError,
   type ApplyProgress,
   type ApplyResult,
@@ -155,6 +156,60 @@ export function refusedForKeychain(error: SecretsCannotBeKeptError): AppError {
   );
 }
 
+/** Up to `limit` titles, then how many more: a setup of 2,000 users is not said in full. */
+function someOf(titles: readonly string[], limit = 5): string {
+  const shown = titles.slice(0, limit).join(', ');
+  return titles.length > limit ? `${shown} and ${String(titles.length - limit)} more` : shown;
+}
+
+/**
+ * What the admin reads after cancelling an apply: what it made before it stopped, that nothing
+ * was made twice, and that applying again finishes the setup from where it stopped.
+ *
+ * @remarks
+ * A cancel stops the apply before its next request to Okta (see `applySetup`), so every change
+ * Okta received was answered and journaled: the count is exact. A change stopped halfway
+ * through its requests is said apart, since the next apply first reads the org to see what of
+ * it is there.
+ */
+export function cancelledApply(error: ApplyCancelledError): AppError {
+  const { made, notMade, inDoubt } = error;
+  if (made.length === 0 && inDoubt.length === 0) {
+    return new AppError(
+      {
+        code: 'CANCELLED',
+        message:
+          'The apply was cancelled, as you asked, before its first change: nothing was written to the org.',
+        hint: 'Apply again when you are ready: the plan below is what it will do.',
+      },
+      { cause: error },
+    );
+  }
+  const total = made.length + notMade.length + inDoubt.length;
+  const parts = [
+    `The apply was cancelled, as you asked: it stopped before its next request to Okta, with ${String(made.length)} of ${String(total)} changes made${made.length === 0 ? '' : ` (${someOf(made)})`}.`,
+  ];
+  if (inDoubt.length > 0) {
+    parts.push(
+      `Stopped halfway through its requests: ${someOf(inDoubt)}; the next apply reads the org to see what of it is there.`,
+    );
+  }
+  parts.push(
+    'Nothing was made twice: every request Okta had received was answered and recorded in the journal.',
+  );
+  return new AppError(
+    {
+      code: 'CANCELLED',
+      message: parts.join(' '),
+      hint: 'Apply again to finish the setup: it continues from the journal and creates nothing twice. If Okta’s rate limit is still in force, it waits for the reset first.',
+    },
+    { cause: error },
+  );
+}
+
+/** Cancels kept for applies the cancel overtook (see `cancelApply`); older ones are let go. */
+const EARLY_CANCELS_KEPT = 20;
+
 /** The plans main holds for the admin to apply, newest last; older ones are let go. */
 const PLANS_KEPT = 20;
 
@@ -201,9 +256,45 @@ export function createSetupService(deps: {
   secrets: Pick<SecretStore, 'get' | 'set' | 'checkAvailable'>;
   dataDir: string;
   emitProgress: (event: Parameters<ApplyProgress>[0] & { operationId: string }) => void;
+  /** Aborted: every apply of this service is cancelled, as by `cancelApply` (the CLI's Ctrl-C). */
+  interrupt?: AbortSignal;
 }) {
   const { activeOrg } = deps;
   const held = new Map<string, HeldPlan>();
+  /** The applies running, by operation id: what cancels each. */
+  const cancels = new Map<string, AbortController>();
+  /** Cancels that arrived before their apply began (the cancel overtook the apply's call). */
+  const cancelledEarly = new Set<string>();
+
+  /**
+   * Runs an apply with its own signal, which {@link cancelApply} (or `interrupt`) aborts.
+   *
+   * @remarks
+   * Registered before anything is awaited, so a cancel that comes while the org is still being
+   * resolved or the lock taken stops the apply before its first request.
+   */
+  async function cancellable<T>(
+    operationId: string,
+    run: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const controller = new AbortController();
+    const abort = () => {
+      controller.abort();
+    };
+    if (cancelledEarly.delete(operationId) || deps.interrupt?.aborted === true) {
+      abort();
+    }
+    deps.interrupt?.addEventListener('abort', abort, { once: true });
+    cancels.set(operationId, controller);
+    try {
+      return await run(controller.signal);
+    } finally {
+      deps.interrupt?.removeEventListener('abort', abort);
+      if (cancels.get(operationId) === controller) {
+        cancels.delete(operationId);
+      }
+    }
+  }
 
   function hold(plan: HeldPlan): string {
     const planId = randomUUID();
@@ -215,6 +306,9 @@ export function createSetupService(deps: {
   }
 
   function asAppError(error: unknown, org: { orgUrl: string; token: string }, action: string) {
+    if (error instanceof ApplyCancelledError) {
+      return cancelledApply(error);
+    }
     if (error instanceof SecretsCannotBeKeptError) {
       return refusedForKeychain(error);
     }
@@ -329,13 +423,14 @@ export function createSetupService(deps: {
     document: SetupDocument,
     operationId: string,
     reviewed: Plan | undefined,
+    signal: AbortSignal,
   ): Promise<ApplyOutcome> {
     const release = await lockApply(org, document);
     try {
       // Before the first write: an apply that stops midway has still made what the document
       // names, and `sso-console list` says which document an app came from.
       await keepSetupDocument(deps.dataDir, document);
-      return await applyHeld(org, document, operationId, reviewed);
+      return await applyHeld(org, document, operationId, reviewed, signal);
     } finally {
       await release();
     }
@@ -347,10 +442,12 @@ export function createSetupService(deps: {
     document: SetupDocument,
     operationId: string,
     reviewed: Plan | undefined,
+    signal: AbortSignal,
   ): Promise<ApplyOutcome> {
     let result: ApplyResult;
     try {
       result = await applySetup({
+        signal,
         client: org.client,
         document,
         orgUrl: org.orgUrl,
@@ -402,6 +499,37 @@ export function createSetupService(deps: {
     };
   }
 
+  /** Applies the plan held under `planId`; see `applyPlan`. */
+  async function applyHeldPlan(
+    planId: string,
+    operationId: string,
+    signal: AbortSignal,
+  ): Promise<ApplyOutcome> {
+    const org = await activeOrg();
+    const plan = held.get(planId);
+    if (plan === undefined) {
+      throw new AppError({
+        code: 'PLAN_NOT_FOUND',
+        message:
+          'The console no longer holds the plan you reviewed (it was made before the console restarted, or many plans ago), so nothing was applied.',
+        hint: 'Review the plan again, then apply it.',
+      });
+    }
+    if (plan.orgUrl !== org.orgUrl) {
+      throw new AppError({
+        code: 'PLAN_NOT_FOUND',
+        message: `The plan you reviewed was made for ${plan.orgUrl}, but the connected org is now ${org.orgUrl}, so nothing was applied.`,
+        hint: 'Review the plan again against the connected org, then apply it.',
+      });
+    }
+    const outcome = await applyDocument(org, plan.document, operationId, plan.plan, signal);
+    if (outcome.outcome === 'applied') {
+      // Applied once: a second apply of it would be of an org it no longer describes.
+      held.delete(planId);
+    }
+    return outcome;
+  }
+
   return {
     /** Plans a document and holds the plan, for the admin to review and apply by its id. */
     async plan(document: SetupDocument): Promise<{ planId: string; plan: SetupPlan }> {
@@ -428,50 +556,51 @@ export function createSetupService(deps: {
      * Applies the plan held under `planId`, exactly: refused (nothing written) when the org
      * changed since it was made, and then answered with the changes and a fresh plan to review.
      */
-    async applyPlan(planId: string, operationId: string): Promise<ApplyOutcome> {
-      const org = await activeOrg();
-      const plan = held.get(planId);
-      if (plan === undefined) {
-        throw new AppError({
-          code: 'PLAN_NOT_FOUND',
-          message:
-            'The console no longer holds the plan you reviewed (it was made before the console restarted, or many plans ago), so nothing was applied.',
-          hint: 'Review the plan again, then apply it.',
-        });
+    applyPlan(planId: string, operationId: string): Promise<ApplyOutcome> {
+      return cancellable(operationId, (signal) => applyHeldPlan(planId, operationId, signal));
+    },
+
+    /**
+     * Cancels the apply running under `operationId`: it stops before its next request to Okta
+     * and answers `CANCELLED`, saying what it made (see {@link cancelledApply}). Answers whether
+     * one was running; a cancel that overtook its apply's start is kept, and stops it at once.
+     */
+    cancelApply(operationId: string): boolean {
+      const controller = cancels.get(operationId);
+      if (controller === undefined) {
+        cancelledEarly.add(operationId);
+        for (const oldest of [...cancelledEarly].slice(
+          0,
+          Math.max(0, cancelledEarly.size - EARLY_CANCELS_KEPT),
+        )) {
+          cancelledEarly.delete(oldest);
+        }
+        return false;
       }
-      if (plan.orgUrl !== org.orgUrl) {
-        throw new AppError({
-          code: 'PLAN_NOT_FOUND',
-          message: `The plan you reviewed was made for ${plan.orgUrl}, but the connected org is now ${org.orgUrl}, so nothing was applied.`,
-          hint: 'Review the plan again against the connected org, then apply it.',
-        });
-      }
-      const outcome = await applyDocument(org, plan.document, operationId, plan.plan);
-      if (outcome.outcome === 'applied') {
-        // Applied once: a second apply of it would be of an org it no longer describes.
-        held.delete(planId);
-      }
-      return outcome;
+      controller.abort();
+      return true;
     },
 
     /**
      * Applies a plan kept outside the console (the CLI's plan file), or — without `reviewed` —
      * plans and applies in one go (`sso-console apply FILE --yes`).
      */
-    async applyReviewed(
+    applyReviewed(
       document: SetupDocument,
       operationId: string,
       reviewed?: HeldPlan,
     ): Promise<ApplyOutcome> {
-      const org = await activeOrg();
-      if (reviewed !== undefined && reviewed.orgUrl !== org.orgUrl) {
-        throw new AppError({
-          code: 'PLAN_NOT_FOUND',
-          message: `The plan was made for ${reviewed.orgUrl}, not for ${org.orgUrl}, so nothing was applied.`,
-          hint: `Apply it with --org-url ${reviewed.orgUrl}, or make a plan for this org with \`sso-console plan FILE --out PLANFILE\`.`,
-        });
-      }
-      return applyDocument(org, document, operationId, reviewed?.plan);
+      return cancellable(operationId, async (signal) => {
+        const org = await activeOrg();
+        if (reviewed !== undefined && reviewed.orgUrl !== org.orgUrl) {
+          throw new AppError({
+            code: 'PLAN_NOT_FOUND',
+            message: `The plan was made for ${reviewed.orgUrl}, not for ${org.orgUrl}, so nothing was applied.`,
+            hint: `Apply it with --org-url ${reviewed.orgUrl}, or make a plan for this org with \`sso-console plan FILE --out PLANFILE\`.`,
+          });
+        }
+        return applyDocument(org, document, operationId, reviewed?.plan, signal);
+      });
     },
 
     /** Where the journal of `document` is kept, for the CLI to say. */

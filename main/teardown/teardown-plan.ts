@@ -78,7 +78,8 @@ export interface TeardownPlan {
   secrets: SecretToForget[];
 }
 
-const OUTCOMES = new Set(['done', 'found', 'not-found', 'failed']);
+/** A write's outcomes in the apply journal; `not-sent`: cancelled before it reached Okta. */
+const OUTCOMES = new Set(['done', 'found', 'not-found', 'failed', 'not-sent']);
 
 /**
  * What the journal says this computer created, by the apply's step key: the object's id when

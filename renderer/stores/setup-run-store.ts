@@ -17,11 +17,11 @@ export type SetupPlan = ChannelResponse<'setup:plan'>['plan'];
 /** What an apply made: ids, issuer, links, and where the secrets went. */
 export type SetupResult = SetupApplied;
 
-/** One apply step as the progress list shows it. */
+/** One apply step as the progress list shows it; `stopped`: not done, the apply was cancelled. */
 export interface ApplyStepProgress {
   key: string;
   title: string;
-  state: 'pending' | 'running' | 'retrying' | 'done';
+  state: 'pending' | 'running' | 'retrying' | 'done' | 'stopped';
 }
 
 /** The plan-and-apply store's state and actions. */
@@ -36,8 +36,12 @@ export interface SetupRunState {
     error: AppErrorValue | null;
   };
   apply: {
-    /** `stale`: the org changed since the reviewed plan; nothing was written. */
-    status: 'idle' | 'applying' | 'done' | 'error' | 'stale';
+    /**
+     * `stale`: the org changed since the reviewed plan; nothing was written. `cancelling`: the
+     * admin chose Cancel and the apply is stopping before its next request; `cancelled`: it
+     * stopped, `error` says what it made.
+     */
+    status: 'idle' | 'applying' | 'cancelling' | 'done' | 'error' | 'stale' | 'cancelled';
     operationId: string | null;
     progress: ApplyStepProgress[];
     result: SetupResult | null;
@@ -48,6 +52,11 @@ export interface SetupRunState {
   makePlan: (document: SetupDocument) => Promise<void>;
   /** Applies the plan on screen (by its id); `document` is planned again once it is applied. */
   applyPlan: (document: SetupDocument) => Promise<void>;
+  /**
+   * Cancels the running apply: main stops it before its next request to Okta, and the apply's
+   * own answer (`CANCELLED`, with what it made) then ends it.
+   */
+  cancelApply: () => Promise<void>;
   /**
    * Fetches a kept secret from the keychain, for the admin who asked to see it.
    *
@@ -129,7 +138,20 @@ export function createSetupRunStore(api: BridgeApi) {
         return;
       }
       if (!result.ok) {
-        set({ apply: { ...get().apply, status: 'error', error: result.error } });
+        const isCancelled = result.error.code === 'CANCELLED';
+        set({
+          apply: {
+            ...get().apply,
+            status: isCancelled ? 'cancelled' : 'error',
+            error: result.error,
+            // What a cancel stopped is not done; what was done says so already.
+            progress: isCancelled
+              ? get().apply.progress.map((step) =>
+                  step.state === 'done' ? step : { ...step, state: 'stopped' },
+                )
+              : get().apply.progress,
+          },
+        });
         // Plan again: what the failed apply did is now in the org (and a plan main no longer
         // holds is made anew), so applying again applies what is left, reviewed.
         await get().makePlan(document);
@@ -162,6 +184,15 @@ export function createSetupRunStore(api: BridgeApi) {
       await get().makePlan(document);
     },
 
+    async cancelApply() {
+      const { status, operationId } = get().apply;
+      if (status !== 'applying' || operationId === null) {
+        return;
+      }
+      set({ apply: { ...get().apply, status: 'cancelling' } });
+      await call(api, 'setup:apply-cancel', { operationId });
+    },
+
     reveal: (request) => call(api, 'setup:reveal-secret', request),
 
     reset() {
@@ -172,6 +203,10 @@ export function createSetupRunStore(api: BridgeApi) {
   subscribe(api, 'setup:apply-progress', (event) => {
     const { apply } = store.getState();
     if (event.operationId !== apply.operationId) {
+      return;
+    }
+    if (apply.status === 'cancelled' && event.state !== 'done') {
+      // Late news of a step the cancel stopped (events and answers travel apart).
       return;
     }
     const known = apply.progress.some((step) => step.key === event.stepKey);

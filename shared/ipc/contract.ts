@@ -606,6 +606,13 @@ export const CHANNELS = {
       }),
     ]),
   },
+  // Cancels the apply running under `operationId`: it stops before its next request to Okta
+  // (one waiting for a rate limit is dropped), and `setup:apply` answers CANCELLED with what it
+  // made. `cancelled`: whether one was running.
+  'setup:apply-cancel': {
+    request: z.object({ operationId }).strict(),
+    response: z.object({ cancelled: z.boolean() }),
+  },
   'setup:list-apps': {
     // OIDC app integrations whose label starts with `query`, for "edit an existing app".
     request: z.object({ query: z.string().max(200) }).strict(),

@@ -1,3 +1,4 @@
+import type { AppErrorValue } from '../../../shared/errors.ts';
 import { KeptSecret } from '../../components/kept-secret.tsx';
 import { useSecretsPlaceName } from '../../components/secrets-place.tsx';
 import type { SetupResult } from '../../stores/setup-run-store.ts';
@@ -92,6 +93,29 @@ export function ResultPanel(props: { result: SetupResult; isPublicClient: boolea
           never written to a file or a log.
         </p>
       )}
+    </section>
+  );
+}
+
+/**
+ * What a cancelled apply did: main's account of what was made before it stopped, that nothing
+ * was made twice, and how to finish (apply again: it continues from the journal).
+ *
+ * @remarks
+ * A heading the step focuses once the apply has stopped, as it does "Setup applied": the Cancel
+ * button the keyboard was on is gone by then. The error's code is not shown: a cancel the admin
+ * asked for is not a failure to quote in a ticket.
+ */
+export function CancelledPanel(props: { error: AppErrorValue }) {
+  return (
+    // A plain card, not the result's success look, with the message in the warning look of a
+    // plan note: the setup is not finished.
+    <section className="card" aria-labelledby="cancelled-heading" data-testid="apply-cancelled">
+      <h2 id="cancelled-heading" tabIndex={-1}>
+        Apply cancelled
+      </h2>
+      <p className="plan-note">{props.error.message}</p>
+      <p className="field__help">{props.error.hint}</p>
     </section>
   );
 }

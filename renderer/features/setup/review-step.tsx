@@ -12,7 +12,7 @@ import {
   useSetupRun,
   useWizard,
 } from '../../stores/store-context.tsx';
-import { ResultPanel } from './result-panel.tsx';
+import { CancelledPanel, ResultPanel } from './result-panel.tsx';
 
 type PlanStep = SetupPlan['steps'][number];
 
@@ -289,6 +289,16 @@ const STATE_WORDS: Record<ApplyStepProgress['state'], string> = {
   running: 'in progress',
   retrying: 'retrying',
   done: 'done',
+  stopped: 'not done (cancelled)',
+};
+
+/** The marker's look by state: a step the cancel stopped looks like one still waiting. */
+const STATE_CLASSES: Record<ApplyStepProgress['state'], string> = {
+  pending: 'pending',
+  running: 'running',
+  retrying: 'running',
+  done: 'done',
+  stopped: 'pending',
 };
 
 /**
@@ -307,7 +317,7 @@ function ApplyProgress(props: { steps: ApplyStepProgress[] }) {
       items={props.steps}
       itemKey={(step) => step.key}
       rowAttributes={(step) => ({
-        className: `verify-progress__step verify-progress__step--${step.state === 'retrying' ? 'running' : step.state}`,
+        className: `verify-progress__step verify-progress__step--${STATE_CLASSES[step.state]}`,
       })}
       renderItem={(step) => (
         <>
@@ -327,7 +337,10 @@ function ApplyProgress(props: { steps: ApplyStepProgress[] }) {
  * @remarks
  * The plan is made on arrival and again whenever the document has changed since; Apply is
  * offered only for a plan of the current document with no blockers. An apply that fails can
- * be run again: main's journal resumes it without duplicating anything.
+ * be run again: main's journal resumes it without duplicating anything. A running apply can be
+ * cancelled (it may wait a minute for Okta's rate limit): main stops it before its next request,
+ * the step says what was made, and the keyboard goes to that message, since the Cancel button
+ * goes away.
  */
 export function ReviewStep() {
   const document = useSetupDocument((state) => state.document);
@@ -335,6 +348,7 @@ export function ReviewStep() {
   const apply = useSetupRun((state) => state.apply);
   const makePlan = useSetupRun((state) => state.makePlan);
   const applyPlan = useSetupRun((state) => state.applyPlan);
+  const cancelApply = useSetupRun((state) => state.cancelApply);
   const next = useWizard((state) => state.next);
   const startPreview = usePreview((state) => state.start);
   const orgLabel = useProfiles(
@@ -351,7 +365,7 @@ export function ReviewStep() {
   }, [isCurrent, plan.status, makePlan, document]);
 
   useEffect(() => {
-    if (apply.status === 'done') {
+    if (apply.status === 'done' || apply.status === 'cancelled') {
       resultRef.current?.querySelector<HTMLElement>('h2')?.focus();
     }
   }, [apply.status]);
@@ -362,7 +376,8 @@ export function ReviewStep() {
   const count = (action: PlanStep['action']) =>
     steps.filter((step) => step.action === action).length;
   const blockers = plan.value?.blockers ?? [];
-  const isApplying = apply.status === 'applying';
+  const isCancelling = apply.status === 'cancelling';
+  const isApplying = apply.status === 'applying' || isCancelling;
   const isPlanned = plan.status === 'done' && isCurrent;
   // The one primary action: Apply while there is something to apply; once the org matches the
   // setup (applied, or already so), the next step.
@@ -383,7 +398,7 @@ export function ReviewStep() {
       : {
           label: isApplying
             ? 'Applying…'
-            : apply.status === 'error'
+            : apply.status === 'error' || apply.status === 'cancelled'
               ? 'Apply again'
               : apply.status === 'stale'
                 ? 'Apply the new plan'
@@ -474,8 +489,27 @@ export function ReviewStep() {
             isPublicClient={document.app.tokenEndpointAuthMethod === 'none'}
           />
         )}
+        {apply.status === 'cancelled' && apply.error !== null && (
+          <CancelledPanel error={apply.error} />
+        )}
       </div>
       <FooterBar isBackDisabled={isApplying} primary={primary}>
+        {isApplying && (
+          <button
+            type="button"
+            className="button"
+            // Stays focusable while the apply stops (aria-disabled), so the keyboard is not
+            // dropped to the page before the message it goes to appears.
+            aria-disabled={isCancelling ? true : undefined}
+            onClick={() => {
+              if (!isCancelling) {
+                void cancelApply();
+              }
+            }}
+          >
+            {isCancelling ? 'Cancelling…' : 'Cancel'}
+          </button>
+        )}
         {signsInAsTestUser && (
           <button type="button" className="button" onClick={next}>
             Next: preview the login

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createRequestScheduler,
   type RateLimitWait,
+  RequestCancelledError,
   type ScheduledResponse,
 } from '../../../../main/okta/request-scheduler.ts';
 
@@ -249,5 +250,104 @@ describe('createRequestScheduler', () => {
     ).rejects.toThrow('socket hang up');
     const response = await settle(scheduler.run('apps', () => Promise.resolve(answer(200))));
     expect(response.status).toBe(200);
+  });
+});
+
+/** How a promise stands now, without waiting for it: pending, answered or refused. */
+function watch<T>(work: Promise<T>) {
+  const state: { value?: T; error?: unknown; isSettled: boolean } = { isSettled: false };
+  work.then(
+    (value) => {
+      Object.assign(state, { value, isSettled: true });
+    },
+    (error: unknown) => {
+      Object.assign(state, { error, isSettled: true });
+    },
+  );
+  return state;
+}
+
+describe('createRequestScheduler with a signal (a cancelled operation)', () => {
+  it('drops an aborted waiter at once, during a reset wait, and keeps the others queued', async () => {
+    const okta = fakeBucket({ limit: 1, windowMs: 60_000 });
+    const scheduler = createRequestScheduler({ random: () => 0 });
+    await settle(scheduler.run('apps', okta.send));
+    // The bucket is spent: both wait for its reset, about a minute away.
+    const cancelling = new AbortController();
+    const cancelled = watch(scheduler.run('apps', okta.send, { signal: cancelling.signal }));
+    const other = watch(scheduler.run('apps', okta.send));
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect([cancelled.isSettled, other.isSettled]).toEqual([false, false]);
+
+    const abortedAt = Date.now();
+    cancelling.abort();
+    // Settled without the clock moving: no wait for the reset.
+    await vi.advanceTimersByTimeAsync(0);
+    expect(Date.now()).toBe(abortedAt);
+    expect(cancelled.error).toBeInstanceOf(RequestCancelledError);
+    expect(other.isSettled).toBe(false);
+
+    // The other request keeps its place and goes at the reset; the dropped one never went.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(other.value?.status).toBe(200);
+    expect(okta.log.sent).toBe(2);
+  });
+
+  it('drops a request whose 429 it would send again after the reset', async () => {
+    const scheduler = createRequestScheduler({ random: () => 0 });
+    const send = vi
+      .fn<(attempt: number) => Promise<ScheduledResponse>>()
+      .mockResolvedValueOnce(spent('2026-12-06T10:01:00.000Z', 'Sun, 06 Dec 2026 10:00:00 GMT'))
+      .mockResolvedValue(answer(200));
+    const cancelling = new AbortController();
+    const run = watch(scheduler.run('users', send, { signal: cancelling.signal }));
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(run.isSettled).toBe(false);
+    cancelling.abort();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(run.error).toBeInstanceOf(RequestCancelledError);
+    // Only the attempt Okta refused went; the retry never did.
+    expect(send).toHaveBeenCalledTimes(1);
+    // Nothing is left waiting, so no timer keeps a process alive.
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('drops a backoff of a request outside any bucket', async () => {
+    const scheduler = createRequestScheduler({ backoffBaseMs: 10_000, random: () => 1 });
+    const send = vi
+      .fn<(attempt: number) => Promise<ScheduledResponse>>()
+      .mockResolvedValueOnce(answer(429))
+      .mockResolvedValue(answer(200));
+    const cancelling = new AbortController();
+    const run = watch(scheduler.run(null, send, { signal: cancelling.signal }));
+    await vi.advanceTimersByTimeAsync(1_000);
+    cancelling.abort();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(run.error).toBeInstanceOf(RequestCancelledError);
+    expect(send).toHaveBeenCalledTimes(1);
+  });
+
+  it('never abandons a request already sent: its answer comes back after the abort', async () => {
+    const okta = fakeBucket({ limit: 10, windowMs: 60_000, latencyMs: 1_000 });
+    const scheduler = createRequestScheduler({ random: () => 0 });
+    const cancelling = new AbortController();
+    const run = watch(scheduler.run('apps', okta.send, { signal: cancelling.signal }));
+    await vi.advanceTimersByTimeAsync(500);
+    cancelling.abort();
+    await vi.advanceTimersByTimeAsync(600);
+    expect(run.value?.status).toBe(200);
+    expect(okta.log.sent).toBe(1);
+  });
+
+  it('sends nothing for an operation cancelled before it asked, and serves the next at once', async () => {
+    const scheduler = createRequestScheduler();
+    const send = vi.fn(() => Promise.resolve(answer(200)));
+    const cancelling = new AbortController();
+    cancelling.abort();
+    await expect(scheduler.run('apps', send, { signal: cancelling.signal })).rejects.toBeInstanceOf(
+      RequestCancelledError,
+    );
+    expect(send).not.toHaveBeenCalled();
+    expect((await settle(scheduler.run('apps', send))).status).toBe(200);
   });
 });

@@ -105,6 +105,36 @@ describe('the apply journal', () => {
     expect(unkeptSecrets(journal)).toEqual({ ids: [], before: [['ocs1']], kept: ['ocs3'] });
   });
 
+  it('takes a write cancelled before it was sent as settled: nothing made, nothing owed', () => {
+    const journal = [
+      ...entries(
+        'started app',
+        'done app 0oa1',
+        'not-kept client-secret',
+        'started test-user:ada@example.com',
+        'not-sent test-user:ada@example.com',
+        'started client-secret update',
+      ),
+      {
+        setupId: document.id,
+        orgUrl: ORG,
+        at: '2026-12-06T10:00:00.000Z',
+        stepKey: 'client-secret',
+        phase: 'listed',
+        objectIds: ['ocs1'],
+      } satisfies JournalEntry,
+      ...entries('not-sent client-secret'),
+    ];
+    expect(stepsInDoubt(journal)).toEqual([]);
+    // The user was never made; the app's secret is still owed (it was made and not kept).
+    expect(owedSecrets(journal, document)).toEqual({
+      clientSecret: { objectId: '0oa1' },
+      testUserPassword: false,
+    });
+    // No new secret was asked for, so no secret the app has now can be one of this computer's.
+    expect(unkeptSecrets(journal).before).toEqual([]);
+  });
+
   it('keeps to one document in one org', () => {
     const other = entries('started app').map((entry) => ({
       ...entry,

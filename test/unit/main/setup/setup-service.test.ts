@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 
 import { toKeychainError } from '../../../../main/platform/secrets/keytar-secret-store.ts';
-import { SecretsCannotBeKeptError } from '../../../../main/setup/apply-errors.ts';
-import { adminLinksFor, refusedForKeychain } from '../../../../main/setup/setup-service.ts';
+import {
+  ApplyCancelledError,
+  SecretsCannotBeKeptError,
+} from '../../../../main/setup/apply-errors.ts';
+import {
+  adminLinksFor,
+  cancelledApply,
+  refusedForKeychain,
+} from '../../../../main/setup/setup-service.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 
 /** Admin Console links after an apply: built for Okta's hosts only, one per object touched. */
@@ -78,5 +85,38 @@ describe('refusedForKeychain', () => {
     );
     expect(refused.message).toContain('This setup makes a test user’s password, which');
     expect(refused.message).not.toContain('client secret');
+  });
+});
+
+/** What a cancelled apply says: what it made, that nothing was made twice, how to finish. */
+describe('cancelledApply', () => {
+  it('says nothing was written when it stopped before its first change', () => {
+    const error = cancelledApply(
+      new ApplyCancelledError({ made: [], notMade: ['App integration "Kestra"'], inDoubt: [] }),
+    );
+    expect(error).toMatchObject({
+      code: 'CANCELLED',
+      message:
+        'The apply was cancelled, as you asked, before its first change: nothing was written to the org.',
+    });
+  });
+
+  it('counts and names what was made, says what a resumed apply settles, and how to finish', () => {
+    const made = Array.from(
+      { length: 7 },
+      (_, index) => `ada${String(index)}@example.com assigned`,
+    );
+    const error = cancelledApply(
+      new ApplyCancelledError({
+        made: ['App integration "Kestra"', ...made],
+        notMade: ['Group "Kestra Admins" assigned to the app'],
+        inDoubt: ['App integration "Other"'],
+      }),
+    );
+    expect(error.code).toBe('CANCELLED');
+    expect(error.message).toBe(
+      'The apply was cancelled, as you asked: it stopped before its next request to Okta, with 8 of 10 changes made (App integration "Kestra", ada0@example.com assigned, ada1@example.com assigned, ada2@example.com assigned, ada3@example.com assigned and 3 more). Stopped halfway through its requests: App integration "Other"; the next apply reads the org to see what of it is there. Nothing was made twice: every request Okta had received was answered and recorded in the journal.',
+    );
+    expect(error.hint).toMatch(/^Apply again to finish the setup: it continues from the journal/);
   });
 });

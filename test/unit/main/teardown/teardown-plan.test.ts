@@ -111,6 +111,10 @@ describe('createdByJournal', () => {
       'a create never made',
       [line('app', 'started', { action: 'create' }), line('app', 'not-found')],
     ],
+    [
+      'a create cancelled before it was sent',
+      [line('app', 'started', { action: 'create' }), line('app', 'not-sent')],
+    ],
     ['an old journal without actions', [line('app', 'started'), line('app', 'done')]],
   ])('does not count %s', (_name, lines) => {
     expect(createdByJournal(lines).has('app')).toBe(false);

@@ -142,4 +142,48 @@ describe('createSetupRunStore', () => {
       error: { code: 'ORG_UNREACHABLE' },
     });
   });
+
+  it('cancels the running apply by its operation id, and marks what it stopped as not done', async () => {
+    let answer: (value: unknown) => void = () => undefined;
+    const fake = createFakeBridge({
+      'setup:plan': () => ({ ok: true, data: { planId: 'plan-1', plan: PLAN } }),
+      'setup:apply': () =>
+        new Promise((resolve) => {
+          answer = resolve;
+        }),
+      'setup:apply-cancel': () => ({ ok: true, data: { cancelled: true } }),
+    });
+    const store = createSetupRunStore(fake.api);
+    // Nothing running: nothing to cancel.
+    await store.getState().cancelApply();
+    expect(fake.calls).toEqual([]);
+
+    await store.getState().makePlan(document);
+    const applying = store.getState().applyPlan(document);
+    const { operationId } = store.getState().apply;
+    await store.getState().cancelApply();
+    expect(store.getState().apply.status).toBe('cancelling');
+    expect(fake.calls.at(-1)).toEqual({ channel: 'setup:apply-cancel', request: { operationId } });
+
+    answer({
+      ok: false,
+      error: { code: 'CANCELLED', message: 'The apply was cancelled…', hint: 'Apply again…' },
+    });
+    await applying;
+    expect(store.getState().apply).toMatchObject({
+      status: 'cancelled',
+      error: { code: 'CANCELLED' },
+      progress: [{ key: 'app', state: 'stopped' }],
+    });
+    // Late news of the stopped step does not make it run again.
+    fake.emit('setup:apply-progress', {
+      operationId: operationId ?? '',
+      stepKey: 'app',
+      title: 'App integration "Kestra"',
+      state: 'running',
+    });
+    expect(store.getState().apply.progress[0]?.state).toBe('stopped');
+    // Planned again: Apply again applies what is left.
+    expect(fake.calls.at(-1)?.channel).toBe('setup:plan');
+  });
 });

@@ -55,9 +55,16 @@ const PLAN = {
   notes: [],
 };
 
-async function renderReview(options: { plan?: typeof PLAN; withTestUser?: boolean } = {}) {
+async function renderReview(
+  options: {
+    plan?: typeof PLAN;
+    withTestUser?: boolean;
+    answers?: Parameters<typeof createFakeBridge>[0];
+  } = {},
+) {
   const fake = createFakeBridge({
     'setup:plan': () => ({ ok: true, data: { planId: 'plan-1', plan: options.plan ?? PLAN } }),
+    ...options.answers,
   });
   const setupDocument = createSetupDocumentStore({
     storage: { getItem: () => null, setItem: () => undefined },
@@ -134,5 +141,67 @@ describe('ReviewStep', () => {
     await renderReview();
     const primary = document.querySelectorAll('.button--primary');
     expect([...primary].map((button) => button.textContent)).toEqual(['Apply']);
+  });
+
+  it('cancels a running apply, says what it made, and puts the keyboard on that', async () => {
+    let answer: (value: unknown) => void = () => undefined;
+    const cancelled = {
+      ok: false,
+      error: {
+        code: 'CANCELLED',
+        message:
+          'The apply was cancelled, as you asked: it stopped before its next request to Okta, with 1 of 4 changes made (App integration "Kestra").',
+        hint: 'Apply again to finish the setup: it continues from the journal and creates nothing twice.',
+      },
+    };
+    const { fake } = await renderReview({
+      answers: {
+        'setup:apply': () =>
+          new Promise((resolve) => {
+            answer = resolve;
+          }),
+        'setup:apply-cancel': () => ({ ok: true, data: { cancelled: true } }),
+      },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    const operationId = (
+      fake.calls.find((call) => call.channel === 'setup:apply')?.request as { operationId: string }
+    ).operationId;
+    act(() => {
+      fake.emit('setup:apply-progress', {
+        operationId,
+        stepKey: 'app',
+        title: 'App integration "Kestra"',
+        state: 'done',
+      });
+    });
+    expect(screen.queryByRole('button', { name: 'Back' })?.hasAttribute('disabled')).toBe(true);
+    const cancel = screen.getByRole('button', { name: 'Cancel' });
+    cancel.focus();
+    await act(async () => {
+      fireEvent.click(cancel);
+      await Promise.resolve();
+    });
+    expect(fake.calls.find((call) => call.channel === 'setup:apply-cancel')?.request).toEqual({
+      operationId,
+    });
+    // Stopping: the button says so and keeps the keyboard until the message is there.
+    expect(document.activeElement?.textContent).toBe('Cancelling…');
+
+    await act(async () => {
+      answer(cancelled);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    const heading = screen.getByRole('heading', { name: 'Apply cancelled' });
+    expect(document.activeElement).toBe(heading);
+    const panel = screen.getByTestId('apply-cancelled');
+    expect(panel.textContent).toContain('with 1 of 4 changes made (App integration "Kestra")');
+    expect(panel.textContent).toContain('Apply again to finish the setup');
+    expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
+    const progress = screen.getByRole('list', { name: 'Apply progress' });
+    expect(progress.textContent).toContain('App integration "Kestra" — done');
+    expect(progress.textContent).toContain('Test user ada@example.com — not done (cancelled)');
+    const primary = document.querySelectorAll('.button--primary');
+    expect([...primary].map((button) => button.textContent)).toEqual(['Apply again']);
   });
 });
