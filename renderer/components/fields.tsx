@@ -1,6 +1,7 @@
 import { type ReactNode, useId, useRef, useState } from 'react';
 
 import { checkWebAddress } from '../../shared/setup/uri-lint.ts';
+import { aboutTopic, InfoButton, InfoText, useFieldInfo } from './field-help.tsx';
 
 /**
  * Form fields with their label, help and in-place error wired up for assistive technology.
@@ -8,25 +9,64 @@ import { checkWebAddress } from '../../shared/setup/uri-lint.ts';
  * @remarks
  * Every field's error is linked with `aria-describedby` and flagged with `aria-invalid`, and
  * carries `data-field` so a step can move the keyboard to the first field that needs attention.
+ * Help comes in two kinds (issue 19: help where it is needed, not under every field): `help` is
+ * always shown and is kept for what changes what the admin does (a consequence, a warning, a
+ * value that deviates from the preset); `info` is what the field means, shown on request by the
+ * info button beside the label (see {@link useFieldInfo}).
  */
 interface FieldProps {
   label: ReactNode;
   /** The document path this field edits, e.g. `app.label`; used to find and focus it. */
   path: string;
+  /** Always shown under the field: only what changes what the admin would do. */
   help?: ReactNode;
+  /** What the field means, shown when the admin asks for it with the info button. */
+  info?: ReactNode;
+  /** The info button's topic ("About …") when the label is not plain text. */
+  about?: string;
   error?: string | undefined;
 }
 
-function describedBy(ids: { help: string; error: string }, props: FieldProps): string | undefined {
+type FieldIds = { help: string; error: string; info: string };
+
+function describedBy(ids: FieldIds, props: FieldProps, isInfoOpen: boolean): string | undefined {
   const parts = [
     props.help === undefined ? '' : ids.help,
+    props.info !== undefined && isInfoOpen ? ids.info : '',
     props.error === undefined ? '' : ids.error,
   ];
   const joined = parts.filter((part) => part !== '').join(' ');
   return joined === '' ? undefined : joined;
 }
 
-function HelpAndError(props: FieldProps & { ids: { help: string; error: string } }) {
+/** A field's ids and the state of its info disclosure. */
+function useFieldIds() {
+  const id = useId();
+  const info = useFieldInfo(id);
+  const ids: FieldIds = { help: `${id}-help`, error: `${id}-error`, info: info.infoId };
+  return { id, ids, info };
+}
+
+/** The label, with the info button beside it when the field has `info`. */
+function LabelRow(
+  props: FieldProps & { htmlFor: string; disclosure: ReturnType<typeof useFieldInfo> },
+) {
+  return (
+    <div className="field__label-row">
+      <label htmlFor={props.htmlFor}>{props.label}</label>
+      {props.info !== undefined && (
+        <InfoButton
+          topic={aboutTopic(props.label, props.about)}
+          controls={props.disclosure.infoId}
+          isOpen={props.disclosure.isOpen}
+          onToggle={props.disclosure.toggle}
+        />
+      )}
+    </div>
+  );
+}
+
+function HelpAndError(props: FieldProps & { ids: FieldIds }) {
   return (
     <>
       {props.help !== undefined && (
@@ -40,6 +80,15 @@ function HelpAndError(props: FieldProps & { ids: { help: string; error: string }
         </p>
       )}
     </>
+  );
+}
+
+/** The info paragraph of a field that has one, in the page and hidden until asked for. */
+function FieldInfo(props: FieldProps & { disclosure: ReturnType<typeof useFieldInfo> }) {
+  return props.info === undefined ? null : (
+    <InfoText id={props.disclosure.infoId} isOpen={props.disclosure.isOpen}>
+      {props.info}
+    </InfoText>
   );
 }
 
@@ -61,8 +110,7 @@ export function TextField(
     disabled?: boolean;
   },
 ) {
-  const id = useId();
-  const ids = { help: `${id}-help`, error: `${id}-error` };
+  const { id, ids, info } = useFieldIds();
   const inputRef = useRef<HTMLInputElement>(null);
   const [isTouched, setIsTouched] = useState(false);
   const address =
@@ -74,7 +122,8 @@ export function TextField(
   const shown = { ...props, error };
   return (
     <div className="field">
-      <label htmlFor={id}>{props.label}</label>
+      <LabelRow {...props} htmlFor={id} disclosure={info} />
+      <FieldInfo {...props} disclosure={info} />
       <input
         ref={inputRef}
         id={id}
@@ -91,7 +140,7 @@ export function TextField(
           setIsTouched(true);
         }}
         aria-invalid={error !== undefined}
-        aria-describedby={describedBy(ids, shown)}
+        aria-describedby={describedBy(ids, shown, info.isOpen)}
       />
       <HelpAndError {...shown} ids={ids} />
       {fix !== undefined && (
@@ -120,11 +169,11 @@ export function SelectField<T extends string>(
     onChange: (value: T) => void;
   },
 ) {
-  const id = useId();
-  const ids = { help: `${id}-help`, error: `${id}-error` };
+  const { id, ids, info } = useFieldIds();
   return (
     <div className="field">
-      <label htmlFor={id}>{props.label}</label>
+      <LabelRow {...props} htmlFor={id} disclosure={info} />
+      <FieldInfo {...props} disclosure={info} />
       <select
         id={id}
         data-field={props.path}
@@ -133,7 +182,7 @@ export function SelectField<T extends string>(
           props.onChange(event.target.value as T);
         }}
         aria-invalid={props.error !== undefined}
-        aria-describedby={describedBy(ids, props)}
+        aria-describedby={describedBy(ids, props, info.isOpen)}
       >
         {props.options.map((option) => (
           <option key={option.value} value={option.value}>
@@ -150,8 +199,7 @@ export function SelectField<T extends string>(
 export function CheckboxField(
   props: FieldProps & { checked: boolean; onChange: (checked: boolean) => void },
 ) {
-  const id = useId();
-  const ids = { help: `${id}-help`, error: `${id}-error` };
+  const { id, ids, info } = useFieldIds();
   return (
     <div className="field field--checkbox">
       <div className="field__row">
@@ -163,10 +211,19 @@ export function CheckboxField(
           onChange={(event) => {
             props.onChange(event.target.checked);
           }}
-          aria-describedby={describedBy(ids, props)}
+          aria-describedby={describedBy(ids, props, info.isOpen)}
         />
         <label htmlFor={id}>{props.label}</label>
+        {props.info !== undefined && (
+          <InfoButton
+            topic={aboutTopic(props.label, props.about)}
+            controls={info.infoId}
+            isOpen={info.isOpen}
+            onToggle={info.toggle}
+          />
+        )}
       </div>
+      <FieldInfo {...props} disclosure={info} />
       <HelpAndError {...props} ids={ids} />
     </div>
   );
@@ -229,8 +286,7 @@ export function ListField(
     children?: ReactNode;
   },
 ) {
-  const id = useId();
-  const ids = { help: `${id}-help`, error: `${id}-error` };
+  const { id, ids, info } = useFieldIds();
   const joined = props.values.join('\n');
   const [text, setText] = useState(joined);
   const [followed, setFollowed] = useState(joined);
@@ -243,7 +299,8 @@ export function ListField(
   }
   return (
     <div className="field">
-      <label htmlFor={id}>{props.label}</label>
+      <LabelRow {...props} htmlFor={id} disclosure={info} />
+      <FieldInfo {...props} disclosure={info} />
       <textarea
         id={id}
         data-field={props.path}
@@ -255,7 +312,7 @@ export function ListField(
           props.onChange(toList(event.target.value));
         }}
         aria-invalid={props.error !== undefined}
-        aria-describedby={describedBy(ids, props)}
+        aria-describedby={describedBy(ids, props, info.isOpen)}
       />
       <HelpAndError {...props} ids={ids} />
       {props.children}

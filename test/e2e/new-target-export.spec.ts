@@ -66,7 +66,11 @@ test('Grafana: from the target step to a verified grafana.ini', async ({
   await expect(verifyTab.getByRole('heading', { name: 'Sign-in received' })).toBeVisible();
   await verifyTab.close();
   await page.bringToFront();
-  await expect(card.getByText(/^Verified .* · sha256 [0-9a-f]{12}/)).toBeVisible();
+  await expect(
+    card.getByText(/^Verified: all \d+ checks passed · .* · sha256 [0-9a-f]{12}$/),
+  ).toBeVisible();
+  // The checks are one click away once every one passed.
+  await card.getByText('Checks, what the files say and the ID token’s claims').click();
   const checks = card.getByRole('list', { name: 'Checks' });
   await expect(checks).toContainText('Read grafana.ini as Grafana does');
   await expect(checks).not.toContainText('✗');

@@ -610,7 +610,11 @@ test('export: the Kestra application.yml written after apply, downloaded and par
   const password = (await keychain.get(testUserPasswordAccount(orgUrl, email))) ?? '';
   await signInInSystemBrowser(page, testInfo, href, { login: email, password });
 
-  await expect(card.getByText(/^Verified .* · sha256 [0-9a-f]{12}/)).toBeVisible();
+  await expect(
+    card.getByText(/^Verified: all \d+ checks passed · .* · sha256 [0-9a-f]{12}$/),
+  ).toBeVisible();
+  // The checks are one click away once every one passed.
+  await card.getByText('Checks, what the files say and the ID token’s claims').click();
   const checks = card.getByRole('list', { name: 'Checks' });
   for (const name of ['read', 'discovery', 'sign-in', 'issuer', 'audience']) {
     await expect(checks).toContainText(name);

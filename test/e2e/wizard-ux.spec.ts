@@ -276,7 +276,10 @@ test('the keyboard is never dropped: Assign, the preview, Show password, the ret
     login: email,
     password,
   });
-  await expectFocusOn(page, card.getByText(/^Verified .* · sha256 [0-9a-f]{12}/));
+  await expectFocusOn(
+    page,
+    card.getByText(/^Verified: all \d+ checks passed · .* · sha256 [0-9a-f]{12}$/),
+  );
 
   // The end: what is done, and where to go — never a lone Back.
   const end = page.getByTestId('end-of-setup');

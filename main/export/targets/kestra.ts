@@ -260,7 +260,7 @@ function exportKestra(input: ExportInput): ExportOutput {
   const nextSteps =
     merged === undefined
       ? [
-          `Merge ${FILE_NAME} into Kestra's configuration: the file Kestra starts with, or the KESTRA_CONFIGURATION block in docker-compose.yml (keep one top-level "micronaut:" key), or export again with that file to merge into.`,
+          `Merge ${FILE_NAME} into Kestra's configuration: the file Kestra starts with, or the KESTRA_CONFIGURATION block in docker-compose.yml (keep one top-level "micronaut:" key).`,
         ]
       : [
           mergeSummary(FILE_NAME, merged),
@@ -268,11 +268,11 @@ function exportKestra(input: ExportInput): ExportOutput {
         ];
   if (secret.kind === 'reference') {
     nextSteps.push(
-      `Set ${KESTRA_SECRET_VARIABLE} to the app's client secret in Kestra's environment (e.g. the kestra service's environment in docker-compose.yml); Micronaut resolves \${${KESTRA_SECRET_VARIABLE}} at start-up and refuses to start while it is unset.`,
+      `Set ${KESTRA_SECRET_VARIABLE} to the app's client secret in Kestra's environment (e.g. the kestra service in docker-compose.yml); Kestra refuses to start while it is unset.`,
     );
   }
   nextSteps.push(
-    'Restart Kestra so it reads the configuration (with Docker Compose: docker compose up -d kestra, which recreates the container with the new environment).',
+    'Restart Kestra (with Docker Compose: docker compose up -d kestra, which recreates the container with the new environment).',
     `Open ${base}/ and choose the Okta sign-in button; it sends the redirect URI ${callback}.`,
   );
 

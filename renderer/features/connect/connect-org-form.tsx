@@ -1,8 +1,10 @@
-import { type SyntheticEvent, useId, useRef, useState } from 'react';
+import { type SyntheticEvent, useContext, useId, useRef, useState } from 'react';
 
 import type { AppErrorValue } from '../../../shared/errors.ts';
 import { parseOrgUrl } from '../../../shared/okta/org-url.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
+import { LabelWithInfo, useFieldInfo } from '../../components/field-help.tsx';
+import { SecretsPlaceContext, useSecretsPlaceName } from '../../components/secrets-place.tsx';
 import { useProfiles } from '../../stores/store-context.tsx';
 import { OrgUrlField } from './org-url-field.tsx';
 import { VerifyProgress } from './verify-progress.tsx';
@@ -39,6 +41,11 @@ export function ConnectOrgForm(props: {
     label: useId(),
     tokenError: useId(),
   };
+  const tokenInfo = useFieldInfo(ids.token);
+  const secretsPlace = useSecretsPlaceName();
+  // Kept in memory, the token is lost when the console quits: a consequence, said in place.
+  const isTokenPlaceNeeded = useContext(SecretsPlaceContext) === 'memory';
+  const tokenPlace = `It is checked against the org, then kept in ${secretsPlace}, never in a file.`;
 
   const isRunning = connect.status === 'running' && connect.target === 'okta';
   const serverError = connect.target === 'okta' ? connect.error : null;
@@ -95,7 +102,10 @@ export function ConnectOrgForm(props: {
         disabled={isRunning}
       />
       <div className="field">
-        <label htmlFor={ids.token}>API token</label>
+        <LabelWithInfo htmlFor={ids.token} label="API token" topic="API token" info={tokenInfo}>
+          A token acts with the permissions of the admin who created it.
+          {!isTokenPlaceNeeded && ` ${tokenPlace}`}
+        </LabelWithInfo>
         <input
           id={ids.token}
           ref={tokenRef}
@@ -107,12 +117,16 @@ export function ConnectOrgForm(props: {
             setApiToken(event.target.value);
           }}
           aria-invalid={tokenError !== null}
-          aria-describedby={tokenError === null ? `${ids.token}-help` : ids.tokenError}
+          aria-describedby={[
+            `${ids.token}-help`,
+            ...(tokenInfo.isOpen ? [tokenInfo.infoId] : []),
+            ...(tokenError === null ? [] : [ids.tokenError]),
+          ].join(' ')}
           disabled={isRunning}
         />
         <p className="field__help" id={`${ids.token}-help`}>
-          Create one in the Admin Console under Security › API › Tokens. It is checked against the
-          org, then kept in your OS keychain — never in a file.
+          Create one in the Admin Console under Security › API › Tokens.
+          {isTokenPlaceNeeded && ` ${tokenPlace}`}
         </p>
         {tokenError !== null && <ErrorMessage error={tokenError} id={ids.tokenError} />}
       </div>

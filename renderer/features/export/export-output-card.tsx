@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef } from 'react';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
 
 import type {
   ExportedFile,
@@ -207,9 +207,14 @@ function ExportFileView(props: { target: ExportTargetId; file: ExportedFile }) {
  *
  * @remarks
  * A region named by the target's title, so the admin (and a screen reader's landmark list) can
- * jump between targets.
+ * jump between targets. `children` go right under the next steps: the client secret they ask
+ * for, so it is at hand where it is needed rather than in a card of its own further down.
  */
-export function ExportOutputCard(props: { output: ExportOutput; info: ExportTargetInfo }) {
+export function ExportOutputCard(props: {
+  output: ExportOutput;
+  info: ExportTargetInfo;
+  children?: ReactNode;
+}) {
   const { output, info } = props;
   const headingId = useId();
   return (
@@ -239,6 +244,7 @@ export function ExportOutputCard(props: { output: ExportOutput; info: ExportTarg
           </ol>
         </>
       )}
+      {props.children}
       {info.verifiable && <VerifyPanel target={output.target} />}
     </section>
   );

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 
 import type { ExportTargetId, ExportTargetInfo } from '../../../shared/export/export-targets.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
+import { LabelWithInfo, useFieldInfo } from '../../components/field-help.tsx';
 import { CheckboxField } from '../../components/fields.tsx';
 import { isFocusKept } from '../../components/focus.ts';
 import { KeptSecret } from '../../components/kept-secret.tsx';
@@ -46,7 +47,7 @@ function MergeFilePicker(props: { info: ExportTargetInfo }) {
   const setMergeInto = useExport((state) => state.setMergeInto);
   const [problem, setProblem] = useState<string | null>(null);
   const inputId = useId();
-  const helpId = useId();
+  const disclosure = useFieldInfo(inputId);
   const fileName = MERGE_FILE_NAMES[info.id];
   const label =
     fileName === undefined
@@ -72,12 +73,14 @@ function MergeFilePicker(props: { info: ExportTargetInfo }) {
 
   return (
     <div className="field">
-      <label htmlFor={inputId}>{label}</label>
+      <LabelWithInfo htmlFor={inputId} label={label} topic="merging" info={disclosure}>
+        Optional. Your settings stay; the console adds or replaces only its single sign-on part.
+      </LabelWithInfo>
       <input
         id={inputId}
         type="file"
         accept=".yml,.yaml,.json,.toml,.ini,.rb,.env,.conf,text/*"
-        aria-describedby={helpId}
+        aria-describedby={disclosure.isOpen ? disclosure.infoId : undefined}
         onChange={(event) => {
           const file = event.target.files?.[0];
           event.target.value = '';
@@ -86,9 +89,6 @@ function MergeFilePicker(props: { info: ExportTargetInfo }) {
           }
         }}
       />
-      <p className="field__help" id={helpId}>
-        Optional. Your settings stay; the console adds or replaces only its single sign-on part.
-      </p>
       {isMergingHere && (
         <p className="export-merge__chosen">
           Merging into <code>{mergeInto.fileName}</code>.{' '}
@@ -171,10 +171,9 @@ function EndOfSetup(props: { appLabel: string; isVerified: boolean }) {
       </h2>
       <p>
         {props.isVerified
-          ? 'Signing in with the exported files worked. Deploy them where the app runs.'
-          : 'Save or copy each file, then verify it by signing in with what it says.'}{' '}
-        The app is listed under Managed apps, where you can check its sign-ins, rotate its secret or
-        remove it.
+          ? `Deploy the files where ${props.appLabel} runs.`
+          : `Verify the files, then deploy them where ${props.appLabel} runs.`}{' '}
+        Managed apps lists it, to check its sign-ins, rotate its secret or remove it.
       </p>
       <p>
         <button
@@ -287,8 +286,8 @@ export function ExportStep() {
         Export config files
       </h1>
       <p className="lede">
-        Write the files {document.app.label} and the other apps read to sign in with Okta, from what
-        was applied. Copy or save each one, then verify it by signing in with exactly what it says.
+        The files {document.app.label} reads to sign in with Okta, from what was applied: save each
+        one, then verify it.
       </p>
       {applied === null && (
         <p className="note">
@@ -307,7 +306,8 @@ export function ExportStep() {
                 key={target.id}
                 label={target.title}
                 path={`export.targets.${target.id}`}
-                help={target.description}
+                about={`the ${target.title} files`}
+                info={target.description}
                 checked={chosen.includes(target.id)}
                 onChange={(isChosen) => {
                   setChosen(target.id, isChosen);
@@ -320,12 +320,16 @@ export function ExportStep() {
             path="export.inlineSecret"
             checked={inlineSecret}
             onChange={setInlineSecret}
+            // On, the files hold the secret: a warning, in place. Off is the safe default.
             help={
               inlineSecret ? (
                 <span className="field__warning">{INLINE_SECRET_WARNING}</span>
-              ) : (
-                'Off: the files read the secret from an environment variable, which you set where the app runs.'
-              )
+              ) : undefined
+            }
+            info={
+              inlineSecret
+                ? undefined
+                : 'Off: the files read the secret from an environment variable, which you set where the app runs.'
             }
           />
           {mergeable.map((info) => (
@@ -357,24 +361,20 @@ export function ExportStep() {
             mergeable: false,
             verifiable: false,
           };
-          return <ExportOutputCard key={output.target} output={output} info={info} />;
+          return (
+            <ExportOutputCard key={output.target} output={output} info={info}>
+              {/* The value the next steps ask for, at hand right under them. */}
+              {applied !== null &&
+                !inlineSecret &&
+                document.app.tokenEndpointAuthMethod !== 'none' && (
+                  <KeptSecret
+                    label="Client secret"
+                    request={{ secret: 'client-secret', clientId: applied.clientId }}
+                  />
+                )}
+            </ExportOutputCard>
+          );
         })}
-        {hasFiles &&
-          applied !== null &&
-          !inlineSecret &&
-          document.app.tokenEndpointAuthMethod !== 'none' && (
-            <section className="card" aria-labelledby="export-secret-heading">
-              <h2 id="export-secret-heading">The client secret the files refer to</h2>
-              <p className="field__help">
-                The files name an environment variable instead of the secret: set it to this value
-                where {document.app.label} runs (the next steps above say which variable).
-              </p>
-              <KeptSecret
-                label="Client secret"
-                request={{ secret: 'client-secret', clientId: applied.clientId }}
-              />
-            </section>
-          )}
         {hasFiles && <EndOfSetup appLabel={document.app.label} isVerified={isVerified} />}
       </div>
       <FooterBar

@@ -10,7 +10,6 @@ import { Claims } from '../../components/claims.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { RadioGroup, TextField } from '../../components/fields.tsx';
 import { isFocusKept } from '../../components/focus.ts';
-import { useSecretsPlaceName } from '../../components/secrets-place.tsx';
 import { SignInWaiting } from '../../components/sign-in-waiting.tsx';
 import { useExport, useSetupDocument } from '../../stores/store-context.tsx';
 
@@ -59,33 +58,65 @@ function VerifiedAt(props: { iso: string }) {
   );
 }
 
+/** `all 9 checks passed`, `1 of 9 checks failed`: the outcome of the checks in a few words. */
+function checksOutcome(checks: VerificationResult['checks']): string {
+  const failed = checks.filter((check) => !check.ok).length;
+  const total = checks.length;
+  const noun = total === 1 ? 'check' : 'checks';
+  if (failed === 0) {
+    return total === 1 ? '1 check passed' : `all ${String(total)} ${noun} passed`;
+  }
+  return `${String(failed)} of ${String(total)} ${noun} failed`;
+}
+
 /**
- * A finished verification: when, of which content, and each check with its outcome.
+ * A finished verification: one line that says whether it held, when, of which content; the
+ * checks, what the files say and the token's claims behind a disclosure.
  *
  * @remarks
  * The short hash is what makes "verified" checkable later: the admin can compare it with the
  * files on disk (`sha256` over names and contents, as `contentHash` documents).
+ *
+ * Issue 19 found the verified page ran to ~960 words, most of them the list of checks and the
+ * claims table, which say again in detail what the one line says. The detail is a `<details>`
+ * away while every check passed, and open from the start when one failed: then it is what the
+ * admin reads next. It opens afresh for each new result (the `key`). The secret's real source
+ * stays in view under the line.
  */
 export function VerificationSummary(props: { result: VerificationResult }) {
   const { result } = props;
+  const isVerified = result.ok && result.verifiedAt !== null;
+  // Where the secret the sign-in used really came from stays in view (issue 19: the files may
+  // name a variable that is unset here, and the keychain supplied it).
+  const secretSource = result.checks.find((check) => check.name === 'secret');
   return (
     <div
       className={`verification ${result.ok ? 'verification--ok' : 'verification--failed'}`}
       data-verified={result.ok}
     >
       <p className="verification__headline" tabIndex={-1}>
-        {result.ok && result.verifiedAt !== null ? (
+        {isVerified && result.verifiedAt !== null ? (
           <>
-            Verified <VerifiedAt iso={result.verifiedAt} /> · sha256{' '}
-            <code>{result.contentHash.slice(0, 12)}</code>
+            Verified: {checksOutcome(result.checks)} · <VerifiedAt iso={result.verifiedAt} /> ·
+            sha256 <code>{result.contentHash.slice(0, 12)}</code>
           </>
         ) : (
-          'Not verified: signing in with these files failed.'
+          `Not verified: signing in with these files failed (${checksOutcome(result.checks)}).`
         )}
       </p>
-      <ChecksList checks={result.checks} label="Checks" />
-      {result.reading !== null && <Reading reading={result.reading} label="What the files say" />}
-      {result.claims !== null && <Claims claims={result.claims} label="ID token claims" />}
+      {isVerified && secretSource !== undefined && (
+        <p className="verification__secret">{secretSource.detail}</p>
+      )}
+      <details
+        key={`${result.contentHash} ${result.verifiedAt ?? 'failed'}`}
+        className="verification__details"
+        open={!isVerified}
+      >
+        <summary>Checks, what the files say and the ID token’s claims</summary>
+        <ChecksList checks={result.checks} label="Checks" />
+        {result.reading !== null && <Reading reading={result.reading} label="What the files say" />}
+        {result.claims !== null && <Claims claims={result.claims} label="ID token claims" />}
+      </details>
     </div>
   );
 }
@@ -101,7 +132,6 @@ export function VerificationSummary(props: { result: VerificationResult }) {
  * the sign-in, so a wrong value is visible even before Okta refuses it.
  */
 export function VerifyPanel(props: { target: ExportTargetId }) {
-  const secretsPlace = useSecretsPlaceName();
   const { target } = props;
   const testUser = useSetupDocument((state) => state.document.assignments.testUser);
   const verification = useExport((state) => state.verifications[target]);
@@ -150,9 +180,6 @@ export function VerifyPanel(props: { target: ExportTargetId }) {
     // Not a labelled section: every card has one, and same-named regions confuse landmark lists.
     <div className="verify" ref={panelRef}>
       <h3>Verify the files</h3>
-      <p className="field__help">
-        The console reads these files the way the app does, then signs in with what it found.
-      </p>
       {testUser !== undefined && (
         <RadioGroup
           legend="Who signs in"
@@ -163,7 +190,8 @@ export function VerifyPanel(props: { target: ExportTargetId }) {
             {
               value: 'test-user',
               label: 'The setup’s test user',
-              description: `${testUser.email}; the password is in ${secretsPlace}.`,
+              // The sign-in panel shows the password on request: the login is what to know.
+              description: testUser.email,
             },
             { value: 'existing', label: 'Someone assigned to the app (types their own password)' },
           ]}

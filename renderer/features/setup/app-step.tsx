@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useContext, useEffect, useState } from 'react';
 
 import type { AppErrorValue } from '../../../shared/errors.ts';
+import { PRESETS } from '../../../shared/setup/presets.ts';
 import { GRANT_TYPES, type SetupDocument } from '../../../shared/setup/setup-document.ts';
 import { checkWebAddress, type UriFinding } from '../../../shared/setup/uri-lint.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
@@ -11,7 +12,7 @@ import {
   SelectField,
   TextField,
 } from '../../components/fields.tsx';
-import { useSecretsPlaceName } from '../../components/secrets-place.tsx';
+import { SecretsPlaceContext, useSecretsPlaceName } from '../../components/secrets-place.tsx';
 import { StepFooter } from '../../components/step-footer.tsx';
 import { useStepCheck } from '../../components/use-step-check.ts';
 import { uriFindings } from '../../components/validation.ts';
@@ -22,6 +23,87 @@ const GRANT_LABELS: Record<(typeof GRANT_TYPES)[number], string> = {
   refresh_token: 'Refresh token',
   implicit: 'Implicit (hybrid)',
 };
+
+const APPLICATION_TYPE_OPTIONS = [
+  { value: 'web', label: 'Web application (server-side, with a client secret)' },
+  { value: 'browser', label: 'Single-page application (no secret)' },
+  { value: 'native', label: 'Native application (desktop or mobile)' },
+] as const;
+
+const CLIENT_AUTHENTICATION_OPTIONS = [
+  { value: 'client_secret_basic', label: 'Client secret, HTTP Basic (client_secret_basic)' },
+  { value: 'client_secret_post', label: 'Client secret in the body (client_secret_post)' },
+  { value: 'none', label: 'None: public client with PKCE (none)' },
+] as const;
+
+const CONSENT_OPTIONS = [
+  { value: 'TRUSTED', label: 'Trusted: no consent screen' },
+  { value: 'REQUIRED', label: 'Required: users approve the scopes' },
+] as const;
+
+/** An option's label by its value, for the sentence that names the preset's choice. */
+function optionLabel(options: readonly { value: string; label: string }[], value: string): string {
+  return options.find((option) => option.value === value)?.label ?? value;
+}
+
+/** Sentences that each may be absent, as one help line, or nothing when all are. */
+function sentences(...parts: (string | undefined)[]): string | undefined {
+  const present = parts.filter((part) => part !== undefined);
+  return present.length === 0 ? undefined : present.join(' ');
+}
+
+/**
+ * What the target's preset chose for each setting this step shows, said under a setting only
+ * where the app's value now differs: a deviation the admin should know is one.
+ *
+ * @remarks
+ * Only for an app the setup creates; an existing app's values are the org's, and comparing them
+ * with a preset would flag every one of them.
+ */
+function presetDeviations(document: SetupDocument) {
+  const preset = PRESETS[document.target.preset];
+  const app = document.app;
+  const fromPreset = preset.app;
+  const isNew = app.existingAppId === undefined;
+  const note = (differs: boolean, text: string) => (isNew && differs ? text : undefined);
+  const samePresetGrants =
+    fromPreset.grantTypes.length === app.grantTypes.length &&
+    fromPreset.grantTypes.every((grant) => app.grantTypes.includes(grant));
+  return {
+    applicationType: note(
+      app.applicationType !== fromPreset.applicationType,
+      `${preset.name}’s preset uses ${optionLabel(APPLICATION_TYPE_OPTIONS, fromPreset.applicationType)}.`,
+    ),
+    grantTypes: note(
+      !samePresetGrants,
+      `${preset.name}’s preset uses ${fromPreset.grantTypes.map((grant) => GRANT_LABELS[grant]).join(', ')}.`,
+    ),
+    tokenEndpointAuthMethod: note(
+      app.tokenEndpointAuthMethod !== fromPreset.tokenEndpointAuthMethod,
+      `${preset.name}’s preset uses ${optionLabel(CLIENT_AUTHENTICATION_OPTIONS, fromPreset.tokenEndpointAuthMethod)}.`,
+    ),
+    pkceRequired: note(
+      app.pkceRequired !== fromPreset.pkceRequired,
+      fromPreset.pkceRequired
+        ? `${preset.name}’s preset requires PKCE.`
+        : `${preset.name}’s preset does not require PKCE.`,
+    ),
+    consentMethod: note(
+      app.consentMethod !== fromPreset.consentMethod,
+      `${preset.name}’s preset uses ${optionLabel(CONSENT_OPTIONS, fromPreset.consentMethod)}.`,
+    ),
+    implicitAssignment: note(
+      app.implicitAssignment !== fromPreset.implicitAssignment,
+      fromPreset.implicitAssignment
+        ? `${preset.name}’s preset turns Federation Broker Mode on.`
+        : `${preset.name}’s preset leaves Federation Broker Mode off.`,
+    ),
+  };
+}
+
+/** Federation Broker Mode in one sentence: a consequence while on, background while off. */
+const BROKER_MODE_TEXT =
+  'Everyone in the org may sign in and assignments are skipped. Okta allows it for web apps only.';
 
 /** What this step edits: the app's settings but its name (the target step asks that). */
 const APP_STEP_PATHS = [
@@ -165,7 +247,7 @@ function ExistingAppPicker(props: { onPicked: () => void }) {
         label="Search app integrations"
         path="picker.apps"
         value={apps.query}
-        help="App integrations whose name starts with what you type. Only OIDC ones can be set up here; the others say why."
+        info="App integrations whose name starts with what you type. Only OIDC ones can be set up here; the others say why."
         onChange={searchApps}
       />
       <p role="status" className="field__help">
@@ -214,6 +296,7 @@ function ExistingAppPicker(props: { onPicked: () => void }) {
  */
 export function AppStep() {
   const secretsPlace = useSecretsPlaceName();
+  const secretsKind = useContext(SecretsPlaceContext);
   const update = useSetupDocument((state) => state.update);
   // The name is asked once, on the target step, and checked there.
   const { document, problem, check } = useStepCheck(APP_STEP_PATHS, uriProblems);
@@ -223,6 +306,13 @@ export function AppStep() {
   const [isPicking, setIsPicking] = useState(false);
   const app = document.app;
   const findings = uriFindings(document);
+  const deviations = presetDeviations(document);
+  const secretText =
+    app.applicationType === 'web'
+      ? `Okta generates the secret once; the console keeps it in ${secretsPlace}.`
+      : 'Browser and native apps cannot keep a secret; they prove themselves with PKCE.';
+  // Where the secret is kept changes what the admin does only when it is memory (lost on quit).
+  const isSecretTextNeeded = app.applicationType === 'web' && secretsKind === 'memory';
 
   function edit(recipe: (draft: SetupDocument['app']) => void) {
     update((draft) => {
@@ -290,11 +380,8 @@ export function AppStep() {
             label="Application type"
             path="app.applicationType"
             value={app.applicationType}
-            options={[
-              { value: 'web', label: 'Web application (server-side, with a client secret)' },
-              { value: 'browser', label: 'Single-page application (no secret)' },
-              { value: 'native', label: 'Native application (desktop or mobile)' },
-            ]}
+            options={APPLICATION_TYPE_OPTIONS}
+            help={deviations.applicationType}
             onChange={(applicationType) => {
               edit((draft) => {
                 draft.applicationType = applicationType;
@@ -324,6 +411,9 @@ export function AppStep() {
                 }}
               />
             ))}
+            {deviations.grantTypes !== undefined && (
+              <p className="field__help">{deviations.grantTypes}</p>
+            )}
             {problem('app.grantTypes') !== undefined && (
               <p className="field__error" data-field="app.grantTypes" tabIndex={-1}>
                 {problem('app.grantTypes')}
@@ -334,22 +424,12 @@ export function AppStep() {
             label="Client authentication"
             path="app.tokenEndpointAuthMethod"
             value={app.tokenEndpointAuthMethod}
-            options={[
-              {
-                value: 'client_secret_basic',
-                label: 'Client secret, HTTP Basic (client_secret_basic)',
-              },
-              {
-                value: 'client_secret_post',
-                label: 'Client secret in the body (client_secret_post)',
-              },
-              { value: 'none', label: 'None: public client with PKCE (none)' },
-            ]}
-            help={
-              app.applicationType === 'web'
-                ? `Okta generates the secret once; the console keeps it in ${secretsPlace}.`
-                : 'Browser and native apps cannot keep a secret; they prove themselves with PKCE.'
-            }
+            options={CLIENT_AUTHENTICATION_OPTIONS}
+            help={sentences(
+              isSecretTextNeeded ? secretText : undefined,
+              deviations.tokenEndpointAuthMethod,
+            )}
+            info={isSecretTextNeeded ? undefined : secretText}
             onChange={(method) => {
               edit((draft) => {
                 draft.tokenEndpointAuthMethod = method;
@@ -360,7 +440,8 @@ export function AppStep() {
             label="Require PKCE"
             path="app.pkceRequired"
             checked={app.pkceRequired}
-            help="Okta then refuses an authorization request without a code challenge."
+            help={deviations.pkceRequired}
+            info="Okta then refuses an authorization request without a code challenge."
             onChange={(checked) => {
               edit((draft) => {
                 draft.pkceRequired = checked;
@@ -371,10 +452,8 @@ export function AppStep() {
             label="User consent"
             path="app.consentMethod"
             value={app.consentMethod}
-            options={[
-              { value: 'TRUSTED', label: 'Trusted: no consent screen' },
-              { value: 'REQUIRED', label: 'Required: users approve the scopes' },
-            ]}
+            options={CONSENT_OPTIONS}
+            help={deviations.consentMethod}
             onChange={(consentMethod) => {
               edit((draft) => {
                 draft.consentMethod = consentMethod;
@@ -385,7 +464,12 @@ export function AppStep() {
             label="Federation Broker Mode"
             path="app.implicitAssignment"
             checked={app.implicitAssignment}
-            help="Everyone in the org may sign in and assignments are skipped. Okta allows it for web apps only."
+            // On, it changes who may sign in: said in place. Off, it is background.
+            help={sentences(
+              app.implicitAssignment ? BROKER_MODE_TEXT : undefined,
+              deviations.implicitAssignment,
+            )}
+            info={app.implicitAssignment ? undefined : BROKER_MODE_TEXT}
             onChange={(checked) => {
               edit((draft) => {
                 draft.implicitAssignment = checked;
@@ -398,7 +482,8 @@ export function AppStep() {
             label="Sign-in redirect URIs (one per line)"
             path="app.redirectUris"
             values={app.redirectUris}
-            help={
+            about="Sign-in redirect URIs"
+            info={
               <>
                 Okta sends users back only to these, matched exactly. The target’s callback is{' '}
                 <code>{findings.callback}</code>.
@@ -425,7 +510,7 @@ export function AppStep() {
             label="Sign-out redirect URIs (one per line)"
             path="app.postLogoutRedirectUris"
             values={app.postLogoutRedirectUris}
-            help="Where Okta may send users after signing out. Leave empty if the app has no sign-out."
+            info="Where Okta may send users after signing out. Leave empty if the app has no sign-out."
             error={problem('app.postLogoutRedirectUris')}
             onChange={(uris) => {
               edit((draft) => {
@@ -448,7 +533,7 @@ export function AppStep() {
             path="app.initiateLoginUri"
             type="url"
             value={app.initiateLoginUri ?? ''}
-            help="Where Okta’s dashboard tile starts a sign-in at the app."
+            info="Where Okta’s dashboard tile starts a sign-in at the app."
             error={problem('app.initiateLoginUri')}
             onChange={(value) => {
               edit((draft) => {
@@ -465,7 +550,7 @@ export function AppStep() {
               label="Trusted origins (one per line)"
               path="trustedOrigins"
               values={document.trustedOrigins.map((trusted) => trusted.origin)}
-              help="The single-page app’s origins: Okta allows their cross-origin calls (CORS) and redirects to them."
+              info="The single-page app’s origins: Okta allows their cross-origin calls (CORS) and redirects to them."
               error={problem('trustedOrigins')}
               onChange={(origins) => {
                 update((draft) => {

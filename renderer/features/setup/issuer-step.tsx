@@ -35,6 +35,14 @@ const ISSUER_MODE_SENTENCES: Record<
   },
 };
 
+/** The org server's groups claim has limits that decide what the app can read. */
+const ORG_GROUPS_CLAIM_TEXT =
+  'Set on the app’s Sign On tab: Okta puts it only into ID tokens asked for with the groups scope, never into access tokens.';
+
+/** On a custom server it is an ordinary claim: shown on request. */
+const CUSTOM_GROUPS_CLAIM_TEXT =
+  'Added to the server as an ID token claim, released with the openid scope.';
+
 const DEFAULT_CLAIM: GroupsClaim = {
   type: 'FILTER',
   name: 'groups',
@@ -68,6 +76,17 @@ export function IssuerStep() {
   const { document, problem, check } = useStepCheck(['issuer']);
   const issuer = document.issuer;
   const preset = PRESETS[document.target.preset];
+  const isOrgClaimLimited = issuer.kind === 'org' && issuer.groupsClaim !== undefined;
+  // A choice that differs from the preset's is said under it: the preset follows the target's
+  // own guide, so a deviation is worth knowing about.
+  const kindDeviation =
+    issuer.kind === preset.issuer.kind
+      ? undefined
+      : `${preset.name}’s preset uses the ${preset.issuer.kind === 'org' ? 'org' : 'custom'} authorization server.`;
+  const modeDeviation =
+    issuer.issuerMode === preset.issuer.issuerMode
+      ? undefined
+      : `${preset.name}’s preset uses ${ISSUER_MODE_SENTENCES[preset.issuer.issuerMode].label}.`;
 
   function edit(recipe: (draft: SetupDocument['issuer']) => void) {
     update((draft) => {
@@ -127,6 +146,7 @@ export function IssuerStep() {
               });
             }}
           />
+          {kindDeviation !== undefined && <p className="field__help">{kindDeviation}</p>}
           {issuer.kind === 'custom' && (
             <>
               <p className="note" role="note">
@@ -164,7 +184,7 @@ export function IssuerStep() {
                   label="Server id"
                   path="issuer.server.id"
                   value={issuer.server.id}
-                  help="default is the server every org with API Access Management has."
+                  info="default is the server every org with API Access Management has."
                   error={problem('issuer.server.id')}
                   onChange={(id) => {
                     edit((draft) => {
@@ -194,7 +214,7 @@ export function IssuerStep() {
                     label="Audience"
                     path="issuer.server.audience"
                     value={issuer.server.audience}
-                    help="The aud claim of its access tokens: usually your API’s identifier."
+                    info="The aud claim of its access tokens: usually your API’s identifier."
                     error={problem('issuer.server.audience')}
                     onChange={(audience) => {
                       edit((draft) => {
@@ -255,14 +275,20 @@ export function IssuerStep() {
               });
             }}
           />
+          {modeDeviation !== undefined && <p className="field__help">{modeDeviation}</p>}
           <CheckboxField
             label="Add a groups claim"
             path="issuer.groupsClaim"
             checked={issuer.groupsClaim !== undefined}
-            help={
-              issuer.kind === 'org'
-                ? 'Set on the app’s Sign On tab: Okta puts it only into ID tokens asked for with the groups scope, never into access tokens.'
-                : 'Added to the server as an ID token claim, released with the openid scope.'
+            // Once added on the org server, the claim's limits change what the app can read:
+            // said in place. Before that, and on a custom server, it is background.
+            help={isOrgClaimLimited ? ORG_GROUPS_CLAIM_TEXT : undefined}
+            info={
+              isOrgClaimLimited
+                ? undefined
+                : issuer.kind === 'org'
+                  ? ORG_GROUPS_CLAIM_TEXT
+                  : CUSTOM_GROUPS_CLAIM_TEXT
             }
             onChange={(checked) => {
               edit((draft) => {
@@ -335,7 +361,7 @@ export function IssuerStep() {
                 label={issuer.groupsClaim.type === 'FILTER' ? 'Filter value' : 'Expression'}
                 path="issuer.groupsClaim.value"
                 value={issuer.groupsClaim.value}
-                help={
+                info={
                   issuer.groupsClaim.type === 'FILTER'
                     ? 'e.g. Kestra for “Starts with”, or .* for every group the user is in.'
                     : 'An Okta Expression Language group function, e.g. Groups.startsWith("OKTA", "Kestra", 100): the user’s Okta groups whose names start with Kestra, at most 100.'

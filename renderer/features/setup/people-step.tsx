@@ -58,7 +58,6 @@ function DirectoryPicker<T>(props: {
         label={props.label}
         path={props.path}
         value={props.search.query}
-        help="Matches as you type; the org is searched, never loaded whole."
         onChange={props.onSearch}
       />
       <p role="status" className="field__help">

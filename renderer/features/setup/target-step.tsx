@@ -256,7 +256,7 @@ export function TargetStep() {
         label="App integration name"
         path="app.label"
         value={document.app.label}
-        help="The name admins and users see in Okta. Okta does not require it to be unique; the console marks the app it creates so it is never made twice."
+        info="The name admins and users see in Okta. Okta does not require it to be unique; the console marks the app it creates so it is never made twice."
         error={problem('app.label')}
         onChange={(label) => {
           update((draft) => {

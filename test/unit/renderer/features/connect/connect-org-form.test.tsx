@@ -62,4 +62,22 @@ describe('ConnectOrgForm', () => {
     expect(screen.getByRole('alert').textContent).toContain('Okta refused the API token');
     expect(document.activeElement).toBe(token);
   });
+
+  it('says where a token comes from in place, and the rest on request', () => {
+    renderForm({});
+    const token = screen.getByLabelText('API token');
+    const description = () =>
+      (token.getAttribute('aria-describedby') ?? '')
+        .split(' ')
+        .map((id) => document.getElementById(id)?.textContent ?? '')
+        .join(' ');
+    expect(description()).toBe('Create one in the Admin Console under Security › API › Tokens.');
+    const about = screen.getByRole('button', { name: 'About API token' });
+    expect(about.getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(about);
+    expect(about.getAttribute('aria-expanded')).toBe('true');
+    expect(description()).toBe(
+      'Create one in the Admin Console under Security › API › Tokens. A token acts with the permissions of the admin who created it. It is checked against the org, then kept in your OS keychain, never in a file.',
+    );
+  });
 });

@@ -107,9 +107,13 @@ describe('ExportStep', () => {
       'checked',
       false,
     );
+    // What each target writes is one click away, not under every checkbox.
+    const kestra = within(targets).getByRole('checkbox', { name: 'Kestra' });
+    expect(kestra.getAttribute('aria-describedby')).toBeNull();
+    fireEvent.click(within(targets).getByRole('button', { name: 'About the Kestra files' }));
     expect(
-      within(targets).getByRole('checkbox', { name: 'Kestra' }).getAttribute('aria-describedby'),
-    ).toBeTruthy();
+      document.getElementById(kestra.getAttribute('aria-describedby') ?? '')?.textContent,
+    ).toBe(CATALOGUE.find((target) => target.id === 'kestra')?.description);
 
     await writeFiles();
     expect(screen.getByText('Wrote 1 file for 1 target.')).toBeTruthy();
@@ -152,6 +156,11 @@ describe('ExportStep', () => {
     const inline = screen.getByRole('checkbox', { name: 'Put the client secret in the files' });
     const description = () =>
       document.getElementById(inline.getAttribute('aria-describedby') ?? '')?.textContent ?? '';
+    // Off, the safe default, says nothing until asked.
+    expect(inline.getAttribute('aria-describedby')).toBeNull();
+    fireEvent.click(
+      screen.getByRole('button', { name: 'About Put the client secret in the files' }),
+    );
     expect(description()).toContain('environment variable');
     fireEvent.click(inline);
     expect(description()).toContain('mode 0600');
@@ -291,13 +300,88 @@ describe('ExportStep', () => {
     });
     await settle();
     const headline = card.querySelector('.verification__headline')?.textContent ?? '';
-    expect(headline).toMatch(/^Verified .+ · sha256 0123456789ab$/);
+    expect(headline).toMatch(/^Verified: all 3 checks passed · .+ · sha256 0123456789ab$/);
+    // Where the secret really came from stays in view, outside the folded detail.
+    const source = card.querySelector('.verification__secret');
+    expect(source?.textContent).toContain('the console used the secret it keeps in the keychain');
+    expect(source?.closest('details')).toBeNull();
+    // Every check passed: the detail is folded behind its summary.
+    const detail = card.querySelector('details');
+    expect(detail?.open).toBe(false);
+    expect(detail?.querySelector('summary')?.textContent).toBe(
+      'Checks, what the files say and the ID token’s claims',
+    );
     expect(card.querySelector('time')?.getAttribute('dateTime')).toBe(VERIFIED.verifiedAt);
     const checks = within(card).getByRole('list', { name: 'Checks' });
     expect(within(checks).getAllByRole('listitem')[0]?.textContent).toBe(
       '✓Passed: Files parse — application.yml is valid YAML',
     );
     expect(within(card).getByRole('table', { name: 'ID token claims' })).toBeTruthy();
+  });
+
+  it('opens the verification’s detail from the start when a check failed', async () => {
+    const failed = {
+      ...VERIFIED,
+      ok: false,
+      verifiedAt: null,
+      claims: null,
+      checks: [
+        VERIFIED.checks[0],
+        { name: 'Signed in', ok: false, detail: 'Okta refused the client secret' },
+      ],
+    } as typeof VERIFIED;
+    await renderStep({
+      'export:verify-start': () => ({ ok: true, data: VERIFY_STARTED }),
+      'export:verify-wait': () => ({ ok: true, data: failed }),
+    });
+    await writeFiles();
+    const card = screen.getByRole('region', { name: 'Kestra' });
+    fireEvent.change(within(card).getByLabelText('Login'), { target: { value: 'ada' } });
+    fireEvent.click(within(card).getByRole('button', { name: 'Verify by signing in' }));
+    await settle();
+    await settle();
+    expect(card.querySelector('.verification__headline')?.textContent).toBe(
+      'Not verified: signing in with these files failed (1 of 2 checks failed).',
+    );
+    expect(card.querySelector('details')?.open).toBe(true);
+    expect(within(card).getByRole('list', { name: 'Checks' }).textContent).toContain(
+      'Okta refused the client secret',
+    );
+  });
+
+  it('puts the client secret right under the next steps that ask for it', async () => {
+    const { stores } = await renderStep({});
+    act(() => {
+      stores.setupRun.setState({
+        apply: {
+          ...stores.setupRun.getState().apply,
+          status: 'done',
+          result: {
+            orgUrl: 'https://acme.okta.com',
+            appId: '0oa1app',
+            clientId: '0oa1client',
+            issuer: 'https://acme.okta.com',
+            authServerId: null,
+            clientSecretStored: true,
+            testUserLogin: null,
+            steps: [],
+            adminLinks: [],
+            keychainWarning: null,
+          },
+        },
+      });
+    });
+    // Applied: the files are written as the step shows them, without a click.
+    await settle();
+    const card = screen.getByRole('region', { name: 'Kestra' });
+    const steps = within(card).getByRole('list', { name: 'Next steps for Kestra' });
+    const show = within(card).getByRole('button', { name: 'Show client secret' });
+    // After the steps in reading order, and before the verification.
+    expect(steps.compareDocumentPosition(show) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    const verify = within(card).getByRole('button', { name: 'Verify by signing in' });
+    expect(show.compareDocumentPosition(verify) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    // Said once: no second card repeating what the next steps say.
+    expect(screen.queryByRole('heading', { name: /client secret the files refer to/ })).toBeNull();
   });
 
   it('never links a sign-in address that is not a web address', async () => {
