@@ -62,10 +62,10 @@ export function createHandlers(deps: {
     'profiles:remove': ({ profileId }) => deps.profiles.remove(profileId),
     'directory:search-users': ({ query }) => deps.directory.users(query),
     'directory:search-groups': ({ query }) => deps.directory.groups(query),
-    'setup:plan': ({ document }) => deps.setup.plan(document),
+    'setup:plan': ({ document, operationId }) => deps.setup.plan(document, operationId),
     'setup:apply': ({ planId, operationId }) => deps.setup.applyPlan(planId, operationId),
-    'setup:apply-cancel': ({ operationId }) =>
-      Promise.resolve({ cancelled: deps.setup.cancelApply(operationId) }),
+    'setup:cancel': ({ operationId }) =>
+      Promise.resolve({ cancelled: deps.setup.cancel(operationId) }),
     'setup:list-apps': ({ query }) => deps.setup.listApps(query),
     'setup:read-app': ({ appId }) => deps.setup.readApp(appId),
     'setup:assignments': ({ document }) => deps.setup.assignments(document),

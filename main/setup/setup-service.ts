@@ -16,6 +16,8 @@ import { issuerUrl } from '../okta/issuer.ts';
 import { requireGrantedScopes, tasksForSetup } from '../okta/least-privilege.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
 import { readOrgSnapshot } from '../okta/org-snapshot.ts';
+import { RequestCancelledError } from '../okta/request-scheduler.ts';
+import { inRequestScope } from '../okta/request-scope.ts';
 import { keepSetupDocument, setupFileName } from '../platform/kept-setup-documents.ts';
 import { acquireLockFile, LockHeldError } from '../platform/lock-file.ts';
 import {
@@ -207,7 +209,29 @@ export function cancelledApply(error: ApplyCancelledError): AppError {
   );
 }
 
-/** Cancels kept for applies the cancel overtook (see `cancelApply`); older ones are let go. */
+/**
+ * What the admin reads after cancelling a plan: that it stopped reading, that nothing changed,
+ * and how to plan again.
+ *
+ * @remarks
+ * A plan only reads, so unlike a cancelled apply there is nothing to count: what its reads
+ * answered is let go with it, and no plan is held to apply. Said whether the cancel came while
+ * a read waited for Okta's rate limit or after the last read answered — the cancel was
+ * answered `cancelled: true`, so the plan it named never appears.
+ */
+export function cancelledPlan(cause: unknown): AppError {
+  return new AppError(
+    {
+      code: 'CANCELLED',
+      message:
+        'Planning was cancelled, as you asked: the console stopped reading the org, dropping at once any read still waiting (for Okta’s rate limit, say), and made no plan. A plan only reads, so nothing in the org was changed.',
+      hint: 'Plan again when you are ready. If Okta’s rate limit is still in force, the plan waits for its reset first.',
+    },
+    { cause },
+  );
+}
+
+/** Cancels kept for operations the cancel overtook (see `cancel`); older ones are let go. */
 const EARLY_CANCELS_KEPT = 20;
 
 /** The plans main holds for the admin to apply, newest last; older ones are let go. */
@@ -256,22 +280,25 @@ export function createSetupService(deps: {
   secrets: Pick<SecretStore, 'get' | 'set' | 'checkAvailable'>;
   dataDir: string;
   emitProgress: (event: Parameters<ApplyProgress>[0] & { operationId: string }) => void;
-  /** Aborted: every apply of this service is cancelled, as by `cancelApply` (the CLI's Ctrl-C). */
+  /**
+   * Aborted: every apply (and plan with an operation id) of this service is cancelled, as by
+   * `cancel` (the CLI's Ctrl-C).
+   */
   interrupt?: AbortSignal;
 }) {
   const { activeOrg } = deps;
   const held = new Map<string, HeldPlan>();
-  /** The applies running, by operation id: what cancels each. */
+  /** The plans and applies running, by operation id: what cancels each. */
   const cancels = new Map<string, AbortController>();
-  /** Cancels that arrived before their apply began (the cancel overtook the apply's call). */
+  /** Cancels that arrived before their operation began (the cancel overtook its call). */
   const cancelledEarly = new Set<string>();
 
   /**
-   * Runs an apply with its own signal, which {@link cancelApply} (or `interrupt`) aborts.
+   * Runs a plan or an apply with its own signal, which {@link cancel} (or `interrupt`) aborts.
    *
    * @remarks
    * Registered before anything is awaited, so a cancel that comes while the org is still being
-   * resolved or the lock taken stops the apply before its first request.
+   * resolved or the lock taken stops the operation before its first request.
    */
   async function cancellable<T>(
     operationId: string,
@@ -358,8 +385,28 @@ export function createSetupService(deps: {
     return path.join(deps.dataDir, 'journals', `${setupFileName(document.id)}.jsonl`);
   }
 
-  /** Plans a document against the org, with what the plan read and what this computer owes. */
-  async function planFor(org: ActiveOrg, document: SetupDocument): Promise<Plan> {
+  /**
+   * Plans a document against the org, with what the plan read and what this computer owes.
+   *
+   * @remarks
+   * With `signal`, the reads run in a request scope carrying it ({@link inRequestScope}): an
+   * abort drops at once every read still waiting in the org's scheduler (for a rate limit's
+   * reset, say), while the org's other operations keep their places. A read already sent is
+   * answered and let go. An abort after the last read still stops the plan: the cancel was
+   * answered as made, so no plan may follow it.
+   */
+  async function planFor(
+    org: ActiveOrg,
+    document: SetupDocument,
+    signal?: AbortSignal,
+  ): Promise<Plan> {
+    /** A function, not `signal.aborted` inline: the compiler would keep it narrowed past awaits. */
+    const stopIfCancelled = () => {
+      if (signal?.aborted === true) {
+        throw new RequestCancelledError();
+      }
+    };
+    stopIfCancelled();
     requireGrantedScopes(
       org,
       tasksForSetup(document, { extra: [] }),
@@ -367,9 +414,10 @@ export function createSetupService(deps: {
     );
     const journal = createFileJournal(journalFileOf(document));
     const [snapshot, entries] = await Promise.all([
-      readOrgSnapshot(org.client, document),
+      inRequestScope({ signal, writesSent: 0 }, () => readOrgSnapshot(org.client, document)),
       journal.read(),
     ]);
+    stopIfCancelled();
     return planSetup(
       document,
       snapshot,
@@ -531,15 +579,32 @@ export function createSetupService(deps: {
   }
 
   return {
-    /** Plans a document and holds the plan, for the admin to review and apply by its id. */
-    async plan(document: SetupDocument): Promise<{ planId: string; plan: SetupPlan }> {
-      const org = await activeOrg();
-      try {
-        const plan = await planFor(org, document);
-        return { planId: hold({ orgUrl: org.orgUrl, document, plan }), plan: planView(plan) };
-      } catch (error) {
-        throw asAppError(error, org, 'reading the org for the plan');
-      }
+    /**
+     * Plans a document and holds the plan, for the admin to review and apply by its id.
+     *
+     * @remarks
+     * With `operationId` (the wizard's), {@link cancel} stops it while it reads — a plan held
+     * by Okta's rate limit can wait a minute — and it answers `CANCELLED` (see
+     * {@link cancelledPlan}), holding no plan. Without one it runs to the end.
+     */
+    plan(
+      document: SetupDocument,
+      operationId?: string,
+    ): Promise<{ planId: string; plan: SetupPlan }> {
+      const run = async (signal?: AbortSignal) => {
+        const org = await activeOrg();
+        try {
+          const plan = await planFor(org, document, signal);
+          return { planId: hold({ orgUrl: org.orgUrl, document, plan }), plan: planView(plan) };
+        } catch (error) {
+          // Whatever the SDK made of the dropped read: the admin asked for this stop.
+          if (signal?.aborted === true) {
+            throw cancelledPlan(error);
+          }
+          throw asAppError(error, org, 'reading the org for the plan');
+        }
+      };
+      return operationId === undefined ? run() : cancellable(operationId, run);
     },
 
     /** A plan of `document` with what it read, for the CLI's plan file. */
@@ -561,11 +626,13 @@ export function createSetupService(deps: {
     },
 
     /**
-     * Cancels the apply running under `operationId`: it stops before its next request to Okta
-     * and answers `CANCELLED`, saying what it made (see {@link cancelledApply}). Answers whether
-     * one was running; a cancel that overtook its apply's start is kept, and stops it at once.
+     * Cancels the plan or apply running under `operationId`: it stops before its next request
+     * to Okta and answers `CANCELLED` — a plan having changed nothing (see
+     * {@link cancelledPlan}), an apply saying what it made (see {@link cancelledApply}).
+     * Answers whether one was running; a cancel that overtook its operation's start is kept,
+     * and stops it at once.
      */
-    cancelApply(operationId: string): boolean {
+    cancel(operationId: string): boolean {
       const controller = cancels.get(operationId);
       if (controller === undefined) {
         cancelledEarly.add(operationId);

@@ -8,6 +8,8 @@ interface Wait {
   /** The org's host: a wait may be for an org other than the active one (one being connected). */
   host: string;
   untilMs: number;
+  /** `rate-limit`: until Okta's reset; `backoff`: a 429 with no reset, waited out by a guess. */
+  reason: 'rate-limit' | 'backoff';
 }
 
 /**
@@ -18,6 +20,13 @@ interface Wait {
  * apply, a diagnosis). The sentence is announced once, as main wrote it; the countdown beside
  * it is for the eye only, so a screen reader is not read a number every second. The live region
  * stays in the page while empty: one that appears with its text is not announced everywhere.
+ *
+ * The notice is about the org's rate limit, not about an operation (main's event names none):
+ * after the admin cancels the operation that was waiting, the limit still holds every request of
+ * that kind until Okta's reset, another operation may still be waiting on it, and applying or
+ * planning again waits for it too. So it stays, counting down to the reset, and says only what
+ * stays true after a cancel: requests wait for the reset, and a cancelled one is not sent. It
+ * never says that anything goes on by itself, which read as false next to "Apply cancelled".
  */
 export function RateLimitNotice(props: { api: BridgeApi }) {
   const [wait, setWait] = useState<Wait | null>(null);
@@ -31,7 +40,12 @@ export function RateLimitNotice(props: { api: BridgeApi }) {
         setWait((current) =>
           current !== null && current.untilMs > untilMs
             ? current
-            : { message: event.message, host: new URL(event.orgUrl).host, untilMs },
+            : {
+                message: event.message,
+                host: new URL(event.orgUrl).host,
+                untilMs,
+                reason: event.reason,
+              },
         );
       }),
     [props.api],
@@ -59,10 +73,13 @@ export function RateLimitNotice(props: { api: BridgeApi }) {
       {wait !== null && (
         <p>
           <span className="rate-limit-notice__message">
-            Okta ({wait.host}) asks the console to slow down: {wait.message}. It goes on by itself.
+            Okta ({wait.host}) asks the console to slow down: {wait.message}. Requests of this kind
+            wait until then; a cancelled one is not sent.
           </span>{' '}
           <span className="rate-limit-notice__left" aria-hidden="true">
-            ({secondsLeft} s left)
+            {wait.reason === 'rate-limit'
+              ? `(resets in ${String(secondsLeft)} s)`
+              : `(${String(secondsLeft)} s left)`}
           </span>
         </p>
       )}

@@ -27,7 +27,13 @@ export interface ApplyStepProgress {
 /** The plan-and-apply store's state and actions. */
 export interface SetupRunState {
   plan: {
-    status: 'idle' | 'planning' | 'done' | 'error';
+    /**
+     * `cancelling`: the admin chose Cancel and the plan's reads are being dropped; `cancelled`:
+     * it stopped, with no plan made (`error` says so, code `CANCELLED`).
+     */
+    status: 'idle' | 'planning' | 'cancelling' | 'done' | 'error' | 'cancelled';
+    /** Names the plan being made to main, so Cancel stops this one and its answer is known. */
+    operationId: string | null;
     value: SetupPlan | null;
     /** Main holds the plan under this id; Apply names it, so exactly this plan is applied. */
     planId: string | null;
@@ -50,6 +56,11 @@ export interface SetupRunState {
     changes: PlanChange[];
   };
   makePlan: (document: SetupDocument) => Promise<void>;
+  /**
+   * Cancels the plan being made: main drops its reads still waiting (on Okta's rate limit, say),
+   * and the plan's own answer (`CANCELLED`) then ends it.
+   */
+  cancelPlan: () => Promise<void>;
   /** Applies the plan on screen (by its id); `document` is planned again once it is applied. */
   applyPlan: (document: SetupDocument) => Promise<void>;
   /**
@@ -73,6 +84,7 @@ export interface SetupRunState {
 
 const IDLE_PLAN: SetupRunState['plan'] = {
   status: 'idle',
+  operationId: null,
   value: null,
   planId: null,
   plannedFor: null,
@@ -94,7 +106,9 @@ const IDLE_APPLY: SetupRunState['apply'] = {
  * Apply names the plan on screen by the id main holds it under, so what is applied is exactly
  * what the admin read. If the org changed meanwhile, main writes nothing and answers with the
  * changes and a fresh plan, which replaces the one on screen for the admin to review. Progress
- * arrives as events matched by `operationId`, exactly as for the connect flow.
+ * arrives as events matched by `operationId`, exactly as for the connect flow. A plan and an
+ * apply each have their own operation id, which main's one cancel channel (`setup:cancel`)
+ * takes: either can be cancelled while Okta's rate limit holds it.
  */
 export function createSetupRunStore(api: BridgeApi) {
   const store = createStore<SetupRunState>()((set, get) => ({
@@ -103,24 +117,45 @@ export function createSetupRunStore(api: BridgeApi) {
 
     async makePlan(document) {
       const plannedFor = JSON.stringify(document);
+      const operationId = crypto.randomUUID();
       // A refusal was about the plan on screen; a new plan makes it moot.
       const apply = get().apply.status === 'stale' ? IDLE_APPLY : get().apply;
-      set({ plan: { ...IDLE_PLAN, status: 'planning', plannedFor }, apply });
-      const result = await call(api, 'setup:plan', { document });
-      if (get().plan.plannedFor !== plannedFor) {
+      set({ plan: { ...IDLE_PLAN, status: 'planning', operationId, plannedFor }, apply });
+      const result = await call(api, 'setup:plan', { document, operationId });
+      // A newer plan replaced this one: its answer is the one that counts.
+      if (get().plan.operationId !== operationId) {
         return;
       }
       set({
         plan: result.ok
           ? {
               status: 'done',
+              operationId,
               value: result.data.plan,
               planId: result.data.planId,
               plannedFor,
               error: null,
             }
-          : { status: 'error', value: null, planId: null, plannedFor, error: result.error },
+          : {
+              status: result.error.code === 'CANCELLED' ? 'cancelled' : 'error',
+              operationId,
+              value: null,
+              planId: null,
+              plannedFor,
+              error: result.error,
+            },
       });
+    },
+
+    async cancelPlan() {
+      const { status, operationId } = get().plan;
+      if (status !== 'planning' || operationId === null) {
+        return;
+      }
+      set({ plan: { ...get().plan, status: 'cancelling' } });
+      // Main's answer to the cancel says only whether the plan was still running; the plan's
+      // own answer (CANCELLED, or the plan when it finished first) is what the step shows.
+      await call(api, 'setup:cancel', { operationId });
     },
 
     async applyPlan(document) {
@@ -190,7 +225,7 @@ export function createSetupRunStore(api: BridgeApi) {
         return;
       }
       set({ apply: { ...get().apply, status: 'cancelling' } });
-      await call(api, 'setup:apply-cancel', { operationId });
+      await call(api, 'setup:cancel', { operationId });
     },
 
     reveal: (request) => call(api, 'setup:reveal-secret', request),

@@ -586,7 +586,14 @@ export const CHANNELS = {
     response: z.object({ matches: z.array(groupMatchSchema), more: z.boolean() }),
   },
   'setup:plan': {
-    request: z.object({ document: setupDocumentSchema }).strict(),
+    /**
+     * Plans the document against the org and holds the plan. With `operationId` (the wizard),
+     * `setup:cancel` can stop it while it reads; without one (the CLI, scripts) it runs to the
+     * end.
+     */
+    request: z
+      .object({ document: setupDocumentSchema, operationId: operationId.optional() })
+      .strict(),
     response: reviewedPlanSchema,
   },
   'setup:apply': {
@@ -606,10 +613,13 @@ export const CHANNELS = {
       }),
     ]),
   },
-  // Cancels the apply running under `operationId`: it stops before its next request to Okta
-  // (one waiting for a rate limit is dropped), and `setup:apply` answers CANCELLED with what it
-  // made. `cancelled`: whether one was running.
-  'setup:apply-cancel': {
+  // Cancels the plan or apply running under `operationId`: one cancel channel for both, since
+  // an operation id names exactly one of them and the renderer never needs to say which. It
+  // stops before its next request to Okta (one waiting for a rate limit is dropped at once);
+  // `setup:plan` then answers CANCELLED (it only reads: nothing changed), `setup:apply`
+  // CANCELLED with what it made. `cancelled`: whether one was running (a cancel that overtook
+  // its operation's start is kept and stops it as it begins).
+  'setup:cancel': {
     request: z.object({ operationId }).strict(),
     response: z.object({ cancelled: z.boolean() }),
   },

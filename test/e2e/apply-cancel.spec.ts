@@ -10,9 +10,11 @@ import { expectNoAxeViolations } from './support/axe.ts';
 import { expect, test } from './support/console-fixture.ts';
 
 /**
- * Cancel on a slow apply (issue 19, "Cancel on every slow step"): an apply held by Okta's rate
- * limit is cancelled from the review step. It stops at once, says what it made with the keyboard
- * on that message, and Apply again finishes the setup with each object made once.
+ * Cancel on a slow apply and a slow plan (issue 19, "Cancel on every slow step"): an apply held
+ * by Okta's rate limit is cancelled from the review step. It stops at once, says what it made
+ * with the keyboard on that message, and the plan of what is left — held by the same limit — is
+ * cancelled in turn, saying nothing changed. The rate-limit notice promises nothing goes on.
+ * Plan again and Apply again then finish the setup with each object made once.
  */
 
 /**
@@ -38,7 +40,7 @@ async function openReview(page: Page, document: object) {
   await expect(page.locator('[data-app-state="ready"]')).toBeVisible();
 }
 
-test('an apply waiting on Okta’s rate limit is cancelled at once, says what it made, and applies again', async ({
+test('an apply and then its plan, waiting on Okta’s rate limit, are cancelled at once; planning and applying again finish', async ({
   consoleApp,
   sandboxOrg,
 }, testInfo) => {
@@ -65,12 +67,13 @@ test('an apply waiting on Okta’s rate limit is cancelled at once, says what it
   await openReview(page, document);
   await expect(page.getByTestId('plan-summary')).toHaveText(/^Plan: 3 to create/);
 
-  // Okta refuses the app's creation until a reset 12 s away: the apply waits for it.
+  // Okta refuses the app's creation until a reset 15 s away: the apply waits for it, and so
+  // does the plan made after it (its reads of apps count against the same limit).
   await injectSandboxFault(orgUrl, apiToken, {
     method: 'POST',
     path: '/api/v1/apps',
     status: 429,
-    resetSeconds: 12,
+    resetSeconds: 15,
   });
   await page.getByRole('button', { name: 'Apply', exact: true }).click();
   await expect(page.getByText(/waiting \d+ s for Okta's rate limit on apps/)).toBeVisible();
@@ -79,7 +82,7 @@ test('an apply waiting on Okta’s rate limit is cancelled at once, says what it
   await page.getByRole('button', { name: 'Cancel', exact: true }).click();
   const heading = page.getByRole('heading', { name: 'Apply cancelled' });
   await expect(heading).toBeFocused({ timeout: 3_000 });
-  // Well inside the 12 s the apply would have waited.
+  // Well inside the 15 s the apply would have waited.
   expect(Date.now() - cancelledAt).toBeLessThan(5_000);
   expect(await page.evaluate(() => window.document.activeElement?.tagName)).not.toBe('BODY');
   const panel = page.getByTestId('apply-cancelled');
@@ -88,13 +91,30 @@ test('an apply waiting on Okta’s rate limit is cancelled at once, says what it
   await expect(panel).toContainText('Apply again to finish the setup');
   const progress = page.getByRole('list', { name: 'Apply progress' });
   await expect(progress).toContainText('App integration "Kestra cancelled" — not done (cancelled)');
+  // Next to "Apply cancelled", the notice says only what stays true: when Okta's limit resets.
+  const notice = page.getByRole('status').filter({ hasText: 'slow down' });
+  await expect(notice).toContainText('a cancelled one is not sent');
+  await expect(notice).not.toContainText(/goes on by itself/);
+
+  // The plan of what is left waits for the same reset: its Cancel stops it at once too.
+  await expect(page.getByText('Reading the org and planning…')).toBeVisible();
+  const planCancelledAt = Date.now();
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Planning cancelled' })).toBeFocused({
+    timeout: 3_000,
+  });
+  expect(Date.now() - planCancelledAt).toBeLessThan(5_000);
+  await expect(page.getByTestId('plan-cancelled')).toContainText('nothing in the org was changed');
   await expectNoAxeViolations(page);
   await page.screenshot({ path: testInfo.outputPath('apply-cancelled.png'), fullPage: true });
 
   const reader = orgFromCredentials({ orgUrl, token: apiToken });
   expect(await countMade(reader.client, document)).toMatchObject({ apps: 0, testUsers: 1 });
 
-  // Apply again: the plan of what is left is made once Okta's reset has passed, then applied.
+  // Plan again, then Apply again: the plan of what is left is made once Okta's reset has
+  // passed, then applied.
+  await page.getByRole('button', { name: 'Plan again' }).click();
+  await expect(page.getByRole('heading', { name: 'Review and apply' })).toBeFocused();
   await page.getByRole('button', { name: 'Apply again' }).click({ timeout: 30_000 });
   await expect(page.getByRole('heading', { name: 'Setup applied' })).toBeFocused({
     timeout: 30_000,

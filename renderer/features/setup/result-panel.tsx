@@ -119,3 +119,30 @@ export function CancelledPanel(props: { error: AppErrorValue }) {
     </section>
   );
 }
+
+/**
+ * What the review step shows after the admin cancelled a plan: that no plan was made and
+ * nothing changed (a plan only reads), and Plan again.
+ *
+ * @remarks
+ * The look of {@link CancelledPanel}: a plain card, the message in the warning look, not an
+ * error's — nothing went wrong, the admin asked for this. Its heading takes the keyboard when
+ * the Cancel button goes.
+ */
+export function PlanCancelledPanel(props: { error: AppErrorValue; onPlanAgain: () => void }) {
+  return (
+    <section className="card" aria-labelledby="plan-cancelled-heading" data-testid="plan-cancelled">
+      <h2 id="plan-cancelled-heading" tabIndex={-1}>
+        Planning cancelled
+      </h2>
+      <p className="plan-note">{props.error.message}</p>
+      <p className="field__help">{props.error.hint}</p>
+      {/* In a paragraph for its margin: the hint above has none. */}
+      <p>
+        <button type="button" className="button" onClick={props.onPlanAgain}>
+          Plan again
+        </button>
+      </p>
+    </section>
+  );
+}

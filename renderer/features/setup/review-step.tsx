@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 
 import type { PlanChange } from '../../../shared/ipc/contract.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
+import { isFocusKept } from '../../components/focus.ts';
 import { FooterBar } from '../../components/step-footer.tsx';
 import { VirtualList } from '../../components/virtual-list.tsx';
 import type { ApplyStepProgress, SetupPlan } from '../../stores/setup-run-store.ts';
@@ -12,7 +13,7 @@ import {
   useSetupRun,
   useWizard,
 } from '../../stores/store-context.tsx';
-import { CancelledPanel, ResultPanel } from './result-panel.tsx';
+import { CancelledPanel, PlanCancelledPanel, ResultPanel } from './result-panel.tsx';
 
 type PlanStep = SetupPlan['steps'][number];
 
@@ -340,7 +341,9 @@ function ApplyProgress(props: { steps: ApplyStepProgress[] }) {
  * be run again: main's journal resumes it without duplicating anything. A running apply can be
  * cancelled (it may wait a minute for Okta's rate limit): main stops it before its next request,
  * the step says what was made, and the keyboard goes to that message, since the Cancel button
- * goes away.
+ * goes away. A plan being made can be cancelled the same way, with the same button (its reads
+ * can wait as long): the step says that nothing was changed and offers Plan again, with the
+ * keyboard on that message unless the admin has put it somewhere else meanwhile.
  */
 export function ReviewStep() {
   const document = useSetupDocument((state) => state.document);
@@ -349,6 +352,7 @@ export function ReviewStep() {
   const makePlan = useSetupRun((state) => state.makePlan);
   const applyPlan = useSetupRun((state) => state.applyPlan);
   const cancelApply = useSetupRun((state) => state.cancelApply);
+  const cancelPlan = useSetupRun((state) => state.cancelPlan);
   const next = useWizard((state) => state.next);
   const startPreview = usePreview((state) => state.start);
   const orgLabel = useProfiles(
@@ -357,12 +361,23 @@ export function ReviewStep() {
   const documentJson = JSON.stringify(document);
   const isCurrent = plan.plannedFor === documentJson;
   const resultRef = useRef<HTMLDivElement>(null);
+  const planCancelledRef = useRef<HTMLDivElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const isPlanning = plan.status === 'planning' || plan.status === 'cancelling';
 
   useEffect(() => {
-    if (!isCurrent && plan.status !== 'planning') {
+    if (!isCurrent && !isPlanning) {
       void makePlan(document);
     }
-  }, [isCurrent, plan.status, makePlan, document]);
+  }, [isCurrent, isPlanning, makePlan, document]);
+
+  useEffect(() => {
+    // The Cancel button went away with the plan: the keyboard goes to what happened, unless the
+    // admin has already put it somewhere on the page.
+    if (plan.status === 'cancelled' && !isFocusKept()) {
+      planCancelledRef.current?.querySelector<HTMLElement>('h2')?.focus();
+    }
+  }, [plan.status]);
 
   useEffect(() => {
     if (apply.status === 'done' || apply.status === 'cancelled') {
@@ -376,8 +391,10 @@ export function ReviewStep() {
   const count = (action: PlanStep['action']) =>
     steps.filter((step) => step.action === action).length;
   const blockers = plan.value?.blockers ?? [];
-  const isCancelling = apply.status === 'cancelling';
-  const isApplying = apply.status === 'applying' || isCancelling;
+  const isApplyCancelling = apply.status === 'cancelling';
+  const isApplying = apply.status === 'applying' || isApplyCancelling;
+  // One Cancel for whichever runs: an apply, or the plan made before or after it.
+  const isCancelling = isApplying ? isApplyCancelling : plan.status === 'cancelling';
   const isPlanned = plan.status === 'done' && isCurrent;
   // The one primary action: Apply while there is something to apply; once the org matches the
   // setup (applied, or already so), the next step.
@@ -403,32 +420,56 @@ export function ReviewStep() {
               : apply.status === 'stale'
                 ? 'Apply the new plan'
                 : 'Apply',
-          isBusy: isApplying || plan.status === 'planning',
+          isBusy: isApplying || isPlanning,
           disabledReason:
             plan.status === 'error'
               ? 'The plan could not be made: plan again.'
-              : isPlanned && blockers.length > 0
-                ? 'Go back and change what stops the setup, then review again.'
-                : undefined,
+              : plan.status === 'cancelled'
+                ? 'Planning was cancelled: plan again.'
+                : isPlanned && blockers.length > 0
+                  ? 'Go back and change what stops the setup, then review again.'
+                  : undefined,
           onClick: () => void applyPlan(document),
         };
 
   return (
     <section className="step" aria-labelledby="review-heading">
-      <h1 id="review-heading" tabIndex={-1}>
+      <h1 id="review-heading" tabIndex={-1} ref={headingRef}>
         Review and apply
       </h1>
       <p className="lede">
         What applying this setup changes in {orgLabel ?? 'the org'}. Nothing is changed until you
         choose Apply.
       </p>
-      <div aria-live="polite" aria-busy={plan.status === 'planning'}>
+      <div aria-live="polite" aria-busy={isPlanning}>
         {plan.status === 'planning' && <p role="status">Reading the org and planning…</p>}
+        {plan.status === 'cancelling' && <p role="status">Stopping the plan…</p>}
+      </div>
+      <div ref={planCancelledRef}>
+        {plan.status === 'cancelled' && plan.error !== null && (
+          <PlanCancelledPanel
+            error={plan.error}
+            onPlanAgain={() => {
+              // The panel and its button go as the plan starts: the keyboard goes to the step's
+              // heading rather than to the page.
+              headingRef.current?.focus();
+              void makePlan(document);
+            }}
+          />
+        )}
       </div>
       {plan.status === 'error' && plan.error !== null && (
         <>
           <ErrorMessage error={plan.error} />
-          <button type="button" className="button" onClick={() => void makePlan(document)}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              // The button goes as the plan starts: the keyboard goes to the step's heading.
+              headingRef.current?.focus();
+              void makePlan(document);
+            }}
+          >
             Plan again
           </button>
         </>
@@ -494,16 +535,16 @@ export function ReviewStep() {
         )}
       </div>
       <FooterBar isBackDisabled={isApplying} primary={primary}>
-        {isApplying && (
+        {(isApplying || isPlanning) && (
           <button
             type="button"
             className="button"
-            // Stays focusable while the apply stops (aria-disabled), so the keyboard is not
+            // Stays focusable while the operation stops (aria-disabled), so the keyboard is not
             // dropped to the page before the message it goes to appears.
             aria-disabled={isCancelling ? true : undefined}
             onClick={() => {
               if (!isCancelling) {
-                void cancelApply();
+                void (isApplying ? cancelApply() : cancelPlan());
               }
             }}
           >

@@ -115,7 +115,7 @@ describe('cancelling an apply that waits on Okta’s rate limit', () => {
     expect(await waiting).toMatch(/^waiting (59|60|61) s for Okta's rate limit on users/);
 
     const cancelledAt = Date.now();
-    expect(setup.cancelApply('op-cancel-60')).toBe(true);
+    expect(setup.cancel('op-cancel-60')).toBe(true);
     const error = await applying;
     expect(Date.now() - cancelledAt).toBeLessThan(1_000);
     expect(error).toBeInstanceOf(AppError);
@@ -134,7 +134,7 @@ describe('cancelling an apply that waits on Okta’s rate limit', () => {
       `not-sent test-user:${document.assignments.testUser?.email ?? ''}`,
     );
     // A cancel for an apply that has ended finds nothing to stop.
-    expect(setup.cancelApply('op-cancel-60')).toBe(false);
+    expect(setup.cancel('op-cancel-60')).toBe(false);
 
     // Applied again (the command line's way: a new process, so a scheduler that has not met the
     // 429), it finishes the setup: one app, one test user, each assignment once.
@@ -172,7 +172,7 @@ describe('cancelling an apply that waits on Okta’s rate limit', () => {
         isOtherDone = true;
       });
 
-    setup.cancelApply('op-cancel-shared');
+    setup.cancel('op-cancel-shared');
     expect(await applying).toMatchObject({ code: 'CANCELLED' });
     expect(isOtherDone).toBe(false);
     const user = await other;

@@ -151,7 +151,7 @@ describe('createSetupRunStore', () => {
         new Promise((resolve) => {
           answer = resolve;
         }),
-      'setup:apply-cancel': () => ({ ok: true, data: { cancelled: true } }),
+      'setup:cancel': () => ({ ok: true, data: { cancelled: true } }),
     });
     const store = createSetupRunStore(fake.api);
     // Nothing running: nothing to cancel.
@@ -163,7 +163,7 @@ describe('createSetupRunStore', () => {
     const { operationId } = store.getState().apply;
     await store.getState().cancelApply();
     expect(store.getState().apply.status).toBe('cancelling');
-    expect(fake.calls.at(-1)).toEqual({ channel: 'setup:apply-cancel', request: { operationId } });
+    expect(fake.calls.at(-1)).toEqual({ channel: 'setup:cancel', request: { operationId } });
 
     answer({
       ok: false,
@@ -185,5 +185,86 @@ describe('createSetupRunStore', () => {
     expect(store.getState().apply.progress[0]?.state).toBe('stopped');
     // Planned again: Apply again applies what is left.
     expect(fake.calls.at(-1)?.channel).toBe('setup:plan');
+  });
+
+  it('cancels the plan being made by its operation id, and says it was cancelled, not failed', async () => {
+    let answer: (value: unknown) => void = () => undefined;
+    const fake = createFakeBridge({
+      'setup:plan': () =>
+        new Promise((resolve) => {
+          answer = resolve;
+        }),
+      'setup:cancel': () => ({ ok: true, data: { cancelled: true } }),
+    });
+    const store = createSetupRunStore(fake.api);
+    // Nothing being planned: nothing to cancel.
+    await store.getState().cancelPlan();
+    expect(fake.calls).toEqual([]);
+
+    const planning = store.getState().makePlan(document);
+    const { operationId } = store.getState().plan;
+    expect(operationId).toEqual(expect.any(String));
+    // The plan is named to main, so the cancel can name it.
+    expect(fake.calls[0]).toEqual({ channel: 'setup:plan', request: { document, operationId } });
+    await store.getState().cancelPlan();
+    expect(store.getState().plan.status).toBe('cancelling');
+    expect(fake.calls.at(-1)).toEqual({ channel: 'setup:cancel', request: { operationId } });
+    // A second Cancel while it stops sends nothing more.
+    await store.getState().cancelPlan();
+    expect(fake.calls).toHaveLength(2);
+
+    answer({
+      ok: false,
+      error: { code: 'CANCELLED', message: 'Planning was cancelled…', hint: 'Plan again…' },
+    });
+    await planning;
+    expect(store.getState().plan).toMatchObject({
+      status: 'cancelled',
+      value: null,
+      planId: null,
+      plannedFor: JSON.stringify(document),
+      error: { code: 'CANCELLED' },
+    });
+    // No plan to apply.
+    await store.getState().applyPlan(document);
+    expect(fake.calls).toHaveLength(2);
+  });
+
+  it('shows the plan when it finished before the cancel reached main', async () => {
+    let answer: (value: unknown) => void = () => undefined;
+    const fake = createFakeBridge({
+      'setup:plan': () =>
+        new Promise((resolve) => {
+          answer = resolve;
+        }),
+      'setup:cancel': () => ({ ok: true, data: { cancelled: false } }),
+    });
+    const store = createSetupRunStore(fake.api);
+    const planning = store.getState().makePlan(document);
+    await store.getState().cancelPlan();
+    answer({ ok: true, data: { planId: 'plan-1', plan: PLAN } });
+    await planning;
+    expect(store.getState().plan).toMatchObject({ status: 'done', planId: 'plan-1' });
+  });
+
+  it('keeps only the newest plan’s answer when a plan is made again before the first answers', async () => {
+    const answers: ((value: unknown) => void)[] = [];
+    const fake = createFakeBridge({
+      'setup:plan': () =>
+        new Promise((resolve) => {
+          answers.push(resolve);
+        }),
+    });
+    const store = createSetupRunStore(fake.api);
+    const first = store.getState().makePlan(document);
+    const second = store.getState().makePlan(document);
+    answers[1]?.({ ok: true, data: { planId: 'plan-2', plan: PLAN } });
+    await second;
+    answers[0]?.({
+      ok: false,
+      error: { code: 'CANCELLED', message: 'Planning was cancelled…', hint: 'Plan again…' },
+    });
+    await first;
+    expect(store.getState().plan).toMatchObject({ status: 'done', planId: 'plan-2' });
   });
 });

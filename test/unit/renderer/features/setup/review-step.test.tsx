@@ -160,7 +160,7 @@ describe('ReviewStep', () => {
           new Promise((resolve) => {
             answer = resolve;
           }),
-        'setup:apply-cancel': () => ({ ok: true, data: { cancelled: true } }),
+        'setup:cancel': () => ({ ok: true, data: { cancelled: true } }),
       },
     });
     fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
@@ -182,7 +182,7 @@ describe('ReviewStep', () => {
       fireEvent.click(cancel);
       await Promise.resolve();
     });
-    expect(fake.calls.find((call) => call.channel === 'setup:apply-cancel')?.request).toEqual({
+    expect(fake.calls.find((call) => call.channel === 'setup:cancel')?.request).toEqual({
       operationId,
     });
     // Stopping: the button says so and keeps the keyboard until the message is there.
@@ -203,5 +203,111 @@ describe('ReviewStep', () => {
     expect(progress.textContent).toContain('Test user ada@example.com — not done (cancelled)');
     const primary = document.querySelectorAll('.button--primary');
     expect([...primary].map((button) => button.textContent)).toEqual(['Apply again']);
+  });
+
+  describe('cancelling the plan', () => {
+    const CANCELLED = {
+      ok: false,
+      error: {
+        code: 'CANCELLED',
+        message:
+          'Planning was cancelled, as you asked: the console stopped reading the org, dropping at once any read still waiting (for Okta’s rate limit, say), and made no plan. A plan only reads, so nothing in the org was changed.',
+        hint: 'Plan again when you are ready. If Okta’s rate limit is still in force, the plan waits for its reset first.',
+      },
+    };
+
+    /** The review step with its first plan held until `answerFirst`; later plans answer at once. */
+    async function renderHeldPlan() {
+      let answerFirst: (value: unknown) => void = () => undefined;
+      let plans = 0;
+      const rendered = await renderReview({
+        answers: {
+          'setup:plan': () => {
+            plans += 1;
+            return plans === 1
+              ? new Promise((resolve) => {
+                  answerFirst = resolve;
+                })
+              : { ok: true, data: { planId: 'plan-2', plan: PLAN } };
+          },
+          'setup:cancel': () => ({ ok: true, data: { cancelled: true } }),
+        },
+      });
+      return {
+        ...rendered,
+        answerFirst: (value: unknown) => {
+          answerFirst(value);
+        },
+      };
+    }
+
+    it('stops a plan held by Okta, says nothing changed with the keyboard on it, and plans again', async () => {
+      const { fake, answerFirst } = await renderHeldPlan();
+      expect(screen.getByRole('status').textContent).toBe('Reading the org and planning…');
+      expect(screen.getByRole('button', { name: 'Apply' }).getAttribute('aria-disabled')).toBe(
+        'true',
+      );
+      const operationId = (fake.calls[0]?.request as { operationId?: string }).operationId;
+      expect(operationId).toEqual(expect.any(String));
+
+      const cancel = screen.getByRole('button', { name: 'Cancel' });
+      cancel.focus();
+      await act(async () => {
+        fireEvent.click(cancel);
+        await Promise.resolve();
+      });
+      expect(fake.calls.find((call) => call.channel === 'setup:cancel')?.request).toEqual({
+        operationId,
+      });
+      expect(screen.getByRole('status').textContent).toBe('Stopping the plan…');
+      expect(document.activeElement?.textContent).toBe('Cancelling…');
+
+      await act(async () => {
+        answerFirst(CANCELLED);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      });
+      const heading = screen.getByRole('heading', { name: 'Planning cancelled' });
+      expect(document.activeElement).toBe(heading);
+      const panel = screen.getByTestId('plan-cancelled');
+      expect(panel.textContent).toContain('nothing in the org was changed');
+      expect(panel.textContent).toContain('Plan again when you are ready');
+      expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
+      expect(screen.queryByRole('alert')).toBeNull();
+      // Apply says why it cannot run; the cancelled plan is not made again unasked.
+      const apply = screen.getByRole('button', { name: 'Apply' });
+      const reasonId = apply.getAttribute('aria-describedby') ?? '';
+      expect(document.getElementById(reasonId)?.textContent).toContain(
+        'Planning was cancelled: plan again.',
+      );
+      expect(fake.calls.filter((call) => call.channel === 'setup:plan')).toHaveLength(1);
+
+      await act(async () => {
+        fireEvent.click(within(panel).getByRole('button', { name: 'Plan again' }));
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      });
+      expect(fake.calls.filter((call) => call.channel === 'setup:plan')).toHaveLength(2);
+      expect(screen.getByTestId('plan-summary').textContent).toContain('Plan: 4 to create');
+      expect(screen.queryByTestId('plan-cancelled')).toBeNull();
+      // The panel went with its button: the keyboard is on the step, not dropped to the page.
+      expect(document.activeElement).toBe(
+        screen.getByRole('heading', { name: 'Review and apply' }),
+      );
+    });
+
+    it('leaves the keyboard where the admin put it while the plan stopped', async () => {
+      const { answerFirst } = await renderHeldPlan();
+      await act(async () => {
+        fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+        await Promise.resolve();
+      });
+      const back = screen.getByRole('button', { name: 'Back' });
+      back.focus();
+      await act(async () => {
+        answerFirst(CANCELLED);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      });
+      expect(screen.getByTestId('plan-cancelled')).toBeTruthy();
+      expect(document.activeElement).toBe(back);
+    });
   });
 });
