@@ -88,8 +88,18 @@ export class ApplyCancelledError extends Error {
    * next apply reads the org to see what of them is there before it writes anything.
    */
   readonly inDoubt: string[];
+  /** The secrets made before the cancel, and whether the keychain kept each. */
+  readonly secrets: { kind: 'client-secret' | 'test-user-password'; kept: boolean }[];
+  /** Why the keychain did not keep one of them, if it did not. */
+  readonly keychainFailure: unknown;
 
-  constructor(outcome: { made: string[]; notMade: string[]; inDoubt: string[] }) {
+  constructor(outcome: {
+    made: string[];
+    notMade: string[];
+    inDoubt: string[];
+    secrets?: { kind: 'client-secret' | 'test-user-password'; kept: boolean }[];
+    keychainFailure?: unknown;
+  }) {
     super(
       outcome.made.length === 0 && outcome.inDoubt.length === 0
         ? 'The apply was cancelled before its first change: nothing was written to the org.'
@@ -98,6 +108,8 @@ export class ApplyCancelledError extends Error {
     this.name = 'ApplyCancelledError';
     this.made = outcome.made;
     this.notMade = outcome.notMade;
+    this.secrets = outcome.secrets ?? [];
+    this.keychainFailure = outcome.keychainFailure;
     this.inDoubt = outcome.inDoubt;
   }
 }

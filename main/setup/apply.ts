@@ -159,8 +159,15 @@ interface ApplyTally {
   planned: Map<string, string>;
   /** Made in this apply: Okta confirmed it, or reading the org found it. */
   made: Map<string, string>;
-  /** Stopped after some of their requests went out: the next apply reads the org for them. */
-  inDoubt: Map<string, string>;
+  /**
+   * The journal's lines this apply wrote: a step whose `started` has no outcome after it is in
+   * doubt (a request of it went out, its answer was lost or not yet settled by reading).
+   */
+  recorded: JournalEntry[];
+  /** The secrets this apply made, and whether the keychain kept each. */
+  secrets: ApplyResult['secrets'];
+  /** The keychain's failure to keep one of them, if it failed. */
+  keychainFailure: () => unknown;
 }
 
 /** The options of {@link applySetup}. */
@@ -218,21 +225,33 @@ export interface ApplyOptions {
  */
 export async function applySetup(options: ApplyOptions): Promise<ApplyResult> {
   const { signal } = options;
-  const tally: ApplyTally = { planned: new Map(), made: new Map(), inDoubt: new Map() };
+  const tally: ApplyTally = {
+    planned: new Map(),
+    made: new Map(),
+    recorded: [],
+    secrets: [],
+    keychainFailure: () => undefined,
+  };
   const scope: RequestScope = { signal, writesSent: 0 };
   try {
     return await inRequestScope(scope, () => applyWithin(options, tally));
   } catch (error) {
-    if (signal?.aborted !== true) {
+    // Only the cancel's own stop becomes "cancelled": Okta's refusal, a change made meanwhile by
+    // someone else or an incomplete apply says more, and is said as ever.
+    if (signal?.aborted !== true || !(error instanceof RequestCancelledError)) {
       throw error;
     }
-    const notMade = [...tally.planned]
-      .filter(([key]) => !tally.made.has(key) && !tally.inDoubt.has(key))
-      .map(([, title]) => title);
+    // In doubt: a request went out and its outcome is not journaled (an answer lost, a read
+    // that would have settled it dropped by the cancel). The next apply reads the org for it.
+    const open = new Set(stepsInDoubt(tally.recorded));
+    const titles = (keep: (key: string) => boolean) =>
+      [...tally.planned].filter(([key]) => keep(key)).map(([, title]) => title);
     throw new ApplyCancelledError({
-      made: [...tally.made.values()],
-      notMade,
-      inDoubt: [...tally.inDoubt.values()],
+      made: titles((key) => tally.made.has(key)),
+      notMade: titles((key) => !tally.made.has(key) && !open.has(key)),
+      inDoubt: titles((key) => !tally.made.has(key) && open.has(key)),
+      secrets: tally.secrets,
+      keychainFailure: tally.keychainFailure(),
     });
   }
 }
@@ -264,6 +283,7 @@ async function applyWithin(options: ApplyOptions, tally: ApplyTally): Promise<Ap
     const appended = journalQueue.then(async () => {
       await journal.append(full);
       history.push(full);
+      tally.recorded.push(full);
     });
     journalQueue = appended.catch(() => undefined);
     return appended;
@@ -271,6 +291,8 @@ async function applyWithin(options: ApplyOptions, tally: ApplyTally): Promise<Ap
 
   const made: { kind: NewSecret['kind']; kept: boolean }[] = [];
   let keychainFailure: unknown = undefined;
+  tally.secrets = made;
+  tally.keychainFailure = () => keychainFailure;
   let snapshot = await readOrgSnapshot(client, document);
   // Once the keychain has failed in this apply, owed secrets wait for the next one.
   const replan = () =>
@@ -312,7 +334,11 @@ async function applyWithin(options: ApplyOptions, tally: ApplyTally): Promise<Ap
     const asked = history.findLast(
       (entry) => entry.stepKey === stepKey && entry.phase === 'started',
     )?.action;
-    const wasMade = step === undefined || isMade(step, asked === 'create' ? 'create' : 'update');
+    const kind = asked === 'create' ? 'create' : 'update';
+    // A create Okta committed may not show on the replica just read: read again for a while, as
+    // for a lost answer within an apply, before creating it a second time.
+    const wasMade =
+      step === undefined || isMade(step, kind) || (kind === 'create' && (await settle(step)));
     const objectId = wasMade ? objectIdOf(stepKey, snapshot) : undefined;
     await record({
       stepKey,
@@ -367,10 +393,10 @@ async function applyWithin(options: ApplyOptions, tally: ApplyTally): Promise<Ap
   }
 
   /** Whether the step `key` was made, as `fresh` (a plan of the org read again) tells. */
-  const madeIn = (fresh: Plan, step: PlanStep) => {
+  function madeIn(fresh: Plan, step: PlanStep): boolean {
     const now = fresh.steps.find((candidate) => candidate.key === step.key);
     return now === undefined || isMade(now, step.action);
-  };
+  }
 
   /**
    * Whether a write whose answer never came was made, as the org tells.
@@ -474,9 +500,12 @@ async function applyWithin(options: ApplyOptions, tally: ApplyTally): Promise<Ap
     if (written.secret !== undefined) {
       await keep(written.secret);
     }
-    if (written.after !== undefined) {
+    const { after } = written;
+    if (after !== undefined) {
       try {
-        await written.after();
+        // Retiring the secrets nobody kept is finished even after a cancel (outside its
+        // signal): the new secret is kept, and an old one left active would stay so for good.
+        await inRequestScope({ signal: undefined, writesSent: 0 }, after);
       } catch (error) {
         // The new secret is kept; the old ones stay until a later apply. Journaled, not fatal.
         await record({ stepKey: key, phase: 'not-retired', detail: describeFailure(error) });
@@ -560,14 +589,9 @@ async function applyWithin(options: ApplyOptions, tally: ApplyTally): Promise<Ap
       }
     }
     plan = replan();
-    if (isCancelled()) {
-      // Cancelled: what is in doubt stays so in the journal, for the next apply to settle by
-      // reading the org before it writes anything — no read, no write more now.
-      for (const { step } of inDoubt) {
-        tally.inDoubt.set(step.key, step.title);
-      }
-      stopIfCancelled();
-    }
+    // Cancelled: what is in doubt stays so in the journal, for the next apply to settle by
+    // reading the org before it writes anything — no read, no write more now.
+    stopIfCancelled();
     for (const { step } of tried) {
       if (step.kind === 'auth-server' && confirmed.get(step.key) === step.action) {
         await readUntil((fresh) => madeIn(fresh, step));

@@ -169,13 +169,16 @@ function someOf(titles: readonly string[], limit = 5): string {
  * was made twice, and that applying again finishes the setup from where it stopped.
  *
  * @remarks
- * A cancel stops the apply before its next request to Okta (see `applySetup`), so every change
- * Okta received was answered and journaled: the count is exact. A change stopped halfway
- * through its requests is said apart, since the next apply first reads the org to see what of
- * it is there.
+ * A cancel stops the apply before its next request to Okta (see `applySetup`). A change whose
+ * request reached Okta without an outcome journaled (an answer lost, the read that would have
+ * settled it dropped by the cancel, a step of several requests stopped halfway) is said apart,
+ * since the next apply first reads the org to see what of it is there; only without one is every
+ * request said to be answered and recorded.
  */
 export function cancelledApply(error: ApplyCancelledError): AppError {
   const { made, notMade, inDoubt } = error;
+  // A secret made before the cancel that the keychain could not keep is said, as after any apply.
+  const lost = keychainWarning(error);
   if (made.length === 0 && inDoubt.length === 0) {
     return new AppError(
       {
@@ -193,12 +196,16 @@ export function cancelledApply(error: ApplyCancelledError): AppError {
   ];
   if (inDoubt.length > 0) {
     parts.push(
-      `Stopped halfway through its requests: ${someOf(inDoubt)}; the next apply reads the org to see what of it is there.`,
+      `Not known yet: ${someOf(inDoubt)} — a request of ${inDoubt.length === 1 ? 'it' : 'them'} reached Okta and its outcome was not settled before the cancel; the next apply reads the org to see what is there before it writes anything, so nothing is made twice.`,
+    );
+  } else {
+    parts.push(
+      'Nothing was made twice: every request Okta had received was answered and recorded in the journal.',
     );
   }
-  parts.push(
-    'Nothing was made twice: every request Okta had received was answered and recorded in the journal.',
-  );
+  if (lost !== null) {
+    parts.push(lost);
+  }
   return new AppError(
     {
       code: 'CANCELLED',

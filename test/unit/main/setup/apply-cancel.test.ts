@@ -178,4 +178,90 @@ describe('applySetup cancelled', () => {
     expect(await countMade(second.org.client, document)).toMatchObject({ apps: 1, testUsers: 1 });
     expect(second.kept).toEqual(['test-user-password']);
   });
+
+  it('says a write whose answer was lost and whose settling read the cancel dropped is in doubt, never "nothing written"', async () => {
+    const document = kestra('cancel-settling');
+    document.assignments.testUser = undefined;
+    // Okta makes the app, then answers 500; its replicas show it only after three reads.
+    await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
+      method: 'POST',
+      path: '/api/v1/apps',
+      status: 500,
+      afterCommit: true,
+      staleReads: 3,
+    });
+    const { org, journal, run } = applying(document);
+    const cancelling = new AbortController();
+    const error = await run({
+      signal: cancelling.signal,
+      onProgress: (event) => {
+        if (event.stepKey === 'app' && event.state === 'running') {
+          // While the engine reads the org to settle the lost answer.
+          setTimeout(() => {
+            cancelling.abort();
+          }, 400);
+        }
+      },
+    }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ApplyCancelledError);
+    const cancelled = error as ApplyCancelledError;
+    expect(cancelled.inDoubt).toEqual(['App integration "Kestra cancel-settling"']);
+    expect(cancelled.made).toEqual([]);
+    expect(cancelled.message).not.toContain('nothing was written');
+    expect(stepsInDoubt(journal.entries)).toEqual(['app']);
+    // The next apply settles it by reading: the app once, its secret replaced and kept.
+    const again = applying(document, journal);
+    await again.run();
+    expect(await countMade(org.client, document)).toMatchObject({ apps: 1 });
+    expect(again.kept).toEqual(['client-secret']);
+  });
+
+  it('finishes retiring a secret nobody kept even when cancelled meanwhile: no second active secret left behind', async () => {
+    const document = kestra('cancel-retiring');
+    document.assignments.testUser = undefined;
+    const journal = memoryJournal();
+    const org = orgFromCredentials({ orgUrl: sandbox.orgUrl, token: sandbox.apiToken });
+    // The keychain fails: the app's first secret is owed.
+    const first = await applySetup({
+      client: org.client,
+      document,
+      orgUrl: sandbox.orgUrl,
+      journal,
+      secrets: {
+        check: () => Promise.resolve(),
+        keep: () => Promise.reject(new Error('keychain locked')),
+      },
+    });
+    // The next apply issues a new secret and keeps it; the cancel comes just then, while the old
+    // one's deactivation is slow.
+    await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
+      method: 'POST',
+      path: '/api/v1/apps/*/credentials/secrets/*/lifecycle/deactivate',
+      latencyMs: 800,
+    });
+    const cancelling = new AbortController();
+    await applySetup({
+      client: org.client,
+      document,
+      orgUrl: sandbox.orgUrl,
+      journal,
+      secrets: {
+        check: () => Promise.resolve(),
+        keep: () => {
+          cancelling.abort();
+          return Promise.resolve();
+        },
+      },
+      signal: cancelling.signal,
+    }).catch((caught: unknown) => caught);
+
+    const answer = await fetch(`${sandbox.orgUrl}/api/v1/apps/${first.appId}/credentials/secrets`, {
+      headers: { authorization: `SSWS ${sandbox.apiToken}`, accept: 'application/json' },
+    });
+    const secrets = (await answer.json()) as { status: string }[];
+    // Only the kept one: the unkept one was deactivated and deleted.
+    expect(secrets.map((secret) => secret.status)).toEqual(['ACTIVE']);
+    expect(phasesOf(journal.entries)).not.toContain('not-retired client-secret');
+  });
 });

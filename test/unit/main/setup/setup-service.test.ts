@@ -126,9 +126,25 @@ describe('cancelledApply', () => {
     );
     expect(error.code).toBe('CANCELLED');
     expect(error.message).toBe(
-      'The apply was cancelled, as you asked: it stopped before its next request to Okta, with 8 of 10 changes made (App integration "Kestra", ada0@example.com assigned, ada1@example.com assigned, ada2@example.com assigned, ada3@example.com assigned and 3 more). Stopped halfway through its requests: App integration "Other"; the next apply reads the org to see what of it is there. Nothing was made twice: every request Okta had received was answered and recorded in the journal.',
+      'The apply was cancelled, as you asked: it stopped before its next request to Okta, with 8 of 10 changes made (App integration "Kestra", ada0@example.com assigned, ada1@example.com assigned, ada2@example.com assigned, ada3@example.com assigned and 3 more). Not known yet: App integration "Other" — a request of it reached Okta and its outcome was not settled before the cancel; the next apply reads the org to see what is there before it writes anything, so nothing is made twice.',
     );
     expect(error.hint).toMatch(/^Apply again to finish the setup: it continues from the journal/);
+  });
+
+  it('says every request was answered only when none is in doubt, and a secret the keychain lost', () => {
+    const error = cancelledApply(
+      new ApplyCancelledError({
+        made: ['App integration "Kestra"'],
+        notMade: ['Group "Kestra Admins" assigned to the app'],
+        inDoubt: [],
+        secrets: [{ kind: 'client-secret', kept: false }],
+        keychainFailure: new Error('keychain locked'),
+      }),
+    );
+    expect(error.message).toContain(
+      'Nothing was made twice: every request Okta had received was answered and recorded in the journal.',
+    );
+    expect(error.message).toContain('The keychain could not keep the client secret.');
   });
 });
 
