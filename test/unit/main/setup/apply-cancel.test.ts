@@ -220,14 +220,9 @@ describe('applySetup cancelled', () => {
   it('finishes retiring a secret nobody kept even when cancelled meanwhile: no second active secret left behind', async () => {
     const document = kestra('cancel-retiring');
     document.assignments.testUser = undefined;
-    const journal = memoryJournal();
-    const org = orgFromCredentials({ orgUrl: sandbox.orgUrl, token: sandbox.apiToken });
+    const { journal, run } = applying(document);
     // The keychain fails: the app's first secret is owed.
-    const first = await applySetup({
-      client: org.client,
-      document,
-      orgUrl: sandbox.orgUrl,
-      journal,
+    const first = await run({
       secrets: {
         check: () => Promise.resolve(),
         keep: () => Promise.reject(new Error('keychain locked')),
@@ -241,11 +236,7 @@ describe('applySetup cancelled', () => {
       latencyMs: 800,
     });
     const cancelling = new AbortController();
-    await applySetup({
-      client: org.client,
-      document,
-      orgUrl: sandbox.orgUrl,
-      journal,
+    await run({
       secrets: {
         check: () => Promise.resolve(),
         keep: () => {
