@@ -242,8 +242,9 @@ async function openPeopleStep(
     await form.getByRole('button', { name: 'Verify and connect' }).click();
   }
   await page.getByRole('banner').getByText('Active org:').waitFor({ timeout: 60_000 });
-  for (const next of ['Next: target app', 'Next: app integration', 'Next: users and groups']) {
-    await page.getByRole('button', { name: next }).click();
+  // The target step's Customize walks the steps its quick path skips, the people step among them.
+  for (const next of ['Next: target app', 'Customize', 'Next: users and groups']) {
+    await page.getByRole('button', { name: next, exact: true }).click();
   }
   await page.getByRole('heading', { level: 1, name: 'Users and groups' }).waitFor();
   await page
