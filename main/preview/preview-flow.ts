@@ -133,8 +133,6 @@ async function signIn(
   // 1. Discovery, before anything is sent to the authorization endpoint.
   const discovered = await readDiscovery(http, options.issuer);
   const { discovery } = discovered;
-  const callersCheck = deps.beforeBrowser?.();
-  callersCheck?.catch(() => undefined);
 
   // 2. PKCE, state and nonce from auth-js; its requests go through the recorder.
   const session = await openSignIn(http, options, discovered);
@@ -142,7 +140,11 @@ async function signIn(
   // 3. Pre-flight: Okta's own error pages show before any browser opens. Then the caller's own
   // check (the user's status), started beside it, so it costs no round trip of its own.
   doing('checking the authorize request');
-  const preflight = await http.exchange('authorize', session.authorizeUrl, { manual: true });
+  const preflightAnswer = http.exchange('authorize', session.authorizeUrl, { manual: true });
+  // Started once the pre-flight is on its way, so the check's own work overlaps that wait.
+  const callersCheck = deps.beforeBrowser?.();
+  callersCheck?.catch(() => undefined);
+  const preflight = await preflightAnswer;
   checkPreflight(preflight, session.authorizeUrl, options.redirectUri);
   const refused = await callersCheck;
   if (refused !== undefined) {
