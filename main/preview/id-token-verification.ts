@@ -156,7 +156,9 @@ async function verifyWithOneMoreKeyDownload(
   validation: Parameters<OktaAuth['token']['verify']>[1],
 ): Promise<void> {
   // One more download after the first one after the token; keys read before it are not that one.
+  // At most three verifications, whatever auth-js's cache does: never a loop an OP can drive.
   let downloadsLeft = 1;
+  let earlyKeysPassed = false;
   for (;;) {
     try {
       await input.auth.token.verify(idToken, validation);
@@ -165,12 +167,14 @@ async function verifyWithOneMoreKeyDownload(
       if (!(error instanceof AuthSdkError) || !KID_NOT_FOUND.test(error.message)) {
         throw error;
       }
-      if (!input.keysWereEarly()) {
-        if (downloadsLeft === 0) {
-          throw error;
-        }
-        downloadsLeft -= 1;
+      if (input.keysWereEarly() && !earlyKeysPassed) {
+        earlyKeysPassed = true;
+        continue;
       }
+      if (downloadsLeft === 0) {
+        throw error;
+      }
+      downloadsLeft -= 1;
     }
   }
 }
