@@ -144,18 +144,23 @@ export async function openSignIn(
     earlyKeys.catch(() => undefined);
   }
 
+  /** The JWKS as it is now, kept as the last keys answer. */
+  async function downloadKeys(init: ExchangeInit = keysRequest): Promise<Answer> {
+    lastKeysAnswer = await http.exchange('keys', discovery.jwks_uri, init);
+    return lastKeysAnswer;
+  }
+
   /** The early download once, if it answered 200; a new download otherwise. */
   async function readKeys(init: ExchangeInit): Promise<Answer> {
     const early = earlyKeys;
     earlyKeys = Promise.resolve(undefined);
     const prefetched = early === undefined ? undefined : await http.beforeDeadline(early);
     keysWereEarly = prefetched?.status === 200;
-    const answer =
-      prefetched?.status === 200
-        ? prefetched
-        : await http.exchange('keys', discovery.jwks_uri, init);
-    lastKeysAnswer = answer;
-    return answer;
+    if (prefetched?.status === 200) {
+      lastKeysAnswer = prefetched;
+      return prefetched;
+    }
+    return downloadKeys(init);
   }
 
   const httpRequestClient: HttpRequestClient = async (method, url, init) => {
@@ -309,11 +314,7 @@ export async function openSignIn(
     lastKeysAnswer: () => lastKeysAnswer,
     prefetchKeys,
     keysWereEarly: () => keysWereEarly,
-    async downloadKeys() {
-      const answer = await http.exchange('keys', discovery.jwks_uri, keysRequest);
-      lastKeysAnswer = answer;
-      return answer;
-    },
+    downloadKeys: () => downloadKeys(),
     redeem,
     readUserinfo,
   };

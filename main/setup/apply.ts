@@ -163,7 +163,7 @@ interface ApplyTally {
    * The journal's lines this apply wrote: a step whose `started` has no outcome after it is in
    * doubt (a request of it went out, its answer was lost or not yet settled by reading).
    */
-  recorded: JournalEntry[];
+  recorded: () => JournalEntry[];
   /** The secrets this apply made, and whether the keychain kept each. */
   secrets: ApplyResult['secrets'];
   /** The keychain's failure to keep one of them, if it failed. */
@@ -228,7 +228,7 @@ export async function applySetup(options: ApplyOptions): Promise<ApplyResult> {
   const tally: ApplyTally = {
     planned: new Map(),
     made: new Map(),
-    recorded: [],
+    recorded: () => [],
     secrets: [],
     keychainFailure: () => undefined,
   };
@@ -243,7 +243,7 @@ export async function applySetup(options: ApplyOptions): Promise<ApplyResult> {
     }
     // In doubt: a request went out and its outcome is not journaled (an answer lost, a read
     // that would have settled it dropped by the cancel). The next apply reads the org for it.
-    const open = new Set(stepsInDoubt(tally.recorded));
+    const open = new Set(stepsInDoubt(tally.recorded()));
     const titles = (keep: (key: string) => boolean) =>
       [...tally.planned].filter(([key]) => keep(key)).map(([, title]) => title);
     throw new ApplyCancelledError({
@@ -270,6 +270,8 @@ async function applyWithin(options: ApplyOptions, tally: ApplyTally): Promise<Ap
   stopIfCancelled();
   const clock = options.clock ?? (() => new Date());
   const history = entriesFor(await journal.read(), document, orgUrl);
+  const firstOfThisApply = history.length;
+  tally.recorded = () => history.slice(firstOfThisApply);
   // Writes run side by side (see the loop below), so the journal's lines are queued: each is
   // appended whole and in the order the engine noted it.
   let journalQueue: Promise<void> = Promise.resolve();
@@ -283,7 +285,6 @@ async function applyWithin(options: ApplyOptions, tally: ApplyTally): Promise<Ap
     const appended = journalQueue.then(async () => {
       await journal.append(full);
       history.push(full);
-      tally.recorded.push(full);
     });
     journalQueue = appended.catch(() => undefined);
     return appended;
