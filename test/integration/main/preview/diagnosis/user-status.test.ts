@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createOktaClient, type OktaClient } from '../../../../../main/okta/okta-client.ts';
+import { readUserStatus } from '../../../../../main/preview/diagnosis/org-facts.ts';
+import { type RunningSandbox, startSandbox } from '../../../../../main/sandbox/sandbox-server.ts';
+
+/**
+ * The status the preview reads before the sign-in (so a user Okta would refuse is named before
+ * the browser opens), read from the demo org, which holds a user in every status.
+ */
+
+let sandbox: RunningSandbox;
+let client: OktaClient;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ seed: { kind: 'demo' } });
+  client = createOktaClient({ orgUrl: sandbox.orgUrl, token: sandbox.apiToken });
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+
+describe('readUserStatus, against the sandbox org', () => {
+  it.each([
+    ['alice.martin@example.com', 'ACTIVE'],
+    ['farah.nasser@example.com', 'STAGED'],
+    ['suspended.user@example.com', 'SUSPENDED'],
+    ['locked.user@example.com', 'LOCKED_OUT'],
+    ['expired.user@example.com', 'PASSWORD_EXPIRED'],
+    ['deprovisioned.user@example.com', 'DEPROVISIONED'],
+  ])('%s is %s', async (login, status) => {
+    await expect(readUserStatus(client, login)).resolves.toBe(status);
+  });
+
+  it('a login nobody has, or one with characters a path must escape, answers null', async () => {
+    await expect(readUserStatus(client, 'nobody@example.com')).resolves.toBeNull();
+    await expect(readUserStatus(client, '../users/alice.martin@example.com')).resolves.toBeNull();
+  });
+
+  it('a token that cannot read the org answers null rather than stopping the preview', async () => {
+    const revoked = createOktaClient({ orgUrl: sandbox.orgUrl, token: 'not-a-token' });
+    await expect(readUserStatus(revoked, 'alice.martin@example.com')).resolves.toBeNull();
+  });
+});
