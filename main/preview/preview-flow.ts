@@ -22,7 +22,13 @@ export type { PreviewSession } from './preview-session.ts';
 export type { TokenEndpointAuthMethod } from './sign-in-session.ts';
 
 /** What one preview signs in to, and how. */
-export interface PreviewOptions extends SignInSettings {
+export interface PreviewOptions extends Omit<SignInSettings, 'redirectUri'> {
+  /**
+   * Where Okta sends the sign-in back; or its promise while the caller makes it ready (a
+   * listener, a temporary URI added to the app), which discovery does not wait for. A rejected
+   * promise ends the run with its error.
+   */
+  redirectUri: string | Promise<string>;
   /** A claim the target app needs in the ID token (e.g. `groups`). */
   expectGroupsClaim?: string;
   /** The whole preview's budget, the admin's sign-in included. */
@@ -130,12 +136,16 @@ async function signIn(
   result: PreviewResult,
   doing: (activity: string) => void,
 ): Promise<void> {
-  // 1. Discovery, before anything is sent to the authorization endpoint.
-  const discovered = await readDiscovery(http, options.issuer);
+  // 1. Discovery, before anything is sent to the authorization endpoint; the redirect URI is
+  // made ready meanwhile.
+  const discovering = readDiscovery(http, options.issuer);
+  discovering.catch(() => undefined);
+  const settings = { ...options, redirectUri: await options.redirectUri };
+  const discovered = await discovering;
   const { discovery } = discovered;
 
   // 2. PKCE, state and nonce from auth-js; its requests go through the recorder.
-  const session = await openSignIn(http, options, discovered);
+  const session = await openSignIn(http, settings, discovered);
 
   // 3. Pre-flight: Okta's own error pages show before any browser opens. Then the caller's own
   // check (the user's status), started beside it, so it costs no round trip of its own.
@@ -145,7 +155,7 @@ async function signIn(
   const callersCheck = deps.beforeBrowser?.();
   callersCheck?.catch(() => undefined);
   const preflight = await preflightAnswer;
-  checkPreflight(preflight, session.authorizeUrl, options.redirectUri);
+  checkPreflight(preflight, session.authorizeUrl, settings.redirectUri);
   const refused = await callersCheck;
   if (refused !== undefined) {
     throw new Stop(refused);
@@ -209,7 +219,7 @@ async function signIn(
     value: createPreviewSession({
       http,
       deps,
-      settings: options,
+      settings,
       discovery,
       tokens: { accessToken: accessTokenObject, idToken: idTokenObject },
     }),

@@ -5,7 +5,11 @@ import type { PreviewReport, TimelineEntry } from '../../shared/preview/preview-
 import type { OktaClient } from '../okta/okta-client.ts';
 import { createJsonLinesJournal } from '../platform/journal.ts';
 import { createCallbackRace } from '../sign-in/callback-race.ts';
-import { CallbackListenerError, listenForCallback } from '../sign-in/loopback-callback.ts';
+import {
+  type CallbackListener,
+  CallbackListenerError,
+  listenForCallback,
+} from '../sign-in/loopback-callback.ts';
 import {
   addTemporaryRedirect,
   chooseRedirectStrategy,
@@ -13,6 +17,7 @@ import {
   createFileRedirectJournal,
   type InterceptWindowStrategy,
   probeRedirectPorts,
+  type RedirectStrategyChoice,
   removeTemporaryRedirect,
   temporaryRedirectUri,
 } from '../sign-in/redirect-strategy.ts';
@@ -137,59 +142,15 @@ export async function startPreviewRun(options: {
   const { client, journals, app } = options;
   const fetchImpl = options.fetch ?? fetch;
   const cleanUp = [...(options.cleanUp ?? [])];
-  const freePorts = await probeRedirectPorts(app.redirectUris, options.probePort);
-  const choose = () =>
-    chooseRedirectStrategy({
-      appRedirectUris: app.redirectUris,
-      freePorts,
-      canEditApp: options.allowAppChange ?? true,
-      interceptAvailable: options.intercept !== undefined,
-    });
-  let choice = choose();
-  let listener: Awaited<ReturnType<typeof listenForCallback>> | undefined;
-  // The app's own port may be taken between the probe and the listen (another process, a
-  // second preview): then it counts as busy, and the next strategy is chosen.
-  while (choice.kind === 'app-loopback' && listener === undefined) {
-    try {
-      listener = await listenForCallback({ redirectUri: choice.redirectUri ?? '' });
-    } catch (error) {
-      if (!(error instanceof CallbackListenerError) || error.code !== 'PORT_IN_USE') {
-        throw error;
-      }
-      freePorts.set(choice.redirectUri ?? '', false);
-      choice = choose();
-    }
-  }
-  let redirectUri = choice.redirectUri ?? app.redirectUris[0] ?? '';
-  let temporary: { appId: string; uri: string } | undefined;
-  if (choice.kind === 'temporary-loopback') {
-    listener = await listenForCallback({ redirectUri: temporaryRedirectUri(0) });
-    redirectUri = listener.redirectUri;
-    temporary = { appId: app.id, uri: redirectUri };
-    await addTemporaryRedirect(client, journals.redirects, temporary);
-  }
-
-  // Strategy (c): the window opens with the authorize URL, so its answer is wired up front.
-  let intercepted: Promise<URL> | undefined;
-  let startIntercept: ((authorizeUrl: string) => void) | undefined;
   // Closes the sign-in window however the run ends (a paste, a cancel, a timeout).
   const closeWindow = new AbortController();
-  if (choice.kind === 'intercept-window' && options.intercept !== undefined) {
-    const intercept = options.intercept;
-    intercepted = new Promise<URL>((resolve, reject) => {
-      startIntercept = (authorizeUrl) => {
-        intercept
-          .interceptCallback(authorizeUrl, redirectUri, closeWindow.signal)
-          .then(resolve, reject);
-      };
-    });
-    intercepted.catch(() => undefined);
-  }
+  // Made ready beside the discovery: the flow needs the redirect URI only once discovery has
+  // answered, and a temporary URI's write to the app is a round trip of its own.
+  const ready = prepareRedirect(options).then((prepared) =>
+    wireCallback(prepared, options.intercept, closeWindow.signal),
+  );
+  ready.catch(() => undefined);
 
-  const callbackRace = createCallbackRace({
-    redirectUri,
-    cancelledMessage: 'The preview was cancelled.',
-  });
   let announce: ((url: string | null) => void) | undefined;
   const announced = new Promise<string | null>((resolve) => {
     announce = resolve;
@@ -221,13 +182,14 @@ export async function startPreviewRun(options: {
           now: () => Date.now(),
           // The caller opens it: the page's link (Electron sends it to the system browser), or
           // the command line's opener.
-          openBrowser: (url) => {
-            startIntercept?.(url);
+          openBrowser: async (url) => {
+            (await ready).startIntercept?.(url);
             announce?.(url);
-            return Promise.resolve();
           },
-          receiveCallback: (expectedState) =>
-            callbackRace.first([listener?.callbackFor(expectedState), intercepted]),
+          receiveCallback: async (expectedState) => {
+            const { prepared, callbackRace, intercepted } = await ready;
+            return callbackRace.first([prepared.listener?.callbackFor(expectedState), intercepted]);
+          },
           ...(options.onEntry === undefined ? {} : { onEntry: options.onEntry }),
         },
         {
@@ -235,7 +197,7 @@ export async function startPreviewRun(options: {
           clientId: app.clientId,
           ...(options.clientSecret === undefined ? {} : { clientSecret: options.clientSecret }),
           tokenEndpointAuthMethod: app.tokenEndpointAuthMethod,
-          redirectUri,
+          redirectUri: ready.then(({ prepared }) => prepared.redirectUri),
           scopes: options.scopes,
           // The sign-in page opens with the login filled in: one field fewer to type.
           ...(options.login === null ? {} : { loginHint: options.login }),
@@ -248,8 +210,10 @@ export async function startPreviewRun(options: {
     } finally {
       announce?.(null);
       closeWindow.abort();
-      await listener?.close();
+      await (await ready.catch(() => undefined))?.prepared.listener?.close();
     }
+    // The flow waited for it, so it is ready here.
+    const { redirectUri } = (await ready).prepared;
     // The tokens were only for looking at: revoke them and forget them (RFC 9700 §4.3).
     await result.session?.revoke().catch(() => undefined);
     result.session?.end();
@@ -289,6 +253,8 @@ export async function startPreviewRun(options: {
 
   /** Takes back what this run added, whatever happened in the flow. */
   async function takeBack(): Promise<void> {
+    // A preparation that failed added nothing the journal does not hold.
+    const temporary = (await ready.catch(() => undefined))?.prepared.temporary;
     if (temporary !== undefined) {
       await removeTemporaryRedirect(client, journals.redirects, temporary);
       cleanUp.push(`Removed the temporary redirect URI ${temporary.uri} from the app.`);
@@ -313,8 +279,12 @@ export async function startPreviewRun(options: {
   })();
   report.catch(() => undefined);
 
+  const authorizeUrl = await announced;
+  // A preparation that failed fails the start, as it did before the flow began.
+  const { prepared, callbackRace } = await ready;
+  const { choice, redirectUri } = prepared;
   return {
-    authorizeUrl: await announced,
+    authorizeUrl,
     strategy: { kind: choice.kind, redirectUri, explanation: choice.explanation },
     report,
     paste(url) {
@@ -324,4 +294,93 @@ export async function startPreviewRun(options: {
       callbackRace.cancel();
     },
   };
+}
+
+/** How one run's sign-in comes back, made ready: the listener up, a temporary URI added. */
+interface PreparedRedirect {
+  choice: RedirectStrategyChoice;
+  listener: CallbackListener | undefined;
+  redirectUri: string;
+  /** The temporary redirect URI added to the app for this run, journaled; taken back at its end. */
+  temporary: { appId: string; uri: string } | undefined;
+}
+
+/**
+ * Chooses the redirect strategy and makes it ready. The app's own port may be taken between the
+ * probe and the listen (another process, a second preview): then it counts as busy, and the next
+ * strategy is chosen.
+ */
+async function prepareRedirect(options: {
+  client: OktaClient;
+  journals: PreviewJournals;
+  app: { id: string; redirectUris: readonly string[] };
+  allowAppChange?: boolean;
+  intercept?: InterceptWindowStrategy;
+  probePort?: (host: string, port: number) => Promise<boolean>;
+}): Promise<PreparedRedirect> {
+  const { app } = options;
+  const freePorts = await probeRedirectPorts(app.redirectUris, options.probePort);
+  const choose = () =>
+    chooseRedirectStrategy({
+      appRedirectUris: app.redirectUris,
+      freePorts,
+      canEditApp: options.allowAppChange ?? true,
+      interceptAvailable: options.intercept !== undefined,
+    });
+  let choice = choose();
+  let listener: CallbackListener | undefined;
+  while (choice.kind === 'app-loopback' && listener === undefined) {
+    try {
+      listener = await listenForCallback({ redirectUri: choice.redirectUri ?? '' });
+    } catch (error) {
+      if (!(error instanceof CallbackListenerError) || error.code !== 'PORT_IN_USE') {
+        throw error;
+      }
+      freePorts.set(choice.redirectUri ?? '', false);
+      choice = choose();
+    }
+  }
+  if (choice.kind !== 'temporary-loopback') {
+    return {
+      choice,
+      listener,
+      redirectUri: choice.redirectUri ?? app.redirectUris[0] ?? '',
+      temporary: undefined,
+    };
+  }
+  const temporaryListener = await listenForCallback({ redirectUri: temporaryRedirectUri(0) });
+  const temporary = { appId: app.id, uri: temporaryListener.redirectUri };
+  try {
+    await addTemporaryRedirect(options.client, options.journals.redirects, temporary);
+  } catch (error) {
+    await temporaryListener.close();
+    throw error;
+  }
+  return { choice, listener: temporaryListener, redirectUri: temporary.uri, temporary };
+}
+
+/** The ways a prepared run's callback can arrive, and its wait, which a paste or cancel ends. */
+function wireCallback(
+  prepared: PreparedRedirect,
+  intercept: InterceptWindowStrategy | undefined,
+  closeWindow: AbortSignal,
+) {
+  const callbackRace = createCallbackRace({
+    redirectUri: prepared.redirectUri,
+    cancelledMessage: 'The preview was cancelled.',
+  });
+  // Strategy (c): the window opens with the authorize URL, so its answer is wired up front.
+  let intercepted: Promise<URL> | undefined;
+  let startIntercept: ((authorizeUrl: string) => void) | undefined;
+  if (prepared.choice.kind === 'intercept-window' && intercept !== undefined) {
+    intercepted = new Promise<URL>((resolve, reject) => {
+      startIntercept = (authorizeUrl) => {
+        intercept
+          .interceptCallback(authorizeUrl, prepared.redirectUri, closeWindow)
+          .then(resolve, reject);
+      };
+    });
+    intercepted.catch(() => undefined);
+  }
+  return { prepared, callbackRace, intercepted, startIntercept };
 }

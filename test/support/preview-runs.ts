@@ -16,6 +16,7 @@ export function startAppPreview(options: {
   allowAppChange: boolean;
   intercept?: InterceptWindowStrategy;
   probePort?: (host: string, port: number) => Promise<boolean>;
+  fetch?: typeof fetch;
 }) {
   const { app } = options;
   return startPreviewRun({
@@ -36,6 +37,7 @@ export function startAppPreview(options: {
     allowAppChange: options.allowAppChange,
     ...(options.intercept === undefined ? {} : { intercept: options.intercept }),
     ...(options.probePort === undefined ? {} : { probePort: options.probePort }),
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     timeoutMs: 30_000,
   });
 }

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -14,6 +15,7 @@ import {
   registeredRedirectUris as redirectUrisOf,
   startAppPreview,
 } from '../../../support/preview-runs.ts';
+import { injectSandboxFault } from '../../../support/sandbox-control.ts';
 import { sdkClient } from '../../../support/sandbox-sdk.ts';
 
 /**
@@ -46,7 +48,11 @@ afterAll(async () => {
   rmSync(journalDir, { recursive: true, force: true });
 });
 
-function start(options: { intercept?: InterceptWindowStrategy; allowAppChange: boolean }) {
+function start(options: {
+  intercept?: InterceptWindowStrategy;
+  allowAppChange: boolean;
+  fetch?: typeof fetch;
+}) {
   return startAppPreview({
     client,
     orgUrl: sandbox.orgUrl,
@@ -114,5 +120,57 @@ describe('a preview that may not change the app', () => {
     run.cancel();
     await expect(run.report).rejects.toThrow('cancelled');
     expect(await registeredRedirectUris()).toEqual([REDIRECT]);
+  });
+
+  it('adds the temporary URI beside discovery: the flow waits for the write only to build the sign-in', async () => {
+    // The app's write is slow; discovery is sent while it is still on its way.
+    await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
+      method: 'PUT',
+      path: `/api/v1/apps/${app.appId}`,
+      latencyMs: 400,
+    });
+    const atDiscovery: Promise<string[]>[] = [];
+    const sent: string[] = [];
+    const watching: typeof fetch = (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : input);
+      sent.push(url.pathname);
+      if (url.pathname.endsWith('/.well-known/openid-configuration')) {
+        atDiscovery.push(registeredRedirectUris());
+      }
+      return fetch(input, init);
+    };
+    const run = await start({ allowAppChange: true, fetch: watching });
+    expect(run.strategy.kind).toBe('temporary-loopback');
+    expect(await Promise.all(atDiscovery)).toEqual([[REDIRECT]]);
+    // The pre-flight came after the write: it met the temporary URI registered.
+    expect(sent.filter((sentPath) => sentPath.endsWith('/authorize'))).toHaveLength(1);
+    expect(run.authorizeUrl).not.toBeNull();
+    expect(await registeredRedirectUris()).toEqual([REDIRECT, run.strategy.redirectUri]);
+    run.cancel();
+    await expect(run.report).rejects.toThrow('cancelled');
+    expect(await registeredRedirectUris()).toEqual([REDIRECT]);
+  });
+
+  it('a temporary URI Okta would not take fails the start, with its listener closed', async () => {
+    await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
+      method: 'PUT',
+      path: `/api/v1/apps/${app.appId}`,
+      status: 500,
+    });
+    await expect(start({ allowAppChange: true })).rejects.toThrow();
+    expect(await registeredRedirectUris()).toEqual([REDIRECT]);
+    // The journal says which loopback port was tried; nothing listens there any more.
+    const journal = readFileSync(path.join(journalDir, 'preview-redirects.jsonl'), 'utf8');
+    const lastTried = journal
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { uri: string });
+    const { port } = new URL(lastTried.at(-1)?.uri ?? '');
+    const probe = createServer();
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen(Number(port), '127.0.0.1', resolve);
+    });
+    await new Promise((resolve) => probe.close(resolve));
   });
 });
