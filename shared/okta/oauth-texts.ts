@@ -37,6 +37,7 @@ export const OKTA_OAUTH_TEXTS = {
   badSecret: 'The client secret supplied for a confidential client is invalid.',
   wrongAuthMethod:
     'Client authentication failed. Either the client or the client credentials are invalid.',
+  loginRequired: 'The client specified not to prompt, but the user is not logged in.',
   postLogoutUriNotRegistered:
     "The 'post_logout_redirect_uri' parameter must be a Logout redirect URI in the client app settings.",
 } as const;

@@ -168,6 +168,11 @@ export function createAuthorizationServerProvider(options: {
   // The Okta layer adds that prompt to requests for `offline_access` (authorize.ts), which the
   // provider otherwise drops (OIDC Core §11) where Okta issues the refresh token.
   policy.get('consent')?.checks.remove('consent_prompt');
+  // `prompt=none` without a session: Okta's words for the `login_required` it redirects with.
+  const noSession = policy.get('login')?.checks.get('no_session');
+  if (noSession !== undefined) {
+    noSession.description = OKTA_OAUTH_TEXTS.loginRequired;
+  }
   // Okta checks assignment and access policy once it knows the user — after sign-in, and on
   // every later request that rides an existing session.
   policy.get('login')?.checks.add(

@@ -86,6 +86,20 @@ describe('the authorize endpoint refuses with Okta’s texts', () => {
     );
   });
 
+  it('redirects prompt=none without a session back with login_required, in Okta’s words', async () => {
+    const response = await fetch(
+      http.authorizeUrl(base(), http.codeParams(webApp, { prompt: 'none' })),
+      { redirect: 'manual' },
+    );
+    const location = new URL(response.headers.get('location') ?? '');
+    expect(`${location.origin}${location.pathname}`).toBe(REDIRECT_URI);
+    expect(location.searchParams.get('error')).toBe('login_required');
+    expect(location.searchParams.get('error_description')).toBe(
+      'The client specified not to prompt, but the user is not logged in.',
+    );
+    expect(location.searchParams.get('state')).toBe('state-1');
+  });
+
   it('refuses OIDC scopes without openid', async () => {
     const response = await fetch(
       http.authorizeUrl(base(), http.codeParams(webApp, { scope: 'profile' })),
