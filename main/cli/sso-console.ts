@@ -120,10 +120,29 @@ function requiredApp(command: string, app: string | undefined): string {
   return app;
 }
 
+/**
+ * Ctrl+C at a question. The terminal is in raw mode while readline asks, so no SIGINT reaches
+ * the process: readline rejects the question with an `AbortError` ("Aborted with Ctrl+C")
+ * instead, which would otherwise end the command as an unexplained error.
+ */
+class QuestionCancelledError extends Error {}
+
 async function confirm(question: string): Promise<boolean> {
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return (await prompt.question(question)).trim().toLowerCase() === 'yes';
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== 'AbortError') {
+      throw error;
+    }
+    // Ctrl+C cancels the command; the end of input (Ctrl+D) is no answer, so no "yes".
+    if (/ctrl\+c/i.test(error.message)) {
+      throw new QuestionCancelledError(
+        'Cancelled with Ctrl+C at the question: nothing was changed.',
+      );
+    }
+    process.stderr.write('\n');
+    return false;
   } finally {
     prompt.close();
   }
@@ -564,7 +583,7 @@ async function main(argv: string[]): Promise<number> {
       );
 }
 
-/** The exit code of an apply cancelled by Ctrl+C: 128 + SIGINT, as a shell says it. */
+/** The exit code of a command cancelled by Ctrl+C: 128 + SIGINT, as a shell says it. */
 const CANCELLED_EXIT = 130;
 
 /**
@@ -616,7 +635,11 @@ async function applyUntilInterrupted(
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof CliError || error instanceof AppError) {
+  process.exitCode = 1;
+  if (error instanceof QuestionCancelledError) {
+    say(`\nsso-console: ${error.message}\n`);
+    process.exitCode = CANCELLED_EXIT;
+  } else if (error instanceof CliError || error instanceof AppError) {
     say(`sso-console: ${error.message}\n  ${error.hint}\n`);
   } else if (error instanceof SetupBlockedError) {
     say(`sso-console: ${error.message}\n`);
@@ -629,5 +652,4 @@ try {
     // Never an SDK error's own message: it can hold a whole response body.
     say(`sso-console: ${redactor.error(error)}\n`);
   }
-  process.exitCode = 1;
 }

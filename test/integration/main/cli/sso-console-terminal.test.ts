@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { ROOT, startNodeScript } from '../../../support/processes.ts';
+import { collect, startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
+
+/**
+ * `sso-console apply`'s question, answered in a real terminal: util-linux's `script` gives the
+ * command a pseudo-terminal, so readline asks in raw mode, as it does for an admin, and a Ctrl+C
+ * typed there is a keystroke readline reads rather than a signal.
+ */
+
+let sandbox: Awaited<ReturnType<typeof startSandboxWithClient>>;
+let folder: string;
+let setupFile: string;
+/** The demo org's own Kestra-like apps, there before any apply. */
+let appsBefore: number;
+
+beforeAll(async () => {
+  sandbox = await startSandboxWithClient(['--seed', 'demo']);
+  folder = mkdtempSync(path.join(tmpdir(), 'sso-console-terminal-'));
+  setupFile = path.join(folder, 'kestra.json');
+  const init = startNodeScript('main/cli/sso-console.ts', [
+    'init',
+    '--target',
+    'kestra',
+    '--base-url',
+    'https://kestra.example.com',
+    '--out',
+    setupFile,
+  ]);
+  expect(await init.waitForExit()).toBe(0);
+  appsBefore = (await kestraApps()).length;
+});
+afterAll(async () => {
+  await sandbox.sandbox.stop();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+/** Single quotes for `sh`, which `script -c` runs the command with. */
+const quoted = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+
+/** Runs `apply` in a terminal, types `keys` once the question shows, and waits for the end. */
+function applyTyping(keys: string): Promise<{ code: number | null; output: string }> {
+  const command = [
+    process.execPath,
+    path.join(ROOT, 'main/cli/sso-console.ts'),
+    'apply',
+    setupFile,
+    '--org-url',
+    sandbox.orgUrl,
+    '--user-data-dir',
+    path.join(folder, 'data'),
+  ]
+    .map(quoted)
+    .join(' ');
+  const terminal = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
+    env: { ...process.env, SSO_CONSOLE_API_TOKEN: sandbox.apiToken },
+    cwd: ROOT,
+  });
+  let output = '';
+  let typed = false;
+  terminal.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    if (!typed && output.includes('Type yes to go on')) {
+      typed = true;
+      terminal.stdin.write(keys);
+    }
+  });
+  return new Promise((resolve) => {
+    terminal.on('exit', (code) => {
+      resolve({ code, output });
+    });
+  });
+}
+
+async function kestraApps(): Promise<unknown[]> {
+  return collect(await sandbox.client.applicationApi.listApplications({ q: 'Kestra' }));
+}
+
+describe('sso-console apply, asked in a terminal', () => {
+  it('Ctrl+C at the question cancels with 130 and says nothing was changed', async () => {
+    const { code, output } = await applyTyping('\u0003');
+    expect(output).toContain('Cancelled with Ctrl+C at the question: nothing was changed.');
+    expect(output).not.toMatch(/AbortError/);
+    expect(code).toBe(130);
+    expect(await kestraApps()).toHaveLength(appsBefore);
+  });
+
+  it('the end of input (Ctrl+D) is no answer: nothing is changed, exit 1', async () => {
+    const { code, output } = await applyTyping('\u0004');
+    expect(output).toContain('Nothing was changed.');
+    expect(code).toBe(1);
+    expect(await kestraApps()).toHaveLength(appsBefore);
+  });
+
+  it('yes applies the plan', async () => {
+    const { code, output } = await applyTyping('yes\r');
+    expect(output).toContain('Kestra');
+    expect(code).toBe(0);
+    expect(await kestraApps()).toHaveLength(appsBefore + 1);
+  });
+});
