@@ -5,6 +5,7 @@ import {
 import type { ActiveOrg } from '../okta/active-org.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import { allOf, anyEquals, filterEquals, filterString } from '../okta/okta-filter.ts';
+import { requestOktaJson } from '../okta/okta-request.ts';
 import { asObject, type JsonObject, stringOf } from '../platform/json.ts';
 
 /**
@@ -174,20 +175,14 @@ export function nextLinkOf(link: string | null): string | null {
   return null;
 }
 
-/** The SDK's raw request, typed by the fields read (node-fetch's types are not installed). */
-type RawHttp = (
-  url: string,
-) => Promise<{ json(): Promise<unknown>; headers: { get(name: string): string | null } }>;
-
 /** A {@link LogPageReader} over the console's client: its scheduler paces the `logs` bucket. */
 export function oktaLogPageReader(client: OktaClient): LogPageReader {
   return async (url) => {
-    // A GET (the SDK's default method) through the client's executor, so the scheduler paces it.
-    const response = await (client.http.http.bind(client.http) as unknown as RawHttp)(url);
-    const body: unknown = await response.json();
+    // Through the client's executor, so the scheduler paces it.
+    const { body, headers } = await requestOktaJson(client, 'GET', url);
     return {
       events: Array.isArray(body) ? body : [],
-      next: nextLinkOf(response.headers.get('link')),
+      next: nextLinkOf(headers.get('link')),
     };
   };
 }

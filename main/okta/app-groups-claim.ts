@@ -1,6 +1,7 @@
 import { GROUP_FILTER_TYPES, type GroupsClaim } from '../../shared/setup/setup-document.ts';
 import { asObject, stringOf, textOf } from '../platform/json.ts';
 import type { OktaClient } from './okta-client.ts';
+import { requestOktaJson } from './okta-request.ts';
 
 /**
  * The org authorization server's groups claim of one OIDC app: the Admin Console's Sign On tab,
@@ -68,7 +69,7 @@ export async function getAppGroupsClaim(
   client: OktaClient,
   appId: string,
 ): Promise<GroupsClaim | undefined> {
-  return readAppGroupsClaim(await client.http.getJson(urlOf(client, appId)));
+  return readAppGroupsClaim((await requestOktaJson(client, 'GET', urlOf(client, appId))).body);
 }
 
 /** Sets the app's org-server groups claim. */
@@ -78,9 +79,10 @@ export async function setAppGroupsClaim(
   claim: GroupsClaim | undefined,
   issuerMode: string,
 ): Promise<void> {
-  // The SDK types its options as DOM's RequestInit, which main's libraries do not include.
-  const request = { body: JSON.stringify(appGroupsClaimBody(claim, issuerMode)) } as Parameters<
-    OktaClient['http']['postJson']
-  >[1];
-  await client.http.postJson(urlOf(client, appId), request);
+  await requestOktaJson(
+    client,
+    'POST',
+    urlOf(client, appId),
+    appGroupsClaimBody(claim, issuerMode),
+  );
 }

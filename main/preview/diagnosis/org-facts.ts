@@ -20,6 +20,7 @@ import {
   readOktaTrustedOrigin,
   readOktaUser,
 } from '../../okta/okta-json.ts';
+import { oktaPathSegment, requestOktaJson } from '../../okta/okta-request.ts';
 import { asObject } from '../../platform/json.ts';
 
 /**
@@ -427,12 +428,16 @@ export async function readTrustedOrigin(
  * `okta.users.read`, a 429) answers `null`: the preview then goes on and finds out by signing in.
  */
 export async function readUserStatus(client: OktaClient, login: string): Promise<string | null> {
+  if (login.trim() === '') {
+    // `/api/v1/users/` would list the directory.
+    return null;
+  }
   try {
-    // The SDK's own request path (the scheduler, the timeouts), read as JSON: only two fields
-    // are needed, and `getUser` would first build the whole User model, which costs more CPU
-    // than the request on a fast org, while the preview waits for it (issue 16, P5).
-    const url = new URL(`/api/v1/users/${encodeURIComponent(login)}`, client.baseUrl);
-    const json = asObject(await client.http.getJson(url.toString()));
+    // Read as JSON: only two fields are needed, and `getUser` would first build the whole User
+    // model, which costs more CPU than the request on a fast org, while the preview waits for
+    // it (issue 16, P5). The login keeps its `@`, which a service app's DPoP proof needs.
+    const url = new URL(`/api/v1/users/${oktaPathSegment(login)}`, client.baseUrl);
+    const json = asObject((await requestOktaJson(client, 'GET', url.toString())).body);
     if (json.transitioningToStatus === 'ACTIVE') {
       return 'ACTIVE';
     }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOktaClient, type OktaClient } from '../../../../../main/okta/okta-client.ts';
 import { readUserStatus } from '../../../../../main/preview/diagnosis/org-facts.ts';
 import { type RunningSandbox, startSandbox } from '../../../../../main/sandbox/sandbox-server.ts';
+import { sdkClient } from '../../../../support/sandbox-sdk.ts';
 
 /**
  * The status the preview reads before the sign-in (so a user Okta would refuse is named before
@@ -30,6 +31,19 @@ describe('readUserStatus, against the sandbox org', () => {
     ['deprovisioned.user@example.com', 'DEPROVISIONED'],
   ])('%s is %s', async (login, status) => {
     await expect(readUserStatus(client, login)).resolves.toBe(status);
+  });
+
+  it('reads a login with characters a path must escape', async () => {
+    const login = 'ada+preview/test@example.com';
+    await sdkClient(sandbox.orgUrl, sandbox.apiToken).userApi.createUser({
+      body: { profile: { firstName: 'Ada', lastName: 'Plus', email: 'ada@example.com', login } },
+      activate: false,
+    });
+    await expect(readUserStatus(client, login)).resolves.toBe('STAGED');
+  });
+
+  it('an empty login answers null without listing the directory', async () => {
+    await expect(readUserStatus(client, ' ')).resolves.toBeNull();
   });
 
   it('a login nobody has, or one with characters a path must escape, answers null', async () => {
