@@ -140,7 +140,13 @@ async function signIn(
   // made ready meanwhile.
   const discovering = readDiscovery(http, options.issuer);
   discovering.catch(() => undefined);
-  const settings = { ...options, redirectUri: await options.redirectUri };
+  const settings = {
+    ...options,
+    redirectUri: await Promise.resolve(options.redirectUri).catch((error: unknown) => {
+      http.abandon();
+      throw error;
+    }),
+  };
   const discovered = await discovering;
   const { discovery } = discovered;
 

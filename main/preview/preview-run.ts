@@ -280,8 +280,12 @@ export async function startPreviewRun(options: {
   report.catch(() => undefined);
 
   const authorizeUrl = await announced;
-  // A preparation that failed fails the start, as it did before the flow began.
-  const { prepared, callbackRace } = await ready;
+  // A preparation that failed fails the start, as it did before the flow began, once what the
+  // run added (a throwaway user) is taken back.
+  const { prepared, callbackRace } = await ready.catch(async (error: unknown) => {
+    await report.catch(() => undefined);
+    throw error;
+  });
   const { choice, redirectUri } = prepared;
   return {
     authorizeUrl,
@@ -353,6 +357,12 @@ async function prepareRedirect(options: {
   try {
     await addTemporaryRedirect(options.client, options.journals.redirects, temporary);
   } catch (error) {
+    // The write may have been made with its answer lost (a 5xx after the commit, a dropped
+    // connection): take it back now rather than leave it to the next preview's cleanup. If that
+    // fails too, the journal still holds it.
+    await removeTemporaryRedirect(options.client, options.journals.redirects, temporary).catch(
+      () => undefined,
+    );
     await temporaryListener.close();
     throw error;
   }

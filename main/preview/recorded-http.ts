@@ -38,6 +38,12 @@ export interface RecordedHttp {
   record(entry: TimelineEntry): void;
   /** Waits for `promise`, but not beyond the deadline ({@link OutOfTime} then). */
   beforeDeadline<T>(promise: Promise<T>): Promise<T>;
+  /**
+   * Gives up every request still waiting, for a run that ended before their answers mattered
+   * (its redirect could not be made ready): they must not keep the process alive until the
+   * deadline, which can be minutes away.
+   */
+  abandon(): void;
   /** The run's timeline, in the order the exchanges began. */
   readonly timeline: TimelineEntry[];
 }
@@ -79,6 +85,7 @@ export function createRecordedHttp(deps: {
 }): RecordedHttp {
   const timeline: TimelineEntry[] = [];
   const remaining = () => deps.deadline - deps.now();
+  const abandoned = new AbortController();
 
   async function exchange(step: Step, url: string, init: ExchangeInit): Promise<Answer> {
     const method = init.method ?? 'GET';
@@ -106,7 +113,7 @@ export function createRecordedHttp(deps: {
         headers: init.headers,
         body: init.body,
         redirect: init.manual === true ? 'manual' : 'follow',
-        signal: AbortSignal.timeout(Math.max(1, remaining())),
+        signal: AbortSignal.any([AbortSignal.timeout(Math.max(1, remaining())), abandoned.signal]),
       });
     } catch (error) {
       entry.durationMs = deps.now() - started;
@@ -137,6 +144,9 @@ export function createRecordedHttp(deps: {
     },
     beforeDeadline(promise) {
       return beforeDeadline(promise, remaining());
+    },
+    abandon() {
+      abandoned.abort();
     },
   };
 }

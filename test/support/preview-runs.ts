@@ -17,6 +17,7 @@ export function startAppPreview(options: {
   intercept?: InterceptWindowStrategy;
   probePort?: (host: string, port: number) => Promise<boolean>;
   fetch?: typeof fetch;
+  throwaway?: { userId: string; login: string };
 }) {
   const { app } = options;
   return startPreviewRun({
@@ -38,6 +39,7 @@ export function startAppPreview(options: {
     ...(options.intercept === undefined ? {} : { intercept: options.intercept }),
     ...(options.probePort === undefined ? {} : { probePort: options.probePort }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...(options.throwaway === undefined ? {} : { throwaway: options.throwaway }),
     timeoutMs: 30_000,
   });
 }

@@ -52,6 +52,7 @@ function start(options: {
   intercept?: InterceptWindowStrategy;
   allowAppChange: boolean;
   fetch?: typeof fetch;
+  throwaway?: { userId: string; login: string };
 }) {
   return startAppPreview({
     client,
@@ -151,26 +152,88 @@ describe('a preview that may not change the app', () => {
     expect(await registeredRedirectUris()).toEqual([REDIRECT]);
   });
 
-  it('a temporary URI Okta would not take fails the start, with its listener closed', async () => {
+  it('a temporary URI Okta would not take fails the start, once the run took back what it added', async () => {
     await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
       method: 'PUT',
       path: `/api/v1/apps/${app.appId}`,
       status: 500,
     });
-    await expect(start({ allowAppChange: true })).rejects.toThrow();
+    // Discovery never answers in time: the failed start must not wait for it.
+    await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
+      method: 'GET',
+      path: '/.well-known/openid-configuration',
+      latencyMs: 20_000,
+    });
+    const discoverySignals: (AbortSignal | null | undefined)[] = [];
+    const watching: typeof fetch = (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : input);
+      if (url.pathname.endsWith('/.well-known/openid-configuration')) {
+        discoverySignals.push(init?.signal);
+      }
+      return fetch(input, init);
+    };
+    const throwaway = await sdkClient(sandbox.orgUrl, sandbox.apiToken).userApi.createUser({
+      body: {
+        profile: {
+          firstName: 'Throwaway',
+          lastName: 'Preview',
+          email: 'throwaway.preview@example.com',
+          login: 'throwaway.preview@example.com',
+        },
+      },
+      activate: true,
+    });
+    await expect(
+      start({
+        allowAppChange: true,
+        fetch: watching,
+        throwaway: { userId: throwaway.id ?? '', login: 'throwaway.preview@example.com' },
+      }),
+    ).rejects.toMatchObject({ status: 500 });
     expect(await registeredRedirectUris()).toEqual([REDIRECT]);
+    // Taken back before the start answered: the throwaway user is gone, discovery given up.
+    await expect(client.userApi.getUser({ userId: throwaway.id ?? '' })).rejects.toMatchObject({
+      status: 404,
+    });
+    expect(discoverySignals).toHaveLength(1);
+    expect(discoverySignals[0]?.aborted).toBe(true);
     // The journal says which loopback port was tried; nothing listens there any more.
-    const journal = readFileSync(path.join(journalDir, 'preview-redirects.jsonl'), 'utf8');
-    const lastTried = journal
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { uri: string });
-    const { port } = new URL(lastTried.at(-1)?.uri ?? '');
+    const { port } = new URL(lastJournaled().uri);
     const probe = createServer();
     await new Promise<void>((resolve, reject) => {
       probe.once('error', reject);
       probe.listen(Number(port), '127.0.0.1', resolve);
     });
     await new Promise((resolve) => probe.close(resolve));
+    await fetch(`${sandbox.orgUrl}/__sandbox/faults`, {
+      method: 'DELETE',
+      headers: { Authorization: `SSWS ${sandbox.apiToken}` },
+    });
+  });
+
+  it('a temporary URI Okta made but whose answer was lost is taken back at once', async () => {
+    await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
+      method: 'PUT',
+      path: `/api/v1/apps/${app.appId}`,
+      status: 502,
+      afterCommit: true,
+    });
+    await expect(start({ allowAppChange: true })).rejects.toMatchObject({ status: 502 });
+    expect(await registeredRedirectUris()).toEqual([REDIRECT]);
+    expect(lastJournaled().phase).toBe('removed');
   });
 });
+
+/** The newest line of the temporary redirect URIs' journal. */
+function lastJournaled(): { uri: string; phase: string } {
+  const journal = readFileSync(path.join(journalDir, 'preview-redirects.jsonl'), 'utf8');
+  const lines = journal
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { uri: string; phase: string });
+  const last = lines.at(-1);
+  if (last === undefined) {
+    throw new Error('The journal is empty.');
+  }
+  return last;
+}
