@@ -1,7 +1,7 @@
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import { describeFailure } from '../okta/okta-errors.ts';
-import { type OrgSnapshot, readOrgSnapshot } from '../okta/org-snapshot.ts';
+import { readOrgSnapshot } from '../okta/org-snapshot.ts';
 import { RequestCancelledError } from '../okta/request-scheduler.ts';
 import { inRequestScope, type RequestScope } from '../okta/request-scope.ts';
 import {
@@ -22,8 +22,15 @@ import {
   testUserPasswordStep,
   unkeptSecrets,
 } from './apply-journal.ts';
+import {
+  afterWrite,
+  isMade,
+  mayHaveFailedInFlight,
+  objectIdOf,
+  secretMadeBy,
+} from './apply-steps.ts';
 import { type NewSecret, performWrite, type WriteOutcome } from './okta-writes.ts';
-import { desiredAppFields, NOTHING_OWED, type Plan, planSetup, type PlanStep } from './plan.ts';
+import { NOTHING_OWED, type Plan, planSetup, type PlanStep } from './plan.ts';
 import { compareBasis } from './plan-basis.ts';
 
 export {
@@ -81,52 +88,6 @@ const ATTEMPTS_PER_CHANGE = 3;
  * object made a moment ago (security.md §6.5 and §7 F4), for up to about two seconds.
  */
 export const CONSISTENCY_DELAYS_MS = [200, 400, 800, 1600] as const;
-
-/** The secret `step` makes, which the keychain must keep; `undefined` for one that makes none. */
-function secretMadeBy(step: PlanStep, document: SetupDocument): NewSecret['kind'] | undefined {
-  if (step.action === 'unchanged') {
-    return undefined;
-  }
-  switch (step.kind) {
-    case 'app':
-      return step.action === 'create' && document.app.tokenEndpointAuthMethod !== 'none'
-        ? 'client-secret'
-        : undefined;
-    case 'test-user':
-      return step.action === 'create' ? 'test-user-password' : undefined;
-    case 'client-secret':
-      return 'client-secret';
-    case 'test-user-password':
-      return 'test-user-password';
-    default:
-      return undefined;
-  }
-}
-
-/**
- * Whether `step`, as planned from a reading of the org, says the write planned as `asked` is
- * made: an update when nothing is left to change; a create as soon as the object exists, even
- * if it now differs from the document — creating it again would make a second one.
- */
-function isMade(step: PlanStep, asked: PlanStep['action'] = step.action): boolean {
-  return asked === 'create' ? step.action !== 'create' : step.action === 'unchanged';
-}
-
-/** The Okta id of what a step made, as a reading of the org shows it (app and test user). */
-function objectIdOf(stepKey: string, snapshot: OrgSnapshot): string | undefined {
-  if (stepKey === 'app') {
-    return snapshot.app?.id;
-  }
-  return stepKey.startsWith('test-user:')
-    ? snapshot.usersByLogin.get(stepKey.slice('test-user:'.length))?.id
-    : undefined;
-}
-
-/** Whether a failed write may have been committed: no answer, or a server error. */
-function mayHaveFailedInFlight(error: unknown): boolean {
-  const status = (error as { status?: unknown }).status;
-  return typeof status !== 'number' || status >= 500;
-}
 
 /** Waits `ms`, or until `signal` aborts: the read after it is then dropped at once. */
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -652,89 +613,4 @@ async function applyWithin(options: ApplyOptions, tally: ApplyTally): Promise<Ap
     secrets: made,
     keychainFailure,
   };
-}
-
-/**
- * The snapshot once a planned change is confirmed, without reading the org again.
- *
- * @remarks
- * Every write the engine makes answers with what it created, so the next plan can be made from
- * memory; the org is read again only to settle a write that failed.
- */
-function afterWrite(
-  snapshot: OrgSnapshot,
-  step: PlanStep,
-  written: WriteOutcome,
-  document: SetupDocument,
-): OrgSnapshot {
-  const { objectId } = written;
-  const next: OrgSnapshot = {
-    ...snapshot,
-    usersByLogin: new Map(snapshot.usersByLogin),
-    appUserIds: new Set(snapshot.appUserIds),
-    appGroupIds: new Set(snapshot.appGroupIds),
-    trustedOrigins: new Map(snapshot.trustedOrigins),
-    authServer:
-      snapshot.authServer === undefined
-        ? undefined
-        : {
-            ...snapshot.authServer,
-            scopeNames: new Set(snapshot.authServer.scopeNames),
-            claims: [...snapshot.authServer.claims],
-          },
-  };
-  const id = objectId ?? '';
-  switch (step.kind) {
-    case 'app':
-      next.app = {
-        ...snapshot.app,
-        id: snapshot.app?.id ?? id,
-        clientId: written.clientId ?? snapshot.app?.clientId,
-        fields: desiredAppFields(document),
-        status: 'ACTIVE',
-      };
-      break;
-    case 'test-user':
-      next.usersByLogin.set(step.key.slice('test-user:'.length), { id });
-      break;
-    case 'user-assignment':
-      next.appUserIds.add(id);
-      break;
-    case 'group-assignment':
-      next.appGroupIds.add(id);
-      break;
-    case 'trusted-origin': {
-      const origin = step.key.slice('trusted-origin:'.length);
-      const wanted = document.trustedOrigins.find((candidate) => candidate.origin === origin);
-      const before = snapshot.trustedOrigins.get(origin)?.scopes ?? [];
-      next.trustedOrigins.set(origin, {
-        id,
-        scopes: [...new Set([...before, ...(wanted?.scopes ?? [])])],
-      });
-      break;
-    }
-    case 'scope':
-      next.authServer?.scopeNames.add(step.key.slice('scope:'.length));
-      break;
-    case 'app-groups-claim':
-      next.appGroupsClaim = document.issuer.groupsClaim;
-      break;
-    case 'claim':
-      next.authServer?.claims.push({
-        name: step.key.slice('claim:'.length),
-        valueType: 'GROUPS',
-        claimType: 'IDENTITY',
-      });
-      break;
-    case 'access-policy':
-      if (next.authServer !== undefined) {
-        next.authServer.admitsClient = true;
-      }
-      break;
-    case 'auth-server':
-    case 'client-secret':
-    case 'test-user-password':
-      break;
-  }
-  return next;
 }
