@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 
-import { type OrgSnapshot } from '../../../../main/okta/org-snapshot.ts';
 import {
   afterWrite,
   isMade,
@@ -10,18 +9,9 @@ import {
 } from '../../../../main/setup/apply-steps.ts';
 import type { PlanStep } from '../../../../main/setup/plan.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
+import { orgSnapshot } from '../../../support/org-snapshots.ts';
 
-function emptyOrg(): OrgSnapshot {
-  return {
-    app: undefined,
-    usersByLogin: new Map(),
-    groupsByName: new Map(),
-    appUserIds: new Set(),
-    appGroupIds: new Set(),
-    trustedOrigins: new Map(),
-    authServer: undefined,
-  };
-}
+const emptyOrg = () => orgSnapshot();
 
 function step(kind: PlanStep['kind'], key: string, action: PlanStep['action']): PlanStep {
   return { key, kind, action, title: key, changes: [], dependsOn: [] };

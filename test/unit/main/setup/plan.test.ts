@@ -10,18 +10,9 @@ import {
 import { channelResultSchema } from '../../../../shared/ipc/contract.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../shared/setup/setup-document.ts';
+import { orgSnapshot } from '../../../support/org-snapshots.ts';
 
-function emptyOrg(): OrgSnapshot {
-  return {
-    app: undefined,
-    usersByLogin: new Map(),
-    groupsByName: new Map(),
-    appUserIds: new Set(),
-    appGroupIds: new Set(),
-    trustedOrigins: new Map(),
-    authServer: undefined,
-  };
-}
+const emptyOrg = () => orgSnapshot();
 
 function kestra(): SetupDocument {
   const document = createSetupDocument({

@@ -10,6 +10,7 @@ import {
 } from '../../../../main/teardown/teardown-plan.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 import type { SetupDocument } from '../../../../shared/setup/setup-document.ts';
+import { orgSnapshot } from '../../../support/org-snapshots.ts';
 
 const PREFIX = 'sso-console-preview-';
 
@@ -39,18 +40,7 @@ function kaimuOnNewServer(): SetupDocument {
   return document;
 }
 
-function snapshot(overrides: Partial<OrgSnapshot> = {}): OrgSnapshot {
-  return {
-    app: undefined,
-    usersByLogin: new Map(),
-    groupsByName: new Map(),
-    appUserIds: new Set(),
-    appGroupIds: new Set(),
-    trustedOrigins: new Map(),
-    authServer: undefined,
-    ...overrides,
-  };
-}
+const snapshot = orgSnapshot;
 
 const APP: NonNullable<OrgSnapshot['app']> = {
   id: '0oaAPP',

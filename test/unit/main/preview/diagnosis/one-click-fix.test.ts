@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 
-import { type OrgSnapshot } from '../../../../../main/okta/org-snapshot.ts';
 import {
   applyFixToDocument,
   FixNotApplicableError,
@@ -8,6 +7,7 @@ import {
 import { desiredAppFields, planSetup } from '../../../../../main/setup/plan.ts';
 import { createSetupDocument } from '../../../../../shared/setup/presets.ts';
 import { parseSetupDocument } from '../../../../../shared/setup/setup-document.ts';
+import { orgSnapshot } from '../../../../support/org-snapshots.ts';
 
 /**
  * Each one-click fix as a change of the setup document: exactly the change, a valid document,
@@ -162,20 +162,15 @@ describe('applyFixToDocument', () => {
     expect(() => applyFixToDocument({ kind: 'allow-client-in-policy' }, kestra())).toThrow(
       FixNotApplicableError,
     );
-    const org: OrgSnapshot = {
+    const org = orgSnapshot({
       app: { id: '0oa1', fields: desiredAppFields(document), status: 'INACTIVE' },
-      usersByLogin: new Map(),
-      groupsByName: new Map(),
-      appUserIds: new Set(),
-      appGroupIds: new Set(),
-      trustedOrigins: new Map(),
       authServer: {
         id: 'default',
         scopeNames: new Set(['openid', 'email', 'profile']),
         claims: [],
         admitsClient: false,
       },
-    };
+    });
     const changed = planSetup(document, org).steps.filter((step) => step.action !== 'unchanged');
     expect(changed.map((step) => [step.key, step.action])).toEqual([
       ['app', 'update'],
