@@ -56,12 +56,18 @@ export async function requestOktaJson(
   };
 }
 
+/** What `encodeURIComponent` escapes that RFC 3986 allows in a path segment, `;` aside. */
+const SEGMENT_CHARACTERS = /%(?:24|26|2B|2C|3A|3D|40)/gi;
+
 /**
- * A value as one segment of a management API path (a login, an id): percent-encoded, except `@`,
- * which RFC 3986 allows in a segment. Okta compares a DPoP proof's `htu` with the request's
- * path decoded, so a proof for `/api/v1/users/ada%40example.com` is refused
- * (okta/okta-sdk-nodejs#521), while `/api/v1/users/ada@example.com` names the same user.
+ * A value as one segment of a management API path (a login, an id): percent-encoded only where
+ * a segment needs it. Okta compares a DPoP proof's `htu` with the request's path decoded, so a
+ * proof for `/api/v1/users/ada%40example.com` is refused (okta/okta-sdk-nodejs#521), while
+ * `/api/v1/users/ada@example.com` names the same user; the same holds for `+` in a
+ * plus-addressed login, and `$ & , : =`. `;` stays escaped: servers may cut a path at it.
  */
 export function oktaPathSegment(value: string): string {
-  return encodeURIComponent(value).replaceAll('%40', '@');
+  return encodeURIComponent(value).replace(SEGMENT_CHARACTERS, (escaped) =>
+    decodeURIComponent(escaped),
+  );
 }

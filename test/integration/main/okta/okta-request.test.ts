@@ -18,6 +18,8 @@ import { createServiceApp } from '../../../support/service-app.ts';
  * own `getJson`/`postJson` and an escaped login did not.
  */
 
+/** A plus-addressed login: `+` is sent as is, since Okta decodes the path a proof names. */
+const PLUS_LOGIN = 'ada+dpop@example.com';
 const SCOPES = ['okta.users.read', 'okta.apps.read', 'okta.apps.manage', 'okta.logs.read'];
 
 let sandbox: RunningSandbox;
@@ -27,6 +29,10 @@ const clients: [string, OktaClient][] = [];
 beforeAll(async () => {
   sandbox = await startSandbox({ seed: { kind: 'demo' } });
   const admin = sdkClient(sandbox.orgUrl, sandbox.apiToken);
+  await admin.userApi.createUser({
+    body: { profile: { firstName: 'Ada', lastName: 'Plus', email: PLUS_LOGIN, login: PLUS_LOGIN } },
+    activate: false,
+  });
   app = await setUpOidcApp(admin, {
     label: 'Kestra requests',
     applicationType: 'web',
@@ -65,10 +71,11 @@ describe.each([0, 1])(
       return found[1];
     };
 
-    it('reads a user’s status by a login with @', async () => {
+    it('reads a user’s status by a login with @, and a plus-addressed one', async () => {
       await expect(readUserStatus(client(), 'suspended.user@example.com')).resolves.toBe(
         'SUSPENDED',
       );
+      await expect(readUserStatus(client(), PLUS_LOGIN)).resolves.toBe('STAGED');
     });
 
     it('sets and reads an app’s groups claim (an internal endpoint, POST then GET)', async () => {
