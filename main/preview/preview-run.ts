@@ -20,6 +20,7 @@ import {
   type RedirectStrategyChoice,
   removeTemporaryRedirect,
   temporaryRedirectUri,
+  withdrawTemporaryRedirect,
 } from '../sign-in/redirect-strategy.ts';
 import { adviseAfterSuccess, diagnose, type DiagnosisContext } from './diagnosis/diagnose.ts';
 import { gatherOrgFacts, readTrustedOrigin, readUserStatus } from './diagnosis/org-facts.ts';
@@ -358,9 +359,9 @@ async function prepareRedirect(options: {
     await addTemporaryRedirect(options.client, options.journals.redirects, temporary);
   } catch (error) {
     // The write may have been made with its answer lost (a 5xx after the commit, a dropped
-    // connection): take it back now rather than leave it to the next preview's cleanup. If that
-    // fails too, the journal still holds it.
-    await removeTemporaryRedirect(options.client, options.journals.redirects, temporary).catch(
+    // connection): take it back now if the app shows it. Otherwise, or if that fails too, the
+    // journal's open entry leaves it to the next preview's cleanup.
+    await withdrawTemporaryRedirect(options.client, options.journals.redirects, temporary).catch(
       () => undefined,
     );
     await temporaryListener.close();

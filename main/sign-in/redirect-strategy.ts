@@ -217,24 +217,28 @@ interface OAuthClientApp {
   settings?: { oauthClient?: { redirect_uris?: string[] } };
 }
 
-/** Replaces the app's redirect URIs through `replaceApplication`, keeping everything else. */
+/**
+ * Replaces the app's redirect URIs through `replaceApplication`, keeping everything else;
+ * answers whether it wrote (not when the app already reads as `change` wants).
+ */
 async function changeRedirectUris(
   client: OktaClient,
   appId: string,
   change: (uris: string[]) => string[],
-): Promise<void> {
+): Promise<boolean> {
   const app = await client.applicationApi.getApplication({ appId });
   const settings = (app as OAuthClientApp).settings;
   const current = settings?.oauthClient?.redirect_uris ?? [];
   const next = change(current);
   if (next.length === current.length && next.every((uri, index) => uri === current[index])) {
-    return;
+    return false;
   }
   if (settings?.oauthClient === undefined) {
     throw new Error(`The app ${appId} is not an OIDC app.`);
   }
   settings.oauthClient.redirect_uris = next;
   await client.applicationApi.replaceApplication({ appId, application: app });
+  return true;
 }
 
 /**
@@ -278,6 +282,34 @@ export async function removeTemporaryRedirect(
     ...target,
     at: clock().toISOString(),
   });
+}
+
+/**
+ * Takes back a temporary redirect URI whose add failed without an answer (a 5xx after the commit,
+ * a lost connection): removed at once if the app shows it, and crossed off only then.
+ *
+ * @remarks
+ * A replica may not show the add yet, or the add may still be committed after this read; the
+ * journal entry then stays open, and the next preview's {@link cleanUpTemporaryRedirects}
+ * reads the app again, so a loopback redirect never stays on an app by accident.
+ */
+export async function withdrawTemporaryRedirect(
+  client: OktaClient,
+  journal: TemporaryRedirectJournal,
+  target: { appId: string; uri: string },
+  clock: () => Date = () => new Date(),
+): Promise<void> {
+  const removed = await changeRedirectUris(client, target.appId, (uris) =>
+    uris.filter((uri) => uri !== target.uri),
+  );
+  if (removed) {
+    await journal.append({
+      kind: 'temporary-redirect',
+      phase: 'removed',
+      ...target,
+      at: clock().toISOString(),
+    });
+  }
 }
 
 /**

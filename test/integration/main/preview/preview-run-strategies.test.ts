@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { createOktaClient, type OktaClient } from '../../../../main/okta/okta-client.ts';
 import { type RunningSandbox, startSandbox } from '../../../../main/sandbox/sandbox-server.ts';
@@ -42,6 +42,13 @@ beforeAll(async () => {
     redirectUri: REDIRECT,
   });
   journalDir = mkdtempSync(path.join(os.tmpdir(), 'sso-console-strategies-'));
+});
+// A test that failed before its faults were used must not leave them to the next one.
+afterEach(async () => {
+  await fetch(`${sandbox.orgUrl}/__sandbox/faults`, {
+    method: 'DELETE',
+    headers: { Authorization: `SSWS ${sandbox.apiToken}` },
+  });
 });
 afterAll(async () => {
   await sandbox.close();
@@ -205,10 +212,6 @@ describe('a preview that may not change the app', () => {
       probe.listen(Number(port), '127.0.0.1', resolve);
     });
     await new Promise((resolve) => probe.close(resolve));
-    await fetch(`${sandbox.orgUrl}/__sandbox/faults`, {
-      method: 'DELETE',
-      headers: { Authorization: `SSWS ${sandbox.apiToken}` },
-    });
   });
 
   it('a temporary URI Okta made but whose answer was lost is taken back at once', async () => {

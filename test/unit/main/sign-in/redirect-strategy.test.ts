@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
+import type { OktaClient } from '../../../../main/okta/okta-client.ts';
 import {
   chooseRedirectStrategy,
   parsePastedCallback,
   probeRedirectPorts,
   STRATEGY_EXPLANATIONS,
+  type TemporaryRedirectEntry,
   temporaryRedirectUri,
+  withdrawTemporaryRedirect,
 } from '../../../../main/sign-in/redirect-strategy.ts';
 
 const OWN = 'http://127.0.0.1:8250/callback';
@@ -100,5 +103,49 @@ describe('a pasted callback URL', () => {
       expect((error as Error).message).not.toContain('secret-code');
     }
     expect.assertions(1);
+  });
+});
+
+describe('withdrawing a temporary URI whose add got no answer', () => {
+  const target = { appId: '0oa1', uri: 'http://127.0.0.1:50123/callback' };
+
+  /** An org whose app reads with `uris`, recording what is written back (a unit-test fake). */
+  function orgReading(uris: string[]) {
+    const written: string[][] = [];
+    const client = {
+      applicationApi: {
+        getApplication: () =>
+          Promise.resolve({ settings: { oauthClient: { redirect_uris: [...uris] } } }),
+        replaceApplication: (request: {
+          application: { settings: { oauthClient: { redirect_uris: string[] } } };
+        }) => {
+          written.push(request.application.settings.oauthClient.redirect_uris);
+          return Promise.resolve(request.application);
+        },
+      },
+    } as unknown as OktaClient;
+    const lines: TemporaryRedirectEntry[] = [];
+    const journal = {
+      append: (entry: TemporaryRedirectEntry) => {
+        lines.push(entry);
+        return Promise.resolve();
+      },
+      read: () => Promise.resolve(lines),
+    };
+    return { client, journal, written, lines };
+  }
+
+  it('removes it and crosses it off when the app shows it', async () => {
+    const org = orgReading([REMOTE, target.uri]);
+    await withdrawTemporaryRedirect(org.client, org.journal, target);
+    expect(org.written).toEqual([[REMOTE]]);
+    expect(org.lines.map((line) => line.phase)).toEqual(['removed']);
+  });
+
+  it('leaves the journal entry open when the app does not show it yet (a replica behind)', async () => {
+    const org = orgReading([REMOTE]);
+    await withdrawTemporaryRedirect(org.client, org.journal, target);
+    expect(org.written).toEqual([]);
+    expect(org.lines).toEqual([]);
   });
 });
