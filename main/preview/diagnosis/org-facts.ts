@@ -428,8 +428,8 @@ export async function readTrustedOrigin(
  * `okta.users.read`, a 429) answers `null`: the preview then goes on and finds out by signing in.
  */
 export async function readUserStatus(client: OktaClient, login: string): Promise<string | null> {
-  if (login.trim() === '') {
-    // `/api/v1/users/` would list the directory.
+  if (['', '.', '..'].includes(login.trim())) {
+    // `/api/v1/users/`, `…/users/.` and `…/users/..` would list the directory, or worse.
     return null;
   }
   try {

@@ -42,8 +42,10 @@ describe('readUserStatus, against the sandbox org', () => {
     await expect(readUserStatus(client, login)).resolves.toBe('STAGED');
   });
 
-  it('an empty login answers null without listing the directory', async () => {
-    await expect(readUserStatus(client, ' ')).resolves.toBeNull();
+  it('an empty login, or . or .., answers null without listing the directory', async () => {
+    for (const login of [' ', '.', '..']) {
+      await expect(readUserStatus(client, login)).resolves.toBeNull();
+    }
   });
 
   it('a login nobody has, or one with characters a path must escape, answers null', async () => {
