@@ -617,8 +617,14 @@ async function applyUntilInterrupted(
       throw error;
     }
     const cause: unknown = error.cause;
-    const wroteNothing =
-      cause instanceof ApplyCancelledError && cause.made.length + cause.inDoubt.length === 0;
+    if (!(cause instanceof ApplyCancelledError)) {
+      // Cancelled while it planned: nothing was asked, nothing written.
+      say(
+        `sso-console: ${error.message}\n  Run sso-console apply ${input.file} again when you are ready.\n`,
+      );
+      return CANCELLED_EXIT;
+    }
+    const wroteNothing = cause.made.length + cause.inDoubt.length === 0;
     const again =
       input.kind === 'plan-file' && !wroteNothing
         ? `plan it again (sso-console plan SETUP_FILE --out PLANFILE) and apply the new plan: ${input.file} still describes the org before this apply`

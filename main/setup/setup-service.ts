@@ -614,14 +614,23 @@ export function createSetupService(deps: {
       return operationId === undefined ? run() : cancellable(operationId, run);
     },
 
-    /** A plan of `document` with what it read, for the CLI's plan file. */
-    async planToKeep(document: SetupDocument): Promise<HeldPlan> {
-      const org = await activeOrg();
-      try {
-        return { orgUrl: org.orgUrl, document, plan: await planFor(org, document) };
-      } catch (error) {
-        throw asAppError(error, org, 'reading the org for the plan');
-      }
+    /**
+     * A plan of `document` with what it read, for the CLI's plan file and its `apply`. The
+     * service's `interrupt` (Ctrl+C) stops it while it reads, as {@link cancel} stops the
+     * wizard's, so a plan held by a rate limit is not finished and then asked about.
+     */
+    planToKeep(document: SetupDocument): Promise<HeldPlan> {
+      return cancellable(`plan-to-keep:${randomUUID()}`, async (signal) => {
+        const org = await activeOrg();
+        try {
+          return { orgUrl: org.orgUrl, document, plan: await planFor(org, document, signal) };
+        } catch (error) {
+          if (signal.aborted) {
+            throw cancelledPlan(error);
+          }
+          throw asAppError(error, org, 'reading the org for the plan');
+        }
+      });
     },
 
     /**

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ROOT, startNodeScript } from '../../../support/processes.ts';
+import { injectSandboxFault } from '../../../support/sandbox-control.ts';
 import { collect, startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
 
 /**
@@ -44,8 +45,14 @@ afterAll(async () => {
 /** Single quotes for `sh`, which `script -c` runs the command with. */
 const quoted = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
 
-/** Runs `apply` in a terminal, types `keys` once the question shows, and waits for the end. */
-function applyTyping(keys: string): Promise<{ code: number | null; output: string }> {
+/**
+ * Runs `apply` in a terminal, types `keys` once the question shows (or `afterMs` after the start,
+ * while the plan is read), and waits for the end.
+ */
+function applyTyping(
+  keys: string,
+  when: { afterMs: number } | 'at the question' = 'at the question',
+): Promise<{ code: number | null; output: string }> {
   const command = [
     process.execPath,
     path.join(ROOT, 'main/cli/sso-console.ts'),
@@ -66,11 +73,16 @@ function applyTyping(keys: string): Promise<{ code: number | null; output: strin
   let typed = false;
   terminal.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();
-    if (!typed && output.includes('Type yes to go on')) {
+    if (!typed && when === 'at the question' && output.includes('Type yes to go on')) {
       typed = true;
       terminal.stdin.write(keys);
     }
   });
+  if (when !== 'at the question') {
+    setTimeout(() => {
+      terminal.stdin.write(keys);
+    }, when.afterMs);
+  }
   return new Promise((resolve) => {
     terminal.on('exit', (code) => {
       resolve({ code, output });
@@ -95,6 +107,25 @@ describe('sso-console apply, asked in a terminal', () => {
     const { code, output } = await applyTyping('\u0004');
     expect(output).toContain('Nothing was changed.');
     expect(code).toBe(1);
+    expect(await kestraApps()).toHaveLength(appsBefore);
+  });
+
+  it('Ctrl+C while the plan is read stops it there: no question, 130, nothing changed', async () => {
+    // The org is slow to answer the plan's read of its apps.
+    await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
+      method: 'GET',
+      path: '/api/v1/apps',
+      latencyMs: 3_000,
+      times: 10,
+    });
+    const { code, output } = await applyTyping('\u0003', { afterMs: 1_500 });
+    expect(output).toContain('Planning was cancelled, as you asked');
+    expect(output).not.toContain('Type yes to go on');
+    expect(code).toBe(130);
+    await fetch(`${sandbox.orgUrl}/__sandbox/faults`, {
+      method: 'DELETE',
+      headers: { Authorization: `SSWS ${sandbox.apiToken}` },
+    });
     expect(await kestraApps()).toHaveLength(appsBefore);
   });
 
