@@ -139,10 +139,10 @@ const JWKS_DOWNLOAD = 'of which JWKS download (during the sign-in, beside it)';
 
 /** The client the run is given, its user reads (the user status check) timed. */
 function timingUserReads(client: OktaClient, reads: { start: number; end: number }[]): OktaClient {
-  const getJson: OktaClient['http']['getJson'] = async (...args) => {
+  const raw = async (...args: Parameters<OktaClient['http']['http']>): Promise<unknown> => {
     const start = performance.now();
     try {
-      return await client.http.getJson(...args);
+      return (await client.http.http(...args)) as unknown;
     } finally {
       if (new URL(args[0]).pathname.startsWith('/api/v1/users/')) {
         reads.push({ start, end: performance.now() });
@@ -151,7 +151,7 @@ function timingUserReads(client: OktaClient, reads: { start: number; end: number
   };
   const http = new Proxy(client.http, {
     get: (target, property) =>
-      property === 'getJson' ? getJson : (Reflect.get(target, property) as unknown),
+      property === 'http' ? raw : (Reflect.get(target, property) as unknown),
   });
   return new Proxy(client, {
     get: (target, property) =>
