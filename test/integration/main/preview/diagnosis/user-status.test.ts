@@ -42,10 +42,29 @@ describe('readUserStatus, against the sandbox org', () => {
     await expect(readUserStatus(client, login)).resolves.toBe('STAGED');
   });
 
-  it('an empty login, or . or .., answers null without listing the directory', async () => {
+  it('an empty login, or . or .., answers null without asking the org', async () => {
+    // Each would resolve to the directory's list (`/api/v1/users/`) or above it.
+    const sent: string[] = [];
+    const http = new Proxy(client.http, {
+      get: (target, property) =>
+        property === 'http'
+          ? (url: string, ...rest: unknown[]) => {
+              sent.push(url);
+              return Reflect.apply(target.http, target, [url, ...rest]) as unknown;
+            }
+          : (Reflect.get(target, property) as unknown),
+    });
+    const watched = new Proxy(client, {
+      get: (target, property) =>
+        property === 'http' ? http : (Reflect.get(target, property) as unknown),
+    });
     for (const login of [' ', '.', '..']) {
-      await expect(readUserStatus(client, login)).resolves.toBeNull();
+      await expect(readUserStatus(watched, login)).resolves.toBeNull();
     }
+    expect(sent).toEqual([]);
+    // The watch sees a read that is sent.
+    await expect(readUserStatus(watched, 'alice.martin@example.com')).resolves.toBe('ACTIVE');
+    expect(sent).toHaveLength(1);
   });
 
   it('a login nobody has, or one with characters a path must escape, answers null', async () => {
