@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import { ROOT, startNodeScript } from '../../../support/processes.ts';
+import { cliAgainstSandbox } from '../../../support/cli-sandbox.ts';
+import { ROOT } from '../../../support/processes.ts';
 import { injectSandboxFault } from '../../../support/sandbox-control.ts';
-import { collect, startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
+import { collect } from '../../../support/sandbox-sdk.ts';
 
 /**
  * `sso-console apply`'s question, answered in a real terminal: util-linux's `script` gives the
@@ -15,31 +14,23 @@ import { collect, startSandboxWithClient } from '../../../support/sandbox-sdk.ts
  * typed there is a keystroke readline reads rather than a signal.
  */
 
-let sandbox: Awaited<ReturnType<typeof startSandboxWithClient>>;
-let folder: string;
-let setupFile: string;
+const cli = cliAgainstSandbox('sso-console-terminal-');
+const setupFile = () => path.join(cli.folder, 'kestra.json');
 /** The demo org's own Kestra-like apps, there before any apply. */
 let appsBefore: number;
 
 beforeAll(async () => {
-  sandbox = await startSandboxWithClient(['--seed', 'demo']);
-  folder = mkdtempSync(path.join(tmpdir(), 'sso-console-terminal-'));
-  setupFile = path.join(folder, 'kestra.json');
-  const init = startNodeScript('main/cli/sso-console.ts', [
+  const init = await cli.run([
     'init',
     '--target',
     'kestra',
     '--base-url',
     'https://kestra.example.com',
     '--out',
-    setupFile,
+    setupFile(),
   ]);
-  expect(await init.waitForExit()).toBe(0);
+  expect(init.code).toBe(0);
   appsBefore = (await kestraApps()).length;
-});
-afterAll(async () => {
-  await sandbox.sandbox.stop();
-  rmSync(folder, { recursive: true, force: true });
 });
 
 /** Single quotes for `sh`, which `script -c` runs the command with. */
@@ -57,16 +48,16 @@ function applyTyping(
     process.execPath,
     path.join(ROOT, 'main/cli/sso-console.ts'),
     'apply',
-    setupFile,
+    setupFile(),
     '--org-url',
-    sandbox.orgUrl,
+    cli.sandbox.orgUrl,
     '--user-data-dir',
-    path.join(folder, 'data'),
+    path.join(cli.folder, 'data'),
   ]
     .map(quoted)
     .join(' ');
   const terminal = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
-    env: { ...process.env, SSO_CONSOLE_API_TOKEN: sandbox.apiToken },
+    env: cli.environment(),
     cwd: ROOT,
   });
   let output = '';
@@ -91,7 +82,7 @@ function applyTyping(
 }
 
 async function kestraApps(): Promise<unknown[]> {
-  return collect(await sandbox.client.applicationApi.listApplications({ q: 'Kestra' }));
+  return collect(await cli.sandbox.client.applicationApi.listApplications({ q: 'Kestra' }));
 }
 
 describe('sso-console apply, asked in a terminal', () => {
@@ -112,7 +103,7 @@ describe('sso-console apply, asked in a terminal', () => {
 
   it('Ctrl+C while the plan is read stops it there: no question, 130, nothing changed', async () => {
     // The org is slow to answer the plan's read of its apps.
-    await injectSandboxFault(sandbox.orgUrl, sandbox.apiToken, {
+    await injectSandboxFault(cli.sandbox.orgUrl, cli.sandbox.apiToken, {
       method: 'GET',
       path: '/api/v1/apps',
       latencyMs: 3_000,
@@ -122,9 +113,9 @@ describe('sso-console apply, asked in a terminal', () => {
     expect(output).toContain('Planning was cancelled, as you asked');
     expect(output).not.toContain('Type yes to go on');
     expect(code).toBe(130);
-    await fetch(`${sandbox.orgUrl}/__sandbox/faults`, {
+    await fetch(`${cli.sandbox.orgUrl}/__sandbox/faults`, {
       method: 'DELETE',
-      headers: { Authorization: `SSWS ${sandbox.apiToken}` },
+      headers: { Authorization: `SSWS ${cli.sandbox.apiToken}` },
     });
     expect(await kestraApps()).toHaveLength(appsBefore);
   });
