@@ -191,6 +191,11 @@ const RESTRICTED_SYNTAX = [
     selector: "MemberExpression[property.name='openExternal']",
     message: 'Use openExternalSafe (main/windows/open-external.ts): Electron checklist #15.',
   },
+  // The Okta SDK's convenience requests sign a DPoP proof's `htm` in lower case, which Okta refuses.
+  {
+    selector: 'MemberExpression[property.name=/^(getJson|postJson|putJson)$/]',
+    message: 'Use requestOktaJson (main/okta/okta-request.ts): DPoP needs the method in capitals.',
+  },
 ];
 
 /** main/'s files outside the Electron glue, where even a dynamic `import('electron')` is banned. */

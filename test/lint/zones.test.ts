@@ -77,6 +77,17 @@ describe('import zones (conventions §2, enforced by eslint.config.mjs)', () => 
     const messages = await lint('main/windows/x.ts', code);
     expect(messages.map((message) => message.ruleId)).toContain('no-restricted-syntax');
   });
+
+  it.each(['getJson', 'postJson', 'putJson'])(
+    'bans the Okta SDK’s %s, whose DPoP proof names the method in lower case',
+    async (method) => {
+      const code = `export function f(client: { http: Record<string, (u: string) => unknown> }) { return client.http.${method}('/api/v1/users/me'); }\n`;
+      const messages = await lint('main/okta/x.ts', code);
+      expect(messages.map((message) => message.message)).toContainEqual(
+        expect.stringContaining('requestOktaJson'),
+      );
+    },
+  );
 });
 
 /**
