@@ -149,18 +149,19 @@ async function signIn(
   };
   const discovered = await discovering;
   const { discovery } = discovered;
+  // The caller's own check (the user's status) asks the management API, not the authorization
+  // server. Started now, its answer is on its way while auth-js prepares the authorize URL, and
+  // the org has dealt with it before the pre-flight arrives rather than beside it.
+  const callersCheck = deps.beforeBrowser?.();
+  callersCheck?.catch(() => undefined);
 
   // 2. PKCE, state and nonce from auth-js; its requests go through the recorder.
   const session = await openSignIn(http, settings, discovered);
 
   // 3. Pre-flight: Okta's own error pages show before any browser opens. Then the caller's own
-  // check (the user's status), started beside it, so it costs no round trip of its own.
+  // check, which costs no round trip of its own.
   doing('checking the authorize request');
-  const preflightAnswer = http.exchange('authorize', session.authorizeUrl, { manual: true });
-  // Started once the pre-flight is on its way, so the check's own work overlaps that wait.
-  const callersCheck = deps.beforeBrowser?.();
-  callersCheck?.catch(() => undefined);
-  const preflight = await preflightAnswer;
+  const preflight = await http.exchange('authorize', session.authorizeUrl, { manual: true });
   checkPreflight(preflight, session.authorizeUrl, settings.redirectUri);
   const refused = await callersCheck;
   if (refused !== undefined) {

@@ -162,7 +162,7 @@ export async function startPreviewRun(options: {
     try {
       // A user Okta will not let in (suspended, locked out, not activated, deactivated) would
       // only meet "Unable to sign in" and a preview that times out: say so before the sign-in.
-      // Read beside the pre-flight, and awaited just before the browser opens.
+      // Read once discovery answered, and awaited just before the browser opens.
       const login = options.login;
       result = await runPreview(
         {

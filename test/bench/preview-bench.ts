@@ -131,8 +131,8 @@ const OUR_STAGES = [
   'report',
 ] as const;
 
-/** The user status read (management API), beside the pre-flight, not after it. */
-const USER_STATUS_READ = 'user status read (beside the pre-flight)';
+/** The user status read (management API), started once discovery answered, before the pre-flight. */
+const USER_STATUS_READ = 'user status read (from discovery to the pre-flight)';
 
 /** The JWKS download alone, started as the browser opens, beside the sign-in. */
 const JWKS_DOWNLOAD = 'of which JWKS download (during the sign-in, beside it)';
@@ -247,7 +247,7 @@ async function ourRun(bench: Bench): Promise<Run> {
   const [userStatus] = userReads;
   check(userReads.length === 1 && userStatus !== undefined, 'no single user status read');
 
-  // The user status is read beside the pre-flight, and must be in before the browser.
+  // The user status is read from discovery on, and must be in before the browser.
   check(userStatus.end <= handed, 'the user status came after the browser opened');
   const marks = [
     started,
