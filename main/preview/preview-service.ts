@@ -23,6 +23,7 @@ import type { SecretStore } from '../platform/secrets/secret-store.ts';
 import { type InterceptWindowStrategy, PastedCallbackError } from '../sign-in/redirect-strategy.ts';
 import { applyFixToDocument, FixNotApplicableError } from './diagnosis/one-click-fix.ts';
 import { findApp, previewAppOf } from './preview-app.ts';
+import { createPreviewHold } from './preview-hold.ts';
 import {
   cleanUpEarlierPreviews,
   previewJournals,
@@ -135,6 +136,7 @@ export function createPreviewService(deps: {
   const running = new Map<string, PreviewRun>();
   const journalDir = path.join(deps.dataDir, 'journals');
   const journals = previewJournals(journalDir);
+  const hold = createPreviewHold(path.join(journalDir, 'preview.lock'));
 
   /** The secret the console kept for an app it created here, or `null`. */
   async function keptClientSecret(orgUrl: string, clientId: string): Promise<string | null> {
@@ -194,29 +196,32 @@ export function createPreviewService(deps: {
     const { orgUrl } = org;
     requireGrantedScopes(org, ['preview'], 'the login preview');
     try {
-      // Whatever an earlier preview left behind goes first.
-      const cleanUp = await cleanUpEarlierPreviews(org.client, journals);
-      const target = await appliedTarget(org, document);
-      const { clientId } = target.app;
-      let clientSecret: string | undefined;
-      if (target.app.tokenEndpointAuthMethod !== 'none') {
-        clientSecret = (await keptClientSecret(orgUrl, clientId)) ?? undefined;
-        if (clientSecret === undefined) {
-          throw new AppError({
-            code: 'SECRET_NOT_FOUND',
-            message: `The console has no client secret for ${document.app.label} (${clientId}) in the keychain: it keeps only the secrets of apps it created on this computer.`,
-            hint: 'Generate a new secret for the app in the Okta Admin Console, or choose a public client (PKCE, no secret) for the preview.',
-          });
+      const run = await hold.run(async () => {
+        // Whatever an earlier preview left behind goes first.
+        const cleanUp = await cleanUpEarlierPreviews(org.client, journals);
+        const target = await appliedTarget(org, document);
+        const { clientId } = target.app;
+        let clientSecret: string | undefined;
+        if (target.app.tokenEndpointAuthMethod !== 'none') {
+          clientSecret = (await keptClientSecret(orgUrl, clientId)) ?? undefined;
+          if (clientSecret === undefined) {
+            throw new AppError({
+              code: 'SECRET_NOT_FOUND',
+              message: `The console has no client secret for ${document.app.label} (${clientId}) in the keychain: it keeps only the secrets of apps it created on this computer.`,
+              hint: 'Generate a new secret for the app in the Okta Admin Console, or choose a public client (PKCE, no secret) for the preview.',
+            });
+          }
         }
-      }
-      const who = await whoSignsIn(org, document, request.user, target.app.id);
-      const run = await launch(org, target, {
-        operationId: request.operationId,
-        allowAppChange: request.allowAppChange ?? true,
-        cleanUp,
-        clientSecret,
-        login: who.login,
-        ...(who.throwaway === undefined ? {} : { throwaway: who.throwaway }),
+        const who = await whoSignsIn(org, document, request.user, target.app.id);
+        const launched = await launch(org, target, {
+          operationId: request.operationId,
+          allowAppChange: request.allowAppChange ?? true,
+          cleanUp,
+          clientSecret,
+          login: who.login,
+          ...(who.throwaway === undefined ? {} : { throwaway: who.throwaway }),
+        });
+        return { ...launched, who };
       });
 
       const previewId = randomUUID();
@@ -225,7 +230,7 @@ export function createPreviewService(deps: {
         previewId,
         authorizeUrl: run.authorizeUrl,
         strategy: run.strategy,
-        user: { login: who.login, passwordInKeychain: who.passwordInKeychain },
+        user: { login: run.who.login, passwordInKeychain: run.who.passwordInKeychain },
       };
     } catch (error) {
       if (error instanceof AppError) {
@@ -301,38 +306,42 @@ export function createPreviewService(deps: {
   }): Promise<PreviewRun> {
     const org = await activeOrg();
     requireGrantedScopes(org, ['preview'], 'the login preview');
-    const app = previewAppOf(await findApp(org.client, request.app), request.app);
-    const method = app.tokenEndpointAuthMethod;
-    let clientSecret = request.suppliedSecret === '' ? undefined : request.suppliedSecret;
-    if (method !== 'none' && clientSecret === undefined) {
-      clientSecret = (await keptClientSecret(org.orgUrl, app.clientId)) ?? undefined;
-      if (clientSecret === undefined) {
-        throw new AppError({
-          code: 'SECRET_NOT_FOUND',
-          message: `The app ${app.id} authenticates with ${method}, and no client secret was given.`,
-          hint: 'Give the client secret; the console keeps secrets in the keychain only for apps it created on this computer.',
-        });
-      }
-    }
     const issuer = withoutTrailingSlashes(request.issuer ?? org.orgUrl);
-    const cleanUp = await cleanUpEarlierPreviews(org.client, journals);
-    return await launch(
-      org,
-      {
-        app,
-        issuer,
-        authServerId: /\/oauth2\/([^/]+)$/.exec(issuer)?.[1] ?? null,
-        scopes: ['openid', 'profile', 'email'],
-        diagnosisContext: {},
-      },
-      {
-        operationId: request.operationId,
-        allowAppChange: request.allowAppChange,
-        cleanUp,
-        clientSecret: method === 'none' ? undefined : clientSecret,
-        login: request.login,
-      },
-    );
+    return await hold.run(async () => {
+      // Whatever an earlier preview left behind goes first, so the app is read without it: a
+      // temporary loopback URI left there would pass for the app's own.
+      const cleanUp = await cleanUpEarlierPreviews(org.client, journals);
+      const app = previewAppOf(await findApp(org.client, request.app), request.app);
+      const method = app.tokenEndpointAuthMethod;
+      let clientSecret = request.suppliedSecret === '' ? undefined : request.suppliedSecret;
+      if (method !== 'none' && clientSecret === undefined) {
+        clientSecret = (await keptClientSecret(org.orgUrl, app.clientId)) ?? undefined;
+        if (clientSecret === undefined) {
+          throw new AppError({
+            code: 'SECRET_NOT_FOUND',
+            message: `The app ${app.id} authenticates with ${method}, and no client secret was given.`,
+            hint: 'Give the client secret; the console keeps secrets in the keychain only for apps it created on this computer.',
+          });
+        }
+      }
+      return await launch(
+        org,
+        {
+          app,
+          issuer,
+          authServerId: /\/oauth2\/([^/]+)$/.exec(issuer)?.[1] ?? null,
+          scopes: ['openid', 'profile', 'email'],
+          diagnosisContext: {},
+        },
+        {
+          operationId: request.operationId,
+          allowAppChange: request.allowAppChange,
+          cleanUp,
+          clientSecret: method === 'none' ? undefined : clientSecret,
+          login: request.login,
+        },
+      );
+    });
   }
 
   function find(previewId: string): PreviewRun {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { freePort } from '../../../support/free-port.ts';
 import { oidcHttp } from '../../../support/oidc-http.ts';
-import { setUpOidcApp } from '../../../support/oidc-setup.ts';
+import { type OidcAppUnderTest, setUpOidcApp } from '../../../support/oidc-setup.ts';
 import { startNodeScript } from '../../../support/processes.ts';
 import { type OktaSdkClient, startSandboxWithClient } from '../../../support/sandbox-sdk.ts';
 
@@ -28,6 +28,42 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
+/** `sso-console preview --no-open --json` of `app` as its test user, in the shared data folder. */
+function startCliPreview(app: OidcAppUnderTest, flags: string[] = []) {
+  return startNodeScript(
+    'main/cli/sso-console.ts',
+    [
+      'preview',
+      ...['--app', app.appId, '--org-url', sandbox.orgUrl, '--user', app.user.login],
+      ...['--no-open', '--json', '--user-data-dir', folder, ...flags],
+    ],
+    {
+      ...process.env,
+      SSO_CONSOLE_API_TOKEN: sandbox.apiToken,
+      SSO_CONSOLE_CLIENT_SECRET: app.clientSecret ?? '',
+    },
+  );
+}
+
+/** An app deployed elsewhere: its redirect URI is not on loopback. */
+const DEPLOYED_REDIRECT = 'https://kestra.example.com/oauth/callback/okta';
+
+function deployedApp(label: string, login: string) {
+  return setUpOidcApp(sandbox.client, {
+    label,
+    applicationType: 'web',
+    redirectUri: DEPLOYED_REDIRECT,
+    login,
+  });
+}
+
+async function redirectUrisOf(appId: string): Promise<string[]> {
+  const read = (await sandbox.client.applicationApi.getApplication({ appId })) as {
+    settings?: { oauthClient?: { redirect_uris?: string[] } };
+  };
+  return read.settings?.oauthClient?.redirect_uris ?? [];
+}
+
 async function preview(options: { client: OktaSdkClient; label: string; assign: boolean }) {
   const redirectUri = `http://127.0.0.1:${String(await freePort())}/oauth/callback/okta`;
   const app = await setUpOidcApp(options.client, {
@@ -47,27 +83,7 @@ async function preview(options: { client: OktaSdkClient; label: string; assign: 
       });
     }
   }
-  const cli = startNodeScript(
-    'main/cli/sso-console.ts',
-    [
-      'preview',
-      '--app',
-      app.appId,
-      '--org-url',
-      sandbox.orgUrl,
-      '--user',
-      app.user.login,
-      '--no-open',
-      '--json',
-      '--user-data-dir',
-      folder,
-    ],
-    {
-      ...process.env,
-      SSO_CONSOLE_API_TOKEN: sandbox.apiToken,
-      SSO_CONSOLE_CLIENT_SECRET: app.clientSecret ?? '',
-    },
-  );
+  const cli = startCliPreview(app);
   const event = JSON.parse(await cli.waitForLine(/"event":"authorize"/)) as { url: string };
   expect(event.url.startsWith(`${sandbox.orgUrl}/oauth2/v1/authorize?`)).toBe(true);
   // The person signs in; their browser then lands on the CLI's loopback listener.
@@ -116,26 +132,9 @@ describe('sso-console preview', () => {
   });
 
   it('with --no-app-change, leaves the app alone and takes the pasted address', async () => {
-    const redirectUri = 'https://kestra.example.com/oauth/callback/okta';
-    const app = await setUpOidcApp(sandbox.client, {
-      label: 'CLI no change',
-      applicationType: 'web',
-      redirectUri,
-      login: 'cli.no.change@example.com',
-    });
-    const cli = startNodeScript(
-      'main/cli/sso-console.ts',
-      [
-        'preview',
-        ...['--app', app.appId, '--org-url', sandbox.orgUrl, '--user', app.user.login],
-        ...['--no-open', '--no-app-change', '--json', '--user-data-dir', folder],
-      ],
-      {
-        ...process.env,
-        SSO_CONSOLE_API_TOKEN: sandbox.apiToken,
-        SSO_CONSOLE_CLIENT_SECRET: app.clientSecret ?? '',
-      },
-    );
+    const redirectUri = DEPLOYED_REDIRECT;
+    const app = await deployedApp('CLI no change', 'cli.no.change@example.com');
+    const cli = startCliPreview(app, ['--no-app-change']);
     const event = JSON.parse(await cli.waitForLine(/"event":"authorize"/)) as { url: string };
     const back = await oidcHttp(sandbox.orgUrl, redirectUri).signInAt(event.url, app.user);
     // A wrong address first: refused on standard error, and the next line is awaited.
@@ -145,9 +144,36 @@ describe('sso-console preview', () => {
     expect(cli.stderr.join('\n')).toContain('the sign-in returns to');
     const result = JSON.parse(cli.stdout.at(-1) ?? '') as { ok: boolean };
     expect(result.ok).toBe(true);
-    const read = (await sandbox.client.applicationApi.getApplication({ appId: app.appId })) as {
-      settings?: { oauthClient?: { redirect_uris?: string[] } };
-    };
-    expect(read.settings?.oauthClient?.redirect_uris).toEqual([redirectUri]);
+    expect(await redirectUrisOf(app.appId)).toEqual([redirectUri]);
+  });
+
+  it('refuses to start beside another process’s preview, and leaves what that one added alone', async () => {
+    const redirectUri = DEPLOYED_REDIRECT;
+    const app = await deployedApp('CLI one at a time', 'cli.one.at.a.time@example.com');
+    const redirectUris = () => redirectUrisOf(app.appId);
+    // The first waits for its sign-in on a temporary loopback URI it added to the app.
+    const first = startCliPreview(app);
+    const event = JSON.parse(await first.waitForLine(/"event":"authorize"/)) as { url: string };
+    const temporary = new URL(event.url).searchParams.get('redirect_uri') ?? '';
+    expect(await redirectUris()).toEqual([redirectUri, temporary]);
+
+    // The second ends at once, naming the first; before, its cleanup removed the first's URI.
+    const second = startCliPreview(app);
+    const ended = await Promise.race([
+      second.waitForExit().then((code) => ({ code })),
+      second.waitForLine(/"event":"authorize"/).then((line) => ({ line })),
+    ]);
+    await second.stop();
+    expect(ended).toEqual({ code: 1 });
+    expect(second.stderr.join('\n')).toContain(
+      `Another login preview is running on this computer (process ${String(first.child.pid)} since`,
+    );
+    expect(await redirectUris()).toEqual([redirectUri, temporary]);
+
+    // The first signs in as if nothing happened, then takes its URI back.
+    const back = await oidcHttp(sandbox.orgUrl, temporary).signInAt(event.url, app.user);
+    expect((await fetch(back)).status).toBe(200);
+    expect(await first.waitForExit()).toBe(0);
+    expect(await redirectUris()).toEqual([redirectUri]);
   });
 });

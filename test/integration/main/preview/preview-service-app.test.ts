@@ -5,8 +5,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { orgFromCredentials } from '../../../../main/okta/active-org.ts';
+import { previewJournals } from '../../../../main/preview/preview-run.ts';
 import { createPreviewService } from '../../../../main/preview/preview-service.ts';
 import { type RunningSandbox, startSandbox } from '../../../../main/sandbox/sandbox-server.ts';
+import { addTemporaryRedirect } from '../../../../main/sign-in/redirect-strategy.ts';
+import { freePort } from '../../../support/free-port.ts';
 import { oidcHttp } from '../../../support/oidc-http.ts';
 import { type OidcAppUnderTest, setUpOidcApp } from '../../../support/oidc-setup.ts';
 import { sdkClient } from '../../../support/sandbox-sdk.ts';
@@ -95,5 +98,67 @@ describe('preview service, started from an app in the org', () => {
       code: 'INVALID_REQUEST',
       message: 'No OIDC app integration is labelled "No such app".',
     });
+  });
+
+  it('a second preview in the same process cancels the first, which takes its URI back first', async () => {
+    const previews = service();
+    const redirectUris = async () => {
+      const read = (await sdkClient(sandbox.orgUrl, sandbox.apiToken).applicationApi.getApplication(
+        { appId: app.appId },
+      )) as { settings?: { oauthClient?: { redirect_uris?: string[] } } };
+      return read.settings?.oauthClient?.redirect_uris ?? [];
+    };
+    const startOne = (operationId: string) =>
+      previews.startForApp({
+        app: app.appId,
+        login: app.user.login,
+        suppliedSecret: app.clientSecret ?? '',
+        operationId,
+        allowAppChange: true,
+      });
+    const first = await startOne('op-4');
+    expect(first.strategy.kind).toBe('temporary-loopback');
+    expect(await redirectUris()).toEqual([REDIRECT, first.strategy.redirectUri]);
+
+    const second = await startOne('op-5');
+    expect(second.strategy.kind).toBe('temporary-loopback');
+    // The first was cancelled and cleaned up before the second added its own URI.
+    await expect(first.report).rejects.toThrow('The preview was cancelled.');
+    expect(await redirectUris()).toEqual([REDIRECT, second.strategy.redirectUri]);
+
+    const back = await oidcHttp(sandbox.orgUrl, second.strategy.redirectUri).signInAt(
+      second.authorizeUrl ?? '',
+      app.user,
+    );
+    expect((await fetch(back)).status).toBe(200);
+    expect((await second.report).ok).toBe(true);
+    expect(await redirectUris()).toEqual([REDIRECT]);
+  });
+
+  it('removes a temporary URI a crashed preview left before it reads the app, so it never passes for the app’s own', async () => {
+    const client = sdkClient(sandbox.orgUrl, sandbox.apiToken);
+    const left = `http://127.0.0.1:${String(await freePort())}/sso-console/preview/callback`;
+    // What a preview that died after its write leaves: the URI on the app, the entry open.
+    await addTemporaryRedirect(
+      orgFromCredentials({ orgUrl: sandbox.orgUrl, token: sandbox.apiToken }).client,
+      previewJournals(path.join(dataDir, 'journals')).redirects,
+      { appId: app.appId, uri: left },
+    );
+    const run = await service().startForApp({
+      app: app.appId,
+      login: app.user.login,
+      suppliedSecret: app.clientSecret ?? '',
+      operationId: 'op-6',
+      allowAppChange: false,
+    });
+    // Before, the app was read first: its free loopback URI was taken for the app's own, and
+    // the sign-in then went to a redirect URI the cleanup had just removed.
+    expect(run.strategy).toMatchObject({ kind: 'paste-url', redirectUri: REDIRECT });
+    const read = (await client.applicationApi.getApplication({ appId: app.appId })) as {
+      settings?: { oauthClient?: { redirect_uris?: string[] } };
+    };
+    expect(read.settings?.oauthClient?.redirect_uris).toEqual([REDIRECT]);
+    run.cancel();
+    await expect(run.report).rejects.toThrow('The preview was cancelled.');
   });
 });
