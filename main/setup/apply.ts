@@ -101,8 +101,9 @@ export interface ApplyOptions {
  *
  * @remarks
  * - **This plan or none.** With `reviewed`, the org is read again before the first write and
- *   compared with what the reviewed plan read ({@link compareBasis}); if anything changed, it
- *   throws {@link PlanStaleError} with the changes and the fresh plan, having written nothing.
+ *   compared with what the reviewed plan read (`compareBasis`, `plan-basis.ts`); if anything
+ *   changed, it throws `PlanStaleError` with the changes and the fresh plan, having written
+ *   nothing.
  * - **Nothing twice.** A write that fails without an answer (a 5xx, a dropped connection, a
  *   response lost after the change was committed) may or may not have happened. The engine never
  *   repeats it blind: it reads the org again — a few times, since a replica may not show a new
@@ -111,12 +112,12 @@ export interface ApplyOptions {
  *   outright (a kill, a revoked token) is resumed by running it again: writes it left in doubt
  *   are settled by reading first.
  * - **No secret lost.** When the plan makes a secret, the keychain is checked before the first
- *   write; one that cannot keep it now refuses the apply ({@link SecretsCannotBeKeptError}),
- *   having written nothing. Each secret goes there the moment Okta hands it over. One it cannot
- *   keep after all — the keychain failed midway, the answer carrying it was lost, the process
- *   ended — is owed: the next apply replaces it with a new one, straight into the keychain (see
- *   {@link owedSecrets}). The console never handed the old one out, so nothing that works
- *   breaks.
+ *   write; one that cannot keep it now refuses the apply (`SecretsCannotBeKeptError`), having
+ *   written nothing. Each secret goes there the moment Okta hands it over. One it cannot keep
+ *   after all — the keychain failed midway, the answer carrying it was lost, the process ended —
+ *   is owed: the next apply replaces it with a new one, straight into the keychain (see
+ *   `owedSecrets` in `apply-journal.ts`). The console never handed the old one out, so nothing
+ *   that works breaks.
  * - **Cancel.** When `signal` aborts, the apply stops before its next request: every Okta request
  * it makes runs in a request scope ({@link inRequestScope}) carrying the signal, so one waiting
  * in the org's scheduler is dropped at once, while one already sent is answered, journaled and
