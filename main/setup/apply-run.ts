@@ -67,7 +67,7 @@ class StepNotSentError extends Error {
   }
 }
 
-/** `applySetup` (`apply.ts`), inside its request scope; notes in `tally` what became of each step. */
+/** `applySetup` (`apply.ts`) in its request scope: notes in `tally` what became of each step. */
 export async function runApply(options: ApplyOptions, tally: ApplyTally): Promise<ApplyResult> {
   const run = await ApplyRun.begin(options, tally);
   await run.settleEarlierWrites();
