@@ -338,12 +338,16 @@ class ApplyRun {
    */
   async #write({ step, attempt }: Tried): Promise<WriteOutcome> {
     const { key } = step;
-    const { client, document, signal, onProgress } = this.#options;
+    const { client, document, signal } = this.#options;
     if (this.#isCancelled()) {
       // Cancelled before it started: not even journaled.
       throw new StepNotSentError();
     }
-    onProgress?.({ stepKey: key, title: step.title, state: attempt > 1 ? 'retrying' : 'running' });
+    this.#options.onProgress?.({
+      stepKey: key,
+      title: step.title,
+      state: attempt > 1 ? 'retrying' : 'running',
+    });
     await this.#record({
       stepKey: key,
       phase: 'started',
@@ -392,7 +396,7 @@ class ApplyRun {
         await this.#record({ stepKey: key, phase: 'not-retired', detail: describeFailure(error) });
       }
     }
-    onProgress?.({ stepKey: key, title: step.title, state: 'done' });
+    this.#options.onProgress?.({ stepKey: key, title: step.title, state: 'done' });
     return written;
   }
 
