@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -59,5 +59,42 @@ describe('acquireLockFile', () => {
     await expect(acquireLockFile(file)).rejects.toMatchObject({
       holder: { host: 'another-laptop' },
     });
+  });
+
+  it('takes over a lock older than the caller allows, whatever its host', async () => {
+    const file = lockPath();
+    await (
+      await acquireLockFile(file)
+    )();
+    const since = '2026-12-07T10:00:00.000Z';
+    writeFileSync(file, JSON.stringify({ pid: 4_194_305, host: 'a-container', since }));
+    const at = () => new Date('2026-12-07T10:20:00.000Z');
+    await expect(acquireLockFile(file, at, { staleAfterMs: 30 * 60_000 })).rejects.toBeInstanceOf(
+      LockHeldError,
+    );
+    const release = await acquireLockFile(file, at, { staleAfterMs: 15 * 60_000 });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: process.pid });
+    await release();
+  });
+
+  it('takes over a lock naming this process only when the caller holds nothing under it', async () => {
+    const file = lockPath();
+    await acquireLockFile(file);
+    // This process runs, so its own lock is held, unless the caller knows it holds nothing.
+    await expect(acquireLockFile(file)).rejects.toBeInstanceOf(LockHeldError);
+    const release = await acquireLockFile(file, undefined, { notHeldHere: true });
+    await release();
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('leaves a lock another holder took over, and nothing beside it', async () => {
+    const file = lockPath();
+    const release = await acquireLockFile(file);
+    const theirs = JSON.stringify({ pid: 1, host: os.hostname(), since: '2026-12-07T11:00:00Z' });
+    writeFileSync(file, theirs);
+    await release();
+    expect(readFileSync(file, 'utf8')).toBe(theirs);
+    // The line is written aside and linked into place; the aside file is gone.
+    expect(readdirSync(path.dirname(file))).toEqual(['setup.lock']);
   });
 });
