@@ -86,7 +86,8 @@ export interface PreviewRun {
   report: Promise<PreviewReport>;
   /** The final redirected URL, pasted by the admin; throws `PastedCallbackError` if wrong. */
   paste(url: string): void;
-  cancel(): void;
+  /** Stops the run; its report rejects with `reason`, or with "The preview was cancelled." */
+  cancel(reason?: Error): void;
 }
 
 /**
@@ -295,8 +296,8 @@ export async function startPreviewRun(options: {
     paste(url) {
       callbackRace.paste(url);
     },
-    cancel() {
-      callbackRace.cancel();
+    cancel(reason) {
+      callbackRace.cancel(reason);
     },
   };
 }

@@ -23,7 +23,7 @@ import type { SecretStore } from '../platform/secrets/secret-store.ts';
 import { type InterceptWindowStrategy, PastedCallbackError } from '../sign-in/redirect-strategy.ts';
 import { applyFixToDocument, FixNotApplicableError } from './diagnosis/one-click-fix.ts';
 import { findApp, previewAppOf } from './preview-app.ts';
-import { createPreviewHold } from './preview-hold.ts';
+import { previewHoldFor } from './preview-hold.ts';
 import {
   cleanUpEarlierPreviews,
   previewJournals,
@@ -136,7 +136,7 @@ export function createPreviewService(deps: {
   const running = new Map<string, PreviewRun>();
   const journalDir = path.join(deps.dataDir, 'journals');
   const journals = previewJournals(journalDir);
-  const hold = createPreviewHold(path.join(journalDir, 'preview.lock'));
+  const hold = previewHoldFor(path.join(journalDir, 'preview.lock'));
 
   /** The secret the console kept for an app it created here, or `null`. */
   async function keptClientSecret(orgUrl: string, clientId: string): Promise<string | null> {
@@ -395,7 +395,14 @@ export function createPreviewService(deps: {
     },
 
     cancel(previewId: string): void {
-      running.get(previewId)?.cancel();
+      const preview = running.get(previewId);
+      if (preview === undefined) {
+        return;
+      }
+      preview.cancel();
+      // A cancelled run nobody waits for (the window gave up on it) is let go once it settles.
+      const forget = () => running.delete(previewId);
+      preview.report.then(forget, forget);
     },
 
     fix(document: SetupDocument, fix: OneClickFix): { document: SetupDocument; summary: string } {

@@ -6,7 +6,8 @@ export interface CallbackRace {
   readonly signal: AbortSignal;
   /** The final redirected URL, pasted by the admin; throws `PastedCallbackError` if wrong. */
   paste(url: string): void;
-  cancel(): void;
+  /** Ends the wait with `reason`, or with the race's own cancelled message. */
+  cancel(reason?: Error): void;
   /** The first callback from `sources` (absent ones skipped), a paste, or the cancel. */
   first(sources: readonly (Promise<URL> | undefined)[]): Promise<URL>;
 }
@@ -31,9 +32,10 @@ export function createCallbackRace(options: {
     deliverPasted = resolve;
   });
   const cancelling = new AbortController();
+  let cancelReason: Error | undefined;
   const cancelled = new Promise<never>((_, reject) => {
     cancelling.signal.addEventListener('abort', () => {
-      reject(new Error(options.cancelledMessage));
+      reject(cancelReason ?? new Error(options.cancelledMessage));
     });
   });
   cancelled.catch(() => undefined);
@@ -42,7 +44,8 @@ export function createCallbackRace(options: {
     paste(url: string): void {
       deliverPasted(parsePastedCallback(url, options.redirectUri));
     },
-    cancel(): void {
+    cancel(reason?: Error): void {
+      cancelReason ??= reason;
       cancelling.abort();
     },
     first(sources: readonly (Promise<URL> | undefined)[]): Promise<URL> {

@@ -67,6 +67,11 @@ export function createPreviewStore(api: BridgeApi) {
         ...(options.allowAppChange === undefined ? {} : { allowAppChange: options.allowAppChange }),
       });
       if (get().operationId !== operationId) {
+        // Cancelled, or started again, while it was starting: a run that did start would hold
+        // the preview (and its temporary redirect URI) until its sign-in timed out.
+        if (started.ok) {
+          await call(api, 'preview:cancel', { previewId: started.data.previewId });
+        }
         return;
       }
       if (!started.ok) {

@@ -153,27 +153,33 @@ describe('sso-console preview', () => {
     const redirectUris = () => redirectUrisOf(app.appId);
     // The first waits for its sign-in on a temporary loopback URI it added to the app.
     const first = startCliPreview(app);
-    const event = JSON.parse(await first.waitForLine(/"event":"authorize"/)) as { url: string };
-    const temporary = new URL(event.url).searchParams.get('redirect_uri') ?? '';
-    expect(await redirectUris()).toEqual([redirectUri, temporary]);
+    const running = [first];
+    try {
+      const event = JSON.parse(await first.waitForLine(/"event":"authorize"/)) as { url: string };
+      const temporary = new URL(event.url).searchParams.get('redirect_uri') ?? '';
+      expect(await redirectUris()).toEqual([redirectUri, temporary]);
 
-    // The second ends at once, naming the first; before, its cleanup removed the first's URI.
-    const second = startCliPreview(app);
-    const ended = await Promise.race([
-      second.waitForExit().then((code) => ({ code })),
-      second.waitForLine(/"event":"authorize"/).then((line) => ({ line })),
-    ]);
-    await second.stop();
-    expect(ended).toEqual({ code: 1 });
-    expect(second.stderr.join('\n')).toContain(
-      `Another login preview is running on this computer (process ${String(first.child.pid)} since`,
-    );
-    expect(await redirectUris()).toEqual([redirectUri, temporary]);
+      // The second ends at once, naming the first; before, its cleanup removed the first's URI.
+      const second = startCliPreview(app);
+      running.push(second);
+      const ended = await Promise.race([
+        second.waitForExit().then((code) => ({ code })),
+        second.waitForLine(/"event":"authorize"/).then((line) => ({ line })),
+      ]);
+      expect(ended).toEqual({ code: 1 });
+      expect(second.stderr.join('\n')).toContain(
+        `Another login preview is running on this computer (process ${String(first.child.pid)} since`,
+      );
+      expect(await redirectUris()).toEqual([redirectUri, temporary]);
 
-    // The first signs in as if nothing happened, then takes its URI back.
-    const back = await oidcHttp(sandbox.orgUrl, temporary).signInAt(event.url, app.user);
-    expect((await fetch(back)).status).toBe(200);
-    expect(await first.waitForExit()).toBe(0);
+      // The first signs in as if nothing happened, then takes its URI back.
+      const back = await oidcHttp(sandbox.orgUrl, temporary).signInAt(event.url, app.user);
+      expect((await fetch(back)).status).toBe(200);
+      expect(await first.waitForExit()).toBe(0);
+    } finally {
+      // A failed assertion must not leave a preview holding the data folder for five minutes.
+      await Promise.all(running.map((cli) => cli.stop()));
+    }
     expect(await redirectUris()).toEqual([redirectUri]);
   });
 });

@@ -122,8 +122,13 @@ describe('preview service, started from an app in the org', () => {
 
     const second = await startOne('op-5');
     expect(second.strategy.kind).toBe('temporary-loopback');
-    // The first was cancelled and cleaned up before the second added its own URI.
-    await expect(first.report).rejects.toThrow('The preview was cancelled.');
+    // The first was stopped, saying why, and cleaned up before the second added its own URI.
+    await expect(first.report).rejects.toMatchObject({
+      code: 'CANCELLED',
+      message: expect.stringContaining(
+        'A newer login preview was started in this console',
+      ) as unknown,
+    });
     expect(await redirectUris()).toEqual([REDIRECT, second.strategy.redirectUri]);
 
     const back = await oidcHttp(sandbox.orgUrl, second.strategy.redirectUri).signInAt(
