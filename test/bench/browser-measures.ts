@@ -12,6 +12,9 @@ import { type Browser, chromium } from '@playwright/test';
 
 import { type CapturedProcess, ROOT, startNodeScript } from '../support/processes.ts';
 import { benchMachine } from './bench-machine.ts';
+import { median, percentile, round } from './bench-stats.ts';
+
+export { median, percentile, round };
 
 export const CHROMIUM = process.env.SSO_CONSOLE_CHROMIUM ?? '/usr/bin/chromium';
 /** The e2e tier's flags (playwright.config.ts): no GPU, no background traffic. */
@@ -30,13 +33,6 @@ export const VIEWPORT = { width: 1280, height: 800 };
 export const benchEnv: NodeJS.ProcessEnv = { ...process.env };
 delete benchEnv.SSO_CONSOLE_SANDBOX_RECORD_DIR;
 
-/** The nearest-rank percentile of `values`. */
-export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-export const median = (values: readonly number[]) => percentile(values, 50);
-export const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 /** Milliseconds on the wall clock shared by this process and the browser's pages. */
 const wallClockMs = () => performance.timeOrigin + performance.now();
 

@@ -48,6 +48,7 @@ import { type OidcAppUnderTest, setUpOidcApp } from '../support/oidc-setup.ts';
 import { ROOT, startNodeScript } from '../support/processes.ts';
 import { sdkClient } from '../support/sandbox-sdk.ts';
 import { benchMachine } from './bench-machine.ts';
+import { median, percentile, round } from './bench-stats.ts';
 
 const OUTPUT = path.join(ROOT, 'test-results', 'bench', 'preview.json');
 /**
@@ -63,14 +64,6 @@ const LATENCIES_MS = (process.env.BENCH_PREVIEW_LATENCIES ?? '0,150').split(',')
 /** Issue 16, P5: the preview's round trip at most 1.2 times openid-client's. */
 const GOAL_RATIO = 1.2;
 const SCOPES = ['openid', 'profile', 'email'];
-
-/** The nearest-rank percentile of `values`. */
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-const median = (values: readonly number[]) => percentile(values, 50);
-const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
 function check(condition: boolean, what: string): asserts condition {
   if (!condition) {

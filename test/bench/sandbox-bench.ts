@@ -18,6 +18,7 @@ import path from 'node:path';
 import { LARGE_SEED_DEFAULTS } from '../../main/sandbox/seed.ts';
 import { type CapturedProcess, ROOT, startNodeScript } from '../support/processes.ts';
 import { benchMachine } from './bench-machine.ts';
+import { median, percentile, round } from './bench-stats.ts';
 
 const STARTUP_RUNS = 3;
 const SEARCHES_PER_KIND = 30;
@@ -46,15 +47,6 @@ async function startSandbox(args: string[]): Promise<Running> {
   const { orgUrl, apiToken } = JSON.parse(line) as { orgUrl: string; apiToken: string };
   return { process: child, orgUrl, apiToken, readyMs };
 }
-
-/** The nearest-rank percentile of `values`. */
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
-const median = (values: readonly number[]) => percentile(values, 50);
-const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
 async function get(sandbox: Running, pathAndQuery: string): Promise<Response> {
   const response = await fetch(`${sandbox.orgUrl}${pathAndQuery}`, {
