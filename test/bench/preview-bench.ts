@@ -43,6 +43,7 @@ import { freePort } from '../support/free-port.ts';
 import { setUpOidcApp } from '../support/oidc-setup.ts';
 import { ROOT, startNodeScript } from '../support/processes.ts';
 import { sdkClient } from '../support/sandbox-sdk.ts';
+import { watchOktaRequests } from '../support/watched-okta-client.ts';
 import { benchMachine } from './bench-machine.ts';
 import { median, percentile, round } from './bench-stats.ts';
 import {
@@ -92,23 +93,15 @@ const JWKS_DOWNLOAD = 'of which JWKS download (during the sign-in, beside it)';
 
 /** The client the run is given, its user reads (the user status check) timed. */
 function timingUserReads(client: OktaClient, reads: { start: number; end: number }[]): OktaClient {
-  const raw = async (...args: Parameters<OktaClient['http']['http']>): Promise<unknown> => {
+  return watchOktaRequests(client, async (url, send) => {
     const start = performance.now();
     try {
-      return (await client.http.http(...args)) as unknown;
+      return await send();
     } finally {
-      if (new URL(args[0]).pathname.startsWith('/api/v1/users/')) {
+      if (new URL(url).pathname.startsWith('/api/v1/users/')) {
         reads.push({ start, end: performance.now() });
       }
     }
-  };
-  const http = new Proxy(client.http, {
-    get: (target, property) =>
-      property === 'http' ? raw : (Reflect.get(target, property) as unknown),
-  });
-  return new Proxy(client, {
-    get: (target, property) =>
-      property === 'http' ? http : (Reflect.get(target, property) as unknown),
   });
 }
 

@@ -4,6 +4,7 @@ import { createOktaClient, type OktaClient } from '../../../../../main/okta/okta
 import { readUserStatus } from '../../../../../main/preview/diagnosis/org-facts.ts';
 import { type RunningSandbox, startSandbox } from '../../../../../main/sandbox/sandbox-server.ts';
 import { sdkClient } from '../../../../support/sandbox-sdk.ts';
+import { watchOktaRequests } from '../../../../support/watched-okta-client.ts';
 
 /**
  * The status the preview reads before the sign-in (so a user Okta would refuse is named before
@@ -45,18 +46,9 @@ describe('readUserStatus, against the sandbox org', () => {
   it('an empty login, or . or .., answers null without asking the org', async () => {
     // Each would resolve to the directory's list (`/api/v1/users/`) or above it.
     const sent: string[] = [];
-    const http = new Proxy(client.http, {
-      get: (target, property) =>
-        property === 'http'
-          ? (url: string, ...rest: unknown[]) => {
-              sent.push(url);
-              return Reflect.apply(target.http, target, [url, ...rest]) as unknown;
-            }
-          : (Reflect.get(target, property) as unknown),
-    });
-    const watched = new Proxy(client, {
-      get: (target, property) =>
-        property === 'http' ? http : (Reflect.get(target, property) as unknown),
+    const watched = watchOktaRequests(client, (url, send) => {
+      sent.push(url);
+      return send();
     });
     for (const login of [' ', '.', '..']) {
       await expect(readUserStatus(watched, login)).resolves.toBeNull();
