@@ -54,7 +54,8 @@ function replacedByNewer(): AppError {
  */
 export function createPreviewHold(lockFile: string, limits: { earlierRunWaitMs?: number } = {}) {
   const earlierRunWaitMs = limits.earlierRunWaitMs ?? EARLIER_RUN_WAIT_MS;
-  const held = new Set<HeldRun>();
+  // At most one: a start stops the run before it and waits for it before it holds the lock.
+  let current: HeldRun | undefined;
   // Starts in this process one after another: the second one's turn comes when the first is
   // running, and is then cancelled by it.
   let turns: Promise<unknown> = Promise.resolve();
@@ -89,10 +90,10 @@ export function createPreviewHold(lockFile: string, limits: { earlierRunWaitMs?:
   }
 
   async function take(): Promise<() => Promise<void>> {
-    for (const run of held) {
-      run.cancel(replacedByNewer());
+    if (current !== undefined) {
+      current.cancel(replacedByNewer());
+      await waitForEarlier(current.settled);
     }
-    await waitForEarlier(Promise.all([...held].map((run) => run.settled.catch(() => undefined))));
     try {
       // Nothing in this process holds it now, so a lock naming this process is an old one's.
       return await acquireLockFile(lockFile, undefined, {
@@ -138,11 +139,13 @@ export function createPreviewHold(lockFile: string, limits: { earlierRunWaitMs?:
       },
       settled: report,
     };
-    held.add(entry);
-    report.then(
-      () => held.delete(entry),
-      () => held.delete(entry),
-    );
+    current = entry;
+    const forget = () => {
+      if (current === entry) {
+        current = undefined;
+      }
+    };
+    report.then(forget, forget);
     return { ...run, report };
   }
 
