@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Who holds a lock: what the lock file says. */
 export interface LockHolder {
@@ -68,9 +69,10 @@ export interface LockStaleness {
  * pid no longer runs on this host. A lock from another host (a data folder on a shared drive) is
  * respected, since its process cannot be checked from here — unless `staleness` says more. The
  * file appears with its contents in one step (written aside, then linked into place), so no
- * other process ever reads it empty and takes it for a broken one. The release removes the file
- * only while it still holds this hold's own line: a lock taken over as stale is the new
- * holder's.
+ * other process ever reads it empty and takes it for a broken one. A takeover replaces the left
+ * lock in one step too, and only under {@link takeOver}'s guard, so two processes that judged the
+ * same lock left behind at the same moment never both hold it. The release removes the file only
+ * while it still holds this hold's own line: a lock taken over as stale is the new holder's.
  */
 export async function acquireLockFile(
   file: string,
@@ -79,23 +81,87 @@ export async function acquireLockFile(
 ): Promise<() => Promise<void>> {
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const me: LockHolder = { pid: process.pid, host: os.hostname(), since: now().toISOString() };
-  const line = JSON.stringify(me);
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    if (await createWith(file, line)) {
-      return async () => {
-        if ((await readFile(file, 'utf8').catch(() => '')) === line) {
-          await rm(file, { force: true });
-        }
-      };
+  // The nonce makes this hold's line its own, even beside another hold taken in the same
+  // millisecond by this process: the release and a takeover recognise a lock by its line.
+  const line = JSON.stringify({ ...me, nonce: randomBytes(6).toString('hex') });
+  const released = async () => {
+    if ((await readFile(file, 'utf8').catch(() => '')) === line) {
+      await rm(file, { force: true });
     }
-    const holder = holderOf(await readFile(file, 'utf8').catch(() => ''));
+  };
+  for (let attempt = 0; attempt < TAKEOVER_ATTEMPTS; attempt += 1) {
+    if (await createWith(file, line)) {
+      return released;
+    }
+    const seen = await readFile(file, 'utf8').catch(() => undefined);
+    if (seen === undefined) {
+      // Released between the two steps: try again.
+      continue;
+    }
+    const holder = holderOf(seen);
     if (holder !== undefined && !isLeftBehind(holder, me, now(), staleness)) {
       throw new LockHeldError(holder);
     }
-    // Left by a process that is gone: take it over.
-    await rm(file, { force: true });
+    // Left by a process that is gone: take it over, unless someone else does first.
+    const outcome = await takeOver(file, seen, line, me, now);
+    if (outcome === 'taken') {
+      return released;
+    }
+    if (outcome === 'busy') {
+      await sleep(TAKEOVER_WAIT_MS);
+    }
   }
   throw new Error(`Could not take the lock ${file}: another process keeps taking it.`);
+}
+
+/** How many times a lock is tried, and how long apart while another process takes it over. */
+const TAKEOVER_ATTEMPTS = 50;
+const TAKEOVER_WAIT_MS = 20;
+/** A takeover takes a few milliseconds; a guard older than this was left by a crash mid-way. */
+const TAKEOVER_GUARD_STALE_MS = 10_000;
+
+/**
+ * Replaces the left-behind lock whose contents were `seen` with `line`: `taken`, `changed` when
+ * the lock is no longer that one, or `busy` while another process is taking it over.
+ *
+ * @remarks
+ * Two processes can judge the same lock left behind at once. Removing it and then creating one's
+ * own would let the slower of them remove the faster one's fresh lock and create its own, and
+ * both would hold it. So a takeover first takes the guard `<file>.takeover` (created
+ * exclusively, like the lock), then reads the lock again: only if it is still what was judged is
+ * it replaced, in one step (written aside, renamed over it). The guard is freed at once; a
+ * process that judged the same lock later reads the new holder's line and is refused. A guard
+ * left by a process that crashed within those few milliseconds is removed once it is old or its
+ * process is gone.
+ */
+async function takeOver(
+  file: string,
+  seen: string,
+  line: string,
+  me: LockHolder,
+  now: () => Date,
+): Promise<'taken' | 'changed' | 'busy'> {
+  const guard = `${file}.takeover`;
+  if (!(await createWith(guard, line))) {
+    const guardHolder = holderOf(await readFile(guard, 'utf8').catch(() => ''));
+    if (
+      guardHolder === undefined ||
+      isLeftBehind(guardHolder, me, now(), { staleAfterMs: TAKEOVER_GUARD_STALE_MS })
+    ) {
+      await rm(guard, { force: true });
+      return 'changed';
+    }
+    return 'busy';
+  }
+  try {
+    if ((await readFile(file, 'utf8').catch(() => undefined)) !== seen) {
+      return 'changed';
+    }
+    await replaceWith(file, line);
+    return 'taken';
+  } finally {
+    await rm(guard, { force: true });
+  }
 }
 
 /** Whether `holder`'s lock was left behind rather than held; see {@link LockStaleness}. */
@@ -115,9 +181,14 @@ function isLeftBehind(
   return (staleness.notHeldHere === true && holder.pid === me.pid) || !isRunning(holder.pid);
 }
 
+/** A file beside `file`, for its contents to be written before they appear under its name. */
+function asideOf(file: string): string {
+  return `${file}.${String(process.pid)}.${randomBytes(6).toString('hex')}`;
+}
+
 /** Creates `file` holding `line`, or answers false when it exists. */
 async function createWith(file: string, line: string): Promise<boolean> {
-  const aside = `${file}.${String(process.pid)}.${randomBytes(6).toString('hex')}`;
+  const aside = asideOf(file);
   await writeFile(aside, line, { mode: 0o600, flag: 'wx' });
   try {
     await link(aside, file);
@@ -129,5 +200,17 @@ async function createWith(file: string, line: string): Promise<boolean> {
     throw error;
   } finally {
     await rm(aside, { force: true });
+  }
+}
+
+/** Puts `line` in `file` in one step, whatever it held. */
+async function replaceWith(file: string, line: string): Promise<void> {
+  const aside = asideOf(file);
+  await writeFile(aside, line, { mode: 0o600, flag: 'wx' });
+  try {
+    await rename(aside, file);
+  } catch (error) {
+    await rm(aside, { force: true });
+    throw error;
   }
 }

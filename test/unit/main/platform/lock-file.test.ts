@@ -98,3 +98,71 @@ describe('acquireLockFile', () => {
     expect(readdirSync(path.dirname(file))).toEqual(['setup.lock']);
   });
 });
+
+describe('acquireLockFile, two takers of one left-behind lock', () => {
+  /** A lock a crashed process left: a pid no process has, on this host. */
+  const leftBehind = () =>
+    JSON.stringify({ pid: 4_194_305, host: os.hostname(), since: '2026-12-01T00:00:00.000Z' });
+
+  it('lets exactly one of several takers at once take it over, however their steps interleave', async () => {
+    // Each round starts several takeovers of the same left lock in the same instant. Before the
+    // guard, a slower taker removed the faster one's fresh lock and made its own: both held it.
+    for (let round = 0; round < 40; round += 1) {
+      const file = lockPath();
+      await (
+        await acquireLockFile(file)
+      )();
+      writeFileSync(file, leftBehind());
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 4 }, () => acquireLockFile(file)),
+      );
+      const taken = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+      const refused = outcomes.flatMap((outcome) =>
+        outcome.status === 'rejected' ? [outcome.reason as unknown] : [],
+      );
+      expect(taken, `round ${String(round)}`).toHaveLength(1);
+      expect(refused.every((reason) => reason instanceof LockHeldError)).toBe(true);
+      await taken[0]?.value();
+      expect(existsSync(file)).toBe(false);
+      // Nothing is left beside the lock: no guard, no file written aside.
+      expect(readdirSync(path.dirname(file))).toEqual([]);
+    }
+  });
+
+  it('is not stopped for good by a guard a taker left when it crashed mid-way', async () => {
+    const file = lockPath();
+    await (
+      await acquireLockFile(file)
+    )();
+    writeFileSync(file, leftBehind());
+    writeFileSync(`${file}.takeover`, leftBehind());
+    const release = await acquireLockFile(file);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: process.pid });
+    await release();
+    expect(readdirSync(path.dirname(file))).toEqual([]);
+  });
+
+  it('waits while another running taker holds the guard, then reads its new lock', async () => {
+    const file = lockPath();
+    await (
+      await acquireLockFile(file)
+    )();
+    writeFileSync(file, leftBehind());
+    // A taker in this (running) process is in the middle of its takeover.
+    const guard = `${file}.takeover`;
+    writeFileSync(
+      guard,
+      JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() }),
+    );
+    const waiting = acquireLockFile(file);
+    setTimeout(() => {
+      // It finishes: its own lock in place, its guard gone.
+      writeFileSync(
+        file,
+        JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() }),
+      );
+      rmSync(guard);
+    }, 60);
+    await expect(waiting).rejects.toMatchObject({ holder: { pid: process.pid } });
+  });
+});
