@@ -69,10 +69,14 @@ export interface LockStaleness {
  * pid no longer runs on this host. A lock from another host (a data folder on a shared drive) is
  * respected, since its process cannot be checked from here — unless `staleness` says more. The
  * file appears with its contents in one step (written aside, then linked into place), so no
- * other process ever reads it empty and takes it for a broken one. A takeover replaces the left
- * lock in one step too, and only under {@link takeOver}'s guard, so two processes that judged the
- * same lock left behind at the same moment never both hold it. The release removes the file only
- * while it still holds this hold's own line: a lock taken over as stale is the new holder's.
+ * other process ever reads it empty and takes it for a broken one.
+ *
+ * Whatever replaces or removes an existing lock — a takeover, a release — does it under a guard
+ * ({@link underGuard}) and reads the lock again first, so two processes that judged the same
+ * lock left behind at the same moment do not both take it, and a release never removes a lock
+ * another process has just taken over. What is left open: a guard left by a process that crashed
+ * in the middle of a takeover (a few milliseconds) is broken by whoever finds it, and three
+ * processes breaking it at once could still let two of them through.
  */
 export async function acquireLockFile(
   file: string,
@@ -81,19 +85,14 @@ export async function acquireLockFile(
 ): Promise<() => Promise<void>> {
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const me: LockHolder = { pid: process.pid, host: os.hostname(), since: now().toISOString() };
-  // The nonce makes this hold's line its own, even beside another hold taken in the same
-  // millisecond by this process: the release and a takeover recognise a lock by its line.
-  const line = JSON.stringify({ ...me, nonce: randomBytes(6).toString('hex') });
-  const released = async () => {
-    if ((await readFile(file, 'utf8').catch(() => '')) === line) {
-      await rm(file, { force: true });
-    }
-  };
-  for (let attempt = 0; attempt < TAKEOVER_ATTEMPTS; attempt += 1) {
+  const line = lineOf(me);
+  const release = () => releaseLock(file, line);
+  const waitUntil = performance.now() + GUARD_WAIT_MS;
+  for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt += 1) {
     if (await createWith(file, line)) {
-      return released;
+      return release;
     }
-    const seen = await readFile(file, 'utf8').catch(() => undefined);
+    const seen = await readIfThere(file);
     if (seen === undefined) {
       // Released between the two steps: try again.
       continue;
@@ -102,65 +101,139 @@ export async function acquireLockFile(
     if (holder !== undefined && !isLeftBehind(holder, me, now(), staleness)) {
       throw new LockHeldError(holder);
     }
-    // Left by a process that is gone: take it over, unless someone else does first.
-    const outcome = await takeOver(file, seen, line, me, now);
-    if (outcome === 'taken') {
-      return released;
+    // Left by a process that is gone: take it over, unless another process did first.
+    const outcome = await underGuard(file, async () => {
+      if ((await readIfThere(file)) !== seen) {
+        return false;
+      }
+      await replaceWith(file, line);
+      return true;
+    });
+    if (outcome === true) {
+      return release;
     }
     if (outcome === 'busy') {
-      await sleep(TAKEOVER_WAIT_MS);
+      if (performance.now() > waitUntil) {
+        break;
+      }
+      await sleep(GUARD_POLL_MS);
     }
   }
-  throw new Error(`Could not take the lock ${file}: another process keeps taking it.`);
+  throw new Error(
+    `Could not take the lock ${file}: other processes kept taking it over (${file}.takeover).`,
+  );
 }
 
-/** How many times a lock is tried, and how long apart while another process takes it over. */
-const TAKEOVER_ATTEMPTS = 50;
-const TAKEOVER_WAIT_MS = 20;
-/** A takeover takes a few milliseconds; a guard older than this was left by a crash mid-way. */
-const TAKEOVER_GUARD_STALE_MS = 10_000;
+/** A lock file's line: who holds it, and a nonce that makes this hold's line its own. */
+function lineOf(holder: LockHolder): string {
+  return JSON.stringify({ ...holder, nonce: randomBytes(6).toString('hex') });
+}
+
+/** How many times a lock is tried before giving up on a lock that keeps changing hands. */
+const LOCK_ATTEMPTS = 1_000;
+/** A takeover or release holds the guard for a few milliseconds; one left longer was left by a crash. */
+const GUARD_STALE_MS = 10_000;
+/** How long a caller waits for another process's guard: until it would count as left behind. */
+const GUARD_WAIT_MS = GUARD_STALE_MS + 2_000;
+const GUARD_POLL_MS = 20;
+
+/** Removes this hold's lock, only while it is still this hold's: see {@link acquireLockFile}. */
+async function releaseLock(file: string, line: string): Promise<void> {
+  if ((await readIfThere(file)) !== line) {
+    // Taken over already (or its folder is gone): nothing of this hold's to remove.
+    return;
+  }
+  const waitUntil = performance.now() + GUARD_WAIT_MS;
+  for (;;) {
+    const outcome = await underGuard(file, async () => {
+      if ((await readIfThere(file)) === line) {
+        await rm(file, { force: true });
+      }
+      return true;
+    });
+    if (outcome === true) {
+      return;
+    }
+    if (performance.now() > waitUntil) {
+      throw new Error(
+        `Could not release the lock ${file}: its guard ${file}.takeover stays taken.`,
+      );
+    }
+    if (outcome === 'busy') {
+      await sleep(GUARD_POLL_MS);
+    }
+  }
+}
 
 /**
- * Replaces the left-behind lock whose contents were `seen` with `line`: `taken`, `changed` when
- * the lock is no longer that one, or `busy` while another process is taking it over.
+ * Runs `change` (which replaces or removes the lock `file`) while holding its guard
+ * `<file>.takeover`, created exclusively like the lock: `change`'s answer, `busy` while another
+ * running process holds the guard, or `false` when a guard left behind was broken (try again).
  *
  * @remarks
- * Two processes can judge the same lock left behind at once. Removing it and then creating one's
- * own would let the slower of them remove the faster one's fresh lock and create its own, and
- * both would hold it. So a takeover first takes the guard `<file>.takeover` (created
- * exclusively, like the lock), then reads the lock again: only if it is still what was judged is
- * it replaced, in one step (written aside, renamed over it). The guard is freed at once; a
- * process that judged the same lock later reads the new holder's line and is refused. A guard
- * left by a process that crashed within those few milliseconds is removed once it is old or its
- * process is gone.
+ * A guard older than {@link GUARD_STALE_MS}, or whose process is gone, was left by a crash in the
+ * middle of a change, and is broken: moved aside, then put back if what was moved is not the
+ * guard that was judged (another process's fresh one, made meanwhile). The guard is given back
+ * only while it is still this change's own.
  */
-async function takeOver(
-  file: string,
-  seen: string,
-  line: string,
-  me: LockHolder,
-  now: () => Date,
-): Promise<'taken' | 'changed' | 'busy'> {
+async function underGuard(file: string, change: () => Promise<boolean>): Promise<boolean | 'busy'> {
   const guard = `${file}.takeover`;
+  // The real clock, whatever the lock's own clock is: a guard's age is how long it has been held.
+  const at = new Date();
+  const me: LockHolder = { pid: process.pid, host: os.hostname(), since: at.toISOString() };
+  const line = lineOf(me);
   if (!(await createWith(guard, line))) {
-    const guardHolder = holderOf(await readFile(guard, 'utf8').catch(() => ''));
-    if (
-      guardHolder === undefined ||
-      isLeftBehind(guardHolder, me, now(), { staleAfterMs: TAKEOVER_GUARD_STALE_MS })
-    ) {
-      await rm(guard, { force: true });
-      return 'changed';
+    const judged = await readIfThere(guard);
+    if (judged === undefined) {
+      return false;
     }
-    return 'busy';
+    const holder = holderOf(judged);
+    if (holder !== undefined && !isLeftBehind(holder, me, at, { staleAfterMs: GUARD_STALE_MS })) {
+      return 'busy';
+    }
+    await breakGuard(guard, judged);
+    return false;
   }
   try {
-    if ((await readFile(file, 'utf8').catch(() => undefined)) !== seen) {
-      return 'changed';
-    }
-    await replaceWith(file, line);
-    return 'taken';
+    return await change();
   } finally {
-    await rm(guard, { force: true });
+    if ((await readIfThere(guard).catch(() => undefined)) === line) {
+      await rm(guard, { force: true });
+    }
+  }
+}
+
+/** Removes the guard `judged` left behind, and only that one; see {@link underGuard}. */
+async function breakGuard(guard: string, judged: string): Promise<void> {
+  const moved = asideOf(guard);
+  try {
+    await rename(guard, moved);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return;
+    }
+    throw error;
+  }
+  try {
+    if ((await readFile(moved, 'utf8')) !== judged) {
+      // Another process's fresh guard: give it back. If a third took the name meanwhile, the
+      // one moved is lost; its holder's change still reads the lock again before it acts.
+      await link(moved, guard).catch(() => undefined);
+    }
+  } finally {
+    await rm(moved, { force: true });
+  }
+}
+
+/** The file's contents, or `undefined` when it does not exist; other errors are thrown. */
+async function readIfThere(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return undefined;
+    }
+    throw error;
   }
 }
 
@@ -189,8 +262,8 @@ function asideOf(file: string): string {
 /** Creates `file` holding `line`, or answers false when it exists. */
 async function createWith(file: string, line: string): Promise<boolean> {
   const aside = asideOf(file);
-  await writeFile(aside, line, { mode: 0o600, flag: 'wx' });
   try {
+    await writeFile(aside, line, { mode: 0o600, flag: 'wx' });
     await link(aside, file);
     return true;
   } catch (error) {
@@ -206,8 +279,8 @@ async function createWith(file: string, line: string): Promise<boolean> {
 /** Puts `line` in `file` in one step, whatever it held. */
 async function replaceWith(file: string, line: string): Promise<void> {
   const aside = asideOf(file);
-  await writeFile(aside, line, { mode: 0o600, flag: 'wx' });
   try {
+    await writeFile(aside, line, { mode: 0o600, flag: 'wx' });
     await rename(aside, file);
   } catch (error) {
     await rm(aside, { force: true });
