@@ -287,3 +287,40 @@ async function replaceWith(file: string, line: string): Promise<void> {
     throw error;
   }
 }
+
+/**
+ * Runs `work` while holding the lock `file`, waiting up to `waitMs` while another holder has it
+ * (another process, or another caller in this one: the lock names this process then, and is
+ * held all the same). Throws the last {@link LockHeldError} if it is still held after the wait.
+ *
+ * @remarks
+ * For short holds that callers queue for, such as one read-and-replace of an Okta object; a
+ * long operation that must not wait (an apply) takes {@link acquireLockFile} and refuses instead.
+ */
+export async function whileHoldingLockFile<T>(
+  file: string,
+  work: () => Promise<T>,
+  options: { waitMs: number; staleAfterMs: number },
+): Promise<T> {
+  const waitUntil = performance.now() + options.waitMs;
+  let release: () => Promise<void>;
+  for (;;) {
+    try {
+      release = await acquireLockFile(file, undefined, { staleAfterMs: options.staleAfterMs });
+      break;
+    } catch (error) {
+      if (!(error instanceof LockHeldError) || performance.now() > waitUntil) {
+        throw error;
+      }
+      await sleep(HOLD_POLL_MS);
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await release();
+  }
+}
+
+/** How often a caller queued for a short hold tries the lock again. */
+const HOLD_POLL_MS = 25;

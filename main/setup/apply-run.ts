@@ -1,3 +1,4 @@
+import { changeAppsAtOnce } from '../okta/app-write-lock.ts';
 import { describeFailure } from '../okta/okta-errors.ts';
 import { type OrgSnapshot, readOrgSnapshot } from '../okta/org-snapshot.ts';
 import { RequestCancelledError } from '../okta/request-scheduler.ts';
@@ -367,6 +368,7 @@ class ApplyRun {
           noteSecretsBefore: (objectIds) =>
             this.#record({ stepKey: CLIENT_SECRET_STEP, phase: 'listed', objectIds }),
           readAfterWrite: this.#readAfterWrite,
+          appWrites: this.#options.appWrites ?? changeAppsAtOnce,
         }),
       );
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
+import type { AppWriteLock } from '../okta/app-write-lock.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import { RequestCancelledError } from '../okta/request-scheduler.ts';
 import { inRequestScope, type RequestScope } from '../okta/request-scope.ts';
@@ -92,6 +93,12 @@ export interface ApplyOptions {
    * waiting in the org's scheduler (for a rate limit's reset, say) is dropped at once.
    */
   signal?: AbortSignal;
+  /**
+   * Keeps the update of the app (its read and its replace) from overlapping another change of
+   * the same app on this data folder, a login preview's temporary redirect URI say (see
+   * {@link AppWriteLock}). Without one, the update runs at once.
+   */
+  appWrites?: AppWriteLock;
 }
 
 /**

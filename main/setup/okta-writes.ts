@@ -1,5 +1,6 @@
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import { setAppGroupsClaim } from '../okta/app-groups-claim.ts';
+import type { AppWriteLock } from '../okta/app-write-lock.ts';
 import { collect } from '../okta/collections.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import {
@@ -56,6 +57,8 @@ export interface WriteContext {
    * reach a replica that has not seen it yet (security.md §6.5).
    */
   readAfterWrite: <T>(read: () => Promise<T | undefined>) => Promise<T | undefined>;
+  /** Keeps the app's read-and-replace from overlapping another change of it (a preview's). */
+  appWrites: AppWriteLock;
 }
 
 /** How long after an app's creation its first client secret may be dated. */
@@ -196,14 +199,24 @@ async function currentApp(context: WriteContext): Promise<OktaApp & { id: string
 
 async function updateApp(step: PlanStep, context: WriteContext): Promise<WriteOutcome> {
   const { client, document } = context;
-  const existing = await currentApp(context);
+  // The app is read and replaced whole: no other change of it (a preview adding its temporary
+  // redirect URI) may come between, or one would undo the other. Its id is the plan's.
+  const readAndReplace = async () => {
+    const found = await currentApp(context);
+    if (step.changes.some((change) => change.field !== 'status')) {
+      await client.applicationApi.replaceApplication({
+        appId: found.id,
+        ...sdkRequestBody('application', appRequestBody(document, found.json)),
+      });
+    }
+    return found;
+  };
+  const plannedId = context.snapshot.app?.id;
+  const existing =
+    plannedId === undefined
+      ? await readAndReplace()
+      : await context.appWrites(plannedId, readAndReplace);
   const appId = existing.id;
-  if (step.changes.some((change) => change.field !== 'status')) {
-    await client.applicationApi.replaceApplication({
-      appId,
-      ...sdkRequestBody('application', appRequestBody(document, existing.json)),
-    });
-  }
   // Okta's replace ignores `status`; only the lifecycle operation activates an app.
   if (existing.status !== 'ACTIVE') {
     await client.applicationApi.activateApplication({ appId });

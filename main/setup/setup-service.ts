@@ -6,6 +6,7 @@ import type { SecretRequest, SetupApplied, SetupPlan } from '../../shared/ipc/co
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import type { ActiveOrg } from '../okta/active-org.ts';
 import { readAppForDocument } from '../okta/app-document.ts';
+import { appWriteLocks } from '../okta/app-write-lock.ts';
 import { issuerUrl } from '../okta/issuer.ts';
 import { requireGrantedScopes, tasksForSetup } from '../okta/least-privilege.ts';
 import { toOktaAppError } from '../okta/okta-errors.ts';
@@ -312,6 +313,8 @@ export function createSetupService(deps: {
         document,
         orgUrl: org.orgUrl,
         journal: createFileJournal(journalFileOf(document)),
+        // The lock a login preview takes to add its temporary redirect URI to the same app.
+        appWrites: appWriteLocks(path.join(deps.dataDir, 'journals')),
         secrets: {
           check: () => deps.secrets.checkAvailable(),
           keep: (secret) =>

@@ -1,6 +1,8 @@
 import { createServer } from 'node:net';
+import path from 'node:path';
 
 import type { REDIRECT_STRATEGY_KINDS } from '../../shared/preview/preview-schemas.ts';
+import { type AppWriteLock, appWriteLocks, changeAppsAtOnce } from '../okta/app-write-lock.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import { createJsonLinesJournal } from '../platform/journal.ts';
 import { TEMPORARY_CALLBACK_PATH } from './loopback-callback.ts';
@@ -203,14 +205,24 @@ export interface TemporaryRedirectEntry {
 export interface TemporaryRedirectJournal {
   append(entry: TemporaryRedirectEntry): Promise<void>;
   read(): Promise<TemporaryRedirectEntry[]>;
+  /**
+   * Each change of an app's redirect URIs is one read-and-replace of the app, run under its data
+   * folder's app-write lock, so an apply's update of the same app is never undone by it, nor it
+   * by the apply (see {@link AppWriteLock}). Without one, each change runs at once.
+   */
+  appWrites?: AppWriteLock;
 }
 
 /**
  * The journal in a file, one JSON line per entry, fsynced like the apply journal
- * (main/setup/file-journal.ts) — the entry must survive the crash it is there for.
+ * (main/setup/file-journal.ts) — the entry must survive the crash it is there for — with the
+ * app-write lock of the folder it is in.
  */
 export function createFileRedirectJournal(file: string): TemporaryRedirectJournal {
-  return createJsonLinesJournal<TemporaryRedirectEntry>(file);
+  return {
+    ...createJsonLinesJournal<TemporaryRedirectEntry>(file),
+    appWrites: appWriteLocks(path.dirname(file)),
+  };
 }
 
 interface OAuthClientApp {
@@ -222,6 +234,17 @@ interface OAuthClientApp {
  * answers whether it wrote (not when the app already reads as `change` wants).
  */
 async function changeRedirectUris(
+  client: OktaClient,
+  journal: TemporaryRedirectJournal,
+  appId: string,
+  change: (uris: string[]) => string[],
+): Promise<boolean> {
+  const appWrites = journal.appWrites ?? changeAppsAtOnce;
+  return appWrites(appId, () => readAndReplaceRedirectUris(client, appId, change));
+}
+
+/** {@link changeRedirectUris}'s read and replace, which its lock keeps together. */
+async function readAndReplaceRedirectUris(
   client: OktaClient,
   appId: string,
   change: (uris: string[]) => string[],
@@ -261,7 +284,7 @@ export async function addTemporaryRedirect(
     ...target,
     at: clock().toISOString(),
   });
-  await changeRedirectUris(client, target.appId, (uris) =>
+  await changeRedirectUris(client, journal, target.appId, (uris) =>
     uris.includes(target.uri) ? uris : [...uris, target.uri],
   );
 }
@@ -273,7 +296,7 @@ export async function removeTemporaryRedirect(
   target: { appId: string; uri: string },
   clock: () => Date = () => new Date(),
 ): Promise<void> {
-  await changeRedirectUris(client, target.appId, (uris) =>
+  await changeRedirectUris(client, journal, target.appId, (uris) =>
     uris.filter((uri) => uri !== target.uri),
   );
   await journal.append({
@@ -299,7 +322,7 @@ export async function withdrawTemporaryRedirect(
   target: { appId: string; uri: string },
   clock: () => Date = () => new Date(),
 ): Promise<void> {
-  const removed = await changeRedirectUris(client, target.appId, (uris) =>
+  const removed = await changeRedirectUris(client, journal, target.appId, (uris) =>
     uris.filter((uri) => uri !== target.uri),
   );
   if (removed) {
