@@ -207,8 +207,8 @@ export interface TemporaryRedirectJournal {
   read(): Promise<TemporaryRedirectEntry[]>;
   /**
    * Each change of an app's redirect URIs is one read-and-replace of the app, run under its data
-   * folder's app-write lock, so an apply's update of the same app is never undone by it, nor it
-   * by the apply (see {@link AppWriteLock}). Without one, each change runs at once.
+   * folder's app-write lock, so it never puts back redirect URIs an apply of the same app has
+   * just replaced (see {@link AppWriteLock}). Without one, each change runs at once.
    */
   appWrites?: AppWriteLock;
 }
