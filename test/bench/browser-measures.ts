@@ -216,7 +216,7 @@ export function printTable(header: string[], cells: string[][]): void {
 /** The machine line under the table: figures mean little without the machine and its load. */
 export function printMachine(machine: BenchMachine, loadAverage1mAtEnd: number): void {
   process.stdout.write(
-    `\nMachine: ${machine.cpuModel}, ${String(machine.cores)} cores, ${String(machine.memoryGb)} GB, Node ${machine.node}, Chromium ${machine.chromium}, load ${String(machine.loadAverage1m)} at start, ${String(loadAverage1mAtEnd)} at end\n`,
+    `\nMachine: ${machine.cpuModel}, ${String(machine.cores)} cores, ${String(machine.memoryGb)} GB, Node ${machine.node}, Chromium ${machine.chromium}, reference work ${String(machine.referenceWorkMs)} ms, load ${String(machine.loadAverage1m)} at start, ${String(loadAverage1mAtEnd)} at end\n`,
   );
 }
 

@@ -443,7 +443,7 @@ try {
     );
   }
   process.stdout.write(
-    `\nMachine: ${machineAtStart.cpuModel}, ${String(machineAtStart.cores)} cores, ${String(machineAtStart.memoryGb)} GB, Node ${machineAtStart.node}, load ${String(machineAtStart.loadAverage1m)} at start, ${String(output.loadAverage1mAtEnd)} at end\n`,
+    `\nMachine: ${machineAtStart.cpuModel}, ${String(machineAtStart.cores)} cores, ${String(machineAtStart.memoryGb)} GB, Node ${machineAtStart.node}, reference work ${String(machineAtStart.referenceWorkMs)} ms, load ${String(machineAtStart.loadAverage1m)} at start, ${String(output.loadAverage1mAtEnd)} at end\n`,
   );
   mkdirSync(path.dirname(OUTPUT), { recursive: true });
   writeFileSync(OUTPUT, `${JSON.stringify(output, null, 2)}\n`);

@@ -267,7 +267,7 @@ process.stdout.write('\n');
 printTable([
   [
     'Machine',
-    `${result.machine.cpuModel}, ${String(result.machine.cores)} cores, Node ${result.machine.node}, load ${String(result.machine.loadAverage1m)} at start`,
+    `${result.machine.cpuModel}, ${String(result.machine.cores)} cores, Node ${result.machine.node}, reference work ${String(result.machine.referenceWorkMs)} ms, load ${String(result.machine.loadAverage1m)} at start`,
   ],
   [
     'Start-up, large seed (median of 3)',

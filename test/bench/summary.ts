@@ -162,7 +162,7 @@ const cells = [
 const widths =
   cells[0]?.map((_, column) => Math.max(...cells.map((row) => row[column]?.length ?? 0))) ?? [];
 process.stdout.write(
-  `\nIssue 16's figures, side by side (${machine.cpuModel}, ${String(machine.cores)} cores, ${String(machine.memoryGb)} GB, Node ${machine.node})\n`,
+  `\nIssue 16's figures, side by side (${machine.cpuModel}, ${String(machine.cores)} cores, ${String(machine.memoryGb)} GB, Node ${machine.node}, reference work ${String(machine.referenceWorkMs)} ms: see bench-machine.ts)\n`,
 );
 for (const row of cells) {
   process.stdout.write(
