@@ -39,6 +39,9 @@ const stores = {
   rotation: createRotationStore(api),
   drift: createDriftStore(api),
 };
+// Asked before React draws the first page, so main's answer is on its way meanwhile: the page is
+// ready (`data-app-state`) about one round trip sooner (issue 16, P4).
+void stores.profiles.getState().start();
 const container = document.getElementById('root');
 if (container === null) {
   throw new Error('index.html has no #root element');

@@ -23,7 +23,7 @@ type AppInfo = ChannelResponse<'app:get-info'>;
 export function App(props: { api: BridgeApi }) {
   const status = useProfiles((state) => state.status);
   const listError = useProfiles((state) => state.listError);
-  const load = useProfiles((state) => state.load);
+  const start = useProfiles((state) => state.start);
   const activeProfile = useProfiles((state) =>
     state.profiles.find((profile) => profile.id === state.activeProfileId),
   );
@@ -43,9 +43,9 @@ export function App(props: { api: BridgeApi }) {
   }, [props.api]);
 
   useEffect(() => {
-    void load();
+    void start();
     readInfo();
-  }, [load, readInfo]);
+  }, [start, readInfo]);
 
   return (
     <div

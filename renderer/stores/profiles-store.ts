@@ -48,6 +48,12 @@ export interface ProfilesState {
     connected: ProfileSummary | null;
   };
   load: () => Promise<void>;
+  /**
+   * The first load, once: the window asks for it before React draws the first page (`main.tsx`),
+   * so main answers while the page is drawn, and the app asks again when it mounts (a test may
+   * render it alone). Any call after the first does nothing; {@link load} reads the list again.
+   */
+  start: () => Promise<void>;
   /** Connects an Okta org; resolves the failure, or `null` on success. */
   connectOkta: (form: ConnectForm) => Promise<AppErrorValue | null>;
   /** Connects the local sandbox org; resolves the failure, or `null` on success. */
@@ -135,6 +141,10 @@ export function createProfilesStore(api: BridgeApi) {
       connect: IDLE_CONNECT,
       serviceAppKey: null,
       serviceAppKeyError: null,
+
+      start() {
+        return get().status === 'idle' ? get().load() : Promise.resolve();
+      },
 
       async load() {
         if (get().status === 'idle') {

@@ -30,6 +30,24 @@ describe('createProfilesStore', () => {
     });
   });
 
+  it('asks for the list once however often it is started, and again on each load', async () => {
+    let asked = 0;
+    const { api } = createFakeBridge({
+      'profiles:list': () => {
+        asked += 1;
+        return { ok: true, data: { profiles: [PROFILE], activeProfileId: 'p1' } };
+      },
+    });
+    const store = createProfilesStore(api);
+    // The window starts it before the first render; the app starts it again when it mounts.
+    await Promise.all([store.getState().start(), store.getState().start()]);
+    await store.getState().start();
+    expect(asked).toBe(1);
+    expect(store.getState().status).toBe('ready');
+    await store.getState().load();
+    expect(asked).toBe(2);
+  });
+
   it('treats an answer that breaks the contract as an error, not as data', async () => {
     const { api } = createFakeBridge({
       'profiles:list': () => ({ ok: true, data: { profiles: 'nope' } }),
