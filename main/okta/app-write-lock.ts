@@ -2,6 +2,7 @@ import path from 'node:path';
 
 import { AppError } from '../../shared/errors.ts';
 import { LockHeldError, whileHoldingLockFile } from '../platform/lock-file.ts';
+import { currentRequestScope } from './request-scope.ts';
 
 /**
  * Runs `change`, one read-and-replace of the app `appId`, while no other such change to that app
@@ -38,6 +39,8 @@ export function appWriteLocks(
       return await whileHoldingLockFile(file, change, {
         waitMs,
         staleAfterMs: APP_WRITE_STALE_MS,
+        // A cancelled apply stops waiting at once: its step then sent nothing.
+        signal: currentRequestScope()?.signal,
       });
     } catch (error) {
       if (!(error instanceof LockHeldError)) {

@@ -137,27 +137,35 @@ const GUARD_STALE_MS = 10_000;
 const GUARD_WAIT_MS = GUARD_STALE_MS + 2_000;
 const GUARD_POLL_MS = 20;
 
-/** Removes this hold's lock, only while it is still this hold's: see {@link acquireLockFile}. */
+/**
+ * Removes this hold's lock, only while it is still this hold's: see {@link acquireLockFile}.
+ *
+ * @remarks
+ * It never fails for the guard's sake: when the guard cannot be made (a full disk: the guard is a
+ * new file, where removing the lock needs no room) or stays taken past its wait, the lock is
+ * compared and removed without it, as before there was a guard. A release that failed would
+ * leave a lock naming this running process, which every later take would respect.
+ */
 async function releaseLock(file: string, line: string): Promise<void> {
-  if ((await readIfThere(file)) !== line) {
+  if ((await readIfThere(file).catch(() => undefined)) !== line) {
     // Taken over already (or its folder is gone): nothing of this hold's to remove.
     return;
   }
+  const removeIfMine = async () => {
+    if ((await readIfThere(file)) === line) {
+      await rm(file, { force: true });
+    }
+    return true;
+  };
   const waitUntil = performance.now() + GUARD_WAIT_MS;
   for (;;) {
-    const outcome = await underGuard(file, async () => {
-      if ((await readIfThere(file)) === line) {
-        await rm(file, { force: true });
-      }
-      return true;
-    });
+    const outcome = await underGuard(file, removeIfMine).catch(() => 'no guard' as const);
     if (outcome === true) {
       return;
     }
-    if (performance.now() > waitUntil) {
-      throw new Error(
-        `Could not release the lock ${file}: its guard ${file}.takeover stays taken.`,
-      );
+    if (outcome === 'no guard' || performance.now() > waitUntil) {
+      await removeIfMine();
+      return;
     }
     if (outcome === 'busy') {
       await sleep(GUARD_POLL_MS);
@@ -197,8 +205,28 @@ async function underGuard(file: string, change: () => Promise<boolean>): Promise
   try {
     return await change();
   } finally {
-    if ((await readIfThere(guard).catch(() => undefined)) === line) {
+    await giveBackGuard(guard, line);
+  }
+}
+
+/**
+ * Removes this change's guard. A guard missing at that moment may be out of place for an instant
+ * (a breaker moved it aside and is putting it back, see {@link breakGuard}): it is looked for once
+ * more, so it is not left to hold everyone up until it counts as left behind.
+ */
+async function giveBackGuard(guard: string, line: string): Promise<void> {
+  for (const pause of [0, GUARD_POLL_MS]) {
+    if (pause > 0) {
+      await sleep(pause);
+    }
+    const found = await readIfThere(guard).catch(() => undefined);
+    if (found === line) {
       await rm(guard, { force: true });
+      return;
+    }
+    if (found !== undefined) {
+      // Another change's guard now: this one is gone.
+      return;
     }
   }
 }
@@ -291,7 +319,8 @@ async function replaceWith(file: string, line: string): Promise<void> {
 /**
  * Runs `work` while holding the lock `file`, waiting up to `waitMs` while another holder has it
  * (another process, or another caller in this one: the lock names this process then, and is
- * held all the same). Throws the last {@link LockHeldError} if it is still held after the wait.
+ * held all the same). Throws the last {@link LockHeldError} if it is still held after the wait,
+ * and `signal`'s reason as soon as it aborts.
  *
  * @remarks
  * For short holds that callers queue for, such as one read-and-replace of an Okta object; a
@@ -300,11 +329,12 @@ async function replaceWith(file: string, line: string): Promise<void> {
 export async function whileHoldingLockFile<T>(
   file: string,
   work: () => Promise<T>,
-  options: { waitMs: number; staleAfterMs: number },
+  options: { waitMs: number; staleAfterMs: number; signal?: AbortSignal | undefined },
 ): Promise<T> {
   const waitUntil = performance.now() + options.waitMs;
   let release: () => Promise<void>;
   for (;;) {
+    options.signal?.throwIfAborted();
     try {
       release = await acquireLockFile(file, undefined, { staleAfterMs: options.staleAfterMs });
       break;
@@ -312,7 +342,11 @@ export async function whileHoldingLockFile<T>(
       if (!(error instanceof LockHeldError) || performance.now() > waitUntil) {
         throw error;
       }
-      await sleep(HOLD_POLL_MS);
+      // A cancel ends the wait at once, with the signal's reason, not at the next try.
+      await sleep(HOLD_POLL_MS, undefined, { signal: options.signal }).catch((aborted: unknown) => {
+        options.signal?.throwIfAborted();
+        throw aborted;
+      });
     }
   }
   try {

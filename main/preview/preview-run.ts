@@ -1,5 +1,6 @@
 import path from 'node:path';
 
+import { AppError } from '../../shared/errors.ts';
 import type { RedirectStrategy } from '../../shared/ipc/contract.ts';
 import type { PreviewReport, TimelineEntry } from '../../shared/preview/preview-schemas.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
@@ -258,8 +259,19 @@ export async function startPreviewRun(options: {
     // A preparation that failed added nothing the journal does not hold.
     const temporary = (await ready.catch(() => undefined))?.prepared.temporary;
     if (temporary !== undefined) {
-      await removeTemporaryRedirect(client, journals.redirects, temporary);
-      cleanUp.push(`Removed the temporary redirect URI ${temporary.uri} from the app.`);
+      try {
+        await removeTemporaryRedirect(client, journals.redirects, temporary);
+        cleanUp.push(`Removed the temporary redirect URI ${temporary.uri} from the app.`);
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === 'APP_CHANGE_IN_PROGRESS')) {
+          throw error;
+        }
+        // An apply of the app held it for longer than a change waits: the preview's own
+        // outcome stands, and the journal still holds the URI for the next preview to remove.
+        cleanUp.push(
+          `The temporary redirect URI ${temporary.uri} is still on the app: ${error.message} The next preview removes it.`,
+        );
+      }
     }
     const throwaway = options.throwaway;
     if (throwaway !== undefined) {
@@ -361,10 +373,13 @@ async function prepareRedirect(options: {
   } catch (error) {
     // The write may have been made with its answer lost (a 5xx after the commit, a dropped
     // connection): take it back now if the app shows it. Otherwise, or if that fails too, the
-    // journal's open entry leaves it to the next preview's cleanup.
-    await withdrawTemporaryRedirect(options.client, options.journals.redirects, temporary).catch(
-      () => undefined,
-    );
+    // journal's open entry leaves it to the next preview's cleanup. An add that never had the
+    // app (another change held it) wrote nothing, and its withdrawal would only wait again.
+    if (!(error instanceof AppError && error.code === 'APP_CHANGE_IN_PROGRESS')) {
+      await withdrawTemporaryRedirect(options.client, options.journals.redirects, temporary).catch(
+        () => undefined,
+      );
+    }
     await temporaryListener.close();
     throw error;
   }

@@ -1,3 +1,4 @@
+import { AppError } from '../../shared/errors.ts';
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
 import type { OrgSnapshot } from '../okta/org-snapshot.ts';
 import type { NewSecret, WriteOutcome } from './okta-writes.ts';
@@ -52,8 +53,14 @@ export function objectIdOf(stepKey: string, snapshot: OrgSnapshot): string | und
     : undefined;
 }
 
-/** Whether a failed write may have been committed: no answer, or a server error. */
+/**
+ * Whether a failed write may have been committed: no answer, or a server error. A change that
+ * never had the app (another change of it held the app-write lock) sent nothing.
+ */
 export function mayHaveFailedInFlight(error: unknown): boolean {
+  if (error instanceof AppError && error.code === 'APP_CHANGE_IN_PROGRESS') {
+    return false;
+  }
   const status = (error as { status?: unknown }).status;
   return typeof status !== 'number' || status >= 500;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -64,9 +64,13 @@ describe('the app-write lock', () => {
     try {
       running.length = 0;
       const applying = setup.applyReviewed(document, 'second');
-      // The preview's change starts while the apply's replace is on its way to the org.
+      // The preview's change starts while the apply's replace is on its way to the org: once
+      // the apply holds the app (its lock file is there), or 400 ms after its step began where
+      // nothing holds it — well inside the replace's 600 ms in the org either way.
       await waitFor(() => running.length > 0);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      const lockFile = path.join(dataDir, 'journals', `app-${appId}.lock`);
+      const stepBegan = performance.now();
+      await waitFor(() => existsSync(lockFile) || performance.now() - stepBegan > 400);
       const temporary = 'http://127.0.0.1:53682/sso-console/callback';
       // Its own client, as `sso-console preview` in another process has: the org's request
       // scheduler in this one would queue its read behind the apply's replace.
@@ -95,10 +99,10 @@ describe('the app-write lock', () => {
 });
 
 async function waitFor(condition: () => boolean): Promise<void> {
-  for (let waited = 0; !condition(); waited += 10) {
+  for (let waited = 0; !condition(); waited += 5) {
     if (waited > 10_000) {
       throw new Error('The apply never started a step.');
     }
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { appWriteLocks } from '../../../../main/okta/app-write-lock.ts';
+import { inRequestScope } from '../../../../main/okta/request-scope.ts';
 
 const folders: string[] = [];
 function journalDir(): string {
@@ -32,8 +33,13 @@ describe('appWriteLocks', () => {
   it('runs two changes of one app one after the other, and changes of two apps together', async () => {
     const locks = appWriteLocks(journalDir());
     const log: string[] = [];
+    const first = locks('0oa1', change(log, 'first', 300));
+    // The second and the other app's start once the first holds the app.
+    await vi.waitFor(() => {
+      expect(log).toContain('first start');
+    });
     const answers = await Promise.all([
-      locks('0oa1', change(log, 'first', 60)),
+      first,
       locks('0oa1', change(log, 'second', 10)),
       locks('0oa2', change(log, 'other app', 10)),
     ]);
@@ -72,6 +78,27 @@ describe('appWriteLocks', () => {
       message: expect.stringContaining(`process ${String(process.ppid)} since ${since}`) as string,
       hint: expect.stringContaining(path.join(dir, 'app-0oa1.lock')) as string,
     });
+  });
+
+  it('stops waiting at once when the operation it runs in is cancelled', async () => {
+    const dir = journalDir();
+    const locks = appWriteLocks(dir);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      path.join(dir, 'app-0oa1.lock'),
+      JSON.stringify({ pid: process.ppid, host: os.hostname(), since: new Date().toISOString() }),
+    );
+    const controller = new AbortController();
+    const started = performance.now();
+    const waiting = inRequestScope({ signal: controller.signal, writesSent: 0 }, () =>
+      locks('0oa1', () => Promise.resolve('ran')),
+    );
+    setTimeout(() => {
+      controller.abort(new Error('The apply was cancelled.'));
+    }, 50);
+    await expect(waiting).rejects.toThrow('The apply was cancelled.');
+    // Not the 90 s a change waits for the one before it.
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it('keeps anything but letters, digits, - and _ out of the lock file’s name', async () => {

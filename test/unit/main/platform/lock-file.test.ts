@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -103,6 +111,19 @@ describe('acquireLockFile, two takers of one left-behind lock', () => {
   /** A lock a crashed process left: a pid no process has, on this host. */
   const leftBehind = () =>
     JSON.stringify({ pid: 4_194_305, host: os.hostname(), since: '2026-12-01T00:00:00.000Z' });
+
+  it('still releases when the guard cannot be used, so no lock is left naming this process', async () => {
+    const file = lockPath();
+    const release = await acquireLockFile(file);
+    // A guard that cannot be read (here a folder in its place; a full disk is another case).
+    mkdirSync(`${file}.takeover`);
+    await release();
+    expect(existsSync(file)).toBe(false);
+    rmSync(`${file}.takeover`, { recursive: true });
+    await (
+      await acquireLockFile(file)
+    )();
+  });
 
   it('is not stopped for good by a guard a taker left when it crashed mid-way', async () => {
     const file = lockPath();

@@ -8,6 +8,7 @@ import {
   secretMadeBy,
 } from '../../../../main/setup/apply-steps.ts';
 import type { PlanStep } from '../../../../main/setup/plan.ts';
+import { AppError } from '../../../../shared/errors.ts';
 import { createSetupDocument } from '../../../../shared/setup/presets.ts';
 import { orgSnapshot } from '../../../support/org-snapshots.ts';
 
@@ -36,6 +37,14 @@ describe('what the apply engine knows of a step without asking Okta', () => {
     expect(mayHaveFailedInFlight({ status: 503 })).toBe(true);
     expect(mayHaveFailedInFlight({ status: 400 })).toBe(false);
     expect(mayHaveFailedInFlight({ status: 429 })).toBe(false);
+  });
+
+  it('a change that waited in vain for the app-write lock sent nothing, so it is not in doubt', () => {
+    const waited = new AppError({ code: 'APP_CHANGE_IN_PROGRESS', message: 'm', hint: 'h' });
+    expect(mayHaveFailedInFlight(waited)).toBe(false);
+    expect(mayHaveFailedInFlight(new AppError({ code: 'INTERNAL', message: 'm', hint: 'h' }))).toBe(
+      true,
+    );
   });
 
   it('names the secret a step makes: a confidential app’s creation, a test user’s, a repair', () => {
