@@ -73,10 +73,11 @@ export interface LockStaleness {
  *
  * Whatever replaces or removes an existing lock — a takeover, a release — does it under a guard
  * ({@link underGuard}) and reads the lock again first, so two processes that judged the same
- * lock left behind at the same moment do not both take it, and a release never removes a lock
+ * lock left behind at the same moment do not both take it, and a release does not remove a lock
  * another process has just taken over. What is left open: a guard left by a process that crashed
  * in the middle of a takeover (a few milliseconds) is broken by whoever finds it, and three
- * processes breaking it at once could still let two of them through.
+ * processes breaking it at once could still let two of them through; and a release that cannot
+ * use the guard (see `releaseLock`) compares and removes without it, as before there was one.
  */
 export async function acquireLockFile(
   file: string,
