@@ -37,12 +37,12 @@ beforeAll(async () => {
 const quoted = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
 
 /**
- * Runs `apply` in a terminal, types `keys` once the question shows (or `afterMs` after the start,
- * while the plan is read), and waits for the end.
+ * Runs `apply` in a terminal, types `keys` once the question shows (or, while the plan is read,
+ * once `whileReading` answers true: it is asked every 50 ms), and waits for the end.
  */
 function applyTyping(
   keys: string,
-  when: { afterMs: number } | 'at the question' = 'at the question',
+  when: { whileReading: () => Promise<boolean> } | 'at the question' = 'at the question',
 ): Promise<{ code: number | null; output: string }> {
   const command = [
     process.execPath,
@@ -70,9 +70,18 @@ function applyTyping(
     }
   });
   if (when !== 'at the question') {
-    setTimeout(() => {
-      terminal.stdin.write(keys);
-    }, when.afterMs);
+    const poll = setInterval(() => {
+      void when.whileReading().then((reading) => {
+        if (reading && !typed) {
+          typed = true;
+          clearInterval(poll);
+          terminal.stdin.write(keys);
+        }
+      });
+    }, 50);
+    terminal.on('exit', () => {
+      clearInterval(poll);
+    });
   }
   return new Promise((resolve) => {
     terminal.on('exit', (code) => {
@@ -109,7 +118,17 @@ describe('sso-console apply, asked in a terminal', () => {
       latencyMs: 3_000,
       times: 10,
     });
-    const { code, output } = await applyTyping('\u0003', { afterMs: 1_500 });
+    // Typed once the command's first read of the apps has reached the org (the fault has been
+    // used once), not after a fixed time: on a slow machine Node may still be loading it.
+    const { code, output } = await applyTyping('\u0003', {
+      whileReading: async () => {
+        const answer = await fetch(`${cli.sandbox.orgUrl}/__sandbox/faults`, {
+          headers: { Authorization: `SSWS ${cli.sandbox.apiToken}` },
+        });
+        const { faults } = (await answer.json()) as { faults: { remaining: number }[] };
+        return faults.some((fault) => fault.remaining < 10);
+      },
+    });
     expect(output).toContain('Planning was cancelled, as you asked');
     expect(output).not.toContain('Type yes to go on');
     expect(code).toBe(130);
