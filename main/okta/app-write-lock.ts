@@ -58,5 +58,13 @@ export function appWriteLocks(
   };
 }
 
+/**
+ * Whether `error` is a change that waited in vain for the app (see {@link appWriteLocks}): it
+ * sent nothing to Okta, so nothing of it is in doubt or needs taking back.
+ */
+export function isAppChangeRefused(error: unknown): error is AppError {
+  return error instanceof AppError && error.code === 'APP_CHANGE_IN_PROGRESS';
+}
+
 /** For callers with no data folder (tests of one change alone): each change runs at once. */
 export const changeAppsAtOnce: AppWriteLock = (_appId, change) => change();

@@ -1,8 +1,8 @@
 import path from 'node:path';
 
-import { AppError } from '../../shared/errors.ts';
 import type { RedirectStrategy } from '../../shared/ipc/contract.ts';
 import type { PreviewReport, TimelineEntry } from '../../shared/preview/preview-schemas.ts';
+import { isAppChangeRefused } from '../okta/app-write-lock.ts';
 import type { OktaClient } from '../okta/okta-client.ts';
 import { createJsonLinesJournal } from '../platform/journal.ts';
 import { createCallbackRace } from '../sign-in/callback-race.ts';
@@ -263,7 +263,7 @@ export async function startPreviewRun(options: {
         await removeTemporaryRedirect(client, journals.redirects, temporary);
         cleanUp.push(`Removed the temporary redirect URI ${temporary.uri} from the app.`);
       } catch (error) {
-        if (!(error instanceof AppError && error.code === 'APP_CHANGE_IN_PROGRESS')) {
+        if (!isAppChangeRefused(error)) {
           throw error;
         }
         // An apply of the app held it for longer than a change waits: the preview's own
@@ -375,7 +375,7 @@ async function prepareRedirect(options: {
     // connection): take it back now if the app shows it. Otherwise, or if that fails too, the
     // journal's open entry leaves it to the next preview's cleanup. An add that never had the
     // app (another change held it) wrote nothing, and its withdrawal would only wait again.
-    if (!(error instanceof AppError && error.code === 'APP_CHANGE_IN_PROGRESS')) {
+    if (!isAppChangeRefused(error)) {
       await withdrawTemporaryRedirect(options.client, options.journals.redirects, temporary).catch(
         () => undefined,
       );

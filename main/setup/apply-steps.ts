@@ -1,5 +1,5 @@
-import { AppError } from '../../shared/errors.ts';
 import type { SetupDocument } from '../../shared/setup/setup-document.ts';
+import { isAppChangeRefused } from '../okta/app-write-lock.ts';
 import type { OrgSnapshot } from '../okta/org-snapshot.ts';
 import type { NewSecret, WriteOutcome } from './okta-writes.ts';
 import { desiredAppFields, type PlanStep } from './plan.ts';
@@ -58,7 +58,7 @@ export function objectIdOf(stepKey: string, snapshot: OrgSnapshot): string | und
  * never had the app (another change of it held the app-write lock) sent nothing.
  */
 export function mayHaveFailedInFlight(error: unknown): boolean {
-  if (error instanceof AppError && error.code === 'APP_CHANGE_IN_PROGRESS') {
+  if (isAppChangeRefused(error)) {
     return false;
   }
   const status = (error as { status?: unknown }).status;
